@@ -1,0 +1,163 @@
+//! User actions: the faults and inputs a person injects into a run, and their text form.
+//!
+//! A run is defined by its scene, seed, parameters and the list of actions, each with the
+//! step at which it was taken. Actions are steps themselves: an action taken after `at`
+//! events becomes step `at + 1`. The text form is what a shared link carries, e.g.
+//! `12@31500:crash:0` is "after 12 steps, at 31.5 ms, crash node 0".
+use super::network::NetChange;
+use super::protocol::NodeId;
+use super::time::Time;
+use super::trace::MsgId;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action<C> {
+    Crash(NodeId),
+    Restart(NodeId),
+    /// Stop the world on a node (a long GC pause): its timers and messages wait. With a
+    /// duration it resumes by itself.
+    Pause(NodeId, Option<Time>),
+    Resume(NodeId),
+    DropMessage(MsgId),
+    Network(NetChange),
+    /// A scene-specific input to one node (a client request, a vote, ...).
+    Command(NodeId, C),
+}
+
+/// An action and when it was taken: after `at` steps, at simulated time `time`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scheduled<C> {
+    pub at: u64,
+    pub time: Time,
+    pub action: Action<C>,
+}
+
+/// Why an action's text could not be read. The message is meant for the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionParseError(pub String);
+
+impl fmt::Display for ActionParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<C: fmt::Display> fmt::Display for Action<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Crash(n) => write!(f, "crash:{}", n.0),
+            Action::Restart(n) => write!(f, "restart:{}", n.0),
+            Action::Pause(n, None) => write!(f, "pause:{}", n.0),
+            Action::Pause(n, Some(d)) => write!(f, "pause:{}:{}", n.0, d.0),
+            Action::Resume(n) => write!(f, "resume:{}", n.0),
+            Action::DropMessage(m) => write!(f, "drop:{}", m.0),
+            Action::Network(NetChange::Cut { from, to }) => write!(f, "cut:{}:{}", from.0, to.0),
+            Action::Network(NetChange::Heal { from, to }) => {
+                write!(f, "heal:{}:{}", from.0, to.0)
+            }
+            Action::Network(NetChange::Partition { group }) => {
+                let ids: Vec<String> = group.iter().map(|n| n.0.to_string()).collect();
+                write!(f, "part:{}", ids.join("+"))
+            }
+            Action::Network(NetChange::HealAll) => write!(f, "healall"),
+            Action::Command(n, cmd) => write!(f, "cmd:{}:{cmd}", n.0),
+        }
+    }
+}
+
+impl<C: fmt::Display> fmt::Display for Scheduled<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}:{}", self.at, self.time.0, self.action)
+    }
+}
+
+fn number<T: FromStr>(text: &str, what: &str) -> Result<T, ActionParseError> {
+    text.parse()
+        .map_err(|_| ActionParseError(format!("{what} should be a whole number, not \"{text}\"")))
+}
+
+fn node(text: &str, node_count: u32) -> Result<NodeId, ActionParseError> {
+    let id: u32 = number(text, "a node number")?;
+    if id >= node_count {
+        return Err(ActionParseError(format!(
+            "there is no node {id} (this run has nodes 0 to {})",
+            node_count.saturating_sub(1)
+        )));
+    }
+    Ok(NodeId(id))
+}
+
+fn need<'a>(part: Option<&'a str>, text: &str) -> Result<&'a str, ActionParseError> {
+    part.ok_or_else(|| ActionParseError(format!("\"{text}\" is missing a part")))
+}
+
+impl<C: FromStr> Action<C> {
+    /// Reads an action, checking node numbers against the run's node count.
+    pub fn parse(text: &str, node_count: u32) -> Result<Self, ActionParseError> {
+        let mut parts = text.splitn(3, ':');
+        let verb = parts.next().unwrap_or_default();
+        let first = parts.next();
+        let rest = parts.next();
+        let action = match verb {
+            "crash" => Action::Crash(node(need(first, text)?, node_count)?),
+            "restart" => Action::Restart(node(need(first, text)?, node_count)?),
+            "pause" => Action::Pause(
+                node(need(first, text)?, node_count)?,
+                rest.map(|d| number(d, "a pause length").map(Time))
+                    .transpose()?,
+            ),
+            "resume" => Action::Resume(node(need(first, text)?, node_count)?),
+            "drop" => Action::DropMessage(MsgId(number(need(first, text)?, "a message number")?)),
+            "cut" | "heal" => {
+                let from = node(need(first, text)?, node_count)?;
+                let to = node(need(rest, text)?, node_count)?;
+                Action::Network(if verb == "cut" {
+                    NetChange::Cut { from, to }
+                } else {
+                    NetChange::Heal { from, to }
+                })
+            }
+            "part" => {
+                let group = need(first, text)?
+                    .split('+')
+                    .map(|n| node(n, node_count))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Action::Network(NetChange::Partition { group })
+            }
+            "healall" => Action::Network(NetChange::HealAll),
+            "cmd" => {
+                let target = node(need(first, text)?, node_count)?;
+                let body = need(rest, text)?;
+                let cmd = body.parse().map_err(|_| {
+                    ActionParseError(format!("\"{body}\" is not a command this scene knows"))
+                })?;
+                Action::Command(target, cmd)
+            }
+            other => {
+                return Err(ActionParseError(format!(
+                    "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
+                     cut, heal, part, healall or cmd)"
+                )))
+            }
+        };
+        Ok(action)
+    }
+}
+
+impl<C: FromStr> Scheduled<C> {
+    /// Reads `at@time:action`.
+    pub fn parse(text: &str, node_count: u32) -> Result<Self, ActionParseError> {
+        let (when, action) = text.split_once(':').ok_or_else(|| {
+            ActionParseError(format!("\"{text}\" should look like step@time:action"))
+        })?;
+        let (at, time) = when
+            .split_once('@')
+            .ok_or_else(|| ActionParseError(format!("\"{when}\" should look like step@time")))?;
+        Ok(Scheduled {
+            at: number(at, "a step")?,
+            time: Time(number(time, "a time")?),
+            action: Action::parse(action, node_count)?,
+        })
+    }
+}

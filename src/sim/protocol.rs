@@ -1,0 +1,125 @@
+//! The sans-IO contract between the kernel and a simulated node.
+//!
+//! A node is a plain state machine. It never reads a clock, never does I/O and never draws
+//! randomness of its own: the kernel calls one of its handlers with a [`Ctx`], the handler
+//! updates the node's fields and *records* effects (send a message, set or cancel a timer),
+//! and the kernel carries those effects out. Because every input arrives through a handler
+//! and every random draw comes from the context, a seed and a list of user actions fully
+//! determine a run.
+use super::rng::SimRng;
+use super::time::Time;
+use std::fmt;
+
+/// A node's index in the simulation (0-based, in the order the scene created them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}", self.0)
+    }
+}
+
+/// A simulated node. One type per scene (scenes with several roles use an enum).
+pub trait Protocol: Clone {
+    /// What travels between nodes.
+    type Msg: Clone + fmt::Debug;
+    /// A timer's name. Setting a timer that is already set replaces it.
+    type Timer: Clone + Ord + fmt::Debug;
+    /// A user or client input, as written in a shared link (`Display` and `FromStr`
+    /// round-trip).
+    type Cmd: Clone + fmt::Debug + PartialEq + fmt::Display + std::str::FromStr;
+
+    fn on_start(&mut self, cx: &mut Ctx<'_, Self>);
+    fn on_message(&mut self, cx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Msg);
+    fn on_timer(&mut self, cx: &mut Ctx<'_, Self>, timer: Self::Timer);
+    fn on_command(&mut self, cx: &mut Ctx<'_, Self>, cmd: Self::Cmd);
+
+    /// The node crashed: forget everything volatile, keep what is durable.
+    fn on_crash(&mut self);
+
+    /// The node came back after a crash. Recovery usually reads the durable state, which
+    /// is what `on_start` does for most protocols.
+    fn on_restart(&mut self, cx: &mut Ctx<'_, Self>) {
+        self.on_start(cx);
+    }
+
+    /// A short name of the node's current state (e.g. `PREPARED`), shown on the views and
+    /// traced whenever it changes.
+    fn state_label(&self) -> &'static str;
+
+    /// Lines describing the node (its durable log, its lock, ...), shown next to it.
+    fn detail_lines(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// How a message is labelled on the views.
+    fn msg_label(msg: &Self::Msg) -> String {
+        format!("{msg:?}")
+    }
+
+    /// How a timer is labelled on the views.
+    fn timer_label(timer: &Self::Timer) -> String {
+        format!("{timer:?}")
+    }
+}
+
+/// What a handler asked the kernel to do.
+#[derive(Clone, Debug)]
+pub enum Effect<P: Protocol> {
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { timer: P::Timer, after: Time },
+    CancelTimer { timer: P::Timer },
+}
+
+/// The handler's view of the world: who it is, what time it is, who its peers are, the
+/// seeded randomness, and a place to record effects.
+pub struct Ctx<'a, P: Protocol> {
+    pub(crate) id: NodeId,
+    pub(crate) now: Time,
+    pub(crate) node_count: u32,
+    pub(crate) rng: &'a mut SimRng,
+    pub(crate) effects: &'a mut Vec<Effect<P>>,
+}
+
+impl<P: Protocol> Ctx<'_, P> {
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn node_count(&self) -> u32 {
+        self.node_count
+    }
+
+    /// Every other node, in id order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let me = self.id;
+        (0..self.node_count).map(NodeId).filter(move |n| *n != me)
+    }
+
+    pub fn rng(&mut self) -> &mut SimRng {
+        self.rng
+    }
+
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    pub fn set_timer(&mut self, timer: P::Timer, after: Time) {
+        self.effects.push(Effect::SetTimer { timer, after });
+    }
+
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.effects.push(Effect::CancelTimer { timer });
+    }
+}

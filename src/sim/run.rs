@@ -1,0 +1,336 @@
+//! A scene's run seen from outside, without its protocol's types: what the UI draws
+//! (snapshots and labelled trace rows) and what it can do (seek, take an action).
+use super::action::{Action, Scheduled};
+use super::invariant::Violation;
+use super::kernel::NodeStatus;
+use super::protocol::{NodeId, Protocol};
+use super::time::Time;
+use super::timeline::Timeline;
+use super::trace::{MsgId, TraceKind};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: u32,
+    pub name: String,
+    pub state: &'static str,
+    pub status: NodeStatus,
+    pub details: Vec<String>,
+    pub timers: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u32,
+    pub to: u32,
+    pub sent: Time,
+    pub arrives: Time,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvariantView {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub violation: Option<Violation>,
+}
+
+/// Everything the generic views need at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub step: u64,
+    pub time: Time,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub cut_links: Vec<(u32, u32)>,
+    pub invariants: Vec<InvariantView>,
+}
+
+/// What kind of mark a trace row is on the space-time diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    Start,
+    Send,
+    Deliver,
+    Drop,
+    Timer,
+    Command,
+    Crash,
+    Restart,
+    Pause,
+    Resume,
+    Network,
+    State,
+    Ignored,
+    Violation,
+}
+
+/// One trace entry, labelled for people.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceRow {
+    pub step: u64,
+    pub time: Time,
+    pub kind: RowKind,
+    /// The lane it is drawn on (none for network-wide rows).
+    pub node: Option<u32>,
+    /// For sends, delivers and drops: the other end and the message.
+    pub peer: Option<u32>,
+    pub msg: Option<u64>,
+    /// For sends: when the message arrives.
+    pub arrives: Option<Time>,
+    pub label: String,
+}
+
+/// A run of any scene, as the UI drives it.
+pub trait Run {
+    fn node_count(&self) -> u32;
+    fn horizon(&self) -> u64;
+    fn is_finished(&mut self) -> bool;
+    fn at_step_limit(&self) -> bool;
+    fn cursor(&self) -> u64;
+    fn seek(&mut self, step: u64);
+    fn extend(&mut self, steps: u64) -> u64;
+    fn time_of(&self, step: u64) -> Time;
+    fn step_at_time(&self, time: Time) -> u64;
+    fn snapshot(&self) -> Snapshot;
+    /// Labelled trace rows of steps `from..=to`.
+    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow>;
+    /// Takes an action given in its link form (`crash:0`, `cmd:1:vote-no`, ...) at the
+    /// cursor, at simulated time `time`.
+    fn take(&mut self, action: &str, time: Time) -> Result<(), String>;
+    /// The actions of the run, in link form.
+    fn actions_text(&self) -> Vec<String>;
+    /// The scene-specific state at the cursor, for the scene's own view.
+    fn scene_state(&self) -> &dyn std::any::Any;
+}
+
+/// A timeline plus the names of its nodes: the `Run` every kernel-based scene uses.
+pub struct ProtocolRun<P: Protocol> {
+    pub timeline: Timeline<P>,
+    pub names: Vec<String>,
+}
+
+impl<P: Protocol> ProtocolRun<P> {
+    pub fn new(timeline: Timeline<P>, names: Vec<String>) -> Self {
+        ProtocolRun { timeline, names }
+    }
+
+    /// Parses the link form of a run's actions; errors name the bad entry.
+    pub fn parse_actions(
+        texts: &[String],
+        node_count: u32,
+    ) -> Result<Vec<Scheduled<P::Cmd>>, String> {
+        texts
+            .iter()
+            .map(|t| Scheduled::parse(t, node_count).map_err(|e| format!("action \"{t}\": {e}")))
+            .collect()
+    }
+
+    fn name(&self, id: NodeId) -> String {
+        self.names
+            .get(id.index())
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+impl<P: Protocol + 'static> Run for ProtocolRun<P> {
+    fn node_count(&self) -> u32 {
+        self.timeline.sim().node_count()
+    }
+
+    fn horizon(&self) -> u64 {
+        self.timeline.horizon()
+    }
+
+    fn is_finished(&mut self) -> bool {
+        self.timeline.is_finished()
+    }
+
+    fn at_step_limit(&self) -> bool {
+        self.timeline.at_step_limit()
+    }
+
+    fn cursor(&self) -> u64 {
+        self.timeline.cursor().step()
+    }
+
+    fn seek(&mut self, step: u64) {
+        self.timeline.seek(step)
+    }
+
+    fn extend(&mut self, steps: u64) -> u64 {
+        self.timeline.extend(steps)
+    }
+
+    fn time_of(&self, step: u64) -> Time {
+        self.timeline.time_of(step)
+    }
+
+    fn step_at_time(&self, time: Time) -> u64 {
+        self.timeline.step_at_time(time)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let sim = self.timeline.sim();
+        let nodes = sim
+            .nodes()
+            .iter()
+            .map(|(id, proto, status)| NodeView {
+                id: id.0,
+                name: self.name(id),
+                state: proto.state_label(),
+                status,
+                details: proto.detail_lines(),
+                timers: sim.timers_of(id).map(P::timer_label).collect(),
+            })
+            .collect();
+        let messages = sim
+            .in_flight()
+            .map(|m| MessageView {
+                id: m.id.0,
+                from: m.from.0,
+                to: m.to.0,
+                sent: m.sent,
+                arrives: m.arrives,
+                label: P::msg_label(&m.msg),
+            })
+            .collect();
+        let invariants = sim
+            .invariants()
+            .iter()
+            .zip(sim.violations())
+            .map(|(inv, v)| InvariantView {
+                name: inv.name,
+                description: inv.description,
+                violation: v.clone(),
+            })
+            .collect();
+        Snapshot {
+            step: sim.step_count(),
+            time: sim.now(),
+            nodes,
+            messages,
+            cut_links: sim.links().cut_links().map(|(a, b)| (a.0, b.0)).collect(),
+            invariants,
+        }
+    }
+
+    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
+        let invariants = self.timeline.sim().invariants();
+        self.timeline
+            .entries(from, to)
+            .iter()
+            .map(|e| {
+                let mut row = TraceRow {
+                    step: e.step,
+                    time: e.time,
+                    kind: RowKind::Network,
+                    node: e.kind.node().map(|n| n.0),
+                    peer: None,
+                    msg: None,
+                    arrives: None,
+                    label: String::new(),
+                };
+                let peer = |n: NodeId| Some(n.0);
+                let msg = |m: MsgId| Some(m.0);
+                match &e.kind {
+                    TraceKind::Start { node } => {
+                        row.kind = RowKind::Start;
+                        row.label = format!("{} starts", self.name(*node));
+                    }
+                    TraceKind::Send {
+                        id,
+                        to,
+                        msg: m,
+                        arrives,
+                        copy_of,
+                        ..
+                    } => {
+                        row.kind = RowKind::Send;
+                        (row.peer, row.msg, row.arrives) = (peer(*to), msg(*id), Some(*arrives));
+                        let copy = if copy_of.is_some() {
+                            " (duplicate)"
+                        } else {
+                            ""
+                        };
+                        row.label = format!("{}{copy} → {}", P::msg_label(m), self.name(*to));
+                    }
+                    TraceKind::Deliver { id, from, .. } => {
+                        row.kind = RowKind::Deliver;
+                        (row.peer, row.msg) = (peer(*from), msg(*id));
+                        row.label = format!("receives from {}", self.name(*from));
+                    }
+                    TraceKind::Drop {
+                        id, from, reason, ..
+                    } => {
+                        row.kind = RowKind::Drop;
+                        (row.peer, row.msg) = (peer(*from), msg(*id));
+                        row.label = format!("message {} dropped: {}", id.0, reason.label());
+                    }
+                    TraceKind::Timer { timer, .. } => {
+                        row.kind = RowKind::Timer;
+                        row.label = format!("timer {} fires", P::timer_label(timer));
+                    }
+                    TraceKind::Command { cmd, .. } => {
+                        row.kind = RowKind::Command;
+                        row.label = format!("command {cmd}");
+                    }
+                    TraceKind::Crash { node } => {
+                        row.kind = RowKind::Crash;
+                        row.label = format!("{} crashes", self.name(*node));
+                    }
+                    TraceKind::Restart { node } => {
+                        row.kind = RowKind::Restart;
+                        row.label = format!("{} restarts", self.name(*node));
+                    }
+                    TraceKind::Pause { node } => {
+                        row.kind = RowKind::Pause;
+                        row.label = format!("{} pauses", self.name(*node));
+                    }
+                    TraceKind::Resume { node } => {
+                        row.kind = RowKind::Resume;
+                        row.label = format!("{} resumes", self.name(*node));
+                    }
+                    TraceKind::Network { change } => {
+                        row.kind = RowKind::Network;
+                        row.label = change.to_string();
+                    }
+                    TraceKind::State { from, to, .. } => {
+                        row.kind = RowKind::State;
+                        row.label = format!("{from} → {to}");
+                    }
+                    TraceKind::Ignored { why } => {
+                        row.kind = RowKind::Ignored;
+                        row.label = format!("ignored: {why}");
+                    }
+                    TraceKind::Violation { invariant, message } => {
+                        row.kind = RowKind::Violation;
+                        let name = invariants.get(*invariant as usize).map_or("?", |i| i.name);
+                        row.label = format!("{name} violated: {message}");
+                    }
+                }
+                row
+            })
+            .collect()
+    }
+
+    fn take(&mut self, action: &str, time: Time) -> Result<(), String> {
+        let parsed =
+            Action::<P::Cmd>::parse(action, self.node_count()).map_err(|e| e.to_string())?;
+        self.timeline.take(parsed, time);
+        Ok(())
+    }
+
+    fn actions_text(&self) -> Vec<String> {
+        self.timeline
+            .actions()
+            .iter()
+            .map(|a| a.to_string())
+            .collect()
+    }
+
+    fn scene_state(&self) -> &dyn std::any::Any {
+        self.timeline.sim()
+    }
+}
