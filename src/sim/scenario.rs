@@ -10,10 +10,24 @@ use super::action::{Action, Scheduled};
 use super::kernel::Sim;
 use super::protocol::Protocol;
 
+/// A named, ready-made situation within a scene.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    /// Short and URL-safe: it appears in links as `sc=...`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+}
+
+/// Whether a trigger's moment has come.
+pub type Condition<P> = Box<dyn Fn(&Sim<P>) -> bool>;
+/// The action a trigger takes, chosen when it fires (e.g. the message then in flight).
+pub type ActionMaker<P> = Box<dyn Fn(&Sim<P>) -> Action<<P as Protocol>::Cmd>>;
+
 /// "When `when` first holds, take `action`." Triggers of one scenario fire in order.
 pub struct Trigger<P: Protocol> {
-    pub when: Box<dyn Fn(&Sim<P>) -> bool>,
-    pub action: Box<dyn Fn(&Sim<P>) -> Action<P::Cmd>>,
+    pub when: Condition<P>,
+    pub action: ActionMaker<P>,
 }
 
 impl<P: Protocol> Trigger<P> {

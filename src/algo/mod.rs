@@ -1,0 +1,2 @@
+//! The algorithms, one per file, each with a prose header for people learning it.
+pub mod two_phase_commit;

@@ -1,0 +1,140 @@
+//! Benchmark workloads and measurements, shared by the native benchmark
+//! (`examples/bench_kernel.rs`) and the in-browser one (`tests/browser_bench.rs`), so both
+//! measure the same thing. The caller passes the clock: nothing here reads one.
+use crate::algo::two_phase_commit::{self as tpc, TwoPcConfig, Vote};
+use crate::sim::{Action, NetConfig, NodeId, Scheduled, Sim, SimRng, Time, Timeline};
+
+/// A long randomized two-phase-commit run: 7 participants voting at random, 3% loss, 2%
+/// duplication, and a crash then a restart of a random node every 1,000 steps.
+pub fn two_pc_workload(seed: u64, steps: u64) -> (Sim<tpc::TwoPcNode>, Vec<Scheduled<tpc::Cmd>>) {
+    let config = TwoPcConfig {
+        votes: vec![Vote::Random; 7],
+        participants: 7,
+        transactions: u32::MAX,
+        ..TwoPcConfig::default()
+    };
+    let net = NetConfig {
+        loss: 0.03,
+        duplicate: 0.02,
+        ..tpc::net_config()
+    };
+    let sim = Sim::new(seed, tpc::nodes(&config), net, tpc::invariants());
+    let mut rng = SimRng::new(seed ^ 0x5eed);
+    let mut actions = Vec::new();
+    let mut at = 500;
+    while at + 200 < steps {
+        let node = NodeId(rng.below(8) as u32);
+        actions.push(Scheduled {
+            at,
+            time: Time::ZERO,
+            action: Action::Crash(node),
+        });
+        actions.push(Scheduled {
+            at: at + 100 + rng.below(100),
+            time: Time::ZERO,
+            action: Action::Restart(node),
+        });
+        at += 1_000;
+    }
+    (sim, actions)
+}
+
+/// Figures of the kernel and of time travel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KernelFigures {
+    /// Events per second with no trace recorded (the raw kernel).
+    pub events_per_s: f64,
+    /// Steps per second while the timeline records the trace and checkpoints.
+    pub recorded_steps_per_s: f64,
+    pub trace_steps: u64,
+    pub trace_entries: usize,
+    /// Estimated bytes held by the trace and checkpoints.
+    pub trace_bytes: usize,
+    pub jump_mean_ms: f64,
+    pub jump_max_ms: f64,
+    pub jumps: u32,
+}
+
+/// Measures the kernel on `raw_steps` events and time travel over a `trace_steps` trace.
+/// `clock_ms` returns wall-clock milliseconds.
+pub fn measure_kernel(
+    clock_ms: &dyn Fn() -> f64,
+    raw_steps: u64,
+    trace_steps: u64,
+) -> KernelFigures {
+    let (mut sim, actions) = two_pc_workload(1, raw_steps);
+    let mut next_action = actions.iter().peekable();
+    let start = clock_ms();
+    let mut done = 0;
+    while done < raw_steps {
+        match next_action.peek() {
+            Some(a) if a.at <= sim.step_count() => {
+                sim.apply(&a.action, a.time, None);
+                next_action.next();
+            }
+            _ => {
+                if !sim.step(None) {
+                    break;
+                }
+            }
+        }
+        done += 1;
+    }
+    let raw_ms = (clock_ms() - start).max(1e-3);
+
+    let (sim, actions) = two_pc_workload(2, trace_steps);
+    let mut timeline = Timeline::new(sim, actions, trace_steps);
+    let start = clock_ms();
+    timeline.extend(trace_steps);
+    let record_ms = (clock_ms() - start).max(1e-3);
+    let world_bytes = approx_world_bytes(&timeline);
+
+    let mut rng = SimRng::new(99);
+    let jumps = 200u32;
+    let (mut total, mut worst) = (0.0f64, 0.0f64);
+    for _ in 0..jumps {
+        let target = rng.below(timeline.horizon() + 1);
+        let start = clock_ms();
+        timeline.seek(target);
+        let took = clock_ms() - start;
+        total += took;
+        worst = worst.max(took);
+    }
+    KernelFigures {
+        events_per_s: done as f64 / (raw_ms / 1000.0),
+        recorded_steps_per_s: timeline.horizon() as f64 / (record_ms / 1000.0),
+        trace_steps: timeline.horizon(),
+        trace_entries: timeline.trace().len(),
+        trace_bytes: timeline.approx_bytes(world_bytes),
+        jump_mean_ms: total / f64::from(jumps),
+        jump_max_ms: worst,
+        jumps,
+    }
+}
+
+/// A rough size of one checkpoint of the 2PC world: nodes, queue and messages in flight.
+fn approx_world_bytes(timeline: &Timeline<tpc::TwoPcNode>) -> usize {
+    let sim = timeline.sim();
+    let nodes = sim.node_count() as usize * (std::mem::size_of::<tpc::TwoPcNode>() + 256);
+    let flying = sim.in_flight().count() * 96;
+    nodes + flying + 4096
+}
+
+impl KernelFigures {
+    /// The figures as lines of text, the same natively and in the browser.
+    pub fn report(&self, place: &str) -> String {
+        format!(
+            "kernel ({place}): {:.2} M events/s (no trace); {:.2} M steps/s recording the trace\n\
+             time travel ({place}): {} jumps over a {}-step trace: mean {:.3} ms, max {:.3} ms\n\
+             trace memory ({place}): {} entries, about {:.1} MB with checkpoints",
+            self.events_per_s / 1e6,
+            self.recorded_steps_per_s / 1e6,
+            self.jumps,
+            self.trace_steps,
+            self.jump_mean_ms,
+            self.jump_max_ms,
+            self.trace_entries,
+            self.trace_bytes as f64 / 1e6,
+        )
+    }
+}

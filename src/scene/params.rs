@@ -1,0 +1,148 @@
+//! Reading scene parameters from a link: every reader falls back to a default and says why.
+use crate::sim::{NetConfig, Time};
+use std::collections::BTreeMap;
+
+/// Scene parameters being read, with the problems found so far.
+pub struct ParamReader<'a> {
+    params: &'a BTreeMap<String, String>,
+    pub problems: Vec<String>,
+}
+
+impl<'a> ParamReader<'a> {
+    pub fn new(params: &'a BTreeMap<String, String>) -> Self {
+        ParamReader {
+            params,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn text(&self, key: &str) -> Option<&'a str> {
+        self.params.get(key).map(|s| s.trim())
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn number(&mut self, key: &str, label: &str, min: u64, max: u64, default: u64) -> u64 {
+        let Some(text) = self.text(key) else {
+            return default;
+        };
+        match text.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                self.problems.push(format!(
+                    "{label} must be a whole number from {min} to {max}, not \"{}\"; using {default}.",
+                    shorten(text)
+                ));
+                default
+            }
+        }
+    }
+
+    /// `1`/`0` (also `true`/`false`, `on`/`off`, `yes`/`no`).
+    pub fn flag(&mut self, key: &str, label: &str, default: bool) -> bool {
+        match self.text(key) {
+            None => default,
+            Some("1" | "true" | "on" | "yes") => true,
+            Some("0" | "false" | "off" | "no") => false,
+            Some(other) => {
+                self.problems.push(format!(
+                    "{label} must be 1 (on) or 0 (off), not \"{}\"; using {}.",
+                    shorten(other),
+                    u8::from(default)
+                ));
+                default
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice<T: Copy>(
+        &mut self,
+        key: &str,
+        label: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
+        let Some(text) = self.text(key) else {
+            return default;
+        };
+        match options.iter().find(|(name, _)| *name == text) {
+            Some((_, value)) => *value,
+            None => {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                self.problems.push(format!(
+                    "{label} must be one of {}, not \"{}\"; using the default.",
+                    names.join(", "),
+                    shorten(text)
+                ));
+                default
+            }
+        }
+    }
+
+    /// The network: `lat=MIN-MAX` (ms), `loss` and `dup` (percent, 0 to 90).
+    pub fn network(&mut self, default: NetConfig) -> NetConfig {
+        let mut net = default;
+        if let Some(text) = self.text("lat") {
+            let parsed = text.split_once('-').and_then(|(lo, hi)| {
+                Some((
+                    lo.trim().parse::<u64>().ok()?,
+                    hi.trim().parse::<u64>().ok()?,
+                ))
+            });
+            match parsed {
+                Some((lo, hi)) if lo <= hi && hi <= 10_000 => {
+                    net.latency_min = Time::from_millis(lo);
+                    net.latency_max = Time::from_millis(hi);
+                }
+                _ => self.problems.push(format!(
+                    "Latency must look like 10-30 (milliseconds, low to high, at most 10000), not \"{}\"; \
+                     using {}-{}.",
+                    shorten(text),
+                    net.latency_min.0 / 1000,
+                    net.latency_max.0 / 1000
+                )),
+            }
+        }
+        net.loss = self.number(
+            "loss",
+            "Message loss (%)",
+            0,
+            90,
+            (net.loss * 100.0).round() as u64,
+        ) as f64
+            / 100.0;
+        net.duplicate = self.number(
+            "dup",
+            "Duplication (%)",
+            0,
+            90,
+            (net.duplicate * 100.0).round() as u64,
+        ) as f64
+            / 100.0;
+        net
+    }
+}
+
+/// The link form of a network configuration.
+pub fn write_network(net: &NetConfig, out: &mut BTreeMap<String, String>) {
+    out.insert(
+        "lat".into(),
+        format!("{}-{}", net.latency_min.0 / 1000, net.latency_max.0 / 1000),
+    );
+    out.insert(
+        "loss".into(),
+        format!("{}", (net.loss * 100.0).round() as u64),
+    );
+    out.insert(
+        "dup".into(),
+        format!("{}", (net.duplicate * 100.0).round() as u64),
+    );
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}

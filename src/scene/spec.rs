@@ -1,0 +1,245 @@
+//! What defines a run, and its form in a link.
+//!
+//! A link carries the scene, the seed, the scene's parameters, the user's actions (each with
+//! the step at which it was taken) and the step being shown, e.g.
+//! `?scene=2pc&seed=7&n=3&votes=yyn&a=14@41000:crash:0&step=20`.
+//! Reading a link never fails: every parameter that cannot be used is reported as a
+//! message for the page and replaced by its default.
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The scenes, in the order the picker shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum SceneId {
+    #[default]
+    TwoPhaseCommit,
+    Locks,
+}
+
+impl SceneId {
+    pub const ALL: [SceneId; 2] = [SceneId::TwoPhaseCommit, SceneId::Locks];
+
+    /// The scene's name in links.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SceneId::TwoPhaseCommit => "2pc",
+            SceneId::Locks => "locks",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SceneId::TwoPhaseCommit => "Two-phase commit",
+            SceneId::Locks => "Distributed locks",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<SceneId> {
+        SceneId::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+impl fmt::Display for SceneId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// Everything that defines a run, plus how it is being shown.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunSpec {
+    pub scene: SceneId,
+    pub seed: u64,
+    /// Scene parameters by name, as text; each scene reads and checks its own.
+    pub params: BTreeMap<String, String>,
+    /// The user's actions in link form (`step@time:action`).
+    pub actions: Vec<String>,
+    /// The step being shown; `None` means the start of the run.
+    pub step: Option<u64>,
+    /// Compact layout for an `<iframe>`.
+    pub embed: bool,
+    /// The ready-made scenario this run came from, if any (informative: the parameters and
+    /// actions above define the run).
+    pub scenario: Option<String>,
+}
+
+/// The seed a run gets when the link names none.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Link parameters that are not scene parameters.
+const RESERVED: [&str; 7] = ["scene", "seed", "a", "step", "embed", "v", "sc"];
+
+/// Most actions a link may carry (each is a step; this bounds the work a link can ask for).
+pub const MAX_ACTIONS: usize = 2_000;
+const MAX_PARAM_LEN: usize = 200;
+
+impl RunSpec {
+    pub fn new(scene: SceneId) -> Self {
+        RunSpec {
+            scene,
+            seed: DEFAULT_SEED,
+            ..Default::default()
+        }
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+
+    /// Reads a query string (with or without the leading `?`). Problems come back as
+    /// messages for the page; the spec then holds defaults in their place.
+    pub fn from_query(query: &str) -> (RunSpec, Vec<String>) {
+        let mut spec = RunSpec::new(SceneId::default());
+        let mut problems = Vec::new();
+        let pairs = parse_pairs(query.strip_prefix('?').unwrap_or(query));
+        for (key, value) in &pairs {
+            match key.as_str() {
+                "scene" => match SceneId::from_slug(value) {
+                    Some(scene) => spec.scene = scene,
+                    None => problems.push(format!(
+                        "Unknown scene \"{}\"; showing {}. Scenes: {}.",
+                        shorten(value),
+                        SceneId::default().title(),
+                        SceneId::ALL.map(|s| s.slug()).join(", ")
+                    )),
+                },
+                "seed" => match value.trim().parse::<u64>() {
+                    Ok(seed) => spec.seed = seed,
+                    Err(_) => problems.push(format!(
+                        "The seed must be a whole number from 0 to {}, not \"{}\"; using {DEFAULT_SEED}.",
+                        u64::MAX,
+                        shorten(value)
+                    )),
+                },
+                "a" => {
+                    let list: Vec<String> =
+                        value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+                    if list.len() > MAX_ACTIONS {
+                        problems.push(format!(
+                            "The link has {} actions; only the first {MAX_ACTIONS} are used.",
+                            list.len()
+                        ));
+                    }
+                    spec.actions = list.into_iter().take(MAX_ACTIONS).collect();
+                }
+                "step" => match value.trim().parse::<u64>() {
+                    Ok(step) => spec.step = Some(step),
+                    Err(_) => problems.push(format!(
+                        "The step must be a whole number, not \"{}\"; showing the start.",
+                        shorten(value)
+                    )),
+                },
+                "embed" => spec.embed = matches!(value.as_str(), "1" | "true" | "yes" | ""),
+                "sc" => {
+                    let id: String = value.chars().take(40).collect();
+                    spec.scenario = Some(id).filter(|s| !s.is_empty());
+                }
+                "v" => {}
+                _ if value.len() > MAX_PARAM_LEN => problems.push(format!(
+                    "The parameter \"{}\" is too long ({} characters); ignored.",
+                    shorten(key),
+                    value.len()
+                )),
+                _ => {
+                    spec.params.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        (spec, problems)
+    }
+
+    /// The query string (with a leading `?`) that reproduces this run at this step.
+    pub fn to_query(&self) -> String {
+        let mut out = format!("?scene={}&seed={}", self.scene.slug(), self.seed);
+        for (key, value) in &self.params {
+            if !RESERVED.contains(&key.as_str()) {
+                out.push_str(&format!("&{}={}", encode(key), encode(value)));
+            }
+        }
+        if !self.actions.is_empty() {
+            out.push_str("&a=");
+            out.push_str(
+                &self
+                    .actions
+                    .iter()
+                    .map(|a| encode(a))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+        }
+        if let Some(id) = &self.scenario {
+            out.push_str(&format!("&sc={}", encode(id)));
+        }
+        if let Some(step) = self.step {
+            out.push_str(&format!("&step={step}"));
+        }
+        if self.embed {
+            out.push_str("&embed=1");
+        }
+        out
+    }
+}
+
+/// At most 40 characters of user text, for messages.
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// Splits `k=v&k=v`, percent-decoding both sides (`+` is a space). Later duplicates win.
+fn parse_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Percent-decoding that never fails: malformed escapes are kept as they are and invalid
+/// UTF-8 becomes U+FFFD.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes everything but unreserved characters and the few that action text uses
+/// (`@`, `:`), so links stay readable.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,121 @@
+//! The scene's own controls: its parameters (drawn from the scene's field list) and its
+//! ready-made scenarios. Changing a parameter starts a new run.
+use super::app::Msg;
+use crate::scene::{self, FieldKind, SceneId};
+use std::collections::BTreeMap;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenePanelProps {
+    pub scene: SceneId,
+    pub params: BTreeMap<String, String>,
+    /// The scenario the run came from.
+    pub scenario: Option<String>,
+    pub on_msg: Callback<Msg>,
+}
+
+#[function_component(ScenePanel)]
+pub fn scene_panel(p: &ScenePanelProps) -> Html {
+    let set = |key: &'static str| {
+        let on_msg = p.on_msg.clone();
+        move |value: String| on_msg.emit(Msg::Param(key.to_string(), value))
+    };
+    let fields = scene::fields(p.scene).into_iter().map(|field| {
+        let current = p.params.get(field.key).cloned().unwrap_or_else(|| field.default.to_string());
+        let id = format!("param-{}", field.key);
+        let control = match field.kind {
+            FieldKind::Number { min, max } => {
+                let set = set(field.key);
+                let onchange = Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    set(input.value());
+                });
+                html! { <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} value={current} {onchange} /> }
+            }
+            FieldKind::Flag => {
+                let set = set(field.key);
+                let checked = current == "1";
+                let onchange = Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    set(if input.checked() { "1".into() } else { "0".into() });
+                });
+                html! { <input id={id.clone()} type="checkbox" {checked} {onchange} /> }
+            }
+            FieldKind::Choice(options) => {
+                let set = set(field.key);
+                let onchange = Callback::from(move |e: Event| {
+                    let select: HtmlSelectElement = e.target_unchecked_into();
+                    set(select.value());
+                });
+                html! {
+                    <select id={id.clone()} {onchange}>
+                        { for options.iter().map(|(value, label)| html! { <option value={*value} selected={current == *value}>{ *label }</option> }) }
+                    </select>
+                }
+            }
+            FieldKind::PerNode { count_key, count_default, first_label, options } => {
+                let count: usize = p.params.get(count_key).and_then(|c| c.parse().ok()).unwrap_or(count_default).min(16);
+                let letters: Vec<char> = current.chars().collect();
+                let selects = (0..count).map(|i| {
+                    let letter = letters.get(i).copied().unwrap_or(options[0].0);
+                    let set = set(field.key);
+                    let letters = letters.clone();
+                    let default_letter = options[0].0;
+                    let onchange = Callback::from(move |e: Event| {
+                        let select: HtmlSelectElement = e.target_unchecked_into();
+                        let chosen = select.value().chars().next().unwrap_or(default_letter);
+                        let text: String = (0..count)
+                            .map(|j| if j == i { chosen } else { letters.get(j).copied().unwrap_or(default_letter) })
+                            .collect();
+                        set(text);
+                    });
+                    html! {
+                        <label class="per-node">
+                            <span>{ format!("{first_label}{}", i + 1) }</span>
+                            <select id={format!("{id}-{}", i + 1)} {onchange} aria-label={format!("{} for {first_label}{}", field.label, i + 1)}>
+                                { for options.iter().map(|(c, label)| html! { <option value={c.to_string()} selected={letter == *c}>{ *label }</option> }) }
+                            </select>
+                        </label>
+                    }
+                });
+                html! { <div class="per-node-row" id={id.clone()}>{ for selects }</div> }
+            }
+        };
+        html! {
+            <div class="field">
+                <label for={id.clone()} title={field.help}>{ field.label }</label>
+                { control }
+            </div>
+        }
+    });
+    let all = scene::scenarios(p.scene);
+    let active = all.iter().find(|s| p.scenario.as_deref() == Some(s.id));
+    let scenarios = all.iter().map(|s| {
+        let on_msg = p.on_msg.clone();
+        let id = s.id.to_string();
+        let onclick = Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Scenario(id.clone())));
+        let current = p.scenario.as_deref() == Some(s.id);
+        html! {
+            <li><button class={classes!("scenario", current.then_some("current"))} id={format!("scenario-{}", s.id)} {onclick}
+                title={s.description} aria-pressed={if current { "true" } else { "false" }}>{ s.title }</button></li>
+        }
+    });
+    html! {
+        <section class="scene-panel" aria-label="Scene settings">
+            <h2>{ p.scene.title() }</h2>
+            <p class="blurb">{ scene::blurb(p.scene) }</p>
+            <details open=true>
+                <summary>{ "Scenarios" }</summary>
+                <ul class="scenarios">{ for scenarios }</ul>
+                if let Some(s) = active {
+                    <p class="scenario-desc" id="scenario-description">{ s.description }</p>
+                }
+            </details>
+            <details>
+                <summary>{ "Parameters" }</summary>
+                <div class="fields">{ for fields }</div>
+            </details>
+        </section>
+    }
+}

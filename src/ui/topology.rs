@@ -1,0 +1,258 @@
+//! The topology view: nodes around a circle, messages moving along the edges between their
+//! send and arrival times, cut links in red. Click a node for its menu (crash, restart,
+//! pause, commands), click a message in flight to drop it, or use the partition tool.
+use super::app::Msg;
+use crate::sim::kernel::NodeStatus;
+use crate::sim::run::Snapshot;
+use crate::sim::Time;
+use yew::prelude::*;
+
+const SIZE: f64 = 400.0;
+const RING: f64 = 140.0;
+const NODE_R: f64 = 30.0;
+
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    pub snapshot: Snapshot,
+    pub playhead: Time,
+    pub selected: Option<u32>,
+    /// The group being chosen with the partition tool (None: the tool is off).
+    pub partition: Option<Vec<u32>>,
+    /// The selected node's scene commands: (button label, action text).
+    pub commands: Vec<(String, String)>,
+    pub on_msg: Callback<Msg>,
+}
+
+/// Where node `i` of `n` sits: evenly around a circle, the first at the top.
+pub fn node_position(i: u32, n: u32) -> (f64, f64) {
+    let angle =
+        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
+    (
+        SIZE / 2.0 + RING * angle.cos(),
+        SIZE / 2.0 + RING * angle.sin(),
+    )
+}
+
+/// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
+pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
+    if arrives <= sent {
+        return 1.0;
+    }
+    ((now.0.saturating_sub(sent.0)) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
+}
+
+/// A CSS class for a state label, e.g. `IN DOUBT` -> `state-in-doubt`.
+pub fn state_class(label: &str) -> String {
+    let slug: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("state-{slug}")
+}
+
+#[function_component(Topology)]
+pub fn topology(p: &TopologyProps) -> Html {
+    let n = p.snapshot.nodes.len() as u32;
+    let pos = |i: u32| node_position(i, n);
+    let act = |action: String| {
+        let on_msg = p.on_msg.clone();
+        Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Act(action.clone())))
+    };
+
+    let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
+        let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+        html! { <line class="edge" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+    });
+    let cuts = p.snapshot.cut_links.iter().map(|&(a, b)| {
+        let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+        let both = p.snapshot.cut_links.contains(&(b, a));
+        html! {
+            <line class={classes!("cut", (!both).then_some("one-way"))} marker-end={(!both).then_some("url(#cut-arrow)")}
+                x1={x1.to_string()} y1={y1.to_string()} x2={(x1 + (x2 - x1) * 0.8).to_string()} y2={(y1 + (y2 - y1) * 0.8).to_string()}>
+                <title>{ format!("link {} → {} is cut", name(&p.snapshot, a), name(&p.snapshot, b)) }</title>
+            </line>
+        }
+    });
+
+    let nodes = p.snapshot.nodes.iter().map(|node| {
+        let (x, y) = pos(node.id);
+        let id = node.id;
+        let on_click = {
+            let on_msg = p.on_msg.clone();
+            let partition_mode = p.partition.is_some();
+            let selected = p.selected;
+            Callback::from(move |_: MouseEvent| {
+                if partition_mode {
+                    on_msg.emit(Msg::TogglePartitionNode(id));
+                } else {
+                    on_msg.emit(Msg::Select(if selected == Some(id) { None } else { Some(id) }));
+                }
+            })
+        };
+        let on_key = {
+            let on_click = on_click.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    on_click.emit(MouseEvent::new("click").expect("a synthetic click"));
+                }
+            })
+        };
+        let in_group = p.partition.as_ref().is_some_and(|g| g.contains(&id));
+        let status = match node.status {
+            NodeStatus::Up => "up",
+            NodeStatus::Crashed => "crashed",
+            NodeStatus::Paused => "paused",
+        };
+        html! {
+            <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"))}
+               transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
+               aria-label={format!("{}: {}, {}. Activate for actions.", node.name, node.state, status)}
+               data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
+                <circle class="halo" r={(NODE_R + 6.0).to_string()} />
+                <circle class="body" r={NODE_R.to_string()} />
+                <text class="name" y="-4">{ &node.name }</text>
+                <text class="state" y="11">{ node.state }</text>
+                if node.status == NodeStatus::Crashed {
+                    <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
+                }
+                if node.status == NodeStatus::Paused {
+                    <text class="pause-mark" y="-36">{ "⏸ paused" }</text>
+                }
+            </g>
+        }
+    });
+
+    let messages = p.snapshot.messages.iter().map(|m| {
+        let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
+        let t = progress(m.sent, m.arrives, p.playhead);
+        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        let label = format!(
+            "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
+            m.id, m.label, name(&p.snapshot, m.from), name(&p.snapshot, m.to), m.arrives
+        );
+        let drop = act(format!("drop:{}", m.id));
+        let on_key = {
+            let on_msg = p.on_msg.clone();
+            let action = format!("drop:{}", m.id);
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    on_msg.emit(Msg::Act(action.clone()));
+                }
+            })
+        };
+        html! {
+            <g key={m.id.to_string()} class="message" transform={format!("translate({x:.1},{y:.1})")}
+               role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()} onclick={drop} onkeydown={on_key}>
+                <title>{ label }</title>
+                <circle r="7" />
+                <text y="-11">{ &m.label }</text>
+            </g>
+        }
+    });
+
+    let menu = p.selected.and_then(|id| p.snapshot.nodes.iter().find(|n| n.id == id)).map(|node| {
+        let id = node.id;
+        let mut buttons: Vec<Html> = Vec::new();
+        let mut button = |label: &str, action: String| {
+            buttons.push(html! { <button class="menu-item" onclick={act(action)}>{ label }</button> });
+        };
+        match node.status {
+            NodeStatus::Up => {
+                button("Crash", format!("crash:{id}"));
+                button("Pause (until resumed)", format!("pause:{id}"));
+                button("GC pause 300 ms", format!("pause:{id}:300000"));
+            }
+            NodeStatus::Crashed => button("Restart", format!("restart:{id}")),
+            NodeStatus::Paused => {
+                button("Resume", format!("resume:{id}"));
+                button("Crash", format!("crash:{id}"));
+            }
+        }
+        if node.status == NodeStatus::Up {
+            for (label, action) in &p.commands {
+                button(label, action.clone());
+            }
+        }
+        let close = {
+            let on_msg = p.on_msg.clone();
+            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Select(None)))
+        };
+        html! {
+            <div class="node-menu" role="menu" aria-label={format!("Actions for {}", node.name)}>
+                <strong>{ &node.name }</strong>
+                { for buttons }
+                <button class="ghost" onclick={close} aria-label="Close the menu">{ "×" }</button>
+            </div>
+        }
+    });
+
+    let partition_bar = {
+        let toggle = {
+            let on_msg = p.on_msg.clone();
+            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::TogglePartitionMode))
+        };
+        let group = p.partition.clone().unwrap_or_default();
+        let group_text: Vec<String> = group.iter().map(|i| name(&p.snapshot, *i)).collect();
+        let part_action = format!(
+            "part:{}",
+            group
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join("+")
+        );
+        html! {
+            <div class="partition-bar">
+                <button id="partition-tool" onclick={toggle} aria-pressed={if p.partition.is_some() { "true" } else { "false" }}
+                    aria-label="Partition tool: choose nodes to cut off">{ if p.partition.is_some() { "Done partitioning" } else { "Partition…" } }</button>
+                if p.partition.is_some() {
+                    <span class="hint">{ if group.is_empty() { "Click nodes to choose a group.".to_string() } else { format!("Group: {}", group_text.join(", ")) } }</span>
+                    <button id="cut-group" disabled={group.is_empty() || group.len() as u32 >= n} onclick={act(part_action)}>{ "Cut group off (both ways)" }</button>
+                    if group.len() == 2 {
+                        <button id="cut-one-way" onclick={act(format!("cut:{}:{}", group[0], group[1]))}>
+                            { format!("Cut {} → {} only", group_text[0], group_text[1]) }
+                        </button>
+                    }
+                }
+                if !p.snapshot.cut_links.is_empty() {
+                    <button id="heal-all" onclick={act("healall".into())}>{ "Heal all links" }</button>
+                }
+            </div>
+        }
+    };
+
+    html! {
+        <div class="topology">
+            <svg class="topology-svg" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img"
+                 aria-label={format!("{} nodes and {} messages in flight at {}", n, p.snapshot.messages.len(), p.playhead)}>
+                <defs>
+                    <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />
+                    </marker>
+                </defs>
+                <g class="edges">{ for edges }</g>
+                <g class="cuts">{ for cuts }</g>
+                <g class="nodes">{ for nodes }</g>
+                <g class="messages">{ for messages }</g>
+            </svg>
+            { for menu }
+            { partition_bar }
+        </div>
+    }
+}
+
+fn name(s: &Snapshot, id: u32) -> String {
+    s.nodes
+        .get(id as usize)
+        .map_or_else(|| format!("n{id}"), |n| n.name.clone())
+}

@@ -1,0 +1,387 @@
+//! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test
+//! browser`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
+#![cfg(target_arch = "wasm32")]
+
+use dsviz::scene::{RunSpec, SceneId};
+use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
+use dsviz::sim::{Time, Violation};
+use dsviz::ui::app::{App, AppProps, Msg};
+use dsviz::ui::controls::{Controls, ControlsProps};
+use dsviz::ui::diagram::{Diagram, DiagramProps};
+use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn click(root: &Element, selector: &str) {
+    let el = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"));
+    // A bubbling click works on HTML and SVG elements alike.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Records the messages a component sends up.
+fn recorder() -> (Callback<Msg>, Rc<RefCell<Vec<String>>>) {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let cb = Callback::from(move |msg: Msg| {
+        let name = match msg {
+            Msg::StepForward => "step-forward".to_string(),
+            Msg::StepBack => "step-back".to_string(),
+            Msg::TogglePlay => "toggle-play".to_string(),
+            Msg::Seek(step) => format!("seek {step}"),
+            Msg::NewSeed => "new-seed".to_string(),
+            _ => "other".to_string(),
+        };
+        sink.borrow_mut().push(name);
+    });
+    (cb, seen)
+}
+
+fn controls_props(on_msg: Callback<Msg>, cursor: u64) -> ControlsProps {
+    ControlsProps {
+        cursor,
+        horizon: 40,
+        finished: true,
+        at_limit: false,
+        playing: false,
+        speed: 2,
+        seed: 7,
+        time: Time(12_500),
+        compact: false,
+        on_msg,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn controls_send_the_right_messages_and_label_everything() {
+    let root = fresh_root();
+    let (on_msg, seen) = recorder();
+    yew::Renderer::<Controls>::with_root_and_props(root.clone(), controls_props(on_msg, 5))
+        .render();
+    yew::scheduler::flush().await;
+
+    click(&root, "#step-forward");
+    click(&root, "#play");
+    click(&root, "#step-back");
+    click(&root, "#new-seed");
+    assert_eq!(
+        *seen.borrow(),
+        ["step-forward", "toggle-play", "step-back", "new-seed"]
+    );
+    assert_eq!(text(&root, "#step-status"), "step 5 / 40 · 12.5 ms");
+
+    // Every button, input and select has an accessible name.
+    let controls = root.query_selector_all("button, input, select").unwrap();
+    assert!(controls.length() >= 7);
+    for i in 0..controls.length() {
+        let el: Element = controls.item(i).unwrap().dyn_into().unwrap();
+        let label = el.get_attribute("aria-label").unwrap_or_default();
+        assert!(
+            !label.is_empty(),
+            "control {} has no aria-label",
+            el.outer_html()
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn controls_disable_stepping_past_either_end() {
+    let root = fresh_root();
+    let (on_msg, _) = recorder();
+    let mut props = controls_props(on_msg, 0);
+    props.cursor = 0;
+    yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert!(root
+        .query_selector("#step-back:disabled")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("#step-forward:disabled")
+        .unwrap()
+        .is_none());
+}
+
+fn row(
+    step: u64,
+    ms: u64,
+    kind: RowKind,
+    node: u32,
+    peer: Option<u32>,
+    msg: Option<u64>,
+) -> TraceRow {
+    TraceRow {
+        step,
+        time: Time::from_millis(ms),
+        kind,
+        node: Some(node),
+        peer,
+        msg,
+        arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
+        label: format!("{kind:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn diagram_draws_arrows_drops_and_crashes_and_jumps_on_click() {
+    let root = fresh_root();
+    let (on_msg, seen) = recorder();
+    let rows = vec![
+        row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
+        row(1, 0, RowKind::Send, 0, Some(2), Some(2)),
+        row(2, 10, RowKind::Deliver, 1, Some(0), Some(1)),
+        row(3, 12, RowKind::Drop, 2, Some(0), Some(2)),
+        row(4, 20, RowKind::Crash, 0, None, None),
+        row(5, 25, RowKind::Send, 1, Some(2), Some(3)),
+    ];
+    let props = DiagramProps {
+        rows,
+        node_names: vec!["coordinator".into(), "P1".into(), "P2".into()],
+        cursor: 4,
+        playhead: Time::from_millis(20),
+        file_stem: "test".into(),
+        on_msg,
+    };
+    yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+
+    assert_eq!(count(&root, ".lane"), 3, "one lane per node");
+    assert_eq!(count(&root, "line.msg"), 3, "one arrow per message");
+    assert_eq!(count(&root, "line.msg.delivered"), 1);
+    assert_eq!(
+        count(&root, "line.msg.drop"),
+        1,
+        "the dropped message is marked"
+    );
+    assert_eq!(
+        count(&root, "line.msg.flying"),
+        1,
+        "the message still in flight"
+    );
+    assert_eq!(count(&root, "path.crash"), 1);
+    assert_eq!(
+        count(&root, ".mark.current"),
+        1,
+        "the cursor's step is highlighted"
+    );
+    assert!(root.query_selector("#export-svg").unwrap().is_some());
+
+    click(&root, ".mark path.crash");
+    assert_eq!(*seen.borrow(), ["seek 4"]);
+}
+
+#[wasm_bindgen_test]
+async fn invariant_panel_shows_green_and_red_with_a_jump_button() {
+    let root = fresh_root();
+    let (on_msg, seen) = recorder();
+    let props = InvariantProps {
+        invariants: vec![
+            InvariantView {
+                name: "validity",
+                description: "ok",
+                violation: None,
+            },
+            InvariantView {
+                name: "atomicity",
+                description: "no mixed outcomes",
+                violation: Some(Violation {
+                    step: 17,
+                    time: Time::from_millis(40),
+                    message: "P1 committed, P2 aborted".into(),
+                }),
+            },
+        ],
+        compact: false,
+        on_msg,
+    };
+    yew::Renderer::<InvariantPanel>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(count(&root, ".invariant.ok"), 1);
+    assert_eq!(count(&root, ".invariant.violated"), 1);
+    assert!(text(&root, ".violation-detail").contains("step 17"));
+    click(&root, ".violation-detail button");
+    assert_eq!(*seen.borrow(), ["seek 17"]);
+}
+
+async fn render_app(query: &str) -> Element {
+    let root = fresh_root();
+    let (spec, problems) = RunSpec::from_query(query);
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            spec,
+            problems,
+            sync_url: false,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn node_classes(root: &Element, id: u32) -> String {
+    root.query_selector(&format!("g.node[data-node=\"{id}\"]"))
+        .unwrap()
+        .map(|n| n.get_attribute("class").unwrap_or_default())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn two_phase_commit_view_steps_and_crashes_the_coordinator() {
+    let root = render_app("?scene=2pc&seed=7&n=3").await;
+    assert_eq!(
+        count(&root, "g.node"),
+        4,
+        "coordinator and three participants"
+    );
+    assert_eq!(count(&root, ".node-card"), 4);
+    assert_eq!(count(&root, ".invariant.ok"), 2);
+
+    for _ in 0..6 {
+        click(&root, "#step-forward");
+        yew::scheduler::flush().await;
+    }
+    assert!(
+        text(&root, "#step-status").starts_with("step 6 /"),
+        "{}",
+        text(&root, "#step-status")
+    );
+    click(&root, "#step-back");
+    yew::scheduler::flush().await;
+    assert!(text(&root, "#step-status").starts_with("step 5 /"));
+
+    // Crash the coordinator from its menu.
+    click(&root, "g.node[data-node=\"0\"]");
+    yew::scheduler::flush().await;
+    let crash = root.query_selector_all(".node-menu .menu-item").unwrap();
+    let crash: HtmlElement = (0..crash.length())
+        .map(|i| crash.item(i).unwrap().dyn_into::<HtmlElement>().unwrap())
+        .find(|b| b.text_content().unwrap_or_default() == "Crash")
+        .expect("a Crash item");
+    crash.click();
+    yew::scheduler::flush().await;
+    assert!(
+        node_classes(&root, 0).contains("crashed"),
+        "{}",
+        node_classes(&root, 0)
+    );
+    assert!(
+        text(&root, "#step-status").starts_with("step 6 /"),
+        "the crash is step 6"
+    );
+
+    // The log survives the crash and is shown.
+    let card = text(&root, ".node-card[data-node=\"0\"]");
+    assert!(card.contains("log"), "coordinator card: {card}");
+}
+
+#[wasm_bindgen_test]
+async fn broken_variant_turns_atomicity_red_at_its_step() {
+    let root = render_app("?scene=2pc&seed=7&sc=forget-vote").await;
+    click(&root, "#scenario-forget-vote");
+    yew::scheduler::flush().await;
+    // Run to the end with the scrubber's maximum.
+    let scrubber: web_sys::HtmlInputElement = root
+        .query_selector("#scrubber")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let last: u64 = scrubber.max().parse().unwrap();
+    for _ in 0..last {
+        click(&root, "#step-forward");
+    }
+    yew::scheduler::flush().await;
+    assert_eq!(
+        count(&root, ".invariant.violated[data-invariant=\"atomicity\"]"),
+        1
+    );
+    let detail = text(&root, ".violation-detail");
+    assert!(detail.contains("violated at step"), "{detail}");
+    click(&root, ".violation-detail button");
+    yew::scheduler::flush().await;
+    let step: u64 = detail
+        .split("step ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(text(&root, "#step-status").starts_with(&format!("step {step} /")));
+}
+
+#[wasm_bindgen_test]
+async fn bad_link_shows_messages_and_falls_back_to_defaults() {
+    let root =
+        render_app("?scene=paxos9&seed=-4&n=99&votes=zz&a=garbage,3@x:crash:0&step=1e9").await;
+    let problems = text(&root, ".problems");
+    assert!(problems.contains("Unknown scene"), "{problems}");
+    assert!(problems.contains("seed"), "{problems}");
+    assert!(problems.contains("participants"), "{problems}");
+    assert!(problems.contains("garbage"), "{problems}");
+    assert_eq!(
+        count(&root, "g.node"),
+        4,
+        "the default two-phase commit runs anyway"
+    );
+    assert_eq!(SceneId::default(), SceneId::TwoPhaseCommit);
+}
+
+#[wasm_bindgen_test]
+fn mount_rejects_a_bad_config_with_a_clear_message() {
+    let root = fresh_root();
+    let config = js_sys::JSON::parse(r#"{"scene":"raft2"}"#).unwrap();
+    let err = dsviz::ui::mount(root.clone(), config).unwrap_err();
+    let message = err.as_string().unwrap();
+    assert!(message.contains("unknown scene \"raft2\""), "{message}");
+    assert!(root.text_content().unwrap().contains("unknown scene"));
+
+    let root = fresh_root();
+    let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":1.5}"#).unwrap();
+    assert!(dsviz::ui::mount(root, config)
+        .unwrap_err()
+        .as_string()
+        .unwrap()
+        .contains("seed"));
+}
+
+#[wasm_bindgen_test]
+async fn mount_renders_a_scene_from_a_config_object() {
+    let root = fresh_root();
+    let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":3,"params":{"n":5}}"#).unwrap();
+    dsviz::ui::mount(root.clone(), config).unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(count(&root, ".dsviz.embed"), 1);
+    assert_eq!(count(&root, "g.node"), 6);
+}

@@ -1,0 +1,87 @@
+// Shared pieces of the end-to-end tests: a static server over dist/, headless Chromium,
+// and a tiny test runner that prints "N passed, N failed".
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
+};
+
+/** Serves `root` on 127.0.0.1 at a free port. */
+export async function serve(root) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    try {
+      let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      let file = normalize(join(base, path));
+      if (!file.startsWith(base)) throw new Error("outside");
+      if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404); res.end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+/** Headless Debian Chromium with the flags this closed network needs. */
+export async function launch() {
+  // playwright gives every launch a fresh, temporary profile (the --user-data-dir we want).
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  return { browser, cleanup: async () => { await browser.close(); } };
+}
+
+/** Opens a page that fails the test on any console error or panic banner. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
+  page.on("pageerror", (e) => page.errors.push(String(e)));
+  await page.goto(url);
+  return page;
+}
+
+export async function assertHealthy(page) {
+  const panic = await page.locator(".panic-banner").count();
+  if (panic > 0) throw new Error("panic banner shown: " + (await page.locator(".panic-banner").innerText()));
+  if (page.errors.length) throw new Error("console errors: " + page.errors.join(" | "));
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+export function assertEq(actual, expected, what) {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+/** Runs named async tests one after another; prints a closing line CI can read. */
+export async function runTests(tests) {
+  let passed = 0, failed = 0;
+  for (const [name, fn] of tests) {
+    const start = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok   ${name} (${Date.now() - start} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+    }
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed;
+}

@@ -1,0 +1,146 @@
+// End-to-end tests in headless Chromium against the built dist/ (run `trunk build --release`
+// first; .ci/test does). Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+
+/** What a person sees of the run: the step line, each node's state and status, invariants. */
+async function visibleState(page) {
+  return page.evaluate(() => ({
+    status: document.querySelector("#step-status")?.textContent,
+    nodes: [...document.querySelectorAll("g.node")].map((n) => n.getAttribute("class")),
+    cards: [...document.querySelectorAll(".node-card")].map((c) => c.textContent),
+    messages: document.querySelectorAll("g.message").length,
+    invariants: [...document.querySelectorAll(".invariant")].map((i) => i.getAttribute("class")),
+  }));
+}
+
+const stepOf = async (page) => Number((await page.locator("#step-status").innerText()).match(/step (\d+)/)[1]);
+
+const failed = await runTests([
+  ["the app loads, first render is measured, no errors", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=7"));
+    await page.waitForSelector("g.node");
+    const firstRender = await page.evaluate(() => performance.now());
+    console.log(`     first render of the 2PC scene: ${firstRender.toFixed(0)} ms after navigation start (goal <= 500 ms)`);
+    assertEq(await page.locator("g.node").count(), 4, "nodes");
+    assertEq(await page.locator(".invariant.ok").count(), 2, "green invariants");
+    await assertHealthy(page);
+  }],
+
+  ["play, pause, step and step back", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=7"));
+    await page.waitForSelector("g.node");
+    await page.selectOption("#speed", "4");
+    await page.click("#play");
+    await page.waitForTimeout(800);
+    await page.keyboard.press("Space");
+    const played = await stepOf(page);
+    assert(played > 0, `playing advanced the run (step ${played})`);
+    await page.keyboard.press("ArrowRight");
+    assertEq(await stepOf(page), played + 1, "arrow right steps forward");
+    await page.click("#step-back");
+    await page.click("#step-back");
+    assertEq(await stepOf(page), played - 1, "step back twice");
+    await assertHealthy(page);
+  }],
+
+  ["crash the coordinator, copy the link, and the link shows the same state", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=11&n=4"));
+    await page.waitForSelector("g.node");
+    for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight");
+    await page.click('g.node[data-node="0"]');
+    await page.click('.node-menu .menu-item:text-is("Crash")');
+    await page.waitForSelector('g.node[data-node="0"].crashed');
+    for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+    const before = await visibleState(page);
+    await page.click("#copy-link");
+    const link = await page.inputValue("#share-text");
+    assert(link.includes("crash:0") && link.includes("step="), `the link carries the crash and the step: ${link}`);
+
+    const again = await openPage(browser, link);
+    await again.waitForSelector("g.node");
+    const after = await visibleState(again);
+    assertEq(after, before, "state shown by the copied link");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["the coordinator-crash scenario leaves participants in doubt, then recovers", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=7"));
+    await page.waitForSelector("g.node");
+    await page.click("#scenario-coord-crash");
+    let sawDoubt = false;
+    const last = Number(await page.getAttribute("#scrubber", "max"));
+    for (let s = 0; s < last; s++) {
+      await page.keyboard.press("ArrowRight");
+      if (await page.locator("g.node.state-in-doubt").count() > 0) sawDoubt = true;
+    }
+    assert(sawDoubt, "participants were shown IN DOUBT while the coordinator was down");
+    assertEq(await page.locator(".invariant.violated").count(), 0, "the correct protocol stays atomic");
+    await assertHealthy(page);
+  }],
+
+  ["a broken variant turns atomicity red, and the jump button goes to its step", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=7"));
+    await page.waitForSelector("g.node");
+    await page.click("#scenario-send-before-log");
+    await page.fill("#scrubber", await page.getAttribute("#scrubber", "max"));
+    await page.waitForSelector('.invariant.violated[data-invariant="atomicity"]');
+    await page.click(".violation-detail button");
+    const detail = await page.locator(".violation-detail span").innerText();
+    const step = Number(detail.match(/step (\d+)/)[1]);
+    assertEq(await stepOf(page), step, "jumped to the violation");
+    await assertHealthy(page);
+  }],
+
+  ["the embed page shows the scene inside its iframe and through mount()", async () => {
+    const page = await openPage(browser, `${server.url}/docs/embed.html`);
+    const frame = page.frameLocator("#embedded");
+    await frame.locator("g.node").first().waitFor();
+    assertEq(await frame.locator("g.node").count(), 4, "nodes inside the iframe");
+    assertEq(await frame.locator(".dsviz.embed").count(), 1, "compact embed layout");
+    await page.waitForSelector("#mounted g.node");
+    assertEq(await page.locator("#mounted g.node").count(), 5, "nodes mounted from a config object");
+    assert((await page.locator("#bad-config").innerText()).includes("unknown scene"), "bad config is explained");
+    const box = await frame.locator(".dsviz.embed").boundingBox();
+    assert(box.height > 380, `the embed fills its frame (height ${box.height})`);
+    await assertHealthy(page);
+  }],
+
+  ["bad links show clear messages, fall back to defaults, never panic", async () => {
+    const bad = [
+      "?scene=nope&seed=abc",
+      "?scene=2pc&n=0&votes=%FF%FE&loss=500&lat=9-1",
+      "?scene=2pc&a=1@0:crash:99,2@0:fly:1,%E2%9C%93&step=-1",
+      "?scene=2pc&step=99999999999999999999999&seed=18446744073709551615",
+      "?scene=locks&clients=0&ttl=0",
+    ];
+    for (const query of bad) {
+      const page = await openPage(browser, url(query));
+      await page.waitForSelector("g.node");
+      assert(await page.locator(".problems li").count() > 0, `a message for ${query}`);
+      await assertHealthy(page);
+      await page.context().close();
+    }
+  }],
+
+  ["phone-sized screen and dark mode", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
+    const page = await context.newPage();
+    await page.goto(url("?scene=2pc&seed=7"));
+    await page.waitForSelector("g.node");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assertEq(bg, "rgb(21, 23, 26)", "dark background");
+    await context.close();
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);
