@@ -1,2 +1,3 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
+pub mod placement;
 pub mod two_phase_commit;
