@@ -385,3 +385,32 @@ async fn mount_renders_a_scene_from_a_config_object() {
     assert_eq!(count(&root, ".dsviz.embed"), 1);
     assert_eq!(count(&root, "g.node"), 6);
 }
+
+#[wasm_bindgen_test]
+async fn locks_panel_shows_the_holder_the_storage_log_and_the_rejected_stale_write() {
+    let root = render_app("?scene=locks&seed=1").await;
+    click(&root, "#scenario-gc-pause");
+    yew::scheduler::flush().await;
+    let scrubber: web_sys::HtmlInputElement = root.query_selector("#scrubber").unwrap().unwrap().dyn_into().unwrap();
+    let last: u64 = scrubber.max().parse().unwrap();
+    for _ in 0..last {
+        click(&root, "#step-forward");
+    }
+    yew::scheduler::flush().await;
+    assert!(count(&root, "#storage-log tr.accepted") > 0, "accepted writes are listed");
+    assert!(count(&root, "#storage-log tr.rejected") > 0, "the paused client's late write is rejected");
+    assert!(text(&root, "#storage-log").contains("rejected (storage has seen"));
+    assert_eq!(count(&root, ".invariant.ok[data-invariant=\"no stale writes\"]"), 1);
+    assert_eq!(count(&root, ".invariant.violated[data-invariant=\"single holder\"]"), 1);
+    assert!(text(&root, "#lock-stats").contains("acquisitions"));
+}
+
+#[wasm_bindgen_test]
+async fn locks_bad_parameters_are_explained() {
+    let root = render_app("?scene=locks&clients=0&ttl=0&kind=mutex").await;
+    let problems = text(&root, ".problems");
+    assert!(problems.contains("number of clients"), "{problems}");
+    assert!(problems.contains("TTL"), "{problems}");
+    assert!(problems.contains("The lock must be one of"), "{problems}");
+    assert!(count(&root, "g.node") >= 3, "the default lock scene runs");
+}

@@ -1,3 +1,4 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
+pub mod locks;
 pub mod placement;
 pub mod two_phase_commit;

@@ -4,6 +4,7 @@
 //!
 //! Pure Rust: links are read and written here, so they are tested natively.
 pub mod bench;
+pub mod locks;
 pub mod params;
 pub mod spec;
 pub mod two_pc;
@@ -34,7 +35,7 @@ pub struct Built {
 pub fn build(spec: &mut RunSpec) -> Built {
     let mut built = match spec.scene {
         SceneId::TwoPhaseCommit => two_pc::build(spec),
-        SceneId::Locks => two_pc::build(spec),
+        SceneId::Locks => locks::build(spec),
     };
     built.run.extend(LOOKAHEAD);
     if let Some(step) = spec.step {
@@ -137,14 +138,14 @@ pub struct Field {
 pub fn fields(scene: SceneId) -> Vec<Field> {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::FIELDS.to_vec(),
-        SceneId::Locks => two_pc::FIELDS.to_vec(),
+        SceneId::Locks => locks::FIELDS.to_vec(),
     }
 }
 
 pub fn scenarios(scene: SceneId) -> Vec<ScenarioInfo> {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::scenarios(),
-        SceneId::Locks => two_pc::scenarios(),
+        SceneId::Locks => locks::scenarios(),
     }
 }
 
@@ -152,7 +153,7 @@ pub fn scenarios(scene: SceneId) -> Vec<ScenarioInfo> {
 pub fn blurb(scene: SceneId) -> &'static str {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::BLURB,
-        SceneId::Locks => two_pc::BLURB,
+        SceneId::Locks => locks::BLURB,
     }
 }
 
@@ -161,7 +162,7 @@ pub fn blurb(scene: SceneId) -> &'static str {
 pub fn scenario_spec(scene: SceneId, id: &str, seed: u64) -> Option<RunSpec> {
     let mut spec = match scene {
         SceneId::TwoPhaseCommit => two_pc::scenario_spec(id, seed)?,
-        SceneId::Locks => two_pc::scenario_spec(id, seed)?,
+        SceneId::Locks => locks::scenario_spec(id, seed)?,
     };
     spec.scene = scene;
     spec.seed = seed;
@@ -177,6 +178,6 @@ pub fn node_commands(
 ) -> Vec<(String, String)> {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::node_commands(node, snapshot),
-        SceneId::Locks => two_pc::node_commands(node, snapshot),
+        SceneId::Locks => locks::node_commands(node, snapshot),
     }
 }

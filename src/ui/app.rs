@@ -6,6 +6,7 @@ use super::diagram::Diagram;
 use super::invariants::InvariantPanel;
 use super::nodes::NodeDetails;
 use super::scene_panel::ScenePanel;
+use super::stage::{scene_panel, scene_stage, uses_message_views, RunRef, StageProps};
 use super::topology::Topology;
 use crate::scene::{self, RunSpec, SceneId};
 use crate::sim::run::Run;
@@ -465,12 +466,22 @@ pub fn app(props: &AppProps) -> Html {
             playing={model.playing} speed={model.speed} seed={model.spec.seed}
             time={model.playhead} compact={embed} on_msg={on_msg.clone()} />
     };
-    let topology = html! {
+    let stage_props = StageProps {
+        run: RunRef(model.run.clone()),
+        cursor,
+        playhead: model.playhead,
+        compact: embed,
+        params: model.spec.params.clone(),
+        on_msg: on_msg.clone(),
+    };
+    let message_views = uses_message_views(model.spec.scene);
+    let extra_panel = scene_panel(model.spec.scene, stage_props.clone());
+    let topology = scene_stage(model.spec.scene, stage_props).unwrap_or_else(|| html! {
         <Topology snapshot={snapshot.clone()} playhead={model.playhead}
             selected={model.selected} partition={model.partition.clone()}
             commands={model.selected.map(|n| scene::node_commands(model.spec.scene, n, &snapshot)).unwrap_or_default()}
             on_msg={on_msg.clone()} />
-    };
+    });
 
     if embed {
         let open_full = format!(
@@ -523,13 +534,18 @@ pub fn app(props: &AppProps) -> Html {
                 <aside class="side">
                     <InvariantPanel invariants={snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
-                    <NodeDetails nodes={snapshot.nodes.clone()} />
+                    { for extra_panel }
+                    if message_views {
+                        <NodeDetails nodes={snapshot.nodes.clone()} />
+                    }
                 </aside>
             </main>
-            <Diagram rows={rows} cursor={cursor} playhead={model.playhead}
-                node_names={snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
-                file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
-                on_msg={on_msg.clone()} />
+            if message_views {
+                <Diagram rows={rows} cursor={cursor} playhead={model.playhead}
+                    node_names={snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
+                    file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
+                    on_msg={on_msg.clone()} />
+            }
         </div>
     }
 }

@@ -15,7 +15,7 @@ const TOP: f64 = 28.0;
 const LANE: f64 = 44.0;
 
 /// How many steps around the cursor the diagram shows.
-pub const WINDOW_STEPS: u64 = 240;
+pub const WINDOW_STEPS: u64 = 100;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
@@ -122,6 +122,15 @@ pub fn diagram(p: &DiagramProps) -> Html {
         html! { <rect class="pause-bar" x={x1.to_string()} y={(lane_y(n) - 6.0).to_string()} width={(x2 - x1).max(2.0).to_string()} height="12"><title>{ "paused" }</title></rect> }
     });
 
+    // A state label is skipped when it would overlap the previous one on its lane.
+    let mut last_label_x: BTreeMap<u32, f64> = BTreeMap::new();
+    let mut label_fits = |node: u32, x: f64| {
+        let fits = last_label_x.get(&node).is_none_or(|last| x - last >= 46.0);
+        if fits {
+            last_label_x.insert(node, x);
+        }
+        fits
+    };
     let marks = p.rows.iter().filter_map(|row| {
         let x = scale.x(row.time);
         let title = html! { <title>{ format!("step {} at {}: {}", row.step, row.time, row.label) }</title> };
@@ -143,7 +152,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
             (RowKind::Restart, Some(y)) => html! { <path class="restart" d={format!("M{},{} l10,6 l-10,6 z", x - 3.0, y - 6.0)} /> },
             (RowKind::Timer, Some(y)) => html! { <circle class="timer" cx={x.to_string()} cy={(y - 10.0).to_string()} r="3.5" /> },
             (RowKind::Command, Some(y)) => html! { <rect class="cmd" x={(x - 4.0).to_string()} y={(y - 4.0).to_string()} width="8" height="8" transform={format!("rotate(45 {x} {y})")} /> },
-            (RowKind::State, Some(y)) => {
+            (RowKind::State, Some(y)) if label_fits(row.node.unwrap_or(0), x) => {
                 let to = row.label.rsplit("→ ").next().unwrap_or(&row.label).to_string();
                 html! { <text class="state-text" x={(x + 2.0).to_string()} y={(y + 14.0).to_string()}>{ to }</text> }
             }

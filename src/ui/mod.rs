@@ -5,8 +5,10 @@ pub mod browser;
 pub mod controls;
 pub mod diagram;
 pub mod invariants;
+pub mod locks_view;
 pub mod nodes;
 pub mod scene_panel;
+pub mod stage;
 pub mod topology;
 
 use crate::scene::{RunSpec, SceneId};

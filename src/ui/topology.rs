@@ -124,7 +124,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                     <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
                 }
                 if node.status == NodeStatus::Paused {
-                    <text class="pause-mark" y="-36">{ "⏸ paused" }</text>
+                    <text class="pause-mark" y="-36">{ "paused" }</text>
                 }
             </g>
         }

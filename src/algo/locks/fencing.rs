@@ -1,0 +1,273 @@
+//! Fencing: the storage service that makes a lock safe to use.
+//!
+//! A lock service can only promise that at most one client *holds* the lock according to
+//! the service. It cannot stop a client from *believing* it still holds a lock it lost:
+//! a client paused for longer than its lease, or cut off from a ZooKeeper whose session
+//! expired, wakes up and goes on as the holder. Whatever that client writes then races
+//! with the writes of the real holder.
+//!
+//! The remedy lives in the resource itself. Every grant comes with a *fencing token*, a
+//! number that grows with each grant (the lease server's counter, the queue lock's
+//! sequence number). Each write carries its token, and the storage remembers the highest
+//! token it has accepted: a write with an older token comes from a holder that has since
+//! been replaced, so it is rejected. The late writer is harmless, even though it still
+//! believes it holds the lock.
+//!
+//! With fencing off the storage accepts everything, and a late writer can overwrite the
+//! newer holder's work: the "no stale writes" invariant catches it. Redlock hands out no
+//! token at all (its random values are not ordered), so a storage behind Redlock has
+//! nothing to check.
+//!
+//! The storage keeps a short log of recent writes (client, token, accepted or rejected)
+//! for the view. To check "no stale writes" whether or not fencing is on, each write also
+//! carries a *ghost* grant number (known to the simulator, never read by the storage's
+//! decision): the grant's true place among all grants.
+use super::{send, LockMsg, LockNode, MsgStats};
+use crate::sim::{Ctx, NodeId, Time};
+use std::collections::VecDeque;
+
+/// How many recent writes the storage shows.
+pub const STORAGE_LOG_LEN: usize = 48;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageMsg {
+    /// A write made inside the critical section, with the lock's token.
+    Write {
+        write: u64,
+        /// The client's number (for the log).
+        client: u32,
+        token: Option<u64>,
+        /// Ghost: the grant's place in the order of grants (see the module header).
+        grant: u64,
+    },
+    WriteReply {
+        write: u64,
+        accepted: bool,
+    },
+}
+
+impl StorageMsg {
+    pub fn label(&self) -> String {
+        match self {
+            StorageMsg::Write {
+                token: Some(token), ..
+            } => format!("write (token {token})"),
+            StorageMsg::Write { token: None, .. } => "write (no token)".into(),
+            StorageMsg::WriteReply { accepted: true, .. } => "write accepted".into(),
+            StorageMsg::WriteReply {
+                accepted: false, ..
+            } => "write rejected: stale token".into(),
+        }
+    }
+}
+
+/// One write as the storage saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageEntry {
+    pub at: Time,
+    pub client: NodeId,
+    /// The client's number (for names: "client 2").
+    pub client_number: u32,
+    pub token: Option<u64>,
+    /// Ghost: the grant's place in the order of grants.
+    pub grant: u64,
+    pub accepted: bool,
+    /// For a rejected write: the highest token the storage had accepted.
+    pub newest_token: Option<u64>,
+}
+
+impl StorageEntry {
+    pub fn token_label(&self) -> String {
+        self.token
+            .map_or_else(|| "no token".into(), |t| format!("token {t}"))
+    }
+}
+
+impl std::fmt::Display for StorageEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let outcome = match (self.accepted, self.newest_token) {
+            (true, _) => "accepted".to_string(),
+            (false, Some(newest)) => format!("rejected (token {newest} seen)"),
+            (false, None) => "rejected".to_string(),
+        };
+        write!(
+            f,
+            "{}: client {}, {}: {outcome}",
+            self.at,
+            self.client_number,
+            self.token_label()
+        )
+    }
+}
+
+/// A write accepted under an earlier grant than one accepted before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleWrite {
+    pub stale: StorageEntry,
+    pub newer: StorageEntry,
+    grant_is_time: bool,
+}
+
+impl StaleWrite {
+    pub fn describe(&self) -> String {
+        let grant = |e: &StorageEntry| {
+            if self.grant_is_time {
+                format!("the lock it got at {}", Time(e.grant))
+            } else {
+                format!("grant {}", e.grant)
+            }
+        };
+        format!(
+            "storage accepted client {}'s write ({}, under {}) after client {}'s write ({}, \
+             under {}): a holder that had lost the lock overwrote a newer one",
+            self.stale.client_number,
+            self.stale.token_label(),
+            grant(&self.stale),
+            self.newer.client_number,
+            self.newer.token_label(),
+            grant(&self.newer),
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Storage {
+    fencing: bool,
+    /// Redlock: the ghost grant is a time, not a counter (only changes how it reads).
+    grant_is_time: bool,
+    highest_token: Option<u64>,
+    log: VecDeque<StorageEntry>,
+    accepted: u64,
+    rejected: u64,
+    /// Ghost: the accepted write with the latest grant so far.
+    newest_accepted: Option<StorageEntry>,
+    /// Ghost: the first stale write accepted, if any.
+    first_stale: Option<StaleWrite>,
+    pub sent: MsgStats,
+}
+
+impl Storage {
+    pub fn new(fencing: bool, grant_is_time: bool) -> Self {
+        Storage {
+            fencing,
+            grant_is_time,
+            highest_token: None,
+            log: VecDeque::new(),
+            accepted: 0,
+            rejected: 0,
+            newest_accepted: None,
+            first_stale: None,
+            sent: MsgStats::default(),
+        }
+    }
+
+    pub fn fencing(&self) -> bool {
+        self.fencing
+    }
+
+    pub fn highest_token(&self) -> Option<u64> {
+        self.highest_token
+    }
+
+    /// The most recent writes, oldest first.
+    pub fn recent(&self) -> impl Iterator<Item = &StorageEntry> {
+        self.log.iter()
+    }
+
+    pub fn accepted_count(&self) -> u64 {
+        self.accepted
+    }
+
+    pub fn rejected_count(&self) -> u64 {
+        self.rejected
+    }
+
+    pub fn first_stale_write(&self) -> Option<&StaleWrite> {
+        self.first_stale.as_ref()
+    }
+
+    /// The fencing check: a token older than the newest accepted one is stale. Writes
+    /// without a token (Redlock) cannot be checked.
+    fn admits(&self, token: Option<u64>) -> bool {
+        match (self.fencing, token, self.highest_token) {
+            (true, Some(token), Some(highest)) => token >= highest,
+            _ => true,
+        }
+    }
+
+    pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: StorageMsg) {
+        let StorageMsg::Write {
+            write,
+            client,
+            token,
+            grant,
+        } = msg
+        else {
+            return;
+        };
+        let accepted = self.admits(token);
+        let entry = StorageEntry {
+            at: cx.now(),
+            client: from,
+            client_number: client,
+            token,
+            grant,
+            accepted,
+            newest_token: if accepted { None } else { self.highest_token },
+        };
+        if accepted {
+            self.accepted += 1;
+            if let Some(token) = token {
+                self.highest_token = Some(self.highest_token.map_or(token, |h| h.max(token)));
+            }
+            match &self.newest_accepted {
+                Some(newer) if newer.grant > grant => {
+                    if self.first_stale.is_none() {
+                        self.first_stale = Some(StaleWrite {
+                            stale: entry.clone(),
+                            newer: newer.clone(),
+                            grant_is_time: self.grant_is_time,
+                        });
+                    }
+                }
+                _ => self.newest_accepted = Some(entry.clone()),
+            }
+        } else {
+            self.rejected += 1;
+        }
+        if self.log.len() >= STORAGE_LOG_LEN {
+            self.log.pop_front();
+        }
+        self.log.push_back(entry);
+        let reply = StorageMsg::WriteReply { write, accepted };
+        send(cx, &mut self.sent, from, LockMsg::Storage(reply));
+    }
+
+    pub fn state_label(&self) -> &'static str {
+        if self.first_stale.is_some() {
+            "STALE WRITE"
+        } else if self.fencing {
+            "FENCED"
+        } else {
+            "UNFENCED"
+        }
+    }
+
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let highest = self
+            .highest_token
+            .map_or_else(|| "none yet".into(), |t| t.to_string());
+        if self.fencing {
+            lines.push(format!("fencing on: highest token {highest}"));
+        } else {
+            lines.push("fencing off: accepts every write".into());
+        }
+        lines.push(format!(
+            "{} writes accepted, {} rejected",
+            self.accepted, self.rejected
+        ));
+        lines.extend(self.log.iter().rev().take(5).map(|e| e.to_string()));
+        lines
+    }
+}

@@ -1,0 +1,353 @@
+//! A lease lock on a single Redis-like server.
+//!
+//! The lock is one key. To acquire it, a client picks a fresh random value (its "token"
+//! for this attempt) and asks the server to `SET lock <token> NX PX <ttl>`: set the key
+//! only if it does Not eXist, and let it eXpire after `ttl` milliseconds. The reply says
+//! whether it was set. To release, the client asks the server to delete the key *only if
+//! it still holds the client's token* (compare-and-delete, a small Lua script in real
+//! Redis); a plain `DEL` could delete a lock that expired and was since taken by someone
+//! else. A client whose attempt fails backs off (exponentially, with jitter, so that
+//! failed clients do not all retry together) and tries again with a new token.
+//!
+//! The lease is what makes the lock survive a crashed holder: the server deletes the key
+//! when the TTL runs out on *its* clock, whatever the holder is doing. That is also its
+//! weakness. A holder that is paused (a long GC, a swapped-out VM) for longer than the TTL
+//! loses the lock without knowing it; another client takes it; the first wakes up and
+//! carries on, believing it still holds the lock. Two clients then act as the holder at
+//! once. Checking the lease before writing does not help: the pause can fall between the
+//! check and the write.
+//!
+//! The cure is a *fencing token*: with every grant the server also hands out the next
+//! value of a counter (think `INCR`), stored durably so it never goes back, even across a
+//! restart. The client sends it with every write, and the storage refuses any token older
+//! than the newest it has seen (see `fencing`).
+//!
+//! Other failure modes shown here: a lost reply to a successful `SET` leaves a lease that
+//! nobody uses until it expires (the client hands it back if the reply turns up late); a
+//! server crash loses the key (the counter survives), so the lock is free again while the
+//! old holder still believes it holds it.
+use super::client::{Held, Progress};
+use super::{client_label, send, short_token, LockMsg, LockNode, LockTimer, MsgStats};
+use crate::sim::{Ctx, NodeId, Time};
+
+/// Messages of the lease lock (Redlock uses the same ones with each of its servers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeaseMsg {
+    /// `SET lock <token> NX PX <ttl>`.
+    Acquire {
+        token: u64,
+        ttl: Time,
+    },
+    /// Whether the key was set; with a fencing token when the server hands them out.
+    AcquireReply {
+        token: u64,
+        granted: bool,
+        fence: Option<u64>,
+    },
+    /// Delete the key if it still holds `token`.
+    Release {
+        token: u64,
+    },
+    ReleaseReply {
+        token: u64,
+        deleted: bool,
+    },
+}
+
+impl LeaseMsg {
+    pub fn label(&self) -> String {
+        match self {
+            LeaseMsg::Acquire { token, ttl } => {
+                format!("SET lock {} NX PX {ttl}", short_token(*token))
+            }
+            LeaseMsg::AcquireReply {
+                granted: true,
+                fence: Some(fence),
+                ..
+            } => format!("OK, fencing token {fence}"),
+            LeaseMsg::AcquireReply { granted: true, .. } => "OK".into(),
+            LeaseMsg::AcquireReply { granted: false, .. } => "busy (nil)".into(),
+            LeaseMsg::Release { token } => format!("DEL lock if = {}", short_token(*token)),
+            LeaseMsg::ReleaseReply { deleted: true, .. } => "deleted".into(),
+            LeaseMsg::ReleaseReply { deleted: false, .. } => "not yours: kept".into(),
+        }
+    }
+}
+
+/// The key, while it exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lease {
+    /// The holder's random value.
+    pub token: u64,
+    pub owner: NodeId,
+    /// The fencing token handed out with this grant (none on Redlock's servers).
+    pub fence: Option<u64>,
+    pub granted_at: Time,
+    pub expires_at: Time,
+}
+
+/// A Redis-like server holding one lock key.
+#[derive(Clone, Debug)]
+pub struct LeaseServer {
+    /// Whether grants come with a fencing token (Redlock's servers have none).
+    hands_out_fencing_tokens: bool,
+    /// The first client's node number (for names in the details).
+    first_client: u32,
+    /// Volatile: lost in a crash (Redis without persistence).
+    lease: Option<Lease>,
+    /// Durable: the fencing counter never goes back, even across a crash.
+    last_fence: u64,
+    grants: u64,
+    pub sent: MsgStats,
+}
+
+impl LeaseServer {
+    pub fn new(hands_out_fencing_tokens: bool, first_client: u32) -> Self {
+        LeaseServer {
+            hands_out_fencing_tokens,
+            first_client,
+            lease: None,
+            last_fence: 0,
+            grants: 0,
+            sent: MsgStats::default(),
+        }
+    }
+
+    /// The key as stored (it may be past its expiry if the server is paused).
+    pub fn lease(&self) -> Option<&Lease> {
+        self.lease.as_ref()
+    }
+
+    pub fn grants(&self) -> u64 {
+        self.grants
+    }
+
+    pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: LeaseMsg) {
+        // Like Redis, a key past its expiry counts as gone even before the timer ran.
+        if self
+            .lease
+            .as_ref()
+            .is_some_and(|l| l.expires_at <= cx.now())
+        {
+            self.lease = None;
+        }
+        match msg {
+            LeaseMsg::Acquire { token, ttl } => {
+                let granted = self.lease.is_none();
+                let mut fence = None;
+                if granted {
+                    self.grants += 1;
+                    if self.hands_out_fencing_tokens {
+                        self.last_fence += 1;
+                        fence = Some(self.last_fence);
+                    }
+                    self.lease = Some(Lease {
+                        token,
+                        owner: from,
+                        fence,
+                        granted_at: cx.now(),
+                        expires_at: cx.now().saturating_add(ttl),
+                    });
+                    cx.set_timer(LockTimer::LeaseExpiry, ttl);
+                }
+                let reply = LeaseMsg::AcquireReply {
+                    token,
+                    granted,
+                    fence,
+                };
+                send(cx, &mut self.sent, from, LockMsg::Lease(reply));
+            }
+            LeaseMsg::Release { token } => {
+                let deleted = self.lease.as_ref().is_some_and(|l| l.token == token);
+                if deleted {
+                    self.lease = None;
+                    cx.cancel_timer(LockTimer::LeaseExpiry);
+                }
+                let reply = LeaseMsg::ReleaseReply { token, deleted };
+                send(cx, &mut self.sent, from, LockMsg::Lease(reply));
+            }
+            LeaseMsg::AcquireReply { .. } | LeaseMsg::ReleaseReply { .. } => {}
+        }
+    }
+
+    pub(crate) fn on_timer(&mut self, cx: &mut Ctx<'_, LockNode>, timer: LockTimer) {
+        if timer == LockTimer::LeaseExpiry
+            && self
+                .lease
+                .as_ref()
+                .is_some_and(|l| l.expires_at <= cx.now())
+        {
+            self.lease = None;
+        }
+    }
+
+    pub(crate) fn on_crash(&mut self) {
+        self.lease = None;
+    }
+
+    pub fn state_label(&self) -> &'static str {
+        if self.lease.is_some() {
+            "HELD"
+        } else {
+            "FREE"
+        }
+    }
+
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match &self.lease {
+            Some(l) => {
+                let fence = l
+                    .fence
+                    .map_or(String::new(), |f| format!(", fencing token {f}"));
+                lines.push(format!(
+                    "held by {} (value {}{fence})",
+                    client_label(self.first_client, l.owner),
+                    short_token(l.token)
+                ));
+                lines.push(format!("lease expires at {}", l.expires_at));
+            }
+            None => lines.push("free".into()),
+        }
+        if self.hands_out_fencing_tokens {
+            lines.push(format!("last fencing token: {}", self.last_fence));
+        }
+        lines.push(format!("{} grants", self.grants));
+        lines
+    }
+}
+
+/// The client's side of the lease lock.
+#[derive(Clone, Debug)]
+pub(crate) struct LeaseClient {
+    server: NodeId,
+    ttl: Time,
+    request_timeout: Time,
+    /// The attempt waiting for its reply: its token and when it was sent.
+    pending: Option<(u64, Time)>,
+    /// The token of the lease this client holds.
+    owned: Option<u64>,
+    /// The token being released, while waiting for the reply.
+    releasing: Option<u64>,
+}
+
+/// A random lease value: never 0, so that it reads as "set" everywhere.
+pub(crate) fn random_token(cx: &mut Ctx<'_, LockNode>) -> u64 {
+    cx.rng().next_u64() | 1
+}
+
+impl LeaseClient {
+    pub(crate) fn new(server: NodeId, ttl: Time, request_timeout: Time) -> Self {
+        LeaseClient {
+            server,
+            ttl,
+            request_timeout,
+            pending: None,
+            owned: None,
+            releasing: None,
+        }
+    }
+
+    pub(crate) fn begin(&mut self, cx: &mut Ctx<'_, LockNode>, sent: &mut MsgStats) -> Progress {
+        let token = random_token(cx);
+        self.pending = Some((token, cx.now()));
+        let ttl = self.ttl;
+        send(
+            cx,
+            sent,
+            self.server,
+            LockMsg::Lease(LeaseMsg::Acquire { token, ttl }),
+        );
+        cx.set_timer(LockTimer::Request, self.request_timeout);
+        Progress::Nothing
+    }
+
+    pub(crate) fn on_message(
+        &mut self,
+        cx: &mut Ctx<'_, LockNode>,
+        msg: LeaseMsg,
+        sent: &mut MsgStats,
+    ) -> Progress {
+        match msg {
+            LeaseMsg::AcquireReply {
+                token,
+                granted,
+                fence,
+            } => match self.pending {
+                Some((pending, asked_at)) if pending == token => {
+                    self.pending = None;
+                    cx.cancel_timer(LockTimer::Request);
+                    if !granted {
+                        return Progress::Failed;
+                    }
+                    let believed_expiry = asked_at.saturating_add(self.ttl);
+                    if cx.now() >= believed_expiry {
+                        // The reply waited (in a pause, say) until the lease it grants
+                        // may already be over: hand it back rather than trust it.
+                        let release = LeaseMsg::Release { token };
+                        send(cx, sent, self.server, LockMsg::Lease(release));
+                        return Progress::Failed;
+                    }
+                    self.owned = Some(token);
+                    Progress::Acquired(Held {
+                        token: fence,
+                        grant: fence.unwrap_or(0),
+                        lease_value: Some(token),
+                        since: cx.now(),
+                        // The server started the TTL after the request left, so counting
+                        // from the send time errs on the safe side.
+                        believed_expiry: Some(believed_expiry),
+                    })
+                }
+                _ => {
+                    if granted && self.owned != Some(token) {
+                        // The grant of an attempt this client gave up on: hand it back
+                        // instead of blocking everyone until it expires.
+                        let release = LeaseMsg::Release { token };
+                        send(cx, sent, self.server, LockMsg::Lease(release));
+                    }
+                    Progress::Nothing
+                }
+            },
+            LeaseMsg::ReleaseReply { token, .. } if self.releasing == Some(token) => {
+                self.releasing = None;
+                cx.cancel_timer(LockTimer::Request);
+                Progress::Released
+            }
+            _ => Progress::Nothing,
+        }
+    }
+
+    pub(crate) fn on_timer(&mut self, _cx: &mut Ctx<'_, LockNode>, timer: LockTimer) -> Progress {
+        if timer != LockTimer::Request {
+            return Progress::Nothing;
+        }
+        if self.pending.take().is_some() {
+            Progress::Failed
+        } else if self.releasing.take().is_some() {
+            // No answer: the lease will run out by itself.
+            Progress::Released
+        } else {
+            Progress::Nothing
+        }
+    }
+
+    pub(crate) fn release(&mut self, cx: &mut Ctx<'_, LockNode>, sent: &mut MsgStats) -> Progress {
+        let Some(token) = self.owned.take() else {
+            return Progress::Released;
+        };
+        self.releasing = Some(token);
+        send(
+            cx,
+            sent,
+            self.server,
+            LockMsg::Lease(LeaseMsg::Release { token }),
+        );
+        cx.set_timer(LockTimer::Request, self.request_timeout);
+        Progress::Nothing
+    }
+
+    pub(crate) fn on_crash(&mut self) {
+        *self = LeaseClient::new(self.server, self.ttl, self.request_timeout);
+    }
+}

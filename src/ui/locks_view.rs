@@ -1,0 +1,196 @@
+//! The lock panel of the locks scene: who holds the lock and until when, who waits in which
+//! order and whom each waiter watches, who *believes* it holds the lock, and the storage
+//! log of writes with their fencing tokens, accepted or rejected.
+use super::stage::StageProps;
+use crate::algo::locks::{LockKind, LockView, WatchTarget};
+use crate::sim::Time;
+use yew::prelude::*;
+
+#[function_component(LockPanel)]
+pub fn lock_panel(p: &StageProps) -> Html {
+    let view = {
+        let run = p.run.0.borrow();
+        crate::scene::locks::view(run.scene_state())
+    };
+    let Some(view) = view else { return html! {} };
+    let ttl_ms: f64 = p
+        .params
+        .get("ttl")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(100.0);
+    html! {
+        <section class="lock-panel" aria-label="The lock">
+            <h2>{ format!("Lock · {}", view.kind.title()) }</h2>
+            { holder(&view, p.playhead, ttl_ms) }
+            { believers(&view) }
+            if view.kind.is_queue() { { queue(&view) } }
+            { storage(&view) }
+            { stats(&view) }
+        </section>
+    }
+}
+
+fn holder(view: &LockView, now: Time, ttl_ms: f64) -> Html {
+    let Some(h) = &view.holder else {
+        return html! { <p class="lock-holder free" id="lock-holder">{ "The lock is free." }</p> };
+    };
+    let token = h
+        .token
+        .map_or_else(String::new, |t| format!(" with fencing token {t}"));
+    let lease = view.lease_expiry.map(|expiry| {
+        let left_ms = expiry.0.saturating_sub(now.0) as f64 / 1000.0;
+        let fraction = (left_ms / ttl_ms.max(1.0)).clamp(0.0, 1.0);
+        html! {
+            <div class="lease" title="Time left on the lease, by the server's clock">
+                <div class="lease-bar" role="progressbar" aria-label="Lease time left"
+                     aria-valuemin="0" aria-valuemax={ttl_ms.to_string()} aria-valuenow={format!("{left_ms:.0}")}>
+                    <div class={classes!("lease-fill", (fraction < 0.25).then_some("low"))} style={format!("width:{:.1}%", fraction * 100.0)}></div>
+                </div>
+                <span class="lease-text">{ format!("lease: {left_ms:.1} ms left") }</span>
+            </div>
+        }
+    });
+    html! {
+        <div class="lock-holder" id="lock-holder">
+            <p><strong>{ &h.name }</strong>{ format!(" holds the lock{token}.") }</p>
+            { for lease }
+        </div>
+    }
+}
+
+fn believers(view: &LockView) -> Html {
+    if view.believers.len() < 2 {
+        return html! {};
+    }
+    let names: Vec<String> = view
+        .believers
+        .iter()
+        .map(|b| format!("{}{}", b.name, if b.paused { " (paused)" } else { "" }))
+        .collect();
+    let verdict = if view.fencing {
+        "Fencing tokens keep the storage safe: the older token's writes are rejected."
+    } else {
+        "Without fencing, both can write: the storage cannot tell them apart."
+    };
+    html! {
+        <p class="believers" role="status" id="believers">
+            <strong>{ format!("{} clients believe they hold the lock: ", names.len()) }</strong>{ names.join(", ") }{ ". " }{ verdict }
+        </p>
+    }
+}
+
+/// The queue of a ZooKeeper-style lock, left to right by sequence number, with each
+/// waiter's watch drawn as an arrow to what it watches.
+fn queue(view: &LockView) -> Html {
+    const BOX_W: f64 = 86.0;
+    const GAP: f64 = 22.0;
+    const LOCK_W: f64 = 56.0;
+    let mut boxes: Vec<(u64, String, bool)> = Vec::new();
+    if let Some(h) = &view.holder {
+        let seq = h.token.unwrap_or(0);
+        boxes.push((seq, h.name.clone(), true));
+    }
+    boxes.extend(view.waiters.iter().map(|w| (w.seq, w.name.clone(), false)));
+    let x_of = |i: usize| LOCK_W + GAP + i as f64 * (BOX_W + GAP);
+    let width = x_of(boxes.len()).max(240.0);
+    let index_of_seq = |seq: u64| boxes.iter().position(|(s, _, _)| *s == seq);
+    let arrows = view.waiters.iter().enumerate().filter_map(|(i, w)| {
+        let from_i = i + usize::from(view.holder.is_some());
+        let x1 = x_of(from_i) + BOX_W / 2.0;
+        let x2 = match w.watching {
+            WatchTarget::Predecessor(seq) => x_of(index_of_seq(seq)?) + BOX_W / 2.0,
+            WatchTarget::LockNode => LOCK_W / 2.0,
+            WatchTarget::Nothing => return None,
+        };
+        let lift = 14.0 + (x1 - x2).abs() * 0.12;
+        Some(html! {
+            <path class={classes!("watch", matches!(w.watching, WatchTarget::LockNode).then_some("herd"))}
+                  d={format!("M{x1:.1},58 C{x1:.1},{:.1} {x2:.1},{:.1} {x2:.1},58", 58.0 + lift, 58.0 + lift)}
+                  marker-end="url(#watch-arrow)"><title>{ format!("{} {}", w.name, w.watching) }</title></path>
+        })
+    });
+    let cells = boxes.iter().enumerate().map(|(i, (seq, name, holds))| {
+        let x = x_of(i);
+        html! {
+            <g class={classes!("queue-entry", holds.then_some("holds"))} transform={format!("translate({x:.1},22)")}>
+                <rect width={BOX_W.to_string()} height="36" rx="6" />
+                <text x={(BOX_W / 2.0).to_string()} y="15">{ format!("#{seq}") }</text>
+                <text x={(BOX_W / 2.0).to_string()} y="29" class="who">{ name }</text>
+            </g>
+        }
+    });
+    html! {
+        <div class="lock-queue" id="lock-queue">
+            <svg viewBox={format!("0 0 {width:.0} 110")} role="img"
+                 aria-label={format!("Lock queue: {} waiting", view.waiters.len())}>
+                <defs>
+                    <marker id="watch-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="watch-head" />
+                    </marker>
+                </defs>
+                <g class="lock-node" transform="translate(0,22)">
+                    <rect width={LOCK_W.to_string()} height="36" rx="18" />
+                    <text x={(LOCK_W / 2.0).to_string()} y="22">{ "/lock" }</text>
+                </g>
+                { for cells }
+                { for arrows }
+            </svg>
+            if view.kind == LockKind::QueueHerd {
+                <p class="hint">{ "Every waiter watches /lock: each change wakes them all (the herd effect)." }</p>
+            } else {
+                <p class="hint">{ "Each waiter watches only its predecessor: a release wakes one client." }</p>
+            }
+        </div>
+    }
+}
+
+fn storage(view: &LockView) -> Html {
+    let rows = view.storage.iter().rev().take(10).map(|w| {
+        let token = w
+            .token
+            .map_or_else(|| "none".to_string(), |t| t.to_string());
+        let verdict = if w.accepted {
+            "accepted".to_string()
+        } else {
+            format!(
+                "rejected (storage has seen {})",
+                w.newest_token.map_or_else(|| "?".into(), |t| t.to_string())
+            )
+        };
+        html! {
+            <tr class={if w.accepted { "accepted" } else { "rejected" }}>
+                <td>{ format!("{}", w.at) }</td>
+                <td>{ format!("client {}", w.client_number) }</td>
+                <td>{ token }</td>
+                <td>{ verdict }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="storage-log" id="storage-log">
+            <h3>{ format!("Storage writes · fencing {}", if view.fencing { "on" } else { "off" }) }</h3>
+            if view.storage.is_empty() {
+                <p class="hint">{ "No writes yet." }</p>
+            } else {
+                <table>
+                    <thead><tr><th>{ "time" }</th><th>{ "client" }</th><th>{ "token" }</th><th>{ "storage" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            }
+        </div>
+    }
+}
+
+fn stats(view: &LockView) -> Html {
+    let s = &view.stats;
+    let per = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+    html! {
+        <p class="lock-stats" id="lock-stats">
+            { format!(
+                "{} acquisitions · {} messages per acquisition · {} notifications per acquisition · {} writes accepted, {} rejected",
+                s.acquisitions, per(s.messages_per_acquisition()), per(s.notifications_per_acquisition()),
+                s.writes_accepted, s.writes_rejected
+            ) }
+        </p>
+    }
+}
