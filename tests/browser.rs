@@ -391,17 +391,37 @@ async fn locks_panel_shows_the_holder_the_storage_log_and_the_rejected_stale_wri
     let root = render_app("?scene=locks&seed=1").await;
     click(&root, "#scenario-gc-pause");
     yew::scheduler::flush().await;
-    let scrubber: web_sys::HtmlInputElement = root.query_selector("#scrubber").unwrap().unwrap().dyn_into().unwrap();
+    let scrubber: web_sys::HtmlInputElement = root
+        .query_selector("#scrubber")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let last: u64 = scrubber.max().parse().unwrap();
     for _ in 0..last {
         click(&root, "#step-forward");
     }
     yew::scheduler::flush().await;
-    assert!(count(&root, "#storage-log tr.accepted") > 0, "accepted writes are listed");
-    assert!(count(&root, "#storage-log tr.rejected") > 0, "the paused client's late write is rejected");
+    assert!(
+        count(&root, "#storage-log tr.accepted") > 0,
+        "accepted writes are listed"
+    );
+    assert!(
+        count(&root, "#storage-log tr.rejected") > 0,
+        "the paused client's late write is rejected"
+    );
     assert!(text(&root, "#storage-log").contains("rejected (storage has seen"));
-    assert_eq!(count(&root, ".invariant.ok[data-invariant=\"no stale writes\"]"), 1);
-    assert_eq!(count(&root, ".invariant.violated[data-invariant=\"single holder\"]"), 1);
+    assert_eq!(
+        count(&root, ".invariant.ok[data-invariant=\"no stale writes\"]"),
+        1
+    );
+    assert_eq!(
+        count(
+            &root,
+            ".invariant.violated[data-invariant=\"single holder\"]"
+        ),
+        1
+    );
     assert!(text(&root, "#lock-stats").contains("acquisitions"));
 }
 
