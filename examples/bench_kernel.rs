@@ -12,6 +12,7 @@ fn main() {
     let figures = dsviz::scene::bench::measure_kernel(&clock, 5_000_000, 100_000);
     println!("{}", figures.report("native"));
     println!(
-        "goals: >= 5 M events/s natively, >= 2 M in the browser; jump <= 50 ms; trace <= 50 MB"
+        "goals: >= 5 M events/s natively, >= 2 M in the browser (kernel, without invariants); \
+         jump <= 50 ms; trace <= 50 MB"
     );
 }
