@@ -102,3 +102,24 @@ proptest! {
         prop_assert_eq!(again, spec);
     }
 }
+
+#[test]
+fn a_link_naming_only_a_scenario_loads_it() {
+    let (mut spec, _) = RunSpec::from_query("?scene=2pc&seed=7&sc=coord-crash");
+    let built = scene::build(&mut spec);
+    assert!(built.problems.is_empty(), "{:?}", built.problems);
+    assert!(
+        spec.actions.iter().any(|a| a.ends_with(":crash:0")),
+        "{:?}",
+        spec.actions
+    );
+
+    let (mut spec, _) = RunSpec::from_query("?scene=2pc&sc=no-such-thing");
+    let built = scene::build(&mut spec);
+    assert!(
+        built.problems[0].contains("no scenario \"no-such-thing\""),
+        "{:?}",
+        built.problems
+    );
+    assert_eq!(spec.scenario, None);
+}

@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod locks;
 pub mod params;
+pub mod ring;
 pub mod spec;
 pub mod two_pc;
 
@@ -33,10 +34,32 @@ pub struct Built {
 /// Builds the run a spec describes. `spec` is rewritten to what was really used (unusable
 /// parameters and actions removed), so the next link written from it is clean.
 pub fn build(spec: &mut RunSpec) -> Built {
+    let mut early_problems = Vec::new();
+    // A link that names a scenario but carries no actions asks for the scenario itself
+    // (a short, hand-written link such as `?scene=2pc&sc=coord-crash`).
+    if let (Some(id), true) = (spec.scenario.clone(), spec.actions.is_empty()) {
+        match scenario_spec(spec.scene, &id, spec.seed) {
+            Some(full) => {
+                spec.params = full.params;
+                spec.actions = full.actions;
+            }
+            None => {
+                early_problems.push(format!(
+                    "There is no scenario \"{}\" in {}; showing the plain scene.",
+                    shorten(&id),
+                    spec.scene.title()
+                ));
+                spec.scenario = None;
+            }
+        }
+    }
     let mut built = match spec.scene {
         SceneId::TwoPhaseCommit => two_pc::build(spec),
         SceneId::Locks => locks::build(spec),
+        SceneId::Ring => ring::build(spec),
     };
+    early_problems.append(&mut built.problems);
+    built.problems = early_problems;
     built.run.extend(LOOKAHEAD);
     if let Some(step) = spec.step {
         if step > built.run.horizon() {
@@ -139,6 +162,7 @@ pub fn fields(scene: SceneId) -> Vec<Field> {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::FIELDS.to_vec(),
         SceneId::Locks => locks::FIELDS.to_vec(),
+        SceneId::Ring => ring::FIELDS.to_vec(),
     }
 }
 
@@ -146,6 +170,7 @@ pub fn scenarios(scene: SceneId) -> Vec<ScenarioInfo> {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::scenarios(),
         SceneId::Locks => locks::scenarios(),
+        SceneId::Ring => ring::scenarios(),
     }
 }
 
@@ -154,6 +179,7 @@ pub fn blurb(scene: SceneId) -> &'static str {
     match scene {
         SceneId::TwoPhaseCommit => two_pc::BLURB,
         SceneId::Locks => locks::BLURB,
+        SceneId::Ring => ring::BLURB,
     }
 }
 
@@ -163,6 +189,7 @@ pub fn scenario_spec(scene: SceneId, id: &str, seed: u64) -> Option<RunSpec> {
     let mut spec = match scene {
         SceneId::TwoPhaseCommit => two_pc::scenario_spec(id, seed)?,
         SceneId::Locks => locks::scenario_spec(id, seed)?,
+        SceneId::Ring => ring::scenario_spec(id, seed)?,
     };
     spec.scene = scene;
     spec.seed = seed;
@@ -179,5 +206,6 @@ pub fn node_commands(
     match scene {
         SceneId::TwoPhaseCommit => two_pc::node_commands(node, snapshot),
         SceneId::Locks => locks::node_commands(node, snapshot),
+        SceneId::Ring => ring::node_commands(node, snapshot),
     }
 }

@@ -14,16 +14,18 @@ pub enum SceneId {
     #[default]
     TwoPhaseCommit,
     Locks,
+    Ring,
 }
 
 impl SceneId {
-    pub const ALL: [SceneId; 2] = [SceneId::TwoPhaseCommit, SceneId::Locks];
+    pub const ALL: [SceneId; 3] = [SceneId::Ring, SceneId::TwoPhaseCommit, SceneId::Locks];
 
     /// The scene's name in links.
     pub fn slug(self) -> &'static str {
         match self {
             SceneId::TwoPhaseCommit => "2pc",
             SceneId::Locks => "locks",
+            SceneId::Ring => "ring",
         }
     }
 
@@ -31,6 +33,7 @@ impl SceneId {
         match self {
             SceneId::TwoPhaseCommit => "Two-phase commit",
             SceneId::Locks => "Distributed locks",
+            SceneId::Ring => "Consistent hashing",
         }
     }
 

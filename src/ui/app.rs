@@ -398,6 +398,23 @@ fn use_keyboard(dispatch: UseReducerDispatcher<Model>) {
     });
 }
 
+/// A notice ("Link copied") goes away by itself after a while; a newer notice restarts
+/// the wait, and dropping the timer on cleanup cancels the old one.
+#[hook]
+fn use_notice_timeout(notice: Option<String>, dispatch: UseReducerDispatcher<Model>) {
+    use_effect_with(notice, move |notice| {
+        let timer = notice.is_some().then(|| {
+            gloo_timers::callback::Timeout::new(NOTICE_MS, move || {
+                dispatch.dispatch(Msg::Notice(None))
+            })
+        });
+        move || drop(timer)
+    });
+}
+
+/// How long a notice stays up.
+const NOTICE_MS: u32 = 12_000;
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let model = {
@@ -410,6 +427,7 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |ms| dispatch.dispatch(Msg::Frame(ms)))
     });
     use_keyboard(dispatch.clone());
+    use_notice_timeout(model.notice.clone(), dispatch.clone());
 
     let send = |make: fn() -> Msg| {
         let dispatch = dispatch.clone();

@@ -7,6 +7,7 @@ pub mod diagram;
 pub mod invariants;
 pub mod locks_view;
 pub mod nodes;
+pub mod ring_view;
 pub mod scene_panel;
 pub mod stage;
 pub mod topology;

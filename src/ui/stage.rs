@@ -37,6 +37,7 @@ pub fn scene_stage(scene: SceneId, props: StageProps) -> Option<Html> {
     let _ = &props;
     match scene {
         SceneId::TwoPhaseCommit | SceneId::Locks => None,
+        SceneId::Ring => Some(html! { <super::ring_view::RingStage ..props /> }),
     }
 }
 
@@ -44,6 +45,7 @@ pub fn scene_stage(scene: SceneId, props: StageProps) -> Option<Html> {
 pub fn scene_panel(scene: SceneId, props: StageProps) -> Option<Html> {
     match scene {
         SceneId::Locks => Some(html! { <super::locks_view::LockPanel ..props /> }),
+        SceneId::Ring => Some(html! { <super::ring_view::RingPanel ..props /> }),
         SceneId::TwoPhaseCommit => None,
     }
 }
@@ -53,5 +55,6 @@ pub fn scene_panel(scene: SceneId, props: StageProps) -> Option<Html> {
 pub fn uses_message_views(scene: SceneId) -> bool {
     match scene {
         SceneId::TwoPhaseCommit | SceneId::Locks => true,
+        SceneId::Ring => false,
     }
 }

@@ -69,9 +69,11 @@ pub fn topology(p: &TopologyProps) -> Html {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
         html! { <line class="edge" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
     });
-    let cuts = p.snapshot.cut_links.iter().map(|&(a, b)| {
+    // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
+    let both_ways = |a: u32, b: u32| p.snapshot.cut_links.contains(&(b, a));
+    let cuts = p.snapshot.cut_links.iter().filter(|&&(a, b)| !(both_ways(a, b) && a > b)).map(|&(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
-        let both = p.snapshot.cut_links.contains(&(b, a));
+        let both = both_ways(a, b);
         html! {
             <line class={classes!("cut", (!both).then_some("one-way"))} marker-end={(!both).then_some("url(#cut-arrow)")}
                 x1={x1.to_string()} y1={y1.to_string()} x2={(x1 + (x2 - x1) * 0.8).to_string()} y2={(y1 + (y2 - y1) * 0.8).to_string()}>

@@ -128,6 +128,37 @@ const failed = await runTests([
     }
   }],
 
+  ["the partition tool cuts a node off both ways, one way, and heals", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=5"));
+    await page.waitForSelector("g.node");
+    await page.click("#partition-tool");
+    await page.click('g.node[data-node="1"]');
+    await page.click("#cut-group");
+    assertEq(await page.locator("line.cut").count(), 3, "P1 cut off from the 3 others (both ways drawn once each)");
+    await page.click('g.node[data-node="1"]');
+    await page.click('g.node[data-node="0"]');
+    await page.click('g.node[data-node="2"]');
+    await page.click("#cut-one-way");
+    assert(await page.locator("line.cut.one-way").count() >= 1, "a one-way cut is drawn with its direction");
+    await page.click("#heal-all");
+    assertEq(await page.locator("line.cut").count(), 0, "healed");
+    const link = page.url();
+    assert(link.includes("part%3A1") || link.includes("part:1"), `the partition is in the link: ${link}`);
+    await assertHealthy(page);
+  }],
+
+  ["the space-time diagram exports as an SVG file", async () => {
+    const page = await openPage(browser, url("?scene=2pc&seed=7&step=20"));
+    await page.waitForSelector("line.msg");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-svg")]);
+    assertEq(download.suggestedFilename(), "dsviz-2pc-seed7.svg", "file name");
+    const path = await download.path();
+    const { readFileSync } = await import("node:fs");
+    const svg = readFileSync(path, "utf8");
+    assert(svg.startsWith("<?xml") && svg.includes("<svg") && svg.includes("<style>") && svg.includes("class=\"msg"), "a standalone SVG with its styles and arrows");
+    await assertHealthy(page);
+  }],
+
   ["locks: a GC pause with fencing on ends in a rejected stale write", async () => {
     const page = await openPage(browser, url("?scene=locks&seed=1"));
     await page.waitForSelector("g.node");

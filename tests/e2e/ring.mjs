@@ -1,0 +1,185 @@
+// End-to-end tests of the consistent-hashing scene in headless Chromium against the built
+// dist/ (run `trunk build --release` first). The drawing figure (frame times) is in
+// ring_frames.mjs. Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+
+/** What a person sees of the ring: chips, the counter, the centre text, the histogram. */
+async function visibleRing(page) {
+  return page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    chips: [...document.querySelectorAll("g.chip")].map((c) => `${c.dataset.node} ${c.getAttribute("class").replace(" picked", "")}`),
+    moved: document.querySelector("#moved-count")?.textContent,
+    centre: [...document.querySelectorAll(".centre-line")].map((t) => t.textContent),
+    bars: [...document.querySelectorAll(".hbar")].map((b) => `${b.dataset.node}=${b.dataset.keys}`),
+    arcs: [...document.querySelectorAll(".ring-slot .arc")].map((a) => a.getAttribute("d").length),
+    invariants: [...document.querySelectorAll(".invariant")].map((i) => i.getAttribute("class")),
+  }));
+}
+
+async function openRing(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector(".ring-figure g.chip");
+  return page;
+}
+
+const barKeys = async (page, node) => Number(await page.getAttribute(`.hbar[data-node="${node}"]`, "data-keys"));
+
+const failed = await runTests([
+  ["the ring scene is the first scene and draws every node", async () => {
+    const page = await openRing("?scene=ring&seed=3");
+    const firstRender = await page.evaluate(() => performance.now());
+    console.log(`     first render of the ring scene: ${firstRender.toFixed(0)} ms after navigation start`);
+    assertEq(await page.locator(".scene-link").first().innerText(), "Consistent hashing", "first scene in the picker");
+    assertEq(await page.locator("g.chip.live").count(), 6, "node chips");
+    assertEq(await page.locator(".ring-slot").count(), 6, "arcs and ticks per node");
+    assertEq(await page.locator(".invariant.ok").count(), 3, "green invariants");
+    assert(await page.locator("canvas.ring-keys").count() === 1, "2,000 keys are drawn on a canvas");
+    // The comparison runs once the node set has settled, then stays cached.
+    await page.waitForSelector("#compare-table", { timeout: 10000 });
+    const algos = await page.$$eval("#compare-table tbody tr", (rows) => rows.map((r) => r.dataset.algo ?? "ideal"));
+    assertEq(algos, ["ideal", "modulo", "jump", "ring", "ketama", "rendezvous", "maglev", "bounded-load"], "algorithms compared");
+    const modJoin = Number((await page.innerText('#compare-table tr[data-algo="modulo"] td')).replace(/,/g, ""));
+    const ringJoin = Number((await page.innerText('#compare-table tr[data-algo="ring"] td')).replace(/,/g, ""));
+    assert(modJoin > 3 * ringJoin, `modulo moves far more than the ring on a join: ${modJoin} vs ${ringJoin}`);
+    await assertHealthy(page);
+  }],
+
+  ["type a key: its owner and replicas are shown, and bad keys are explained", async () => {
+    const page = await openRing("?scene=ring&seed=3&churn=0");
+    await page.fill("#lookup-key", "user:42");
+    await page.click("#lookup-go");
+    await page.waitForSelector(".walk-stop.primary");
+    assertEq(await page.locator("g.chip.replica").count(), 3, "R = 3 replicas highlighted");
+    const owner = await page.evaluate(() =>
+      [...document.querySelectorAll(".chip-rank")].find((t) => t.textContent === "1").closest("g.chip").dataset.node);
+    const centre = (await visibleRing(page)).centre.join(" ");
+    assert(centre.includes("user:42") && centre.includes(`→ ${owner}`), `centre names the owner ${owner}: ${centre}`);
+
+    await page.fill("#lookup-key", "ключ");
+    await page.click("#lookup-go");
+    assert((await page.innerText("#lookup-error")).includes("non-ASCII"), "non-ASCII keys are explained");
+    await page.fill("#lookup-key", "");
+    await page.click("#lookup-go");
+    assert((await page.innerText("#lookup-error")).includes("Type a key"), "an empty key is explained");
+    await assertHealthy(page);
+  }],
+
+  ["add a node: the moved-keys counter matches what the newcomer received", async () => {
+    const page = await openRing("?scene=ring&seed=5&n=5&vnodes=100&keys=4000&churn=0");
+    await page.fill("#join-name", "node-9");
+    await page.click("#join-go");
+    await page.waitForSelector('.hbar[data-node="node-9"]');
+    const moved = Number(await page.getAttribute("#moved-count", "data-moved"));
+    assertEq(await barKeys(page, "node-9"), moved, "on a ring every moved key went to the newcomer");
+    const ideal = Number(await page.getAttribute("#moved-count", "data-ideal"));
+    const modulo = Number(await page.getAttribute("#moved-count", "data-modulo"));
+    assertEq(ideal, Math.round(4000 / 6), "ideal K/N");
+    assert(Math.abs(moved - ideal) < ideal * 0.35, `about K/N moved: ${moved} vs ${ideal}`);
+    assert(modulo > 4000 * 0.7, `hash mod N would move most keys: ${modulo}`);
+    assert((await page.innerText("#moved-count")).includes(`keys moved: ${moved.toLocaleString("en-US")} of 4,000`), "counter text");
+
+    // Duplicate names and failures are explained next to the form.
+    await page.fill("#join-name", "node-1");
+    await page.click("#join-go");
+    assert((await page.innerText("#join-error")).includes("already a node"), "duplicate names are refused");
+    await page.click('g.chip[data-node="node-2"]');
+    await page.click("#node-fail");
+    await page.waitForSelector('g.chip.failed[data-node="node-2"]');
+    const failedMoved = Number(await page.getAttribute("#moved-count", "data-moved"));
+    assert(failedMoved > 0, "a failure moves the failed node's keys");
+    assert((await page.innerText("#ring-readout")).includes("other copies"), "R = 3: replicas take over");
+    assertEq(await page.locator(".invariant.violated").count(), 0, "the ring keeps its promises");
+    await assertHealthy(page);
+  }],
+
+  ["copy the link, open it: the same ring, lookup and counter", async () => {
+    const page = await openRing("?scene=ring&seed=8&n=5&keys=3000&churn=0");
+    await page.fill("#join-name", "edge-a");
+    await page.selectOption("#join-weight", "3");
+    await page.click("#join-go");
+    await page.click('g.chip[data-node="node-4"]');
+    await page.click("#node-leave");
+    await page.fill("#lookup-key", "cart/2024 #7");
+    await page.click("#lookup-go");
+    await page.waitForSelector(".walk-stop.primary");
+    await page.waitForTimeout(1100);
+    const before = await visibleRing(page);
+    await page.click("#copy-link");
+    const link = await page.inputValue("#share-text");
+    assert(link.includes("join:edge-a:3") && link.includes("leave:node-4") && link.includes("lookup:cart"), `the link carries the actions: ${link}`);
+
+    const again = await openRing(link.slice(link.indexOf("?")));
+    await again.waitForTimeout(1100);
+    assertEq(await visibleRing(again), before, "the ring shown by the copied link");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["play with churn: servers come and go, the invariants stay green", async () => {
+    const page = await openRing("?scene=ring&seed=2&keys=1000");
+    await page.selectOption("#speed", "4");
+    await page.click("#play");
+    await page.waitForSelector(".change-title", { timeout: 5000 });
+    await page.waitForTimeout(600);
+    await page.keyboard.press("Space");
+    const status = await page.innerText("#step-status");
+    assert(!status.startsWith("step 0 "), `playing advanced the run: ${status}`);
+    assertEq(await page.locator(".invariant.violated").count(), 0, "no invariant broken by churn");
+    await assertHealthy(page);
+  }],
+
+  ["embed mode renders the ring in its compact layout", async () => {
+    const page = await openRing("?scene=ring&seed=4&embed=1", { width: 720, height: 480 });
+    assertEq(await page.locator(".dsviz.embed .ring-stage.compact").count(), 1, "compact ring stage");
+    const box = await page.locator(".ring-figure").boundingBox();
+    assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
+    await page.fill("#lookup-key", "user:1");
+    await page.click("#lookup-go");
+    await page.waitForSelector(".walk-stop.primary");
+    await assertHealthy(page);
+  }],
+
+  ["bad links and inputs get clear messages, never a panic", async () => {
+    const bad = [
+      ["?scene=ring&n=0", "empty ring"],
+      ["?scene=ring&vnodes=0", "0 virtual nodes"],
+      ["?scene=ring&keys=250000", "at most 100000"],
+      ["?scene=ring&weights=1021", "weight of 0"],
+      ["?scene=ring&a=1@0:cmd:0:join:node-1:1&step=2", null],
+      ["?scene=ring&a=1@0:cmd:0:lookup:%25FF", "ignored"],
+    ];
+    for (const [query, expected] of bad) {
+      const page = await openRing(query);
+      if (expected) {
+        const text = await page.innerText(".problems");
+        assert(text.includes(expected), `${query}: ${text}`);
+      } else {
+        assert((await page.innerText("#ring-rejection")).includes("already a node"), `${query}: refused in the page`);
+      }
+      await assertHealthy(page);
+      await page.context().close();
+    }
+  }],
+
+  ["phone-sized screen and dark mode", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
+    const page = await context.newPage();
+    await page.goto(url("?scene=ring&seed=7"));
+    await page.waitForSelector(".ring-figure g.chip");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+    const fill = await page.getAttribute("g.chip .chip-dot", "fill");
+    assert(fill.includes("64%"), `node colours are lighter on dark backgrounds: ${fill}`);
+    await context.close();
+  }],
+
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);

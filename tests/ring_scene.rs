@@ -1,0 +1,728 @@
+//! The consistent-hashing scene: the cluster protocol, its commands' text form, its
+//! invariants, its link parameters and scenarios, and links that reproduce a ring exactly.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dsviz::algo::placement::{HashRing, NodeSpec};
+use dsviz::algo::ring_cluster::{
+    self as rc, Algorithm, ChangeKind, Cmd, HashChoice, KeyNaming, RingConfig, RingNode,
+    CHURN_BUDGET,
+};
+use dsviz::scene::{self, ring, RunSpec, SceneId};
+use dsviz::sim::run::Run;
+use dsviz::sim::{Action, NetConfig, NodeId, Sim, Time, Timeline};
+use proptest::prelude::*;
+
+/// The cluster at the cursor of a run built by the scene.
+fn cluster(run: &dyn Run) -> RingNode {
+    run.scene_state()
+        .downcast_ref::<Sim<RingNode>>()
+        .and_then(|sim| sim.node(NodeId(0)))
+        .cloned()
+        .expect("a ring run")
+}
+
+fn build(query: &str) -> (RunSpec, scene::Built) {
+    let (mut spec, problems) = RunSpec::from_query(query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let built = scene::build(&mut spec);
+    (spec, built)
+}
+
+/// A bare timeline over one cluster, for driving the protocol step by step.
+fn timeline(config: &RingConfig, seed: u64) -> Timeline<RingNode> {
+    let node = RingNode::new(config, seed).expect("valid config");
+    let sim = Sim::new(
+        seed,
+        vec![node],
+        NetConfig::default(),
+        rc::invariants(config),
+    );
+    Timeline::new(sim, Vec::new(), 10_000)
+}
+
+fn command(timeline: &mut Timeline<RingNode>, cmd: Cmd, ms: u64) {
+    timeline.take(Action::Command(NodeId(0), cmd), Time::from_millis(ms));
+}
+
+fn state(timeline: &Timeline<RingNode>) -> RingNode {
+    timeline
+        .sim()
+        .node(NodeId(0))
+        .cloned()
+        .expect("the cluster")
+}
+
+fn violations(timeline: &Timeline<RingNode>) -> Vec<String> {
+    timeline
+        .sim()
+        .invariants()
+        .iter()
+        .zip(timeline.sim().violations())
+        .filter_map(|(i, v)| v.as_ref().map(|v| format!("{}: {}", i.name, v.message)))
+        .collect()
+}
+
+fn join(name: &str, weight: u32) -> Cmd {
+    Cmd::Join {
+        name: name.into(),
+        weight,
+    }
+}
+
+#[test]
+fn commands_round_trip_through_their_text() {
+    let cases = [
+        (join("node-7", 2), "join:node-7:2"),
+        (
+            Cmd::Leave {
+                name: "node-3".into(),
+            },
+            "leave:node-3",
+        ),
+        (
+            Cmd::Fail {
+                name: "node-3".into(),
+            },
+            "fail:node-3",
+        ),
+        (
+            Cmd::Recover {
+                name: "node-3".into(),
+            },
+            "recover:node-3",
+        ),
+        (
+            Cmd::Weight {
+                name: "node-2".into(),
+                weight: 3,
+            },
+            "weight:node-2:3",
+        ),
+        (
+            Cmd::Lookup {
+                key: "user:42, café/%".into(),
+            },
+            "lookup:user%3A42%2C%20caf%C3%A9%2F%25",
+        ),
+    ];
+    for (cmd, text) in cases {
+        assert_eq!(cmd.to_string(), text);
+        assert_eq!(text.parse::<Cmd>(), Ok(cmd));
+    }
+    for bad in [
+        "",
+        "join",
+        "join:node-1",
+        "join:node-1:x",
+        "grow:node-1",
+        "leave:a:b",
+        "lookup:%ZZ",
+        "lookup:%FF",
+    ] {
+        assert!(bad.parse::<Cmd>().is_err(), "{bad:?} should not parse");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any key and any name survive the text form, which never contains `:`-less breaks
+    /// or the `,` that separates actions in a link.
+    #[test]
+    fn any_command_text_round_trips(key in ".{0,40}", name in ".{0,20}", weight in 0u32..20) {
+        for cmd in [
+            Cmd::Lookup { key: key.clone() },
+            Cmd::Join { name: name.clone(), weight },
+            Cmd::Weight { name: name.clone(), weight },
+            Cmd::Leave { name: name.clone() },
+        ] {
+            let text = cmd.to_string();
+            prop_assert!(!text.contains(',') && !text.contains(' ') && !text.contains('&'));
+            prop_assert_eq!(text.parse::<Cmd>(), Ok(cmd));
+        }
+    }
+
+    /// Any ring link, however mangled, builds without a panic and writes back a link that
+    /// reads without problems.
+    #[test]
+    fn mangled_ring_links_are_survived(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                "n=[0-9]{0,3}", "vnodes=[0-9]{0,5}", "keys=[0-9]{0,7}", "r=[0-9]{0,2}",
+                "weights=[0-9a]{0,8}", "hash=(xxh3|ketama|md4)", "algo=(ring|bounded|modulo|jump|rendezvous|maglev|x)",
+                "c=[0-9]{0,4}", "churn=[0-2]",
+                "a=[0-9]{1,2}@[0-9]{1,5}:cmd:0:(join|leave|fail|recover|weight|lookup):[a-z0-9%-]{0,8}(:[0-9]{0,2})?",
+            ],
+            0..8,
+        )
+    ) {
+        let query = format!("?scene=ring&keys=300&{}", parts.join("&"));
+        let (mut spec, _) = RunSpec::from_query(&query);
+        let built = scene::build(&mut spec);
+        prop_assert!(built.run.horizon() <= scene::MAX_STEPS);
+        let (again, problems) = RunSpec::from_query(&spec.to_query());
+        prop_assert!(problems.is_empty(), "{:?}", problems);
+        prop_assert_eq!(again, spec);
+    }
+}
+
+#[test]
+fn key_names_are_distinct_seeded_and_invertible() {
+    let naming = KeyNaming::new(7);
+    let names: std::collections::BTreeSet<String> = (0..20_000).map(|i| naming.name(i)).collect();
+    assert_eq!(names.len(), 20_000);
+    for i in [0, 1, 17, 19_999] {
+        assert_eq!(naming.index_of(&naming.name(i), 20_000), Some(i));
+    }
+    assert_eq!(naming.index_of(&naming.name(20_000), 20_000), None);
+    assert_eq!(naming.index_of("user:42", 20_000), None);
+    assert_ne!(
+        KeyNaming::new(8).name(0),
+        naming.name(0),
+        "the seed picks the names"
+    );
+    assert!(naming.name(5).starts_with("key-") && naming.name(5).len() == 11);
+}
+
+#[test]
+fn a_join_moves_keys_only_to_the_newcomer_and_exactly_as_the_library_says() {
+    let config = RingConfig::uniform(6, 100, 5_000);
+    let mut t = timeline(&config, 3);
+    command(&mut t, join("node-7", 1), 10);
+    let node = state(&t);
+    let change = node.last_change().expect("a change");
+    assert_eq!(change.kind, ChangeKind::Join);
+    assert!(change.moves.iter().all(|m| m.to == change.slot));
+    assert_eq!(change.moves.len() as u64, change.ring_moves);
+
+    // The library, on its own, with the same nodes and keys.
+    let naming = KeyNaming::new(3);
+    let mut ring = HashRing::new(&config.nodes, 100).unwrap();
+    let hashes: Vec<u64> = (0..5_000)
+        .map(|i| ring.hash_key(naming.name(i).as_bytes()))
+        .collect();
+    let moves = ring.add_node(NodeSpec::new("node-7", 1), &hashes).unwrap();
+    assert_eq!(change.moves.len(), moves.len());
+    // About K/N: 5000/7 = 714, within the spread virtual nodes leave.
+    assert!((450..1_000).contains(&moves.len()), "{}", moves.len());
+    assert!((change.ideal_moves - 5_000.0 / 7.0).abs() < 1e-9);
+    // hash mod N moves nearly everything: about 6/7 of the keys.
+    assert!(change.modulo_moves > 4_000, "{}", change.modulo_moves);
+    assert!(violations(&t).is_empty(), "{:?}", violations(&t));
+}
+
+#[test]
+fn a_join_in_the_scene_counts_what_the_library_counts() {
+    let (_, mut built) = build("?scene=ring&seed=11&n=5&vnodes=50&keys=3000&churn=0");
+    built.run.take("cmd:0:join:node-6:2", Time(5_000)).unwrap();
+    let node = cluster(&*built.run);
+    let scene_moves = node.last_change().unwrap().moves.len();
+
+    let config = RingConfig::uniform(5, 50, 3000);
+    let naming = KeyNaming::new(11);
+    let mut ring = HashRing::new(&config.nodes, 50).unwrap();
+    let hashes: Vec<u64> = (0..3000)
+        .map(|i| ring.hash_key(naming.name(i).as_bytes()))
+        .collect();
+    let library_moves = ring.add_node(NodeSpec::new("node-6", 2), &hashes).unwrap();
+    assert_eq!(scene_moves, library_moves.len());
+    assert_eq!(node.key_hashes().as_slice(), hashes.as_slice());
+}
+
+#[test]
+fn a_leave_or_failure_moves_only_that_nodes_keys() {
+    let config = RingConfig::uniform(6, 100, 4_000);
+    let mut t = timeline(&config, 5);
+    let before = state(&t);
+    let slot = before.ring().index_of("node-3").unwrap().0 as u16;
+    let held = before.loads()[usize::from(slot)];
+    command(
+        &mut t,
+        Cmd::Fail {
+            name: "node-3".into(),
+        },
+        10,
+    );
+    let node = state(&t);
+    let change = node.last_change().unwrap();
+    assert_eq!(change.kind, ChangeKind::Fail);
+    assert_eq!(
+        change.moves.len() as u32,
+        held,
+        "all of its keys, nothing else"
+    );
+    assert!(change.moves.iter().all(|m| m.from == slot));
+    // Spread over many receivers, thanks to virtual nodes.
+    let receivers: std::collections::BTreeSet<u16> = change.moves.iter().map(|m| m.to).collect();
+    assert_eq!(receivers.len(), 5);
+    assert_eq!(node.failed().len(), 1);
+
+    command(
+        &mut t,
+        Cmd::Recover {
+            name: "node-3".into(),
+        },
+        20,
+    );
+    let node = state(&t);
+    assert!(node.failed().is_empty());
+    assert_eq!(
+        node.owners().as_slice(),
+        before.owners().as_slice(),
+        "recovering restores every owner"
+    );
+    command(
+        &mut t,
+        Cmd::Leave {
+            name: "node-1".into(),
+        },
+        30,
+    );
+    assert!(violations(&t).is_empty(), "{:?}", violations(&t));
+}
+
+#[test]
+fn weights_share_keys_in_proportion_and_a_weight_change_only_touches_that_node() {
+    let mut config = RingConfig::uniform(4, 200, 20_000);
+    for (n, w) in config.nodes.iter_mut().zip([1, 1, 2, 4]) {
+        n.weight = w;
+    }
+    let mut t = timeline(&config, 9);
+    let rows = state(&t).node_rows();
+    for row in &rows {
+        let ratio = f64::from(row.keys) / row.fair;
+        assert!(
+            (0.8..1.2).contains(&ratio),
+            "{} has {ratio:.2} of its share",
+            row.name
+        );
+    }
+    command(
+        &mut t,
+        Cmd::Weight {
+            name: "node-1".into(),
+            weight: 3,
+        },
+        10,
+    );
+    let node = state(&t);
+    let change = node.last_change().unwrap();
+    assert_eq!(change.kind, ChangeKind::Weight { from: 1, to: 3 });
+    assert!(change.moves.iter().all(|m| m.to == change.slot));
+    assert!(violations(&t).is_empty(), "{:?}", violations(&t));
+}
+
+#[test]
+fn a_lookup_walks_clockwise_to_r_distinct_nodes() {
+    let config = RingConfig::uniform(6, 100, 1_000);
+    let mut t = timeline(&config, 1);
+    command(
+        &mut t,
+        Cmd::Lookup {
+            key: "user:6".into(),
+        },
+        10,
+    );
+    let node = state(&t);
+    let lookup = node.lookup().unwrap();
+    let ring = node.ring();
+    assert_eq!(lookup.hash, ring.hash_key(b"user:6"));
+    let expected: Vec<u16> = ring
+        .preference_list(lookup.hash, 3)
+        .iter()
+        .map(|i| i.0 as u16)
+        .collect();
+    assert_eq!(lookup.replicas, expected);
+    assert_eq!(node.node_name(lookup.replicas[0]), Some("node-3"));
+    assert_eq!(lookup.walk.len(), 3);
+    // Each walk point is a point of that replica, met in clockwise order from the key.
+    let distance = |p: u64| p.wrapping_sub(lookup.hash);
+    assert!(lookup
+        .walk
+        .windows(2)
+        .all(|w| distance(w[0]) < distance(w[1])));
+
+    // A key of the set is found by its name.
+    let name = node.key_name(123);
+    command(&mut t, Cmd::Lookup { key: name }, 20);
+    assert_eq!(state(&t).lookup().unwrap().key_index, Some(123));
+    assert!(violations(&t).is_empty());
+}
+
+#[test]
+fn bad_commands_are_refused_with_a_reason_and_change_nothing() {
+    let config = RingConfig::uniform(2, 10, 500);
+    let mut t = timeline(&config, 1);
+    let before = state(&t);
+    let cases: Vec<(Cmd, &str)> = vec![
+        (join("node-1", 1), "already a node named"),
+        (join("", 1), "needs a name"),
+        (join("bad name", 1), "may use only"),
+        (join("node-9", 0), "weight of 0"),
+        (join("node-9", 12), "from 1 to 9"),
+        (
+            Cmd::Weight {
+                name: "node-1".into(),
+                weight: 0,
+            },
+            "weight of 0",
+        ),
+        (
+            Cmd::Leave {
+                name: "node-42".into(),
+            },
+            "no live node",
+        ),
+        (
+            Cmd::Recover {
+                name: "node-1".into(),
+            },
+            "has not failed",
+        ),
+        (Cmd::Lookup { key: String::new() }, "type a key"),
+        (
+            Cmd::Lookup {
+                key: "ключ".into()
+            },
+            "non-ASCII",
+        ),
+        (
+            Cmd::Lookup {
+                key: "k".repeat(65),
+            },
+            "at most 64",
+        ),
+    ];
+    for (i, (cmd, reason)) in cases.into_iter().enumerate() {
+        command(&mut t, cmd.clone(), 10 + i as u64);
+        let node = state(&t);
+        let rejection = node.rejection().expect("refused");
+        assert_eq!(rejection.handled_at, node.handled());
+        assert!(
+            rejection.reason.contains(reason),
+            "{cmd}: {}",
+            rejection.reason
+        );
+        assert_eq!(node.owners().as_slice(), before.owners().as_slice());
+    }
+    command(
+        &mut t,
+        Cmd::Leave {
+            name: "node-1".into(),
+        },
+        40,
+    );
+    command(
+        &mut t,
+        Cmd::Leave {
+            name: "node-2".into(),
+        },
+        41,
+    );
+    let node = state(&t);
+    assert!(node.rejection().unwrap().reason.contains("last node"));
+    assert_eq!(node.ring().node_count(), 1);
+    assert!(violations(&t).is_empty(), "{:?}", violations(&t));
+}
+
+#[test]
+fn bad_parameters_get_clear_messages_and_bounded_defaults() {
+    let cases = [
+        ("n=0", "empty ring"),
+        ("vnodes=0", "0 virtual nodes"),
+        ("keys=100001", "at most 100000"),
+        ("keys=99999999999999999999999", "number of keys"),
+        ("weights=1101", "weight of 0"),
+        ("weights=1x", "digits from 1 to 9"),
+        ("r=9", "replication factor"),
+        ("hash=md4", "hash function"),
+        ("algo=magic", "algorithm"),
+        ("algo=bounded&hash=ketama", "xxh3"),
+    ];
+    for (params, expected) in cases {
+        let (mut spec, _) = RunSpec::from_query(&format!("?scene=ring&{params}"));
+        let built = scene::build(&mut spec);
+        let text = built.problems.join("\n");
+        assert!(text.contains(expected), "{params}: {text}");
+        let node = cluster(&*built.run);
+        assert!(node.key_count() <= rc::MAX_KEYS);
+        assert!(node.ring().node_count() >= 1);
+    }
+}
+
+#[test]
+fn links_reproduce_the_ring_exactly() {
+    let (spec, mut built) = build("?scene=ring&seed=21&n=5&vnodes=40&keys=2500&r=2&churn=0");
+    for action in [
+        "cmd:0:join:node-6:2",
+        "cmd:0:fail:node-2",
+        "cmd:0:weight:node-4:3",
+        "cmd:0:lookup:user%3A42",
+    ] {
+        built
+            .run
+            .take(action, Time(built.run.time_of(built.run.cursor()).0 + 1000))
+            .unwrap();
+    }
+    let before = cluster(&*built.run);
+
+    let mut written = spec.clone();
+    written.actions = built.run.actions_text();
+    written.step = Some(built.run.cursor());
+    let link = written.to_query();
+    assert!(
+        link.contains("join:node-6:2") && link.contains("lookup:user%253A42"),
+        "{link}"
+    );
+
+    let (mut again, problems) = RunSpec::from_query(&link);
+    assert!(problems.is_empty(), "{problems:?}");
+    let rebuilt = scene::build(&mut again);
+    assert!(rebuilt.problems.is_empty(), "{:?}", rebuilt.problems);
+    let after = cluster(&*rebuilt.run);
+    assert_eq!(rebuilt.run.cursor(), built.run.cursor());
+    assert_eq!(
+        after.ring().points().collect::<Vec<_>>(),
+        before.ring().points().collect::<Vec<_>>()
+    );
+    assert_eq!(after.owners(), before.owners());
+    assert_eq!(after.loads(), before.loads());
+    assert_eq!(after.failed(), before.failed());
+    assert_eq!(after.last_change(), before.last_change());
+    assert_eq!(after.lookup(), before.lookup());
+    assert_eq!(again.params, spec.params);
+}
+
+#[test]
+fn churn_is_seeded_bounded_and_keeps_every_invariant() {
+    for seed in 0..12u64 {
+        let config = RingConfig {
+            churn: true,
+            ..RingConfig::uniform(4, 50, 1_500)
+        };
+        let mut t = timeline(&config, seed);
+        t.extend(10_000);
+        assert!(t.is_finished(), "churn stops after its budget");
+        t.seek(t.horizon());
+        let node = state(&t);
+        assert_eq!(node.churn_left(), 0);
+        assert!(node.changes() <= CHURN_BUDGET && node.changes() > CHURN_BUDGET / 2);
+        assert!(
+            violations(&t).is_empty(),
+            "seed {seed}: {:?}",
+            violations(&t)
+        );
+
+        // The same seed is the same run; rewinding shows the same state.
+        let mut again = timeline(&config, seed);
+        again.extend(10_000);
+        again.seek(again.horizon());
+        assert_eq!(state(&again).owners(), node.owners());
+        let middle = t.horizon() / 2;
+        t.seek(middle);
+        let at_middle = state(&t).owners().clone();
+        t.seek(t.horizon());
+        t.seek(middle);
+        assert_eq!(state(&t).owners(), &at_middle);
+    }
+}
+
+#[test]
+fn modulo_breaks_minimal_disruption_and_the_ring_does_not() {
+    let modulo = RingConfig {
+        algorithm: Algorithm::Modulo,
+        ..RingConfig::uniform(4, 100, 4_000)
+    };
+    let mut t = timeline(&modulo, 2);
+    command(&mut t, join("node-5", 1), 10);
+    let node = state(&t);
+    let change = node.last_change().unwrap();
+    assert_eq!(change.moves.len() as u64, change.modulo_moves);
+    let share = change.moves.len() as f64 / 4_000.0;
+    assert!((0.74..0.86).contains(&share), "about 4/5 move: {share}");
+    assert!(change.ring_moves < 1_200, "the ring would move about 1/5");
+    let v = violations(&t);
+    assert!(
+        v.iter().any(|v| v.starts_with("minimal disruption")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn every_algorithm_places_every_key_and_only_ring_and_rendezvous_move_minimally() {
+    for algorithm in Algorithm::ALL {
+        let config = RingConfig {
+            algorithm,
+            ..RingConfig::uniform(5, 40, 3_000)
+        };
+        let mut t = timeline(&config, 4);
+        command(&mut t, join("node-6", 1), 10);
+        command(
+            &mut t,
+            Cmd::Leave {
+                name: "node-3".into(),
+            },
+            20,
+        );
+        command(
+            &mut t,
+            Cmd::Lookup {
+                key: "user:1".into(),
+            },
+            30,
+        );
+        let node = state(&t);
+        let held: u32 = node.node_rows().iter().map(|r| r.keys).sum();
+        assert_eq!(held, 3_000, "{algorithm:?}");
+        assert!(!node.lookup().unwrap().replicas.is_empty());
+        let broken = violations(&t)
+            .iter()
+            .any(|v| v.starts_with("minimal disruption"));
+        let expected_broken = matches!(
+            algorithm,
+            Algorithm::Modulo | Algorithm::Jump | Algorithm::BoundedLoad | Algorithm::Maglev
+        );
+        assert_eq!(
+            broken,
+            expected_broken,
+            "{algorithm:?}: {:?}",
+            violations(&t)
+        );
+        let others_ok = violations(&t)
+            .iter()
+            .all(|v| v.starts_with("minimal disruption"));
+        assert!(others_ok, "{algorithm:?}: {:?}", violations(&t));
+    }
+}
+
+#[test]
+fn bounded_loads_keep_the_cap() {
+    let config = RingConfig {
+        algorithm: Algorithm::BoundedLoad,
+        ..RingConfig::uniform(5, 10, 5_000)
+    };
+    let mut t = timeline(&config, 6);
+    let rows = state(&t).node_rows();
+    for row in &rows {
+        assert!(u64::from(row.keys) <= row.cap.unwrap());
+    }
+    assert!(state(&t).load_summary().peak_to_mean <= 1.26);
+    command(&mut t, join("node-6", 1), 10);
+    let names: Vec<&str> = t.sim().invariants().iter().map(|i| i.name).collect();
+    assert!(names.contains(&"load cap"));
+    assert!(!violations(&t).iter().any(|v| v.starts_with("load cap")));
+}
+
+#[test]
+fn ketama_places_like_libketama_and_a_join_can_touch_other_servers() {
+    let config = RingConfig {
+        hash: HashChoice::Ketama,
+        ..RingConfig::uniform(4, 100, 4_000)
+    };
+    let node = RingNode::new(&config, 1).unwrap();
+    let library = HashRing::ketama(&config.nodes).unwrap();
+    assert_eq!(node.ring().point_count(), library.point_count());
+    let name = node.key_name(0);
+    assert_eq!(
+        node.owners()[0],
+        library.owner_of_key(name.as_bytes()).unwrap().0 as u16
+    );
+}
+
+#[test]
+fn every_scenario_builds_cleanly_and_plays_to_its_end() {
+    for info in ring::scenarios() {
+        let spec = scene::scenario_spec(SceneId::Ring, info.id, 1).expect("scenario");
+        let (mut read, problems) = RunSpec::from_query(&spec.to_query());
+        assert!(problems.is_empty(), "{}: {problems:?}", info.id);
+        let mut built = scene::build(&mut read);
+        assert!(
+            built.problems.is_empty(),
+            "{}: {:?}",
+            info.id,
+            built.problems
+        );
+        let end = built.run.horizon();
+        built.run.seek(end);
+        let node = cluster(&*built.run);
+        let snapshot = built.run.snapshot();
+        let red: Vec<&str> = snapshot
+            .invariants
+            .iter()
+            .filter(|i| i.violation.is_some())
+            .map(|i| i.name)
+            .collect();
+        match info.id {
+            "modulo-vs-ring" | "bounded" => assert_eq!(red, ["minimal disruption"], "{}", info.id),
+            "ketama" => assert!(
+                red.iter().all(|r| *r == "minimal disruption"),
+                "{}",
+                info.id
+            ),
+            _ => assert!(red.is_empty(), "{}: {red:?}", info.id),
+        }
+        match info.id {
+            "node-fails" => {
+                let lookup = node.lookup().unwrap();
+                assert_eq!(lookup.key, "user:6");
+                assert!(node.node_name(lookup.replicas[0]) != Some("node-3"));
+                assert_eq!(node.failed()[0].name, "node-3");
+            }
+            "one-vnode" => assert!(node.load_summary().peak_to_mean > 1.4),
+            "many-vnodes" => assert!(node.load_summary().peak_to_mean < 1.25),
+            "churn" => assert!(node.changes() > 10),
+            _ => {}
+        }
+    }
+    assert!(scene::scenario_spec(SceneId::Ring, "no-such", 1).is_none());
+}
+
+#[test]
+fn the_default_scene_builds_and_lists_node_commands() {
+    let (spec, built) = build("?scene=ring");
+    assert!(built.problems.is_empty(), "{:?}", built.problems);
+    assert_eq!(spec.param("churn"), Some("1"));
+    let node = cluster(&*built.run);
+    assert_eq!(node.ring().node_count(), 6);
+    assert_eq!(node.key_count(), 2_000);
+    let commands = ring::node_commands(0, &built.run.snapshot());
+    assert_eq!(
+        commands[0],
+        ("Add node-7".into(), "cmd:0:join:node-7:1".into())
+    );
+    assert!(commands.iter().any(|(_, a)| a == "cmd:0:fail:node-3"));
+    assert_eq!(SceneId::ALL[0], SceneId::Ring);
+    assert_eq!(SceneId::from_slug("ring"), Some(SceneId::Ring));
+    assert_eq!(SceneId::Ring.title(), "Consistent hashing");
+}
+
+#[test]
+fn the_largest_scene_stays_within_its_limits() {
+    let (_, mut built) = build("?scene=ring&n=64&vnodes=1000&keys=100000&churn=0&weights=9999");
+    let node = cluster(&*built.run);
+    assert_eq!(node.ring().point_count(), 60 * 1000 + 4 * 9000);
+    built.run.take("cmd:0:join:big:9", Time(1)).unwrap();
+    let node = cluster(&*built.run);
+    assert!(
+        node.rejection().unwrap().reason.contains("at most 64"),
+        "{:?}",
+        node.rejection()
+    );
+}
+
+#[test]
+fn churn_does_less_when_each_change_is_costly() {
+    let cheap = RingConfig {
+        churn: true,
+        ..RingConfig::uniform(6, 100, 2_000)
+    };
+    assert_eq!(rc::churn_budget(&cheap), CHURN_BUDGET);
+    let costly = RingConfig {
+        churn: true,
+        algorithm: Algorithm::Rendezvous,
+        ..RingConfig::uniform(64, 100, 100_000)
+    };
+    assert_eq!(rc::churn_budget(&costly), 4);
+    let off = RingConfig::uniform(6, 100, 2_000);
+    assert_eq!(rc::churn_budget(&off), 0);
+}
