@@ -1,9 +1,8 @@
 //! The distributed-locks scene: link parameters <-> [`LocksConfig`], scenarios, commands.
 use super::params::{write_network, ParamReader};
-use super::{assemble, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo, MAX_STEPS};
+use super::{assemble, resolved_scenario, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo};
 use crate::algo::locks::{self, LockKind, LockNode, LocksConfig, MAX_CLIENTS};
 use crate::sim::run::Snapshot;
-use crate::sim::scenario::resolve;
 use crate::sim::{NetConfig, Time};
 use std::collections::BTreeMap;
 
@@ -162,11 +161,13 @@ pub fn scenario_spec(id: &str, seed: u64) -> Option<RunSpec> {
         net.clone(),
         locks::invariants(),
     );
-    let actions = resolve(sim, &triggers, MAX_STEPS);
-    let mut spec = RunSpec::new(super::SceneId::Locks);
-    spec.params = write(&config, &net);
-    spec.actions = actions.iter().map(|a| a.to_string()).collect();
-    Some(spec)
+    let params = write(&config, &net);
+    Some(resolved_scenario(
+        super::SceneId::Locks,
+        params,
+        sim,
+        &triggers,
+    ))
 }
 
 /// Clients can be stopped, started, or told to release the lock now.

@@ -122,11 +122,24 @@ pub fn assemble<P: Protocol + 'static>(
 }
 
 fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(60).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
+    spec::shorten_to(text, 60)
+}
+
+/// The link form of a kernel-scene scenario: its parameters written out and its triggers
+/// resolved, by running the scenario's world once, into plain scheduled actions.
+pub fn resolved_scenario<P: Protocol>(
+    scene: SceneId,
+    params: std::collections::BTreeMap<String, String>,
+    sim: Sim<P>,
+    triggers: &[Trigger<P>],
+) -> RunSpec {
+    let mut spec = RunSpec::new(scene);
+    spec.params = params;
+    spec.actions = resolve(sim, triggers, MAX_STEPS)
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    spec
 }
 
 /// How a parameter is edited.

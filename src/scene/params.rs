@@ -1,4 +1,5 @@
 //! Reading scene parameters from a link: every reader falls back to a default and says why.
+use super::spec::shorten;
 use crate::sim::{NetConfig, Time};
 use std::collections::BTreeMap;
 
@@ -137,12 +138,4 @@ pub fn write_network(net: &NetConfig, out: &mut BTreeMap<String, String>) {
         "dup".into(),
         format!("{}", (net.duplicate * 100.0).round() as u64),
     );
-}
-
-fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
 }

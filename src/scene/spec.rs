@@ -184,8 +184,13 @@ impl RunSpec {
 }
 
 /// At most 40 characters of user text, for messages.
-fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
+pub(crate) fn shorten(text: &str) -> String {
+    shorten_to(text, 40)
+}
+
+/// At most `max` characters of user text, with an ellipsis when cut.
+pub(crate) fn shorten_to(text: &str, max: usize) -> String {
+    let mut short: String = text.chars().take(max).collect();
     if short.len() < text.len() {
         short.push('…');
     }

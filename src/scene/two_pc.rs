@@ -1,9 +1,8 @@
 //! The two-phase commit scene: link parameters <-> [`TwoPcConfig`], scenarios, commands.
 use super::params::{write_network, ParamReader};
-use super::{assemble, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo, MAX_STEPS};
+use super::{assemble, resolved_scenario, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo};
 use crate::algo::two_phase_commit::{self as tpc, TwoPcConfig, Variant, Vote};
 use crate::sim::run::Snapshot;
-use crate::sim::scenario::resolve;
 use crate::sim::{NetConfig, Sim};
 use std::collections::BTreeMap;
 
@@ -201,11 +200,13 @@ pub fn scenario_spec(id: &str, seed: u64) -> Option<RunSpec> {
     let (config, triggers) = tpc::scenario(id)?;
     let net = tpc::net_config();
     let sim = Sim::new(seed, tpc::nodes(&config), net.clone(), tpc::invariants());
-    let actions = resolve(sim, &triggers, MAX_STEPS);
-    let mut spec = RunSpec::new(super::SceneId::TwoPhaseCommit);
-    spec.params = write(&config, &net);
-    spec.actions = actions.iter().map(|a| a.to_string()).collect();
-    Some(spec)
+    let params = write(&config, &net);
+    Some(resolved_scenario(
+        super::SceneId::TwoPhaseCommit,
+        params,
+        sim,
+        &triggers,
+    ))
 }
 
 /// Participants can be told how to vote on the next prepare.
