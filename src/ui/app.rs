@@ -450,13 +450,6 @@ pub fn app(props: &AppProps) -> Html {
         )
     };
     let embed = model.spec.embed;
-    let rows = {
-        let run = model.run.borrow();
-        let from = cursor
-            .saturating_sub(super::diagram::WINDOW_STEPS / 2)
-            .max(1);
-        run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
-    };
 
     let problems = (!model.problems.is_empty()).then(|| {
         html! {
@@ -493,6 +486,15 @@ pub fn app(props: &AppProps) -> Html {
         on_msg: on_msg.clone(),
     };
     let message_views = uses_message_views(model.spec.scene);
+    let rows = if !message_views {
+        Vec::new()
+    } else {
+        let run = model.run.borrow();
+        let from = cursor
+            .saturating_sub(super::diagram::WINDOW_STEPS / 2)
+            .max(1);
+        run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
+    };
     let extra_panel = scene_panel(model.spec.scene, stage_props.clone());
     let topology = scene_stage(model.spec.scene, stage_props).unwrap_or_else(|| html! {
         <Topology snapshot={snapshot.clone()} playhead={model.playhead}
