@@ -232,6 +232,21 @@ async fn invariant_panel_shows_green_and_red_with_a_jump_button() {
     assert_eq!(*seen.borrow(), ["seek 17"]);
 }
 
+/// Steps forward, one click at a time, to the last step the scrubber offers.
+async fn step_to_the_end(root: &Element) {
+    let scrubber: web_sys::HtmlInputElement = root
+        .query_selector("#scrubber")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let last: u64 = scrubber.max().parse().unwrap();
+    for _ in 0..last {
+        click(root, "#step-forward");
+    }
+    yew::scheduler::flush().await;
+}
+
 async fn render_app(query: &str) -> Element {
     let root = fresh_root();
     let (spec, problems) = RunSpec::from_query(query);
@@ -309,18 +324,7 @@ async fn broken_variant_turns_atomicity_red_at_its_step() {
     let root = render_app("?scene=2pc&seed=7&sc=forget-vote").await;
     click(&root, "#scenario-forget-vote");
     yew::scheduler::flush().await;
-    // Run to the end with the scrubber's maximum.
-    let scrubber: web_sys::HtmlInputElement = root
-        .query_selector("#scrubber")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let last: u64 = scrubber.max().parse().unwrap();
-    for _ in 0..last {
-        click(&root, "#step-forward");
-    }
-    yew::scheduler::flush().await;
+    step_to_the_end(&root).await;
     assert_eq!(
         count(&root, ".invariant.violated[data-invariant=\"atomicity\"]"),
         1
@@ -391,17 +395,7 @@ async fn locks_panel_shows_the_holder_the_storage_log_and_the_rejected_stale_wri
     let root = render_app("?scene=locks&seed=1").await;
     click(&root, "#scenario-gc-pause");
     yew::scheduler::flush().await;
-    let scrubber: web_sys::HtmlInputElement = root
-        .query_selector("#scrubber")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let last: u64 = scrubber.max().parse().unwrap();
-    for _ in 0..last {
-        click(&root, "#step-forward");
-    }
-    yew::scheduler::flush().await;
+    step_to_the_end(&root).await;
     assert!(
         count(&root, "#storage-log tr.accepted") > 0,
         "accepted writes are listed"
