@@ -492,7 +492,7 @@ impl FromStr for Cmd {
 // State
 
 /// The only timer: churn's next random change.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Timer {
     Churn,
 }
@@ -602,10 +602,42 @@ pub struct RingNode {
     rejection: Option<Rc<Rejection>>,
 }
 
+/// A run's state for fingerprints. The configuration and the ring follow from the run's
+/// parameters and the membership; the key owners, loads, failures and counters say what
+/// can differ between two states (the last change, lookup and rejection are reports about
+/// the step that made them, counted by `changes` and `handled`).
+impl RingNode {
+    fn fingerprint_parts(&self) -> impl std::hash::Hash + PartialEq + '_ {
+        (
+            (self.key_naming, &self.owners, &self.loads, &self.failed),
+            (
+                self.next_number,
+                self.churn_left,
+                self.handled,
+                self.changes,
+            ),
+        )
+    }
+}
+
+impl PartialEq for RingNode {
+    fn eq(&self, other: &Self) -> bool {
+        self.fingerprint_parts() == other.fingerprint_parts()
+    }
+}
+
+impl Eq for RingNode {}
+
+impl std::hash::Hash for RingNode {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.fingerprint_parts().hash(state);
+    }
+}
+
 /// The seeded permutation that names keys: key `i` is `key-` and the seven digits of
 /// `(offset + i * stride) mod 10^7`; `stride` is coprime with `10^7`, so names are
 /// distinct, and the name of any key can be made (or inverted) on demand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeyNaming {
     offset: u64,
     stride: u64,
@@ -1304,6 +1336,7 @@ pub fn ring_fraction(position: u64, hash: HashChoice) -> f64 {
 }
 
 impl Protocol for RingNode {
+    type Note = ();
     type Msg = ();
     type Timer = Timer;
     type Cmd = Cmd;
@@ -1487,17 +1520,20 @@ pub fn invariants(config: &RingConfig) -> Vec<Invariant<RingNode>> {
                           mod N, jump hash (removing from the middle), Maglev (a few keys), ketama \
                           and bounded loads do not.",
             check: check_minimal_disruption,
+            changes_with: None,
         },
         Invariant {
             name: "every key has an owner",
             description: "The live nodes hold all K keys between them: none is lost or counted twice.",
             check: check_every_key_owned,
+            changes_with: None,
         },
         Invariant {
             name: "distinct replicas",
             description: "A key's R replicas are on R different live nodes (the clockwise walk skips \
                           further points of nodes it already has).",
             check: check_distinct_replicas,
+            changes_with: None,
         },
     ];
     if config.algorithm == Algorithm::BoundedLoad {
@@ -1506,6 +1542,7 @@ pub fn invariants(config: &RingConfig) -> Vec<Invariant<RingNode>> {
             description:
                 "With bounded loads no node holds more than ceil(c × its fair share) keys.",
             check: check_load_cap,
+            changes_with: None,
         });
     }
     list

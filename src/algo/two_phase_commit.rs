@@ -120,7 +120,7 @@ const LOG_KEEP: TxId = 3;
 const VOTE_HISTORY_KEEP: TxId = LOG_KEEP + 1;
 
 /// A participant's vote when a `PREPARE` arrives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Vote {
     Yes,
     No,
@@ -158,7 +158,7 @@ impl FromStr for Vote {
 }
 
 /// Which version of the protocol the nodes run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Variant {
     /// Every record is on disk before a message that depends on it is sent.
     Correct,
@@ -220,7 +220,7 @@ impl FromStr for Variant {
 }
 
 /// A 2PC scene's parameters.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TwoPcConfig {
     /// How many participants (2 to 7); they are nodes 1 to `participants`.
     pub participants: u32,
@@ -321,7 +321,7 @@ impl TwoPcConfig {
 
 /// What every node keeps of the configuration: how it was built, not its state, so a crash
 /// does not touch it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Settings {
     participants: u32,
     variant: Variant,
@@ -371,7 +371,7 @@ impl Settings {
 }
 
 /// The outcome of a transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Decision {
     Commit,
     Abort,
@@ -394,7 +394,7 @@ impl Decision {
 }
 
 /// One record of a node's durable log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Record {
     /// Coordinator: the transaction exists (so its number is never reused). Participant:
     /// it did the transaction's work (and could undo it).
@@ -433,7 +433,7 @@ impl fmt::Display for Record {
 }
 
 /// What travels between the nodes. Every message names its transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     /// Coordinator to participant: do the transaction's work.
     Begin(TxId),
@@ -466,7 +466,7 @@ impl fmt::Display for Msg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Timer {
     /// The log write in progress reaches the disk.
     Flush,
@@ -502,7 +502,7 @@ impl fmt::Display for Timer {
 }
 
 /// A user's input to one node, as written in a shared link.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cmd {
     /// Coordinator: start a new transaction now (when idle or done, even past the
     /// configured number of transactions).
@@ -543,7 +543,7 @@ impl FromStr for Cmd {
 ///
 /// One flush is in progress at a time: records appended meanwhile wait for the next one
 /// (a disk does one write at a time; batching the waiting records is "group commit").
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Storage {
     /// On disk: survives crashes.
     log: Vec<Record>,
@@ -607,7 +607,7 @@ impl Storage {
 }
 
 /// Where the coordinator is with its current transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CoordinatorPhase {
     /// Between transactions.
     Idle,
@@ -629,7 +629,7 @@ pub enum CoordinatorPhase {
 }
 
 /// Node 0: runs the transactions and decides their outcome.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Coordinator {
     settings: Settings,
     storage: Storage,
@@ -974,7 +974,7 @@ impl Coordinator {
 }
 
 /// Where a participant is with its current transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParticipantPhase {
     /// No transaction yet.
     Init,
@@ -995,7 +995,7 @@ pub enum ParticipantPhase {
 }
 
 /// Nodes 1 to n: do the work, vote, and apply the decision.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Participant {
     settings: Settings,
     /// How it votes on the next prepares (set by the configuration or a command; an
@@ -1399,7 +1399,7 @@ impl Participant {
 }
 
 /// A 2PC node: the coordinator (node 0) or a participant (nodes 1 to n).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TwoPcNode {
     Coordinator(Coordinator),
     Participant(Participant),
@@ -1503,6 +1503,7 @@ impl TwoPcNode {
 }
 
 impl Protocol for TwoPcNode {
+    type Note = ();
     type Msg = Msg;
     type Timer = Timer;
     type Cmd = Cmd;
@@ -1775,11 +1776,13 @@ pub fn invariants() -> Vec<Invariant<TwoPcNode>> {
             name: "atomicity",
             description: "no transaction is committed at one node and aborted at another",
             check: check_atomicity,
+            changes_with: None,
         },
         Invariant {
             name: "validity",
             description: "a transaction commits only if every participant voted yes",
             check: check_validity,
+            changes_with: None,
         },
     ]
 }

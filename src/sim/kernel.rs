@@ -23,7 +23,7 @@ use super::trace::{DropReason, MsgId, TraceEntry, TraceKind};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeStatus {
     Up,
     Crashed,
@@ -47,7 +47,7 @@ struct Slot<P: Protocol> {
 
 /// A queued event. It is small and holds no payload: a message waits in the in-flight
 /// table and a timer's name in its node's timer list, so the queue moves few bytes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Pending {
     Start(NodeId),
     Arrive(MsgId),
@@ -57,7 +57,7 @@ enum Pending {
 
 /// An event that reached a paused node. A message keeps its sender, for the trace entry
 /// of its drop should the node crash before it resumes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Parked {
     Event(Pending),
     Message { id: MsgId, from: NodeId },
@@ -280,6 +280,8 @@ pub struct Sim<P: Protocol> {
     settled: bool,
     invariants: Vec<Invariant<P>>,
     violations: Vec<Option<Violation>>,
+    /// For each invariant with a change key: the key when it was last checked.
+    checked_at: Vec<Option<u64>>,
     scratch: Vec<Effect<P>>,
 }
 
@@ -287,6 +289,7 @@ impl<P: Protocol> Sim<P> {
     /// A world of `nodes` (node `i` gets `NodeId(i)`), each started at time 0 in id order.
     pub fn new(seed: u64, nodes: Vec<P>, net: NetConfig, invariants: Vec<Invariant<P>>) -> Self {
         let violations = vec![None; invariants.len()];
+        let checked_at = vec![None; invariants.len()];
         let mut sim = Sim {
             now: Time::ZERO,
             step: 0,
@@ -311,6 +314,7 @@ impl<P: Protocol> Sim<P> {
             settled: false,
             invariants,
             violations,
+            checked_at,
             scratch: Vec::new(),
         };
         for i in 0..sim.slots.len() {
@@ -678,6 +682,9 @@ impl<P: Protocol> Sim<P> {
                         timers.remove(i);
                     }
                 }
+                Effect::Note(note) => {
+                    record(rec, self.step, self.now, TraceKind::Note { node, note });
+                }
             }
         }
         self.scratch = effects;
@@ -786,7 +793,15 @@ impl<P: Protocol> Sim<P> {
             if self.violations[index].is_some() {
                 continue;
             }
-            if let Err(message) = (invariant.check)(&NodeSet { slots: &self.slots }) {
+            let nodes = NodeSet { slots: &self.slots };
+            if let Some(key) = invariant.changes_with {
+                let key = Some(key(&nodes));
+                if self.checked_at[index] == key {
+                    continue;
+                }
+                self.checked_at[index] = key;
+            }
+            if let Err(message) = (invariant.check)(&nodes) {
                 let kind = TraceKind::Violation {
                     invariant: index as u32,
                     message: message.clone(),
@@ -799,6 +814,57 @@ impl<P: Protocol> Sim<P> {
                 });
             }
         }
+    }
+}
+
+/// Hashing for fingerprints (see `super::fingerprint`).
+impl<P: Protocol> Sim<P> {
+    pub(super) fn hash_exact<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        (self.now, self.step, self.seq, self.next_msg).hash(h);
+        let mut rng = self.rng.clone();
+        (rng.next_u64(), rng.next_u64()).hash(h);
+        self.links.hash(h);
+        for slot in &self.slots {
+            (&slot.proto, slot.status, &slot.timers).hash(h);
+            (&slot.parked, slot.pause_generation).hash(h);
+        }
+        let mut queue: Vec<(u128, Pending)> = self.queue.iter().map(|q| (q.key, q.event)).collect();
+        queue.sort_unstable_by_key(|q| q.0);
+        queue.hash(h);
+        for m in self.in_flight.iter() {
+            (m.id, m.from, m.to, m.sent, m.arrives, &m.msg).hash(h);
+        }
+    }
+
+    pub(super) fn hash_abstract<H: std::hash::Hasher>(&self, h: &mut H) {
+        use super::fingerprint::stable_hash;
+        use std::hash::Hash;
+        self.links.hash(h);
+        for slot in &self.slots {
+            (&slot.proto, slot.status).hash(h);
+            for (timer, _) in &slot.timers {
+                timer.hash(h);
+            }
+            for parked in &slot.parked {
+                match parked {
+                    Parked::Message { id, from } => {
+                        let body = self.in_flight.get(*id).map(|f| stable_hash(&f.info.msg));
+                        (0u8, from, body).hash(h);
+                    }
+                    Parked::Event(Pending::Timer { .. }) => 1u8.hash(h),
+                    Parked::Event(_) => 2u8.hash(h),
+                }
+            }
+        }
+        // Messages in flight as a multiset: sorted, with no ids or times.
+        let mut flying: Vec<(NodeId, NodeId, u128)> = self
+            .in_flight
+            .iter()
+            .map(|m| (m.from, m.to, stable_hash(&m.msg)))
+            .collect();
+        flying.sort_unstable();
+        flying.hash(h);
     }
 }
 

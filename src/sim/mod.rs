@@ -5,6 +5,7 @@
 //! [`protocol`] for the contract a simulated node follows, [`kernel`] for the event loop,
 //! network and faults, and [`timeline`] for time travel.
 pub mod action;
+pub mod fingerprint;
 pub mod invariant;
 pub mod kernel;
 pub mod network;

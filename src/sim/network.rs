@@ -56,7 +56,7 @@ impl fmt::Display for NetChange {
 }
 
 /// The links that are currently cut, as directed pairs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Links {
     cut: BTreeSet<(NodeId, NodeId)>,
 }

@@ -9,6 +9,7 @@
 use super::rng::SimRng;
 use super::time::Time;
 use std::fmt;
+use std::hash::Hash;
 
 /// A node's index in the simulation (0-based, in the order the scene created them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -27,14 +28,22 @@ impl fmt::Display for NodeId {
 }
 
 /// A simulated node. One type per scene (scenes with several roles use an enum).
-pub trait Protocol: Clone {
+///
+/// A node's state, its messages and its timers are `Eq + Hash`, so that a whole run's state
+/// can be fingerprinted (see `Sim::fingerprint`): the state-space explorer deduplicates
+/// states with it, and rewinds are checked to reproduce the exact state.
+pub trait Protocol: Clone + Eq + Hash {
     /// What travels between nodes.
-    type Msg: Clone + fmt::Debug;
+    type Msg: Clone + fmt::Debug + Eq + Hash;
     /// A timer's name. Setting a timer that is already set replaces it.
-    type Timer: Clone + Ord + fmt::Debug;
+    type Timer: Clone + Ord + fmt::Debug + Hash;
     /// A user or client input, as written in a shared link (`Display` and `FromStr`
     /// round-trip).
     type Cmd: Clone + fmt::Debug + PartialEq + fmt::Display + std::str::FromStr;
+    /// What a handler narrates about its decisions ("forced PREPARED to the log, voted
+    /// yes"), recorded in the trace for captions and the event log. Typed, not text: the
+    /// scene turns each note into a sentence in the reader's language. `()` if none.
+    type Note: Clone + fmt::Debug;
 
     fn on_start(&mut self, cx: &mut Ctx<'_, Self>);
     fn on_message(&mut self, cx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Msg);
@@ -76,6 +85,7 @@ pub enum Effect<P: Protocol> {
     Send { to: NodeId, msg: P::Msg },
     SetTimer { timer: P::Timer, after: Time },
     CancelTimer { timer: P::Timer },
+    Note(P::Note),
 }
 
 /// The handler's view of the world: who it is, what time it is, who its peers are, the
@@ -121,5 +131,11 @@ impl<P: Protocol> Ctx<'_, P> {
 
     pub fn cancel_timer(&mut self, timer: P::Timer) {
         self.effects.push(Effect::CancelTimer { timer });
+    }
+
+    /// Narrates a decision for the captions and the event log. Notes change nothing in the
+    /// run; they are recorded in the trace (and skipped when the kernel is not recording).
+    pub fn note(&mut self, note: P::Note) {
+        self.effects.push(Effect::Note(note));
     }
 }

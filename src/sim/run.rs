@@ -63,6 +63,7 @@ pub enum RowKind {
     State,
     Ignored,
     Violation,
+    Note,
 }
 
 /// One trace entry, labelled for people.
@@ -303,6 +304,10 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                     TraceKind::Ignored { why } => {
                         row.kind = RowKind::Ignored;
                         row.label = format!("ignored: {why}");
+                    }
+                    TraceKind::Note { note, .. } => {
+                        row.kind = RowKind::Note;
+                        row.label = format!("{note:?}");
                     }
                     TraceKind::Violation { invariant, message } => {
                         row.kind = RowKind::Violation;

@@ -96,6 +96,11 @@ pub enum TraceKind<P: Protocol> {
         invariant: u32,
         message: String,
     },
+    /// A node narrated a decision (see `Ctx::note`).
+    Note {
+        node: NodeId,
+        note: P::Note,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -116,7 +121,8 @@ impl<P: Protocol> TraceKind<P> {
             | TraceKind::Restart { node }
             | TraceKind::Pause { node }
             | TraceKind::Resume { node }
-            | TraceKind::State { node, .. } => Some(*node),
+            | TraceKind::State { node, .. }
+            | TraceKind::Note { node, .. } => Some(*node),
             TraceKind::Send { from, .. } => Some(*from),
             TraceKind::Deliver { to, .. } | TraceKind::Drop { to, .. } => Some(*to),
             TraceKind::Network { .. } | TraceKind::Ignored { .. } | TraceKind::Violation { .. } => {

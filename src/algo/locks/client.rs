@@ -20,7 +20,7 @@ use super::{
 use crate::sim::{Ctx, NodeId, Time};
 
 /// Where a client is in its loop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Crashed, not yet started again.
     Idle,
@@ -39,7 +39,7 @@ pub enum Phase {
 }
 
 /// A grant, as the client that received it sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Held {
     /// The fencing token the lock service handed out; Redlock has none.
     pub token: Option<u64>,
@@ -66,7 +66,7 @@ impl Held {
 }
 
 /// What an algorithm's client part tells the loop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Progress {
     Nothing,
     Acquired(Held),
@@ -77,7 +77,7 @@ pub(crate) enum Progress {
     Lost,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ClientAlgo {
     Lease(LeaseClient),
     Queue(QueueClient),
@@ -148,7 +148,7 @@ impl ClientAlgo {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Settings {
     storage: NodeId,
     work: Time,
@@ -159,7 +159,7 @@ struct Settings {
 }
 
 /// A client's totals. Statistics, not state: they survive crashes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ClientStats {
     pub acquisitions: u64,
     /// Attempts that failed and led to a backoff.
@@ -173,13 +173,13 @@ pub struct ClientStats {
 }
 
 /// The last write a client made and what became of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct LastWrite {
     token: Option<u64>,
     accepted: Option<bool>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Client {
     /// 1-based, for names ("client 2").
     number: u32,

@@ -29,7 +29,7 @@ use std::collections::VecDeque;
 /// How many recent writes the storage shows.
 pub const STORAGE_LOG_LEN: usize = 48;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum StorageMsg {
     /// A write made inside the critical section, with the lock's token.
     Write {
@@ -62,7 +62,7 @@ impl StorageMsg {
 }
 
 /// One write as the storage saw it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StorageEntry {
     pub at: Time,
     pub client: NodeId,
@@ -101,7 +101,7 @@ impl std::fmt::Display for StorageEntry {
 }
 
 /// A write accepted under an earlier grant than one accepted before it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StaleWrite {
     pub stale: StorageEntry,
     pub newer: StorageEntry,
@@ -130,7 +130,7 @@ impl StaleWrite {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Storage {
     fencing: bool,
     /// Redlock: the ghost grant is a time, not a counter (only changes how it reads).

@@ -31,7 +31,7 @@ use super::{client_label, send, short_token, LockMsg, LockNode, LockTimer, MsgSt
 use crate::sim::{Ctx, NodeId, Time};
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LeaseMsg {
     /// `SET lock <token> NX PX <ttl>`.
     Acquire {
@@ -75,7 +75,7 @@ impl LeaseMsg {
 }
 
 /// The key, while it exists.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Lease {
     /// The holder's random value.
     pub token: u64,
@@ -87,7 +87,7 @@ pub struct Lease {
 }
 
 /// A Redis-like server holding one lock key.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LeaseServer {
     /// Whether grants come with a fencing token (Redlock's servers have none).
     hands_out_fencing_tokens: bool,
@@ -218,7 +218,7 @@ impl LeaseServer {
 }
 
 /// The client's side of the lease lock.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct LeaseClient {
     server: NodeId,
     ttl: Time,

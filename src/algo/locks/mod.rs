@@ -119,7 +119,7 @@ impl FromStr for LockKind {
 }
 
 /// The scene's parameters.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LocksConfig {
     /// How many clients compete for the lock (1 to [`MAX_CLIENTS`]).
     pub clients: u32,
@@ -228,7 +228,7 @@ impl LocksConfig {
 }
 
 /// Where each role sits in the node list.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Layout {
     /// The lock server (one), or Redlock's five.
     pub servers: Vec<NodeId>,
@@ -253,7 +253,7 @@ pub fn layout(config: &LocksConfig) -> Layout {
 }
 
 /// Every simulated node of the scene.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LockNode {
     LeaseServer(LeaseServer),
     QueueServer(QueueServer),
@@ -264,7 +264,7 @@ pub enum LockNode {
 }
 
 /// What travels between nodes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LockMsg {
     Lease(LeaseMsg),
     Queue(QueueMsg),
@@ -272,7 +272,7 @@ pub enum LockMsg {
 }
 
 /// Every timer of the scene.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LockTimer {
     /// Lease server: the lease runs out.
     LeaseExpiry,
@@ -297,7 +297,7 @@ pub enum LockTimer {
 }
 
 /// A person's input to a client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockCmd {
     /// Start (or restart) the client's loop.
     Start,
@@ -332,7 +332,7 @@ impl FromStr for LockCmd {
 }
 
 /// Messages a node has sent, by purpose. Statistics: they survive crashes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MsgStats {
     /// Requests and replies of the lock protocol itself.
     pub lock: u64,
@@ -455,12 +455,14 @@ pub fn invariants() -> Vec<Invariant<LockNode>> {
             description: "once the storage accepted a write made under one lock grant, it \
                           never accepts a write made under an earlier grant",
             check: check_no_stale_writes,
+            changes_with: None,
         },
         Invariant {
             name: SINGLE_HOLDER,
             description: "no two clients believe they hold the lock at the same time (fails \
                           under pauses even with fencing; fencing makes it harmless)",
             check: check_single_holder,
+            changes_with: None,
         },
     ]
 }
@@ -508,6 +510,7 @@ fn join_names(names: &[String]) -> String {
 }
 
 impl Protocol for LockNode {
+    type Note = ();
     type Msg = LockMsg;
     type Timer = LockTimer;
     type Cmd = LockCmd;
@@ -618,7 +621,7 @@ impl Protocol for LockNode {
 // The lock-queue view: what the scene's own view draws.
 
 /// What a waiter in the queue lock is watching.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WatchTarget {
     /// The node just before its own (no herd effect).
     Predecessor(u64),
@@ -639,7 +642,7 @@ impl fmt::Display for WatchTarget {
 }
 
 /// The holder as the lock service sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HolderView {
     pub client: NodeId,
     pub name: String,
@@ -648,7 +651,7 @@ pub struct HolderView {
 }
 
 /// A client waiting in the queue lock, in queue order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WaiterView {
     pub client: NodeId,
     pub name: String,
@@ -658,7 +661,7 @@ pub struct WaiterView {
 }
 
 /// One lock server's state (one server, or Redlock's five).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ServerView {
     pub server: NodeId,
     pub status: NodeStatus,
@@ -667,7 +670,7 @@ pub struct ServerView {
 }
 
 /// A client that believes it holds the lock (two of them is the "single holder" failure).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BelieverView {
     pub client: NodeId,
     pub name: String,
@@ -678,7 +681,7 @@ pub struct BelieverView {
 }
 
 /// Totals over the whole run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct LockStats {
     /// Grants received by clients.
     pub acquisitions: u64,
@@ -709,7 +712,7 @@ impl LockStats {
 }
 
 /// Everything the lock view draws at one step.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LockView {
     pub kind: LockKind,
     /// The holder according to the lock service (for Redlock: a client holding a majority).

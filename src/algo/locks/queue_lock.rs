@@ -40,7 +40,7 @@ use crate::sim::{Ctx, NodeId, Time};
 use std::collections::BTreeMap;
 
 /// Messages of the queue lock. Every message names the client's session (`epoch`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum QueueMsg {
     /// Heartbeat; `sent_at` comes back in the reply so the client can time its session.
     Ping {
@@ -181,7 +181,7 @@ impl QueueMsg {
 }
 
 /// A child of `/lock`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Child {
     pub seq: u64,
     pub client: NodeId,
@@ -189,7 +189,7 @@ pub struct Child {
     attempt: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Session {
     last_heard: Time,
     last_notified: u64,
@@ -197,7 +197,7 @@ struct Session {
 
 /// A (one-server) ZooKeeper holding the lock node. Its state is durable: a real ensemble
 /// replicates it, so a crash and restart loses nothing but time.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct QueueServer {
     session_timeout: Time,
     herd: bool,
@@ -524,7 +524,7 @@ impl QueueServer {
 }
 
 /// Where a client is in the recipe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Step {
     Idle,
     Creating,
@@ -536,7 +536,7 @@ enum Step {
 }
 
 /// The client's side of the queue lock: its session and its place in the queue.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct QueueClient {
     server: NodeId,
     session_timeout: Time,

@@ -35,7 +35,7 @@ pub fn drift_allowance(ttl: Time) -> Time {
 }
 
 /// One attempt: who has answered so far.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Round {
     token: u64,
     started: Time,
@@ -43,7 +43,7 @@ struct Round {
     refused: Vec<NodeId>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct RedlockClient {
     servers: Vec<NodeId>,
     ttl: Time,

@@ -88,7 +88,7 @@ impl fmt::Display for NodeIndex {
 
 /// A node as the user describes it: a unique name and a weight (capacity). A weight-2 node
 /// should receive about twice the keys of a weight-1 node.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeSpec {
     pub name: String,
     pub weight: u32,
