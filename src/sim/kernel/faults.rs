@@ -1,0 +1,136 @@
+//! User actions and faults: crash, restart, pause, resume, dropping a message, cutting
+//! links and commands. Each is a step of its own.
+use super::{record, NodeStatus, Parked, Pending, Recorder, Sim};
+use crate::sim::action::Action;
+use crate::sim::protocol::{NodeId, Protocol};
+use crate::sim::time::Time;
+use crate::sim::trace::{DropReason, TraceKind};
+
+impl<P: Protocol> Sim<P> {
+    /// event, so that an action never reorders what already happened).
+    pub fn apply(&mut self, action: &Action<P::Cmd>, time: Time, mut rec: Recorder<'_, P>) {
+        let latest = self.next_event_time().unwrap_or(Time(u64::MAX));
+        self.settled = false;
+        self.now = time.max(self.now).min(latest.max(self.now));
+        self.step += 1;
+        let (step, now) = (self.step, self.now);
+        let status = |sim: &Self, n: NodeId| sim.slots[n.index()].status;
+        match action {
+            Action::Crash(node) if status(self, *node) != NodeStatus::Crashed => {
+                record(&mut rec, step, now, TraceKind::Crash { node: *node });
+                self.crash(*node, &mut rec);
+            }
+            Action::Restart(node) if status(self, *node) == NodeStatus::Crashed => {
+                self.slots[node.index()].status = NodeStatus::Up;
+                record(&mut rec, step, now, TraceKind::Restart { node: *node });
+                self.call(*node, &mut rec, |p, cx| p.on_restart(cx));
+            }
+            Action::Pause(node, duration) if status(self, *node) == NodeStatus::Up => {
+                let slot = &mut self.slots[node.index()];
+                slot.status = NodeStatus::Paused;
+                slot.pause_generation += 1;
+                let generation = slot.pause_generation;
+                record(&mut rec, step, now, TraceKind::Pause { node: *node });
+                if let Some(d) = duration {
+                    self.schedule(
+                        now.saturating_add(*d),
+                        Pending::Resume {
+                            node: *node,
+                            generation,
+                        },
+                    );
+                }
+            }
+            Action::Resume(node) if status(self, *node) == NodeStatus::Paused => {
+                self.resume(*node, &mut rec);
+            }
+            Action::DropMessage(id) if self.in_flight.contains(*id) => {
+                let m = self.in_flight.remove(*id).expect("checked").info;
+                let kind = TraceKind::Drop {
+                    id: *id,
+                    from: m.from,
+                    to: m.to,
+                    reason: DropReason::ByUser,
+                };
+                record(&mut rec, step, now, kind);
+            }
+            Action::Network(change) => {
+                self.links.apply(change, self.node_count());
+                record(
+                    &mut rec,
+                    step,
+                    now,
+                    TraceKind::Network {
+                        change: change.clone(),
+                    },
+                );
+            }
+            Action::Command(node, cmd) if status(self, *node) == NodeStatus::Up => {
+                record(
+                    &mut rec,
+                    step,
+                    now,
+                    TraceKind::Command {
+                        node: *node,
+                        cmd: cmd.clone(),
+                    },
+                );
+                let cmd = cmd.clone();
+                self.call(*node, &mut rec, |p, cx| p.on_command(cx, cmd));
+            }
+            other => {
+                let why = match other {
+                    Action::DropMessage(id) => format!("message {} is no longer in flight", id.0),
+                    Action::Crash(n) => format!("{n} is already down"),
+                    Action::Restart(n) => format!("{n} is not crashed"),
+                    Action::Pause(n, _) => format!("{n} is not running"),
+                    Action::Resume(n) => format!("{n} is not paused"),
+                    Action::Command(n, _) => {
+                        format!("{n} is not running, so it ignores the command")
+                    }
+                    Action::Network(_) => unreachable!("network changes always apply"),
+                };
+                record(&mut rec, step, now, TraceKind::Ignored { why });
+            }
+        }
+        self.check_invariants(&mut rec);
+    }
+
+    pub(super) fn crash(&mut self, node: NodeId, rec: &mut Recorder<'_, P>) {
+        let slot = &mut self.slots[node.index()];
+        slot.status = NodeStatus::Crashed;
+        slot.timers.clear();
+        slot.proto.on_crash();
+        let parked = std::mem::take(&mut slot.parked);
+        self.note_state(node, rec);
+        for event in parked {
+            if let Parked::Message { id, from } = event {
+                self.in_flight.remove(id);
+                let kind = TraceKind::Drop {
+                    id,
+                    from,
+                    to: node,
+                    reason: DropReason::NodeDown,
+                };
+                record(rec, self.step, self.now, kind);
+            }
+        }
+    }
+
+    pub(super) fn resume(&mut self, node: NodeId, rec: &mut Recorder<'_, P>) {
+        let slot = &mut self.slots[node.index()];
+        slot.status = NodeStatus::Up;
+        let parked = std::mem::take(&mut slot.parked);
+        record(rec, self.step, self.now, TraceKind::Resume { node });
+        // Everything that waited is handled now, late, in the order it arrived.
+        let now = self.now;
+        for event in parked {
+            let event = match event {
+                Parked::Event(event) => event,
+                Parked::Message { id, .. } => Pending::Arrive(id),
+            };
+            self.schedule(now, event);
+        }
+    }
+
+}
