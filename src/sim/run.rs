@@ -95,7 +95,7 @@ pub trait Run {
     fn step_at_time(&self, time: Time) -> u64;
     fn snapshot(&self) -> Snapshot;
     /// Labelled trace rows of steps `from..=to`.
-    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow>;
+    fn rows(&mut self, from: u64, to: u64) -> Vec<TraceRow>;
     /// Takes an action given in its link form (`crash:0`, `cmd:1:vote-no`, ...) at the
     /// cursor, at simulated time `time`.
     fn take(&mut self, action: &str, time: Time) -> Result<(), String>;
@@ -217,8 +217,21 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
         }
     }
 
-    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
-        let invariants = self.timeline.sim().invariants();
+    fn rows(&mut self, from: u64, to: u64) -> Vec<TraceRow> {
+        let invariants: Vec<&'static str> = self
+            .timeline
+            .sim()
+            .invariants()
+            .iter()
+            .map(|i| i.name)
+            .collect();
+        let names = self.names.clone();
+        let name = |id: NodeId| {
+            names
+                .get(id.index())
+                .cloned()
+                .unwrap_or_else(|| id.to_string())
+        };
         self.timeline
             .entries(from, to)
             .iter()
@@ -238,7 +251,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                 match &e.kind {
                     TraceKind::Start { node } => {
                         row.kind = RowKind::Start;
-                        row.label = format!("{} starts", self.name(*node));
+                        row.label = format!("{} starts", name(*node));
                     }
                     TraceKind::Send {
                         id,
@@ -255,12 +268,12 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                         } else {
                             ""
                         };
-                        row.label = format!("{}{copy} → {}", P::msg_label(m), self.name(*to));
+                        row.label = format!("{}{copy} → {}", P::msg_label(m), name(*to));
                     }
                     TraceKind::Deliver { id, from, .. } => {
                         row.kind = RowKind::Deliver;
                         (row.peer, row.msg) = (peer(*from), msg(*id));
-                        row.label = format!("receives from {}", self.name(*from));
+                        row.label = format!("receives from {}", name(*from));
                     }
                     TraceKind::Drop {
                         id, from, reason, ..
@@ -279,19 +292,19 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                     }
                     TraceKind::Crash { node } => {
                         row.kind = RowKind::Crash;
-                        row.label = format!("{} crashes", self.name(*node));
+                        row.label = format!("{} crashes", name(*node));
                     }
                     TraceKind::Restart { node } => {
                         row.kind = RowKind::Restart;
-                        row.label = format!("{} restarts", self.name(*node));
+                        row.label = format!("{} restarts", name(*node));
                     }
                     TraceKind::Pause { node } => {
                         row.kind = RowKind::Pause;
-                        row.label = format!("{} pauses", self.name(*node));
+                        row.label = format!("{} pauses", name(*node));
                     }
                     TraceKind::Resume { node } => {
                         row.kind = RowKind::Resume;
-                        row.label = format!("{} resumes", self.name(*node));
+                        row.label = format!("{} resumes", name(*node));
                     }
                     TraceKind::Network { change } => {
                         row.kind = RowKind::Network;
@@ -311,7 +324,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                     }
                     TraceKind::Violation { invariant, message } => {
                         row.kind = RowKind::Violation;
-                        let name = invariants.get(*invariant as usize).map_or("?", |i| i.name);
+                        let name = invariants.get(*invariant as usize).copied().unwrap_or("?");
                         row.label = format!("{name} violated: {message}");
                     }
                 }

@@ -1,21 +1,35 @@
-//! Time travel: go to any step, back or forward, in bounded time and memory.
+//! Time travel: go to any step, back or forward, in bounded time and memory, for runs as
+//! long as a person cares to play them.
 //!
 //! A run is a pure function of (initial world, seed, user actions). The timeline computes it
-//! once, recording the trace, and keeps a clone of the whole world every
-//! [`CHECKPOINT_INTERVAL`] steps. Going to step `s` restores the checkpoint at or before `s`
-//! and replays at most `CHECKPOINT_INTERVAL - 1` steps without recording: the cost of a jump
-//! does not grow with the length of the run.
+//! forward once and keeps two things, both bounded:
+//! - **Checkpoints**: a clone of the whole world every `spacing` steps. Going to step `s`
+//!   restores the checkpoint at or before `s` and replays at most `spacing - 1` steps
+//!   without recording. When there would be more than [`MAX_CHECKPOINTS`], every other one
+//!   is dropped and the spacing doubles: a run of a million steps keeps a few hundred
+//!   worlds, and a jump replays a few thousand steps (milliseconds).
+//! - **A window of the trace**: the entries (sends, deliveries, state changes, ...) of a
+//!   contiguous range of at most [`WINDOW_STEPS`] steps, around what the views look at. The
+//!   diagram and the captions read it. Outside it, the trace is not kept but made again on
+//!   demand, by replaying from a checkpoint with recording on: the run is deterministic,
+//!   so the entries are the same ones.
 //!
-//! Taking an action at an earlier step forks the run: the actions after that point, the
-//! trace after it and the checkpoints after it are dropped, and the run is computed again
-//! from there with the new action.
-use super::action::Scheduled;
+//! Taking an action at an earlier step forks the run: the actions after that point, and
+//! the checkpoints and trace after it, are dropped, and the run goes on from there.
+use super::action::{Action, Scheduled};
 use super::kernel::Sim;
 use super::protocol::Protocol;
 use super::time::Time;
 use super::trace::TraceEntry;
 
+/// The spacing of checkpoints in a short run (and the finest spacing ever used).
 pub const CHECKPOINT_INTERVAL: u64 = 512;
+
+/// Most checkpoints kept; past it the spacing doubles.
+pub const MAX_CHECKPOINTS: usize = 256;
+
+/// Most steps whose trace is kept at once.
+pub const WINDOW_STEPS: u64 = 50_000;
 
 /// The world plus how many of the run's actions it has applied.
 #[derive(Clone)]
@@ -32,18 +46,75 @@ impl<P: Protocol> Cursor<P> {
 
 /// When a step happened and where its trace entries start.
 #[derive(Clone, Copy, Debug)]
-pub struct StepInfo {
-    pub time: Time,
-    pub first_entry: u32,
+struct StepInfo {
+    time: Time,
+    first_entry: u32,
+}
+
+/// The recorded trace of steps `first ..= first + steps.len() - 1`.
+struct Window<P: Protocol> {
+    first: u64,
+    steps: Vec<StepInfo>,
+    trace: Vec<TraceEntry<P>>,
+}
+
+impl<P: Protocol> Window<P> {
+    fn empty_at(first: u64) -> Self {
+        Window {
+            first,
+            steps: Vec::new(),
+            trace: Vec::new(),
+        }
+    }
+
+    /// One past the last recorded step.
+    fn end(&self) -> u64 {
+        self.first + self.steps.len() as u64
+    }
+
+    fn covers(&self, step: u64) -> bool {
+        (self.first..self.end()).contains(&step)
+    }
+
+    fn info(&self, step: u64) -> Option<&StepInfo> {
+        step.checked_sub(self.first)
+            .and_then(|i| self.steps.get(usize::try_from(i).ok()?))
+    }
+
+    /// Forgets the oldest half once the window holds more than its share.
+    fn trim(&mut self) {
+        if (self.steps.len() as u64) <= WINDOW_STEPS {
+            return;
+        }
+        let drop_steps = self.steps.len() / 2;
+        let drop_entries = self.steps[drop_steps].first_entry as usize;
+        self.trace.drain(..drop_entries);
+        self.steps.drain(..drop_steps);
+        for info in &mut self.steps {
+            info.first_entry -= drop_entries as u32;
+        }
+        self.first += drop_steps as u64;
+    }
+
+    /// Forgets the steps after `step`.
+    fn truncate_after(&mut self, step: u64) {
+        if step < self.first {
+            *self = Window::empty_at(step + 1);
+            return;
+        }
+        if let Some(info) = self.info(step + 1).copied() {
+            self.trace.truncate(info.first_entry as usize);
+            self.steps.truncate((step + 1 - self.first) as usize);
+        }
+    }
 }
 
 pub struct Timeline<P: Protocol> {
     actions: Vec<Scheduled<P::Cmd>>,
-    trace: Vec<TraceEntry<P>>,
-    /// `steps[i]` describes step `i + 1`.
-    steps: Vec<StepInfo>,
-    /// `checkpoints[k]` is the world after `k * CHECKPOINT_INTERVAL` steps.
+    /// `checkpoints[k]` is the world after `k * spacing` steps.
     checkpoints: Vec<Cursor<P>>,
+    spacing: u64,
+    window: Window<P>,
     /// The world after the last computed step.
     frontier: Cursor<P>,
     /// The world the views show.
@@ -52,7 +123,7 @@ pub struct Timeline<P: Protocol> {
 }
 
 impl<P: Protocol> Timeline<P> {
-    /// `actions` are sorted by step; `max_steps` bounds the memory a run may take.
+    /// `actions` are sorted by step; `max_steps` bounds how far the run goes.
     pub fn new(initial: Sim<P>, mut actions: Vec<Scheduled<P::Cmd>>, max_steps: u64) -> Self {
         actions.sort_by_key(|a| a.at);
         let start = Cursor {
@@ -61,9 +132,9 @@ impl<P: Protocol> Timeline<P> {
         };
         Timeline {
             actions,
-            trace: Vec::new(),
-            steps: Vec::new(),
             checkpoints: vec![start.clone()],
+            spacing: CHECKPOINT_INTERVAL,
+            window: Window::empty_at(1),
             frontier: start.clone(),
             cursor: start,
             max_steps: max_steps.max(1),
@@ -101,65 +172,149 @@ impl<P: Protocol> Timeline<P> {
         &self.actions
     }
 
+    /// The recorded trace window: the whole trace of a run shorter than [`WINDOW_STEPS`].
     pub fn trace(&self) -> &[TraceEntry<P>] {
-        &self.trace
+        &self.window.trace
     }
 
-    /// The time at which step `step` happened (step 0 is time zero).
+    /// The first step of the recorded window.
+    pub fn window_start(&self) -> u64 {
+        self.window.first
+    }
+
+    /// The time at which step `step` happened (step 0 is time zero). Steps outside the
+    /// trace window are found by replaying from a checkpoint.
     pub fn time_of(&self, step: u64) -> Time {
-        match step {
-            0 => Time::ZERO,
-            s => self
-                .steps
-                .get((s - 1) as usize)
-                .map_or(self.frontier.sim.now(), |i| i.time),
+        if step == 0 {
+            return Time::ZERO;
         }
+        if step >= self.horizon() {
+            return self.frontier.sim.now();
+        }
+        if step == self.cursor.step() {
+            return self.cursor.sim.now();
+        }
+        if let Some(info) = self.window.info(step) {
+            return info.time;
+        }
+        let mut probe = self.checkpoint_before(step).clone();
+        while probe.step() < step && advance(&mut probe, &self.actions, None) {}
+        probe.sim.now()
     }
 
-    /// The trace entries of steps `from..=to` (1-based, clamped to the horizon).
-    pub fn entries(&self, from: u64, to: u64) -> &[TraceEntry<P>] {
+    /// The trace entries of steps `from..=to` (1-based, clamped to the horizon). If the
+    /// window does not hold them, it is recorded again around them.
+    pub fn entries(&mut self, from: u64, to: u64) -> &[TraceEntry<P>] {
         let to = to.min(self.horizon());
         if from == 0 || from > to {
             return &[];
         }
-        let start = self.steps[(from - 1) as usize].first_entry as usize;
+        if !(self.window.covers(from) && self.window.covers(to)) {
+            self.record_window(from, to);
+        }
+        let start = self.window.info(from).map_or(0, |i| i.first_entry as usize);
         let end = self
-            .steps
-            .get(to as usize)
-            .map_or(self.trace.len(), |i| i.first_entry as usize);
-        &self.trace[start..end]
+            .window
+            .info(to + 1)
+            .map_or(self.window.trace.len(), |i| i.first_entry as usize);
+        &self.window.trace[start..end]
     }
 
-    /// The last step that happened at or before `time`.
+    /// The last step that happened at or before `time`, among the steps near the cursor
+    /// (the window) or, beyond it, the computed steps up to the horizon.
     pub fn step_at_time(&self, time: Time) -> u64 {
-        self.steps.partition_point(|s| s.time <= time) as u64
+        if time >= self.frontier.sim.now() {
+            return self.horizon();
+        }
+        let w = &self.window;
+        let in_window = w.steps.first().is_some_and(|s| s.time <= time);
+        if in_window {
+            let last = w.steps.last().map_or(Time::ZERO, |s| s.time);
+            if time < last || w.end() >= self.horizon() {
+                return w.first - 1 + w.steps.partition_point(|s| s.time <= time) as u64;
+            }
+        }
+        // Outside the window: from the last checkpoint at or before `time`, replay while the
+        // next step still happens at or before it.
+        let k = self
+            .checkpoints
+            .partition_point(|c| c.sim.now() <= time)
+            .max(1);
+        let mut probe = self.checkpoints[k - 1].clone();
+        while probe.step() < self.horizon()
+            && next_step_time(&mut probe, &self.actions).is_some_and(|t| t <= time)
+        {
+            advance(&mut probe, &self.actions, None);
+        }
+        probe.step()
     }
 
     /// Computes up to `count` more steps. Returns how many were computed.
     pub fn extend(&mut self, count: u64) -> u64 {
         let start = self.horizon();
         let goal = start.saturating_add(count).min(self.max_steps);
+        // Record only while the window is attached to the frontier.
+        let recording = self.window.end() == start + 1;
         while self.horizon() < goal {
-            let first_entry = self.trace.len() as u32;
-            if !advance(&mut self.frontier, &self.actions, Some(&mut self.trace)) {
+            let first_entry = self.window.trace.len() as u32;
+            let rec = recording.then_some(&mut self.window.trace);
+            if !advance(&mut self.frontier, &self.actions, rec) {
                 break;
             }
-            let time = self.frontier.sim.now();
-            self.steps.push(StepInfo { time, first_entry });
-            if self.horizon() % CHECKPOINT_INTERVAL == 0 {
+            if recording {
+                let time = self.frontier.sim.now();
+                self.window.steps.push(StepInfo { time, first_entry });
+                self.window.trim();
+            }
+            if self.horizon() % self.spacing == 0 {
                 self.checkpoints.push(self.frontier.clone());
+                self.thin_checkpoints();
             }
         }
         self.horizon() - start
+    }
+
+    /// Keeps at most [`MAX_CHECKPOINTS`] by doubling their spacing.
+    fn thin_checkpoints(&mut self) {
+        if self.checkpoints.len() <= MAX_CHECKPOINTS {
+            return;
+        }
+        let mut index = 0;
+        self.checkpoints.retain(|_| {
+            index += 1;
+            index % 2 == 1
+        });
+        self.spacing *= 2;
+    }
+
+    fn checkpoint_before(&self, step: u64) -> &Cursor<P> {
+        let k = (step / self.spacing) as usize;
+        &self.checkpoints[k.min(self.checkpoints.len() - 1)]
+    }
+
+    /// Records the trace of steps `from..=to` again, as the new window.
+    fn record_window(&mut self, from: u64, to: u64) {
+        let mut probe = self.checkpoint_before(from - 1).clone();
+        while probe.step() < from - 1 && advance(&mut probe, &self.actions, None) {}
+        let mut window = Window::empty_at(from);
+        while probe.step() < to {
+            let first_entry = window.trace.len() as u32;
+            if !advance(&mut probe, &self.actions, Some(&mut window.trace)) {
+                break;
+            }
+            let time = probe.sim.now();
+            window.steps.push(StepInfo { time, first_entry });
+        }
+        self.window = window;
     }
 
     /// Moves the views to `step` (clamped to the computed steps).
     pub fn seek(&mut self, step: u64) {
         let target = step.min(self.horizon());
         let here = self.cursor.step();
-        let nearest = target / CHECKPOINT_INTERVAL;
-        if target < here || target - here >= CHECKPOINT_INTERVAL {
-            self.cursor = self.checkpoints[nearest as usize].clone();
+        let from_checkpoint = self.checkpoint_before(target);
+        if target < here || from_checkpoint.step() > here {
+            self.cursor = from_checkpoint.clone();
         }
         while self.cursor.step() < target {
             if !advance(&mut self.cursor, &self.actions, None) {
@@ -170,7 +325,7 @@ impl<P: Protocol> Timeline<P> {
 
     /// Takes a user action at the cursor: the run forks there. The cursor moves onto the
     /// action's step. `time` is when the person acted (between this step and the next).
-    pub fn take(&mut self, action: super::action::Action<P::Cmd>, time: Time) {
+    pub fn take(&mut self, action: Action<P::Cmd>, time: Time) {
         let at = self.cursor.step();
         self.actions.truncate(self.cursor.next_action);
         self.actions.push(Scheduled { at, time, action });
@@ -181,20 +336,43 @@ impl<P: Protocol> Timeline<P> {
 
     /// Forgets everything computed after `step`; the cursor is at `step`.
     fn truncate_after(&mut self, step: u64) {
-        if let Some(info) = self.steps.get(step as usize) {
-            self.trace.truncate(info.first_entry as usize);
+        self.window.truncate_after(step);
+        if self.window.end() != step + 1 {
+            // The window no longer reaches the cursor: start recording afresh from it.
+            self.window = Window::empty_at(step + 1);
         }
-        self.steps.truncate(step as usize);
         self.checkpoints
-            .truncate((step / CHECKPOINT_INTERVAL + 1) as usize);
+            .truncate((step / self.spacing + 1) as usize);
         self.frontier = self.cursor.clone();
     }
 
-    /// Bytes held by the trace and checkpoints (an estimate for the memory report).
+    /// Bytes held by the trace window and checkpoints (an estimate for the memory report).
     pub fn approx_bytes(&self, world_bytes: usize) -> usize {
-        self.trace.capacity() * std::mem::size_of::<TraceEntry<P>>()
-            + self.steps.capacity() * std::mem::size_of::<StepInfo>()
+        self.window.trace.capacity() * std::mem::size_of::<TraceEntry<P>>()
+            + self.window.steps.capacity() * std::mem::size_of::<StepInfo>()
             + (self.checkpoints.len() + 2) * world_bytes
+    }
+
+    /// How many checkpoints are kept and how far apart.
+    pub fn checkpoint_stats(&self) -> (usize, u64) {
+        (self.checkpoints.len(), self.spacing)
+    }
+}
+
+/// When the cursor's next step would happen (see `Sim::apply` for how an action's time is
+/// placed between now and the next event).
+fn next_step_time<P: Protocol>(
+    cursor: &mut Cursor<P>,
+    actions: &[Scheduled<P::Cmd>],
+) -> Option<Time> {
+    let now = cursor.sim.now();
+    let next_event = cursor.sim.next_event_time();
+    match actions.get(cursor.next_action) {
+        Some(next) if next.at <= cursor.step() || next_event.is_none() => {
+            let latest = next_event.unwrap_or(Time(u64::MAX));
+            Some(next.time.max(now).min(latest.max(now)))
+        }
+        _ => next_event,
     }
 }
 

@@ -73,7 +73,13 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
-    pub(super) fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg, rec: &mut Recorder<'_, P>) {
+    pub(super) fn send(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        msg: P::Msg,
+        rec: &mut Recorder<'_, P>,
+    ) {
         if to.index() >= self.slots.len() {
             let why = format!("{from} sent a message to {to}, which does not exist");
             record(rec, self.step, self.now, TraceKind::Ignored { why });
@@ -153,5 +159,4 @@ impl<P: Protocol> Sim<P> {
             first = first.or(Some(id));
         }
     }
-
 }

@@ -132,5 +132,4 @@ impl<P: Protocol> Sim<P> {
             self.schedule(now, event);
         }
     }
-
 }

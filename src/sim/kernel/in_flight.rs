@@ -1,7 +1,7 @@
 //! The table of messages in flight.
-use super::super::trace::MsgId;
 use super::super::protocol::NodeId;
 use super::super::time::Time;
+use super::super::trace::MsgId;
 use std::collections::{BTreeMap, VecDeque};
 
 /// A message on its way.

@@ -109,7 +109,6 @@ impl Ord for Queued {
     }
 }
 
-
 /// Where the trace goes: the timeline records while it computes a run for the first time
 /// and replays without recording when it travels back.
 pub type Recorder<'a, P> = Option<&'a mut Vec<TraceEntry<P>>>;
