@@ -450,7 +450,8 @@ fn every_scenario_ends_as_its_description_says() {
                 assert_all_participants(sim, ParticipantPhase::Committed);
                 assert_eq!(c.phase(), CoordinatorPhase::Done);
                 if info.id == "loss" {
-                    let drops = run.timeline.trace().iter().filter(|e| {
+                    let trace = run.timeline.trace();
+                    let drops = trace.iter().filter(|e| {
                         matches!(
                             e.kind,
                             TraceKind::Drop {

@@ -95,7 +95,7 @@ pub trait Run {
     fn step_at_time(&self, time: Time) -> u64;
     fn snapshot(&self) -> Snapshot;
     /// Labelled trace rows of steps `from..=to`.
-    fn rows(&mut self, from: u64, to: u64) -> Vec<TraceRow>;
+    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow>;
     /// Takes an action given in its link form (`crash:0`, `cmd:1:vote-no`, ...) at the
     /// cursor, at simulated time `time`.
     fn take(&mut self, action: &str, time: Time) -> Result<(), String>;
@@ -217,7 +217,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
         }
     }
 
-    fn rows(&mut self, from: u64, to: u64) -> Vec<TraceRow> {
+    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
         let invariants: Vec<&'static str> = self
             .timeline
             .sim()

@@ -21,6 +21,7 @@ use super::kernel::Sim;
 use super::protocol::Protocol;
 use super::time::Time;
 use super::trace::TraceEntry;
+use std::cell::{Ref, RefCell};
 
 /// The spacing of checkpoints in a short run (and the finest spacing ever used).
 pub const CHECKPOINT_INTERVAL: u64 = 512;
@@ -114,7 +115,9 @@ pub struct Timeline<P: Protocol> {
     /// `checkpoints[k]` is the world after `k * spacing` steps.
     checkpoints: Vec<Cursor<P>>,
     spacing: u64,
-    window: Window<P>,
+    /// Behind a `RefCell`: reading entries outside it records them again, which views do
+    /// while they only read the run.
+    window: RefCell<Window<P>>,
     /// The world after the last computed step.
     frontier: Cursor<P>,
     /// The world the views show.
@@ -134,7 +137,7 @@ impl<P: Protocol> Timeline<P> {
             actions,
             checkpoints: vec![start.clone()],
             spacing: CHECKPOINT_INTERVAL,
-            window: Window::empty_at(1),
+            window: RefCell::new(Window::empty_at(1)),
             frontier: start.clone(),
             cursor: start,
             max_steps: max_steps.max(1),
@@ -172,14 +175,15 @@ impl<P: Protocol> Timeline<P> {
         &self.actions
     }
 
-    /// The recorded trace window: the whole trace of a run shorter than [`WINDOW_STEPS`].
-    pub fn trace(&self) -> &[TraceEntry<P>] {
-        &self.window.trace
+    /// A copy of the recorded trace window: the whole trace of a run shorter than
+    /// [`WINDOW_STEPS`]. (For tests and reports; views read [`Timeline::entries`].)
+    pub fn trace(&self) -> Vec<TraceEntry<P>> {
+        self.window.borrow().trace.clone()
     }
 
     /// The first step of the recorded window.
     pub fn window_start(&self) -> u64 {
-        self.window.first
+        self.window.borrow().first
     }
 
     /// The time at which step `step` happened (step 0 is time zero). Steps outside the
@@ -194,7 +198,7 @@ impl<P: Protocol> Timeline<P> {
         if step == self.cursor.step() {
             return self.cursor.sim.now();
         }
-        if let Some(info) = self.window.info(step) {
+        if let Some(info) = self.window.borrow().info(step) {
             return info.time;
         }
         let mut probe = self.checkpoint_before(step).clone();
@@ -204,20 +208,25 @@ impl<P: Protocol> Timeline<P> {
 
     /// The trace entries of steps `from..=to` (1-based, clamped to the horizon). If the
     /// window does not hold them, it is recorded again around them.
-    pub fn entries(&mut self, from: u64, to: u64) -> &[TraceEntry<P>] {
+    pub fn entries(&self, from: u64, to: u64) -> Ref<'_, [TraceEntry<P>]> {
         let to = to.min(self.horizon());
         if from == 0 || from > to {
-            return &[];
+            return Ref::map(self.window.borrow(), |w| &w.trace[..0]);
         }
-        if !(self.window.covers(from) && self.window.covers(to)) {
+        let covered = {
+            let w = self.window.borrow();
+            w.covers(from) && w.covers(to)
+        };
+        if !covered {
             self.record_window(from, to);
         }
-        let start = self.window.info(from).map_or(0, |i| i.first_entry as usize);
-        let end = self
-            .window
-            .info(to + 1)
-            .map_or(self.window.trace.len(), |i| i.first_entry as usize);
-        &self.window.trace[start..end]
+        Ref::map(self.window.borrow(), |w| {
+            let start = w.info(from).map_or(0, |i| i.first_entry as usize);
+            let end = w
+                .info(to + 1)
+                .map_or(w.trace.len(), |i| i.first_entry as usize);
+            &w.trace[start..end]
+        })
     }
 
     /// The last step that happened at or before `time`, among the steps near the cursor
@@ -226,7 +235,7 @@ impl<P: Protocol> Timeline<P> {
         if time >= self.frontier.sim.now() {
             return self.horizon();
         }
-        let w = &self.window;
+        let w = self.window.borrow();
         let in_window = w.steps.first().is_some_and(|s| s.time <= time);
         if in_window {
             let last = w.steps.last().map_or(Time::ZERO, |s| s.time);
@@ -254,37 +263,28 @@ impl<P: Protocol> Timeline<P> {
         let start = self.horizon();
         let goal = start.saturating_add(count).min(self.max_steps);
         // Record only while the window is attached to the frontier.
-        let recording = self.window.end() == start + 1;
-        while self.horizon() < goal {
-            let first_entry = self.window.trace.len() as u32;
-            let rec = recording.then_some(&mut self.window.trace);
+        let window = self.window.get_mut();
+        let recording = window.end() == start + 1;
+        while self.frontier.step() < goal {
+            let first_entry = window.trace.len() as u32;
+            let rec = recording.then_some(&mut window.trace);
             if !advance(&mut self.frontier, &self.actions, rec) {
                 break;
             }
             if recording {
                 let time = self.frontier.sim.now();
-                self.window.steps.push(StepInfo { time, first_entry });
-                self.window.trim();
+                window.steps.push(StepInfo { time, first_entry });
+                window.trim();
             }
-            if self.horizon() % self.spacing == 0 {
+            if self.frontier.step() % self.spacing == 0 {
                 self.checkpoints.push(self.frontier.clone());
-                self.thin_checkpoints();
+                if self.checkpoints.len() > MAX_CHECKPOINTS {
+                    thin_out(&mut self.checkpoints);
+                    self.spacing *= 2;
+                }
             }
         }
         self.horizon() - start
-    }
-
-    /// Keeps at most [`MAX_CHECKPOINTS`] by doubling their spacing.
-    fn thin_checkpoints(&mut self) {
-        if self.checkpoints.len() <= MAX_CHECKPOINTS {
-            return;
-        }
-        let mut index = 0;
-        self.checkpoints.retain(|_| {
-            index += 1;
-            index % 2 == 1
-        });
-        self.spacing *= 2;
     }
 
     fn checkpoint_before(&self, step: u64) -> &Cursor<P> {
@@ -293,7 +293,7 @@ impl<P: Protocol> Timeline<P> {
     }
 
     /// Records the trace of steps `from..=to` again, as the new window.
-    fn record_window(&mut self, from: u64, to: u64) {
+    fn record_window(&self, from: u64, to: u64) {
         let mut probe = self.checkpoint_before(from - 1).clone();
         while probe.step() < from - 1 && advance(&mut probe, &self.actions, None) {}
         let mut window = Window::empty_at(from);
@@ -305,7 +305,7 @@ impl<P: Protocol> Timeline<P> {
             let time = probe.sim.now();
             window.steps.push(StepInfo { time, first_entry });
         }
-        self.window = window;
+        *self.window.borrow_mut() = window;
     }
 
     /// Moves the views to `step` (clamped to the computed steps).
@@ -336,10 +336,11 @@ impl<P: Protocol> Timeline<P> {
 
     /// Forgets everything computed after `step`; the cursor is at `step`.
     fn truncate_after(&mut self, step: u64) {
-        self.window.truncate_after(step);
-        if self.window.end() != step + 1 {
+        let window = self.window.get_mut();
+        window.truncate_after(step);
+        if window.end() != step + 1 {
             // The window no longer reaches the cursor: start recording afresh from it.
-            self.window = Window::empty_at(step + 1);
+            *window = Window::empty_at(step + 1);
         }
         self.checkpoints
             .truncate((step / self.spacing + 1) as usize);
@@ -348,8 +349,9 @@ impl<P: Protocol> Timeline<P> {
 
     /// Bytes held by the trace window and checkpoints (an estimate for the memory report).
     pub fn approx_bytes(&self, world_bytes: usize) -> usize {
-        self.window.trace.capacity() * std::mem::size_of::<TraceEntry<P>>()
-            + self.window.steps.capacity() * std::mem::size_of::<StepInfo>()
+        let w = self.window.borrow();
+        w.trace.capacity() * std::mem::size_of::<TraceEntry<P>>()
+            + w.steps.capacity() * std::mem::size_of::<StepInfo>()
             + (self.checkpoints.len() + 2) * world_bytes
     }
 
@@ -374,6 +376,15 @@ fn next_step_time<P: Protocol>(
         }
         _ => next_event,
     }
+}
+
+/// Keeps every other checkpoint (those at even multiples of the spacing).
+fn thin_out<T>(checkpoints: &mut Vec<T>) {
+    let mut index = 0;
+    checkpoints.retain(|_| {
+        index += 1;
+        index % 2 == 1
+    });
 }
 
 /// One step of a cursor: the next due user action, else the next event.
