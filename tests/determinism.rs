@@ -73,7 +73,7 @@ fn extended(seed: u64, actions: &[String], steps: u64) -> ProtocolRun<TwoPcNode>
     run
 }
 
-fn all_rows(run: &mut ProtocolRun<TwoPcNode>) -> Vec<TraceRow> {
+fn all_rows(run: &ProtocolRun<TwoPcNode>) -> Vec<TraceRow> {
     run.rows(1, run.horizon())
 }
 
@@ -96,10 +96,10 @@ fn world(run: &ProtocolRun<TwoPcNode>) -> (Snapshot, Vec<(TwoPcNode, NodeStatus)
 
 #[test]
 fn the_same_seed_and_actions_give_the_same_trace() {
-    let mut first = extended(11, &scripted_actions(), LENGTH);
-    let mut second = extended(11, &scripted_actions(), LENGTH);
+    let first = extended(11, &scripted_actions(), LENGTH);
+    let second = extended(11, &scripted_actions(), LENGTH);
     assert_eq!(full_trace(&first), full_trace(&second));
-    assert_eq!(all_rows(&mut first), all_rows(&mut second));
+    assert_eq!(all_rows(&first), all_rows(&second));
     let mut first = first;
     let mut second = second;
     first.seek(LENGTH);
@@ -121,9 +121,9 @@ fn the_same_seed_and_actions_give_the_same_trace() {
 
 #[test]
 fn different_seeds_diverge() {
-    let mut a = extended(1, &scripted_actions(), 400);
-    let mut b = extended(2, &scripted_actions(), 400);
-    assert_ne!(all_rows(&mut a), all_rows(&mut b));
+    let a = extended(1, &scripted_actions(), 400);
+    let b = extended(2, &scripted_actions(), 400);
+    assert_ne!(all_rows(&a), all_rows(&b));
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn rewinding_and_replaying_shows_the_same_worlds() {
     let mut run = extended(23, &scripted_actions(), LENGTH);
     run.seek(LENGTH);
     let end = world(&run);
-    let rows = all_rows(&mut run);
+    let rows = all_rows(&run);
 
     // The worlds as a straight pass from the start sees them, at steps that straddle every
     // checkpoint and at random ones.
@@ -168,7 +168,7 @@ fn rewinding_and_replaying_shows_the_same_worlds() {
     run.seek(LENGTH);
     assert_eq!(world(&run), end);
     assert_eq!(
-        all_rows(&mut run),
+        all_rows(&run),
         rows,
         "time travel never changes the recorded trace"
     );
@@ -177,8 +177,8 @@ fn rewinding_and_replaying_shows_the_same_worlds() {
 #[test]
 fn forking_drops_the_old_future_and_the_link_replays_it() {
     let original_actions = scripted_actions();
-    let mut original = extended(31, &original_actions, 1_500);
-    let original_rows = all_rows(&mut original);
+    let original = extended(31, &original_actions, 1_500);
+    let original_rows = all_rows(&original);
 
     let mut fork = extended(31, &original_actions, 1_500);
     let at = 250;
@@ -202,11 +202,11 @@ fn forking_drops_the_old_future_and_the_link_replays_it() {
     fork.extend(1_500 - fork.horizon());
     assert_eq!(fork.horizon(), 1_500);
     assert_ne!(fork.rows(at + 1, 1_500), original.rows(at + 1, 1_500));
-    assert_ne!(all_rows(&mut fork), original_rows);
+    assert_ne!(all_rows(&fork), original_rows);
 
     // Its link (seed + actions) replays the forked run exactly.
     let mut replay = extended(31, &fork.actions_text(), 1_500);
-    assert_eq!(all_rows(&mut replay), all_rows(&mut fork));
+    assert_eq!(all_rows(&replay), all_rows(&fork));
     assert_eq!(full_trace(&replay), full_trace(&fork));
     replay.seek(1_500);
     fork.seek(1_500);
