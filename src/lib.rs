@@ -4,6 +4,7 @@
 //! - [`algo`]: one algorithm per file, each a sans-IO state machine or plain data structure.
 //! - `ui` (WebAssembly only): Yew components that draw snapshots of a run.
 pub mod algo;
+pub mod registry;
 pub mod scene;
 pub mod sim;
 

@@ -359,7 +359,7 @@ async fn bad_link_shows_messages_and_falls_back_to_defaults() {
         4,
         "the default two-phase commit runs anyway"
     );
-    assert_eq!(SceneId::default(), SceneId::TwoPhaseCommit);
+    assert_eq!(SceneId::default(), SceneId::of::<TwoPc>());
 }
 
 #[wasm_bindgen_test]

@@ -2,6 +2,7 @@
 //! as a link reads back as the same run.
 #![cfg(not(target_arch = "wasm32"))]
 
+use dsviz::scene::two_pc::TwoPc;
 use dsviz::scene::{self, RunSpec, SceneId};
 use proptest::prelude::*;
 
@@ -11,7 +12,7 @@ fn a_full_link_reads_back_exactly() {
         "?scene=2pc&seed=42&n=4&votes=yyny&variant=forget-vote&a=12@31500:crash:0,20@40000:cmd:2:vote-no&step=30&sc=coord-crash",
     );
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(spec.scene, SceneId::TwoPhaseCommit);
+    assert_eq!(spec.scene, SceneId::of::<TwoPc>());
     assert_eq!(spec.seed, 42);
     assert_eq!(spec.param("votes"), Some("yyny"));
     assert_eq!(spec.actions, ["12@31500:crash:0", "20@40000:cmd:2:vote-no"]);
@@ -24,7 +25,12 @@ fn a_full_link_reads_back_exactly() {
 #[test]
 fn bad_values_get_clear_messages_and_defaults() {
     let (spec, problems) = RunSpec::from_query("?scene=raft9&seed=-1&step=soon");
-    assert_eq!(spec.scene, SceneId::TwoPhaseCommit);
+    assert_eq!(
+        spec.scene,
+        SceneId::default(),
+        "the first scene of the picker"
+    );
+    assert_eq!(SceneId::default().slug(), "ring");
     assert_eq!(spec.seed, scene::spec::DEFAULT_SEED);
     assert_eq!(spec.step, None);
     assert_eq!(problems.len(), 3, "{problems:?}");
@@ -40,7 +46,7 @@ fn building_a_run_from_bad_parameters_explains_each_and_still_runs() {
     let mut built = scene::build(&mut spec);
     let text = built.problems.join("\n");
     assert!(
-        text.contains("participants must be a whole number from 2 to 7"),
+        text.contains("Participants must be a whole number from 2 to 7"),
         "{text}"
     );
     assert!(text.contains("Votes must be"), "{text}");

@@ -7,24 +7,21 @@ use dsviz::algo::ring_cluster::{
     self as rc, Algorithm, ChangeKind, Cmd, HashChoice, KeyNaming, RingConfig, RingNode,
     CHURN_BUDGET,
 };
-use dsviz::scene::{self, ring, RunSpec, SceneId};
+use dsviz::scene::ring::Ring;
+use dsviz::scene::{self, Built, RunSpec, SceneId, SceneRun};
 use dsviz::sim::run::Run;
 use dsviz::sim::{Action, NetConfig, NodeId, Sim, Time, Timeline};
 use proptest::prelude::*;
 
-/// The cluster at the cursor of a run built by the scene.
-fn cluster(run: &dyn Run) -> RingNode {
-    run.scene_state()
-        .downcast_ref::<Sim<RingNode>>()
-        .and_then(|sim| sim.node(NodeId(0)))
-        .cloned()
-        .expect("a ring run")
+/// The cluster at the cursor of a run built by the scene (its view model).
+fn cluster(run: &SceneRun<Ring>) -> RingNode {
+    run.view()
 }
 
-fn build(query: &str) -> (RunSpec, scene::Built) {
+fn build(query: &str) -> (RunSpec, Built<SceneRun<Ring>>) {
     let (mut spec, problems) = RunSpec::from_query(query);
     assert!(problems.is_empty(), "{problems:?}");
-    let built = scene::build(&mut spec);
+    let built = scene::build_scene::<Ring>(&mut spec);
     (spec, built)
 }
 
@@ -215,7 +212,7 @@ fn a_join_moves_keys_only_to_the_newcomer_and_exactly_as_the_library_says() {
 fn a_join_in_the_scene_counts_what_the_library_counts() {
     let (_, mut built) = build("?scene=ring&seed=11&n=5&vnodes=50&keys=3000&churn=0");
     built.run.take("cmd:0:join:node-6:2", Time(5_000)).unwrap();
-    let node = cluster(&*built.run);
+    let node = cluster(&built.run);
     let scene_moves = node.last_change().unwrap().moves.len();
 
     let config = RingConfig::uniform(5, 50, 3000);
@@ -441,10 +438,10 @@ fn bad_parameters_get_clear_messages_and_bounded_defaults() {
     ];
     for (params, expected) in cases {
         let (mut spec, _) = RunSpec::from_query(&format!("?scene=ring&{params}"));
-        let built = scene::build(&mut spec);
+        let built = scene::build_scene::<Ring>(&mut spec);
         let text = built.problems.join("\n");
         assert!(text.contains(expected), "{params}: {text}");
-        let node = cluster(&*built.run);
+        let node = cluster(&built.run);
         assert!(node.key_count() <= rc::MAX_KEYS);
         assert!(node.ring().node_count() >= 1);
     }
@@ -464,7 +461,7 @@ fn links_reproduce_the_ring_exactly() {
             .take(action, Time(built.run.time_of(built.run.cursor()).0 + 1000))
             .unwrap();
     }
-    let before = cluster(&*built.run);
+    let before = cluster(&built.run);
 
     let mut written = spec.clone();
     written.actions = built.run.actions_text();
@@ -477,9 +474,9 @@ fn links_reproduce_the_ring_exactly() {
 
     let (mut again, problems) = RunSpec::from_query(&link);
     assert!(problems.is_empty(), "{problems:?}");
-    let rebuilt = scene::build(&mut again);
+    let rebuilt = scene::build_scene::<Ring>(&mut again);
     assert!(rebuilt.problems.is_empty(), "{:?}", rebuilt.problems);
-    let after = cluster(&*rebuilt.run);
+    let after = cluster(&rebuilt.run);
     assert_eq!(rebuilt.run.cursor(), built.run.cursor());
     assert_eq!(
         after.ring().points().collect::<Vec<_>>(),
@@ -631,11 +628,11 @@ fn ketama_places_like_libketama_and_a_join_can_touch_other_servers() {
 
 #[test]
 fn every_scenario_builds_cleanly_and_plays_to_its_end() {
-    for info in ring::scenarios() {
-        let spec = scene::scenario_spec(SceneId::Ring, info.id, 1).expect("scenario");
+    for info in SceneId::of::<Ring>().def().scenarios() {
+        let spec = scene::scenario_spec(SceneId::of::<Ring>(), info.id, 1).expect("scenario");
         let (mut read, problems) = RunSpec::from_query(&spec.to_query());
         assert!(problems.is_empty(), "{}: {problems:?}", info.id);
-        let mut built = scene::build(&mut read);
+        let mut built = scene::build_scene::<Ring>(&mut read);
         assert!(
             built.problems.is_empty(),
             "{}: {:?}",
@@ -644,7 +641,7 @@ fn every_scenario_builds_cleanly_and_plays_to_its_end() {
         );
         let end = built.run.horizon();
         built.run.seek(end);
-        let node = cluster(&*built.run);
+        let node = cluster(&built.run);
         let snapshot = built.run.snapshot();
         let red: Vec<&str> = snapshot
             .invariants
@@ -674,7 +671,7 @@ fn every_scenario_builds_cleanly_and_plays_to_its_end() {
             _ => {}
         }
     }
-    assert!(scene::scenario_spec(SceneId::Ring, "no-such", 1).is_none());
+    assert!(scene::scenario_spec(SceneId::of::<Ring>(), "no-such", 1).is_none());
 }
 
 #[test]
@@ -682,27 +679,25 @@ fn the_default_scene_builds_and_lists_node_commands() {
     let (spec, built) = build("?scene=ring");
     assert!(built.problems.is_empty(), "{:?}", built.problems);
     assert_eq!(spec.param("churn"), Some("1"));
-    let node = cluster(&*built.run);
+    let node = cluster(&built.run);
     assert_eq!(node.ring().node_count(), 6);
     assert_eq!(node.key_count(), 2_000);
-    let commands = ring::node_commands(0, &built.run.snapshot());
-    assert_eq!(
-        commands[0],
-        ("Add node-7".into(), "cmd:0:join:node-7:1".into())
-    );
-    assert!(commands.iter().any(|(_, a)| a == "cmd:0:fail:node-3"));
-    assert_eq!(SceneId::ALL[0], SceneId::Ring);
-    assert_eq!(SceneId::from_slug("ring"), Some(SceneId::Ring));
-    assert_eq!(SceneId::Ring.title(), "Consistent hashing");
+    let commands = built.run.node_commands(0);
+    assert_eq!(commands[0].label, "Add node-7");
+    assert_eq!(commands[0].action, "cmd:0:join:node-7:1");
+    assert!(commands.iter().any(|c| c.action == "cmd:0:fail:node-3"));
+    assert_eq!(SceneId::all().next(), Some(SceneId::of::<Ring>()));
+    assert_eq!(SceneId::from_slug("ring"), Some(SceneId::of::<Ring>()));
+    assert_eq!(SceneId::of::<Ring>().title(), "Consistent hashing");
 }
 
 #[test]
 fn the_largest_scene_stays_within_its_limits() {
     let (_, mut built) = build("?scene=ring&n=64&vnodes=1000&keys=100000&churn=0&weights=9999");
-    let node = cluster(&*built.run);
+    let node = cluster(&built.run);
     assert_eq!(node.ring().point_count(), 60 * 1000 + 4 * 9000);
     built.run.take("cmd:0:join:big:9", Time(1)).unwrap();
-    let node = cluster(&*built.run);
+    let node = cluster(&built.run);
     assert!(
         node.rejection().unwrap().reason.contains("at most 64"),
         "{:?}",

@@ -1,224 +1,347 @@
-//! Scenes: what a person picks in the app. A scene turns a [`RunSpec`] (from a link or
-//! from the controls) into a [`Run`] the UI can drive, checking every parameter and
-//! reporting what it could not use.
+//! Scenes: what a person picks in the app. Pure Rust, so links, parameters and view models
+//! are tested natively.
 //!
-//! Pure Rust: links are read and written here, so they are tested natively.
+//! **The scene contract.** A scene is one type implementing [`Scene`], in its own file
+//! `scene/<topic>.rs`, with its protocol in `algo/<topic>/` and its views in `ui/<topic>/`.
+//! It says what its nodes are, which parameters it reads, which scenarios it offers, and
+//! what its views draw (a typed view model); everything else (reading a link, checking
+//! every parameter, resolving a scenario's triggers, building the run, time travel, the
+//! generic views) is shared. Adding a scene adds one line to the registry in
+//! `crate::registry`. See `ARCHITECTURE.md` for the checklist.
 pub mod bench;
+pub mod fields;
 pub mod locks;
 pub mod params;
 pub mod ring;
+pub mod scene_run;
 pub mod spec;
 pub mod two_pc;
 
+pub use fields::{Field, FieldKind, NET_FIELDS};
+pub use params::ParamReader;
+pub use scene_run::SceneRun;
 pub use spec::{RunSpec, SceneId};
 
-use crate::sim::run::{ProtocolRun, Run};
+use crate::sim::run::Run;
 use crate::sim::scenario::{resolve, Trigger};
-use crate::sim::{Invariant, NetConfig, Protocol, Scheduled, Sim, Timeline};
+use crate::sim::{Action, Invariant, NetConfig, NodeId, Protocol, Scheduled, Sim, Timeline};
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
-/// The most steps one run may take: bounds the memory of the trace (about 20 MB for
-/// the two-phase commit scene).
-pub const MAX_STEPS: u64 = 100_000;
+pub use crate::sim::scenario::ScenarioInfo;
+
+/// The furthest step a link may name (for an action or the step shown): computing a
+/// million steps takes about a second, which bounds the work a link can ask for. Runs
+/// themselves go on as long as they are played.
+pub const MAX_LINK_STEP: u64 = 1_000_000;
 
 /// How many steps a run computes ahead of what is shown.
 pub const LOOKAHEAD: u64 = 2_000;
 
-pub use crate::sim::scenario::ScenarioInfo;
+/// The most steps building a run from a link computes.
+pub const MAX_STEPS: u64 = MAX_LINK_STEP + LOOKAHEAD;
+
+/// Scene parameters by name, as text (their link form).
+pub type Params = BTreeMap<String, String>;
+
+/// What a scene's nodes are: one per `NodeId`, with a name for people, and the safety
+/// properties checked after every step.
+pub struct World<P: Protocol> {
+    pub nodes: Vec<P>,
+    pub names: Vec<String>,
+    pub invariants: Vec<Invariant<P>>,
+}
+
+/// How a ready-made scenario places its inputs and faults.
+pub enum Plan<P: Protocol> {
+    /// "When this holds, do that": resolved by running the world once (see
+    /// [`crate::sim::scenario`]).
+    Triggers(Vec<Trigger<P>>),
+    /// Actions at fixed steps and times.
+    Actions(Vec<Scheduled<P::Cmd>>),
+}
+
+/// A ready-made scenario: the configuration it runs and what happens in it.
+pub struct Scenario<S: Scene> {
+    pub config: S::Config,
+    pub plan: Plan<S::Node>,
+}
+
+/// A command a person can give a node from its menu: a label and the typed action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeCommand<C> {
+    pub label: String,
+    pub action: Action<C>,
+}
+
+/// The contract every scene implements (see the module documentation).
+pub trait Scene: Sized + 'static {
+    type Node: Protocol + 'static;
+    type Config: Clone + PartialEq + 'static;
+    /// What the scene's own views draw, at one step. Typed: views never parse text.
+    type View: Clone + PartialEq + 'static;
+
+    /// The scene's name in links (`?scene=...`).
+    const SLUG: &'static str;
+    const TITLE: &'static str;
+    /// One paragraph on what the scene shows.
+    const BLURB: &'static str;
+    /// The scene's own parameters. Network parameters ([`NET_FIELDS`]) are added for
+    /// scenes whose nodes talk over the simulated network.
+    const FIELDS: &'static [Field];
+    /// Whether the nodes talk over the network (the network fields apply; the topology
+    /// view and the space-time diagram are drawn).
+    const NETWORKED: bool = true;
+
+    /// The network a run of this scene uses unless the link says otherwise.
+    fn default_net() -> NetConfig {
+        NetConfig::default()
+    }
+
+    /// Reads the configuration from the link's parameters. Each reader falls back to its
+    /// default with a message; an `Err` (a combination that cannot run) falls back to the
+    /// default configuration.
+    fn read(r: &mut ParamReader) -> Result<Self::Config, String>;
+
+    /// The link form of a configuration (the inverse of [`Scene::read`]).
+    fn write(config: &Self::Config, out: &mut Params);
+
+    /// The nodes of a run. An `Err` (only for configurations `read` let through but that
+    /// cannot be built) falls back to the default configuration with that message.
+    fn world(config: &Self::Config, seed: u64) -> Result<World<Self::Node>, String>;
+
+    fn scenarios() -> Vec<ScenarioInfo>;
+
+    fn scenario(id: &str) -> Option<Scenario<Self>>;
+
+    /// The view model at the cursor.
+    fn view(run: &SceneRun<Self>) -> Self::View;
+
+    /// What a person can tell `node` to do (besides the kernel's own faults).
+    fn node_commands(
+        run: &SceneRun<Self>,
+        node: NodeId,
+    ) -> Vec<NodeCommand<<Self::Node as Protocol>::Cmd>>;
+}
 
 /// A run built from a spec, with the messages about what in the spec could not be used.
-pub struct Built {
-    pub run: Box<dyn Run>,
+pub struct Built<R: ?Sized> {
+    pub run: Box<R>,
     pub problems: Vec<String>,
 }
 
-/// Builds the run a spec describes. `spec` is rewritten to what was really used (unusable
-/// parameters and actions removed), so the next link written from it is clean.
-pub fn build(spec: &mut RunSpec) -> Built {
-    let mut early_problems = Vec::new();
-    // A link that names a scenario but carries no actions asks for the scenario itself
-    // (a short, hand-written link such as `?scene=2pc&sc=coord-crash`).
+/// The fields the settings panel shows for scene `S`: its own, then the network's.
+pub fn all_fields<S: Scene>() -> Vec<Field> {
+    let mut fields = S::FIELDS.to_vec();
+    if S::NETWORKED {
+        fields.extend_from_slice(NET_FIELDS);
+    }
+    fields
+}
+
+/// Reads a configuration and network from parameters: unusable ones are reported and
+/// replaced by defaults; `params` is rewritten to what was really used.
+pub fn read_config<S: Scene>(params: &mut Params) -> (S::Config, NetConfig, Vec<String>) {
+    let mut r = ParamReader::new(params);
+    let config = S::read(&mut r);
+    let net = if S::NETWORKED {
+        r.network(S::default_net())
+    } else {
+        S::default_net()
+    };
+    let mut problems = std::mem::take(&mut r.problems);
+    let config = config.unwrap_or_else(|e| {
+        problems.push(format!("{e}; using the default setup."));
+        default_config::<S>()
+    });
+    *params = write_params::<S>(&config, &net);
+    (config, net, problems)
+}
+
+/// The configuration a link with no parameters gets.
+pub fn default_config<S: Scene>() -> S::Config {
+    S::read(&mut ParamReader::new(&Params::new()))
+        .unwrap_or_else(|e| panic!("{}: the default configuration is refused: {e}", S::SLUG))
+}
+
+/// The link form of a configuration and network.
+pub fn write_params<S: Scene>(config: &S::Config, net: &NetConfig) -> Params {
+    let mut out = Params::new();
+    S::write(config, &mut out);
+    if S::NETWORKED {
+        params::write_network(net, &mut out);
+    }
+    out
+}
+
+/// Builds the run a spec describes, for scene `S`. `spec` is rewritten to what was really
+/// used (unusable parameters and actions removed), so the next link written from it is
+/// clean. A spec naming a scenario but carrying no actions asks for the scenario itself.
+pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
+    let mut problems = Vec::new();
     if let (Some(id), true) = (spec.scenario.clone(), spec.actions.is_empty()) {
-        match scenario_spec(spec.scene, &id, spec.seed) {
+        match scenario_spec_of::<S>(&id, spec.seed) {
             Some(full) => {
                 spec.params = full.params;
                 spec.actions = full.actions;
             }
             None => {
-                early_problems.push(format!(
+                problems.push(format!(
                     "There is no scenario \"{}\" in {}; showing the plain scene.",
-                    shorten(&id),
-                    spec.scene.title()
+                    spec::shorten_to(&id, 60),
+                    S::TITLE
                 ));
                 spec.scenario = None;
             }
         }
     }
-    let mut built = match spec.scene {
-        SceneId::TwoPhaseCommit => two_pc::build(spec),
-        SceneId::Locks => locks::build(spec),
-        SceneId::Ring => ring::build(spec),
+    let (mut config, net, mut read_problems) = read_config::<S>(&mut spec.params);
+    problems.append(&mut read_problems);
+    let world = match S::world(&config, spec.seed) {
+        Ok(world) => world,
+        Err(e) => {
+            problems.push(format!("{e}; using the default setup."));
+            config = default_config::<S>();
+            spec.params = write_params::<S>(&config, &net);
+            S::world(&config, spec.seed)
+                .unwrap_or_else(|e| panic!("{}: the default world cannot be built: {e}", S::SLUG))
+        }
     };
-    early_problems.append(&mut built.problems);
-    built.problems = early_problems;
-    built.run.extend(LOOKAHEAD);
-    if let Some(step) = spec.step {
-        if step > built.run.horizon() {
-            built.run.extend(step - built.run.horizon());
-        }
-        if step > built.run.horizon() {
-            built.problems.push(format!(
-                "The run has only {} steps; showing the last one instead of step {step}.",
-                built.run.horizon()
-            ));
-            spec.step = Some(built.run.horizon());
-        }
-        built.run.seek(step);
-    }
-    built
-}
-
-/// The parts every kernel-based scene is made of.
-pub struct Parts<P: Protocol> {
-    pub nodes: Vec<P>,
-    pub names: Vec<String>,
-    pub net: NetConfig,
-    pub invariants: Vec<Invariant<P>>,
-}
-
-/// Turns a scene's parts, the spec's actions (or, when the link has none, the scenario's
-/// triggers) into a run. Unusable actions are dropped with a message.
-pub fn assemble<P: Protocol + 'static>(
-    spec: &mut RunSpec,
-    parts: Parts<P>,
-    triggers: Vec<Trigger<P>>,
-    problems: &mut Vec<String>,
-) -> Box<dyn Run> {
-    let node_count = parts.nodes.len() as u32;
-    let sim = Sim::new(spec.seed, parts.nodes, parts.net, parts.invariants);
-    let mut actions: Vec<Scheduled<P::Cmd>> = Vec::new();
-    if spec.actions.is_empty() && !triggers.is_empty() {
-        actions = resolve(sim.clone(), &triggers, MAX_STEPS);
-        spec.actions = actions.iter().map(|a| a.to_string()).collect();
-    } else {
-        let mut kept = Vec::new();
-        for text in &spec.actions {
-            match Scheduled::<P::Cmd>::parse(text, node_count) {
-                Ok(action) if action.at <= MAX_STEPS => {
-                    kept.push(text.clone());
-                    actions.push(action);
-                }
-                Ok(_) => problems.push(format!(
-                    "Action \"{text}\" is past the step limit ({MAX_STEPS}); ignored."
-                )),
-                Err(e) => problems.push(format!("Action \"{}\" ignored: {e}.", shorten(text))),
+    let node_count = world.nodes.len() as u32;
+    let sim = Sim::new(spec.seed, world.nodes, net, world.invariants);
+    let mut actions = Vec::new();
+    let mut kept = Vec::new();
+    for text in &spec.actions {
+        match Scheduled::<<S::Node as Protocol>::Cmd>::parse(text, node_count) {
+            Ok(action) if action.at <= MAX_LINK_STEP => {
+                kept.push(text.clone());
+                actions.push(action);
             }
+            Ok(_) => problems.push(format!(
+                "Action \"{}\" is past the furthest step a link may name ({MAX_LINK_STEP}); ignored.",
+                spec::shorten_to(text, 60)
+            )),
+            Err(e) => problems.push(format!(
+                "Action \"{}\" ignored: {e}.",
+                spec::shorten_to(text, 60)
+            )),
         }
-        spec.actions = kept;
     }
-    Box::new(ProtocolRun::new(
-        Timeline::new(sim, actions, MAX_STEPS),
-        parts.names,
-    ))
-}
-
-fn shorten(text: &str) -> String {
-    spec::shorten_to(text, 60)
-}
-
-/// The link form of a kernel-scene scenario: its parameters written out and its triggers
-/// resolved, by running the scenario's world once, into plain scheduled actions.
-pub fn resolved_scenario<P: Protocol>(
-    scene: SceneId,
-    params: std::collections::BTreeMap<String, String>,
-    sim: Sim<P>,
-    triggers: &[Trigger<P>],
-) -> RunSpec {
-    let mut spec = RunSpec::new(scene);
-    spec.params = params;
-    spec.actions = resolve(sim, triggers, MAX_STEPS)
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-    spec
-}
-
-/// How a parameter is edited.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FieldKind {
-    Number {
-        min: u64,
-        max: u64,
-    },
-    Flag,
-    /// One of (value, label).
-    Choice(&'static [(&'static str, &'static str)]),
-    /// One letter per node (e.g. a vote per participant); the count comes from another field.
-    PerNode {
-        count_key: &'static str,
-        count_default: usize,
-        first_label: &'static str,
-        options: &'static [(char, &'static str)],
-    },
-}
-
-/// A scene parameter as the settings panel shows it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Field {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub help: &'static str,
-    pub default: &'static str,
-    pub kind: FieldKind,
-}
-
-pub fn fields(scene: SceneId) -> Vec<Field> {
-    match scene {
-        SceneId::TwoPhaseCommit => two_pc::FIELDS.to_vec(),
-        SceneId::Locks => locks::FIELDS.to_vec(),
-        SceneId::Ring => ring::FIELDS.to_vec(),
+    spec.actions = kept;
+    let timeline = Timeline::new(sim, actions, u64::MAX);
+    let mut run = SceneRun::<S>::new(config, timeline, world.names);
+    run.extend(LOOKAHEAD);
+    if let Some(step) = spec.step {
+        let step = if step > MAX_LINK_STEP {
+            problems.push(format!(
+                "A link may show at most step {MAX_LINK_STEP}, not {step}; showing that step."
+            ));
+            MAX_LINK_STEP
+        } else {
+            step
+        };
+        if step > run.horizon() {
+            run.extend(step - run.horizon());
+        }
+        if step > run.horizon() {
+            problems.push(format!(
+                "The run has only {} steps; showing the last one instead of step {step}.",
+                run.horizon()
+            ));
+        }
+        spec.step = Some(step.min(run.horizon()));
+        run.seek(step);
     }
-}
-
-pub fn scenarios(scene: SceneId) -> Vec<ScenarioInfo> {
-    match scene {
-        SceneId::TwoPhaseCommit => two_pc::scenarios(),
-        SceneId::Locks => locks::scenarios(),
-        SceneId::Ring => ring::scenarios(),
-    }
-}
-
-/// One paragraph on what the scene shows.
-pub fn blurb(scene: SceneId) -> &'static str {
-    match scene {
-        SceneId::TwoPhaseCommit => two_pc::BLURB,
-        SceneId::Locks => locks::BLURB,
-        SceneId::Ring => ring::BLURB,
+    Built {
+        run: Box::new(run),
+        problems,
     }
 }
 
 /// The spec of a ready-made scenario: its parameters written out and its faults resolved
 /// into actions, so the link it makes is explicit and stays exact.
-pub fn scenario_spec(scene: SceneId, id: &str, seed: u64) -> Option<RunSpec> {
-    let mut spec = match scene {
-        SceneId::TwoPhaseCommit => two_pc::scenario_spec(id, seed)?,
-        SceneId::Locks => locks::scenario_spec(id, seed)?,
-        SceneId::Ring => ring::scenario_spec(id, seed)?,
-    };
-    spec.scene = scene;
+pub fn scenario_spec_of<S: Scene>(id: &str, seed: u64) -> Option<RunSpec> {
+    let scenario = S::scenario(id)?;
+    let net = S::default_net();
+    let mut spec = RunSpec::new(SceneId::of::<S>());
     spec.seed = seed;
     spec.scenario = Some(id.to_string());
+    spec.params = write_params::<S>(&scenario.config, &net);
+    let actions = match scenario.plan {
+        Plan::Actions(actions) => actions,
+        Plan::Triggers(triggers) => {
+            let world = S::world(&scenario.config, seed).ok()?;
+            let sim = Sim::new(seed, world.nodes, net, world.invariants);
+            resolve(sim, &triggers, MAX_LINK_STEP)
+        }
+    };
+    spec.actions = actions.iter().map(|a| a.to_string()).collect();
     Some(spec)
 }
 
-/// The scene's commands for one node, as (button label, action text).
-pub fn node_commands(
-    scene: SceneId,
-    node: u32,
-    snapshot: &crate::sim::run::Snapshot,
-) -> Vec<(String, String)> {
-    match scene {
-        SceneId::TwoPhaseCommit => two_pc::node_commands(node, snapshot),
-        SceneId::Locks => locks::node_commands(node, snapshot),
-        SceneId::Ring => ring::node_commands(node, snapshot),
+/// A scene without its types: what the shell, the link reader and the settings panel use.
+pub trait DynScene: Sync {
+    fn slug(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn blurb(&self) -> &'static str;
+    fn networked(&self) -> bool;
+    fn fields(&self) -> Vec<Field>;
+    fn scenarios(&self) -> Vec<ScenarioInfo>;
+    fn scenario_spec(&self, id: &str, seed: u64) -> Option<RunSpec>;
+    fn build(&self, spec: &mut RunSpec) -> Built<dyn Run>;
+}
+
+/// The registry's entry for scene `S`.
+pub struct Entry<S>(PhantomData<fn() -> S>);
+
+impl<S> Entry<S> {
+    pub const NEW: Self = Entry(PhantomData);
+}
+
+impl<S: Scene> DynScene for Entry<S> {
+    fn slug(&self) -> &'static str {
+        S::SLUG
     }
+
+    fn title(&self) -> &'static str {
+        S::TITLE
+    }
+
+    fn blurb(&self) -> &'static str {
+        S::BLURB
+    }
+
+    fn networked(&self) -> bool {
+        S::NETWORKED
+    }
+
+    fn fields(&self) -> Vec<Field> {
+        all_fields::<S>()
+    }
+
+    fn scenarios(&self) -> Vec<ScenarioInfo> {
+        S::scenarios()
+    }
+
+    fn scenario_spec(&self, id: &str, seed: u64) -> Option<RunSpec> {
+        scenario_spec_of::<S>(id, seed)
+    }
+
+    fn build(&self, spec: &mut RunSpec) -> Built<dyn Run> {
+        let built = build_scene::<S>(spec);
+        Built {
+            run: built.run,
+            problems: built.problems,
+        }
+    }
+}
+
+/// Builds the run a spec describes, whatever its scene.
+pub fn build(spec: &mut RunSpec) -> Built<dyn Run> {
+    spec.scene.def().build(spec)
+}
+
+/// The spec of a ready-made scenario of any scene (see [`scenario_spec_of`]).
+pub fn scenario_spec(scene: SceneId, id: &str, seed: u64) -> Option<RunSpec> {
+    scene.def().scenario_spec(id, seed)
 }

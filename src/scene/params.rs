@@ -1,4 +1,5 @@
 //! Reading scene parameters from a link: every reader falls back to a default and says why.
+use super::fields::{Field, FieldKind, DUPLICATION, LOSS};
 use super::spec::shorten;
 use crate::sim::{NetConfig, Time};
 use std::collections::BTreeMap;
@@ -35,6 +36,43 @@ impl<'a> ParamReader<'a> {
                 ));
                 default
             }
+        }
+    }
+
+    /// A number field, in its declared range, defaulting to its declared default.
+    pub fn number_field(&mut self, field: &Field) -> u64 {
+        match field.kind {
+            FieldKind::Number { min, max } => {
+                self.number(field.key, field.label, min, max, field.default_number())
+            }
+            _ => unreachable!("{} is not a number field", field.key),
+        }
+    }
+
+    /// A number field with another default (e.g. one a scenario or a config sets).
+    pub fn number_field_or(&mut self, field: &Field, default: u64) -> u64 {
+        match field.kind {
+            FieldKind::Number { min, max } => {
+                self.number(field.key, field.label, min, max, default)
+            }
+            _ => unreachable!("{} is not a number field", field.key),
+        }
+    }
+
+    /// A flag field.
+    pub fn flag_field(&mut self, field: &Field) -> bool {
+        self.flag(field.key, field.label, field.default_flag())
+    }
+
+    /// A choice field: the chosen value's link form, one of the declared options.
+    pub fn choice_field(&mut self, field: &Field) -> &'static str {
+        match field.kind {
+            FieldKind::Choice(options) => {
+                let values: Vec<(&str, &'static str)> =
+                    options.iter().map(|(v, _)| (*v, *v)).collect();
+                self.choice(field.key, field.label, &values, field.default)
+            }
+            _ => unreachable!("{} is not a choice field", field.key),
         }
     }
 
@@ -104,21 +142,9 @@ impl<'a> ParamReader<'a> {
                 )),
             }
         }
-        net.loss = self.number(
-            "loss",
-            "Message loss (%)",
-            0,
-            90,
-            (net.loss * 100.0).round() as u64,
-        ) as f64
-            / 100.0;
-        net.duplicate = self.number(
-            "dup",
-            "Duplication (%)",
-            0,
-            90,
-            (net.duplicate * 100.0).round() as u64,
-        ) as f64
+        net.loss = self.number_field_or(&LOSS, (net.loss * 100.0).round() as u64) as f64 / 100.0;
+        net.duplicate = self.number_field_or(&DUPLICATION, (net.duplicate * 100.0).round() as u64)
+            as f64
             / 100.0;
         net
     }

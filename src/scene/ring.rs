@@ -1,18 +1,17 @@
-//! The consistent-hashing scene: link parameters <-> [`RingConfig`], scenarios, commands.
-use super::params::ParamReader;
-use super::{assemble, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo};
+//! The consistent-hashing scene: its parameters, scenarios, node commands and view model.
+//! The whole cluster is one simulated node (the control plane), changed by commands.
+use super::{
+    Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
+    SceneRun, World,
+};
 use crate::algo::placement::NodeSpec;
 use crate::algo::ring_cluster::{
     self as rc, Algorithm, Cmd, HashChoice, RingConfig, RingNode, MAX_KEYS, MAX_NODES,
     MAX_REPLICAS, MAX_VNODES,
 };
-use crate::sim::run::Snapshot;
-use crate::sim::{Action, NetConfig, NodeId, Scheduled, Time};
-use std::collections::BTreeMap;
+use crate::sim::{Action, NodeId, Scheduled, Time};
 
-pub const BLURB: &str = "Servers and keys hashed onto one circle: a key belongs to the first \
-server point clockwise. Add, remove or fail a server and only about K/N keys move; hash mod N \
-would move almost all of them. Type a key to follow its walk to its replicas.";
+pub struct Ring;
 
 const HASHES: &[(&str, &str)] = &[
     ("xxh3", "xxh3 (fast, 64-bit)"),
@@ -47,7 +46,7 @@ const DEFAULT_KEYS: u64 = 2_000;
 const DEFAULT_REPLICAS: u64 = 3;
 const DEFAULT_CAPACITY: u64 = 125;
 
-pub const FIELDS: [Field; 9] = [
+const FIELDS: [Field; 9] = [
     Field {
         key: "n",
         label: "Nodes",
@@ -121,130 +120,227 @@ pub const FIELDS: [Field; 9] = [
     },
 ];
 
-/// Reads the scene's parameters; unusable ones are reported and replaced by defaults.
-pub fn read(params: &BTreeMap<String, String>) -> (RingConfig, Vec<String>) {
-    let mut r = ParamReader::new(params);
-    let too_many_keys = r
-        .text("keys")
-        .and_then(|k| k.parse::<u64>().ok())
-        .filter(|&k| k > u64::from(MAX_KEYS));
-    // The commonest mistakes get a message that says why, instead of the generic range.
-    let empty_ring = (r.text("n") == Some("0")).then(|| {
-        format!(
-            "An empty ring has no owner for any key: the ring needs at least 1 node; using {DEFAULT_NODES}."
-        )
-    });
-    let no_vnodes = (r.text("vnodes") == Some("0")).then(|| {
-        format!(
-            "0 virtual nodes would put no server on the ring: use 1 to {MAX_VNODES}; using {DEFAULT_VNODES}."
-        )
-    });
-    let huge_keys = too_many_keys.map(|keys| {
-        format!(
-            "{keys} keys is more than this scene holds (at most {MAX_KEYS}, to keep memory bounded); \
-             using {DEFAULT_KEYS}."
-        )
-    });
-    let n = number(
-        &mut r,
-        "n",
-        "The number of nodes",
-        (1, u64::from(MAX_NODES)),
-        DEFAULT_NODES,
-        empty_ring,
-    ) as u32;
-    let vnodes = number(
-        &mut r,
-        "vnodes",
-        "Virtual nodes per node",
-        (1, u64::from(MAX_VNODES)),
-        DEFAULT_VNODES,
-        no_vnodes,
-    ) as u32;
-    let key_count = number(
-        &mut r,
-        "keys",
-        "The number of keys",
-        (0, u64::from(MAX_KEYS)),
-        DEFAULT_KEYS,
-        huge_keys,
-    ) as u32;
-    let replicas = number(
-        &mut r,
-        "r",
-        "The replication factor",
-        (1, u64::from(MAX_REPLICAS)),
-        DEFAULT_REPLICAS,
-        None,
-    ) as u32;
-    let capacity_percent = number(
-        &mut r,
-        "c",
-        "The bounded-load cap c (%)",
-        (100, 400),
-        DEFAULT_CAPACITY,
-        None,
-    ) as u32;
-    let hash = r.choice(
-        "hash",
-        "The hash function",
-        &[("xxh3", HashChoice::Xxh3), ("ketama", HashChoice::Ketama)],
-        HashChoice::Xxh3,
-    );
-    let algorithm = r.choice(
-        "algo",
-        "The algorithm",
-        &Algorithm::ALL.map(|a| (a.slug(), a)),
-        Algorithm::Ring,
-    );
-    let churn = r.flag("churn", "Churn", true);
+/// The scene's view model: the cluster at the cursor. Cloning it is cheap (its large parts
+/// are shared), and the views read it through its accessors.
+pub type RingView = RingNode;
 
-    let mut weights = vec![1u32; n as usize];
-    if let Some(text) = r.text("weights") {
-        if text.contains('0') {
-            r.problems.push(
-                "A weight of 0 would give a node no points (remove the node instead): weights run \
-                 from 1 to 9; using 1 for every node."
-                    .to_string(),
-            );
-        } else if !text.chars().all(|c| c.is_ascii_digit()) {
-            r.problems.push(format!(
-                "Weights must be digits from 1 to 9, one per node, not \"{}\"; using 1 for every node.",
-                text.chars().take(20).collect::<String>()
-            ));
-        } else {
-            // Extra digits (left over after lowering the node count) are simply unused.
-            for (slot, digit) in weights.iter_mut().zip(text.bytes()) {
-                *slot = u32::from(digit - b'0');
+impl Scene for Ring {
+    type Node = RingNode;
+    type Config = RingConfig;
+    type View = RingView;
+
+    const SLUG: &'static str = "ring";
+    const TITLE: &'static str = "Consistent hashing";
+    const BLURB: &'static str = "Servers and keys hashed onto one circle: a key belongs to the \
+first server point clockwise. Add, remove or fail a server and only about K/N keys move; hash \
+mod N would move almost all of them. Type a key to follow its walk to its replicas.";
+    const FIELDS: &'static [Field] = &FIELDS;
+    const NETWORKED: bool = false;
+
+    fn read(r: &mut ParamReader) -> Result<RingConfig, String> {
+        let too_many_keys = r
+            .text("keys")
+            .and_then(|k| k.parse::<u64>().ok())
+            .filter(|&k| k > u64::from(MAX_KEYS));
+        // The commonest mistakes get a message that says why, instead of the generic range.
+        let empty_ring = (r.text("n") == Some("0")).then(|| {
+            format!(
+                "An empty ring has no owner for any key: the ring needs at least 1 node; using {DEFAULT_NODES}."
+            )
+        });
+        let no_vnodes = (r.text("vnodes") == Some("0")).then(|| {
+            format!(
+                "0 virtual nodes would put no server on the ring: use 1 to {MAX_VNODES}; using {DEFAULT_VNODES}."
+            )
+        });
+        let huge_keys = too_many_keys.map(|keys| {
+            format!(
+                "{keys} keys is more than this scene holds (at most {MAX_KEYS}, to keep memory bounded); \
+                 using {DEFAULT_KEYS}."
+            )
+        });
+        let n = number(
+            r,
+            "n",
+            "The number of nodes",
+            (1, u64::from(MAX_NODES)),
+            DEFAULT_NODES,
+            empty_ring,
+        ) as u32;
+        let vnodes = number(
+            r,
+            "vnodes",
+            "Virtual nodes per node",
+            (1, u64::from(MAX_VNODES)),
+            DEFAULT_VNODES,
+            no_vnodes,
+        ) as u32;
+        let key_count = number(
+            r,
+            "keys",
+            "The number of keys",
+            (0, u64::from(MAX_KEYS)),
+            DEFAULT_KEYS,
+            huge_keys,
+        ) as u32;
+        let replicas = number(
+            r,
+            "r",
+            "The replication factor",
+            (1, u64::from(MAX_REPLICAS)),
+            DEFAULT_REPLICAS,
+            None,
+        ) as u32;
+        let capacity_percent = number(
+            r,
+            "c",
+            "The bounded-load cap c (%)",
+            (100, 400),
+            DEFAULT_CAPACITY,
+            None,
+        ) as u32;
+        let hash = r.choice(
+            "hash",
+            "The hash function",
+            &[("xxh3", HashChoice::Xxh3), ("ketama", HashChoice::Ketama)],
+            HashChoice::Xxh3,
+        );
+        let algorithm = r.choice(
+            "algo",
+            "The algorithm",
+            &Algorithm::ALL.map(|a| (a.slug(), a)),
+            Algorithm::Ring,
+        );
+        let churn = r.flag("churn", "Churn", true);
+
+        let mut weights = vec![1u32; n as usize];
+        if let Some(text) = r.text("weights") {
+            if text.contains('0') {
+                r.problems.push(
+                    "A weight of 0 would give a node no points (remove the node instead): weights run \
+                     from 1 to 9; using 1 for every node."
+                        .to_string(),
+                );
+            } else if !text.chars().all(|c| c.is_ascii_digit()) {
+                r.problems.push(format!(
+                    "Weights must be digits from 1 to 9, one per node, not \"{}\"; using 1 for every node.",
+                    text.chars().take(20).collect::<String>()
+                ));
+            } else {
+                // Extra digits (left over after lowering the node count) are simply unused.
+                for (slot, digit) in weights.iter_mut().zip(text.bytes()) {
+                    *slot = u32::from(digit - b'0');
+                }
             }
         }
+        let mut config = RingConfig {
+            nodes: weights
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| NodeSpec::new(format!("node-{}", i + 1), w))
+                .collect(),
+            vnodes,
+            hash,
+            algorithm,
+            key_count,
+            replicas,
+            capacity_percent,
+            churn,
+        };
+        if config.algorithm == Algorithm::BoundedLoad && config.hash == HashChoice::Ketama {
+            r.problems.push(
+                "Bounded loads run on the xxh3 ring, not on ketama's MD5 ring; using xxh3.".into(),
+            );
+            config.hash = HashChoice::Xxh3;
+        }
+        config.validate().map(|()| config)
     }
-    let mut problems = r.problems;
-    let mut config = RingConfig {
-        nodes: weights
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| NodeSpec::new(format!("node-{}", i + 1), w))
-            .collect(),
-        vnodes,
-        hash,
-        algorithm,
-        key_count,
-        replicas,
-        capacity_percent,
-        churn,
-    };
-    if config.algorithm == Algorithm::BoundedLoad && config.hash == HashChoice::Ketama {
-        problems.push(
-            "Bounded loads run on the xxh3 ring, not on ketama's MD5 ring; using xxh3.".into(),
+
+    fn write(config: &RingConfig, out: &mut Params) {
+        out.insert("n".into(), config.nodes.len().to_string());
+        out.insert(
+            "weights".into(),
+            config
+                .nodes
+                .iter()
+                .map(|n| char::from_digit(n.weight.min(9), 10).unwrap_or('1'))
+                .collect(),
         );
-        config.hash = HashChoice::Xxh3;
+        out.insert("vnodes".into(), config.vnodes.to_string());
+        out.insert("keys".into(), config.key_count.to_string());
+        out.insert("r".into(), config.replicas.to_string());
+        out.insert("hash".into(), config.hash.slug().into());
+        out.insert("algo".into(), config.algorithm.slug().into());
+        out.insert("c".into(), config.capacity_percent.to_string());
+        out.insert("churn".into(), u8::from(config.churn).to_string());
     }
-    if let Err(e) = config.validate() {
-        problems.push(format!("{e}; using the default setup."));
-        config = RingConfig::default();
+
+    fn world(config: &RingConfig, seed: u64) -> Result<World<RingNode>, String> {
+        Ok(World {
+            nodes: vec![RingNode::new(config, seed)?],
+            names: vec!["cluster".into()],
+            invariants: rc::invariants(config),
+        })
     }
-    (config, problems)
+
+    fn scenarios() -> Vec<ScenarioInfo> {
+        rc::scenarios()
+    }
+
+    /// Each command is its own step after the start (step 1), at its own simulated time,
+    /// so that playing the scenario shows one change after another.
+    fn scenario(id: &str) -> Option<Scenario<Self>> {
+        let scenario = rc::scenario(id)?;
+        let actions = scenario
+            .commands
+            .into_iter()
+            .enumerate()
+            .map(|(i, (ms, cmd))| Scheduled {
+                at: i as u64 + 1,
+                time: Time::from_millis(ms),
+                action: Action::Command(NodeId(0), cmd),
+            })
+            .collect();
+        Some(Scenario {
+            config: scenario.config,
+            plan: Plan::Actions(actions),
+        })
+    }
+
+    fn view(run: &SceneRun<Self>) -> RingView {
+        run.sim()
+            .node(NodeId(0))
+            .cloned()
+            .expect("the ring scene has its cluster node")
+    }
+
+    /// A join, and a leave and a failure for each live server.
+    fn node_commands(run: &SceneRun<Self>, node: NodeId) -> Vec<NodeCommand<Cmd>> {
+        let Some(cluster) = run.sim().node(node) else {
+            return Vec::new();
+        };
+        let command = |label: String, cmd: Cmd| NodeCommand {
+            label,
+            action: Action::Command(node, cmd),
+        };
+        let next = cluster.suggested_name();
+        let mut commands = vec![command(
+            format!("Add {next}"),
+            Cmd::Join {
+                name: next.clone(),
+                weight: 1,
+            },
+        )];
+        for (_, spec) in cluster.live_nodes() {
+            let name = spec.name.clone();
+            commands.push(command(
+                format!("{name} leaves"),
+                Cmd::Leave { name: name.clone() },
+            ));
+            commands.push(command(format!("{name} fails"), Cmd::Fail { name }));
+        }
+        commands
+    }
 }
 
 /// A whole number in `range`, or `default` with `explained` (a clearer message than the
@@ -264,122 +360,4 @@ fn number(
         }
         None => r.number(key, label, min, max, default),
     }
-}
-
-/// The link form of a configuration (the inverse of [`read`]).
-pub fn write(config: &RingConfig) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    out.insert("n".into(), config.nodes.len().to_string());
-    out.insert(
-        "weights".into(),
-        config
-            .nodes
-            .iter()
-            .map(|n| char::from_digit(n.weight.min(9), 10).unwrap_or('1'))
-            .collect(),
-    );
-    out.insert("vnodes".into(), config.vnodes.to_string());
-    out.insert("keys".into(), config.key_count.to_string());
-    out.insert("r".into(), config.replicas.to_string());
-    out.insert("hash".into(), config.hash.slug().into());
-    out.insert("algo".into(), config.algorithm.slug().into());
-    out.insert("c".into(), config.capacity_percent.to_string());
-    out.insert("churn".into(), u8::from(config.churn).to_string());
-    out
-}
-
-pub fn build(spec: &mut RunSpec) -> Built {
-    let (mut config, mut problems) = read(&spec.params);
-    let node = match RingNode::new(&config, spec.seed) {
-        Ok(node) => node,
-        Err(e) => {
-            problems.push(format!("{e}; using the default setup."));
-            config = RingConfig::default();
-            match RingNode::new(&config, spec.seed) {
-                Ok(node) => node,
-                Err(e) => unreachable_default(e),
-            }
-        }
-    };
-    spec.params = write(&config);
-    let parts = Parts {
-        nodes: vec![node],
-        names: vec!["cluster".into()],
-        net: NetConfig::default(),
-        invariants: rc::invariants(&config),
-    };
-    let run = assemble(spec, parts, Vec::new(), &mut problems);
-    Built { run, problems }
-}
-
-/// The default configuration always builds (a test checks it); should it ever not, this
-/// says so instead of panicking inside the page.
-#[cold]
-fn unreachable_default(e: String) -> RingNode {
-    let mut config = RingConfig::uniform(1, 1, 0);
-    config.churn = false;
-    RingNode::new(&config, 0).unwrap_or_else(|_| panic!("the default ring cannot be built: {e}"))
-}
-
-pub fn scenarios() -> Vec<ScenarioInfo> {
-    rc::scenarios()
-}
-
-pub fn scenario_spec(id: &str, _seed: u64) -> Option<RunSpec> {
-    let scenario = rc::scenario(id)?;
-    let mut spec = RunSpec::new(super::SceneId::Ring);
-    spec.params = write(&scenario.config);
-    // Each command is its own step after the start (step 1), at its own simulated time,
-    // so that playing the scenario shows one change after another.
-    spec.actions = scenario
-        .commands
-        .into_iter()
-        .enumerate()
-        .map(|(i, (ms, cmd))| {
-            Scheduled {
-                at: i as u64 + 1,
-                time: Time::from_millis(ms),
-                action: Action::Command(NodeId(0), cmd),
-            }
-            .to_string()
-        })
-        .collect();
-    Some(spec)
-}
-
-/// The cluster's commands for each live server (read from its detail lines), and a join.
-pub fn node_commands(node: u32, snapshot: &Snapshot) -> Vec<(String, String)> {
-    let Some(cluster) = snapshot.nodes.iter().find(|n| n.id == node) else {
-        return Vec::new();
-    };
-    let names: Vec<&str> = cluster
-        .details
-        .iter()
-        .filter_map(|line| line.split(' ').next())
-        .collect();
-    let next = (1..)
-        .map(|i| format!("node-{i}"))
-        .find(|name| !names.contains(&name.as_str()))
-        .unwrap_or_default();
-    let mut commands = vec![(
-        format!("Add {next}"),
-        format!(
-            "cmd:{node}:{}",
-            Cmd::Join {
-                name: next.clone(),
-                weight: 1
-            }
-        ),
-    )];
-    for name in names {
-        commands.push((
-            format!("{name} leaves"),
-            format!("cmd:{node}:{}", Cmd::Leave { name: name.into() }),
-        ));
-        commands.push((
-            format!("{name} fails"),
-            format!("cmd:{node}:{}", Cmd::Fail { name: name.into() }),
-        ));
-    }
-    commands
 }

@@ -8,37 +8,56 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The scenes, in the order the picker shows them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum SceneId {
-    #[default]
-    TwoPhaseCommit,
-    Locks,
-    Ring,
-}
+/// A scene, by its name in links. Only names in the registry ([`crate::registry`]) are
+/// ever made, so every `SceneId` has a scene behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SceneId(&'static str);
 
 impl SceneId {
-    pub const ALL: [SceneId; 3] = [SceneId::Ring, SceneId::TwoPhaseCommit, SceneId::Locks];
+    /// The id of scene `S`.
+    pub fn of<S: super::Scene>() -> SceneId {
+        SceneId(S::SLUG)
+    }
+
+    /// Every scene, in the order the picker shows them.
+    pub fn all() -> impl Iterator<Item = SceneId> {
+        crate::registry::SCENES.iter().map(|s| SceneId(s.slug()))
+    }
 
     /// The scene's name in links.
     pub fn slug(self) -> &'static str {
-        match self {
-            SceneId::TwoPhaseCommit => "2pc",
-            SceneId::Locks => "locks",
-            SceneId::Ring => "ring",
-        }
+        self.0
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            SceneId::TwoPhaseCommit => "Two-phase commit",
-            SceneId::Locks => "Distributed locks",
-            SceneId::Ring => "Consistent hashing",
-        }
+        self.def().title()
     }
 
     pub fn from_slug(slug: &str) -> Option<SceneId> {
-        SceneId::ALL.into_iter().find(|s| s.slug() == slug)
+        SceneId::all().find(|s| s.slug() == slug)
+    }
+
+    /// The scene behind the id.
+    pub fn def(self) -> &'static dyn super::DynScene {
+        crate::registry::SCENES
+            .iter()
+            .copied()
+            .find(|s| s.slug() == self.0)
+            .unwrap_or(crate::registry::SCENES[0])
+    }
+
+    fn slugs() -> String {
+        SceneId::all()
+            .map(|s| s.slug())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Default for SceneId {
+    /// The first scene of the picker.
+    fn default() -> Self {
+        SceneId(crate::registry::SCENES[0].slug())
     }
 }
 
@@ -103,7 +122,7 @@ impl RunSpec {
                         "Unknown scene \"{}\"; showing {}. Scenes: {}.",
                         shorten(value),
                         SceneId::default().title(),
-                        SceneId::ALL.map(|s| s.slug()).join(", ")
+                        SceneId::slugs()
                     )),
                 },
                 "seed" => match value.trim().parse::<u64>() {

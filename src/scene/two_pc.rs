@@ -1,15 +1,14 @@
-//! The two-phase commit scene: link parameters <-> [`TwoPcConfig`], scenarios, commands.
-use super::params::{write_network, ParamReader};
-use super::{assemble, resolved_scenario, Built, Field, FieldKind, Parts, RunSpec, ScenarioInfo};
-use crate::algo::two_phase_commit::{self as tpc, TwoPcConfig, Variant, Vote};
-use crate::sim::run::Snapshot;
-use crate::sim::{NetConfig, Sim};
-use std::collections::BTreeMap;
+//! The two-phase commit scene: its parameters, scenarios, node commands and view model.
+use super::{
+    Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
+    SceneRun, World,
+};
+use crate::algo::two_phase_commit::{
+    self as tpc, Cmd, CoordinatorPhase, ParticipantPhase, TwoPcConfig, TwoPcNode, Variant, Vote,
+};
+use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
-pub const BLURB: &str =
-    "A coordinator asks every participant to prepare; if all vote yes it commits, \
-otherwise it aborts. Crash the coordinator after the prepares and watch the participants block, \
-in doubt, holding their locks.";
+pub struct TwoPc;
 
 const VARIANTS: &[(&str, &str)] = &[
     ("correct", "Correct"),
@@ -25,62 +24,54 @@ const VARIANTS: &[(&str, &str)] = &[
 
 const VOTES: &[(char, &str)] = &[('y', "yes"), ('n', "no"), ('r', "random")];
 
-pub const FIELDS: [Field; 7] = [
-    Field {
-        key: "n",
-        label: "Participants",
-        help: "2 to 7 participants besides the coordinator",
-        default: "3",
-        kind: FieldKind::Number { min: 2, max: 7 },
+const PARTICIPANTS: Field = Field {
+    key: "n",
+    label: "Participants",
+    help: "2 to 7 participants besides the coordinator",
+    default: "3",
+    kind: FieldKind::Number { min: 2, max: 7 },
+};
+const VOTES_FIELD: Field = Field {
+    key: "votes",
+    label: "Votes",
+    help: "Each participant's vote; random is drawn from the seed",
+    default: "yyy",
+    kind: FieldKind::PerNode {
+        count_key: "n",
+        count_default: 3,
+        first_label: "P",
+        options: VOTES,
     },
-    Field {
-        key: "votes",
-        label: "Votes",
-        help: "Each participant's vote; random is drawn from the seed",
-        default: "yyy",
-        kind: FieldKind::PerNode {
-            count_key: "n",
-            count_default: 3,
-            first_label: "P",
-            options: VOTES,
-        },
-    },
-    Field {
-        key: "variant",
-        label: "Variant",
-        help: "The correct protocol, or a deliberately broken one",
-        default: "correct",
-        kind: FieldKind::Choice(VARIANTS),
-    },
-    Field {
-        key: "coop",
-        label: "Cooperative termination",
-        help: "In-doubt participants ask each other for the outcome",
-        default: "0",
-        kind: FieldKind::Flag,
-    },
-    Field {
-        key: "txns",
-        label: "Transactions",
-        help: "How many transactions the coordinator runs, one after another",
-        default: "1",
-        kind: FieldKind::Number { min: 1, max: 1000 },
-    },
-    Field {
-        key: "loss",
-        label: "Message loss (%)",
-        help: "Probability that the network loses a message",
-        default: "0",
-        kind: FieldKind::Number { min: 0, max: 90 },
-    },
-    Field {
-        key: "dup",
-        label: "Duplication (%)",
-        help: "Probability that the network delivers a message twice",
-        default: "0",
-        kind: FieldKind::Number { min: 0, max: 90 },
-    },
-];
+};
+const VARIANT: Field = Field {
+    key: "variant",
+    label: "Variant",
+    help: "The correct protocol, or a deliberately broken one",
+    default: "correct",
+    kind: FieldKind::Choice(VARIANTS),
+};
+const COOPERATIVE: Field = Field {
+    key: "coop",
+    label: "Cooperative termination",
+    help: "In-doubt participants ask each other for the outcome",
+    default: "0",
+    kind: FieldKind::Flag,
+};
+const TRANSACTIONS: Field = Field {
+    key: "txns",
+    label: "Transactions",
+    help: "How many transactions the coordinator runs, one after another",
+    default: "1",
+    kind: FieldKind::Number { min: 1, max: 1000 },
+};
+
+fn variant_from(name: &str) -> Variant {
+    match name {
+        "send-before-log" => Variant::SendBeforeLog,
+        "forget-vote" => Variant::ForgetVoteOnCrash,
+        _ => Variant::Correct,
+    }
+}
 
 fn variant_name(variant: Variant) -> &'static str {
     match variant {
@@ -98,130 +89,152 @@ fn vote_letter(vote: Vote) -> char {
     }
 }
 
-/// Reads the scene's parameters; unusable ones are reported and replaced by defaults.
-pub fn read(params: &BTreeMap<String, String>) -> (TwoPcConfig, NetConfig, Vec<String>) {
-    let mut r = ParamReader::new(params);
-    let mut config = TwoPcConfig::default();
-    config.participants = r.number(
-        "n",
-        "The number of participants",
-        2,
-        7,
-        u64::from(config.participants),
-    ) as u32;
-    let count = config.participants as usize;
-    config.votes = vec![Vote::Yes; count];
-    if let Some(text) = r.text("votes") {
-        let letters: Vec<char> = text.chars().collect();
-        let valid = letters.iter().all(|c| VOTES.iter().any(|(v, _)| v == c));
-        if !valid || letters.len() > count {
-            r.problems.push(format!(
-                "Votes must be up to {count} letters, y (yes), n (no) or r (random), one per participant, \
-                 not \"{}\"; everyone votes yes.",
-                text.chars().take(20).collect::<String>()
-            ));
-        } else {
-            for (slot, letter) in config.votes.iter_mut().zip(letters) {
-                *slot = match letter {
-                    'n' => Vote::No,
-                    'r' => Vote::Random,
-                    _ => Vote::Yes,
-                };
+/// One participant, as the scene's views draw it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantView {
+    pub node: NodeId,
+    pub phase: ParticipantPhase,
+    pub in_doubt: bool,
+    pub holds_locks: bool,
+    pub status: NodeStatus,
+}
+
+/// The scene's view model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TwoPcView {
+    pub coordinator: Option<CoordinatorPhase>,
+    pub participants: Vec<ParticipantView>,
+}
+
+impl Scene for TwoPc {
+    type Node = TwoPcNode;
+    type Config = TwoPcConfig;
+    type View = TwoPcView;
+
+    const SLUG: &'static str = "2pc";
+    const TITLE: &'static str = "Two-phase commit";
+    const BLURB: &'static str = "A coordinator asks every participant to prepare; if all vote \
+yes it commits, otherwise it aborts. Crash the coordinator after the prepares and watch the \
+participants block, in doubt, holding their locks.";
+    const FIELDS: &'static [Field] = &[
+        PARTICIPANTS,
+        VOTES_FIELD,
+        VARIANT,
+        COOPERATIVE,
+        TRANSACTIONS,
+    ];
+
+    fn default_net() -> NetConfig {
+        tpc::net_config()
+    }
+
+    fn read(r: &mut ParamReader) -> Result<TwoPcConfig, String> {
+        let mut config = TwoPcConfig {
+            participants: r.number_field(&PARTICIPANTS) as u32,
+            ..TwoPcConfig::default()
+        };
+        let count = config.participants as usize;
+        config.votes = vec![Vote::Yes; count];
+        if let Some(text) = r.text("votes") {
+            let letters: Vec<char> = text.chars().collect();
+            let valid = letters.iter().all(|c| VOTES.iter().any(|(v, _)| v == c));
+            if !valid || letters.len() > count {
+                r.problems.push(format!(
+                    "Votes must be up to {count} letters, y (yes), n (no) or r (random), one per \
+                     participant, not \"{}\"; everyone votes yes.",
+                    text.chars().take(20).collect::<String>()
+                ));
+            } else {
+                for (slot, letter) in config.votes.iter_mut().zip(letters) {
+                    *slot = match letter {
+                        'n' => Vote::No,
+                        'r' => Vote::Random,
+                        _ => Vote::Yes,
+                    };
+                }
             }
         }
+        config.variant = variant_from(r.choice_field(&VARIANT));
+        config.cooperative_termination = r.flag_field(&COOPERATIVE);
+        config.transactions = r.number_field(&TRANSACTIONS) as u32;
+        config.validate().map(|()| config)
     }
-    config.variant = r.choice(
-        "variant",
-        "The variant",
-        &[
-            ("correct", Variant::Correct),
-            ("send-before-log", Variant::SendBeforeLog),
-            ("forget-vote", Variant::ForgetVoteOnCrash),
-        ],
-        config.variant,
-    );
-    config.cooperative_termination = r.flag(
-        "coop",
-        "Cooperative termination",
-        config.cooperative_termination,
-    );
-    config.transactions = r.number(
-        "txns",
-        "The number of transactions",
-        1,
-        1000,
-        u64::from(config.transactions),
-    ) as u32;
-    let net = r.network(tpc::net_config());
-    let mut problems = r.problems;
-    if let Err(e) = config.validate() {
-        problems.push(format!("{e}; using the default setup."));
-        config = TwoPcConfig::default();
+
+    fn write(config: &TwoPcConfig, out: &mut Params) {
+        out.insert("n".into(), config.participants.to_string());
+        out.insert(
+            "votes".into(),
+            config.votes.iter().map(|v| vote_letter(*v)).collect(),
+        );
+        out.insert("variant".into(), variant_name(config.variant).into());
+        out.insert(
+            "coop".into(),
+            u8::from(config.cooperative_termination).to_string(),
+        );
+        out.insert("txns".into(), config.transactions.to_string());
     }
-    (config, net, problems)
-}
 
-/// The link form of a configuration (the inverse of [`read`]).
-pub fn write(config: &TwoPcConfig, net: &NetConfig) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    out.insert("n".into(), config.participants.to_string());
-    out.insert(
-        "votes".into(),
-        config.votes.iter().map(|v| vote_letter(*v)).collect(),
-    );
-    out.insert("variant".into(), variant_name(config.variant).into());
-    out.insert(
-        "coop".into(),
-        u8::from(config.cooperative_termination).to_string(),
-    );
-    out.insert("txns".into(), config.transactions.to_string());
-    write_network(net, &mut out);
-    out
-}
-
-pub fn build(spec: &mut RunSpec) -> Built {
-    let (config, net, mut problems) = read(&spec.params);
-    spec.params = write(&config, &net);
-    let parts = Parts {
-        nodes: tpc::nodes(&config),
-        names: tpc::node_names(&config),
-        net,
-        invariants: tpc::invariants(),
-    };
-    let run = assemble(spec, parts, Vec::new(), &mut problems);
-    Built { run, problems }
-}
-
-pub fn scenarios() -> Vec<ScenarioInfo> {
-    tpc::scenarios()
-}
-
-pub fn scenario_spec(id: &str, seed: u64) -> Option<RunSpec> {
-    let (config, triggers) = tpc::scenario(id)?;
-    let net = tpc::net_config();
-    let sim = Sim::new(seed, tpc::nodes(&config), net.clone(), tpc::invariants());
-    let params = write(&config, &net);
-    Some(resolved_scenario(
-        super::SceneId::TwoPhaseCommit,
-        params,
-        sim,
-        &triggers,
-    ))
-}
-
-/// Participants can be told how to vote on the next prepare.
-pub fn node_commands(node: u32, _snapshot: &Snapshot) -> Vec<(String, String)> {
-    if node == 0 {
-        return Vec::new();
+    fn world(config: &TwoPcConfig, _seed: u64) -> Result<World<TwoPcNode>, String> {
+        Ok(World {
+            nodes: tpc::nodes(config),
+            names: tpc::node_names(config),
+            invariants: tpc::invariants(),
+        })
     }
-    vec![
-        (
-            "Vote yes on the next prepare".into(),
-            format!("cmd:{node}:vote-yes"),
-        ),
-        (
-            "Vote no on the next prepare".into(),
-            format!("cmd:{node}:vote-no"),
-        ),
-    ]
+
+    fn scenarios() -> Vec<ScenarioInfo> {
+        tpc::scenarios()
+    }
+
+    fn scenario(id: &str) -> Option<Scenario<Self>> {
+        let (config, triggers) = tpc::scenario(id)?;
+        Some(Scenario {
+            config,
+            plan: Plan::Triggers(triggers),
+        })
+    }
+
+    fn view(run: &SceneRun<Self>) -> TwoPcView {
+        let nodes = run.sim().nodes();
+        let mut view = TwoPcView {
+            coordinator: None,
+            participants: Vec::new(),
+        };
+        for (id, node, status) in nodes.iter() {
+            if let Some(c) = node.as_coordinator() {
+                view.coordinator = Some(c.phase());
+            }
+            if let Some(p) = node.as_participant() {
+                view.participants.push(ParticipantView {
+                    node: id,
+                    phase: p.phase(),
+                    in_doubt: p.is_in_doubt(),
+                    holds_locks: p.holds_locks(),
+                    status,
+                });
+            }
+        }
+        view
+    }
+
+    /// Participants can be told how to vote on the next prepare.
+    fn node_commands(run: &SceneRun<Self>, node: NodeId) -> Vec<NodeCommand<Cmd>> {
+        let is_participant = run
+            .sim()
+            .node(node)
+            .is_some_and(|n| n.as_participant().is_some());
+        if !is_participant {
+            return Vec::new();
+        }
+        vec![
+            NodeCommand {
+                label: "Vote yes on the next prepare".into(),
+                action: Action::Command(node, Cmd::SetVote(Vote::Yes)),
+            },
+            NodeCommand {
+                label: "Vote no on the next prepare".into(),
+                action: Action::Command(node, Cmd::SetVote(Vote::No)),
+            },
+        ]
+    }
 }

@@ -82,12 +82,19 @@ pub struct TraceRow {
     pub label: String,
 }
 
+/// A command from a node's menu: its label and the action in link form (written by the
+/// action's `Display`, never by hand).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeCommandView {
+    pub label: String,
+    pub action: String,
+}
+
 /// A run of any scene, as the UI drives it.
 pub trait Run {
     fn node_count(&self) -> u32;
     fn horizon(&self) -> u64;
     fn is_finished(&mut self) -> bool;
-    fn at_step_limit(&self) -> bool;
     fn cursor(&self) -> u64;
     fn seek(&mut self, step: u64);
     fn extend(&mut self, steps: u64) -> u64;
@@ -101,8 +108,12 @@ pub trait Run {
     fn take(&mut self, action: &str, time: Time) -> Result<(), String>;
     /// The actions of the run, in link form.
     fn actions_text(&self) -> Vec<String>;
-    /// The scene-specific state at the cursor, for the scene's own view.
-    fn scene_state(&self) -> &dyn std::any::Any;
+    /// The exact state at the cursor (see `Sim::fingerprint`).
+    fn fingerprint(&self) -> u128;
+    /// What a person can tell `node` to do, besides the kernel's own faults.
+    fn node_commands(&self, _node: u32) -> Vec<NodeCommandView> {
+        Vec::new()
+    }
 }
 
 /// A timeline plus the names of its nodes: the `Run` every kernel-based scene uses.
@@ -146,10 +157,6 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
 
     fn is_finished(&mut self) -> bool {
         self.timeline.is_finished()
-    }
-
-    fn at_step_limit(&self) -> bool {
-        self.timeline.at_step_limit()
     }
 
     fn cursor(&self) -> u64 {
@@ -348,7 +355,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             .collect()
     }
 
-    fn scene_state(&self) -> &dyn std::any::Any {
-        self.timeline.sim()
+    fn fingerprint(&self) -> u128 {
+        self.timeline.sim().fingerprint()
     }
 }

@@ -1,0 +1,24 @@
+//! The scenes, in the order the picker shows them. Adding a scene adds one line here; the
+//! scene itself lives in its own files (see `ARCHITECTURE.md`, "How to add a scene").
+//!
+//! Each line names the scene's type in `crate::scene`. On WebAssembly the same line also
+//! registers the scene's views (`crate::ui`), so the app and the link reader can never
+//! disagree about which scenes exist.
+macro_rules! scenes {
+    ($($module:ident :: $scene:ident),* $(,)?) => {
+        /// Every scene, without its types.
+        pub static SCENES: &[&dyn crate::scene::DynScene] =
+            &[$(&crate::scene::Entry::<crate::scene::$module::$scene>::NEW),*];
+
+        /// Every scene's views, in the same order as [`SCENES`].
+        #[cfg(target_arch = "wasm32")]
+        pub static SCENE_VIEWS: &[&dyn crate::ui::scenes::DynSceneViews] =
+            &[$(&crate::ui::scenes::ViewsEntry::<crate::scene::$module::$scene>::NEW),*];
+    };
+}
+
+scenes! {
+    ring::Ring,
+    two_pc::TwoPc,
+    locks::Locks,
+}

@@ -1,0 +1,100 @@
+//! The run of a scene: its timeline, node names and configuration, seen by the shell
+//! through [`Run`] and by the scene's own views through its typed view model.
+use super::Scene;
+use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
+use crate::sim::{NodeId, Time, Timeline};
+
+pub struct SceneRun<S: Scene> {
+    pub config: S::Config,
+    pub inner: ProtocolRun<S::Node>,
+}
+
+impl<S: Scene> SceneRun<S> {
+    pub fn new(config: S::Config, timeline: Timeline<S::Node>, names: Vec<String>) -> Self {
+        SceneRun {
+            config,
+            inner: ProtocolRun::new(timeline, names),
+        }
+    }
+
+    pub fn timeline(&self) -> &Timeline<S::Node> {
+        &self.inner.timeline
+    }
+
+    pub fn sim(&self) -> &crate::sim::Sim<S::Node> {
+        self.inner.timeline.sim()
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.inner.names
+    }
+
+    /// The scene's view model at the cursor.
+    pub fn view(&self) -> S::View {
+        S::view(self)
+    }
+}
+
+impl<S: Scene> Run for SceneRun<S> {
+    fn node_count(&self) -> u32 {
+        self.inner.node_count()
+    }
+
+    fn horizon(&self) -> u64 {
+        self.inner.horizon()
+    }
+
+    fn is_finished(&mut self) -> bool {
+        self.inner.is_finished()
+    }
+
+    fn cursor(&self) -> u64 {
+        self.inner.cursor()
+    }
+
+    fn seek(&mut self, step: u64) {
+        self.inner.seek(step)
+    }
+
+    fn extend(&mut self, steps: u64) -> u64 {
+        self.inner.extend(steps)
+    }
+
+    fn time_of(&self, step: u64) -> Time {
+        self.inner.time_of(step)
+    }
+
+    fn step_at_time(&self, time: Time) -> u64 {
+        self.inner.step_at_time(time)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        self.inner.snapshot()
+    }
+
+    fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
+        self.inner.rows(from, to)
+    }
+
+    fn take(&mut self, action: &str, time: Time) -> Result<(), String> {
+        self.inner.take(action, time)
+    }
+
+    fn actions_text(&self) -> Vec<String> {
+        self.inner.actions_text()
+    }
+
+    fn fingerprint(&self) -> u128 {
+        self.inner.fingerprint()
+    }
+
+    fn node_commands(&self, node: u32) -> Vec<NodeCommandView> {
+        S::node_commands(self, NodeId(node))
+            .into_iter()
+            .map(|c| NodeCommandView {
+                label: c.label,
+                action: c.action.to_string(),
+            })
+            .collect()
+    }
+}

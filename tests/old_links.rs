@@ -1,0 +1,73 @@
+//! Every link ever shared must keep opening the same run. `tests/data/old_links.txt` holds
+//! links written by an earlier version (each scene's default, every scenario at several
+//! steps and two seeds, and hand-made runs with faults), each with the MD5 of the state it
+//! showed; this test opens each link with today's code and compares.
+//!
+//! The digest is an explicit text of what the page shows at the step: the step and time,
+//! each node's name, state, status, detail lines and timers, the messages in flight, the cut
+//! links and the violations. When a fix changes what a scenario shows on purpose, the
+//! expectation is updated here with the reason, never silently.
+use dsviz::scene::{self, RunSpec};
+use dsviz::sim::run::Snapshot;
+
+fn digest(s: &Snapshot) -> String {
+    let mut out = format!("step {} time {}", s.step, s.time.0);
+    for n in &s.nodes {
+        out.push_str(&format!(
+            "|{} {} {:?} [{}] ({})",
+            n.name,
+            n.state,
+            n.status,
+            n.details.join("; "),
+            n.timers.join(",")
+        ));
+    }
+    for m in &s.messages {
+        out.push_str(&format!(
+            "|m{} {}>{} {}-{} {}",
+            m.id, m.from, m.to, m.sent.0, m.arrives.0, m.label
+        ));
+    }
+    for (a, b) in &s.cut_links {
+        out.push_str(&format!("|cut {a}>{b}"));
+    }
+    for i in &s.invariants {
+        if let Some(v) = &i.violation {
+            out.push_str(&format!(
+                "|{} violated at {}: {}",
+                i.name, v.step, v.message
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn links_shared_before_keep_opening_the_same_run() {
+    let golden = include_str!("data/old_links.txt");
+    let mut checked = 0;
+    let mut changed = Vec::new();
+    for line in golden.lines().filter(|l| !l.starts_with('#')) {
+        let (expected, link) = line.split_once(' ').expect("md5, then the link");
+        let (mut spec, problems) = RunSpec::from_query(link);
+        assert!(problems.is_empty(), "{link}: {problems:?}");
+        let built = scene::build(&mut spec);
+        assert!(built.problems.is_empty(), "{link}: {:?}", built.problems);
+        let shown = digest(&built.run.snapshot());
+        let got = format!("{:x}", md5::compute(shown.as_bytes()));
+        if got != expected {
+            changed.push(format!("{link}\n  now shows: {shown}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked > 200,
+        "the list holds every scenario ({checked} links)"
+    );
+    assert!(
+        changed.is_empty(),
+        "{} of {checked} links now open a different run:\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+}
