@@ -2,11 +2,10 @@
 //!
 //! - [`sim`]: the seeded discrete-event simulation kernel (pure Rust, no wall clock).
 //! - [`algo`]: one algorithm per file, each a sans-IO state machine or plain data structure.
-//! - `ui` (WebAssembly only): Yew components that draw snapshots of a run.
+//! - [`scene`]: each scene's parameters, scenarios and view model, on one contract.
+//! - [`ui`]: the app's model (native too) and its Yew components (WebAssembly only).
 pub mod algo;
 pub mod registry;
 pub mod scene;
 pub mod sim;
-
-#[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 
 /// The cluster at the cursor of a run built by the scene (its view model).
 fn cluster(run: &SceneRun<Ring>) -> RingNode {
-    run.view()
+    run.view().0
 }
 
 fn build(query: &str) -> (RunSpec, Built<SceneRun<Ring>>) {

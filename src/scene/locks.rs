@@ -8,6 +8,14 @@ use crate::sim::{Action, NetConfig, NodeId, Time};
 
 pub struct Locks;
 
+/// The scene's view model: the lock as its panel draws it, with the setting it needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocksView {
+    pub lock: LockView,
+    /// The lease (or session) length the run uses.
+    pub ttl: Time,
+}
+
 const KINDS: &[(&str, &str)] = &[
     ("lease", "Lease lock (Redis SET NX PX)"),
     ("queue", "Queue lock, watch the predecessor (ZooKeeper)"),
@@ -88,7 +96,7 @@ fn ms(t: Time) -> u64 {
 impl Scene for Locks {
     type Node = LockNode;
     type Config = LocksConfig;
-    type View = LockView;
+    type View = LocksView;
 
     const SLUG: &'static str = "locks";
     const TITLE: &'static str = "Distributed locks";
@@ -150,8 +158,11 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         })
     }
 
-    fn view(run: &SceneRun<Self>) -> LockView {
-        locks::lock_view(run.sim())
+    fn view(run: &SceneRun<Self>) -> LocksView {
+        LocksView {
+            lock: locks::lock_view(run.sim()),
+            ttl: run.config.ttl,
+        }
     }
 
     /// Clients can be stopped, started, or told to release the lock now.

@@ -10,6 +10,7 @@ use crate::algo::ring_cluster::{
     MAX_REPLICAS, MAX_VNODES,
 };
 use crate::sim::{Action, NodeId, Scheduled, Time};
+use std::rc::Rc;
 
 pub struct Ring;
 
@@ -120,9 +121,34 @@ const FIELDS: [Field; 9] = [
     },
 ];
 
-/// The scene's view model: the cluster at the cursor. Cloning it is cheap (its large parts
-/// are shared), and the views read it through its accessors.
-pub type RingView = RingNode;
+/// The scene's view model: the cluster at the cursor, read through its accessors. Cloning
+/// it is cheap (its large parts are shared `Rc`s), and two views are equal when they hold
+/// the same state (the same `Rc`s and the same count of handled events), so comparing them
+/// costs nothing and an unchanged picture is not drawn again.
+#[derive(Clone, Debug)]
+pub struct RingView(pub RingNode);
+
+fn same_rc<T>(a: Option<&Rc<T>>, b: Option<&Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl PartialEq for RingView {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        Rc::ptr_eq(a.owners(), b.owners())
+            && Rc::ptr_eq(a.ring_rc(), b.ring_rc())
+            && Rc::ptr_eq(a.config_rc(), b.config_rc())
+            && a.handled() == b.handled()
+            && same_rc(a.last_change_rc(), b.last_change_rc())
+            && same_rc(a.lookup_rc(), b.lookup_rc())
+            && same_rc(a.rejection_rc(), b.rejection_rc())
+            && a.failed() == b.failed()
+    }
+}
 
 impl Scene for Ring {
     type Node = RingNode;
@@ -308,10 +334,12 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
     }
 
     fn view(run: &SceneRun<Self>) -> RingView {
-        run.sim()
-            .node(NodeId(0))
-            .cloned()
-            .expect("the ring scene has its cluster node")
+        RingView(
+            run.sim()
+                .node(NodeId(0))
+                .cloned()
+                .expect("the ring scene has its cluster node"),
+        )
     }
 
     /// A join, and a leave and a failure for each live server.

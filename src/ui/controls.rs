@@ -1,5 +1,5 @@
 //! Play/pause, step, scrubber, speed and seed. Every control has an accessible label.
-use super::app::Msg;
+use super::model::{Msg, SPEEDS};
 use crate::sim::Time;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -13,54 +13,11 @@ const ICON_FORWARD: &str = "M11 3h2v10h-2zM2 3v10l8-5z";
 const ICON_PLAY: &str = "M4 2v12l10-6z";
 const ICON_PAUSE: &str = "M3 2h4v12H3zM9 2h4v12H9z";
 
-#[derive(Clone, Copy, PartialEq)]
-pub struct Speed {
-    pub label: &'static str,
-    /// Simulated milliseconds per wall-clock second; `None` is as fast as the machine goes.
-    pub sim_ms_per_s: Option<f64>,
-}
-
-pub const SPEEDS: [Speed; 8] = [
-    Speed {
-        label: "0.002× (slow motion)",
-        sim_ms_per_s: Some(2.0),
-    },
-    Speed {
-        label: "0.005×",
-        sim_ms_per_s: Some(5.0),
-    },
-    Speed {
-        label: "0.02×",
-        sim_ms_per_s: Some(20.0),
-    },
-    Speed {
-        label: "0.05×",
-        sim_ms_per_s: Some(50.0),
-    },
-    Speed {
-        label: "0.2×",
-        sim_ms_per_s: Some(200.0),
-    },
-    Speed {
-        label: "1× (real time)",
-        sim_ms_per_s: Some(1000.0),
-    },
-    Speed {
-        label: "10×",
-        sim_ms_per_s: Some(10_000.0),
-    },
-    Speed {
-        label: "max (as fast as it goes)",
-        sim_ms_per_s: None,
-    },
-];
-
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub cursor: u64,
     pub horizon: u64,
     pub finished: bool,
-    pub at_limit: bool,
     pub playing: bool,
     pub speed: usize,
     pub seed: u64,
@@ -128,9 +85,6 @@ pub fn controls(p: &ControlsProps) -> Html {
                 value={p.cursor.to_string()} oninput={on_scrub} aria-label="Scrub through the run: step"
                 aria-valuetext={status.clone()} />
             <output id="step-status" class="status" aria-live="off">{ status }</output>
-            if p.at_limit {
-                <span class="limit" title="The trace is capped so memory stays bounded">{ "step limit reached" }</span>
-            }
             if !p.compact {
                 <label class="speed">
                     <span>{ "Speed" }</span>

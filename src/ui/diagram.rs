@@ -2,8 +2,8 @@
 //! message from its send to its delivery (dropped ones end in a cross), crashes, pauses,
 //! timers, commands and state changes marked. It shows a window of steps around the cursor
 //! and moves with the animation. Clicking a mark jumps to its step; "Export SVG" saves it.
-use super::app::Msg;
 use super::browser;
+use super::model::Msg;
 use crate::sim::run::{RowKind, TraceRow};
 use crate::sim::Time;
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! The invariant panel: each safety property green or red; a violation shows its step and
 //! a button that jumps there.
-use super::app::Msg;
+use super::model::Msg;
 use crate::sim::run::InvariantView;
 use yew::prelude::*;
 

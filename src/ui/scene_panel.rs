@@ -1,7 +1,7 @@
 //! The scene's own controls: its parameters (drawn from the scene's field list) and its
 //! ready-made scenarios. Changing a parameter starts a new run.
-use super::app::Msg;
-use crate::scene::{self, FieldKind, SceneId};
+use super::model::Msg;
+use crate::scene::{FieldKind, SceneId};
 use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -21,7 +21,7 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
         let on_msg = p.on_msg.clone();
         move |value: String| on_msg.emit(Msg::Param(key.to_string(), value))
     };
-    let fields = scene::fields(p.scene).into_iter().map(|field| {
+    let fields = p.scene.def().fields().into_iter().map(|field| {
         let current = p.params.get(field.key).cloned().unwrap_or_else(|| field.default.to_string());
         let id = format!("param-{}", field.key);
         let control = match field.kind {
@@ -89,7 +89,7 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
             </div>
         }
     });
-    let all = scene::scenarios(p.scene);
+    let all = p.scene.def().scenarios();
     let active = all.iter().find(|s| p.scenario.as_deref() == Some(s.id));
     let scenarios = all.iter().map(|s| {
         let on_msg = p.on_msg.clone();
@@ -104,7 +104,7 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
     html! {
         <section class="scene-panel" aria-label="Scene settings">
             <h2>{ p.scene.title() }</h2>
-            <p class="blurb">{ scene::blurb(p.scene) }</p>
+            <p class="blurb">{ p.scene.def().blurb() }</p>
             <details open=true>
                 <summary>{ "Scenarios" }</summary>
                 <ul class="scenarios">{ for scenarios }</ul>

@@ -1,9 +1,9 @@
 //! The topology view: nodes around a circle, messages moving along the edges between their
 //! send and arrival times, cut links in red. Click a node for its menu (crash, restart,
 //! pause, commands), click a message in flight to drop it, or use the partition tool.
-use super::app::Msg;
+use super::model::Msg;
 use crate::sim::kernel::NodeStatus;
-use crate::sim::run::Snapshot;
+use crate::sim::run::{NodeCommandView, Snapshot};
 use crate::sim::Time;
 use yew::prelude::*;
 
@@ -18,8 +18,8 @@ pub struct TopologyProps {
     pub selected: Option<u32>,
     /// The group being chosen with the partition tool (None: the tool is off).
     pub partition: Option<Vec<u32>>,
-    /// The selected node's scene commands: (button label, action text).
-    pub commands: Vec<(String, String)>,
+    /// The selected node's scene commands.
+    pub commands: Vec<NodeCommandView>,
     pub on_msg: Callback<Msg>,
 }
 
@@ -181,7 +181,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             }
         }
         if node.status == NodeStatus::Up {
-            for (label, action) in &p.commands {
+            for NodeCommandView { label, action } in &p.commands {
                 button(label, action.clone());
             }
         }

@@ -1,31 +1,36 @@
 //! The lock panel of the locks scene: who holds the lock and until when, who waits in which
 //! order and whom each waiter watches, who *believes* it holds the lock, and the storage
 //! log of writes with their fencing tokens, accepted or rejected.
-use super::stage::StageProps;
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
+use crate::scene::locks::{Locks, LocksView};
 use crate::sim::Time;
+use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
 
+impl SceneViews for Locks {
+    fn panel(view: LocksView, ctx: ViewCtx) -> Option<Html> {
+        Some(html! { <LockPanel view={view} playhead={ctx.playhead} /> })
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LockPanelProps {
+    view: LocksView,
+    playhead: Time,
+}
+
 #[function_component(LockPanel)]
-pub fn lock_panel(p: &StageProps) -> Html {
-    let view = {
-        let run = p.run.0.borrow();
-        crate::scene::locks::view(run.scene_state())
-    };
-    let Some(view) = view else { return html! {} };
-    let ttl_ms: f64 = p
-        .params
-        .get("ttl")
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(100.0);
+fn lock_panel(p: &LockPanelProps) -> Html {
+    let ttl_ms = p.view.ttl.as_millis_f64();
+    let view = &p.view.lock;
     html! {
         <section class="lock-panel" aria-label="The lock">
             <h2>{ format!("Lock · {}", view.kind.title()) }</h2>
-            { holder(&view, p.playhead, ttl_ms) }
-            { believers(&view) }
-            if view.kind.is_queue() { { queue(&view) } }
-            { storage(&view) }
-            { stats(&view) }
+            { holder(view, p.playhead, ttl_ms) }
+            { believers(view) }
+            if view.kind.is_queue() { { queue(view) } }
+            { storage(view) }
+            { stats(view) }
         </section>
     }
 }

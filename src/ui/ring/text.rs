@@ -1,0 +1,159 @@
+//! The words on the ring: the title of the last change, the text in the middle of the ring
+//! and the readout of loads.
+use super::geometry::*;
+use crate::algo::ring_cluster::{Algorithm, Change, ChangeKind, RingNode};
+use yew::prelude::*;
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+pub fn change_title(change: &Change) -> String {
+    match change.kind {
+        ChangeKind::Join => format!("{} joined", change.node),
+        ChangeKind::Leave => format!("{} left", change.node),
+        ChangeKind::Fail => format!("{} failed", change.node),
+        ChangeKind::Recover => format!("{} recovered", change.node),
+        ChangeKind::Weight { from, to } => format!("{}: weight {from} → {to}", change.node),
+    }
+}
+
+/// The text in the middle of the ring: the latest lookup, else the latest change, else a
+/// summary.
+pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
+    let line = |y: f64, class: &'static str, text: String| {
+        html! { <text class={classes!("centre-line", class)} x={CENTRE.to_string()} y={(CENTRE + y).to_string()}>{ text }</text> }
+    };
+    let lookup_newer = match (node.lookup(), node.last_change()) {
+        (Some(l), Some(c)) => l.handled_at > c.handled_at,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let mut lines = Vec::new();
+    if let (true, Some(l)) = (lookup_newer || lookup_current, node.lookup()) {
+        let owner = l
+            .replicas
+            .first()
+            .and_then(|s| node.node_name(*s))
+            .unwrap_or("?");
+        let key: String = l.key.chars().take(22).collect();
+        lines.push(line(-44.0, "small", "key".into()));
+        lines.push(line(-20.0, "key", key));
+        lines.push(line(4.0, "small", format!("hash {:016x}", l.hash)));
+        lines.push(line(34.0, "big", format!("→ {owner}")));
+        if l.replicas.len() > 1 {
+            let rest: Vec<&str> = l.replicas[1..]
+                .iter()
+                .filter_map(|s| node.node_name(*s))
+                .collect();
+            lines.push(line(
+                58.0,
+                "small",
+                format!("replicas: {}", rest.join(", ")),
+            ));
+        }
+    } else if let Some(c) = node.last_change() {
+        lines.push(line(-40.0, "small", change_title(c)));
+        lines.push(line(0.0, "big", fmt_count(c.moves.len() as u64)));
+        lines.push(line(
+            24.0,
+            "small",
+            format!("of {} keys moved", fmt_count(node.key_count().into())),
+        ));
+        lines.push(line(
+            46.0,
+            "small",
+            format!("ideal ≈ {}", fmt_count(c.ideal_moves.round() as u64)),
+        ));
+    } else {
+        lines.push(line(-18.0, "big", fmt_count(node.key_count().into())));
+        lines.push(line(6.0, "small", "keys".into()));
+        lines.push(line(
+            30.0,
+            "small",
+            format!(
+                "{} nodes · {} points",
+                node.ring().node_count(),
+                fmt_count(node.ring().point_count() as u64)
+            ),
+        ));
+    }
+    html! { <g class="centre" aria-hidden="true">{ for lines }</g> }
+}
+
+/// "keys moved: X of K" beside the ideal K/N and what hash mod N would have moved.
+pub fn readout(node: &RingNode) -> Html {
+    let keys = u64::from(node.key_count());
+    let algorithm = node.config().algorithm;
+    let Some(change) = node.last_change() else {
+        return html! {
+            <div class="ring-readout" id="ring-readout">
+                <p class="moved" id="moved-count" data-moved="0" data-keys={keys.to_string()}>
+                    { format!("{} keys on {} nodes ({}). No membership change yet: add, remove or fail a node.",
+                        fmt_count(keys), node.ring().node_count(), algorithm.label()) }
+                </p>
+            </div>
+        };
+    };
+    let moved = change.moves.len() as u64;
+    let ideal = change.ideal_moves.round() as u64;
+    let bar = |id: &'static str, label: String, value: u64, class: &'static str| {
+        let width = if keys == 0 {
+            0.0
+        } else {
+            value as f64 / keys as f64 * 100.0
+        };
+        html! {
+            <div class={classes!("bar-row", class)} id={id}>
+                <span class="bar-label">{ label }</span>
+                <span class="bar-track"><span class="bar-fill" style={format!("width:{width:.1}%")}></span></span>
+                <span class="bar-value">{ fmt_count(value) }</span>
+            </div>
+        }
+    };
+    let this = if algorithm == Algorithm::Ring {
+        "the ring".to_string()
+    } else {
+        algorithm.label().to_string()
+    };
+    let failure_note = (change.kind == ChangeKind::Fail).then(|| {
+        let r = node.config().replicas;
+        let text = if r <= 1 {
+            "With R = 1 these keys had no other copy: their data is lost until it is restored."
+                .to_string()
+        } else {
+            format!(
+                "Each still has {} other cop{} on the next nodes clockwise, which take over.",
+                r - 1,
+                if r == 2 { "y" } else { "ies" }
+            )
+        };
+        html! { <p class="failure-note">{ text }</p> }
+    });
+    html! {
+        <div class="ring-readout" id="ring-readout">
+            <p class="change-title">{ change_title(change) }</p>
+            <p class="moved" id="moved-count" data-moved={moved.to_string()} data-keys={keys.to_string()}
+               data-modulo={change.modulo_moves.to_string()} data-ideal={ideal.to_string()}>
+                { "keys moved: " }<strong>{ fmt_count(moved) }</strong>{ format!(" of {}", fmt_count(keys)) }
+            </p>
+            <div class="bars">
+                { bar("bar-this", this, moved, "this") }
+                { bar("bar-ideal", "ideal K/N".into(), ideal, "ideal") }
+                if algorithm != Algorithm::Ring {
+                    { bar("bar-ring", "the ring".into(), change.ring_moves, "ring") }
+                }
+                if algorithm != Algorithm::Modulo {
+                    { bar("bar-modulo", "hash mod N".into(), change.modulo_moves, "modulo") }
+                }
+            </div>
+            { for failure_note }
+        </div>
+    }
+}
+
+// ---------------------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+//! Each scene's own views, reached through the registry (`crate::registry`).
+//!
+//! A scene's views implement [`SceneViews`] in `ui/<topic>/`: they receive the scene's typed
+//! view model and draw it. The shell never knows which scene it shows: it holds the run as a
+//! [`UiRun`], which can both be driven (it is a [`Run`]) and draw its scene's views.
+use super::model::Msg;
+use crate::scene::{build_scene, Built, RunSpec, Scene, SceneRun};
+use crate::sim::run::Run;
+use crate::sim::Time;
+use std::marker::PhantomData;
+use yew::prelude::*;
+
+/// What every scene view gets besides its view model.
+#[derive(Clone, PartialEq)]
+pub struct ViewCtx {
+    pub cursor: u64,
+    pub playhead: Time,
+    /// The compact embed layout.
+    pub compact: bool,
+    pub on_msg: Callback<Msg>,
+}
+
+/// A scene's views. Scenes drawn only by the generic views (topology, diagram, node cards)
+/// implement it with no methods.
+pub trait SceneViews: Scene {
+    /// A view that replaces the generic topology view, if the scene has one.
+    fn stage(_view: Self::View, _ctx: ViewCtx) -> Option<Html> {
+        None
+    }
+
+    /// A panel shown beside the generic ones, if the scene has one.
+    fn panel(_view: Self::View, _ctx: ViewCtx) -> Option<Html> {
+        None
+    }
+}
+
+/// A run the shell can drive and whose scene views it can draw.
+pub trait UiRun: Run {
+    fn stage(&self, ctx: ViewCtx) -> Option<Html>;
+    fn panel(&self, ctx: ViewCtx) -> Option<Html>;
+}
+
+impl<S: SceneViews> UiRun for SceneRun<S> {
+    fn stage(&self, ctx: ViewCtx) -> Option<Html> {
+        S::stage(self.view(), ctx)
+    }
+
+    fn panel(&self, ctx: ViewCtx) -> Option<Html> {
+        S::panel(self.view(), ctx)
+    }
+}
+
+/// A scene's views without their types, for the registry.
+pub trait DynSceneViews: Sync {
+    fn slug(&self) -> &'static str;
+    fn build(&self, spec: &mut RunSpec) -> Built<dyn UiRun>;
+}
+
+/// The registry's entry for scene `S`'s views.
+pub struct ViewsEntry<S>(PhantomData<fn() -> S>);
+
+impl<S> ViewsEntry<S> {
+    pub const NEW: Self = ViewsEntry(PhantomData);
+}
+
+impl<S: SceneViews> DynSceneViews for ViewsEntry<S> {
+    fn slug(&self) -> &'static str {
+        S::SLUG
+    }
+
+    fn build(&self, spec: &mut RunSpec) -> Built<dyn UiRun> {
+        let built = build_scene::<S>(spec);
+        Built {
+            run: built.run,
+            problems: built.problems,
+        }
+    }
+}
+
+/// Builds the run a spec describes, with its scene's views.
+pub fn build(spec: &mut RunSpec) -> Built<dyn UiRun> {
+    let slug = spec.scene.slug();
+    let entry = crate::registry::SCENE_VIEWS
+        .iter()
+        .find(|e| e.slug() == slug)
+        .unwrap_or(&crate::registry::SCENE_VIEWS[0]);
+    entry.build(spec)
+}
