@@ -3,14 +3,16 @@
 //!
 //! Both runs draw their traffic from the client's own stream (see `stream`) and the
 //! network has a fixed latency, so the requests, their arrival times, sessions and
-//! service demands are identical; only what the balancers decide differs. Each series
+//! service demands are identical; only what the balancers decide differs (the two sides
+//! may even have different numbers of balancers: each request's balancer is drawn in both,
+//! from the same draw). Each series
 //! carries the client's fingerprint of its arrivals, so the page (and the tests) can show
 //! that both sides really saw the same traffic.
 use super::config::BalanceConfig;
-use super::messages::Cmd;
+use super::messages::{Cmd, Layout, Role};
 use super::window::{Percentiles, WindowCounts};
-use super::{new_sim, BalanceNode};
-use crate::sim::{Action, NodeStatus, Sim, Time};
+use super::{new_sim, BalanceNode, SessionMoves};
+use crate::sim::{Action, NetChange, NodeId, NodeStatus, Sim, Time};
 
 /// Longest run compare mode will simulate.
 pub const MAX_RUN: Time = Time::from_millis(600_000);
@@ -66,6 +68,9 @@ pub struct Series {
     pub violations: Vec<(&'static str, String)>,
     /// Events handled.
     pub steps: u64,
+    /// Session moves over the run, summed over the balancers (moved, and forced: the
+    /// minimum).
+    pub session_moves: SessionMoves,
 }
 
 /// Two runs side by side.
@@ -148,6 +153,57 @@ pub fn check_run(until: Time, every: Time) -> Result<(), String> {
     Ok(())
 }
 
+/// The same action on another layout, nodes mapped by role (the client, balancer `i`,
+/// server `i`). `None` when the other layout has no such node (a fifth balancer when it has
+/// one). A message id means nothing in another run, so a message drop is kept as it is.
+pub fn translate(action: &Action<Cmd>, from: &Layout, to: &Layout) -> Option<Action<Cmd>> {
+    let map = |n: NodeId| -> Option<NodeId> {
+        match from.role(n)? {
+            Role::Client => Some(to.client),
+            Role::Balancer(i) => to.balancers.get(i as usize).copied(),
+            Role::Server(i) => to.servers.get(i as usize).copied(),
+        }
+    };
+    Some(match action {
+        Action::Crash(n) => Action::Crash(map(*n)?),
+        Action::Restart(n) => Action::Restart(map(*n)?),
+        Action::Pause(n, d) => Action::Pause(map(*n)?, *d),
+        Action::Resume(n) => Action::Resume(map(*n)?),
+        Action::DropMessage(m) => Action::DropMessage(*m),
+        Action::Network(change) => Action::Network(match change {
+            NetChange::Cut { from, to } => NetChange::Cut {
+                from: map(*from)?,
+                to: map(*to)?,
+            },
+            NetChange::Heal { from, to } => NetChange::Heal {
+                from: map(*from)?,
+                to: map(*to)?,
+            },
+            NetChange::Partition { group } => NetChange::Partition {
+                group: group.iter().map(|n| map(*n)).collect::<Option<Vec<_>>>()?,
+            },
+            NetChange::HealAll => NetChange::HealAll,
+        }),
+        Action::Command(n, cmd) => Action::Command(map(*n)?, *cmd),
+    })
+}
+
+/// The nodes an action names.
+fn named_nodes(action: &Action<Cmd>) -> Vec<NodeId> {
+    match action {
+        Action::Crash(n)
+        | Action::Restart(n)
+        | Action::Pause(n, _)
+        | Action::Resume(n)
+        | Action::Command(n, _) => vec![*n],
+        Action::Network(NetChange::Cut { from, to } | NetChange::Heal { from, to }) => {
+            vec![*from, *to]
+        }
+        Action::Network(NetChange::Partition { group }) => group.clone(),
+        Action::DropMessage(_) | Action::Network(NetChange::HealAll) => Vec::new(),
+    }
+}
+
 /// Runs one configuration from `seed` to `until`, taking `actions` at their times and a
 /// sample every `every`.
 pub fn run_series(
@@ -160,6 +216,17 @@ pub fn run_series(
 ) -> Result<Series, String> {
     config.validate()?;
     check_run(until, every)?;
+    let node_count = super::layout(config).servers.last().map_or(0, |s| s.0 + 1);
+    for a in actions {
+        if let Some(n) = named_nodes(&a.action).into_iter().find(|n| n.0 >= node_count) {
+            return Err(format!(
+                "The action \"{}\" names node {}, but this run has nodes 0 to {}",
+                a.action,
+                n.0,
+                node_count.saturating_sub(1)
+            ));
+        }
+    }
     let mut actions: Vec<&TimedAction> = actions.iter().filter(|a| a.at <= until).collect();
     actions.sort_by_key(|a| a.at);
     let mut sim = new_sim(seed, config);
@@ -200,11 +267,13 @@ pub fn run_series(
         arrival_digest: digest,
         violations,
         steps: sim.step_count(),
+        session_moves: super::views::session_moves(&sim),
     })
 }
 
 /// Runs two configurations (usually two strategies) on the same seed, arrivals and
-/// actions. A pure function: the same inputs always give the same two series.
+/// actions. The actions name nodes of `a`'s layout; `b` gets them translated by role (see
+/// [`translate`]). A pure function: the same inputs always give the same two series.
 pub fn compare(
     seed: u64,
     a: (&str, &BalanceConfig),
@@ -213,15 +282,24 @@ pub fn compare(
     until: Time,
     every: Time,
 ) -> Result<Comparison, String> {
-    if a.1.traffic != b.1.traffic || a.1.balancers != b.1.balancers {
+    if a.1.traffic != b.1.traffic {
         return Err(
-            "Both sides of a comparison need the same traffic and number of balancers, \
-             or their arrivals would differ"
+            "Both sides of a comparison need the same traffic, or their arrivals would differ"
                 .into(),
         );
     }
+    let (layout_a, layout_b) = (super::layout(a.1), super::layout(b.1));
+    let actions_b: Vec<TimedAction> = actions
+        .iter()
+        .filter_map(|t| {
+            translate(&t.action, &layout_a, &layout_b).map(|action| TimedAction {
+                at: t.at,
+                action,
+            })
+        })
+        .collect();
     Ok(Comparison {
         a: run_series(a.0, seed, a.1, actions, until, every)?,
-        b: run_series(b.0, seed, b.1, actions, until, every)?,
+        b: run_series(b.0, seed, b.1, &actions_b, until, every)?,
     })
 }

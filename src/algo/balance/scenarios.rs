@@ -15,55 +15,62 @@ const SCENARIOS: [ScenarioInfo; 7] = [
     ScenarioInfo {
         id: "rising-load",
         title: "Even servers under rising load",
-        description: "Four equal servers behind one balancer; the offered load climbs every \
-                      five seconds from half of their capacity to 110%. Round robin is \
-                      compared with power of two choices on the same requests: both are \
-                      fine at half load, but as utilisation nears 100% the random bad luck \
-                      of where a long request lands decides the tail, and choosing the less \
-                      loaded of two keeps the p99 down until the servers are simply full, \
-                      when the bounded queues start rejecting.",
+        description: "Four equal servers behind one balancer; every five seconds the offered \
+                      load steps up, from half of their capacity to 70%, 90%, 100% and 110%. \
+                      Round robin is compared with power of two choices on the same \
+                      requests. At half load they are alike. From 90% on, where a long \
+                      request lands starts to matter: two choices evens out the queues, so \
+                      its p99 stays lower and it rejects fewer requests; past 100% both fill \
+                      their bounded queues and reject the excess.",
     },
     ScenarioInfo {
         id: "slow-server",
         title: "One slow server of four: round robin against power of two choices",
         description: "At 60% load, the fourth server becomes five times slower at 2 s. It \
-                      still answers its health checks, so nothing marks it down. Round robin \
-                      keeps giving it a quarter of the requests; its queue fills and its \
-                      requests wait seconds or are rejected. Power of two choices compares \
-                      open requests, sees its queue, and sends it only what it can serve.",
+                      still answers its health checks, so nothing marks it down (passive \
+                      ejection is off here). Round robin keeps giving it a quarter of the \
+                      requests: its queue fills, and its requests are rejected or time out \
+                      after a second, so round robin's p99 counting unserved requests is \
+                      infinite. Power of two choices compares open requests, sees the queue \
+                      and sends it less: nothing is lost, though the requests it does send \
+                      there still wait longer (Peak EWMA, which weighs latency itself, does \
+                      better).",
     },
     ScenarioInfo {
         id: "weighted",
         title: "Heterogeneous servers with smooth weighted round robin",
         description: "One server is three times as fast as the other three, and has weight \
                       3. nginx's smooth weighted round robin gives it three requests in six, \
-                      interleaved (a, b, a, c, a, d, ...) rather than in a burst, and every \
-                      server runs at the same utilisation. Compared with plain round robin, \
-                      which gives every server a quarter: the three slow ones are pushed past \
-                      their capacity while the fast one idles.",
+                      interleaved (a, b, a, c, a, d) rather than in a burst, and every server \
+                      runs at about 70%. Plain round robin gives every server a quarter: the \
+                      three slower ones are pushed past their capacity, their queues fill and \
+                      they reject requests, while the fast one runs at about 35%.",
     },
     ScenarioInfo {
         id: "herd",
         title: "Many balancers with least connections (the herd)",
-        description: "Eight balancers share four servers and each counts only its own open \
-                      requests. The fourth server becomes five times slower at 2 s. With one \
-                      balancer, least connections would see the slow server's requests pile \
-                      up; here each balancer holds an eighth of them, its counts are mostly \
-                      zero for every server, and its ties are broken in turn, so all eight \
-                      keep sending the slow server its full share, each making the same \
-                      locally sensible choice. Compare power of two choices on the same eight \
-                      balancers, and least connections with one balancer.",
+        description: "Eight balancers share four servers, and each counts only its own open \
+                      requests. At 60% load the fourth server becomes five times slower at \
+                      2 s. Each balancer holds only an eighth of the requests piling up on \
+                      the slow server, so for a while its counts look like everyone else's \
+                      and all eight keep sending it their share, each making the same locally \
+                      sensible choice; the slow server's queue must grow about eight times \
+                      longer before every balancer notices. Compared with one balancer doing \
+                      least connections on the same requests, the p99 is about twice as high. \
+                      (Power of two choices suffers the same way: any strategy that counts \
+                      only its own requests does.)",
     },
     ScenarioInfo {
         id: "crash-health",
         title: "A crash with active versus passive health checks",
         description: "The second server crashes at 3 s and comes back at 10 s. With active \
-                      checks every 500 ms and fall 3, the balancer stops sending to it about \
-                      1.5 s after the crash, and requests sent before then fail after the 1 s \
-                      upstream timeout; after the restart, rise 2 brings it back within a \
-                      second. With passive ejection only, five timed-out requests eject it \
-                      for 3 s, then 6 s, then 9 s: between ejections it is tried again with \
-                      real requests, which fail.",
+                      checks every 500 ms and fall 3, the balancer marks it down within about \
+                      1.5 s, and the requests sent to it before then fail after the 1 s \
+                      upstream timeout; after the restart, rise 2 brings it back within about \
+                      a second. With passive ejection only, nothing happens until requests \
+                      time out: five failures in a row eject the server for 3 s; when it is \
+                      tried again it is still down, and the next five failures eject it for \
+                      6 s, so it is only used again a few seconds after its restart.",
     },
     ScenarioInfo {
         id: "sticky-loss",
@@ -71,20 +78,24 @@ const SCENARIOS: [ScenarioInfo; 7] = [
         description: "Requests carry one of 1000 session keys and are routed by consistent \
                       hashing of the key. The third server crashes at 4 s and restarts at \
                       10 s. Plain consistent hashing moves only the lost server's sessions \
-                      (every move is forced) and moves them back when it returns. Bounded \
-                      loads (c = 1.25) also caps every server at 1.25 times the balancer's \
-                      mean load, which moves sessions whose home is busy: compare its moves \
-                      with the forced minimum.",
+                      while it is down (every such move is forced) and moves them back when \
+                      it returns. Bounded loads (c = 1.25) caps each server at 1.25 times the \
+                      balancer's mean load, counted in its own open requests, which are only \
+                      a handful here: the cap is often 1 or 2, so sessions spill over to the \
+                      next server many times more often than they are forced to. It loses \
+                      fewer requests to the crash, though: the dead server's unanswered \
+                      requests fill its cap, so the walk passes it before the health checks \
+                      mark it down.",
     },
     ScenarioInfo {
         id: "surge",
         title: "A surge against bounded queues",
         description: "At 3 s the traffic triples for 4 s, well past the servers' capacity. \
-                      With queues of 8 per server, the excess is rejected at once (503s) and \
-                      the requests that are accepted keep a bounded latency. Compared with \
-                      queues of 1000: nothing is rejected, but every request waits behind the \
-                      backlog, latencies climb for seconds after the surge ends, and many \
-                      time out, which is worse for everyone.",
+                      With queues of 8 per server the excess is rejected at once (503s), and \
+                      the requests that are accepted keep a bounded latency. With queues of \
+                      1000 nothing is rejected, but every request waits behind the backlog: \
+                      most time out, the servers go on serving requests whose clients have \
+                      already given up, and the backlog outlasts the surge by many seconds.",
     },
 ];
 
@@ -164,10 +175,13 @@ pub fn scenario(id: &str) -> Option<Scenario> {
             )
         }
         "slow-server" => {
-            let config = BalanceConfig {
+            let mut config = BalanceConfig {
                 traffic: traffic_at(240),
                 ..base
             };
+            // With passive ejection on, round robin's rejections would eventually eject the
+            // slow server; off, the scenario shows the strategies alone.
+            config.outlier.enabled = false;
             let l = layout(&config);
             let actions = vec![at_ms(2_000, Action::Command(server(&l, 3), Cmd::Slow(5)))];
             let partner = with(Strategy::TwoChoices, &config);
@@ -199,22 +213,21 @@ pub fn scenario(id: &str) -> Option<Scenario> {
             )
         }
         "herd" => {
-            let config = BalanceConfig {
+            let mut config = BalanceConfig {
                 strategy: Strategy::LeastConnections,
                 balancers: 8,
                 traffic: traffic_at(240),
                 ..base
             };
+            // Passive ejection would hide the lesson by ejecting the overloaded server.
+            config.outlier.enabled = false;
             let l = layout(&config);
             let actions = vec![at_ms(2_000, Action::Command(server(&l, 3), Cmd::Slow(5)))];
-            let partner = with(Strategy::TwoChoices, &config);
-            (
-                "least connections",
-                config,
-                Some(("two choices", partner)),
-                actions,
-                20_000,
-            )
+            let partner = BalanceConfig {
+                balancers: 1,
+                ..config.clone()
+            };
+            ("eight balancers", config, Some(("one balancer", partner)), actions, 20_000)
         }
         "crash-health" => {
             let mut active = BalanceConfig {

@@ -33,11 +33,18 @@ struct Finished {
 /// The latency percentiles of the completed requests in a window (integer microseconds).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Percentiles {
+    /// Completed requests in the window.
     pub count: u64,
     pub p50: u64,
     pub p95: u64,
     pub p99: u64,
     pub max: u64,
+    /// Requests that ended in the window without being served (dropped or failed).
+    pub unserved: u64,
+    /// The p99 over every request that ended, an unserved one counting as infinitely
+    /// slow: `None` when 1% or more were not served. Without it a strategy could look fast
+    /// by failing its slowest requests.
+    pub p99_all: Option<u64>,
 }
 
 /// How many requests ended each way in a window.
@@ -144,16 +151,29 @@ impl SlidingWindow {
         values
     }
 
-    /// Exact p50, p95 and p99 of the completed requests in the window.
+    /// Exact p50, p95 and p99 of the completed requests in the window, and the p99 of
+    /// every request that ended (see [`Percentiles::p99_all`]).
     pub fn percentiles(&self, now: Time) -> Percentiles {
         let sorted = self.latencies(now);
+        let counts = self.counts(now);
         let at = |p| nearest_rank(&sorted, p).unwrap_or(0);
+        // Unserved requests rank after every served one, so the p99 of all is a served
+        // latency only if its rank falls among the served.
+        let ended = counts.total();
+        let rank = (990 * ended).div_ceil(1000).max(1);
+        let p99_all = if ended == 0 {
+            None
+        } else {
+            sorted.get((rank - 1) as usize).copied()
+        };
         Percentiles {
             count: sorted.len() as u64,
             p50: at(500),
             p95: at(950),
             p99: at(990),
             max: sorted.last().copied().unwrap_or(0),
+            unserved: counts.dropped + counts.failed,
+            p99_all,
         }
     }
 }
@@ -187,6 +207,15 @@ mod tests {
         let counts = w.counts(Time(1_200));
         assert_eq!((counts.completed, counts.dropped), (1, 1));
         assert_eq!(counts.drop_permille(), 500);
-        assert_eq!(w.percentiles(Time(1_200)).p99, 7);
+        let p = w.percentiles(Time(1_200));
+        assert_eq!(p.p99, 7);
+        // One of the two requests in the window was not served: the p99 of all is that
+        // one, infinitely slow.
+        assert_eq!((p.unserved, p.p99_all), (1, None));
+        let mut served = SlidingWindow::new(Time(100));
+        for t in 1..=100 {
+            served.push(Time(t), Time(t), Outcome::Completed);
+        }
+        assert_eq!(served.percentiles(Time(100)).p99_all, Some(99));
     }
 }
