@@ -59,7 +59,12 @@ fn main() {
         "   {:>9} {:>5} {:>8} {:>9} {:>10} {:>8} {:>9} {:>10}",
         "n", "seeds", "1 choice", "predicted", "ln/lnln", "2 choices", "predicted", "lnln/ln2"
     );
-    for (n, seeds) in [(1_000u64, 200u32), (10_000, 100), (100_000, 50), (1_000_000, 20)] {
+    for (n, seeds) in [
+        (1_000u64, 200u32),
+        (10_000, 100),
+        (100_000, 50),
+        (1_000_000, 20),
+    ] {
         let row = &max_load_figure(&[n], seeds).expect("valid")[0];
         println!(
             "   {:>9} {:>5} {:>8.2} {:>9.2} {:>10.2} {:>9.2} {:>9.2} {:>10.2}",
@@ -93,7 +98,11 @@ fn main() {
         },
         ..BalanceConfig::default()
     };
-    for strategy in [Strategy::RoundRobin, Strategy::TwoChoices, Strategy::BoundedLoad] {
+    for strategy in [
+        Strategy::RoundRobin,
+        Strategy::TwoChoices,
+        Strategy::BoundedLoad,
+    ] {
         let config = BalanceConfig {
             strategy,
             ..config.clone()
@@ -150,7 +159,11 @@ fn main() {
                 .step_by(2)
                 .map(|s| format!("{:.0}", s.latency.p99 as f64 / 1000.0))
                 .collect();
-            println!("      {} p99 (ms) every 2 s: {}", series.label, p99.join(" "));
+            println!(
+                "      {} p99 (ms) every 2 s: {}",
+                series.label,
+                p99.join(" ")
+            );
         }
     }
     println!();

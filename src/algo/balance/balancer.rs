@@ -22,7 +22,7 @@ use super::picker::{Picker, ServerView};
 use super::sticky::SharedRing;
 use super::BalanceNode;
 use crate::sim::{Ctx, NodeId, Time};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A request forwarded and not answered yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,6 +68,10 @@ pub struct Balancer {
     health: Vec<ServerHealth>,
     books: Vec<ServerBook>,
     forwarded: BTreeMap<u64, Forwarded>,
+    /// (deadline, id) of every forwarded request, earliest first.
+    deadlines: BTreeSet<(Time, u64)>,
+    /// Whether the upstream timer is set (see `Timer::Upstream`).
+    upstream_set: bool,
     sessions: BTreeMap<u32, u32>,
     moves: SessionMoves,
     picks: u64,
@@ -98,6 +102,8 @@ impl Balancer {
             health: vec![ServerHealth::default(); n],
             books: vec![ServerBook::default(); n],
             forwarded: BTreeMap::new(),
+            deadlines: BTreeSet::new(),
+            upstream_set: false,
             sessions: BTreeMap::new(),
             moves: SessionMoves::default(),
             picks: 0,
@@ -220,22 +226,26 @@ impl Balancer {
                 }
                 self.send_checks(cx);
             }
-            Timer::Upstream(id) => {
-                let Some(f) = self.forwarded.remove(&id) else {
-                    return;
-                };
-                cx.note(Note::UpstreamTimedOut {
-                    id,
-                    server: f.server,
-                });
-                self.finish(cx, f, false);
-                cx.send(
-                    self.client,
-                    Msg::Answer {
+            Timer::Upstream => {
+                self.upstream_set = false;
+                let now = cx.now();
+                while let Some(&(due, id)) = self.deadlines.first() {
+                    if due > now {
+                        break;
+                    }
+                    self.deadlines.pop_first();
+                    let Some(f) = self.forwarded.remove(&id) else {
+                        continue;
+                    };
+                    cx.note(Note::UpstreamTimedOut {
                         id,
-                        answer: Answer::UpstreamTimeout,
-                    },
-                );
+                        server: f.server,
+                    });
+                    self.finish(cx, f, false);
+                    let answer = Answer::UpstreamTimeout;
+                    cx.send(self.client, Msg::Answer { id, answer });
+                }
+                self.set_upstream_timer(cx);
             }
             Timer::Uneject(server) => {
                 if let Some(h) = self.health.get_mut(server as usize) {
@@ -258,7 +268,8 @@ impl Balancer {
                     }
                     return;
                 };
-                cx.cancel_timer(Timer::Upstream(id));
+                self.deadlines
+                    .remove(&(f.sent.saturating_add(self.upstream_timeout), id));
                 self.finish(cx, f, served);
                 let answer = if served {
                     Answer::Served
@@ -342,7 +353,21 @@ impl Balancer {
                 pick: self.picks,
             },
         );
-        cx.set_timer(Timer::Upstream(request.id), self.upstream_timeout);
+        self.deadlines
+            .insert((now.saturating_add(self.upstream_timeout), request.id));
+        self.set_upstream_timer(cx);
+    }
+
+    /// Sets the upstream timer for the earliest deadline, unless it is set already (one
+    /// timer for all requests, as the client does for its own deadlines).
+    fn set_upstream_timer(&mut self, cx: &mut Ctx<'_, BalanceNode>) {
+        if self.upstream_set {
+            return;
+        }
+        if let Some(&(due, _)) = self.deadlines.first() {
+            cx.set_timer(Timer::Upstream, due.saturating_sub(cx.now()));
+            self.upstream_set = true;
+        }
     }
 
     /// A forwarded request ended (answered, or timed out): books, latency, passive health.
@@ -394,6 +419,8 @@ impl Balancer {
     /// strategy state. Statistics (picks, session moves) are kept.
     pub(super) fn on_crash(&mut self) {
         self.forwarded.clear();
+        self.deadlines.clear();
+        self.upstream_set = false;
         self.sessions.clear();
         self.picker = self.initial_picker.clone();
         for h in &mut self.health {

@@ -73,7 +73,10 @@ pub struct Client {
     stopped: bool,
     timeout: Time,
     next_id: u64,
+    /// By id, which is also by arrival time, so also by deadline.
     outstanding: BTreeMap<u64, Outstanding>,
+    /// Whether the deadline timer is set.
+    deadline_set: bool,
     totals: Totals,
     window: SlidingWindow,
     /// A running fingerprint of every arrival (time, id, session, demand), so that two
@@ -106,6 +109,7 @@ impl Client {
             timeout,
             next_id: 1,
             outstanding: BTreeMap::new(),
+            deadline_set: false,
             totals: Totals::default(),
             window: SlidingWindow::new(window),
             digest: 0xcbf2_9ce4_8422_2325,
@@ -192,12 +196,37 @@ impl Client {
     pub(super) fn on_timer(&mut self, cx: &mut Ctx<'_, BalanceNode>, timer: Timer) {
         match timer {
             Timer::Arrival => self.arrive(cx),
-            Timer::Deadline(id) if self.outstanding.remove(&id).is_some() => {
-                self.totals.failed_client_timeout += 1;
-                self.window.push(cx.now(), self.timeout, Outcome::Failed);
-                cx.note(Note::ClientTimeout { id });
+            Timer::Deadline => {
+                self.deadline_set = false;
+                let now = cx.now();
+                // Requests are kept in arrival order, so the expired ones come first.
+                while let Some(entry) = self.outstanding.first_entry() {
+                    if entry.get().born.saturating_add(self.timeout) > now {
+                        break;
+                    }
+                    let id = *entry.key();
+                    entry.remove();
+                    self.totals.failed_client_timeout += 1;
+                    self.window.push(now, self.timeout, Outcome::Failed);
+                    cx.note(Note::ClientTimeout { id });
+                }
+                self.set_deadline(cx);
             }
             _ => {}
+        }
+    }
+
+    /// Sets the deadline timer for the oldest request waiting, unless it is set already
+    /// (a timer set for an older request that has since been answered simply finds
+    /// nothing due when it fires, and sets itself again).
+    fn set_deadline(&mut self, cx: &mut Ctx<'_, BalanceNode>) {
+        if self.deadline_set {
+            return;
+        }
+        if let Some((_, oldest)) = self.outstanding.first_key_value() {
+            let due = oldest.born.saturating_add(self.timeout);
+            cx.set_timer(Timer::Deadline, due.saturating_sub(cx.now()));
+            self.deadline_set = true;
         }
     }
 
@@ -241,8 +270,8 @@ impl Client {
             });
             let to = self.balancers[balancer as usize];
             cx.send(to, Msg::Request(request));
-            cx.set_timer(Timer::Deadline(request.id), self.timeout);
         }
+        self.set_deadline(cx);
         self.draw_next(cx, now);
     }
 
@@ -254,7 +283,6 @@ impl Client {
         let Some(request) = self.outstanding.remove(&id) else {
             return;
         };
-        cx.cancel_timer(Timer::Deadline(id));
         let now = cx.now();
         let latency = now.saturating_sub(request.born);
         let outcome = match answer {
@@ -325,6 +353,7 @@ impl Client {
             cx.note(Note::ClientTimeout { id });
         }
         self.pending = None;
+        self.deadline_set = false;
         self.on_start(cx);
     }
 }

@@ -87,9 +87,15 @@ pub fn run_until(sim: &mut Sim<BalanceNode>, until: Time) {
     }
 }
 
-/// The sample of `sim` now; `previous` (if any) gives the interval for utilisation.
-pub fn sample(sim: &Sim<BalanceNode>, previous: Option<(Time, &[u64])>) -> (Sample, Vec<u64>) {
-    let now = sim.now();
+/// The sample of `sim` at `now` (at or after its last event, before its next);
+/// `previous` (if any) gives the interval for utilisation. Returns each server's busy
+/// time too, for the next sample's `previous`.
+pub fn sample(
+    sim: &Sim<BalanceNode>,
+    now: Time,
+    previous: Option<(Time, &[u64])>,
+) -> (Sample, Vec<u64>) {
+    let now = now.max(sim.now());
     let mut s = Sample {
         at: now,
         ..Sample::default()
@@ -218,7 +224,10 @@ pub fn run_series(
     check_run(until, every)?;
     let node_count = super::layout(config).servers.last().map_or(0, |s| s.0 + 1);
     for a in actions {
-        if let Some(n) = named_nodes(&a.action).into_iter().find(|n| n.0 >= node_count) {
+        if let Some(n) = named_nodes(&a.action)
+            .into_iter()
+            .find(|n| n.0 >= node_count)
+        {
             return Err(format!(
                 "The action \"{}\" names node {}, but this run has nodes 0 to {}",
                 a.action,
@@ -242,7 +251,7 @@ pub fn run_series(
         }
         run_until(&mut sim, at);
         let previous = samples.last().map(|s: &Sample| (s.at, busy.as_slice()));
-        let (s, b) = sample(&sim, previous);
+        let (s, b) = sample(&sim, at, previous);
         samples.push(s);
         busy = b;
         if at >= until {
@@ -292,10 +301,8 @@ pub fn compare(
     let actions_b: Vec<TimedAction> = actions
         .iter()
         .filter_map(|t| {
-            translate(&t.action, &layout_a, &layout_b).map(|action| TimedAction {
-                at: t.at,
-                action,
-            })
+            translate(&t.action, &layout_a, &layout_b)
+                .map(|action| TimedAction { at: t.at, action })
         })
         .collect();
     Ok(Comparison {

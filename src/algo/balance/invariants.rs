@@ -77,9 +77,10 @@ pub fn check_no_traffic_to_known_down(nodes: &NodeSet<'_, BalanceNode>) -> Resul
             let received = server.highest_pick_from(*balancer_node);
             if book.last_pick > after || received > after {
                 return Err(format!(
-                    "every balancer considers {server_node} unavailable, yet balancer {} \
-                     picked it (pick {}, received pick {received}) after learning so at \
-                     pick {after}",
+                    "every balancer considers server {} ({server_node}) unavailable, yet \
+                     balancer {} picked it (pick {}; the server received pick {received}) \
+                     after learning so at pick {after}",
+                    i + 1,
                     balancer.index() + 1,
                     book.last_pick
                 ));

@@ -91,12 +91,16 @@ impl Msg {
 pub enum Timer {
     /// Client: the next arrival is due.
     Arrival,
-    /// Client: a request has had no answer for the whole client timeout.
-    Deadline(u64),
+    /// Client: the oldest request waiting may have reached the client timeout. One timer
+    /// for all requests (the kernel expects a node to set a handful of timers, not one
+    /// per request): it is set for the oldest request's deadline and set again after it
+    /// fires.
+    Deadline,
     /// Balancer: time to check every server.
     HealthTick,
-    /// Balancer: a forwarded request has had no answer for the upstream timeout.
-    Upstream(u64),
+    /// Balancer: the earliest upstream deadline may have passed (one timer for all
+    /// forwarded requests, like `Deadline`).
+    Upstream,
     /// Balancer: a server's ejection is over.
     Uneject(u32),
     /// Server: a request's service is complete.
@@ -187,6 +191,9 @@ pub enum PickReason {
     /// Fewest open requests per weight; `tied` servers shared that minimum and smooth
     /// weighted round robin chose among them.
     LeastConnections { open: u32, tied: u32 },
+    /// Power of two choices or Peak EWMA with a single available server: nothing to
+    /// compare.
+    OnlyChoice,
     /// Two distinct random servers and their outstanding requests; the lower wins (ties
     /// go to the second, as in Finagle).
     TwoChoices {

@@ -139,19 +139,8 @@ impl Picker {
             Strategy::LeastConnections => self.least_connections(view, &live),
             Strategy::TwoChoices | Strategy::PeakEwma => {
                 if live.len() == 1 {
-                    let why = match self.strategy {
-                        Strategy::TwoChoices => PickReason::TwoChoices {
-                            other: live[0],
-                            load: open(live[0]),
-                            other_load: open(live[0]),
-                        },
-                        _ => PickReason::PeakEwma {
-                            other: live[0],
-                            load: 0,
-                            other_load: 0,
-                        },
-                    };
-                    return Some((live[0], why));
+                    // No pair to compare: the one available server takes it.
+                    return Some((live[0], PickReason::OnlyChoice));
                 }
                 let (a, b) = distinct_pair(rng, live.len() as u64);
                 let (a, b) = (live[a as usize], live[b as usize]);
