@@ -110,7 +110,7 @@ impl Default for TrafficConfig {
 /// Active health checks, with HAProxy's semantics (`inter`, `rise`, `fall`): every
 /// `interval` each balancer sends a check to each server; a check not answered by the
 /// next one counts as failed; `fall` failures in a row mark the server down, `rise`
-/// successes in a row mark it up again. Servers start up.
+/// successes in a row mark it up again. Here every server starts up, with no streak.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ActiveHealth {
     pub enabled: bool,

@@ -1,11 +1,11 @@
-//! Peak EWMA, the latency-aware load metric of Finagle's `p2cPeakEwma` balancer (also
-//! Linkerd's default in its first version, and tower's `PeakEwma` in Linkerd 2).
+//! Peak EWMA, the latency-aware load metric of Finagle's `p2cPeakEwma` balancer (offered
+//! by Linkerd 1 as `ewma`; tower's `PeakEwma`, which Linkerd 2 uses, is derived from it).
 //!
-//! References: Finagle's user guide, "Load Balancing" (twitter.github.io/finagle/guide/
-//! Clients.html#load-balancing: "Peak EWMA ... maintains a moving average over each
-//! endpoint's round-trip time (RTT) ... weighted by the number of outstanding requests");
-//! `finagle-core/.../loadbalancer/PeakEwma.scala`; and Oliver Gould, "Beyond Round Robin:
-//! Load Balancing for Latency", Linkerd blog, 2016.
+//! References: Finagle's user guide, section "Load Balancing" of the clients chapter
+//! (the `p2cPeakEwma` balancer and its `decayTime`, 10 seconds by default); Finagle's
+//! `finagle-core/src/main/scala/com/twitter/finagle/loadbalancer/PeakEwma.scala`, whose
+//! update rule this file follows; and Oliver Gould, "Beyond Round Robin: Load Balancing
+//! for Latency", Linkerd blog, March 2016.
 //!
 //! **The metric.** For each server a balancer keeps `cost`, an estimate of its round-trip
 //! time, and `pending`, the requests it has sent there that have not come back. The load it

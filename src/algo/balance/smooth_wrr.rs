@@ -1,5 +1,5 @@
 //! Smooth weighted round robin, as nginx does it (`ngx_http_upstream_get_peer` in
-//! `src/http/ngx_http_upstream_round_robin.c`, since nginx 1.0.12).
+//! `src/http/ngx_http_upstream_round_robin.c`).
 //!
 //! **The problem.** Servers `a`, `b`, `c` with weights 5, 1, 1 should get 5, 1 and 1 of
 //! every 7 requests. The naive way, sending 5 in a row to `a`, then one to `b` and one to
