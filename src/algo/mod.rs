@@ -1,4 +1,5 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
+pub mod balance;
 pub mod locks;
 pub mod placement;
 pub mod ring_cluster;

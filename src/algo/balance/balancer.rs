@@ -1,0 +1,434 @@
+//! A balancer: it takes requests from the client, picks a server with its strategy,
+//! forwards, and relays the answer; it watches the servers' health actively (checks) and
+//! passively (errors on real requests).
+//!
+//! Each balancer keeps its own books: its open requests per server, its own health view,
+//! its own strategy state. Several balancers in front of the same servers therefore
+//! disagree, and each balances only its own share of the traffic.
+//!
+//! **Timeouts.** A forwarded request that gets no answer within the upstream timeout is
+//! answered to the client as failed (a 504) and counted as an error against the server;
+//! an answer that turns up later is ignored. This is how a crashed server, a cut link or a
+//! silently full queue shows up to the balancer.
+//!
+//! **Sessions.** The balancer remembers the last server each session went to. When a
+//! request of the session goes elsewhere, the session *moved*; the move was *forced* if
+//! the previous server is no longer available. Forced moves are the minimum any strategy
+//! must make; a sticky strategy aims to make no others.
+use super::config::{ActiveHealth, BalanceConfig, OutlierDetection};
+use super::health::{ejection_limit, ServerHealth, Transition};
+use super::messages::{Answer, Msg, Note, Request, Timer};
+use super::picker::{Picker, ServerView};
+use super::sticky::SharedRing;
+use super::BalanceNode;
+use crate::sim::{Ctx, NodeId, Time};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A request forwarded and not answered yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Forwarded {
+    pub request: Request,
+    pub server: u32,
+    pub sent: Time,
+    pub pick: u64,
+}
+
+/// One server as this balancer sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ServerBook {
+    /// Requests forwarded and not answered (nor timed out) yet.
+    pub open: u32,
+    pub picks: u64,
+    pub served: u64,
+    pub errors: u64,
+    /// The pick number of the last request sent there (0: none).
+    pub last_pick: u64,
+    /// While the server is unavailable: the number of picks made before it became so.
+    /// Every later pick must go elsewhere.
+    pub unavailable_after: Option<u64>,
+}
+
+/// Sessions that changed server at this balancer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SessionMoves {
+    pub moved: u64,
+    /// Moves whose previous server was unavailable: unavoidable.
+    pub forced: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Balancer {
+    index: u32,
+    client: NodeId,
+    servers: Vec<NodeId>,
+    weights: Vec<u32>,
+    picker: Picker,
+    /// A fresh picker, to start again from after a crash.
+    initial_picker: Picker,
+    health: Vec<ServerHealth>,
+    books: Vec<ServerBook>,
+    forwarded: BTreeMap<u64, Forwarded>,
+    /// (deadline, id) of every forwarded request, earliest first.
+    deadlines: BTreeSet<(Time, u64)>,
+    /// Whether the upstream timer is set (see `Timer::Upstream`).
+    upstream_set: bool,
+    sessions: BTreeMap<u32, u32>,
+    moves: SessionMoves,
+    picks: u64,
+    no_server: u64,
+    check_seq: u64,
+    upstream_timeout: Time,
+    active: ActiveHealth,
+    outlier: OutlierDetection,
+}
+
+impl Balancer {
+    pub fn new(
+        index: u32,
+        config: &BalanceConfig,
+        client: NodeId,
+        servers: Vec<NodeId>,
+        ring: SharedRing,
+    ) -> Self {
+        let picker = Picker::new(config, ring);
+        let n = servers.len();
+        Balancer {
+            index,
+            client,
+            weights: config.servers.iter().map(|s| s.weight).collect(),
+            servers,
+            initial_picker: picker.clone(),
+            picker,
+            health: vec![ServerHealth::default(); n],
+            books: vec![ServerBook::default(); n],
+            forwarded: BTreeMap::new(),
+            deadlines: BTreeSet::new(),
+            upstream_set: false,
+            sessions: BTreeMap::new(),
+            moves: SessionMoves::default(),
+            picks: 0,
+            no_server: 0,
+            check_seq: 0,
+            upstream_timeout: config.upstream_timeout,
+            active: config.active_health,
+            outlier: config.outlier,
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    pub fn picker(&self) -> &Picker {
+        &self.picker
+    }
+
+    pub fn health(&self) -> &[ServerHealth] {
+        &self.health
+    }
+
+    pub fn books(&self) -> &[ServerBook] {
+        &self.books
+    }
+
+    /// Whether this balancer would send a request to server `i` now.
+    pub fn is_available(&self, server: u32) -> bool {
+        self.health
+            .get(server as usize)
+            .is_some_and(ServerHealth::available)
+    }
+
+    pub fn forwarded(&self) -> impl Iterator<Item = &Forwarded> + '_ {
+        self.forwarded.values()
+    }
+
+    pub fn session_moves(&self) -> SessionMoves {
+        self.moves
+    }
+
+    /// The server each session last went to.
+    pub fn sessions(&self) -> &BTreeMap<u32, u32> {
+        &self.sessions
+    }
+
+    pub fn picks(&self) -> u64 {
+        self.picks
+    }
+
+    /// Requests answered "no server available".
+    pub fn no_server(&self) -> u64 {
+        self.no_server
+    }
+
+    fn server_index(&self, node: NodeId) -> Option<u32> {
+        self.servers
+            .iter()
+            .position(|&s| s == node)
+            .map(|i| i as u32)
+    }
+
+    /// Keeps `unavailable_after` in step with the health view after any change.
+    fn refresh(&mut self, server: u32) {
+        let i = server as usize;
+        let available = self.health[i].available();
+        let book = &mut self.books[i];
+        match (available, book.unavailable_after) {
+            (false, None) => book.unavailable_after = Some(self.picks),
+            (true, Some(_)) => book.unavailable_after = None,
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_start(&mut self, cx: &mut Ctx<'_, BalanceNode>) {
+        if self.active.enabled {
+            self.send_checks(cx);
+        }
+    }
+
+    fn send_checks(&mut self, cx: &mut Ctx<'_, BalanceNode>) {
+        for i in 0..self.servers.len() {
+            self.check_seq += 1;
+            self.health[i].active.awaiting = Some(self.check_seq);
+            cx.send(
+                self.servers[i],
+                Msg::Check {
+                    seq: self.check_seq,
+                },
+            );
+        }
+        cx.set_timer(Timer::HealthTick, self.active.interval);
+    }
+
+    fn check_result(&mut self, cx: &mut Ctx<'_, BalanceNode>, server: u32, ok: bool) {
+        let (rise, fall) = (self.active.rise, self.active.fall);
+        let health = &mut self.health[server as usize];
+        health.active.awaiting = None;
+        let change = health.check_result(ok, rise, fall);
+        let streak = health.active.streak;
+        if !ok && health.active.up {
+            cx.note(Note::CheckFailed { server, streak });
+        }
+        match change {
+            Some(Transition::MarkedDown) => cx.note(Note::MarkedDown { server }),
+            Some(Transition::MarkedUp) => cx.note(Note::MarkedUp { server }),
+            None => {}
+        }
+        self.refresh(server);
+    }
+
+    pub(super) fn on_timer(&mut self, cx: &mut Ctx<'_, BalanceNode>, timer: Timer) {
+        match timer {
+            Timer::HealthTick => {
+                for i in 0..self.servers.len() as u32 {
+                    if self.health[i as usize].active.awaiting.is_some() {
+                        self.check_result(cx, i, false);
+                    }
+                }
+                self.send_checks(cx);
+            }
+            Timer::Upstream => {
+                self.upstream_set = false;
+                let now = cx.now();
+                while let Some(&(due, id)) = self.deadlines.first() {
+                    if due > now {
+                        break;
+                    }
+                    self.deadlines.pop_first();
+                    let Some(f) = self.forwarded.remove(&id) else {
+                        continue;
+                    };
+                    cx.note(Note::UpstreamTimedOut {
+                        id,
+                        server: f.server,
+                    });
+                    self.finish(cx, f, false);
+                    let answer = Answer::UpstreamTimeout;
+                    cx.send(self.client, Msg::Answer { id, answer });
+                }
+                self.set_upstream_timer(cx);
+            }
+            Timer::Uneject(server) => {
+                if let Some(h) = self.health.get_mut(server as usize) {
+                    h.return_to_service();
+                    cx.note(Note::Returned { server });
+                    self.refresh(server);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Request(request) => self.route(cx, request),
+            Msg::Reply { id, served } => {
+                let Some(f) = self.forwarded.remove(&id) else {
+                    if let Some(server) = self.server_index(from) {
+                        cx.note(Note::LateReply { id, server });
+                    }
+                    return;
+                };
+                self.deadlines
+                    .remove(&(f.sent.saturating_add(self.upstream_timeout), id));
+                self.finish(cx, f, served);
+                let answer = if served {
+                    Answer::Served
+                } else {
+                    Answer::QueueFull
+                };
+                cx.send(self.client, Msg::Answer { id, answer });
+            }
+            Msg::CheckOk { seq } => {
+                if let Some(server) = self.server_index(from) {
+                    if self.health[server as usize].active.awaiting == Some(seq) {
+                        self.check_result(cx, server, true);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn route(&mut self, cx: &mut Ctx<'_, BalanceNode>, request: Request) {
+        let now = cx.now();
+        let available: Vec<bool> = self.health.iter().map(ServerHealth::available).collect();
+        let open: Vec<u32> = self.books.iter().map(|b| b.open).collect();
+        let view = ServerView {
+            available: &available,
+            open: &open,
+            weights: &self.weights,
+        };
+        let Some((server, why)) = self.picker.pick(cx.rng(), now, &view, request.session) else {
+            self.no_server += 1;
+            cx.note(Note::NoServer { id: request.id });
+            let answer = Answer::NoServer;
+            cx.send(
+                self.client,
+                Msg::Answer {
+                    id: request.id,
+                    answer,
+                },
+            );
+            return;
+        };
+        // Safety: the picker only chooses among `available` servers, so a server this
+        // balancer knows is unavailable never gets a request (the invariant checks it).
+        self.picks += 1;
+        let book = &mut self.books[server as usize];
+        book.open += 1;
+        book.picks += 1;
+        book.last_pick = self.picks;
+        cx.note(Note::Picked {
+            id: request.id,
+            server,
+            why,
+        });
+        if let Some(from) = self.sessions.insert(request.session, server) {
+            if from != server {
+                let forced = !available[from as usize];
+                self.moves.moved += 1;
+                self.moves.forced += u64::from(forced);
+                cx.note(Note::SessionMoved {
+                    session: request.session,
+                    from,
+                    to: server,
+                    forced,
+                });
+            }
+        }
+        self.forwarded.insert(
+            request.id,
+            Forwarded {
+                request,
+                server,
+                sent: now,
+                pick: self.picks,
+            },
+        );
+        let to = self.servers[server as usize];
+        cx.send(
+            to,
+            Msg::Forward {
+                request,
+                pick: self.picks,
+            },
+        );
+        self.deadlines
+            .insert((now.saturating_add(self.upstream_timeout), request.id));
+        self.set_upstream_timer(cx);
+    }
+
+    /// Sets the upstream timer for the earliest deadline, unless it is set already (one
+    /// timer for all requests, as the client does for its own deadlines).
+    fn set_upstream_timer(&mut self, cx: &mut Ctx<'_, BalanceNode>) {
+        if self.upstream_set {
+            return;
+        }
+        if let Some(&(due, _)) = self.deadlines.first() {
+            cx.set_timer(Timer::Upstream, due.saturating_sub(cx.now()));
+            self.upstream_set = true;
+        }
+    }
+
+    /// A forwarded request ended (answered, or timed out): books, latency, passive health.
+    fn finish(&mut self, cx: &mut Ctx<'_, BalanceNode>, f: Forwarded, ok: bool) {
+        let now = cx.now();
+        let i = f.server as usize;
+        let book = &mut self.books[i];
+        book.open = book.open.saturating_sub(1);
+        if ok {
+            book.served += 1;
+        } else {
+            book.errors += 1;
+        }
+        self.picker
+            .on_end(f.server, now, now.saturating_sub(f.sent), !ok);
+        if !self.outlier.enabled {
+            return;
+        }
+        if ok {
+            self.health[i].request_succeeded();
+            return;
+        }
+        if !self.health[i].request_failed(self.outlier.consecutive_errors) {
+            return;
+        }
+        let ejected = self.health.iter().filter(|h| h.is_ejected()).count() as u32;
+        let limit = ejection_limit(self.servers.len() as u32, self.outlier.max_ejection_percent);
+        if ejected >= limit {
+            cx.note(Note::EjectionRefused {
+                server: f.server,
+                ejected,
+            });
+            return;
+        }
+        let (base, max) = (self.outlier.base_ejection, self.outlier.max_ejection);
+        let until = self.health[i].eject(now, base, max);
+        let times = self.health[i].outlier.times_ejected;
+        cx.note(Note::Ejected {
+            server: f.server,
+            until,
+            times,
+        });
+        cx.set_timer(Timer::Uneject(f.server), until.saturating_sub(now));
+        self.refresh(f.server);
+    }
+
+    /// A crash loses the balancer's volatile state: its open requests (the client's
+    /// timeouts will count them), its health view (servers start up again) and its
+    /// strategy state. Statistics (picks, session moves) are kept.
+    pub(super) fn on_crash(&mut self) {
+        self.forwarded.clear();
+        self.deadlines.clear();
+        self.upstream_set = false;
+        self.sessions.clear();
+        self.picker = self.initial_picker.clone();
+        for h in &mut self.health {
+            *h = ServerHealth::default();
+        }
+        for b in &mut self.books {
+            b.open = 0;
+            b.unavailable_after = None;
+        }
+    }
+}
