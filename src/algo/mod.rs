@@ -1,6 +1,7 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
 pub mod locks;
 pub mod placement;
+pub mod queue;
 pub mod redis;
 pub mod ring_cluster;
 pub mod two_phase_commit;
