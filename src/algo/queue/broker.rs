@@ -243,6 +243,32 @@ impl Broker {
         self.history.push_back(Sample { at: now, depth });
     }
 
+    /// Lines shown next to the node.
+    pub fn detail_lines(&self, now: Time) -> Vec<String> {
+        let d = self.depth(now);
+        let mut lines = vec![format!(
+            "{} waiting, {} in progress, {} dead-lettered",
+            d.queued, d.in_progress, d.dead
+        )];
+        let blocked: Vec<String> = self
+            .server
+            .waiters()
+            .iter()
+            .map(|w| w.client.node.to_string())
+            .collect();
+        if !blocked.is_empty() {
+            lines.push(format!("blocked: {}", blocked.join(", ")));
+        }
+        lines.push(format!("persistence: {}", self.persistence().title()));
+        if self.persistence() == Persistence::AofEverySec {
+            lines.push(format!(
+                "{} writes not yet on disk",
+                self.server.aof().unsynced().len()
+            ));
+        }
+        lines
+    }
+
     pub fn state_label(&self) -> &'static str {
         if self.server.waiters().is_empty() {
             "SERVING"

@@ -389,6 +389,7 @@ impl Consumer {
                 }
                 self.apply(cx, work.message.id);
             }
+            (QueueTimer::Timeout, Phase::Resting) => self.next(cx),
             (QueueTimer::Timeout, phase) => {
                 self.awaiting = None;
                 cx.note(QueueNote::ConsumerTimedOut {
@@ -434,6 +435,22 @@ impl Consumer {
         self.awaiting = None;
         self.work = None;
         self.deliveries = 0;
+    }
+
+    /// Lines shown next to the node.
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(w) = &self.work {
+            lines.push(format!("holding {}", w.message));
+        }
+        if self.slow {
+            lines.push(format!("slow: {} per message", self.slow_service_time));
+        }
+        lines.push(format!(
+            "{} received, {} applied",
+            self.ledger.received, self.ledger.applied
+        ));
+        lines
     }
 
     pub fn state_label(&self) -> &'static str {

@@ -119,6 +119,18 @@ impl Db {
         self.unapplied_from.insert(producer, next);
     }
 
+    /// Lines shown next to the node.
+    pub fn detail_lines(&self) -> Vec<String> {
+        let extra: u32 = self.effects.values().map(|n| n - 1).sum();
+        vec![
+            format!(
+                "{} messages applied, {extra} applied again",
+                self.effects.len()
+            ),
+            format!("dedupe table: {} ids", self.dedupe.len()),
+        ]
+    }
+
     pub fn state_label(&self) -> &'static str {
         if self.first_duplicate.is_some() {
             "DUPLICATES"

@@ -71,7 +71,6 @@ pub use reaper::Reaper;
 pub use scenarios::{scenario, scenarios, ScenarioInfo};
 pub use stats::{counters, Counters};
 
-use crate::algo::redis::Persistence;
 use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Sim, Time};
 
 /// Where each role sits in the node list.
@@ -212,11 +211,6 @@ pub fn new_sim(seed: u64, config: &QueueConfig) -> Sim<QueueNode> {
     Sim::new(seed, nodes(config), net_config(), invariants())
 }
 
-/// The persistence choices, for menus.
-pub fn persistence_choices() -> [Persistence; 3] {
-    Persistence::ALL
-}
-
 impl Protocol for QueueNode {
     type Msg = QueueMsg;
     type Timer = QueueTimer;
@@ -285,6 +279,17 @@ impl Protocol for QueueNode {
             QueueNode::Producer(p) => p.state_label(),
             QueueNode::Consumer(c) => c.state_label(),
             QueueNode::Reaper(r) => r.state_label(),
+        }
+    }
+
+    fn detail_lines(&self) -> Vec<String> {
+        match self {
+            // No key of this scene expires, so any time reads Redis the same.
+            QueueNode::Broker(b) => b.detail_lines(Time::ZERO),
+            QueueNode::Db(d) => d.detail_lines(),
+            QueueNode::Producer(p) => p.detail_lines(),
+            QueueNode::Consumer(c) => c.detail_lines(),
+            QueueNode::Reaper(r) => r.detail_lines(),
         }
     }
 

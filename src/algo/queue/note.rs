@@ -63,7 +63,7 @@ pub enum QueueNote {
         commands: u64,
     },
     /// Restarted and replayed the append-only file: `keys` keys recovered; `lost_writes`
-    /// write commands never reached the disk.
+    /// write commands, over all crashes so far, never reached the disk.
     BrokerRecovered {
         persistence: Persistence,
         keys: u64,

@@ -231,6 +231,20 @@ impl Producer {
         self.poison_next = false;
     }
 
+    /// Lines shown next to the node.
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(s) = &self.sending {
+            lines.push(format!("sending {} (attempt {})", s.message, s.attempt));
+        }
+        lines.push(format!(
+            "{} confirmed, {} still to send",
+            self.ledger.confirmed.len(),
+            self.to_send
+        ));
+        lines
+    }
+
     pub fn state_label(&self) -> &'static str {
         match (&self.sending, self.to_send) {
             (Some(_), _) => "SENDING",

@@ -206,6 +206,14 @@ impl Reaper {
         self.awaiting = None;
     }
 
+    /// Lines shown next to the node.
+    pub fn detail_lines(&self) -> Vec<String> {
+        vec![
+            format!("watching {} messages", self.first_seen.len()),
+            format!("{} requeued", self.requeued),
+        ]
+    }
+
     pub fn state_label(&self) -> &'static str {
         if self.awaiting.is_some() {
             "REAPING"
