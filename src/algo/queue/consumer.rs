@@ -52,6 +52,23 @@ pub enum Phase {
     Resting,
 }
 
+impl Phase {
+    /// The step a timeout in this phase interrupts, for the narration.
+    fn step(self) -> Step {
+        match self {
+            Phase::JoiningGroup => Step::JoinGroup,
+            Phase::Fetching => Step::Fetch,
+            Phase::Claiming => Step::Claim,
+            Phase::CountingDeliveries => Step::CountDeliveries,
+            Phase::Working => Step::Work,
+            Phase::Applying => Step::Apply,
+            Phase::Acking => Step::Ack,
+            Phase::DeadLettering => Step::DeadLetter,
+            Phase::Resting => Step::Rest,
+        }
+    }
+}
+
 /// What a consumer did, kept across its crashes (an observer's record).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ConsumerLedger {
@@ -392,9 +409,7 @@ impl Consumer {
             (QueueTimer::Timeout, Phase::Resting) => self.next(cx),
             (QueueTimer::Timeout, phase) => {
                 self.awaiting = None;
-                cx.note(QueueNote::ConsumerTimedOut {
-                    step: Step::of(phase),
-                });
+                cx.note(QueueNote::ConsumerTimedOut { step: phase.step() });
                 match phase {
                     // Asking again may apply the effect twice (unless idempotent).
                     Phase::Applying => match self.work.as_ref().map(|w| w.message.id) {

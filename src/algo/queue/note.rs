@@ -1,6 +1,5 @@
 //! What the nodes of the queue scene narrate: one typed note per decision, turned into a
 //! caption by the scene ("c1 took p1.3 from the queue: working for 30 ms").
-use super::consumer::Phase;
 use super::message::MessageId;
 use crate::algo::redis::{Command, Persistence, RedisError, Reply};
 use crate::sim::{NodeId, Time};
@@ -17,22 +16,6 @@ pub enum Step {
     DeadLetter,
     Rest,
     Work,
-}
-
-impl Step {
-    pub fn of(phase: Phase) -> Step {
-        match phase {
-            Phase::JoiningGroup => Step::JoinGroup,
-            Phase::Fetching => Step::Fetch,
-            Phase::Claiming => Step::Claim,
-            Phase::CountingDeliveries => Step::CountDeliveries,
-            Phase::Working => Step::Work,
-            Phase::Applying => Step::Apply,
-            Phase::Acking => Step::Ack,
-            Phase::DeadLettering => Step::DeadLetter,
-            Phase::Resting => Step::Rest,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
