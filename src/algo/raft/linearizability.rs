@@ -1,0 +1,361 @@
+//! Linearizability of the clients' history against a key-value register model.
+//!
+//! A history is linearizable (Herlihy and Wing, 1990) when every operation can be given
+//! one instant between its invocation and its return such that, taken in the order of those
+//! instants, the operations behave like a single, non-replicated store: each get returns the
+//! latest put before it. Operations still pending (their client crashed or is waiting) may
+//! take effect at any instant after their invocation, or not at all.
+//!
+//! The check is the Wing and Gong search (1993) with Lowe's memoisation (2017): walk the
+//! invoke/return events in time order; at each invocation try to linearize that operation
+//! next (if the model allows its result); on reaching the return of an operation that has
+//! not been linearized, undo the latest choice and try the next. A set of (operations
+//! linearized so far, model state) pairs already explored is kept, so no configuration is
+//! searched twice. Linearizability is *local* (Herlihy and Wing): a history is linearizable
+//! exactly when each key's sub-history is, so every key is searched on its own.
+use super::client::{EventKind, HistoryEvent};
+use super::kv::{Key, Op, OpResult, Value};
+use crate::sim::{NodeId, Time};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One client operation: invoked at `invoked`, returned at `returned` with a result (or
+/// still pending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Operation {
+    pub client: NodeId,
+    pub op: Op,
+    pub invoked: Time,
+    pub returned: Option<(Time, OpResult)>,
+}
+
+impl Operation {
+    fn describe(&self) -> String {
+        let end = match self.returned {
+            Some((t, result)) => format!("returned {result} at {t}"),
+            None => "pending".to_string(),
+        };
+        format!(
+            "{} {} invoked at {}, {end}",
+            self.client, self.op, self.invoked
+        )
+    }
+}
+
+/// Pairs a client's invoke and return events into operations.
+pub fn operations_of(client: NodeId, events: &[HistoryEvent]) -> Vec<Operation> {
+    let mut ops: Vec<(u64, Operation)> = Vec::new();
+    for event in events {
+        match event.kind {
+            EventKind::Invoke(op) => ops.push((
+                event.serial,
+                Operation {
+                    client,
+                    op,
+                    invoked: event.time,
+                    returned: None,
+                },
+            )),
+            EventKind::Return(result) => {
+                if let Some((_, op)) = ops.iter_mut().rev().find(|(s, _)| *s == event.serial) {
+                    op.returned = Some((event.time, result));
+                }
+            }
+        }
+    }
+    ops.into_iter().map(|(_, op)| op).collect()
+}
+
+/// Whether `history` is linearizable; if not, which key's operations cannot be ordered.
+pub fn check_linearizable(history: &[Operation]) -> Result<(), String> {
+    let mut by_key: BTreeMap<Key, Vec<Operation>> = BTreeMap::new();
+    for op in history {
+        // A pending get observed nothing and changed nothing: it can always be left out.
+        if op.op.is_read() && op.returned.is_none() {
+            continue;
+        }
+        by_key.entry(op.op.key()).or_default().push(*op);
+    }
+    for (key, ops) in &by_key {
+        if !register_linearizable(ops) {
+            let shown: Vec<String> = ops.iter().take(8).map(Operation::describe).collect();
+            let more = if ops.len() > 8 {
+                format!(" (and {} more)", ops.len() - 8)
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "no order of the {} operations on key {key} matches what the clients saw: {}{more}",
+                ops.len(),
+                shown.join("; ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One event in the doubly linked list the search walks.
+#[derive(Clone, Copy)]
+struct Event {
+    op: usize,
+    is_call: bool,
+    /// For a call: the index of its return event.
+    partner: usize,
+    prev: usize,
+    next: usize,
+}
+
+/// The register model: a put succeeds and sets the value; a get must see the value.
+fn step(state: Option<Value>, op: &Operation) -> Option<Option<Value>> {
+    match (op.op, op.returned) {
+        (Op::Put { value, .. }, Some((_, OpResult::Written)) | None) => Some(Some(value)),
+        (Op::Get { .. }, Some((_, OpResult::Read(seen)))) => (seen == state).then_some(state),
+        _ => None,
+    }
+}
+
+fn register_linearizable(ops: &[Operation]) -> bool {
+    // Events in time order; at equal times calls come first, so that operations that touch
+    // at one instant count as concurrent. Pending operations return "at infinity".
+    let mut order: Vec<(u64, u8, usize)> = Vec::with_capacity(ops.len() * 2);
+    for (i, op) in ops.iter().enumerate() {
+        order.push((op.invoked.0, 0, i));
+        order.push((op.returned.map_or(u64::MAX, |(t, _)| t.0), 1, i));
+    }
+    order.sort_unstable();
+    // Node 0 is the head sentinel; events are nodes 1..=2n; `end` marks the list's end.
+    let end = order.len() + 1;
+    let mut events = vec![
+        Event {
+            op: 0,
+            is_call: false,
+            partner: 0,
+            prev: 0,
+            next: 1,
+        };
+        end
+    ];
+    let mut return_of = vec![0; ops.len()];
+    for (k, &(_, kind, op)) in order.iter().enumerate() {
+        let node = k + 1;
+        events[node] = Event {
+            op,
+            is_call: kind == 0,
+            partner: 0,
+            prev: node - 1,
+            next: node + 1,
+        };
+        if kind == 1 {
+            return_of[op] = node;
+        }
+    }
+    for node in 1..end {
+        if events[node].is_call {
+            events[node].partner = return_of[events[node].op];
+        }
+    }
+    let completed = ops.iter().filter(|o| o.returned.is_some()).count();
+    let words = ops.len().div_ceil(64);
+    let mut linearized = vec![0u64; words];
+    let mut done = 0;
+    let mut state: Option<Value> = None;
+    let mut seen: BTreeSet<(Vec<u64>, Option<Value>)> = BTreeSet::new();
+    let mut stack: Vec<(usize, Option<Value>)> = Vec::new();
+    let mut entry = events[0].next;
+    loop {
+        if done == completed {
+            return true;
+        }
+        if entry == end {
+            // Only pending returns are left, but completed operations are not linearized:
+            // cannot happen, since their returns come before any pending return.
+            return false;
+        }
+        let event = events[entry];
+        if event.is_call {
+            let op = &ops[event.op];
+            if let Some(next_state) = step(state, op) {
+                linearized[event.op / 64] |= 1 << (event.op % 64);
+                if seen.insert((linearized.clone(), next_state)) {
+                    stack.push((entry, state));
+                    state = next_state;
+                    if op.returned.is_some() {
+                        done += 1;
+                    }
+                    lift(&mut events, entry);
+                    entry = events[0].next;
+                    continue;
+                }
+                linearized[event.op / 64] &= !(1 << (event.op % 64));
+            }
+            entry = event.next;
+        } else {
+            // The return of an operation not linearized yet: undo the latest choice.
+            let Some((call, previous)) = stack.pop() else {
+                return false;
+            };
+            let op = events[call].op;
+            state = previous;
+            linearized[op / 64] &= !(1 << (op % 64));
+            if ops[op].returned.is_some() {
+                done -= 1;
+            }
+            unlift(&mut events, call);
+            entry = events[call].next;
+        }
+    }
+}
+
+/// Takes a call and its return out of the list (they stay linked to their neighbours, so
+/// `unlift` can put them back).
+fn lift(events: &mut [Event], call: usize) {
+    let ret = events[call].partner;
+    for node in [call, ret] {
+        let (prev, next) = (events[node].prev, events[node].next);
+        events[prev].next = next;
+        if next < events.len() {
+            events[next].prev = prev;
+        }
+    }
+}
+
+fn unlift(events: &mut [Event], call: usize) {
+    let ret = events[call].partner;
+    for node in [ret, call] {
+        let (prev, next) = (events[node].prev, events[node].next);
+        events[prev].next = node;
+        if next < events.len() {
+            events[next].prev = node;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> Key {
+        Key::new('x').expect("a letter")
+    }
+
+    fn put(client: u32, value: Value, from: u64, to: Option<u64>) -> Operation {
+        Operation {
+            client: NodeId(client),
+            op: Op::Put { key: key(), value },
+            invoked: Time::from_millis(from),
+            returned: to.map(|t| (Time::from_millis(t), OpResult::Written)),
+        }
+    }
+
+    fn get(client: u32, seen: Option<Value>, from: u64, to: u64) -> Operation {
+        Operation {
+            client: NodeId(client),
+            op: Op::Get { key: key() },
+            invoked: Time::from_millis(from),
+            returned: Some((Time::from_millis(to), OpResult::Read(seen))),
+        }
+    }
+
+    #[test]
+    fn sequential_and_concurrent_histories() {
+        // put 1, then get 1: fine. A get overlapping a put may see either value.
+        assert_eq!(
+            check_linearizable(&[put(1, 1, 0, Some(10)), get(2, Some(1), 20, 30)]),
+            Ok(())
+        );
+        let overlapping = [put(1, 1, 0, Some(10)), put(2, 2, 5, Some(50))];
+        for seen in [Some(1), Some(2)] {
+            let mut h = overlapping.to_vec();
+            h.push(get(3, seen, 20, 30));
+            assert_eq!(check_linearizable(&h), Ok(()), "{seen:?}");
+        }
+        // Two reads during one write: once the first sees the new value, a later read may
+        // not see the old one.
+        let h = [
+            put(1, 1, 0, Some(10)),
+            put(2, 2, 20, Some(100)),
+            get(3, Some(2), 30, 40),
+            get(4, Some(1), 50, 60),
+        ];
+        assert!(check_linearizable(&h).is_err());
+    }
+
+    #[test]
+    fn stale_reads_are_caught() {
+        // A read that starts after a write completed must not see the older value.
+        let h = [
+            put(1, 1, 0, Some(10)),
+            put(1, 2, 20, Some(30)),
+            get(2, Some(1), 40, 50),
+        ];
+        let err = check_linearizable(&h).expect_err("stale");
+        assert!(err.contains("key x"), "{err}");
+        // Reading a value nobody wrote.
+        assert!(check_linearizable(&[get(2, Some(7), 0, 5)]).is_err());
+        // Reading nothing after a completed write.
+        assert!(check_linearizable(&[put(1, 1, 0, Some(10)), get(2, None, 20, 30)]).is_err());
+    }
+
+    #[test]
+    fn pending_writes_may_or_may_not_take_effect() {
+        let pending = put(1, 5, 0, None);
+        assert_eq!(check_linearizable(&[pending, get(2, None, 10, 20)]), Ok(()));
+        assert_eq!(
+            check_linearizable(&[pending, get(2, Some(5), 10, 20)]),
+            Ok(())
+        );
+        // ... but not before they were invoked.
+        let late = put(1, 5, 30, None);
+        assert!(check_linearizable(&[late, get(2, Some(5), 10, 20)]).is_err());
+        // Once seen, a pending write cannot be unseen.
+        let h = [pending, get(2, Some(5), 10, 20), get(3, None, 30, 40)];
+        assert!(check_linearizable(&h).is_err());
+    }
+
+    #[test]
+    fn keys_are_checked_separately_and_events_paired() {
+        let y = Key::new('y').expect("a letter");
+        let mut h = vec![put(1, 1, 0, Some(10))];
+        h.push(Operation {
+            client: NodeId(2),
+            op: Op::Get { key: y },
+            invoked: Time::from_millis(20),
+            returned: Some((Time::from_millis(30), OpResult::Read(Some(1)))),
+        });
+        let err = check_linearizable(&h).expect_err("y was never written");
+        assert!(err.contains("key y"), "{err}");
+        let events = [
+            HistoryEvent {
+                serial: 1,
+                time: Time(5),
+                kind: EventKind::Invoke(Op::Get { key: y }),
+            },
+            HistoryEvent {
+                serial: 1,
+                time: Time(9),
+                kind: EventKind::Return(OpResult::Read(None)),
+            },
+            HistoryEvent {
+                serial: 2,
+                time: Time(12),
+                kind: EventKind::Invoke(Op::Put { key: y, value: 3 }),
+            },
+        ];
+        let ops = operations_of(NodeId(4), &events);
+        assert_eq!(ops.len(), 2);
+        assert_eq!(ops[0].returned, Some((Time(9), OpResult::Read(None))));
+        assert_eq!(ops[1].returned, None);
+    }
+
+    #[test]
+    fn a_long_concurrent_history_is_checked_quickly() {
+        // 3 clients, 300 operations each overlapping its neighbours: the memo keeps this
+        // polynomial.
+        let mut h = Vec::new();
+        for i in 0..300u64 {
+            let t = i * 10;
+            h.push(put(1, i as Value, t, Some(t + 25)));
+            h.push(get(2, Some(i as Value), t + 12, t + 30));
+        }
+        assert_eq!(check_linearizable(&h), Ok(()));
+    }
+}
