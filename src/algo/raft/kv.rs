@@ -199,8 +199,8 @@ mod tests {
         let mut store = KvStore::default();
         let x = Key::new('x').expect("a letter");
         let (a, b) = (NodeId(5), NodeId(6));
-        assert_eq!(store.apply(a, 1, Op::Put { key: x, value: 1 }).1, true);
-        assert_eq!(store.apply(b, 1, Op::Put { key: x, value: 2 }).1, true);
+        assert!(store.apply(a, 1, Op::Put { key: x, value: 1 }).1);
+        assert!(store.apply(b, 1, Op::Put { key: x, value: 2 }).1);
         // a's retry of its first put must not undo b's later write.
         assert_eq!(
             store.apply(a, 1, Op::Put { key: x, value: 1 }),
