@@ -37,6 +37,7 @@ impl Server {
             cx.note(Note::NotAMember { members });
             return;
         }
+        self.sent.timeouts += 1;
         cx.note(Note::ElectionTimeout {
             term: self.current_term,
         });

@@ -114,12 +114,15 @@ fn step(state: Option<Value>, op: &Operation) -> Option<Option<Value>> {
 }
 
 fn register_linearizable(ops: &[Operation]) -> bool {
-    // Events in time order; at equal times calls come first, so that operations that touch
-    // at one instant count as concurrent. Pending operations return "at infinity".
+    // Events in time order; at equal times returns come first: an operation that returned
+    // at the instant another was invoked precedes it. (A client starts its next operation
+    // at the instant the previous one returns; and since every message takes time, the
+    // operation that returned took effect strictly earlier.) Pending operations return
+    // "at infinity".
     let mut order: Vec<(u64, u8, usize)> = Vec::with_capacity(ops.len() * 2);
     for (i, op) in ops.iter().enumerate() {
-        order.push((op.invoked.0, 0, i));
-        order.push((op.returned.map_or(u64::MAX, |(t, _)| t.0), 1, i));
+        order.push((op.invoked.0, 1, i));
+        order.push((op.returned.map_or(u64::MAX, |(t, _)| t.0), 0, i));
     }
     order.sort_unstable();
     // Node 0 is the head sentinel; events are nodes 1..=2n; `end` marks the list's end.
@@ -139,12 +142,12 @@ fn register_linearizable(ops: &[Operation]) -> bool {
         let node = k + 1;
         events[node] = Event {
             op,
-            is_call: kind == 0,
+            is_call: kind == 1,
             partner: 0,
             prev: node - 1,
             next: node + 1,
         };
-        if kind == 1 {
+        if kind == 0 {
             return_of[op] = node;
         }
     }
@@ -268,6 +271,13 @@ mod tests {
             h.push(get(3, seen, 20, 30));
             assert_eq!(check_linearizable(&h), Ok(()), "{seen:?}");
         }
+        // An operation that returned at the instant another began precedes it.
+        let h = [
+            put(1, 1, 0, Some(10)),
+            put(1, 2, 10, Some(20)),
+            get(2, Some(1), 25, 30),
+        ];
+        assert!(check_linearizable(&h).is_err());
         // Two reads during one write: once the first sees the new value, a later read may
         // not see the old one.
         let h = [

@@ -46,9 +46,13 @@ mod node;
 mod notes;
 mod replication;
 mod scenarios;
+mod scenarios_basic;
+mod scenarios_bugs;
+mod scenarios_faults;
 mod server;
 mod serving;
 mod snapshot;
+mod triggers;
 
 pub use client::{Client, EventKind, HistoryEvent, Outstanding, QUEUE_LIMIT, WORKLOAD_KEYS};
 pub use config::{RaftConfig, ReadMode, Variant, MAX_CLIENTS, MAX_SPARES, SERVER_COUNTS};
@@ -60,12 +64,16 @@ pub use invariants::{
 pub use kv::{Key, KvStore, Op, OpResult, Session, Value};
 pub use linearizability::{check_linearizable, operations_of, Operation};
 pub use log::{Command, Entry, Index, Log, Term};
-pub use measure::{election_time_samples, leader, message_stats, MessageStats};
+pub use measure::{
+    election_time_samples, leader, message_stats, ElectionSamples, MessageStats, ELECTION_LIMIT,
+};
 pub use members::Members;
 pub use messages::{Answer, Cmd, ConflictHint, Msg, Snapshot, Timer};
 pub use node::{net_config, node_names, nodes, RaftNode};
 pub use notes::{AppendRefusal, ChangeRefusal, Ignored, Note, StepDown, VoteRefusal};
-pub use scenarios::{scenario, scenarios, Scenario, ScenarioInfo};
+pub use scenarios::{bug_scenario, scenario, scenarios, Scenario, ScenarioInfo};
+pub use scenarios_basic::figure_7_logs;
+pub use scenarios_bugs::figure_8_logs;
 pub use server::{MsgCounts, Peer, PendingRead, Role, Server};
 
 use crate::sim::Sim;

@@ -68,7 +68,8 @@ pub(crate) struct Waiting {
     pub index: Index,
 }
 
-/// Messages a server sent, by kind. Statistics: they survive crashes.
+/// Messages a server sent, by kind, and its election timeouts. Statistics: they survive
+/// crashes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MsgCounts {
     pub vote_requests: u64,
@@ -80,6 +81,8 @@ pub struct MsgCounts {
     pub append_replies: u64,
     pub snapshots: u64,
     pub to_clients: u64,
+    /// Election timeouts that fired (each starts a pre-vote or an election).
+    pub timeouts: u64,
 }
 
 impl MsgCounts {
