@@ -63,7 +63,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(id: NodeId, settings: Settings) -> Client {
+    pub(crate) fn new(id: NodeId, settings: Settings) -> Client {
         Client {
             id,
             settings,

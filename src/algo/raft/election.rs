@@ -69,6 +69,7 @@ impl Server {
 
     fn start_pre_vote<P: Host>(&mut self, cx: &mut Ctx<'_, P>) {
         self.role = Role::PreCandidate;
+        self.ghost.touch();
         self.leader = None;
         self.ayes = Members::default().with(self.id);
         self.noes = Members::default();
@@ -87,6 +88,7 @@ impl Server {
     pub(crate) fn start_election<P: Host>(&mut self, cx: &mut Ctx<'_, P>, transfer: bool) {
         self.leave_leadership(cx);
         self.current_term += 1;
+        self.ghost.touch();
         self.voted_for = Some(self.id);
         self.role = Role::Candidate;
         self.leader = None;

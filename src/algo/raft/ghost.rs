@@ -38,10 +38,21 @@ pub struct Ghost {
     pub applied_high: Index,
     /// An index it applied twice with different contents (across a crash), if ever.
     pub applied_twice: Option<Index>,
+    /// How many applies (and state machine resets) it recorded.
+    pub applies: u64,
+    /// How many times its role, term, leaderships or commit records changed: the checks
+    /// that read those skip the steps where no server's count moved.
+    pub epoch: u64,
 }
 
 impl Ghost {
+    /// Notes that the role or the term changed.
+    pub fn touch(&mut self) {
+        self.epoch += 1;
+    }
+
     pub fn record_leadership(&mut self, term: Term, removed: u64) {
+        self.epoch += 1;
         self.led_terms.push(term);
         self.removed_when_elected = removed;
     }
@@ -51,6 +62,7 @@ impl Ghost {
     }
 
     pub fn record_commit(&mut self, index: Index, chain: u64, term: Term) {
+        self.epoch += 1;
         let mark = CommitMark {
             index,
             chain,
@@ -92,6 +104,7 @@ impl Ghost {
     }
 
     fn note_applied(&mut self, index: Index, chain: u64) {
+        self.applies += 1;
         let slot = &mut self.applied[(index % APPLIED_WINDOW as u64) as usize];
         if slot.0 == index && slot.1 != chain && self.applied_twice.is_none() {
             self.applied_twice = Some(index);

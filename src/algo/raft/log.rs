@@ -85,6 +85,8 @@ pub struct Log {
     /// Ghost: how many entries were ever removed (by a conflict, or by a snapshot that
     /// replaced a log that disagreed with it). Compaction does not count.
     removed: u64,
+    /// Ghost: how many times the log changed (so an invariant can tell it did not).
+    version: u64,
 }
 
 impl Log {
@@ -99,6 +101,7 @@ impl Log {
             snapshot_chain: 0,
             configs: Vec::new(),
             removed: 0,
+            version: 0,
         }
     }
 
@@ -183,6 +186,7 @@ impl Log {
 
     /// Appends `entry` and returns its index.
     pub fn append(&mut self, entry: Entry) -> Index {
+        self.version += 1;
         let prev = self.chains.last().copied().unwrap_or(self.snapshot_chain);
         self.chains.push(entry.chain_after(prev));
         self.entries.push(entry);
@@ -196,6 +200,7 @@ impl Log {
     /// Removes the entries from `from` on (a conflict with the leader's log, §5.3).
     pub fn truncate_from(&mut self, from: Index) {
         if let Some(k) = self.slot(from) {
+            self.version += 1;
             self.removed += (self.entries.len() - k) as u64;
             self.entries.truncate(k);
             self.chains.truncate(k);
@@ -262,6 +267,7 @@ impl Log {
         let Some(k) = self.slot(index) else {
             return;
         };
+        self.version += 1;
         self.snapshot_members = self.members_at(index);
         self.snapshot_term = self.entries[k].term;
         self.snapshot_chain = self.chains[k];
@@ -278,6 +284,7 @@ impl Log {
             self.compact(index);
             return;
         }
+        self.version += 1;
         self.removed += self.entries.len() as u64;
         self.entries.clear();
         self.chains.clear();
@@ -295,6 +302,11 @@ impl Log {
         } else {
             self.slot(index).map(|k| self.chains[k])
         }
+    }
+
+    /// Ghost: how many times this log changed.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// Ghost: how many entries this log ever removed.

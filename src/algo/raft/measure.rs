@@ -2,9 +2,9 @@
 //! Figure 16), and how many messages each committed entry costs.
 use super::config::RaftConfig;
 use super::log::{Index, Term};
-use super::node::{net_config, nodes, RaftNode};
+use super::node::{nodes, RaftNode};
 use super::server::Role;
-use crate::sim::{Action, NodeId, NodeStatus, Sim, SimRng, Time};
+use crate::sim::{Action, NetConfig, NodeId, NodeStatus, Sim, SimRng, Time};
 
 /// The leader of the highest term among the servers that are up, if any.
 pub fn leader(sim: &Sim<RaftNode>) -> Option<(NodeId, Term)> {
@@ -62,11 +62,32 @@ fn run_until(sim: &mut Sim<RaftNode>, until: Time, stop: impl Fn(&Sim<RaftNode>)
     false
 }
 
-/// Figure 16 of the paper: five servers elect a leader; it is crashed at a random moment
-/// within its heartbeat interval (half the minimum election timeout, as in the paper);
-/// the time until another server is elected is measured. Seeds `0..seeds`; invariants are
-/// not checked (the property tests do that).
+/// The network of Figure 16's runs: 5 to 8 ms per message, so that a round trip to every
+/// server (the paper's "broadcast time") takes about 15 ms.
+pub fn figure_16_net() -> NetConfig {
+    NetConfig {
+        latency_min: Time::from_millis(5),
+        latency_max: Time::from_millis(8),
+        loss: 0.0,
+        duplicate: 0.0,
+    }
+}
+
+/// Figure 16 of the paper on [`figure_16_net`]: see [`election_time_samples_on`].
 pub fn election_time_samples(min: Time, max: Time, seeds: u64) -> ElectionSamples {
+    election_time_samples_on(&figure_16_net(), min, max, seeds)
+}
+
+/// Figure 16: five servers elect a leader; it is crashed at a random moment within its
+/// heartbeat interval (half the minimum election timeout, as in the paper); the time until
+/// another server is elected is measured. Seeds `0..seeds`; invariants are not checked
+/// (the property tests do that).
+pub fn election_time_samples_on(
+    net: &NetConfig,
+    min: Time,
+    max: Time,
+    seeds: u64,
+) -> ElectionSamples {
     let config = RaftConfig {
         servers: 5,
         clients: 0,
@@ -80,7 +101,7 @@ pub fn election_time_samples(min: Time, max: Time, seeds: u64) -> ElectionSample
         unelected: 0,
     };
     for seed in 0..seeds {
-        let mut sim = Sim::new(seed, nodes(&config), net_config(), Vec::new());
+        let mut sim = Sim::new(seed, nodes(&config), net.clone(), Vec::new());
         if !run_until(&mut sim, ELECTION_LIMIT, |s| leader(s).is_some()) {
             samples.unelected += 1;
             continue;

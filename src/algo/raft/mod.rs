@@ -62,10 +62,13 @@ pub use invariants::{
     LINEARIZABILITY, LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
 pub use kv::{Key, KvStore, Op, OpResult, Session, Value};
-pub use linearizability::{check_linearizable, operations_of, Operation};
+pub use linearizability::{
+    check_linearizable, check_recent, operations_of, Operation, RECENT_WINDOW,
+};
 pub use log::{Command, Entry, Index, Log, Term};
 pub use measure::{
-    election_time_samples, leader, message_stats, ElectionSamples, MessageStats, ELECTION_LIMIT,
+    election_time_samples, election_time_samples_on, figure_16_net, leader, message_stats,
+    ElectionSamples, MessageStats, ELECTION_LIMIT,
 };
 pub use members::Members;
 pub use messages::{Answer, Cmd, ConflictHint, Msg, Snapshot, Timer};

@@ -44,6 +44,7 @@ impl Server {
             self.send_append(cx, peer);
         }
         cx.set_timer(Timer::Heartbeat, self.settings.heartbeat_interval);
+        self.heartbeat_due = Some(cx.now().saturating_add(self.settings.heartbeat_interval));
     }
 
     pub(crate) fn send_append<P: Host>(&mut self, cx: &mut Ctx<'_, P>, peer: NodeId) {

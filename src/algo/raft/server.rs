@@ -126,6 +126,7 @@ pub struct Server {
     pub(crate) reads: Vec<PendingRead>,
     pub(crate) waiting: Vec<Waiting>,
     pub(crate) election_due: Option<Time>,
+    pub(crate) heartbeat_due: Option<Time>,
     /// The highest old-term index already narrated as "not committed by counting".
     pub(crate) old_term_noted: Index,
     pub(crate) sent: MsgCounts,
@@ -135,7 +136,7 @@ pub struct Server {
 impl Server {
     /// A server with the given durable start: `initial_log` holds entry terms (no-ops),
     /// and it starts in `term`, having voted for nobody.
-    pub fn new(
+    pub(crate) fn new(
         id: NodeId,
         settings: Settings,
         members: Members,
@@ -170,6 +171,7 @@ impl Server {
             reads: Vec::new(),
             waiting: Vec::new(),
             election_due: None,
+            heartbeat_due: None,
             old_term_noted: 0,
             sent: MsgCounts::default(),
             ghost: Ghost::default(),
@@ -231,6 +233,10 @@ impl Server {
     /// When the election timer will fire (none for a leader without CheckQuorum).
     pub fn election_due(&self) -> Option<Time> {
         self.election_due
+    }
+    /// Leader: when its next round of heartbeats leaves.
+    pub fn heartbeat_due(&self) -> Option<Time> {
+        self.heartbeat_due
     }
     pub fn pending_reads(&self) -> &[PendingRead] {
         &self.reads
@@ -311,6 +317,7 @@ impl Server {
             return;
         }
         self.current_term = term;
+        self.ghost.touch();
         self.voted_for = None;
         self.leader = None;
         cx.note(Note::NewTerm { term, from });
@@ -329,6 +336,7 @@ impl Server {
         }
         self.leave_leadership(cx);
         self.role = Role::Follower;
+        self.ghost.touch();
         self.ayes = Members::default();
         self.noes = Members::default();
         self.reset_election_timer(cx);
@@ -344,6 +352,7 @@ impl Server {
             self.leader = None;
         }
         cx.cancel_timer(Timer::Heartbeat);
+        self.heartbeat_due = None;
         for read in std::mem::take(&mut self.reads) {
             let answer = Answer::NotLeader(self.leader);
             let reply = Msg::Reply {
@@ -490,6 +499,7 @@ impl Server {
         }
         let snapshot_index = self.log.snapshot_index();
         self.role = Role::Follower;
+        self.ghost.touch();
         self.leader = None;
         self.commit_index = snapshot_index;
         self.last_applied = snapshot_index;
@@ -502,6 +512,7 @@ impl Server {
         self.reads.clear();
         self.waiting.clear();
         self.election_due = None;
+        self.heartbeat_due = None;
         self.old_term_noted = 0;
         let chain = self.log.chain_at(snapshot_index).unwrap_or_default();
         self.ghost.reset_applied(snapshot_index, chain);
