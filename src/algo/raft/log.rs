@@ -329,25 +329,32 @@ impl Log {
     }
 
     /// Ghost check of Log Matching (§5.3) against `other`: an index where both logs hold an
-    /// entry of the same term but differ in what comes up to it. Per term, the indexes both
-    /// logs hold with that term form one interval; chains cover whole prefixes, so comparing
-    /// them at the top of the interval checks all of it. Cost: one pass over this log's
-    /// terms, with binary searches.
+    /// entry of the same term but differ in what comes up to it.
+    ///
+    /// Per term, the indexes both logs hold with that term form one interval, and chains
+    /// cover whole prefixes. Take the highest term whose intervals overlap and compare the
+    /// chains at the top of the overlap: if they agree, the two logs are identical up to
+    /// there, which holds every entry of every lower term in both logs, and no higher term is
+    /// shared at all; so one comparison decides. Walking down from the last term, that term
+    /// is usually the first one tried.
     pub fn matching_conflict(&self, other: &Log) -> Option<Index> {
-        let mut term = if self.snapshot_index > 0 {
-            self.snapshot_term
-        } else {
-            self.entries.first()?.term
-        };
+        let mut term = self.last_term();
         loop {
             let (lo, hi) = self.term_range(term)?;
             if let Some((other_lo, other_hi)) = other.term_range(term) {
                 let top = hi.min(other_hi);
-                if lo.max(other_lo) <= top && self.chain_at(top) != other.chain_at(top) {
-                    return Some(top);
+                if lo.max(other_lo) <= top {
+                    return (self.chain_at(top) != other.chain_at(top)).then_some(top);
                 }
             }
-            term = self.entry(hi + 1)?.term;
+            // The next lower term in this log (none below the snapshot's last entry).
+            if lo <= self.snapshot_index {
+                return None;
+            }
+            term = self.term_at(lo - 1)?;
+            if lo - 1 == 0 {
+                return None;
+            }
         }
     }
 }
