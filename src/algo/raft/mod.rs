@@ -30,6 +30,19 @@
 //! Figure 3's properties are checked after every step, with ghost state the servers keep
 //! for the observer only (`ghost`); the clients' history is checked for linearizability
 //! (`linearizability`).
+//!
+//! ## For the scene
+//! - Nodes: servers `n0..` (the configuration's, then the spares), then clients `c1..`
+//!   ([`node_names`]). [`RaftNode::as_server`] and [`RaftNode::as_client`] give typed,
+//!   read-only views ([`Server`]: role, term, vote, log, commit and applied indexes, store,
+//!   configuration, votes, per-follower indexes, timer deadlines; [`Client`]: target,
+//!   operation in flight, history).
+//! - Commands ([`Cmd`], as written in links): `put:x:5` and `get:x` to a client; `timeout`,
+//!   `timer:MS` (move the election timer), `add:N` and `remove:N` (to the leader) to a
+//!   server. Restarting the leader is a crash and a restart, not a command.
+//! - Variants ([`Variant`]): `correct`, `commit-old-term`, `vote-any-log`, `volatile-vote`,
+//!   `change-early`, `local-reads`; [`bug_scenario`] names each one's scenario.
+//! - Every decision is narrated as a typed [`Note`].
 mod client;
 mod config;
 mod election;
@@ -68,7 +81,7 @@ pub use linearizability::{
 pub use log::{Command, Entry, Index, Log, Term};
 pub use measure::{
     election_time_samples, election_time_samples_on, figure_16_net, leader, message_stats,
-    ElectionSamples, MessageStats, ELECTION_LIMIT,
+    ElectionSamples, MessageStats, ELECTION_LIMIT, MAX_SAMPLE_SEEDS,
 };
 pub use members::Members;
 pub use messages::{Answer, Cmd, ConflictHint, Msg, Snapshot, Timer};
