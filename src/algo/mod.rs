@@ -3,6 +3,7 @@ pub mod balance;
 pub mod locks;
 pub mod placement;
 pub mod queue;
+pub mod raft;
 pub mod redis;
 pub mod ring_cluster;
 pub mod two_phase_commit;
