@@ -1,5 +1,6 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
 pub mod locks;
+pub mod paxos;
 pub mod placement;
 pub mod ring_cluster;
 pub mod two_phase_commit;

@@ -1,0 +1,114 @@
+//! Dueling proposers: how often does nothing get chosen for a long time, and what ends it.
+//!
+//! *Paxos Made Simple* §2.4: proposer p completes phase 1 with ballot n1; q then completes
+//! phase 1 with n2 > n1, so p's accept requests are refused; p starts phase 1 again with
+//! n3 > n2, which makes q's accept requests fail; and so on. Safety is never at risk, but
+//! progress can be, and by the FLP impossibility result no deterministic asynchronous
+//! protocol can rule that out. In practice two cures work: a random back-off (the loser
+//! of a collision waits a random, growing time, so that one proposer soon gets two
+//! uninterrupted round trips), and a leader (only one proposer tries at all).
+//!
+//! [`duel`] measures it: three proposers given different values at the same instant, run
+//! over many seeds, counting the runs in which nothing was chosen within a horizon.
+use super::config::{PaxosConfig, Proposal};
+use super::invariants::chosen_in;
+use super::node::PaxosNode;
+use super::value::Word;
+use crate::sim::{NodeId, Sim, Time};
+
+/// Most seeds one measurement may run (each run is short, but a link must not ask for
+/// unbounded work).
+pub const MAX_DUEL_RUNS: u64 = 10_000;
+
+/// The proposers duel under `base`'s timing, with or without back-off and a leader: each
+/// of the three proposers is given its own value at time 0.
+pub fn duel_config(base: &PaxosConfig, backoff: bool, leader_election: bool) -> PaxosConfig {
+    let values = ["red", "green", "blue"];
+    let proposers: Vec<NodeId> = (0..base.roles.len() as u32)
+        .map(NodeId)
+        .filter(|n| base.roles[n.index()].proposer)
+        .collect();
+    PaxosConfig {
+        backoff,
+        leader_election,
+        proposals: proposers
+            .iter()
+            .zip(values)
+            .map(|(node, v)| Proposal {
+                node: *node,
+                value: Word::lit(v),
+                at: Time::ZERO,
+            })
+            .collect(),
+        ..base.clone()
+    }
+}
+
+/// When something was first chosen in slot 0, if before `horizon`.
+pub fn time_to_choose(seed: u64, config: &PaxosConfig, horizon: Time) -> Option<Time> {
+    let mut sim = super::new_sim(seed, config);
+    let mut votes = 0;
+    while sim.next_event_time().is_some_and(|t| t <= horizon) {
+        sim.step(None);
+        let now_votes = vote_count(&sim);
+        if now_votes != votes {
+            votes = now_votes;
+            if !chosen_in(&sim.nodes(), 0).is_empty() {
+                return Some(sim.now());
+            }
+        }
+    }
+    None
+}
+
+fn vote_count(sim: &Sim<PaxosNode>) -> u64 {
+    sim.nodes()
+        .iter()
+        .filter_map(|(_, n, _)| n.acceptor())
+        .map(|a| a.history().vote_count())
+        .sum()
+}
+
+/// What [`duel`] measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DuelReport {
+    pub runs: u64,
+    /// Runs with nothing chosen by the horizon.
+    pub livelocked: u64,
+    /// Mean time to the first chosen value, over the runs that chose one.
+    pub mean_time_to_choose: Option<Time>,
+    /// The slowest of those.
+    pub slowest: Option<Time>,
+}
+
+impl DuelReport {
+    /// Livelocked runs per thousand.
+    pub fn livelock_per_mille(&self) -> u64 {
+        (self.livelocked * 1000).checked_div(self.runs).unwrap_or(0)
+    }
+}
+
+/// Runs seeds `0..runs` (at most [`MAX_DUEL_RUNS`]) of `config` and reports how many chose
+/// nothing within `horizon`.
+pub fn duel(config: &PaxosConfig, runs: u64, horizon: Time) -> DuelReport {
+    let runs = runs.min(MAX_DUEL_RUNS);
+    let mut livelocked = 0;
+    let mut total = 0u64;
+    let mut slowest: Option<Time> = None;
+    for seed in 0..runs {
+        match time_to_choose(seed, config, horizon) {
+            Some(t) => {
+                total += t.0;
+                slowest = slowest.max(Some(t));
+            }
+            None => livelocked += 1,
+        }
+    }
+    let chose = runs - livelocked;
+    DuelReport {
+        runs,
+        livelocked,
+        mean_time_to_choose: (chose > 0).then(|| Time(total / chose)),
+        slowest,
+    }
+}
