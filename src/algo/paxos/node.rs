@@ -341,6 +341,11 @@ impl PaxosNode {
                 p.on_restart(io);
             }
             if let Some(l) = &mut self.learner {
+                // Single-decree: a restarted learner that has not learned the decree asks
+                // about it (it may have missed every acceptance while it was down).
+                if self.setup.mode == Mode::Single {
+                    l.hear_of(1);
+                }
                 l.arm_catch_up(io, &self.setup);
             }
         } else {

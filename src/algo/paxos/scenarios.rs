@@ -10,8 +10,9 @@ use super::invariants::chosen_in;
 use super::messages::{Cmd, Msg};
 use super::node::PaxosNode;
 use super::script::{
-    accepting, b, chosen, cut, drop_accept_for, drop_msg, heal, heal_all, learned, n, only_reach,
-    partition, preparing, promised, proposal, propose, proposer_of, voted, when,
+    accepting, b, chosen, cut, drop_accept_for, drop_msg, heal, heal_all, learned, n,
+    no_accept_from, only_reach, partition, preparing, promised, proposal, propose, proposer_of,
+    voted, when,
 };
 pub use super::script::{play, PLAY_STEP_LIMIT};
 use super::value::{Value, Word};
@@ -124,7 +125,8 @@ const SCENARIOS: [(ScenarioInfo, Builder); 15] = [
                           and gets promises from n2, n3 and n4. n3 crashes and restarts; its \
                           promise of 1.2 was on disk, so when n0's accept request for 1.0 \
                           finally reaches it, n3 refuses it. Red never reaches a quorum; \
-                          green is chosen in 1.2, and n0's next ballot adopts green.",
+                          green is chosen in 1.2. Any later ballot of n0 finds green in its \
+                          promises and proposes green.",
         },
         acceptor_restart,
     ),
@@ -275,7 +277,7 @@ pub fn backoff() -> Scenario {
 pub fn crash_minority() -> Scenario {
     let mut triggers = when(|sim| accepting(sim, 0), vec![partition(&[0, 4])]);
     triggers.extend(when(
-        |sim| voted(sim, 0, b(1, 0)) && voted(sim, 4, b(1, 0)),
+        |sim| voted(sim, 0, b(1, 0)) && voted(sim, 4, b(1, 0)) && no_accept_from(sim, 0),
         vec![
             Action::Crash(n(0)),
             heal_all(),
@@ -292,7 +294,7 @@ pub fn crash_minority() -> Scenario {
 fn crash_majority_triggers() -> Vec<Trigger<PaxosNode>> {
     let mut triggers = when(|sim| accepting(sim, 0), vec![partition(&[0, 3, 4])]);
     triggers.extend(when(
-        |sim| chosen(sim, 0),
+        |sim| chosen(sim, 0) && no_accept_from(sim, 0),
         vec![Action::Crash(n(0)), heal_all(), propose(1, "green")],
     ));
     triggers
@@ -314,19 +316,20 @@ pub fn keep_own_value() -> Scenario {
 /// reaches n2, n3, n4; n3 restarts between its promise of 1.2 and n0's late accept.
 fn acceptor_restart_triggers() -> Vec<Trigger<PaxosNode>> {
     let mut triggers = when(|_| true, only_reach(0, &[0, 1, 3]));
-    let mut to_n2 = vec![cut(0, 3)];
-    to_n2.extend(only_reach(2, &[2, 3, 4]));
+    triggers.extend(when(|sim| accepting(sim, 0), vec![cut(0, 3)]));
+    let mut to_n2 = only_reach(2, &[2, 3, 4]);
     to_n2.push(propose(2, "green"));
-    triggers.extend(when(|sim| accepting(sim, 0), to_n2));
+    triggers.extend(when(
+        |sim| voted(sim, 0, b(1, 0)) && voted(sim, 1, b(1, 0)),
+        to_n2,
+    ));
     triggers.extend(when(
         |sim| promised(sim, 3, b(1, 2)),
-        vec![
-            Action::Crash(n(3)),
-            cut(2, 3),
-            Action::Restart(n(3)),
-            heal(0, 3),
-        ],
+        vec![Action::Crash(n(3)), cut(2, 3), Action::Restart(n(3))],
     ));
+    // n0's first accept request to n3 is lost to the cut; its resend (after the phase
+    // timeout) is the one that arrives late.
+    triggers.extend(when(|sim| no_accept_from(sim, 0), vec![heal(0, 3)]));
     // Once n3 has dealt with n0's late accept request (accepted it, or refused it and n0
     // gave up on 1.0), n0 is kept out of the way and n2's accept requests may reach n3.
     let mut step = only_reach(0, &[]);
@@ -379,7 +382,7 @@ pub fn flexible() -> Scenario {
     };
     let mut triggers = when(|sim| accepting(sim, 0), vec![partition(&[0, 1])]);
     triggers.extend(when(
-        |sim| chosen(sim, 0),
+        |sim| chosen(sim, 0) && no_accept_from(sim, 0),
         vec![Action::Crash(n(0)), heal_all(), propose(2, "green")],
     ));
     (config, triggers)

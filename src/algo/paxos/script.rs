@@ -31,6 +31,12 @@ pub(super) fn preparing(sim: &Sim<PaxosNode>, node: u32) -> bool {
     proposer_of(sim, node).is_some_and(|p| matches!(p.phase(), ProposerPhase::Preparing { .. }))
 }
 
+/// No accept request from `node` is in flight (so a cut healed now lets none through).
+pub(super) fn no_accept_from(sim: &Sim<PaxosNode>, node: u32) -> bool {
+    !sim.in_flight()
+        .any(|m| m.from == n(node) && matches!(m.msg, Msg::Accept { .. }))
+}
+
 pub(super) fn chosen(sim: &Sim<PaxosNode>, slot: Slot) -> bool {
     !chosen_in(&sim.nodes(), slot).is_empty()
 }
