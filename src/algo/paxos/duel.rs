@@ -8,8 +8,12 @@
 //! of a collision waits a random, growing time, so that one proposer soon gets two
 //! uninterrupted round trips), and a leader (only one proposer tries at all).
 //!
-//! [`duel`] measures it: three proposers given different values at the same instant, run
-//! over many seeds, counting the runs in which nothing was chosen within a horizon.
+//! [`duel`] measures it: three proposers given different values 20 ms apart (each arrives
+//! while the previous one is in the middle of its ballot), run over many seeds, counting
+//! the runs in which nothing was chosen within a horizon; [`livelock_table`] does so for
+//! each combination of the two cures. On a network with random latency a duel without
+//! cures rarely lasts forever, but it often lasts long; on a lockstep network (every
+//! message equally slow, see the `livelock` scenario) it can last forever.
 use super::config::{PaxosConfig, Proposal};
 use super::invariants::chosen_in;
 use super::node::PaxosNode;
@@ -20,27 +24,38 @@ use crate::sim::{NodeId, Sim, Time};
 /// unbounded work).
 pub const MAX_DUEL_RUNS: u64 = 10_000;
 
-/// The proposers duel under `base`'s timing, with or without back-off and a leader: each
-/// of the three proposers is given its own value at time 0.
-pub fn duel_config(base: &PaxosConfig, backoff: bool, leader_election: bool) -> PaxosConfig {
+/// How far apart the dueling proposers get their values.
+pub const DUEL_STAGGER: Time = Time::from_millis(20);
+
+/// `base` with three dueling proposers: proposer `i` is given its own value at `i` times
+/// [`DUEL_STAGGER`] (the first three proposers, or fewer if there are fewer).
+pub fn duel_setup(base: &PaxosConfig) -> PaxosConfig {
     let values = ["red", "green", "blue"];
     let proposers: Vec<NodeId> = (0..base.roles.len() as u32)
         .map(NodeId)
         .filter(|n| base.roles[n.index()].proposer)
         .collect();
     PaxosConfig {
-        backoff,
-        leader_election,
         proposals: proposers
             .iter()
             .zip(values)
-            .map(|(node, v)| Proposal {
+            .enumerate()
+            .map(|(i, (node, v))| Proposal {
                 node: *node,
                 value: Word::lit(v),
-                at: Time::ZERO,
+                at: Time(DUEL_STAGGER.0 * i as u64),
             })
             .collect(),
         ..base.clone()
+    }
+}
+
+/// [`duel_setup`] with or without back-off and leader election.
+pub fn duel_config(base: &PaxosConfig, backoff: bool, leader_election: bool) -> PaxosConfig {
+    PaxosConfig {
+        backoff,
+        leader_election,
+        ..duel_setup(base)
     }
 }
 
@@ -111,4 +126,34 @@ pub fn duel(config: &PaxosConfig, runs: u64, horizon: Time) -> DuelReport {
         mean_time_to_choose: (chose > 0).then(|| Time(total / chose)),
         slowest,
     }
+}
+
+/// One line of [`livelock_table`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DuelRow {
+    pub backoff: bool,
+    pub leader_election: bool,
+    pub report: DuelReport,
+}
+
+/// [`duel`] for each combination of back-off and leader election (neither, back-off,
+/// leader, both) applied to `duel`, a configuration whose proposals collide (see
+/// [`duel_setup`], or the `livelock` scenario's).
+pub fn livelock_table(duel_base: &PaxosConfig, runs: u64, horizon: Time) -> Vec<DuelRow> {
+    [(false, false), (true, false), (false, true), (true, true)]
+        .into_iter()
+        .map(|(backoff, leader_election)| DuelRow {
+            backoff,
+            leader_election,
+            report: duel(
+                &PaxosConfig {
+                    backoff,
+                    leader_election,
+                    ..duel_base.clone()
+                },
+                runs,
+                horizon,
+            ),
+        })
+        .collect()
 }
