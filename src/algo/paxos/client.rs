@@ -156,7 +156,9 @@ impl Client {
             .iter()
             .position(|p| *p == self.target)
             .unwrap_or(0);
-        self.target = proposers[(at + 1) % proposers.len()];
+        if let Some(next) = proposers.get((at + 1) % proposers.len().max(1)) {
+            self.target = *next;
+        }
         if let Some(id) = out.value.cmd_id() {
             io.note(Note::ClientTimedOut {
                 id,

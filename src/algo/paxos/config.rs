@@ -16,7 +16,6 @@
 //! A setting with `q1 + q2 <= n` is accepted by [`PaxosConfig::validate`], because the
 //! scene shows what it breaks; [`PaxosConfig::quorums_intersect`] says it is unsafe, and
 //! the `split-quorums` scenario shows two values chosen.
-use super::ballot::Slot;
 use super::value::Word;
 use crate::sim::{NodeId, Time};
 use std::fmt;
@@ -517,10 +516,5 @@ impl Setup {
             client_requests: config.client_requests,
             timing: config.timing,
         }
-    }
-
-    /// The highest slot a single-decree run uses (it uses only slot 0).
-    pub fn last_slot(&self) -> Option<Slot> {
-        (self.mode == Mode::Single).then_some(0)
     }
 }

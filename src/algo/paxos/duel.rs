@@ -20,9 +20,10 @@ use super::node::PaxosNode;
 use super::value::Word;
 use crate::sim::{NodeId, Sim, Time};
 
-/// Most seeds one measurement may run (each run is short, but a link must not ask for
+/// Most seeds one measurement may run, and the longest horizon (a link must not ask for
 /// unbounded work).
 pub const MAX_DUEL_RUNS: u64 = 10_000;
+pub const MAX_DUEL_HORIZON: Time = Time::from_millis(10_000);
 
 /// How far apart the dueling proposers get their values.
 pub const DUEL_STAGGER: Time = Time::from_millis(20);
@@ -104,9 +105,10 @@ impl DuelReport {
 }
 
 /// Runs seeds `0..runs` (at most [`MAX_DUEL_RUNS`]) of `config` and reports how many chose
-/// nothing within `horizon`.
+/// nothing within `horizon` (at most [`MAX_DUEL_HORIZON`]).
 pub fn duel(config: &PaxosConfig, runs: u64, horizon: Time) -> DuelReport {
     let runs = runs.min(MAX_DUEL_RUNS);
+    let horizon = horizon.min(MAX_DUEL_HORIZON);
     let mut livelocked = 0;
     let mut total = 0u64;
     let mut slowest: Option<Time> = None;

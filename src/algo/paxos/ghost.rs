@@ -35,7 +35,7 @@ pub struct AcceptorHistory {
     votes: BTreeMap<Slot, Vec<Vote>>,
     highest_promise: Ballot,
     promised: BTreeSet<Ballot>,
-    last_vote: Option<Slot>,
+    last_vote: Option<(Slot, Ballot)>,
     vote_count: u64,
 }
 
@@ -48,20 +48,25 @@ impl AcceptorHistory {
         }
     }
 
-    /// Records an acceptance (once per slot and ballot: a repeated accept request for the
-    /// same ballot changes nothing).
+    /// Records an acceptance. A repeated accept request for the same ballot adds no vote
+    /// (it changes nothing that was chosen), but if the acceptor had since promised a
+    /// higher ballot, accepting it again still breaks that promise, and is kept as such.
     pub fn record_vote(&mut self, slot: Slot, ballot: Ballot, value: Value) {
+        let promised_before = self.highest_promise;
         let votes = self.votes.entry(slot).or_default();
-        if votes.iter().any(|v| v.ballot == ballot) {
-            return;
+        match votes.iter_mut().find(|v| v.ballot == ballot) {
+            Some(vote) if promised_before > ballot => {
+                vote.promised_before = vote.promised_before.max(promised_before);
+            }
+            Some(_) => return,
+            None => votes.push(Vote {
+                ballot,
+                value,
+                promised_before,
+            }),
         }
-        votes.push(Vote {
-            ballot,
-            value,
-            promised_before: self.highest_promise,
-        });
         self.highest_promise = self.highest_promise.max(ballot);
-        self.last_vote = Some(slot);
+        self.last_vote = Some((slot, ballot));
         self.vote_count += 1;
     }
 
@@ -78,7 +83,14 @@ impl AcceptorHistory {
 
     /// The slot of the most recent acceptance.
     pub fn last_vote(&self) -> Option<Slot> {
-        self.last_vote
+        self.last_vote.map(|(slot, _)| slot)
+    }
+
+    /// The most recent acceptance.
+    pub fn latest_vote(&self) -> Option<(Slot, Vote)> {
+        let (slot, ballot) = self.last_vote?;
+        let vote = self.votes_in(slot).iter().find(|v| v.ballot == ballot)?;
+        Some((slot, *vote))
     }
 
     pub fn vote_count(&self) -> u64 {

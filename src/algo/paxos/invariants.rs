@@ -255,21 +255,16 @@ fn check_validity(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
 
 fn check_promises_kept(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
     for (id, node, _) in nodes.iter() {
-        let Some(history) = node.acceptor().map(|a| a.history()) else {
+        let Some((slot, vote)) = node.acceptor().and_then(|a| a.history().latest_vote()) else {
             continue;
         };
-        let Some(slot) = history.last_vote() else {
-            continue;
-        };
-        if let Some(vote) = history.votes_in(slot).last() {
-            if vote.ballot < vote.promised_before {
-                return Err(format!(
-                    "{id} accepted ballot {}{} after promising {}",
-                    vote.ballot,
-                    in_slot(nodes, slot),
-                    vote.promised_before
-                ));
-            }
+        if vote.ballot < vote.promised_before {
+            return Err(format!(
+                "{id} accepted ballot {}{} after promising {}",
+                vote.ballot,
+                in_slot(nodes, slot),
+                vote.promised_before
+            ));
         }
     }
     Ok(())
