@@ -14,6 +14,7 @@
 //! each combination of the two cures. On a network with random latency a duel without
 //! cures rarely lasts forever, but it often lasts long; on a lockstep network (every
 //! message equally slow, see the `livelock` scenario) it can last forever.
+use super::cluster::new_sim;
 use super::config::{PaxosConfig, Proposal};
 use super::invariants::chosen_in;
 use super::node::PaxosNode;
@@ -62,7 +63,7 @@ pub fn duel_config(base: &PaxosConfig, backoff: bool, leader_election: bool) -> 
 
 /// When something was first chosen in slot 0, if before `horizon`.
 pub fn time_to_choose(seed: u64, config: &PaxosConfig, horizon: Time) -> Option<Time> {
-    let mut sim = super::new_sim(seed, config);
+    let mut sim = new_sim(seed, config);
     let mut votes = 0;
     while sim.next_event_time().is_some_and(|t| t <= horizon) {
         sim.step(None);

@@ -5,7 +5,7 @@
 //! can have changed (the slot of each acceptor's latest acceptance, each learner's latest
 //! learning), and runs only when the number of acceptances, learnings or applied slots
 //! moved; the tests compare the verdicts with a full recomputation
-//! ([`super::views::safety_report`]) over thousands of random runs.
+//! (`views::full_check`) over thousands of random runs.
 //!
 //! - **agreement**: at most one value is chosen per slot (*Paxos Made Simple* §2.1).
 //! - **chosen value sticks**: once `v` is chosen in ballot `b`, every acceptance of a

@@ -27,7 +27,7 @@
 //!   order; a new leader re-proposes what it finds accepted and fills holes with no-ops.
 //! - [`config`]: quorum sizes for phase 1 and phase 2 separately, and why q1 + q2 > n is
 //!   the rule (Howard, Malkhi & Spiegelman, *Flexible Paxos*, 2016).
-//! - [`ghost`], [`invariants`], [`views`]: "chosen" as a global fact computed from ghost
+//! - [`ghost`], [`mod@invariants`], [`views`]: "chosen" as a global fact computed from ghost
 //!   history, the safety properties checked live, and the accessors the views read.
 //! - [`scenarios`]: ready-made runs, including every broken variant failing.
 //! - [`duel`]: how often dueling proposers livelock, with and without the cures.
@@ -45,6 +45,7 @@ mod accepting;
 pub mod acceptor;
 pub mod ballot;
 pub mod client;
+pub mod cluster;
 pub mod config;
 pub mod duel;
 pub mod election;
@@ -63,48 +64,10 @@ pub mod value;
 pub mod views;
 
 pub use ballot::{Ballot, Slot};
+pub use cluster::{net_config, new_sim, node_names, nodes};
 pub use config::{Mode, PaxosConfig, Proposal, Roles, Timing, Variant};
 pub use invariants::invariants;
 pub use messages::{Cmd, Msg, Timer};
 pub use node::PaxosNode;
 pub use notes::Note;
 pub use value::{CmdId, Value, Word};
-
-use crate::sim::{NetConfig, NodeId, Sim};
-
-/// The nodes of a configuration: the Paxos nodes in order, then the clients.
-pub fn nodes(config: &PaxosConfig) -> Vec<PaxosNode> {
-    (0..config.node_count())
-        .map(|i| PaxosNode::new(config, NodeId(i)))
-        .collect()
-}
-
-/// Names for the views: `n0`... for Paxos nodes, `client 1`... for clients.
-pub fn node_names(config: &PaxosConfig) -> Vec<String> {
-    let paxos = config.roles.len() as u32;
-    (0..config.node_count())
-        .map(|i| {
-            if i < paxos {
-                format!("n{i}")
-            } else {
-                format!("client {}", i - paxos + 1)
-            }
-        })
-        .collect()
-}
-
-/// The configuration's network: its latency range, nothing lost or duplicated (faults are
-/// the person's to inject).
-pub fn net_config(config: &PaxosConfig) -> NetConfig {
-    NetConfig {
-        latency_min: config.latency_min,
-        latency_max: config.latency_max,
-        loss: 0.0,
-        duplicate: 0.0,
-    }
-}
-
-/// A simulation of the configuration with its network and the invariants.
-pub fn new_sim(seed: u64, config: &PaxosConfig) -> Sim<PaxosNode> {
-    Sim::new(seed, nodes(config), net_config(config), invariants())
-}

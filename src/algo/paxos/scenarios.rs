@@ -14,15 +14,12 @@ use super::script::{
     no_accept_from, only_reach, partition, preparing, promised, proposal, propose, proposer_of,
     voted, when,
 };
-pub use super::script::{play, PLAY_STEP_LIMIT};
+pub use super::script::{play, Scenario, PLAY_STEP_LIMIT};
 use super::value::{Value, Word};
 use crate::sim::scenario::Trigger;
 use crate::sim::{Action, Sim, Time};
 
 pub use crate::sim::scenario::ScenarioInfo;
-
-/// A scenario's configuration and triggers.
-pub type Scenario = (PaxosConfig, Vec<Trigger<PaxosNode>>);
 
 type Builder = fn() -> Scenario;
 

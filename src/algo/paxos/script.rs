@@ -2,15 +2,18 @@
 //! "red is chosen"), faults to take ("cut n0 to n3", "drop n1's prepare to n0"), and
 //! [`play`], which resolves a scenario's triggers and runs it.
 use super::ballot::{Ballot, Slot};
-use super::config::Proposal;
+use super::cluster::new_sim;
+use super::config::{PaxosConfig, Proposal};
 use super::invariants::chosen_in;
 use super::messages::{Cmd, Msg};
 use super::node::PaxosNode;
 use super::proposer::{Proposer, ProposerPhase};
-use super::scenarios::Scenario;
 use super::value::Word;
 use crate::sim::scenario::Trigger;
 use crate::sim::{Action, MsgId, NetChange, NodeId, Sim, Time};
+
+/// A scenario's configuration and triggers.
+pub type Scenario = (PaxosConfig, Vec<Trigger<PaxosNode>>);
 
 // --- conditions -------------------------------------------------------------------------
 
@@ -165,7 +168,7 @@ pub const PLAY_STEP_LIMIT: u64 = 200_000;
 /// triggers fired.
 pub fn play(seed: u64, scenario: &Scenario, horizon: Time) -> (Sim<PaxosNode>, usize) {
     let (config, triggers) = scenario;
-    let start = super::new_sim(seed, config);
+    let start = new_sim(seed, config);
     let actions = crate::sim::scenario::resolve(start.clone(), triggers, PLAY_STEP_LIMIT);
     let mut sim = start;
     let mut next = actions.iter().peekable();
