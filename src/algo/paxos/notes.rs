@@ -9,10 +9,8 @@ use crate::sim::{NodeId, Time};
 pub enum StartReason {
     /// It was given a value and was not running a ballot.
     NewValue,
-    /// Its back-off (or fixed retry wait) after a failed ballot ended.
+    /// Its wait after a failed ballot (refused, or no quorum in time) ended.
     Retry,
-    /// Its phase 1 got no quorum in time.
-    TimedOut,
     /// The failure detector made it the leader.
     BecameLeader,
     /// A person asked it to ("start a ballot now").
