@@ -1,6 +1,7 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
 pub mod balance;
 pub mod locks;
+pub mod paxos;
 pub mod placement;
 pub mod queue;
 pub mod raft;
