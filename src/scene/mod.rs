@@ -15,12 +15,14 @@ pub mod params;
 pub mod ring;
 pub mod scene_run;
 pub mod spec;
+pub mod teaching;
 pub mod two_pc;
 
 pub use fields::{Field, FieldKind, NET_FIELDS};
 pub use params::ParamReader;
 pub use scene_run::SceneRun;
 pub use spec::{RunSpec, SceneId};
+pub use teaching::{At, LegendEntry, Names, Swatch, TourStop};
 
 use crate::sim::run::Run;
 use crate::sim::scenario::{resolve, Trigger};
@@ -89,6 +91,9 @@ pub trait Scene: Sized + 'static {
     /// The scene's own parameters. Network parameters ([`NET_FIELDS`]) are added for
     /// scenes whose nodes talk over the simulated network.
     const FIELDS: &'static [Field];
+    /// The Chinese catalogue of the scene's texts (`include_str!("<topic>.zh.txt")`; see
+    /// `crate::i18n` for the format).
+    const CATALOGUE_ZH: &'static str = "";
     /// Whether the nodes talk over the network (the network fields apply; the topology
     /// view and the space-time diagram are drawn).
     const NETWORKED: bool = true;
@@ -122,6 +127,22 @@ pub trait Scene: Sized + 'static {
         run: &SceneRun<Self>,
         node: NodeId,
     ) -> Vec<NodeCommand<<Self::Node as Protocol>::Cmd>>;
+
+    /// A sentence for what a node narrated (see `Ctx::note`), for captions and the log:
+    /// "P2 forced PREPARED t1 to its log and voted YES".
+    fn describe(_names: &Names<'_>, node: NodeId, note: &<Self::Node as Protocol>::Note) -> String {
+        format!("{node}: {note:?}")
+    }
+
+    /// The scene's guided tour, in order.
+    fn tour() -> Vec<TourStop<Self>> {
+        Vec::new()
+    }
+
+    /// What the scene's states, colours and marks mean.
+    fn legend() -> Vec<LegendEntry> {
+        Vec::new()
+    }
 }
 
 /// A run built from a spec, with the messages about what in the spec could not be used.
@@ -285,6 +306,7 @@ pub trait DynScene: Sync {
     fn title(&self) -> &'static str;
     fn blurb(&self) -> &'static str;
     fn networked(&self) -> bool;
+    fn catalogue_zh(&self) -> &'static str;
     fn fields(&self) -> Vec<Field>;
     fn scenarios(&self) -> Vec<ScenarioInfo>;
     fn scenario_spec(&self, id: &str, seed: u64) -> Option<RunSpec>;
@@ -313,6 +335,10 @@ impl<S: Scene> DynScene for Entry<S> {
 
     fn networked(&self) -> bool {
         S::NETWORKED
+    }
+
+    fn catalogue_zh(&self) -> &'static str {
+        S::CATALOGUE_ZH
     }
 
     fn fields(&self) -> Vec<Field> {

@@ -199,6 +199,8 @@ pub fn app(props: &AppProps) -> Html {
             time={model.playhead} compact={embed} on_msg={on_msg.clone()} />
     };
     let ctx = ViewCtx {
+        snapshot: Rc::new(snapshot.clone()),
+        selected: model.selected,
         cursor,
         playhead: model.playhead,
         compact: embed,

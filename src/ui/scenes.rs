@@ -5,14 +5,21 @@
 //! [`UiRun`], which can both be driven (it is a [`Run`]) and draw its scene's views.
 use super::model::Msg;
 use crate::scene::{build_scene, Built, RunSpec, Scene, SceneRun};
-use crate::sim::run::Run;
+use crate::sim::run::{Run, Snapshot};
 use crate::sim::Time;
 use std::marker::PhantomData;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What every scene view gets besides its view model.
 #[derive(Clone, PartialEq)]
 pub struct ViewCtx {
+    /// The generic picture of the run at the cursor: nodes with their state labels and
+    /// status, messages in flight (with send and arrival times, to animate and to drop),
+    /// cut links and invariants.
+    pub snapshot: Rc<Snapshot>,
+    /// The node whose menu is open, if any.
+    pub selected: Option<u32>,
     pub cursor: u64,
     pub playhead: Time,
     /// The compact embed layout.
@@ -23,6 +30,10 @@ pub struct ViewCtx {
 /// A scene's views. Scenes drawn only by the generic views (topology, diagram, node cards)
 /// implement it with no methods.
 pub trait SceneViews: Scene {
+    /// The scene views' own stylesheet (`include_str!("style.css")` in `ui/<topic>/`): it
+    /// travels with the scene into every page and embed, isolated with the rest.
+    const STYLE: &'static str = "";
+
     /// A view that replaces the generic topology view, if the scene has one.
     fn stage(_view: Self::View, _ctx: ViewCtx) -> Option<Html> {
         None

@@ -1,0 +1,66 @@
+//! What a scene gives a learner besides the simulation: sentences for what nodes decide
+//! (captions and the event log), a guided tour, and a legend of what its marks mean.
+//! Part of the scene contract; see `ARCHITECTURE.md`.
+use super::Scene;
+use crate::sim::{NodeId, Sim};
+
+/// Where a tour stop sits in its scenario's run.
+pub enum At<S: Scene> {
+    /// A step number (0 is the start).
+    Step(u64),
+    /// The first step at which the condition holds, searched from the previous stop.
+    When(fn(&Sim<S::Node>) -> bool),
+    /// The end of the run (where it comes to rest).
+    End,
+}
+
+/// One stop of a scene's tour: a ready-made scenario at a moment, with what to say and
+/// which nodes to point at. Tours tell each idea from the failure that motivates it.
+pub struct TourStop<S: Scene> {
+    /// A few words, shown in the tour's progress.
+    pub title: &'static str,
+    /// What this moment shows, in two or three sentences.
+    pub caption: &'static str,
+    /// The scenario whose run the stop shows (its id).
+    pub scenario: &'static str,
+    pub at: At<S>,
+    /// Nodes the stage points at.
+    pub highlights: &'static [NodeId],
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Swatch {
+    /// A node in a state: the CSS class the topology view gives the node (`state-<name>`).
+    NodeState(&'static str),
+    /// A message dot.
+    Message,
+    /// A cut link.
+    CutLink,
+    /// A mark of the space-time diagram (`send`, `deliver`, `drop`, `crash`, `timer`, ...).
+    DiagramMark(&'static str),
+    /// A colour given as a CSS class of the scene's own views.
+    Class(&'static str),
+}
+
+/// One line of a scene's legend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LegendEntry {
+    pub swatch: Swatch,
+    /// The name as the stage shows it (e.g. `IN DOUBT`).
+    pub label: &'static str,
+    /// What it means, in one sentence.
+    pub meaning: &'static str,
+}
+
+/// Names of a run's nodes, for sentences.
+pub struct Names<'a>(pub &'a [String]);
+
+impl Names<'_> {
+    pub fn of(&self, id: NodeId) -> String {
+        self.0
+            .get(id.index())
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
