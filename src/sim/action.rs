@@ -25,6 +25,9 @@ pub enum Action<C> {
     Command(NodeId, C),
 }
 
+/// An action of the kernel's own (a fault or a network change), with no scene command.
+pub type KernelAction = Action<std::convert::Infallible>;
+
 /// An action and when it was taken: after `at` steps, at simulated time `time`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scheduled<C> {

@@ -46,6 +46,15 @@ pub struct Snapshot {
     pub invariants: Vec<InvariantView>,
 }
 
+impl Snapshot {
+    /// A node's name (its id when there is no such node).
+    pub fn name(&self, id: u32) -> String {
+        self.nodes
+            .get(id as usize)
+            .map_or_else(|| format!("n{id}"), |n| n.name.clone())
+    }
+}
+
 /// What kind of mark a trace row is on the space-time diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {

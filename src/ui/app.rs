@@ -198,9 +198,18 @@ pub fn app(props: &AppProps) -> Html {
             playing={model.playing} speed={model.speed} seed={model.spec.seed}
             time={model.playhead} compact={embed} on_msg={on_msg.clone()} />
     };
+    let commands = {
+        let run = model.run.borrow();
+        model
+            .selected
+            .map(|n| run.node_commands(n))
+            .unwrap_or_default()
+    };
     let ctx = ViewCtx {
         snapshot: Rc::new(snapshot.clone()),
         selected: model.selected,
+        selected_commands: commands.clone(),
+        partition: model.partition.clone(),
         cursor,
         playhead: model.playhead,
         compact: embed,
@@ -216,13 +225,9 @@ pub fn app(props: &AppProps) -> Html {
             .max(1);
         run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
     };
-    let (extra_panel, scene_stage, commands) = {
+    let (extra_panel, scene_stage) = {
         let run = model.run.borrow();
-        let commands = model
-            .selected
-            .map(|n| run.node_commands(n))
-            .unwrap_or_default();
-        (run.panel(ctx.clone()), run.stage(ctx), commands)
+        (run.panel(ctx.clone()), run.stage(ctx))
     };
     let topology = scene_stage.unwrap_or_else(|| {
         html! {

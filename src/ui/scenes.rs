@@ -18,8 +18,13 @@ pub struct ViewCtx {
     /// status, messages in flight (with send and arrival times, to animate and to drop),
     /// cut links and invariants.
     pub snapshot: Rc<Snapshot>,
-    /// The node whose menu is open, if any.
+    /// The node whose menu is open, if any, and the scene's commands for it (draw them
+    /// with `crate::ui::node_menu::NodeMenu`).
     pub selected: Option<u32>,
+    pub selected_commands: Vec<crate::sim::run::NodeCommandView>,
+    /// The group being chosen with the partition tool, if it is on (draw the tool with
+    /// `crate::ui::node_menu::PartitionBar`).
+    pub partition: Option<Vec<u32>>,
     pub cursor: u64,
     pub playhead: Time,
     /// The compact embed layout.

@@ -2,9 +2,11 @@
 //! send and arrival times, cut links in red. Click a node for its menu (crash, restart,
 //! pause, commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
+use super::node_menu::{NodeMenu, PartitionBar};
+use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::{NodeCommandView, Snapshot};
-use crate::sim::Time;
+use crate::sim::{MsgId, Time};
 use yew::prelude::*;
 
 const SIZE: f64 = 400.0;
@@ -77,7 +79,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         html! {
             <line class={classes!("cut", (!both).then_some("one-way"))} marker-end={(!both).then_some("url(#cut-arrow)")}
                 x1={x1.to_string()} y1={y1.to_string()} x2={(x1 + (x2 - x1) * 0.8).to_string()} y2={(y1 + (y2 - y1) * 0.8).to_string()}>
-                <title>{ format!("link {} → {} is cut", name(&p.snapshot, a), name(&p.snapshot, b)) }</title>
+                <title>{ format!("link {} → {} is cut", p.snapshot.name(a), p.snapshot.name(b)) }</title>
             </line>
         }
     });
@@ -138,12 +140,13 @@ pub fn topology(p: &TopologyProps) -> Html {
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let label = format!(
             "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
-            m.id, m.label, name(&p.snapshot, m.from), name(&p.snapshot, m.to), m.arrives
+            m.id, m.label, p.snapshot.name(m.from), p.snapshot.name(m.to), m.arrives
         );
-        let drop = act(format!("drop:{}", m.id));
+        let drop_action = KernelAction::DropMessage(MsgId(m.id)).to_string();
+        let drop = act(drop_action.clone());
         let on_key = {
             let on_msg = p.on_msg.clone();
-            let action = format!("drop:{}", m.id);
+            let action = drop_action.clone();
             Callback::from(move |e: KeyboardEvent| {
                 if e.key() == "Enter" || e.key() == " " {
                     e.prevent_default();
@@ -162,75 +165,14 @@ pub fn topology(p: &TopologyProps) -> Html {
         }
     });
 
-    let menu = p.selected.and_then(|id| p.snapshot.nodes.iter().find(|n| n.id == id)).map(|node| {
-        let id = node.id;
-        let mut buttons: Vec<Html> = Vec::new();
-        let mut button = |label: &str, action: String| {
-            buttons.push(html! { <button class="menu-item" onclick={act(action)}>{ label }</button> });
-        };
-        match node.status {
-            NodeStatus::Up => {
-                button("Crash", format!("crash:{id}"));
-                button("Pause (until resumed)", format!("pause:{id}"));
-                button("GC pause 300 ms", format!("pause:{id}:300000"));
-            }
-            NodeStatus::Crashed => button("Restart", format!("restart:{id}")),
-            NodeStatus::Paused => {
-                button("Resume", format!("resume:{id}"));
-                button("Crash", format!("crash:{id}"));
-            }
-        }
-        if node.status == NodeStatus::Up {
-            for NodeCommandView { label, action } in &p.commands {
-                button(label, action.clone());
-            }
-        }
-        let close = {
-            let on_msg = p.on_msg.clone();
-            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Select(None)))
-        };
-        html! {
-            <div class="node-menu" role="menu" aria-label={format!("Actions for {}", node.name)}>
-                <strong>{ &node.name }</strong>
-                { for buttons }
-                <button class="ghost" onclick={close} aria-label="Close the menu">{ "×" }</button>
-            </div>
-        }
-    });
-
-    let partition_bar = {
-        let toggle = {
-            let on_msg = p.on_msg.clone();
-            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::TogglePartitionMode))
-        };
-        let group = p.partition.clone().unwrap_or_default();
-        let group_text: Vec<String> = group.iter().map(|i| name(&p.snapshot, *i)).collect();
-        let part_action = format!(
-            "part:{}",
-            group
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join("+")
-        );
-        html! {
-            <div class="partition-bar">
-                <button id="partition-tool" onclick={toggle} aria-pressed={if p.partition.is_some() { "true" } else { "false" }}
-                    aria-label="Partition tool: choose nodes to cut off">{ if p.partition.is_some() { "Done partitioning" } else { "Partition…" } }</button>
-                if p.partition.is_some() {
-                    <span class="hint">{ if group.is_empty() { "Click nodes to choose a group.".to_string() } else { format!("Group: {}", group_text.join(", ")) } }</span>
-                    <button id="cut-group" disabled={group.is_empty() || group.len() as u32 >= n} onclick={act(part_action)}>{ "Cut group off (both ways)" }</button>
-                    if group.len() == 2 {
-                        <button id="cut-one-way" onclick={act(format!("cut:{}:{}", group[0], group[1]))}>
-                            { format!("Cut {} → {} only", group_text[0], group_text[1]) }
-                        </button>
-                    }
-                }
-                if !p.snapshot.cut_links.is_empty() {
-                    <button id="heal-all" onclick={act("healall".into())}>{ "Heal all links" }</button>
-                }
-            </div>
-        }
+    let menu = p
+        .selected
+        .and_then(|id| p.snapshot.nodes.iter().find(|n| n.id == id))
+        .map(|node| html! {
+            <NodeMenu node={node.clone()} commands={p.commands.clone()} on_msg={p.on_msg.clone()} />
+        });
+    let partition_bar = html! {
+        <PartitionBar snapshot={p.snapshot.clone()} partition={p.partition.clone()} on_msg={p.on_msg.clone()} />
     };
 
     html! {
@@ -251,10 +193,4 @@ pub fn topology(p: &TopologyProps) -> Html {
             { partition_bar }
         </div>
     }
-}
-
-fn name(s: &Snapshot, id: u32) -> String {
-    s.nodes
-        .get(id as usize)
-        .map_or_else(|| format!("n{id}"), |n| n.name.clone())
 }
