@@ -18,7 +18,7 @@ async function openRaft(query, viewport) {
 /** What a person sees of the cluster: roles, terms, logs, stores, the verdict. */
 async function visibleRaft(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" · ")[0],
+    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
     servers: [...document.querySelectorAll("g.raft-server")].map((g) =>
       `${g.dataset.node} ${g.getAttribute("class")} ${g.querySelector("text.term").textContent}`),
     logs: [...document.querySelectorAll("g.log-row")].map((r) =>
@@ -83,7 +83,7 @@ const failed = await runTests([
     const median = async (range) => Number(await page.locator(`.cdf-table tr[data-range="${range}"] td`).first().innerText());
     const unelected = async (range) => Number(await page.locator(`.cdf-table tr[data-range="${range}"] td`).nth(2).innerText());
     const [flat, wide] = [await median("150-150"), await median("150-300")];
-    console.log(`     median election time: 150–150 ms ${flat} ms, 150–300 ms ${wide} ms; no leader in 10 s: ${await unelected("150-150")} vs ${await unelected("150-300")}`);
+    console.log(`     median election time: 150–150 ms ${Number.isNaN(flat) ? "none elected" : flat + " ms"}, 150–300 ms ${wide} ms; no leader in 10 s: ${await unelected("150-150")} vs ${await unelected("150-300")} of 200`);
     assert(flat > wide || Number.isNaN(flat), `randomness elects sooner: ${flat} vs ${wide}`);
     await assertHealthy(page);
   }],

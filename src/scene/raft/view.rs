@@ -60,7 +60,7 @@ pub struct ServerView {
     pub ayes: Vec<NodeId>,
     pub noes: Vec<NodeId>,
     pub voters: Vec<NodeId>,
-    /// Leader: nextIndex and matchIndex of every other server.
+    /// Leader: nextIndex and matchIndex of every other server of its configuration.
     pub peers: Vec<PeerView>,
     /// The state machine as applied so far.
     pub store: Vec<(char, Value)>,
@@ -242,8 +242,10 @@ fn server_view(
     } else {
         Vec::new()
     };
+    // Only the configuration's servers: a removed server keeps a stale entry at the leader.
     let peers = (0..server_nodes)
         .map(NodeId)
+        .filter(|p| s.members().contains(*p))
         .filter_map(|p| {
             s.peer(p).map(|peer| PeerView {
                 id: p,

@@ -113,7 +113,7 @@ pub fn figure_16() -> Html {
                     <text class="axis" x={((CHART_W + CHART_LEFT) / 2.0).to_string()} y={(CHART_H - 2.0).to_string()}>{ tr("time from the crash to a new leader") }</text>
                 </svg>
                 <table class="cdf-table">
-                    <thead><tr><th>{ tr("timeout") }</th><th>{ tr("median (ms)") }</th><th>{ tr("95th (ms)") }</th><th>{ trf("no leader in {s}", &[("s", &ELECTION_LIMIT)]) }</th></tr></thead>
+                    <thead><tr><th>{ tr("timeout") }</th><th>{ tr("median (ms)") }</th><th>{ tr("95th (ms)") }</th><th>{ trf("no leader in {s} s", &[("s", &(ELECTION_LIMIT.0 / 1_000_000))]) }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }

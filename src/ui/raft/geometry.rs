@@ -187,7 +187,7 @@ pub fn row_y(row: usize) -> f64 {
 pub const CHART_W: f64 = 320.0;
 pub const CHART_H: f64 = 190.0;
 pub const CHART_LEFT: f64 = 40.0;
-pub const CHART_RIGHT: f64 = 10.0;
+pub const CHART_RIGHT: f64 = 18.0;
 pub const CHART_TOP: f64 = 10.0;
 pub const CHART_BOTTOM: f64 = 30.0;
 /// The chart's time axis, logarithmic, in milliseconds.
