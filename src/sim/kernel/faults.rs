@@ -14,6 +14,16 @@ impl<P: Protocol> Sim<P> {
         self.now = time.max(self.now).min(latest.max(self.now));
         self.step += 1;
         let (step, now) = (self.step, self.now);
+        if let Some(missing) = action
+            .nodes()
+            .into_iter()
+            .find(|n| n.index() >= self.slots.len())
+        {
+            let why = format!("there is no node {missing} in this run");
+            record(&mut rec, step, now, TraceKind::Ignored { why });
+            self.check_invariants(&mut rec);
+            return;
+        }
         let status = |sim: &Self, n: NodeId| sim.slots[n.index()].status;
         match action {
             Action::Crash(node) if status(self, *node) != NodeStatus::Crashed => {

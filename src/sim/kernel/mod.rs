@@ -285,7 +285,11 @@ impl<P: Protocol> Sim<P> {
         while let Some(head) = self.queue.peek() {
             // Whether the event still means anything, and to which node it goes.
             let (live, target) = match head.event {
-                Pending::Start(node) => (true, Some(node)),
+                // A node crashed before it started starts when it is restarted.
+                Pending::Start(node) => (
+                    self.slots[node.index()].status != NodeStatus::Crashed,
+                    Some(node),
+                ),
                 Pending::Arrive(id) => match self.in_flight.get(id) {
                     Some(m) => (true, Some(m.info.to)),
                     None => (false, None),
