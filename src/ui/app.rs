@@ -63,16 +63,27 @@ impl Reducible for AppState {
     }
 }
 
-/// Space plays or pauses; the arrow keys step. Keys typed into a form field are left alone.
+/// Space plays or pauses; the arrow keys step; other keys go to the scene's views (see
+/// `SceneViews::on_key`). Keys typed into a form field are left alone. On the app's own
+/// page the keys are the document's; a scene mounted into a host page listens only while
+/// the focus is inside it (`scope`), so several scenes on one page do not all play at once.
 #[hook]
-fn use_keyboard(dispatch: UseReducerDispatcher<AppState>) {
+fn use_keyboard(
+    dispatch: UseReducerDispatcher<AppState>,
+    run: Rc<std::cell::RefCell<Box<dyn UiRun>>>,
+    scope: Option<NodeRef>,
+) {
     use_effect_with((), move |_| {
-        let document = browser::window().and_then(|w| w.document());
+        let target: Option<web_sys::EventTarget> = match &scope {
+            Some(node) => node.get().map(Into::into),
+            None => browser::window().and_then(|w| w.document()).map(Into::into),
+        };
         let listener =
             Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                 let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .composed_path()
+                    .get(0)
+                    .dyn_into::<web_sys::Element>()
                     .map(|el| el.tag_name())
                     .unwrap_or_default();
                 // Form fields keep their keys; a focused button or node already acts on space.
@@ -82,29 +93,24 @@ fn use_keyboard(dispatch: UseReducerDispatcher<AppState>) {
                 if in_field || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                match e.key().as_str() {
-                    " " => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::TogglePlay);
-                    }
-                    "ArrowRight" => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::StepForward);
-                    }
-                    "ArrowLeft" => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::StepBack);
-                    }
-                    _ => {}
+                let msg = match e.key().as_str() {
+                    " " => Some(Msg::TogglePlay),
+                    "ArrowRight" => Some(Msg::StepForward),
+                    "ArrowLeft" => Some(Msg::StepBack),
+                    key => run.borrow().on_key(key),
+                };
+                if let Some(msg) = msg {
+                    e.prevent_default();
+                    dispatch.dispatch(msg);
                 }
             });
-        if let Some(doc) = &document {
-            let _ =
-                doc.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        if let Some(target) = &target {
+            let _ = target
+                .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
         move || {
-            if let Some(doc) = &document {
-                let _ = doc.remove_event_listener_with_callback(
+            if let Some(target) = &target {
+                let _ = target.remove_event_listener_with_callback(
                     "keydown",
                     listener.as_ref().unchecked_ref(),
                 );
@@ -153,7 +159,9 @@ pub fn app(props: &AppProps) -> Html {
             true
         })
     });
-    use_keyboard(dispatch.clone());
+    let root = use_node_ref();
+    let scope = (!props.sync_url).then(|| root.clone());
+    use_keyboard(dispatch.clone(), model.run.clone(), scope);
     use_notice_timeout(model.notice.clone(), dispatch.clone());
 
     let send = |make: fn() -> Msg| {
@@ -249,7 +257,7 @@ pub fn app(props: &AppProps) -> Html {
             model.query()
         );
         return html! {
-            <div class="dsviz embed">
+            <div class="dsviz embed" ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
                 <div class="embed-stage">{ topology }</div>
                 <div class="embed-bar">
@@ -264,7 +272,7 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     html! {
-        <div class="dsviz">
+        <div class="dsviz" ref={root}>
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
                 <nav class="scenes" aria-label="Scenes">
