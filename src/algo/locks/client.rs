@@ -10,13 +10,13 @@
 //! ended, and when it wakes its pending "work done" timer fires first and it writes. That
 //! gap between "I checked I hold the lock" and "my write arrives" is exactly what fencing
 //! tokens close.
+use super::config::{Layout, LockKind, LocksConfig};
+use super::contract::{Held, Progress};
+use super::fencing::StorageMsg;
 use super::lease_lock::LeaseClient;
 use super::queue_lock::QueueClient;
 use super::redlock::RedlockClient;
-use super::{
-    send, short_token, Layout, LockCmd, LockKind, LockMsg, LockNode, LockTimer, LocksConfig,
-    MsgStats, StorageMsg,
-};
+use super::{send, LockCmd, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 
 /// Where a client is in its loop.
@@ -36,45 +36,6 @@ pub enum Phase {
     Releasing,
     /// Made all its rounds (or was told to stop).
     Done,
-}
-
-/// A grant, as the client that received it sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Held {
-    /// The fencing token the lock service handed out; Redlock has none.
-    pub token: Option<u64>,
-    /// Ghost value (known to the simulator, not used by the storage's logic): the grant's
-    /// place among all grants, so that "no stale writes" can be checked whether or not
-    /// fencing is on. The lease counter or queue sequence number; for Redlock, the
-    /// simulated time in microseconds at which the majority was reached.
-    pub grant: u64,
-    /// The random value that marks this holder's lease on lease servers.
-    pub lease_value: Option<u64>,
-    pub since: Time,
-    /// When the lease ends by the client's own estimate (lease and Redlock).
-    pub believed_expiry: Option<Time>,
-}
-
-impl Held {
-    pub fn describe(&self) -> String {
-        match (self.token, self.lease_value) {
-            (Some(token), _) => format!("token {token}"),
-            (None, Some(value)) => format!("value {}, no fencing token", short_token(value)),
-            (None, None) => "no token".into(),
-        }
-    }
-}
-
-/// What an algorithm's client part tells the loop.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Progress {
-    Nothing,
-    Acquired(Held),
-    /// This attempt failed: back off and try again.
-    Failed,
-    Released,
-    /// The session (queue lock) is gone: whatever the client held or waited for is lost.
-    Lost,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

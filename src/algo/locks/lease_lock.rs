@@ -26,8 +26,8 @@
 //! nobody uses until it expires (the client hands it back if the reply turns up late); a
 //! server crash loses the key (the counter survives), so the lock is free again while the
 //! old holder still believes it holds it.
-use super::client::{Held, Progress};
-use super::{client_label, send, short_token, LockMsg, LockNode, LockTimer, MsgStats};
+use super::contract::{random_token, short_token, Held, Progress};
+use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
@@ -229,11 +229,6 @@ pub(crate) struct LeaseClient {
     owned: Option<u64>,
     /// The token being released, while waiting for the reply.
     releasing: Option<u64>,
-}
-
-/// A random lease value: never 0, so that it reads as "set" everywhere.
-pub(crate) fn random_token(cx: &mut Ctx<'_, LockNode>) -> u64 {
-    cx.rng().next_u64() | 1
 }
 
 impl LeaseClient {
