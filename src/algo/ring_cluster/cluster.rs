@@ -1,7 +1,7 @@
 //! The cluster's state: the ring, the keys and their owners, and what the views read.
 use super::config::{churn_budget, Algorithm, RingConfig, KEY_SPACE};
 use super::keys::KeyNaming;
-use super::placing::{capacity, count_loads, place, slot_count};
+use super::placing::{capacity, count_loads, join_order, place, slot_count};
 use super::report::{Change, Lookup, Rejection};
 use crate::algo::placement::{self, HashRing, NodeIndex, NodeSpec};
 use std::rc::Rc;
@@ -22,6 +22,9 @@ pub struct RingNode {
     pub(super) loads: Vec<u32>,
     /// Servers that failed (and may recover), with their weights.
     pub(super) failed: Vec<NodeSpec>,
+    /// The live servers' slots in the order they joined, a newcomer last: the list the
+    /// list-based algorithms (modulo, jump, Maglev) place keys over.
+    pub(super) order: Vec<u16>,
     /// The number in the next churn-made name `node-<n>`.
     pub(super) next_number: u32,
     pub(super) churn_left: u32,
@@ -40,6 +43,7 @@ impl RingNode {
     pub(super) fn fingerprint_parts(&self) -> impl std::hash::Hash + PartialEq + '_ {
         (
             (self.key_naming, &self.owners, &self.loads, &self.failed),
+            &self.order,
             (
                 self.next_number,
                 self.churn_left,
@@ -103,7 +107,8 @@ impl RingNode {
                 ring.hash_key(scratch.as_bytes())
             })
             .collect();
-        let owners = place(config, &ring, &key_hashes)?;
+        let order = join_order(&[], &ring);
+        let owners = place(config, &ring, &order, &key_hashes)?;
         let loads = count_loads(&owners, slot_count(&ring));
         Ok(RingNode {
             next_number: config.nodes.len() as u32 + 1,
@@ -114,6 +119,7 @@ impl RingNode {
             owners: Rc::new(owners),
             loads,
             failed: Vec::new(),
+            order,
             churn_left: churn_budget(config),
             handled: 0,
             changes: 0,

@@ -129,7 +129,7 @@ pub fn invariants(config: &RingConfig) -> Vec<Invariant<RingNode>> {
             description: "A join moves keys only to the new node; a leave or failure moves only the \
                           leaving node's keys. The ring and rendezvous hashing keep this promise; hash \
                           mod N, jump hash (removing from the middle), Maglev (a few keys), ketama \
-                          and bounded loads do not.",
+                          with unequal weights and bounded loads do not.",
             check: check_minimal_disruption,
             changes_with: None,
         },

@@ -3,7 +3,8 @@ use super::cluster::RingNode;
 use super::commands::Cmd;
 use super::config::{check_key, check_name, check_weight, shorten, Algorithm, MAX_NODES};
 use super::placing::{
-    build_placement, count_loads, diff, modulo_moves, node_list, place, preference_walk, slot_count,
+    build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
+    preference_walk, slot_count,
 };
 use super::report::{Change, ChangeKind, Lookup, Move, Rejection};
 use crate::algo::placement::{self, HashRing, NodeSpec, Rendezvous};
@@ -29,16 +30,7 @@ impl RingNode {
     fn try_apply(&mut self, cmd: &Cmd, now: Time) -> Result<(), String> {
         match cmd {
             Cmd::Join { name, weight } => {
-                check_name(name)?;
-                check_weight(*weight)?;
-                if self.ring.index_of(name).is_some() {
-                    return Err(format!("there is already a node named \"{name}\""));
-                }
-                if self.failed.iter().any(|f| &f.name == name) {
-                    return Err(format!(
-                        "\"{name}\" failed earlier: recover it, or choose another name"
-                    ));
-                }
+                self.check_join(name, *weight)?;
                 self.join(NodeSpec::new(name.clone(), *weight), ChangeKind::Join, now)
             }
             Cmd::Recover { name } => {
@@ -80,6 +72,33 @@ impl RingNode {
                 self.look_up(key, now)
             }
         }
+    }
+
+    /// Whether `join:<name>:<weight>` would be accepted now, and if not why (a message for
+    /// the page). The "add a node" form asks this rather than checking on its own.
+    pub fn check_join(&self, name: &str, weight: u32) -> Result<(), String> {
+        check_name(name)?;
+        check_weight(weight)?;
+        if self.ring.index_of(name).is_some() {
+            return Err(format!("there is already a node named \"{name}\""));
+        }
+        if self.failed.iter().any(|f| f.name == name) {
+            return Err(format!(
+                "\"{name}\" failed earlier: recover it, or choose another name"
+            ));
+        }
+        if self.ring.node_count() as u32 >= MAX_NODES {
+            return Err(format!("the scene holds at most {MAX_NODES} nodes"));
+        }
+        Ok(())
+    }
+
+    /// A name the "add node" button can offer: the first free `node-<n>` that a join
+    /// accepts (never the name of a live or failed server), or `None` when the ring is
+    /// full.
+    pub fn addable_name(&self) -> Option<String> {
+        let name = self.suggested_name();
+        self.check_join(&name, 1).is_ok().then_some(name)
     }
 
     fn weight_of(&self, name: &str) -> Result<u32, String> {
@@ -137,6 +156,7 @@ impl RingNode {
             .or_else(|| before_ring.index_of(name).and_then(|i| before_ring.node(i)))
             .map_or(1, |n| n.weight);
 
+        let order = join_order(&self.order, &ring);
         let owners_before = Rc::clone(&self.owners);
         let (owners, moves) = if self.config.algorithm == Algorithm::Ring {
             // The ring reported its moves exactly: apply them instead of re-placing.
@@ -155,12 +175,16 @@ impl RingNode {
                 .collect();
             (owners, moves)
         } else {
-            let owners = place(&self.config, &ring, &self.key_hashes)?;
+            let owners = place(&self.config, &ring, &order, &self.key_hashes)?;
             let moves = diff(&owners_before, &owners);
             (owners, moves)
         };
 
-        let modulo_moves = modulo_moves(&before_ring, &ring, &self.key_hashes)?;
+        let modulo_moves = modulo_moves(
+            (&before_ring, &self.order),
+            (&ring, &order),
+            &self.key_hashes,
+        )?;
         let key_count = self.key_hashes.len() as f64;
         let total = |r: &HashRing| r.nodes().map(|(_, n)| f64::from(n.weight)).sum::<f64>();
         let share = |r: &HashRing| {
@@ -189,6 +213,7 @@ impl RingNode {
             loads_before,
         }));
         self.ring = Rc::new(ring);
+        self.order = order;
         self.owners = Rc::new(owners);
         // The lookup's owners may have changed: look the key up again on the new ring.
         if let Some(lookup) = self.lookup.take() {
@@ -223,7 +248,7 @@ impl RingNode {
                 (replicas, walk)
             }
             Algorithm::Rendezvous => {
-                let (list, slots) = node_list(&self.ring);
+                let (list, slots) = node_list(&self.ring, &self.order);
                 let ranking = Rendezvous::new(&list).map_err(|e| e.to_string())?;
                 let replicas = ranking
                     .ranking(hash)
@@ -237,7 +262,7 @@ impl RingNode {
                 let owner = match key_index {
                     Some(i) => self.owners.get(i as usize).copied(),
                     None => {
-                        let (list, slots) = node_list(&self.ring);
+                        let (list, slots) = node_list(&self.ring, &self.order);
                         let placement = build_placement(&self.config, &list)?;
                         placement
                             .owner(hash)

@@ -55,11 +55,17 @@
 //! - **Hot keys.** Balance is over key *counts*: one very popular key still lands on one
 //!   server. Consistent hashing with bounded loads caps each server at `c` times the mean
 //!   (keys walk past full servers), at the price of extra moves when the cluster changes.
-//! - **ketama re-derives every server's points** when the membership changes (each
-//!   server's point count depends on the server count), so a join can also move keys
-//!   between servers that were not involved; the "minimal disruption" check turns red.
+//! - **ketama re-derives every server's points** when the membership changes: a server
+//!   gets `floor(40 × servers × weight ÷ total weight)` digests, so with unequal weights a
+//!   join changes the other servers' counts too (weights 1, 1, 2, 4 have 20, 20, 40, 80
+//!   digests; after a weight-1 join 22, 22, 44, 88, 22) and keys move between servers that
+//!   were not involved; the "minimal disruption" check turns red. With equal weights every
+//!   server keeps exactly 40 digests at every size, and a join is minimal.
 //! - **Jump hash** only works when servers are added or removed at the end of the list;
-//!   removing one from the middle renumbers the rest and moves many keys.
+//!   removing one from the middle renumbers the rest and moves many keys. The list-based
+//!   algorithms (jump, modulo, Maglev's permutation order) therefore see the servers in
+//!   the order they joined, a newcomer always last, as Lamping and Veach add buckets; the
+//!   ring's own slot numbers (a newcomer takes the lowest free one) do not matter to them.
 //! - **Maglev** trades a little disruption for its constant-time table: a change also
 //!   shuffles a few table slots between servers that were not involved.
 //! - **A failure is not a leave.** A failed server's keys move to their next replica; with

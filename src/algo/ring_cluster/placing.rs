@@ -37,9 +37,32 @@ pub fn preference_walk(ring: &HashRing, key_hash: u64, wanted: usize) -> (Vec<u1
     (replicas, walk)
 }
 
-/// The live servers as a list (for the list-based algorithms) and each entry's slot.
-pub(super) fn node_list(ring: &HashRing) -> (Vec<NodeSpec>, Vec<u16>) {
-    ring.nodes().map(|(i, n)| (n.clone(), i.0 as u16)).unzip()
+/// The live servers as a list (for the list-based algorithms) and each entry's slot, in
+/// `order` (the order they joined: see [`join_order`]).
+pub(super) fn node_list(ring: &HashRing, order: &[u16]) -> (Vec<NodeSpec>, Vec<u16>) {
+    order
+        .iter()
+        .filter_map(|&slot| {
+            ring.node(NodeIndex(u32::from(slot)))
+                .map(|n| (n.clone(), slot))
+        })
+        .unzip()
+}
+
+/// The list order after a membership change: the servers still live keep their places and
+/// a newcomer goes last. Jump hash only keeps its promise when buckets are added at the
+/// end (Lamping and Veach grow the bucket list by appending); the ring gives a newcomer
+/// the lowest free slot, which may sit in the middle, so the list cannot follow the slots.
+pub(super) fn join_order(before: &[u16], ring: &HashRing) -> Vec<u16> {
+    let live = |slot: u16| ring.node(NodeIndex(u32::from(slot))).is_some();
+    let mut order: Vec<u16> = before.iter().copied().filter(|&s| live(s)).collect();
+    for (index, _) in ring.nodes() {
+        let slot = index.0 as u16;
+        if !order.contains(&slot) {
+            order.push(slot);
+        }
+    }
+    order
 }
 
 pub(super) fn slot_count(ring: &HashRing) -> usize {
@@ -99,9 +122,10 @@ pub(super) fn build_placement(
 pub(super) fn place(
     config: &RingConfig,
     ring: &HashRing,
+    order: &[u16],
     key_hashes: &[u64],
 ) -> Result<Vec<u16>, String> {
-    let (list, slots) = node_list(ring);
+    let (list, slots) = node_list(ring, order);
     let to_slot = |i: NodeIndex| slots.get(i.get()).copied().unwrap_or(0);
     match config.algorithm {
         Algorithm::Ring => Ok(key_hashes
@@ -122,15 +146,15 @@ pub(super) fn place(
     }
 }
 
-/// How many keys `hash % N` (over weight-expanded buckets, servers in slot order) would
+/// How many keys `hash % N` (over weight-expanded buckets, servers in join order) would
 /// move for the change from `before` to `after`.
 pub(super) fn modulo_moves(
-    before: &HashRing,
-    after: &HashRing,
+    (before, order_before): (&HashRing, &[u16]),
+    (after, order_after): (&HashRing, &[u16]),
     key_hashes: &[u64],
 ) -> Result<u64, String> {
-    let (list_before, slots_before) = node_list(before);
-    let (list_after, slots_after) = node_list(after);
+    let (list_before, slots_before) = node_list(before, order_before);
+    let (list_after, slots_after) = node_list(after, order_after);
     let err = |e: placement::PlacementError| e.to_string();
     let old = Modulo::new(&list_before).map_err(err)?;
     let new = Modulo::new(&list_after).map_err(err)?;

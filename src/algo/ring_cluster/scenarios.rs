@@ -64,10 +64,14 @@ const SCENARIOS: &[ScenarioInfo] = &[
     },
     ScenarioInfo {
         id: "ketama",
-        title: "ketama (memcached): a join reshuffles",
-        description: "libketama's MD5 ring gives each server about 160 points, derived from the \
-                      server count. When node-5 joins every server's points are derived again, \
-                      so a few keys move between servers that were not involved.",
+        title: "ketama (memcached): a join reshuffles unequal servers",
+        description: "libketama gives each server floor(40 × servers × weight ÷ total weight) \
+                      MD5 digests, four points each. With weights 1, 1, 2 and 4 the four \
+                      servers get 20, 20, 40 and 80 digests; when node-5 (weight 1) joins they \
+                      get 22, 22, 44, 88 and 22. Every server's points are derived again, so \
+                      keys also move between servers that did not change, and minimal \
+                      disruption turns red. (With equal weights every server keeps exactly \
+                      40 digests, and a join moves keys only to the newcomer.)",
     },
     ScenarioInfo {
         id: "churn",
@@ -158,13 +162,20 @@ pub fn scenario(id: &str) -> Option<Scenario> {
             },
             commands: vec![(20, join("node-6", 1))],
         },
-        "ketama" => Scenario {
-            config: RingConfig {
+        "ketama" => {
+            // Unequal weights: with equal ones libketama's digest counts never change.
+            let mut config = RingConfig {
                 hash: HashChoice::Ketama,
                 ..RingConfig::uniform(4, 100, 4_000)
-            },
-            commands: vec![(20, join("node-5", 1))],
-        },
+            };
+            for (node, weight) in config.nodes.iter_mut().zip([1, 1, 2, 4]) {
+                node.weight = weight;
+            }
+            Scenario {
+                config,
+                commands: vec![(20, join("node-5", 1))],
+            }
+        }
         "churn" => Scenario {
             config: RingConfig {
                 churn: true,
