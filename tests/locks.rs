@@ -1,10 +1,11 @@
 //! The distributed-locks scene: configuration, scenarios, invariants and properties over
 //! random fault schedules.
 use dsviz::algo::locks::{
-    layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios, LockCmd,
-    LockKind, LockNode, LocksConfig, Phase, NO_STALE_WRITES, SINGLE_HOLDER,
+    layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios,
+    server_crash_under_a_paused_holder, LockCmd, LockKind, LockNode, LocksConfig, Persistence,
+    Phase, NO_STALE_WRITES, SINGLE_HOLDER,
 };
-use dsviz::sim::scenario::resolve;
+use dsviz::sim::scenario::{resolve, Trigger};
 use dsviz::sim::{Action, NetChange, NetConfig, NodeId, NodeStatus, Scheduled, Sim, Time};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -598,7 +599,7 @@ const FAULTS_OVER: Time = Time::from_millis(1_200);
 /// What one random run observed.
 struct Observed {
     sim: Sim<LockNode>,
-    /// (time, client, grant) of every grant, in order.
+    /// (time, client, fencing token) of every grant, in order.
     grants: Vec<(Time, NodeId, u64)>,
     /// Acquisitions of each client when the faults were over.
     at_faults_over: Vec<u64>,
@@ -681,8 +682,8 @@ fn run_with_faults(
                 for (i, (id, c, _)) in clients(&sim).iter().enumerate() {
                     if c.stats.acquisitions != seen[i] {
                         seen[i] = c.stats.acquisitions;
-                        let grant = c.held().map_or(0, |h| h.grant);
-                        grants.push((sim.now(), *id, grant));
+                        let token = c.held().and_then(|h| h.token).unwrap_or(0);
+                        grants.push((sim.now(), *id, token));
                     }
                 }
             }
@@ -918,5 +919,97 @@ fn fault_schedule_statistics() {
             rejected += st.writes_rejected;
         }
         println!("{kind:?}: single-holder violated in {single}/300, max free wait {maxfree}, leases lost {lost}, acquisitions {acq}, rejected writes {rejected}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Redis persistence: what a lock server keeps across a crash
+
+/// The faults of `counter-reset` (first holder paused, server crash and instant restart,
+/// the holder resumed once the storage accepted a write) under either persistence.
+fn counter_reset_run(persistence: Persistence, seed: u64) -> Sim<LockNode> {
+    let config = LocksConfig {
+        persistence,
+        ..LocksConfig::default()
+    };
+    let sim = new_sim(seed, &config);
+    let actions = resolve(sim.clone(), &server_crash_under_a_paused_holder(), 50_000);
+    assert_eq!(actions.len(), 4, "every fault took place: {actions:?}");
+    run_with_actions(sim, &actions, 50_000)
+}
+
+#[test]
+fn without_persistence_a_reset_counter_lets_fencing_accept_a_late_write() {
+    for seed in 1..=4 {
+        let sim = counter_reset_run(Persistence::None, seed);
+        let stale = violation(&sim, NO_STALE_WRITES)
+            .unwrap_or_else(|| panic!("seed {seed}: fencing accepted the late write"));
+        assert!(stale.message.contains("token 1"), "{}", stale.message);
+        let storage = lock_view(&sim).storage;
+        // Both writes carry token 1: the restarted counter handed it out a second time.
+        let tokens: Vec<Option<u64>> = storage.iter().take(2).map(|e| e.token).collect();
+        assert_eq!(tokens, [Some(1), Some(1)], "seed {seed}: {storage:?}");
+        assert!(storage[0].accepted && storage[1].accepted);
+        assert!(
+            storage[1].grant < storage[0].grant,
+            "the second write's grant is older"
+        );
+    }
+}
+
+#[test]
+fn with_aof_always_the_same_faults_leave_the_storage_fenced() {
+    for seed in 1..=4 {
+        let sim = counter_reset_run(Persistence::AofAlways, seed);
+        assert_eq!(violation(&sim, NO_STALE_WRITES), None, "seed {seed}");
+        let storage = lock_view(&sim).storage;
+        let late = storage
+            .iter()
+            .find(|e| e.token == Some(1) && e.at > storage[0].at)
+            .unwrap_or_else(|| panic!("seed {seed}: the paused holder wrote: {storage:?}"));
+        assert!(!late.accepted, "seed {seed}: token 1 came too late: {late}");
+        // The kept key made the others wait for the lease to run out on the server.
+        assert!(storage[0].token >= Some(2), "seed {seed}: {storage:?}");
+    }
+}
+
+/// No pauses at all: the holder is fine, only the server crashes and comes straight back.
+fn server_crash_under_a_holder(persistence: Persistence, seed: u64) -> Sim<LockNode> {
+    let config = LocksConfig {
+        persistence,
+        work: Time::from_millis(60),
+        ..LocksConfig::default()
+    };
+    let server = NodeId(0);
+    let triggers = vec![
+        Trigger::new(
+            |sim: &Sim<LockNode>| {
+                clients(sim)
+                    .iter()
+                    .any(|(_, c, _)| c.phase() == Phase::Holding)
+            },
+            move |_| Action::Crash(server),
+        ),
+        Trigger::new(|_: &Sim<LockNode>| true, move |_| Action::Restart(server)),
+    ];
+    let sim = new_sim(seed, &config);
+    let actions = resolve(sim.clone(), &triggers, 50_000);
+    run_with_actions(sim, &actions, 50_000)
+}
+
+#[test]
+fn without_persistence_a_server_crash_hands_a_held_lock_to_a_second_client() {
+    for seed in 1..=4 {
+        let none = server_crash_under_a_holder(Persistence::None, seed);
+        let single = violation(&none, SINGLE_HOLDER)
+            .unwrap_or_else(|| panic!("seed {seed}: the forgotten key was granted again"));
+        assert!(
+            single.message.contains("both believe"),
+            "{}",
+            single.message
+        );
+        let aof = server_crash_under_a_holder(Persistence::AofAlways, seed);
+        assert_eq!(violation(&aof, SINGLE_HOLDER), None, "seed {seed}");
+        assert_eq!(violation(&aof, NO_STALE_WRITES), None, "seed {seed}");
     }
 }

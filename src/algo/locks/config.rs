@@ -81,6 +81,45 @@ impl FromStr for LockKind {
     }
 }
 
+/// What a Redis lock server keeps across a crash (Redlock's servers included). Redis either
+/// persists its whole dataset or none of it: the lock key and the `INCR` counter of fencing
+/// tokens live in the same dataset, so they survive or vanish together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Persistence {
+    /// Broken for fencing: no persistence, so a restarted server has forgotten the lock
+    /// key (the lock is free again while its holder still believes it holds it) and the
+    /// token counter starts again from 0 (new grants reuse old tokens, and the storage
+    /// can accept a late write from an old holder).
+    None,
+    /// `appendonly yes` with `appendfsync always`: every write is on disk before Redis
+    /// answers, so the lock key (with its expiry time) and the counter both survive.
+    #[default]
+    AofAlways,
+}
+
+impl Persistence {
+    pub const ALL: [Persistence; 2] = [Persistence::None, Persistence::AofAlways];
+
+    /// The name in links and commands.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Persistence::None => "none",
+            Persistence::AofAlways => "aof-always",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Persistence::None => "No persistence (key and token counter lost in a crash)",
+            Persistence::AofAlways => "AOF, fsync always (key and token counter survive)",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Persistence> {
+        Persistence::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+}
+
 /// The scene's parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LocksConfig {
@@ -104,6 +143,9 @@ pub struct LocksConfig {
     pub backoff: Time,
     /// How long a client waits for a reply before it gives up on (or repeats) a request.
     pub request_timeout: Time,
+    /// What the Redis servers (lease lock and Redlock) keep across a crash. The queue
+    /// lock's ZooKeeper is replicated and loses nothing.
+    pub persistence: Persistence,
 }
 
 impl Default for LocksConfig {
@@ -118,6 +160,7 @@ impl Default for LocksConfig {
             rounds: 5,
             backoff: Time::from_millis(5),
             request_timeout: Time::from_millis(30),
+            persistence: Persistence::AofAlways,
         }
     }
 }
@@ -186,6 +229,7 @@ impl LocksConfig {
             rounds: self.rounds,
             backoff: clamp(self.backoff, 1),
             request_timeout: clamp(self.request_timeout, 1),
+            persistence: self.persistence,
         }
     }
 }

@@ -10,10 +10,13 @@ use crate::sim::{Ctx, Time};
 pub struct Held {
     /// The fencing token the lock service handed out; Redlock has none.
     pub token: Option<u64>,
-    /// Ghost value (known to the simulator, not used by the storage's logic): the grant's
+    /// Ghost value (known to the simulator, never read by any node's decision): the grant's
     /// place among all grants, so that "no stale writes" can be checked whether or not
-    /// fencing is on. The lease counter or queue sequence number; for Redlock, the
-    /// simulated time in microseconds at which the majority was reached.
+    /// fencing is on. It is not the token: the lease server numbers its grants in a ghost
+    /// counter that no crash resets, the queue server numbers each child when it becomes
+    /// the first of the queue, and Redlock uses the simulated time in microseconds at
+    /// which the majority was reached. So a token handed out twice (a counter reset) still
+    /// shows as the older grant it is.
     pub grant: u64,
     /// The random value that marks this holder's lease on lease servers.
     pub lease_value: Option<u64>,

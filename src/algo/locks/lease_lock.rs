@@ -14,18 +14,25 @@
 //! weakness. A holder that is paused (a long GC, a swapped-out VM) for longer than the TTL
 //! loses the lock without knowing it; another client takes it; the first wakes up and
 //! carries on, believing it still holds the lock. Two clients then act as the holder at
-//! once. Checking the lease before writing does not help: the pause can fall between the
-//! check and the write.
+//! once. The client here never checks the lease before it writes: it trusts a timer set
+//! to its own estimate of the lease's end, and a paused client's timers wait with it. A
+//! client that did check right before writing would be no safer, because the pause can
+//! just as well fall between the check and the write.
 //!
 //! The cure is a *fencing token*: with every grant the server also hands out the next
-//! value of a counter (think `INCR`), stored durably so it never goes back, even across a
-//! restart. The client sends it with every write, and the storage refuses any token older
-//! than the newest it has seen (see `fencing`).
+//! value of a counter (think `INCR`). The client sends it with every write, and the storage
+//! refuses any token older than the newest it has seen (see `fencing`). That only works if
+//! the counter never goes back, and so depends on Redis persistence (see
+//! `Persistence`): with `appendfsync always` the counter and the key both survive a
+//! crash; without persistence both are lost, the counter restarts from 0, old tokens are
+//! handed out again, and the storage can accept an old holder's late write (the
+//! "counter-reset" scenario).
 //!
 //! Other failure modes shown here: a lost reply to a successful `SET` leaves a lease that
-//! nobody uses until it expires (the client hands it back if the reply turns up late); a
-//! server crash loses the key (the counter survives), so the lock is free again while the
+//! nobody uses until it expires (the client hands it back if the reply turns up late);
+//! without persistence a server crash loses the key, so the lock is free again while the
 //! old holder still believes it holds it.
+use super::config::Persistence;
 use super::contract::{random_token, short_token, Held, Progress};
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
@@ -43,6 +50,9 @@ pub enum LeaseMsg {
         token: u64,
         granted: bool,
         fence: Option<u64>,
+        /// Ghost (never read by the client's decisions): the grant's place in the order
+        /// of this server's grants, for the "no stale writes" check.
+        ghost: u64,
     },
     /// Delete the key if it still holds `token`.
     Release {
@@ -93,19 +103,30 @@ pub struct LeaseServer {
     hands_out_fencing_tokens: bool,
     /// The first client's node number (for names in the details).
     first_client: u32,
-    /// Volatile: lost in a crash (Redis without persistence).
+    /// Whether the dataset (the key and the counter together) survives a crash.
+    persistence: Persistence,
+    /// The lock key.
     lease: Option<Lease>,
-    /// Durable: the fencing counter never goes back, even across a crash.
+    /// The fencing counter (`INCR`), in the same dataset as the key.
     last_fence: u64,
+    /// Ghost (and a statistic): how many grants this server ever made. Not Redis state:
+    /// the simulator's record, which no crash resets whatever the persistence, and which
+    /// no decision reads. Each grant's number orders it independently of the fencing
+    /// token, so that "no stale writes" can see a token that was handed out twice.
     grants: u64,
     pub sent: MsgStats,
 }
 
 impl LeaseServer {
-    pub fn new(hands_out_fencing_tokens: bool, first_client: u32) -> Self {
+    pub fn new(
+        hands_out_fencing_tokens: bool,
+        first_client: u32,
+        persistence: Persistence,
+    ) -> Self {
         LeaseServer {
             hands_out_fencing_tokens,
             first_client,
+            persistence,
             lease: None,
             last_fence: 0,
             grants: 0,
@@ -154,6 +175,7 @@ impl LeaseServer {
                     token,
                     granted,
                     fence,
+                    ghost: self.grants,
                 };
                 send(cx, &mut self.sent, from, LockMsg::Lease(reply));
             }
@@ -182,7 +204,25 @@ impl LeaseServer {
     }
 
     pub(crate) fn on_crash(&mut self) {
-        self.lease = None;
+        if self.persistence == Persistence::None {
+            // The whole dataset is gone: the key, and the counter with it.
+            self.lease = None;
+            self.last_fence = 0;
+        }
+    }
+
+    /// Back from a crash with what persistence kept. Redis stores a key's expiry as an
+    /// absolute time, so a kept lease that ran out while the server was down is gone, and
+    /// one still running expires when it would have.
+    pub(crate) fn on_restart(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        match &self.lease {
+            Some(l) if l.expires_at <= cx.now() => self.lease = None,
+            Some(l) => cx.set_timer(
+                LockTimer::LeaseExpiry,
+                l.expires_at.saturating_sub(cx.now()),
+            ),
+            None => {}
+        }
     }
 
     pub fn state_label(&self) -> &'static str {
@@ -268,6 +308,7 @@ impl LeaseClient {
                 token,
                 granted,
                 fence,
+                ghost,
             } => match self.pending {
                 Some((pending, asked_at)) if pending == token => {
                     self.pending = None;
@@ -286,7 +327,7 @@ impl LeaseClient {
                     self.owned = Some(token);
                     Progress::Acquired(Held {
                         token: fence,
-                        grant: fence.unwrap_or(0),
+                        grant: ghost,
                         lease_value: Some(token),
                         since: cx.now(),
                         // The server started the TTL after the request left, so counting

@@ -37,14 +37,14 @@ mod view;
 
 pub use client::{Client, ClientStats, Phase};
 pub use config::{
-    layout, Layout, LockKind, LocksConfig, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
+    layout, Layout, LockKind, LocksConfig, Persistence, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
 };
 pub use contract::{short_token, Held};
 pub use fencing::{Storage, StorageEntry, StorageMsg};
 pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
 pub use lease_lock::{Lease, LeaseMsg, LeaseServer};
 pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
-pub use scenarios::{scenario, scenarios, ScenarioInfo};
+pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
 pub use view::{
     lock_stats, lock_view, BelieverView, HolderView, LockStats, LockView, ServerView, WaiterView,
 };
@@ -187,11 +187,15 @@ pub fn nodes(config: &LocksConfig) -> Vec<LockNode> {
     let mut nodes = Vec::new();
     for _ in &layout.servers {
         nodes.push(match config.kind {
-            LockKind::Lease => LockNode::LeaseServer(LeaseServer::new(true, first_client)),
+            LockKind::Lease => {
+                LockNode::LeaseServer(LeaseServer::new(true, first_client, config.persistence))
+            }
             LockKind::QueuePredecessor | LockKind::QueueHerd => LockNode::QueueServer(
                 QueueServer::new(config.ttl, config.kind == LockKind::QueueHerd, first_client),
             ),
-            LockKind::Redlock => LockNode::RedlockServer(LeaseServer::new(false, first_client)),
+            LockKind::Redlock => {
+                LockNode::RedlockServer(LeaseServer::new(false, first_client, config.persistence))
+            }
         });
     }
     // Redlock gives the storage nothing to check, so its fencing switch cannot matter.
@@ -301,6 +305,7 @@ impl Protocol for LockNode {
     fn on_restart(&mut self, cx: &mut Ctx<'_, Self>) {
         match self {
             LockNode::QueueServer(s) => s.on_restart(cx),
+            LockNode::LeaseServer(s) | LockNode::RedlockServer(s) => s.on_restart(cx),
             other => other.on_start(cx),
         }
     }

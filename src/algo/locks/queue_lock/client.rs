@@ -138,6 +138,7 @@ impl QueueClient {
         sent: &mut MsgStats,
         seqs: &[u64],
         version: u64,
+        head_grant: u64,
     ) -> Progress {
         let Some(me) = self.my_seq else {
             return Progress::Nothing;
@@ -154,7 +155,7 @@ impl QueueClient {
                 self.step = Step::Holding;
                 Progress::Acquired(Held {
                     token: Some(me),
-                    grant: me,
+                    grant: head_grant,
                     lease_value: None,
                     since: cx.now(),
                     believed_expiry: None,
@@ -219,10 +220,15 @@ impl QueueClient {
                 self.read_children(cx, sent);
                 Progress::Nothing
             }
-            QueueMsg::Children { seqs, version, .. } if self.step == Step::Reading => {
+            QueueMsg::Children {
+                seqs,
+                version,
+                head_grant,
+                ..
+            } if self.step == Step::Reading => {
                 self.answered(cx);
                 self.known_version = self.known_version.max(version);
-                self.evaluate(cx, sent, &seqs, version)
+                self.evaluate(cx, sent, &seqs, version, head_grant.unwrap_or(0))
             }
             QueueMsg::ExistsReply {
                 seq,

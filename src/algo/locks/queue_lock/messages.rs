@@ -44,6 +44,9 @@ pub enum QueueMsg {
         epoch: u32,
         seqs: Vec<u64>,
         version: u64,
+        /// Ghost (never read by the client's decisions): the first child's place in the
+        /// order of grants, carried to the client that holds the lock by it.
+        head_grant: Option<u64>,
     },
     /// Does child `seq` exist? `watch`: be notified when it is deleted.
     Exists {

@@ -25,15 +25,16 @@
 //! from the server again; the client library stops trusting its session once a whole
 //! timeout has passed without a heartbeat reply, but a paused client cannot even do that.
 //!
-//! The fencing token is the child's sequence number (in ZooKeeper, the zxid of its
-//! creation): it increases with every grant, so the storage can refuse older ones.
+//! The fencing token is the child's sequence number. ZooKeeper takes it from the parent
+//! node's child version (`cversion`), which counts every child created or deleted under
+//! `/lock`, so it increases with every grant and the storage can refuse older ones.
 //!
 //! The model's network may lose and reorder messages, where ZooKeeper's sessions run over
 //! TCP. So requests are repeated until answered (they are idempotent: a repeated create
 //! returns the node already made for that attempt), every reply and notification carries
-//! the server's version (the zxid) so that a notification overtaken by a reply is not
-//! missed, and heartbeat replies say when the server last notified the session, so a lost
-//! notification is noticed.
+//! the server's version (the lock node's child version) so that a notification overtaken
+//! by a reply is not missed, and heartbeat replies say when the server last notified the
+//! session, so a lost notification is noticed.
 mod client;
 mod messages;
 mod server;

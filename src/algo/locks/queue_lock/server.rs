@@ -11,6 +11,9 @@ pub struct Child {
     pub client: NodeId,
     pub epoch: u32,
     attempt: u32,
+    /// Ghost (the simulator's, never read by the server's decisions): the grant's place in
+    /// the order of grants, given when this child became the first of the queue.
+    ghost_grant: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,8 +29,14 @@ pub struct QueueServer {
     session_timeout: Time,
     herd: bool,
     first_client: u32,
-    /// Counts every change; sequence numbers and versions are taken from it.
-    zxid: u64,
+    /// The lock node's child version (ZooKeeper's `cversion`): it counts every child
+    /// created or deleted, and a new sequential child's number is taken from it. Replies
+    /// and notifications carry it as their version (ZooKeeper uses the zxid there; here
+    /// every change is to `/lock`'s children, so both count the same changes).
+    cversion: u64,
+    /// Ghost: how many children have become the first of the queue (the order of grants,
+    /// independent of the sequence numbers that serve as fencing tokens).
+    ghost_grants: u64,
     /// In sequence order.
     children: Vec<Child>,
     sessions: BTreeMap<(NodeId, u32), Session>,
@@ -47,7 +56,8 @@ impl QueueServer {
             session_timeout,
             herd,
             first_client,
-            zxid: 0,
+            cversion: 0,
+            ghost_grants: 0,
             children: Vec::new(),
             sessions: BTreeMap::new(),
             newest_epoch: BTreeMap::new(),
@@ -123,14 +133,14 @@ impl QueueServer {
 
     fn notify(&mut self, cx: &mut Ctx<'_, LockNode>, client: NodeId, epoch: u32, msg: QueueMsg) {
         if let Some(session) = self.sessions.get_mut(&(client, epoch)) {
-            session.last_notified = self.zxid;
+            session.last_notified = self.cversion;
             self.reply(cx, client, msg);
         }
     }
 
     /// Fires the herd's one-shot watches: every watcher of the children list hears of it.
     fn children_changed(&mut self, cx: &mut Ctx<'_, LockNode>) {
-        let version = self.zxid;
+        let version = self.cversion;
         for (client, epoch) in std::mem::take(&mut self.child_watches) {
             self.notify(
                 cx,
@@ -141,14 +151,26 @@ impl QueueServer {
         }
     }
 
+    /// Ghost bookkeeping: a child that has just become the first of the queue is the next
+    /// grant.
+    fn number_the_head(&mut self) {
+        if let Some(head) = self.children.first_mut() {
+            if head.ghost_grant.is_none() {
+                self.ghost_grants += 1;
+                head.ghost_grant = Some(self.ghost_grants);
+            }
+        }
+    }
+
     fn delete_child(&mut self, cx: &mut Ctx<'_, LockNode>, seq: u64) {
         let before = self.children.len();
         self.children.retain(|c| c.seq != seq);
         if self.children.len() == before {
             return;
         }
-        self.zxid += 1;
-        let version = self.zxid;
+        self.number_the_head();
+        self.cversion += 1;
+        let version = self.cversion;
         let (fired, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.node_watches)
             .into_iter()
             .partition(|(watched, _, _)| *watched == seq);
@@ -196,7 +218,7 @@ impl QueueServer {
             self.reply(cx, from, QueueMsg::SessionExpired { epoch });
             return;
         }
-        let version = self.zxid;
+        let version = self.cversion;
         match msg {
             QueueMsg::Ping { sent_at, .. } => {
                 let last_notified = self.sessions[&(from, epoch)].last_notified;
@@ -216,19 +238,21 @@ impl QueueServer {
                 let seq = match existing {
                     Some(seq) => seq,
                     None => {
-                        self.zxid += 1;
-                        let seq = self.zxid;
+                        self.cversion += 1;
+                        let seq = self.cversion;
                         self.children.push(Child {
                             seq,
                             client: from,
                             epoch,
                             attempt,
+                            ghost_grant: None,
                         });
+                        self.number_the_head();
                         self.children_changed(cx);
                         seq
                     }
                 };
-                let version = self.zxid;
+                let version = self.cversion;
                 let created = QueueMsg::Created {
                     epoch,
                     attempt,
@@ -242,10 +266,12 @@ impl QueueServer {
                     self.child_watches.push((from, epoch));
                 }
                 let seqs = self.children.iter().map(|c| c.seq).collect();
+                let head_grant = self.children.first().and_then(|c| c.ghost_grant);
                 let reply = QueueMsg::Children {
                     epoch,
                     seqs,
                     version,
+                    head_grant,
                 };
                 self.reply(cx, from, reply);
             }
