@@ -1013,3 +1013,79 @@ fn without_persistence_a_server_crash_hands_a_held_lock_to_a_second_client() {
         assert_eq!(violation(&aof, NO_STALE_WRITES), None, "seed {seed}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Timing margins: no pauses and no server crashes, so "single holder" must hold
+
+/// A client crash (with restart) or a partition of any node, `length_ms` long.
+fn timing_fault_strategy() -> impl Strategy<Value = Fault> {
+    (
+        0u64..800,
+        0u32..16,
+        prop_oneof![Just(FaultKind::Crash), Just(FaultKind::Isolate)],
+        10u64..400,
+    )
+        .prop_map(|(at_ms, node, kind, length_ms)| Fault {
+            at_ms,
+            node,
+            kind,
+            length_ms,
+        })
+}
+
+fn any_kind() -> impl Strategy<Value = LockKind> {
+    prop_oneof![
+        Just(LockKind::Lease),
+        Just(LockKind::QueuePredecessor),
+        Just(LockKind::QueueHerd),
+        Just(LockKind::Redlock),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 160, ..proptest_config() })]
+
+    /// Without pauses every client's belief ends before the server lets the lock go:
+    /// - the lease client counts its lease from when it sent the request, and the server
+    ///   from when the request arrived, later;
+    /// - Redlock's validity is the TTL minus the time elapsed since the first request
+    ///   minus the drift allowance;
+    /// - the queue client trusts its session until a heartbeat's send time plus the
+    ///   timeout, never later than the server's expiry (the last message heard plus the
+    ///   timeout).
+    /// Crashes hit clients only (a crashed client believes nothing); partitions hit any
+    /// node.
+    #[test]
+    fn without_pauses_or_server_crashes_there_is_a_single_holder(
+        seed in any::<u64>(),
+        kind in any_kind(),
+        clients_n in 2u32..=6,
+        ttl_ms in 20u64..200,
+        work_percent in 30u64..250,
+        net in net_strategy(),
+        faults in prop::collection::vec(timing_fault_strategy(), 0..10),
+    ) {
+        // Work longer than the TTL keeps holders in the lock until their own estimate of
+        // its end, so that the next grant comes right at the margin.
+        let config = LocksConfig {
+            clients: clients_n,
+            kind,
+            ttl: Time::from_millis(ttl_ms),
+            work: Time::from_millis(ttl_ms * work_percent / 100),
+            rounds: 0,
+            ..Default::default()
+        };
+        let first_client = layout(&config).clients[0].0;
+        let faults: Vec<Fault> = faults
+            .into_iter()
+            .map(|f| match f.kind {
+                FaultKind::Crash => Fault { node: first_client + f.node % clients_n, ..f },
+                _ => f,
+            })
+            .collect();
+        let seen = run_with_faults(seed, &config, net, &faults, Time::from_millis(2_000));
+        let single = violation(&seen.sim, SINGLE_HOLDER);
+        prop_assert!(single.is_none(), "seed {seed}, {kind}: {single:?}");
+        prop_assert!(seen.grants.len() > 2, "seed {seed}: the lock was used");
+    }
+}
