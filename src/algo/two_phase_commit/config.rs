@@ -10,6 +10,8 @@ pub type TxId = u32;
 pub const COORDINATOR: NodeId = NodeId(0);
 pub const MIN_PARTICIPANTS: u32 = 2;
 pub const MAX_PARTICIPANTS: u32 = 7;
+/// The longest duration (flush, work, timeout, interval) a configuration may ask for.
+pub const MAX_DURATION: Time = Time::from_millis(60_000);
 
 /// Each log keeps the records of its three most recent transactions and drops older ones,
 /// as a database truncates its log after a checkpoint; otherwise a long run (and every
@@ -209,6 +211,13 @@ impl TwoPcConfig {
         ];
         if let Some((name, _)) = durations.iter().find(|(_, t)| *t == Time::ZERO) {
             return Err(format!("{name} must be longer than zero"));
+        }
+        // Safety holds for every combination of timeouts (see the module header); the
+        // bound only keeps a run's length reasonable.
+        if let Some((name, t)) = durations.iter().find(|(_, t)| *t > MAX_DURATION) {
+            return Err(format!(
+                "{name} of {t} is longer than the {MAX_DURATION} this scene allows"
+            ));
         }
         if self.work_timeout <= self.work_time {
             return Err(format!(

@@ -2,6 +2,7 @@
 use super::config::{Settings, TxId, Variant};
 use super::durable_log::{Record, Storage};
 use super::messages::{Cmd, Decision, Msg, Timer};
+use super::notes::{DecisionReason, Note};
 use super::{node_name, TwoPcNode};
 use crate::sim::{Ctx, NodeId};
 
@@ -104,43 +105,80 @@ impl Coordinator {
         self.acks = 0;
         self.retransmissions = 0;
         self.phase = CoordinatorPhase::Starting;
-        // Logged before anyone hears of it, so that a restart never reuses the number.
+        // Forced before anyone hears of it, so that a restart never reuses the number.
+        self.storage.count_forced(tx, None);
         self.append(Record::Begin(tx), cx);
+        cx.note(Note::BeginForced { tx });
     }
 
-    pub(super) fn decide(&mut self, decision: Decision, cx: &mut Ctx<'_, TwoPcNode>) {
+    pub(super) fn decide(
+        &mut self,
+        decision: Decision,
+        reason: DecisionReason,
+        cx: &mut Ctx<'_, TwoPcNode>,
+    ) {
         let tx = self.tx;
         cx.cancel_timer(Timer::VoteTimeout(tx));
+        cx.note(Note::Decided {
+            tx,
+            decision,
+            reason,
+        });
         match (decision, self.settings.variant) {
             (Decision::Commit, Variant::SendBeforeLog) => {
                 // The bug: the decision leaves while its record is still on its way to
                 // the disk. A crash in between loses the only trace of the commit.
                 self.phase = CoordinatorPhase::Finishing(Decision::Commit);
+                self.storage.settle(tx, Decision::Commit);
                 self.append(Record::Commit(tx), cx);
+                cx.note(Note::CommitSentBeforeLogged { tx });
                 self.announce(Decision::Commit, cx);
             }
             (Decision::Commit, _) => {
                 // The commit record must be on disk before anyone may act on it.
                 self.phase = CoordinatorPhase::LoggingCommit;
+                self.storage.count_forced(tx, Some(Decision::Commit));
+                self.storage.settle(tx, Decision::Commit);
                 self.append(Record::Commit(tx), cx);
+                cx.note(Note::CommitForcing { tx });
             }
-            (Decision::Abort, _) => {
-                // Presumed abort: losing this record is harmless (no record means abort),
-                // so the decision need not wait for the disk.
-                self.phase = CoordinatorPhase::Finishing(Decision::Abort);
-                self.append(Record::Abort(tx), cx);
-                self.announce(Decision::Abort, cx);
-            }
+            (Decision::Abort, _) => self.abort_and_forget(cx),
         }
     }
 
-    /// Sends the decision to every participant that has not acknowledged it yet.
+    /// Presumed abort (Mohan, Lindsay and Obermarck, 1986): losing the abort record is
+    /// harmless (no record means abort), so nothing waits for it; and since a participant
+    /// that asks about a forgotten transaction is told "abort", the coordinator sends the
+    /// decision once and forgets the transaction, with no acknowledgements and no `END`.
+    fn abort_and_forget(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
+        let tx = self.tx;
+        self.storage.settle(tx, Decision::Abort);
+        self.append(Record::Abort(tx), cx);
+        let everyone = self.settings.everyone();
+        for p in self.settings.participant_ids() {
+            cx.send(p, Msg::Abort(tx));
+        }
+        cx.note(Note::DecisionSent {
+            tx,
+            decision: Decision::Abort,
+            to: everyone,
+        });
+        cx.note(Note::AbortForgotten { tx });
+        self.after_end(cx);
+    }
+
+    /// Sends the commit to every participant that has not acknowledged it yet, and again
+    /// every retransmit interval until all have.
     pub(super) fn announce(&mut self, decision: Decision, cx: &mut Ctx<'_, TwoPcNode>) {
+        let mut to = 0u8;
         for p in self.settings.participant_ids() {
             if self.acks & (1 << p.0) == 0 {
                 cx.send(p, decision.message(self.tx));
+                to |= 1 << p.0;
             }
         }
+        let tx = self.tx;
+        cx.note(Note::DecisionSent { tx, decision, to });
         cx.set_timer(
             Timer::Retransmit(self.tx),
             self.settings.retransmit_interval,
@@ -151,6 +189,7 @@ impl Coordinator {
     pub(super) fn finish(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
         cx.cancel_timer(Timer::Retransmit(self.tx));
         self.append(Record::End(self.tx), cx);
+        cx.note(Note::Ended { tx: self.tx });
         self.after_end(cx);
     }
 
@@ -201,17 +240,32 @@ impl Coordinator {
         self.acks = 0;
         self.retransmissions = 0;
         if self.storage.has(Record::End(latest)) {
+            cx.note(Note::Recovered {
+                tx: latest,
+                found: Some(Decision::Commit),
+            });
             self.after_end(cx);
         } else if self.storage.has(Record::Commit(latest)) {
+            cx.note(Note::Recovered {
+                tx: latest,
+                found: Some(Decision::Commit),
+            });
             self.phase = CoordinatorPhase::Finishing(Decision::Commit);
             self.announce(Decision::Commit, cx);
+        } else if self.storage.has(Record::Abort(latest)) {
+            cx.note(Note::Recovered {
+                tx: latest,
+                found: Some(Decision::Abort),
+            });
+            self.after_end(cx);
         } else {
-            // No decision on disk: presumed abort. Any participant still waiting is told.
-            if !self.storage.has(Record::Abort(latest)) {
-                self.append(Record::Abort(latest), cx);
-            }
-            self.phase = CoordinatorPhase::Finishing(Decision::Abort);
-            self.announce(Decision::Abort, cx);
+            // No decision on disk: presumed abort. Any participant still waiting is told
+            // (once: the others will ask, and be told abort).
+            cx.note(Note::Recovered {
+                tx: latest,
+                found: None,
+            });
+            self.decide(Decision::Abort, DecisionReason::NothingInTheLog, cx);
         }
     }
 
@@ -225,11 +279,21 @@ impl Coordinator {
         match msg {
             Msg::VoteYes(t) if collecting && t == self.tx => {
                 self.yes_votes |= bit;
-                if self.yes_votes == self.settings.everyone() {
-                    self.decide(Decision::Commit, cx);
+                let waiting = self.settings.everyone() & !self.yes_votes;
+                cx.note(Note::VoteCounted {
+                    tx: t,
+                    from,
+                    yes: true,
+                    waiting,
+                });
+                if waiting == 0 {
+                    self.decide(Decision::Commit, DecisionReason::AllVotedYes, cx);
                 }
             }
-            Msg::VoteNo(t) if collecting && t == self.tx => self.decide(Decision::Abort, cx),
+            Msg::VoteNo(t) if collecting && t == self.tx => {
+                let reason = DecisionReason::VotedNo(from);
+                self.decide(Decision::Abort, reason, cx);
+            }
             Msg::Ack(t) if t == self.tx && matches!(self.phase, CoordinatorPhase::Finishing(_)) => {
                 self.acks |= bit;
                 if self.acks == self.settings.everyone() {
@@ -238,6 +302,11 @@ impl Coordinator {
             }
             Msg::Inquire(t) => {
                 if let Some(decision) = self.answer(t) {
+                    cx.note(Note::Answered {
+                        tx: t,
+                        to: from,
+                        decision,
+                    });
                     cx.send(from, decision.message(t));
                 }
             }
@@ -260,14 +329,18 @@ impl Coordinator {
                 for p in self.settings.participant_ids() {
                     cx.send(p, Msg::Prepare(t));
                 }
+                let to = self.settings.everyone();
+                cx.note(Note::PrepareSent { tx: t, to });
                 cx.set_timer(Timer::VoteTimeout(t), self.settings.vote_timeout);
             }
             Timer::VoteTimeout(t) if current(t, CoordinatorPhase::Collecting, self) => {
-                self.decide(Decision::Abort, cx);
+                self.decide(Decision::Abort, DecisionReason::VoteTimeout, cx);
             }
             Timer::Retransmit(t) if t == self.tx => {
                 if let CoordinatorPhase::Finishing(decision) = self.phase {
                     self.retransmissions += 1;
+                    let to = self.settings.everyone() & !self.acks;
+                    cx.note(Note::DecisionResent { tx: t, to });
                     self.announce(decision, cx);
                 }
             }
@@ -283,6 +356,7 @@ impl Coordinator {
                 for p in self.settings.participant_ids() {
                     cx.send(p, Msg::Begin(t));
                 }
+                cx.note(Note::WorkSent { tx: t });
                 cx.set_timer(Timer::WorkDone(t), self.settings.work_time);
             }
             Record::Commit(t) if t == self.tx && self.phase == CoordinatorPhase::LoggingCommit => {

@@ -66,6 +66,30 @@ pub(super) struct Storage {
     pub(super) writing: Vec<Record>,
     /// Waiting for the next flush (volatile).
     pub(super) queued: Vec<Record>,
+    /// Statistics (they survive crashes): forced writes of transactions whose outcome this
+    /// node does not know yet, and the forced writes counted by outcome.
+    pub(super) forced_pending: Vec<(TxId, u32)>,
+    pub(super) forced: ForcedWrites,
+}
+
+/// Forced log writes, by the outcome of the transaction they were made for. A write is
+/// *forced* when something waits for it to reach the disk: a vote, a decision, an
+/// acknowledgement, an answer to a peer. Presumed abort exists to make the abort column
+/// small: no node waits for an `ABORT` record, except a participant that is about to tell
+/// a peer "abort" on its own authority.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ForcedWrites {
+    pub commit: u64,
+    pub abort: u64,
+}
+
+impl ForcedWrites {
+    pub fn plus(self, other: ForcedWrites) -> ForcedWrites {
+        ForcedWrites {
+            commit: self.commit + other.commit,
+            abort: self.abort + other.abort,
+        }
+    }
 }
 
 impl Storage {
@@ -93,6 +117,36 @@ impl Storage {
             cx.set_timer(Timer::Flush, flush_time);
         }
         done
+    }
+
+    /// Counts one forced write made for `tx`, whose outcome here is `known` (or not yet).
+    pub(super) fn count_forced(&mut self, tx: TxId, known: Option<Decision>) {
+        match known {
+            Some(decision) => self.add_forced(decision, 1),
+            None => match self.forced_pending.iter_mut().find(|(t, _)| *t == tx) {
+                Some((_, n)) => *n += 1,
+                None => {
+                    self.forced_pending.push((tx, 1));
+                    // Only recent transactions can still learn their outcome.
+                    self.forced_pending.retain(|(t, _)| t + LOG_KEEP + 1 > tx);
+                }
+            },
+        }
+    }
+
+    /// This node now knows `tx`'s outcome: its forced writes count for that outcome.
+    pub(super) fn settle(&mut self, tx: TxId, decision: Decision) {
+        if let Some(at) = self.forced_pending.iter().position(|(t, _)| *t == tx) {
+            let (_, n) = self.forced_pending.remove(at);
+            self.add_forced(decision, u64::from(n));
+        }
+    }
+
+    fn add_forced(&mut self, decision: Decision, n: u64) {
+        match decision {
+            Decision::Commit => self.forced.commit += n,
+            Decision::Abort => self.forced.abort += n,
+        }
     }
 
     pub(super) fn crash(&mut self) {

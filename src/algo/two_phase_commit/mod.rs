@@ -10,13 +10,15 @@
 //!    participant. A participant that can commit makes its changes durable, writes
 //!    `PREPARED` to its log and answers `VOTE YES`. From that moment it has *promised*: it
 //!    may no longer abort on its own, and it must keep its locks, because it does not know
-//!    yet whether the changes will become visible. A participant that cannot commit
-//!    answers `VOTE NO` and aborts at once.
+//!    yet whether the changes will become visible: it is **in doubt** from its yes vote
+//!    until it learns the outcome. A participant that cannot commit answers `VOTE NO` and
+//!    aborts at once.
 //! 2. **Commit (decision).** If every vote is yes, the coordinator writes `COMMIT` to its
 //!    log and sends `COMMIT` to everyone; otherwise (a no vote, or a vote that does not
 //!    arrive in time) it decides `ABORT`. Each participant applies the decision, writes it
-//!    to its log, releases its locks and answers `ACK`. When every participant has
-//!    acknowledged, the coordinator writes `END` and may forget the transaction.
+//!    to its log and releases its locks; a commit is acknowledged (`ACK`) once it is on
+//!    disk. When every participant has acknowledged a commit, the coordinator writes `END`
+//!    and may forget the transaction; an abort it forgets at once (see presumed abort).
 //!
 //! In this simulation the coordinator first sends `BEGIN` (the transaction's work); the
 //! participants do the work holding locks (`WORKING`), and after a while the coordinator
@@ -41,22 +43,43 @@
 //! transactions, so that a long run does not carry an ever-growing log.
 //!
 //! ## Presumed abort
-//! *No record of a commit means the transaction aborted.* A coordinator that recovers with
-//! no decision in its log aborts; a coordinator asked about a transaction it has no commit
-//! record for answers abort. As a consequence aborts never have to wait for the disk: the
-//! `ABORT` message may leave before the `ABORT` record is written, and the same holds for a
-//! `VOTE NO`. Only commits pay for a forced log write. (A real presumed-abort system also
-//! skips the acks for aborts; here every decision is acknowledged so that the view shows
-//! each participant finishing.)
+//! *No record of a commit means the transaction aborted* (Mohan, Lindsay and Obermarck,
+//! "Transaction Management in the R* Distributed Database Management System", 1986). A
+//! coordinator that recovers with no decision in its log aborts; a coordinator asked about
+//! a transaction it has no commit record for answers abort. So nothing about an abort has
+//! to be remembered: the coordinator sends `ABORT` once and forgets the transaction (its
+//! `ABORT` record is written but not waited for, and there is no `END`); participants
+//! write `ABORT` without waiting for it and do not acknowledge it; a `VOTE NO` leaves
+//! before its record. A participant that missed the `ABORT` asks, and is told abort.
+//!
+//! The exact cost, in forced writes (a write something waits for), counted per outcome
+//! by [`forced_writes`]:
+//! - a commit: the coordinator's `BEGIN` and `COMMIT`, and each participant's `PREPARED`
+//!   and `COMMIT` (`2 + 2n`);
+//! - an abort: the coordinator's `BEGIN`, and `PREPARED` at the participants that had
+//!   voted yes before the abort; and an `ABORT` that a participant forces before telling
+//!   a peer (see cooperative termination).
+//!
+//! R* pays nothing before the decision: its transactions carry globally unique names.
+//! Here transactions are numbered from the coordinator's log, so the coordinator forces
+//! `BEGIN` before anyone hears of a transaction, or a crash could make it reuse a number
+//! the participants already know. That one write per transaction, commit or abort, is
+//! this model's, not presumed abort's.
 //!
 //! ## Timeouts
 //! - A participant that has not voted yet is still free: if no `PREPARE` comes within its
 //!   work timeout it aborts on its own (and will vote no if the prepare shows up later).
 //! - The coordinator aborts if the votes do not all arrive within its vote timeout.
-//! - The coordinator resends its decision, every retransmit interval, to each participant
+//! - The coordinator resends a commit, every retransmit interval, to each participant
 //!   that has not acknowledged it, so a lost `COMMIT` or `ACK` only costs time.
-//! - A prepared participant that hears nothing asks the coordinator (`INQUIRE`), and again
-//!   periodically. Past its decision timeout it is **IN DOUBT**.
+//! - A participant is in doubt from its yes vote. Past its decision timeout it is
+//!   **blocked**: it asks the coordinator (`INQUIRE`), and again periodically.
+//!
+//! Safety does not depend on any timeout, so every combination is allowed: a timeout only
+//! makes a node ask, or abort a transaction it has not voted yes on. A node tells an
+//! outcome only once it cannot forget it: the coordinator's commit is on disk before it
+//! leaves; a participant's abort is on disk before it tells a peer; and an abort told from
+//! memory by a coordinator that then crashes is presumed again after the restart.
 //!
 //! ## Recovery
 //! A node that restarts reads its log. The coordinator finishes whatever its log says: a
@@ -78,7 +101,10 @@
 //! ## Cooperative termination
 //! An in-doubt participant may also ask its fellow participants. A peer that knows the
 //! outcome tells it. A peer that has not voted yet may abort on the spot and answer abort:
-//! since it will now vote no, the coordinator cannot have committed. But if every peer is
+//! since it will now vote no, the coordinator cannot have committed. It must force its
+//! `ABORT` record before answering: a peer that answered from memory and then crashed
+//! could restart knowing nothing of the transaction, do its work when a slow `BEGIN`
+//! arrives, and vote yes while the asker has already aborted. But if every peer is
 //! itself prepared, nobody knows anything the asker does not, and they all stay blocked
 //! until the coordinator recovers. Cooperative termination shortens some outages; it does
 //! not remove blocking.
@@ -86,8 +112,9 @@
 //! ## The two broken variants
 //! - **Send before log** (`Variant::SendBeforeLog`): the coordinator sends `COMMIT` while
 //!   its `COMMIT` record is still being written. If it crashes in those 2 ms, the
-//!   participants commit, but the coordinator restarts with no decision in its log,
-//!   presumes abort and tells them to abort: atomicity is violated.
+//!   participants that got it commit, but the coordinator restarts with no decision in its
+//!   log, presumes abort, and a participant that missed the `COMMIT` aborts: atomicity is
+//!   violated.
 //! - **Forget vote on crash** (`Variant::ForgetVoteOnCrash`): a participant sends its yes
 //!   vote without logging `PREPARED`. If it crashes before the decision arrives, it restarts
 //!   believing it never voted, aborts on its own (and tells inquiring peers abort), while
@@ -101,18 +128,20 @@ mod coordinator;
 mod durable_log;
 mod invariants;
 mod messages;
+mod notes;
 mod participant;
 mod scenarios;
 #[cfg(test)]
 mod tests;
 
 pub use config::{
-    TwoPcConfig, TxId, Variant, Vote, COORDINATOR, MAX_PARTICIPANTS, MIN_PARTICIPANTS,
+    TwoPcConfig, TxId, Variant, Vote, COORDINATOR, MAX_DURATION, MAX_PARTICIPANTS, MIN_PARTICIPANTS,
 };
 pub use coordinator::{Coordinator, CoordinatorPhase};
-pub use durable_log::Record;
+pub use durable_log::{ForcedWrites, Record};
 pub use invariants::invariants;
 pub use messages::{Cmd, Decision, Msg, Timer};
+pub use notes::{DecisionReason, NoReason, Note};
 pub use participant::{Participant, ParticipantPhase};
 pub use scenarios::{
     cooperative_termination_blocked, cooperative_termination_helps,
@@ -121,7 +150,7 @@ pub use scenarios::{
     ScenarioInfo,
 };
 
-use crate::sim::{Ctx, NetConfig, NodeId, Protocol};
+use crate::sim::{Ctx, NetConfig, NodeId, NodeSet, Protocol};
 use config::Settings;
 use durable_log::Storage;
 
@@ -161,6 +190,13 @@ impl TwoPcNode {
             TwoPcNode::Coordinator(c) => c.tx,
             TwoPcNode::Participant(p) => p.tx,
         }
+    }
+
+    /// This node's forced log writes, by the outcome of the transaction each was for
+    /// (statistics: they survive crashes). Writes for a transaction whose outcome the node
+    /// has not learned yet are not counted until it does.
+    pub fn forced_writes(&self) -> ForcedWrites {
+        self.storage().forced
     }
 
     fn storage(&self) -> &Storage {
@@ -230,7 +266,7 @@ impl TwoPcNode {
 }
 
 impl Protocol for TwoPcNode {
-    type Note = ();
+    type Note = Note;
     type Msg = Msg;
     type Timer = Timer;
     type Cmd = Cmd;
@@ -334,6 +370,16 @@ pub fn node_name(id: NodeId) -> String {
 pub fn node_names(config: &TwoPcConfig) -> Vec<String> {
     let count = Settings::new(config).participants + 1;
     (0..count).map(|i| node_name(NodeId(i))).collect()
+}
+
+/// Every node's forced log writes added up, by outcome: what presumed abort saves shows
+/// as a small abort column.
+pub fn forced_writes(nodes: &NodeSet<'_, TwoPcNode>) -> ForcedWrites {
+    nodes
+        .iter()
+        .fold(ForcedWrites::default(), |sum, (_, node, _)| {
+            sum.plus(node.forced_writes())
+        })
 }
 
 /// The suggested network: 10 to 30 ms of latency, no loss.

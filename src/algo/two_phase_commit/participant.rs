@@ -2,6 +2,7 @@
 use super::config::{Settings, TxId, Variant, Vote, COORDINATOR, VOTE_HISTORY_KEEP};
 use super::durable_log::{Record, Storage};
 use super::messages::{Decision, Msg, Timer};
+use super::notes::{NoReason, Note};
 use super::TwoPcNode;
 use crate::sim::{Ctx, NodeId};
 
@@ -14,10 +15,11 @@ pub enum ParticipantPhase {
     Working,
     /// Decided to vote yes; writing `PREPARED` before sending the vote.
     Preparing,
-    /// Voted yes; waiting for the decision, holding its locks. `in_doubt` once it has
-    /// waited past its decision timeout.
+    /// Voted yes; waiting for the decision, holding its locks: *in doubt*, the textbook's
+    /// word for this window. `blocked` once it has waited past its decision timeout and
+    /// started asking.
     Prepared {
-        in_doubt: bool,
+        blocked: bool,
     },
     Committed,
     Aborted,
@@ -44,6 +46,9 @@ pub struct Participant {
     pub(super) tx: TxId,
     /// The coordinator sent a decision that must be acknowledged once it is on disk.
     pub(super) ack_owed: bool,
+    /// Peers (bit `i` for node `i`) that asked about `tx` and will be told ABORT once its
+    /// record is on disk.
+    pub(super) peers_owed_abort: u8,
     /// How many times it asked for the outcome of `tx`.
     pub(super) inquiries: u32,
 }
@@ -58,6 +63,7 @@ impl Participant {
             phase: ParticipantPhase::Init,
             tx: 0,
             ack_owed: false,
+            peers_owed_abort: 0,
             inquiries: 0,
         }
     }
@@ -80,8 +86,15 @@ impl Participant {
         self.vote
     }
 
+    /// In doubt: it voted yes and does not know the outcome yet (from the vote on).
     pub fn is_in_doubt(&self) -> bool {
-        self.phase == (ParticipantPhase::Prepared { in_doubt: true })
+        matches!(self.phase, ParticipantPhase::Prepared { .. })
+    }
+
+    /// Blocked: in doubt past its decision timeout, asking for the outcome (the view's
+    /// separate mark).
+    pub fn is_blocked(&self) -> bool {
+        self.phase == (ParticipantPhase::Prepared { blocked: true })
     }
 
     /// How many times it has asked for the outcome of its current transaction.
@@ -115,31 +128,15 @@ impl Participant {
         self.tx.max(self.storage.latest_tx())
     }
 
-    /// The outcome of `tx` as far as this participant knows it.
-    pub(super) fn outcome(&self, tx: TxId) -> Option<Decision> {
-        if tx == self.tx {
-            match self.phase {
-                ParticipantPhase::Committed => return Some(Decision::Commit),
-                ParticipantPhase::Aborted => return Some(Decision::Abort),
-                _ => {}
-            }
-        }
-        if self.storage.has(Record::Commit(tx)) {
-            Some(Decision::Commit)
-        } else if self.storage.has(Record::Abort(tx)) {
-            Some(Decision::Abort)
-        } else {
-            None
-        }
-    }
-
     /// Takes up `tx`, which it had never heard of, as already aborted (its work never
     /// arrived, so it cannot promise anything about it).
     pub(super) fn adopt_aborted(&mut self, tx: TxId, cx: &mut Ctx<'_, TwoPcNode>) {
         self.tx = tx;
         self.ack_owed = false;
+        self.peers_owed_abort = 0;
         self.inquiries = 0;
         self.phase = ParticipantPhase::Aborted;
+        self.storage.settle(tx, Decision::Abort);
         self.append(Record::Abort(tx), cx);
     }
 
@@ -147,7 +144,9 @@ impl Participant {
         cx.cancel_timer(Timer::WorkTimeout(self.tx));
         cx.cancel_timer(Timer::DecisionTimeout(self.tx));
         self.phase = ParticipantPhase::Aborted;
-        // Presumed abort: nothing waits for this record.
+        self.storage.settle(self.tx, Decision::Abort);
+        // Presumed abort: nothing waits for this record (unless a peer asked: see
+        // `on_inquiry`).
         self.append(Record::Abort(self.tx), cx);
     }
 
@@ -158,9 +157,11 @@ impl Participant {
         self.tx = tx;
         self.phase = ParticipantPhase::Working;
         self.ack_owed = false;
+        self.peers_owed_abort = 0;
         self.inquiries = 0;
         // The work's undo information; nothing waits for it.
         self.append(Record::Begin(tx), cx);
+        cx.note(Note::WorkStarted { tx });
         cx.set_timer(Timer::WorkTimeout(tx), self.settings.work_timeout);
     }
 
@@ -170,15 +171,23 @@ impl Participant {
                 ParticipantPhase::Working => self.cast_vote(cx),
                 // The first vote may have been lost: say it again.
                 ParticipantPhase::Prepared { .. } => cx.send(COORDINATOR, Msg::VoteYes(tx)),
-                ParticipantPhase::Aborted => cx.send(COORDINATOR, Msg::VoteNo(tx)),
+                ParticipantPhase::Aborted => {
+                    let reason = NoReason::AlreadyAborted;
+                    cx.note(Note::VotedNo { tx, reason });
+                    cx.send(COORDINATOR, Msg::VoteNo(tx));
+                }
                 // Preparing: the vote leaves once the record is on disk.
                 _ => {}
             }
         } else if tx > self.latest_known() {
             // Its work never reached us (BEGIN lost, or we were down): we cannot commit it.
-            if !self.holds_locks() {
+            let reason = if self.holds_locks() {
+                NoReason::Busy
+            } else {
                 self.adopt_aborted(tx, cx);
-            }
+                NoReason::NeverDidTheWork
+            };
+            cx.note(Note::VotedNo { tx, reason });
             cx.send(COORDINATOR, Msg::VoteNo(tx));
         }
     }
@@ -192,26 +201,34 @@ impl Participant {
             Vote::Random => cx.rng().below(4) != 0,
         };
         if !yes {
+            // Presumed abort: a no vote needs nothing on disk first.
             self.phase = ParticipantPhase::Aborted;
+            self.storage.settle(tx, Decision::Abort);
             self.append(Record::Abort(tx), cx);
+            let reason = NoReason::ItsVote;
+            cx.note(Note::VotedNo { tx, reason });
             cx.send(COORDINATOR, Msg::VoteNo(tx));
         } else if self.settings.variant == Variant::ForgetVoteOnCrash {
             // The bug: the promise is only in memory.
+            cx.note(Note::VotedYesWithoutLogging { tx });
             self.become_prepared(cx);
         } else {
             // The promise must be on disk before it is made.
             self.phase = ParticipantPhase::Preparing;
+            self.storage.count_forced(tx, None);
             self.append(Record::Prepared(tx), cx);
+            cx.note(Note::PreparedForcing { tx });
         }
     }
 
     pub(super) fn become_prepared(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
         let tx = self.tx;
-        self.phase = ParticipantPhase::Prepared { in_doubt: false };
+        self.phase = ParticipantPhase::Prepared { blocked: false };
         if !self.yes_votes_cast.contains(&tx) {
             self.yes_votes_cast.push(tx);
         }
         self.yes_votes_cast.retain(|t| t + VOTE_HISTORY_KEEP > tx);
+        cx.note(Note::VotedYes { tx });
         cx.send(COORDINATOR, Msg::VoteYes(tx));
         cx.set_timer(Timer::DecisionTimeout(tx), self.settings.decision_timeout);
     }
@@ -223,16 +240,21 @@ impl Participant {
         decision: Decision,
         cx: &mut Ctx<'_, TwoPcNode>,
     ) {
-        // Only the coordinator needs acks; a peer's answer is just information.
-        let from_coordinator = from == COORDINATOR;
+        // Only a commit from the coordinator is acknowledged: a peer's answer is just
+        // information, and presumed abort acknowledges no abort (a coordinator asked later
+        // about a transaction it has forgotten answers abort anyway).
+        let ack_wanted = from == COORDINATOR && decision == Decision::Commit;
         if tx == self.tx {
             match (self.phase, decision) {
                 (ParticipantPhase::Prepared { .. }, Decision::Commit) => {
                     cx.cancel_timer(Timer::DecisionTimeout(tx));
                     self.phase = ParticipantPhase::Committed;
                     // The ack waits for this record: after the acks the coordinator forgets.
+                    self.storage.count_forced(tx, Some(Decision::Commit));
+                    self.storage.settle(tx, Decision::Commit);
                     self.append(Record::Commit(tx), cx);
-                    self.ack_owed |= from_coordinator;
+                    self.ack_owed |= ack_wanted;
+                    cx.note(Note::Learned { tx, decision, from });
                 }
                 (
                     ParticipantPhase::Working
@@ -241,13 +263,11 @@ impl Participant {
                     Decision::Abort,
                 ) => {
                     self.abort_current(cx);
-                    self.ack_owed |= from_coordinator;
+                    cx.note(Note::Learned { tx, decision, from });
                 }
-                // Already settled: a resent decision, or, in a broken variant, the opposite
-                // one (the ack then only says "stop resending"). Peers need no ack.
-                (ParticipantPhase::Committed | ParticipantPhase::Aborted, _)
-                    if from_coordinator =>
-                {
+                // Already settled: a resent commit, or, in a broken variant, the opposite
+                // decision (the ack then only says "stop resending").
+                (ParticipantPhase::Committed | ParticipantPhase::Aborted, _) if ack_wanted => {
                     let own = if self.phase == ParticipantPhase::Committed {
                         Record::Commit(tx)
                     } else {
@@ -265,49 +285,84 @@ impl Participant {
         } else if tx > self.latest_known() {
             if decision == Decision::Abort && !self.holds_locks() {
                 self.adopt_aborted(tx, cx);
-                self.ack_owed = from_coordinator;
+                cx.note(Note::Learned { tx, decision, from });
             }
-        } else if from_coordinator {
+        } else if ack_wanted {
             // An older transaction, settled long ago.
             cx.send(COORDINATOR, Msg::Ack(tx));
         }
     }
 
     /// A peer in doubt asks what happened to `tx` (cooperative termination).
+    ///
+    /// An answer is a promise the asker acts on, so it must survive this node's crash. A
+    /// commit does (the coordinator logged it before anyone heard of it, and this node, if
+    /// it forgets, is prepared again and asks). An abort this node decided itself does not,
+    /// until its ABORT record is on disk: answered from memory and then lost in a crash, it
+    /// would let this node, restarted and knowing nothing of `tx`, do the work when a slow
+    /// BEGIN arrives and vote yes, while the asker has already aborted. So ABORT is only
+    /// ever told from the log, and a fresh abort is forced to the disk before the reply
+    /// leaves (see `after_flush`).
     pub(super) fn on_inquiry(&mut self, from: NodeId, tx: TxId, cx: &mut Ctx<'_, TwoPcNode>) {
-        if let Some(decision) = self.outcome(tx) {
-            cx.send(from, decision.message(tx));
+        let committed = self.storage.has(Record::Commit(tx))
+            || (tx == self.tx && self.phase == ParticipantPhase::Committed);
+        if committed {
+            cx.note(Note::ToldPeer {
+                peer: from,
+                tx,
+                decision: Decision::Commit,
+            });
+            cx.send(from, Msg::Commit(tx));
             return;
         }
+        if self.storage.has(Record::Abort(tx)) {
+            cx.note(Note::ToldPeer {
+                peer: from,
+                tx,
+                decision: Decision::Abort,
+            });
+            cx.send(from, Msg::Abort(tx));
+            return;
+        }
+        let aborting = tx == self.tx && self.phase == ParticipantPhase::Aborted;
         let working_on_it = tx == self.tx && self.phase == ParticipantPhase::Working;
         let never_heard = tx > self.latest_known() && !self.holds_locks();
         // Not having voted, it is still free to abort, and once it has, the coordinator
-        // cannot commit: so it can give the asker a safe answer. A prepared peer knows no
-        // more than the asker and stays silent.
+        // cannot commit: so it can give the asker a safe answer, once it is durable. A
+        // prepared peer knows no more than the asker and stays silent.
         if working_on_it {
             self.abort_current(cx);
         } else if never_heard {
             self.adopt_aborted(tx, cx);
-        } else {
+        } else if !aborting {
             return;
         }
-        cx.send(from, Msg::Abort(tx));
+        if self.peers_owed_abort == 0 {
+            // The ABORT record is now waited for: a forced write, for an abort.
+            self.storage.count_forced(tx, Some(Decision::Abort));
+        }
+        self.peers_owed_abort |= 1 << from.0;
+        cx.note(Note::AbortForcedBeforeTellingPeer { peer: from, tx });
     }
 
     pub(super) fn recover(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
         let latest = self.storage.latest_tx();
         self.tx = latest;
         self.ack_owed = false;
+        self.peers_owed_abort = 0;
         self.inquiries = 0;
         if latest == 0 {
             self.phase = ParticipantPhase::Init;
         } else if self.storage.has(Record::Commit(latest)) {
             self.phase = ParticipantPhase::Committed;
+            self.storage.settle(latest, Decision::Commit);
         } else if self.storage.has(Record::Abort(latest)) {
             self.phase = ParticipantPhase::Aborted;
+            self.storage.settle(latest, Decision::Abort);
         } else if self.storage.has(Record::Prepared(latest)) {
             // It promised: take the locks again and find out what was decided.
-            self.phase = ParticipantPhase::Prepared { in_doubt: false };
+            self.phase = ParticipantPhase::Prepared { blocked: false };
+            cx.note(Note::RecoveredInDoubt { tx: latest });
             self.inquiries = 1;
             cx.send(COORDINATOR, Msg::Inquire(latest));
             cx.set_timer(
@@ -318,7 +373,9 @@ impl Participant {
             // Only the work is logged, so it never voted yes (a yes vote is logged first):
             // it is free to abort. (In the forget-vote variant this is where it goes wrong.)
             self.phase = ParticipantPhase::Aborted;
+            self.storage.settle(latest, Decision::Abort);
             self.append(Record::Abort(latest), cx);
+            cx.note(Note::AbortedOnItsOwn { tx: latest });
         }
     }
 
@@ -347,20 +404,29 @@ impl Participant {
             Timer::WorkTimeout(t) if t == self.tx && self.phase == ParticipantPhase::Working => {
                 // No prepare came. Not having voted, it may give up on its own.
                 self.abort_current(cx);
+                cx.note(Note::AbortedOnItsOwn { tx: t });
             }
             Timer::DecisionTimeout(t)
                 if t == self.tx && matches!(self.phase, ParticipantPhase::Prepared { .. }) =>
             {
                 // Blocked: it may neither commit nor abort. All it can do is ask.
-                self.phase = ParticipantPhase::Prepared { in_doubt: true };
+                self.phase = ParticipantPhase::Prepared { blocked: true };
                 self.inquiries += 1;
                 cx.send(COORDINATOR, Msg::Inquire(t));
+                let mut asked = 1u8 << COORDINATOR.0;
                 if self.settings.cooperative_termination {
                     let me = cx.id();
                     for peer in self.settings.participant_ids().filter(|p| *p != me) {
                         cx.send(peer, Msg::Inquire(t));
+                        asked |= 1 << peer.0;
                     }
                 }
+                let times = self.inquiries;
+                cx.note(Note::Blocked {
+                    tx: t,
+                    asked,
+                    times,
+                });
                 cx.set_timer(Timer::DecisionTimeout(t), self.settings.decision_timeout);
             }
             _ => {}
@@ -372,6 +438,20 @@ impl Participant {
         if record.tx() != self.tx {
             return;
         }
+        if record == Record::Abort(self.tx) && self.peers_owed_abort != 0 {
+            // The abort is durable now: the peers that asked may be told.
+            let owed = std::mem::take(&mut self.peers_owed_abort);
+            for peer in self.settings.participant_ids() {
+                if owed & (1 << peer.0) != 0 {
+                    cx.note(Note::ToldPeer {
+                        peer,
+                        tx: self.tx,
+                        decision: Decision::Abort,
+                    });
+                    cx.send(peer, Msg::Abort(self.tx));
+                }
+            }
+        }
         match (record, self.phase) {
             (Record::Prepared(_), ParticipantPhase::Preparing) => self.become_prepared(cx),
             (Record::Commit(t), ParticipantPhase::Committed)
@@ -379,6 +459,7 @@ impl Participant {
                 if self.ack_owed =>
             {
                 self.ack_owed = false;
+                cx.note(Note::Acknowledged { tx: t });
                 cx.send(COORDINATOR, Msg::Ack(t));
             }
             _ => {}
@@ -390,6 +471,7 @@ impl Participant {
         self.phase = ParticipantPhase::Crashed;
         self.tx = 0;
         self.ack_owed = false;
+        self.peers_owed_abort = 0;
         self.inquiries = 0;
     }
 
@@ -398,8 +480,7 @@ impl Participant {
             ParticipantPhase::Init => "INIT",
             ParticipantPhase::Working => "WORKING",
             ParticipantPhase::Preparing => "PREPARING",
-            ParticipantPhase::Prepared { in_doubt: false } => "PREPARED",
-            ParticipantPhase::Prepared { in_doubt: true } => "IN DOUBT",
+            ParticipantPhase::Prepared { .. } => "IN DOUBT",
             ParticipantPhase::Committed => "COMMITTED",
             ParticipantPhase::Aborted => "ABORTED",
             ParticipantPhase::Recovering => "RECOVERING",
@@ -419,11 +500,13 @@ impl Participant {
                 self.tx
             ));
         }
-        if self.is_in_doubt() {
+        if self.is_blocked() {
             lines.push(format!(
-                "in doubt: cannot commit or abort alone; asked {} times",
+                "blocked: cannot commit or abort alone; asked {} times",
                 self.inquiries
             ));
+        } else if self.is_in_doubt() {
+            lines.push("in doubt: voted yes, waiting for the decision".to_string());
         }
         self.storage.describe(&mut lines);
         lines

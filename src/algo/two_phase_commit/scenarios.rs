@@ -89,8 +89,10 @@ const SCENARIOS: [(ScenarioInfo, fn() -> Scenario); 9] = [
             id: "send-before-log",
             title: "Bug: sending the decision before logging it",
             description: "The coordinator sends COMMIT before its COMMIT record is on disk and \
-                          crashes in between. The participants commit; the coordinator \
-                          restarts with no decision, presumes abort: atomicity is violated.",
+                          crashes in between; the COMMIT to P3 is lost. P1 and P2 commit. The \
+                          coordinator restarts with no decision in its log, presumes abort and \
+                          says so: P3, still in doubt, aborts while P1 and P2 have committed. \
+                          Atomicity is violated.",
         },
         send_before_log_bug,
     ),
@@ -196,7 +198,8 @@ pub fn participant_crash_before_vote() -> Scenario {
         ),
         Trigger::new(
             |sim| {
-                coordinator_in(sim, CoordinatorPhase::Finishing(Decision::Abort))
+                // The coordinator decided abort and moved on (presumed abort: no acks).
+                coordinator_of(sim).is_some_and(|c| c.storage.has(Record::Abort(c.tx)))
                     && [1, 3].iter().all(|&i| {
                         participant_of(sim, i).is_some_and(|p| p.phase == ParticipantPhase::Aborted)
                     })
@@ -242,7 +245,8 @@ pub fn cooperative_termination_blocked() -> Scenario {
 }
 
 /// The crash falls in the 2 ms between sending COMMIT and the COMMIT record reaching the
-/// disk; the coordinator restarts once every participant has committed.
+/// disk, and the COMMIT to P3 is lost; the coordinator restarts once P1 and P2 have
+/// committed, and tells P3 to abort.
 pub fn send_before_log_bug() -> Scenario {
     let config = TwoPcConfig {
         variant: Variant::SendBeforeLog,
@@ -258,8 +262,13 @@ pub fn send_before_log_bug() -> Scenario {
             },
             |_| Action::Crash(COORDINATOR),
         ),
+        drop_message_to(3, is_commit),
         Trigger::new(
-            |sim| every_participant(sim, |p| p.phase == ParticipantPhase::Committed),
+            |sim| {
+                [1, 2].iter().all(|&i| {
+                    participant_of(sim, i).is_some_and(|p| p.phase == ParticipantPhase::Committed)
+                })
+            },
             |_| Action::Restart(COORDINATOR),
         ),
     ];

@@ -45,6 +45,14 @@ fn validate_explains_what_is_wrong() {
         .validate()
         .unwrap_err()
         .contains("flush time must be longer than zero"));
+    let long = TwoPcConfig {
+        decision_timeout: Time::from_millis(60_001),
+        ..TwoPcConfig::default()
+    };
+    assert!(long
+        .validate()
+        .unwrap_err()
+        .contains("decision timeout of 60001 ms is longer than the 60000 ms"));
 }
 
 /// The invariants as they were first written: obviously right, and slow (they loop
@@ -155,7 +163,7 @@ fn random_nodes(rng: &mut crate::sim::SimRng) -> Vec<TwoPcNode> {
             let phases = [
                 ParticipantPhase::Init,
                 ParticipantPhase::Working,
-                ParticipantPhase::Prepared { in_doubt: true },
+                ParticipantPhase::Prepared { blocked: true },
                 ParticipantPhase::Committed,
                 ParticipantPhase::Aborted,
                 ParticipantPhase::Crashed,
