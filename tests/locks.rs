@@ -1089,3 +1089,39 @@ proptest! {
         prop_assert!(seen.grants.len() > 2, "seed {seed}: the lock was used");
     }
 }
+
+/// The server notes the expiry of a lease; the scene sees the holder was paused then.
+#[test]
+fn the_server_notes_a_lease_expiring_while_its_holder_is_paused() {
+    use dsviz::algo::locks::LockNote;
+    use dsviz::sim::{Timeline, TraceKind};
+    let (config, triggers) = scenario("gc-pause").unwrap();
+    let sim = new_sim(1, &config);
+    let actions = resolve(sim.clone(), &triggers, 50_000);
+    let Action::Pause(paused, _) = actions[0].action else {
+        panic!("{actions:?}");
+    };
+    let mut timeline = Timeline::new(sim, actions, 50_000);
+    timeline.extend(50_000);
+    let trace = timeline.trace();
+    let step_of = |test: &dyn Fn(&TraceKind<LockNode>) -> bool| {
+        trace.iter().find(|e| test(&e.kind)).map(|e| e.step)
+    };
+    let paused_at = step_of(&|k| matches!(k, TraceKind::Pause { node } if *node == paused));
+    let resumed_at = step_of(&|k| matches!(k, TraceKind::Resume { node } if *node == paused));
+    let expired_at = step_of(&|k| {
+        matches!(k, TraceKind::Note { node, note: LockNote::LeaseExpired { holder } }
+            if *node == NodeId(0) && *holder == paused)
+    });
+    let (paused_at, expired_at, resumed_at) = (
+        paused_at.expect("paused"),
+        expired_at.expect("the server noted the expiry"),
+        resumed_at.expect("resumed"),
+    );
+    assert!(paused_at < expired_at && expired_at < resumed_at);
+    // The holder's own notes: it got the lock, and wrote only after it woke.
+    let wrote_at = step_of(
+        &|k| matches!(k, TraceKind::Note { node, note: LockNote::Wrote { .. } } if *node == paused),
+    );
+    assert!(wrote_at.expect("it wrote") > resumed_at);
+}

@@ -1037,3 +1037,57 @@ fn forced_writes_by_outcome_show_what_presumed_abort_saves() {
     assert!(acks.is_empty(), "aborts are not acknowledged: {acks:?}");
     assert_eq!(coordinator(sim).log(), [Record::Begin(1), Record::Abort(1)]);
 }
+
+/// The notes narrate each decision, in order, with typed data the scene captions.
+#[test]
+fn notes_narrate_each_decision_in_order() {
+    use tpc::{DecisionReason, Note};
+    let run = run_scenario("happy");
+    let notes_of = |node: NodeId| -> Vec<Note> {
+        run.timeline
+            .trace()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                TraceKind::Note { node: n, note } if *n == node => Some(note.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        notes_of(NodeId(2)),
+        [
+            Note::WorkStarted { tx: 1 },
+            Note::PreparedForcing { tx: 1 },
+            Note::VotedYes { tx: 1 },
+            Note::Learned {
+                tx: 1,
+                decision: Decision::Commit,
+                from: NodeId(0),
+            },
+            Note::Acknowledged { tx: 1 },
+        ]
+    );
+    let coordinator_notes = notes_of(NodeId(0));
+    assert_eq!(coordinator_notes[0], Note::BeginForced { tx: 1 });
+    assert!(coordinator_notes.contains(&Note::PrepareSent { tx: 1, to: 0b1110 }));
+    assert!(coordinator_notes.contains(&Note::Decided {
+        tx: 1,
+        decision: Decision::Commit,
+        reason: DecisionReason::AllVotedYes,
+    }));
+    assert_eq!(coordinator_notes.last(), Some(&Note::Ended { tx: 1 }));
+
+    // "The coordinator crashed after sending PREPARE to P1 to P3": the crash is the
+    // kernel's; the note before it says what the coordinator had done.
+    let crashed = run_scenario("coord-crash");
+    let trace = crashed.timeline.trace();
+    let crash = trace
+        .iter()
+        .position(|e| matches!(e.kind, TraceKind::Crash { node } if node == NodeId(0)))
+        .expect("the coordinator crashed");
+    let last_note = trace[..crash].iter().rev().find_map(|e| match &e.kind {
+        TraceKind::Note { node, note } if *node == NodeId(0) => Some(note.clone()),
+        _ => None,
+    });
+    assert_eq!(last_note, Some(Note::PrepareSent { tx: 1, to: 0b1110 }));
+}

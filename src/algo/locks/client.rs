@@ -14,6 +14,7 @@ use super::config::{Layout, LockKind, LocksConfig};
 use super::contract::{Held, Progress};
 use super::fencing::StorageMsg;
 use super::lease_lock::LeaseClient;
+use super::notes::LockNote;
 use super::queue_lock::QueueClient;
 use super::redlock::RedlockClient;
 use super::{send, LockCmd, LockMsg, LockNode, LockTimer, MsgStats};
@@ -292,6 +293,7 @@ impl Client {
             LockTimer::LeaseEnd if matches!(self.phase, Phase::Holding | Phase::Writing) => {
                 // By its own clock the lease is over: stop believing, and hand the lock
                 // back in case the server still has it.
+                cx.note(LockNote::LeaseOverByItsOwnClock);
                 self.stats.leases_lost += 1;
                 self.release(cx);
             }
@@ -366,6 +368,7 @@ impl Client {
         });
         self.pending_write = Some(write);
         self.phase = Phase::Writing;
+        cx.note(LockNote::Wrote { token: held.token });
         send(
             cx,
             &mut self.stats.sent,
@@ -399,6 +402,10 @@ impl Client {
         let ceiling = self.settings.backoff.0.saturating_mul(1 << doublings);
         let delay = cx.rng().between(ceiling / 2, ceiling);
         self.failures = self.failures.saturating_add(1);
+        cx.note(LockNote::BackedOff {
+            delay: Time(delay),
+            failures: self.failures,
+        });
         cx.set_timer(LockTimer::Retry, Time(delay));
     }
 
@@ -412,6 +419,10 @@ impl Client {
                 self.failures = 0;
                 self.stats.acquisitions += 1;
                 self.phase = Phase::Holding;
+                cx.note(LockNote::Acquired {
+                    token: held.token,
+                    believed_expiry: held.believed_expiry,
+                });
                 cx.set_timer(LockTimer::Work, self.settings.work);
                 if let Some(expiry) = held.believed_expiry {
                     cx.set_timer(LockTimer::LeaseEnd, expiry.saturating_sub(cx.now()));
@@ -430,21 +441,24 @@ impl Client {
                     self.think(cx);
                 }
             }
-            Progress::Lost => match self.phase {
-                Phase::Holding | Phase::Writing => {
-                    self.stats.leases_lost += 1;
-                    self.held = None;
-                    cx.cancel_timer(LockTimer::Work);
-                    cx.cancel_timer(LockTimer::LeaseEnd);
-                    cx.cancel_timer(LockTimer::WriteTimeout);
-                    self.phase = Phase::Acquiring;
-                    self.back_off(cx);
+            Progress::Lost => {
+                cx.note(LockNote::SessionLost);
+                match self.phase {
+                    Phase::Holding | Phase::Writing => {
+                        self.stats.leases_lost += 1;
+                        self.held = None;
+                        cx.cancel_timer(LockTimer::Work);
+                        cx.cancel_timer(LockTimer::LeaseEnd);
+                        cx.cancel_timer(LockTimer::WriteTimeout);
+                        self.phase = Phase::Acquiring;
+                        self.back_off(cx);
+                    }
+                    Phase::Acquiring => self.back_off(cx),
+                    // Its node went with the session: the release is done.
+                    Phase::Releasing => self.progress(cx, Progress::Released),
+                    _ => {}
                 }
-                Phase::Acquiring => self.back_off(cx),
-                // Its node went with the session: the release is done.
-                Phase::Releasing => self.progress(cx, Progress::Released),
-                _ => {}
-            },
+            }
         }
     }
 

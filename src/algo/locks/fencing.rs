@@ -28,6 +28,7 @@
 //! from 0 and hands old tokens out again); the ghost is the simulator's record of the
 //! order of grants and is never lost. It travels to the holder in a ghost field of the
 //! grant's reply, and with each write to the storage.
+use super::notes::LockNote;
 use super::{send, LockMsg, LockNode, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::VecDeque;
@@ -238,8 +239,17 @@ impl Storage {
                 }
                 _ => self.newest_accepted = Some(entry.clone()),
             }
+            cx.note(LockNote::WriteAccepted {
+                client: from,
+                token,
+            });
         } else {
             self.rejected += 1;
+            cx.note(LockNote::WriteRejected {
+                client: from,
+                token,
+                newest: self.highest_token,
+            });
         }
         if self.log.len() >= STORAGE_LOG_LEN {
             self.log.pop_front();

@@ -34,6 +34,7 @@
 //! old holder still believes it holds it.
 use super::config::Persistence;
 use super::contract::{random_token, short_token, Held, Progress};
+use super::notes::LockNote;
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 
@@ -145,13 +146,7 @@ impl LeaseServer {
 
     pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: LeaseMsg) {
         // Like Redis, a key past its expiry counts as gone even before the timer ran.
-        if self
-            .lease
-            .as_ref()
-            .is_some_and(|l| l.expires_at <= cx.now())
-        {
-            self.lease = None;
-        }
+        self.expire_if_due(cx);
         match msg {
             LeaseMsg::Acquire { token, ttl } => {
                 let granted = self.lease.is_none();
@@ -170,6 +165,18 @@ impl LeaseServer {
                         expires_at: cx.now().saturating_add(ttl),
                     });
                     cx.set_timer(LockTimer::LeaseExpiry, ttl);
+                    let expires_at = cx.now().saturating_add(ttl);
+                    cx.note(LockNote::Granted {
+                        client: from,
+                        fence,
+                        expires_at,
+                    });
+                } else if let Some(l) = &self.lease {
+                    let holder = l.owner;
+                    cx.note(LockNote::Refused {
+                        client: from,
+                        holder,
+                    });
                 }
                 let reply = LeaseMsg::AcquireReply {
                     token,
@@ -184,6 +191,9 @@ impl LeaseServer {
                 if deleted {
                     self.lease = None;
                     cx.cancel_timer(LockTimer::LeaseExpiry);
+                    cx.note(LockNote::Released { client: from });
+                } else {
+                    cx.note(LockNote::NotYours { client: from });
                 }
                 let reply = LeaseMsg::ReleaseReply { token, deleted };
                 send(cx, &mut self.sent, from, LockMsg::Lease(reply));
@@ -193,12 +203,15 @@ impl LeaseServer {
     }
 
     pub(crate) fn on_timer(&mut self, cx: &mut Ctx<'_, LockNode>, timer: LockTimer) {
-        if timer == LockTimer::LeaseExpiry
-            && self
-                .lease
-                .as_ref()
-                .is_some_and(|l| l.expires_at <= cx.now())
-        {
+        if timer == LockTimer::LeaseExpiry {
+            self.expire_if_due(cx);
+        }
+    }
+
+    /// Deletes the key if its TTL has run out, and says so.
+    fn expire_if_due(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        if let Some(l) = self.lease.as_ref().filter(|l| l.expires_at <= cx.now()) {
+            cx.note(LockNote::LeaseExpired { holder: l.owner });
             self.lease = None;
         }
     }
@@ -215,13 +228,17 @@ impl LeaseServer {
     /// absolute time, so a kept lease that ran out while the server was down is gone, and
     /// one still running expires when it would have.
     pub(crate) fn on_restart(&mut self, cx: &mut Ctx<'_, LockNode>) {
-        match &self.lease {
-            Some(l) if l.expires_at <= cx.now() => self.lease = None,
-            Some(l) => cx.set_timer(
+        let kept_lease = self.lease.is_some();
+        cx.note(LockNote::Restarted {
+            kept_lease,
+            counter: self.last_fence,
+        });
+        self.expire_if_due(cx);
+        if let Some(l) = &self.lease {
+            cx.set_timer(
                 LockTimer::LeaseExpiry,
                 l.expires_at.saturating_sub(cx.now()),
-            ),
-            None => {}
+            );
         }
     }
 
@@ -320,6 +337,7 @@ impl LeaseClient {
                     if cx.now() >= believed_expiry {
                         // The reply waited (in a pause, say) until the lease it grants
                         // may already be over: hand it back rather than trust it.
+                        cx.note(LockNote::GaveBackLateGrant);
                         let release = LeaseMsg::Release { token };
                         send(cx, sent, self.server, LockMsg::Lease(release));
                         return Progress::Failed;

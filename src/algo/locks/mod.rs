@@ -30,6 +30,7 @@ pub mod contract;
 pub mod fencing;
 mod invariants;
 pub mod lease_lock;
+mod notes;
 pub mod queue_lock;
 pub mod redlock;
 mod scenarios;
@@ -43,6 +44,7 @@ pub use contract::{short_token, Held};
 pub use fencing::{Storage, StorageEntry, StorageMsg};
 pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
 pub use lease_lock::{Lease, LeaseMsg, LeaseServer};
+pub use notes::LockNote;
 pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
 pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
 pub use view::{
@@ -246,7 +248,7 @@ pub fn new_sim(seed: u64, config: &LocksConfig) -> Sim<LockNode> {
 }
 
 impl Protocol for LockNode {
-    type Note = ();
+    type Note = LockNote;
     type Msg = LockMsg;
     type Timer = LockTimer;
     type Cmd = LockCmd;

@@ -1,6 +1,6 @@
 //! The lock server: a one-server ZooKeeper holding `/lock`, its children and its sessions.
 use super::messages::{QueueMsg, WatchTarget};
-use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
+use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockNote, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::BTreeMap;
 
@@ -248,6 +248,7 @@ impl QueueServer {
                             ghost_grant: None,
                         });
                         self.number_the_head();
+                        cx.note(LockNote::ChildCreated { client: from, seq });
                         self.children_changed(cx);
                         seq
                     }
@@ -312,6 +313,17 @@ impl QueueServer {
                 .is_some_and(|at| at <= cx.now());
             if expired {
                 self.sessions_expired += 1;
+                let deleted = self
+                    .children
+                    .iter()
+                    .filter(|c| (c.client, c.epoch) == (client, epoch))
+                    .map(|c| c.seq)
+                    .collect();
+                cx.note(LockNote::SessionExpired {
+                    client,
+                    epoch,
+                    deleted,
+                });
                 self.end_session(cx, client, epoch);
             }
         }
