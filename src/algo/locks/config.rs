@@ -1,4 +1,5 @@
 //! The scene's parameters, their limits, and where each role sits in the node list.
+use super::lease_lock::Persistence;
 use super::redlock;
 use crate::sim::{NodeId, Time};
 use std::fmt;
@@ -78,45 +79,6 @@ impl FromStr for LockKind {
         LockKind::from_slug(s).ok_or_else(|| {
             format!("unknown lock kind \"{s}\" (expected lease, queue, herd or redlock)")
         })
-    }
-}
-
-/// What a Redis lock server keeps across a crash (Redlock's servers included). Redis either
-/// persists its whole dataset or none of it: the lock key and the `INCR` counter of fencing
-/// tokens live in the same dataset, so they survive or vanish together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Persistence {
-    /// Broken for fencing: no persistence, so a restarted server has forgotten the lock
-    /// key (the lock is free again while its holder still believes it holds it) and the
-    /// token counter starts again from 0 (new grants reuse old tokens, and the storage
-    /// can accept a late write from an old holder).
-    None,
-    /// `appendonly yes` with `appendfsync always`: every write is on disk before Redis
-    /// answers, so the lock key (with its expiry time) and the counter both survive.
-    #[default]
-    AofAlways,
-}
-
-impl Persistence {
-    pub const ALL: [Persistence; 2] = [Persistence::None, Persistence::AofAlways];
-
-    /// The name in links and commands.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Persistence::None => "none",
-            Persistence::AofAlways => "aof-always",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Persistence::None => "No persistence (key and token counter lost in a crash)",
-            Persistence::AofAlways => "AOF, fsync always (key and token counter survive)",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Persistence> {
-        Persistence::ALL.into_iter().find(|p| p.slug() == slug)
     }
 }
 

@@ -32,11 +32,49 @@
 //! nobody uses until it expires (the client hands it back if the reply turns up late);
 //! without persistence a server crash loses the key, so the lock is free again while the
 //! old holder still believes it holds it.
-use super::config::Persistence;
 use super::contract::{random_token, short_token, Held, Progress};
 use super::notes::LockNote;
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
+
+/// What a Redis lock server keeps across a crash (Redlock's servers included). Redis either
+/// persists its whole dataset or none of it: the lock key and the `INCR` counter of fencing
+/// tokens live in the same dataset, so they survive or vanish together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Persistence {
+    /// Broken for fencing: no persistence, so a restarted server has forgotten the lock
+    /// key (the lock is free again while its holder still believes it holds it) and the
+    /// token counter starts again from 0 (new grants reuse old tokens, and the storage
+    /// can accept a late write from an old holder).
+    None,
+    /// `appendonly yes` with `appendfsync always`: every write is on disk before Redis
+    /// answers, so the lock key (with its expiry time) and the counter both survive.
+    #[default]
+    AofAlways,
+}
+
+impl Persistence {
+    pub const ALL: [Persistence; 2] = [Persistence::None, Persistence::AofAlways];
+
+    /// The name in links and commands.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Persistence::None => "none",
+            Persistence::AofAlways => "aof-always",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Persistence::None => "No persistence (key and token counter lost in a crash)",
+            Persistence::AofAlways => "AOF, fsync always (key and token counter survive)",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Persistence> {
+        Persistence::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+}
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

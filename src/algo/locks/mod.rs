@@ -38,12 +38,12 @@ mod view;
 
 pub use client::{Client, ClientStats, Phase};
 pub use config::{
-    layout, Layout, LockKind, LocksConfig, Persistence, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
+    layout, Layout, LockKind, LocksConfig, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
 };
 pub use contract::{short_token, Held};
 pub use fencing::{Storage, StorageEntry, StorageMsg};
 pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
-pub use lease_lock::{Lease, LeaseMsg, LeaseServer};
+pub use lease_lock::{Lease, LeaseMsg, LeaseServer, Persistence};
 pub use notes::LockNote;
 pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
 pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
