@@ -264,7 +264,7 @@ fn bench_workload_runs_are_unchanged() {
         let (sim, actions) = two_pc_workload(seed, 20_000);
         let mut timeline = Timeline::new(sim, actions, 20_000);
         timeline.extend(20_000);
-        let trace = trace_hash(timeline.trace());
+        let trace = trace_hash(&timeline.trace());
         let mut worlds = StableHasher::new();
         for step in [19_999u64, 0, 777, 5_120, 13_001, 13_002, 20_000, 511] {
             timeline.seek(step);

@@ -862,15 +862,24 @@ fn the_offered_name_for_a_new_node_is_always_addable() {
         .contains("at most 64"));
 }
 
-/// The scene's node menu must offer that name too. Today it derives "Add node-<n>" from
-/// the live servers' detail lines, so after a failure it offers the failed name.
+/// The scene's node menu offers that name too (it once derived "Add node-<n>" from the
+/// live servers' detail lines, so after a failure it offered the failed name), and the
+/// join it offers is accepted.
 #[test]
-#[ignore = "scene: ring::node_commands should offer RingNode::addable_name (the lead wires it)"]
 fn the_scene_menu_offers_an_addable_name_after_a_failure() {
-    let (_, mut built) = build("?scene=ring&churn=0");
+    let (_, mut built) = build("?scene=ring&n=3&churn=0");
     built.run.take("cmd:0:fail:node-3", Time(1_000)).unwrap();
-    let commands = ring::node_commands(0, &built.run.snapshot());
-    let node = cluster(&*built.run);
+    let commands = built.run.node_commands(0);
+    let node = cluster(&built.run);
     let expected = node.addable_name().unwrap();
-    assert_eq!(commands[0].0, format!("Add {expected}"));
+    assert_ne!(expected, "node-3", "the failed server's name is taken");
+    assert_eq!(commands[0].label, format!("Add {expected}"));
+    built.run.take(&commands[0].action, Time(2_000)).unwrap();
+    let after = cluster(&built.run);
+    assert!(after.rejection().is_none(), "{:?}", after.rejection());
+    assert_eq!(
+        after.ring().node_count(),
+        3,
+        "node-1, node-2 and the newcomer"
+    );
 }
