@@ -462,7 +462,7 @@ fn a_crashed_node_drops_what_arrives_and_ignores_commands() {
 /// A message that reached a paused node waits in its inbox: it has crossed the network.
 /// A partition that starts afterwards should not take it back.
 #[test]
-#[ignore = "kernel bug: a message parked at a paused node is dropped on resume if the link was cut after it arrived"]
+
 fn a_message_parked_before_a_cut_is_still_handled_on_resume() {
     let mut w = World::new(2, 0.0);
     w.at(1, Action::Pause(NodeId(0), None));

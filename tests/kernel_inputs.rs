@@ -85,3 +85,52 @@ fn actions_naming_missing_nodes_are_ignored_with_a_reason() {
     assert!(ignored[0].contains("no node n7"), "{ignored:?}");
     assert_eq!(sim.links().cut_links().count(), 0, "no link was cut");
 }
+
+/// Sends one message to node 1 when told to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+struct Sender;
+
+impl Protocol for Sender {
+    type Msg = u8;
+    type Timer = ();
+    type Cmd = String;
+    type Note = ();
+
+    fn on_start(&mut self, _cx: &mut Ctx<'_, Self>) {}
+    fn on_message(&mut self, _cx: &mut Ctx<'_, Self>, _from: NodeId, _msg: u8) {}
+    fn on_timer(&mut self, _cx: &mut Ctx<'_, Self>, _timer: ()) {}
+    fn on_command(&mut self, cx: &mut Ctx<'_, Self>, _cmd: String) {
+        cx.send(NodeId(1), 7);
+    }
+    fn on_crash(&mut self) {}
+    fn state_label(&self) -> &'static str {
+        "UP"
+    }
+}
+
+#[test]
+fn a_parked_message_dropped_by_hand_is_not_dropped_again_when_its_node_crashes() {
+    use dsviz::sim::MsgId;
+    let mut sim = Sim::new(1, vec![Sender; 2], Default::default(), Vec::new());
+    let mut trace = Vec::new();
+    while sim.step(Some(&mut trace)) {}
+    sim.apply(
+        &Action::Pause(NodeId(1), None),
+        Time::ZERO,
+        Some(&mut trace),
+    );
+    sim.apply(
+        &Action::Command(NodeId(0), "go".into()),
+        Time::ZERO,
+        Some(&mut trace),
+    );
+    // The message arrives while node 1 is paused, and waits there.
+    while sim.step(Some(&mut trace)) {}
+    sim.apply(&Action::DropMessage(MsgId(1)), sim.now(), Some(&mut trace));
+    sim.apply(&Action::Crash(NodeId(1)), sim.now(), Some(&mut trace));
+    let drops = trace
+        .iter()
+        .filter(|e| matches!(e.kind, TraceKind::Drop { .. }))
+        .count();
+    assert_eq!(drops, 1, "{trace:#?}");
+}

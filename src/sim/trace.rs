@@ -8,7 +8,7 @@ use super::time::Time;
 pub struct MsgId(pub u64);
 
 /// Why a message never reached its handler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DropReason {
     /// The network lost it (the loss probability).
     Lost,

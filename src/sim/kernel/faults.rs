@@ -114,8 +114,11 @@ impl<P: Protocol> Sim<P> {
         let parked = std::mem::take(&mut slot.parked);
         self.note_state(node, rec);
         for event in parked {
-            if let Parked::Message { id, from } = event {
-                self.in_flight.remove(id);
+            // A parked message a person already dropped by hand is not dropped twice.
+            let Parked::Message { id, from, .. } = event else {
+                continue;
+            };
+            if self.in_flight.remove(id).is_some() {
                 let kind = TraceKind::Drop {
                     id,
                     from,
@@ -137,7 +140,7 @@ impl<P: Protocol> Sim<P> {
         for event in parked {
             let event = match event {
                 Parked::Event(event) => event,
-                Parked::Message { id, .. } => Pending::Arrive(id),
+                Parked::Message { id, dropped, .. } => Pending::Unpark { id, dropped },
             };
             self.schedule(now, event);
         }

@@ -58,8 +58,19 @@ struct Slot<P: Protocol> {
 enum Pending {
     Start(NodeId),
     Arrive(MsgId),
-    Timer { node: NodeId, generation: u64 },
-    Resume { node: NodeId, generation: u64 },
+    Timer {
+        node: NodeId,
+        generation: u64,
+    },
+    Resume {
+        node: NodeId,
+        generation: u64,
+    },
+    /// A parked message handed to its node when it resumes.
+    Unpark {
+        id: MsgId,
+        dropped: Option<DropReason>,
+    },
 }
 
 /// An event that reached a paused node. A message keeps its sender, for the trace entry
@@ -67,7 +78,14 @@ enum Pending {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Parked {
     Event(Pending),
-    Message { id: MsgId, from: NodeId },
+    /// A message that arrived while the node was paused, with what happened to it on
+    /// arrival: the network may have lost it, or its link was cut when it arrived. A later
+    /// cut does not take back a message that already arrived.
+    Message {
+        id: MsgId,
+        from: NodeId,
+        dropped: Option<DropReason>,
+    },
 }
 
 /// A queued event, keyed by (time, sequence number) packed into one integer so that the
@@ -290,7 +308,7 @@ impl<P: Protocol> Sim<P> {
                     self.slots[node.index()].status != NodeStatus::Crashed,
                     Some(node),
                 ),
-                Pending::Arrive(id) => match self.in_flight.get(id) {
+                Pending::Arrive(id) | Pending::Unpark { id, .. } => match self.in_flight.get(id) {
                     Some(m) => (true, Some(m.info.to)),
                     None => (false, None),
                 },
@@ -313,10 +331,18 @@ impl<P: Protocol> Sim<P> {
                 Some(node) => {
                     let event = self.queue.pop().expect("peeked").event;
                     let parked = match event {
-                        Pending::Arrive(id) => Parked::Message {
-                            id,
-                            from: self.in_flight.get(id).expect("live").info.from,
-                        },
+                        Pending::Arrive(id) => {
+                            let flying = self.in_flight.get(id).expect("live");
+                            let (from, to) = (flying.info.from, flying.info.to);
+                            let dropped = if flying.lost {
+                                Some(DropReason::Lost)
+                            } else if self.links.is_cut(from, to) {
+                                Some(DropReason::Partition)
+                            } else {
+                                None
+                            };
+                            Parked::Message { id, from, dropped }
+                        }
                         other => Parked::Event(other),
                     };
                     self.slots[node.index()].parked.push(parked);
@@ -342,19 +368,20 @@ impl<P: Protocol> Sim<P> {
                 record(&mut rec, self.step, at, TraceKind::Start { node });
                 self.call(node, &mut rec, |p, cx| p.on_start(cx));
             }
-            Pending::Arrive(id) => {
+            Pending::Arrive(id) | Pending::Unpark { id, .. } => {
                 let Flying {
                     info: InFlight { from, to, msg, .. },
                     lost,
                 } = self.in_flight.remove(id).expect("a live message");
-                let reason = if lost {
-                    Some(DropReason::Lost)
-                } else if self.links.is_cut(from, to) {
-                    Some(DropReason::Partition)
-                } else if self.slots[to.index()].status == NodeStatus::Crashed {
-                    Some(DropReason::NodeDown)
-                } else {
-                    None
+                let reason = match event {
+                    // Judged when it arrived, before the node's pause.
+                    Pending::Unpark { dropped, .. } => dropped,
+                    _ if lost => Some(DropReason::Lost),
+                    _ if self.links.is_cut(from, to) => Some(DropReason::Partition),
+                    _ if self.slots[to.index()].status == NodeStatus::Crashed => {
+                        Some(DropReason::NodeDown)
+                    }
+                    _ => None,
                 };
                 match reason {
                     Some(reason) => {
