@@ -6,10 +6,10 @@ use dsviz::scene::{RunSpec, SceneId};
 use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
 use dsviz::sim::{Time, Violation};
 use dsviz::ui::app::{App, AppProps};
-use dsviz::ui::model::Msg;
 use dsviz::ui::controls::{Controls, ControlsProps};
 use dsviz::ui::diagram::{Diagram, DiagramProps};
 use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
+use dsviz::ui::model::Msg;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -352,7 +352,10 @@ async fn bad_link_shows_messages_and_falls_back_to_defaults() {
     let problems = text(&root, ".problems");
     assert!(problems.contains("Unknown scene"), "{problems}");
     assert!(problems.contains("seed"), "{problems}");
-    assert!(problems.contains("The number of nodes must be"), "{problems}");
+    assert!(
+        problems.contains("The number of nodes must be"),
+        "{problems}"
+    );
     assert!(problems.contains("garbage"), "{problems}");
     assert_eq!(
         count(&root, ".ring-figure"),
@@ -369,8 +372,14 @@ fn mount_rejects_a_bad_config_with_a_clear_message() {
     let err = dsviz::ui::mount(root.clone(), config).unwrap_err();
     let message = err.as_string().unwrap();
     assert!(message.contains("unknown scene \"raft2\""), "{message}");
-    let shown = root.shadow_root().and_then(|s| s.text_content()).unwrap_or_default();
-    assert!(shown.contains("unknown scene"), "shown in the element: {shown}");
+    let shown = root
+        .shadow_root()
+        .and_then(|s| s.text_content())
+        .unwrap_or_default();
+    assert!(
+        shown.contains("unknown scene"),
+        "shown in the element: {shown}"
+    );
 
     let root = fresh_root();
     let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":1.5}"#).unwrap();
@@ -393,7 +402,11 @@ async fn mount_renders_a_scene_from_a_config_object() {
     assert_eq!(inside(".dsviz.embed"), 1);
     assert_eq!(inside("g.node"), 6);
     assert_eq!(inside("style"), 1);
-    assert_eq!(count(&root, "g.node"), 0, "nothing in the host page's own tree");
+    assert_eq!(
+        count(&root, "g.node"),
+        0,
+        "nothing in the host page's own tree"
+    );
 }
 
 #[wasm_bindgen_test]
