@@ -133,6 +133,26 @@ fn use_notice_timeout(notice: Option<String>, dispatch: UseReducerDispatcher<App
     });
 }
 
+#[derive(Properties)]
+struct ThrottleProps {
+    /// The children are drawn again only when this changes.
+    tick: u64,
+    children: Html,
+}
+
+impl PartialEq for ThrottleProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.tick == other.tick
+    }
+}
+
+/// Keeps its children as they were until `tick` changes: for panels that need not follow
+/// every animation frame.
+#[function_component(Throttle)]
+fn throttle(p: &ThrottleProps) -> Html {
+    p.children.clone()
+}
+
 /// How long a notice stays up.
 const NOTICE_MS: u32 = 12_000;
 
@@ -224,19 +244,27 @@ pub fn app(props: &AppProps) -> Html {
         on_msg: on_msg.clone(),
     };
     let message_views = model.spec.scene.def().networked();
-    let rows = if !message_views {
-        Vec::new()
-    } else {
-        let run = model.run.borrow();
-        let from = cursor
-            .saturating_sub(super::diagram::WINDOW_STEPS / 2)
-            .max(1);
-        run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
+    // The panels beside the stage are built only when the model asks (see
+    // `model::PANEL_REFRESH_MS`), and drawn again only then.
+    let panels = {
+        let run = model.run.clone();
+        let ctx = ctx.clone();
+        let snapshot = snapshot.clone();
+        use_memo(model.panels_tick, move |_| {
+            let run = run.borrow();
+            let rows = if message_views {
+                let from = cursor
+                    .saturating_sub(super::diagram::WINDOW_STEPS / 2)
+                    .max(1);
+                run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
+            } else {
+                Vec::new()
+            };
+            (rows, run.panel(ctx.clone()), snapshot, ctx.playhead)
+        })
     };
-    let (extra_panel, scene_stage) = {
-        let run = model.run.borrow();
-        (run.panel(ctx.clone()), run.stage(ctx))
-    };
+    let scene_stage = model.run.borrow().stage(ctx);
+    let (rows, extra_panel, panel_snapshot, panel_playhead) = &*panels;
     let topology = scene_stage.unwrap_or_else(|| {
         html! {
             <Topology snapshot={snapshot.clone()} playhead={model.playhead}
@@ -295,19 +323,25 @@ pub fn app(props: &AppProps) -> Html {
                     <div class="controls-row">{ controls }</div>
                 </div>
                 <aside class="side">
-                    <InvariantPanel invariants={snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                    <Throttle tick={model.panels_tick}>
+                        <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                    </Throttle>
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
-                    { for extra_panel }
-                    if message_views {
-                        <NodeDetails nodes={snapshot.nodes.clone()} />
-                    }
+                    <Throttle tick={model.panels_tick}>
+                        { extra_panel.clone().unwrap_or_default() }
+                        if message_views {
+                            <NodeDetails nodes={panel_snapshot.nodes.clone()} />
+                        }
+                    </Throttle>
                 </aside>
             </main>
             if message_views {
-                <Diagram rows={rows} cursor={cursor} playhead={model.playhead}
-                    node_names={snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
-                    file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
-                    on_msg={on_msg.clone()} />
+                <Throttle tick={model.panels_tick}>
+                    <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
+                        node_names={panel_snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
+                        file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
+                        on_msg={on_msg.clone()} />
+                </Throttle>
             }
         </div>
     }
