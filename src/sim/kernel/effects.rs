@@ -35,11 +35,11 @@ impl<P: Protocol> Sim<P> {
                     let generation = self.seq;
                     let timers = &mut self.slots[node.index()].timers;
                     // Setting a timer that is set replaces it (keeping the name it had).
-                    match timers.binary_search_by(|t| t.0.cmp(&timer)) {
-                        Ok(i) => timers[i].1 = generation,
-                        Err(i) => timers.insert(i, (timer, generation)),
-                    }
                     let at = self.now.saturating_add(after);
+                    match timers.binary_search_by(|t| t.0.cmp(&timer)) {
+                        Ok(i) => (timers[i].1, timers[i].2) = (generation, at),
+                        Err(i) => timers.insert(i, (timer, generation, at)),
+                    }
                     self.schedule(at, Pending::Timer { node, generation });
                 }
                 Effect::CancelTimer { timer } => {

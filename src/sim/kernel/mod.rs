@@ -14,10 +14,12 @@
 //!   go on writing after its lease expired.
 //! - the network loses, duplicates and delays messages, and cut links drop them.
 mod effects;
+mod explore;
 mod faults;
 mod hashing;
 mod in_flight;
 
+pub use explore::Choice;
 pub use in_flight::InFlight;
 
 use super::invariant::{Invariant, Violation};
@@ -46,7 +48,7 @@ struct Slot<P: Protocol> {
     /// Each set timer with its live generation, sorted by timer (a node sets a handful, so
     /// a sorted vector beats a map). A queued timer event whose generation is no longer
     /// here was cancelled or replaced.
-    timers: Vec<(P::Timer, u64)>,
+    timers: Vec<(P::Timer, u64, Time)>,
     /// Events that reached the node while it was paused, in arrival order.
     parked: Vec<Parked>,
     pause_generation: u64,
@@ -274,7 +276,16 @@ impl<P: Protocol> Sim<P> {
         self.slots
             .get(id.index())
             .into_iter()
-            .flat_map(|s| s.timers.iter().map(|(timer, _)| timer))
+            .flat_map(|s| s.timers.iter().map(|(timer, _, _)| timer))
+    }
+
+    /// The timers a node has set, each with when it is due (for drawing a timer running
+    /// down).
+    pub fn timer_deadlines(&self, id: NodeId) -> impl Iterator<Item = (&P::Timer, Time)> {
+        self.slots
+            .get(id.index())
+            .into_iter()
+            .flat_map(|s| s.timers.iter().map(|(timer, _, due)| (timer, *due)))
     }
 
     /// When the next event will happen, if any.
@@ -406,7 +417,7 @@ impl<P: Protocol> Sim<P> {
             Pending::Timer { node, generation } => {
                 let timers = &mut self.slots[node.index()].timers;
                 let index = timers.iter().position(|t| t.1 == generation);
-                let (timer, _) = timers.remove(index.expect("a live timer"));
+                let (timer, _, _) = timers.remove(index.expect("a live timer"));
                 if rec.is_some() {
                     record(
                         &mut rec,
@@ -428,7 +439,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Applies a user action as its own step, at `time` (clamped between now and the next
     /// event, so that an action never reorders what already happened).
-    fn check_invariants(&mut self, rec: &mut Recorder<'_, P>) {
+    pub(super) fn check_invariants(&mut self, rec: &mut Recorder<'_, P>) {
         for (index, invariant) in self.invariants.iter().enumerate() {
             if self.violations[index].is_some() {
                 continue;
