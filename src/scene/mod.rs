@@ -134,6 +134,12 @@ pub trait Scene: Sized + 'static {
         format!("{node}: {note:?}")
     }
 
+    /// Where each node sits in the topology view (servers in the middle, clients around);
+    /// missing entries are the core.
+    fn node_groups(_config: &Self::Config) -> Vec<crate::sim::run::NodeGroup> {
+        Vec::new()
+    }
+
     /// The scene's guided tour, in order.
     fn tour() -> Vec<TourStop<Self>> {
         Vec::new()

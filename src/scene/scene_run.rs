@@ -11,10 +11,9 @@ pub struct SceneRun<S: Scene> {
 
 impl<S: Scene> SceneRun<S> {
     pub fn new(config: S::Config, timeline: Timeline<S::Node>, names: Vec<String>) -> Self {
-        SceneRun {
-            config,
-            inner: ProtocolRun::new(timeline, names),
-        }
+        let mut inner = ProtocolRun::new(timeline, names);
+        inner.groups = S::node_groups(&config);
+        SceneRun { config, inner }
     }
 
     pub fn timeline(&self) -> &Timeline<S::Node> {
