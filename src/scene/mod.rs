@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod fields;
 pub mod locks;
+pub mod narration;
 pub mod params;
 pub mod ring;
 pub mod scene_run;

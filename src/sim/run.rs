@@ -155,6 +155,17 @@ pub trait Run {
     fn node_commands(&self, _node: u32) -> Vec<NodeCommandView> {
         Vec::new()
     }
+
+    /// The sentences of steps `from..=to`, for the caption and the event log.
+    fn log(&self, _from: u64, _to: u64) -> Vec<crate::scene::narration::LogLine> {
+        Vec::new()
+    }
+
+    /// The first step after `from` that changes what the stage shows (at most `limit`
+    /// steps on; computing more of the run if needed).
+    fn next_visible(&mut self, from: u64, _limit: u64) -> u64 {
+        from + 1
+    }
 }
 
 /// A timeline plus the names of its nodes: the `Run` every kernel-based scene uses.
