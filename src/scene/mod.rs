@@ -141,6 +141,11 @@ pub trait Scene: Sized + 'static {
         Vec::new()
     }
 
+    /// Marks under each node's state on the stage ("blocked", "holds the lock"), by node.
+    fn node_marks(_run: &SceneRun<Self>) -> Vec<Vec<crate::sim::run::NodeMark>> {
+        Vec::new()
+    }
+
     /// The scene's guided tour, in order.
     fn tour() -> Vec<TourStop<Self>> {
         Vec::new()

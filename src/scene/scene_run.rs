@@ -69,7 +69,11 @@ impl<S: Scene> Run for SceneRun<S> {
     }
 
     fn snapshot(&self) -> Snapshot {
-        self.inner.snapshot()
+        let mut snapshot = self.inner.snapshot();
+        for (node, marks) in snapshot.nodes.iter_mut().zip(S::node_marks(self)) {
+            node.marks = marks;
+        }
+        snapshot
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {

@@ -38,6 +38,24 @@ pub struct NodeView {
     /// Where the topology view puts the node: the core (servers) in the middle, the edge
     /// (clients) around it.
     pub group: NodeGroup,
+    /// Short marks the scene adds under the node's state ("blocked", "holds the lock").
+    pub marks: Vec<NodeMark>,
+}
+
+/// A short mark under a node's state on the stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeMark {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// How a mark is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    Bad,
 }
 
 /// Where a node sits in the topology view.
@@ -257,6 +275,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                     })
                     .collect(),
                 group: self.groups.get(id.index()).copied().unwrap_or_default(),
+                marks: Vec::new(),
             })
             .collect();
         let messages = sim
