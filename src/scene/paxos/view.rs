@@ -224,6 +224,8 @@ pub struct PaxosView {
     pub q2: u32,
     pub backoff: bool,
     pub leader_election: bool,
+    /// Leader election: the node most live nodes take for the leader.
+    pub leader: Option<NodeId>,
     pub now: Time,
     pub nodes: Vec<NodeCard>,
     pub acceptors: Vec<AcceptorRow>,
@@ -362,6 +364,7 @@ pub fn build(setup: &PaxosSetup, sim: &Sim<PaxosNode>, crashes: (u32, u32)) -> P
         q2: p.phase2_quorum,
         backoff: p.backoff,
         leader_election: p.leader_election,
+        leader: common_leader(&nodes),
         now: sim.now(),
         nodes: nodes
             .iter()
@@ -381,6 +384,16 @@ pub fn build(setup: &PaxosSetup, sim: &Sim<PaxosNode>, crashes: (u32, u32)) -> P
         }),
         stats: views::stats(&nodes),
     }
+}
+
+/// The leader most live nodes agree on (ties: the lowest id).
+fn common_leader(nodes: &crate::sim::NodeSet<'_, PaxosNode>) -> Option<NodeId> {
+    let mut votes: std::collections::BTreeMap<NodeId, u32> = std::collections::BTreeMap::new();
+    for (_, leader) in views::leader_views(nodes) {
+        *votes.entry(leader).or_default() += 1;
+    }
+    let most = votes.values().copied().max()?;
+    votes.into_iter().find(|(_, v)| *v == most).map(|(id, _)| id)
 }
 
 /// The highest slot any acceptor accepted something in (0 if none).

@@ -36,7 +36,7 @@ pub fn badges(p: &BadgesProps) -> Html {
             }
         },
         Mode::Multi => html! {
-            <span class="px-badge px-chosen" id="px-chosen">{ trf("{n} slots chosen", &[("n", &safety.chosen.len())]) }</span>
+            <span class="px-badge px-chosen" id="px-chosen">{ trf("chosen slots: {n}", &[("n", &safety.chosen.len())]) }</span>
         },
     };
     let verdict = match safety.conflicts.first() {

@@ -222,7 +222,12 @@ pub fn timeline_bars(entries: &[TimelineEntry], lanes: &[u32], now: Time, width:
                 BallotOutcome::SteppedDown { at }
                 | BallotOutcome::Replaced { at }
                 | BallotOutcome::Superseded { at } => (BarKind::Ended, at),
-                BallotOutcome::Crashed => (BarKind::Ended, next_start.unwrap_or(now)),
+                // When it crashed is not recorded: the bar ends where the proposer's next
+                // ballot starts or, failing that, where its ballot was last heard of.
+                BallotOutcome::Crashed => (
+                    BarKind::Ended,
+                    next_start.unwrap_or(e.record.phase1_done.unwrap_or(e.record.started)),
+                ),
             };
             let x = x_of(e.record.started);
             Some(Bar {

@@ -40,7 +40,7 @@ fn flight_texts(f: &Flight) -> (&'static str, String) {
     match f.kind {
         FlightKind::Prepare => ("1a", ballot),
         FlightKind::Promise => match f.reported {
-            Some((at, v)) => ("1b", format!("{ballot} {}@{at}", short_value(&v))),
+            Some((at, v)) => ("1b", format!("{ballot}, had {}@{at}", short_value(&v))),
             None => ("1b", ballot),
         },
         FlightKind::Accept => ("2a", format!("{ballot} {value}")),
@@ -127,7 +127,7 @@ pub fn network(p: &NetworkProps) -> Html {
     let n = view.nodes.len() as u32;
     let name_of = |i: u32| p.names.get(i as usize).cloned().unwrap_or_default();
     let focus = view.quorums.first();
-    let leader = view.nodes.iter().find_map(|c| c.leader);
+    let leader = view.leader;
     let pos = |i: u32| node_position(i, n);
 
     let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
@@ -147,7 +147,7 @@ pub fn network(p: &NetworkProps) -> Html {
         }
         if let Some(v) = card.learned.filter(|_| view.mode == crate::algo::paxos::Mode::Single) {
             lines.push((trf("knows {value}", &[("value", &short_value(&v))]), "px-line px-learned"));
-        } else if view.mode == crate::algo::paxos::Mode::Multi && card.roles.learner && !card.is_client {
+        } else if view.mode == crate::algo::paxos::Mode::Multi && card.roles.learner && card.learned_slots > 0 {
             lines.push((trf("knows {n} slots", &[("n", &card.learned_slots)]), "px-line px-learned"));
         }
         // Lines sit under the node, centred (on the ellipse's rim they would be clipped).
@@ -208,7 +208,7 @@ pub fn network(p: &NetworkProps) -> Html {
                     <text class={*class} x={format!("{x:.1}")} y={format!("{:.1}", first_y + 13.0 * i as f64)}>{ text }</text>
                 }) }
                 if leader == Some(card.id) {
-                    <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R * 0.72)} y={format!("{:.1}", y - NODE_R * 0.55)}>{ "★" }</text>
+                    <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R - 4.0)} y={format!("{:.1}", y - NODE_R + 6.0)}>{ "★" }</text>
                 }
             </g>
         }

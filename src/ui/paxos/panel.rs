@@ -49,7 +49,7 @@ pub fn paxos_panel(p: &PanelProps) -> Html {
                 </p>
             }
             if view.mode == Mode::Multi {
-                <BallotTimeline view={view.clone()} names={p.names.clone()} />
+                <BallotTimeline view={view.clone()} names={p.names.clone()} compact=true />
             }
             <p class="px-stats" id="px-stats">
                 { trf("{ballots} ballots started, {slots} slots chosen. Messages: {prepare} prepare, {promise} promise, {accept} accept, {accepted} accepted, {nack} nack.", &[
