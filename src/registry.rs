@@ -22,4 +22,5 @@ scenes! {
     two_pc::TwoPc,
     locks::Locks,
     raft::Raft,
+    paxos::Paxos,
 }

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod locks;
 pub mod narration;
 pub mod params;
+pub mod paxos;
 pub mod raft;
 pub mod ring;
 pub mod scene_run;
@@ -103,6 +104,12 @@ pub trait Scene: Sized + 'static {
     /// The network a run of this scene uses unless the link says otherwise.
     fn default_net() -> NetConfig {
         NetConfig::default()
+    }
+
+    /// The network a ready-made scenario runs on (a scenario may need its own, e.g. one
+    /// where every message takes equally long).
+    fn scenario_net(_config: &Self::Config) -> NetConfig {
+        Self::default_net()
     }
 
     /// Reads the configuration from the link's parameters. Each reader falls back to its
@@ -296,7 +303,7 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
 /// into actions, so the link it makes is explicit and stays exact.
 pub fn scenario_spec_of<S: Scene>(id: &str, seed: u64) -> Option<RunSpec> {
     let scenario = S::scenario(id)?;
-    let net = S::default_net();
+    let net = S::scenario_net(&scenario.config);
     let mut spec = RunSpec::new(SceneId::of::<S>());
     spec.seed = seed;
     spec.scenario = Some(id.to_string());
