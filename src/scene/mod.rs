@@ -12,6 +12,7 @@ pub mod bench;
 pub mod fields;
 pub mod locks;
 pub mod params;
+pub mod queue;
 pub mod ring;
 pub mod scene_run;
 pub mod spec;

@@ -7,6 +7,7 @@
 //! - one folder per scene (`ring/`, `locks/`, `two_pc/`) with the scene's own views, plugged
 //!   in through [`scenes`] and the registry. Pure parts (geometry, layout) build natively.
 pub mod model;
+pub mod queue;
 pub mod ring;
 
 #[cfg(target_arch = "wasm32")]
