@@ -23,4 +23,5 @@ scenes! {
     locks::Locks,
     raft::Raft,
     paxos::Paxos,
+    queue::QueueScene,
 }

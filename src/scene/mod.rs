@@ -14,6 +14,7 @@ pub mod locks;
 pub mod narration;
 pub mod params;
 pub mod paxos;
+pub mod queue;
 pub mod raft;
 pub mod ring;
 pub mod scene_run;

@@ -8,6 +8,7 @@
 //!   in through [`scenes`] and the registry. Pure parts (geometry, layout) build natively.
 pub mod model;
 pub mod paxos;
+pub mod queue;
 pub mod raft;
 pub mod ring;
 
