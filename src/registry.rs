@@ -21,4 +21,5 @@ scenes! {
     ring::Ring,
     two_pc::TwoPc,
     locks::Locks,
+    balance::Balance,
 }
