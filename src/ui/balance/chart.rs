@@ -1,7 +1,7 @@
 //! The latency chart under the stage: p50, p95 and p99 over time on a log scale (the p99
 //! counting unserved requests as infinitely slow, drawn on the ∞ row), and the share of
 //! requests not served in a band below; a comparison's second side dashed.
-use super::geometry::{line_path, ChartScale, CHART_HEIGHT, CHART_TOP};
+use super::geometry::{line_path, ChartScale, Frame};
 use crate::i18n::{tr, trf};
 use crate::scene::balance::{BalanceSceneView, ChartPoint};
 use crate::sim::Time;
@@ -11,6 +11,7 @@ use yew::prelude::*;
 pub struct LatencyChartProps {
     pub view: BalanceSceneView,
     pub now: Time,
+    pub frame: Frame,
 }
 
 /// Whether any request ended in the point's window.
@@ -66,13 +67,12 @@ fn side_lines(c: &ChartScale, points: &[ChartPoint], side: &'static str) -> Html
 #[function_component(LatencyChart)]
 pub fn latency_chart(p: &LatencyChartProps) -> Html {
     let v = &p.view;
-    let c = ChartScale::new(v.chart_end);
+    let c = ChartScale::new(p.frame, v.chart_end);
     let ticks = [
         (1_000u64, "1 ms"),
         (10_000, "10 ms"),
         (100_000, "100 ms"),
         (1_000_000, "1 s"),
-        (10_000_000, "10 s"),
     ];
     let grid = ticks.iter().map(|(us, label)| {
         let y = c.y(*us);
@@ -88,7 +88,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
         .unwrap_or(600);
     let time_ticks = (0..=seconds / step).map(|k| {
         let x = c.x(Time::from_millis(k * step * 1_000));
-        html! { <text class="lb-axis lb-time" x={format!("{x:.1}")} y={format!("{:.1}", CHART_TOP + CHART_HEIGHT - 1.0)}>{ format!("{} s", k * step) }</text> }
+        html! { <text class="lb-axis lb-time" x={format!("{x:.1}")} y={format!("{:.1}", c.time_label_y())}>{ format!("{} s", k * step) }</text> }
     });
     let b = v
         .compare
@@ -114,15 +114,15 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
     let x_now = c.x(p.now);
     html! {
         <g class="lb-chart">
-            <text class="lb-head" x="12" y={format!("{:.1}", CHART_TOP + 6.0)}>{ now_text }<title>{ trf("Latency of the requests that ended in the last {w}", &[("w", &super::plot::span_text(v.window))]) }</title></text>
-            <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right - 262.0, CHART_TOP + 2.0)}>
+            <text class="lb-head" x="12" y={format!("{:.1}", c.frame_top + 6.0)}>{ now_text }<title>{ trf("Latency of the requests that ended in the last {w}", &[("w", &super::plot::span_text(v.window))]) }</title></text>
+            <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right + 12.0, c.top)}>
                 <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
-                <line class="lb-line lb-line-p95" x1="52" x2="68" y1="0" y2="0" /><text class="lb-axis-l" x="72" y="4">{ "p95" }</text>
-                <line class="lb-line lb-line-p99" x1="104" x2="120" y1="0" y2="0" /><text class="lb-axis-l" x="124" y="4">{ "p99" }</text>
-                <rect class="lb-unserved" x="160" y="-5" width="14" height="10" /><text class="lb-axis-l" x="178" y="4">{ tr("not served") }</text>
+                <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>
+                <line class="lb-line lb-line-p99" x1="0" x2="16" y1="34" y2="34" /><text class="lb-axis-l" x="20" y="38">{ "p99" }</text>
+                <rect class="lb-unserved" x="0" y={format!("{:.1}", c.band_bottom - c.top - 13.0)} width="16" height="10" />
             </g>
+            <text class="lb-axis-l" x={format!("{:.1}", c.right + 22.0)} y={format!("{:.1}", c.band_bottom - 3.0)}>{ tr("not served") }</text>
             <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", infinity_y(&c) + 4.0)}>{ "∞" }</text>
-            <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", c.bottom + 9.0)}>{ "100%" }</text>
             { for grid }
             <line class="lb-grid" x1={format!("{:.1}", c.left)} x2={format!("{:.1}", c.right)} y1={format!("{:.1}", c.band_bottom)} y2={format!("{:.1}", c.band_bottom)} />
             { for time_ticks }

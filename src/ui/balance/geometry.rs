@@ -7,13 +7,39 @@ use crate::sim::Time;
 
 /// The stage's width in SVG units.
 pub const WIDTH: f64 = 760.0;
-/// Where the flow of requests starts and how tall it is.
+/// Where the flow of requests starts.
 pub const FLOW_TOP: f64 = 40.0;
+/// How tall the flow is on the page, and in an embed (where the stage has about 720×370
+/// CSS pixels: the whole drawing must keep 13-unit text at 11 CSS pixels or more).
 pub const FLOW_HEIGHT: f64 = 258.0;
-/// The latency chart, below the flow.
-pub const CHART_TOP: f64 = FLOW_TOP + FLOW_HEIGHT + 16.0;
+pub const FLOW_HEIGHT_COMPACT: f64 = 226.0;
 pub const CHART_HEIGHT: f64 = 130.0;
-pub const HEIGHT: f64 = CHART_TOP + CHART_HEIGHT + 6.0;
+
+/// The stage's vertical frame: the flow, then the latency chart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    pub flow_height: f64,
+}
+
+impl Frame {
+    pub fn new(compact: bool) -> Frame {
+        Frame {
+            flow_height: if compact {
+                FLOW_HEIGHT_COMPACT
+            } else {
+                FLOW_HEIGHT
+            },
+        }
+    }
+
+    pub fn chart_top(&self) -> f64 {
+        FLOW_TOP + self.flow_height + 16.0
+    }
+
+    pub fn height(&self) -> f64 {
+        self.chart_top() + CHART_HEIGHT + 6.0
+    }
+}
 
 /// Columns.
 pub const CLIENT_X: (f64, f64) = (12.0, 102.0);
@@ -67,8 +93,14 @@ pub struct StageLayout {
 
 /// `count` boxes stacked evenly in the flow area, each `fill` of its slot's height, at
 /// most `max_h` tall.
-fn stack(count: u32, (x0, x1): (f64, f64), fill: f64, max_h: f64) -> (Vec<Rect>, f64) {
-    let slot = FLOW_HEIGHT / f64::from(count.max(1));
+fn stack(
+    frame: Frame,
+    count: u32,
+    (x0, x1): (f64, f64),
+    fill: f64,
+    max_h: f64,
+) -> (Vec<Rect>, f64) {
+    let slot = frame.flow_height / f64::from(count.max(1));
     let h = (slot * fill).min(max_h);
     let rects = (0..count)
         .map(|i| Rect {
@@ -81,13 +113,13 @@ fn stack(count: u32, (x0, x1): (f64, f64), fill: f64, max_h: f64) -> (Vec<Rect>,
     (rects, slot)
 }
 
-pub fn layout(balancers: u32, servers: u32) -> StageLayout {
-    let (servers, row) = stack(servers, SERVER_X, 0.9, 44.0);
-    let (balancers, _) = stack(balancers, BALANCER_X, 0.8, 48.0);
+pub fn layout(frame: Frame, balancers: u32, servers: u32) -> StageLayout {
+    let (servers, row) = stack(frame, servers, SERVER_X, 0.9, 44.0);
+    let (balancers, _) = stack(frame, balancers, BALANCER_X, 0.8, 48.0);
     StageLayout {
         client: Rect {
             x: CLIENT_X.0,
-            y: FLOW_TOP + FLOW_HEIGHT / 2.0 - 30.0,
+            y: FLOW_TOP + frame.flow_height / 2.0 - 30.0,
             w: CLIENT_X.1 - CLIENT_X.0,
             h: 60.0,
         },
@@ -159,21 +191,30 @@ pub struct ChartScale {
     pub bottom: f64,
     pub band_bottom: f64,
     pub end: Time,
+    /// The top of the chart's frame (its header line).
+    pub frame_top: f64,
 }
 
 pub const LATENCY_MIN_US: f64 = 1_000.0;
 pub const LATENCY_MAX_US: f64 = 10_000_000.0;
 
 impl ChartScale {
-    pub fn new(end: Time) -> ChartScale {
+    pub fn new(frame: Frame, end: Time) -> ChartScale {
+        let top = frame.chart_top();
         ChartScale {
             left: 58.0,
-            right: WIDTH - 14.0,
-            top: CHART_TOP + 26.0,
-            bottom: CHART_TOP + CHART_HEIGHT - 42.0,
-            band_bottom: CHART_TOP + CHART_HEIGHT - 16.0,
+            right: WIDTH - 92.0,
+            top: top + 26.0,
+            bottom: top + CHART_HEIGHT - 42.0,
+            band_bottom: top + CHART_HEIGHT - 16.0,
             end,
+            frame_top: top,
         }
+    }
+
+    /// Where the time axis's labels sit.
+    pub fn time_label_y(&self) -> f64 {
+        self.frame_top + CHART_HEIGHT - 1.0
     }
 
     pub fn x(&self, t: Time) -> f64 {
@@ -233,7 +274,7 @@ mod tests {
     #[test]
     fn dots_stay_off_every_box_on_every_wire() {
         for (b, s) in [(1, 1), (1, 4), (8, 16), (3, 7)] {
-            let l = layout(b, s);
+            let l = layout(Frame::new(false), b, s);
             let boxes: Vec<Rect> = std::iter::once(l.client)
                 .chain(l.balancers.iter().copied())
                 .chain(l.servers.iter().copied())
@@ -258,7 +299,7 @@ mod tests {
 
     #[test]
     fn requests_and_answers_use_separate_lanes() {
-        let l = layout(1, 4);
+        let l = layout(Frame::new(false), 1, 4);
         let out = dot_position(&l, &path(Stage::ToServer, 0, 2), Time(500)).unwrap();
         let back = dot_position(&l, &path(Stage::ToBalancerReply, 0, 2), Time(500)).unwrap();
         assert!((out.1 - back.1).abs() >= 2.0 * LANE_OFFSET - 0.01);
@@ -269,7 +310,7 @@ mod tests {
 
     #[test]
     fn queued_requests_and_unknown_nodes_have_no_wire_position() {
-        let l = layout(1, 2);
+        let l = layout(Frame::new(false), 1, 2);
         let mut q = path(Stage::Queued { position: 0 }, 0, 0);
         assert_eq!(dot_position(&l, &q, Time(0)), None);
         q = path(Stage::ToServer, 0, 5);
@@ -278,8 +319,9 @@ mod tests {
 
     #[test]
     fn rows_are_tall_enough_for_a_label_with_sixteen_servers() {
-        let l = layout(8, 16);
+        let l = layout(Frame::new(false), 8, 16);
         assert!(l.row >= 16.0, "{}", l.row);
+        assert!(layout(Frame::new(true), 8, 16).row >= 14.0);
         for pair in l.servers.windows(2) {
             assert!(pair[0].y + pair[0].h <= pair[1].y, "{pair:?}");
         }
@@ -288,15 +330,24 @@ mod tests {
         }
     }
 
+    /// An embed gives the stage about 720×368 CSS pixels; 13-unit text must stay at 11
+    /// pixels or more there.
+    #[test]
+    fn the_compact_frame_keeps_text_readable_in_an_embed() {
+        let scale = (720.0 / WIDTH).min(368.0 / Frame::new(true).height());
+        assert!(13.0 * scale >= 11.0, "{scale}");
+    }
+
     #[test]
     fn chart_scale_is_logarithmic_and_clamped() {
-        let c = ChartScale::new(Time::from_millis(20_000));
+        let c = ChartScale::new(Frame::new(false), Time::from_millis(20_000));
         let (y1, y10, y100) = (c.y(1_000), c.y(10_000), c.y(100_000));
         assert!(((y1 - y10) - (y10 - y100)).abs() < 1e-9);
         assert_eq!(c.y(0), c.bottom);
         assert_eq!(c.y(u64::MAX), c.top);
         assert_eq!(c.x(Time::from_millis(40_000)), c.right);
         assert!(c.band_y(1_000) > c.bottom);
+        assert!(c.time_label_y() <= Frame::new(false).height());
     }
 
     #[test]

@@ -192,8 +192,8 @@ fn server_row(
         let tip = trf("Second side: {q} waiting (bound {bound}), {busy} busy", &[("q", &p.queue), ("bound", &partner_bound), ("busy", &p.in_service)]);
         html! { <g class="lb-partner-queue">
             <title>{ tip }</title>
-            <rect class="lb-queue-track" x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{qw:.1}")} height="4" />
-            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="4" />
+            <rect class="lb-queue-track" x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{qw:.1}")} height="5" />
+            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="5" />
         </g> }
     });
     let util = view.utilisation.get(i).copied().unwrap_or(0);
@@ -258,7 +258,9 @@ fn dot(ctx: &ViewCtx, layout: &StageLayout, r: &RequestPath) -> Option<Html> {
 #[function_component(BalanceStage)]
 pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let (view, ctx) = (&p.view, &p.ctx);
+    let frame = Frame::new(ctx.compact);
     let layout = layout(
+        frame,
         view.live.balancers.len() as u32,
         view.live.servers.len() as u32,
     );
@@ -331,7 +333,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     html! {
         <div class="lb-stage">
             <style>{ <crate::scene::balance::Balance as SceneViews>::STYLE }</style>
-            <svg class="lb-svg" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg class="lb-svg" viewBox={format!("0 0 {WIDTH} {:.0}", frame.height())} role="img"
                  aria-label={trf("Load balancing at {t}: {n} requests on the wires", &[("t", &ctx.playhead), ("n", &view.on_wire)])}>
                 { text(12.0, 15.0, "lb-title", title) }
                 if let Some(s) = sampled { <text x={format!("{:.1}", WIDTH - 8.0)} y="15" class="lb-note">{ s }</text> }
@@ -346,10 +348,12 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
                 { for balancers }
                 { for servers }
                 <g class="lb-dots">{ for dots }</g>
-                <LatencyChart view={view.clone()} now={ctx.playhead} />
+                <LatencyChart view={view.clone()} now={ctx.playhead} {frame} />
             </svg>
             { for menu }
-            <PartitionBar snapshot={(*ctx.snapshot).clone()} partition={ctx.partition.clone()} on_msg={ctx.on_msg.clone()} />
+            if !ctx.compact {
+                <PartitionBar snapshot={(*ctx.snapshot).clone()} partition={ctx.partition.clone()} on_msg={ctx.on_msg.clone()} />
+            }
         </div>
     }
 }
