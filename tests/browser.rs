@@ -5,10 +5,11 @@
 use dsviz::scene::{RunSpec, SceneId};
 use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
 use dsviz::sim::{Time, Violation};
-use dsviz::ui::app::{App, AppProps, Msg};
+use dsviz::ui::app::{App, AppProps};
 use dsviz::ui::controls::{Controls, ControlsProps};
 use dsviz::ui::diagram::{Diagram, DiagramProps};
 use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
+use dsviz::ui::model::Msg;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -71,7 +72,6 @@ fn controls_props(on_msg: Callback<Msg>, cursor: u64) -> ControlsProps {
         cursor,
         horizon: 40,
         finished: true,
-        at_limit: false,
         playing: false,
         speed: 2,
         seed: 7,
@@ -352,14 +352,17 @@ async fn bad_link_shows_messages_and_falls_back_to_defaults() {
     let problems = text(&root, ".problems");
     assert!(problems.contains("Unknown scene"), "{problems}");
     assert!(problems.contains("seed"), "{problems}");
-    assert!(problems.contains("participants"), "{problems}");
+    assert!(
+        problems.contains("The number of nodes must be"),
+        "{problems}"
+    );
     assert!(problems.contains("garbage"), "{problems}");
     assert_eq!(
-        count(&root, "g.node"),
-        4,
-        "the default two-phase commit runs anyway"
+        count(&root, ".ring-figure"),
+        1,
+        "the first scene (the ring) runs anyway"
     );
-    assert_eq!(SceneId::default(), SceneId::of::<TwoPc>());
+    assert_eq!(SceneId::default().slug(), "ring");
 }
 
 #[wasm_bindgen_test]
@@ -369,7 +372,14 @@ fn mount_rejects_a_bad_config_with_a_clear_message() {
     let err = dsviz::ui::mount(root.clone(), config).unwrap_err();
     let message = err.as_string().unwrap();
     assert!(message.contains("unknown scene \"raft2\""), "{message}");
-    assert!(root.text_content().unwrap().contains("unknown scene"));
+    let shown = root
+        .shadow_root()
+        .and_then(|s| s.text_content())
+        .unwrap_or_default();
+    assert!(
+        shown.contains("unknown scene"),
+        "shown in the element: {shown}"
+    );
 
     let root = fresh_root();
     let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":1.5}"#).unwrap();
@@ -386,8 +396,17 @@ async fn mount_renders_a_scene_from_a_config_object() {
     let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":3,"params":{"n":5}}"#).unwrap();
     dsviz::ui::mount(root.clone(), config).unwrap();
     yew::scheduler::flush().await;
-    assert_eq!(count(&root, ".dsviz.embed"), 1);
-    assert_eq!(count(&root, "g.node"), 6);
+    // The scene lives in the element's shadow root, with its own stylesheet.
+    let shadow = root.shadow_root().expect("mounted in a shadow root");
+    let inside = |selector: &str| shadow.query_selector_all(selector).unwrap().length();
+    assert_eq!(inside(".dsviz.embed"), 1);
+    assert_eq!(inside("g.node"), 6);
+    assert_eq!(inside("style"), 1);
+    assert_eq!(
+        count(&root, "g.node"),
+        0,
+        "nothing in the host page's own tree"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -423,8 +442,8 @@ async fn locks_panel_shows_the_holder_the_storage_log_and_the_rejected_stale_wri
 async fn locks_bad_parameters_are_explained() {
     let root = render_app("?scene=locks&clients=0&ttl=0&kind=mutex").await;
     let problems = text(&root, ".problems");
-    assert!(problems.contains("number of clients"), "{problems}");
+    assert!(problems.contains("Clients must be"), "{problems}");
     assert!(problems.contains("TTL"), "{problems}");
-    assert!(problems.contains("The lock must be one of"), "{problems}");
+    assert!(problems.contains("Lock must be one of"), "{problems}");
     assert!(count(&root, "g.node") >= 3, "the default lock scene runs");
 }

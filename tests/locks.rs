@@ -1,10 +1,11 @@
 //! The distributed-locks scene: configuration, scenarios, invariants and properties over
 //! random fault schedules.
 use dsviz::algo::locks::{
-    layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios, LockCmd,
-    LockKind, LockNode, LocksConfig, Phase, NO_STALE_WRITES, SINGLE_HOLDER,
+    layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios,
+    server_crash_under_a_paused_holder, LockCmd, LockKind, LockNode, LocksConfig, Persistence,
+    Phase, NO_STALE_WRITES, SINGLE_HOLDER,
 };
-use dsviz::sim::scenario::resolve;
+use dsviz::sim::scenario::{resolve, Trigger};
 use dsviz::sim::{Action, NetChange, NetConfig, NodeId, NodeStatus, Scheduled, Sim, Time};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -598,7 +599,7 @@ const FAULTS_OVER: Time = Time::from_millis(1_200);
 /// What one random run observed.
 struct Observed {
     sim: Sim<LockNode>,
-    /// (time, client, grant) of every grant, in order.
+    /// (time, client, fencing token) of every grant, in order.
     grants: Vec<(Time, NodeId, u64)>,
     /// Acquisitions of each client when the faults were over.
     at_faults_over: Vec<u64>,
@@ -681,8 +682,8 @@ fn run_with_faults(
                 for (i, (id, c, _)) in clients(&sim).iter().enumerate() {
                     if c.stats.acquisitions != seen[i] {
                         seen[i] = c.stats.acquisitions;
-                        let grant = c.held().map_or(0, |h| h.grant);
-                        grants.push((sim.now(), *id, grant));
+                        let token = c.held().and_then(|h| h.token).unwrap_or(0);
+                        grants.push((sim.now(), *id, token));
                     }
                 }
             }
@@ -919,4 +920,208 @@ fn fault_schedule_statistics() {
         }
         println!("{kind:?}: single-holder violated in {single}/300, max free wait {maxfree}, leases lost {lost}, acquisitions {acq}, rejected writes {rejected}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Redis persistence: what a lock server keeps across a crash
+
+/// The faults of `counter-reset` (first holder paused, server crash and instant restart,
+/// the holder resumed once the storage accepted a write) under either persistence.
+fn counter_reset_run(persistence: Persistence, seed: u64) -> Sim<LockNode> {
+    let config = LocksConfig {
+        persistence,
+        ..LocksConfig::default()
+    };
+    let sim = new_sim(seed, &config);
+    let actions = resolve(sim.clone(), &server_crash_under_a_paused_holder(), 50_000);
+    assert_eq!(actions.len(), 4, "every fault took place: {actions:?}");
+    run_with_actions(sim, &actions, 50_000)
+}
+
+#[test]
+fn without_persistence_a_reset_counter_lets_fencing_accept_a_late_write() {
+    for seed in 1..=4 {
+        let sim = counter_reset_run(Persistence::None, seed);
+        let stale = violation(&sim, NO_STALE_WRITES)
+            .unwrap_or_else(|| panic!("seed {seed}: fencing accepted the late write"));
+        assert!(stale.message.contains("token 1"), "{}", stale.message);
+        let storage = lock_view(&sim).storage;
+        // Both writes carry token 1: the restarted counter handed it out a second time.
+        let tokens: Vec<Option<u64>> = storage.iter().take(2).map(|e| e.token).collect();
+        assert_eq!(tokens, [Some(1), Some(1)], "seed {seed}: {storage:?}");
+        assert!(storage[0].accepted && storage[1].accepted);
+        assert!(
+            storage[1].grant < storage[0].grant,
+            "the second write's grant is older"
+        );
+    }
+}
+
+#[test]
+fn with_aof_always_the_same_faults_leave_the_storage_fenced() {
+    for seed in 1..=4 {
+        let sim = counter_reset_run(Persistence::AofAlways, seed);
+        assert_eq!(violation(&sim, NO_STALE_WRITES), None, "seed {seed}");
+        let storage = lock_view(&sim).storage;
+        let late = storage
+            .iter()
+            .find(|e| e.token == Some(1) && e.at > storage[0].at)
+            .unwrap_or_else(|| panic!("seed {seed}: the paused holder wrote: {storage:?}"));
+        assert!(!late.accepted, "seed {seed}: token 1 came too late: {late}");
+        // The kept key made the others wait for the lease to run out on the server.
+        assert!(storage[0].token >= Some(2), "seed {seed}: {storage:?}");
+    }
+}
+
+/// No pauses at all: the holder is fine, only the server crashes and comes straight back.
+fn server_crash_under_a_holder(persistence: Persistence, seed: u64) -> Sim<LockNode> {
+    let config = LocksConfig {
+        persistence,
+        work: Time::from_millis(60),
+        ..LocksConfig::default()
+    };
+    let server = NodeId(0);
+    let triggers = vec![
+        Trigger::new(
+            |sim: &Sim<LockNode>| {
+                clients(sim)
+                    .iter()
+                    .any(|(_, c, _)| c.phase() == Phase::Holding)
+            },
+            move |_| Action::Crash(server),
+        ),
+        Trigger::new(|_: &Sim<LockNode>| true, move |_| Action::Restart(server)),
+    ];
+    let sim = new_sim(seed, &config);
+    let actions = resolve(sim.clone(), &triggers, 50_000);
+    run_with_actions(sim, &actions, 50_000)
+}
+
+#[test]
+fn without_persistence_a_server_crash_hands_a_held_lock_to_a_second_client() {
+    for seed in 1..=4 {
+        let none = server_crash_under_a_holder(Persistence::None, seed);
+        let single = violation(&none, SINGLE_HOLDER)
+            .unwrap_or_else(|| panic!("seed {seed}: the forgotten key was granted again"));
+        assert!(
+            single.message.contains("both believe"),
+            "{}",
+            single.message
+        );
+        let aof = server_crash_under_a_holder(Persistence::AofAlways, seed);
+        assert_eq!(violation(&aof, SINGLE_HOLDER), None, "seed {seed}");
+        assert_eq!(violation(&aof, NO_STALE_WRITES), None, "seed {seed}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Timing margins: no pauses and no server crashes, so "single holder" must hold
+
+/// A client crash (with restart) or a partition of any node, `length_ms` long.
+fn timing_fault_strategy() -> impl Strategy<Value = Fault> {
+    (
+        0u64..800,
+        0u32..16,
+        prop_oneof![Just(FaultKind::Crash), Just(FaultKind::Isolate)],
+        10u64..400,
+    )
+        .prop_map(|(at_ms, node, kind, length_ms)| Fault {
+            at_ms,
+            node,
+            kind,
+            length_ms,
+        })
+}
+
+fn any_kind() -> impl Strategy<Value = LockKind> {
+    prop_oneof![
+        Just(LockKind::Lease),
+        Just(LockKind::QueuePredecessor),
+        Just(LockKind::QueueHerd),
+        Just(LockKind::Redlock),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 160, ..proptest_config() })]
+
+    /// Without pauses every client's belief ends before the server lets the lock go:
+    /// - the lease client counts its lease from when it sent the request, and the server
+    ///   from when the request arrived, later;
+    /// - Redlock's validity is the TTL minus the time elapsed since the first request
+    ///   minus the drift allowance;
+    /// - the queue client trusts its session until a heartbeat's send time plus the
+    ///   timeout, never later than the server's expiry (the last message heard plus the
+    ///   timeout).
+    /// Crashes hit clients only (a crashed client believes nothing); partitions hit any
+    /// node.
+    #[test]
+    fn without_pauses_or_server_crashes_there_is_a_single_holder(
+        seed in any::<u64>(),
+        kind in any_kind(),
+        clients_n in 2u32..=6,
+        ttl_ms in 20u64..200,
+        work_percent in 30u64..250,
+        net in net_strategy(),
+        faults in prop::collection::vec(timing_fault_strategy(), 0..10),
+    ) {
+        // Work longer than the TTL keeps holders in the lock until their own estimate of
+        // its end, so that the next grant comes right at the margin.
+        let config = LocksConfig {
+            clients: clients_n,
+            kind,
+            ttl: Time::from_millis(ttl_ms),
+            work: Time::from_millis(ttl_ms * work_percent / 100),
+            rounds: 0,
+            ..Default::default()
+        };
+        let first_client = layout(&config).clients[0].0;
+        let faults: Vec<Fault> = faults
+            .into_iter()
+            .map(|f| match f.kind {
+                FaultKind::Crash => Fault { node: first_client + f.node % clients_n, ..f },
+                _ => f,
+            })
+            .collect();
+        let seen = run_with_faults(seed, &config, net, &faults, Time::from_millis(2_000));
+        let single = violation(&seen.sim, SINGLE_HOLDER);
+        prop_assert!(single.is_none(), "seed {seed}, {kind}: {single:?}");
+        prop_assert!(seen.grants.len() > 2, "seed {seed}: the lock was used");
+    }
+}
+
+/// The server notes the expiry of a lease; the scene sees the holder was paused then.
+#[test]
+fn the_server_notes_a_lease_expiring_while_its_holder_is_paused() {
+    use dsviz::algo::locks::LockNote;
+    use dsviz::sim::{Timeline, TraceKind};
+    let (config, triggers) = scenario("gc-pause").unwrap();
+    let sim = new_sim(1, &config);
+    let actions = resolve(sim.clone(), &triggers, 50_000);
+    let Action::Pause(paused, _) = actions[0].action else {
+        panic!("{actions:?}");
+    };
+    let mut timeline = Timeline::new(sim, actions, 50_000);
+    timeline.extend(50_000);
+    let trace = timeline.trace();
+    let step_of = |test: &dyn Fn(&TraceKind<LockNode>) -> bool| {
+        trace.iter().find(|e| test(&e.kind)).map(|e| e.step)
+    };
+    let paused_at = step_of(&|k| matches!(k, TraceKind::Pause { node } if *node == paused));
+    let resumed_at = step_of(&|k| matches!(k, TraceKind::Resume { node } if *node == paused));
+    let expired_at = step_of(&|k| {
+        matches!(k, TraceKind::Note { node, note: LockNote::LeaseExpired { holder } }
+            if *node == NodeId(0) && *holder == paused)
+    });
+    let (paused_at, expired_at, resumed_at) = (
+        paused_at.expect("paused"),
+        expired_at.expect("the server noted the expiry"),
+        resumed_at.expect("resumed"),
+    );
+    assert!(paused_at < expired_at && expired_at < resumed_at);
+    // The holder's own notes: it got the lock, and wrote only after it woke.
+    let wrote_at = step_of(
+        &|k| matches!(k, TraceKind::Note { node, note: LockNote::Wrote { .. } } if *node == paused),
+    );
+    assert!(wrote_at.expect("it wrote") > resumed_at);
 }

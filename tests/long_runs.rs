@@ -85,7 +85,7 @@ fn forking_deep_in_a_long_run_drops_only_the_future() {
     let at = 123_457;
     run.seek(at);
     let before = run.rows(at - 5, at);
-    run.take("crash:0", run.time_of(at))
+    run.take("crash:2", run.time_of(at))
         .expect("a valid action");
     assert_eq!(run.horizon(), at + 1);
     assert_eq!(run.rows(at - 5, at), before, "the past is untouched");

@@ -2,6 +2,7 @@
 //! invariants, its link parameters and scenarios, and links that reproduce a ring exactly.
 #![cfg(not(target_arch = "wasm32"))]
 
+use dsviz::algo::placement::hash_ring::ketama_digest_count;
 use dsviz::algo::placement::{HashRing, NodeSpec};
 use dsviz::algo::ring_cluster::{
     self as rc, Algorithm, ChangeKind, Cmd, HashChoice, KeyNaming, RingConfig, RingNode,
@@ -611,7 +612,7 @@ fn bounded_loads_keep_the_cap() {
 }
 
 #[test]
-fn ketama_places_like_libketama_and_a_join_can_touch_other_servers() {
+fn ketama_places_every_key_where_libketama_does() {
     let config = RingConfig {
         hash: HashChoice::Ketama,
         ..RingConfig::uniform(4, 100, 4_000)
@@ -619,10 +620,116 @@ fn ketama_places_like_libketama_and_a_join_can_touch_other_servers() {
     let node = RingNode::new(&config, 1).unwrap();
     let library = HashRing::ketama(&config.nodes).unwrap();
     assert_eq!(node.ring().point_count(), library.point_count());
-    let name = node.key_name(0);
-    assert_eq!(
-        node.owners()[0],
-        library.owner_of_key(name.as_bytes()).unwrap().0 as u16
+    for index in [0, 1, 2_000, 3_999] {
+        let name = node.key_name(index);
+        assert_eq!(
+            node.owners()[index as usize],
+            library.owner_of_key(name.as_bytes()).unwrap().0 as u16,
+            "{name}"
+        );
+    }
+}
+
+/// The digests each live server gets from libketama, in slot order.
+fn ketama_digests(node: &RingNode) -> Vec<u32> {
+    let servers = node.ring().node_count() as u32;
+    let total: u64 = node.live_nodes().map(|(_, n)| u64::from(n.weight)).sum();
+    node.live_nodes()
+        .map(|(_, n)| ketama_digest_count(n.weight, total, servers))
+        .collect()
+}
+
+/// A ketama join with unequal weights re-derives every server's points and moves keys
+/// between servers that did not change; with equal weights every server keeps its 40
+/// digests and keys move only to the newcomer.
+#[test]
+fn a_ketama_join_moves_keys_between_old_servers_only_when_weights_differ() {
+    let mut unequal = RingConfig {
+        hash: HashChoice::Ketama,
+        ..RingConfig::uniform(4, 100, 4_000)
+    };
+    for (node, weight) in unequal.nodes.iter_mut().zip([1, 1, 2, 4]) {
+        node.weight = weight;
+    }
+    let equal = RingConfig {
+        hash: HashChoice::Ketama,
+        ..RingConfig::uniform(4, 100, 4_000)
+    };
+    for (config, before, after) in [
+        (unequal, vec![20, 20, 40, 80], vec![22, 22, 44, 88, 22]),
+        (equal, vec![40; 4], vec![40; 5]),
+    ] {
+        let mut t = timeline(&config, 3);
+        assert_eq!(ketama_digests(&state(&t)), before);
+        command(&mut t, join("node-5", 1), 10);
+        let node = state(&t);
+        assert_eq!(ketama_digests(&node), after);
+        let change = node.last_change().expect("the join happened");
+        assert_eq!(change.kind, ChangeKind::Join);
+        assert_eq!(node.ring().node_count(), 5);
+        let to_newcomer = change.moves.iter().filter(|m| m.to == change.slot).count();
+        let between_old = change.moves.len() - to_newcomer;
+        assert!(
+            to_newcomer > 300,
+            "the newcomer takes its share: {to_newcomer}"
+        );
+        let red = violations(&t)
+            .iter()
+            .any(|v| v.starts_with("minimal disruption"));
+        if before == [40; 4] {
+            assert_eq!(between_old, 0);
+            assert!(!red);
+        } else {
+            assert!(
+                between_old > 20,
+                "{between_old} keys moved between old servers"
+            );
+            assert!(red, "{:?}", violations(&t));
+        }
+    }
+}
+
+/// Jump hash keeps its promise on every join, even after leaves and failures freed ring
+/// slots in the middle: the newcomer's buckets are added at the end of the list.
+#[test]
+fn in_a_churn_run_with_jump_every_join_moves_keys_only_to_the_newcomer() {
+    let mut joins = 0;
+    let mut joins_into_a_freed_slot = 0;
+    for seed in 0..8u64 {
+        let config = RingConfig {
+            churn: true,
+            algorithm: Algorithm::Jump,
+            ..RingConfig::uniform(5, 50, 1_500)
+        };
+        let node = RingNode::new(&config, seed).unwrap();
+        let mut sim = Sim::new(seed, vec![node], NetConfig::default(), Vec::new());
+        let mut seen = 0;
+        let mut highest_slot = 4;
+        while sim.step(None) {
+            let node = sim.node(NodeId(0)).unwrap();
+            if node.changes() == seen {
+                continue;
+            }
+            seen = node.changes();
+            let change = node.last_change().unwrap();
+            if matches!(change.kind, ChangeKind::Join | ChangeKind::Recover) {
+                joins += 1;
+                joins_into_a_freed_slot += u32::from(change.slot < highest_slot);
+                assert!(!change.moves.is_empty(), "seed {seed}: a join takes keys");
+                let stray = change.moves.iter().filter(|m| m.to != change.slot).count();
+                assert_eq!(
+                    stray, 0,
+                    "seed {seed}: {:?} of {} (slot {}) moved {stray} keys between other servers",
+                    change.kind, change.node, change.slot
+                );
+            }
+            highest_slot = highest_slot.max(change.slot);
+        }
+    }
+    assert!(joins > 40, "{joins} joins");
+    assert!(
+        joins_into_a_freed_slot > 5,
+        "{joins_into_a_freed_slot} reused slots"
     );
 }
 
@@ -650,12 +757,9 @@ fn every_scenario_builds_cleanly_and_plays_to_its_end() {
             .map(|i| i.name)
             .collect();
         match info.id {
-            "modulo-vs-ring" | "bounded" => assert_eq!(red, ["minimal disruption"], "{}", info.id),
-            "ketama" => assert!(
-                red.iter().all(|r| *r == "minimal disruption"),
-                "{}",
-                info.id
-            ),
+            "modulo-vs-ring" | "bounded" | "ketama" => {
+                assert_eq!(red, ["minimal disruption"], "{}", info.id)
+            }
             _ => assert!(red.is_empty(), "{}: {red:?}", info.id),
         }
         match info.id {
@@ -720,4 +824,62 @@ fn churn_does_less_when_each_change_is_costly() {
     assert_eq!(rc::churn_budget(&costly), 4);
     let off = RingConfig::uniform(6, 100, 2_000);
     assert_eq!(rc::churn_budget(&off), 0);
+}
+
+/// The name the "add node" button offers is one the ring accepts: never a failed server's
+/// name (a join under that name is refused: it must be recovered), and none at all when the
+/// ring is full.
+#[test]
+fn the_offered_name_for_a_new_node_is_always_addable() {
+    let config = RingConfig::uniform(6, 20, 500);
+    let mut t = timeline(&config, 5);
+    let fail = |name: &str| Cmd::Fail { name: name.into() };
+    command(&mut t, fail("node-3"), 1);
+    command(&mut t, join("node-7", 1), 2);
+    command(&mut t, fail("node-7"), 3);
+    let node = state(&t);
+    let offered = node.addable_name().expect("room for more");
+    assert!(
+        !["node-3", "node-7"].contains(&offered.as_str()),
+        "{offered}"
+    );
+    assert_eq!(node.check_join(&offered, 1), Ok(()));
+    assert!(node
+        .check_join("node-3", 1)
+        .unwrap_err()
+        .contains("failed earlier"));
+    command(&mut t, join(&offered, 1), 10);
+    let node = state(&t);
+    assert!(node.rejection().is_none(), "{:?}", node.rejection());
+    assert!(node.node_rows().iter().any(|r| r.name == offered));
+
+    // A full ring offers nothing, rather than a name the join would refuse.
+    let full = RingNode::new(&RingConfig::uniform(rc::MAX_NODES, 1, 100), 1).unwrap();
+    assert_eq!(full.addable_name(), None);
+    assert!(full
+        .check_join(&full.suggested_name(), 1)
+        .unwrap_err()
+        .contains("at most 64"));
+}
+
+/// The scene's node menu offers that name too (it once derived "Add node-<n>" from the
+/// live servers' detail lines, so after a failure it offered the failed name), and the
+/// join it offers is accepted.
+#[test]
+fn the_scene_menu_offers_an_addable_name_after_a_failure() {
+    let (_, mut built) = build("?scene=ring&n=3&churn=0");
+    built.run.take("cmd:0:fail:node-3", Time(1_000)).unwrap();
+    let commands = built.run.node_commands(0);
+    let node = cluster(&built.run);
+    let expected = node.addable_name().unwrap();
+    assert_ne!(expected, "node-3", "the failed server's name is taken");
+    assert_eq!(commands[0].label, format!("Add {expected}"));
+    built.run.take(&commands[0].action, Time(2_000)).unwrap();
+    let after = cluster(&built.run);
+    assert!(after.rejection().is_none(), "{:?}", after.rejection());
+    assert_eq!(
+        after.ring().node_count(),
+        3,
+        "node-1, node-2 and the newcomer"
+    );
 }

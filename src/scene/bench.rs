@@ -170,3 +170,98 @@ impl KernelFigures {
         )
     }
 }
+
+/// What a long run costs: the 8-client queue-lock scene played far (as "max" speed does),
+/// through the same path as the app (the scene's link, `build_scene`, `Run::extend`).
+pub struct LongRunFigures {
+    pub steps: u64,
+    pub steps_per_s: f64,
+    /// Checkpoints kept and their spacing at the end.
+    pub checkpoints: usize,
+    pub spacing: u64,
+    /// Bytes the caller measured after the run (the WebAssembly memory in the browser, or an
+    /// estimate natively), and before it.
+    pub memory_before: u64,
+    pub memory_after: u64,
+    pub jumps: u32,
+    pub jump_mean_ms: f64,
+    pub jump_max_ms: f64,
+    /// Reading the trace rows around a far-back step (the diagram's window recorded again).
+    pub rows_far_back_ms: f64,
+}
+
+/// Plays `steps` steps of `?scene=locks&kind=queue&clients=8&rounds=0`, then jumps to 200
+/// random steps. `memory` returns the bytes in use (the caller knows how to measure them).
+pub fn measure_long_run(
+    clock_ms: &dyn Fn() -> f64,
+    memory: &dyn Fn() -> u64,
+    steps: u64,
+) -> LongRunFigures {
+    use super::locks::Locks;
+    use super::{build_scene, RunSpec};
+    use crate::sim::run::Run;
+    let memory_before = memory();
+    let (mut spec, _) = RunSpec::from_query("?scene=locks&kind=queue&clients=8&rounds=0&seed=3");
+    let mut run = build_scene::<Locks>(&mut spec).run;
+    let start = clock_ms();
+    while run.horizon() < steps {
+        if run.extend(50_000) == 0 {
+            break;
+        }
+    }
+    let steps_per_s = run.horizon() as f64 / ((clock_ms() - start).max(1e-3) / 1000.0);
+    let mut rng = SimRng::new(7);
+    let jumps = 200u32;
+    let (mut total, mut worst) = (0.0f64, 0.0f64);
+    for _ in 0..jumps {
+        let target = rng.below(run.horizon() + 1);
+        let start = clock_ms();
+        run.seek(target);
+        let took = clock_ms() - start;
+        total += took;
+        worst = worst.max(took);
+    }
+    let far = run.horizon() / 3;
+    let start = clock_ms();
+    let rows = run.rows(far.saturating_sub(200).max(1), far + 200);
+    let rows_far_back_ms = clock_ms() - start;
+    assert!(
+        !rows.is_empty(),
+        "the rows of a far-back window are recorded again"
+    );
+    let (checkpoints, spacing) = run.inner.timeline.checkpoint_stats();
+    LongRunFigures {
+        steps: run.horizon(),
+        steps_per_s,
+        checkpoints,
+        spacing,
+        memory_before,
+        memory_after: memory(),
+        jumps,
+        jump_mean_ms: total / f64::from(jumps),
+        jump_max_ms: worst,
+        rows_far_back_ms,
+    }
+}
+
+impl LongRunFigures {
+    pub fn report(&self, place: &str) -> String {
+        format!(
+            "long run ({place}): {} steps of the 8-client queue-lock scene at {:.2} M steps/s; \
+             {} checkpoints {} steps apart; memory {:.1} MB before, {:.1} MB after (goal < 64 MB)\n\
+             long run ({place}): {} jumps to random steps: mean {:.2} ms, max {:.2} ms (goal < 50 ms); \
+             the diagram's rows around step {} recorded again in {:.2} ms",
+            self.steps,
+            self.steps_per_s / 1e6,
+            self.checkpoints,
+            self.spacing,
+            self.memory_before as f64 / 1e6,
+            self.memory_after as f64 / 1e6,
+            self.jumps,
+            self.jump_mean_ms,
+            self.jump_max_ms,
+            self.steps / 3,
+            self.rows_far_back_ms,
+        )
+    }
+}

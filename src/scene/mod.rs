@@ -12,6 +12,7 @@ pub mod balance;
 pub mod bench;
 pub mod fields;
 pub mod locks;
+pub mod narration;
 pub mod params;
 pub mod ring;
 pub mod scene_run;
@@ -133,6 +134,17 @@ pub trait Scene: Sized + 'static {
     /// "P2 forced PREPARED t1 to its log and voted YES".
     fn describe(_names: &Names<'_>, node: NodeId, note: &<Self::Node as Protocol>::Note) -> String {
         format!("{node}: {note:?}")
+    }
+
+    /// Where each node sits in the topology view (servers in the middle, clients around);
+    /// missing entries are the core.
+    fn node_groups(_config: &Self::Config) -> Vec<crate::sim::run::NodeGroup> {
+        Vec::new()
+    }
+
+    /// Marks under each node's state on the stage ("blocked", "holds the lock"), by node.
+    fn node_marks(_run: &SceneRun<Self>) -> Vec<Vec<crate::sim::run::NodeMark>> {
+        Vec::new()
     }
 
     /// The scene's guided tour, in order.

@@ -351,14 +351,16 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
             label,
             action: Action::Command(node, cmd),
         };
-        let next = cluster.suggested_name();
-        let mut commands = vec![command(
-            format!("Add {next}"),
-            Cmd::Join {
-                name: next.clone(),
-                weight: 1,
-            },
-        )];
+        let mut commands = Vec::new();
+        if let Some(next) = cluster.addable_name() {
+            commands.push(command(
+                format!("Add {next}"),
+                Cmd::Join {
+                    name: next,
+                    weight: 1,
+                },
+            ));
+        }
         for (_, spec) in cluster.live_nodes() {
             let name = spec.name.clone();
             commands.push(command(

@@ -25,6 +25,24 @@ pub enum Action<C> {
     Command(NodeId, C),
 }
 
+impl<C> Action<C> {
+    /// The nodes the action names.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            Action::Crash(n)
+            | Action::Restart(n)
+            | Action::Pause(n, _)
+            | Action::Resume(n)
+            | Action::Command(n, _) => vec![*n],
+            Action::Network(NetChange::Cut { from, to } | NetChange::Heal { from, to }) => {
+                vec![*from, *to]
+            }
+            Action::Network(NetChange::Partition { group }) => group.clone(),
+            Action::Network(NetChange::HealAll) | Action::DropMessage(_) => Vec::new(),
+        }
+    }
+}
+
 /// An action of the kernel's own (a fault or a network change), with no scene command.
 pub type KernelAction = Action<std::convert::Infallible>;
 

@@ -19,7 +19,7 @@ pub mod trace;
 
 pub use action::{Action, Scheduled};
 pub use invariant::{Invariant, Violation};
-pub use kernel::{InFlight, NodeSet, NodeStatus, Sim};
+pub use kernel::{Choice, InFlight, NodeSet, NodeStatus, Sim};
 pub use network::{NetChange, NetConfig};
 pub use protocol::{Ctx, NodeId, Protocol};
 pub use rng::SimRng;

@@ -8,7 +8,7 @@ use super::time::Time;
 pub struct MsgId(pub u64);
 
 /// Why a message never reached its handler.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DropReason {
     /// The network lost it (the loss probability).
     Lost,
@@ -53,12 +53,15 @@ pub enum TraceKind<P: Protocol> {
         id: MsgId,
         from: NodeId,
         to: NodeId,
+        /// The message, for captions ("P2 receives PREPARE t1").
+        msg: P::Msg,
     },
     Drop {
         id: MsgId,
         from: NodeId,
         to: NodeId,
         reason: DropReason,
+        msg: P::Msg,
     },
     Timer {
         node: NodeId,

@@ -63,16 +63,27 @@ impl Reducible for AppState {
     }
 }
 
-/// Space plays or pauses; the arrow keys step. Keys typed into a form field are left alone.
+/// Space plays or pauses; the arrow keys step; other keys go to the scene's views (see
+/// `SceneViews::on_key`). Keys typed into a form field are left alone. On the app's own
+/// page the keys are the document's; a scene mounted into a host page listens only while
+/// the focus is inside it (`scope`), so several scenes on one page do not all play at once.
 #[hook]
-fn use_keyboard(dispatch: UseReducerDispatcher<AppState>) {
+fn use_keyboard(
+    dispatch: UseReducerDispatcher<AppState>,
+    run: Rc<std::cell::RefCell<Box<dyn UiRun>>>,
+    scope: Option<NodeRef>,
+) {
     use_effect_with((), move |_| {
-        let document = browser::window().and_then(|w| w.document());
+        let target: Option<web_sys::EventTarget> = match &scope {
+            Some(node) => node.get().map(Into::into),
+            None => browser::window().and_then(|w| w.document()).map(Into::into),
+        };
         let listener =
             Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                 let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .composed_path()
+                    .get(0)
+                    .dyn_into::<web_sys::Element>()
                     .map(|el| el.tag_name())
                     .unwrap_or_default();
                 // Form fields keep their keys; a focused button or node already acts on space.
@@ -82,29 +93,24 @@ fn use_keyboard(dispatch: UseReducerDispatcher<AppState>) {
                 if in_field || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                match e.key().as_str() {
-                    " " => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::TogglePlay);
-                    }
-                    "ArrowRight" => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::StepForward);
-                    }
-                    "ArrowLeft" => {
-                        e.prevent_default();
-                        dispatch.dispatch(Msg::StepBack);
-                    }
-                    _ => {}
+                let msg = match e.key().as_str() {
+                    " " => Some(Msg::TogglePlay),
+                    "ArrowRight" => Some(Msg::StepForward),
+                    "ArrowLeft" => Some(Msg::StepBack),
+                    key => run.borrow().on_key(key),
+                };
+                if let Some(msg) = msg {
+                    e.prevent_default();
+                    dispatch.dispatch(msg);
                 }
             });
-        if let Some(doc) = &document {
-            let _ =
-                doc.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        if let Some(target) = &target {
+            let _ = target
+                .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }
         move || {
-            if let Some(doc) = &document {
-                let _ = doc.remove_event_listener_with_callback(
+            if let Some(target) = &target {
+                let _ = target.remove_event_listener_with_callback(
                     "keydown",
                     listener.as_ref().unchecked_ref(),
                 );
@@ -125,6 +131,26 @@ fn use_notice_timeout(notice: Option<String>, dispatch: UseReducerDispatcher<App
         });
         move || drop(timer)
     });
+}
+
+#[derive(Properties)]
+struct ThrottleProps {
+    /// The children are drawn again only when this changes.
+    tick: u64,
+    children: Html,
+}
+
+impl PartialEq for ThrottleProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.tick == other.tick
+    }
+}
+
+/// Keeps its children as they were until `tick` changes: for panels that need not follow
+/// every animation frame.
+#[function_component(Throttle)]
+fn throttle(p: &ThrottleProps) -> Html {
+    p.children.clone()
 }
 
 /// How long a notice stays up.
@@ -153,7 +179,9 @@ pub fn app(props: &AppProps) -> Html {
             true
         })
     });
-    use_keyboard(dispatch.clone());
+    let root = use_node_ref();
+    let scope = (!props.sync_url).then(|| root.clone());
+    use_keyboard(dispatch.clone(), model.run.clone(), scope);
     use_notice_timeout(model.notice.clone(), dispatch.clone());
 
     let send = |make: fn() -> Msg| {
@@ -216,19 +244,27 @@ pub fn app(props: &AppProps) -> Html {
         on_msg: on_msg.clone(),
     };
     let message_views = model.spec.scene.def().networked();
-    let rows = if !message_views {
-        Vec::new()
-    } else {
-        let run = model.run.borrow();
-        let from = cursor
-            .saturating_sub(super::diagram::WINDOW_STEPS / 2)
-            .max(1);
-        run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
+    // The panels beside the stage are built only when the model asks (see
+    // `model::PANEL_REFRESH_MS`), and drawn again only then.
+    let panels = {
+        let run = model.run.clone();
+        let ctx = ctx.clone();
+        let snapshot = snapshot.clone();
+        use_memo(model.panels_tick, move |_| {
+            let run = run.borrow();
+            let rows = if message_views {
+                let from = cursor
+                    .saturating_sub(super::diagram::WINDOW_STEPS / 2)
+                    .max(1);
+                run.rows(from, (from + super::diagram::WINDOW_STEPS).min(horizon))
+            } else {
+                Vec::new()
+            };
+            (rows, run.panel(ctx.clone()), snapshot, ctx.playhead)
+        })
     };
-    let (extra_panel, scene_stage) = {
-        let run = model.run.borrow();
-        (run.panel(ctx.clone()), run.stage(ctx))
-    };
+    let scene_stage = model.run.borrow().stage(ctx);
+    let (rows, extra_panel, panel_snapshot, panel_playhead) = &*panels;
     let topology = scene_stage.unwrap_or_else(|| {
         html! {
             <Topology snapshot={snapshot.clone()} playhead={model.playhead}
@@ -249,7 +285,7 @@ pub fn app(props: &AppProps) -> Html {
             model.query()
         );
         return html! {
-            <div class="dsviz embed">
+            <div class="dsviz embed" ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
                 <div class="embed-stage">{ topology }</div>
                 <div class="embed-bar">
@@ -264,7 +300,7 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     html! {
-        <div class="dsviz">
+        <div class="dsviz" ref={root}>
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
                 <nav class="scenes" aria-label="Scenes">
@@ -287,19 +323,25 @@ pub fn app(props: &AppProps) -> Html {
                     <div class="controls-row">{ controls }</div>
                 </div>
                 <aside class="side">
-                    <InvariantPanel invariants={snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                    <Throttle tick={model.panels_tick}>
+                        <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                    </Throttle>
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
-                    { for extra_panel }
-                    if message_views {
-                        <NodeDetails nodes={snapshot.nodes.clone()} />
-                    }
+                    <Throttle tick={model.panels_tick}>
+                        { extra_panel.clone().unwrap_or_default() }
+                        if message_views {
+                            <NodeDetails nodes={panel_snapshot.nodes.clone()} />
+                        }
+                    </Throttle>
                 </aside>
             </main>
             if message_views {
-                <Diagram rows={rows} cursor={cursor} playhead={model.playhead}
-                    node_names={snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
-                    file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
-                    on_msg={on_msg.clone()} />
+                <Throttle tick={model.panels_tick}>
+                    <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
+                        node_names={panel_snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
+                        file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
+                        on_msg={on_msg.clone()} />
+                </Throttle>
             }
         </div>
     }

@@ -67,6 +67,11 @@ pub const DEFAULT_SPEED: usize = 2;
 /// At "max" speed, how many steps one frame advances.
 pub const MAX_SPEED_STEPS_PER_FRAME: u64 = 5_000;
 
+/// While a run plays, the panels beside the stage (the diagram, node cards, the scene's
+/// panel) follow it at most this often: faster than a person reads them, slow enough that
+/// drawing them does not take the frames the stage's animation needs.
+pub const PANEL_REFRESH_MS: f64 = 100.0;
+
 /// Every gesture and timer tick the app reacts to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
@@ -109,6 +114,12 @@ pub struct Model<R: ?Sized + Run> {
     pub share_text: Option<String>,
     /// Keep the address bar in step with the run (off when mounted into a host page).
     pub sync_url: bool,
+    /// Changes whenever the panels beside the stage should be drawn again (see
+    /// [`PANEL_REFRESH_MS`]); views key their expensive parts on it.
+    pub panels_tick: u64,
+    /// The cursor step the panels last showed, and wall-clock ms since they were drawn.
+    panels_step: u64,
+    panels_age_ms: f64,
     host: Rc<dyn Host>,
     builder: fn(&mut RunSpec) -> Built<R>,
 }
@@ -127,6 +138,9 @@ impl<R: ?Sized + Run> Clone for Model<R> {
             notice: self.notice.clone(),
             share_text: self.share_text.clone(),
             sync_url: self.sync_url,
+            panels_tick: self.panels_tick,
+            panels_step: self.panels_step,
+            panels_age_ms: self.panels_age_ms,
             host: self.host.clone(),
             builder: self.builder,
         }
@@ -157,6 +171,9 @@ impl<R: ?Sized + Run> Model<R> {
             notice: None,
             share_text: None,
             sync_url,
+            panels_tick: 0,
+            panels_step: 0,
+            panels_age_ms: 0.0,
             host,
             builder,
         };
@@ -296,6 +313,13 @@ impl<R: ?Sized + Run> Model<R> {
         run.cursor() >= run.horizon() && run.is_finished()
     }
 
+    /// Asks the panels to be drawn again now.
+    fn refresh_panels(&mut self) {
+        self.panels_tick += 1;
+        self.panels_step = self.run.borrow().cursor();
+        self.panels_age_ms = 0.0;
+    }
+
     /// Carries out one message. Returns false when nothing changed (the view need not be
     /// drawn again).
     pub fn update(&mut self, msg: Msg) -> bool {
@@ -307,6 +331,15 @@ impl<R: ?Sized + Run> Model<R> {
                 }
                 self.frame(wall_ms);
                 url_changed = !self.playing;
+                self.panels_age_ms += wall_ms.max(0.0);
+                let moved = self.run.borrow().cursor() != self.panels_step;
+                if !self.playing || (moved && self.panels_age_ms >= PANEL_REFRESH_MS) {
+                    self.refresh_panels();
+                }
+                if url_changed {
+                    self.write_url();
+                }
+                return true;
             }
             Msg::TogglePlay => {
                 if !self.playing && self.finished_at_end() {
@@ -389,6 +422,8 @@ impl<R: ?Sized + Run> Model<R> {
                 url_changed = false;
             }
         }
+        // Anything but a frame is a person's gesture: the panels show its result at once.
+        self.refresh_panels();
         if url_changed {
             self.write_url();
         }

@@ -13,6 +13,7 @@ pub fn start() {
         return;
     };
     if let Some(root) = document.get_element_by_id("dsviz-app") {
+        add_stylesheet(&document, document.head().map(web_sys::Node::from));
         let (spec, problems) = RunSpec::from_query(&browser::location_query());
         let props = app::AppProps {
             spec,
@@ -21,6 +22,45 @@ pub fn start() {
         };
         yew::Renderer::<app::App>::with_root_and_props(root, props).render();
     }
+}
+
+/// Puts the app's stylesheet (the shell's and every scene's) into `parent`: the page's
+/// `<head>`, or a mounted scene's shadow root.
+fn add_stylesheet(document: &web_sys::Document, parent: Option<web_sys::Node>) {
+    let (Some(parent), Ok(style)) = (parent, document.create_element("style")) else {
+        return;
+    };
+    style.set_text_content(Some(&super::scenes::stylesheet()));
+    let _ = parent.append_child(&style);
+}
+
+/// The shadow root a scene is mounted into, emptied (a second `mount` on the same element
+/// replaces the first), with the stylesheet in it and a fresh element to draw into.
+fn mount_root(element: &web_sys::Element) -> Result<web_sys::Element, String> {
+    let document = browser::window()
+        .and_then(|w| w.document())
+        .ok_or("there is no document")?;
+    let shadow = match element.shadow_root() {
+        Some(shadow) => {
+            shadow.set_inner_html("");
+            shadow
+        }
+        None => element
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .map_err(|_| {
+                "this element cannot hold a shadow root (use a <div> or another container)"
+                    .to_string()
+            })?,
+    };
+    add_stylesheet(&document, Some(shadow.clone().into()));
+    let root = document
+        .create_element("div")
+        .map_err(|_| "the page would not make an element".to_string())?;
+    root.set_class_name("dsviz-mount");
+    shadow
+        .append_child(&root)
+        .map_err(|_| "the shadow root would not take the element".to_string())?;
+    Ok(root)
 }
 
 /// A panic in WebAssembly stops the whole app; this at least tells the person what happened
@@ -126,12 +166,21 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     Ok(spec)
 }
 
+/// The names of every scene, for `mount`'s `scene` (in the order the app's picker shows).
+#[wasm_bindgen]
+pub fn scenes() -> Vec<String> {
+    SceneId::all().map(|s| s.slug().to_string()).collect()
+}
+
 /// Mounts one scene, in the compact embed layout, into `element` of any page:
 /// `mount(document.getElementById("x"), { scene: "2pc", seed: 7, params: { n: 4 } })`.
-/// A bad config is reported in the element and as the thrown error.
+/// The scene lives in the element's shadow root with its own styles, isolated from the
+/// page's both ways, and fills the element's box. A bad config is reported in the element
+/// and as the thrown error.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, config: JsValue) -> Result<(), JsValue> {
     install_panic_hook();
+    let root = mount_root(&element).map_err(|e| JsValue::from_str(&format!("dsviz.mount: {e}")))?;
     match spec_from_config(config) {
         Ok(spec) => {
             let props = app::AppProps {
@@ -139,13 +188,14 @@ pub fn mount(element: web_sys::Element, config: JsValue) -> Result<(), JsValue> 
                 problems: Vec::new(),
                 sync_url: false,
             };
-            yew::Renderer::<app::App>::with_root_and_props(element, props).render();
+            yew::Renderer::<app::App>::with_root_and_props(root, props).render();
             Ok(())
         }
         Err(message) => {
             let message = format!("dsviz.mount: {message}");
-            element.set_class_name("dsviz-mount-error");
-            element.set_text_content(Some(&message));
+            root.set_class_name("dsviz-mount-error");
+            root.set_attribute("role", "alert").ok();
+            root.set_text_content(Some(&message));
             Err(JsValue::from_str(&message))
         }
     }

@@ -48,12 +48,19 @@ pub trait SceneViews: Scene {
     fn panel(_view: Self::View, _ctx: ViewCtx) -> Option<Html> {
         None
     }
+
+    /// What a key (not space or the arrows, which the shell keeps) does in this scene, e.g.
+    /// "C" sends a client request. Keys typed into form fields never arrive here.
+    fn on_key(_view: Self::View, _key: &str) -> Option<Msg> {
+        None
+    }
 }
 
 /// A run the shell can drive and whose scene views it can draw.
 pub trait UiRun: Run {
     fn stage(&self, ctx: ViewCtx) -> Option<Html>;
     fn panel(&self, ctx: ViewCtx) -> Option<Html>;
+    fn on_key(&self, key: &str) -> Option<Msg>;
 }
 
 impl<S: SceneViews> UiRun for SceneRun<S> {
@@ -64,11 +71,16 @@ impl<S: SceneViews> UiRun for SceneRun<S> {
     fn panel(&self, ctx: ViewCtx) -> Option<Html> {
         S::panel(self.view(), ctx)
     }
+
+    fn on_key(&self, key: &str) -> Option<Msg> {
+        S::on_key(self.view(), key)
+    }
 }
 
 /// A scene's views without their types, for the registry.
 pub trait DynSceneViews: Sync {
     fn slug(&self) -> &'static str;
+    fn style(&self) -> &'static str;
     fn build(&self, spec: &mut RunSpec) -> Built<dyn UiRun>;
 }
 
@@ -82,6 +94,10 @@ impl<S> ViewsEntry<S> {
 impl<S: SceneViews> DynSceneViews for ViewsEntry<S> {
     fn slug(&self) -> &'static str {
         S::SLUG
+    }
+
+    fn style(&self) -> &'static str {
+        S::STYLE
     }
 
     fn build(&self, spec: &mut RunSpec) -> Built<dyn UiRun> {
@@ -101,4 +117,14 @@ pub fn build(spec: &mut RunSpec) -> Built<dyn UiRun> {
         .find(|e| e.slug() == slug)
         .unwrap_or(&crate::registry::SCENE_VIEWS[0]);
     entry.build(spec)
+}
+
+/// Every stylesheet of the app: the shell's, then each scene's views'.
+pub fn stylesheet() -> String {
+    let mut css = String::from(include_str!("style/shell.css"));
+    for entry in crate::registry::SCENE_VIEWS {
+        css.push('\n');
+        css.push_str(entry.style());
+    }
+    css
 }

@@ -105,7 +105,11 @@ const failed = await runTests([
     assertEq(await frame.locator(".dsviz.embed").count(), 1, "compact embed layout");
     await page.waitForSelector("#mounted g.node");
     assertEq(await page.locator("#mounted g.node").count(), 5, "nodes mounted from a config object");
-    assert((await page.locator("#bad-config").innerText()).includes("unknown scene"), "bad config is explained");
+    assert((await page.locator("#bad-config .dsviz-mount-error").innerText()).includes("unknown scene"), "bad config is explained");
+    // Every scene is mounted further down the page.
+    for (const scene of ["ring", "2pc", "locks"]) {
+      await page.locator(`#scene-${scene} .controls`).waitFor();
+    }
     const box = await frame.locator(".dsviz.embed").boundingBox();
     assert(box.height > 380, `the embed fills its frame (height ${box.height})`);
     await assertHealthy(page);
@@ -121,7 +125,7 @@ const failed = await runTests([
     ];
     for (const query of bad) {
       const page = await openPage(browser, url(query));
-      await page.waitForSelector("g.node");
+      await page.waitForSelector(".controls");
       assert(await page.locator(".problems li").count() > 0, `a message for ${query}`);
       await assertHealthy(page);
       await page.context().close();

@@ -10,13 +10,14 @@
 //! ended, and when it wakes its pending "work done" timer fires first and it writes. That
 //! gap between "I checked I hold the lock" and "my write arrives" is exactly what fencing
 //! tokens close.
+use super::config::{Layout, LockKind, LocksConfig};
+use super::contract::{Held, Progress};
+use super::fencing::StorageMsg;
 use super::lease_lock::LeaseClient;
+use super::notes::LockNote;
 use super::queue_lock::QueueClient;
 use super::redlock::RedlockClient;
-use super::{
-    send, short_token, Layout, LockCmd, LockKind, LockMsg, LockNode, LockTimer, LocksConfig,
-    MsgStats, StorageMsg,
-};
+use super::{send, LockCmd, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 
 /// Where a client is in its loop.
@@ -36,45 +37,6 @@ pub enum Phase {
     Releasing,
     /// Made all its rounds (or was told to stop).
     Done,
-}
-
-/// A grant, as the client that received it sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Held {
-    /// The fencing token the lock service handed out; Redlock has none.
-    pub token: Option<u64>,
-    /// Ghost value (known to the simulator, not used by the storage's logic): the grant's
-    /// place among all grants, so that "no stale writes" can be checked whether or not
-    /// fencing is on. The lease counter or queue sequence number; for Redlock, the
-    /// simulated time in microseconds at which the majority was reached.
-    pub grant: u64,
-    /// The random value that marks this holder's lease on lease servers.
-    pub lease_value: Option<u64>,
-    pub since: Time,
-    /// When the lease ends by the client's own estimate (lease and Redlock).
-    pub believed_expiry: Option<Time>,
-}
-
-impl Held {
-    pub fn describe(&self) -> String {
-        match (self.token, self.lease_value) {
-            (Some(token), _) => format!("token {token}"),
-            (None, Some(value)) => format!("value {}, no fencing token", short_token(value)),
-            (None, None) => "no token".into(),
-        }
-    }
-}
-
-/// What an algorithm's client part tells the loop.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Progress {
-    Nothing,
-    Acquired(Held),
-    /// This attempt failed: back off and try again.
-    Failed,
-    Released,
-    /// The session (queue lock) is gone: whatever the client held or waited for is lost.
-    Lost,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -331,6 +293,7 @@ impl Client {
             LockTimer::LeaseEnd if matches!(self.phase, Phase::Holding | Phase::Writing) => {
                 // By its own clock the lease is over: stop believing, and hand the lock
                 // back in case the server still has it.
+                cx.note(LockNote::LeaseOverByItsOwnClock);
                 self.stats.leases_lost += 1;
                 self.release(cx);
             }
@@ -405,6 +368,7 @@ impl Client {
         });
         self.pending_write = Some(write);
         self.phase = Phase::Writing;
+        cx.note(LockNote::Wrote { token: held.token });
         send(
             cx,
             &mut self.stats.sent,
@@ -438,6 +402,10 @@ impl Client {
         let ceiling = self.settings.backoff.0.saturating_mul(1 << doublings);
         let delay = cx.rng().between(ceiling / 2, ceiling);
         self.failures = self.failures.saturating_add(1);
+        cx.note(LockNote::BackedOff {
+            delay: Time(delay),
+            failures: self.failures,
+        });
         cx.set_timer(LockTimer::Retry, Time(delay));
     }
 
@@ -451,6 +419,10 @@ impl Client {
                 self.failures = 0;
                 self.stats.acquisitions += 1;
                 self.phase = Phase::Holding;
+                cx.note(LockNote::Acquired {
+                    token: held.token,
+                    believed_expiry: held.believed_expiry,
+                });
                 cx.set_timer(LockTimer::Work, self.settings.work);
                 if let Some(expiry) = held.believed_expiry {
                     cx.set_timer(LockTimer::LeaseEnd, expiry.saturating_sub(cx.now()));
@@ -469,21 +441,24 @@ impl Client {
                     self.think(cx);
                 }
             }
-            Progress::Lost => match self.phase {
-                Phase::Holding | Phase::Writing => {
-                    self.stats.leases_lost += 1;
-                    self.held = None;
-                    cx.cancel_timer(LockTimer::Work);
-                    cx.cancel_timer(LockTimer::LeaseEnd);
-                    cx.cancel_timer(LockTimer::WriteTimeout);
-                    self.phase = Phase::Acquiring;
-                    self.back_off(cx);
+            Progress::Lost => {
+                cx.note(LockNote::SessionLost);
+                match self.phase {
+                    Phase::Holding | Phase::Writing => {
+                        self.stats.leases_lost += 1;
+                        self.held = None;
+                        cx.cancel_timer(LockTimer::Work);
+                        cx.cancel_timer(LockTimer::LeaseEnd);
+                        cx.cancel_timer(LockTimer::WriteTimeout);
+                        self.phase = Phase::Acquiring;
+                        self.back_off(cx);
+                    }
+                    Phase::Acquiring => self.back_off(cx),
+                    // Its node went with the session: the release is done.
+                    Phase::Releasing => self.progress(cx, Progress::Released),
+                    _ => {}
                 }
-                Phase::Acquiring => self.back_off(cx),
-                // Its node went with the session: the release is done.
-                Phase::Releasing => self.progress(cx, Progress::Released),
-                _ => {}
-            },
+            }
         }
     }
 

@@ -21,7 +21,14 @@
 //! The storage keeps a short log of recent writes (client, token, accepted or rejected)
 //! for the view. To check "no stale writes" whether or not fencing is on, each write also
 //! carries a *ghost* grant number (known to the simulator, never read by the storage's
-//! decision): the grant's true place among all grants.
+//! decision): the grant's true place among all grants. It must not be the token itself,
+//! or the invariant would make the very comparison the storage makes and could never see
+//! fencing fail. The lock server keeps it in a ghost counter beside the real one: the
+//! real counter is Redis state and may be lost in a crash (without persistence it restarts
+//! from 0 and hands old tokens out again); the ghost is the simulator's record of the
+//! order of grants and is never lost. It travels to the holder in a ghost field of the
+//! grant's reply, and with each write to the storage.
+use super::notes::LockNote;
 use super::{send, LockMsg, LockNode, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::VecDeque;
@@ -232,8 +239,17 @@ impl Storage {
                 }
                 _ => self.newest_accepted = Some(entry.clone()),
             }
+            cx.note(LockNote::WriteAccepted {
+                client: from,
+                token,
+            });
         } else {
             self.rejected += 1;
+            cx.note(LockNote::WriteRejected {
+                client: from,
+                token,
+                newest: self.highest_token,
+            });
         }
         if self.log.len() >= STORAGE_LOG_LEN {
             self.log.pop_front();

@@ -14,21 +14,67 @@
 //! weakness. A holder that is paused (a long GC, a swapped-out VM) for longer than the TTL
 //! loses the lock without knowing it; another client takes it; the first wakes up and
 //! carries on, believing it still holds the lock. Two clients then act as the holder at
-//! once. Checking the lease before writing does not help: the pause can fall between the
-//! check and the write.
+//! once. The client here never checks the lease before it writes: it trusts a timer set
+//! to its own estimate of the lease's end, and a paused client's timers wait with it. A
+//! client that did check right before writing would be no safer, because the pause can
+//! just as well fall between the check and the write.
 //!
 //! The cure is a *fencing token*: with every grant the server also hands out the next
-//! value of a counter (think `INCR`), stored durably so it never goes back, even across a
-//! restart. The client sends it with every write, and the storage refuses any token older
-//! than the newest it has seen (see `fencing`).
+//! value of a counter (think `INCR`). The client sends it with every write, and the storage
+//! refuses any token older than the newest it has seen (see `fencing`). That only works if
+//! the counter never goes back, and so depends on Redis persistence (see
+//! `Persistence`): with `appendfsync always` the counter and the key both survive a
+//! crash; without persistence both are lost, the counter restarts from 0, old tokens are
+//! handed out again, and the storage can accept an old holder's late write (the
+//! "counter-reset" scenario).
 //!
 //! Other failure modes shown here: a lost reply to a successful `SET` leaves a lease that
-//! nobody uses until it expires (the client hands it back if the reply turns up late); a
-//! server crash loses the key (the counter survives), so the lock is free again while the
+//! nobody uses until it expires (the client hands it back if the reply turns up late);
+//! without persistence a server crash loses the key, so the lock is free again while the
 //! old holder still believes it holds it.
-use super::client::{Held, Progress};
-use super::{client_label, send, short_token, LockMsg, LockNode, LockTimer, MsgStats};
+use super::contract::{random_token, short_token, Held, Progress};
+use super::notes::LockNote;
+use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
+
+/// What a Redis lock server keeps across a crash (Redlock's servers included). Redis either
+/// persists its whole dataset or none of it: the lock key and the `INCR` counter of fencing
+/// tokens live in the same dataset, so they survive or vanish together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Persistence {
+    /// Broken for fencing: no persistence, so a restarted server has forgotten the lock
+    /// key (the lock is free again while its holder still believes it holds it) and the
+    /// token counter starts again from 0 (new grants reuse old tokens, and the storage
+    /// can accept a late write from an old holder).
+    None,
+    /// `appendonly yes` with `appendfsync always`: every write is on disk before Redis
+    /// answers, so the lock key (with its expiry time) and the counter both survive.
+    #[default]
+    AofAlways,
+}
+
+impl Persistence {
+    pub const ALL: [Persistence; 2] = [Persistence::None, Persistence::AofAlways];
+
+    /// The name in links and commands.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Persistence::None => "none",
+            Persistence::AofAlways => "aof-always",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Persistence::None => "No persistence (key and token counter lost in a crash)",
+            Persistence::AofAlways => "AOF, fsync always (key and token counter survive)",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Persistence> {
+        Persistence::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+}
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -43,6 +89,9 @@ pub enum LeaseMsg {
         token: u64,
         granted: bool,
         fence: Option<u64>,
+        /// Ghost (never read by the client's decisions): the grant's place in the order
+        /// of this server's grants, for the "no stale writes" check.
+        ghost: u64,
     },
     /// Delete the key if it still holds `token`.
     Release {
@@ -93,19 +142,30 @@ pub struct LeaseServer {
     hands_out_fencing_tokens: bool,
     /// The first client's node number (for names in the details).
     first_client: u32,
-    /// Volatile: lost in a crash (Redis without persistence).
+    /// Whether the dataset (the key and the counter together) survives a crash.
+    persistence: Persistence,
+    /// The lock key.
     lease: Option<Lease>,
-    /// Durable: the fencing counter never goes back, even across a crash.
+    /// The fencing counter (`INCR`), in the same dataset as the key.
     last_fence: u64,
+    /// Ghost (and a statistic): how many grants this server ever made. Not Redis state:
+    /// the simulator's record, which no crash resets whatever the persistence, and which
+    /// no decision reads. Each grant's number orders it independently of the fencing
+    /// token, so that "no stale writes" can see a token that was handed out twice.
     grants: u64,
     pub sent: MsgStats,
 }
 
 impl LeaseServer {
-    pub fn new(hands_out_fencing_tokens: bool, first_client: u32) -> Self {
+    pub fn new(
+        hands_out_fencing_tokens: bool,
+        first_client: u32,
+        persistence: Persistence,
+    ) -> Self {
         LeaseServer {
             hands_out_fencing_tokens,
             first_client,
+            persistence,
             lease: None,
             last_fence: 0,
             grants: 0,
@@ -124,13 +184,7 @@ impl LeaseServer {
 
     pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: LeaseMsg) {
         // Like Redis, a key past its expiry counts as gone even before the timer ran.
-        if self
-            .lease
-            .as_ref()
-            .is_some_and(|l| l.expires_at <= cx.now())
-        {
-            self.lease = None;
-        }
+        self.expire_if_due(cx);
         match msg {
             LeaseMsg::Acquire { token, ttl } => {
                 let granted = self.lease.is_none();
@@ -149,11 +203,24 @@ impl LeaseServer {
                         expires_at: cx.now().saturating_add(ttl),
                     });
                     cx.set_timer(LockTimer::LeaseExpiry, ttl);
+                    let expires_at = cx.now().saturating_add(ttl);
+                    cx.note(LockNote::Granted {
+                        client: from,
+                        fence,
+                        expires_at,
+                    });
+                } else if let Some(l) = &self.lease {
+                    let holder = l.owner;
+                    cx.note(LockNote::Refused {
+                        client: from,
+                        holder,
+                    });
                 }
                 let reply = LeaseMsg::AcquireReply {
                     token,
                     granted,
                     fence,
+                    ghost: self.grants,
                 };
                 send(cx, &mut self.sent, from, LockMsg::Lease(reply));
             }
@@ -162,6 +229,9 @@ impl LeaseServer {
                 if deleted {
                     self.lease = None;
                     cx.cancel_timer(LockTimer::LeaseExpiry);
+                    cx.note(LockNote::Released { client: from });
+                } else {
+                    cx.note(LockNote::NotYours { client: from });
                 }
                 let reply = LeaseMsg::ReleaseReply { token, deleted };
                 send(cx, &mut self.sent, from, LockMsg::Lease(reply));
@@ -171,18 +241,43 @@ impl LeaseServer {
     }
 
     pub(crate) fn on_timer(&mut self, cx: &mut Ctx<'_, LockNode>, timer: LockTimer) {
-        if timer == LockTimer::LeaseExpiry
-            && self
-                .lease
-                .as_ref()
-                .is_some_and(|l| l.expires_at <= cx.now())
-        {
+        if timer == LockTimer::LeaseExpiry {
+            self.expire_if_due(cx);
+        }
+    }
+
+    /// Deletes the key if its TTL has run out, and says so.
+    fn expire_if_due(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        if let Some(l) = self.lease.as_ref().filter(|l| l.expires_at <= cx.now()) {
+            cx.note(LockNote::LeaseExpired { holder: l.owner });
             self.lease = None;
         }
     }
 
     pub(crate) fn on_crash(&mut self) {
-        self.lease = None;
+        if self.persistence == Persistence::None {
+            // The whole dataset is gone: the key, and the counter with it.
+            self.lease = None;
+            self.last_fence = 0;
+        }
+    }
+
+    /// Back from a crash with what persistence kept. Redis stores a key's expiry as an
+    /// absolute time, so a kept lease that ran out while the server was down is gone, and
+    /// one still running expires when it would have.
+    pub(crate) fn on_restart(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        let kept_lease = self.lease.is_some();
+        cx.note(LockNote::Restarted {
+            kept_lease,
+            counter: self.last_fence,
+        });
+        self.expire_if_due(cx);
+        if let Some(l) = &self.lease {
+            cx.set_timer(
+                LockTimer::LeaseExpiry,
+                l.expires_at.saturating_sub(cx.now()),
+            );
+        }
     }
 
     pub fn state_label(&self) -> &'static str {
@@ -231,11 +326,6 @@ pub(crate) struct LeaseClient {
     releasing: Option<u64>,
 }
 
-/// A random lease value: never 0, so that it reads as "set" everywhere.
-pub(crate) fn random_token(cx: &mut Ctx<'_, LockNode>) -> u64 {
-    cx.rng().next_u64() | 1
-}
-
 impl LeaseClient {
     pub(crate) fn new(server: NodeId, ttl: Time, request_timeout: Time) -> Self {
         LeaseClient {
@@ -273,6 +363,7 @@ impl LeaseClient {
                 token,
                 granted,
                 fence,
+                ghost,
             } => match self.pending {
                 Some((pending, asked_at)) if pending == token => {
                     self.pending = None;
@@ -284,6 +375,7 @@ impl LeaseClient {
                     if cx.now() >= believed_expiry {
                         // The reply waited (in a pause, say) until the lease it grants
                         // may already be over: hand it back rather than trust it.
+                        cx.note(LockNote::GaveBackLateGrant);
                         let release = LeaseMsg::Release { token };
                         send(cx, sent, self.server, LockMsg::Lease(release));
                         return Progress::Failed;
@@ -291,7 +383,7 @@ impl LeaseClient {
                     self.owned = Some(token);
                     Progress::Acquired(Held {
                         token: fence,
-                        grant: fence.unwrap_or(0),
+                        grant: ghost,
                         lease_value: Some(token),
                         since: cx.now(),
                         // The server started the TTL after the request left, so counting

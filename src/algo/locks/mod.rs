@@ -25,232 +25,35 @@
 //! Node layout: the lock server(s) first, then the storage, then the clients
 //! (see [`Layout`]).
 pub mod client;
+mod config;
+pub mod contract;
 pub mod fencing;
+mod invariants;
 pub mod lease_lock;
+mod notes;
 pub mod queue_lock;
 pub mod redlock;
 mod scenarios;
+mod view;
 
-pub use client::{Client, ClientStats, Held, Phase};
+pub use client::{Client, ClientStats, Phase};
+pub use config::{
+    layout, Layout, LockKind, LocksConfig, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
+};
+pub use contract::{short_token, Held};
 pub use fencing::{Storage, StorageEntry, StorageMsg};
-pub use lease_lock::{Lease, LeaseMsg, LeaseServer};
-pub use queue_lock::{QueueMsg, QueueServer};
-pub use scenarios::{scenario, scenarios, ScenarioInfo};
+pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
+pub use lease_lock::{Lease, LeaseMsg, LeaseServer, Persistence};
+pub use notes::LockNote;
+pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
+pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
+pub use view::{
+    lock_stats, lock_view, BelieverView, HolderView, LockStats, LockView, ServerView, WaiterView,
+};
 
-use crate::sim::{Ctx, Invariant, NetConfig, NodeId, NodeSet, NodeStatus, Protocol, Sim, Time};
+use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Sim, Time};
 use std::fmt;
 use std::str::FromStr;
-
-/// Most clients the scene supports (the view has room for eight).
-pub const MAX_CLIENTS: u32 = 8;
-/// How many independent servers Redlock uses.
-pub const REDLOCK_SERVERS: u32 = 5;
-/// Longest TTL, work, think or backoff time a configuration may ask for.
-pub const MAX_DURATION: Time = Time::from_millis(60_000);
-
-/// Which lock algorithm the clients use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum LockKind {
-    /// A lease on one Redis-like server (`SET NX PX`, compare-and-delete).
-    #[default]
-    Lease,
-    /// ZooKeeper queue lock; each waiter watches only its predecessor.
-    QueuePredecessor,
-    /// ZooKeeper queue lock; every waiter watches the lock node (the herd effect).
-    QueueHerd,
-    /// Redlock: a majority of five independent lease servers.
-    Redlock,
-}
-
-impl LockKind {
-    pub const ALL: [LockKind; 4] = [
-        LockKind::Lease,
-        LockKind::QueuePredecessor,
-        LockKind::QueueHerd,
-        LockKind::Redlock,
-    ];
-
-    /// The kind's name in links and commands.
-    pub fn slug(self) -> &'static str {
-        match self {
-            LockKind::Lease => "lease",
-            LockKind::QueuePredecessor => "queue",
-            LockKind::QueueHerd => "herd",
-            LockKind::Redlock => "redlock",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            LockKind::Lease => "Lease lock (one Redis)",
-            LockKind::QueuePredecessor => "Queue lock, watch the predecessor (ZooKeeper)",
-            LockKind::QueueHerd => "Queue lock, watch the lock node (herd effect)",
-            LockKind::Redlock => "Redlock (five Redis servers)",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<LockKind> {
-        LockKind::ALL.into_iter().find(|k| k.slug() == slug)
-    }
-
-    pub fn is_queue(self) -> bool {
-        matches!(self, LockKind::QueuePredecessor | LockKind::QueueHerd)
-    }
-
-    /// Whether the lock service hands out a fencing token the storage can check.
-    pub fn has_fencing_tokens(self) -> bool {
-        self != LockKind::Redlock
-    }
-}
-
-impl fmt::Display for LockKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.slug())
-    }
-}
-
-impl FromStr for LockKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LockKind::from_slug(s).ok_or_else(|| {
-            format!("unknown lock kind \"{s}\" (expected lease, queue, herd or redlock)")
-        })
-    }
-}
-
-/// The scene's parameters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct LocksConfig {
-    /// How many clients compete for the lock (1 to [`MAX_CLIENTS`]).
-    pub clients: u32,
-    pub kind: LockKind,
-    /// The lease's time to live (lease and Redlock), or the session timeout (queue lock):
-    /// how long the lock outlives a holder that went silent.
-    pub ttl: Time,
-    /// Whether the storage checks fencing tokens. Redlock has no token to check, so for it
-    /// this changes nothing.
-    pub fencing: bool,
-    /// Time spent inside the critical section before the write.
-    pub work: Time,
-    /// Longest time a client thinks between two rounds (each time is drawn from
-    /// `think/2..=think`, so that the clients drift apart).
-    pub think: Time,
-    /// Rounds (acquire, write, release) each client makes before it stops; 0 = forever.
-    pub rounds: u32,
-    /// First retry delay after a failed attempt; it doubles per failure, with jitter.
-    pub backoff: Time,
-    /// How long a client waits for a reply before it gives up on (or repeats) a request.
-    pub request_timeout: Time,
-}
-
-impl Default for LocksConfig {
-    fn default() -> Self {
-        LocksConfig {
-            clients: 3,
-            kind: LockKind::Lease,
-            ttl: Time::from_millis(100),
-            fencing: true,
-            work: Time::from_millis(10),
-            think: Time::from_millis(20),
-            rounds: 5,
-            backoff: Time::from_millis(5),
-            request_timeout: Time::from_millis(30),
-        }
-    }
-}
-
-impl LocksConfig {
-    /// Checks that the configuration describes a run that can happen; the message is meant
-    /// for the page.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.clients == 0 {
-            return Err("a lock needs at least one client (got 0)".into());
-        }
-        if self.clients > MAX_CLIENTS {
-            return Err(format!(
-                "at most {MAX_CLIENTS} clients fit in this scene (got {})",
-                self.clients
-            ));
-        }
-        let durations = [
-            ("the lease TTL", self.ttl),
-            ("the backoff", self.backoff),
-            ("the request timeout", self.request_timeout),
-        ];
-        for (what, value) in durations {
-            if value == Time::ZERO {
-                return Err(format!("{what} must be longer than 0 ms"));
-            }
-        }
-        let bounded = durations
-            .into_iter()
-            .chain([("the work time", self.work), ("the think time", self.think)]);
-        for (what, value) in bounded {
-            if value > MAX_DURATION {
-                return Err(format!(
-                    "{what} of {value} is longer than the {MAX_DURATION} this scene allows"
-                ));
-            }
-        }
-        let drift = redlock::drift_allowance(self.ttl);
-        if self.kind == LockKind::Redlock && self.ttl <= drift {
-            return Err(format!(
-                "with a TTL of {} Redlock can never hold the lock: its clock-drift allowance \
-                 ({drift}: 1% of the TTL plus 2 ms) uses it all up",
-                self.ttl
-            ));
-        }
-        if self.kind.is_queue() && self.ttl < Time(3) {
-            return Err(
-                "the session timeout must be at least 3 µs (heartbeats go every third of it)"
-                    .into(),
-            );
-        }
-        Ok(())
-    }
-
-    /// The same configuration with every value forced into range, so that building nodes
-    /// from a bad configuration never panics (the page shows `validate`'s message).
-    pub fn sanitized(&self) -> LocksConfig {
-        let clamp = |t: Time, lo: u64| Time(t.0.clamp(lo, MAX_DURATION.0));
-        LocksConfig {
-            clients: self.clients.clamp(1, MAX_CLIENTS),
-            kind: self.kind,
-            ttl: clamp(self.ttl, 3),
-            fencing: self.fencing,
-            work: clamp(self.work, 0),
-            think: clamp(self.think, 0),
-            rounds: self.rounds,
-            backoff: clamp(self.backoff, 1),
-            request_timeout: clamp(self.request_timeout, 1),
-        }
-    }
-}
-
-/// Where each role sits in the node list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Layout {
-    /// The lock server (one), or Redlock's five.
-    pub servers: Vec<NodeId>,
-    pub storage: NodeId,
-    pub clients: Vec<NodeId>,
-}
-
-pub fn layout(config: &LocksConfig) -> Layout {
-    let config = config.sanitized();
-    let server_count = if config.kind == LockKind::Redlock {
-        REDLOCK_SERVERS
-    } else {
-        1
-    };
-    Layout {
-        servers: (0..server_count).map(NodeId).collect(),
-        storage: NodeId(server_count),
-        clients: (0..config.clients)
-            .map(|i| NodeId(server_count + 1 + i))
-            .collect(),
-    }
-}
 
 /// Every simulated node of the scene.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -378,11 +181,6 @@ pub(crate) fn client_label(first_client: u32, id: NodeId) -> String {
     }
 }
 
-/// A short form of a random lease token for the views.
-pub fn short_token(token: u64) -> String {
-    format!("{:04x}", token & 0xffff)
-}
-
 /// Builds the scene's nodes, in [`Layout`] order.
 pub fn nodes(config: &LocksConfig) -> Vec<LockNode> {
     let config = config.sanitized();
@@ -391,11 +189,15 @@ pub fn nodes(config: &LocksConfig) -> Vec<LockNode> {
     let mut nodes = Vec::new();
     for _ in &layout.servers {
         nodes.push(match config.kind {
-            LockKind::Lease => LockNode::LeaseServer(LeaseServer::new(true, first_client)),
+            LockKind::Lease => {
+                LockNode::LeaseServer(LeaseServer::new(true, first_client, config.persistence))
+            }
             LockKind::QueuePredecessor | LockKind::QueueHerd => LockNode::QueueServer(
                 QueueServer::new(config.ttl, config.kind == LockKind::QueueHerd, first_client),
             ),
-            LockKind::Redlock => LockNode::RedlockServer(LeaseServer::new(false, first_client)),
+            LockKind::Redlock => {
+                LockNode::RedlockServer(LeaseServer::new(false, first_client, config.persistence))
+            }
         });
     }
     // Redlock gives the storage nothing to check, so its fencing switch cannot matter.
@@ -445,72 +247,8 @@ pub fn new_sim(seed: u64, config: &LocksConfig) -> Sim<LockNode> {
     Sim::new(seed, nodes(config), net_config(), invariants())
 }
 
-pub const NO_STALE_WRITES: &str = "no stale writes";
-pub const SINGLE_HOLDER: &str = "single holder";
-
-pub fn invariants() -> Vec<Invariant<LockNode>> {
-    vec![
-        Invariant {
-            name: NO_STALE_WRITES,
-            description: "once the storage accepted a write made under one lock grant, it \
-                          never accepts a write made under an earlier grant",
-            check: check_no_stale_writes,
-            changes_with: None,
-        },
-        Invariant {
-            name: SINGLE_HOLDER,
-            description: "no two clients believe they hold the lock at the same time (fails \
-                          under pauses even with fencing; fencing makes it harmless)",
-            check: check_single_holder,
-            changes_with: None,
-        },
-    ]
-}
-
-fn check_no_stale_writes(nodes: &NodeSet<'_, LockNode>) -> Result<(), String> {
-    for (_, node, _) in nodes.iter() {
-        if let LockNode::Storage(storage) = node {
-            if let Some(stale) = storage.first_stale_write() {
-                return Err(stale.describe());
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_single_holder(nodes: &NodeSet<'_, LockNode>) -> Result<(), String> {
-    let believers: Vec<(&Client, &Held)> = nodes
-        .iter()
-        .filter(|(_, _, status)| *status != NodeStatus::Crashed)
-        .filter_map(|(_, node, _)| match node {
-            LockNode::Client(c) => c.believed_hold().map(|h| (c, h)),
-            _ => None,
-        })
-        .collect();
-    if believers.len() < 2 {
-        return Ok(());
-    }
-    let who: Vec<String> = believers
-        .iter()
-        .map(|(c, h)| format!("client {} ({})", c.number(), h.describe()))
-        .collect();
-    let all = if who.len() == 2 { "both" } else { "all" };
-    Err(format!(
-        "{} {all} believe they hold the lock",
-        join_names(&who)
-    ))
-}
-
-fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 impl Protocol for LockNode {
-    type Note = ();
+    type Note = LockNote;
     type Msg = LockMsg;
     type Timer = LockTimer;
     type Cmd = LockCmd;
@@ -569,6 +307,7 @@ impl Protocol for LockNode {
     fn on_restart(&mut self, cx: &mut Ctx<'_, Self>) {
         match self {
             LockNode::QueueServer(s) => s.on_restart(cx),
+            LockNode::LeaseServer(s) | LockNode::RedlockServer(s) => s.on_restart(cx),
             other => other.on_start(cx),
         }
     }
@@ -615,258 +354,4 @@ impl Protocol for LockNode {
             LockTimer::SessionCheck => "session check".into(),
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// The lock-queue view: what the scene's own view draws.
-
-/// What a waiter in the queue lock is watching.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WatchTarget {
-    /// The node just before its own (no herd effect).
-    Predecessor(u64),
-    /// The lock node's list of children: every change wakes it (the herd effect).
-    LockNode,
-    /// No watch registered at the moment (it is reading the children again).
-    Nothing,
-}
-
-impl fmt::Display for WatchTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WatchTarget::Predecessor(seq) => write!(f, "watches #{seq}"),
-            WatchTarget::LockNode => f.write_str("watches /lock"),
-            WatchTarget::Nothing => f.write_str("no watch"),
-        }
-    }
-}
-
-/// The holder as the lock service sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct HolderView {
-    pub client: NodeId,
-    pub name: String,
-    /// The fencing token (lease counter or queue sequence number), if any.
-    pub token: Option<u64>,
-}
-
-/// A client waiting in the queue lock, in queue order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct WaiterView {
-    pub client: NodeId,
-    pub name: String,
-    /// Its sequential node's number.
-    pub seq: u64,
-    pub watching: WatchTarget,
-}
-
-/// One lock server's state (one server, or Redlock's five).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ServerView {
-    pub server: NodeId,
-    pub status: NodeStatus,
-    pub holder: Option<NodeId>,
-    pub expires: Option<Time>,
-}
-
-/// A client that believes it holds the lock (two of them is the "single holder" failure).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct BelieverView {
-    pub client: NodeId,
-    pub name: String,
-    pub token: Option<u64>,
-    /// When its lease ends by its own estimate.
-    pub believed_expiry: Option<Time>,
-    pub paused: bool,
-}
-
-/// Totals over the whole run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct LockStats {
-    /// Grants received by clients.
-    pub acquisitions: u64,
-    /// Messages of the lock protocol (requests and replies), from every node.
-    pub messages: MsgStats,
-    pub writes_accepted: u64,
-    pub writes_rejected: u64,
-    /// Holders that found out their lease or session had ended while they held it.
-    pub leases_lost: u64,
-    /// Attempts that failed and made their client back off (lease and Redlock: the lock
-    /// was busy or the reply late; queue: the session was lost).
-    pub failed_attempts: u64,
-}
-
-impl LockStats {
-    /// Lock-protocol messages and notifications per acquisition (heartbeats and storage
-    /// traffic left out: they do not depend on how waiters wait).
-    pub fn messages_per_acquisition(&self) -> Option<f64> {
-        (self.acquisitions > 0).then(|| {
-            (self.messages.lock + self.messages.notifications) as f64 / self.acquisitions as f64
-        })
-    }
-
-    pub fn notifications_per_acquisition(&self) -> Option<f64> {
-        (self.acquisitions > 0)
-            .then(|| self.messages.notifications as f64 / self.acquisitions as f64)
-    }
-}
-
-/// Everything the lock view draws at one step.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct LockView {
-    pub kind: LockKind,
-    /// The holder according to the lock service (for Redlock: a client holding a majority).
-    pub holder: Option<HolderView>,
-    /// Queue lock: the clients behind the holder, in order.
-    pub waiters: Vec<WaiterView>,
-    /// When the holder's lease runs out on the server (lease lock), or its session would
-    /// expire without heartbeats (queue lock).
-    pub lease_expiry: Option<Time>,
-    pub servers: Vec<ServerView>,
-    pub believers: Vec<BelieverView>,
-    /// The storage's most recent writes, oldest first.
-    pub storage: Vec<StorageEntry>,
-    pub fencing: bool,
-    pub stats: LockStats,
-}
-
-fn client_name(nodes: &NodeSet<'_, LockNode>, id: NodeId) -> String {
-    match nodes.get(id) {
-        Some(LockNode::Client(c)) => format!("client {}", c.number()),
-        _ => id.to_string(),
-    }
-}
-
-/// Totals of the run so far.
-pub fn lock_stats(sim: &Sim<LockNode>) -> LockStats {
-    let mut stats = LockStats::default();
-    for (_, node, _) in sim.nodes().iter() {
-        match node {
-            LockNode::LeaseServer(s) | LockNode::RedlockServer(s) => stats.messages.add(&s.sent),
-            LockNode::QueueServer(s) => stats.messages.add(&s.sent),
-            LockNode::Storage(s) => {
-                stats.messages.add(&s.sent);
-                stats.writes_accepted += s.accepted_count();
-                stats.writes_rejected += s.rejected_count();
-            }
-            LockNode::Client(c) => {
-                stats.messages.add(&c.stats.sent);
-                stats.acquisitions += c.stats.acquisitions;
-                stats.leases_lost += c.stats.leases_lost;
-                stats.failed_attempts += c.stats.failed_attempts;
-            }
-        }
-    }
-    stats
-}
-
-/// The lock-queue view of a run at its current step.
-pub fn lock_view(sim: &Sim<LockNode>) -> LockView {
-    let nodes = sim.nodes();
-    let mut view = LockView {
-        kind: LockKind::Lease,
-        holder: None,
-        waiters: Vec::new(),
-        lease_expiry: None,
-        servers: Vec::new(),
-        believers: Vec::new(),
-        storage: Vec::new(),
-        fencing: false,
-        stats: lock_stats(sim),
-    };
-    let mut redlock_holders: Vec<NodeId> = Vec::new();
-    for (id, node, status) in nodes.iter() {
-        match node {
-            LockNode::LeaseServer(s) | LockNode::RedlockServer(s) => {
-                let lease = s.lease().filter(|l| l.expires_at > sim.now());
-                view.servers.push(ServerView {
-                    server: id,
-                    status,
-                    holder: lease.map(|l| l.owner),
-                    expires: lease.map(|l| l.expires_at),
-                });
-                if matches!(node, LockNode::RedlockServer(_)) {
-                    view.kind = LockKind::Redlock;
-                    redlock_holders.extend(lease.map(|l| l.owner));
-                } else if let Some(l) = lease {
-                    view.holder = Some(HolderView {
-                        client: l.owner,
-                        name: client_name(&nodes, l.owner),
-                        token: l.fence,
-                    });
-                    view.lease_expiry = Some(l.expires_at);
-                }
-            }
-            LockNode::QueueServer(s) => {
-                view.kind = if s.is_herd() {
-                    LockKind::QueueHerd
-                } else {
-                    LockKind::QueuePredecessor
-                };
-                let queue = s.queue();
-                view.servers.push(ServerView {
-                    server: id,
-                    status,
-                    holder: queue.first().map(|c| c.client),
-                    expires: queue
-                        .first()
-                        .and_then(|c| s.session_expiry(c.client, c.epoch)),
-                });
-                if let Some(first) = queue.first() {
-                    view.holder = Some(HolderView {
-                        client: first.client,
-                        name: client_name(&nodes, first.client),
-                        token: Some(first.seq),
-                    });
-                    view.lease_expiry = s.session_expiry(first.client, first.epoch);
-                }
-                view.waiters = queue
-                    .iter()
-                    .skip(1)
-                    .map(|c| WaiterView {
-                        client: c.client,
-                        name: client_name(&nodes, c.client),
-                        seq: c.seq,
-                        watching: s.watch_of(c.client, c.epoch),
-                    })
-                    .collect();
-            }
-            LockNode::Storage(s) => {
-                view.storage = s.recent().cloned().collect();
-                view.fencing = s.fencing();
-            }
-            LockNode::Client(c) => {
-                if status != NodeStatus::Crashed {
-                    if let Some(h) = c.believed_hold() {
-                        view.believers.push(BelieverView {
-                            client: id,
-                            name: format!("client {}", c.number()),
-                            token: h.token,
-                            believed_expiry: h.believed_expiry,
-                            paused: status == NodeStatus::Paused,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    if view.kind == LockKind::Redlock {
-        // A Redlock holder is whoever holds a majority of the servers' leases.
-        let majority = REDLOCK_SERVERS / 2 + 1;
-        let mut counted: Vec<(NodeId, u32)> = Vec::new();
-        for owner in redlock_holders {
-            match counted.iter_mut().find(|(c, _)| *c == owner) {
-                Some((_, n)) => *n += 1,
-                None => counted.push((owner, 1)),
-            }
-        }
-        if let Some((client, _)) = counted.into_iter().find(|(_, n)| *n >= majority) {
-            view.holder = Some(HolderView {
-                client,
-                name: client_name(&nodes, client),
-                token: None,
-            });
-        }
-    }
-    view
 }

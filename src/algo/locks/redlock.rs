@@ -24,9 +24,9 @@
 //! Other failure modes, not all shown: a server that restarts without persistence forgets
 //! the leases it granted, so a second majority can form (Redis advises delaying restarts
 //! by a TTL); clock jumps on a server shorten leases the same way.
-use super::client::{Held, Progress};
-use super::lease_lock::random_token;
-use super::{send, short_token, LeaseMsg, LockMsg, LockNode, LockTimer, MsgStats};
+use super::contract::{random_token, short_token, Held, Progress};
+use super::lease_lock::LeaseMsg;
+use super::{send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
 
 /// The drift allowance: 1% of the TTL plus 2 ms, as in the Redlock description.

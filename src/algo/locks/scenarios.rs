@@ -1,12 +1,13 @@
 //! Ready-made runs of the locks scene, each placing its fault at a moment the run defines
 //! ("pause the first client that gets the lock") rather than at a fixed step.
+use super::lease_lock::Persistence;
 use super::{LockKind, LockNode, LocksConfig, Phase};
 use crate::sim::scenario::Trigger;
-use crate::sim::{Action, NetChange, NodeId, Sim, Time};
+use crate::sim::{Action, NetChange, NodeId, NodeStatus, Sim, Time};
 
 pub use crate::sim::scenario::ScenarioInfo;
 
-const SCENARIOS: [ScenarioInfo; 9] = [
+const SCENARIOS: [ScenarioInfo; 10] = [
     ScenarioInfo {
         id: "contention",
         title: "Five clients contend for a lease",
@@ -29,6 +30,17 @@ const SCENARIOS: [ScenarioInfo; 9] = [
         description: "The same pause with a storage that does not check tokens: the paused \
                       client's late write is accepted over the newer holder's, and \"no stale \
                       writes\" fails.",
+    },
+    ScenarioInfo {
+        id: "counter-reset",
+        title: "Redis without persistence: the token counter resets",
+        description: "Fencing is on, but Redis keeps nothing across a crash. The first holder \
+                      (token 1) is paused right after it got the lock; the server crashes and \
+                      restarts with neither the key nor the counter. The next client is \
+                      granted token 1 again and writes. The paused client wakes and writes \
+                      with its own token 1: the storage sees nothing older than what it \
+                      accepted and takes it, over a newer holder's write. \"No stale writes\" \
+                      fails: fencing is only as good as the counter's durability.",
     },
     ScenarioInfo {
         id: "crash-lease",
@@ -100,6 +112,39 @@ fn on_first_holder(
     )
 }
 
+/// The first client that is paused.
+fn paused_client(sim: &Sim<LockNode>) -> Option<NodeId> {
+    sim.nodes()
+        .iter()
+        .find_map(|(id, node, status)| match node {
+            LockNode::Client(_) if status == NodeStatus::Paused => Some(id),
+            _ => None,
+        })
+}
+
+/// "The first holder is paused; the lock server crashes and restarts at once; once the
+/// storage has accepted a write, the paused holder resumes." With the lease lock's single
+/// server at node 0.
+pub fn server_crash_under_a_paused_holder() -> Vec<Trigger<LockNode>> {
+    let server = NodeId(0);
+    vec![
+        on_first_holder(|n| Action::Pause(n, None)),
+        Trigger::new(
+            |sim| paused_client(sim).is_some(),
+            move |_| Action::Crash(server),
+        ),
+        Trigger::new(|_| true, move |_| Action::Restart(server)),
+        Trigger::new(
+            |sim| {
+                sim.nodes().iter().any(
+                    |(_, node, _)| matches!(node, LockNode::Storage(s) if s.accepted_count() > 0),
+                )
+            },
+            |sim| Action::Resume(paused_client(sim).unwrap_or_default()),
+        ),
+    ]
+}
+
 /// The configuration and triggers of scenario `id`.
 pub fn scenario(id: &str) -> Option<(LocksConfig, Vec<Trigger<LockNode>>)> {
     let base = LocksConfig::default();
@@ -121,6 +166,13 @@ pub fn scenario(id: &str) -> Option<(LocksConfig, Vec<Trigger<LockNode>>)> {
                 ..base
             },
             vec![gc_pause()],
+        ),
+        "counter-reset" => (
+            LocksConfig {
+                persistence: Persistence::None,
+                ..base
+            },
+            server_crash_under_a_paused_holder(),
         ),
         "crash-lease" => (base, vec![on_first_holder(Action::Crash)]),
         "crash-queue" => (

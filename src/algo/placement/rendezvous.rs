@@ -24,7 +24,11 @@
 //!
 //! **What goes wrong.** The `O(n)` lookup; and a careless score (plain `w * hash`) gives
 //! heavier nodes far more than their share. The float score is computed from a fixed
-//! 52-bit fraction of the hash so that it is the same on every platform.
+//! 52-bit fraction of the hash, and its logarithm is `libm`'s pure-Rust port of musl's
+//! `log`, not `f64::ln`: Rust documents `ln`'s precision as platform-dependent, and indeed
+//! natively (glibc) and in WebAssembly (a software `log`) the two disagree in the last bit
+//! for about one hash in fourteen, enough to flip a near tie and send a key to another
+//! node in a shared link. The division that follows is exactly rounded everywhere.
 use super::hash_fn::{node_hash, pair_hash};
 use super::{validate_nodes, NodeIndex, NodeSpec, Placement, PlacementConfig, PlacementError};
 
@@ -44,7 +48,14 @@ pub struct Rendezvous {
 /// and the logarithm is finite and non-zero (with 53 bits, `+ 0.5` would round up to 1).
 pub fn weighted_score(weight: u32, pair: u64) -> f64 {
     let unit = ((pair >> 12) as f64 + 0.5) / (1u64 << 52) as f64;
-    f64::from(weight) / -unit.ln()
+    f64::from(weight) / -libm::log(unit)
+}
+
+/// Which of two scored candidates ranks first: the higher score, and on an exact tie of
+/// scores the higher pair hash (so the order never depends on where a node sits in the
+/// list). `Greater` means `a` ranks before `b`.
+pub fn rank_order(a: (f64, u64), b: (f64, u64)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1))
 }
 
 impl Rendezvous {
@@ -70,12 +81,8 @@ impl Rendezvous {
                 (self.score(weight, pair), pair, NodeIndex(i as u32))
             })
             .collect();
-        // Highest score first; ties (practically impossible) by hash, then lower index.
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| b.1.cmp(&a.1))
-                .then_with(|| a.2.cmp(&b.2))
-        });
+        // Highest score first; ties by hash, then lower index.
+        scored.sort_by(|a, b| rank_order((b.0, b.1), (a.0, a.1)).then_with(|| a.2.cmp(&b.2)));
         scored.into_iter().map(|(_, _, node)| node).collect()
     }
 
@@ -110,11 +117,9 @@ impl Placement for Rendezvous {
             let candidate = (self.score(weight, pair), pair, i);
             let better = match best {
                 None => true,
-                Some((score, hash, _)) => match candidate.0.total_cmp(&score) {
-                    std::cmp::Ordering::Greater => true,
-                    std::cmp::Ordering::Less => false,
-                    std::cmp::Ordering::Equal => pair > hash,
-                },
+                Some((score, hash, _)) => {
+                    rank_order((candidate.0, pair), (score, hash)) == std::cmp::Ordering::Greater
+                }
             };
             if better {
                 best = Some(candidate);

@@ -35,11 +35,12 @@ impl<P: Protocol> Sim<P> {
                     let generation = self.seq;
                     let timers = &mut self.slots[node.index()].timers;
                     // Setting a timer that is set replaces it (keeping the name it had).
-                    match timers.binary_search_by(|t| t.0.cmp(&timer)) {
-                        Ok(i) => timers[i].1 = generation,
-                        Err(i) => timers.insert(i, (timer, generation)),
-                    }
                     let at = self.now.saturating_add(after);
+                    let set = self.now;
+                    match timers.binary_search_by(|t| t.0.cmp(&timer)) {
+                        Ok(i) => (timers[i].1, timers[i].2, timers[i].3) = (generation, at, set),
+                        Err(i) => timers.insert(i, (timer, generation, at, set)),
+                    }
                     self.schedule(at, Pending::Timer { node, generation });
                 }
                 Effect::CancelTimer { timer } => {
@@ -119,6 +120,7 @@ impl<P: Protocol> Sim<P> {
                         from,
                         to,
                         reason: DropReason::Partition,
+                        msg: msg.take().expect("one message per copy"),
                     },
                 );
                 return;

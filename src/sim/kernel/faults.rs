@@ -14,6 +14,16 @@ impl<P: Protocol> Sim<P> {
         self.now = time.max(self.now).min(latest.max(self.now));
         self.step += 1;
         let (step, now) = (self.step, self.now);
+        if let Some(missing) = action
+            .nodes()
+            .into_iter()
+            .find(|n| n.index() >= self.slots.len())
+        {
+            let why = format!("there is no node {missing} in this run");
+            record(&mut rec, step, now, TraceKind::Ignored { why });
+            self.check_invariants(&mut rec);
+            return;
+        }
         let status = |sim: &Self, n: NodeId| sim.slots[n.index()].status;
         match action {
             Action::Crash(node) if status(self, *node) != NodeStatus::Crashed => {
@@ -51,6 +61,7 @@ impl<P: Protocol> Sim<P> {
                     from: m.from,
                     to: m.to,
                     reason: DropReason::ByUser,
+                    msg: m.msg,
                 };
                 record(&mut rec, step, now, kind);
             }
@@ -104,13 +115,17 @@ impl<P: Protocol> Sim<P> {
         let parked = std::mem::take(&mut slot.parked);
         self.note_state(node, rec);
         for event in parked {
-            if let Parked::Message { id, from } = event {
-                self.in_flight.remove(id);
+            // A parked message a person already dropped by hand is not dropped twice.
+            let Parked::Message { id, from, .. } = event else {
+                continue;
+            };
+            if let Some(flying) = self.in_flight.remove(id) {
                 let kind = TraceKind::Drop {
                     id,
                     from,
                     to: node,
                     reason: DropReason::NodeDown,
+                    msg: flying.info.msg,
                 };
                 record(rec, self.step, self.now, kind);
             }
@@ -127,7 +142,7 @@ impl<P: Protocol> Sim<P> {
         for event in parked {
             let event = match event {
                 Parked::Event(event) => event,
-                Parked::Message { id, .. } => Pending::Arrive(id),
+                Parked::Message { id, dropped, .. } => Pending::Unpark { id, dropped },
             };
             self.schedule(now, event);
         }

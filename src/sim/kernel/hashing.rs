@@ -29,14 +29,14 @@ impl<P: Protocol> Sim<P> {
         self.links.hash(h);
         for slot in &self.slots {
             (&slot.proto, slot.status).hash(h);
-            for (timer, _) in &slot.timers {
+            for (timer, ..) in &slot.timers {
                 timer.hash(h);
             }
             for parked in &slot.parked {
                 match parked {
-                    Parked::Message { id, from } => {
+                    Parked::Message { id, from, dropped } => {
                         let body = self.in_flight.get(*id).map(|f| stable_hash(&f.info.msg));
-                        (0u8, from, body).hash(h);
+                        (0u8, from, body, dropped).hash(h);
                     }
                     Parked::Event(Pending::Timer { .. }) => 1u8.hash(h),
                     Parked::Event(_) => 2u8.hash(h),

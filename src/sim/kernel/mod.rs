@@ -14,10 +14,12 @@
 //!   go on writing after its lease expired.
 //! - the network loses, duplicates and delays messages, and cut links drop them.
 mod effects;
+mod explore;
 mod faults;
 mod hashing;
 mod in_flight;
 
+pub use explore::Choice;
 pub use in_flight::InFlight;
 
 use super::invariant::{Invariant, Violation};
@@ -46,7 +48,8 @@ struct Slot<P: Protocol> {
     /// Each set timer with its live generation, sorted by timer (a node sets a handful, so
     /// a sorted vector beats a map). A queued timer event whose generation is no longer
     /// here was cancelled or replaced.
-    timers: Vec<(P::Timer, u64)>,
+    /// Each entry: the timer, its live generation, when it is due and when it was set.
+    timers: Vec<(P::Timer, u64, Time, Time)>,
     /// Events that reached the node while it was paused, in arrival order.
     parked: Vec<Parked>,
     pause_generation: u64,
@@ -58,8 +61,19 @@ struct Slot<P: Protocol> {
 enum Pending {
     Start(NodeId),
     Arrive(MsgId),
-    Timer { node: NodeId, generation: u64 },
-    Resume { node: NodeId, generation: u64 },
+    Timer {
+        node: NodeId,
+        generation: u64,
+    },
+    Resume {
+        node: NodeId,
+        generation: u64,
+    },
+    /// A parked message handed to its node when it resumes.
+    Unpark {
+        id: MsgId,
+        dropped: Option<DropReason>,
+    },
 }
 
 /// An event that reached a paused node. A message keeps its sender, for the trace entry
@@ -67,7 +81,14 @@ enum Pending {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Parked {
     Event(Pending),
-    Message { id: MsgId, from: NodeId },
+    /// A message that arrived while the node was paused, with what happened to it on
+    /// arrival: the network may have lost it, or its link was cut when it arrived. A later
+    /// cut does not take back a message that already arrived.
+    Message {
+        id: MsgId,
+        from: NodeId,
+        dropped: Option<DropReason>,
+    },
 }
 
 /// A queued event, keyed by (time, sequence number) packed into one integer so that the
@@ -256,7 +277,17 @@ impl<P: Protocol> Sim<P> {
         self.slots
             .get(id.index())
             .into_iter()
-            .flat_map(|s| s.timers.iter().map(|(timer, _)| timer))
+            .flat_map(|s| s.timers.iter().map(|(timer, ..)| timer))
+    }
+
+    /// The timers a node has set, each with when it was set and when it is due (for
+    /// drawing a timer running down).
+    pub fn timer_deadlines(&self, id: NodeId) -> impl Iterator<Item = (&P::Timer, Time, Time)> {
+        self.slots.get(id.index()).into_iter().flat_map(|s| {
+            s.timers
+                .iter()
+                .map(|(timer, _, due, set)| (timer, *set, *due))
+        })
     }
 
     /// When the next event will happen, if any.
@@ -285,8 +316,12 @@ impl<P: Protocol> Sim<P> {
         while let Some(head) = self.queue.peek() {
             // Whether the event still means anything, and to which node it goes.
             let (live, target) = match head.event {
-                Pending::Start(node) => (true, Some(node)),
-                Pending::Arrive(id) => match self.in_flight.get(id) {
+                // A node crashed before it started starts when it is restarted.
+                Pending::Start(node) => (
+                    self.slots[node.index()].status != NodeStatus::Crashed,
+                    Some(node),
+                ),
+                Pending::Arrive(id) | Pending::Unpark { id, .. } => match self.in_flight.get(id) {
                     Some(m) => (true, Some(m.info.to)),
                     None => (false, None),
                 },
@@ -309,10 +344,18 @@ impl<P: Protocol> Sim<P> {
                 Some(node) => {
                     let event = self.queue.pop().expect("peeked").event;
                     let parked = match event {
-                        Pending::Arrive(id) => Parked::Message {
-                            id,
-                            from: self.in_flight.get(id).expect("live").info.from,
-                        },
+                        Pending::Arrive(id) => {
+                            let flying = self.in_flight.get(id).expect("live");
+                            let (from, to) = (flying.info.from, flying.info.to);
+                            let dropped = if flying.lost {
+                                Some(DropReason::Lost)
+                            } else if self.links.is_cut(from, to) {
+                                Some(DropReason::Partition)
+                            } else {
+                                None
+                            };
+                            Parked::Message { id, from, dropped }
+                        }
                         other => Parked::Event(other),
                     };
                     self.slots[node.index()].parked.push(parked);
@@ -338,36 +381,38 @@ impl<P: Protocol> Sim<P> {
                 record(&mut rec, self.step, at, TraceKind::Start { node });
                 self.call(node, &mut rec, |p, cx| p.on_start(cx));
             }
-            Pending::Arrive(id) => {
+            Pending::Arrive(id) | Pending::Unpark { id, .. } => {
                 let Flying {
                     info: InFlight { from, to, msg, .. },
                     lost,
                 } = self.in_flight.remove(id).expect("a live message");
-                let reason = if lost {
-                    Some(DropReason::Lost)
-                } else if self.links.is_cut(from, to) {
-                    Some(DropReason::Partition)
-                } else if self.slots[to.index()].status == NodeStatus::Crashed {
-                    Some(DropReason::NodeDown)
-                } else {
-                    None
+                let reason = match event {
+                    // Judged when it arrived, before the node's pause.
+                    Pending::Unpark { dropped, .. } => dropped,
+                    _ if lost => Some(DropReason::Lost),
+                    _ if self.links.is_cut(from, to) => Some(DropReason::Partition),
+                    _ if self.slots[to.index()].status == NodeStatus::Crashed => {
+                        Some(DropReason::NodeDown)
+                    }
+                    _ => None,
                 };
                 match reason {
                     Some(reason) => {
-                        record(
-                            &mut rec,
-                            self.step,
-                            at,
-                            TraceKind::Drop {
-                                id,
-                                from,
-                                to,
-                                reason,
-                            },
-                        );
+                        let kind = TraceKind::Drop {
+                            id,
+                            from,
+                            to,
+                            reason,
+                            msg,
+                        };
+                        record(&mut rec, self.step, at, kind);
                     }
                     None => {
-                        record(&mut rec, self.step, at, TraceKind::Deliver { id, from, to });
+                        if rec.is_some() {
+                            let msg = msg.clone();
+                            let kind = TraceKind::Deliver { id, from, to, msg };
+                            record(&mut rec, self.step, at, kind);
+                        }
                         self.call(to, &mut rec, |p, cx| p.on_message(cx, from, msg));
                     }
                 }
@@ -375,7 +420,7 @@ impl<P: Protocol> Sim<P> {
             Pending::Timer { node, generation } => {
                 let timers = &mut self.slots[node.index()].timers;
                 let index = timers.iter().position(|t| t.1 == generation);
-                let (timer, _) = timers.remove(index.expect("a live timer"));
+                let (timer, ..) = timers.remove(index.expect("a live timer"));
                 if rec.is_some() {
                     record(
                         &mut rec,
@@ -397,7 +442,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Applies a user action as its own step, at `time` (clamped between now and the next
     /// event, so that an action never reorders what already happened).
-    fn check_invariants(&mut self, rec: &mut Recorder<'_, P>) {
+    pub(super) fn check_invariants(&mut self, rec: &mut Recorder<'_, P>) {
         for (index, invariant) in self.invariants.iter().enumerate() {
             if self.violations[index].is_some() {
                 continue;

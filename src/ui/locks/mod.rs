@@ -8,6 +8,8 @@ use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
 
 impl SceneViews for Locks {
+    const STYLE: &'static str = include_str!("style.css");
+
     fn panel(view: LocksView, ctx: ViewCtx) -> Option<Html> {
         Some(html! { <LockPanel view={view} playhead={ctx.playhead} /> })
     }

@@ -43,6 +43,8 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for Ring {
+        const STYLE: &'static str = include_str!("style.css");
+
         fn stage(view: RingView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::RingStage view={view} ctx={ctx} /> })
         }

@@ -1,8 +1,8 @@
 //! Consistent-hashing figures in WebAssembly, in headless Chromium: ring lookup cost for
 //! 10, 100 and 1000 nodes x 100 and 1000 virtual nodes, and the time to hash and place
-//! 1,000,000 keys (goal <= 150 ms). Prints figures; asserts only that the measurement
-//! ran. Run with `bash .ci/bench` (release profile), or
-//! `cargo test --release --target wasm32-unknown-unknown --test browser_ring_bench -- --nocapture`.
+//! 1,000,000 keys (goal <= 150 ms). Benchmark, not a test: it prints figures and asserts
+//! nothing. Run with `bash .ci/bench` (release profile), or
+//! `cargo test --release --target wasm32-unknown-unknown --test bench_browser_ring -- --nocapture`.
 #![cfg(target_arch = "wasm32")]
 
 use dsviz::algo::placement::hash_fn::key_hash;
@@ -79,5 +79,4 @@ fn ring_lookup_and_placement_figures_in_the_browser() {
         best.2,
         best.0
     );
-    assert!(best.0.is_finite());
 }

@@ -1,0 +1,160 @@
+//! The named safety properties, checked after every step from the last change's moves.
+use super::cluster::RingNode;
+use super::config::{Algorithm, RingConfig};
+use super::report::{ChangeKind, Move};
+use crate::sim::{Invariant, NodeId, NodeSet};
+
+fn cluster<'a>(nodes: &NodeSet<'a, RingNode>) -> Option<&'a RingNode> {
+    nodes.get(NodeId(0))
+}
+
+fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+    let Some(node) = cluster(nodes) else {
+        return Ok(());
+    };
+    let Some(change) = node.last_change() else {
+        return Ok(());
+    };
+    let inward = change.kind.pulls_keys_in();
+    let stray: Vec<&Move> = change
+        .moves
+        .iter()
+        .filter(|m| {
+            if inward {
+                m.to != change.slot
+            } else {
+                m.from != change.slot
+            }
+        })
+        .collect();
+    let Some(first) = stray.first() else {
+        return Ok(());
+    };
+    let name = |slot: u16| {
+        node.node_name(slot)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{slot}"))
+    };
+    let what = match change.kind {
+        ChangeKind::Join => "joined",
+        ChangeKind::Recover => "recovered",
+        ChangeKind::Leave => "left",
+        ChangeKind::Fail => "failed",
+        ChangeKind::Weight { .. } => "changed weight",
+    };
+    Err(format!(
+        "{} {what}, yet {} moved from {} to {} ({} keys moved between uninvolved nodes)",
+        change.node,
+        node.key_name(first.key),
+        name(first.from),
+        name(first.to),
+        stray.len()
+    ))
+}
+
+fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+    let Some(node) = cluster(nodes) else {
+        return Ok(());
+    };
+    let held: u64 = node
+        .live_nodes()
+        .map(|(slot, _)| u64::from(node.loads.get(usize::from(slot)).copied().unwrap_or(0)))
+        .sum();
+    if held != u64::from(node.key_count()) {
+        return Err(format!(
+            "the live nodes hold {held} keys, not all {}",
+            node.key_count()
+        ));
+    }
+    Ok(())
+}
+
+fn check_distinct_replicas(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+    let Some(node) = cluster(nodes) else {
+        return Ok(());
+    };
+    let Some(lookup) = node.lookup() else {
+        return Ok(());
+    };
+    for (i, slot) in lookup.replicas.iter().enumerate() {
+        if lookup.replicas[..i].contains(slot) {
+            return Err(format!(
+                "{} is listed twice among the replicas of \"{}\"",
+                node.node_name(*slot).unwrap_or("?"),
+                lookup.key
+            ));
+        }
+        if node.node_name(*slot).is_none() {
+            return Err(format!(
+                "a replica of \"{}\" is on a node that is not live",
+                lookup.key
+            ));
+        }
+    }
+    let ring_based =
+        node.config.algorithm.uses_ring() || node.config.algorithm == Algorithm::Rendezvous;
+    let wanted = (node.config.replicas as usize).min(node.ring.node_count());
+    if ring_based && lookup.replicas.len() != wanted {
+        return Err(format!(
+            "\"{}\" has {} replicas, not {wanted}",
+            lookup.key,
+            lookup.replicas.len()
+        ));
+    }
+    Ok(())
+}
+
+fn check_load_cap(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+    let Some(node) = cluster(nodes) else {
+        return Ok(());
+    };
+    for row in node.node_rows() {
+        if let Some(cap) = row.cap {
+            if u64::from(row.keys) > cap {
+                return Err(format!(
+                    "{} holds {} keys, above its cap of {cap}",
+                    row.name, row.keys
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The named properties checked after every step (the load cap only for bounded loads).
+pub fn invariants(config: &RingConfig) -> Vec<Invariant<RingNode>> {
+    let mut list = vec![
+        Invariant {
+            name: "minimal disruption",
+            description: "A join moves keys only to the new node; a leave or failure moves only the \
+                          leaving node's keys. The ring and rendezvous hashing keep this promise; hash \
+                          mod N, jump hash (removing from the middle), Maglev (a few keys), ketama \
+                          with unequal weights and bounded loads do not.",
+            check: check_minimal_disruption,
+            changes_with: None,
+        },
+        Invariant {
+            name: "every key has an owner",
+            description: "The live nodes hold all K keys between them: none is lost or counted twice.",
+            check: check_every_key_owned,
+            changes_with: None,
+        },
+        Invariant {
+            name: "distinct replicas",
+            description: "A key's R replicas are on R different live nodes (the clockwise walk skips \
+                          further points of nodes it already has).",
+            check: check_distinct_replicas,
+            changes_with: None,
+        },
+    ];
+    if config.algorithm == Algorithm::BoundedLoad {
+        list.push(Invariant {
+            name: "load cap",
+            description:
+                "With bounded loads no node holds more than ceil(c × its fair share) keys.",
+            check: check_load_cap,
+            changes_with: None,
+        });
+    }
+    list
+}

@@ -1,0 +1,81 @@
+//! What a change, a lookup or a refused command reports, for the views and the invariants.
+use crate::sim::Time;
+
+/// What kind of membership change happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Join,
+    Leave,
+    Fail,
+    Recover,
+    Weight { from: u32, to: u32 },
+}
+
+impl ChangeKind {
+    /// True when keys may only move *to* the node (false: only *from* it).
+    pub fn pulls_keys_in(self) -> bool {
+        match self {
+            ChangeKind::Join | ChangeKind::Recover => true,
+            ChangeKind::Leave | ChangeKind::Fail => false,
+            ChangeKind::Weight { from, to } => to > from,
+        }
+    }
+}
+
+/// One key that changed owner: its index in the key set and the owners' slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub key: u32,
+    pub from: u16,
+    pub to: u16,
+}
+
+/// The last membership change and exactly what it moved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub node: String,
+    /// The node's ring index (slot).
+    pub slot: u16,
+    pub weight: u32,
+    pub time: Time,
+    /// Which handler call made it (see [`RingNode::handled`]).
+    pub handled_at: u64,
+    /// The keys the active algorithm moved.
+    pub moves: Vec<Move>,
+    /// What the plain ring (the same hash) moved for the same change.
+    pub ring_moves: u64,
+    /// What `hash % N` would have moved for the same change.
+    pub modulo_moves: u64,
+    /// The fewest moves the change can cause on average: the node's share of the keys
+    /// before (leave) or after (join), or the change of its share (weight).
+    pub ideal_moves: f64,
+    pub nodes_before: u32,
+    pub nodes_after: u32,
+    /// Keys per slot before the change (for animating the histogram).
+    pub loads_before: Vec<u32>,
+}
+
+/// The last key a person looked up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lookup {
+    pub key: String,
+    pub hash: u64,
+    /// The preference list (owner first), as slots. Fewer than R when the algorithm has
+    /// no natural replica order (modulo, jump, Maglev: owner only).
+    pub replicas: Vec<u16>,
+    /// For ring algorithms: the ring positions where the clockwise walk met each replica.
+    pub walk: Vec<u64>,
+    /// The key's index when it belongs to the key set.
+    pub key_index: Option<u32>,
+    pub time: Time,
+    pub handled_at: u64,
+}
+
+/// A command that could not be carried out, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    pub command: String,
+    pub reason: String,
+    pub handled_at: u64,
+}
