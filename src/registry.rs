@@ -24,4 +24,5 @@ scenes! {
     raft::Raft,
     paxos::Paxos,
     queue::QueueScene,
+    balance::Balance,
 }

@@ -8,6 +8,7 @@
 //! every parameter, resolving a scenario's triggers, building the run, time travel, the
 //! generic views) is shared. Adding a scene adds one line to the registry in
 //! `crate::registry`. See `ARCHITECTURE.md` for the checklist.
+pub mod balance;
 pub mod bench;
 pub mod fields;
 pub mod locks;
