@@ -60,16 +60,33 @@ async fn a_comparison_draws_both_sides_on_the_same_requests() {
     assert_eq!(count(&root, "g.lb-server"), 4);
     assert_eq!(count(&root, "g.lb-balancer"), 1);
     assert_eq!(count(&root, "g.lb-client"), 1);
-    assert_eq!(count(&root, "g.lb-server.state-slow"), 1, "server 4 is slow");
-    assert_eq!(count(&root, ".lb-partner-queue"), 4, "the second side's queues");
+    assert_eq!(
+        count(&root, "g.lb-server.state-slow"),
+        1,
+        "server 4 is slow"
+    );
+    assert_eq!(
+        count(&root, ".lb-partner-queue"),
+        4,
+        "the second side's queues"
+    );
     assert_eq!(count(&root, ".lb-side-a .lb-line-p99"), 1);
     assert_eq!(count(&root, ".lb-side-b .lb-line-p99"), 1);
-    assert!(!find(&root, ".lb-side-b .lb-line-p99").get_attribute("d").unwrap().is_empty());
+    assert!(!find(&root, ".lb-side-b .lb-line-p99")
+        .get_attribute("d")
+        .unwrap()
+        .is_empty());
     let head = text(&root, "#lb-numbers thead");
-    assert!(head.contains("round robin") && head.contains("two choices"), "{head}");
+    assert!(
+        head.contains("round robin") && head.contains("two choices"),
+        "{head}"
+    );
     assert!(find(&root, "#lb-same-arrivals").class_name().contains("ok"));
     let title = text(&root, ".lb-title");
-    assert!(title.contains("round robin") && title.contains("two choices"), "{title}");
+    assert!(
+        title.contains("round robin") && title.contains("two choices"),
+        "{title}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -85,7 +102,11 @@ async fn a_server_menu_slows_it_down() {
     click(&slow).await;
     TimeoutFuture::new(50).await;
     yew::scheduler::flush().await;
-    assert_eq!(count(&root, "g.lb-server.state-slow"), 1, "the server is drawn slow");
+    assert_eq!(
+        count(&root, "g.lb-server.state-slow"),
+        1,
+        "the server is drawn slow"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -122,7 +143,14 @@ async fn the_p99_figure_is_computed_on_request() {
             break;
         }
     }
-    assert_eq!(count(&root, "#lb-p99-figure tbody tr"), 8, "one row per strategy");
+    assert_eq!(
+        count(&root, "#lb-p99-figure tbody tr"),
+        8,
+        "one row per strategy"
+    );
     let table = text(&root, "#lb-p99-figure");
-    assert!(table.contains("1.00×"), "round robin against itself: {table}");
+    assert!(
+        table.contains("1.00×"),
+        "round robin against itself: {table}"
+    );
 }

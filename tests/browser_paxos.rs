@@ -64,7 +64,11 @@ async fn click_menu_item(root: &Element, label_start: &str) {
     let list = root.query_selector_all(".node-menu .menu-item").unwrap();
     let item = (0..list.length())
         .filter_map(|i| list.item(i))
-        .find(|n| n.text_content().unwrap_or_default().starts_with(label_start))
+        .find(|n| {
+            n.text_content()
+                .unwrap_or_default()
+                .starts_with(label_start)
+        })
         .unwrap_or_else(|| panic!("no menu item \"{label_start}\""));
     let el: web_sys::HtmlElement = wasm_bindgen::JsCast::dyn_into(item).unwrap();
     el.click();
@@ -123,7 +127,9 @@ async fn the_challenge_menu_stops_offering_crash_when_the_budget_is_spent() {
     // Outside the challenge, the shell's menu offers Crash as usual.
     let plain = render_app("?scene=paxos").await;
     click(&plain, "g.px-node[data-node=\"3\"]").await;
-    assert!(all_text(&plain, ".node-menu .menu-item").iter().any(|i| i == "Crash"));
+    assert!(all_text(&plain, ".node-menu .menu-item")
+        .iter()
+        .any(|i| i == "Crash"));
 }
 
 #[wasm_bindgen_test]
@@ -141,14 +147,21 @@ async fn multi_paxos_shows_the_chosen_log_and_each_learners_log() {
     let chosen = all_text(&root, "#px-logs .px-chosen-row td.px-chosen");
     assert!(chosen.len() >= 3, "{chosen:?}");
     assert_eq!(chosen[0], "x=1");
-    assert_eq!(count(&root, "#px-logs tbody tr"), 6, "the chosen row and five learners");
+    assert_eq!(
+        count(&root, "#px-logs tbody tr"),
+        6,
+        "the chosen row and five learners"
+    );
     assert!(text(&root, "#px-chosen").contains('3'));
 }
 
 #[wasm_bindgen_test]
 async fn unsafe_quorums_are_flagged_beside_the_rule() {
     let root = render_app("?scene=paxos&q1=2&q2=3").await;
-    let rule = root.query_selector("#px-rule").unwrap().expect("the rule badge");
+    let rule = root
+        .query_selector("#px-rule")
+        .unwrap()
+        .expect("the rule badge");
     assert!(rule.class_name().contains("px-unsafe"));
     assert!(text(&root, "#px-rule-text").starts_with("Unsafe setting: 2 + 3"));
 }

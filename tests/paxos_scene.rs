@@ -809,4 +809,3 @@ mod geometry {
         assert!(value_colour(&plain("x1")).is_some_and(|c| c < 8));
     }
 }
-

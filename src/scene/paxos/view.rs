@@ -393,7 +393,10 @@ fn common_leader(nodes: &crate::sim::NodeSet<'_, PaxosNode>) -> Option<NodeId> {
         *votes.entry(leader).or_default() += 1;
     }
     let most = votes.values().copied().max()?;
-    votes.into_iter().find(|(_, v)| *v == most).map(|(id, _)| id)
+    votes
+        .into_iter()
+        .find(|(_, v)| *v == most)
+        .map(|(id, _)| id)
 }
 
 /// The highest slot any acceptor accepted something in (0 if none).
