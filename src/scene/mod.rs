@@ -21,6 +21,7 @@ pub mod ring;
 pub mod scene_run;
 pub mod spec;
 pub mod teaching;
+pub mod tour;
 pub mod two_pc;
 
 pub use fields::{Field, FieldKind, NET_FIELDS};
@@ -333,6 +334,11 @@ pub trait DynScene: Sync {
     fn scenarios(&self) -> Vec<ScenarioInfo>;
     fn scenario_spec(&self, id: &str, seed: u64) -> Option<RunSpec>;
     fn build(&self, spec: &mut RunSpec) -> Built<dyn Run>;
+    /// How many stops the scene's tour has (cheap: nothing is placed).
+    fn tour_len(&self) -> usize;
+    /// The scene's tour, each stop placed in its run (runs the scenarios: not cheap).
+    fn tour(&self) -> Vec<tour::PlacedStop>;
+    fn legend(&self) -> Vec<LegendEntry>;
 }
 
 /// The registry's entry for scene `S`.
@@ -373,6 +379,18 @@ impl<S: Scene> DynScene for Entry<S> {
 
     fn scenario_spec(&self, id: &str, seed: u64) -> Option<RunSpec> {
         scenario_spec_of::<S>(id, seed)
+    }
+
+    fn tour_len(&self) -> usize {
+        S::tour().len()
+    }
+
+    fn tour(&self) -> Vec<tour::PlacedStop> {
+        tour::place_tour::<S>()
+    }
+
+    fn legend(&self) -> Vec<LegendEntry> {
+        S::legend()
     }
 
     fn build(&self, spec: &mut RunSpec) -> Built<dyn Run> {

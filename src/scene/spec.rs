@@ -83,13 +83,58 @@ pub struct RunSpec {
     /// The ready-made scenario this run came from, if any (informative: the parameters and
     /// actions above define the run).
     pub scenario: Option<String>,
+    /// The stop of the scene's tour being shown (0 is the first), if a tour is open.
+    pub tour: Option<usize>,
+    /// What the page shows around the stage (`caption=0`, `autoplay=1`, `lang=zh`, ...).
+    pub show: Show,
 }
+
+/// What the page shows around the stage, and how it starts: options for teachers who embed
+/// a scene. They change how a run is shown, never the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Show {
+    /// The one-line caption of the current step on the stage.
+    pub caption: bool,
+    /// The event log beside the stage (`None`: the layout's default, shown in the full app
+    /// and not in an embed).
+    pub log: Option<bool>,
+    /// The space-time diagram (`None`: the layout's default, as for the log).
+    pub diagram: Option<bool>,
+    /// The Explore panel (searching for a violation).
+    pub explore: bool,
+    /// Start playing as soon as the page opens.
+    pub autoplay: bool,
+    /// The playback speed to start at (an index into the UI's speeds).
+    pub speed: Option<usize>,
+    /// The interface language; `None` follows the browser.
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+impl Default for Show {
+    fn default() -> Self {
+        Show {
+            caption: true,
+            log: None,
+            diagram: None,
+            explore: true,
+            autoplay: false,
+            speed: None,
+            lang: None,
+        }
+    }
+}
+
+/// How many playback speeds a link may name (`speed=0` to `speed=7`).
+pub const SPEED_COUNT: usize = 8;
 
 /// The seed a run gets when the link names none.
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Link parameters that are not scene parameters.
-const RESERVED: [&str; 7] = ["scene", "seed", "a", "step", "embed", "v", "sc"];
+const RESERVED: [&str; 15] = [
+    "scene", "seed", "a", "step", "embed", "v", "sc", "tour", "caption", "log", "diagram",
+    "explore", "autoplay", "speed", "lang",
+];
 
 /// Most actions a link may carry (each is a step; this bounds the work a link can ask for).
 pub const MAX_ACTIONS: usize = 2_000;
@@ -157,6 +202,41 @@ impl RunSpec {
                     spec.scenario = Some(id).filter(|s| !s.is_empty());
                 }
                 "v" => {}
+                "tour" => match value.trim().parse::<usize>() {
+                    Ok(stop) if (1..=MAX_TOUR_STOP).contains(&stop) => spec.tour = Some(stop - 1),
+                    _ => problems.push(format!(
+                        "The tour stop must be a whole number from 1 to {MAX_TOUR_STOP}, not \"{}\"; the tour is closed.",
+                        shorten(value)
+                    )),
+                },
+                "caption" | "log" | "diagram" | "explore" | "autoplay" => match parse_switch(value) {
+                    Some(on) => match key.as_str() {
+                        "caption" => spec.show.caption = on,
+                        "log" => spec.show.log = Some(on),
+                        "diagram" => spec.show.diagram = Some(on),
+                        "explore" => spec.show.explore = on,
+                        _ => spec.show.autoplay = on,
+                    },
+                    None => problems.push(format!(
+                        "\"{key}\" must be 1 (on) or 0 (off), not \"{}\"; using its default.",
+                        shorten(value)
+                    )),
+                },
+                "speed" => match value.trim().parse::<usize>() {
+                    Ok(i) if i < SPEED_COUNT => spec.show.speed = Some(i),
+                    _ => problems.push(format!(
+                        "The speed must be a whole number from 0 (slowest) to {} (fastest), not \"{}\"; using the default.",
+                        SPEED_COUNT - 1,
+                        shorten(value)
+                    )),
+                },
+                "lang" => match crate::i18n::Lang::from_code(value.trim()) {
+                    Some(lang) => spec.show.lang = Some(lang),
+                    None => problems.push(format!(
+                        "Unknown language \"{}\"; languages: en, zh.",
+                        shorten(value)
+                    )),
+                },
                 _ if value.len() > MAX_PARAM_LEN => problems.push(format!(
                     "The parameter \"{}\" is too long ({} characters); ignored.",
                     shorten(key),
@@ -195,10 +275,46 @@ impl RunSpec {
         if let Some(step) = self.step {
             out.push_str(&format!("&step={step}"));
         }
+        if let Some(stop) = self.tour {
+            out.push_str(&format!("&tour={}", stop + 1));
+        }
+        let default = Show::default();
+        for (key, on, default_on) in [
+            ("caption", self.show.caption, default.caption),
+            ("explore", self.show.explore, default.explore),
+            ("autoplay", self.show.autoplay, default.autoplay),
+        ] {
+            if on != default_on {
+                out.push_str(&format!("&{key}={}", u8::from(on)));
+            }
+        }
+        for (key, shown) in [("log", self.show.log), ("diagram", self.show.diagram)] {
+            if let Some(on) = shown {
+                out.push_str(&format!("&{key}={}", u8::from(on)));
+            }
+        }
+        if let Some(speed) = self.show.speed {
+            out.push_str(&format!("&speed={speed}"));
+        }
+        if let Some(lang) = self.show.lang {
+            out.push_str(&format!("&lang={}", lang.code()));
+        }
         if self.embed {
             out.push_str("&embed=1");
         }
         out
+    }
+}
+
+/// The most stops a tour link may name.
+const MAX_TOUR_STOP: usize = 99;
+
+/// `1`/`0` (also `true`/`false`, `yes`/`no`, `on`/`off`).
+fn parse_switch(value: &str) -> Option<bool> {
+    match value.trim() {
+        "1" | "true" | "yes" | "on" | "" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 

@@ -10,7 +10,10 @@ use super::model::{Host, Model, Msg};
 use super::nodes::NodeDetails;
 use super::scene_panel::ScenePanel;
 use super::scenes::{UiRun, ViewCtx};
+use super::teach::{CaptionBar, EventLog, LangPicker, Legend, TourBar, TourReturn};
 use super::topology::Topology;
+use crate::i18n::tr;
+use crate::scene::narration::{caption, Weight};
 use crate::scene::{RunSpec, SceneId};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -32,6 +35,10 @@ struct BrowserHost;
 impl Host for BrowserHost {
     fn replace_query(&self, query: &str) {
         browser::replace_query(query);
+    }
+
+    fn push_query(&self, query: &str) {
+        browser::push_query(query);
     }
 
     fn base_url(&self) -> String {
@@ -72,6 +79,7 @@ fn use_keyboard(
     dispatch: UseReducerDispatcher<AppState>,
     run: Rc<std::cell::RefCell<Box<dyn UiRun>>>,
     scope: Option<NodeRef>,
+    touring: Rc<std::cell::Cell<bool>>,
 ) {
     use_effect_with((), move |_| {
         let target: Option<web_sys::EventTarget> = match &scope {
@@ -90,13 +98,26 @@ fn use_keyboard(
                 let in_field = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
                 let activates =
                     matches!(tag.as_str(), "BUTTON" | "A" | "g" | "G") && e.key() == " ";
-                if in_field || activates || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                if in_field || activates {
                     return;
                 }
+                if (e.ctrl_key() || e.meta_key()) && !e.shift_key() && e.key() == "z" {
+                    e.prevent_default();
+                    dispatch.dispatch(Msg::Undo);
+                    return;
+                }
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let in_tour = touring.get();
                 let msg = match e.key().as_str() {
                     " " => Some(Msg::TogglePlay),
+                    // The arrow steps to the next change on the stage; with Shift, one step.
+                    "ArrowRight" if e.shift_key() => Some(Msg::StepOne),
                     "ArrowRight" => Some(Msg::StepForward),
                     "ArrowLeft" => Some(Msg::StepBack),
+                    "n" | "N" | "PageDown" if in_tour => Some(Msg::TourNext),
+                    "b" | "B" | "PageUp" if in_tour => Some(Msg::TourBack),
                     key => run.borrow().on_key(key),
                 };
                 if let Some(msg) = msg {
@@ -133,6 +154,30 @@ fn use_notice_timeout(notice: Option<String>, dispatch: UseReducerDispatcher<App
     });
 }
 
+/// The browser's Back and Forward move through the app's own history entries (each action,
+/// scenario or parameter change made one): the model opens the run of the entry.
+#[hook]
+fn use_history(dispatch: UseReducerDispatcher<AppState>, enabled: bool) {
+    use_effect_with(enabled, move |enabled| {
+        let window = browser::window().filter(|_| *enabled);
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            dispatch.dispatch(Msg::Navigate(browser::location_query()));
+        });
+        if let Some(window) = &window {
+            let _ = window
+                .add_event_listener_with_callback("popstate", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = &window {
+                let _ = window.remove_event_listener_with_callback(
+                    "popstate",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}
+
 #[derive(Properties)]
 struct ThrottleProps {
     /// The children are drawn again only when this changes.
@@ -152,6 +197,12 @@ impl PartialEq for ThrottleProps {
 fn throttle(p: &ThrottleProps) -> Html {
     p.children.clone()
 }
+
+/// The event log shows the sentences of this many steps before the current one, and a few
+/// after it (dimmed), at most [`LOG_MAX_LINES`] lines.
+const LOG_STEPS_BEFORE: u64 = 120;
+const LOG_STEPS_AFTER: u64 = 12;
+const LOG_MAX_LINES: usize = 300;
 
 /// How long a notice stays up.
 const NOTICE_MS: u32 = 12_000;
@@ -181,8 +232,16 @@ pub fn app(props: &AppProps) -> Html {
     });
     let root = use_node_ref();
     let scope = (!props.sync_url).then(|| root.clone());
-    use_keyboard(dispatch.clone(), model.run.clone(), scope);
+    let in_tour = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
+    in_tour.set(model.spec.tour.is_some());
+    use_keyboard(
+        dispatch.clone(),
+        model.run.clone(),
+        scope,
+        (*in_tour).clone(),
+    );
     use_notice_timeout(model.notice.clone(), dispatch.clone());
+    use_history(dispatch.clone(), props.sync_url);
 
     let send = |make: fn() -> Msg| {
         let dispatch = dispatch.clone();
@@ -199,6 +258,27 @@ pub fn app(props: &AppProps) -> Html {
         (run.snapshot(), run.cursor(), run.horizon(), finished)
     };
     let embed = model.spec.embed;
+    let show = &model.spec.show;
+    let show_log = show.log.unwrap_or(!embed);
+    let show_diagram = show.diagram.unwrap_or(!embed);
+    // The caption of the current step: the weightiest of its sentences.
+    let (caption_text, caption_weight) = {
+        let lines = model.run.borrow().log(cursor, cursor);
+        let weight = lines
+            .iter()
+            .map(|l| l.weight)
+            .max()
+            .unwrap_or(Weight::Minor);
+        ((cursor > 0).then(|| caption(&lines)).flatten(), weight)
+    };
+    let highlights = match (model.spec.tour, &model.tour_stops) {
+        (Some(stop), Some(stops)) => stops
+            .get(stop)
+            .map(|s| s.highlights.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let legend = use_memo(model.spec.scene, |scene| Rc::new(scene.def().legend()));
 
     let problems = (!model.problems.is_empty()).then(|| {
         html! {
@@ -241,6 +321,7 @@ pub fn app(props: &AppProps) -> Html {
         cursor,
         playhead: model.playhead,
         compact: embed,
+        highlights: highlights.clone(),
         on_msg: on_msg.clone(),
     };
     let message_views = model.spec.scene.def().networked();
@@ -252,7 +333,16 @@ pub fn app(props: &AppProps) -> Html {
         let snapshot = snapshot.clone();
         use_memo(model.panels_tick, move |_| {
             let run = run.borrow();
-            let rows = if message_views {
+            let log = if show_log {
+                let from = cursor.saturating_sub(LOG_STEPS_BEFORE);
+                let mut lines = run.log(from, (cursor + LOG_STEPS_AFTER).min(horizon));
+                let cut = lines.len().saturating_sub(LOG_MAX_LINES);
+                lines.drain(..cut);
+                lines
+            } else {
+                Vec::new()
+            };
+            let rows = if message_views && show_diagram {
                 let from = cursor
                     .saturating_sub(super::diagram::WINDOW_STEPS / 2)
                     .max(1);
@@ -260,18 +350,61 @@ pub fn app(props: &AppProps) -> Html {
             } else {
                 Vec::new()
             };
-            (rows, run.panel(ctx.clone()), snapshot, ctx.playhead)
+            (
+                rows,
+                run.panel(ctx.clone()),
+                snapshot,
+                ctx.playhead,
+                Rc::new(log),
+            )
         })
     };
     let scene_stage = model.run.borrow().stage(ctx);
-    let (rows, extra_panel, panel_snapshot, panel_playhead) = &*panels;
+    let (rows, extra_panel, panel_snapshot, panel_playhead, log_lines) = &*panels;
     let topology = scene_stage.unwrap_or_else(|| {
         html! {
             <Topology snapshot={snapshot.clone()} playhead={model.playhead}
                 selected={model.selected} partition={model.partition.clone()}
+                highlights={highlights.clone()}
                 commands={commands}
                 on_msg={on_msg.clone()} />
         }
+    });
+
+    let caption_bar = show.caption.then(|| {
+        html! { <CaptionBar step={cursor} text={caption_text.clone()} weight={caption_weight} /> }
+    });
+    let tour_bar = match (model.spec.tour, &model.tour_stops) {
+        (Some(stop), Some(stops)) => Some(html! {
+            <TourBar stops={stops.clone()} current={stop} compact={embed} on_msg={on_msg.clone()} />
+        }),
+        _ => model
+            .tour_left
+            .map(|stop| html! { <TourReturn stop={stop} on_msg={on_msg.clone()} /> }),
+    };
+    let branched = model.branched_from.map(|step| {
+        html! {
+            <span class="branched" id="branched" title={tr("You acted at an earlier moment of the run: what follows was computed again from there, and the scenario's own run is left behind.")}>
+                { crate::i18n::trf("branched from step {n}", &[("n", &step)]) }
+            </span>
+        }
+    });
+    let undo_button = (!model.undo.is_empty()).then(|| {
+        html! {
+            <button id="undo" onclick={send(|| Msg::Undo)} title={tr("Undo the last action, scenario or setting (Ctrl+Z)")}>{ tr("↶ Undo") }</button>
+        }
+    });
+    let tour_len = model.spec.scene.def().tour_len();
+    let tour_button = (tour_len > 0 && model.spec.tour.is_none()).then(|| {
+        html! {
+            <button id="tour-open" onclick={send(|| Msg::TourOpen(0))}
+                title={tr("A guided tour of this scene: each idea told from the failure that motivates it")}>
+                { crate::i18n::trf("Take the tour ({n} stops)", &[("n", &tour_len)]) }
+            </button>
+        }
+    });
+    let event_log = show_log.then(|| {
+        html! { <EventLog lines={log_lines.clone()} cursor={panel_snapshot.step} on_msg={on_msg.clone()} /> }
     });
 
     if embed {
@@ -287,9 +420,15 @@ pub fn app(props: &AppProps) -> Html {
         return html! {
             <div class="dsviz embed" ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
-                <div class="embed-stage">{ topology }</div>
+                { for tour_bar }
+                { for caption_bar }
+                <div class={classes!("embed-main", show_log.then_some("with-log"))}>
+                    <div class="embed-stage">{ topology }</div>
+                    { for event_log }
+                </div>
                 <div class="embed-bar">
                     { controls }
+                    { for branched }
                     <InvariantPanel invariants={snapshot.invariants.clone()} compact=true on_msg={on_msg.clone()} />
                     if props.sync_url {
                         <a class="open-full" href={open_full} target="_blank" rel="noopener">{ "Open in dsviz ↗" }</a>
@@ -311,6 +450,9 @@ pub fn app(props: &AppProps) -> Html {
                     }) }
                 </nav>
                 <div class="share">
+                    { for tour_button }
+                    { for undo_button }
+                    <LangPicker lang={crate::i18n::lang()} on_msg={on_msg.clone()} />
                     <button id="copy-link" onclick={send(|| Msg::CopyLink)} aria-label="Copy a link to this exact run and step">{ "Copy link" }</button>
                     <button id="copy-embed" onclick={send(|| Msg::CopyEmbed)} aria-label="Copy HTML code that embeds this run">{ "Copy embed code" }</button>
                 </div>
@@ -319,13 +461,19 @@ pub fn app(props: &AppProps) -> Html {
             { for notice }
             <main class="layout">
                 <div class="main-col">
-                    <section class="stage" aria-label="Topology">{ topology }</section>
-                    <div class="controls-row">{ controls }</div>
+                    { for tour_bar }
+                    <section class="stage" aria-label="Topology">
+                        { for caption_bar }
+                        { topology }
+                    </section>
+                    <div class="controls-row">{ controls }{ for branched }</div>
+                    { for event_log }
                 </div>
                 <aside class="side">
                     <Throttle tick={model.panels_tick}>
                         <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
                     </Throttle>
+                    <Legend entries={(*legend).clone()} />
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
                     <Throttle tick={model.panels_tick}>
                         { extra_panel.clone().unwrap_or_default() }
@@ -335,7 +483,7 @@ pub fn app(props: &AppProps) -> Html {
                     </Throttle>
                 </aside>
             </main>
-            if message_views {
+            if message_views && show_diagram {
                 <Throttle tick={model.panels_tick}>
                     <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
                         node_names={panel_snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}

@@ -30,6 +30,20 @@ pub fn replace_query(query: &str) {
     }
 }
 
+/// Shows `query` in the address bar as a new history entry (the browser's Back returns to
+/// the one before).
+pub fn push_query(query: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query));
+    }
+}
+
+/// The browser's preferred language, if it names one the app speaks.
+pub fn preferred_lang() -> Option<crate::i18n::Lang> {
+    let language = window()?.navigator().language()?;
+    crate::i18n::Lang::from_code(&language)
+}
+
 /// Copies text to the clipboard (best effort: the page also shows the text to copy).
 pub fn copy_to_clipboard(text: &str) {
     if let Some(w) = window() {

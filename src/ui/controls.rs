@@ -1,5 +1,6 @@
 //! Play/pause, step, scrubber, speed and seed. Every control has an accessible label.
 use super::model::{Msg, SPEEDS};
+use crate::i18n::tr;
 use crate::sim::Time;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -69,8 +70,24 @@ pub fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let more = if p.finished { "" } else { "+" };
-    let status = format!("step {} / {}{more} · {}", p.cursor, p.horizon, p.time);
+    // Runs are computed as they are watched: until a run comes to rest, the count after the
+    // slash is what has been computed so far, and the tooltip says so.
+    let status = format!("step {} / {} · {}", p.cursor, p.horizon, p.time);
+    let status_title = if p.finished {
+        tr("The run has come to rest: nothing more happens after its last step.")
+    } else {
+        tr("Steps computed so far: more are computed as the run plays.")
+    };
+    let on_step = {
+        let on_msg = p.on_msg.clone();
+        Callback::from(move |e: MouseEvent| {
+            on_msg.emit(if e.shift_key() {
+                Msg::StepOne
+            } else {
+                Msg::StepForward
+            })
+        })
+    };
     html! {
         <div class={classes!("controls", p.compact.then_some("compact"))} role="group" aria-label="Playback controls">
             <button id="step-back" onclick={emit(|| Msg::StepBack)} disabled={p.cursor == 0}
@@ -79,12 +96,13 @@ pub fn controls(p: &ControlsProps) -> Html {
                 aria-label={if p.playing { "Pause (space)" } else { "Play (space)" }}
                 aria-pressed={if p.playing { "true" } else { "false" }}
                 title="Play / pause (space)">{ icon(if p.playing { ICON_PAUSE } else { ICON_PLAY }) }</button>
-            <button id="step-forward" onclick={emit(|| Msg::StepForward)} disabled={p.finished && p.cursor >= p.horizon}
-                aria-label="Step forward (right arrow)" title="Step forward (→)">{ icon(ICON_FORWARD) }</button>
+            <button id="step-forward" onclick={on_step} disabled={p.finished && p.cursor >= p.horizon}
+                aria-label={tr("Step to the next change on the stage (right arrow; with Shift, exactly one step)")}
+                title={tr("Next change (→) · one step: Shift+→ or Shift+click")}>{ icon(ICON_FORWARD) }</button>
             <input id="scrubber" class="scrubber" type="range" min="0" max={p.horizon.to_string()}
                 value={p.cursor.to_string()} oninput={on_scrub} aria-label="Scrub through the run: step"
                 aria-valuetext={status.clone()} />
-            <output id="step-status" class="status" aria-live="off">{ status }</output>
+            <output id="step-status" class="status" aria-live="off" title={status_title}>{ status }</output>
             if !p.compact {
                 <label class="speed">
                     <span>{ "Speed" }</span>

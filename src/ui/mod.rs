@@ -38,6 +38,8 @@ pub mod scene_panel;
 #[cfg(target_arch = "wasm32")]
 pub mod scenes;
 #[cfg(target_arch = "wasm32")]
+pub mod teach;
+#[cfg(target_arch = "wasm32")]
 pub mod topology;
 #[cfg(target_arch = "wasm32")]
 pub mod two_pc;

@@ -1,6 +1,9 @@
 //! The app's state and its reducer: what the person sees and every gesture as a [`Msg`].
 //! No Yew and no browser types: the browser is reached through [`Host`], so the reducer is
 //! tested natively like the rest of the model.
+use crate::i18n::Lang;
+use crate::scene::spec::SPEED_COUNT;
+use crate::scene::tour::PlacedStop;
 use crate::scene::{Built, RunSpec, SceneId, LOOKAHEAD};
 use crate::sim::run::Run;
 use crate::sim::Time;
@@ -11,6 +14,9 @@ use std::rc::Rc;
 pub trait Host {
     /// Shows `query` in the address bar (replacing the current history entry).
     fn replace_query(&self, query: &str);
+    /// Shows `query` in the address bar as a new history entry, so that the browser's Back
+    /// undoes the gesture that made it.
+    fn push_query(&self, query: &str);
     /// The page's address without its query: where links and embeds point.
     fn base_url(&self) -> String;
     fn copy_to_clipboard(&self, text: &str);
@@ -61,6 +67,8 @@ pub const SPEEDS: [Speed; 8] = [
     },
 ];
 
+const _: () = assert!(SPEEDS.len() == SPEED_COUNT, "links name speeds by index");
+
 /// The speed a run starts at.
 pub const DEFAULT_SPEED: usize = 2;
 
@@ -79,7 +87,10 @@ pub enum Msg {
     Frame(f64),
     TogglePlay,
     Pause,
+    /// Steps to the next step that changes what the stage shows.
     StepForward,
+    /// Steps exactly one step, visible or not.
+    StepOne,
     StepBack,
     Seek(u64),
     Speed(usize),
@@ -96,7 +107,26 @@ pub enum Msg {
     CopyEmbed,
     DismissProblems,
     Notice(Option<String>),
+    /// Opens the scene's tour at a stop (0 is the first).
+    TourOpen(usize),
+    TourNext,
+    TourBack,
+    /// Leaves the tour to try things in the run as it is ("Try it yourself").
+    TourLeave,
+    /// Goes back to the tour stop the person left.
+    TourReturn,
+    /// Undoes the last action, scenario, seed or parameter change.
+    Undo,
+    /// The browser went back or forward in its history to this query.
+    Navigate(String),
+    Lang(Lang),
 }
+
+/// Most gestures "Undo" can take back.
+pub const UNDO_DEPTH: usize = 100;
+
+/// How many steps "step to the next visible change" looks ahead before it stops anyway.
+pub const VISIBLE_STEP_LIMIT: u64 = 5_000;
 
 /// The app's state. `R` is the run type: `dyn Run` natively, the UI's run (which can also
 /// draw its scene's views) in the browser.
@@ -120,6 +150,14 @@ pub struct Model<R: ?Sized + Run> {
     /// The cursor step the panels last showed, and wall-clock ms since they were drawn.
     panels_step: u64,
     panels_age_ms: f64,
+    /// The scene's tour, placed in its runs (computed when first opened).
+    pub tour_stops: Option<Rc<Vec<PlacedStop>>>,
+    /// The tour stop the person left with "Try it yourself".
+    pub tour_left: Option<usize>,
+    /// The runs before each gesture, for Undo (the newest last).
+    pub undo: Rc<Vec<RunSpec>>,
+    /// The step at which the person's last action changed a run they had rewound.
+    pub branched_from: Option<u64>,
     host: Rc<dyn Host>,
     builder: fn(&mut RunSpec) -> Built<R>,
 }
@@ -141,6 +179,10 @@ impl<R: ?Sized + Run> Clone for Model<R> {
             panels_tick: self.panels_tick,
             panels_step: self.panels_step,
             panels_age_ms: self.panels_age_ms,
+            tour_stops: self.tour_stops.clone(),
+            tour_left: self.tour_left,
+            undo: self.undo.clone(),
+            branched_from: self.branched_from,
             host: self.host.clone(),
             builder: self.builder,
         }
@@ -155,16 +197,38 @@ impl<R: ?Sized + Run> Model<R> {
         host: Rc<dyn Host>,
         builder: fn(&mut RunSpec) -> Built<R>,
     ) -> Self {
+        if let Some(lang) = spec.show.lang {
+            crate::i18n::set_lang(lang);
+        }
+        let tour_stops = spec.tour.map(|_| Rc::new(spec.scene.def().tour()));
+        if let (Some(stop), Some(stops)) = (spec.tour, &tour_stops) {
+            match stops.get(stop) {
+                Some(placed) => spec = Self::tour_spec(&spec, placed, stop),
+                None => {
+                    problems.push(format!(
+                        "The tour of {} has {} stops; there is no stop {}.",
+                        spec.scene.title(),
+                        stops.len(),
+                        stop + 1
+                    ));
+                    spec.tour = None;
+                }
+            }
+        }
         let built = builder(&mut spec);
         problems.extend(built.problems);
         let run = built.run;
         let playhead = run.time_of(run.cursor());
         let model = Model {
+            playing: spec.show.autoplay,
+            speed: spec
+                .show
+                .speed
+                .unwrap_or(DEFAULT_SPEED)
+                .min(SPEEDS.len() - 1),
             spec,
             run: Rc::new(RefCell::new(run)),
             problems,
-            playing: false,
-            speed: DEFAULT_SPEED,
             playhead,
             selected: None,
             partition: None,
@@ -174,6 +238,10 @@ impl<R: ?Sized + Run> Model<R> {
             panels_tick: 0,
             panels_step: 0,
             panels_age_ms: 0.0,
+            tour_stops,
+            tour_left: None,
+            undo: Rc::new(Vec::new()),
+            branched_from: None,
             host,
             builder,
         };
@@ -187,6 +255,8 @@ impl<R: ?Sized + Run> Model<R> {
 
     fn rebuild(&mut self) {
         self.spec.step = None;
+        self.spec.tour = None;
+        self.branched_from = None;
         let built = (self.builder)(&mut self.spec);
         self.problems = built.problems;
         self.playhead = built.run.time_of(built.run.cursor());
@@ -220,14 +290,103 @@ impl<R: ?Sized + Run> Model<R> {
         )
     }
 
+    /// The query of the page's own address: the run, and how the page shows it.
+    fn page_query(&self) -> String {
+        let mut query = self.query();
+        if self.spec.embed {
+            query.push_str("&embed=1");
+        }
+        query
+    }
+
     fn write_url(&self) {
         if self.sync_url {
-            let mut query = self.query();
-            if self.spec.embed {
-                query.push_str("&embed=1");
-            }
-            self.host.replace_query(&query);
+            self.host.replace_query(&self.page_query());
         }
+    }
+
+    /// The spec that shows tour stop `stop`: the stop's run, shown as `current` shows runs.
+    fn tour_spec(current: &RunSpec, placed: &PlacedStop, stop: usize) -> RunSpec {
+        RunSpec {
+            embed: current.embed,
+            show: current.show.clone(),
+            tour: Some(stop),
+            ..placed.spec.clone()
+        }
+    }
+
+    /// The run as it is now, step included: what Undo returns to.
+    fn current_spec(&self) -> RunSpec {
+        let run = self.run.borrow();
+        RunSpec {
+            actions: run.actions_text(),
+            step: Some(run.cursor()).filter(|s| *s > 0),
+            ..self.spec.clone()
+        }
+    }
+
+    /// Remembers the run before a gesture changes it, for Undo and the browser's Back.
+    fn remember(&mut self) {
+        let before = self.current_spec();
+        let undo = Rc::make_mut(&mut self.undo);
+        if undo.last() != Some(&before) {
+            undo.push(before);
+            if undo.len() > UNDO_DEPTH {
+                undo.remove(0);
+            }
+        }
+    }
+
+    /// Shows the run `spec` describes, at its step (how the page is shown is kept).
+    fn open(&mut self, spec: RunSpec) {
+        self.spec = RunSpec {
+            embed: self.spec.embed,
+            show: self.spec.show.clone(),
+            ..spec
+        };
+        let built = (self.builder)(&mut self.spec);
+        self.problems = built.problems;
+        self.playhead = built.run.time_of(built.run.cursor());
+        *self.run.borrow_mut() = built.run;
+        self.spec.step = None;
+        self.playing = false;
+        self.selected = None;
+        self.branched_from = None;
+    }
+
+    /// The scene's tour, placed (once).
+    fn tour(&mut self) -> Rc<Vec<PlacedStop>> {
+        self.tour_stops
+            .get_or_insert_with(|| Rc::new(self.spec.scene.def().tour()))
+            .clone()
+    }
+
+    /// Shows tour stop `stop`. Within one scenario this is time travel: the run is kept
+    /// and only the step changes.
+    fn open_stop(&mut self, stop: usize) {
+        let stops = self.tour();
+        let Some(placed) = stops.get(stop) else {
+            return;
+        };
+        let target = Self::tour_spec(&self.spec, placed, stop);
+        let here = self.current_spec();
+        let same_run = RunSpec {
+            step: None,
+            tour: None,
+            ..here
+        } == RunSpec {
+            step: None,
+            tour: None,
+            ..target.clone()
+        };
+        if same_run {
+            self.spec.tour = Some(stop);
+            self.playing = false;
+            self.seek(target.step.unwrap_or(0));
+        } else {
+            self.open(target);
+        }
+        self.tour_left = None;
     }
 
     /// Keeps computed steps ahead of the cursor.
@@ -298,11 +457,32 @@ impl<R: ?Sized + Run> Model<R> {
     }
 
     fn act(&mut self, action: &str) {
+        // Acting before the end of what was already played changes the rest of the run:
+        // it is a branch of the scenario, not the scenario any more.
+        let (cursor, rewound) = {
+            let run = self.run.borrow();
+            let last_action = run
+                .actions_text()
+                .iter()
+                .filter_map(|a| a.split('@').next()?.parse::<u64>().ok())
+                .max()
+                .unwrap_or(0);
+            (
+                run.cursor(),
+                run.cursor() < last_action || self.spec.scenario.is_some(),
+            )
+        };
         let result = self.run.borrow_mut().take(action, self.playhead);
         match result {
             Ok(()) => {
                 let run = self.run.borrow();
                 self.playhead = run.time_of(run.cursor());
+                if rewound {
+                    self.branched_from = Some(cursor);
+                    self.spec.scenario = None;
+                }
+                self.spec.tour = None;
+                self.tour_left = None;
             }
             Err(e) => self.problems = vec![format!("That action could not be taken: {e}.")],
         }
@@ -324,6 +504,8 @@ impl<R: ?Sized + Run> Model<R> {
     /// drawn again).
     pub fn update(&mut self, msg: Msg) -> bool {
         let mut url_changed = true;
+        // Gestures that make a new run get their own browser-history entry.
+        let mut new_entry = false;
         match msg {
             Msg::Frame(wall_ms) => {
                 if !self.playing {
@@ -351,6 +533,15 @@ impl<R: ?Sized + Run> Model<R> {
             Msg::Pause => self.playing = false,
             Msg::StepForward => {
                 self.playing = false;
+                let next = {
+                    let mut run = self.run.borrow_mut();
+                    let here = run.cursor();
+                    run.next_visible(here, VISIBLE_STEP_LIMIT)
+                };
+                self.seek(next);
+            }
+            Msg::StepOne => {
+                self.playing = false;
                 let next = self.run.borrow().cursor() + 1;
                 self.seek(next);
             }
@@ -364,19 +555,80 @@ impl<R: ?Sized + Run> Model<R> {
                 self.speed = index.min(SPEEDS.len() - 1);
                 url_changed = false;
             }
-            Msg::Seed(seed) => self.reseed(seed),
-            Msg::NewSeed => self.reseed(self.host.random_seed()),
+            Msg::Seed(seed) => {
+                self.remember();
+                self.reseed(seed);
+                new_entry = true;
+            }
+            Msg::NewSeed => {
+                self.remember();
+                self.reseed(self.host.random_seed());
+                new_entry = true;
+            }
             Msg::Act(action) => {
+                self.remember();
                 self.act(&action);
                 self.selected = None;
+                new_entry = true;
             }
             Msg::Param(key, value) => {
+                self.remember();
                 self.spec.params.insert(key, value);
                 self.spec.actions.clear();
                 self.spec.scenario = None;
                 self.rebuild();
+                new_entry = true;
             }
-            Msg::Scenario(id) => self.load_scenario(&id, self.spec.seed),
+            Msg::Scenario(id) => {
+                self.remember();
+                self.load_scenario(&id, self.spec.seed);
+                new_entry = true;
+            }
+            Msg::TourOpen(stop) => {
+                self.remember();
+                self.open_stop(stop);
+                new_entry = true;
+            }
+            Msg::TourNext | Msg::TourBack => {
+                let here = self.spec.tour.or(self.tour_left).unwrap_or(0);
+                let len = self.tour().len();
+                let stop = if msg == Msg::TourNext {
+                    (here + 1).min(len.saturating_sub(1))
+                } else {
+                    here.saturating_sub(1)
+                };
+                self.open_stop(stop);
+            }
+            Msg::TourLeave => {
+                self.tour_left = self.spec.tour.take();
+            }
+            Msg::TourReturn => {
+                if let Some(stop) = self.tour_left {
+                    self.remember();
+                    self.open_stop(stop);
+                    new_entry = true;
+                }
+            }
+            Msg::Undo => {
+                let last = Rc::make_mut(&mut self.undo).pop();
+                if let Some(spec) = last {
+                    self.open(spec);
+                }
+            }
+            Msg::Navigate(query) => {
+                let (spec, problems) = RunSpec::from_query(&query);
+                let undo = Rc::make_mut(&mut self.undo);
+                if undo.last().map(|s| s.to_query()) == Some(spec.to_query()) {
+                    undo.pop();
+                }
+                self.open(spec);
+                self.problems.extend(problems);
+                url_changed = false;
+            }
+            Msg::Lang(lang) => {
+                crate::i18n::set_lang(lang);
+                self.spec.show.lang = Some(lang);
+            }
             Msg::Select(node) => {
                 self.selected = node;
                 url_changed = false;
@@ -424,7 +676,9 @@ impl<R: ?Sized + Run> Model<R> {
         }
         // Anything but a frame is a person's gesture: the panels show its result at once.
         self.refresh_panels();
-        if url_changed {
+        if new_entry && self.sync_url {
+            self.host.push_query(&self.page_query());
+        } else if url_changed {
             self.write_url();
         }
         true

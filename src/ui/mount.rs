@@ -15,6 +15,11 @@ pub fn start() {
     if let Some(root) = document.get_element_by_id("dsviz-app") {
         add_stylesheet(&document, document.head().map(web_sys::Node::from));
         let (spec, problems) = RunSpec::from_query(&browser::location_query());
+        if spec.show.lang.is_none() {
+            if let Some(lang) = browser::preferred_lang() {
+                crate::i18n::set_lang(lang);
+            }
+        }
         let props = app::AppProps {
             spec,
             problems,
@@ -96,6 +101,19 @@ struct MountConfig {
     #[serde(default)]
     actions: Vec<String>,
     step: Option<f64>,
+    /// A ready-made scenario of the scene, by id.
+    scenario: Option<String>,
+    /// A tour stop to open (1 is the first).
+    tour: Option<f64>,
+    caption: Option<bool>,
+    log: Option<bool>,
+    diagram: Option<bool>,
+    explore: Option<bool>,
+    autoplay: Option<bool>,
+    /// Playback speed, 0 (slowest) to 7 (fastest).
+    speed: Option<f64>,
+    /// `"en"` or `"zh"`; the browser's language when not given.
+    lang: Option<String>,
 }
 
 mod serde_json_like {
@@ -163,6 +181,44 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
         .collect();
     spec.actions = config.actions;
     spec.step = config.step.map(|s| whole_number(s, "step")).transpose()?;
+    spec.scenario = config.scenario.filter(|s| !s.is_empty());
+    if let Some(stop) = config.tour {
+        let stop = whole_number(stop, "tour")?;
+        if stop == 0 {
+            return Err("tour counts stops from 1".into());
+        }
+        spec.tour = Some((stop - 1) as usize);
+    }
+    let show = &mut spec.show;
+    for (option, value) in [
+        (&mut show.caption, config.caption),
+        (&mut show.explore, config.explore),
+        (&mut show.autoplay, config.autoplay),
+    ] {
+        if let Some(value) = value {
+            *option = value;
+        }
+    }
+    show.log = config.log.or(show.log);
+    show.diagram = config.diagram.or(show.diagram);
+    if let Some(speed) = config.speed {
+        let speed = whole_number(speed, "speed")?;
+        if speed as usize >= crate::scene::spec::SPEED_COUNT {
+            return Err(format!(
+                "speed must be from 0 (slowest) to {}, not {speed}",
+                crate::scene::spec::SPEED_COUNT - 1
+            ));
+        }
+        show.speed = Some(speed as usize);
+    }
+    if let Some(code) = config.lang {
+        show.lang = Some(
+            crate::i18n::Lang::from_code(&code)
+                .ok_or_else(|| format!("unknown lang \"{code}\"; languages: en, zh"))?,
+        );
+    } else if let Some(lang) = browser::preferred_lang() {
+        crate::i18n::set_lang(lang);
+    }
     Ok(spec)
 }
 

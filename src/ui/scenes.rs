@@ -29,6 +29,8 @@ pub struct ViewCtx {
     pub playhead: Time,
     /// The compact embed layout.
     pub compact: bool,
+    /// Nodes the open tour stop points at (draw them marked).
+    pub highlights: Vec<u32>,
     pub on_msg: Callback<Msg>,
 }
 

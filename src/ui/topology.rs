@@ -22,6 +22,9 @@ pub struct TopologyProps {
     pub partition: Option<Vec<u32>>,
     /// The selected node's scene commands.
     pub commands: Vec<NodeCommandView>,
+    /// Nodes a tour stop points at.
+    #[prop_or_default]
+    pub highlights: Vec<u32>,
     pub on_msg: Callback<Msg>,
 }
 
@@ -116,7 +119,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             NodeStatus::Paused => "paused",
         };
         html! {
-            <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"))}
+            <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
                aria-label={format!("{}: {}, {}. Activate for actions.", node.name, node.state, status)}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>

@@ -1,0 +1,241 @@
+//! What the shell adds to every stage so that it teaches: the caption of the current step,
+//! the event log (click a line to go to its step), the tour bar (Next, Back, progress dots,
+//! "Try it yourself"), the legend, and the language picker. The sentences come from the
+//! scene layer (`scene::narration`, `scene::tour`); this file only draws them.
+use super::model::Msg;
+use crate::i18n::{tr, trf, Lang};
+use crate::scene::narration::{LogLine, Weight};
+use crate::scene::tour::PlacedStop;
+use crate::scene::{LegendEntry, Swatch};
+use std::rc::Rc;
+use yew::prelude::*;
+
+fn weight_class(weight: Weight) -> &'static str {
+    match weight {
+        Weight::Minor => "minor",
+        Weight::Event => "event",
+        Weight::Decision => "decision",
+        Weight::Fault => "fault",
+        Weight::Violation => "violation",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CaptionProps {
+    pub step: u64,
+    /// The caption of the step, or `None` at the start of the run.
+    pub text: Option<String>,
+    pub weight: Weight,
+}
+
+/// One line on the stage saying what the current step did and why.
+#[function_component(CaptionBar)]
+pub fn caption_bar(p: &CaptionProps) -> Html {
+    let text = p.text.clone().unwrap_or_else(|| {
+        tr("The run is at its start. Press Play, or → to step to the next change.").to_string()
+    });
+    html! {
+        <p class={classes!("caption", weight_class(p.weight))} id="caption" role="status" aria-live="polite" title={text.clone()}>
+            if p.step > 0 { <span class="caption-step">{ trf("step {n}", &[("n", &p.step)]) }</span> }
+            <span class="caption-text">{ text }</span>
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub lines: Rc<Vec<LogLine>>,
+    pub cursor: u64,
+    pub on_msg: Callback<Msg>,
+}
+
+/// The sentences of the steps around the current one; the future is dimmed. Clicking a
+/// line goes to its step.
+#[function_component(EventLog)]
+pub fn event_log(p: &EventLogProps) -> Html {
+    let list = use_node_ref();
+    {
+        // Keep the current step in view, inside the log only (the page does not scroll).
+        let list = list.clone();
+        use_effect_with((p.cursor, p.lines.len()), move |_| {
+            if let Some(list) = list.cast::<web_sys::HtmlElement>() {
+                if let Ok(Some(current)) = list.query_selector(".current") {
+                    if let Ok(current) =
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(current)
+                    {
+                        let top = current.offset_top() - list.client_height() / 2;
+                        list.set_scroll_top(top.max(0));
+                    }
+                }
+            }
+        });
+    }
+    let mut first_of_step = None;
+    let items = p.lines.iter().enumerate().map(|(i, line)| {
+        let step = line.step;
+        let on_msg = p.on_msg.clone();
+        let go = Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Seek(step)));
+        let new_step = first_of_step != Some(step);
+        first_of_step = Some(step);
+        let when = match step.cmp(&p.cursor) {
+            std::cmp::Ordering::Less => "past",
+            std::cmp::Ordering::Equal => "current",
+            std::cmp::Ordering::Greater => "future",
+        };
+        html! {
+            <li key={i} class={classes!("log-line", weight_class(line.weight), when, (!line.visible).then_some("quiet"))}>
+                <button class="log-jump" onclick={go} data-step={step.to_string()}
+                    aria-label={trf("Go to step {n}: {text}", &[("n", &step), ("text", &line.text)])}>
+                    <span class="log-step">{ if new_step { step.to_string() } else { String::new() } }</span>
+                    <span class="log-text">{ &line.text }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="event-log" aria-label={tr("Event log")}>
+            <h2>{ tr("What happened") }</h2>
+            <ol class="log-lines" ref={list}>{ for items }</ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TourProps {
+    pub stops: Rc<Vec<PlacedStop>>,
+    pub current: usize,
+    pub compact: bool,
+    pub on_msg: Callback<Msg>,
+}
+
+/// The tour: the stop's title and explanation, Back and Next, a dot per stop, and a way out.
+#[function_component(TourBar)]
+pub fn tour_bar(p: &TourProps) -> Html {
+    let Some(stop) = p.stops.get(p.current) else {
+        return html! {};
+    };
+    let send = |msg: Msg| {
+        let on_msg = p.on_msg.clone();
+        Callback::from(move |_: MouseEvent| on_msg.emit(msg.clone()))
+    };
+    let last = p.stops.len().saturating_sub(1);
+    let dots = p.stops.iter().enumerate().map(|(i, s)| {
+        html! {
+            <button key={i} class={classes!("tour-dot", (i == p.current).then_some("current"), (i < p.current).then_some("seen"))}
+                onclick={send(Msg::TourOpen(i))} title={tr(s.title)}
+                aria-label={trf("Tour stop {n}: {title}", &[("n", &(i + 1)), ("title", &tr(s.title))])}
+                aria-current={(i == p.current).then_some("step")}></button>
+        }
+    });
+    html! {
+        <section class={classes!("tour", p.compact.then_some("compact"))} id="tour" aria-label={tr("Guided tour")}>
+            <div class="tour-head">
+                <span class="tour-count">{ trf("Tour {n}/{total}", &[("n", &(p.current + 1)), ("total", &p.stops.len())]) }</span>
+                <strong class="tour-title">{ tr(stop.title) }</strong>
+            </div>
+            <p class="tour-caption">{ tr(stop.caption) }</p>
+            <div class="tour-nav">
+                <button id="tour-back" onclick={send(Msg::TourBack)} disabled={p.current == 0}
+                    title={tr("Back (B or Page Up)")}>{ tr("← Back") }</button>
+                <span class="tour-dots">{ for dots }</span>
+                <button id="tour-next" class="primary" onclick={send(Msg::TourNext)} disabled={p.current >= last}
+                    title={tr("Next (N or Page Down)")}>{ tr("Next →") }</button>
+                <button id="tour-leave" class="ghost" onclick={send(Msg::TourLeave)}
+                    title={tr("Leave the tour and try things in this run; you can come back to this stop")}>{ tr("Try it yourself") }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TourReturnProps {
+    pub stop: usize,
+    pub on_msg: Callback<Msg>,
+}
+
+/// After "Try it yourself": the way back to the tour stop the person left.
+#[function_component(TourReturn)]
+pub fn tour_return(p: &TourReturnProps) -> Html {
+    let on_msg = p.on_msg.clone();
+    html! {
+        <div class="tour-return">
+            <button id="tour-return" onclick={Callback::from(move |_: MouseEvent| on_msg.emit(Msg::TourReturn))}>
+                { trf("↩ Back to the tour (stop {n})", &[("n", &(p.stop + 1))]) }
+            </button>
+        </div>
+    }
+}
+
+fn swatch(swatch: Swatch) -> Html {
+    match swatch {
+        Swatch::NodeState(state) => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true">
+                <g class={classes!("node", format!("state-{state}"))}><circle class="body" cx="8" cy="8" r="6" /></g>
+            </svg>
+        },
+        Swatch::Message => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true"><g class="message"><circle cx="8" cy="8" r="4" /></g></svg>
+        },
+        Swatch::CutLink => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true"><line class="cut" x1="1" y1="8" x2="15" y2="8" /></svg>
+        },
+        Swatch::DiagramMark(mark) => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true">
+                <line class={mark} x1="2" y1="13" x2="14" y2="3" /><circle class={mark} cx="8" cy="8" r="2.5" />
+            </svg>
+        },
+        Swatch::Class(class) => {
+            html! { <span class={classes!("swatch", class)} aria-hidden="true"></span> }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    pub entries: Rc<Vec<LegendEntry>>,
+}
+
+/// What each state name, colour and mark on the stage means.
+#[function_component(Legend)]
+pub fn legend(p: &LegendProps) -> Html {
+    if p.entries.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="legend" id="legend">
+            <summary>{ tr("Legend: what the colours and marks mean") }</summary>
+            <ul>
+                { for p.entries.iter().map(|e| html! {
+                    <li><span class="legend-swatch">{ swatch(e.swatch) }</span>
+                        <span class="legend-label">{ tr(e.label) }</span>
+                        <span class="legend-meaning">{ tr(e.meaning) }</span></li>
+                }) }
+            </ul>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LangProps {
+    pub lang: Lang,
+    pub on_msg: Callback<Msg>,
+}
+
+/// English or 简体中文.
+#[function_component(LangPicker)]
+pub fn lang_picker(p: &LangProps) -> Html {
+    let on_msg = p.on_msg.clone();
+    let on_change = Callback::from(move |e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        if let Some(lang) = Lang::from_code(&select.value()) {
+            on_msg.emit(Msg::Lang(lang));
+        }
+    });
+    html! {
+        <select id="lang" class="lang" onchange={on_change} aria-label="Language / 语言">
+            { for Lang::ALL.iter().map(|l| html! {
+                <option value={l.code()} selected={*l == p.lang} lang={l.code()}>{ l.native_name() }</option>
+            }) }
+        </select>
+    }
+}
