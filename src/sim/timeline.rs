@@ -209,8 +209,9 @@ impl<P: Protocol> Timeline<P> {
     /// The trace entries of steps `from..=to` (1-based, clamped to the horizon). If the
     /// window does not hold them, it is recorded again around them.
     pub fn entries(&self, from: u64, to: u64) -> Ref<'_, [TraceEntry<P>]> {
-        let to = to.min(self.horizon());
-        if from == 0 || from > to {
+        // Step 0 is the start: nothing happened at it, so a range from 0 starts at step 1.
+        let (from, to) = (from.max(1), to.min(self.horizon()));
+        if from > to {
             return Ref::map(self.window.borrow(), |w| &w.trace[..0]);
         }
         let covered = {
