@@ -38,6 +38,24 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
     )
 }
 
+/// Where a message between two node centres is drawn, `t` of the way along: it travels
+/// from the sender's rim to the receiver's (a dot never sits on a node, so a click on a
+/// node never hits a message, and messages sent at once fan out along their own edges
+/// from the first frame).
+pub fn message_point(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let length = (dx * dx + dy * dy).sqrt();
+    if length <= 2.0 * MESSAGE_GAP {
+        return (from.0 + dx * t, from.1 + dy * t);
+    }
+    let (ux, uy) = (dx / length, dy / length);
+    let along = MESSAGE_GAP + (length - 2.0 * MESSAGE_GAP) * t;
+    (from.0 + ux * along, from.1 + uy * along)
+}
+
+/// How far from a node's centre a message starts and ends: outside the node and its dot.
+const MESSAGE_GAP: f64 = NODE_R + 9.0;
+
 /// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
 pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
     if arrives <= sent {
@@ -138,9 +156,8 @@ pub fn topology(p: &TopologyProps) -> Html {
     });
 
     let messages = p.snapshot.messages.iter().map(|m| {
-        let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
         let t = progress(m.sent, m.arrives, p.playhead);
-        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        let (x, y) = message_point(pos(m.from), pos(m.to), t);
         let label = format!(
             "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
             m.id, m.label, p.snapshot.name(m.from), p.snapshot.name(m.to), m.arrives

@@ -10,7 +10,9 @@ const url = (query) => `${server.url}/index.html${query}`;
 /** What a person sees of the run: the step line, each node's state and status, invariants. */
 async function visibleState(page) {
   return page.evaluate(() => ({
-    status: document.querySelector("#step-status")?.textContent,
+    // The step and its time; the count after the slash is only how far the run has been
+    // computed, which depends on how it was watched.
+    status: document.querySelector("#step-status")?.textContent.replace(/ \/ \d+/, ""),
     nodes: [...document.querySelectorAll("g.node")].map((n) => n.getAttribute("class")),
     cards: [...document.querySelectorAll(".node-card")].map((c) => c.textContent),
     messages: document.querySelectorAll("g.message").length,

@@ -1,0 +1,184 @@
+// End-to-end tests of what makes the stage teach, in headless Chromium against a built
+// dist/: every scene's tour goes to the end and back (buttons and keys), a stop's link
+// opens the same state, "Try it yourself" and the way back, the event log jumps, the
+// caption speaks, the browser's Back undoes an action, clicking a node at every step of a
+// scenario opens its menu and drops nothing, generic-stage labels never overlap, and a
+// language switch keeps the run and the step.
+// Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+const status = (page) => page.locator("#step-status").innerText();
+const stepOf = async (page) => Number((await status(page)).match(/step (\d+)/)[1]);
+/** The state a person sees, without how far the run has been computed. */
+const seen = (page) =>
+  page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.replace(/ \/ \d+/, ""),
+    nodes: [...document.querySelectorAll("[data-node]")].map((n) => n.getAttribute("class")).join("|"),
+    invariants: [...document.querySelectorAll(".invariant")].map((n) => n.getAttribute("class")).join("|"),
+  }));
+
+async function open(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector("#step-status");
+  return page;
+}
+
+const scenes = ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"];
+
+const tourTests = scenes.map((scene) => [
+  `${scene}: the tour goes to the end and back, and each stop's link opens the same state`,
+  async () => {
+    const page = await open(`?scene=${scene}`);
+    if ((await page.locator("#tour-open").count()) === 0) throw new Error(`${scene} has no tour`);
+    await page.click("#tour-open");
+    await page.waitForSelector("#tour");
+    const count = await page.locator(".tour-dot").count();
+    assert(count >= 3, `${scene}: a tour of several stops (${count})`);
+    const states = [];
+    for (let i = 0; i < count; i++) {
+      assertEq(await page.locator(".tour-dot.current").count(), 1, "one current dot");
+      assert((await page.locator(".tour-count").innerText()).startsWith(`Tour ${i + 1}/${count}`), "the count follows");
+      assert((await page.locator(".tour-caption").innerText()).length > 40, "each stop explains itself");
+      states.push(await seen(page));
+      if (i === 1) {
+        // The stop's link (the address bar) opens the same state.
+        const again = await open(await page.evaluate(() => location.search));
+        assertEq(await seen(again), states[i], `stop ${i + 1} from its link`);
+        await again.close();
+      }
+      if (i < count - 1) await (i % 2 ? page.keyboard.press("n") : page.click("#tour-next"));
+    }
+    assert(await page.locator("#tour-next").isDisabled(), "Next is off at the last stop");
+    for (let i = count - 1; i > 0; i--) {
+      await (i % 2 ? page.click("#tour-back") : page.keyboard.press("b"));
+      assertEq(await seen(page), states[i - 1], `${scene}: Back to stop ${i}`);
+    }
+    await assertHealthy(page);
+  },
+]);
+
+const failed = await runTests([
+  ...tourTests,
+
+  ["Try it yourself leaves the tour, and the way back returns to the same stop", async () => {
+    const page = await open("?scene=2pc&tour=3");
+    const atStop = await seen(page);
+    await page.click("#tour-leave");
+    assertEq(await page.locator("#tour").count(), 0, "the tour bar is gone");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.click("#tour-return");
+    await page.waitForSelector("#tour");
+    assertEq(await seen(page), atStop, "back at the stop");
+  }],
+
+  ["the caption says what each step did, and the event log jumps to a step", async () => {
+    const page = await open("?scene=2pc&sc=coord-crash");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    const caption = await page.locator("#caption .caption-text").innerText();
+    assert(caption.length > 15 && !caption.includes("{") && !caption.includes("Some("), `a sentence: ${caption}`);
+    const line = page.locator(".log-jump").nth(2);
+    const target = Number(await line.getAttribute("data-step"));
+    await line.click();
+    assertEq(await stepOf(page), target, "the log line's step");
+    await assertHealthy(page);
+  }],
+
+  ["a step goes to the next visible change; Shift steps exactly one", async () => {
+    const page = await open("?scene=2pc");
+    await page.keyboard.press("Shift+ArrowRight");
+    assertEq(await stepOf(page), 1, "one step");
+    await page.click("#step-forward", { modifiers: ["Shift"] });
+    assertEq(await stepOf(page), 2, "Shift+click: one step");
+  }],
+
+  ["the browser's Back undoes an action, and Undo does too", async () => {
+    const page = await open("?scene=2pc&seed=3&step=6");
+    const before = await seen(page);
+    await page.click('.topology g.node[data-node="0"]');
+    await page.click('.node-menu .menu-item:text-is("Crash")');
+    await page.waitForSelector('.topology g.node[data-node="0"].crashed');
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('.topology g.node[data-node="0"].crashed'));
+    assertEq(await seen(page), before, "Back: the run before the crash");
+    assert(!(await page.evaluate(() => location.search)).includes("crash"), "the address has no crash");
+    await page.click('.topology g.node[data-node="1"]');
+    await page.click('.node-menu .menu-item:text-is("Crash")');
+    await page.click("#undo");
+    assertEq(await seen(page), before, "Undo: the run before the crash");
+    await assertHealthy(page);
+  }],
+
+  ["clicking each node at every step of a scenario opens its menu and drops nothing", async () => {
+    const page = await open("?scene=2pc&sc=coord-crash");
+    const nodes = await page.locator(".topology g.node").count();
+    for (let step = 0; step < 40; step++) {
+      for (let n = 0; n < nodes; n++) {
+        const node = page.locator(`.topology g.node[data-node="${n}"] .body`);
+        await node.click({ force: true });
+        const menus = await page.locator(".node-menu").count();
+        assertEq(menus, 1, `step ${step}: node ${n}'s menu opens`);
+        const search = await page.evaluate(() => location.search);
+        assert(!search.includes("drop"), `step ${step}: clicking node ${n} dropped a message (${search})`);
+        // A second click on the node closes its menu.
+        await node.click({ force: true });
+        assertEq(await page.locator(".node-menu").count(), 0, `step ${step}: node ${n}'s menu closes`);
+      }
+      await page.keyboard.press("Shift+ArrowRight");
+    }
+    await assertHealthy(page);
+  }],
+
+  ["labels on the generic stage never overlap, desktop and 720x460", async () => {
+    for (const [query, viewport] of [
+      ["?scene=2pc&sc=coord-crash", undefined],
+      ["?scene=locks", undefined],
+      ["?scene=2pc&sc=coop-helps&embed=1", { width: 720, height: 460 }],
+      ["?scene=locks&embed=1", { width: 720, height: 460 }],
+    ]) {
+      const page = await open(query, viewport);
+      for (let step = 0; step < 60; step++) {
+        const clash = await page.evaluate(() => {
+          const boxes = [...document.querySelectorAll(".topology text")]
+            .filter((t) => t.textContent.trim())
+            .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+            .filter((b) => b.r.height > 0);
+          const small = boxes.find((b) => b.r.height < 10.5);
+          if (small) return `"${small.text}" is ${small.r.height.toFixed(1)} px tall`;
+          for (let i = 0; i < boxes.length; i++)
+            for (let j = i + 1; j < boxes.length; j++) {
+              const [a, b] = [boxes[i].r, boxes[j].r];
+              const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+              const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+              if (w > 2 && h > 2) return `"${boxes[i].text}" overlaps "${boxes[j].text}"`;
+            }
+          return null;
+        });
+        assert(clash === null, `${query} step ${step}: ${clash}`);
+        await page.keyboard.press("Shift+ArrowRight");
+      }
+      await page.close();
+    }
+  }],
+
+  ["a language switch keeps the run and the step", async () => {
+    const page = await open("?scene=locks&seed=4&step=30");
+    const before = await seen(page);
+    await page.selectOption("#lang", "zh");
+    await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.body.innerText));
+    const after = await seen(page);
+    assertEq(after.nodes, before.nodes, "the same nodes");
+    assertEq(after.invariants, before.invariants, "the same invariants");
+    assert((await page.evaluate(() => location.search)).includes("lang=zh"), "the link carries the language");
+    assertEq(await stepOf(page), 30, "the same step");
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);
