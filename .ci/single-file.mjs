@@ -13,6 +13,8 @@ if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== "release") {
 const html = await readFile(join(dir, "index.html"), "utf8");
 const js = await readFile(join(dir, "dsviz.js"), "utf8");
 const wasm = await readFile(join(dir, "dsviz_bg.wasm"));
+// The Chinese catalogues travel inside the page too (the app looks for DSVIZ_ZH first).
+const zh = await readFile(join(dir, "zh.txt"), "utf8").catch(() => "");
 
 // The module's own exports stay valid syntax inside an inline module script.
 const boot = `
@@ -21,7 +23,8 @@ const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
 initSync({ module: bytes });
 window.dsviz = { mount, scenes };
 `;
-const script = `<script>const WASM_BASE64 = "${wasm.toString("base64")}";</script>\n` +
+const script = `<script>const WASM_BASE64 = "${wasm.toString("base64")}";\n` +
+  `globalThis.DSVIZ_ZH = ${JSON.stringify(zh).replaceAll("</", "<\\/")};</script>\n` +
   `<script type="module">${boot.replaceAll("</script", "<\\/script")}</script>`;
 
 let page = html

@@ -57,11 +57,35 @@ impl Lang {
     }
 }
 
-/// The Chinese catalogues: the shell's, then each scene's (see `crate::registry`).
+/// The Chinese catalogues: the shell's, then each scene's (see `crate::registry`). Native
+/// builds (tests, tools) have them built in. The WebAssembly bundle does not: English
+/// readers never download them, and a page that switches to Chinese loads them once, as
+/// one file (`zh.txt` beside the bundle, written by `.ci/zh-bundle.mjs`), with
+/// [`load_zh`].
+#[cfg(not(target_arch = "wasm32"))]
 pub fn zh_catalogues() -> Vec<&'static str> {
     let mut all = vec![include_str!("zh.txt")];
     all.extend(crate::registry::SCENES.iter().map(|s| s.catalogue_zh()));
+    all.extend(LOADED_ZH.with(Cell::get));
     all
+}
+
+#[cfg(target_arch = "wasm32")]
+pub fn zh_catalogues() -> Vec<&'static str> {
+    LOADED_ZH.with(|l| l.get().into_iter().collect())
+}
+
+/// Whether the Chinese texts are at hand (always natively; once loaded in the browser).
+pub fn zh_available() -> bool {
+    cfg!(not(target_arch = "wasm32")) || LOADED_ZH.with(|l| l.get().is_some())
+}
+
+/// Takes the Chinese catalogues, loaded at run time (all of them, one after the other).
+pub fn load_zh(text: String) {
+    // Kept for the life of the page, like built-in text: entries point into it.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    LOADED_ZH.with(|l| l.set(Some(text)));
+    ZH.with(|zh| *zh.borrow_mut() = None);
 }
 
 /// Reads a catalogue's pairs; a malformed pair is reported with its line number.
@@ -90,6 +114,7 @@ pub fn parse_catalogue(text: &'static str) -> Result<Vec<(&'static str, &'static
 thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
     static ZH: RefCell<Option<BTreeMap<&'static str, &'static str>>> = const { RefCell::new(None) };
+    static LOADED_ZH: Cell<Option<&'static str>> = const { Cell::new(None) };
 }
 
 /// Sets the language of everything translated from now on.

@@ -329,6 +329,8 @@ pub trait DynScene: Sync {
     fn title(&self) -> &'static str;
     fn blurb(&self) -> &'static str;
     fn networked(&self) -> bool;
+    /// Built in natively only: the browser loads the catalogues on demand (see `crate::i18n`).
+    #[cfg(not(target_arch = "wasm32"))]
     fn catalogue_zh(&self) -> &'static str;
     fn fields(&self) -> Vec<Field>;
     fn scenarios(&self) -> Vec<ScenarioInfo>;
@@ -365,6 +367,7 @@ impl<S: Scene> DynScene for Entry<S> {
         S::NETWORKED
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn catalogue_zh(&self) -> &'static str {
         S::CATALOGUE_ZH
     }

@@ -178,6 +178,24 @@ fn use_history(dispatch: UseReducerDispatcher<AppState>, enabled: bool) {
     });
 }
 
+/// Chinese texts load the first time they are needed; the page is drawn again when they
+/// arrive, or says why they could not be loaded (and stays in English).
+#[hook]
+fn use_texts(lang: crate::i18n::Lang, dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with(lang, move |lang| {
+        if *lang == crate::i18n::Lang::Zh && !crate::i18n::zh_available() {
+            browser::load_zh(move |outcome| {
+                dispatch.dispatch(match outcome {
+                    Ok(()) => Msg::TextsLoaded,
+                    Err(why) => Msg::Notice(Some(format!(
+                        "The Chinese texts could not be loaded ({why}); the page stays in English."
+                    ))),
+                })
+            });
+        }
+    });
+}
+
 #[derive(Properties)]
 struct ThrottleProps {
     /// The children are drawn again only when this changes.
@@ -242,6 +260,7 @@ pub fn app(props: &AppProps) -> Html {
     );
     use_notice_timeout(model.notice.clone(), dispatch.clone());
     use_history(dispatch.clone(), props.sync_url);
+    use_texts(crate::i18n::lang(), dispatch.clone());
 
     let send = |make: fn() -> Msg| {
         let dispatch = dispatch.clone();

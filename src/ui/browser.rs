@@ -89,3 +89,108 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
+
+/// Where the Chinese catalogues are: `zh.txt` beside the WebAssembly file. On the app's
+/// own page that is beside the page; on a host page that mounted a scene, the bundle may
+/// live elsewhere, and the browser's list of loaded resources says where.
+fn zh_url() -> String {
+    let wasm_url = window()
+        .and_then(|w| w.performance())
+        .map(|p| p.get_entries_by_type("resource"))
+        .and_then(|entries| {
+            entries.iter().find_map(|entry| {
+                let name = js_sys::Reflect::get(&entry, &"name".into())
+                    .ok()?
+                    .as_string()?;
+                name.split(['?', '#'])
+                    .next()?
+                    .ends_with("dsviz_bg.wasm")
+                    .then_some(name)
+            })
+        });
+    match wasm_url.and_then(|u| web_sys::Url::new_with_base("zh.txt", &u).ok()) {
+        Some(url) => url.href(),
+        None => "zh.txt".into(),
+    }
+}
+
+/// Loads the Chinese catalogues once (from the page itself when it carries them, as the
+/// one-file page does, else from `zh.txt`), then calls `done` with the outcome.
+pub fn load_zh(done: impl FnOnce(Result<(), String>) + 'static) {
+    if crate::i18n::zh_available() {
+        return done(Ok(()));
+    }
+    let inline = js_sys::Reflect::get(&js_sys::global(), &"DSVIZ_ZH".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .filter(|t| !t.is_empty());
+    if let Some(text) = inline {
+        crate::i18n::load_zh(text);
+        return done(Ok(()));
+    }
+    let Some(window) = window() else {
+        return done(Err("there is no window".into()));
+    };
+    let url = zh_url();
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let fail = {
+        let done = done.clone();
+        let url = url.clone();
+        move |why: String| {
+            if let Some(done) = done.borrow_mut().take() {
+                done(Err(format!("{url}: {why}")));
+            }
+        }
+    };
+    let on_text = {
+        let done = done.clone();
+        once(move |text: wasm_bindgen::JsValue| {
+            if let Some(text) = text.as_string() {
+                crate::i18n::load_zh(text);
+            }
+            if let Some(done) = done.borrow_mut().take() {
+                done(Ok(()));
+            }
+        })
+    };
+    let on_error = {
+        let fail = fail.clone();
+        std::rc::Rc::new(once(move |e: wasm_bindgen::JsValue| {
+            fail(e.as_string().unwrap_or_else(|| "the request failed".into()))
+        }))
+    };
+    let on_response = {
+        let on_error = on_error.clone();
+        once(move |response: wasm_bindgen::JsValue| {
+            let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+                return fail("no response".into());
+            };
+            if !response.ok() {
+                return fail(format!("HTTP {}", response.status()));
+            }
+            match response.text() {
+                Ok(text) => {
+                    let _ = text.then2(&on_text, &on_error);
+                }
+                Err(_) => fail("the response has no text".into()),
+            }
+            // The callbacks live until the page goes: they run at most once each.
+            on_text.forget();
+        })
+    };
+    let _ = window.fetch_with_str(&url).then2(&on_response, &on_error);
+    on_response.forget();
+    std::mem::forget(on_error);
+}
+
+/// A JavaScript callback that runs `f` the first time it is called.
+fn once(
+    f: impl FnOnce(wasm_bindgen::JsValue) + 'static,
+) -> wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)> {
+    let mut f = Some(f);
+    wasm_bindgen::closure::Closure::new(move |value: wasm_bindgen::JsValue| {
+        if let Some(f) = f.take() {
+            f(value)
+        }
+    })
+}

@@ -120,6 +120,8 @@ pub enum Msg {
     /// The browser went back or forward in its history to this query.
     Navigate(String),
     Lang(Lang),
+    /// The texts of a language arrived (they load on demand): draw again.
+    TextsLoaded,
 }
 
 /// Most gestures "Undo" can take back.
@@ -625,6 +627,7 @@ impl<R: ?Sized + Run> Model<R> {
                 self.problems.extend(problems);
                 url_changed = false;
             }
+            Msg::TextsLoaded => url_changed = false,
             Msg::Lang(lang) => {
                 crate::i18n::set_lang(lang);
                 self.spec.show.lang = Some(lang);
