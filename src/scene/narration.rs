@@ -264,7 +264,9 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
         .iter()
         .find(|l| l.weight == Weight::Decision && l.text != top.text);
     Some(match decision {
-        Some(d) if top.weight < Weight::Fault => format!("{}; {}", top.text, d.text),
+        Some(d) if top.weight < Weight::Fault => {
+            format!("{}; {}", top.text.trim_end_matches('.'), d.text)
+        }
         _ => top.text.clone(),
     })
 }

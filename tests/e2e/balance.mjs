@@ -43,7 +43,7 @@ const failed = await runTests([
 
   ["a shared link reproduces both sides, actions included", async () => {
     const page = await openScene("?scene=balance&seed=9&vs=p2c&step=3000");
-    await page.click('g.lb-server[data-node="5"]');
+    await page.click('g.lb-server[data-node="5"] rect.lb-box');
     await page.click(".node-menu >> text=Slow down");
     for (let i = 0; i < 40; i++) await page.keyboard.press("ArrowRight");
     await page.waitForTimeout(300);

@@ -14,7 +14,7 @@ const stepOf = async (page) => Number((await page.innerText("#step-status")).mat
 async function visibleQueue(page) {
   return page.evaluate(() => ({
     step: document.querySelector("#step-status")?.textContent.split(" · ")[0],
-    counters: [...document.querySelectorAll(".q-counter")].map((c) => `${c.dataset.counter}=${c.querySelector(".n").textContent}`),
+    counters: [...document.querySelectorAll(".q-counter[data-counter]")].map((c) => `${c.dataset.counter}=${c.querySelector(".n").textContent}`),
     nodes: [...document.querySelectorAll(".queue-svg g.node")].map((n) => `${n.dataset.node} ${n.getAttribute("class")} ${n.textContent}`),
     lanes: [...document.querySelectorAll(".q-lane")].map((l) => `${l.dataset.lane}:${l.dataset.count}`),
     strip: document.querySelector("#command-strip")?.textContent,
