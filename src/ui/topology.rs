@@ -1,12 +1,15 @@
-//! The topology view: nodes around a circle, messages moving along the edges between their
-//! send and arrival times, cut links in red. Click a node for its menu (crash, restart,
-//! pause, commands), click a message in flight to drop it, or use the partition tool.
+//! The topology view: nodes around a circle (or where a scene's stage puts them), the links
+//! the protocol has used so far (each appears when it first carries a message), messages
+//! moving along them between their send and arrival times, cut links in red, and the marks a
+//! scene puts under a node's state. Click a node for its menu (crash, restart, pause,
+//! commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
-use crate::sim::run::{NodeCommandView, Snapshot};
+use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
 use crate::sim::{MsgId, Time};
+use std::rc::Rc;
 use yew::prelude::*;
 
 const SIZE: f64 = 400.0;
@@ -23,6 +26,55 @@ pub struct TopologyProps {
     /// The selected node's scene commands.
     pub commands: Vec<NodeCommandView>,
     pub on_msg: Callback<Msg>,
+    /// Where a scene's stage puts the nodes (None: around a circle).
+    #[prop_or_default]
+    pub layout: Option<Rc<TopologyLayout>>,
+    /// A scene's own drawing, over the links and under the nodes and messages.
+    #[prop_or_default]
+    pub overlay: Html,
+}
+
+/// A stage's own placement of the nodes, in the SVG's coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologyLayout {
+    pub width: f64,
+    pub height: f64,
+    /// The centre of node `i` (nodes past the end go around a circle).
+    pub positions: Vec<(f64, f64)>,
+}
+
+/// The CSS class of a mark's tone.
+pub fn tone_class(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Info => "mark-info",
+        Tone::Good => "mark-good",
+        Tone::Warn => "mark-warn",
+        Tone::Bad => "mark-bad",
+    }
+}
+
+/// Width of a mark's pill, from its text (CJK characters are about twice as wide).
+pub fn mark_width(text: &str) -> f64 {
+    let units: f64 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 1.9 })
+        .sum();
+    units * 6.4 + 14.0
+}
+
+/// The marks under a node: pills stacked below its circle.
+fn marks(marks: &[NodeMark]) -> Html {
+    let pills = marks.iter().enumerate().map(|(i, m)| {
+        let width = mark_width(&m.text);
+        let y = NODE_R + 14.0 + i as f64 * 19.0;
+        html! {
+            <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
+                <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height="17" rx="8.5" />
+                <text y="4">{ &m.text }</text>
+            </g>
+        }
+    });
+    html! { <g class="marks">{ for pills }</g> }
 }
 
 /// Where node `i` of `n` sits: evenly around a circle, the first at the top.
@@ -61,15 +113,26 @@ pub fn state_class(label: &str) -> String {
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let n = p.snapshot.nodes.len() as u32;
-    let pos = |i: u32| node_position(i, n);
+    let (width, height) = p
+        .layout
+        .as_ref()
+        .map_or((SIZE, SIZE), |l| (l.width, l.height));
+    let pos = |i: u32| {
+        p.layout
+            .as_ref()
+            .and_then(|l| l.positions.get(i as usize).copied())
+            .unwrap_or_else(|| node_position(i, n))
+    };
     let act = |action: String| {
         let on_msg = p.on_msg.clone();
         Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Act(action.clone())))
     };
 
-    let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
+    // Only the links the protocol has used so far: a line between two nodes that never
+    // talk would say they do. A link fades in when it first carries a message.
+    let edges = p.snapshot.links_used.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
-        html! { <line class="edge" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+        html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
     });
     // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
     let both_ways = |a: u32, b: u32| p.snapshot.cut_links.contains(&(b, a));
@@ -118,7 +181,8 @@ pub fn topology(p: &TopologyProps) -> Html {
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
-               aria-label={format!("{}: {}, {}. Activate for actions.", node.name, node.state, status)}
+               aria-label={format!("{}: {}, {}{}. Activate for actions.", node.name, node.state, status,
+                   node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
                 <circle class="halo" r={(NODE_R + 6.0).to_string()} />
                 <circle class="body" r={NODE_R.to_string()} />
@@ -130,6 +194,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 if node.status == NodeStatus::Paused {
                     <text class="pause-mark" y="-36">{ "paused" }</text>
                 }
+                { marks(&node.marks) }
             </g>
         }
     });
@@ -177,7 +242,7 @@ pub fn topology(p: &TopologyProps) -> Html {
 
     html! {
         <div class="topology">
-            <svg class="topology-svg" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img"
+            <svg class="topology-svg" viewBox={format!("0 0 {width} {height}")} role="img"
                  aria-label={format!("{} nodes and {} messages in flight at {}", n, p.snapshot.messages.len(), p.playhead)}>
                 <defs>
                     <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
@@ -186,6 +251,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 </defs>
                 <g class="edges">{ for edges }</g>
                 <g class="cuts">{ for cuts }</g>
+                { p.overlay.clone() }
                 <g class="nodes">{ for nodes }</g>
                 <g class="messages">{ for messages }</g>
             </svg>
