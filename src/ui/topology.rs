@@ -59,7 +59,7 @@ pub fn mark_width(text: &str) -> f64 {
         .chars()
         .map(|c| if c.is_ascii() { 1.0 } else { 1.9 })
         .sum();
-    units * 6.4 + 14.0
+    units * 7.0 + 14.0
 }
 
 /// The marks under a node: pills stacked below its circle.
@@ -93,6 +93,20 @@ pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
         return 1.0;
     }
     ((now.0.saturating_sub(sent.0)) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
+}
+
+/// Where a message between two node centres starts and ends: just outside each node's
+/// halo, so that a dot never covers a node (a click on a node always reaches the node).
+pub fn message_ends(from: (f64, f64), to: (f64, f64)) -> ((f64, f64), (f64, f64)) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let length = (dx * dx + dy * dy).sqrt();
+    let inset = NODE_R + 8.0;
+    if length <= 2.0 * inset {
+        let mid = (from.0 + dx / 2.0, from.1 + dy / 2.0);
+        return (mid, mid);
+    }
+    let (ux, uy) = (dx / length * inset, dy / length * inset);
+    ((from.0 + ux, from.1 + uy), (to.0 - ux, to.1 - uy))
 }
 
 /// A CSS class for a state label, e.g. `IN DOUBT` -> `state-in-doubt`.
@@ -200,7 +214,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     });
 
     let messages = p.snapshot.messages.iter().map(|m| {
-        let ((x1, y1), (x2, y2)) = (pos(m.from), pos(m.to));
+        let ((x1, y1), (x2, y2)) = message_ends(pos(m.from), pos(m.to));
         let t = progress(m.sent, m.arrives, p.playhead);
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let label = format!(
