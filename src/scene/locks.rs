@@ -3,8 +3,13 @@ use super::{
     Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
     SceneRun, World,
 };
-use crate::algo::locks::{self, LockCmd, LockKind, LockNode, LockView, LocksConfig, MAX_CLIENTS};
-use crate::sim::{Action, NetConfig, NodeId, Time};
+use crate::algo::locks::{
+    self, LockCmd, LockKind, LockMsg, LockNode, LockNote, LockView, LocksConfig, Persistence,
+    QueueMsg, WatchTarget, MAX_CLIENTS,
+};
+use crate::i18n::tr;
+use crate::sim::run::{NodeMark, Tone};
+use crate::sim::{Action, NetConfig, NodeId, Time, TraceKind};
 
 pub struct Locks;
 
@@ -14,7 +19,74 @@ pub struct LocksView {
     pub lock: LockView,
     /// The lease (or session) length the run uses.
     pub ttl: Time,
+    /// The queue lock's znodes as the stage draws them (queue kinds only).
+    pub queue: Option<QueueStage>,
 }
+
+/// The queue lock on the stage: the children of `/lock` beside the ZooKeeper server, the
+/// watches, the notifications in flight and the children that have just gone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueStage {
+    pub server: NodeId,
+    /// Every waiter watches `/lock` itself (the herd effect).
+    pub herd: bool,
+    /// The children in sequence order: the holder (the lowest) first.
+    pub entries: Vec<Znode>,
+    /// Watch notifications on their way from the server to a client.
+    pub notifications: Vec<Notification>,
+    /// Children deleted within [`DEPARTURE_WINDOW`] of now, oldest first.
+    pub departures: Vec<Departure>,
+    pub now: Time,
+}
+
+/// One ephemeral sequential child of `/lock`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Znode {
+    pub seq: u64,
+    pub owner: NodeId,
+    pub owner_name: String,
+    /// The lowest child: its owner holds the lock.
+    pub holds: bool,
+    /// What its owner watches (the holder watches nothing).
+    pub watching: WatchTarget,
+}
+
+/// A watch notification in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    pub id: u64,
+    pub to: NodeId,
+    pub sent: Time,
+    pub arrives: Time,
+    /// `Some(seq)`: the watched child `seq` was deleted; `None`: the children of `/lock`
+    /// changed (the herd's watch).
+    pub deleted: Option<u64>,
+}
+
+/// Why a child left the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DepartureReason {
+    /// Its owner deleted it: released the lock (or gave up waiting).
+    Released,
+    /// Its owner's session expired and ZooKeeper deleted it.
+    Expired,
+}
+
+/// A child that has just been deleted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Departure {
+    pub seq: u64,
+    pub owner: NodeId,
+    pub owner_name: String,
+    pub at: Time,
+    pub reason: DepartureReason,
+}
+
+/// How long the stage keeps showing a deleted child leaving.
+pub const DEPARTURE_WINDOW: Time = Time::from_millis(12);
+
+/// The mark under the client the lock service believes holds the lock.
+pub const HOLDS_MARK: &str = "holds the lock";
 
 const KINDS: &[(&str, &str)] = &[
     ("lease", "Lease lock (Redis SET NX PX)"),
@@ -50,6 +122,42 @@ const TTL: Field = Field {
         max: 60_000,
     },
 };
+const PERSISTENCES: &[(&str, &str)] = &[
+    (
+        "aof",
+        "AOF, appendfsync always (key and token counter survive)",
+    ),
+    (
+        "none",
+        "No persistence (key and token counter lost in a crash)",
+    ),
+];
+const PERSISTENCE: Field = Field {
+    key: "persist",
+    label: "Redis persistence",
+    help: "What a Redis server keeps across a crash (lease lock and Redlock). aof: \
+appendonly yes with appendfsync always, every write is on disk before the reply, so the lock \
+key and the INCR token counter both survive. none: no persistence, a restarted Redis is \
+empty: the lock is free at once and the token counter starts again from 0. ZooKeeper \
+(queue locks) is replicated and loses nothing.",
+    default: "aof",
+    kind: FieldKind::Choice(PERSISTENCES),
+};
+
+fn persistence_from(slug: &str) -> Persistence {
+    match slug {
+        "none" => Persistence::None,
+        _ => Persistence::AofAlways,
+    }
+}
+
+fn persistence_slug(persistence: Persistence) -> &'static str {
+    match persistence {
+        Persistence::None => "none",
+        Persistence::AofAlways => "aof",
+    }
+}
+
 const FENCING: Field = Field {
     key: "fencing",
     label: "Fencing tokens",
@@ -103,7 +211,8 @@ impl Scene for Locks {
     const BLURB: &'static str = "Clients take a lock, write to shared storage inside the \
 critical section, and release it. Pause a holder longer than its lease (a GC pause) and two \
 clients believe they hold the lock; fencing tokens are what keep the storage safe.";
-    const FIELDS: &'static [Field] = &[KIND, CLIENTS, TTL, FENCING, ROUNDS];
+    const FIELDS: &'static [Field] = &[KIND, CLIENTS, TTL, PERSISTENCE, FENCING, ROUNDS];
+    const CATALOGUE_ZH: &'static str = include_str!("locks.zh.txt");
 
     fn default_net() -> NetConfig {
         locks::net_config()
@@ -118,6 +227,8 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
             .unwrap_or(config.kind);
         config.clients = r.number_field(&CLIENTS) as u32;
         config.ttl = Time::from_millis(r.number_field_or(&TTL, ms(config.ttl)));
+        // Links from before the field keep their behaviour: the default is what they ran.
+        config.persistence = persistence_from(r.choice_field(&PERSISTENCE));
         config.fencing = r.flag_field(&FENCING);
         config.rounds = r.number_field(&ROUNDS) as u32;
         config.work = Time::from_millis(r.number_field_or(&WORK, ms(config.work)));
@@ -132,6 +243,10 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         out.insert("kind".into(), config.kind.slug().into());
         out.insert("clients".into(), config.clients.to_string());
         out.insert("ttl".into(), ms(config.ttl).to_string());
+        out.insert(
+            "persist".into(),
+            persistence_slug(config.persistence).into(),
+        );
         out.insert("fencing".into(), u8::from(config.fencing).to_string());
         out.insert("rounds".into(), config.rounds.to_string());
         out.insert("work".into(), ms(config.work).to_string());
@@ -159,10 +274,31 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
     }
 
     fn view(run: &SceneRun<Self>) -> LocksView {
+        let lock = locks::lock_view(run.sim());
+        let queue = queue_stage(run, &lock);
         LocksView {
-            lock: locks::lock_view(run.sim()),
+            lock,
             ttl: run.config.ttl,
+            queue,
         }
+    }
+
+    /// "holds the lock" under the client the lock service believes holds it (for Redlock:
+    /// a majority of the servers).
+    fn node_marks(run: &SceneRun<Self>) -> Vec<Vec<NodeMark>> {
+        let holder = locks::lock_view(run.sim()).holder.map(|h| h.client);
+        (0..run.sim().node_count())
+            .map(|i| {
+                if holder == Some(NodeId(i)) {
+                    vec![NodeMark {
+                        text: tr(HOLDS_MARK).into(),
+                        tone: Tone::Good,
+                    }]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
     }
 
     /// Clients can be stopped, started, or told to release the lock now.
@@ -177,9 +313,113 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         ]
         .into_iter()
         .map(|(label, cmd)| NodeCommand {
-            label: label.into(),
+            label: tr(label).into(),
             action: Action::Command(node, cmd),
         })
         .collect()
     }
+}
+
+fn name_of(run: &SceneRun<Locks>, id: NodeId) -> String {
+    run.names()
+        .get(id.index())
+        .cloned()
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The queue lock's stage model: the queue from the lock view, the notifications from the
+/// messages in flight, and the departures from the recent trace (the server's `Deleted`
+/// replies and its session expiries).
+fn queue_stage(run: &SceneRun<Locks>, lock: &LockView) -> Option<QueueStage> {
+    if !lock.kind.is_queue() {
+        return None;
+    }
+    let sim = run.sim();
+    let server = *locks::layout(&run.config).servers.first()?;
+    let mut entries: Vec<Znode> = Vec::new();
+    if let Some(h) = &lock.holder {
+        entries.push(Znode {
+            seq: h.token.unwrap_or(0),
+            owner: h.client,
+            owner_name: h.name.clone(),
+            holds: true,
+            watching: WatchTarget::Nothing,
+        });
+    }
+    entries.extend(lock.waiters.iter().map(|w| Znode {
+        seq: w.seq,
+        owner: w.client,
+        owner_name: w.name.clone(),
+        holds: false,
+        watching: w.watching,
+    }));
+    let notifications = sim
+        .in_flight()
+        .filter_map(|m| match &m.msg {
+            LockMsg::Queue(q) if q.is_notification() => Some(Notification {
+                id: m.id.0,
+                to: m.to,
+                sent: m.sent,
+                arrives: m.arrives,
+                deleted: match q {
+                    QueueMsg::NodeDeleted { seq, .. } => Some(*seq),
+                    _ => None,
+                },
+            }),
+            _ => None,
+        })
+        .collect();
+    let now = sim.now();
+    let timeline = run.timeline();
+    let cursor = timeline.cursor().step();
+    let since = Time(now.0.saturating_sub(DEPARTURE_WINDOW.0));
+    let first = timeline.step_at_time(since).max(1);
+    let mut departures: Vec<Departure> = Vec::new();
+    let mut depart = |seq: u64, owner: NodeId, at: Time, reason| {
+        let known = departures.iter().any(|d| d.seq == seq);
+        let still_there = entries.iter().any(|e| e.seq == seq);
+        if at >= since && !known && !still_there {
+            departures.push(Departure {
+                seq,
+                owner,
+                owner_name: name_of(run, owner),
+                at,
+                reason,
+            });
+        }
+    };
+    if cursor >= first {
+        for entry in timeline.entries(first, cursor).iter() {
+            match &entry.kind {
+                TraceKind::Send {
+                    from,
+                    to,
+                    msg: LockMsg::Queue(QueueMsg::Deleted { seq, .. }),
+                    ..
+                } if *from == server => {
+                    depart(*seq, *to, entry.time, DepartureReason::Released);
+                }
+                TraceKind::Note {
+                    note:
+                        LockNote::SessionExpired {
+                            client, deleted, ..
+                        },
+                    ..
+                } => {
+                    for seq in deleted {
+                        depart(*seq, *client, entry.time, DepartureReason::Expired);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(QueueStage {
+        server,
+        herd: lock.kind == LockKind::QueueHerd,
+        entries,
+        notifications,
+        departures,
+        now,
+    })
 }

@@ -1,11 +1,15 @@
 //! The two-phase commit scene: its parameters, scenarios, node commands and view model.
+use super::teaching::{LegendEntry, Swatch};
 use super::{
     Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
     SceneRun, World,
 };
 use crate::algo::two_phase_commit::{
-    self as tpc, Cmd, CoordinatorPhase, ParticipantPhase, TwoPcConfig, TwoPcNode, Variant, Vote,
+    self as tpc, Cmd, CoordinatorPhase, ForcedWrites, ParticipantPhase, TwoPcConfig, TwoPcNode,
+    Variant, Vote,
 };
+use crate::i18n::tr;
+use crate::sim::run::{NodeMark, Tone};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
 pub struct TwoPc;
@@ -94,7 +98,10 @@ fn vote_letter(vote: Vote) -> char {
 pub struct ParticipantView {
     pub node: NodeId,
     pub phase: ParticipantPhase,
+    /// From its yes vote until it learns the outcome.
     pub in_doubt: bool,
+    /// In doubt past its decision timeout, asking for the outcome.
+    pub blocked: bool,
     pub holds_locks: bool,
     pub status: NodeStatus,
 }
@@ -104,7 +111,14 @@ pub struct ParticipantView {
 pub struct TwoPcView {
     pub coordinator: Option<CoordinatorPhase>,
     pub participants: Vec<ParticipantView>,
+    /// The coordinator's forced log writes so far, by the outcome they were for.
+    pub coordinator_forced: ForcedWrites,
+    /// Every participant's forced log writes so far, added up, by outcome.
+    pub participants_forced: ForcedWrites,
 }
+
+/// The mark under a blocked participant's state.
+pub const BLOCKED_MARK: &str = "blocked";
 
 impl Scene for TwoPc {
     type Node = TwoPcNode;
@@ -112,6 +126,7 @@ impl Scene for TwoPc {
     type View = TwoPcView;
 
     const SLUG: &'static str = "2pc";
+    const CATALOGUE_ZH: &'static str = include_str!("two_pc.zh.txt");
     const TITLE: &'static str = "Two-phase commit";
     const BLURB: &'static str = "A coordinator asks every participant to prepare; if all vote \
 yes it commits, otherwise it aborts. Crash the coordinator after the prepares and watch the \
@@ -199,22 +214,65 @@ participants block, in doubt, holding their locks.";
         let mut view = TwoPcView {
             coordinator: None,
             participants: Vec::new(),
+            coordinator_forced: ForcedWrites::default(),
+            participants_forced: ForcedWrites::default(),
         };
         for (id, node, status) in nodes.iter() {
             if let Some(c) = node.as_coordinator() {
                 view.coordinator = Some(c.phase());
+                view.coordinator_forced = view.coordinator_forced.plus(node.forced_writes());
             }
             if let Some(p) = node.as_participant() {
                 view.participants.push(ParticipantView {
                     node: id,
                     phase: p.phase(),
                     in_doubt: p.is_in_doubt(),
+                    blocked: p.is_blocked(),
                     holds_locks: p.holds_locks(),
                     status,
                 });
+                view.participants_forced = view.participants_forced.plus(node.forced_writes());
             }
         }
         view
+    }
+
+    /// A participant whose decision timeout fired while in doubt is marked "blocked"
+    /// (its state already says IN DOUBT, from its yes vote on).
+    fn node_marks(run: &SceneRun<Self>) -> Vec<Vec<NodeMark>> {
+        run.sim()
+            .nodes()
+            .iter()
+            .map(|(_, node, status)| {
+                let blocked = status != NodeStatus::Crashed
+                    && node.as_participant().is_some_and(|p| p.is_blocked());
+                if blocked {
+                    vec![NodeMark {
+                        text: tr(BLOCKED_MARK).into(),
+                        tone: Tone::Bad,
+                    }]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
+    }
+
+    fn legend() -> Vec<LegendEntry> {
+        vec![
+            LegendEntry {
+                swatch: Swatch::NodeState("state-in-doubt"),
+                label: "IN DOUBT",
+                meaning: "Voted yes and does not know the outcome yet: it may not decide alone \
+                          and keeps its locks.",
+            },
+            LegendEntry {
+                swatch: Swatch::Class("mark-bad"),
+                label: BLOCKED_MARK,
+                meaning: "In doubt past its decision timeout: it asks for the outcome and \
+                          waits, locks held, until someone who knows answers.",
+            },
+        ]
     }
 
     /// Participants can be told how to vote on the next prepare.

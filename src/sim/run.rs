@@ -7,6 +7,8 @@ use super::protocol::{NodeId, Protocol};
 use super::time::Time;
 use super::timeline::Timeline;
 use super::trace::{MsgId, TraceKind};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// A timer a node has set: its name, when it was set and when it is due.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +95,9 @@ pub struct Snapshot {
     pub nodes: Vec<NodeView>,
     pub messages: Vec<MessageView>,
     pub cut_links: Vec<(u32, u32)>,
+    /// The pairs of nodes `(a, b)`, `a < b`, between which a message has been sent (either
+    /// way) up to this step, in order: the links the protocol uses so far.
+    pub links_used: Vec<(u32, u32)>,
     pub invariants: Vec<InvariantView>,
 }
 
@@ -192,6 +197,20 @@ pub struct ProtocolRun<P: Protocol> {
     pub names: Vec<String>,
     /// Each node's group for the topology view (missing: the core).
     pub groups: Vec<NodeGroup>,
+    links: RefCell<LinkUse>,
+}
+
+/// The step at which each pair of nodes first carried a message, kept as the run is looked
+/// at (each step's trace is read once), so that a snapshot can say which links the
+/// protocol has used so far without reading the whole trace each time.
+#[derive(Default)]
+struct LinkUse {
+    /// Steps `1..=scanned_to` have been read.
+    scanned_to: u64,
+    /// The timeline's actions when they were read: their count and the last one, in link
+    /// form with its step (a new action forks the run: what came after it is read again).
+    actions: (usize, String),
+    first_use: BTreeMap<(u32, u32), u64>,
 }
 
 impl<P: Protocol> ProtocolRun<P> {
@@ -200,7 +219,45 @@ impl<P: Protocol> ProtocolRun<P> {
             timeline,
             names,
             groups: Vec::new(),
+            links: RefCell::default(),
         }
+    }
+
+    /// The links (pairs `a < b`) that carried a message in steps `1..=step`, read from the
+    /// trace incrementally (a chunk of at most one trace window at a time).
+    pub fn links_used(&self, step: u64) -> Vec<(u32, u32)> {
+        let mut links = self.links.borrow_mut();
+        let last = self.timeline.actions().last();
+        let actions = (
+            self.timeline.actions().len(),
+            last.map_or_else(String::new, |a| format!("{}@{}", a.action, a.at)),
+        );
+        if links.actions != actions {
+            // The run forked at an action: keep what came before the step that may have
+            // changed (the last action's step).
+            let fork = last.map_or(0, |a| a.at);
+            links.first_use.retain(|_, first| *first <= fork);
+            links.scanned_to = links.scanned_to.min(fork);
+            links.actions = actions;
+        }
+        let target = step.min(self.timeline.horizon());
+        while links.scanned_to < target {
+            let from = links.scanned_to + 1;
+            let to = target.min(from + super::timeline::WINDOW_STEPS - 1);
+            for entry in self.timeline.entries(from, to).iter() {
+                if let TraceKind::Send { from, to, .. } = &entry.kind {
+                    let pair = (from.0.min(to.0), from.0.max(to.0));
+                    links.first_use.entry(pair).or_insert(entry.step);
+                }
+            }
+            links.scanned_to = to;
+        }
+        links
+            .first_use
+            .iter()
+            .filter(|(_, first)| **first <= step)
+            .map(|(pair, _)| *pair)
+            .collect()
     }
 
     /// Parses the link form of a run's actions; errors name the bad entry.
@@ -305,6 +362,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             nodes,
             messages,
             cut_links: sim.links().cut_links().map(|(a, b)| (a.0, b.0)).collect(),
+            links_used: self.links_used(sim.step_count()),
             invariants,
         }
     }

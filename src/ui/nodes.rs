@@ -19,7 +19,9 @@ pub fn node_details(p: &NodeDetailsProps) -> Html {
         };
         html! {
             <li class={classes!("node-card", super::topology::state_class(n.state))} data-node={n.id.to_string()}>
-                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ n.state }</span><span class="status">{ status }</span></div>
+                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ n.state }</span><span class="status">{ status }</span>
+                    { for n.marks.iter().map(|m| html! { <span class={classes!("mark-chip", super::topology::tone_class(m.tone))}>{ &m.text }</span> }) }
+                </div>
                 if !n.details.is_empty() {
                     <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
                 }

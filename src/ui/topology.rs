@@ -1,12 +1,15 @@
-//! The topology view: nodes around a circle, messages moving along the edges between their
-//! send and arrival times, cut links in red. Click a node for its menu (crash, restart,
-//! pause, commands), click a message in flight to drop it, or use the partition tool.
+//! The topology view: nodes around a circle (or where a scene's stage puts them), the links
+//! the protocol has used so far (each appears when it first carries a message), messages
+//! moving along them between their send and arrival times, cut links in red, and the marks a
+//! scene puts under a node's state. Click a node for its menu (crash, restart, pause,
+//! commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
-use crate::sim::run::{NodeCommandView, Snapshot};
+use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
 use crate::sim::{MsgId, Time};
+use std::rc::Rc;
 use yew::prelude::*;
 
 const SIZE: f64 = 400.0;
@@ -26,6 +29,55 @@ pub struct TopologyProps {
     #[prop_or_default]
     pub highlights: Vec<u32>,
     pub on_msg: Callback<Msg>,
+    /// Where a scene's stage puts the nodes (None: around a circle).
+    #[prop_or_default]
+    pub layout: Option<Rc<TopologyLayout>>,
+    /// A scene's own drawing, over the links and under the nodes and messages.
+    #[prop_or_default]
+    pub overlay: Html,
+}
+
+/// A stage's own placement of the nodes, in the SVG's coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologyLayout {
+    pub width: f64,
+    pub height: f64,
+    /// The centre of node `i` (nodes past the end go around a circle).
+    pub positions: Vec<(f64, f64)>,
+}
+
+/// The CSS class of a mark's tone.
+pub fn tone_class(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Info => "mark-info",
+        Tone::Good => "mark-good",
+        Tone::Warn => "mark-warn",
+        Tone::Bad => "mark-bad",
+    }
+}
+
+/// Width of a mark's pill, from its text (CJK characters are about twice as wide).
+pub fn mark_width(text: &str) -> f64 {
+    let units: f64 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 1.9 })
+        .sum();
+    units * 7.0 + 14.0
+}
+
+/// The marks under a node: pills stacked below its circle.
+fn marks(marks: &[NodeMark]) -> Html {
+    let pills = marks.iter().enumerate().map(|(i, m)| {
+        let width = mark_width(&m.text);
+        let y = NODE_R + 14.0 + i as f64 * 19.0;
+        html! {
+            <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
+                <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height="17" rx="8.5" />
+                <text y="4">{ &m.text }</text>
+            </g>
+        }
+    });
+    html! { <g class="marks">{ for pills }</g> }
 }
 
 /// Where node `i` of `n` sits: evenly around a circle, the first at the top.
@@ -38,30 +90,26 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
     )
 }
 
-/// Where a message between two node centres is drawn, `t` of the way along: it travels
-/// from the sender's rim to the receiver's (a dot never sits on a node, so a click on a
-/// node never hits a message, and messages sent at once fan out along their own edges
-/// from the first frame).
-pub fn message_point(from: (f64, f64), to: (f64, f64), t: f64) -> (f64, f64) {
-    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
-    let length = (dx * dx + dy * dy).sqrt();
-    if length <= 2.0 * MESSAGE_GAP {
-        return (from.0 + dx * t, from.1 + dy * t);
-    }
-    let (ux, uy) = (dx / length, dy / length);
-    let along = MESSAGE_GAP + (length - 2.0 * MESSAGE_GAP) * t;
-    (from.0 + ux * along, from.1 + uy * along)
-}
-
-/// How far from a node's centre a message starts and ends: outside the node and its dot.
-const MESSAGE_GAP: f64 = NODE_R + 9.0;
-
 /// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
 pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
     if arrives <= sent {
         return 1.0;
     }
     ((now.0.saturating_sub(sent.0)) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
+}
+
+/// Where a message between two node centres starts and ends: just outside each node's
+/// halo, so that a dot never covers a node (a click on a node always reaches the node).
+pub fn message_ends(from: (f64, f64), to: (f64, f64)) -> ((f64, f64), (f64, f64)) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let length = (dx * dx + dy * dy).sqrt();
+    let inset = NODE_R + 8.0;
+    if length <= 2.0 * inset {
+        let mid = (from.0 + dx / 2.0, from.1 + dy / 2.0);
+        return (mid, mid);
+    }
+    let (ux, uy) = (dx / length * inset, dy / length * inset);
+    ((from.0 + ux, from.1 + uy), (to.0 - ux, to.1 - uy))
 }
 
 /// A CSS class for a state label, e.g. `IN DOUBT` -> `state-in-doubt`.
@@ -82,15 +130,26 @@ pub fn state_class(label: &str) -> String {
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let n = p.snapshot.nodes.len() as u32;
-    let pos = |i: u32| node_position(i, n);
+    let (width, height) = p
+        .layout
+        .as_ref()
+        .map_or((SIZE, SIZE), |l| (l.width, l.height));
+    let pos = |i: u32| {
+        p.layout
+            .as_ref()
+            .and_then(|l| l.positions.get(i as usize).copied())
+            .unwrap_or_else(|| node_position(i, n))
+    };
     let act = |action: String| {
         let on_msg = p.on_msg.clone();
         Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Act(action.clone())))
     };
 
-    let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
+    // Only the links the protocol has used so far: a line between two nodes that never
+    // talk would say they do. A link fades in when it first carries a message.
+    let edges = p.snapshot.links_used.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
-        html! { <line class="edge" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
+        html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
     });
     // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
     let both_ways = |a: u32, b: u32| p.snapshot.cut_links.contains(&(b, a));
@@ -139,7 +198,8 @@ pub fn topology(p: &TopologyProps) -> Html {
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
-               aria-label={format!("{}: {}, {}. Activate for actions.", node.name, node.state, status)}
+               aria-label={format!("{}: {}, {}{}. Activate for actions.", node.name, node.state, status,
+                   node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
                 <circle class="halo" r={(NODE_R + 6.0).to_string()} />
                 <circle class="body" r={NODE_R.to_string()} />
@@ -151,13 +211,15 @@ pub fn topology(p: &TopologyProps) -> Html {
                 if node.status == NodeStatus::Paused {
                     <text class="pause-mark" y="-36">{ "paused" }</text>
                 }
+                { marks(&node.marks) }
             </g>
         }
     });
 
     let messages = p.snapshot.messages.iter().map(|m| {
         let t = progress(m.sent, m.arrives, p.playhead);
-        let (x, y) = message_point(pos(m.from), pos(m.to), t);
+        let ((x1, y1), (x2, y2)) = message_ends(pos(m.from), pos(m.to));
+        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let label = format!(
             "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
             m.id, m.label, p.snapshot.name(m.from), p.snapshot.name(m.to), m.arrives
@@ -197,7 +259,7 @@ pub fn topology(p: &TopologyProps) -> Html {
 
     html! {
         <div class="topology">
-            <svg class="topology-svg" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img"
+            <svg class="topology-svg" viewBox={format!("0 0 {width} {height}")} role="img"
                  aria-label={format!("{} nodes and {} messages in flight at {}", n, p.snapshot.messages.len(), p.playhead)}>
                 <defs>
                     <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
@@ -206,6 +268,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 </defs>
                 <g class="edges">{ for edges }</g>
                 <g class="cuts">{ for cuts }</g>
+                { p.overlay.clone() }
                 <g class="nodes">{ for nodes }</g>
                 <g class="messages">{ for messages }</g>
             </svg>

@@ -7,8 +7,17 @@ use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
 
+pub mod stage;
+
 impl SceneViews for Locks {
     const STYLE: &'static str = include_str!("style.css");
+
+    /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks keep
+    /// the generic topology.
+    fn stage(view: LocksView, ctx: ViewCtx) -> Option<Html> {
+        let queue = view.queue?;
+        Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> })
+    }
 
     fn panel(view: LocksView, ctx: ViewCtx) -> Option<Html> {
         Some(html! { <LockPanel view={view} playhead={ctx.playhead} /> })

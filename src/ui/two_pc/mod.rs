@@ -1,6 +1,58 @@
-//! The two-phase commit scene is drawn by the generic views: the topology, the node cards
-//! and the space-time diagram.
-use crate::scene::two_pc::TwoPc;
-use crate::ui::scenes::SceneViews;
+//! The two-phase commit scene: the generic views (topology with the "blocked" mark, node
+//! cards, space-time diagram), and a panel counting the forced log writes by outcome.
+use crate::algo::two_phase_commit::ForcedWrites;
+use crate::i18n::tr;
+use crate::scene::two_pc::{TwoPc, TwoPcView};
+use crate::ui::scenes::{SceneViews, ViewCtx};
+use yew::prelude::*;
 
-impl SceneViews for TwoPc {}
+impl SceneViews for TwoPc {
+    const STYLE: &'static str = include_str!("style.css");
+
+    fn panel(view: TwoPcView, _ctx: ViewCtx) -> Option<Html> {
+        Some(html! {
+            <ForcedWritesPanel coordinator={view.coordinator_forced} participants={view.participants_forced} />
+        })
+    }
+}
+
+/// Why the abort column stays small.
+pub const PRESUMED_ABORT: &str = "Presumed abort: a missing commit record means abort, so an \
+abort forces no decision record and waits for no acknowledgement (only BEGIN and the yes \
+voters' PREPARED); a commit forces 2 + 2n writes for n participants.";
+
+#[derive(Properties, PartialEq)]
+pub struct ForcedWritesProps {
+    pub coordinator: ForcedWrites,
+    pub participants: ForcedWrites,
+}
+
+/// Forced log writes (writes something waits for) so far, by the outcome of the
+/// transaction each was for: the cost presumed abort cuts on aborts.
+#[function_component(ForcedWritesPanel)]
+pub fn forced_writes_panel(p: &ForcedWritesProps) -> Html {
+    let total = p.coordinator.plus(p.participants);
+    let row = |who: &'static str, class: &'static str, w: ForcedWrites| {
+        html! {
+            <tr class={class}>
+                <th scope="row">{ tr(who) }</th>
+                <td class="commit">{ w.commit }</td>
+                <td class="abort">{ w.abort }</td>
+            </tr>
+        }
+    };
+    html! {
+        <section class="forced-writes" id="forced-writes" aria-label={tr("Forced log writes")}>
+            <h2>{ tr("Forced log writes") }</h2>
+            <table>
+                <thead><tr><th></th><th scope="col">{ tr("for commits") }</th><th scope="col">{ tr("for aborts") }</th></tr></thead>
+                <tbody>
+                    { row("coordinator", "coordinator", p.coordinator) }
+                    { row("participants", "participants", p.participants) }
+                    { row("total", "total", total) }
+                </tbody>
+            </table>
+            <p class="hint">{ tr(PRESUMED_ABORT) }</p>
+        </section>
+    }
+}

@@ -1,0 +1,191 @@
+//! The 2PC scene's pictures tell the truth: a participant is IN DOUBT from its yes vote,
+//! carries the separate "blocked" mark only once its timeout has fired while in doubt, the
+//! panel counts forced writes by outcome, and the topology links only nodes that talked.
+use dsviz::algo::two_phase_commit::{ForcedWrites, Msg};
+use dsviz::scene::two_pc::{TwoPc, BLOCKED_MARK};
+use dsviz::scene::{self, Built, RunSpec, SceneRun};
+use dsviz::sim::run::{Run, Tone};
+use dsviz::sim::{NodeId, TraceKind};
+
+fn build(query: &str) -> SceneRun<TwoPc> {
+    let (mut spec, problems) = RunSpec::from_query(query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let Built { run, problems } = scene::build_scene::<TwoPc>(&mut spec);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut run = *run;
+    while !run.is_finished() {
+        if run.extend(2_000) == 0 {
+            break;
+        }
+    }
+    run
+}
+
+fn blocked(run: &SceneRun<TwoPc>, node: u32) -> bool {
+    run.snapshot().nodes[node as usize]
+        .marks
+        .iter()
+        .any(|m| m.text == BLOCKED_MARK && m.tone == Tone::Bad)
+}
+
+/// The step at which `node` sent its first VOTE YES.
+fn yes_vote_step(run: &SceneRun<TwoPc>, node: NodeId) -> u64 {
+    run.timeline()
+        .entries(1, run.horizon())
+        .iter()
+        .find(|e| {
+            matches!(&e.kind, TraceKind::Send { from, msg: Msg::VoteYes(_), .. } if *from == node)
+        })
+        .map(|e| e.step)
+        .expect("a yes vote")
+}
+
+#[test]
+fn a_participant_is_in_doubt_from_its_yes_vote_and_blocked_only_after_its_timeout() {
+    let mut run = build("?scene=2pc&sc=coord-crash&seed=7");
+    let p1 = NodeId(1);
+    let vote = yes_vote_step(&run, p1);
+    run.seek(vote);
+    let snapshot = run.snapshot();
+    assert_eq!(snapshot.nodes[1].state, "IN DOUBT", "in doubt at its vote");
+    assert!(!blocked(&run, 1), "not blocked yet at its vote");
+
+    // Later, the coordinator being down, its timeout fires: blocked, and still in doubt.
+    let horizon = run.horizon();
+    let first_blocked = (vote..=horizon)
+        .find(|&s| {
+            run.seek(s);
+            blocked(&run, 1)
+        })
+        .expect("P1 gets blocked while the coordinator is down");
+    assert!(first_blocked > vote);
+    run.seek(first_blocked);
+    assert_eq!(run.snapshot().nodes[1].state, "IN DOUBT");
+    let participant = run.sim().node(p1).and_then(|n| n.as_participant()).unwrap();
+    assert!(participant.is_blocked());
+
+    // In doubt but not blocked between the vote and the timeout: the two are different.
+    run.seek(first_blocked - 1);
+    assert_eq!(run.snapshot().nodes[1].state, "IN DOUBT");
+    assert!(!blocked(&run, 1));
+
+    // At the end it knows the outcome: neither in doubt nor blocked.
+    run.seek(horizon);
+    assert_ne!(run.snapshot().nodes[1].state, "IN DOUBT");
+    assert!(run.snapshot().nodes.iter().all(|n| n.marks.is_empty()));
+}
+
+#[test]
+fn the_happy_path_never_shows_a_blocked_mark() {
+    let mut run = build("?scene=2pc&sc=happy&seed=7");
+    let mut in_doubt_seen = false;
+    for step in 0..=run.horizon() {
+        run.seek(step);
+        let snapshot = run.snapshot();
+        in_doubt_seen |= snapshot.nodes.iter().any(|n| n.state == "IN DOUBT");
+        for node in &snapshot.nodes {
+            assert!(node.marks.is_empty(), "step {step}: {node:?}");
+        }
+    }
+    assert!(
+        in_doubt_seen,
+        "the participants are in doubt between vote and commit"
+    );
+}
+
+#[test]
+fn forced_writes_are_counted_by_outcome_for_the_coordinator_and_the_participants() {
+    // One commit with three participants: BEGIN + COMMIT at the coordinator, PREPARED +
+    // COMMIT at each participant (2 + 2n).
+    let mut happy = build("?scene=2pc&sc=happy&seed=7");
+    happy.seek(happy.horizon());
+    let view = happy.view();
+    assert_eq!(
+        view.coordinator_forced,
+        ForcedWrites {
+            commit: 2,
+            abort: 0
+        }
+    );
+    assert_eq!(
+        view.participants_forced,
+        ForcedWrites {
+            commit: 6,
+            abort: 0
+        }
+    );
+
+    // An abort (P2 votes no): only BEGIN at the coordinator, no forced decision record, and
+    // at most a PREPARED from each yes voter.
+    let mut no = build("?scene=2pc&sc=vote-no&seed=7");
+    no.seek(no.horizon());
+    let view = no.view();
+    assert_eq!(
+        view.coordinator_forced,
+        ForcedWrites {
+            commit: 0,
+            abort: 1
+        }
+    );
+    assert_eq!(view.participants_forced.commit, 0);
+    assert!(
+        view.participants_forced.abort <= 2,
+        "{:?}",
+        view.participants_forced
+    );
+    let abort_total = view.coordinator_forced.abort + view.participants_forced.abort;
+    assert!(abort_total < 8, "an abort costs less than a commit");
+}
+
+#[test]
+fn the_topology_links_only_the_coordinator_and_its_participants_without_cooperation() {
+    let mut run = build("?scene=2pc&sc=happy&seed=7");
+    run.seek(0);
+    assert!(
+        run.snapshot().links_used.is_empty(),
+        "no link before any message"
+    );
+    run.seek(run.horizon());
+    let links = run.snapshot().links_used;
+    assert_eq!(links, [(0, 1), (0, 2), (0, 3)]);
+}
+
+#[test]
+fn cooperative_termination_links_the_participants_that_ask_each_other() {
+    let mut run = build("?scene=2pc&sc=coop&seed=7");
+    let asked = run
+        .timeline()
+        .entries(1, run.horizon())
+        .iter()
+        .find(|e| matches!(&e.kind, TraceKind::Send { from, to, .. } if from.0 > 0 && to.0 > 0))
+        .map(|e| e.step)
+        .expect("participants talk to each other");
+    run.seek(asked - 1);
+    assert!(run.snapshot().links_used.iter().all(|&(a, _)| a == 0));
+    run.seek(asked);
+    assert!(run.snapshot().links_used.iter().any(|&(a, _)| a > 0));
+}
+
+#[test]
+fn links_used_stay_right_after_the_run_forks_at_an_action() {
+    // Seek, look (filling the cache), rewind, take an action: the cache must follow the
+    // new run, as a fresh run of the same actions says.
+    let mut run = build("?scene=2pc&sc=coop&seed=7");
+    run.seek(run.horizon());
+    let _ = run.snapshot();
+    run.seek(3);
+    run.take("crash:0", run.time_of(3)).expect("a crash");
+    while run.extend(2_000) > 0 {}
+    run.seek(run.horizon());
+    let forked = run.snapshot().links_used;
+
+    let (mut spec, _) = RunSpec::from_query("?scene=2pc&sc=coop&seed=7");
+    spec.actions = run.actions_text();
+    let Built { run: fresh, .. } = scene::build_scene::<TwoPc>(&mut spec);
+    let mut fresh = *fresh;
+    while fresh.extend(2_000) > 0 {}
+    fresh.seek(fresh.horizon());
+    assert_eq!(fresh.horizon(), run.horizon());
+    assert_eq!(forked, fresh.snapshot().links_used);
+    assert_ne!(forked, [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+}
