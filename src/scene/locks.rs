@@ -8,6 +8,9 @@ use crate::sim::{Action, NetConfig, NodeId, Time};
 
 pub struct Locks;
 
+mod describe;
+mod teach;
+
 /// The scene's view model: the lock as its panel draws it, with the setting it needs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LocksView {
@@ -107,6 +110,20 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
 
     fn default_net() -> NetConfig {
         locks::net_config()
+    }
+
+    const CATALOGUE_ZH: &'static str = include_str!("locks.zh.txt");
+
+    fn describe(names: &super::Names<'_>, node: NodeId, note: &locks::LockNote) -> String {
+        describe::describe(names, node, note)
+    }
+
+    fn tour() -> Vec<super::TourStop<Self>> {
+        teach::tour()
+    }
+
+    fn legend() -> Vec<super::LegendEntry> {
+        teach::legend()
     }
 
     fn read(r: &mut ParamReader) -> Result<LocksConfig, String> {

@@ -14,6 +14,8 @@ use std::rc::Rc;
 
 pub struct Ring;
 
+mod teach;
+
 const HASHES: &[(&str, &str)] = &[
     ("xxh3", "xxh3 (fast, 64-bit)"),
     ("ketama", "ketama MD5 (memcached)"),
@@ -162,6 +164,15 @@ first server point clockwise. Add, remove or fail a server and only about K/N ke
 mod N would move almost all of them. Type a key to follow its walk to its replicas.";
     const FIELDS: &'static [Field] = &FIELDS;
     const NETWORKED: bool = false;
+    const CATALOGUE_ZH: &'static str = include_str!("ring.zh.txt");
+
+    fn tour() -> Vec<super::TourStop<Self>> {
+        teach::tour()
+    }
+
+    fn legend() -> Vec<super::LegendEntry> {
+        teach::legend()
+    }
 
     fn read(r: &mut ParamReader) -> Result<RingConfig, String> {
         let too_many_keys = r

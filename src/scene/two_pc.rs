@@ -10,6 +10,9 @@ use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
 pub struct TwoPc;
 
+mod describe;
+mod teach;
+
 const VARIANTS: &[(&str, &str)] = &[
     ("correct", "Correct"),
     (
@@ -126,6 +129,20 @@ participants block, in doubt, holding their locks.";
 
     fn default_net() -> NetConfig {
         tpc::net_config()
+    }
+
+    const CATALOGUE_ZH: &'static str = include_str!("two_pc.zh.txt");
+
+    fn describe(names: &super::Names<'_>, node: NodeId, note: &tpc::Note) -> String {
+        describe::describe(names, node, note)
+    }
+
+    fn tour() -> Vec<super::TourStop<Self>> {
+        teach::tour()
+    }
+
+    fn legend() -> Vec<super::LegendEntry> {
+        teach::legend()
     }
 
     fn read(r: &mut ParamReader) -> Result<TwoPcConfig, String> {
