@@ -365,7 +365,7 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         let mut commands = Vec::new();
         if let Some(next) = cluster.addable_name() {
             commands.push(command(
-                format!("Add {next}"),
+                crate::i18n::trf("Add {name}", &[("name", &next)]),
                 Cmd::Join {
                     name: next,
                     weight: 1,
@@ -375,10 +375,11 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         for (_, spec) in cluster.live_nodes() {
             let name = spec.name.clone();
             commands.push(command(
-                format!("{name} leaves"),
+                crate::i18n::trf("{name} leaves", &[("name", &name)]),
                 Cmd::Leave { name: name.clone() },
             ));
-            commands.push(command(format!("{name} fails"), Cmd::Fail { name }));
+            let fails = crate::i18n::trf("{name} fails", &[("name", &name)]);
+            commands.push(command(fails, Cmd::Fail { name }));
         }
         commands
     }

@@ -245,11 +245,11 @@ participants block, in doubt, holding their locks.";
         }
         vec![
             NodeCommand {
-                label: "Vote yes on the next prepare".into(),
+                label: crate::i18n::tr("Vote yes on the next prepare").into(),
                 action: Action::Command(node, Cmd::SetVote(Vote::Yes)),
             },
             NodeCommand {
-                label: "Vote no on the next prepare".into(),
+                label: crate::i18n::tr("Vote no on the next prepare").into(),
                 action: Action::Command(node, Cmd::SetVote(Vote::No)),
             },
         ]
