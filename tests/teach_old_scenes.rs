@@ -439,8 +439,13 @@ fn every_2pc_note_becomes_a_sentence_in_both_languages() {
     );
     i18n::set_lang(Lang::Zh);
     let zh = TwoPc::describe(&n, NodeId(0), &Note::PrepareSent { tx: 1, to: 0b1110 });
+    let forcing = TwoPc::describe(&n, NodeId(0), &Note::CommitForcing { tx: 1 });
     i18n::set_lang(Lang::En);
     assert!(zh.contains("P1、P2 和 P3"), "{zh}");
+    assert!(
+        forcing.starts_with("协调者在"),
+        "no space between Chinese words: {forcing}"
+    );
 }
 
 fn coordinator_of(sim: &Sim<TwoPcNode>) -> &tpc::Coordinator {
@@ -571,26 +576,34 @@ fn the_2pc_tour_stops_where_its_captions_say() {
     assert_eq!(TwoPc::tour().len(), 10);
 }
 
-#[test]
-fn the_2pc_legend_names_every_state_the_nodes_show() {
-    let legend: BTreeSet<&str> = TwoPc::legend().iter().map(|e| e.label).collect();
+/// Every state label the nodes of `S` show in the first `steps` steps of its scenarios is
+/// named in its legend (the legend's labels are the stage's own words).
+fn legend_names_every_state<S: Scene>(steps: u64) {
+    let legend: BTreeSet<String> = S::legend().iter().map(|e| e.label.to_uppercase()).collect();
     let mut shown = BTreeSet::new();
-    for info in TwoPc::scenarios() {
-        let mut spec = scene::scenario_spec_of::<TwoPc>(info.id, 1).expect("spec");
-        let mut run = scene::build_scene::<TwoPc>(&mut spec).run;
-        run.extend(3_000);
-        for step in 0..=run.horizon().min(3_000) {
+    for info in S::scenarios() {
+        let mut spec = scene::scenario_spec_of::<S>(info.id, 1).expect("spec");
+        let mut run = scene::build_scene::<S>(&mut spec).run;
+        run.extend(steps);
+        for step in 0..=run.horizon().min(steps) {
             run.seek(step);
             for n in run.snapshot().nodes {
                 shown.insert(n.state);
             }
         }
     }
+    assert!(shown.len() >= 8, "{shown:?}");
     let missing: Vec<&&str> = shown.iter().filter(|s| !legend.contains(**s)).collect();
     assert!(
         missing.is_empty(),
-        "states shown but not in the legend: {missing:?}"
+        "{}: states shown but not in the legend: {missing:?}",
+        S::SLUG
     );
+}
+
+#[test]
+fn the_2pc_legend_names_every_state_the_nodes_show() {
+    legend_names_every_state::<TwoPc>(3_000);
 }
 
 #[test]
@@ -756,7 +769,7 @@ fn every_lock_note_becomes_a_sentence_in_both_languages() {
     );
     assert_eq!(
         Locks::describe(&Names(&names), NodeId(0), &LockNote::LeaseExpired { holder: NodeId(3) }),
-        "Client 2's lease expires on redis's clock and the key is deleted, whatever client 2 is doing: if client 2 is paused, it still believes it holds the lock."
+        "client 2's lease expires on redis's clock and the key is deleted, whatever client 2 is doing: if client 2 is paused, it still believes it holds the lock."
     );
 }
 
@@ -871,6 +884,11 @@ fn the_locks_tour_stops_where_its_captions_say() {
         herd >= 3.0 * predecessor,
         "herd {herd:.2} vs predecessor {predecessor:.2}"
     );
+}
+
+#[test]
+fn the_locks_legend_names_every_state_the_nodes_show() {
+    legend_names_every_state::<Locks>(1_500);
 }
 
 #[test]
@@ -1023,4 +1041,25 @@ fn list_scene_texts() {
             println!("TEXT {scene}\t{text}");
         }
     }
+}
+
+/// Prints the event log of a 2PC and a locks scenario in both languages, to read them:
+/// `cargo test --test teach_old_scenes print_logs -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn print_logs() {
+    fn print<S: Scene>(id: &str, steps: u64) {
+        for lang in Lang::ALL {
+            i18n::set_lang(lang);
+            let mut spec = scene::scenario_spec_of::<S>(id, 1).expect("spec");
+            let mut run = scene::build_scene::<S>(&mut spec).run;
+            run.extend(steps);
+            for line in run.log(0, steps) {
+                println!("{lang:?} {:>4} {}", line.step, line.text);
+            }
+        }
+        i18n::set_lang(Lang::En);
+    }
+    print::<TwoPc>("coop", 60);
+    print::<Locks>("gc-pause", 100);
 }

@@ -6,19 +6,9 @@ use crate::i18n::trf;
 use crate::scene::Names;
 use crate::sim::NodeId;
 
-/// The sentence for `note`, narrated by `node`, starting with a capital letter.
+/// The sentence for `note`, narrated by `node`. Node names keep the stage's spelling
+/// ("redis", "client 3"), even at the start of a sentence.
 pub fn describe(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
-    let text = sentence(names, node, note);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if first.is_ascii_lowercase() => {
-            first.to_ascii_uppercase().to_string() + chars.as_str()
-        }
-        _ => text,
-    }
-}
-
-fn sentence(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
     let n = names.of(node);
     let of = |id: &NodeId| names.of(*id);
     match note {

@@ -162,6 +162,7 @@ pub fn legend() -> Vec<LegendEntry> {
         state("fenced", "FENCED", "The storage checks fencing tokens: it rejects a write whose token is older than one it has accepted."),
         state("unfenced", "UNFENCED", "The storage accepts every write, whatever its token."),
         state("stale-write", "STALE WRITE", "The storage has accepted a write made under an older grant after one made under a newer grant."),
+        state("idle", "IDLE", "A client that crashed and has not started again: it holds nothing and remembers nothing."),
         state("thinking", "THINKING", "A client between two rounds."),
         state("acquiring", "ACQUIRING", "A client asking for the lock."),
         state("waiting", "WAITING", "A client in the ZooKeeper queue, waiting for the node it watches to go."),

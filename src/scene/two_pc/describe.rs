@@ -42,7 +42,29 @@ fn word(decision: Decision) -> &'static str {
 
 /// The sentence for `note`, narrated by `node`, starting with a capital letter.
 pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
-    capitalized(sentence(names, node, note))
+    tidy_cjk_spaces(&capitalized(sentence(names, node, note)))
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// Chinese templates put a space around a name (`{n} 决定`), which is right for "P2" but not
+/// for "协调者": a space between two Chinese characters is dropped.
+fn tidy_cjk_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let between_cjk =
+                i > 0 && chars.get(i + 1).is_some_and(|n| is_cjk(*n)) && is_cjk(chars[i - 1]);
+            !(c == ' ' && between_cjk)
+        })
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 /// "the coordinator forces..." becomes "The coordinator forces...".
@@ -100,7 +122,7 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::AbortedOnItsOwn { tx } => trf("{n} aborts {t} on its own: it never voted yes on it, so it is still free to (no PREPARE came in time, or its log shows only BEGIN).", &[("n", &n), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Commit, from } => trf("{n} learns from {f} that {t} commits: it forces COMMIT {t} to its log, then releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
-        Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK, so the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
+        Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK; once every participant has, the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Blocked { tx, asked, times: 1 } => trf("{n} is blocked on {t}: having voted yes, it may neither commit nor abort alone, so it asks {to} for the outcome.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked))]),
         Note::Blocked { tx, asked, times } => trf("{n} is still blocked on {t}, holding its locks: it asks {to} again ({k} times so far).", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked)), ("k", times)]),
         Note::ToldPeer { peer, tx, decision: Decision::Commit } => trf("{n} tells {p} that {t} committed: it knows the outcome from its own log or state.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
