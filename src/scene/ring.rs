@@ -14,6 +14,8 @@ use std::rc::Rc;
 
 pub struct Ring;
 
+mod teach;
+
 const HASHES: &[(&str, &str)] = &[
     ("xxh3", "xxh3 (fast, 64-bit)"),
     ("ketama", "ketama MD5 (memcached)"),
@@ -162,6 +164,15 @@ first server point clockwise. Add, remove or fail a server and only about K/N ke
 mod N would move almost all of them. Type a key to follow its walk to its replicas.";
     const FIELDS: &'static [Field] = &FIELDS;
     const NETWORKED: bool = false;
+    const CATALOGUE_ZH: &'static str = include_str!("ring.zh.txt");
+
+    fn tour() -> Vec<super::TourStop<Self>> {
+        teach::tour()
+    }
+
+    fn legend() -> Vec<super::LegendEntry> {
+        teach::legend()
+    }
 
     fn read(r: &mut ParamReader) -> Result<RingConfig, String> {
         let too_many_keys = r
@@ -354,7 +365,7 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         let mut commands = Vec::new();
         if let Some(next) = cluster.addable_name() {
             commands.push(command(
-                format!("Add {next}"),
+                crate::i18n::trf("Add {name}", &[("name", &next)]),
                 Cmd::Join {
                     name: next,
                     weight: 1,
@@ -364,10 +375,11 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         for (_, spec) in cluster.live_nodes() {
             let name = spec.name.clone();
             commands.push(command(
-                format!("{name} leaves"),
+                crate::i18n::trf("{name} leaves", &[("name", &name)]),
                 Cmd::Leave { name: name.clone() },
             ));
-            commands.push(command(format!("{name} fails"), Cmd::Fail { name }));
+            let fails = crate::i18n::trf("{name} fails", &[("name", &name)]);
+            commands.push(command(fails, Cmd::Fail { name }));
         }
         commands
     }

@@ -1,5 +1,4 @@
 //! The two-phase commit scene: its parameters, scenarios, node commands and view model.
-use super::teaching::{LegendEntry, Swatch};
 use super::{
     Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
     SceneRun, World,
@@ -13,6 +12,9 @@ use crate::sim::run::{NodeMark, Tone};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
 pub struct TwoPc;
+
+mod describe;
+mod teach;
 
 const VARIANTS: &[(&str, &str)] = &[
     ("correct", "Correct"),
@@ -143,6 +145,18 @@ participants block, in doubt, holding their locks.";
         tpc::net_config()
     }
 
+    fn describe(names: &super::Names<'_>, node: NodeId, note: &tpc::Note) -> String {
+        describe::describe(names, node, note)
+    }
+
+    fn tour() -> Vec<super::TourStop<Self>> {
+        teach::tour()
+    }
+
+    fn legend() -> Vec<super::LegendEntry> {
+        teach::legend()
+    }
+
     fn read(r: &mut ParamReader) -> Result<TwoPcConfig, String> {
         let mut config = TwoPcConfig {
             participants: r.number_field(&PARTICIPANTS) as u32,
@@ -258,23 +272,6 @@ participants block, in doubt, holding their locks.";
             .collect()
     }
 
-    fn legend() -> Vec<LegendEntry> {
-        vec![
-            LegendEntry {
-                swatch: Swatch::NodeState("state-in-doubt"),
-                label: "IN DOUBT",
-                meaning: "Voted yes and does not know the outcome yet: it may not decide alone \
-                          and keeps its locks.",
-            },
-            LegendEntry {
-                swatch: Swatch::Class("mark-bad"),
-                label: BLOCKED_MARK,
-                meaning: "In doubt past its decision timeout: it asks for the outcome and \
-                          waits, locks held, until someone who knows answers.",
-            },
-        ]
-    }
-
     /// Participants can be told how to vote on the next prepare.
     fn node_commands(run: &SceneRun<Self>, node: NodeId) -> Vec<NodeCommand<Cmd>> {
         let is_participant = run
@@ -286,11 +283,11 @@ participants block, in doubt, holding their locks.";
         }
         vec![
             NodeCommand {
-                label: "Vote yes on the next prepare".into(),
+                label: crate::i18n::tr("Vote yes on the next prepare").into(),
                 action: Action::Command(node, Cmd::SetVote(Vote::Yes)),
             },
             NodeCommand {
-                label: "Vote no on the next prepare".into(),
+                label: crate::i18n::tr("Vote no on the next prepare").into(),
                 action: Action::Command(node, Cmd::SetVote(Vote::No)),
             },
         ]

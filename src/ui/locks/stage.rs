@@ -142,8 +142,8 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
             <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {ROW_Y:.1}px)")}
                data-seq={e.seq.to_string()}>
                 <g class={classes!("znode", e.holds.then_some("holds"))}>
-                    <title>{ if e.holds { trf("#{seq}: {who}'s child, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
-                             else { trf("#{seq}: {who}'s child, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>
+                    <title>{ if e.holds { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
+                             else { trf("child #{seq} of {who}, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>
                     <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
                     <text class="seq" x={(BOX_W / 2.0).to_string()} y="17">{ format!("#{}", e.seq) }</text>
                     <text class="who" x={(BOX_W / 2.0).to_string()} y="33">{ &e.owner_name }</text>
@@ -164,7 +164,7 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
         html! {
             <g key={format!("gone{}", d.seq)} class={classes!("znode", "leaving", (d.reason == DepartureReason::Expired).then_some("expired"))}
                transform={format!("translate({x:.1},{y:.1})")} opacity={format!("{:.2}", 1.0 - 0.85 * t)} data-gone={d.seq.to_string()}>
-                <title>{ trf("#{seq} ({who}) deleted: {reason}", &[("seq", &d.seq), ("who", &d.owner_name), ("reason", &reason)]) }</title>
+                <title>{ trf("child #{seq} of {who} deleted: {reason}", &[("seq", &d.seq), ("who", &d.owner_name), ("reason", &reason)]) }</title>
                 <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
                 <text class="seq" x={(BOX_W / 2.0).to_string()} y="17">{ format!("#{}", d.seq) }</text>
                 <text class="who" x={(BOX_W / 2.0).to_string()} y="33">{ reason }</text>

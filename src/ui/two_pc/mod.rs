@@ -16,11 +16,6 @@ impl SceneViews for TwoPc {
     }
 }
 
-/// Why the abort column stays small.
-pub const PRESUMED_ABORT: &str = "Presumed abort: a missing commit record means abort, so an \
-abort forces no decision record and waits for no acknowledgement (only BEGIN and the yes \
-voters' PREPARED); a commit forces 2 + 2n writes for n participants.";
-
 #[derive(Properties, PartialEq)]
 pub struct ForcedWritesProps {
     pub coordinator: ForcedWrites,
@@ -35,7 +30,7 @@ pub fn forced_writes_panel(p: &ForcedWritesProps) -> Html {
     let row = |who: &'static str, class: &'static str, w: ForcedWrites| {
         html! {
             <tr class={class}>
-                <th scope="row">{ tr(who) }</th>
+                <th scope="row">{ who }</th>
                 <td class="commit">{ w.commit }</td>
                 <td class="abort">{ w.abort }</td>
             </tr>
@@ -47,12 +42,13 @@ pub fn forced_writes_panel(p: &ForcedWritesProps) -> Html {
             <table>
                 <thead><tr><th></th><th scope="col">{ tr("for commits") }</th><th scope="col">{ tr("for aborts") }</th></tr></thead>
                 <tbody>
-                    { row("coordinator", "coordinator", p.coordinator) }
-                    { row("participants", "participants", p.participants) }
-                    { row("total", "total", total) }
+                    { row(tr("coordinator"), "coordinator", p.coordinator) }
+                    { row(tr("participants"), "participants", p.participants) }
+                    { row(tr("total"), "total", total) }
                 </tbody>
             </table>
-            <p class="hint">{ tr(PRESUMED_ABORT) }</p>
+            // Why the abort column stays small.
+            <p class="hint">{ tr("Presumed abort: a missing commit record means abort, so an abort forces no decision record and waits for no acknowledgement (only BEGIN and the yes voters' PREPARED); a commit forces 2 + 2n writes for n participants.") }</p>
         </section>
     }
 }

@@ -1,0 +1,133 @@
+//! A sentence for every decision a two-phase commit node narrates: what it does and why, in
+//! the present tense, naming the participants as the stage does. English in the code,
+//! Chinese in `two_pc.zh.txt`.
+use crate::algo::two_phase_commit::{Decision, DecisionReason, NoReason, Note, COORDINATOR};
+use crate::i18n::{lang, tr, trf, Lang};
+use crate::scene::Names;
+use crate::sim::NodeId;
+
+/// A node as a sentence names it: "the coordinator", or the participant's name ("P2").
+fn who(names: &Names<'_>, id: NodeId) -> String {
+    if id == COORDINATOR {
+        tr("the coordinator").to_string()
+    } else {
+        names.of(id)
+    }
+}
+
+/// The nodes of a bit set (bit `i` for node `i`), as a list: "P1, P2 and P3".
+pub fn node_list(names: &Names<'_>, bits: u8) -> String {
+    let all: Vec<String> = (0..8u32)
+        .filter(|i| bits & (1 << i) != 0)
+        .map(|i| who(names, NodeId(i)))
+        .collect();
+    let separator = if lang() == Lang::Zh { "、" } else { ", " };
+    match all.as_slice() {
+        [] => tr("nobody").to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => trf(
+            "{first} and {last}",
+            &[("first", &init.join(separator)), ("last", last)],
+        ),
+    }
+}
+
+/// The decision as messages and logs spell it.
+fn word(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Commit => "COMMIT",
+        Decision::Abort => "ABORT",
+    }
+}
+
+/// The sentence for `note`, narrated by `node`, starting with a capital letter.
+pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
+    tidy_cjk_spaces(&capitalized(sentence(names, node, note)))
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// Chinese templates put a space around a name (`{n} 决定`), which is right for "P2" but not
+/// for "协调者": a space between two Chinese characters is dropped.
+fn tidy_cjk_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let between_cjk =
+                i > 0 && chars.get(i + 1).is_some_and(|n| is_cjk(*n)) && is_cjk(chars[i - 1]);
+            !(c == ' ' && between_cjk)
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// "the coordinator forces..." becomes "The coordinator forces...".
+fn capitalized(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_ascii_lowercase() => {
+            first.to_ascii_uppercase().to_string() + chars.as_str()
+        }
+        _ => text,
+    }
+}
+
+fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
+    let n = who(names, node);
+    let t = |tx: &u32| format!("t{tx}");
+    match note {
+        Note::BeginForced { tx } => trf("{n} forces BEGIN {t} to its log before telling anyone, so that a restart can never reuse the number {t}.", &[("n", &n), ("t", &t(tx))]),
+        Note::WorkSent { tx } => trf("BEGIN {t} is on disk: {n} sends the transaction's work to every participant, which does it holding locks.", &[("n", &n), ("t", &t(tx))]),
+        Note::PrepareSent { tx, to } => trf("The work is done: {n} asks {to} to PREPARE {t} and waits for their votes.", &[("n", &n), ("to", &node_list(names, *to)), ("t", &t(tx))]),
+        Note::VoteCounted { tx, from, yes: true, waiting: 0 } => trf("{n} counts {p}'s YES on {t}: every participant has voted yes.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
+        Note::VoteCounted { tx, from, yes: true, waiting } => trf("{n} counts {p}'s YES on {t} and still waits for {w}.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx)), ("w", &node_list(names, *waiting))]),
+        Note::VoteCounted { tx, from, yes: false, .. } => trf("{n} counts {p}'s NO on {t}.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
+        Note::Decided { tx, decision, reason } => {
+            let d = word(*decision);
+            match reason {
+                DecisionReason::AllVotedYes => trf("{n} decides {d} {t}: every participant voted yes.", &[("n", &n), ("d", &d), ("t", &t(tx))]),
+                DecisionReason::VotedNo(p) => trf("{n} decides {d} {t}: {p} voted no, so {t} can never commit, and the other votes no longer matter.", &[("n", &n), ("d", &d), ("t", &t(tx)), ("p", &who(names, *p))]),
+                DecisionReason::VoteTimeout => trf("{n} decides {d} {t}: not every vote arrived within its vote timeout, and without every yes it may not commit.", &[("n", &n), ("d", &d), ("t", &t(tx))]),
+                DecisionReason::NothingInTheLog => trf("{n} decides {d} {t}: its log holds BEGIN {t} but no decision, and no record of a commit means abort (presumed abort).", &[("n", &n), ("d", &d), ("t", &t(tx))]),
+            }
+        }
+        Note::CommitForcing { tx } => trf("{n} forces COMMIT {t} to its log before telling anyone, so the decision can never be forgotten.", &[("n", &n), ("t", &t(tx))]),
+        Note::CommitSentBeforeLogged { tx } => trf("Broken variant: {n} sends COMMIT {t} while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit.", &[("n", &n), ("t", &t(tx))]),
+        Note::DecisionSent { tx, decision: Decision::Commit, to } => trf("{n} sends COMMIT {t} to {to}, and will resend it to each until it acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} to {to}, once: whoever misses it will ask and be told abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::AbortForgotten { tx } => trf("Presumed abort: {n} forgets {t} at once, waiting for no acknowledgement and no disk write, since a forgotten transaction is answered ABORT.", &[("n", &n), ("t", &t(tx))]),
+        Note::DecisionResent { tx, to } => trf("No acknowledgement yet from {to}: {n} resends its decision on {t}.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::Ended { tx } => trf("Every participant acknowledged COMMIT {t}: {n} writes END {t} and forgets the transaction.", &[("n", &n), ("t", &t(tx))]),
+        Note::Answered { tx, to, decision: Decision::Commit } => trf("{n} answers {p}'s inquiry: {t} committed (COMMIT {t} is in its log).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
+        Note::Answered { tx, to, decision: Decision::Abort } => trf("{n} answers {p}'s inquiry: {t} aborted (it has no record of a commit).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
+        Note::Recovered { tx, found: Some(Decision::Commit) } => trf("{n} reads its log after the restart: COMMIT {t} is there, so it finishes the commit.", &[("n", &n), ("t", &t(tx))]),
+        Note::Recovered { tx, found: Some(Decision::Abort) } => trf("{n} reads its log after the restart: {t} aborted, and there is nothing left to do for it.", &[("n", &n), ("t", &t(tx))]),
+        Note::Recovered { tx, found: None } => trf("{n} reads its log after the restart: BEGIN {t} but no decision, so it presumes abort.", &[("n", &n), ("t", &t(tx))]),
+        Note::WorkStarted { tx } => trf("{n} starts the work of {t} and takes its locks; its BEGIN record is not forced, since nothing waits for it.", &[("n", &n), ("t", &t(tx))]),
+        Note::PreparedForcing { tx } => trf("{n} can commit {t}: it forces PREPARED {t} to its log before voting YES, so a crash cannot make it forget the promise.", &[("n", &n), ("t", &t(tx))]),
+        Note::VotedYes { tx } => trf("PREPARED {t} is on disk: {n} votes YES and is now in doubt, holding its locks until it learns the outcome.", &[("n", &n), ("t", &t(tx))]),
+        Note::VotedYesWithoutLogging { tx } => trf("Broken variant: {n} votes YES on {t} without logging PREPARED; a crash now would make it forget its promise.", &[("n", &n), ("t", &t(tx))]),
+        Note::VotedNo { tx, reason } => match reason {
+            NoReason::ItsVote => trf("{n} votes NO on {t} and aborts at once: a no vote needs nothing on disk first (presumed abort).", &[("n", &n), ("t", &t(tx))]),
+            NoReason::NeverDidTheWork => trf("{n} votes NO on {t}: the work never reached it (BEGIN was lost, or it was down), so it cannot commit.", &[("n", &n), ("t", &t(tx))]),
+            NoReason::AlreadyAborted => trf("{n} votes NO on {t}: it has already aborted it on its own.", &[("n", &n), ("t", &t(tx))]),
+            NoReason::Busy => trf("{n} votes NO on {t}: it is still in doubt on an earlier transaction and holds that one's locks.", &[("n", &n), ("t", &t(tx))]),
+        },
+        Note::AbortedOnItsOwn { tx } => trf("{n} aborts {t} on its own: it never voted yes on it, so it is still free to (no PREPARE came in time, or its log shows only BEGIN).", &[("n", &n), ("t", &t(tx))]),
+        Note::Learned { tx, decision: Decision::Commit, from } => trf("{n} learns from {f} that {t} commits: it forces COMMIT {t} to its log, then releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
+        Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
+        Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK; once every participant has, the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
+        Note::Blocked { tx, asked, times: 1 } => trf("{n} is blocked on {t}: having voted yes, it may neither commit nor abort alone, so it asks {to} for the outcome.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked))]),
+        Note::Blocked { tx, asked, times } => trf("{n} is still blocked on {t}, holding its locks: it asks {to} again ({k} times so far).", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked)), ("k", times)]),
+        Note::ToldPeer { peer, tx, decision: Decision::Commit } => trf("{n} tells {p} that {t} committed: it knows the outcome from its own log or state.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::ToldPeer { peer, tx, decision: Decision::Abort } => trf("{n} tells {p} that {t} aborted: its ABORT record is on disk.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::AbortForcedBeforeTellingPeer { peer, tx } => trf("{n} has not voted yes on {t}, so it can answer {p}: it aborts {t} and forces ABORT to its log before telling {p}, since an answer from memory could be lost in a crash.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::RecoveredInDoubt { tx } => trf("{n} reads its log after the restart: PREPARED {t} with no outcome, so it is in doubt again; it takes its locks back and asks the coordinator.", &[("n", &n), ("t", &t(tx))]),
+    }
+}
