@@ -24,11 +24,18 @@ pub mod checker;
 pub mod fingerprints;
 pub mod model;
 pub mod paxos;
+pub mod scene_model;
+pub mod schedule;
+pub mod shrink;
+pub mod sweep;
 pub mod two_phase;
 
 pub use checker::{Checker, CheckerOptions, Counterexample, Finish, Progress};
 pub use model::Model;
+pub use bounds::{ExploreBounds, SweepBounds};
 pub use paxos::Paxos;
+pub use scene_model::{PathStep, SceneAction, SceneModel, SceneState};
+pub use sweep::{Sweep, SweepFound, SweepPhase, SweepProgress};
 pub use two_phase::TwoPhase;
 
 /// `count` per second, given the milliseconds it took by the caller's clock (0 when no
