@@ -21,4 +21,8 @@ scenes! {
     ring::Ring,
     two_pc::TwoPc,
     locks::Locks,
+    raft::Raft,
+    paxos::Paxos,
+    queue::QueueScene,
+    balance::Balance,
 }

@@ -198,7 +198,9 @@ fn describe(e: &TraceEntry<Logger>) -> String {
                 arrives.0 / 1000
             )
         }
-        TraceKind::Deliver { id, from, to } => format!("deliver #{} {}->{}", id.0, from.0, to.0),
+        TraceKind::Deliver { id, from, to, .. } => {
+            format!("deliver #{} {}->{}", id.0, from.0, to.0)
+        }
         TraceKind::Drop { id, reason, .. } => format!("drop #{} {}", id.0, reason.label()),
         TraceKind::Timer { node, timer } => format!("timer {timer} at {}", node.0),
         TraceKind::Command { node, cmd } => format!("cmd {cmd} at {}", node.0),

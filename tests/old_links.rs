@@ -19,7 +19,11 @@ fn digest(s: &Snapshot) -> String {
             n.state,
             n.status,
             n.details.join("; "),
-            n.timers.join(",")
+            n.timers
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
         ));
     }
     for m in &s.messages {

@@ -137,12 +137,13 @@ fn entry_code(e: &TraceEntry<TwoPcNode>) -> Option<Vec<u64>> {
             out.extend(msg_code(msg));
             out.push(copy_of.map_or(0, |c| c.0 + 1));
         }
-        TraceKind::Deliver { id, from, to } => out.extend([3, m(id), n(from), n(to)]),
+        TraceKind::Deliver { id, from, to, .. } => out.extend([3, m(id), n(from), n(to)]),
         TraceKind::Drop {
             id,
             from,
             to,
             reason,
+            ..
         } => out.extend([4, m(id), n(from), n(to), drop_code(*reason)]),
         TraceKind::Timer { node, timer } => {
             out.extend([5, n(node)]);

@@ -8,10 +8,15 @@
 //! every parameter, resolving a scenario's triggers, building the run, time travel, the
 //! generic views) is shared. Adding a scene adds one line to the registry in
 //! `crate::registry`. See `ARCHITECTURE.md` for the checklist.
+pub mod balance;
 pub mod bench;
 pub mod fields;
 pub mod locks;
+pub mod narration;
 pub mod params;
+pub mod paxos;
+pub mod queue;
+pub mod raft;
 pub mod ring;
 pub mod scene_run;
 pub mod spec;
@@ -103,6 +108,12 @@ pub trait Scene: Sized + 'static {
         NetConfig::default()
     }
 
+    /// The network a ready-made scenario runs on (a scenario may need its own, e.g. one
+    /// where every message takes equally long).
+    fn scenario_net(_config: &Self::Config) -> NetConfig {
+        Self::default_net()
+    }
+
     /// Reads the configuration from the link's parameters. Each reader falls back to its
     /// default with a message; an `Err` (a combination that cannot run) falls back to the
     /// default configuration.
@@ -132,6 +143,17 @@ pub trait Scene: Sized + 'static {
     /// "P2 forced PREPARED t1 to its log and voted YES".
     fn describe(_names: &Names<'_>, node: NodeId, note: &<Self::Node as Protocol>::Note) -> String {
         format!("{node}: {note:?}")
+    }
+
+    /// Where each node sits in the topology view (servers in the middle, clients around);
+    /// missing entries are the core.
+    fn node_groups(_config: &Self::Config) -> Vec<crate::sim::run::NodeGroup> {
+        Vec::new()
+    }
+
+    /// Marks under each node's state on the stage ("blocked", "holds the lock"), by node.
+    fn node_marks(_run: &SceneRun<Self>) -> Vec<Vec<crate::sim::run::NodeMark>> {
+        Vec::new()
     }
 
     /// The scene's guided tour, in order.
@@ -283,7 +305,7 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
 /// into actions, so the link it makes is explicit and stays exact.
 pub fn scenario_spec_of<S: Scene>(id: &str, seed: u64) -> Option<RunSpec> {
     let scenario = S::scenario(id)?;
-    let net = S::default_net();
+    let net = S::scenario_net(&scenario.config);
     let mut spec = RunSpec::new(SceneId::of::<S>());
     spec.seed = seed;
     spec.scenario = Some(id.to_string());

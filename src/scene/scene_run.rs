@@ -1,6 +1,7 @@
 //! The run of a scene: its timeline, node names and configuration, seen by the shell
 //! through [`Run`] and by the scene's own views through its typed view model.
-use super::Scene;
+use super::narration::{narrate, LogLine};
+use super::{Names, Scene, LOOKAHEAD};
 use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
 use crate::sim::{NodeId, Time, Timeline};
 
@@ -11,10 +12,9 @@ pub struct SceneRun<S: Scene> {
 
 impl<S: Scene> SceneRun<S> {
     pub fn new(config: S::Config, timeline: Timeline<S::Node>, names: Vec<String>) -> Self {
-        SceneRun {
-            config,
-            inner: ProtocolRun::new(timeline, names),
-        }
+        let mut inner = ProtocolRun::new(timeline, names);
+        inner.groups = S::node_groups(&config);
+        SceneRun { config, inner }
     }
 
     pub fn timeline(&self) -> &Timeline<S::Node> {
@@ -69,7 +69,11 @@ impl<S: Scene> Run for SceneRun<S> {
     }
 
     fn snapshot(&self) -> Snapshot {
-        self.inner.snapshot()
+        let mut snapshot = self.inner.snapshot();
+        for (node, marks) in snapshot.nodes.iter_mut().zip(S::node_marks(self)) {
+            node.marks = marks;
+        }
+        snapshot
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
@@ -86,6 +90,27 @@ impl<S: Scene> Run for SceneRun<S> {
 
     fn fingerprint(&self) -> u128 {
         self.inner.fingerprint()
+    }
+
+    fn log(&self, from: u64, to: u64) -> Vec<LogLine> {
+        let entries = self.inner.timeline.entries(from, to);
+        let invariants: Vec<&'static str> =
+            self.sim().invariants().iter().map(|i| i.name).collect();
+        narrate::<S>(&entries, &Names(&self.inner.names), &invariants)
+    }
+
+    fn next_visible(&mut self, from: u64, limit: u64) -> u64 {
+        let mut step = from + 1;
+        while step <= from + limit {
+            if step > self.horizon() && self.extend(LOOKAHEAD) == 0 {
+                return self.horizon();
+            }
+            if self.log(step, step).iter().any(|l| l.visible) {
+                return step;
+            }
+            step += 1;
+        }
+        step.min(self.horizon())
     }
 
     fn node_commands(&self, node: u32) -> Vec<NodeCommandView> {

@@ -8,6 +8,25 @@ use super::time::Time;
 use super::timeline::Timeline;
 use super::trace::{MsgId, TraceKind};
 
+/// A timer a node has set: its name, when it was set and when it is due.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimerView {
+    pub label: String,
+    pub set: Time,
+    pub due: Time,
+}
+
+impl TimerView {
+    /// How much of the timer is left at `now`, from 1 (just set) to 0 (due).
+    pub fn left(&self, now: Time) -> f64 {
+        let total = self.due.0.saturating_sub(self.set.0);
+        if total == 0 {
+            return 0.0;
+        }
+        (self.due.0.saturating_sub(now.0) as f64 / total as f64).clamp(0.0, 1.0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
     pub id: u32,
@@ -15,7 +34,38 @@ pub struct NodeView {
     pub state: &'static str,
     pub status: NodeStatus,
     pub details: Vec<String>,
-    pub timers: Vec<String>,
+    pub timers: Vec<TimerView>,
+    /// Where the topology view puts the node: the core (servers) in the middle, the edge
+    /// (clients) around it.
+    pub group: NodeGroup,
+    /// Short marks the scene adds under the node's state ("blocked", "holds the lock").
+    pub marks: Vec<NodeMark>,
+}
+
+/// A short mark under a node's state on the stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeMark {
+    pub text: String,
+    pub tone: Tone,
+}
+
+/// How a mark is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// Where a node sits in the topology view.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum NodeGroup {
+    /// The middle: servers, coordinators, brokers.
+    #[default]
+    Core,
+    /// Around the core: clients, producers, consumers.
+    Edge,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -123,17 +173,34 @@ pub trait Run {
     fn node_commands(&self, _node: u32) -> Vec<NodeCommandView> {
         Vec::new()
     }
+
+    /// The sentences of steps `from..=to`, for the caption and the event log.
+    fn log(&self, _from: u64, _to: u64) -> Vec<crate::scene::narration::LogLine> {
+        Vec::new()
+    }
+
+    /// The first step after `from` that changes what the stage shows (at most `limit`
+    /// steps on; computing more of the run if needed).
+    fn next_visible(&mut self, from: u64, _limit: u64) -> u64 {
+        from + 1
+    }
 }
 
 /// A timeline plus the names of its nodes: the `Run` every kernel-based scene uses.
 pub struct ProtocolRun<P: Protocol> {
     pub timeline: Timeline<P>,
     pub names: Vec<String>,
+    /// Each node's group for the topology view (missing: the core).
+    pub groups: Vec<NodeGroup>,
 }
 
 impl<P: Protocol> ProtocolRun<P> {
     pub fn new(timeline: Timeline<P>, names: Vec<String>) -> Self {
-        ProtocolRun { timeline, names }
+        ProtocolRun {
+            timeline,
+            names,
+            groups: Vec::new(),
+        }
     }
 
     /// Parses the link form of a run's actions; errors name the bad entry.
@@ -199,7 +266,16 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                 state: proto.state_label(),
                 status,
                 details: proto.detail_lines(),
-                timers: sim.timers_of(id).map(P::timer_label).collect(),
+                timers: sim
+                    .timer_deadlines(id)
+                    .map(|(timer, set, due)| TimerView {
+                        label: P::timer_label(timer),
+                        set,
+                        due,
+                    })
+                    .collect(),
+                group: self.groups.get(id.index()).copied().unwrap_or_default(),
+                marks: Vec::new(),
             })
             .collect();
         let messages = sim

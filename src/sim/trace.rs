@@ -53,12 +53,15 @@ pub enum TraceKind<P: Protocol> {
         id: MsgId,
         from: NodeId,
         to: NodeId,
+        /// The message, for captions ("P2 receives PREPARE t1").
+        msg: P::Msg,
     },
     Drop {
         id: MsgId,
         from: NodeId,
         to: NodeId,
         reason: DropReason,
+        msg: P::Msg,
     },
     Timer {
         node: NodeId,

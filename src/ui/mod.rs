@@ -6,7 +6,11 @@
 //! - the shell's components (`app`, `controls`, `topology`, `diagram`, ...), WebAssembly only;
 //! - one folder per scene (`ring/`, `locks/`, `two_pc/`) with the scene's own views, plugged
 //!   in through [`scenes`] and the registry. Pure parts (geometry, layout) build natively.
+pub mod balance;
 pub mod model;
+pub mod paxos;
+pub mod queue;
+pub mod raft;
 pub mod ring;
 
 #[cfg(target_arch = "wasm32")]

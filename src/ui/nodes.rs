@@ -24,7 +24,7 @@ pub fn node_details(p: &NodeDetailsProps) -> Html {
                     <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
                 }
                 if !n.timers.is_empty() {
-                    <div class="timers">{ format!("timers: {}", n.timers.join(", ")) }</div>
+                    <div class="timers">{ format!("timers: {}", n.timers.iter().map(|t| t.label.as_str()).collect::<Vec<_>>().join(", ")) }</div>
                 }
             </li>
         }

@@ -85,6 +85,9 @@ pub struct Client {
     /// balancers), so runs with different numbers of balancers still see the same
     /// requests at the same times.
     digest: u64,
+    /// The run's seed, kept so that the page can replay the same arrivals beside this run
+    /// (the comparison and the latency chart); never read by the protocol.
+    run_seed: u64,
 }
 
 fn mix(digest: u64, value: u64) -> u64 {
@@ -113,6 +116,7 @@ impl Client {
             totals: Totals::default(),
             window: SlidingWindow::new(window),
             digest: 0xcbf2_9ce4_8422_2325,
+            run_seed,
         }
     }
 
@@ -144,6 +148,11 @@ impl Client {
 
     pub fn surge(&self) -> Option<Surge> {
         self.schedule.surge()
+    }
+
+    /// The seed the run (and this client's traffic) was built from.
+    pub fn run_seed(&self) -> u64 {
+        self.run_seed
     }
 
     pub fn arrival_digest(&self) -> u64 {

@@ -2,10 +2,10 @@
 //! utilisation, per-balancer picks and health views, latency percentiles, and every
 //! request in flight with where it is on its path (client → balancer → server → back).
 use super::health::ServerHealth;
-use super::messages::{Msg, Role};
+use super::messages::{Answer, Msg, Role};
 use super::window::{Percentiles, WindowCounts};
 use super::{layout, BalanceConfig, BalanceNode, SessionMoves, Totals};
-use crate::sim::{NodeId, NodeStatus, Sim, Time};
+use crate::sim::{MsgId, NodeId, NodeStatus, Sim, Time};
 
 /// Where a request is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +34,10 @@ pub struct RequestPath {
     pub stage: Stage,
     /// For the stages on the wire: (sent, arrives).
     pub wire: Option<(Time, Time)>,
+    /// For the stages on the wire: the message carrying it (what a person drops).
+    pub msg: Option<MsgId>,
+    /// For the stages on the way back: how the request ended.
+    pub answer: Option<Answer>,
 }
 
 /// Every request that is on a wire, in a queue or in service, in no particular order
@@ -58,12 +62,20 @@ pub fn request_paths(sim: &Sim<BalanceNode>) -> Vec<RequestPath> {
             (Msg::Answer { .. }, Some(Role::Balancer(b)), _) => (Some(b), None, Stage::ToClient),
             _ => continue,
         };
+        let answer = match &m.msg {
+            Msg::Reply { served: true, .. } => Some(Answer::Served),
+            Msg::Reply { served: false, .. } => Some(Answer::QueueFull),
+            Msg::Answer { answer, .. } => Some(*answer),
+            _ => None,
+        };
         paths.push(RequestPath {
             id,
             balancer,
             server,
             stage,
             wire: Some((m.sent, m.arrives)),
+            msg: Some(m.id),
+            answer,
         });
     }
     for (_, n, _) in nodes.iter() {
@@ -84,6 +96,8 @@ pub fn request_paths(sim: &Sim<BalanceNode>) -> Vec<RequestPath> {
                     position: position as u32,
                 },
                 wire: None,
+                msg: None,
+                answer: None,
             });
         }
         for r in server.running() {
@@ -93,6 +107,8 @@ pub fn request_paths(sim: &Sim<BalanceNode>) -> Vec<RequestPath> {
                 server: Some(s),
                 stage: Stage::InService { ends: r.ends },
                 wire: None,
+                msg: None,
+                answer: None,
             });
         }
     }

@@ -54,6 +54,8 @@ pub struct Handouts {
     pub last_to: BTreeMap<NodeId, (u64, Vec<MessageId>)>,
     /// Every message handed out at least once.
     pub seen: BTreeSet<MessageId>,
+    /// How many times each message was handed out (for the views' delivery counts).
+    pub times: BTreeMap<MessageId, u32>,
     /// Hand-outs to consumers, and those of a message handed out before.
     pub delivered: u64,
     pub redelivered: u64,
@@ -207,6 +209,7 @@ impl Broker {
         h.last_to.insert(to.node, (to.req, messages.to_vec()));
         for &id in messages {
             h.delivered += 1;
+            *h.times.entry(id).or_insert(0) += 1;
             if !h.seen.insert(id) {
                 h.redelivered += 1;
                 continue;
@@ -275,6 +278,13 @@ impl Broker {
         } else {
             "CLIENTS BLOCKED"
         }
+    }
+}
+
+impl Handouts {
+    /// How many times `id` was handed to a consumer (0 if never).
+    pub fn deliveries_of(&self, id: MessageId) -> u32 {
+        self.times.get(&id).copied().unwrap_or(0)
     }
 }
 

@@ -36,9 +36,10 @@ impl<P: Protocol> Sim<P> {
                     let timers = &mut self.slots[node.index()].timers;
                     // Setting a timer that is set replaces it (keeping the name it had).
                     let at = self.now.saturating_add(after);
+                    let set = self.now;
                     match timers.binary_search_by(|t| t.0.cmp(&timer)) {
-                        Ok(i) => (timers[i].1, timers[i].2) = (generation, at),
-                        Err(i) => timers.insert(i, (timer, generation, at)),
+                        Ok(i) => (timers[i].1, timers[i].2, timers[i].3) = (generation, at, set),
+                        Err(i) => timers.insert(i, (timer, generation, at, set)),
                     }
                     self.schedule(at, Pending::Timer { node, generation });
                 }
@@ -119,6 +120,7 @@ impl<P: Protocol> Sim<P> {
                         from,
                         to,
                         reason: DropReason::Partition,
+                        msg: msg.take().expect("one message per copy"),
                     },
                 );
                 return;

@@ -78,14 +78,17 @@ impl<P: Protocol> Sim<P> {
                 }
                 let flying = self.in_flight.remove(id).expect("checked");
                 self.begin_step(arrives);
+                let msg = flying.info.msg;
                 if deliver {
-                    record(
-                        &mut rec,
-                        self.step,
-                        self.now,
-                        TraceKind::Deliver { id, from, to },
-                    );
-                    let msg = flying.info.msg;
+                    if rec.is_some() {
+                        let kind = TraceKind::Deliver {
+                            id,
+                            from,
+                            to,
+                            msg: msg.clone(),
+                        };
+                        record(&mut rec, self.step, self.now, kind);
+                    }
                     self.call(to, &mut rec, |p, cx| p.on_message(cx, from, msg));
                 } else {
                     let kind = TraceKind::Drop {
@@ -93,6 +96,7 @@ impl<P: Protocol> Sim<P> {
                         from,
                         to,
                         reason: DropReason::Lost,
+                        msg,
                     };
                     record(&mut rec, self.step, self.now, kind);
                 }
@@ -104,7 +108,7 @@ impl<P: Protocol> Sim<P> {
                 if slot.status != NodeStatus::Up || timer as usize >= slot.timers.len() {
                     return false;
                 }
-                let (timer, _, due) = slot.timers.remove(timer as usize);
+                let (timer, _, due, _) = slot.timers.remove(timer as usize);
                 self.begin_step(due);
                 if rec.is_some() {
                     let kind = TraceKind::Timer {

@@ -61,6 +61,7 @@ impl<P: Protocol> Sim<P> {
                     from: m.from,
                     to: m.to,
                     reason: DropReason::ByUser,
+                    msg: m.msg,
                 };
                 record(&mut rec, step, now, kind);
             }
@@ -118,12 +119,13 @@ impl<P: Protocol> Sim<P> {
             let Parked::Message { id, from, .. } = event else {
                 continue;
             };
-            if self.in_flight.remove(id).is_some() {
+            if let Some(flying) = self.in_flight.remove(id) {
                 let kind = TraceKind::Drop {
                     id,
                     from,
                     to: node,
                     reason: DropReason::NodeDown,
+                    msg: flying.info.msg,
                 };
                 record(rec, self.step, self.now, kind);
             }

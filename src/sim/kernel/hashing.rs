@@ -29,7 +29,7 @@ impl<P: Protocol> Sim<P> {
         self.links.hash(h);
         for slot in &self.slots {
             (&slot.proto, slot.status).hash(h);
-            for (timer, _, _) in &slot.timers {
+            for (timer, ..) in &slot.timers {
                 timer.hash(h);
             }
             for parked in &slot.parked {

@@ -48,7 +48,8 @@ struct Slot<P: Protocol> {
     /// Each set timer with its live generation, sorted by timer (a node sets a handful, so
     /// a sorted vector beats a map). A queued timer event whose generation is no longer
     /// here was cancelled or replaced.
-    timers: Vec<(P::Timer, u64, Time)>,
+    /// Each entry: the timer, its live generation, when it is due and when it was set.
+    timers: Vec<(P::Timer, u64, Time, Time)>,
     /// Events that reached the node while it was paused, in arrival order.
     parked: Vec<Parked>,
     pause_generation: u64,
@@ -276,16 +277,17 @@ impl<P: Protocol> Sim<P> {
         self.slots
             .get(id.index())
             .into_iter()
-            .flat_map(|s| s.timers.iter().map(|(timer, _, _)| timer))
+            .flat_map(|s| s.timers.iter().map(|(timer, ..)| timer))
     }
 
-    /// The timers a node has set, each with when it is due (for drawing a timer running
-    /// down).
-    pub fn timer_deadlines(&self, id: NodeId) -> impl Iterator<Item = (&P::Timer, Time)> {
-        self.slots
-            .get(id.index())
-            .into_iter()
-            .flat_map(|s| s.timers.iter().map(|(timer, _, due)| (timer, *due)))
+    /// The timers a node has set, each with when it was set and when it is due (for
+    /// drawing a timer running down).
+    pub fn timer_deadlines(&self, id: NodeId) -> impl Iterator<Item = (&P::Timer, Time, Time)> {
+        self.slots.get(id.index()).into_iter().flat_map(|s| {
+            s.timers
+                .iter()
+                .map(|(timer, _, due, set)| (timer, *set, *due))
+        })
     }
 
     /// When the next event will happen, if any.
@@ -396,20 +398,21 @@ impl<P: Protocol> Sim<P> {
                 };
                 match reason {
                     Some(reason) => {
-                        record(
-                            &mut rec,
-                            self.step,
-                            at,
-                            TraceKind::Drop {
-                                id,
-                                from,
-                                to,
-                                reason,
-                            },
-                        );
+                        let kind = TraceKind::Drop {
+                            id,
+                            from,
+                            to,
+                            reason,
+                            msg,
+                        };
+                        record(&mut rec, self.step, at, kind);
                     }
                     None => {
-                        record(&mut rec, self.step, at, TraceKind::Deliver { id, from, to });
+                        if rec.is_some() {
+                            let msg = msg.clone();
+                            let kind = TraceKind::Deliver { id, from, to, msg };
+                            record(&mut rec, self.step, at, kind);
+                        }
                         self.call(to, &mut rec, |p, cx| p.on_message(cx, from, msg));
                     }
                 }
@@ -417,7 +420,7 @@ impl<P: Protocol> Sim<P> {
             Pending::Timer { node, generation } => {
                 let timers = &mut self.slots[node.index()].timers;
                 let index = timers.iter().position(|t| t.1 == generation);
-                let (timer, _, _) = timers.remove(index.expect("a live timer"));
+                let (timer, ..) = timers.remove(index.expect("a live timer"));
                 if rec.is_some() {
                     record(
                         &mut rec,

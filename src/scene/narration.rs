@@ -1,0 +1,270 @@
+//! Sentences for what happened at each step: the caption on the stage and the lines of the
+//! event log. The kernel's events (a delivery, a crash, a timer) get a sentence here; what a
+//! node decides gets its scene's sentence (`Scene::describe` of the node's `Note`).
+//!
+//! Every step gets at least one sentence, including steps that change nothing on the stage
+//! (a log write reaching the disk, a timer being set): those are marked not *visible*, so
+//! that "step to the next visible change" can skip them.
+use super::{Names, Scene};
+use crate::i18n::{tr, trf};
+use crate::sim::trace::{DropReason, TraceEntry, TraceKind};
+use crate::sim::{Protocol, Time};
+
+/// How much a line matters, for styling and for choosing a step's caption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Weight {
+    /// Bookkeeping: a node started, a state label changed (the decision says why).
+    Minor,
+    /// A message sent or handled, a timer firing.
+    Event,
+    /// A node's decision, in its own words.
+    Decision,
+    /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
+    Fault,
+    /// A safety property broke.
+    Violation,
+}
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub step: u64,
+    pub time: Time,
+    pub text: String,
+    pub weight: Weight,
+    /// Whether the step changes what the stage shows.
+    pub visible: bool,
+}
+
+/// The sentences of trace entries (in order), for scene `S`.
+pub fn narrate<S: Scene>(
+    entries: &[TraceEntry<S::Node>],
+    names: &Names<'_>,
+    invariant_names: &[&'static str],
+) -> Vec<LogLine> {
+    let mut lines: Vec<LogLine> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let entry = &entries[i];
+        // Sends of one step with the same label from one node are one sentence:
+        // "the coordinator sends PREPARE t1 to P1, P2 and P3".
+        if let TraceKind::Send { from, msg, .. } = &entry.kind {
+            let label = <S::Node as Protocol>::msg_label(msg);
+            let mut receivers = Vec::new();
+            let mut j = i;
+            while let Some(TraceEntry {
+                step,
+                kind:
+                    TraceKind::Send {
+                        from: f,
+                        to,
+                        msg: m,
+                        copy_of,
+                        ..
+                    },
+                ..
+            }) = entries.get(j)
+            {
+                if *step != entry.step || f != from || <S::Node as Protocol>::msg_label(m) != label
+                {
+                    break;
+                }
+                if copy_of.is_none() {
+                    receivers.push(names.of(*to));
+                }
+                j += 1;
+            }
+            let text = trf(
+                "{from} sends {message} to {to}",
+                &[
+                    ("from", &names.of(*from)),
+                    ("message", &label),
+                    ("to", &list(&receivers)),
+                ],
+            );
+            lines.push(line(entry, text, Weight::Event, true));
+            i = j.max(i + 1);
+            continue;
+        }
+        if let Some((text, weight, visible)) = sentence::<S>(&entry.kind, names, invariant_names) {
+            lines.push(line(entry, text, weight, visible));
+        }
+        i += 1;
+    }
+    lines
+}
+
+fn line(entry: &TraceEntry<impl Protocol>, text: String, weight: Weight, visible: bool) -> LogLine {
+    LogLine {
+        step: entry.step,
+        time: entry.time,
+        text,
+        weight,
+        visible,
+    }
+}
+
+/// "P1", "P1 and P2", "P1, P2 and P3".
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => trf(
+            "{items} and {last}",
+            &[("items", &init.join(", ")), ("last", last)],
+        ),
+    }
+}
+
+/// The sentence of one entry (sends are grouped by [`narrate`]), its weight and whether it
+/// changes the stage.
+fn sentence<S: Scene>(
+    kind: &TraceKind<S::Node>,
+    names: &Names<'_>,
+    invariant_names: &[&'static str],
+) -> Option<(String, Weight, bool)> {
+    let label = <S::Node as Protocol>::msg_label;
+    let said = match kind {
+        TraceKind::Start { node } => (
+            trf("{node} starts", &[("node", &names.of(*node))]),
+            Weight::Minor,
+            false,
+        ),
+        TraceKind::Send { .. } => return None,
+        TraceKind::Deliver { from, to, msg, .. } => (
+            trf(
+                "{to} receives {message} from {from}",
+                &[
+                    ("to", &names.of(*to)),
+                    ("message", &label(msg)),
+                    ("from", &names.of(*from)),
+                ],
+            ),
+            Weight::Event,
+            true,
+        ),
+        TraceKind::Drop {
+            from,
+            to,
+            reason,
+            msg,
+            ..
+        } => {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("message", &label(msg)),
+                ("from", &names.of(*from)),
+                ("to", &names.of(*to)),
+            ];
+            let text = match reason {
+                DropReason::Lost => trf("the network loses {message} from {from} to {to}", &args),
+                DropReason::Partition => trf(
+                    "{message} from {from} to {to} is lost: the link is cut",
+                    &args,
+                ),
+                DropReason::NodeDown => {
+                    trf("{message} from {from} to {to} is lost: {to} is down", &args)
+                }
+                DropReason::ByUser => trf("you drop {message} from {from} to {to}", &args),
+            };
+            (text, Weight::Fault, true)
+        }
+        TraceKind::Timer { node, timer } => (
+            trf(
+                "{node}'s {timer} timer fires",
+                &[
+                    ("node", &names.of(*node)),
+                    ("timer", &<S::Node as Protocol>::timer_label(timer)),
+                ],
+            ),
+            Weight::Event,
+            false,
+        ),
+        TraceKind::Command { node, cmd } => (
+            trf(
+                "you tell {node}: {command}",
+                &[("node", &names.of(*node)), ("command", cmd)],
+            ),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::Crash { node } => (
+            trf("{node} crashes", &[("node", &names.of(*node))]),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::Restart { node } => (
+            trf("{node} restarts", &[("node", &names.of(*node))]),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::Pause { node } => (
+            trf(
+                "{node} pauses (a long GC, a frozen VM)",
+                &[("node", &names.of(*node))],
+            ),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::Resume { node } => (
+            trf(
+                "{node} resumes and handles what waited for it",
+                &[("node", &names.of(*node))],
+            ),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::Network { change } => (
+            trf("the network changes: {change}", &[("change", change)]),
+            Weight::Fault,
+            true,
+        ),
+        TraceKind::State { node, from, to } => (
+            trf(
+                "{node}: {from} → {to}",
+                &[("node", &names.of(*node)), ("from", from), ("to", to)],
+            ),
+            Weight::Minor,
+            true,
+        ),
+        TraceKind::Ignored { why } => {
+            (trf("ignored: {why}", &[("why", why)]), Weight::Minor, false)
+        }
+        TraceKind::Violation { invariant, message } => (
+            trf(
+                "{invariant} is violated: {message}",
+                &[
+                    (
+                        "invariant",
+                        &invariant_names
+                            .get(*invariant as usize)
+                            .copied()
+                            .map(tr)
+                            .unwrap_or("?"),
+                    ),
+                    ("message", message),
+                ],
+            ),
+            Weight::Violation,
+            true,
+        ),
+        TraceKind::Note { node, note } => {
+            (S::describe(names, *node, note), Weight::Decision, false)
+        }
+    };
+    Some(said)
+}
+
+/// The caption of one step: its weightiest line, with the decision behind it when a node
+/// explained one ("P2 receives PREPARE t1 from the coordinator; P2 forces PREPARED t1 to its
+/// log and votes YES").
+pub fn caption(lines: &[LogLine]) -> Option<String> {
+    let weight = lines.iter().map(|l| l.weight).max()?;
+    let top = lines.iter().find(|l| l.weight == weight)?;
+    let decision = lines
+        .iter()
+        .find(|l| l.weight == Weight::Decision && l.text != top.text);
+    Some(match decision {
+        Some(d) if top.weight < Weight::Fault => format!("{}; {}", top.text, d.text),
+        _ => top.text.clone(),
+    })
+}

@@ -1,0 +1,202 @@
+//! The Raft tour, each idea told from the failure that motivates it, and the legend of every
+//! mark the stage draws.
+use super::Raft;
+use crate::algo::raft::{leader, Command, RaftNode, Role, Server};
+use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::sim::{NodeId, NodeStatus, Sim};
+
+fn server(sim: &Sim<RaftNode>, id: u32) -> Option<&Server> {
+    sim.node(NodeId(id)).and_then(RaftNode::as_server)
+}
+
+fn up_servers(sim: &Sim<RaftNode>) -> impl Iterator<Item = &Server> {
+    sim.nodes()
+        .iter()
+        .filter(|(_, _, status)| *status == NodeStatus::Up)
+        .filter_map(|(_, n, _)| n.as_server())
+}
+
+fn has_leader(sim: &Sim<RaftNode>) -> bool {
+    leader(sim).is_some()
+}
+
+/// Two or more candidates in one term: a split vote under way.
+fn split(sim: &Sim<RaftNode>) -> bool {
+    let candidates: Vec<_> = up_servers(sim)
+        .filter(|s| s.role() == Role::Candidate)
+        .map(Server::current_term)
+        .collect();
+    candidates
+        .iter()
+        .any(|t| candidates.iter().filter(|u| *u == t).count() >= 2)
+}
+
+/// The leader has committed an entry carrying a client's command.
+fn client_write_committed(sim: &Sim<RaftNode>) -> bool {
+    let Some(s) = leader(sim).and_then(|(id, _)| server(sim, id.0)) else {
+        return false;
+    };
+    s.log()
+        .entries()
+        .any(|(i, e)| i <= s.commit_index() && matches!(e.command, Command::Client { .. }))
+}
+
+/// n0 is down and another server leads.
+fn replaced_after_crash(sim: &Sim<RaftNode>) -> bool {
+    sim.status(NodeId(0)) == Some(NodeStatus::Crashed) && has_leader(sim)
+}
+
+/// Every server is up, a leader exists, every log and commit index equals the leader's, and
+/// every client has had an answer: the run has healed and agrees.
+fn converged(sim: &Sim<RaftNode>) -> bool {
+    let Some(l) = leader(sim).and_then(|(id, _)| server(sim, id.0)) else {
+        return false;
+    };
+    let all_up = sim.nodes().iter().all(|(_, _, s)| s == NodeStatus::Up);
+    let clients_answered = sim
+        .nodes()
+        .iter()
+        .filter_map(|(_, n, _)| n.as_client())
+        .all(|c| c.completed() >= 1 && c.outstanding().is_none());
+    all_up
+        && clients_answered
+        && l.commit_index() == l.log().last_index()
+        && sim
+            .nodes()
+            .iter()
+            .filter_map(|(_, n, _)| n.as_server())
+            .all(|s| {
+                s.log().last_index() == l.log().last_index() && s.commit_index() == l.commit_index()
+            })
+}
+
+/// Figure 8, end: S5 (n4) leads and its term-3 entry has replaced index 2 on a majority.
+fn figure_8_overwritten(sim: &Sim<RaftNode>) -> bool {
+    let replaced = sim
+        .nodes()
+        .iter()
+        .filter_map(|(_, n, _)| n.as_server())
+        .filter(|s| s.log().term_at(2) == Some(3))
+        .count();
+    server(sim, 4).is_some_and(|s| s.role() == Role::Leader) && replaced >= 3
+}
+
+/// n4 timed out while cut off and now follows a leader of its own term again.
+fn n4_rejoined(sim: &Sim<RaftNode>) -> bool {
+    let Some(n4) = server(sim, 4) else {
+        return false;
+    };
+    let follows = n4.leader().and_then(|l| server(sim, l.0)).is_some_and(|l| {
+        l.role() == Role::Leader && l.current_term() == n4.current_term() && l.id() != n4.id()
+    });
+    n4.sent().timeouts >= 2 && n4.role() == Role::Follower && follows
+}
+
+pub fn tour() -> Vec<TourStop<Raft>> {
+    vec![
+        TourStop {
+            title: "The first election",
+            caption: "Five servers start as followers, each with a random election timeout: the arc around each one shrinks as its timer runs down. The first to run out becomes a candidate, votes for itself and asks the others; with a majority of votes it leads, and its heartbeats keep the other timers from running out.",
+            scenario: "first-election",
+            at: At::When(has_leader),
+            highlights: &[],
+        },
+        TourStop {
+            title: "A split vote",
+            caption: "What if several timers run out together? Four servers become candidates for term 1 at once. Each votes for itself, and a server votes once per term, so no candidate can reach three votes: term 1 ends without a leader.",
+            scenario: "split-vote",
+            at: At::When(split),
+            highlights: &[],
+        },
+        TourStop {
+            title: "Why timeouts are randomized",
+            caption: "Each candidate draws a new random timeout. One runs out well before the others, asks first and wins the next term. Randomness makes a repeat of the split unlikely; the panel 'Why randomized timeouts' measures how much.",
+            scenario: "split-vote",
+            at: At::When(has_leader),
+            highlights: &[],
+        },
+        TourStop {
+            title: "Replication and commit by majority",
+            caption: "The leader n0 appends the client's write to its log and sends it in AppendEntries. Once a majority stores it, n0 commits it (a solid cell), applies it to its store and answers the client; followers learn the commit index from the next AppendEntries.",
+            scenario: "leader-crash",
+            at: At::When(client_write_committed),
+            highlights: &[NodeId(0)],
+        },
+        TourStop {
+            title: "The leader crashes",
+            caption: "n0 crashes. The heartbeats stop, a follower's timer runs out, and it wins an election in a higher term. The committed write is on a majority, and every majority overlaps the one that elected the new leader, so the write is in its log.",
+            scenario: "leader-crash",
+            at: At::When(replaced_after_crash),
+            highlights: &[NodeId(0)],
+        },
+        TourStop {
+            title: "A crash mid-replication: a minority",
+            caption: "Here the write reached only n0 and one follower before n0 crashed. It was never committed: the majority elected a leader without it, and the follower's copy was deleted when it rejoined. The client retried with the same serial number, and the write took effect exactly once.",
+            scenario: "crash-minority",
+            at: At::When(converged),
+            highlights: &[NodeId(0)],
+        },
+        TourStop {
+            title: "A crash mid-replication: a majority",
+            caption: "This time the write reached three servers before n0 crashed. Voters refuse a candidate whose log is less up to date than theirs, so only a server holding the write could win: the new leader keeps it and commits it.",
+            scenario: "crash-majority",
+            at: At::When(converged),
+            highlights: &[NodeId(0)],
+        },
+        TourStop {
+            title: "Figure 8: the current-term rule",
+            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it, since it is not from the current term. n0 crashed, and n4, whose log ends in term 3, won term 5 and overwrote index 2: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
+            scenario: "figure-8",
+            at: At::When(figure_8_overwritten),
+            highlights: &[NodeId(0), NodeId(4)],
+        },
+        TourStop {
+            title: "A partitioned leader's writes roll back",
+            caption: "Cut off with client c1, the old leader n0 still appended c1's write but could never reach a majority. The other side elected a leader and committed c2's write. On healing, n0 saw the higher term, stepped down, and its uncommitted entry was replaced; c1's retry then committed.",
+            scenario: "partitioned-leader",
+            at: At::When(converged),
+            highlights: &[NodeId(0)],
+        },
+        TourStop {
+            title: "PreVote calms a rejoining server",
+            caption: "Without PreVote, a cut-off server raises its term at every timeout and, on rejoining, forces a working leader to step down. With PreVote, n4 first asks whether anyone would vote for it; nobody answers, so its term stays put, and on rejoining it simply follows the leader.",
+            scenario: "rejoin-prevote",
+            at: At::When(n4_rejoined),
+            highlights: &[NodeId(4)],
+        },
+    ]
+}
+
+const fn entry(swatch: &'static str, label: &'static str, meaning: &'static str) -> LegendEntry {
+    LegendEntry {
+        swatch: Swatch::Class(swatch),
+        label,
+        meaning,
+    }
+}
+
+pub fn legend() -> Vec<LegendEntry> {
+    vec![
+        entry("raft-role-leader", "leader", "Leads its term: takes client requests and replicates its log (thick ring)."),
+        entry("raft-role-candidate", "candidate", "Asks for votes in a new term (dashed ring); the dots around it are the answers."),
+        entry("raft-role-pre-candidate", "pre-candidate", "Asks whether it would win (PreVote) before raising its term (dotted ring)."),
+        entry("raft-role-follower", "follower", "Answers leaders and candidates; starts an election when its timer runs out."),
+        entry("raft-role-non-member", "non-member", "A server outside the configuration (a spare, or removed): it neither votes nor starts elections."),
+        entry("raft-crashed", "crashed", "Down: it keeps only its term, its vote and its log, the durable state."),
+        entry("raft-term-swatch", "term colour", "Each term has its own colour for the whole run: a server shows its current term's colour, a log entry the colour of the term that created it."),
+        entry("raft-timer-swatch", "election timer", "The arc around a server shrinks as its election timeout runs out; a full circle is the maximum timeout."),
+        entry("raft-vote-yes", "vote granted", "A dot beside a candidate for each server that voted for it."),
+        entry("raft-vote-no", "vote refused", "A dot for each server that refused it."),
+        entry("raft-cell-committed", "committed entry", "Solid: known to be stored by a majority; it will never be lost."),
+        entry("raft-cell-uncommitted", "uncommitted entry", "Pale with a dashed border: not known to be committed; it may still be replaced."),
+        entry("raft-cell-snapshot", "snapshot", "Hatched: entries compacted into the snapshot, up to the index shown."),
+        entry("raft-next", "nextIndex", "Triangle under a follower's row: the next entry the leader will send it."),
+        entry("raft-match", "matchIndex", "Bar under a follower's row: the entries the leader knows it stores."),
+        entry("raft-msg-vote", "RequestVote", "A request for a vote (hollow when it is a PreVote)."),
+        entry("raft-msg-append", "AppendEntries", "Entries for a follower, with their count; a small dot is an empty heartbeat."),
+        entry("raft-msg-yes", "reply: yes", "A granted vote or a successful AppendEntries (a ring)."),
+        entry("raft-msg-no", "reply: no", "A refused vote or a rejected AppendEntries (a ring with a cross)."),
+        entry("raft-msg-snapshot", "InstallSnapshot", "The leader's snapshot for a follower that lags behind it."),
+        entry("raft-msg-client", "client request", "A client's read or write and the server's answer (a diamond)."),
+    ]
+}

@@ -1,0 +1,134 @@
+//! The latency chart under the stage: p50, p95 and p99 over time on a log scale (the p99
+//! counting unserved requests as infinitely slow, drawn on the ∞ row), and the share of
+//! requests not served in a band below; a comparison's second side dashed.
+use super::geometry::{line_path, ChartScale, Frame};
+use crate::i18n::{tr, trf};
+use crate::scene::balance::{BalanceSceneView, ChartPoint};
+use crate::sim::Time;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LatencyChartProps {
+    pub view: BalanceSceneView,
+    pub now: Time,
+    pub frame: Frame,
+}
+
+/// Whether any request ended in the point's window.
+fn has_data(p: &ChartPoint) -> bool {
+    p.completed > 0 || p.unserved_permille > 0
+}
+
+/// The ∞ row, above the plot.
+fn infinity_y(c: &ChartScale) -> f64 {
+    c.top - 8.0
+}
+
+fn side_lines(c: &ChartScale, points: &[ChartPoint], side: &'static str) -> Html {
+    let line = |class: &'static str, f: &dyn Fn(&ChartPoint) -> Option<f64>| {
+        let d = line_path(
+            points
+                .iter()
+                .map(|p| (c.x(p.at), has_data(p).then(|| f(p)).flatten())),
+        );
+        html! { <path class={classes!("lb-line", class, side)} d={d} /> }
+    };
+    let band = {
+        let mut d = String::new();
+        for p in points {
+            let x = c.x(p.at);
+            d.push_str(&format!(
+                "{}{x:.1},{:.1} ",
+                if d.is_empty() { "M" } else { "L" },
+                c.band_y(p.unserved_permille)
+            ));
+        }
+        if let (Some(first), Some(last)) = (points.first(), points.last()) {
+            d.push_str(&format!(
+                "L{:.1},{:.1} L{:.1},{:.1} Z",
+                c.x(last.at),
+                c.band_bottom,
+                c.x(first.at),
+                c.band_bottom
+            ));
+        }
+        html! { <path class={classes!("lb-unserved", side)} d={d} /> }
+    };
+    html! {
+        <g class={classes!("lb-side", side)}>
+            { band }
+            { line("lb-line-p50", &|p| (p.completed > 0).then(|| c.y(p.p50))) }
+            { line("lb-line-p95", &|p| (p.completed > 0).then(|| c.y(p.p95))) }
+            { line("lb-line-p99", &|p| Some(p.p99_all.map_or(infinity_y(c), |v| c.y(v)))) }
+        </g>
+    }
+}
+
+#[function_component(LatencyChart)]
+pub fn latency_chart(p: &LatencyChartProps) -> Html {
+    let v = &p.view;
+    let c = ChartScale::new(p.frame, v.chart_end);
+    let ticks = [
+        (1_000u64, "1 ms"),
+        (10_000, "10 ms"),
+        (100_000, "100 ms"),
+        (1_000_000, "1 s"),
+    ];
+    let grid = ticks.iter().map(|(us, label)| {
+        let y = c.y(*us);
+        html! { <>
+            <line class="lb-grid" x1={format!("{:.1}", c.left)} x2={format!("{:.1}", c.right)} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+            <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", y + 4.0)}>{ *label }</text>
+        </> }
+    });
+    let seconds = v.chart_end.0 / 1_000_000;
+    let step = [1u64, 2, 5, 10, 20, 30, 60, 120, 300]
+        .into_iter()
+        .find(|s| seconds / s <= 8)
+        .unwrap_or(600);
+    let time_ticks = (0..=seconds / step).map(|k| {
+        let x = c.x(Time::from_millis(k * step * 1_000));
+        html! { <text class="lb-axis lb-time" x={format!("{x:.1}")} y={format!("{:.1}", c.time_label_y())}>{ format!("{} s", k * step) }</text> }
+    });
+    let b = v
+        .compare
+        .as_ref()
+        .map(|cmp| side_lines(&c, &cmp.b.points, "lb-side-b"));
+    let last = v.points.last();
+    let now_text = match last {
+        Some(pt) if has_data(pt) => trf(
+            "latency now: p50 {a} · p95 {b} · p99 {c} · not served {d}",
+            &[
+                ("a", &super::plot::latency_text(pt.p50)),
+                ("b", &super::plot::latency_text(pt.p95)),
+                (
+                    "c",
+                    &pt.p99_all
+                        .map_or_else(|| "∞".to_string(), super::plot::latency_text),
+                ),
+                ("d", &super::plot::percent_text(pt.unserved_permille)),
+            ],
+        ),
+        _ => tr("latency: no request has ended in the window yet").to_string(),
+    };
+    let x_now = c.x(p.now);
+    html! {
+        <g class="lb-chart">
+            <text class="lb-head" x="12" y={format!("{:.1}", c.frame_top + 6.0)}>{ now_text }<title>{ trf("Latency of the requests that ended in the last {w}", &[("w", &super::plot::span_text(v.window))]) }</title></text>
+            <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right + 12.0, c.top)}>
+                <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
+                <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>
+                <line class="lb-line lb-line-p99" x1="0" x2="16" y1="34" y2="34" /><text class="lb-axis-l" x="20" y="38">{ "p99" }</text>
+                <rect class="lb-unserved" x="0" y={format!("{:.1}", c.band_bottom - c.top - 13.0)} width="16" height="10" />
+            </g>
+            <text class="lb-axis-l" x={format!("{:.1}", c.right + 22.0)} y={format!("{:.1}", c.band_bottom - 3.0)}>{ tr("not served") }</text>
+            <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", infinity_y(&c) + 4.0)}>{ "∞" }</text>
+            { for grid }
+            <line class="lb-grid" x1={format!("{:.1}", c.left)} x2={format!("{:.1}", c.right)} y1={format!("{:.1}", c.band_bottom)} y2={format!("{:.1}", c.band_bottom)} />
+            { for time_ticks }
+            { for b }
+            { side_lines(&c, &v.points, "lb-side-a") }
+            <line class="lb-now" x1={format!("{x_now:.1}")} x2={format!("{x_now:.1}")} y1={format!("{:.1}", infinity_y(&c) - 6.0)} y2={format!("{:.1}", c.band_bottom)} />
+        </g>
+    }
+}

@@ -1,0 +1,243 @@
+//! Pure geometry of the Paxos stage (native, tested): where nodes sit, where a message in
+//! flight is drawn, where its label goes without covering another label or a node, the
+//! ballot timeline's bars, and the colour of a value.
+use crate::algo::paxos::views::TimelineEntry;
+use crate::algo::paxos::{ghost::BallotOutcome, Value};
+use crate::sim::Time;
+
+/// The network drawing's size (SVG user units; the stage never shrinks it below 1:1).
+pub const NET_W: f64 = 440.0;
+/// The tallest the drawing gets (see [`net_height`]).
+pub const NET_H: f64 = 290.0;
+pub const NODE_R: f64 = 22.0;
+/// A message dot's radius.
+pub const DOT_R: f64 = 9.0;
+/// Width of one character of 11-unit text (a slight overestimate).
+pub const CHAR_W: f64 = 6.6;
+pub const LABEL_H: f64 = 14.0;
+
+/// Where node `i` of `n` sits: on an ellipse, the first at the top, clockwise.
+pub fn node_position(i: u32, n: u32) -> (f64, f64) {
+    let (dx, dy) = outward(i, n);
+    (NET_W / 2.0 + 170.0 * dx, 128.0 + 98.0 * dy)
+}
+
+/// The drawing's height for `n` nodes: down to the last line of text under the lowest node.
+pub fn net_height(n: u32) -> f64 {
+    let lowest = (0..n).map(|i| node_position(i, n).1).fold(0.0, f64::max);
+    (lowest + NODE_R + 34.0).clamp(200.0, NET_H)
+}
+
+/// The unit vector from the centre towards node `i` (labels go on this side).
+pub fn outward(i: u32, n: u32) -> (f64, f64) {
+    let angle =
+        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
+    (angle.cos(), angle.sin())
+}
+
+/// How far along its way a message is at `now` (0 at sending, 1 at arrival).
+pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
+    if arrives <= sent {
+        return 1.0;
+    }
+    (now.0.saturating_sub(sent.0) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
+}
+
+/// Where a message from node `from` to node `to` (of `n`) is drawn at progress `t`. It
+/// travels between the two nodes' rims, never over a node's centre; a message a node sends
+/// itself circles beside it, on the side facing the centre (its text lines are below it).
+pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
+    let (x1, y1) = node_position(from, n);
+    if from == to {
+        let (ox, oy) = outward(from, n);
+        let reach = NODE_R + DOT_R + 12.0;
+        let (cx, cy) = (x1 - ox * reach, y1 - oy * reach);
+        let start = oy.atan2(ox);
+        let angle = start + std::f64::consts::TAU * t;
+        return (cx + 10.0 * angle.cos(), cy + 10.0 * angle.sin());
+    }
+    let (x2, y2) = node_position(to, n);
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let rim = ((NODE_R + DOT_R + 2.0) / len).min(0.5);
+    let s = rim + (1.0 - 2.0 * rim).max(0.0) * t;
+    (x1 + dx * s, y1 + dy * s)
+}
+
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn around(cx: f64, cy: f64, r: f64) -> Rect {
+        Rect {
+            x: cx - r,
+            y: cy - r,
+            w: 2.0 * r,
+            h: 2.0 * r,
+        }
+    }
+
+    pub fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    fn inside(&self, w: f64, h: f64) -> bool {
+        self.x >= 0.0 && self.y >= 0.0 && self.x + self.w <= w && self.y + self.h <= h
+    }
+}
+
+/// The box of a text of `chars` characters whose left end sits at (x, baseline y).
+pub fn text_box(x: f64, y: f64, chars: usize) -> Rect {
+    Rect {
+        x,
+        y: y - LABEL_H + 3.0,
+        w: chars as f64 * CHAR_W,
+        h: LABEL_H,
+    }
+}
+
+/// A message dot to label: its centre, its label's length and the label's group (dots
+/// whose labels say the same thing share a group, and a group is labelled once).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub chars: usize,
+    pub group: usize,
+}
+
+/// Places each dot's label to the right of, left of, above or below its dot, whichever
+/// first touches no obstacle, no other dot and no label already placed, unless its group
+/// already has a label; `None` when every place is taken (the tooltip still has it). The
+/// result is the label's left end and baseline.
+pub fn place_labels(dots: &[Dot], obstacles: &[Rect], height: f64) -> Vec<Option<(f64, f64)>> {
+    let dot_boxes: Vec<Rect> = dots.iter().map(|d| Rect::around(d.x, d.y, DOT_R)).collect();
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut groups_done = std::collections::BTreeSet::new();
+    dots.iter()
+        .map(|&Dot { x, y, chars, group }| {
+            if chars == 0 || groups_done.contains(&group) {
+                return None;
+            }
+            let w = chars as f64 * CHAR_W;
+            let options = [
+                (x + DOT_R + 3.0, y + 4.0),
+                (x - DOT_R - 3.0 - w, y + 4.0),
+                (x - w / 2.0, y - DOT_R - 4.0),
+                (x - w / 2.0, y + DOT_R + LABEL_H),
+            ];
+            let spot = options.into_iter().find(|&(lx, ly)| {
+                let b = text_box(lx, ly, chars);
+                b.inside(NET_W, height)
+                    && !obstacles.iter().any(|o| o.overlaps(&b))
+                    && !dot_boxes.iter().any(|o| o.overlaps(&b))
+                    && !placed.iter().any(|o| o.overlaps(&b))
+            });
+            if let Some((lx, ly)) = spot {
+                placed.push(text_box(lx, ly, chars));
+                groups_done.insert(group);
+            }
+            spot
+        })
+        .collect()
+}
+
+/// A value's colour, one of eight (`None`: a no-op, drawn grey). Colour words get their
+/// own colour, so that "red" is never drawn blue.
+pub fn value_colour(value: &Value) -> Option<u8> {
+    const NAMED: [&str; 8] = [
+        "red", "green", "blue", "orange", "purple", "teal", "pink", "brown",
+    ];
+    let text = match value {
+        Value::Noop => return None,
+        Value::Plain(w) => w.to_string(),
+        other => other.to_string(),
+    };
+    if let Some(i) = NAMED.iter().position(|n| *n == text) {
+        return Some(i as u8);
+    }
+    let hash = text
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    Some((hash % 8) as u8)
+}
+
+/// A value written short for a log cell: `x=1`, `get x`, `no-op`, `red`.
+pub fn short_value(value: &Value) -> String {
+    match value {
+        Value::Put { key, val, .. } => format!("{key}={val}"),
+        other => other.to_string(),
+    }
+}
+
+/// How a ballot bar is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BarKind {
+    Running,
+    Chosen,
+    Preempted,
+    TimedOut,
+    /// Stepped down, replaced, superseded or crashed.
+    Ended,
+}
+
+/// A ballot on the timeline strip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub lane: usize,
+    pub x: f64,
+    pub w: f64,
+    pub kind: BarKind,
+    /// Where phase 1 ended, if it did.
+    pub phase1_x: Option<f64>,
+    pub entry: TimelineEntry,
+}
+
+/// Lays out the ballots on a strip `width` wide, lanes in `lanes` order (proposers), time
+/// from the first ballot's start to `now`.
+pub fn timeline_bars(entries: &[TimelineEntry], lanes: &[u32], now: Time, width: f64) -> Vec<Bar> {
+    let start = entries.first().map_or(Time::ZERO, |e| e.record.started);
+    let span = now.0.saturating_sub(start.0).max(100_000) as f64;
+    let x_of = |t: Time| (t.0.saturating_sub(start.0) as f64 / span * width).clamp(0.0, width);
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let lane = lanes.iter().position(|p| *p == e.proposer.0)?;
+            let next_start = entries[i + 1..]
+                .iter()
+                .find(|o| o.proposer == e.proposer)
+                .map(|o| o.record.started);
+            let (kind, end) = match e.record.outcome {
+                BallotOutcome::Running => (BarKind::Running, now),
+                BallotOutcome::Chosen { at } => (BarKind::Chosen, at),
+                BallotOutcome::Preempted { at, .. } => (BarKind::Preempted, at),
+                BallotOutcome::TimedOut { at } => (BarKind::TimedOut, at),
+                BallotOutcome::SteppedDown { at }
+                | BallotOutcome::Replaced { at }
+                | BallotOutcome::Superseded { at } => (BarKind::Ended, at),
+                // When it crashed is not recorded: the bar ends where the proposer's next
+                // ballot starts or, failing that, where its ballot was last heard of.
+                BallotOutcome::Crashed => (
+                    BarKind::Ended,
+                    next_start.unwrap_or(e.record.phase1_done.unwrap_or(e.record.started)),
+                ),
+            };
+            let x = x_of(e.record.started);
+            Some(Bar {
+                lane,
+                x,
+                w: (x_of(end) - x).max(3.0),
+                kind,
+                phase1_x: e.record.phase1_done.map(x_of),
+                entry: *e,
+            })
+        })
+        .collect()
+}

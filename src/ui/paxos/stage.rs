@@ -1,0 +1,63 @@
+//! The Paxos stage: badges, the network and the acceptor table side by side, the strip
+//! below, and the node menu (the shell's, or the challenge's own) with the partition tool.
+use super::badges::Badges;
+use super::menu::ChallengeMenu;
+use super::network::Network;
+use super::strip::{BallotTimeline, SlotLogs};
+use super::table::AcceptorTable;
+use crate::algo::paxos::Mode;
+use crate::scene::paxos::{Paxos, PaxosView};
+use crate::ui::node_menu::{NodeMenu, PartitionBar};
+use crate::ui::scenes::{SceneViews, ViewCtx};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    pub view: PaxosView,
+    pub ctx: ViewCtx,
+}
+
+#[function_component(PaxosStage)]
+pub fn paxos_stage(p: &StageProps) -> Html {
+    let ctx = &p.ctx;
+    let view = &p.view;
+    let names: Vec<String> = ctx.snapshot.nodes.iter().map(|n| n.name.clone()).collect();
+    let menu = ctx
+        .selected
+        .and_then(|id| ctx.snapshot.nodes.iter().find(|n| n.id == id))
+        .map(|node| {
+            if view.challenge.is_some() {
+                html! { <ChallengeMenu node={node.clone()} commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()} /> }
+            } else {
+                html! { <NodeMenu node={node.clone()} commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()} /> }
+            }
+        });
+    html! {
+        <div class={classes!("px-stage", ctx.compact.then_some("compact"))}>
+            // The scene's stylesheet, until the shell injects `SceneViews::STYLE` itself.
+            <style>{ <Paxos as SceneViews>::STYLE }</style>
+            <Badges view={view.clone()} names={names.clone()} />
+            <div class="px-main">
+                <Network view={view.clone()} playhead={ctx.playhead} selected={ctx.selected}
+                    partition={ctx.partition.clone()} cut_links={ctx.snapshot.cut_links.clone()}
+                    names={names.clone()} on_msg={ctx.on_msg.clone()} />
+                <div class="px-side">
+                    <AcceptorTable view={view.clone()} names={names.clone()} compact={ctx.compact} />
+                    if ctx.compact && view.mode == Mode::Single {
+                        <BallotTimeline view={view.clone()} names={names.clone()} compact=true />
+                    }
+                </div>
+            </div>
+            if ctx.compact {
+            } else if view.mode == Mode::Multi {
+                <SlotLogs view={view.clone()} names={names.clone()} />
+            } else {
+                <BallotTimeline view={view.clone()} names={names.clone()} />
+            }
+            { for menu }
+            if !ctx.compact {
+                <PartitionBar snapshot={(*ctx.snapshot).clone()} partition={ctx.partition.clone()} on_msg={ctx.on_msg.clone()} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,282 @@
+//! Where the queue stage draws everything, as pure functions (native tests reach them):
+//! producers on the left, Redis in the middle with its queue and one lane per consumer
+//! (processing list or pending entries), consumers on the right, the database beyond them.
+//! Message chips in flight run between the edges of what they connect, never over a
+//! node's centre, so a click on a node always reaches the node.
+
+/// The stage's width (the SVG viewBox); its height depends on the cast
+/// ([`StageLayout::height`]), so a small cast stays large in a small frame.
+pub const WIDTH: f64 = 640.0;
+
+pub const PRODUCER_X: f64 = 36.0;
+pub const NODE_R: f64 = 20.0;
+pub const BROKER_X: f64 = 104.0;
+pub const BROKER_W: f64 = 284.0;
+pub const BROKER_Y: f64 = 6.0;
+pub const CARD_X: f64 = 436.0;
+pub const CARD_W: f64 = 104.0;
+pub const CARD_H: f64 = 44.0;
+pub const DB_X: f64 = 596.0;
+pub const DB_R: f64 = 26.0;
+
+/// A message chip's size, and the gap between chips in a lane.
+pub const CHIP_W: f64 = 40.0;
+pub const CHIP_H: f64 = 20.0;
+pub const CHIP_GAP: f64 = 4.0;
+
+/// The queue lane's top, and every lane's height.
+pub const QUEUE_LANE_Y: f64 = 42.0;
+pub const LANE_H: f64 = 26.0;
+/// The first consumer's centre, and the distance between consumers.
+const FIRST_ROW: f64 = 116.0;
+const ROW: f64 = 52.0;
+/// Room above a lane for its name.
+const LANE_NAME_H: f64 = 16.0;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// What a node is drawn as.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shape {
+    Circle { centre: (f64, f64), r: f64 },
+    Box(Rect),
+}
+
+impl Shape {
+    pub fn centre(&self) -> (f64, f64) {
+        match self {
+            Shape::Circle { centre, .. } => *centre,
+            Shape::Box(r) => r.centre(),
+        }
+    }
+
+    /// The point of the outline facing `toward`. A box is left or right by its side edge
+    /// at `toward`'s height (clamped inside the box), so links to a box are level.
+    pub fn edge_toward(&self, toward: (f64, f64)) -> (f64, f64) {
+        match *self {
+            Shape::Circle { centre, r } => {
+                let (dx, dy) = (toward.0 - centre.0, toward.1 - centre.1);
+                let len = (dx * dx + dy * dy).sqrt();
+                if len < 1e-9 {
+                    return (centre.0 + r, centre.1);
+                }
+                (centre.0 + dx / len * r, centre.1 + dy / len * r)
+            }
+            Shape::Box(b) => {
+                let y = toward.1.clamp(b.y + 6.0, b.bottom() - 6.0);
+                if toward.0 <= b.x {
+                    (b.x, y)
+                } else if toward.0 >= b.right() {
+                    (b.right(), y)
+                } else if toward.1 < b.y {
+                    (toward.0, b.y)
+                } else {
+                    (toward.0, b.bottom())
+                }
+            }
+        }
+    }
+}
+
+/// The ends of the link between two shapes, each on its shape's outline.
+pub fn link(a: Shape, b: Shape) -> ((f64, f64), (f64, f64)) {
+    match (a, b) {
+        (Shape::Box(_), other) => {
+            let on_box = a.edge_toward(other.centre());
+            (on_box, other.edge_toward(on_box))
+        }
+        (other, Shape::Box(_)) => {
+            let on_box = b.edge_toward(other.centre());
+            (other.edge_toward(on_box), on_box)
+        }
+        _ => (a.edge_toward(b.centre()), b.edge_toward(a.centre())),
+    }
+}
+
+/// A point `t` (0 to 1) of the way from `a` to `b`.
+pub fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    let t = t.clamp(0.0, 1.0);
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+/// Where every part of the stage goes, for a given cast.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageLayout {
+    pub height: f64,
+    pub producers: Vec<Shape>,
+    pub consumers: Vec<Shape>,
+    pub db: Shape,
+    pub reaper: Option<Shape>,
+    pub broker: Rect,
+    pub queue_lane: Rect,
+    /// One per consumer, level with it.
+    pub consumer_lanes: Vec<Rect>,
+    pub dead_lane: Option<Rect>,
+}
+
+/// Producers face the queue lane and the consumers below it; consumers sit one per row,
+/// each level with its lane (processing list or pending entries) inside Redis.
+pub fn stage_layout(
+    producers: usize,
+    consumers: usize,
+    reaper: bool,
+    dead_lane: bool,
+) -> StageLayout {
+    let lane = |y: f64| Rect {
+        x: BROKER_X + 8.0,
+        y,
+        w: BROKER_W - 16.0,
+        h: LANE_H,
+    };
+    let consumer_ys: Vec<f64> = (0..consumers.max(1))
+        .map(|i| FIRST_ROW + ROW * i as f64)
+        .collect();
+    let last_row = consumer_ys[consumer_ys.len() - 1];
+    let first_producer = QUEUE_LANE_Y + LANE_H / 2.0;
+    let producer_pitch = if producers > 1 {
+        ((last_row - first_producer) / (producers - 1) as f64).clamp(ROW, 72.0)
+    } else {
+        0.0
+    };
+    let producer_ys: Vec<f64> = (0..producers)
+        .map(|i| first_producer + producer_pitch * i as f64)
+        .collect();
+    let last_producer = producer_ys.last().copied().unwrap_or(first_producer);
+    let dead = dead_lane.then(|| lane(last_row + CARD_H / 2.0 + LANE_NAME_H));
+    let reaper_y = reaper.then_some(last_producer + 62.0);
+    let content_bottom = dead
+        .map_or(last_row + CARD_H / 2.0, |d| d.bottom())
+        .max(last_producer + 8.0)
+        .max(reaper_y.map_or(0.0, |y| y + 10.0));
+    let broker = Rect {
+        x: BROKER_X,
+        y: BROKER_Y,
+        w: BROKER_W,
+        h: content_bottom + 10.0 - BROKER_Y,
+    };
+    let height = (broker.bottom() + 6.0)
+        .max(reaper_y.map_or(0.0, |y| y + NODE_R + 22.0))
+        .max(last_row + DB_R + 46.0);
+    StageLayout {
+        height,
+        producers: producer_ys
+            .iter()
+            .map(|&y| Shape::Circle {
+                centre: (PRODUCER_X, y),
+                r: NODE_R,
+            })
+            .collect(),
+        consumers: consumer_ys
+            .iter()
+            .take(consumers)
+            .map(|&y| {
+                Shape::Box(Rect {
+                    x: CARD_X,
+                    y: y - CARD_H / 2.0,
+                    w: CARD_W,
+                    h: CARD_H,
+                })
+            })
+            .collect(),
+        db: Shape::Circle {
+            centre: (DB_X, (FIRST_ROW + last_row) / 2.0),
+            r: DB_R,
+        },
+        reaper: reaper_y.map(|y| Shape::Circle {
+            centre: (PRODUCER_X, y),
+            r: NODE_R + 4.0,
+        }),
+        broker,
+        queue_lane: lane(QUEUE_LANE_Y),
+        // The lane's name sits above it; the lane is level with its consumer's chip row.
+        consumer_lanes: consumer_ys
+            .iter()
+            .take(consumers)
+            .map(|&y| lane(y - LANE_H / 2.0 + 6.0))
+            .collect(),
+        dead_lane: dead,
+    }
+}
+
+/// Where a chip in flight sits `t` (0 to 1) of the way along a link: its centre stays half
+/// a chip away from both ends, so it never covers what the link connects.
+pub fn flight_point(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let inset = (CHIP_W / 2.0 + 2.0).min(len / 2.0);
+    if len < 1e-9 {
+        return a;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    lerp(
+        (a.0 + ux * inset, a.1 + uy * inset),
+        (b.0 - ux * inset, b.1 - uy * inset),
+        t,
+    )
+}
+
+/// How many chips fit in a lane, and where the `i`-th sits: the first (the next to be
+/// handed out) at the right end, nearest the consumers.
+pub fn lane_capacity(lane: Rect) -> usize {
+    (((lane.w - 4.0) + CHIP_GAP) / (CHIP_W + CHIP_GAP))
+        .floor()
+        .max(1.0) as usize
+}
+
+pub fn chip_slot(lane: Rect, i: usize) -> (f64, f64) {
+    let x = lane.right() - 2.0 - CHIP_W - i as f64 * (CHIP_W + CHIP_GAP);
+    (x, lane.y + (lane.h - CHIP_H) / 2.0)
+}
+
+/// The chips a lane shows and how many more it holds: when they do not all fit, the
+/// last slot shows "+N" instead of a chip.
+pub fn visible_chips(lane: Rect, count: usize) -> (usize, usize) {
+    let cap = lane_capacity(lane);
+    if count <= cap {
+        (count, 0)
+    } else {
+        (cap - 1, count - (cap - 1))
+    }
+}
+
+/// A step line through `(time, value)` points, in a `w`×`h` box, time `from..to` left to
+/// right and value `0..=max` bottom to top. The first point may be before `from` (it sets
+/// the value at `from`); the line ends at the last point (add one at the present).
+pub fn step_path(points: &[(f64, f64)], from: f64, to: f64, max: f64, w: f64, h: f64) -> String {
+    if points.is_empty() || to <= from {
+        return String::new();
+    }
+    let x = |t: f64| ((t - from) / (to - from)).clamp(0.0, 1.0) * w;
+    let y = |v: f64| h - (v / max.max(1.0)).clamp(0.0, 1.0) * h;
+    let mut d = format!("M{:.1},{:.1}", x(points[0].0), y(points[0].1));
+    for &(t, v) in &points[1..] {
+        d.push_str(&format!("H{:.1}V{:.1}", x(t), y(v)));
+    }
+    d
+}
+
+/// A round upper bound for a chart's axis: 4, 8, 12, 20, 40, 80, ...
+pub fn axis_max(peak: u64) -> u64 {
+    [4, 8, 12, 20, 40, 80, 120, 200, 400, 800, 1200, 2000]
+        .into_iter()
+        .find(|m| *m >= peak)
+        .unwrap_or(peak.next_multiple_of(1000))
+}

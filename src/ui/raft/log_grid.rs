@@ -1,0 +1,99 @@
+//! Every server's log as a row of cells, coloured by term: solid when committed, pale and
+//! dashed when not, hatched where a snapshot replaced the entries; under each follower's
+//! row, the leader's nextIndex (a triangle) and matchIndex (a bar).
+use super::geometry::*;
+use crate::algo::raft::Role;
+use crate::i18n::{tr, trf};
+use crate::scene::raft::{members_text, Cell, CellKind, PeerView, RaftView, ServerView};
+use crate::scene::Names;
+use crate::sim::NodeStatus;
+use yew::prelude::*;
+
+fn cell_text(cell: &Cell, names: &Names<'_>) -> String {
+    match cell.kind {
+        CellKind::Noop => tr("no-op (a new leader's first entry)").to_string(),
+        CellKind::Put(k, v) => format!("put {k}={v}"),
+        CellKind::Get(k) => format!("get {k}"),
+        CellKind::Config(members) => {
+            trf("configuration {m}", &[("m", &members_text(names, members))])
+        }
+    }
+}
+
+fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Names<'_>) -> Html {
+    let (first, last) = view.window;
+    let y = row_y(index_row);
+    let leader_peer: Option<PeerView> = view
+        .leader
+        .and_then(|l| view.server(l))
+        .and_then(|l| l.peers.iter().find(|p| p.id == s.id).copied());
+    let snapshot = (first..=last.min(s.snapshot_index)).map(|index| {
+        let x = cell_x(index, first);
+        html! {
+            <rect class="cell snap" x={format!("{x:.1}")} y={format!("{y:.1}")} width={(CELL_W - 2.0).to_string()} height={CELL_H.to_string()}>
+                <title>{ trf("{n}: entry {i} is in the snapshot (up to entry {k}, term {t})", &[("n", &s.name), ("i", &index), ("k", &s.snapshot_index), ("t", &s.snapshot_term)]) }</title>
+            </rect>
+        }
+    });
+    let cells = s.cells.iter().map(|cell| {
+        let x = cell_x(cell.index, first);
+        let committed = cell.index <= s.commit;
+        let state = if committed { tr("committed") } else { tr("not committed") };
+        let title = trf("{n}: entry {i}, term {t}: {what} ({state})", &[("n", &s.name), ("i", &cell.index), ("t", &cell.term), ("what", &cell_text(cell, names)), ("state", &state)]);
+        html! {
+            <g class={classes!("cell", if committed { "committed" } else { "uncommitted" }, matches!(cell.kind, CellKind::Config(_)).then_some("config"))}>
+                <title>{ title }</title>
+                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={(CELL_W - 2.0).to_string()} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
+                <text x={format!("{:.1}", x + (CELL_W - 2.0) / 2.0)} y={format!("{:.1}", y + 15.0)}>{ cell.term }</text>
+            </g>
+        }
+    });
+    let marks = leader_peer.map(|p| {
+        let under = y + CELL_H + 1.5;
+        let bar_end = p.matched.min(last);
+        let bar = (p.matched >= first).then(|| {
+            let x0 = cell_x(first, first);
+            let x1 = cell_x(bar_end, first) + CELL_W - 2.0;
+            html! { <rect class="match-bar" x={format!("{x0:.1}")} y={format!("{under:.1}")} width={format!("{:.1}", x1 - x0)} height="3">
+                <title>{ trf("matchIndex for {n}: {i}", &[("n", &s.name), ("i", &p.matched)]) }</title></rect> }
+        });
+        let next_x = cell_x(p.next.clamp(first, last + 1), first) + (CELL_W - 2.0) / 2.0;
+        html! {
+            <>
+                { for bar }
+                <path class="next-mark" d={format!("M{:.1},{:.1} l-5,5 h10 Z", next_x, under)}>
+                    <title>{ trf("nextIndex for {n}: {i}", &[("n", &s.name), ("i", &p.next)]) }</title>
+                </path>
+            </>
+        }
+    });
+    html! {
+        <g key={s.id.0.to_string()} class={classes!("log-row", (s.status != NodeStatus::Up).then_some("down"), (s.role == Role::Leader).then_some("lead"))} data-node={s.id.0.to_string()}
+           data-commit={s.commit.to_string()} data-last={s.last_index.to_string()} data-snapshot={s.snapshot_index.to_string()}>
+            <text class="row-name" x={GRID_X.to_string()} y={format!("{:.1}", y + 15.0)}>{ &s.name }</text>
+            { for snapshot }
+            { for cells }
+            { for marks }
+        </g>
+    }
+}
+
+/// The grid: index numbers on top, one row per server.
+pub fn log_grid(view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
+    let (first, last) = view.window;
+    let header = (first..=last).map(|index| {
+        html! { <text class="index" x={format!("{:.1}", cell_x(index, first) + (CELL_W - 2.0) / 2.0)} y={(GRID_TOP - 9.0).to_string()}>{ index }</text> }
+    });
+    let rows = view
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| row(view, s, i, dark, names));
+    html! {
+        <g class="log-grid" aria-label={tr("The servers' logs")}>
+            <text class="grid-title" x={GRID_X.to_string()} y={(GRID_TOP - 9.0).to_string()}>{ tr("log") }</text>
+            { for header }
+            { for rows }
+        </g>
+    }
+}

@@ -1,0 +1,156 @@
+//! The load-balancing scene in headless Chromium (`cargo test --target
+//! wasm32-unknown-unknown --test browser_balance`): the stage draws the view model (server
+//! rows, request dots, both sides of a comparison in the chart and the panel), a node's
+//! menu gives its commands, a dot can be dropped, a bad link is explained, and the figures
+//! are computed on request.
+#![cfg(target_arch = "wasm32")]
+
+use dsviz::scene::RunSpec;
+use dsviz::ui::app::{App, AppProps};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn render_app(query: &str) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let (spec, problems) = RunSpec::from_query(query);
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            spec,
+            problems,
+            sync_url: false,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+/// A person's click: a bubbling mouse event, which reaches SVG groups too.
+async fn click(element: &Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_comparison_draws_both_sides_on_the_same_requests() {
+    let root = render_app("?scene=balance&sc=slow-server&seed=1&step=6000").await;
+    assert_eq!(count(&root, "g.lb-server"), 4);
+    assert_eq!(count(&root, "g.lb-balancer"), 1);
+    assert_eq!(count(&root, "g.lb-client"), 1);
+    assert_eq!(
+        count(&root, "g.lb-server.state-slow"),
+        1,
+        "server 4 is slow"
+    );
+    assert_eq!(
+        count(&root, ".lb-partner-queue"),
+        4,
+        "the second side's queues"
+    );
+    assert_eq!(count(&root, ".lb-side-a .lb-line-p99"), 1);
+    assert_eq!(count(&root, ".lb-side-b .lb-line-p99"), 1);
+    assert!(!find(&root, ".lb-side-b .lb-line-p99")
+        .get_attribute("d")
+        .unwrap()
+        .is_empty());
+    let head = text(&root, "#lb-numbers thead");
+    assert!(
+        head.contains("round robin") && head.contains("two choices"),
+        "{head}"
+    );
+    assert!(find(&root, "#lb-same-arrivals").class_name().contains("ok"));
+    let title = text(&root, ".lb-title");
+    assert!(
+        title.contains("round robin") && title.contains("two choices"),
+        "{title}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_server_menu_slows_it_down() {
+    let root = render_app("?scene=balance&seed=2&step=500").await;
+    let server = find(&root, "g.lb-server[data-node=\"4\"]");
+    click(&server).await;
+    let menu = find(&root, ".node-menu");
+    let slow = (0..menu.children().length())
+        .filter_map(|i| menu.children().item(i))
+        .find(|b| b.text_content().unwrap_or_default().contains("Slow down"))
+        .expect("a slow-down command");
+    click(&slow).await;
+    TimeoutFuture::new(50).await;
+    yew::scheduler::flush().await;
+    assert_eq!(
+        count(&root, "g.lb-server.state-slow"),
+        1,
+        "the server is drawn slow"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_request_dot_drops_its_message() {
+    // With 20 ms hops, requests are on the wires most of the time.
+    let root = render_app("?scene=balance&seed=3&lat=20-20&step=400").await;
+    let dots = count(&root, "circle.lb-dot");
+    assert!(dots > 0, "requests on the wires are drawn");
+    let dot = find(&root, "circle.lb-dot");
+    let msg = dot.get_attribute("data-msg").unwrap();
+    click(&dot).await;
+    let selector = format!("circle.lb-dot[data-msg=\"{msg}\"]");
+    assert_eq!(count(&root, &selector), 0, "message {msg} was dropped");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_link_is_explained_and_the_scene_still_draws() {
+    let root = render_app("?scene=balance&servers=99&strategy=fastest&rate=5000&dur=600").await;
+    let problems = text(&root, ".problems");
+    assert!(problems.contains("Servers"), "{problems}");
+    assert!(problems.contains("Strategy"), "{problems}");
+    assert!(problems.contains("500000"), "{problems}");
+    assert_eq!(count(&root, "g.lb-server"), 4);
+}
+
+#[wasm_bindgen_test]
+async fn the_p99_figure_is_computed_on_request() {
+    let root = render_app("?scene=balance&seed=1").await;
+    assert_eq!(count(&root, "#lb-p99-figure"), 0);
+    click(&find(&root, "#lb-compute-p99")).await;
+    for _ in 0..600 {
+        TimeoutFuture::new(100).await;
+        if count(&root, "#lb-p99-figure") == 1 {
+            break;
+        }
+    }
+    assert_eq!(
+        count(&root, "#lb-p99-figure tbody tr"),
+        8,
+        "one row per strategy"
+    );
+    let table = text(&root, "#lb-p99-figure");
+    assert!(
+        table.contains("1.00×"),
+        "round robin against itself: {table}"
+    );
+}

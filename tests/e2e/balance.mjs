@@ -1,0 +1,98 @@
+// End-to-end tests of the load-balancing scene in headless Chromium against the built
+// dist/ (run `trunk build --release` first): it opens from a link and plays, a shared link
+// reproduces both sides of a comparison, the embed stays readable, and the maximum-load
+// figure is computed on request (its numbers and time are printed).
+// Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+
+async function openScene(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector(".lb-stage g.lb-server");
+  return page;
+}
+
+/** What a person reads of a comparison: the numbers table and the chart's lines. */
+async function visible(page) {
+  return page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    numbers: document.querySelector("#lb-numbers")?.innerText,
+    lines: [...document.querySelectorAll(".lb-line-p99")].map((l) => l.getAttribute("d")),
+    servers: [...document.querySelectorAll("g.lb-server")].map((g) => g.getAttribute("class")),
+  }));
+}
+
+const failed = await runTests([
+  ["a scenario opens from its link and plays", async () => {
+    const page = await openScene("?scene=balance&sc=slow-server&seed=4");
+    assertEq(await page.locator("g.lb-server").count(), 4, "server rows");
+    const before = (await visible(page)).step;
+    await page.keyboard.press("Space");
+    await page.waitForTimeout(1500);
+    await page.keyboard.press("Space");
+    const after = (await visible(page)).step;
+    assert(Number(after) > Number(before), `the run played: ${before} -> ${after}`);
+    assert((await page.locator(".lb-side-b .lb-line-p99").count()) === 1, "the second side is drawn");
+    await assertHealthy(page);
+  }],
+
+  ["a shared link reproduces both sides, actions included", async () => {
+    const page = await openScene("?scene=balance&seed=9&vs=p2c&step=3000");
+    await page.click('g.lb-server[data-node="5"]');
+    await page.click(".node-menu >> text=Slow down");
+    for (let i = 0; i < 40; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForTimeout(300);
+    const shown = await visible(page);
+    const link = await page.evaluate(() => location.search);
+    assert(link.includes("slow%3A5") || link.includes("slow:5"), `the action is in the link: ${link}`);
+    const again = await openScene(link);
+    await again.waitForTimeout(300);
+    assertEq(await visible(again), shown, "the same run on both sides");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["the embed keeps every label at 11 px or more and apart", async () => {
+    for (const query of ["?scene=balance&sc=herd&step=9000&embed=1", "?scene=balance&servers=16&lb=8&step=4000&embed=1"]) {
+      const page = await openScene(query, { width: 720, height: 460 });
+      const report = await page.evaluate(() => {
+        const svg = document.querySelector(".lb-svg");
+        const box = svg.getBoundingClientRect();
+        const k = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
+        const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * k);
+        const names = [...svg.querySelectorAll(".lb-name")].map((t) => t.getBoundingClientRect());
+        let overlaps = 0;
+        for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
+          const a = names[i], b = names[j];
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+        }
+        return { smallest: Math.min(...sizes), overlaps };
+      });
+      assert(report.smallest >= 11, `${query}: smallest label ${report.smallest.toFixed(1)} px`);
+      assertEq(report.overlaps, 0, `${query}: overlapping node names`);
+      await assertHealthy(page);
+    }
+  }],
+
+  ["the maximum-load figure is computed on request", async () => {
+    const page = await openScene("?scene=balance&seed=1");
+    const start = Date.now();
+    await page.click("#lb-compute-max-load");
+    await page.waitForSelector("#lb-max-load-figure", { timeout: 60000 });
+    const took = Date.now() - start;
+    const marks = await page.$$eval("#lb-max-load-figure circle title", (ts) => ts.map((t) => t.textContent));
+    console.log(`     max-load figure in ${took} ms: ${marks.join("; ")}`);
+    assertEq(marks.length, 14, "seven n, two series");
+    const value = (s) => Number(s.split(": ")[1]);
+    assert(value(marks[6]) > value(marks[13]) + 2, `one choice is well above two at n = 10^6: ${marks[6]} vs ${marks[13]}`);
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);

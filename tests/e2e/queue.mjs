@@ -1,0 +1,112 @@
+// End-to-end tests of the message-queue scene in headless Chromium against the built dist/
+// (run `trunk build --release` first): it opens from a link and plays, a crash after BRPOP
+// turns the lost counter red, a copied link reproduces the run, the embed is readable at
+// 720x460, and the designs are compared on request.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+const stepOf = async (page) => Number((await page.innerText("#step-status")).match(/step (\d+)/)[1]);
+
+/** What a person sees of the queue: counters, each node's classes and text, the lanes. */
+async function visibleQueue(page) {
+  return page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.split(" · ")[0],
+    counters: [...document.querySelectorAll(".q-counter")].map((c) => `${c.dataset.counter}=${c.querySelector(".n").textContent}`),
+    nodes: [...document.querySelectorAll(".queue-svg g.node")].map((n) => `${n.dataset.node} ${n.getAttribute("class")} ${n.textContent}`),
+    lanes: [...document.querySelectorAll(".q-lane")].map((l) => `${l.dataset.lane}:${l.dataset.count}`),
+    strip: document.querySelector("#command-strip")?.textContent,
+    invariants: [...document.querySelectorAll(".invariant")].map((i) => i.getAttribute("class")),
+  }));
+}
+
+async function openQueue(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector(".queue-stage .queue-svg g.node");
+  return page;
+}
+
+const failed = await runTests([
+  ["the queue scene opens from its link and plays", async () => {
+    const page = await openQueue("?scene=queue&seed=1");
+    assertEq(await page.locator(".scene-link.current").innerText(), "Message queue on Redis", "scene picked");
+    assertEq(await page.locator(".queue-svg g.node.consumer").count(), 2, "consumers");
+    assertEq(await page.locator(".invariant.ok").count(), 3, "green invariants");
+    await page.selectOption("#speed", "3");
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.querySelector('.q-counter[data-counter="processed"] .n').textContent) > 0, null, { timeout: 10000 });
+    await page.click("#play");
+    assert(await stepOf(page) > 0, "playing advanced the run");
+    assert((await page.innerText("#command-strip")).includes("redis ran"), "the command strip speaks");
+    await assertHealthy(page);
+  }],
+
+  ["a consumer crash after BRPOP loses a confirmed message; a copied link shows the same", async () => {
+    const page = await openQueue("?scene=queue&seed=1");
+    // Until a consumer holds a message.
+    for (let i = 0; i < 200 && (await page.locator(".queue-svg g.node.consumer .q-chip.held").count()) === 0; i++) {
+      await page.keyboard.press("ArrowRight");
+    }
+    const holder = await page.locator(".queue-svg g.node.consumer:has(.q-chip.held)").first().getAttribute("data-node");
+    await page.click(`.queue-svg g.node[data-node="${holder}"]`);
+    await page.click('.node-menu .menu-item:text-is("Crash")');
+    await page.waitForSelector(`.queue-svg g.node[data-node="${holder}"].crashed`);
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    assertEq(await page.locator('.q-counter[data-counter="lost"]').getAttribute("class"), "q-counter bad", "lost counter is red");
+    assertEq(await page.locator('.q-counter[data-counter="lost"] .n').innerText(), "1", "one message lost");
+    assertEq(await page.locator(".invariant.violated").count(), 1, "no confirmed message lost fails");
+    const before = await visibleQueue(page);
+    await page.click("#copy-link");
+    const link = await page.inputValue("#share-text");
+    assert(link.includes(`crash:${holder}`) && link.includes("step="), `the link carries the crash and the step: ${link}`);
+    const again = await openQueue(link.replace(/^https?:\/\/[^/]+\/?/, `${server.url}/`));
+    assertEq(await visibleQueue(again), before, "state shown by the copied link");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["embedded at 720x460 the stage is drawn at full scale, labels never shrunk", async () => {
+    for (const sc of ["happy", "poison", "blmove-crash", "broker-crash-everysec"]) {
+      const page = await openQueue(`?scene=queue&sc=${sc}&seed=1&step=150&embed=1`, { width: 720, height: 460 });
+      const scale = await page.evaluate(() => {
+        const svg = document.querySelector(".queue-svg");
+        const box = svg.viewBox.baseVal;
+        const rect = svg.getBoundingClientRect();
+        return Math.min(rect.width / box.width, rect.height / box.height);
+      });
+      assert(scale >= 0.999, `${sc}: the stage is scaled by ${scale.toFixed(2)}, so 11px labels would shrink`);
+      const smallest = await page.evaluate(() => Math.min(...[...document.querySelectorAll(".queue-svg text")]
+        .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+        .map((t) => parseFloat(getComputedStyle(t).fontSize))));
+      assert(smallest >= 11, `${sc}: smallest label ${smallest}px`);
+      await assertHealthy(page);
+    }
+  }],
+
+  ["the designs are compared under one fault schedule", async () => {
+    const page = await openQueue("?scene=queue&seed=1");
+    await page.fill("#compare-seed", "2");
+    await page.click("#compare-run");
+    await page.waitForSelector("#compare-table");
+    const rows = await page.$$eval("#compare-table tbody tr", (rs) => rs.map((r) => r.dataset.design));
+    assertEq(rows, ["brpop", "blmove", "stream", "idem-blmove", "idem-stream"], "designs compared");
+    const dup = async (d) => Number(await page.innerText(`#compare-table tr[data-design="${d}"] td:nth-of-type(2)`));
+    assertEq([await dup("idem-blmove"), await dup("idem-stream")], [0, 0], "idempotent consumers never duplicate an effect");
+    await assertHealthy(page);
+  }],
+
+  ["a bad link is explained, never a panic", async () => {
+    const page = await openQueue("?scene=queue&producers=99&design=kafka&poison=p1.zz&a=1@0:cmd:2:produce:9999");
+    const problems = await page.innerText(".problems");
+    for (const text of ["Producers must be a whole number from 1 to 4", "Queue design must be one of", "is not a message id", "not a command this scene knows"]) {
+      assert(problems.includes(text), `"${text}" in: ${problems}`);
+    }
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);

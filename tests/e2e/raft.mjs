@@ -1,0 +1,127 @@
+// End-to-end tests of the Raft scene in headless Chromium against a built dist/ (run
+// `trunk build --release` first): it opens from a link, plays, takes RaftScope's keys, the
+// timeout chart is measured on request, embeds read at 720×460, and a copied link
+// reproduces the run. Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+
+async function openRaft(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector(".raft-stage g.raft-server");
+  return page;
+}
+
+/** What a person sees of the cluster: roles, terms, logs, stores, the verdict. */
+async function visibleRaft(page) {
+  return page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    servers: [...document.querySelectorAll("g.raft-server")].map((g) =>
+      `${g.dataset.node} ${g.getAttribute("class")} ${g.querySelector("text.term").textContent}`),
+    logs: [...document.querySelectorAll("g.log-row")].map((r) =>
+      `${r.dataset.node}: ${r.dataset.commit}/${r.dataset.last} ${[...r.querySelectorAll("g.cell text")].map((t) => t.textContent).join(",")}`),
+    stores: [...document.querySelectorAll(".raft-stores tbody tr")].map((r) => r.textContent),
+    verdict: document.querySelector("#raft-verdict")?.textContent ?? "",
+  }));
+}
+
+const failed = await runTests([
+  ["the scene opens from its link and plays to a leader", async () => {
+    const page = await openRaft("?scene=raft&seed=5");
+    assertEq(await page.locator("g.raft-server").count(), 5, "five servers");
+    assertEq(await page.locator("g.raft-client").count(), 1, "one client");
+    await page.selectOption("#speed", "4");
+    await page.click("#play");
+    await page.waitForSelector("g.raft-server.role-leader", { timeout: 10000 });
+    await page.keyboard.press("Space");
+    assertEq(await page.locator("g.log-row.lead").count(), 1, "the leader's log row is marked");
+    assertEq(await page.locator(".invariant.violated").count(), 0, "the correct protocol keeps every invariant");
+    await assertHealthy(page);
+  }],
+
+  ["C writes, R restarts the leader, and a copied link reproduces it all", async () => {
+    const page = await openRaft("?scene=raft&sc=first-election&seed=3&step=80");
+    await page.waitForSelector("g.raft-server.role-leader");
+    await page.keyboard.press("c");
+    assertEq(await page.locator(".client-history li.pending").count(), 1, "the write is pending");
+    await page.selectOption("#speed", "3");
+    await page.click("#play");
+    await page.waitForSelector(".client-history li.done", { timeout: 10000 });
+    await page.keyboard.press("Space");
+    assert((await page.innerText("#raft-verdict")).startsWith("Linearizable"), "one write is linearizable");
+    await page.keyboard.press("r");
+    assertEq(await page.locator("g.raft-server.role-leader").count(), 0, "R leaves no leader for a moment");
+    await page.keyboard.press("a");
+    const before = await visibleRaft(page);
+    await page.click("#copy-link");
+    const link = await page.inputValue("#share-text");
+    assert(link.includes("put:x:1") && link.includes("crash:") && link.includes("timer:150"), `the link carries the actions: ${link}`);
+    const again = await openRaft(link.slice(link.indexOf("?")));
+    assertEq(await visibleRaft(again), before, "the run shown by the copied link");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["keys typed into a form field are left alone", async () => {
+    const page = await openRaft("?scene=raft&sc=first-election&seed=3&step=80");
+    await page.click("#seed");
+    await page.keyboard.press("c");
+    assertEq(await page.locator(".client-history li").count(), 0, "no request from typing in the seed field");
+    await assertHealthy(page);
+  }],
+
+  ["the randomized-timeouts chart is measured on request", async () => {
+    const page = await openRaft("?scene=raft&seed=1");
+    const start = Date.now();
+    await page.click("#raft-measure");
+    await page.waitForSelector(".cdf-table tbody tr:nth-child(6)", { timeout: 60000 });
+    console.log(`     six ranges × 200 runs measured in ${Date.now() - start} ms`);
+    assertEq(await page.locator("path.cdf").count(), 6, "six curves");
+    const median = async (range) => Number(await page.locator(`.cdf-table tr[data-range="${range}"] td`).first().innerText());
+    const unelected = async (range) => Number(await page.locator(`.cdf-table tr[data-range="${range}"] td`).nth(2).innerText());
+    const [flat, wide] = [await median("150-150"), await median("150-300")];
+    console.log(`     median election time: 150–150 ms ${Number.isNaN(flat) ? "none elected" : flat + " ms"}, 150–300 ms ${wide} ms; no leader in 10 s: ${await unelected("150-150")} vs ${await unelected("150-300")} of 200`);
+    assert(flat > wide || Number.isNaN(flat), `randomness elects sooner: ${flat} vs ${wide}`);
+    await assertHealthy(page);
+  }],
+
+  ["embedded at 720×460, every label stays readable", async () => {
+    const page = await openRaft("?scene=raft&sc=no-quorum&seed=1&step=900&embed=1", { width: 720, height: 460 });
+    const smallest = await page.evaluate(() => {
+      const sizes = [...document.querySelectorAll(".raft-svg text")].filter((t) => t.textContent.trim())
+        .map((t) => t.getBoundingClientRect().height);
+      return Math.min(...sizes);
+    });
+    assert(smallest >= 11, `the smallest label is ${smallest.toFixed(1)} px tall`);
+    const clash = await page.evaluate(() => {
+      const boxes = [...document.querySelectorAll(".raft-svg text")].filter((t) => t.textContent.trim())
+        .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 2 && h > 2) return `${boxes[i].text} / ${boxes[j].text}`;
+      }
+      return null;
+    });
+    assertEq(clash, null, "no label overlaps another");
+    await assertHealthy(page);
+  }],
+
+  ["a bad link is explained, not a crash", async () => {
+    const page = await openPage(browser, url("?scene=raft&n=4&tmin=500&tmax=100&a=0@0:cmd:0:dance"));
+    await page.waitForSelector(".problems");
+    const problems = await page.innerText(".problems");
+    assert(problems.includes("Servers must be one of 3, 5, 7, 9"), problems);
+    assert(problems.includes("is not a command this scene knows"), problems);
+    assertEq(await page.locator("g.raft-server").count(), 5, "the default cluster runs instead");
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);
