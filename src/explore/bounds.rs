@@ -25,7 +25,7 @@ const fn number(
 
 /// Reads a number field: missing means its default; text that is not a whole number
 /// means its default, with a message; a number out of range is capped, with a message.
-fn read_number(params: &Params, field: &Field, problems: &mut Vec<String>) -> u64 {
+pub(super) fn read_number(params: &Params, field: &Field, problems: &mut Vec<String>) -> u64 {
     let FieldKind::Number { min, max } = field.kind else {
         return 0;
     };
@@ -68,7 +68,7 @@ fn read_number(params: &Params, field: &Field, problems: &mut Vec<String>) -> u6
     }
 }
 
-fn read_flag(params: &Params, field: &Field, problems: &mut Vec<String>) -> bool {
+pub(super) fn read_flag(params: &Params, field: &Field, problems: &mut Vec<String>) -> bool {
     match params.get(field.key).map(|t| t.trim()) {
         None => field.default_flag(),
         Some("1" | "true" | "yes" | "on") => true,
@@ -86,7 +86,7 @@ fn read_flag(params: &Params, field: &Field, problems: &mut Vec<String>) -> bool
 }
 
 const STATES: Field = number(
-    "states",
+    "ex_states",
     "Most states",
     "The search stops after this many distinct states (each is kept in memory)",
     "200000",
@@ -94,15 +94,15 @@ const STATES: Field = number(
     5_000_000,
 );
 const DEPTH: Field = number(
-    "depth",
+    "ex_depth",
     "Most steps",
     "Runs longer than this many steps are not explored",
-    "40",
+    "24",
     1,
     500,
 );
 const CRASHES: Field = number(
-    "crashes",
+    "ex_crash",
     "Crashes",
     "How many node crashes a run may have",
     "1",
@@ -110,7 +110,7 @@ const CRASHES: Field = number(
     5,
 );
 const RESTARTS: Field = number(
-    "restarts",
+    "ex_restart",
     "Restarts",
     "How many restarts of crashed nodes a run may have",
     "1",
@@ -118,15 +118,15 @@ const RESTARTS: Field = number(
     5,
 );
 const LOSSES: Field = number(
-    "losses",
+    "ex_loss",
     "Lost messages",
     "How many messages the network may lose in a run",
-    "1",
+    "0",
     0,
     5,
 );
 const SYMMETRY: Field = Field {
-    key: "sym",
+    key: "ex_sym",
     label: "Symmetry reduction",
     help: "Count states that differ only by swapping interchangeable nodes once (where the \
            model offers it)",
@@ -189,7 +189,7 @@ impl ExploreBounds {
 }
 
 const RUNS: Field = number(
-    "runs",
+    "ex_runs",
     "Runs",
     "How many seeds to try, each with its own random faults",
     "1000",
@@ -197,7 +197,7 @@ const RUNS: Field = number(
     100_000,
 );
 const FIRST_SEED: Field = number(
-    "seed0",
+    "ex_seed",
     "First seed",
     "The sweep tries seeds from this one up",
     "1",
@@ -205,7 +205,7 @@ const FIRST_SEED: Field = number(
     u64::MAX,
 );
 const SWEEP_CRASHES: Field = number(
-    "crashes",
+    "ex_crash",
     "Crashes",
     "Most node crashes in a run (each node restarts a little later)",
     "2",
@@ -213,7 +213,7 @@ const SWEEP_CRASHES: Field = number(
     5,
 );
 const PAUSES: Field = number(
-    "pauses",
+    "ex_pause",
     "Pauses",
     "Most stop-the-world pauses (a long GC) in a run",
     "1",
@@ -221,7 +221,7 @@ const PAUSES: Field = number(
     5,
 );
 const PAUSE_MS: Field = number(
-    "pausems",
+    "ex_pausems",
     "Longest pause (ms)",
     "How long a pause may last",
     "500",
@@ -229,7 +229,7 @@ const PAUSE_MS: Field = number(
     60_000,
 );
 const CUTS: Field = number(
-    "cuts",
+    "ex_cut",
     "Link cuts",
     "Most one-way link cuts in a run (each heals a little later)",
     "1",
@@ -237,7 +237,7 @@ const CUTS: Field = number(
     5,
 );
 const DROPS: Field = number(
-    "drops",
+    "ex_drop",
     "Dropped messages",
     "Most messages dropped by hand in a run",
     "2",
@@ -245,7 +245,7 @@ const DROPS: Field = number(
     10,
 );
 const HORIZON: Field = number(
-    "horizon",
+    "ex_horizon",
     "Steps per run",
     "Each run goes on for at most this many steps",
     "2000",

@@ -133,7 +133,7 @@ impl FpTable {
     }
 
     fn grow(&mut self) {
-        let old = std::mem::replace(&mut self.slots, Vec::new());
+        let old = std::mem::take(&mut self.slots);
         self.slots = vec![[0, 0]; old.len() * 2];
         for slot in old {
             if slot[0] != 0 {

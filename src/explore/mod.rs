@@ -21,19 +21,23 @@
 //! message.
 pub mod bounds;
 pub mod checker;
+pub mod driver;
 pub mod fingerprints;
 pub mod model;
 pub mod paxos;
+pub mod request;
 pub mod scene_model;
 pub mod schedule;
 pub mod shrink;
 pub mod sweep;
 pub mod two_phase;
 
-pub use checker::{Checker, CheckerOptions, Counterexample, Finish, Progress};
-pub use model::Model;
 pub use bounds::{ExploreBounds, SweepBounds};
+pub use checker::{Checker, CheckerOptions, Counterexample, Finish, Progress};
+pub use driver::{explorable, Found, Search, Status};
+pub use model::Model;
 pub use paxos::Paxos;
+pub use request::{ExploreRequest, Mode};
 pub use scene_model::{PathStep, SceneAction, SceneModel, SceneState};
 pub use sweep::{Sweep, SweepFound, SweepPhase, SweepProgress};
 pub use two_phase::TwoPhase;

@@ -320,7 +320,7 @@ impl Paxos {
                         voters |= 1 << acc;
                     }
                 }
-                if self.quorums.iter().any(|&q| voters & q == q) {
+                if self.quorums.iter().any(|&q| q & !voters == 0) {
                     chosen |= 1 << val;
                 }
             }
@@ -431,9 +431,9 @@ impl Model for Paxos {
                     val_perm[x as usize - 1] as u8 + 1
                 }
             };
-            for acc in 0..self.acceptors as usize {
-                let a = s.acceptors[acc];
-                image.acceptors[acc_perm[acc] as usize] = Acceptor {
+            let count = self.acceptors as usize;
+            for (a, &to) in s.acceptors[..count].iter().zip(acc_perm) {
+                image.acceptors[to as usize] = Acceptor {
                     max_bal: a.max_bal,
                     max_vbal: a.max_vbal,
                     max_val: val_of(a.max_val),

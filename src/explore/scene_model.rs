@@ -65,9 +65,20 @@ pub enum SceneAction {
 /// `Protocol::msg_label` and `timer_label`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum PathStep<P: Protocol> {
-    Deliver { from: NodeId, to: NodeId, msg: P::Msg },
-    Lose { from: NodeId, to: NodeId, msg: P::Msg },
-    Fire { node: NodeId, timer: P::Timer },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        msg: P::Msg,
+    },
+    Lose {
+        from: NodeId,
+        to: NodeId,
+        msg: P::Msg,
+    },
+    Fire {
+        node: NodeId,
+        timer: P::Timer,
+    },
     Crash(NodeId),
     Restart(NodeId),
 }
@@ -80,6 +91,8 @@ pub struct SceneModel<S: Scene> {
     pub names: Vec<String>,
     invariant_names: Vec<String>,
     initial: Sim<S::Node>,
+    /// The one invariant to look for (its index), or any.
+    watch: Option<usize>,
 }
 
 impl<S: Scene> SceneModel<S> {
@@ -122,7 +135,11 @@ impl<S: Scene> SceneModel<S> {
         bounds: ExploreBounds,
         world: crate::scene::World<S::Node>,
     ) -> Self {
-        let invariant_names = world.invariants.iter().map(|i| i.name.to_string()).collect();
+        let invariant_names = world
+            .invariants
+            .iter()
+            .map(|i| i.name.to_string())
+            .collect();
         // The network's randomness is off: losses are the explorer's choices.
         let net = crate::sim::NetConfig {
             loss: 0.0,
@@ -138,11 +155,24 @@ impl<S: Scene> SceneModel<S> {
             names: world.names,
             invariant_names,
             initial,
+            watch: None,
         }
     }
 
+    /// Looks for a violation of invariant `watch` only (an index into
+    /// [`Model::properties`]), or of any when `None`. States that break another one are
+    /// explored on.
+    pub fn watching(mut self, watch: Option<usize>) -> Self {
+        self.watch = watch;
+        self
+    }
+
     /// A counterexample's steps, typed.
-    pub fn describe(&self, states: &[SceneState<S::Node>], actions: &[SceneAction]) -> Vec<PathStep<S::Node>> {
+    pub fn describe(
+        &self,
+        states: &[SceneState<S::Node>],
+        actions: &[SceneAction],
+    ) -> Vec<PathStep<S::Node>> {
         states
             .iter()
             .zip(actions)
@@ -152,12 +182,12 @@ impl<S: Scene> SceneModel<S> {
 
     /// The violation's message in the last state of a path.
     pub fn violation_message(&self, state: &SceneState<S::Node>) -> Option<String> {
+        let index = self.violated(state)?;
         state
             .sim
             .violations()
-            .iter()
-            .flatten()
-            .next()
+            .get(index)?
+            .as_ref()
             .map(|v| v.message.clone())
     }
 }
@@ -256,7 +286,10 @@ impl<S: Scene> Model for SceneModel<S> {
     }
 
     fn violated(&self, s: &Self::State) -> Option<usize> {
-        s.sim.violations().iter().position(Option::is_some)
+        match self.watch {
+            Some(w) => s.sim.violations().get(w)?.as_ref().map(|_| w),
+            None => s.sim.violations().iter().position(Option::is_some),
+        }
     }
 
     fn identity<H: Hasher>(&self, s: &Self::State, out: &mut H) {

@@ -46,18 +46,19 @@ pub struct RunOutcome<C> {
     pub steps: u64,
 }
 
-/// Runs `initial` with `plan` (sorted by step) until an invariant breaks, the run comes to
-/// rest with every fault applied, or `horizon` steps.
+/// Runs `initial` with `plan` (sorted by step) until an invariant breaks (invariant `watch`
+/// only, when given), the run comes to rest with every fault applied, or `horizon` steps.
 pub fn run_plan<P: Protocol>(
     initial: &Sim<P>,
     plan: &[PlanEntry<P::Cmd>],
     horizon: u64,
+    watch: Option<usize>,
 ) -> RunOutcome<P::Cmd> {
     let mut sim = initial.clone();
     let mut applied = Vec::new();
     let mut next = 0;
     let violation = loop {
-        if let Some(found) = first_violation(&sim) {
+        if let Some(found) = first_violation(&sim, watch) {
             break Some(found);
         }
         if sim.step_count() >= horizon {
@@ -89,10 +90,11 @@ pub fn run_plan<P: Protocol>(
     }
 }
 
-fn first_violation<P: Protocol>(sim: &Sim<P>) -> Option<(usize, Violation)> {
+fn first_violation<P: Protocol>(sim: &Sim<P>, watch: Option<usize>) -> Option<(usize, Violation)> {
     sim.violations()
         .iter()
         .enumerate()
+        .filter(|(i, _)| watch.is_none_or(|w| w == *i))
         .find_map(|(i, v)| v.clone().map(|v| (i, v)))
 }
 
@@ -110,7 +112,7 @@ fn resolve<P: Protocol>(sim: &Sim<P>, what: &Planned<P::Cmd>) -> Option<Action<P
 /// How many steps a run of `initial` with no faults takes to come to rest (at most
 /// `horizon`): faults are placed within it, where they can matter.
 pub fn active_steps<P: Protocol>(initial: &Sim<P>, horizon: u64) -> u64 {
-    run_plan(initial, &[], horizon).steps.max(1)
+    run_plan(initial, &[], horizon, None).steps.max(1)
 }
 
 /// A random schedule within the bounds: each kind of fault up to its budget, at steps in
@@ -153,7 +155,10 @@ pub fn random_plan<C>(
     for _ in 0..counts[1] {
         let node = NodeId(rng.below(nodes) as u32);
         let at = rng.between(1, active);
-        let micros = rng.between(1_000, bounds.longest_pause_ms.saturating_mul(1_000).max(1_000));
+        let micros = rng.between(
+            1_000,
+            bounds.longest_pause_ms.saturating_mul(1_000).max(1_000),
+        );
         add(at, Planned::Act(Action::Pause(node, Some(Time(micros)))));
     }
     for _ in 0..counts[2] {
@@ -164,7 +169,10 @@ pub fn random_plan<C>(
         let to = (from + rng.between(1, nodes - 1)) % nodes;
         let (from, to) = (NodeId(from as u32), NodeId(to as u32));
         let at = rng.between(1, active);
-        add(at, Planned::Act(Action::Network(NetChange::Cut { from, to })));
+        add(
+            at,
+            Planned::Act(Action::Network(NetChange::Cut { from, to })),
+        );
         add(
             later(rng, at),
             Planned::Act(Action::Network(NetChange::Heal { from, to })),

@@ -158,7 +158,7 @@ impl<P: Protocol> Shrinker<P> {
             };
             budget -= 1;
             self.tries += 1;
-            let outcome = run_plan(&self.initial, &plan, self.horizon);
+            let outcome = run_plan(&self.initial, &plan, self.horizon, Some(self.invariant));
             let Some((invariant, violation)) = outcome.violation else {
                 continue;
             };

@@ -63,7 +63,10 @@ impl SweepProgress {
     pub fn message(&self) -> String {
         match (self.phase, self.found) {
             (SweepPhase::Searching, _) => {
-                format!("Trying seeds: {} of {} runs.", self.runs_done, self.runs_total)
+                format!(
+                    "Trying seeds: {} of {} runs.",
+                    self.runs_done, self.runs_total
+                )
             }
             (SweepPhase::Shrinking, _) => format!(
                 "Found a violation in run {}; shrinking it ({} tries).",
@@ -80,16 +83,21 @@ impl SweepProgress {
     }
 }
 
+/// A violating run being shrunk: its seed, the run as found, and the shrink.
+type FoundRun<P> = (u64, RunOutcome<<P as Protocol>::Cmd>, Shrinker<P>);
+
 pub struct Sweep<S: Scene> {
     config: S::Config,
     net: NetConfig,
     bounds: SweepBounds,
     active: Option<u64>,
     runs_done: u64,
-    shrinker: Option<(u64, RunOutcome<<S::Node as Protocol>::Cmd>, Shrinker<S::Node>)>,
+    shrinker: Option<FoundRun<S::Node>>,
     found: Option<SweepFound>,
     done: bool,
     elapsed_ms: f64,
+    /// The one invariant to look for (its index), or any.
+    watch: Option<usize>,
 }
 
 impl<S: Scene> Sweep<S> {
@@ -112,12 +120,32 @@ impl<S: Scene> Sweep<S> {
             found: None,
             done: false,
             elapsed_ms: 0.0,
+            watch: None,
         }
+    }
+
+    /// Looks for a violation of invariant `watch` only (an index into the scene's
+    /// invariants), or of any when `None`.
+    pub fn watching(mut self, watch: Option<usize>) -> Self {
+        self.watch = watch;
+        self
+    }
+
+    /// The names of the scene's invariants, in order.
+    pub fn invariant_names(&self) -> Vec<String> {
+        S::world(&self.config, self.bounds.first_seed)
+            .map(|w| w.invariants.iter().map(|i| i.name.to_string()).collect())
+            .unwrap_or_default()
     }
 
     fn world(&self, seed: u64) -> Option<Sim<S::Node>> {
         let world = S::world(&self.config, seed).ok()?;
-        Some(Sim::new(seed, world.nodes, self.net.clone(), world.invariants))
+        Some(Sim::new(
+            seed,
+            world.nodes,
+            self.net.clone(),
+            world.invariants,
+        ))
     }
 
     fn seed_of(&self, run: u64) -> u64 {
@@ -188,7 +216,7 @@ impl<S: Scene> Sweep<S> {
             .get_or_insert_with(|| active_steps(&initial, horizon));
         let mut rng = SimRng::new(seed ^ 0x5eed_fa17_u64.rotate_left(17));
         let plan = random_plan(&mut rng, &self.bounds, initial.node_count(), active);
-        let outcome = run_plan(&initial, &plan, horizon);
+        let outcome = run_plan(&initial, &plan, horizon, self.watch);
         if outcome.violation.is_some() {
             let shrinker = Shrinker::new(initial, horizon, &outcome, MAX_SHRINK_TRIES);
             if let Some(shrinker) = shrinker {
@@ -222,7 +250,11 @@ impl<S: Scene> Sweep<S> {
         let replayed = self
             .world(seed)
             .map(|sim| replay_violation(sim, schedule.to_vec(), violation.step + 1, invariant));
-        debug_assert_eq!(replayed, Some(Some(violation.step)), "the link replays the run");
+        debug_assert_eq!(
+            replayed,
+            Some(Some(violation.step)),
+            "the link replays the run"
+        );
         let names = S::world(&self.config, seed)
             .map(|w| w.invariants.iter().map(|i| i.name.to_string()).collect())
             .unwrap_or_else(|_| Vec::<String>::new());
@@ -273,5 +305,10 @@ pub fn replay_violation<P: Protocol>(
     let mut timeline = Timeline::new(initial, actions, steps);
     timeline.extend(steps);
     timeline.seek(steps);
-    timeline.sim().violations().get(invariant)?.as_ref().map(|v| v.step)
+    timeline
+        .sim()
+        .violations()
+        .get(invariant)?
+        .as_ref()
+        .map(|v| v.step)
 }
