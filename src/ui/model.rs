@@ -96,6 +96,8 @@ pub enum Msg {
     CopyEmbed,
     DismissProblems,
     Notice(Option<String>),
+    /// Open a whole run (a link's spec), at its step: what the Explore panel found.
+    Open(RunSpec),
 }
 
 /// The app's state. `R` is the run type: `dyn Run` natively, the UI's run (which can also
@@ -412,6 +414,17 @@ impl<R: ?Sized + Run> Model<R> {
                 self.share_text = Some(snippet);
                 self.notice = Some("Embed code copied: paste it into any HTML page.".into());
                 url_changed = false;
+            }
+            Msg::Open(spec) => {
+                let step = spec.step;
+                self.spec = RunSpec {
+                    embed: self.spec.embed,
+                    ..spec
+                };
+                self.rebuild();
+                if let Some(step) = step {
+                    self.update(Msg::Seek(step));
+                }
             }
             Msg::DismissProblems => {
                 self.problems.clear();

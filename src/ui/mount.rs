@@ -96,6 +96,8 @@ struct MountConfig {
     #[serde(default)]
     actions: Vec<String>,
     step: Option<f64>,
+    /// `explore: false` hides the Explore panel.
+    explore: Option<bool>,
 }
 
 mod serde_json_like {
@@ -132,7 +134,7 @@ fn whole_number(value: f64, what: &str) -> Result<u64, String> {
     }
 }
 
-fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
+fn spec_from_config(config: JsValue) -> Result<(RunSpec, bool), String> {
     let config: MountConfig = if config.is_undefined() || config.is_null() {
         MountConfig::default()
     } else {
@@ -163,7 +165,7 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
         .collect();
     spec.actions = config.actions;
     spec.step = config.step.map(|s| whole_number(s, "step")).transpose()?;
-    Ok(spec)
+    Ok((spec, config.explore.unwrap_or(true)))
 }
 
 /// The names of every scene, for `mount`'s `scene` (in the order the app's picker shows).
@@ -182,7 +184,8 @@ pub fn mount(element: web_sys::Element, config: JsValue) -> Result<(), JsValue> 
     install_panic_hook();
     let root = mount_root(&element).map_err(|e| JsValue::from_str(&format!("dsviz.mount: {e}")))?;
     match spec_from_config(config) {
-        Ok(spec) => {
+        Ok((spec, explore)) => {
+            super::explore::set_shown(explore);
             let props = app::AppProps {
                 spec,
                 problems: Vec::new(),
