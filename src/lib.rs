@@ -5,6 +5,7 @@
 //! - [`scene`]: each scene's parameters, scenarios and view model, on one contract.
 //! - [`ui`]: the app's model (native too) and its Yew components (WebAssembly only).
 pub mod algo;
+pub mod explore;
 pub mod i18n;
 pub mod registry;
 pub mod scene;

@@ -209,6 +209,9 @@ impl RunSpec {
                         shorten(value)
                     )),
                 },
+                // `explore=sweep` / `explore=bfs` (with `ex_*` bounds) is for the Explore
+                // panel, which reads it from the page's address; it also shows the panel.
+                "explore" if parse_switch(value).is_none() => {}
                 "caption" | "log" | "diagram" | "explore" | "autoplay" => match parse_switch(value) {
                     Some(on) => match key.as_str() {
                         "caption" => spec.show.caption = on,

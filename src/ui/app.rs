@@ -494,6 +494,9 @@ pub fn app(props: &AppProps) -> Html {
                     </Throttle>
                     <Legend entries={(*legend).clone()} />
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
+                    if model.spec.show.explore && crate::explore::explorable(model.spec.scene) {
+                        <super::explore::ExplorePanel spec={model.spec.clone()} on_msg={on_msg.clone()} />
+                    }
                     <Throttle tick={model.panels_tick}>
                         { extra_panel.clone().unwrap_or_default() }
                         if message_views {

@@ -22,6 +22,8 @@ pub mod controls;
 #[cfg(target_arch = "wasm32")]
 pub mod diagram;
 #[cfg(target_arch = "wasm32")]
+pub mod explore;
+#[cfg(target_arch = "wasm32")]
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod invariants;

@@ -122,6 +122,8 @@ pub enum Msg {
     Lang(Lang),
     /// The texts of a language arrived (they load on demand): draw again.
     TextsLoaded,
+    /// Open a whole run (a link's spec), at its step: what the Explore panel found.
+    Open(RunSpec),
 }
 
 /// Most gestures "Undo" can take back.
@@ -667,6 +669,17 @@ impl<R: ?Sized + Run> Model<R> {
                 self.share_text = Some(snippet);
                 self.notice = Some("Embed code copied: paste it into any HTML page.".into());
                 url_changed = false;
+            }
+            Msg::Open(spec) => {
+                let step = spec.step;
+                self.spec = RunSpec {
+                    embed: self.spec.embed,
+                    ..spec
+                };
+                self.rebuild();
+                if let Some(step) = step {
+                    self.update(Msg::Seek(step));
+                }
             }
             Msg::DismissProblems => {
                 self.problems.clear();

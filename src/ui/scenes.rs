@@ -124,6 +124,7 @@ pub fn build(spec: &mut RunSpec) -> Built<dyn UiRun> {
 /// Every stylesheet of the app: the shell's, then each scene's views'.
 pub fn stylesheet() -> String {
     let mut css = String::from(include_str!("style/shell.css"));
+    css.push_str(super::explore::STYLE);
     for entry in crate::registry::SCENE_VIEWS {
         css.push('\n');
         css.push_str(entry.style());
