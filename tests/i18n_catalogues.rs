@@ -74,7 +74,7 @@ fn scan_sources() -> (BTreeSet<String>, BTreeMap<String, String>) {
             .unwrap_or(&file)
             .display()
             .to_string();
-        for (value, callee) in literals(&text) {
+        for (value, callee, _) in literals(&text) {
             if matches!(callee.as_deref(), Some("tr" | "trf")) {
                 wrapped
                     .entry(value.clone())
@@ -177,6 +177,8 @@ fn the_scanner_reads_escapes_continuations_and_skips_comments() {
             "with \"quotes\" and {n}",
             &[]);
         let c = attr("not wrapped");
+        let h = format!("made {}", 1);
+
         let d = tr("one \
                     line");
         let e = '"'; let f = tr("after a quote char");
@@ -186,8 +188,8 @@ fn the_scanner_reads_escapes_continuations_and_skips_comments() {
     let found = literals(src);
     let wrapped: Vec<&str> = found
         .iter()
-        .filter(|(_, callee)| matches!(callee.as_deref(), Some("tr" | "trf")))
-        .map(|(v, _)| v.as_str())
+        .filter(|(_, callee, _)| matches!(callee.as_deref(), Some("tr" | "trf")))
+        .map(|(v, _, _)| v.as_str())
         .collect();
     assert_eq!(
         wrapped,
@@ -198,10 +200,13 @@ fn the_scanner_reads_escapes_continuations_and_skips_comments() {
             "after a quote char"
         ]
     );
-    assert!(found.iter().any(|(v, _)| v == "raw \"text\""), "{found:?}");
+    assert!(
+        found.iter().any(|(v, _, _)| v == "raw \"text\""),
+        "{found:?}"
+    );
     assert!(found
         .iter()
-        .any(|(v, c)| v == "not wrapped" && c.as_deref() == Some("attr")));
+        .any(|(v, c, _)| v == "not wrapped" && c.as_deref() == Some("attr")));
     assert_eq!(
         placeholders("{a} and {b_2} but not {} or {:.1}"),
         ["a".to_string(), "b_2".to_string()].into()
@@ -225,4 +230,25 @@ fn templates_match_the_texts_they_make() {
         english_words("n1 node-3 user:42 发送 PREPARE t1 to 节点 ok"),
         ["PREPARE".to_string()]
     );
+}
+
+#[test]
+fn in_chinese_the_app_finds_the_entry_of_every_wrapped_text() {
+    let (_, wrapped) = scan_sources();
+    let entries: BTreeMap<&str, &str> = all_pairs()
+        .into_iter()
+        .map(|(_, en, zh)| (en, zh))
+        .collect();
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
+    let wrong: Vec<String> = wrapped
+        .keys()
+        .filter_map(|en| {
+            let expected = entries.get(en.as_str())?;
+            let key: &'static str = Box::leak(en.clone().into_boxed_str());
+            let got = dsviz::i18n::tr(key);
+            (got != *expected).then(|| format!("{en:?} -> {got:?}, not {expected:?}"))
+        })
+        .collect();
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

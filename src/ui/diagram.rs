@@ -154,7 +154,9 @@ pub fn diagram(p: &DiagramProps) -> Html {
             (RowKind::Timer, Some(y)) => html! { <circle class="timer" cx={x.to_string()} cy={(y - 10.0).to_string()} r="3.5" /> },
             (RowKind::Command, Some(y)) => html! { <rect class="cmd" x={(x - 4.0).to_string()} y={(y - 4.0).to_string()} width="8" height="8" transform={format!("rotate(45 {x} {y})")} /> },
             (RowKind::State, Some(y)) if label_fits(row.node.unwrap_or(0), x) => {
-                let to = row.label.rsplit("→ ").next().unwrap_or(&row.label).to_string();
+                // The state's name, as the nodes' views show it.
+                let to = crate::i18n::tr_text(row.label.rsplit("→ ").next().unwrap_or(&row.label));
+
                 html! { <text class="state-text" x={(x + 2.0).to_string()} y={(y + 14.0).to_string()}>{ to }</text> }
             }
             (RowKind::Violation, _) => html! { <rect class="violation" x={(x - 3.0).to_string()} y={TOP.to_string()} width="6" height={(height - TOP - 10.0).to_string()} /> },

@@ -59,8 +59,9 @@ pub fn is_ident(c: char) -> bool {
 }
 
 /// The source's string literals (comments skipped), each with the name of the function it
-/// is the first argument of (`tr`, `trf`, …), if any.
-pub fn literals(text: &str) -> Vec<(String, Option<String>)> {
+/// is the first argument of (`tr`, `trf`, …), if any, and the code just before it (up to
+/// 24 characters, spaces at its end removed).
+pub fn literals(text: &str) -> Vec<(String, Option<String>, String)> {
     let src: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -95,7 +96,11 @@ pub fn literals(text: &str) -> Vec<(String, Option<String>)> {
             while j < src.len() && !src[j..].starts_with(&closing) {
                 j += 1;
             }
-            out.push((src[open + 1..j.min(src.len())].iter().collect(), None));
+            out.push((
+                src[open + 1..j.min(src.len())].iter().collect(),
+                None,
+                String::new(),
+            ));
             i = j + closing.len();
         } else if c == '"' {
             // The function this literal is the first argument of: `name(` just before.
@@ -104,15 +109,21 @@ pub fn literals(text: &str) -> Vec<(String, Option<String>)> {
                 k -= 1;
             }
             let callee = (k > 0 && src[k - 1] == '(').then(|| {
-                let end = k - 1;
+                // `name(` or a macro's `name!(`.
+                let mut end = k - 1;
+                if end > 0 && src[end - 1] == '!' {
+                    end -= 1;
+                }
                 let mut start = end;
+
                 while start > 0 && is_ident(src[start - 1]) {
                     start -= 1;
                 }
                 src[start..end].iter().collect::<String>()
             });
+            let before: String = src[k.saturating_sub(24)..k].iter().collect();
             let (value, after) = read_string(&src, i);
-            out.push((value, callee));
+            out.push((value, callee, before));
             i = after;
         } else if c == '\'' {
             // A char literal ('"', '\'', 'x', '\u{..}') is skipped; a lifetime is not one.
@@ -246,4 +257,19 @@ pub fn english_words(text: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// Whether a literal stands where its text is shown: wrapped for translation, a format
+/// string, a text child of markup (`{ "…" }`), or a label attribute's value.
+pub fn shown_position(callee: Option<&str>, before: &str) -> bool {
+    matches!(callee, Some("tr" | "trf" | "format"))
+        || before.ends_with('{')
+        || ["aria-label=", "title=", "placeholder="]
+            .iter()
+            .any(|attr| before.ends_with(attr))
+}
+
+/// The English words of a template's fixed parts (its placeholders' names left out).
+pub fn template_words(template: &str) -> Vec<String> {
+    english_words(&fixed_parts(template).join(" "))
 }
