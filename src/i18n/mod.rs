@@ -132,15 +132,40 @@ pub fn tr(english: &'static str) -> &'static str {
         Lang::En => english,
         Lang::Zh => ZH.with(|zh| {
             let mut zh = zh.borrow_mut();
-            let map = zh.get_or_insert_with(|| {
-                zh_catalogues()
-                    .into_iter()
-                    .flat_map(|c| parse_catalogue(c).unwrap_or_default())
-                    .collect()
-            });
+            let map = zh.get_or_insert_with(zh_map);
             map.get(english).copied().unwrap_or(english)
         }),
     }
+}
+
+/// Runs `f` with `lang` as the language (texts made inside it are in that language), then
+/// puts the language back as it was.
+pub fn with_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = self::lang();
+    set_lang(lang);
+    let out = f();
+    set_lang(before);
+    out
+}
+
+/// The translation of a text that is not known at compile time (a state name carried in a
+/// `String`, say): the text itself when there is no entry or the language is English.
+pub fn tr_text(english: &str) -> String {
+    match lang() {
+        Lang::En => english.to_string(),
+        Lang::Zh => ZH.with(|zh| {
+            let mut zh = zh.borrow_mut();
+            let map = zh.get_or_insert_with(zh_map);
+            map.get(english).copied().unwrap_or(english).to_string()
+        }),
+    }
+}
+
+fn zh_map() -> BTreeMap<&'static str, &'static str> {
+    zh_catalogues()
+        .into_iter()
+        .flat_map(|c| parse_catalogue(c).unwrap_or_default())
+        .collect()
 }
 
 /// [`tr`], then each `{name}` replaced by its value.

@@ -30,6 +30,7 @@ pub use scene_run::SceneRun;
 pub use spec::{RunSpec, SceneId};
 pub use teaching::{At, LegendEntry, Names, Swatch, TourStop};
 
+use crate::i18n::{tr, trf};
 use crate::sim::run::Run;
 use crate::sim::scenario::{resolve, Trigger};
 use crate::sim::{Action, Invariant, NetConfig, NodeId, Protocol, Scheduled, Sim, Timeline};
@@ -195,7 +196,10 @@ pub fn read_config<S: Scene>(params: &mut Params) -> (S::Config, NetConfig, Vec<
     };
     let mut problems = std::mem::take(&mut r.problems);
     let config = config.unwrap_or_else(|e| {
-        problems.push(format!("{e}; using the default setup."));
+        problems.push(trf(
+            "{problem}; using the default setup.",
+            &[("problem", &e)],
+        ));
         default_config::<S>()
     });
     *params = write_params::<S>(&config, &net);
@@ -230,10 +234,9 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
                 spec.actions = full.actions;
             }
             None => {
-                problems.push(format!(
-                    "There is no scenario \"{}\" in {}; showing the plain scene.",
-                    spec::shorten_to(&id, 60),
-                    S::TITLE
+                problems.push(trf(
+                    "There is no scenario \"{id}\" in {scene}; showing the plain scene.",
+                    &[("id", &spec::shorten_to(&id, 60)), ("scene", &tr(S::TITLE))],
                 ));
                 spec.scenario = None;
             }
@@ -244,7 +247,10 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
     let world = match S::world(&config, spec.seed) {
         Ok(world) => world,
         Err(e) => {
-            problems.push(format!("{e}; using the default setup."));
+            problems.push(trf(
+                "{problem}; using the default setup.",
+                &[("problem", &e)],
+            ));
             config = default_config::<S>();
             spec.params = write_params::<S>(&config, &net);
             S::world(&config, spec.seed)
@@ -261,13 +267,16 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
                 kept.push(text.clone());
                 actions.push(action);
             }
-            Ok(_) => problems.push(format!(
-                "Action \"{}\" is past the furthest step a link may name ({MAX_LINK_STEP}); ignored.",
-                spec::shorten_to(text, 60)
+            Ok(_) => problems.push(trf(
+                "Action \"{action}\" is past the furthest step a link may name ({max}); ignored.",
+                &[
+                    ("action", &spec::shorten_to(text, 60)),
+                    ("max", &MAX_LINK_STEP),
+                ],
             )),
-            Err(e) => problems.push(format!(
-                "Action \"{}\" ignored: {e}.",
-                spec::shorten_to(text, 60)
+            Err(e) => problems.push(trf(
+                "Action \"{action}\" ignored: {why}.",
+                &[("action", &spec::shorten_to(text, 60)), ("why", &e)],
             )),
         }
     }
@@ -277,8 +286,9 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
     run.extend(LOOKAHEAD);
     if let Some(step) = spec.step {
         let step = if step > MAX_LINK_STEP {
-            problems.push(format!(
-                "A link may show at most step {MAX_LINK_STEP}, not {step}; showing that step."
+            problems.push(trf(
+                "A link may show at most step {max}, not {step}; showing that step.",
+                &[("max", &MAX_LINK_STEP), ("step", &step)],
             ));
             MAX_LINK_STEP
         } else {
@@ -288,9 +298,9 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
             run.extend(step - run.horizon());
         }
         if step > run.horizon() {
-            problems.push(format!(
-                "The run has only {} steps; showing the last one instead of step {step}.",
-                run.horizon()
+            problems.push(trf(
+                "The run has only {n} steps; showing the last one instead of step {step}.",
+                &[("n", &run.horizon()), ("step", &step)],
             ));
         }
         spec.step = Some(step.min(run.horizon()));

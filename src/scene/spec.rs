@@ -5,6 +5,7 @@
 //! `?scene=2pc&seed=7&n=3&votes=yyn&a=14@41000:crash:0&step=20`.
 //! Reading a link never fails: every parameter that cannot be used is reported as a
 //! message for the page and replaced by its default.
+use crate::i18n::{tr, trf};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -155,45 +156,61 @@ impl RunSpec {
 
     /// Reads a query string (with or without the leading `?`). Problems come back as
     /// messages for the page; the spec then holds defaults in their place.
+    /// The problems are written in the link's own language when it names one.
     pub fn from_query(query: &str) -> (RunSpec, Vec<String>) {
+        let pairs = parse_pairs(query.strip_prefix('?').unwrap_or(query));
+        let link_lang = pairs
+            .iter()
+            .filter(|(key, _)| key == "lang")
+            .find_map(|(_, value)| crate::i18n::Lang::from_code(value.trim()));
+        crate::i18n::with_lang(link_lang.unwrap_or_else(crate::i18n::lang), || {
+            Self::from_pairs(&pairs)
+        })
+    }
+
+    fn from_pairs(pairs: &[(String, String)]) -> (RunSpec, Vec<String>) {
         let mut spec = RunSpec::new(SceneId::default());
         let mut problems = Vec::new();
-        let pairs = parse_pairs(query.strip_prefix('?').unwrap_or(query));
-        for (key, value) in &pairs {
+        for (key, value) in pairs {
             match key.as_str() {
                 "scene" => match SceneId::from_slug(value) {
                     Some(scene) => spec.scene = scene,
-                    None => problems.push(format!(
-                        "Unknown scene \"{}\"; showing {}. Scenes: {}.",
-                        shorten(value),
-                        SceneId::default().title(),
-                        SceneId::slugs()
+                    None => problems.push(trf(
+                        "Unknown scene \"{scene}\"; showing {default}. Scenes: {all}.",
+                        &[
+                            ("scene", &shorten(value)),
+                            ("default", &tr(SceneId::default().title())),
+                            ("all", &SceneId::slugs()),
+                        ],
                     )),
                 },
                 "seed" => match value.trim().parse::<u64>() {
                     Ok(seed) => spec.seed = seed,
-                    Err(_) => problems.push(format!(
-                        "The seed must be a whole number from 0 to {}, not \"{}\"; using {DEFAULT_SEED}.",
-                        u64::MAX,
-                        shorten(value)
+                    Err(_) => problems.push(trf(
+                        "The seed must be a whole number from 0 to {max}, not \"{value}\"; using {seed}.",
+                        &[
+                            ("max", &u64::MAX),
+                            ("value", &shorten(value)),
+                            ("seed", &DEFAULT_SEED),
+                        ],
                     )),
                 },
                 "a" => {
                     let list: Vec<String> =
                         value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
                     if list.len() > MAX_ACTIONS {
-                        problems.push(format!(
-                            "The link has {} actions; only the first {MAX_ACTIONS} are used.",
-                            list.len()
+                        problems.push(trf(
+                            "The link has {n} actions; only the first {max} are used.",
+                            &[("n", &list.len()), ("max", &MAX_ACTIONS)],
                         ));
                     }
                     spec.actions = list.into_iter().take(MAX_ACTIONS).collect();
                 }
                 "step" => match value.trim().parse::<u64>() {
                     Ok(step) => spec.step = Some(step),
-                    Err(_) => problems.push(format!(
-                        "The step must be a whole number, not \"{}\"; showing the start.",
-                        shorten(value)
+                    Err(_) => problems.push(trf(
+                        "The step must be a whole number, not \"{value}\"; showing the start.",
+                        &[("value", &shorten(value))],
                     )),
                 },
                 "embed" => spec.embed = matches!(value.as_str(), "1" | "true" | "yes" | ""),
@@ -204,9 +221,9 @@ impl RunSpec {
                 "v" => {}
                 "tour" => match value.trim().parse::<usize>() {
                     Ok(stop) if (1..=MAX_TOUR_STOP).contains(&stop) => spec.tour = Some(stop - 1),
-                    _ => problems.push(format!(
-                        "The tour stop must be a whole number from 1 to {MAX_TOUR_STOP}, not \"{}\"; the tour is closed.",
-                        shorten(value)
+                    _ => problems.push(trf(
+                        "The tour stop must be a whole number from 1 to {max}, not \"{value}\"; the tour is closed.",
+                        &[("max", &MAX_TOUR_STOP), ("value", &shorten(value))],
                     )),
                 },
                 // `explore=sweep` / `explore=bfs` (with `ex_*` bounds) is for the Explore
@@ -220,31 +237,30 @@ impl RunSpec {
                         "explore" => spec.show.explore = on,
                         _ => spec.show.autoplay = on,
                     },
-                    None => problems.push(format!(
-                        "\"{key}\" must be 1 (on) or 0 (off), not \"{}\"; using its default.",
-                        shorten(value)
+                    None => problems.push(trf(
+                        "\"{key}\" must be 1 (on) or 0 (off), not \"{value}\"; using its default.",
+                        &[("key", key), ("value", &shorten(value))],
                     )),
                 },
                 "speed" => match value.trim().parse::<usize>() {
                     Ok(i) if i < SPEED_COUNT => spec.show.speed = Some(i),
-                    _ => problems.push(format!(
-                        "The speed must be a whole number from 0 (slowest) to {} (fastest), not \"{}\"; using the default.",
-                        SPEED_COUNT - 1,
-                        shorten(value)
+                    _ => problems.push(trf(
+                        "The speed must be a whole number from 0 (slowest) to {max} (fastest), not \"{value}\"; using the default.",
+                        &[("max", &(SPEED_COUNT - 1)), ("value", &shorten(value))],
                     )),
                 },
                 "lang" => match crate::i18n::Lang::from_code(value.trim()) {
                     Some(lang) => spec.show.lang = Some(lang),
-                    None => problems.push(format!(
-                        "Unknown language \"{}\"; languages: en, zh.",
-                        shorten(value)
+                    None => problems.push(trf(
+                        "Unknown language \"{value}\"; languages: en, zh.",
+                        &[("value", &shorten(value))],
                     )),
                 },
-                _ if value.len() > MAX_PARAM_LEN => problems.push(format!(
-                    "The parameter \"{}\" is too long ({} characters); ignored.",
-                    shorten(key),
-                    value.len()
+                _ if value.len() > MAX_PARAM_LEN => problems.push(trf(
+                    "The parameter \"{key}\" is too long ({n} characters); ignored.",
+                    &[("key", &shorten(key)), ("n", &value.len())],
                 )),
+
                 _ => {
                     spec.params.insert(key.clone(), value.clone());
                 }

@@ -12,7 +12,7 @@ use super::scene_panel::ScenePanel;
 use super::scenes::{UiRun, ViewCtx};
 use super::teach::{CaptionBar, EventLog, LangPicker, Legend, TourBar, TourReturn};
 use super::topology::Topology;
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::scene::narration::{caption, Weight};
 use crate::scene::{RunSpec, SceneId};
 use std::rc::Rc;
@@ -303,7 +303,7 @@ pub fn app(props: &AppProps) -> Html {
         html! {
             <div class="problems" role="alert">
                 <ul>{ for model.problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
-                <button class="ghost" aria-label="Dismiss these messages" onclick={send(|| Msg::DismissProblems)}>{ "Dismiss" }</button>
+                <button class="ghost" aria-label={tr("Dismiss these messages")} onclick={send(|| Msg::DismissProblems)}>{ tr("Dismiss") }</button>
             </div>
         }
     });
@@ -312,9 +312,9 @@ pub fn app(props: &AppProps) -> Html {
             <div class="notice" role="status">
                 <span>{ n }</span>
                 if let Some(text) = &model.share_text {
-                    <input id="share-text" class="share-text" readonly=true value={text.clone()} aria-label="Text to share" />
+                    <input id="share-text" class="share-text" readonly=true value={text.clone()} aria-label={tr("Text to share")} />
                 }
-                <button class="ghost" aria-label="Close" onclick={send(|| Msg::Notice(None))}>{ "×" }</button>
+                <button class="ghost" aria-label={tr("Close")} onclick={send(|| Msg::Notice(None))}>{ "×" }</button>
             </div>
         }
     });
@@ -404,7 +404,7 @@ pub fn app(props: &AppProps) -> Html {
     let branched = model.branched_from.map(|step| {
         html! {
             <span class="branched" id="branched" title={tr("You acted at an earlier moment of the run: what follows was computed again from there, and the scenario's own run is left behind.")}>
-                { crate::i18n::trf("branched from step {n}", &[("n", &step)]) }
+                { trf("branched from step {n}", &[("n", &step)]) }
             </span>
         }
     });
@@ -418,7 +418,7 @@ pub fn app(props: &AppProps) -> Html {
         html! {
             <button id="tour-open" onclick={send(|| Msg::TourOpen(0))}
                 title={tr("A guided tour of this scene: each idea told from the failure that motivates it")}>
-                { crate::i18n::trf("Take the tour ({n} stops)", &[("n", &tour_len)]) }
+                { trf("Take the tour ({n} stops)", &[("n", &tour_len)]) }
             </button>
         }
     });
@@ -450,7 +450,7 @@ pub fn app(props: &AppProps) -> Html {
                     { for branched }
                     <InvariantPanel invariants={snapshot.invariants.clone()} compact=true on_msg={on_msg.clone()} />
                     if props.sync_url {
-                        <a class="open-full" href={open_full} target="_blank" rel="noopener">{ "Open in dsviz ↗" }</a>
+                        <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
                     }
                 </div>
             </div>
@@ -461,19 +461,19 @@ pub fn app(props: &AppProps) -> Html {
         <div class="dsviz" ref={root}>
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
-                <nav class="scenes" aria-label="Scenes">
+                <nav class="scenes" aria-label={tr("Scenes")}>
                     { for SceneId::all().map(|s| html! {
                         <a href={format!("?scene={}", s.slug())}
                            class={classes!("scene-link", (s == model.spec.scene).then_some("current"))}
-                           aria-current={(s == model.spec.scene).then_some("page")}>{ s.title() }</a>
+                           aria-current={(s == model.spec.scene).then_some("page")}>{ tr(s.title()) }</a>
                     }) }
                 </nav>
                 <div class="share">
                     { for tour_button }
                     { for undo_button }
                     <LangPicker lang={crate::i18n::lang()} on_msg={on_msg.clone()} />
-                    <button id="copy-link" onclick={send(|| Msg::CopyLink)} aria-label="Copy a link to this exact run and step">{ "Copy link" }</button>
-                    <button id="copy-embed" onclick={send(|| Msg::CopyEmbed)} aria-label="Copy HTML code that embeds this run">{ "Copy embed code" }</button>
+                    <button id="copy-link" onclick={send(|| Msg::CopyLink)} aria-label={tr("Copy a link to this exact run and step")}>{ tr("Copy link") }</button>
+                    <button id="copy-embed" onclick={send(|| Msg::CopyEmbed)} aria-label={tr("Copy HTML code that embeds this run")}>{ tr("Copy embed code") }</button>
                 </div>
             </header>
             { for problems }
@@ -481,7 +481,8 @@ pub fn app(props: &AppProps) -> Html {
             <main class="layout">
                 <div class="main-col">
                     { for tour_bar }
-                    <section class="stage" aria-label="Topology">
+                    <section class="stage" aria-label={tr("Topology")}>
+
                         { for caption_bar }
                         { topology }
                     </section>

@@ -1,6 +1,6 @@
 //! Play/pause, step, scrubber, speed and seed. Every control has an accessible label.
 use super::model::{Msg, SPEEDS};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::sim::Time;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -62,17 +62,22 @@ pub fn controls(p: &ControlsProps) -> Html {
                     seed_error.set(None);
                     on_msg.emit(Msg::Seed(seed));
                 }
-                Err(_) => seed_error.set(Some(format!(
-                    "A seed is a whole number from 0 to {}; \"{}\" is not.",
-                    u64::MAX,
-                    input.value().chars().take(30).collect::<String>()
+                Err(_) => seed_error.set(Some(trf(
+                    "A seed is a whole number from 0 to {max}; \"{text}\" is not.",
+                    &[
+                        ("max", &u64::MAX),
+                        ("text", &input.value().chars().take(30).collect::<String>()),
+                    ],
                 ))),
             }
         })
     };
     // Runs are computed as they are watched: until a run comes to rest, the count after the
     // slash is what has been computed so far, and the tooltip says so.
-    let status = format!("step {} / {} · {}", p.cursor, p.horizon, p.time);
+    let status = trf(
+        "step {n} / {total} · {time}",
+        &[("n", &p.cursor), ("total", &p.horizon), ("time", &p.time)],
+    );
     let status_title = if p.finished {
         tr("The run has come to rest: nothing more happens after its last step.")
     } else {
@@ -89,35 +94,36 @@ pub fn controls(p: &ControlsProps) -> Html {
         })
     };
     html! {
-        <div class={classes!("controls", p.compact.then_some("compact"))} role="group" aria-label="Playback controls">
+        <div class={classes!("controls", p.compact.then_some("compact"))} role="group" aria-label={tr("Playback controls")}>
             <button id="step-back" onclick={emit(|| Msg::StepBack)} disabled={p.cursor == 0}
-                aria-label="Step back (left arrow)" title="Step back (←)">{ icon(ICON_BACK) }</button>
+                aria-label={tr("Step back (left arrow)")} title={tr("Step back (←)")}>{ icon(ICON_BACK) }</button>
             <button id="play" class="primary" onclick={emit(|| Msg::TogglePlay)}
-                aria-label={if p.playing { "Pause (space)" } else { "Play (space)" }}
+                aria-label={if p.playing { tr("Pause (space)") } else { tr("Play (space)") }}
                 aria-pressed={if p.playing { "true" } else { "false" }}
-                title="Play / pause (space)">{ icon(if p.playing { ICON_PAUSE } else { ICON_PLAY }) }</button>
+                title={tr("Play / pause (space)")}>{ icon(if p.playing { ICON_PAUSE } else { ICON_PLAY }) }</button>
             <button id="step-forward" onclick={on_step} disabled={p.finished && p.cursor >= p.horizon}
                 aria-label={tr("Step to the next change on the stage (right arrow; with Shift, exactly one step)")}
                 title={tr("Next change (→) · one step: Shift+→ or Shift+click")}>{ icon(ICON_FORWARD) }</button>
             <input id="scrubber" class="scrubber" type="range" min="0" max={p.horizon.to_string()}
-                value={p.cursor.to_string()} oninput={on_scrub} aria-label="Scrub through the run: step"
+                value={p.cursor.to_string()} oninput={on_scrub} aria-label={tr("Scrub through the run: step")}
                 aria-valuetext={status.clone()} />
             <output id="step-status" class="status" aria-live="off" title={status_title}>{ status }</output>
             if !p.compact {
                 <label class="speed">
-                    <span>{ "Speed" }</span>
-                    <select id="speed" onchange={on_speed} aria-label="Playback speed">
+                    <span>{ tr("Speed") }</span>
+                    <select id="speed" onchange={on_speed} aria-label={tr("Playback speed")}>
                         { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
-                            <option value={i.to_string()} selected={i == p.speed}>{ s.label }</option>
+                            <option value={i.to_string()} selected={i == p.speed}>{ tr(s.label) }</option>
                         }) }
                     </select>
                 </label>
                 <label class="seed">
-                    <span>{ "Seed" }</span>
+                    <span>{ tr("Seed") }</span>
                     <input id="seed" type="text" inputmode="numeric" value={p.seed.to_string()} onchange={on_seed}
-                        aria-label="Seed of the run" aria-invalid={if seed_error.is_some() { "true" } else { "false" }} />
+                        aria-label={tr("Seed of the run")} aria-invalid={if seed_error.is_some() { "true" } else { "false" }} />
                 </label>
-                <button id="new-seed" onclick={emit(|| Msg::NewSeed)} aria-label="Start a run with a new random seed">{ "New seed" }</button>
+                <button id="new-seed" onclick={emit(|| Msg::NewSeed)} aria-label={tr("Start a run with a new random seed")}>{ tr("New seed") }</button>
+
                 if let Some(err) = &*seed_error {
                     <span class="field-error" role="alert">{ err }</span>
                 }

@@ -4,6 +4,7 @@
 //! and moves with the animation. Clicking a mark jumps to its step; "Export SVG" saves it.
 use super::browser;
 use super::model::Msg;
+use crate::i18n::{tr, trf};
 use crate::sim::run::{RowKind, TraceRow};
 use crate::sim::Time;
 use std::collections::BTreeMap;
@@ -119,7 +120,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
     });
     let bars = pause_bars.iter().map(|&(n, a, b)| {
         let (x1, x2) = (scale.x(a), scale.x(b));
-        html! { <rect class="pause-bar" x={x1.to_string()} y={(lane_y(n) - 6.0).to_string()} width={(x2 - x1).max(2.0).to_string()} height="12"><title>{ "paused" }</title></rect> }
+        html! { <rect class="pause-bar" x={x1.to_string()} y={(lane_y(n) - 6.0).to_string()} width={(x2 - x1).max(2.0).to_string()} height="12"><title>{ tr("paused") }</title></rect> }
     });
 
     // A state label is skipped when it would overlap the previous one on its lane.
@@ -133,7 +134,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
     };
     let marks = p.rows.iter().filter_map(|row| {
         let x = scale.x(row.time);
-        let title = html! { <title>{ format!("step {} at {}: {}", row.step, row.time, row.label) }</title> };
+        let title = html! { <title>{ trf("step {n} at {time}: {what}", &[("n", &row.step), ("time", &row.time), ("what", &row.label)]) }</title> };
         let cls = |c: &'static str| classes!("mark", c, (row.step == p.cursor).then_some("current"));
         let lane = row.node.map(lane_y);
         let body = match (row.kind, lane) {
@@ -153,7 +154,9 @@ pub fn diagram(p: &DiagramProps) -> Html {
             (RowKind::Timer, Some(y)) => html! { <circle class="timer" cx={x.to_string()} cy={(y - 10.0).to_string()} r="3.5" /> },
             (RowKind::Command, Some(y)) => html! { <rect class="cmd" x={(x - 4.0).to_string()} y={(y - 4.0).to_string()} width="8" height="8" transform={format!("rotate(45 {x} {y})")} /> },
             (RowKind::State, Some(y)) if label_fits(row.node.unwrap_or(0), x) => {
-                let to = row.label.rsplit("→ ").next().unwrap_or(&row.label).to_string();
+                // The state's name, as the nodes' views show it.
+                let to = crate::i18n::tr_text(row.label.rsplit("→ ").next().unwrap_or(&row.label));
+
                 html! { <text class="state-text" x={(x + 2.0).to_string()} y={(y + 14.0).to_string()}>{ to }</text> }
             }
             (RowKind::Violation, _) => html! { <rect class="violation" x={(x - 3.0).to_string()} y={TOP.to_string()} width="6" height={(height - TOP - 10.0).to_string()} /> },
@@ -179,23 +182,25 @@ pub fn diagram(p: &DiagramProps) -> Html {
             };
             let file = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{markup}");
             if let Err(e) = browser::download(&format!("{stem}.svg"), "image/svg+xml", &file) {
-                on_msg.emit(Msg::Notice(Some(format!(
-                    "Could not export the diagram: {e}"
+                on_msg.emit(Msg::Notice(Some(trf(
+                    "Could not export the diagram: {error}",
+                    &[("error", &e)],
                 ))));
             }
         })
     };
 
     html! {
-        <section class="diagram" aria-label="Space-time diagram">
+        <section class="diagram" aria-label={tr("Space-time diagram")}>
             <div class="diagram-head">
-                <h2>{ "Space-time diagram" }</h2>
-                <span class="hint">{ "Click a mark to jump to its step." }</span>
-                <button id="export-svg" onclick={export} aria-label="Export the space-time diagram as an SVG file">{ "Export SVG" }</button>
+                <h2>{ tr("Space-time diagram") }</h2>
+                <span class="hint">{ tr("Click a mark to jump to its step.") }</span>
+                <button id="export-svg" onclick={export} aria-label={tr("Export the space-time diagram as an SVG file")}>{ tr("Export SVG") }</button>
             </div>
             <div class="diagram-scroll">
                 <svg ref={svg_ref} class="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 1000 {height}")}
-                     role="img" aria-label={format!("Space-time diagram of {} events", p.rows.len())}>
+                     role="img" aria-label={trf("Space-time diagram of {n} events", &[("n", &p.rows.len())])}>
+
                     <defs>
                         <marker id="msg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" fill="#3a6ea5" />

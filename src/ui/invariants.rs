@@ -1,6 +1,7 @@
 //! The invariant panel: each safety property green or red; a violation shows its step and
 //! a button that jumps there.
 use super::model::Msg;
+use crate::i18n::{tr, trf};
 use crate::sim::run::InvariantView;
 use yew::prelude::*;
 
@@ -21,27 +22,32 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
             let jump = Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Seek(step)));
             html! {
                 <div class="violation-detail">
-                    <span>{ format!("violated at step {} ({}): {}", v.step, v.time, v.message) }</span>
-                    <button class="jump" onclick={jump} aria-label={format!("Jump to step {step}, where {} was violated", inv.name)}>{ format!("Jump to step {step}") }</button>
+                    <span>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &v.message)]) }</span>
+                    <button class="jump" onclick={jump}
+                        aria-label={trf("Jump to step {n}, where {name} was violated", &[("n", &step), ("name", &tr(inv.name))])}>
+                        { trf("Jump to step {n}", &[("n", &step)]) }
+                    </button>
                 </div>
             }
         });
         html! {
-            <li class={classes!("invariant", if ok { "ok" } else { "violated" })} title={inv.description}
+            <li class={classes!("invariant", if ok { "ok" } else { "violated" })} title={tr(inv.description)}
                 data-invariant={inv.name}>
                 <span class="light" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                <span class="inv-name">{ inv.name }</span>
-                <span class="visually-hidden">{ if ok { " holds" } else { " violated" } }</span>
+                <span class="inv-name">{ tr(inv.name) }</span>
+                <span class="visually-hidden">{ format!(" {}", if ok { tr("holds") } else { tr("violated") }) }
+</span>
                 if !p.compact {
-                    <span class="inv-desc">{ inv.description }</span>
+                    <span class="inv-desc">{ tr(inv.description) }</span>
                 }
                 { for detail }
             </li>
         }
     });
     html! {
-        <section class={classes!("invariants", p.compact.then_some("compact"))} aria-label="Safety invariants">
-            if !p.compact { <h2>{ "Invariants" }</h2> }
+        <section class={classes!("invariants", p.compact.then_some("compact"))} aria-label={tr("Safety invariants")}>
+            if !p.compact { <h2>{ tr("Invariants") }</h2> }
+
             <ul>{ for items }</ul>
         </section>
     }

@@ -1,7 +1,7 @@
 //! The app's state and its reducer: what the person sees and every gesture as a [`Msg`].
 //! No Yew and no browser types: the browser is reached through [`Host`], so the reducer is
 //! tested natively like the rest of the model.
-use crate::i18n::Lang;
+use crate::i18n::{tr, trf, Lang};
 use crate::scene::spec::SPEED_COUNT;
 use crate::scene::tour::PlacedStop;
 use crate::scene::{Built, RunSpec, SceneId, LOOKAHEAD};
@@ -209,11 +209,13 @@ impl<R: ?Sized + Run> Model<R> {
             match stops.get(stop) {
                 Some(placed) => spec = Self::tour_spec(&spec, placed, stop),
                 None => {
-                    problems.push(format!(
-                        "The tour of {} has {} stops; there is no stop {}.",
-                        spec.scene.title(),
-                        stops.len(),
-                        stop + 1
+                    problems.push(trf(
+                        "The tour of {scene} has {n} stops; there is no stop {stop}.",
+                        &[
+                            ("scene", &tr(spec.scene.title())),
+                            ("n", &stops.len()),
+                            ("stop", &(stop + 1)),
+                        ],
                     ));
                     spec.tour = None;
                 }
@@ -456,7 +458,12 @@ impl<R: ?Sized + Run> Model<R> {
                 };
                 self.rebuild();
             }
-            None => self.problems = vec![format!("There is no scenario \"{id}\" in this scene.")],
+            None => {
+                self.problems = vec![trf(
+                    "There is no scenario \"{id}\" in this scene.",
+                    &[("id", &id)],
+                )]
+            }
         }
     }
 
@@ -488,7 +495,12 @@ impl<R: ?Sized + Run> Model<R> {
                 self.spec.tour = None;
                 self.tour_left = None;
             }
-            Err(e) => self.problems = vec![format!("That action could not be taken: {e}.")],
+            Err(e) => {
+                self.problems = vec![trf(
+                    "That action could not be taken: {why}.",
+                    &[("why", &e)],
+                )]
+            }
         }
     }
 
@@ -660,14 +672,15 @@ impl<R: ?Sized + Run> Model<R> {
                 let link = self.link();
                 self.host.copy_to_clipboard(&link);
                 self.share_text = Some(link);
-                self.notice = Some("Link copied: it opens this exact run at this step.".into());
+                self.notice = Some(tr("Link copied: it opens this exact run at this step.").into());
                 url_changed = false;
             }
             Msg::CopyEmbed => {
                 let snippet = self.embed_code();
                 self.host.copy_to_clipboard(&snippet);
                 self.share_text = Some(snippet);
-                self.notice = Some("Embed code copied: paste it into any HTML page.".into());
+                self.notice = Some(tr("Embed code copied: paste it into any HTML page.").into());
+
                 url_changed = false;
             }
             Msg::Open(spec) => {

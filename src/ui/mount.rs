@@ -1,5 +1,6 @@
 //! Starting the app on its own page, and mounting a scene into any host page.
 use super::{app, browser};
+use crate::i18n::{tr, trf};
 use crate::scene::{RunSpec, SceneId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -14,12 +15,12 @@ pub fn start() {
     };
     if let Some(root) = document.get_element_by_id("dsviz-app") {
         add_stylesheet(&document, document.head().map(web_sys::Node::from));
-        let (spec, problems) = RunSpec::from_query(&browser::location_query());
-        if spec.show.lang.is_none() {
-            if let Some(lang) = browser::preferred_lang() {
-                crate::i18n::set_lang(lang);
-            }
+        // The browser's language first, so that the link's problems are written in it
+        // unless the link names its own.
+        if let Some(lang) = browser::preferred_lang() {
+            crate::i18n::set_lang(lang);
         }
+        let (spec, problems) = RunSpec::from_query(&browser::location_query());
         let props = app::AppProps {
             spec,
             problems,
@@ -77,7 +78,7 @@ fn install_panic_hook() {
 
 fn install_panic_hook_once() {
     std::panic::set_hook(Box::new(|info| {
-        let message = format!("dsviz stopped because of an internal error: {info}. Reloading the page starts again; please report this with the page's address.");
+        let message = trf("dsviz stopped because of an internal error: {error}. Reloading the page starts again; please report this with the page's address.", &[("error", info)]);
         web_sys::console::error_1(&message.clone().into());
         if let Some(document) = browser::window().and_then(|w| w.document()) {
             if let (Ok(el), Some(body)) = (document.create_element("div"), document.body()) {
@@ -144,28 +145,46 @@ fn whole_number(value: f64, what: &str) -> Result<u64, String> {
     {
         Ok(value as u64)
     } else {
-        Err(format!(
-            "{what} must be a whole number from 0 to 2^53-1, not {value}"
+        Err(trf(
+            "{what} must be a whole number from 0 to 2^53-1, not {value}",
+            &[("what", &what), ("value", &value)],
         ))
     }
 }
 
 fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
+    // The problems with the config are written in its language, else the browser's.
+    if let Some(lang) = browser::preferred_lang() {
+        crate::i18n::set_lang(lang);
+    }
     let config: MountConfig = if config.is_undefined() || config.is_null() {
         MountConfig::default()
     } else {
         serde_wasm_bindgen::from_value(config)
-            .map_err(|e| format!("the config object is not valid: {e}"))?
+            .map_err(|e| trf("the config object is not valid: {error}", &[("error", &e)]))?
     };
+    if let Some(lang) = config
+        .lang
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+    {
+        crate::i18n::set_lang(lang);
+    }
     let scene = match config.scene.as_deref() {
         None => SceneId::default(),
         Some(slug) => SceneId::from_slug(slug).ok_or_else(|| {
-            format!(
-                "unknown scene \"{slug}\"; scenes: {}",
-                SceneId::all()
-                    .map(|s| s.slug())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            trf(
+                "unknown scene \"{scene}\"; scenes: {all}",
+                &[
+                    ("scene", &slug),
+                    (
+                        "all",
+                        &SceneId::all()
+                            .map(|s| s.slug())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             )
         })?,
     };
@@ -185,7 +204,7 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(stop) = config.tour {
         let stop = whole_number(stop, "tour")?;
         if stop == 0 {
-            return Err("tour counts stops from 1".into());
+            return Err(tr("tour counts stops from 1").into());
         }
         spec.tour = Some((stop - 1) as usize);
     }
@@ -204,20 +223,23 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(speed) = config.speed {
         let speed = whole_number(speed, "speed")?;
         if speed as usize >= crate::scene::spec::SPEED_COUNT {
-            return Err(format!(
-                "speed must be from 0 (slowest) to {}, not {speed}",
-                crate::scene::spec::SPEED_COUNT - 1
+            return Err(trf(
+                "speed must be from 0 (slowest) to {max}, not {speed}",
+                &[
+                    ("max", &(crate::scene::spec::SPEED_COUNT - 1)),
+                    ("speed", &speed),
+                ],
             ));
         }
         show.speed = Some(speed as usize);
     }
     if let Some(code) = config.lang {
-        show.lang = Some(
-            crate::i18n::Lang::from_code(&code)
-                .ok_or_else(|| format!("unknown lang \"{code}\"; languages: en, zh"))?,
-        );
-    } else if let Some(lang) = browser::preferred_lang() {
-        crate::i18n::set_lang(lang);
+        show.lang = Some(crate::i18n::Lang::from_code(&code).ok_or_else(|| {
+            trf(
+                "unknown lang \"{code}\"; languages: en, zh",
+                &[("code", &code)],
+            )
+        })?);
     }
     Ok(spec)
 }

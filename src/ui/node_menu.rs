@@ -1,6 +1,7 @@
 //! The node menu (crash, restart, pause, resume, and the scene's own commands) and the
 //! partition tool, shared by the generic topology view and the scenes' own stages.
 use super::model::Msg;
+use crate::i18n::{tr, trf};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::network::NetChange;
@@ -35,14 +36,17 @@ pub fn node_menu(p: &NodeMenuProps) -> Html {
     };
     match node.status {
         NodeStatus::Up => {
-            button("Crash", KernelAction::Crash(id));
-            button("Pause (until resumed)", KernelAction::Pause(id, None));
-            button("GC pause 300 ms", KernelAction::Pause(id, Some(GC_PAUSE)));
+            button(tr("Crash"), KernelAction::Crash(id));
+            button(tr("Pause (until resumed)"), KernelAction::Pause(id, None));
+            button(
+                tr("GC pause 300 ms"),
+                KernelAction::Pause(id, Some(GC_PAUSE)),
+            );
         }
-        NodeStatus::Crashed => button("Restart", KernelAction::Restart(id)),
+        NodeStatus::Crashed => button(tr("Restart"), KernelAction::Restart(id)),
         NodeStatus::Paused => {
-            button("Resume", KernelAction::Resume(id));
-            button("Crash", KernelAction::Crash(id));
+            button(tr("Resume"), KernelAction::Resume(id));
+            button(tr("Crash"), KernelAction::Crash(id));
         }
     }
     if node.status == NodeStatus::Up {
@@ -56,10 +60,10 @@ pub fn node_menu(p: &NodeMenuProps) -> Html {
         Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Select(None)))
     };
     html! {
-        <div class="node-menu" role="menu" aria-label={format!("Actions for {}", node.name)}>
+        <div class="node-menu" role="menu" aria-label={trf("Actions for {node}", &[("node", &node.name)])}>
             <strong>{ &node.name }</strong>
             { for buttons }
-            <button class="ghost" onclick={close} aria-label="Close the menu">{ "×" }</button>
+            <button class="ghost" onclick={close} aria-label={tr("Close the menu")}>{ "×" }</button>
         </div>
     }
 }
@@ -89,18 +93,19 @@ pub fn partition_bar(p: &PartitionBarProps) -> Html {
     html! {
         <div class="partition-bar">
             <button id="partition-tool" onclick={toggle} aria-pressed={if p.partition.is_some() { "true" } else { "false" }}
-                aria-label="Partition tool: choose nodes to cut off">{ if p.partition.is_some() { "Done partitioning" } else { "Partition…" } }</button>
+                aria-label={tr("Partition tool: choose nodes to cut off")}>{ if p.partition.is_some() { tr("Done partitioning") } else { tr("Partition…") } }</button>
             if p.partition.is_some() {
-                <span class="hint">{ if group.is_empty() { "Click nodes to choose a group.".to_string() } else { format!("Group: {}", group_text.join(", ")) } }</span>
-                <button id="cut-group" disabled={group.is_empty() || group.len() as u32 >= n} onclick={act(&p.on_msg, cut_group.to_string())}>{ "Cut group off (both ways)" }</button>
+                <span class="hint">{ if group.is_empty() { tr("Click nodes to choose a group.").to_string() } else { trf("Group: {nodes}", &[("nodes", &group_text.join(", "))]) } }</span>
+                <button id="cut-group" disabled={group.is_empty() || group.len() as u32 >= n} onclick={act(&p.on_msg, cut_group.to_string())}>{ tr("Cut group off (both ways)") }</button>
                 if group.len() == 2 {
                     <button id="cut-one-way" onclick={act(&p.on_msg, KernelAction::Network(NetChange::Cut { from: NodeId(group[0]), to: NodeId(group[1]) }).to_string())}>
-                        { format!("Cut {} → {} only", group_text[0], group_text[1]) }
+                        { trf("Cut {from} → {to} only", &[("from", &group_text[0]), ("to", &group_text[1])]) }
                     </button>
                 }
             }
             if !p.snapshot.cut_links.is_empty() {
-                <button id="heal-all" onclick={act(&p.on_msg, KernelAction::Network(NetChange::HealAll).to_string())}>{ "Heal all links" }</button>
+                <button id="heal-all" onclick={act(&p.on_msg, KernelAction::Network(NetChange::HealAll).to_string())}>{ tr("Heal all links") }</button>
+
             }
         </div>
     }

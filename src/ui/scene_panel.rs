@@ -1,6 +1,7 @@
 //! The scene's own controls: its parameters (drawn from the scene's field list) and its
 //! ready-made scenarios. Changing a parameter starts a new run.
 use super::model::Msg;
+use crate::i18n::{tr, trf};
 use crate::scene::{FieldKind, SceneId};
 use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -50,7 +51,7 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
                 });
                 html! {
                     <select id={id.clone()} {onchange}>
-                        { for options.iter().map(|(value, label)| html! { <option value={*value} selected={current == *value}>{ *label }</option> }) }
+                        { for options.iter().map(|(value, label)| html! { <option value={*value} selected={current == *value}>{ tr(label) }</option> }) }
                     </select>
                 }
             }
@@ -73,8 +74,8 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
                     html! {
                         <label class="per-node">
                             <span>{ format!("{first_label}{}", i + 1) }</span>
-                            <select id={format!("{id}-{}", i + 1)} {onchange} aria-label={format!("{} for {first_label}{}", field.label, i + 1)}>
-                                { for options.iter().map(|(c, label)| html! { <option value={c.to_string()} selected={letter == *c}>{ *label }</option> }) }
+                            <select id={format!("{id}-{}", i + 1)} {onchange} aria-label={trf("{field} for {node}", &[("field", &tr(field.label)), ("node", &format!("{first_label}{}", i + 1))])}>
+                                { for options.iter().map(|(c, label)| html! { <option value={c.to_string()} selected={letter == *c}>{ tr(label) }</option> }) }
                             </select>
                         </label>
                     }
@@ -84,7 +85,7 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
         };
         html! {
             <div class="field">
-                <label for={id.clone()} title={field.help}>{ field.label }</label>
+                <label for={id.clone()} title={tr(field.help)}>{ tr(field.label) }</label>
                 { control }
             </div>
         }
@@ -98,22 +99,23 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
         let current = p.scenario.as_deref() == Some(s.id);
         html! {
             <li><button class={classes!("scenario", current.then_some("current"))} id={format!("scenario-{}", s.id)} {onclick}
-                title={s.description} aria-pressed={if current { "true" } else { "false" }}>{ s.title }</button></li>
+                title={tr(s.description)} aria-pressed={if current { "true" } else { "false" }}>{ tr(s.title) }</button></li>
         }
     });
     html! {
-        <section class="scene-panel" aria-label="Scene settings">
-            <h2>{ p.scene.title() }</h2>
-            <p class="blurb">{ p.scene.def().blurb() }</p>
+        <section class="scene-panel" aria-label={tr("Scene settings")}>
+            <h2>{ tr(p.scene.title()) }</h2>
+            <p class="blurb">{ tr(p.scene.def().blurb()) }</p>
             <details open=true>
-                <summary>{ "Scenarios" }</summary>
+                <summary>{ tr("Scenarios") }</summary>
                 <ul class="scenarios">{ for scenarios }</ul>
                 if let Some(s) = active {
-                    <p class="scenario-desc" id="scenario-description">{ s.description }</p>
+                    <p class="scenario-desc" id="scenario-description">{ tr(s.description) }</p>
                 }
             </details>
             <details>
-                <summary>{ "Parameters" }</summary>
+                <summary>{ tr("Parameters") }</summary>
+
                 <div class="fields">{ for fields }</div>
             </details>
         </section>

@@ -3,6 +3,7 @@
 use super::panel::Histogram;
 use super::text::*;
 use crate::algo::ring_cluster::{check_key, check_name, Algorithm, Cmd, MAX_WEIGHT};
+use crate::i18n::{tr, trf};
 use crate::scene::ring::RingView;
 use crate::ui::model::Msg;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -81,12 +82,14 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
                 .unwrap_or(1);
             let problem = check_name(&name).err().or_else(|| {
                 if live.contains(&name) {
-                    Some(format!(
-                        "there is already a node named \"{name}\": names must be unique"
+                    Some(trf(
+                        "there is already a node named \"{name}\": names must be unique",
+                        &[("name", &name)],
                     ))
                 } else if failed.contains(&name) {
-                    Some(format!(
-                        "\"{name}\" failed earlier: choose it below and recover it"
+                    Some(trf(
+                        "\"{name}\" failed earlier: choose it below and recover it",
+                        &[("name", &name)],
                     ))
                 } else {
                     None
@@ -155,7 +158,7 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
     };
     let weights = |selected: u32| {
         (1..=MAX_WEIGHT)
-            .map(|w| html! { <option value={w.to_string()} selected={w == selected}>{ format!("weight {w}") }</option> })
+            .map(|w| html! { <option value={w.to_string()} selected={w == selected}>{ trf("weight {w}", &[("w", &w)]) }</option> })
             .collect::<Html>()
     };
     let example_key = if node.key_count() > 0 {
@@ -169,19 +172,19 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
         .map(|r| {
             html! {
                 <p class="ring-rejection" id="ring-rejection" role="alert">
-                    { format!("\"{}\" was refused: {}.", r.command, r.reason) }
+                    { trf("\"{command}\" was refused: {why}.", &[("command", &r.command), ("why", &r.reason)]) }
                 </p>
             }
         });
     let lookup_form = html! {
         <form class="ring-form" id="lookup-form" onsubmit={on_lookup}>
-            <label for="lookup-key">{ "Find a key's owner" }</label>
+            <label for="lookup-key">{ tr("Find a key's owner") }</label>
             <div class="row">
                 <input id="lookup-key" ref={key_input} type="text" autocomplete="off" spellcheck="false"
-                    placeholder={format!("e.g. {example_key} or user:42")}
+                    placeholder={trf("e.g. {key} or user:42", &[("key", &example_key)])}
                     aria-invalid={key_error.is_some().then_some("true")}
                     aria-describedby="lookup-error" />
-                <button id="lookup-go" type="submit" class="primary">{ "Look up" }</button>
+                <button id="lookup-go" type="submit" class="primary">{ tr("Look up") }</button>
             </div>
             <p class="field-error" id="lookup-error" role="alert">{ (*key_error).clone().unwrap_or_default() }</p>
         </form>
@@ -204,40 +207,41 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
             // The suggested name is a placeholder, not a value: a value would be written
             // back on every re-render, over what the person is typing.
             <form class="ring-form" id="join-form" onsubmit={on_join}>
-                <label for="join-name">{ "Add a node" }</label>
+                <label for="join-name">{ tr("Add a node") }</label>
                 <div class="row">
                     <input id="join-name" ref={join_name} type="text" autocomplete="off" spellcheck="false"
                         placeholder={suggested} aria-describedby="join-error"
                         aria-invalid={join_error.is_some().then_some("true")} />
-                    <select id="join-weight" ref={join_weight} aria-label="Weight of the new node">{ weights(1) }</select>
-                    <button id="join-go" type="submit">{ "Add" }</button>
+                    <select id="join-weight" ref={join_weight} aria-label={tr("Weight of the new node")}>{ weights(1) }</select>
+                    <button id="join-go" type="submit">{ tr("Add") }</button>
                 </div>
                 <p class="field-error" id="join-error" role="alert">{ (*join_error).clone().unwrap_or_default() }</p>
             </form>
             <div class="ring-form" id="node-form">
-                <label for="node-pick">{ "Change a node" }</label>
+                <label for="node-pick">{ tr("Change a node") }</label>
                 <div class="row">
-                    <select id="node-pick" onchange={on_pick} aria-label="The node to change">
-                        <option value="" selected={chosen.is_none()}>{ "choose a node (or click one)" }</option>
+                    <select id="node-pick" onchange={on_pick} aria-label={tr("The node to change")}>
+                        <option value="" selected={chosen.is_none()}>{ tr("choose a node (or click one)") }</option>
                         { for live_names.iter().map(|n| html! { <option value={n.clone()} selected={chosen.as_ref() == Some(n)}>{ n }</option> }) }
-                        { for failed_names.iter().map(|n| html! { <option value={n.clone()} selected={chosen.as_ref() == Some(n)}>{ format!("{n} (failed)") }</option> }) }
+                        { for failed_names.iter().map(|n| html! { <option value={n.clone()} selected={chosen.as_ref() == Some(n)}>{ trf("{node} (failed)", &[("node", n)]) }</option> }) }
                     </select>
                     if chosen_failed.is_some() {
-                        { button("node-recover", "Recover", chosen_failed.clone().map(|name| Cmd::Recover { name })) }
+                        { button("node-recover", tr("Recover"), chosen_failed.clone().map(|name| Cmd::Recover { name })) }
                     } else {
-                        { button("node-leave", "Remove", chosen_live.clone().map(|name| Cmd::Leave { name })) }
-                        { button("node-fail", "Fail", chosen_live.clone().map(|name| Cmd::Fail { name })) }
-                        <select id="node-weight" aria-label="Weight of the chosen node" disabled={chosen_live.is_none()} onchange={on_weight}>
+                        { button("node-leave", tr("Remove"), chosen_live.clone().map(|name| Cmd::Leave { name })) }
+                        { button("node-fail", tr("Fail"), chosen_live.clone().map(|name| Cmd::Fail { name })) }
+                        <select id="node-weight" aria-label={tr("Weight of the chosen node")} disabled={chosen_live.is_none()} onchange={on_weight}>
                             { weights(chosen_weight) }
                         </select>
                     }
                 </div>
             </div>
             <label class="algo-pick">
-                <span>{ "Algorithm" }</span>
-                <select id="ring-algo" onchange={on_algorithm} aria-label="Placement algorithm (starts a new run)">
+                <span>{ tr("Algorithm") }</span>
+                <select id="ring-algo" onchange={on_algorithm} aria-label={tr("Placement algorithm (starts a new run)")}>
                     { for Algorithm::ALL.iter().map(|a| html! {
-                        <option value={a.slug()} selected={*a == config.algorithm}>{ a.label() }</option>
+                        <option value={a.slug()} selected={*a == config.algorithm}>{ tr(a.label()) }</option>
+
                     }) }
                 </select>
             </label>

@@ -5,6 +5,7 @@ use super::geometry::*;
 use super::keys::*;
 use super::text::*;
 use crate::algo::ring_cluster::{ring_fraction, HashChoice};
+use crate::i18n::trf;
 use crate::scene::ring::RingView;
 use std::f64::consts::TAU;
 use std::rc::Rc;
@@ -69,13 +70,16 @@ pub fn overlay(p: &OverlayProps) -> Html {
             Callback::from(move |_: MouseEvent| on_pick.emit(Some(name.clone())))
         };
         let title = match chip.kind {
-            ChipKind::Live => format!(
-                "{} (weight {weight}): {} keys. Click to choose it below.",
-                chip.name,
-                chip.slot.and_then(|s| node.loads().get(usize::from(s))).copied().unwrap_or(0)
+            ChipKind::Live => trf(
+                "{node} (weight {weight}): {n} keys. Click to choose it below.",
+                &[
+                    ("node", &chip.name),
+                    ("weight", &weight),
+                    ("n", &chip.slot.and_then(|s| node.loads().get(usize::from(s))).copied().unwrap_or(0)),
+                ],
             ),
-            ChipKind::Failed => format!("{} failed. Click to choose it, then recover it.", chip.name),
-            ChipKind::Gone => format!("{} left the ring.", chip.name),
+            ChipKind::Failed => trf("{node} failed. Click to choose it, then recover it.", &[("node", &chip.name)]),
+            ChipKind::Gone => trf("{node} left the ring.", &[("node", &chip.name)]),
         };
         let label = if weight > 1 { format!("{} ×{weight}", chip.name) } else { chip.name.clone() };
         let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
@@ -132,12 +136,15 @@ pub fn overlay(p: &OverlayProps) -> Html {
         });
         html! { <g class="svg-keys">{ for circles }</g> }
     });
-    let aria = format!(
-        "A ring of {} nodes with {} points and {} keys",
-        node.ring().node_count(),
-        node.ring().point_count(),
-        node.key_count()
+    let aria = trf(
+        "A ring of {nodes} nodes with {points} points and {keys} keys",
+        &[
+            ("nodes", &node.ring().node_count()),
+            ("points", &node.ring().point_count()),
+            ("keys", &node.key_count()),
+        ],
     );
+
     html! {
         <svg class="ring-svg ring-overlay" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img" aria-label={aria}>
             { for svg_keys }

@@ -5,6 +5,7 @@ use crate::algo::placement::{
     compare_algorithms, CompareSetup, Comparison, NodeSpec, PlacementConfig,
 };
 use crate::algo::ring_cluster::{Algorithm, HashChoice, RingNode};
+use crate::i18n::{tr, trf};
 use crate::scene::ring::RingView;
 use crate::ui::browser;
 use crate::ui::scenes::ViewCtx;
@@ -65,7 +66,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
         let over = r.keys as f64 > r.fair * 1.2;
         html! {
             <g key={r.name.clone()} class={classes!("hbar", over.then_some("over"))} data-node={r.name.clone()} data-keys={r.keys.to_string()}>
-                <title>{ format!("{}: {} keys (fair share {:.0})", r.name, r.keys, r.fair) }</title>
+                <title>{ trf("{node}: {n} keys (fair share {fair})", &[("node", &r.name), ("n", &r.keys), ("fair", &format!("{:.0}", r.fair))]) }</title>
                 <rect x={format!("{x:.2}")} y={format!("{y:.2}")} width={format!("{bar_w:.2}")}
                       height={format!("{:.2}", (height - y).max(0.0))} fill={node_colour(&r.name, dark)} />
                 <line class="fair" x1={format!("{x:.2}")} x2={format!("{:.2}", x + bar_w)}
@@ -88,16 +89,16 @@ pub fn histogram(p: &HistogramProps) -> Html {
     html! {
         <div class={classes!("histogram", p.compact.then_some("compact"))}>
             <svg viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" class="hist-svg" role="img"
-                 aria-label={format!("Keys per node: std dev {:.1}, peak/mean {:.2}", summary.std_dev, summary.peak_to_mean)}>
+                 aria-label={trf("Keys per node: std dev {std}, peak/mean {peak}", &[("std", &format!("{:.1}", summary.std_dev)), ("peak", &format!("{:.2}", summary.peak_to_mean))])}>
                 { for bars }
                 <line class="mean" x1="0" x2={width.to_string()} y1={format!("{mean_y:.2}")} y2={format!("{mean_y:.2}")} />
             </svg>
             { for labels }
             <p class="hist-stats" id="load-stats">
-                <span>{ format!("mean {:.0}", summary.mean) }</span>
-                <span id="load-std">{ format!("std dev {:.1} ({:.1}%)", summary.std_dev,
-                    if summary.mean > 0.0 { summary.std_dev / summary.mean * 100.0 } else { 0.0 }) }</span>
-                <span id="load-peak">{ format!("peak/mean {:.2}", summary.peak_to_mean) }</span>
+                <span>{ trf("mean {mean}", &[("mean", &format!("{:.0}", summary.mean))]) }</span>
+                <span id="load-std">{ trf("std dev {std} ({percent}%)", &[("std", &format!("{:.1}", summary.std_dev)),
+                    ("percent", &format!("{:.1}", if summary.mean > 0.0 { summary.std_dev / summary.mean * 100.0 } else { 0.0 }))]) }</span>
+                <span id="load-peak">{ trf("peak/mean {peak}", &[("peak", &format!("{:.2}", summary.peak_to_mean))]) }</span>
             </p>
         </div>
     }
@@ -233,23 +234,24 @@ pub fn ring_panel(p: &RingPanelProps) -> Html {
             <CompareTable result={entry.clone()} algorithm={node.config().algorithm} hash={node.config().hash} />
         },
         None if wanted => html! {
-            <p class="muted" id="compare-status">{ format!("Comparing 7 algorithms on {} keys…", fmt_count(node.key_count().into())) }</p>
+            <p class="muted" id="compare-status">{ trf("Comparing 7 algorithms on {n} keys…", &[("n", &fmt_count(node.key_count().into()))]) }</p>
         },
         None => html! {
             <p class="muted" id="compare-status">
-                { format!("{} keys × {} nodes: the comparison takes a moment. ", fmt_count(node.key_count().into()), node.ring().node_count()) }
-                <button id="compare-run" onclick={on_request}>{ "Run the comparison" }</button>
+                { trf("{keys} keys × {nodes} nodes: the comparison takes a moment.", &[("keys", &fmt_count(node.key_count().into())), ("nodes", &node.ring().node_count())]) }
+                { " " }
+                <button id="compare-run" onclick={on_request}>{ tr("Run the comparison") }</button>
             </p>
         },
     };
     html! {
-        <section class="ring-panel" aria-label="Load and comparison">
-            <h2>{ "Keys per node" }</h2>
+        <section class="ring-panel" aria-label={tr("Load and comparison")}>
+            <h2>{ tr("Keys per node") }</h2>
             <Histogram node={RingView(node.clone())} progress={histogram_progress(&node, props.playhead)} />
-            <h2 class="compare-head">{ "Algorithms compared" }</h2>
-            <p class="muted small">{ format!(
-                "Same {} nodes and {} keys: one node joins ({}), the middle one leaves.",
-                node.ring().node_count(), fmt_count(node.key_count().into()), node.suggested_name()) }</p>
+            <h2 class="compare-head">{ tr("Algorithms compared") }</h2>
+            <p class="muted small">{ trf(
+                "Same {nodes} nodes and {keys} keys: one node joins ({name}), the middle one leaves.",
+                &[("nodes", &node.ring().node_count()), ("keys", &fmt_count(node.key_count().into())), ("name", &node.suggested_name())]) }</p>
             { table }
         </section>
     }
@@ -269,7 +271,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
     let (c, took_ms) = match &p.result.0 {
         Ok(c) => (c, p.result.1),
         Err(e) => {
-            return html! { <p class="field-error">{ format!("The comparison could not run: {e}.") }</p> }
+            return html! { <p class="field-error">{ trf("The comparison could not run: {why}.", &[("why", e)]) }</p> }
         }
     };
     let current = p.algorithm;
@@ -307,30 +309,31 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
             && !(r.name == "ring" && hash == HashChoice::Ketama)
             || (r.name == "ketama" && hash == HashChoice::Ketama && current == Algorithm::Ring);
         html! {
-            <tr class={classes!(mine.then_some("current"))} data-algo={r.name}>
-                <th scope="row" title={r.lookup_complexity}>{ r.name }</th>
-                <td>{ fmt_count(r.moved_on_join) }</td>
-                <td>{ r.moved_on_leave.map_or_else(|| "–".into(), fmt_count) }</td>
-                <td>{ format!("{:.2}", r.peak_to_mean) }</td>
-                <td>{ bytes(r.memory_bytes) }</td>
-                <td title={r.lookup_complexity}>{ r.lookup_ns.map_or_else(|| "–".into(), ns_text) }</td>
-            </tr>
-        }
+                    <tr class={classes!(mine.then_some("current"))} data-algo={r.name}>
+                        <th scope="row" title={tr(r.lookup_complexity)}>{ r.name }</th>
+                        <td>{ fmt_count(r.moved_on_join) }</td>
+                        <td>{ r.moved_on_leave.map_or_else(|| "–".into(), fmt_count) }</td>
+                        <td>{ format!("{:.2}", r.peak_to_mean) }</td>
+                        <td>{ bytes(r.memory_bytes) }</td>
+                        <td title={tr(r.lookup_complexity)}>
+        { r.lookup_ns.map_or_else(|| "–".into(), ns_text) }</td>
+                    </tr>
+                }
     });
     html! {
         <div class="compare-wrap">
             <table class="compare" id="compare-table">
                 <thead><tr>
-                    <th scope="col">{ "algorithm" }</th>
-                    <th scope="col" title="keys moved when a node joins">{ "join" }</th>
-                    <th scope="col" title="keys moved when the middle node leaves">{ "leave" }</th>
-                    <th scope="col" title="busiest node over its fair share">{ "peak/mean" }</th>
-                    <th scope="col">{ "memory" }</th>
-                    <th scope="col" title="nanoseconds per lookup in this browser">{ "ns/key" }</th>
+                    <th scope="col">{ tr("algorithm") }</th>
+                    <th scope="col" title={tr("keys moved when a node joins")}>{ tr("join") }</th>
+                    <th scope="col" title={tr("keys moved when the middle node leaves")}>{ tr("leave") }</th>
+                    <th scope="col" title={tr("busiest node over its fair share")}>{ tr("peak/mean") }</th>
+                    <th scope="col">{ tr("memory") }</th>
+                    <th scope="col" title={tr("nanoseconds per lookup in this browser")}>{ tr("ns/key") }</th>
                 </tr></thead>
                 <tbody>
                     <tr class="ideal">
-                        <th scope="row">{ "ideal" }</th>
+                        <th scope="row">{ tr("ideal") }</th>
                         <td>{ fmt_count(c.ideal_moves_on_join.round() as u64) }</td>
                         <td>{ c.ideal_moves_on_leave.map_or_else(|| "–".into(), |v| fmt_count(v.round() as u64)) }</td>
                         <td>{ "1.00" }</td><td></td><td></td>
@@ -339,10 +342,12 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
                 </tbody>
             </table>
             <p class="muted small">
-                { format!("Measured in this browser in {took_ms:.0} ms; cached for this node set.") }
+                { trf("Measured in this browser in {ms} ms; cached for this node set.", &[("ms", &format!("{took_ms:.0}"))]) }
                 if tick_ns > 5.0 {
-                    { format!(" The browser's clock ticks every 0.1 ms, about {tick_ns:.0} ns per key here: more keys give finer ns/key.") }
+                    { " " }
+                    { trf("The browser's clock ticks every 0.1 ms, about {ns} ns per key here: more keys give finer ns/key.", &[("ns", &format!("{tick_ns:.0}"))]) }
                 }
+
             </p>
         </div>
     }

@@ -116,7 +116,8 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
     }
 
     let Some(node) = node else {
-        return html! { <div class="ring-stage"><p>{ "This run is not a consistent-hashing run." }</p></div> };
+        return html! { <div class="ring-stage"><p>{ crate::i18n::tr("This run is not a consistent-hashing run.") }</p>
+        </div> };
     };
     let change_current = node
         .last_change()

@@ -2,23 +2,34 @@
 //! and the readout of loads.
 use super::geometry::*;
 use crate::algo::ring_cluster::{Algorithm, Change, ChangeKind, RingNode};
+use crate::i18n::{tr, trf};
 use yew::prelude::*;
 
+/// A message as a sentence: a capital first letter and a full stop (a Chinese one after
+/// Chinese text).
 pub fn capitalise(text: &str) -> String {
+    let stop = if text.chars().last().is_some_and(|c| !c.is_ascii()) {
+        "。"
+    } else {
+        "."
+    };
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + stop,
         None => String::new(),
     }
 }
 
 pub fn change_title(change: &Change) -> String {
     match change.kind {
-        ChangeKind::Join => format!("{} joined", change.node),
-        ChangeKind::Leave => format!("{} left", change.node),
-        ChangeKind::Fail => format!("{} failed", change.node),
-        ChangeKind::Recover => format!("{} recovered", change.node),
-        ChangeKind::Weight { from, to } => format!("{}: weight {from} → {to}", change.node),
+        ChangeKind::Join => trf("{node} joined", &[("node", &change.node)]),
+        ChangeKind::Leave => trf("{node} left", &[("node", &change.node)]),
+        ChangeKind::Fail => trf("{node} failed", &[("node", &change.node)]),
+        ChangeKind::Recover => trf("{node} recovered", &[("node", &change.node)]),
+        ChangeKind::Weight { from, to } => trf(
+            "{node}: weight {from} → {to}",
+            &[("node", &change.node), ("from", &from), ("to", &to)],
+        ),
     }
 }
 
@@ -41,9 +52,13 @@ pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
             .and_then(|s| node.node_name(*s))
             .unwrap_or("?");
         let key: String = l.key.chars().take(22).collect();
-        lines.push(line(-44.0, "small", "key".into()));
+        lines.push(line(-44.0, "small", tr("key").into()));
         lines.push(line(-20.0, "key", key));
-        lines.push(line(4.0, "small", format!("hash {:016x}", l.hash)));
+        lines.push(line(
+            4.0,
+            "small",
+            trf("hash {hash}", &[("hash", &format!("{:016x}", l.hash))]),
+        ));
         lines.push(line(34.0, "big", format!("→ {owner}")));
         if l.replicas.len() > 1 {
             let rest: Vec<&str> = l.replicas[1..]
@@ -53,7 +68,7 @@ pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
             lines.push(line(
                 58.0,
                 "small",
-                format!("replicas: {}", rest.join(", ")),
+                trf("replicas: {nodes}", &[("nodes", &rest.join(", "))]),
             ));
         }
     } else if let Some(c) = node.last_change() {
@@ -62,23 +77,31 @@ pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
         lines.push(line(
             24.0,
             "small",
-            format!("of {} keys moved", fmt_count(node.key_count().into())),
+            trf(
+                "of {n} keys moved",
+                &[("n", &fmt_count(node.key_count().into()))],
+            ),
         ));
         lines.push(line(
             46.0,
             "small",
-            format!("ideal ≈ {}", fmt_count(c.ideal_moves.round() as u64)),
+            trf(
+                "ideal ≈ {n}",
+                &[("n", &fmt_count(c.ideal_moves.round() as u64))],
+            ),
         ));
     } else {
         lines.push(line(-18.0, "big", fmt_count(node.key_count().into())));
-        lines.push(line(6.0, "small", "keys".into()));
+        lines.push(line(6.0, "small", tr("keys").into()));
         lines.push(line(
             30.0,
             "small",
-            format!(
-                "{} nodes · {} points",
-                node.ring().node_count(),
-                fmt_count(node.ring().point_count() as u64)
+            trf(
+                "{nodes} nodes · {points} points",
+                &[
+                    ("nodes", &node.ring().node_count()),
+                    ("points", &fmt_count(node.ring().point_count() as u64)),
+                ],
             ),
         ));
     }
@@ -93,8 +116,8 @@ pub fn readout(node: &RingNode) -> Html {
         return html! {
             <div class="ring-readout" id="ring-readout">
                 <p class="moved" id="moved-count" data-moved="0" data-keys={keys.to_string()}>
-                    { format!("{} keys on {} nodes ({}). No membership change yet: add, remove or fail a node.",
-                        fmt_count(keys), node.ring().node_count(), algorithm.label()) }
+                    { trf("{keys} keys on {nodes} nodes ({algorithm}). No membership change yet: add, remove or fail a node.",
+                        &[("keys", &fmt_count(keys)), ("nodes", &node.ring().node_count()), ("algorithm", &tr(algorithm.label()))]) }
                 </p>
             </div>
         };
@@ -116,20 +139,22 @@ pub fn readout(node: &RingNode) -> Html {
         }
     };
     let this = if algorithm == Algorithm::Ring {
-        "the ring".to_string()
+        tr("the ring").to_string()
     } else {
-        algorithm.label().to_string()
+        tr(algorithm.label()).to_string()
     };
     let failure_note = (change.kind == ChangeKind::Fail).then(|| {
         let r = node.config().replicas;
         let text = if r <= 1 {
-            "With R = 1 these keys had no other copy: their data is lost until it is restored."
+            tr("With R = 1 these keys had no other copy: their data is lost until it is restored.")
+                .to_string()
+        } else if r == 2 {
+            tr("Each still has 1 other copy on the next node clockwise, which takes over.")
                 .to_string()
         } else {
-            format!(
-                "Each still has {} other cop{} on the next nodes clockwise, which take over.",
-                r - 1,
-                if r == 2 { "y" } else { "ies" }
+            trf(
+                "Each still has {n} other copies on the next nodes clockwise, which take over.",
+                &[("n", &(r - 1))],
             )
         };
         html! { <p class="failure-note">{ text }</p> }
@@ -139,16 +164,18 @@ pub fn readout(node: &RingNode) -> Html {
             <p class="change-title">{ change_title(change) }</p>
             <p class="moved" id="moved-count" data-moved={moved.to_string()} data-keys={keys.to_string()}
                data-modulo={change.modulo_moves.to_string()} data-ideal={ideal.to_string()}>
-                { "keys moved: " }<strong>{ fmt_count(moved) }</strong>{ format!(" of {}", fmt_count(keys)) }
+                { tr("keys moved:") }{ " " }<strong>{ fmt_count(moved) }</strong>{ " " }{ trf("of {n}", &[("n", &fmt_count(keys))]) }
+
             </p>
             <div class="bars">
                 { bar("bar-this", this, moved, "this") }
-                { bar("bar-ideal", "ideal K/N".into(), ideal, "ideal") }
+                { bar("bar-ideal", tr("ideal K/N").into(), ideal, "ideal") }
                 if algorithm != Algorithm::Ring {
-                    { bar("bar-ring", "the ring".into(), change.ring_moves, "ring") }
+                    { bar("bar-ring", tr("the ring").into(), change.ring_moves, "ring") }
                 }
                 if algorithm != Algorithm::Modulo {
-                    { bar("bar-modulo", "hash mod N".into(), change.modulo_moves, "modulo") }
+                    { bar("bar-modulo", tr(Algorithm::Modulo.label()).into(), change.modulo_moves, "modulo") }
+
                 }
             </div>
             { for failure_note }

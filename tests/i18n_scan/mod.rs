@@ -1,0 +1,275 @@
+//! Reading Rust source for the i18n tests: its string literals (with the function each is
+//! the first argument of) and the `{placeholders}` of a text. Shared by
+//! `tests/i18n_catalogues.rs` (native) and `tests/browser_i18n.rs` (WebAssembly).
+#![allow(dead_code)]
+use std::collections::BTreeSet;
+
+/// A string literal in Rust source, read from its opening quote; returns its value and the
+/// position after its closing quote. Escapes and line continuations are resolved.
+pub fn read_string(src: &[char], open: usize) -> (String, usize) {
+    let mut out = String::new();
+    let mut i = open + 1;
+    while i < src.len() {
+        match src[i] {
+            '"' => return (out, i + 1),
+            '\\' => {
+                let next = src.get(i + 1).copied().unwrap_or(' ');
+                i += 2;
+                match next {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    '0' => out.push('\0'),
+                    '\n' => {
+                        while i < src.len() && src[i].is_whitespace() {
+                            i += 1;
+                        }
+                    }
+                    'u' => {
+                        // \u{…}
+                        let close = (i..src.len()).find(|&j| src[j] == '}').unwrap_or(i);
+                        let hex: String = src[i + 1..close].iter().collect();
+                        if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        {
+                            out.push(c);
+                        }
+                        i = close + 1;
+                    }
+                    'x' => {
+                        let hex: String = src[i..(i + 2).min(src.len())].iter().collect();
+                        if let Ok(b) = u8::from_str_radix(&hex, 16) {
+                            out.push(char::from(b));
+                        }
+                        i += 2;
+                    }
+                    other => out.push(other),
+                }
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, i)
+}
+
+pub fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The source's string literals (comments skipped), each with the name of the function it
+/// is the first argument of (`tr`, `trf`, …), if any, and the code just before it (up to
+/// 24 characters, spaces at its end removed).
+pub fn literals(text: &str) -> Vec<(String, Option<String>, String)> {
+    let src: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < src.len() {
+        let c = src[i];
+        let next = src.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < src.len() && src[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            i += 2;
+            while i + 1 < src.len() && !(src[i] == '*' && src[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+        } else if c == 'r'
+            && (next == Some('"') || next == Some('#'))
+            && (i == 0 || !is_ident(src[i - 1]))
+        {
+            // A raw string: r"…" or r#"…"#.
+            let hashes = src[i + 1..].iter().take_while(|&&h| h == '#').count();
+            let open = i + 1 + hashes;
+            if src.get(open) != Some(&'"') {
+                i += 1;
+                continue;
+            }
+            let closing: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let mut j = open + 1;
+            while j < src.len() && !src[j..].starts_with(&closing) {
+                j += 1;
+            }
+            out.push((
+                src[open + 1..j.min(src.len())].iter().collect(),
+                None,
+                String::new(),
+            ));
+            i = j + closing.len();
+        } else if c == '"' {
+            // The function this literal is the first argument of: `name(` just before.
+            let mut k = i;
+            while k > 0 && src[k - 1].is_whitespace() {
+                k -= 1;
+            }
+            let callee = (k > 0 && src[k - 1] == '(').then(|| {
+                // `name(` or a macro's `name!(`.
+                let mut end = k - 1;
+                if end > 0 && src[end - 1] == '!' {
+                    end -= 1;
+                }
+                let mut start = end;
+
+                while start > 0 && is_ident(src[start - 1]) {
+                    start -= 1;
+                }
+                src[start..end].iter().collect::<String>()
+            });
+            let before: String = src[k.saturating_sub(24)..k].iter().collect();
+            let (value, after) = read_string(&src, i);
+            out.push((value, callee, before));
+            i = after;
+        } else if c == '\'' {
+            // A char literal ('"', '\'', 'x', '\u{..}') is skipped; a lifetime is not one.
+            if next == Some('\\') {
+                let close = (i + 3..src.len()).find(|&j| src[j] == '\'').unwrap_or(i);
+                i = close + 1;
+            } else if src.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The `{name}` placeholders of a text (not `{}` or `{:.1}`).
+pub fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(is_ident) && close > 0 => {
+                out.insert(after[..close].to_string());
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
+}
+
+/// The fixed parts of a text with placeholders (`{name}`, `{}`, `{:.1}`, `{0}`): what is
+/// between them, in order; `{{` and `}}` are literal braces.
+pub fn fixed_parts(template: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                parts.last_mut().expect("a part").push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                parts.last_mut().expect("a part").push('}');
+            }
+            '{' => {
+                let mut inner = String::new();
+                let mut closed = false;
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        closed = true;
+                        break;
+                    }
+                    inner.push(d);
+                }
+                let placeholder = closed
+                    && inner
+                        .chars()
+                        .all(|d| is_ident(d) || matches!(d, ':' | '.' | '?' | '<' | '>' | '#'));
+                if placeholder {
+                    parts.push(String::new());
+                } else {
+                    let part = parts.last_mut().expect("a part");
+                    part.push('{');
+                    part.push_str(&inner);
+                    if closed {
+                        part.push('}');
+                    }
+                }
+            }
+            c => parts.last_mut().expect("a part").push(c),
+        }
+    }
+    parts
+}
+
+/// Whether the whole of `text` is what `template` gives with some values in its
+/// placeholders.
+pub fn fills(template: &str, text: &str) -> bool {
+    let parts = fixed_parts(template);
+    let (first, last) = (&parts[0], &parts[parts.len() - 1]);
+    if parts.len() == 1 {
+        return text == first;
+    }
+    if !text.starts_with(first.as_str()) || !text.ends_with(last.as_str()) {
+        return false;
+    }
+    if text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle.as_str()) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The English words of 3 letters or more in a text. A run of letters joined to digits by
+/// `-`, `:` or `_` (`node-3`, `user:42`, `lock_7`) or touching a digit (`t1`, `n12`) is a
+/// name, not a word.
+pub fn english_words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let before = start.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i).copied();
+        let after2 = chars.get(i + 1).copied();
+        let joined_to_number = after.is_some_and(|c| c.is_ascii_digit())
+            || before.is_some_and(|c| c.is_ascii_digit())
+            || (matches!(after, Some('-' | ':' | '_'))
+                && after2.is_some_and(|c| c.is_ascii_digit()));
+        if i - start >= 3 && !joined_to_number {
+            words.push(chars[start..i].iter().collect());
+        }
+    }
+    words
+}
+
+/// Whether a literal stands where its text is shown: wrapped for translation, a format
+/// string, a text child of markup (`{ "…" }`), or a label attribute's value.
+pub fn shown_position(callee: Option<&str>, before: &str) -> bool {
+    matches!(callee, Some("tr" | "trf" | "format"))
+        || before.ends_with('{')
+        || ["aria-label=", "title=", "placeholder="]
+            .iter()
+            .any(|attr| before.ends_with(attr))
+}
+
+/// The English words of a template's fixed parts (its placeholders' names left out).
+pub fn template_words(template: &str) -> Vec<String> {
+    english_words(&fixed_parts(template).join(" "))
+}
