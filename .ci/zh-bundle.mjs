@@ -19,7 +19,11 @@ async function catalogues(folder) {
   return found;
 }
 
-const files = [join(root, "src/i18n/zh.txt"), ...(await catalogues(join(root, "src/scene")))];
+const files = [
+  join(root, "src/i18n/zh.txt"),
+  ...(await catalogues(join(root, "src/ui"))),
+  ...(await catalogues(join(root, "src/scene"))),
+];
 const parts = await Promise.all(files.map((f) => readFile(f, "utf8")));
 const text = parts.map((p) => p.trimEnd()).join("\n\n") + "\n";
 await writeFile(join(dir, "zh.txt"), text);

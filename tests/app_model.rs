@@ -249,7 +249,7 @@ fn switching_the_language_keeps_the_run_and_the_step() {
 #[test]
 fn display_options_round_trip_in_links_and_bad_ones_are_reported() {
     let (spec, problems) = RunSpec::from_query(
-        "?scene=2pc&caption=0&log=1&diagram=0&autoplay=1&speed=4&lang=zh&explore=0",
+        "?scene=2pc&caption=0&log=1&diagram=0&autoplay=1&playback=4&lang=zh&explore=0",
     );
     assert!(problems.is_empty(), "{problems:?}");
     assert!(!spec.show.caption && spec.show.autoplay && !spec.show.explore);
@@ -262,9 +262,10 @@ fn display_options_round_trip_in_links_and_bad_ones_are_reported() {
     assert_eq!(again, spec);
     let (plain, _) = RunSpec::from_query("?scene=2pc");
     assert!(!plain.to_query().contains("caption") && !plain.to_query().contains("log="));
-    let (_, problems) = RunSpec::from_query("?caption=maybe&speed=9&lang=klingon&autoplay=2&log=x");
+    let (_, problems) =
+        RunSpec::from_query("?caption=maybe&playback=9&lang=klingon&autoplay=2&log=x");
     assert_eq!(problems.len(), 5, "{problems:?}");
-    let (model, _) = model_of("?scene=2pc&autoplay=1&speed=6");
+    let (model, _) = model_of("?scene=2pc&autoplay=1&playback=6");
     assert!(model.playing && model.speed == 6);
     dsviz::i18n::set_lang(Lang::En);
 }

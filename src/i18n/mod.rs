@@ -64,7 +64,7 @@ impl Lang {
 /// [`load_zh`].
 #[cfg(not(target_arch = "wasm32"))]
 pub fn zh_catalogues() -> Vec<&'static str> {
-    let mut all = vec![include_str!("zh.txt")];
+    let mut all = vec![include_str!("zh.txt"), include_str!("../ui/explore.zh.txt")];
     all.extend(crate::registry::SCENES.iter().map(|s| s.catalogue_zh()));
     all.extend(LOADED_ZH.with(Cell::get));
     all

@@ -86,7 +86,7 @@ pub struct RunSpec {
     pub scenario: Option<String>,
     /// The stop of the scene's tour being shown (0 is the first), if a tour is open.
     pub tour: Option<usize>,
-    /// What the page shows around the stage (`caption=0`, `autoplay=1`, `lang=zh`, ...).
+    /// What the page shows around the stage (`caption=0`, `autoplay=1`, `playback=4`, `lang=zh`, ...).
     pub show: Show,
 }
 
@@ -125,7 +125,7 @@ impl Default for Show {
     }
 }
 
-/// How many playback speeds a link may name (`speed=0` to `speed=7`).
+/// How many playback speeds a link may name (`playback=0` to `playback=7`).
 pub const SPEED_COUNT: usize = 8;
 
 /// The seed a run gets when the link names none.
@@ -134,7 +134,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Link parameters that are not scene parameters.
 const RESERVED: [&str; 15] = [
     "scene", "seed", "a", "step", "embed", "v", "sc", "tour", "caption", "log", "diagram",
-    "explore", "autoplay", "speed", "lang",
+    "explore", "autoplay", "playback", "lang",
 ];
 
 /// Most actions a link may carry (each is a step; this bounds the work a link can ask for).
@@ -242,10 +242,11 @@ impl RunSpec {
                         &[("key", key), ("value", &shorten(value))],
                     )),
                 },
-                "speed" => match value.trim().parse::<usize>() {
+                // Not `speed`: scenes use that for their own parameters (servers' speeds).
+                "playback" => match value.trim().parse::<usize>() {
                     Ok(i) if i < SPEED_COUNT => spec.show.speed = Some(i),
                     _ => problems.push(trf(
-                        "The speed must be a whole number from 0 (slowest) to {max} (fastest), not \"{value}\"; using the default.",
+                        "The playback speed must be a whole number from 0 (slowest) to {max} (fastest), not \"{value}\"; using the default.",
                         &[("max", &(SPEED_COUNT - 1)), ("value", &shorten(value))],
                     )),
                 },
@@ -313,7 +314,7 @@ impl RunSpec {
             }
         }
         if let Some(speed) = self.show.speed {
-            out.push_str(&format!("&speed={speed}"));
+            out.push_str(&format!("&playback={speed}"));
         }
         if let Some(lang) = self.show.lang {
             out.push_str(&format!("&lang={}", lang.code()));

@@ -233,7 +233,7 @@ impl Component for ExplorePanel {
                         }
                         if s.done && self.mode == Mode::Exhaustive {
                             <dt>{ tr("complete") }</dt>
-                            <dd>{ if s.complete { tr("yes, within the bounds") } else { tr("no") } }</dd>
+                            <dd>{ if s.complete { tr("yes, within the bounds") } else { tr("no, the bounds stopped it") } }</dd>
                         }
                     </dl>
                     { for found }
