@@ -27,6 +27,16 @@ fn fresh_root() -> Element {
 }
 
 fn click(root: &Element, selector: &str) {
+    click_with(root, selector, false)
+}
+
+/// A click with Shift held: on the step button, exactly one step (a plain click goes to the
+/// next visible change).
+fn shift_click(root: &Element, selector: &str) {
+    click_with(root, selector, true)
+}
+
+fn click_with(root: &Element, selector: &str, shift: bool) {
     let el = root
         .query_selector(selector)
         .unwrap()
@@ -34,6 +44,7 @@ fn click(root: &Element, selector: &str) {
     // A bubbling click works on HTML and SVG elements alike.
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);
+    init.set_shift_key(shift);
     let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
     el.dispatch_event(&event).unwrap();
 }
@@ -282,7 +293,7 @@ async fn two_phase_commit_view_steps_and_crashes_the_coordinator() {
     assert_eq!(count(&root, ".invariant.ok"), 2);
 
     for _ in 0..6 {
-        click(&root, "#step-forward");
+        shift_click(&root, "#step-forward");
         yew::scheduler::flush().await;
     }
     assert!(

@@ -198,12 +198,24 @@ pub struct LegendProps {
 /// What each state name, colour and mark on the stage means.
 #[function_component(Legend)]
 pub fn legend(p: &LegendProps) -> Html {
+    // The swatches are drawn only while the legend is open: they borrow the stage's own
+    // classes (`node state-…`), and a closed legend should add nothing a query of the
+    // stage could mistake for it.
+    let open = use_state(|| false);
     if p.entries.is_empty() {
         return html! {};
     }
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let details: web_sys::HtmlDetailsElement = e.target_unchecked_into();
+            open.set(details.open());
+        })
+    };
     html! {
-        <details class="legend" id="legend">
+        <details class="legend" id="legend" ontoggle={on_toggle}>
             <summary>{ tr("Legend: what the colours and marks mean") }</summary>
+            if *open {
             <ul>
                 { for p.entries.iter().map(|e| html! {
                     <li><span class="legend-swatch">{ swatch(e.swatch) }</span>
@@ -211,6 +223,7 @@ pub fn legend(p: &LegendProps) -> Html {
                         <span class="legend-meaning">{ tr(e.meaning) }</span></li>
                 }) }
             </ul>
+            }
         </details>
     }
 }
