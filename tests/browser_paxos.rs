@@ -98,7 +98,7 @@ async fn the_table_and_the_chosen_badge_show_red_chosen_and_n1_adopting_it() {
 
 #[wasm_bindgen_test]
 async fn messages_show_their_kind_and_a_click_drops_one() {
-    let root = render_app("?scene=paxos&sc=happy&step=3").await;
+    let root = render_app("?scene=paxos&sc=happy&step=6").await;
     let prepares = count(&root, "g.px-msg[data-kind=\"1a\"]");
     assert!(prepares >= 4, "{prepares} prepares in flight");
     let id = root
