@@ -85,6 +85,7 @@ async fn topology_draws_marks_and_only_the_links_used() {
         selected: None,
         partition: None,
         commands: Vec::new(),
+        highlights: Vec::new(),
         on_msg: Callback::noop(),
         layout: None,
         overlay: Default::default(),
@@ -155,6 +156,7 @@ fn ctx(nodes: u32) -> ViewCtx {
         cursor: 5,
         playhead: Time(1_000),
         compact: false,
+        highlights: Vec::new(),
         on_msg: Callback::noop(),
     }
 }
