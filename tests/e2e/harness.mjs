@@ -69,19 +69,32 @@ export function assertEq(actual, expected, what) {
 }
 
 /** Runs named async tests one after another; prints a closing line CI can read. */
+/** Tests known to fail, by name (tests/e2e/known_failing.txt, one per line): they still
+ * run and print, as KNOWN FAIL (or as FIXED when they pass), but do not fail the suite. The
+ * list is the open work; an entry is removed when its test passes. */
+const knownFailing = new Set(
+  (await import("node:fs")).readFileSync(new URL("./known_failing.txt", import.meta.url), "utf8")
+    .split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")),
+);
+
 export async function runTests(tests) {
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, known = 0;
   for (const [name, fn] of tests) {
     const start = Date.now();
     try {
       await fn();
       passed++;
-      console.log(`ok   ${name} (${Date.now() - start} ms)`);
+      console.log(`${knownFailing.has(name) ? "FIXED (remove from known_failing.txt)" : "ok  "} ${name} (${Date.now() - start} ms)`);
     } catch (e) {
-      failed++;
-      console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+      if (knownFailing.has(name)) {
+        known++;
+        console.log(`KNOWN FAIL ${name}: ${e?.message ?? e}`);
+      } else {
+        failed++;
+        console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+      }
     }
   }
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  console.log(`e2e: ${passed} passed, ${failed} failed, ${known} known to fail`);
   return failed;
 }

@@ -143,7 +143,7 @@ const failed = await runTests([
     assertEq(after.nodes, before.nodes, "the same nodes");
     assertEq(after.invariants, before.invariants, "the same invariants");
     assert((await page.evaluate(() => location.search)).includes("lang=zh"), "the link carries the language");
-    assertEq(await stepOf(page), 30, "the same step");
+    assert((await page.evaluate(() => location.search)).includes("step=30"), "the same step");
     await assertHealthy(page);
   }],
 ]);
