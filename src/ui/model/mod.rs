@@ -1,8 +1,12 @@
 //! The app's state and its reducer: what the person sees and every gesture as a [`Msg`].
 //! No Yew and no browser types: the browser is reached through [`Host`], so the reducer is
 //! tested natively like the rest of the model.
+mod navigation;
+mod speeds;
+
+pub use speeds::{Speed, SPEEDS};
+
 use crate::i18n::{tr, trf, Lang};
-use crate::scene::spec::SPEED_COUNT;
 use crate::scene::tour::PlacedStop;
 use crate::scene::{Built, RunSpec, SceneId, LOOKAHEAD};
 use crate::sim::run::Run;
@@ -23,51 +27,6 @@ pub trait Host {
     /// A fresh seed from outside the simulation.
     fn random_seed(&self) -> u64;
 }
-
-/// A playback speed.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Speed {
-    pub label: &'static str,
-    /// Simulated milliseconds per wall-clock second; `None` is as fast as the machine goes.
-    pub sim_ms_per_s: Option<f64>,
-}
-
-pub const SPEEDS: [Speed; 8] = [
-    Speed {
-        label: "0.002× (slow motion)",
-        sim_ms_per_s: Some(2.0),
-    },
-    Speed {
-        label: "0.005×",
-        sim_ms_per_s: Some(5.0),
-    },
-    Speed {
-        label: "0.02×",
-        sim_ms_per_s: Some(20.0),
-    },
-    Speed {
-        label: "0.05×",
-        sim_ms_per_s: Some(50.0),
-    },
-    Speed {
-        label: "0.2×",
-        sim_ms_per_s: Some(200.0),
-    },
-    Speed {
-        label: "1× (real time)",
-        sim_ms_per_s: Some(1000.0),
-    },
-    Speed {
-        label: "5×",
-        sim_ms_per_s: Some(5000.0),
-    },
-    Speed {
-        label: "max",
-        sim_ms_per_s: None,
-    },
-];
-
-const _: () = assert!(SPEEDS.len() == SPEED_COUNT, "links name speeds by index");
 
 /// The speed a run starts at.
 pub const DEFAULT_SPEED: usize = 2;
@@ -309,90 +268,6 @@ impl<R: ?Sized + Run> Model<R> {
         if self.sync_url {
             self.host.replace_query(&self.page_query());
         }
-    }
-
-    /// The spec that shows tour stop `stop`: the stop's run, shown as `current` shows runs.
-    fn tour_spec(current: &RunSpec, placed: &PlacedStop, stop: usize) -> RunSpec {
-        RunSpec {
-            embed: current.embed,
-            show: current.show.clone(),
-            tour: Some(stop),
-            ..placed.spec.clone()
-        }
-    }
-
-    /// The run as it is now, step included: what Undo returns to.
-    fn current_spec(&self) -> RunSpec {
-        let run = self.run.borrow();
-        RunSpec {
-            actions: run.actions_text(),
-            step: Some(run.cursor()).filter(|s| *s > 0),
-            ..self.spec.clone()
-        }
-    }
-
-    /// Remembers the run before a gesture changes it, for Undo and the browser's Back.
-    fn remember(&mut self) {
-        let before = self.current_spec();
-        let undo = Rc::make_mut(&mut self.undo);
-        if undo.last() != Some(&before) {
-            undo.push(before);
-            if undo.len() > UNDO_DEPTH {
-                undo.remove(0);
-            }
-        }
-    }
-
-    /// Shows the run `spec` describes, at its step (how the page is shown is kept).
-    fn open(&mut self, spec: RunSpec) {
-        self.spec = RunSpec {
-            embed: self.spec.embed,
-            show: self.spec.show.clone(),
-            ..spec
-        };
-        let built = (self.builder)(&mut self.spec);
-        self.problems = built.problems;
-        self.playhead = built.run.time_of(built.run.cursor());
-        *self.run.borrow_mut() = built.run;
-        self.spec.step = None;
-        self.playing = false;
-        self.selected = None;
-        self.branched_from = None;
-    }
-
-    /// The scene's tour, placed (once).
-    fn tour(&mut self) -> Rc<Vec<PlacedStop>> {
-        self.tour_stops
-            .get_or_insert_with(|| Rc::new(self.spec.scene.def().tour()))
-            .clone()
-    }
-
-    /// Shows tour stop `stop`. Within one scenario this is time travel: the run is kept
-    /// and only the step changes.
-    fn open_stop(&mut self, stop: usize) {
-        let stops = self.tour();
-        let Some(placed) = stops.get(stop) else {
-            return;
-        };
-        let target = Self::tour_spec(&self.spec, placed, stop);
-        let here = self.current_spec();
-        let same_run = RunSpec {
-            step: None,
-            tour: None,
-            ..here
-        } == RunSpec {
-            step: None,
-            tour: None,
-            ..target.clone()
-        };
-        if same_run {
-            self.spec.tour = Some(stop);
-            self.playing = false;
-            self.seek(target.step.unwrap_or(0));
-        } else {
-            self.open(target);
-        }
-        self.tour_left = None;
     }
 
     /// Keeps computed steps ahead of the cursor.
