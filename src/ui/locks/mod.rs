@@ -2,6 +2,7 @@
 //! order and whom each waiter watches, who *believes* it holds the lock, and the storage
 //! log of writes with their fencing tokens, accepted or rejected.
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
+use crate::i18n::{tr, trf};
 use crate::scene::locks::{Locks, LocksView};
 use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
@@ -35,8 +36,8 @@ fn lock_panel(p: &LockPanelProps) -> Html {
     let ttl_ms = p.view.ttl.as_millis_f64();
     let view = &p.view.lock;
     html! {
-        <section class="lock-panel" aria-label="The lock">
-            <h2>{ format!("Lock · {}", view.kind.title()) }</h2>
+        <section class="lock-panel" aria-label={tr("The lock")}>
+            <h2>{ trf("Lock · {kind}", &[("kind", &tr(view.kind.title()))]) }</h2>
             { holder(view, p.playhead, ttl_ms) }
             { believers(view) }
             if view.kind.is_queue() { { queue(view) } }
@@ -48,27 +49,31 @@ fn lock_panel(p: &LockPanelProps) -> Html {
 
 fn holder(view: &LockView, now: Time, ttl_ms: f64) -> Html {
     let Some(h) = &view.holder else {
-        return html! { <p class="lock-holder free" id="lock-holder">{ "The lock is free." }</p> };
+        return html! { <p class="lock-holder free" id="lock-holder">{ tr("The lock is free.") }</p> };
     };
-    let token = h
-        .token
-        .map_or_else(String::new, |t| format!(" with fencing token {t}"));
+    let holds = match h.token {
+        Some(token) => trf(
+            "{who} holds the lock with fencing token {token}.",
+            &[("who", &h.name), ("token", &token)],
+        ),
+        None => trf("{who} holds the lock.", &[("who", &h.name)]),
+    };
     let lease = view.lease_expiry.map(|expiry| {
         let left_ms = expiry.0.saturating_sub(now.0) as f64 / 1000.0;
         let fraction = (left_ms / ttl_ms.max(1.0)).clamp(0.0, 1.0);
         html! {
-            <div class="lease" title="Time left on the lease, by the server's clock">
-                <div class="lease-bar" role="progressbar" aria-label="Lease time left"
+            <div class="lease" title={tr("Time left on the lease, by the server's clock")}>
+                <div class="lease-bar" role="progressbar" aria-label={tr("Lease time left")}
                      aria-valuemin="0" aria-valuemax={ttl_ms.to_string()} aria-valuenow={format!("{left_ms:.0}")}>
                     <div class={classes!("lease-fill", (fraction < 0.25).then_some("low"))} style={format!("width:{:.1}%", fraction * 100.0)}></div>
                 </div>
-                <span class="lease-text">{ format!("lease: {left_ms:.1} ms left") }</span>
+                <span class="lease-text">{ trf("lease: {left} ms left", &[("left", &format!("{left_ms:.1}"))]) }</span>
             </div>
         }
     });
     html! {
         <div class="lock-holder" id="lock-holder">
-            <p><strong>{ &h.name }</strong>{ format!(" holds the lock{token}.") }</p>
+            <p>{ holds }</p>
             { for lease }
         </div>
     }
@@ -81,16 +86,22 @@ fn believers(view: &LockView) -> Html {
     let names: Vec<String> = view
         .believers
         .iter()
-        .map(|b| format!("{}{}", b.name, if b.paused { " (paused)" } else { "" }))
+        .map(|b| {
+            if b.paused {
+                trf("{who} (paused)", &[("who", &b.name)])
+            } else {
+                b.name.clone()
+            }
+        })
         .collect();
     let verdict = if view.fencing {
-        "Fencing tokens keep the storage safe: the older token's writes are rejected."
+        tr("Fencing tokens keep the storage safe: the older token's writes are rejected.")
     } else {
-        "Without fencing, both can write: the storage cannot tell them apart."
+        tr("Without fencing, both can write: the storage cannot tell them apart.")
     };
     html! {
         <p class="believers" role="status" id="believers">
-            <strong>{ format!("{} clients believe they hold the lock: ", names.len()) }</strong>{ names.join(", ") }{ ". " }{ verdict }
+            <strong>{ trf("{count} clients believe they hold the lock:", &[("count", &names.len())]) }</strong>{ " " }{ names.join(", ") }{ ". " }{ verdict }
         </p>
     }
 }
@@ -122,7 +133,7 @@ fn queue(view: &LockView) -> Html {
         Some(html! {
             <path class={classes!("watch", matches!(w.watching, WatchTarget::LockNode).then_some("herd"))}
                   d={format!("M{x1:.1},58 C{x1:.1},{:.1} {x2:.1},{:.1} {x2:.1},58", 58.0 + lift, 58.0 + lift)}
-                  marker-end="url(#watch-arrow)"><title>{ format!("{} {}", w.name, w.watching) }</title></path>
+                  marker-end="url(#watch-arrow)"><title>{ format!("{} {}", w.name, watch_text(w.watching)) }</title></path>
         })
     });
     let cells = boxes.iter().enumerate().map(|(i, (seq, name, holds))| {
@@ -138,7 +149,7 @@ fn queue(view: &LockView) -> Html {
     html! {
         <div class="lock-queue" id="lock-queue">
             <svg viewBox={format!("0 0 {width:.0} 110")} role="img"
-                 aria-label={format!("Lock queue: {} waiting", view.waiters.len())}>
+                 aria-label={trf("Lock queue: {count} waiting", &[("count", &view.waiters.len())])}>
                 <defs>
                     <marker id="watch-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="watch-head" />
@@ -152,11 +163,20 @@ fn queue(view: &LockView) -> Html {
                 { for arrows }
             </svg>
             if view.kind == LockKind::QueueHerd {
-                <p class="hint">{ "Every waiter watches /lock: each change wakes them all (the herd effect)." }</p>
+                <p class="hint">{ tr("Every waiter watches /lock: each change wakes them all (the herd effect).") }</p>
             } else {
-                <p class="hint">{ "Each waiter watches only its predecessor: a release wakes one client." }</p>
+                <p class="hint">{ tr("Each waiter watches only its predecessor: a release wakes one client.") }</p>
             }
         </div>
+    }
+}
+
+/// What a waiter watches, in the reader's language.
+fn watch_text(watching: WatchTarget) -> String {
+    match watching {
+        WatchTarget::Predecessor(seq) => trf("watches #{seq}", &[("seq", &seq)]),
+        WatchTarget::LockNode => tr("watches /lock").to_string(),
+        WatchTarget::Nothing => tr("no watch").to_string(),
     }
 }
 
@@ -164,19 +184,22 @@ fn storage(view: &LockView) -> Html {
     let rows = view.storage.iter().rev().take(10).map(|w| {
         let token = w
             .token
-            .map_or_else(|| "none".to_string(), |t| t.to_string());
+            .map_or_else(|| tr("none").to_string(), |t| t.to_string());
         let verdict = if w.accepted {
-            "accepted".to_string()
+            tr("accepted").to_string()
         } else {
-            format!(
-                "rejected (storage has seen {})",
-                w.newest_token.map_or_else(|| "?".into(), |t| t.to_string())
+            trf(
+                "rejected (storage has seen {token})",
+                &[(
+                    "token",
+                    &w.newest_token.map_or_else(|| "?".into(), |t| t.to_string()),
+                )],
             )
         };
         html! {
             <tr class={if w.accepted { "accepted" } else { "rejected" }}>
                 <td>{ format!("{}", w.at) }</td>
-                <td>{ format!("client {}", w.client_number) }</td>
+                <td>{ trf("client {number}", &[("number", &w.client_number)]) }</td>
                 <td>{ token }</td>
                 <td>{ verdict }</td>
             </tr>
@@ -184,12 +207,12 @@ fn storage(view: &LockView) -> Html {
     });
     html! {
         <div class="storage-log" id="storage-log">
-            <h3>{ format!("Storage writes · fencing {}", if view.fencing { "on" } else { "off" }) }</h3>
+            <h3>{ if view.fencing { tr("Storage writes · fencing on") } else { tr("Storage writes · fencing off") } }</h3>
             if view.storage.is_empty() {
-                <p class="hint">{ "No writes yet." }</p>
+                <p class="hint">{ tr("No writes yet.") }</p>
             } else {
                 <table>
-                    <thead><tr><th>{ "time" }</th><th>{ "client" }</th><th>{ "token" }</th><th>{ "storage" }</th></tr></thead>
+                    <thead><tr><th>{ tr("time") }</th><th>{ tr("client") }</th><th>{ tr("token") }</th><th>{ tr("storage") }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }
@@ -202,10 +225,15 @@ fn stats(view: &LockView) -> Html {
     let per = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
     html! {
         <p class="lock-stats" id="lock-stats">
-            { format!(
-                "{} acquisitions · {} messages per acquisition · {} notifications per acquisition · {} writes accepted, {} rejected",
-                s.acquisitions, per(s.messages_per_acquisition()), per(s.notifications_per_acquisition()),
-                s.writes_accepted, s.writes_rejected
+            { trf(
+                "{acquisitions} acquisitions · {messages} messages per acquisition · {notifications} notifications per acquisition · {accepted} writes accepted, {rejected} rejected",
+                &[
+                    ("acquisitions", &s.acquisitions),
+                    ("messages", &per(s.messages_per_acquisition())),
+                    ("notifications", &per(s.notifications_per_acquisition())),
+                    ("accepted", &s.writes_accepted),
+                    ("rejected", &s.writes_rejected),
+                ],
             ) }
         </p>
     }
