@@ -3,7 +3,7 @@
 //! claim true there, and a Chinese catalogue with every text and no stale one.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dsviz::algo::locks::{self, lock_stats, lock_view, LockNode, LockNote};
+use dsviz::algo::locks::{self, lock_stats, lock_view, LockKind, LockNode, LockNote};
 use dsviz::algo::two_phase_commit::{
     self as tpc, CoordinatorPhase, Decision, DecisionReason, NoReason, Note, ParticipantPhase,
     TwoPcNode,
@@ -903,10 +903,12 @@ fn the_locks_legend_names_every_state_the_nodes_show() {
 
 #[test]
 fn the_locks_catalogue_has_every_text_and_no_stale_one() {
-    let texts = scene_texts::<Locks>(
+    let mut texts = scene_texts::<Locks>(
         &["src/scene/locks.rs"],
         &["src/scene/locks", "src/ui/locks"],
     );
+    // The lock panel's heading names the lock kind by its title.
+    texts.extend(LockKind::ALL.map(|kind| kind.title().to_string()));
     check_catalogue::<Locks>(texts, 80);
 }
 
