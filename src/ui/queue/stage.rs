@@ -80,7 +80,7 @@ fn chip(c: &Chip, x: f64, y: f64, extra: &'static str, age: Option<f64>) -> Html
             <text x={(CHIP_W / 2.0).to_string()} y="14.5">{ c.message.id.to_string() }</text>
             if show_count {
                 <g class="count" transform={format!("translate({CHIP_W},0)")}>
-                    <circle r="7.5" />
+                    <circle r="8" />
                     <text y="4">{ c.deliveries.to_string() }</text>
                 </g>
             }

@@ -1,0 +1,128 @@
+// End-to-end tests of the Paxos scene in headless Chromium against a built dist/ (run
+// `trunk build --release` first): it opens from a link and a value is chosen; a broken
+// variant breaks consensus and a copied link shows the same broken run; the "break
+// consensus" challenge holds its crash budget across a copied link; a 720×460 embed keeps
+// its labels readable; a bad link is explained. Prints "e2e: N passed, N failed".
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const url = (query) => `${server.url}/index.html${query}`;
+
+async function openPaxos(query, viewport) {
+  const page = await openPage(browser, url(query), viewport);
+  await page.waitForSelector(".px-net g.px-node");
+  return page;
+}
+
+/** What a person reads of the run: the step, the acceptors' table, the chosen value, the badge. */
+async function visiblePaxos(page) {
+  return page.evaluate(() => ({
+    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    acceptors: [...document.querySelectorAll("#px-acceptors tbody tr")].map((r) => `${r.dataset.node} ${r.className}: ${r.textContent}`),
+    chosen: document.querySelector("#px-chosen")?.textContent ?? "",
+    safety: document.querySelector("#px-safety")?.textContent ?? "",
+    budget: document.querySelector("#px-budget")?.textContent ?? "",
+  }));
+}
+
+async function copyLinkAndOpen(page) {
+  await page.click("#copy-link");
+  const link = await page.inputValue("#share-text");
+  return { link, again: await openPaxos(link.slice(link.indexOf("?"))) };
+}
+
+const failed = await runTests([
+  ["the scene opens from its link and plays until a value is chosen", async () => {
+    const page = await openPaxos("?scene=paxos&sc=happy&seed=1");
+    assertEq(await page.locator(".px-net g.px-node").count(), 5, "five nodes");
+    await page.selectOption("#speed", "4");
+    await page.click("#play");
+    await page.waitForFunction(() => /red|green|blue/.test(document.querySelector("#px-chosen")?.textContent ?? ""), null, { timeout: 15000 });
+    await page.keyboard.press("Space");
+    assertEq(await page.innerText("#px-safety"), "safety holds", "the correct protocol is safe");
+    assertEq(await page.locator(".invariant.violated").count(), 0, "no invariant fails");
+    await assertHealthy(page);
+  }],
+
+  ["a broken variant chooses two values, and a copied link shows the same broken run", async () => {
+    const page = await openPaxos("?scene=paxos&sc=keep-own-value&seed=1");
+    await page.selectOption("#speed", "4");
+    await page.click("#play");
+    await page.waitForSelector("#px-safety.px-broken", { timeout: 20000 });
+    await page.keyboard.press("Space");
+    const badge = await page.innerText("#px-safety");
+    assert(/red/.test(badge) && /green/.test(badge), `the badge names both values: ${badge}`);
+    assert(await page.locator(".invariant.violated").count() >= 1, "an invariant is red");
+    const before = await visiblePaxos(page);
+    const { link, again } = await copyLinkAndOpen(page);
+    assert(link.includes("step="), `the link carries the step: ${link}`);
+    assertEq(await visiblePaxos(again), before, "the copied link shows the same run");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
+  ["the challenge spends its crash budget, and a copied link keeps the spent budget", async () => {
+    const page = await openPaxos("?scene=paxos&challenge=1&props=none&seed=2");
+    assertEq(await page.innerText("#px-budget"), "crashes left: 2 of 2", "the budget at the start");
+    for (const [node, item] of [["3", "Crash (2 of 2 crashes left)"], ["4", "Crash (1 of 2 crashes left)"]]) {
+      await page.click(`.px-net g.px-node[data-node="${node}"]`);
+      await page.click(`.node-menu .menu-item:text-is("${item}")`);
+    }
+    assertEq(await page.innerText("#px-budget"), "crashes left: 0 of 2", "the budget is spent");
+    await page.click('.px-net g.px-node[data-node="0"]');
+    const items = await page.$$eval(".node-menu .menu-item", (els) => els.map((e) => e.textContent));
+    assert(!items.some((i) => i.startsWith("Crash")), `no crash is offered once spent: ${items}`);
+    await page.keyboard.press("Escape");
+    const before = await visiblePaxos(page);
+    const { again } = await copyLinkAndOpen(page);
+    assertEq(await visiblePaxos(again), before, "the copied link shows the same challenge");
+    await assertHealthy(page);
+  }],
+
+  ["embedded at 720×460, labels stay readable, nodes' labels apart and no message on a node's name", async () => {
+    for (const sc of ["happy", "crash-majority", "multi"]) {
+      const page = await openPaxos(`?scene=paxos&sc=${sc}&seed=1&step=60&embed=1`, { width: 720, height: 460 });
+      const report = await page.evaluate(() => {
+        const shown = (sel) => [...document.querySelectorAll(sel)]
+          .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+          .map((t) => ({ text: t.textContent, node: t.closest("g.px-node")?.dataset.node, r: t.getBoundingClientRect(), size: parseFloat(getComputedStyle(t).fontSize) }));
+        const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
+        const svg = document.querySelector(".px-net");
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const all = shown(".px-net text");
+        const smallest = Math.min(...all.map((t) => t.size * scale));
+        // Messages broadcast at one moment may stack on each other (as in RaftScope), but
+        // one node's labels never cover another's, and no message sits on a node's name.
+        const nodes = shown(".px-net g.px-node text");
+        const names = shown(".px-net g.px-node .px-name");
+        const messages = shown(".px-net g.px-msg text");
+        for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
+          if (nodes[i].node !== nodes[j].node && overlap(nodes[i].r, nodes[j].r)) return { smallest, clash: `${nodes[i].text} / ${nodes[j].text}` };
+        }
+        for (const m of messages) for (const n of names) {
+          if (overlap(m.r, n.r)) return { smallest, clash: `message ${m.text} on ${n.text}` };
+        }
+        return { smallest, clash: null };
+      });
+      assert(report.smallest >= 11, `${sc}: the smallest label is ${report.smallest.toFixed(1)} px`);
+      assertEq(report.clash, null, `${sc}: labels apart`);
+      await assertHealthy(page);
+    }
+  }],
+
+  ["a bad link is explained, not a crash", async () => {
+    const page = await openPage(browser, url("?scene=paxos&q1=9&mode=triple&a=0@0:cmd:0:dance"));
+    await page.waitForSelector(".problems");
+    const problems = await page.innerText(".problems");
+    assert(problems.includes("quorum"), `the quorum is explained: ${problems}`);
+    assert(problems.includes("not a command this scene knows"), `the action is explained: ${problems}`);
+    assertEq(await page.locator(".px-net g.px-node").count(), 5, "the default nodes run instead");
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);
