@@ -2,10 +2,13 @@
 //! the lock service believes holds it, clients are never linked to each other, the queue
 //! lock's stage model shows the queue, its watches, the herd's burst of notifications and
 //! the children leaving, and Redis persistence is a field of the link.
-use dsviz::algo::locks::{LockKind, LocksConfig, Persistence, WatchTarget};
-use dsviz::scene::locks::{DepartureReason, Locks, HOLDS_MARK};
+use dsviz::algo::locks::{
+    Client, LockKind, LockNode, LocksConfig, Persistence, Phase, Storage, WatchTarget,
+};
+use dsviz::scene::locks::{expiry_words, DepartureReason, Locks, HOLDS_MARK};
 use dsviz::scene::{self, Built, RunSpec, Scene, SceneRun};
 use dsviz::sim::run::{Run, Tone};
+use dsviz::sim::NodeId;
 
 fn build(query: &str) -> (RunSpec, SceneRun<Locks>, Vec<String>) {
     let (mut spec, problems) = RunSpec::from_query(query);
@@ -235,4 +238,146 @@ fn the_persistence_field_and_the_marks_have_their_chinese() {
         .unwrap_or_default();
     dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
     assert_eq!(marks, ["持有锁"]);
+}
+
+fn client_of(run: &SceneRun<Locks>, id: NodeId) -> &Client {
+    match run.sim().node(id) {
+        Some(LockNode::Client(c)) => c,
+        other => panic!("{id} is not a client: {other:?}"),
+    }
+}
+
+fn storage_of(run: &SceneRun<Locks>) -> &Storage {
+    let id = dsviz::algo::locks::layout(&run.config).storage;
+    match run.sim().node(id) {
+        Some(LockNode::Storage(s)) => s,
+        other => panic!("{id} is not the storage: {other:?}"),
+    }
+}
+
+fn storage_label(run: &SceneRun<Locks>) -> &'static str {
+    let id = dsviz::algo::locks::layout(&run.config).storage;
+    run.snapshot().nodes[id.index()].state
+}
+
+#[test]
+fn the_storage_says_it_checks_tokens_and_names_a_rejection_only_once_one_happened() {
+    let (_, mut run, _) = build("?scene=locks&sc=gc-pause&seed=1");
+    run.seek(0);
+    assert_eq!(storage_label(&run), "CHECKS TOKENS");
+    let first_rejection = (1..=run.horizon())
+        .find(|&s| {
+            run.seek(s);
+            storage_of(&run).rejected_count() > 0
+        })
+        .expect("the paused client's late write is rejected");
+    run.seek(first_rejection - 1);
+    assert_eq!(storage_label(&run), "CHECKS TOKENS");
+    run.seek(first_rejection);
+    assert_eq!(storage_label(&run), "REJECTED STALE");
+
+    let (_, mut unfenced, _) = build("?scene=locks&sc=gc-pause-unfenced&seed=1");
+    unfenced.seek(0);
+    assert_eq!(storage_label(&unfenced), "NO TOKEN CHECK");
+    // Every storage state is in the legend, with the stage's own words.
+    let legend: Vec<&str> = Locks::legend().iter().map(|e| e.label).collect();
+    for label in [
+        "CHECKS TOKENS",
+        "REJECTED STALE",
+        "NO TOKEN CHECK",
+        "STALE WRITE",
+    ] {
+        assert!(legend.contains(&label), "{label} is in the legend");
+    }
+    assert!(!legend.contains(&"FENCED"));
+}
+
+#[test]
+fn the_panel_calls_a_queue_locks_expiry_a_session_and_a_lease_locks_a_lease() {
+    for (query, session) in [
+        ("?scene=locks&sc=predecessor&seed=1", true),
+        ("?scene=locks&sc=herd&seed=1", true),
+        ("?scene=locks&sc=contention&seed=1", false),
+    ] {
+        let (_, mut run, _) = build(query);
+        let held = (0..run.horizon()).find(|&s| {
+            run.seek(s);
+            run.view().lock.lease_expiry.is_some()
+        });
+        assert!(held.is_some(), "{query}: the holder's time left is shown");
+        let kind = run.view().lock.kind;
+        assert_eq!(kind.is_queue(), session, "{query}");
+        let words = expiry_words(kind, 12.5);
+        if session {
+            assert_eq!(words.left, "session: 12.5 ms until it expires");
+            assert_eq!(words.aria, "Session time left");
+            assert!(words.title.contains("session") && !words.title.contains("lease"));
+        } else {
+            assert_eq!(words.left, "lease: 12.5 ms left");
+            assert_eq!(words.aria, "Lease time left");
+            assert!(words.title.contains("lease"));
+        }
+    }
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
+    let zh = expiry_words(LockKind::QueuePredecessor, 12.5);
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
+    assert_eq!(zh.left, "会话：12.5 ms 后过期");
+    assert_eq!(zh.aria, "会话剩余时间");
+}
+
+/// The labels of a node's menu.
+fn menu(run: &SceneRun<Locks>, id: NodeId) -> Vec<String> {
+    run.node_commands(id.0)
+        .into_iter()
+        .map(|c| c.label)
+        .collect()
+}
+
+#[test]
+fn a_clients_menu_offers_only_the_actions_valid_in_its_state() {
+    const RELEASE: &str = "Release the lock now";
+    const STOP: &str = "Stop looping";
+    const START: &str = "Start looping";
+    let (_, mut run, _) = build("?scene=locks&sc=contention&seed=3");
+    let clients = dsviz::algo::locks::layout(&run.config).clients;
+    let (mut holding_seen, mut done_seen) = (0, 0);
+    for step in 0..run.horizon().min(3_000) {
+        run.seek(step);
+        for &id in &clients {
+            let items = menu(&run, id);
+            let has = |label: &str| items.iter().any(|i| i == label);
+            let client = client_of(&run, id);
+            let holds = client.believed_hold().is_some();
+            let done = client.phase() == Phase::Done;
+            assert_eq!(has(RELEASE), holds, "step {step}, {id}: {items:?}");
+            assert_eq!(has(START), done, "step {step}, {id}: {items:?}");
+            assert_eq!(has(STOP), !done, "step {step}, {id}: {items:?}");
+            holding_seen += u32::from(holds);
+            done_seen += u32::from(done);
+        }
+    }
+    assert!(
+        holding_seen > 0 && done_seen > 0,
+        "{holding_seen} {done_seen}"
+    );
+
+    // Told to stop, a running client is offered Start (to loop on) and no longer Stop.
+    let (_, mut run, _) = build("?scene=locks&sc=contention&seed=3");
+    let id = clients[0];
+    run.seek(5);
+    let stop = run
+        .node_commands(id.0)
+        .into_iter()
+        .find(|c| c.label == STOP)
+        .expect("a running client can be stopped");
+    run.take(&stop.action, run.time_of(5)).expect("stop");
+    let items = menu(&run, id);
+    assert!(items.iter().any(|i| i == START), "{items:?}");
+    assert!(!items.iter().any(|i| i == STOP), "{items:?}");
+
+    // A crashed client ignores commands: it is offered none.
+    let at = run.cursor();
+    run.take(&format!("crash:{}", id.0), run.time_of(at))
+        .expect("crash");
+    assert!(menu(&run, id).is_empty());
 }

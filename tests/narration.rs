@@ -2,6 +2,7 @@
 //! stage included, marked not visible), sends to several nodes read as one sentence, and
 //! "the next visible change" skips the bookkeeping steps.
 use dsviz::scene::narration::{caption, Weight};
+use dsviz::scene::ring::Ring;
 use dsviz::scene::two_pc::TwoPc;
 use dsviz::scene::{build_scene, RunSpec};
 use dsviz::sim::run::Run;
@@ -59,4 +60,83 @@ fn stepping_to_the_next_visible_change_skips_bookkeeping() {
         log.iter().any(|l| l.step == next && l.visible),
         "it lands on a visible change"
     );
+}
+
+/// The texts of the log of a whole run.
+fn texts(run: &dyn Run) -> Vec<String> {
+    run.log(1, run.horizon())
+        .into_iter()
+        .map(|l| l.text)
+        .collect()
+}
+
+#[test]
+fn a_scenarios_dropped_message_is_the_scenarios_doing_and_a_persons_is_theirs() {
+    let (mut spec, problems) = RunSpec::from_query("?scene=2pc&sc=loss&seed=1");
+    assert!(problems.is_empty());
+    let mut run = build_scene::<TwoPc>(&mut spec).run;
+    run.extend(5_000);
+    let log = texts(&*run);
+    let scripted: Vec<&String> = log.iter().filter(|t| t.contains(" drops ")).collect();
+    assert_eq!(
+        scripted,
+        ["the scenario drops COMMIT t1 from coordinator to P2"],
+        "{log:#?}"
+    );
+    assert!(!log.iter().any(|t| t.starts_with("you ")), "{log:#?}");
+
+    // After it, the person drops a message too: that one is theirs, and the scenario's
+    // drop before it stays the scenario's.
+    let dropped_at = run
+        .log(1, run.horizon())
+        .iter()
+        .find(|l| l.text.contains(" drops "))
+        .map(|l| l.step)
+        .expect("the scripted drop");
+    let (step, id) = (dropped_at + 1..run.horizon())
+        .find_map(|s| {
+            run.seek(s);
+            run.snapshot().messages.first().map(|m| (s, m.id))
+        })
+        .expect("a message in flight after the drop");
+    run.take(&format!("drop:{id}"), run.time_of(step))
+        .expect("a drop");
+    let log = texts(&*run);
+    assert!(log.iter().any(|t| t.starts_with("you drop ")), "{log:#?}");
+    assert!(log.contains(&"the scenario drops COMMIT t1 from coordinator to P2".to_string()));
+}
+
+#[test]
+fn ring_commands_are_told_in_words_by_whoever_gave_them() {
+    let (mut spec, problems) = RunSpec::from_query("?scene=ring&sc=one-vnode&seed=1");
+    assert!(problems.is_empty());
+    let mut run = build_scene::<Ring>(&mut spec).run;
+    run.extend(100);
+    let log = texts(&*run);
+    let node = run.names()[0].clone();
+    let told = format!("the scenario tells {node}: look up key user:42");
+    assert!(log.contains(&told), "{log:#?}");
+    assert!(!log.iter().any(|t| t.contains("lookup:")), "{log:#?}");
+
+    // A person's lookup, at the end of the run.
+    let end = run.horizon();
+    run.seek(end);
+    run.take("cmd:0:lookup:cart%3A7", run.time_of(end))
+        .expect("a lookup");
+    let log = texts(&*run);
+    assert!(
+        log.contains(&format!("you tell {node}: look up key cart:7")),
+        "{log:#?}"
+    );
+    assert!(
+        log.contains(&told),
+        "the scenario's own lookup is still its own"
+    );
+
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
+    let words = dsviz::scene::ring::command_words(&dsviz::algo::ring_cluster::Cmd::Lookup {
+        key: "user:42".into(),
+    });
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
+    assert_eq!(words, "查找键 user:42");
 }

@@ -604,7 +604,7 @@ fn bounded_loads_keep_the_cap() {
     for row in &rows {
         assert!(u64::from(row.keys) <= row.cap.unwrap());
     }
-    assert!(state(&t).load_summary().peak_to_mean <= 1.26);
+    assert!(state(&t).load_summary().peak_over_fair_share <= 1.26);
     command(&mut t, join("node-6", 1), 10);
     let names: Vec<&str> = t.sim().invariants().iter().map(|i| i.name).collect();
     assert!(names.contains(&"load cap"));
@@ -769,8 +769,8 @@ fn every_scenario_builds_cleanly_and_plays_to_its_end() {
                 assert!(node.node_name(lookup.replicas[0]) != Some("node-3"));
                 assert_eq!(node.failed()[0].name, "node-3");
             }
-            "one-vnode" => assert!(node.load_summary().peak_to_mean > 1.4),
-            "many-vnodes" => assert!(node.load_summary().peak_to_mean < 1.25),
+            "one-vnode" => assert!(node.load_summary().peak_over_fair_share > 1.4),
+            "many-vnodes" => assert!(node.load_summary().peak_over_fair_share < 1.25),
             "churn" => assert!(node.changes() > 10),
             _ => {}
         }
@@ -882,4 +882,65 @@ fn the_scene_menu_offers_an_addable_name_after_a_failure() {
         3,
         "node-1, node-2 and the newcomer"
     );
+}
+
+#[test]
+fn the_load_figure_is_named_peak_over_fair_share_wherever_it_is_shown() {
+    use dsviz::scene::Scene;
+    use dsviz::ui::ring::words;
+    // Weights 1, 1, 1, 4: node-4 holds about four times the mean and yet sits near its
+    // fair share, so "peak/mean" would misname the figure.
+    let (_, built) = build("?scene=ring&n=4&weights=1114&vnodes=400&keys=20000&churn=0&seed=1");
+    let node = cluster(&built.run);
+    let rows = node.node_rows();
+    let summary = node.load_summary();
+    let busiest = rows.iter().map(|r| f64::from(r.keys)).fold(0.0, f64::max);
+    assert!(busiest / summary.mean > 2.0, "{rows:?}");
+    assert!(summary.peak_over_fair_share < 1.3, "{summary:?}");
+
+    assert_eq!(words::peak_text(1.124), "peak / fair share 1.12");
+    assert_eq!(
+        words::histogram_label(3.25, 1.124),
+        "Keys per node: std dev 3.2, peak / fair share 1.12"
+    );
+    let (header, meaning) = words::peak_header();
+    assert_eq!(header, "peak / fair share");
+    assert!(meaning.contains("fair share") && !meaning.contains("mean"));
+
+    // The scene's own texts (scenarios, tour, legend) use the same name.
+    let mut texts: Vec<String> = Ring::scenarios()
+        .into_iter()
+        .map(|s| s.description.to_string())
+        .collect();
+    texts.extend(Ring::tour().into_iter().map(|s| s.caption.to_string()));
+    texts.extend(Ring::legend().into_iter().map(|e| e.meaning.to_string()));
+    assert!(texts.iter().any(|t| t.contains("peak / fair share")));
+    let misnamed: Vec<&String> = texts.iter().filter(|t| t.contains("peak/mean")).collect();
+    assert!(misnamed.is_empty(), "{misnamed:#?}");
+}
+
+#[test]
+fn only_the_ring_based_algorithms_are_said_to_have_ring_points() {
+    use dsviz::ui::ring::words;
+    for algorithm in Algorithm::ALL {
+        let (_, built) = build(&format!(
+            "?scene=ring&n=5&algo={}&churn=0&seed=1",
+            algorithm.slug()
+        ));
+        let node = cluster(&built.run);
+        let (line, label) = (words::size_line(&node), words::ring_label(&node));
+        let has_points = matches!(algorithm, Algorithm::Ring | Algorithm::BoundedLoad);
+        assert_eq!(has_points, line.contains("points"), "{algorithm:?}: {line}");
+        assert_eq!(
+            has_points,
+            label.contains("points"),
+            "{algorithm:?}: {label}"
+        );
+        if has_points {
+            assert_eq!(line, "5 nodes · 500 points");
+        } else {
+            assert_eq!(line, format!("5 nodes · {}", algorithm.label()));
+            assert!(label.contains(algorithm.label()), "{label}");
+        }
+    }
 }

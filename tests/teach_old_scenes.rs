@@ -927,10 +927,10 @@ fn the_ring_tour_stops_where_its_captions_say() {
         let change = node.last_change();
         let keys = node.key_count() as usize;
         seen.push(format!(
-            "{i} {} @{}: peak/mean {:.2}, moved {:?} of {keys}, ring {:?}, ideal {:?}",
+            "{i} {} @{}: peak / fair share {:.2}, moved {:?} of {keys}, ring {:?}, ideal {:?}",
             stop.title,
             run.cursor(),
-            summary.peak_to_mean,
+            summary.peak_over_fair_share,
             change.map(|c| c.moves.len()),
             change.map(|c| c.ring_moves),
             change.map(|c| c.ideal_moves.round())
@@ -957,9 +957,9 @@ fn the_ring_tour_stops_where_its_captions_say() {
             2 => {
                 assert_eq!(node.config().vnodes, 1);
                 assert!(
-                    summary.peak_to_mean > 1.5,
+                    summary.peak_over_fair_share > 1.5,
                     "well over its share: {:.2}",
-                    summary.peak_to_mean
+                    summary.peak_over_fair_share
                 );
                 let rows = node.node_rows();
                 let least = rows

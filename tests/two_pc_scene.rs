@@ -1,9 +1,9 @@
 //! The 2PC scene's pictures tell the truth: a participant is IN DOUBT from its yes vote,
 //! carries the separate "blocked" mark only once its timeout has fired while in doubt, the
 //! panel counts forced writes by outcome, and the topology links only nodes that talked.
-use dsviz::algo::two_phase_commit::{ForcedWrites, Msg};
+use dsviz::algo::two_phase_commit::{ForcedWrites, Msg, TwoPcNode};
 use dsviz::scene::two_pc::{TwoPc, BLOCKED_MARK};
-use dsviz::scene::{self, Built, RunSpec, SceneRun};
+use dsviz::scene::{self, Built, RunSpec, Scene, SceneRun, Swatch};
 use dsviz::sim::run::{Run, Tone};
 use dsviz::sim::{NodeId, TraceKind};
 
@@ -188,4 +188,111 @@ fn links_used_stay_right_after_the_run_forks_at_an_action() {
     assert_eq!(fresh.horizon(), run.horizon());
     assert_eq!(forked, fresh.snapshot().links_used);
     assert_ne!(forked, [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+}
+
+/// Every detail line `node` shows from step 1 to the end of the run.
+fn details_over_the_run(run: &mut SceneRun<TwoPc>, node: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    for step in 1..=run.horizon() {
+        run.seek(step);
+        for line in &run.snapshot().nodes[node].details {
+            if !seen.contains(line) {
+                seen.push(line.clone());
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn the_coordinator_ends_committed_or_aborted_as_it_decided_and_an_abort_is_not_green() {
+    let mut happy = build("?scene=2pc&sc=happy&seed=7");
+    happy.seek(happy.horizon());
+    assert_eq!(happy.snapshot().nodes[0].state, "COMMITTED");
+
+    let mut no = build("?scene=2pc&sc=vote-no&seed=7");
+    no.seek(no.horizon());
+    assert_eq!(no.snapshot().nodes[0].state, "ABORTED");
+
+    // The stage colours a node by its label's class (`state-aborted` is red); the legend
+    // shows the same swatch for it, and no DONE is left to be coloured as a success.
+    let legend = TwoPc::legend();
+    let swatch = |label: &str| legend.iter().find(|e| e.label == label).map(|e| e.swatch);
+    assert_eq!(swatch("ABORTED"), Some(Swatch::NodeState("aborted")));
+    assert_eq!(swatch("COMMITTED"), Some(Swatch::NodeState("committed")));
+    assert_eq!(swatch("DONE"), None);
+}
+
+#[test]
+fn counts_of_inquiries_and_resends_read_once_then_n_times() {
+    // The coordinator is down: each blocked participant asks once, then again and again.
+    let mut crash = build("?scene=2pc&sc=coord-crash&seed=7");
+    let p1 = details_over_the_run(&mut crash, 1);
+    let asked = |s: &str| p1.iter().any(|l| l.ends_with(s));
+    assert!(asked("; asked once"), "{p1:#?}");
+    assert!(asked("; asked 2 times"), "{p1:#?}");
+    assert!(!asked("; asked 1 times"), "{p1:#?}");
+
+    // A lost COMMIT: the coordinator resends its decision once.
+    let mut loss = build("?scene=2pc&sc=loss&seed=7");
+    let coordinator = details_over_the_run(&mut loss, 0);
+    assert!(
+        coordinator.iter().any(|l| l == "decision resent once"),
+        "{coordinator:#?}"
+    );
+    assert!(!coordinator.iter().any(|l| l == "decision resent 1 times"));
+}
+
+#[test]
+fn the_lost_commit_scenario_does_what_its_description_says() {
+    use dsviz::algo::two_phase_commit::{ParticipantPhase, Record};
+    let description = TwoPc::scenarios()
+        .into_iter()
+        .find(|s| s.id == "loss")
+        .expect("the scenario")
+        .description;
+    assert!(!description.contains("stays prepared"), "{description}");
+    for word in ["IN DOUBT", "asks", "resends", "commits"] {
+        assert!(description.contains(word), "{word}: {description}");
+    }
+    let p2 = NodeId(2);
+    for seed in 1..=8 {
+        let mut run = build(&format!("?scene=2pc&sc=loss&seed={seed}"));
+        let trace = run.timeline().entries(1, run.horizon()).to_vec();
+        let first = |after: u64, what: &dyn Fn(&TraceKind<TwoPcNode>) -> bool| {
+            trace
+                .iter()
+                .find(|e| e.step > after && what(&e.kind))
+                .map(|e| e.step)
+        };
+        let dropped = first(
+            0,
+            &|k| matches!(k, TraceKind::Drop { to, msg: Msg::Commit(_), .. } if *to == p2),
+        )
+        .expect("the COMMIT to P2 is dropped");
+        let asked = first(
+            dropped,
+            &|k| matches!(k, TraceKind::Send { from, msg: Msg::Inquire(_), .. } if *from == p2),
+        )
+        .unwrap_or_else(|| panic!("seed {seed}: P2 asks the coordinator"));
+        let resent = first(
+            dropped,
+            &|k| matches!(k, TraceKind::Send { to, msg: Msg::Commit(_), .. } if *to == p2),
+        )
+        .unwrap_or_else(|| panic!("seed {seed}: the coordinator resends COMMIT to P2"));
+        let committed = first(
+            dropped,
+            &|k| matches!(k, TraceKind::State { node, to: "COMMITTED", .. } if *node == p2),
+        )
+        .unwrap_or_else(|| panic!("seed {seed}: P2 commits"));
+        assert!(asked < committed && resent < committed, "seed {seed}");
+        // In doubt from the drop until it commits.
+        run.seek(asked);
+        assert_eq!(run.snapshot().nodes[2].state, "IN DOUBT", "seed {seed}");
+        run.seek(run.horizon());
+        let p = run.sim().node(p2).and_then(|n| n.as_participant()).unwrap();
+        assert_eq!(p.phase(), ParticipantPhase::Committed, "seed {seed}");
+        assert!(p.log().contains(&Record::Commit(1)));
+        assert_eq!(run.snapshot().nodes[0].state, "COMMITTED", "seed {seed}");
+    }
 }

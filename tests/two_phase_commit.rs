@@ -129,7 +129,7 @@ fn happy_path_commits_everywhere() {
         );
     }
     let snapshot = run.snapshot();
-    assert_eq!(snapshot.nodes[0].state, "DONE");
+    assert_eq!(snapshot.nodes[0].state, "COMMITTED");
     assert!(snapshot.nodes[1]
         .details
         .contains(&"log: PREPARED t1".to_string()));

@@ -7,9 +7,9 @@ use crate::algo::locks::{
     self, LockCmd, LockKind, LockMsg, LockNode, LockNote, LockView, LocksConfig, Persistence,
     QueueMsg, WatchTarget, MAX_CLIENTS,
 };
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::sim::run::{NodeMark, Tone};
-use crate::sim::{Action, NetConfig, NodeId, Time, TraceKind};
+use crate::sim::{Action, NetConfig, NodeId, NodeStatus, Time, TraceKind};
 
 pub struct Locks;
 
@@ -90,6 +90,37 @@ pub const DEPARTURE_WINDOW: Time = Time::from_millis(12);
 
 /// The mark under the client the lock service believes holds the lock.
 pub const HOLDS_MARK: &str = "holds the lock";
+
+/// How the lock panel words the time the holder has left. A lease lock's holder has a
+/// lease that simply runs out; a queue lock's holder keeps its node for as long as its
+/// ZooKeeper session lives, and each heartbeat pushes the session's expiry back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiryWords {
+    /// The tooltip.
+    pub title: &'static str,
+    /// The progress bar's accessible name.
+    pub aria: &'static str,
+    /// The text beside the bar.
+    pub left: String,
+}
+
+/// The panel's words for `left_ms` milliseconds left, for a lock of kind `kind`.
+pub fn expiry_words(kind: LockKind, left_ms: f64) -> ExpiryWords {
+    let left = format!("{left_ms:.1}");
+    if kind.is_queue() {
+        ExpiryWords {
+            title: tr("Time until the holder's ZooKeeper session expires if no heartbeat arrives, by the server's clock; its node under /lock goes with the session"),
+            aria: tr("Session time left"),
+            left: trf("session: {left} ms until it expires", &[("left", &left)]),
+        }
+    } else {
+        ExpiryWords {
+            title: tr("Time left on the lease, by the server's clock"),
+            aria: tr("Lease time left"),
+            left: trf("lease: {left} ms left", &[("left", &left)]),
+        }
+    }
+}
 
 const KINDS: &[(&str, &str)] = &[
     ("lease", "Lease lock (Redis SET NX PX)"),
@@ -317,17 +348,22 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
             .collect()
     }
 
-    /// Clients can be stopped, started, or told to release the lock now.
+    /// Clients can be stopped, started, or told to release the lock now: each only when it
+    /// would do something (a running client is not offered Start, nor a client that holds
+    /// nothing Release). A crashed or paused client ignores commands, so it is offered none.
     fn node_commands(run: &SceneRun<Self>, node: NodeId) -> Vec<NodeCommand<LockCmd>> {
-        if !locks::layout(&run.config).clients.contains(&node) {
-            return Vec::new();
-        }
+        let sim = run.sim();
+        let client = match sim.node(node) {
+            Some(LockNode::Client(c)) if sim.status(node) == Some(NodeStatus::Up) => c,
+            _ => return Vec::new(),
+        };
         [
             (tr("Release the lock now"), LockCmd::Release),
             (tr("Stop looping"), LockCmd::Stop),
             (tr("Start looping"), LockCmd::Start),
         ]
         .into_iter()
+        .filter(|(_, cmd)| client.heeds(*cmd))
         .map(|(label, cmd)| NodeCommand {
             label: label.into(),
             action: Action::Command(node, cmd),

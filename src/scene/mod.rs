@@ -147,6 +147,12 @@ pub trait Scene: Sized + 'static {
         format!("{node}: {note:?}")
     }
 
+    /// A command in words, for captions and the log ("look up key user:42"); by default
+    /// its link form.
+    fn describe_command(cmd: &<Self::Node as Protocol>::Cmd) -> String {
+        cmd.to_string()
+    }
+
     /// Where each node sits in the topology view (servers in the middle, clients around);
     /// missing entries are the core.
     fn node_groups(_config: &Self::Config) -> Vec<crate::sim::run::NodeGroup> {
@@ -281,7 +287,12 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
         }
     }
     spec.actions = kept;
-    let timeline = Timeline::new(sim, actions, u64::MAX);
+    let mut timeline = Timeline::new(sim, actions, u64::MAX);
+    if spec.scenario.is_some() {
+        // A scenario's link holds only the scenario's actions (acting on it drops `sc`):
+        // its faults are the scenario's, not the person's.
+        timeline.mark_scripted();
+    }
     let mut run = SceneRun::<S>::new(config, timeline, world.names);
     run.extend(LOOKAHEAD);
     if let Some(step) = spec.step {

@@ -36,11 +36,13 @@ pub struct LogLine {
     pub visible: bool,
 }
 
-/// The sentences of trace entries (in order), for scene `S`.
+/// The sentences of trace entries (in order), for scene `S`. `scripted(step)` says whether
+/// the action applied at `step` came from the scenario rather than from the person.
 pub fn narrate<S: Scene>(
     entries: &[TraceEntry<S::Node>],
     names: &Names<'_>,
     invariant_names: &[&'static str],
+    scripted: &dyn Fn(u64) -> bool,
 ) -> Vec<LogLine> {
     let mut lines: Vec<LogLine> = Vec::new();
     let mut i = 0;
@@ -86,7 +88,10 @@ pub fn narrate<S: Scene>(
             i = j.max(i + 1);
             continue;
         }
-        if let Some((text, weight, visible)) = sentence::<S>(&entry.kind, names, invariant_names) {
+        let by_scenario = scripted(entry.step);
+        if let Some((text, weight, visible)) =
+            sentence::<S>(&entry.kind, names, invariant_names, by_scenario)
+        {
             lines.push(line(entry, text, weight, visible));
         }
         i += 1;
@@ -117,11 +122,13 @@ fn list(items: &[String]) -> String {
 }
 
 /// The sentence of one entry (sends are grouped by [`narrate`]), its weight and whether it
-/// changes the stage.
+/// changes the stage. `by_scenario`: the entry's action was the scenario's, not the
+/// person's (a scripted drop is not "you drop").
 fn sentence<S: Scene>(
     kind: &TraceKind<S::Node>,
     names: &Names<'_>,
     invariant_names: &[&'static str],
+    by_scenario: bool,
 ) -> Option<(String, Weight, bool)> {
     let label = <S::Node as Protocol>::msg_label;
     let said = match kind {
@@ -164,6 +171,9 @@ fn sentence<S: Scene>(
                 DropReason::NodeDown => {
                     trf("{message} from {from} to {to} is lost: {to} is down", &args)
                 }
+                DropReason::ByUser if by_scenario => {
+                    trf("the scenario drops {message} from {from} to {to}", &args)
+                }
                 DropReason::ByUser => trf("you drop {message} from {from} to {to}", &args),
             };
             (text, Weight::Fault, true)
@@ -179,14 +189,18 @@ fn sentence<S: Scene>(
             Weight::Event,
             false,
         ),
-        TraceKind::Command { node, cmd } => (
-            trf(
-                "you tell {node}: {command}",
-                &[("node", &names.of(*node)), ("command", cmd)],
-            ),
-            Weight::Fault,
-            true,
-        ),
+        TraceKind::Command { node, cmd } => {
+            let args: [(&str, &dyn std::fmt::Display); 2] = [
+                ("node", &names.of(*node)),
+                ("command", &S::describe_command(cmd)),
+            ];
+            let text = if by_scenario {
+                trf("the scenario tells {node}: {command}", &args)
+            } else {
+                trf("you tell {node}: {command}", &args)
+            };
+            (text, Weight::Fault, true)
+        }
         TraceKind::Crash { node } => (
             trf("{node} crashes", &[("node", &names.of(*node))]),
             Weight::Fault,

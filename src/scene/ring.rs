@@ -353,6 +353,10 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         )
     }
 
+    fn describe_command(cmd: &Cmd) -> String {
+        command_words(cmd)
+    }
+
     /// A join, and a leave and a failure for each live server.
     fn node_commands(run: &SceneRun<Self>, node: NodeId) -> Vec<NodeCommand<Cmd>> {
         let Some(cluster) = run.sim().node(node) else {
@@ -382,6 +386,26 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
             commands.push(command(fails, Cmd::Fail { name }));
         }
         commands
+    }
+}
+
+/// A command in words, for captions and the log: "look up key user:42", not its link
+/// form "lookup:user%3A42".
+pub fn command_words(cmd: &Cmd) -> String {
+    use crate::i18n::trf;
+    match cmd {
+        Cmd::Join { name, weight } => trf(
+            "add {node} with weight {weight}",
+            &[("node", name), ("weight", weight)],
+        ),
+        Cmd::Leave { name } => trf("let {node} leave the ring", &[("node", name)]),
+        Cmd::Fail { name } => trf("make {node} fail", &[("node", name)]),
+        Cmd::Recover { name } => trf("recover {node}", &[("node", name)]),
+        Cmd::Weight { name, weight } => trf(
+            "set {node}'s weight to {weight}",
+            &[("node", name), ("weight", weight)],
+        ),
+        Cmd::Lookup { key } => trf("look up key {key}", &[("key", key)]),
     }
 }
 

@@ -96,7 +96,9 @@ impl<S: Scene> Run for SceneRun<S> {
         let entries = self.inner.timeline.entries(from, to);
         let invariants: Vec<&'static str> =
             self.sim().invariants().iter().map(|i| i.name).collect();
-        narrate::<S>(&entries, &Names(&self.inner.names), &invariants)
+        let timeline = &self.inner.timeline;
+        let scripted = |step| timeline.applied_scripted_action(step);
+        narrate::<S>(&entries, &Names(&self.inner.names), &invariants, &scripted)
     }
 
     fn next_visible(&mut self, from: u64, limit: u64) -> u64 {

@@ -45,12 +45,18 @@ impl<P: Protocol> Cursor<P> {
     }
 }
 
-/// When a step happened and where its trace entries start.
+/// When a step happened, where its trace entries start, and which of the run's actions
+/// it applied ([`NO_ACTION`] for a step of the simulation itself).
 #[derive(Clone, Copy, Debug)]
 struct StepInfo {
     time: Time,
     first_entry: u32,
+    action: u32,
 }
+
+/// [`StepInfo::action`] of a step that applied no action (a sentinel keeps the record at
+/// 16 bytes, as without it).
+const NO_ACTION: u32 = u32::MAX;
 
 /// The recorded trace of steps `first ..= first + steps.len() - 1`.
 struct Window<P: Protocol> {
@@ -112,6 +118,9 @@ impl<P: Protocol> Window<P> {
 
 pub struct Timeline<P: Protocol> {
     actions: Vec<Scheduled<P::Cmd>>,
+    /// How many of the first actions a scenario wrote (the rest a person took): the
+    /// captions say "the scenario drops ..." for those, "you drop ..." for the others.
+    scripted: usize,
     /// `checkpoints[k]` is the world after `k * spacing` steps.
     checkpoints: Vec<Cursor<P>>,
     spacing: u64,
@@ -135,6 +144,7 @@ impl<P: Protocol> Timeline<P> {
         };
         Timeline {
             actions,
+            scripted: 0,
             checkpoints: vec![start.clone()],
             spacing: CHECKPOINT_INTERVAL,
             window: RefCell::new(Window::empty_at(1)),
@@ -173,6 +183,20 @@ impl<P: Protocol> Timeline<P> {
 
     pub fn actions(&self) -> &[Scheduled<P::Cmd>] {
         &self.actions
+    }
+
+    /// Marks every action given so far as written by a scenario, not taken by a person.
+    pub fn mark_scripted(&mut self) {
+        self.scripted = self.actions.len();
+    }
+
+    /// Whether step `step` applied one of a scenario's actions. Known for the steps of the
+    /// trace window: ask after reading the step's [`Timeline::entries`].
+    pub fn applied_scripted_action(&self, step: u64) -> bool {
+        self.window
+            .borrow()
+            .info(step)
+            .is_some_and(|i| i.action != NO_ACTION && (i.action as usize) < self.scripted)
     }
 
     /// A copy of the recorded trace window: the whole trace of a run shorter than
@@ -269,12 +293,18 @@ impl<P: Protocol> Timeline<P> {
         while self.frontier.step() < goal {
             let first_entry = window.trace.len() as u32;
             let rec = recording.then_some(&mut window.trace);
+            let next_action = self.frontier.next_action;
             if !advance(&mut self.frontier, &self.actions, rec) {
                 break;
             }
             if recording {
                 let time = self.frontier.sim.now();
-                window.steps.push(StepInfo { time, first_entry });
+                let action = applied(next_action, self.frontier.next_action);
+                window.steps.push(StepInfo {
+                    time,
+                    first_entry,
+                    action,
+                });
                 window.trim();
             }
             if self.frontier.step() % self.spacing == 0 {
@@ -300,11 +330,17 @@ impl<P: Protocol> Timeline<P> {
         let mut window = Window::empty_at(from);
         while probe.step() < to {
             let first_entry = window.trace.len() as u32;
+            let next_action = probe.next_action;
             if !advance(&mut probe, &self.actions, Some(&mut window.trace)) {
                 break;
             }
             let time = probe.sim.now();
-            window.steps.push(StepInfo { time, first_entry });
+            let action = applied(next_action, probe.next_action);
+            window.steps.push(StepInfo {
+                time,
+                first_entry,
+                action,
+            });
         }
         *self.window.borrow_mut() = window;
     }
@@ -329,6 +365,7 @@ impl<P: Protocol> Timeline<P> {
     pub fn take(&mut self, action: Action<P::Cmd>, time: Time) {
         let at = self.cursor.step();
         self.actions.truncate(self.cursor.next_action);
+        self.scripted = self.scripted.min(self.actions.len());
         self.actions.push(Scheduled { at, time, action });
         self.truncate_after(at);
         self.extend(1);
@@ -386,6 +423,16 @@ fn thin_out<T>(checkpoints: &mut Vec<T>) {
         index += 1;
         index % 2 == 1
     });
+}
+
+/// The index of the action a step applied, from the cursor's count of applied actions
+/// before and after it.
+fn applied(before: usize, after: usize) -> u32 {
+    if after > before {
+        before as u32
+    } else {
+        NO_ACTION
+    }
 }
 
 /// One step of a cursor: the next due user action, else the next event.

@@ -231,6 +231,20 @@ impl Client {
         }
     }
 
+    /// Whether `cmd` would change anything now, as [`Client::on_command`] handles it:
+    /// Release only while it believes it holds the lock, Start only when it has finished
+    /// its rounds or was told to stop, Stop only while it loops (or is about to: a client
+    /// not started yet starts looping on its own, so it is not offered Start). A menu
+    /// offers just these.
+    pub fn heeds(&self, cmd: LockCmd) -> bool {
+        let done = self.phase == Phase::Done;
+        match cmd {
+            LockCmd::Release => self.believed_hold().is_some(),
+            LockCmd::Start => done || (self.stopped && self.phase != Phase::Idle),
+            LockCmd::Stop => !self.stopped && !done,
+        }
+    }
+
     /// The sequence number of its node in the queue lock, if it has one.
     pub fn queue_seq(&self) -> Option<u64> {
         match &self.algo {

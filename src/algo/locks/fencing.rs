@@ -259,13 +259,17 @@ impl Storage {
         send(cx, &mut self.sent, from, LockMsg::Storage(reply));
     }
 
+    /// What the storage does with tokens, and what it has done: a rejection is only named
+    /// once one happened.
     pub fn state_label(&self) -> &'static str {
         if self.first_stale.is_some() {
             "STALE WRITE"
-        } else if self.fencing {
-            "FENCED"
+        } else if !self.fencing {
+            "NO TOKEN CHECK"
+        } else if self.rejected > 0 {
+            "REJECTED STALE"
         } else {
-            "UNFENCED"
+            "CHECKS TOKENS"
         }
     }
 

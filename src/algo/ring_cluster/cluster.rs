@@ -86,8 +86,11 @@ pub struct NodeRow {
 pub struct LoadSummary {
     pub mean: f64,
     pub std_dev: f64,
-    /// The busiest server's keys over its fair share (1.0 is perfect).
-    pub peak_to_mean: f64,
+    /// The highest ratio of a server's keys to its fair share (the keys times its part of
+    /// the total weight): 1.0 is perfect. With unequal weights this is not the busiest
+    /// server over the mean: a server of weight 3 may hold three times the mean and still
+    /// be at its fair share.
+    pub peak_over_fair_share: f64,
 }
 
 impl RingNode {
@@ -268,7 +271,7 @@ impl RingNode {
             .collect()
     }
 
-    /// Mean, standard deviation and peak-to-mean of the keys per server.
+    /// Mean and standard deviation of the keys per server, and the peak over fair share.
     pub fn load_summary(&self) -> LoadSummary {
         let rows = self.node_rows();
         let counts: Vec<f64> = rows.iter().map(|r| f64::from(r.keys)).collect();
@@ -277,7 +280,7 @@ impl RingNode {
         } else {
             counts.iter().sum::<f64>() / counts.len() as f64
         };
-        let peak_to_mean = rows
+        let peak_over_fair_share = rows
             .iter()
             .filter(|r| r.fair > 0.0)
             .map(|r| f64::from(r.keys) / r.fair)
@@ -285,7 +288,7 @@ impl RingNode {
         LoadSummary {
             mean,
             std_dev: placement::population_std_dev(&counts),
-            peak_to_mean,
+            peak_over_fair_share,
         }
     }
 }

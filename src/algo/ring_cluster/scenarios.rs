@@ -32,7 +32,7 @@ const SCENARIOS: &[ScenarioInfo] = &[
         title: "1 virtual node: lopsided",
         description:
             "Five servers with one point each: arcs of random length, so some server owns \
-                      two or three times its share (see the histogram's peak/mean). Compare with \
+                      two or three times its share (see the histogram's peak / fair share). Compare with \
                       100 virtual nodes.",
     },
     ScenarioInfo {

@@ -395,10 +395,19 @@ impl Coordinator {
             CoordinatorPhase::LoggingCommit => "LOGGING COMMIT",
             CoordinatorPhase::Finishing(Decision::Commit) => "COMMITTING",
             CoordinatorPhase::Finishing(Decision::Abort) => "ABORTING",
-            CoordinatorPhase::Done => "DONE",
+            // The outcome of its last transaction: an abort must not look like a success.
+            CoordinatorPhase::Done if self.committed(self.tx) => "COMMITTED",
+            CoordinatorPhase::Done => "ABORTED",
             CoordinatorPhase::Recovering => "RECOVERING",
             CoordinatorPhase::Crashed => "CRASHED",
         }
+    }
+
+    /// Whether `tx` committed: its COMMIT record is in the log or on its way to the disk
+    /// (presumed abort: an aborted transaction leaves no record).
+    fn committed(&self, tx: TxId) -> bool {
+        let commit = Record::Commit(tx);
+        self.storage.has(commit) || self.storage.pending().any(|r| *r == commit)
     }
 
     pub(super) fn detail_lines(&self) -> Vec<String> {
@@ -435,8 +444,10 @@ impl Coordinator {
                     list_or_none(&acked),
                     list_or_none(&waiting)
                 ));
-                if self.retransmissions > 0 {
-                    lines.push(format!("decision resent {} times", self.retransmissions));
+                match self.retransmissions {
+                    0 => {}
+                    1 => lines.push("decision resent once".to_string()),
+                    n => lines.push(format!("decision resent {n} times")),
                 }
             }
             _ => {}

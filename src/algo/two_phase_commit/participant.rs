@@ -501,9 +501,12 @@ impl Participant {
             ));
         }
         if self.is_blocked() {
+            let asked = match self.inquiries {
+                1 => "once".to_string(),
+                n => format!("{n} times"),
+            };
             lines.push(format!(
-                "blocked: cannot commit or abort alone; asked {} times",
-                self.inquiries
+                "blocked: cannot commit or abort alone; asked {asked}"
             ));
         } else if self.is_in_doubt() {
             lines.push("in doubt: voted yes, waiting for the decision".to_string());

@@ -59,8 +59,11 @@ const SCENARIOS: [(ScenarioInfo, fn() -> Scenario); 9] = [
         ScenarioInfo {
             id: "loss",
             title: "A lost COMMIT",
-            description: "The COMMIT to P2 is lost. P2 stays prepared until the coordinator, \
-                          missing its ACK, sends the COMMIT again; then everyone commits.",
+            description: "The COMMIT to P2 is lost. P2 has voted yes, so it stays IN DOUBT, \
+                          holding its locks: its decision timeout fires, it is blocked and \
+                          asks the coordinator, which, still missing P2's ACK, also resends \
+                          the COMMIT. P2 learns the outcome, commits and acknowledges, and \
+                          the coordinator finishes the transaction.",
         },
         lost_commit,
     ),

@@ -159,8 +159,9 @@ pub fn legend() -> Vec<LegendEntry> {
     vec![
         state("held", "HELD", "The lock server has the lock key (a lease), or at least one node under /lock."),
         state("free", "FREE", "The lock server holds no lock: the next request gets it."),
-        state("fenced", "FENCED", "The storage checks fencing tokens: it rejects a write whose token is older than one it has accepted."),
-        state("unfenced", "UNFENCED", "The storage accepts every write, whatever its token."),
+        state("checks-tokens", "CHECKS TOKENS", "The storage checks fencing tokens: it will reject a write whose token is older than one it has accepted. It has rejected none yet."),
+        state("rejected-stale", "REJECTED STALE", "The storage has rejected at least one write whose token was older than one it had accepted: fencing stopped a holder that had been replaced."),
+        state("no-token-check", "NO TOKEN CHECK", "The storage accepts every write, whatever its token."),
         state("stale-write", "STALE WRITE", "The storage has accepted a write made under an older grant after one made under a newer grant."),
         state("idle", "IDLE", "A client that crashed and has not started again: it holds nothing and remembers nothing."),
         state("thinking", "THINKING", "A client between two rounds."),

@@ -23,7 +23,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
         },
         TourStop {
             title: "One point per server is lopsided",
-            caption: "With a single point each, the arcs between servers have random lengths, and so do their shares: here the busiest server holds well over its fair share of the keys while another holds far less (see peak/mean under the histogram). The busiest server sets the capacity you must buy.",
+            caption: "With a single point each, the arcs between servers have random lengths, and so do their shares: here the busiest server holds well over its fair share of the keys while another holds far less (see peak / fair share under the histogram). The busiest server sets the capacity you must buy.",
             scenario: "one-vnode",
             at: At::End,
             highlights: &[],
@@ -76,7 +76,7 @@ pub fn legend() -> Vec<LegendEntry> {
         entry("walk", "lookup walk", "The clockwise walk from a looked-up key to its replicas: stop 1 is the owner, then the next distinct servers."),
         entry("bar-fill", "keys moved", "The last change's moved keys, beside the ideal (K/N), the plain ring and hash mod N for the same change."),
         entry("mean", "mean", "The dashed line across the histogram: the mean number of keys per server."),
-        entry("fair", "fair share", "The thin mark on a server's bar: its share of the keys by weight. peak/mean is the busiest server over its fair share."),
+        entry("fair", "fair share", "The thin mark on a server's bar: its share of the keys by weight. peak / fair share is the highest ratio of a server's keys to its fair share: 1.00 is perfect."),
         entry("cap", "cap", "With bounded loads, the red mark on each bar: the most keys the server may hold, c times its fair share."),
     ]
 }

@@ -3,7 +3,7 @@
 //! log of writes with their fencing tokens, accepted or rejected.
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
 use crate::i18n::{tr, trf};
-use crate::scene::locks::{Locks, LocksView};
+use crate::scene::locks::{expiry_words, Locks, LocksView};
 use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
@@ -61,13 +61,15 @@ fn holder(view: &LockView, now: Time, ttl_ms: f64) -> Html {
     let lease = view.lease_expiry.map(|expiry| {
         let left_ms = expiry.0.saturating_sub(now.0) as f64 / 1000.0;
         let fraction = (left_ms / ttl_ms.max(1.0)).clamp(0.0, 1.0);
+        // A lease for the lease locks, the holder's session for the queue locks.
+        let words = expiry_words(view.kind, left_ms);
         html! {
-            <div class="lease" title={tr("Time left on the lease, by the server's clock")}>
-                <div class="lease-bar" role="progressbar" aria-label={tr("Lease time left")}
+            <div class="lease" title={words.title}>
+                <div class="lease-bar" role="progressbar" aria-label={words.aria}
                      aria-valuemin="0" aria-valuemax={ttl_ms.to_string()} aria-valuenow={format!("{left_ms:.0}")}>
                     <div class={classes!("lease-fill", (fraction < 0.25).then_some("low"))} style={format!("width:{:.1}%", fraction * 100.0)}></div>
                 </div>
-                <span class="lease-text">{ trf("lease: {left} ms left", &[("left", &format!("{left_ms:.1}"))]) }</span>
+                <span class="lease-text">{ words.left }</span>
             </div>
         }
     });

@@ -20,6 +20,7 @@
 pub mod chips;
 pub mod geometry;
 pub mod keys;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod animation;

@@ -136,14 +136,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
         });
         html! { <g class="svg-keys">{ for circles }</g> }
     });
-    let aria = trf(
-        "A ring of {nodes} nodes with {points} points and {keys} keys",
-        &[
-            ("nodes", &node.ring().node_count()),
-            ("points", &node.ring().point_count()),
-            ("keys", &node.key_count()),
-        ],
-    );
+    let aria = super::words::ring_label(node);
 
     html! {
         <svg class="ring-svg ring-overlay" viewBox={format!("0 0 {VIEW} {VIEW}")} role="img" aria-label={aria}>

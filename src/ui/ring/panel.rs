@@ -35,13 +35,15 @@ pub struct HistogramProps {
 }
 
 /// Keys per node as bars (animated between the loads before and after a change while the
-/// run plays), with the mean, the bounded-load cap, the standard deviation and peak/mean.
+/// run plays), with the mean, the bounded-load cap, the standard deviation and the peak
+/// over fair share.
 #[function_component(Histogram)]
 pub fn histogram(p: &HistogramProps) -> Html {
     let node = &p.node.0;
     let dark = prefers("(prefers-color-scheme: dark)");
     let rows = node.node_rows();
     let summary = node.load_summary();
+    let (_, peak_meaning) = super::words::peak_header();
     let progress = p.progress;
     let before = |slot: u16| {
         node.last_change()
@@ -89,7 +91,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
     html! {
         <div class={classes!("histogram", p.compact.then_some("compact"))}>
             <svg viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" class="hist-svg" role="img"
-                 aria-label={trf("Keys per node: std dev {std}, peak/mean {peak}", &[("std", &format!("{:.1}", summary.std_dev)), ("peak", &format!("{:.2}", summary.peak_to_mean))])}>
+                 aria-label={super::words::histogram_label(summary.std_dev, summary.peak_over_fair_share)}>
                 { for bars }
                 <line class="mean" x1="0" x2={width.to_string()} y1={format!("{mean_y:.2}")} y2={format!("{mean_y:.2}")} />
             </svg>
@@ -98,7 +100,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
                 <span>{ trf("mean {mean}", &[("mean", &format!("{:.0}", summary.mean))]) }</span>
                 <span id="load-std">{ trf("std dev {std} ({percent}%)", &[("std", &format!("{:.1}", summary.std_dev)),
                     ("percent", &format!("{:.1}", if summary.mean > 0.0 { summary.std_dev / summary.mean * 100.0 } else { 0.0 }))]) }</span>
-                <span id="load-peak">{ trf("peak/mean {peak}", &[("peak", &format!("{:.2}", summary.peak_to_mean))]) }</span>
+                <span id="load-peak" title={peak_meaning}>{ super::words::peak_text(summary.peak_over_fair_share) }</span>
             </p>
         </div>
     }
@@ -276,6 +278,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
     };
     let current = p.algorithm;
     let hash = p.hash;
+    let (peak_header, peak_meaning) = super::words::peak_header();
     let report_algo = |name: &str| match name {
         "ring" => Some(Algorithm::Ring),
         "bounded-load" => Some(Algorithm::BoundedLoad),
@@ -327,7 +330,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
                     <th scope="col">{ tr("algorithm") }</th>
                     <th scope="col" title={tr("keys moved when a node joins")}>{ tr("join") }</th>
                     <th scope="col" title={tr("keys moved when the middle node leaves")}>{ tr("leave") }</th>
-                    <th scope="col" title={tr("busiest node over its fair share")}>{ tr("peak/mean") }</th>
+                    <th scope="col" title={peak_meaning}>{ peak_header }</th>
                     <th scope="col">{ tr("memory") }</th>
                     <th scope="col" title={tr("nanoseconds per lookup in this browser")}>{ tr("ns/key") }</th>
                 </tr></thead>

@@ -93,17 +93,8 @@ pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
     } else {
         lines.push(line(-18.0, "big", fmt_count(node.key_count().into())));
         lines.push(line(6.0, "small", tr("keys").into()));
-        lines.push(line(
-            30.0,
-            "small",
-            trf(
-                "{nodes} nodes · {points} points",
-                &[
-                    ("nodes", &node.ring().node_count()),
-                    ("points", &fmt_count(node.ring().point_count() as u64)),
-                ],
-            ),
-        ));
+        // Points only for the ring-based algorithms: the others have none.
+        lines.push(line(30.0, "small", super::words::size_line(node)));
     }
     html! { <g class="centre" aria-hidden="true">{ for lines }</g> }
 }
