@@ -1,4 +1,4 @@
-//! The browser's translation test (`tests/browser_i18n.rs`) reads the UI's source files with
+//! The browser's translation test (`tests/in_browser/i18n.rs`) reads the UI's source files with
 //! `include_str!`, so it must name each one. This native test keeps that list true: every
 //! `.rs` file under `src/ui/` is named there, and every file named there exists. A file that
 //! is moved or added breaks here, in seconds, rather than as a compile error in the browser
@@ -29,7 +29,7 @@ fn listed_paths(test_source: &str) -> Vec<&str> {
 #[test]
 fn every_ui_source_file_is_named_by_the_translation_test_and_each_named_file_exists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let test_source = std::fs::read_to_string(root.join("tests/browser_i18n.rs")).unwrap();
+    let test_source = std::fs::read_to_string(root.join("tests/in_browser/i18n.rs")).unwrap();
     let listed = listed_paths(&test_source);
     assert!(listed.len() > 20, "the list was not found: {listed:?}");
 
@@ -50,6 +50,6 @@ fn every_ui_source_file_is_named_by_the_translation_test_and_each_named_file_exi
         .collect();
     assert!(
         unlisted.is_empty(),
-        "add these to SHELL in tests/browser_i18n.rs: {unlisted:?}"
+        "add these to SHELL in tests/in_browser/i18n.rs: {unlisted:?}"
     );
 }

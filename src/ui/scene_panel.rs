@@ -2,6 +2,7 @@
 //! ready-made scenarios. Changing a parameter starts a new run.
 use super::model::Msg;
 use crate::i18n::{tr, trf};
+use crate::scene::fields::{per_node_count, with_node_choice};
 use crate::scene::{FieldKind, SceneId};
 use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -22,7 +23,8 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
         let on_msg = p.on_msg.clone();
         move |value: String| on_msg.emit(Msg::Param(key.to_string(), value))
     };
-    let fields = p.scene.def().fields().into_iter().map(|field| {
+    let all_fields = p.scene.def().fields();
+    let fields = all_fields.iter().map(|field| {
         let current = p.params.get(field.key).cloned().unwrap_or_else(|| field.default.to_string());
         let id = format!("param-{}", field.key);
         let control = match field.kind {
@@ -56,20 +58,17 @@ pub fn scene_panel(p: &ScenePanelProps) -> Html {
                 }
             }
             FieldKind::PerNode { count_key, count_default, first_label, options } => {
-                let count: usize = p.params.get(count_key).and_then(|c| c.parse().ok()).unwrap_or(count_default).min(16);
+                let count = per_node_count(&all_fields, &p.params, count_key, count_default);
                 let letters: Vec<char> = current.chars().collect();
                 let selects = (0..count).map(|i| {
                     let letter = letters.get(i).copied().unwrap_or(options[0].0);
                     let set = set(field.key);
-                    let letters = letters.clone();
+                    let current = current.clone();
                     let default_letter = options[0].0;
                     let onchange = Callback::from(move |e: Event| {
                         let select: HtmlSelectElement = e.target_unchecked_into();
                         let chosen = select.value().chars().next().unwrap_or(default_letter);
-                        let text: String = (0..count)
-                            .map(|j| if j == i { chosen } else { letters.get(j).copied().unwrap_or(default_letter) })
-                            .collect();
-                        set(text);
+                        set(with_node_choice(&current, count, i, chosen, default_letter));
                     });
                     html! {
                         <label class="per-node">

@@ -1,6 +1,6 @@
 //! Reading Rust source for the i18n tests: its string literals (with the function each is
 //! the first argument of) and the `{placeholders}` of a text. Shared by
-//! `tests/i18n_catalogues.rs` (native) and `tests/browser_i18n.rs` (WebAssembly).
+//! `tests/i18n_catalogues.rs` (native) and `tests/in_browser/i18n.rs` (WebAssembly).
 #![allow(dead_code)]
 use std::collections::BTreeSet;
 

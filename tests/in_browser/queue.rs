@@ -1,9 +1,8 @@
 //! The message-queue scene in headless Chromium (`cargo test --target
-//! wasm32-unknown-unknown --test browser_queue`): the stage draws the view model (counters,
+//! wasm32-unknown-unknown --test in_browser -- queue::`): the stage draws the view model (counters,
 //! lanes with delivery counts, consumers' states, the command Redis ran), the node menu
 //! gives the scene's commands, a message in flight can be dropped, and the designs are
 //! compared on request, with a message for a bad seed.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::scene::RunSpec;
 use dsviz::ui::app::{App, AppProps};
@@ -11,7 +10,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

@@ -1,9 +1,8 @@
 //! The load-balancing scene in headless Chromium (`cargo test --target
-//! wasm32-unknown-unknown --test browser_balance`): the stage draws the view model (server
+//! wasm32-unknown-unknown --test in_browser -- balance::`): the stage draws the view model (server
 //! rows, request dots, both sides of a comparison in the chart and the panel), a node's
 //! menu gives its commands, a dot can be dropped, a bad link is explained, and the figures
 //! are computed on request.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::scene::RunSpec;
 use dsviz::ui::app::{App, AppProps};
@@ -11,7 +10,6 @@ use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

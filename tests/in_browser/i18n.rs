@@ -1,5 +1,5 @@
 //! Every scene in Chinese, in headless Chromium (`cargo test --target wasm32-unknown-unknown
-//! --test browser_i18n`): the App is rendered with `lang=zh`, stepped a little, and every
+//! --test in_browser i18n::`): the App is rendered with `lang=zh`, stepped a little, and every
 //! text node and every `aria-label`, `title` and `placeholder` is read. An English word of
 //! three letters or more that is not on the allow-list (proper nouns, protocol vocabulary,
 //! key names) is a visible string that is not in a catalogue.
@@ -8,7 +8,6 @@
 //! files (the list below) fails the test. Any other English text (the scenes' and the
 //! algorithms' texts, and the views other helpers are translating at the same time) is
 //! printed as a list, and tolerated for now.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::i18n::{set_lang, Lang};
 use dsviz::scene::{RunSpec, SceneId};
@@ -18,10 +17,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
+#[path = "../i18n_scan/mod.rs"]
 mod i18n_scan;
 use i18n_scan::{english_words, fills, literals, shown_position, template_words};
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 macro_rules! sources {
     ($($path:literal),* $(,)?) => {
@@ -362,15 +361,15 @@ fn source_of<'a>(
 
 /// Every catalogue, as `.ci/zh-bundle.mjs` joins them into zh.txt.
 const ALL_ZH: [&str; 9] = [
-    include_str!("../src/i18n/zh.txt"),
-    include_str!("../src/ui/explore.zh.txt"),
-    include_str!("../src/scene/balance.zh.txt"),
-    include_str!("../src/scene/locks.zh.txt"),
-    include_str!("../src/scene/paxos.zh.txt"),
-    include_str!("../src/scene/queue.zh.txt"),
-    include_str!("../src/scene/raft.zh.txt"),
-    include_str!("../src/scene/ring.zh.txt"),
-    include_str!("../src/scene/two_pc.zh.txt"),
+    include_str!("../../src/i18n/zh.txt"),
+    include_str!("../../src/ui/explore.zh.txt"),
+    include_str!("../../src/scene/balance.zh.txt"),
+    include_str!("../../src/scene/locks.zh.txt"),
+    include_str!("../../src/scene/paxos.zh.txt"),
+    include_str!("../../src/scene/queue.zh.txt"),
+    include_str!("../../src/scene/raft.zh.txt"),
+    include_str!("../../src/scene/ring.zh.txt"),
+    include_str!("../../src/scene/two_pc.zh.txt"),
 ];
 
 #[wasm_bindgen_test]

@@ -1,15 +1,12 @@
-//! The Paxos scene in headless Chromium (`cargo test --target wasm32-unknown-unknown --test
-//! browser_paxos`): the acceptor table and the chosen badge follow the run, messages are
+//! The Paxos scene in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- paxos::`): the acceptor table and the chosen badge follow the run, messages are
 //! told apart by kind and dropped by a click, the challenge's menu stops offering Crash once
 //! the budget is spent, a broken variant turns the safety badge red, Multi-Paxos shows logs.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::scene::RunSpec;
 use dsviz::ui::app::{App, AppProps};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

@@ -1,8 +1,7 @@
 //! The consistent-hashing scene in headless Chromium (`cargo test --target
-//! wasm32-unknown-unknown --test browser_ring`): typing a key shows its owner, adding a
+//! wasm32-unknown-unknown --test in_browser -- ring::`): typing a key shows its owner, adding a
 //! node shows the library's moved-key count, bad input is explained, many keys are drawn
 //! on the canvas.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::algo::placement::{HashRing, NodeSpec};
 use dsviz::algo::ring_cluster::{KeyNaming, RingConfig};
@@ -12,7 +11,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

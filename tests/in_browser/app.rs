@@ -1,6 +1,4 @@
-//! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test
-//! browser`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
-#![cfg(target_arch = "wasm32")]
+//! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- app::`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
 
 use dsviz::scene::{RunSpec, SceneId};
 use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
@@ -17,7 +15,6 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 use yew::Callback;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn fresh_root() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

@@ -1,15 +1,12 @@
-//! The Raft scene in headless Chromium (`cargo test --target wasm32-unknown-unknown --test
-//! browser_raft`): the stage draws the view model (roles, terms, timers, logs, messages),
+//! The Raft scene in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- raft::`): the stage draws the view model (roles, terms, timers, logs, messages),
 //! a click drops a message, RaftScope's keys act, the node menu offers the scene's
 //! commands, and the panel shows the stores and the history's verdict.
-#![cfg(target_arch = "wasm32")]
 
 use dsviz::scene::RunSpec;
 use dsviz::ui::app::{App, AppProps};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();

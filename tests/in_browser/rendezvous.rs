@@ -2,16 +2,14 @@
 //! (`tests/data/rendezvous_pins.rs`, shared with `tests/placement_rendezvous.rs`): the same
 //! bits, and the same order on near-ties where a platform `ln` differs in the last bit. A
 //! shared link therefore places every key on the same node in the browser as natively.
-//! Run in Chromium: `cargo test --target wasm32-unknown-unknown --test browser_rendezvous`.
-#![cfg(target_arch = "wasm32")]
+//! Run in Chromium: `cargo test --target wasm32-unknown-unknown --test in_browser -- rendezvous::`.
 
 use dsviz::algo::placement::rendezvous::{rank_order, weighted_score};
 use std::cmp::Ordering;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
-include!("data/rendezvous_pins.rs");
+include!("../data/rendezvous_pins.rs");
 
 #[wasm_bindgen_test]
 fn wasm_scores_have_the_pinned_bits() {

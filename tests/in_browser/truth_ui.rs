@@ -1,8 +1,7 @@
 //! The pictures tell the truth, in Chromium: the topology draws a node's marks and only the
 //! links used so far, the 2PC panel counts forced writes by outcome, and the queue lock's
 //! stage draws the children of /lock, the watches, the herd's burst and the leavers.
-//! `cargo test --target wasm32-unknown-unknown --test browser_truth_ui`.
-#![cfg(target_arch = "wasm32")]
+//! `cargo test --target wasm32-unknown-unknown --test in_browser -- truth_ui::`.
 
 use dsviz::algo::locks::WatchTarget;
 use dsviz::algo::two_phase_commit::ForcedWrites;
@@ -21,7 +20,6 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
 
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn fresh_root() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
