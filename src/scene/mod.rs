@@ -104,6 +104,9 @@ pub trait Scene: Sized + 'static {
     /// Whether the nodes talk over the network (the network fields apply; the topology
     /// view and the space-time diagram are drawn).
     const NETWORKED: bool = true;
+    /// Whether the Explore panel searches the scene's runs for a broken invariant (seed
+    /// sweeps and an exhaustive search over the kernel's choices; see `crate::explore`).
+    const EXPLORABLE: bool = true;
 
     /// The network a run of this scene uses unless the link says otherwise.
     fn default_net() -> NetConfig {
