@@ -3,12 +3,19 @@
 //!
 //! Each line names the scene's type in `crate::scene`. On WebAssembly the same line also
 //! registers the scene's views (`crate::ui`), so the app and the link reader can never
-//! disagree about which scenes exist.
+//! disagree about which scenes exist, and its entry to the explorer (`crate::explore`).
 macro_rules! scenes {
     ($($module:ident :: $scene:ident),* $(,)?) => {
         /// Every scene, without its types.
         pub static SCENES: &[&dyn crate::scene::DynScene] =
             &[$(&crate::scene::Entry::<crate::scene::$module::$scene>::NEW),*];
+
+        /// Each scene's entry to the Explore panel's search, by slug (`None`: the scene
+        /// cannot be explored, see `Scene::EXPLORABLE`).
+        pub static EXPLORERS: &[(&str, Option<crate::explore::driver::Start>)] = &[$((
+            <crate::scene::$module::$scene as crate::scene::Scene>::SLUG,
+            crate::explore::driver::entry::<crate::scene::$module::$scene>(),
+        )),*];
 
         /// Every scene's views, in the same order as [`SCENES`].
         #[cfg(target_arch = "wasm32")]

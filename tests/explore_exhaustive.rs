@@ -158,3 +158,17 @@ fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
         status.message
     );
 }
+
+/// The registry is the one list of what can be explored: every kernel scene it names, and
+/// not the ring (a data structure with no messages to reorder).
+#[test]
+fn the_registry_says_which_scenes_the_explorer_starts_on() {
+    use dsviz::explore::{driver, explorable, ExploreRequest};
+    let slugs: Vec<&str> = SceneId::all()
+        .filter(|s| explorable(*s))
+        .map(SceneId::slug)
+        .collect();
+    assert_eq!(slugs, ["2pc", "locks", "raft", "paxos", "queue", "balance"]);
+    let ring = RunSpec::new(SceneId::from_slug("ring").expect("the ring scene"));
+    assert!(driver::start(&ring, &ExploreRequest::default()).is_none());
+}

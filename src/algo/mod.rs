@@ -7,4 +7,5 @@ pub mod queue;
 pub mod raft;
 pub mod redis;
 pub mod ring_cluster;
+pub mod text;
 pub mod two_phase_commit;

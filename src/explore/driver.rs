@@ -13,7 +13,7 @@ use super::model::Model;
 use super::request::{ExploreRequest, Mode};
 use super::scene_model::{SceneAction, SceneModel};
 use super::sweep::{Sweep, SweepPhase};
-use crate::scene::{self, RunSpec, Scene};
+use crate::scene::{RunSpec, Scene, SceneId};
 use crate::sim::Choice;
 
 /// A violation found, ready to open.
@@ -51,25 +51,36 @@ pub trait Search {
     fn status(&self) -> Status;
 }
 
+/// How a search of one scene starts: the search, and what in the request could not be used.
+pub type Start = fn(&RunSpec, &ExploreRequest) -> (Box<dyn Search>, Vec<String>);
+
+/// The explorer's entry point for scene `S`, for the registry (`None` when the scene is not
+/// [`Scene::EXPLORABLE`]).
+pub const fn entry<S: Scene>() -> Option<Start> {
+    if S::EXPLORABLE {
+        Some(start_for::<S> as Start)
+    } else {
+        None
+    }
+}
+
+/// The entry point the registry lists for `scene`.
+fn explorer(scene: SceneId) -> Option<Start> {
+    crate::registry::EXPLORERS
+        .iter()
+        .find(|(slug, _)| *slug == scene.slug())
+        .and_then(|(_, start)| *start)
+}
+
 /// Starts a search of the scene `spec` names, configured as `spec` says. `None` for scenes
 /// that cannot be explored; the messages say what in the request could not be used.
 pub fn start(spec: &RunSpec, request: &ExploreRequest) -> Option<(Box<dyn Search>, Vec<String>)> {
-    use scene::two_pc::TwoPc;
-    use scene::{balance::Balance, locks::Locks, paxos::Paxos, queue::QueueScene, raft::Raft};
-    Some(match spec.scene.slug() {
-        s if s == TwoPc::SLUG => start_for::<TwoPc>(spec, request),
-        s if s == Locks::SLUG => start_for::<Locks>(spec, request),
-        s if s == Raft::SLUG => start_for::<Raft>(spec, request),
-        s if s == Paxos::SLUG => start_for::<Paxos>(spec, request),
-        s if s == QueueScene::SLUG => start_for::<QueueScene>(spec, request),
-        s if s == Balance::SLUG => start_for::<Balance>(spec, request),
-        _ => return None,
-    })
+    explorer(spec.scene).map(|start| start(spec, request))
 }
 
 /// Whether a scene has an Explore panel.
-pub fn explorable(scene: crate::scene::SceneId) -> bool {
-    ["2pc", "locks", "raft", "paxos", "queue", "balance"].contains(&scene.slug())
+pub fn explorable(scene: SceneId) -> bool {
+    explorer(scene).is_some()
 }
 
 fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Search>, Vec<String>) {

@@ -6,6 +6,7 @@
 //! its default (numbers out of range are capped), with a message for the page. Writing
 //! gives back only what differs from the defaults, so links stay short.
 use super::bounds::{ExploreBounds, SweepBounds};
+use crate::algo::text::percent_encode;
 use crate::scene::Params;
 use std::fmt;
 
@@ -163,21 +164,8 @@ impl fmt::Display for ExploreRequest {
                 f.write_str("&")?;
             }
             first = false;
-            write!(f, "{key}={}", encode(value))?;
+            write!(f, "{key}={}", percent_encode(value, b""))?;
         }
         Ok(())
     }
-}
-
-/// Percent-encodes what is not safe in a query value.
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -30,6 +30,7 @@ pub use scene_run::SceneRun;
 pub use spec::{RunSpec, SceneId};
 pub use teaching::{At, LegendEntry, Names, Swatch, TourStop};
 
+use crate::algo::text::shorten;
 use crate::i18n::{tr, trf};
 use crate::sim::run::Run;
 use crate::sim::scenario::{resolve, Trigger};
@@ -104,6 +105,9 @@ pub trait Scene: Sized + 'static {
     /// Whether the nodes talk over the network (the network fields apply; the topology
     /// view and the space-time diagram are drawn).
     const NETWORKED: bool = true;
+    /// Whether the Explore panel searches the scene's runs for a broken invariant (seed
+    /// sweeps and an exhaustive search over the kernel's choices; see `crate::explore`).
+    const EXPLORABLE: bool = true;
 
     /// The network a run of this scene uses unless the link says otherwise.
     fn default_net() -> NetConfig {
@@ -242,7 +246,7 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
             None => {
                 problems.push(trf(
                     "There is no scenario \"{id}\" in {scene}; showing the plain scene.",
-                    &[("id", &spec::shorten_to(&id, 60)), ("scene", &tr(S::TITLE))],
+                    &[("id", &shorten(&id, 60)), ("scene", &tr(S::TITLE))],
                 ));
                 spec.scenario = None;
             }
@@ -275,14 +279,11 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
             }
             Ok(_) => problems.push(trf(
                 "Action \"{action}\" is past the furthest step a link may name ({max}); ignored.",
-                &[
-                    ("action", &spec::shorten_to(text, 60)),
-                    ("max", &MAX_LINK_STEP),
-                ],
+                &[("action", &shorten(text, 60)), ("max", &MAX_LINK_STEP)],
             )),
             Err(e) => problems.push(trf(
                 "Action \"{action}\" ignored: {why}.",
-                &[("action", &spec::shorten_to(text, 60)), ("why", &e)],
+                &[("action", &shorten(text, 60)), ("why", &e)],
             )),
         }
     }

@@ -7,34 +7,9 @@
 //! that "step to the next visible change" can skip them.
 use super::{Names, Scene};
 use crate::i18n::{tr, trf};
+pub use crate::sim::run::{LogLine, Weight};
 use crate::sim::trace::{DropReason, TraceEntry, TraceKind};
-use crate::sim::{Protocol, Time};
-
-/// How much a line matters, for styling and for choosing a step's caption.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Weight {
-    /// Bookkeeping: a node started, a state label changed (the decision says why).
-    Minor,
-    /// A message sent or handled, a timer firing.
-    Event,
-    /// A node's decision, in its own words.
-    Decision,
-    /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
-    Fault,
-    /// A safety property broke.
-    Violation,
-}
-
-/// One line of the event log.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogLine {
-    pub step: u64,
-    pub time: Time,
-    pub text: String,
-    pub weight: Weight,
-    /// Whether the step changes what the stage shows.
-    pub visible: bool,
-}
+use crate::sim::Protocol;
 
 /// The sentences of trace entries (in order), for scene `S`. `scripted(step)` says whether
 /// the action applied at `step` came from the scenario rather than from the person.

@@ -1,6 +1,7 @@
 //! Reading scene parameters from a link: every reader falls back to a default and says why.
 use super::fields::{Field, FieldKind, DUPLICATION, LOSS};
-use super::spec::shorten;
+use super::spec::QUOTED;
+use crate::algo::text::shorten;
 use crate::sim::{NetConfig, Time};
 use std::collections::BTreeMap;
 
@@ -32,7 +33,7 @@ impl<'a> ParamReader<'a> {
             _ => {
                 self.problems.push(format!(
                     "{label} must be a whole number from {min} to {max}, not \"{}\"; using {default}.",
-                    shorten(text)
+                    shorten(text, QUOTED)
                 ));
                 default
             }
@@ -85,7 +86,7 @@ impl<'a> ParamReader<'a> {
             Some(other) => {
                 self.problems.push(format!(
                     "{label} must be 1 (on) or 0 (off), not \"{}\"; using {}.",
-                    shorten(other),
+                    shorten(other, QUOTED),
                     u8::from(default)
                 ));
                 default
@@ -111,7 +112,7 @@ impl<'a> ParamReader<'a> {
                 self.problems.push(format!(
                     "{label} must be one of {}, not \"{}\"; using the default.",
                     names.join(", "),
-                    shorten(text)
+                    shorten(text, QUOTED)
                 ));
                 default
             }
@@ -136,7 +137,7 @@ impl<'a> ParamReader<'a> {
                 _ => self.problems.push(format!(
                     "Latency must look like 10-30 (milliseconds, low to high, at most 10000), not \"{}\"; \
                      using {}-{}.",
-                    shorten(text),
+                    shorten(text, QUOTED),
                     net.latency_min.0 / 1000,
                     net.latency_max.0 / 1000
                 )),

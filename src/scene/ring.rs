@@ -164,6 +164,9 @@ first server point clockwise. Add, remove or fail a server and only about K/N ke
 mod N would move almost all of them. Type a key to follow its walk to its replicas.";
     const FIELDS: &'static [Field] = &FIELDS;
     const NETWORKED: bool = false;
+    /// The ring is a data structure with no messages and no invariant to break: nothing to
+    /// explore.
+    const EXPLORABLE: bool = false;
     const CATALOGUE_ZH: &'static str = include_str!("ring.zh.txt");
 
     fn tour() -> Vec<super::TourStop<Self>> {

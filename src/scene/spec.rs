@@ -5,6 +5,7 @@
 //! `?scene=2pc&seed=7&n=3&votes=yyn&a=14@41000:crash:0&step=20`.
 //! Reading a link never fails: every parameter that cannot be used is reported as a
 //! message for the page and replaced by its default.
+use crate::algo::text::{percent_encode, shorten};
 use crate::i18n::{tr, trf};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -178,7 +179,7 @@ impl RunSpec {
                     None => problems.push(trf(
                         "Unknown scene \"{scene}\"; showing {default}. Scenes: {all}.",
                         &[
-                            ("scene", &shorten(value)),
+                            ("scene", &shorten(value, QUOTED)),
                             ("default", &tr(SceneId::default().title())),
                             ("all", &SceneId::slugs()),
                         ],
@@ -190,7 +191,7 @@ impl RunSpec {
                         "The seed must be a whole number from 0 to {max}, not \"{value}\"; using {seed}.",
                         &[
                             ("max", &u64::MAX),
-                            ("value", &shorten(value)),
+                            ("value", &shorten(value, QUOTED)),
                             ("seed", &DEFAULT_SEED),
                         ],
                     )),
@@ -210,7 +211,7 @@ impl RunSpec {
                     Ok(step) => spec.step = Some(step),
                     Err(_) => problems.push(trf(
                         "The step must be a whole number, not \"{value}\"; showing the start.",
-                        &[("value", &shorten(value))],
+                        &[("value", &shorten(value, QUOTED))],
                     )),
                 },
                 "embed" => spec.embed = matches!(value.as_str(), "1" | "true" | "yes" | ""),
@@ -223,7 +224,7 @@ impl RunSpec {
                     Ok(stop) if (1..=MAX_TOUR_STOP).contains(&stop) => spec.tour = Some(stop - 1),
                     _ => problems.push(trf(
                         "The tour stop must be a whole number from 1 to {max}, not \"{value}\"; the tour is closed.",
-                        &[("max", &MAX_TOUR_STOP), ("value", &shorten(value))],
+                        &[("max", &MAX_TOUR_STOP), ("value", &shorten(value, QUOTED))],
                     )),
                 },
                 // `explore=sweep` / `explore=bfs` (with `ex_*` bounds) is for the Explore
@@ -239,7 +240,7 @@ impl RunSpec {
                     },
                     None => problems.push(trf(
                         "\"{key}\" must be 1 (on) or 0 (off), not \"{value}\"; using its default.",
-                        &[("key", key), ("value", &shorten(value))],
+                        &[("key", key), ("value", &shorten(value, QUOTED))],
                     )),
                 },
                 // Not `speed`: scenes use that for their own parameters (servers' speeds).
@@ -247,19 +248,19 @@ impl RunSpec {
                     Ok(i) if i < SPEED_COUNT => spec.show.speed = Some(i),
                     _ => problems.push(trf(
                         "The playback speed must be a whole number from 0 (slowest) to {max} (fastest), not \"{value}\"; using the default.",
-                        &[("max", &(SPEED_COUNT - 1)), ("value", &shorten(value))],
+                        &[("max", &(SPEED_COUNT - 1)), ("value", &shorten(value, QUOTED))],
                     )),
                 },
                 "lang" => match crate::i18n::Lang::from_code(value.trim()) {
                     Some(lang) => spec.show.lang = Some(lang),
                     None => problems.push(trf(
                         "Unknown language \"{value}\"; languages: en, zh.",
-                        &[("value", &shorten(value))],
+                        &[("value", &shorten(value, QUOTED))],
                     )),
                 },
                 _ if value.len() > MAX_PARAM_LEN => problems.push(trf(
                     "The parameter \"{key}\" is too long ({n} characters); ignored.",
-                    &[("key", &shorten(key)), ("n", &value.len())],
+                    &[("key", &shorten(key, QUOTED)), ("n", &value.len())],
                 )),
 
                 _ => {
@@ -338,19 +339,8 @@ fn parse_switch(value: &str) -> Option<bool> {
     }
 }
 
-/// At most 40 characters of user text, for messages.
-pub(crate) fn shorten(text: &str) -> String {
-    shorten_to(text, 40)
-}
-
-/// At most `max` characters of user text, with an ellipsis when cut.
-pub(crate) fn shorten_to(text: &str, max: usize) -> String {
-    let mut short: String = text.chars().take(max).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
-}
+/// How many characters of a person's text a message quotes.
+pub(crate) const QUOTED: usize = 40;
 
 /// Splits `k=v&k=v`, percent-decoding both sides (`+` is a space). Later duplicates win.
 fn parse_pairs(query: &str) -> Vec<(String, String)> {
@@ -395,14 +385,5 @@ pub fn decode(text: &str) -> String {
 /// Percent-encodes everything but unreserved characters and the few that action text uses
 /// (`@`, `:`), so links stay readable.
 pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' | b':' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encode(text, b"@:")
 }

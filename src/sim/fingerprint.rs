@@ -1,20 +1,9 @@
-//! Fingerprints of a run's state: one number that is equal for two worlds exactly when
-//! (up to hash collisions) their nodes, messages in flight, timers, links and faults are.
-//!
-//! Two kinds:
-//! - [`Sim::fingerprint`] is *exact*: it also covers the clock, the random generator and the
-//!   kernel's counters, so two runs that reach the same fingerprint go on identically. It
-//!   checks that a rewind reproduces the state the run had.
-//! - [`Sim::state_fingerprint`] is *abstract*: what a model checker calls a state. It leaves
-//!   out time, message ids and latencies: two worlds whose nodes are in the same states with
-//!   the same messages (as a multiset) in flight and the same timers set are one state. The
-//!   state-space explorer deduplicates with it.
+//! The stable hash behind fingerprints of a run's state (`Sim::fingerprint` and
+//! `Sim::state_fingerprint`, encoded in `kernel/hashing.rs`).
 //!
 //! The hash is XXH3-128 over a stable encoding: derived `Hash` impls with lengths and enum
 //! discriminants written as fixed-width integers, so a fingerprint is the same natively and
 //! in WebAssembly.
-use super::kernel::Sim;
-use super::protocol::Protocol;
 use std::hash::{Hash, Hasher};
 use xxhash_rust::xxh3::Xxh3Default;
 
@@ -55,21 +44,4 @@ pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u128 {
     let mut hasher = StableHasher::new();
     value.hash(&mut hasher);
     hasher.finish128()
-}
-
-impl<P: Protocol> Sim<P> {
-    /// The exact state: equal fingerprints mean the two runs continue identically.
-    pub fn fingerprint(&self) -> u128 {
-        let mut h = StableHasher::new();
-        self.hash_exact(&mut h);
-        h.finish128()
-    }
-
-    /// The state as a model checker sees it: nodes, statuses, timers set, messages in flight
-    /// (as a multiset of sender, receiver and body) and cut links; no clock, no ids.
-    pub fn state_fingerprint(&self) -> u128 {
-        let mut h = StableHasher::new();
-        self.hash_abstract(&mut h);
-        h.finish128()
-    }
 }

@@ -6,7 +6,6 @@
 //! network and faults, and [`timeline`] for time travel.
 pub mod action;
 pub mod fingerprint;
-pub mod invariant;
 pub mod kernel;
 pub mod network;
 pub mod protocol;
@@ -18,8 +17,7 @@ pub mod timeline;
 pub mod trace;
 
 pub use action::{Action, Scheduled};
-pub use invariant::{Invariant, Violation};
-pub use kernel::{Choice, InFlight, NodeSet, NodeStatus, Sim};
+pub use kernel::{Choice, InFlight, Invariant, NodeSet, NodeStatus, Sim, Violation};
 pub use network::{NetChange, NetConfig};
 pub use protocol::{Ctx, NodeId, Protocol};
 pub use rng::SimRng;

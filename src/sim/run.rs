@@ -1,8 +1,7 @@
 //! A scene's run seen from outside, without its protocol's types: what the UI draws
 //! (snapshots and labelled trace rows) and what it can do (seek, take an action).
 use super::action::{Action, Scheduled};
-use super::invariant::Violation;
-use super::kernel::NodeStatus;
+use super::kernel::{NodeStatus, Violation};
 use super::protocol::{NodeId, Protocol};
 use super::time::Time;
 use super::timeline::Timeline;
@@ -154,6 +153,33 @@ pub struct NodeCommandView {
     pub action: String,
 }
 
+/// How much a line matters, for styling and for choosing a step's caption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Weight {
+    /// Bookkeeping: a node started, a state label changed (the decision says why).
+    Minor,
+    /// A message sent or handled, a timer firing.
+    Event,
+    /// A node's decision, in its own words.
+    Decision,
+    /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
+    Fault,
+    /// A safety property broke.
+    Violation,
+}
+
+/// One line of the event log: a step's sentence, written by the scene (see
+/// `crate::scene::narration`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub step: u64,
+    pub time: Time,
+    pub text: String,
+    pub weight: Weight,
+    /// Whether the step changes what the stage shows.
+    pub visible: bool,
+}
+
 /// A run of any scene, as the UI drives it.
 pub trait Run {
     fn node_count(&self) -> u32;
@@ -180,7 +206,7 @@ pub trait Run {
     }
 
     /// The sentences of steps `from..=to`, for the caption and the event log.
-    fn log(&self, _from: u64, _to: u64) -> Vec<crate::scene::narration::LogLine> {
+    fn log(&self, _from: u64, _to: u64) -> Vec<LogLine> {
         Vec::new()
     }
 

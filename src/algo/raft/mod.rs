@@ -58,6 +58,7 @@ mod messages;
 mod node;
 mod notes;
 mod replication;
+mod scenario;
 mod scenarios;
 mod scenarios_basic;
 mod scenarios_bugs;

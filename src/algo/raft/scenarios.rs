@@ -1,16 +1,12 @@
 //! The ready-made scenarios, in menu order. Each is a configuration plus triggers placed at
 //! moments of the protocol (see `triggers`); resolving them gives an ordinary run that can
 //! be rewound, forked and shared.
-use super::config::{RaftConfig, Variant};
-use super::node::RaftNode;
+use super::config::Variant;
+pub use super::scenario::Scenario;
 use super::scenarios_basic as basic;
 use super::scenarios_bugs as bugs;
 use super::scenarios_faults as faults;
 pub use crate::sim::scenario::ScenarioInfo;
-use crate::sim::scenario::Trigger;
-
-/// A scenario: the configuration and the faults, placed by what happens in the run.
-pub type Scenario = (RaftConfig, Vec<Trigger<RaftNode>>);
 
 fn info(id: &'static str, title: &'static str, description: &'static str) -> ScenarioInfo {
     ScenarioInfo {

@@ -4,7 +4,7 @@ use super::config::RaftConfig;
 use super::measure::leader;
 use super::messages::Cmd;
 use super::node::RaftNode;
-use super::scenarios::Scenario;
+use super::scenario::Scenario;
 use super::triggers::{
     completed, crash, heal_all, holders, isolate, last_client_entry, now, on_settled_leader, put,
     restart_crashed_when_settled, server, settled_leader, started, when,

@@ -3,7 +3,7 @@ use super::config::{RaftConfig, Variant};
 use super::members::Members;
 use super::messages::Cmd;
 use super::node::RaftNode;
-use super::scenarios::Scenario;
+use super::scenario::Scenario;
 use super::server::Role;
 use super::triggers::{
     completed, crash, cut, heal_all, isolate, leads, now, on_settled_leader, put, restart, server,

@@ -4,7 +4,7 @@ use super::config::{RaftConfig, ReadMode, Variant};
 use super::members::Members;
 use super::messages::{Cmd, Msg};
 use super::node::RaftNode;
-use super::scenarios::Scenario;
+use super::scenario::Scenario;
 use super::server::Role;
 use super::triggers::{
     completed, completed_before_now, crash, get, heal_all, isolate, last_client_entry, now,

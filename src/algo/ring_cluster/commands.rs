@@ -1,5 +1,6 @@
 //! What a person (or a link) asks of the cluster, and its text form; and churn's timer.
-use super::config::shorten;
+use super::config::QUOTED;
+use crate::algo::text::{percent_encode, shorten};
 use std::fmt;
 use std::str::FromStr;
 
@@ -17,15 +18,7 @@ pub enum Cmd {
 /// Percent-encodes every byte but `A-Z a-z 0-9 - _ . ~`, so that command text is safe in
 /// a link and never contains the `:` and `,` that separate actions.
 pub fn encode_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encode(text, b"")
 }
 
 /// The inverse of [`encode_text`]; `None` for a malformed escape or invalid UTF-8.
@@ -70,13 +63,17 @@ impl FromStr for Cmd {
         let mut field = |what: &str| -> Result<String, String> {
             let raw = parts
                 .next()
-                .ok_or_else(|| format!("\"{}\" is missing its {what}", shorten(text)))?;
+                .ok_or_else(|| format!("\"{}\" is missing its {what}", shorten(text, QUOTED)))?;
             decode_text(raw)
-                .ok_or_else(|| format!("the {what} \"{}\" is badly encoded", shorten(raw)))
+                .ok_or_else(|| format!("the {what} \"{}\" is badly encoded", shorten(raw, QUOTED)))
         };
         let number = |raw: String| -> Result<u32, String> {
-            raw.parse::<u32>()
-                .map_err(|_| format!("a weight must be a whole number, not \"{}\"", shorten(&raw)))
+            raw.parse::<u32>().map_err(|_| {
+                format!(
+                    "a weight must be a whole number, not \"{}\"",
+                    shorten(&raw, QUOTED)
+                )
+            })
         };
         let cmd = match verb {
             "join" => {
@@ -102,12 +99,12 @@ impl FromStr for Cmd {
             other => {
                 return Err(format!(
                     "unknown command \"{}\" (join, leave, fail, recover, weight or lookup)",
-                    shorten(other)
+                    shorten(other, QUOTED)
                 ))
             }
         };
         if parts.next().is_some() {
-            return Err(format!("\"{}\" has too many parts", shorten(text)));
+            return Err(format!("\"{}\" has too many parts", shorten(text, QUOTED)));
         }
         Ok(cmd)
     }

@@ -1,5 +1,6 @@
 //! The cluster's parameters and their limits, and the checks on names, weights and keys.
 use crate::algo::placement::{NodeSpec, PointScheme};
+use crate::algo::text::shorten;
 use crate::sim::Time;
 
 /// The most servers the scene holds (bounds drawing, memory and the comparison's cost).
@@ -245,7 +246,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
     {
         return Err(format!(
             "\"{}\": node names may use only letters, digits, - _ and .",
-            shorten(name)
+            shorten(name, QUOTED)
         ));
     }
     Ok(())
@@ -272,7 +273,7 @@ pub fn check_key(key: &str) -> Result<(), String> {
     if !key.is_ascii() {
         return Err(format!(
             "\"{}\" has non-ASCII characters: keys here are plain ASCII text",
-            shorten(key)
+            shorten(key, QUOTED)
         ));
     }
     if key.bytes().any(|b| b.is_ascii_control()) {
@@ -284,10 +285,5 @@ pub fn check_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(24).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
-}
+/// How many characters of a person's text a message quotes.
+pub(super) const QUOTED: usize = 24;

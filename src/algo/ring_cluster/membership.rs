@@ -1,13 +1,14 @@
 //! Membership changes and lookups: what each command does to the cluster.
 use super::cluster::RingNode;
 use super::commands::Cmd;
-use super::config::{check_key, check_name, check_weight, shorten, Algorithm, MAX_NODES};
+use super::config::{check_key, check_name, check_weight, Algorithm, MAX_NODES, QUOTED};
 use super::placing::{
     build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
     preference_walk, slot_count,
 };
 use super::report::{Change, ChangeKind, Lookup, Move, Rejection};
 use crate::algo::placement::{self, HashRing, NodeSpec, Rendezvous};
+use crate::algo::text::shorten;
 use crate::sim::{Ctx, Time};
 use std::rc::Rc;
 
@@ -38,7 +39,7 @@ impl RingNode {
                     .failed
                     .iter()
                     .position(|f| &f.name == name)
-                    .ok_or_else(|| format!("\"{}\" has not failed", shorten(name)))?;
+                    .ok_or_else(|| format!("\"{}\" has not failed", shorten(name, QUOTED)))?;
                 let node = self.failed[at].clone();
                 self.join(node, ChangeKind::Recover, now)?;
                 self.failed.remove(at);
@@ -106,7 +107,7 @@ impl RingNode {
             .index_of(name)
             .and_then(|i| self.ring.node(i))
             .map(|n| n.weight)
-            .ok_or_else(|| format!("there is no live node named \"{}\"", shorten(name)))
+            .ok_or_else(|| format!("there is no live node named \"{}\"", shorten(name, QUOTED)))
     }
 
     fn join(&mut self, node: NodeSpec, kind: ChangeKind, now: Time) -> Result<(), String> {

@@ -3,7 +3,8 @@
 use crate::algo::queue::config::{MAX_CONSUMERS, MAX_POISON, MAX_PRODUCERS};
 use crate::algo::queue::{Design, MessageId, QueueConfig};
 use crate::algo::redis::Persistence;
-use crate::scene::spec::shorten;
+use crate::algo::text::shorten;
+use crate::scene::spec::QUOTED;
 use crate::scene::{Field, FieldKind, ParamReader, Params};
 use crate::sim::Time;
 
@@ -172,7 +173,7 @@ fn read_poison(r: &mut ParamReader, producers: u32) -> Vec<MessageId> {
         if ids.len() == MAX_POISON {
             r.problems.push(format!(
                 "At most {MAX_POISON} poison messages; the rest of \"{}\" is ignored.",
-                shorten(text)
+                shorten(text, QUOTED)
             ));
             break;
         }

@@ -1,11 +1,40 @@
-//! The encodings behind `Sim::fingerprint` and `Sim::state_fingerprint`
-//! (see `crate::sim::fingerprint`).
+//! Fingerprints of a run's state: one number that is equal for two worlds exactly when
+//! (up to hash collisions) their nodes, messages in flight, timers, links and faults are.
+//!
+//! Two kinds:
+//! - [`Sim::fingerprint`] is *exact*: it also covers the clock, the random generator and the
+//!   kernel's counters, so two runs that reach the same fingerprint go on identically. It
+//!   checks that a rewind reproduces the state the run had.
+//! - [`Sim::state_fingerprint`] is *abstract*: what a model checker calls a state. It leaves
+//!   out time, message ids and latencies: two worlds whose nodes are in the same states with
+//!   the same messages (as a multiset) in flight and the same timers set are one state. The
+//!   state-space explorer deduplicates with it.
+//!
+//! Both hash with the platform-independent [`StableHasher`] (`crate::sim::fingerprint`).
 use super::{Parked, Pending, Sim};
+use crate::sim::fingerprint::{stable_hash, StableHasher};
 use crate::sim::protocol::{NodeId, Protocol};
 
-/// Hashing for fingerprints (see `super::fingerprint`).
 impl<P: Protocol> Sim<P> {
-    pub(in crate::sim) fn hash_exact<H: std::hash::Hasher>(&self, h: &mut H) {
+    /// The exact state: equal fingerprints mean the two runs continue identically.
+    pub fn fingerprint(&self) -> u128 {
+        let mut h = StableHasher::new();
+        self.hash_exact(&mut h);
+        h.finish128()
+    }
+
+    /// The state as a model checker sees it: nodes, statuses, timers set, messages in flight
+    /// (as a multiset of sender, receiver and body) and cut links; no clock, no ids.
+    pub fn state_fingerprint(&self) -> u128 {
+        let mut h = StableHasher::new();
+        self.hash_abstract(&mut h);
+        h.finish128()
+    }
+}
+
+/// The encodings the fingerprints hash.
+impl<P: Protocol> Sim<P> {
+    fn hash_exact<H: std::hash::Hasher>(&self, h: &mut H) {
         use std::hash::Hash;
         (self.now, self.step, self.seq, self.next_msg).hash(h);
         let mut rng = self.rng.clone();
@@ -23,8 +52,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
-    pub(in crate::sim) fn hash_abstract<H: std::hash::Hasher>(&self, h: &mut H) {
-        use crate::sim::fingerprint::stable_hash;
+    fn hash_abstract<H: std::hash::Hasher>(&self, h: &mut H) {
         use std::hash::Hash;
         self.links.hash(h);
         for slot in &self.slots {

@@ -18,11 +18,12 @@ mod explore;
 mod faults;
 mod hashing;
 mod in_flight;
+pub mod invariant;
 
 pub use explore::Choice;
 pub use in_flight::InFlight;
+pub use invariant::{Invariant, Violation};
 
-use super::invariant::{Invariant, Violation};
 use super::network::{Links, NetConfig};
 use super::protocol::{Effect, NodeId, Protocol};
 use super::rng::SimRng;

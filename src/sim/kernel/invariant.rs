@@ -1,7 +1,7 @@
-//! Named safety properties, checked after every step.
-use super::kernel::NodeSet;
-use super::protocol::Protocol;
-use super::time::Time;
+//! Named safety properties, checked by the kernel after every step.
+use super::NodeSet;
+use crate::sim::protocol::Protocol;
+use crate::sim::time::Time;
 
 /// What a check reads to decide whether it needs to run again.
 pub type ChangeKey<P> = fn(&NodeSet<'_, P>) -> u64;
