@@ -51,10 +51,13 @@ pub fn per_node_count(
     count_key: &str,
     count_default: usize,
 ) -> usize {
-    let max = fields.iter().find(|f| f.key == count_key).and_then(|f| match f.kind {
-        FieldKind::Number { max, .. } => usize::try_from(max).ok(),
-        _ => None,
-    });
+    let max = fields
+        .iter()
+        .find(|f| f.key == count_key)
+        .and_then(|f| match f.kind {
+            FieldKind::Number { max, .. } => usize::try_from(max).ok(),
+            _ => None,
+        });
     let asked = params
         .get(count_key)
         .and_then(|c| c.trim().parse::<usize>().ok())
@@ -65,10 +68,22 @@ pub fn per_node_count(
 /// The per-node letters after node `index` gets `chosen`. Nodes the text does not reach get
 /// `default` up to `count`, and letters past `count` are kept: lowering the node count and
 /// raising it again must not lose the choices made for the nodes beyond it.
-pub fn with_node_choice(current: &str, count: usize, index: usize, chosen: char, default: char) -> String {
+pub fn with_node_choice(
+    current: &str,
+    count: usize,
+    index: usize,
+    chosen: char,
+    default: char,
+) -> String {
     let letters: Vec<char> = current.chars().collect();
     (0..count.max(letters.len()).max(index + 1))
-        .map(|j| if j == index { chosen } else { letters.get(j).copied().unwrap_or(default) })
+        .map(|j| {
+            if j == index {
+                chosen
+            } else {
+                letters.get(j).copied().unwrap_or(default)
+            }
+        })
         .collect()
 }
 

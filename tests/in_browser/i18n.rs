@@ -21,7 +21,6 @@ use web_sys::Element;
 mod i18n_scan;
 use i18n_scan::{english_words, fills, literals, shown_position, template_words};
 
-
 macro_rules! sources {
     ($($path:literal),* $(,)?) => {
         &[$(($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)))),*]

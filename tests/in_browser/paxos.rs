@@ -7,7 +7,6 @@ use dsviz::ui::app::{App, AppProps};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-
 async fn render_app(query: &str) -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();

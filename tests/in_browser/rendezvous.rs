@@ -8,7 +8,6 @@ use dsviz::algo::placement::rendezvous::{rank_order, weighted_score};
 use std::cmp::Ordering;
 use wasm_bindgen_test::*;
 
-
 include!("../data/rendezvous_pins.rs");
 
 #[wasm_bindgen_test]

@@ -20,7 +20,6 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
 
-
 fn fresh_root() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
