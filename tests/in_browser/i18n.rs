@@ -86,6 +86,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/ring/overlay.rs",
     "src/ui/ring/panel.rs",
     "src/ui/ring/stage.rs",
+    "src/ui/ring/words.rs",
     "src/ui/ring/text.rs",
     "src/ui/scene_panel.rs",
     "src/ui/scenes.rs",
