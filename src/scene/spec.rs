@@ -102,8 +102,9 @@ pub struct Show {
     pub log: Option<bool>,
     /// The space-time diagram (`None`: the layout's default, as for the log).
     pub diagram: Option<bool>,
-    /// The Explore panel (searching for a violation).
-    pub explore: bool,
+    /// The Explore panel (searching for a violation; `None`: the layout's default, shown in
+    /// the full app and not in an embed).
+    pub explore: Option<bool>,
     /// Start playing as soon as the page opens.
     pub autoplay: bool,
     /// The playback speed to start at (an index into the UI's speeds).
@@ -118,7 +119,7 @@ impl Default for Show {
             caption: true,
             log: None,
             diagram: None,
-            explore: true,
+            explore: None,
             autoplay: false,
             speed: None,
             lang: None,
@@ -235,7 +236,7 @@ impl RunSpec {
                         "caption" => spec.show.caption = on,
                         "log" => spec.show.log = Some(on),
                         "diagram" => spec.show.diagram = Some(on),
-                        "explore" => spec.show.explore = on,
+                        "explore" => spec.show.explore = Some(on),
                         _ => spec.show.autoplay = on,
                     },
                     None => problems.push(trf(
@@ -302,14 +303,17 @@ impl RunSpec {
         let default = Show::default();
         for (key, on, default_on) in [
             ("caption", self.show.caption, default.caption),
-            ("explore", self.show.explore, default.explore),
             ("autoplay", self.show.autoplay, default.autoplay),
         ] {
             if on != default_on {
                 out.push_str(&format!("&{key}={}", u8::from(on)));
             }
         }
-        for (key, shown) in [("log", self.show.log), ("diagram", self.show.diagram)] {
+        for (key, shown) in [
+            ("log", self.show.log),
+            ("diagram", self.show.diagram),
+            ("explore", self.show.explore),
+        ] {
             if let Some(on) = shown {
                 out.push_str(&format!("&{key}={}", u8::from(on)));
             }

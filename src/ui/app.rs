@@ -280,6 +280,7 @@ pub fn app(props: &AppProps) -> Html {
     let show = &model.spec.show;
     let show_log = show.log.unwrap_or(!embed);
     let show_diagram = show.diagram.unwrap_or(!embed);
+    let show_explore = show.explore.unwrap_or(!embed) && crate::explore::explorable(model.spec.scene);
     // The caption of the current step: the weightiest of its sentences.
     let (caption_text, caption_weight) = {
         let lines = model.run.borrow().log(cursor, cursor);
@@ -426,6 +427,20 @@ pub fn app(props: &AppProps) -> Html {
         html! { <EventLog lines={log_lines.clone()} cursor={panel_snapshot.step} on_msg={on_msg.clone()} /> }
     });
 
+    // The space-time diagram and the Explore panel: below the stage in both layouts, when
+    // shown (by default in the full app; in an embed when its link or `mount()` asks).
+    let diagram = (message_views && show_diagram).then(|| html! {
+        <Throttle tick={model.panels_tick}>
+            <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
+                node_names={panel_snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
+                file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
+                on_msg={on_msg.clone()} />
+        </Throttle>
+    });
+    let explore_panel = show_explore.then(|| html! {
+        <super::explore::ExplorePanel spec={model.spec.clone()} on_msg={on_msg.clone()} />
+    });
+
     if embed {
         let open_full = format!(
             "{}{}",
@@ -453,6 +468,8 @@ pub fn app(props: &AppProps) -> Html {
                         <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
                     }
                 </div>
+                { for diagram }
+                { for explore_panel }
             </div>
         };
     }
@@ -495,9 +512,7 @@ pub fn app(props: &AppProps) -> Html {
                     </Throttle>
                     <Legend entries={(*legend).clone()} />
                     <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
-                    if model.spec.show.explore && crate::explore::explorable(model.spec.scene) {
-                        <super::explore::ExplorePanel spec={model.spec.clone()} on_msg={on_msg.clone()} />
-                    }
+                    { for explore_panel }
                     <Throttle tick={model.panels_tick}>
                         { extra_panel.clone().unwrap_or_default() }
                         if message_views {
@@ -506,14 +521,7 @@ pub fn app(props: &AppProps) -> Html {
                     </Throttle>
                 </aside>
             </main>
-            if message_views && show_diagram {
-                <Throttle tick={model.panels_tick}>
-                    <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
-                        node_names={panel_snapshot.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()}
-                        file_stem={format!("dsviz-{}-seed{}", model.spec.scene.slug(), model.spec.seed)}
-                        on_msg={on_msg.clone()} />
-                </Throttle>
-            }
+            { for diagram }
         </div>
     }
 }

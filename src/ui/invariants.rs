@@ -14,27 +14,51 @@ pub struct InvariantProps {
 
 #[function_component(InvariantPanel)]
 pub fn invariant_panel(p: &InvariantProps) -> Html {
+    // An embed keeps a violation to one line (the stage keeps its room): the broken
+    // property and its step as a button that jumps there, the reason folded under "why?",
+    // and the properties that hold as lights whose names are read on hover.
+    let one_line = p.compact && p.invariants.iter().any(|i| i.violation.is_some());
     let items = p.invariants.iter().map(|inv| {
         let ok = inv.violation.is_none();
-        let detail = inv.violation.as_ref().map(|v| {
-            let step = v.step;
+        let jump_to = |step: u64| {
             let on_msg = p.on_msg.clone();
-            let jump = Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Seek(step)));
+            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Seek(step)))
+        };
+        let detail = inv.violation.as_ref().map(|v| {
+            let jump_label = trf("Jump to step {n}, where {name} was violated", &[("n", &v.step), ("name", &tr(inv.name))]);
+            if one_line {
+                return html! {
+                    <>
+                        <button class="inv-badge" onclick={jump_to(v.step)} aria-label={jump_label}>
+                            { trf("{name} violated at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]) }
+                        </button>
+                        <details class="inv-why">
+                            <summary>{ tr("why?") }</summary>
+                            <p>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &v.message)]) }</p>
+                        </details>
+                    </>
+                };
+            }
             html! {
                 <div class="violation-detail">
                     <span>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &v.message)]) }</span>
-                    <button class="jump" onclick={jump}
-                        aria-label={trf("Jump to step {n}, where {name} was violated", &[("n", &step), ("name", &tr(inv.name))])}>
-                        { trf("Jump to step {n}", &[("n", &step)]) }
+                    <button class="jump" onclick={jump_to(v.step)} aria-label={jump_label}>
+                        { trf("Jump to step {n}", &[("n", &v.step)]) }
                     </button>
                 </div>
             }
         });
+        let name_shown = !one_line;
         html! {
-            <li class={classes!("invariant", if ok { "ok" } else { "violated" })} title={tr(inv.description)}
+            <li class={classes!("invariant", if ok { "ok" } else { "violated" })}
+                title={if one_line && ok { format!("{}: {}", tr(inv.name), tr(inv.description)) } else { tr(inv.description).to_string() }}
                 data-invariant={inv.name}>
                 <span class="light" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                <span class="inv-name">{ tr(inv.name) }</span>
+                if name_shown {
+                    <span class="inv-name">{ tr(inv.name) }</span>
+                } else if ok {
+                    <span class="visually-hidden">{ tr(inv.name) }</span>
+                }
                 <span class="visually-hidden">{ format!(" {}", if ok { tr("holds") } else { tr("violated") }) }
 </span>
                 if !p.compact {
@@ -45,7 +69,7 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
         }
     });
     html! {
-        <section class={classes!("invariants", p.compact.then_some("compact"))} aria-label={tr("Safety invariants")}>
+        <section class={classes!("invariants", p.compact.then_some("compact"), one_line.then_some("one-line"))} aria-label={tr("Safety invariants")}>
             if !p.compact { <h2>{ tr("Invariants") }</h2> }
 
             <ul>{ for items }</ul>

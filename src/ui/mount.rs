@@ -211,7 +211,6 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     let show = &mut spec.show;
     for (option, value) in [
         (&mut show.caption, config.caption),
-        (&mut show.explore, config.explore),
         (&mut show.autoplay, config.autoplay),
     ] {
         if let Some(value) = value {
@@ -220,6 +219,7 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     }
     show.log = config.log.or(show.log);
     show.diagram = config.diagram.or(show.diagram);
+    show.explore = config.explore.or(show.explore);
     if let Some(speed) = config.speed {
         let speed = whole_number(speed, "speed")?;
         if speed as usize >= crate::scene::spec::SPEED_COUNT {

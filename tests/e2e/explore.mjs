@@ -60,6 +60,19 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["an embed shows the diagram and the Explore panel only when its link asks", async () => {
+    const plain = await openPage(browser, url("?scene=2pc&variant=forget-vote&embed=1"), { width: 720, height: 460 });
+    await plain.waitForSelector(".dsviz.embed .topology-svg");
+    assertEq([await plain.locator(".diagram").count(), await plain.locator(".explore-panel").count()], [0, 0], "a plain embed keeps to the stage");
+    const asked = await openPage(browser, url("?scene=2pc&variant=forget-vote&embed=1&diagram=1&explore=1&step=40"), { width: 720, height: 700 });
+    await asked.waitForSelector(".dsviz.embed .diagram");
+    await asked.waitForSelector(".dsviz.embed .explore-panel #explore-start");
+    const stage = await asked.evaluate(() => document.querySelector(".embed-stage").getBoundingClientRect().height);
+    assert(stage >= 250, `the stage keeps most of the frame: ${stage} px`);
+    await assertHealthy(plain);
+    await assertHealthy(asked);
+  }],
+
   ["the correct 2PC survives the same sweep", async () => {
     const page = await openWithExplore("?scene=2pc&variant=correct&seed=1");
     await page.click("#explore-mode-sweep");

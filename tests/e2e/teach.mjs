@@ -134,6 +134,30 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["embedded at 720×460, a violation is one line under the stage and the stage keeps its size", async () => {
+    const query = "?scene=2pc&seed=7&sc=forget-vote&embed=1";
+    const page = await open(query, { width: 720, height: 460 });
+    const measure = () => page.evaluate(() => ({
+      stage: Math.round(document.querySelector(".embed-stage").getBoundingClientRect().height),
+      bar: Math.round(document.querySelector(".embed-bar").getBoundingClientRect().height),
+    }));
+    const before = await measure();
+    // Far past the violation (a step past the end of the run shows its last step).
+    await page.goto(url(`${query}&step=400`));
+    await page.waitForSelector(".invariant.violated .inv-badge");
+    const after = await measure();
+    assert(after.stage >= before.stage - 2, `the stage keeps its size: ${before.stage} px, then ${after.stage} px`);
+    assert(after.bar <= before.bar + 2, `the bar stays one line: ${before.bar} px, then ${after.bar} px`);
+    const badge = await page.innerText(".inv-badge");
+    assert(/atomicity violated at step \d+/.test(badge), `the badge names the property and its step: ${badge}`);
+    await page.click(".inv-why summary");
+    assert((await page.innerText(".inv-why p")).length > 20, "why? opens the reason");
+    const step = badge.match(/step (\d+)/)[1];
+    await page.click(".inv-badge");
+    assert((await page.innerText("#step-status")).startsWith(`step ${step} `), "the badge jumps to the violating step");
+    await assertHealthy(page);
+  }],
+
   ["a language switch keeps the run and the step", async () => {
     const page = await open("?scene=locks&seed=4&step=30");
     const before = await seen(page);
