@@ -280,7 +280,8 @@ pub fn app(props: &AppProps) -> Html {
     let show = &model.spec.show;
     let show_log = show.log.unwrap_or(!embed);
     let show_diagram = show.diagram.unwrap_or(!embed);
-    let show_explore = show.explore.unwrap_or(!embed) && crate::explore::explorable(model.spec.scene);
+    let show_explore =
+        show.explore.unwrap_or(!embed) && crate::explore::explorable(model.spec.scene);
     // The caption of the current step: the weightiest of its sentences.
     let (caption_text, caption_weight) = {
         let lines = model.run.borrow().log(cursor, cursor);
@@ -437,8 +438,10 @@ pub fn app(props: &AppProps) -> Html {
                 on_msg={on_msg.clone()} />
         </Throttle>
     });
-    let explore_panel = show_explore.then(|| html! {
-        <super::explore::ExplorePanel spec={model.spec.clone()} on_msg={on_msg.clone()} />
+    let explore_panel = show_explore.then(|| {
+        html! {
+            <super::explore::ExplorePanel spec={model.spec.clone()} on_msg={on_msg.clone()} />
+        }
     });
 
     if embed {
