@@ -6,7 +6,7 @@ use super::{
 };
 use crate::algo::placement::NodeSpec;
 use crate::algo::ring_cluster::{
-    self as rc, Algorithm, Cmd, HashChoice, RingConfig, RingNode, MAX_KEYS, MAX_NODES,
+    self as rc, Algorithm, Cmd, HashChoice, JoinRefusal, RingConfig, RingNode, MAX_KEYS, MAX_NODES,
     MAX_REPLICAS, MAX_VNODES,
 };
 use crate::sim::{Action, NodeId, Scheduled, Time};
@@ -409,6 +409,29 @@ pub fn command_words(cmd: &Cmd) -> String {
             &[("node", name), ("weight", weight)],
         ),
         Cmd::Lookup { key } => trf("look up key {key}", &[("key", key)]),
+    }
+}
+
+/// Why the "add a node" form cannot add this node, in the page's language: the refusal
+/// [`RingNode::join_from_form`] (that is, the ring's own `check_join`) gives, worded for
+/// the form (a failed server is recovered from the node picker below it).
+pub fn join_refusal_words(refusal: &JoinRefusal) -> String {
+    use crate::i18n::trf;
+    match refusal {
+        // The naming and weight rules' own messages, as the form showed them before.
+        JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => why.clone(),
+        JoinRefusal::NameTaken(name) => trf(
+            "there is already a node named \"{name}\": names must be unique",
+            &[("name", name)],
+        ),
+        JoinRefusal::NameFailed(name) => trf(
+            "\"{name}\" failed earlier: choose it below and recover it",
+            &[("name", name)],
+        ),
+        JoinRefusal::Full => trf(
+            "the ring is full: it holds at most {max} nodes, so remove one first",
+            &[("max", &MAX_NODES)],
+        ),
     }
 }
 

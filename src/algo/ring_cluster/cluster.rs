@@ -231,7 +231,16 @@ impl RingNode {
             .map(|n| n.name.as_str())
     }
 
-    /// The first `node-<n>` name not in use (for the "add a node" form).
+    /// The live servers' slots in the order the list-based algorithms (modulo, jump,
+    /// Maglev) see them: the order they joined, a newcomer always last. A server's buckets
+    /// (modulo, jump) and its turn in each round of Maglev's table filling follow its
+    /// place here, so a join never renumbers the servers already there.
+    pub fn list_order(&self) -> &[u16] {
+        &self.order
+    }
+
+    /// The first `node-<n>` name not in use by a live or failed server. It may still be
+    /// refused (the ring may be full): offer [`RingNode::join_suggestion`] instead.
     pub fn suggested_name(&self) -> String {
         let mut n = self.next_number;
         loop {

@@ -6,7 +6,7 @@ use super::placing::{
     build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
     preference_walk, slot_count,
 };
-use super::report::{Change, ChangeKind, Lookup, Move, Rejection};
+use super::report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
 use crate::algo::placement::{self, HashRing, NodeSpec, Rendezvous};
 use crate::algo::text::shorten;
 use crate::sim::{Ctx, Time};
@@ -31,7 +31,8 @@ impl RingNode {
     fn try_apply(&mut self, cmd: &Cmd, now: Time) -> Result<(), String> {
         match cmd {
             Cmd::Join { name, weight } => {
-                self.check_join(name, *weight)?;
+                self.check_join(name, *weight)
+                    .map_err(|refusal| refusal.to_string())?;
                 self.join(NodeSpec::new(name.clone(), *weight), ChangeKind::Join, now)
             }
             Cmd::Recover { name } => {
@@ -75,31 +76,49 @@ impl RingNode {
         }
     }
 
-    /// Whether `join:<name>:<weight>` would be accepted now, and if not why (a message for
-    /// the page). The "add a node" form asks this rather than checking on its own.
-    pub fn check_join(&self, name: &str, weight: u32) -> Result<(), String> {
-        check_name(name)?;
-        check_weight(weight)?;
+    /// Whether `join:<name>:<weight>` would be accepted now, and if not why. The "add a
+    /// node" form asks this (through [`RingNode::join_from_form`]) rather than checking on
+    /// its own.
+    pub fn check_join(&self, name: &str, weight: u32) -> Result<(), JoinRefusal> {
+        check_name(name).map_err(JoinRefusal::BadName)?;
+        check_weight(weight).map_err(JoinRefusal::BadWeight)?;
         if self.ring.index_of(name).is_some() {
-            return Err(format!("there is already a node named \"{name}\""));
+            return Err(JoinRefusal::NameTaken(name.to_string()));
         }
         if self.failed.iter().any(|f| f.name == name) {
-            return Err(format!(
-                "\"{name}\" failed earlier: recover it, or choose another name"
-            ));
+            return Err(JoinRefusal::NameFailed(name.to_string()));
         }
         if self.ring.node_count() as u32 >= MAX_NODES {
-            return Err(format!("the scene holds at most {MAX_NODES} nodes"));
+            return Err(JoinRefusal::Full);
         }
         Ok(())
     }
 
-    /// A name the "add node" button can offer: the first free `node-<n>` that a join
-    /// accepts (never the name of a live or failed server), or `None` when the ring is
-    /// full.
-    pub fn addable_name(&self) -> Option<String> {
+    /// The name the "add a node" form and the node menu offer: the first free `node-<n>`
+    /// that a join accepts (never the name of a live or failed server), or why no node
+    /// can be added now (the ring is full).
+    pub fn join_suggestion(&self) -> Result<String, JoinRefusal> {
         let name = self.suggested_name();
-        self.check_join(&name, 1).is_ok().then_some(name)
+        self.check_join(&name, 1).map(|()| name)
+    }
+
+    /// [`RingNode::join_suggestion`]'s name, or `None` when no node can be added.
+    pub fn addable_name(&self) -> Option<String> {
+        self.join_suggestion().ok()
+    }
+
+    /// The join the "add a node" form sends for what a person typed (trimmed; an empty
+    /// field takes the offered name), or why the ring would refuse it: the form shows
+    /// exactly the refusal the command would get.
+    pub fn join_from_form(&self, typed: &str, weight: u32) -> Result<Cmd, JoinRefusal> {
+        let typed = typed.trim();
+        let name = if typed.is_empty() {
+            self.join_suggestion()?
+        } else {
+            typed.to_string()
+        };
+        self.check_join(&name, weight)?;
+        Ok(Cmd::Join { name, weight })
     }
 
     fn weight_of(&self, name: &str) -> Result<u32, String> {
@@ -112,7 +131,7 @@ impl RingNode {
 
     fn join(&mut self, node: NodeSpec, kind: ChangeKind, now: Time) -> Result<(), String> {
         if self.ring.node_count() as u32 >= MAX_NODES {
-            return Err(format!("the scene holds at most {MAX_NODES} nodes"));
+            return Err(JoinRefusal::Full.to_string());
         }
         let name = node.name.clone();
         self.change(&name, kind, now, move |ring, hashes| {

@@ -101,7 +101,7 @@ pub use for_drawing::{home_fraction, ring_fraction, FLIGHT};
 pub use invariants::invariants;
 pub use keys::KeyNaming;
 pub use placing::{capacity, preference_walk};
-pub use report::{Change, ChangeKind, Lookup, Move, Rejection};
+pub use report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
 pub use scenarios::{scenario, scenarios, Scenario};
 
 use crate::sim::{Ctx, NodeId, Protocol};

@@ -79,3 +79,34 @@ pub struct Rejection {
     pub reason: String,
     pub handled_at: u64,
 }
+
+/// Why a join would be refused. Typed, so that the "add a node" form can word it in the
+/// page's language (`crate::scene::ring::join_refusal_words`); `Display` is the English
+/// reason a refused `join:` command records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinRefusal {
+    /// The name breaks the naming rules: [`super::check_name`]'s message.
+    BadName(String),
+    /// The weight is out of range: [`super::check_weight`]'s message.
+    BadWeight(String),
+    /// A live server already has this name.
+    NameTaken(String),
+    /// A failed server has this name: it must be recovered, not joined again.
+    NameFailed(String),
+    /// The ring already holds [`super::MAX_NODES`] servers.
+    Full,
+}
+
+impl std::fmt::Display for JoinRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => f.write_str(why),
+            JoinRefusal::NameTaken(name) => write!(f, "there is already a node named \"{name}\""),
+            JoinRefusal::NameFailed(name) => write!(
+                f,
+                "\"{name}\" failed earlier: recover it, or choose another name"
+            ),
+            JoinRefusal::Full => write!(f, "the scene holds at most {} nodes", super::MAX_NODES),
+        }
+    }
+}

@@ -2,9 +2,9 @@
 //! change a node) and the algorithm picker.
 use super::panel::Histogram;
 use super::text::*;
-use crate::algo::ring_cluster::{check_key, check_name, Algorithm, Cmd, MAX_WEIGHT};
+use crate::algo::ring_cluster::{check_key, Algorithm, Cmd, MAX_WEIGHT};
 use crate::i18n::{tr, trf};
-use crate::scene::ring::RingView;
+use crate::scene::ring::{join_refusal_words, RingView};
 use crate::ui::model::Msg;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -53,7 +53,11 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let suggested = node.suggested_name();
+    // The name a join would accept, or (a full ring) why none would.
+    let suggested = match node.join_suggestion() {
+        Ok(name) => name,
+        Err(refusal) => capitalise(&join_refusal_words(&refusal)),
+    };
     let live_names: Vec<String> = node.live_nodes().map(|(_, n)| n.name.clone()).collect();
     let failed_names: Vec<String> = node.failed().iter().map(|n| n.name.clone()).collect();
     let on_join = {
@@ -61,48 +65,27 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
         let join_weight = join_weight.clone();
         let join_error = join_error.clone();
         let act = act.clone();
-        let live = live_names.clone();
-        let failed = failed_names.clone();
-        let suggested = suggested.clone();
+        let cluster = node.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // An empty field takes the suggested name shown as its placeholder.
             let typed = join_name
                 .cast::<HtmlInputElement>()
-                .map(|i| i.value().trim().to_string())
+                .map(|i| i.value())
                 .unwrap_or_default();
-            let name = if typed.is_empty() {
-                suggested.clone()
-            } else {
-                typed
-            };
             let weight = join_weight
                 .cast::<HtmlSelectElement>()
                 .and_then(|s| s.value().parse::<u32>().ok())
                 .unwrap_or(1);
-            let problem = check_name(&name).err().or_else(|| {
-                if live.contains(&name) {
-                    Some(trf(
-                        "there is already a node named \"{name}\": names must be unique",
-                        &[("name", &name)],
-                    ))
-                } else if failed.contains(&name) {
-                    Some(trf(
-                        "\"{name}\" failed earlier: choose it below and recover it",
-                        &[("name", &name)],
-                    ))
-                } else {
-                    None
-                }
-            });
-            match problem {
-                Some(p) => join_error.set(Some(capitalise(&p))),
-                None => {
+            // The ring's own check: the form refuses exactly what the join would.
+            match cluster.join_from_form(&typed, weight) {
+                Err(refusal) => join_error.set(Some(capitalise(&join_refusal_words(&refusal)))),
+                Ok(cmd) => {
                     join_error.set(None);
                     if let Some(input) = join_name.cast::<HtmlInputElement>() {
                         input.set_value("");
                     }
-                    act(Cmd::Join { name, weight });
+                    act(cmd);
                 }
             }
         })
