@@ -16,10 +16,10 @@ const BUSY = {
   ring: "n=50&vnodes=160&keys=10000&churn=1",
   "2pc": "n=7&votes=rrrrrrr&txns=1000&coop=1&loss=3",
   locks: "kind=queue&clients=8&rounds=0",
-  raft: "servers=9&clients=3",
+  raft: "n=9&clients=3",
   paxos: "mode=multi",
   queue: "producers=4&consumers=4",
-  balance: "servers=8&balancers=4",
+  balance: "servers=8&lb=4",
 };
 
 function stats(frames) {
@@ -39,6 +39,10 @@ for (const scene of scenes) {
   for (let speed = 0; speed < speeds.length; speed++) {
     const p = await openPage(browser, `${server.url}/index.html?scene=${scene}&seed=1&${BUSY[scene] ?? ""}`);
     await p.waitForSelector(".controls");
+    // A busy link the scene does not understand would measure its defaults instead: say so.
+    if (await p.locator(".problems").count()) {
+      console.log(`     ${scene}: the busy link has problems: ${(await p.innerText(".problems")).replace(/\s+/g, " ")}`);
+    }
     await p.waitForTimeout(600);
     await p.selectOption("#speed", String(speed));
     const frames = await p.evaluate(async (ms) => {
