@@ -388,6 +388,7 @@ pub fn app(props: &AppProps) -> Html {
                 selected={model.selected} partition={model.partition.clone()}
                 highlights={highlights.clone()}
                 commands={commands}
+                compact={embed}
                 on_msg={on_msg.clone()} />
         }
     });

@@ -16,6 +16,13 @@ const SIZE: f64 = 400.0;
 const RING: f64 = 140.0;
 const NODE_R: f64 = 30.0;
 
+/// An embed's stage is about 720×300 CSS pixels: there the nodes go around a wide ellipse in
+/// a frame of this size, drawn at about full scale, so that labels set at 11 to 14 units
+/// read at 11 CSS pixels or more, with bigger circles to hold the bigger state names.
+const COMPACT_WIDTH: f64 = 660.0;
+const COMPACT_HEIGHT: f64 = 300.0;
+const COMPACT_NODE_R: f64 = 38.0;
+
 #[derive(Properties, PartialEq)]
 pub struct TopologyProps {
     pub snapshot: Snapshot,
@@ -35,6 +42,9 @@ pub struct TopologyProps {
     /// A scene's own drawing, over the links and under the nodes and messages.
     #[prop_or_default]
     pub overlay: Html,
+    /// The embed layout: a wide frame, bigger labels, and no partition bar.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// A stage's own placement of the nodes, in the SVG's coordinates.
@@ -65,11 +75,11 @@ pub fn mark_width(text: &str) -> f64 {
     units * 7.0 + 14.0
 }
 
-/// The marks under a node: pills stacked below its circle.
-fn marks(marks: &[NodeMark]) -> Html {
+/// The marks under a node: pills stacked below its circle (of radius `node_r`).
+fn marks(marks: &[NodeMark], node_r: f64) -> Html {
     let pills = marks.iter().enumerate().map(|(i, m)| {
         let width = mark_width(&m.text);
-        let y = NODE_R + 14.0 + i as f64 * 19.0;
+        let y = node_r + 14.0 + i as f64 * 19.0;
         html! {
             <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
                 <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height="17" rx="8.5" />
@@ -90,6 +100,21 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
     )
 }
 
+/// Where node `i` of `n` sits in an embed's wide frame: around an ellipse, the first at
+/// the top, leaving room at the bottom for a node's marks.
+pub fn compact_node_position(i: u32, n: u32) -> (f64, f64) {
+    let angle =
+        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
+    let (rx, ry) = (
+        COMPACT_WIDTH / 2.0 - COMPACT_NODE_R - 60.0,
+        COMPACT_HEIGHT / 2.0 - COMPACT_NODE_R - 24.0,
+    );
+    (
+        COMPACT_WIDTH / 2.0 + rx * angle.cos(),
+        COMPACT_HEIGHT / 2.0 - 14.0 + ry * angle.sin(),
+    )
+}
+
 /// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
 pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
     if arrives <= sent {
@@ -101,9 +126,14 @@ pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
 /// Where a message between two node centres starts and ends: just outside each node's
 /// halo, so that a dot never covers a node (a click on a node always reaches the node).
 pub fn message_ends(from: (f64, f64), to: (f64, f64)) -> ((f64, f64), (f64, f64)) {
+    message_ends_for(from, to, NODE_R)
+}
+
+/// [`message_ends`] for nodes of radius `node_r`.
+fn message_ends_for(from: (f64, f64), to: (f64, f64), node_r: f64) -> ((f64, f64), (f64, f64)) {
     let (dx, dy) = (to.0 - from.0, to.1 - from.1);
     let length = (dx * dx + dy * dy).sqrt();
-    let inset = NODE_R + 8.0;
+    let inset = node_r + 8.0;
     if length <= 2.0 * inset {
         let mid = (from.0 + dx / 2.0, from.1 + dy / 2.0);
         return (mid, mid);
@@ -130,15 +160,25 @@ pub fn state_class(label: &str) -> String {
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let n = p.snapshot.nodes.len() as u32;
-    let (width, height) = p
-        .layout
-        .as_ref()
-        .map_or((SIZE, SIZE), |l| (l.width, l.height));
+    // A scene's own layout wins; otherwise a circle, or an embed's wide ellipse.
+    let wide = p.compact && p.layout.is_none();
+    let (width, height) = match &p.layout {
+        Some(l) => (l.width, l.height),
+        None if wide => (COMPACT_WIDTH, COMPACT_HEIGHT),
+        None => (SIZE, SIZE),
+    };
+    let node_r = if wide { COMPACT_NODE_R } else { NODE_R };
     let pos = |i: u32| {
         p.layout
             .as_ref()
             .and_then(|l| l.positions.get(i as usize).copied())
-            .unwrap_or_else(|| node_position(i, n))
+            .unwrap_or_else(|| {
+                if wide {
+                    compact_node_position(i, n)
+                } else {
+                    node_position(i, n)
+                }
+            })
     };
     let act = |action: String| {
         let on_msg = p.on_msg.clone();
@@ -201,24 +241,24 @@ pub fn topology(p: &TopologyProps) -> Html {
                aria-label={format!("{}: {}, {}{}. Activate for actions.", node.name, node.state, status,
                    node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
-                <circle class="halo" r={(NODE_R + 6.0).to_string()} />
-                <circle class="body" r={NODE_R.to_string()} />
-                <text class="name" y="-4">{ &node.name }</text>
-                <text class="state" y="11">{ node.state }</text>
+                <circle class="halo" r={(node_r + 6.0).to_string()} />
+                <circle class="body" r={node_r.to_string()} />
+                <text class="name" y={if wide { "-5" } else { "-4" }}>{ &node.name }</text>
+                <text class="state" y={if wide { "13" } else { "11" }}>{ node.state }</text>
                 if node.status == NodeStatus::Crashed {
                     <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
                 }
                 if node.status == NodeStatus::Paused {
-                    <text class="pause-mark" y="-36">{ "paused" }</text>
+                    <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ "paused" }</text>
                 }
-                { marks(&node.marks) }
+                { marks(&node.marks, node_r) }
             </g>
         }
     });
 
     let messages = p.snapshot.messages.iter().map(|m| {
         let t = progress(m.sent, m.arrives, p.playhead);
-        let ((x1, y1), (x2, y2)) = message_ends(pos(m.from), pos(m.to));
+        let ((x1, y1), (x2, y2)) = message_ends_for(pos(m.from), pos(m.to), node_r);
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let label = format!(
             "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
@@ -258,7 +298,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     };
 
     html! {
-        <div class="topology">
+        <div class={classes!("topology", wide.then_some("compact"))}>
             <svg class="topology-svg" viewBox={format!("0 0 {width} {height}")} role="img"
                  aria-label={format!("{} nodes and {} messages in flight at {}", n, p.snapshot.messages.len(), p.playhead)}>
                 <defs>
@@ -273,7 +313,8 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <g class="messages">{ for messages }</g>
             </svg>
             { for menu }
-            { partition_bar }
+            // An embed keeps its height for the stage; the partition tool is in the full app.
+            if !p.compact { { partition_bar } }
         </div>
     }
 }

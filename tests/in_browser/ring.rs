@@ -252,7 +252,11 @@ async fn many_keys_are_drawn_on_the_canvas_and_few_as_svg() {
 #[wasm_bindgen_test]
 async fn twenty_nodes_get_twenty_weight_choices_and_editing_one_keeps_the_twentieth() {
     let root = render_app("?scene=ring&n=20&weights=11111111111111111114").await;
-    assert_eq!(count(&root, "#param-weights select"), 20, "one choice per node");
+    assert_eq!(
+        count(&root, "#param-weights select"),
+        20,
+        "one choice per node"
+    );
     let twentieth: HtmlSelectElement = find(&root, "#param-weights-20").dyn_into().unwrap();
     assert_eq!(twentieth.value(), "4");
     let third: HtmlSelectElement = find(&root, "#param-weights-3").dyn_into().unwrap();
@@ -263,6 +267,9 @@ async fn twenty_nodes_get_twenty_weight_choices_and_editing_one_keeps_the_twenti
     yew::scheduler::flush().await;
     let third: HtmlSelectElement = find(&root, "#param-weights-3").dyn_into().unwrap();
     let twentieth: HtmlSelectElement = find(&root, "#param-weights-20").dyn_into().unwrap();
-    assert_eq!((third.value(), twentieth.value()), ("2".to_string(), "4".to_string()));
+    assert_eq!(
+        (third.value(), twentieth.value()),
+        ("2".to_string(), "4".to_string())
+    );
     assert_eq!(count(&root, "#param-weights select"), 20);
 }
