@@ -101,18 +101,36 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
 }
 
 /// Where node `i` of `n` sits in an embed's wide frame: around an ellipse, the first at
-/// the top, leaving room at the bottom for a node's marks.
+/// the top, leaving room at the bottom for a node's marks. Nodes are spaced evenly by
+/// distance along the ellipse, not by angle, which would crowd them at its narrow ends.
 pub fn compact_node_position(i: u32, n: u32) -> (f64, f64) {
-    let angle =
-        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
+    const SAMPLES: u32 = 720;
     let (rx, ry) = (
         COMPACT_WIDTH / 2.0 - COMPACT_NODE_R - 60.0,
         COMPACT_HEIGHT / 2.0 - COMPACT_NODE_R - 24.0,
     );
-    (
-        COMPACT_WIDTH / 2.0 + rx * angle.cos(),
-        COMPACT_HEIGHT / 2.0 - 14.0 + ry * angle.sin(),
-    )
+    let at = |k: u32| {
+        let angle = -std::f64::consts::FRAC_PI_2
+            + std::f64::consts::TAU * f64::from(k) / f64::from(SAMPLES);
+        (
+            COMPACT_WIDTH / 2.0 + rx * angle.cos(),
+            COMPACT_HEIGHT / 2.0 - 14.0 + ry * angle.sin(),
+        )
+    };
+    let step = |k: u32| {
+        let ((x0, y0), (x1, y1)) = (at(k), at(k + 1));
+        ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt()
+    };
+    let perimeter: f64 = (0..SAMPLES).map(step).sum();
+    let wanted = perimeter * f64::from(i) / f64::from(n.max(1));
+    let mut walked = 0.0;
+    for k in 0..SAMPLES {
+        if walked >= wanted {
+            return at(k);
+        }
+        walked += step(k);
+    }
+    at(0)
 }
 
 /// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
@@ -142,6 +160,20 @@ fn message_ends_for(from: (f64, f64), to: (f64, f64), node_r: f64) -> ((f64, f64
     ((from.0 + ux, from.1 + uy), (to.0 - ux, to.1 - uy))
 }
 
+/// Where a message's label sits, above or below its dot (`dy`: how far down the message
+/// travels; `t`: how far along it is): on the side away from the node it is nearest, so that
+/// a message just sent or about to arrive never covers that node's name and state.
+pub fn message_label_y(dy: f64, t: f64) -> f64 {
+    let going_down = dy > 1.0;
+    let going_up = dy < -1.0;
+    let near_sender = t < 0.5;
+    if (going_down && near_sender) || (going_up && !near_sender) {
+        20.0
+    } else {
+        -11.0
+    }
+}
+
 /// A CSS class for a state label, e.g. `IN DOUBT` -> `state-in-doubt`.
 pub fn state_class(label: &str) -> String {
     let slug: String = label
@@ -168,17 +200,17 @@ pub fn topology(p: &TopologyProps) -> Html {
         None => (SIZE, SIZE),
     };
     let node_r = if wide { COMPACT_NODE_R } else { NODE_R };
+    let ellipse: Vec<(f64, f64)> = if wide {
+        (0..n).map(|i| compact_node_position(i, n)).collect()
+    } else {
+        Vec::new()
+    };
     let pos = |i: u32| {
         p.layout
             .as_ref()
             .and_then(|l| l.positions.get(i as usize).copied())
-            .unwrap_or_else(|| {
-                if wide {
-                    compact_node_position(i, n)
-                } else {
-                    node_position(i, n)
-                }
-            })
+            .or_else(|| ellipse.get(i as usize).copied())
+            .unwrap_or_else(|| node_position(i, n))
     };
     let act = |action: String| {
         let on_msg = p.on_msg.clone();
@@ -260,6 +292,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         let t = progress(m.sent, m.arrives, p.playhead);
         let ((x1, y1), (x2, y2)) = message_ends_for(pos(m.from), pos(m.to), node_r);
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        let label_y = message_label_y(y2 - y1, t);
         let label = format!(
             "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
             m.id, m.label, p.snapshot.name(m.from), p.snapshot.name(m.to), m.arrives
@@ -282,7 +315,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()} onclick={drop} onkeydown={on_key}>
                 <title>{ label }</title>
                 <circle r="7" />
-                <text y="-11">{ &m.label }</text>
+                <text y={format!("{label_y:.0}")}>{ &m.label }</text>
             </g>
         }
     });

@@ -158,6 +158,30 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["embedded at 720×460, the generic stage's labels read at 11 px or more and no node's covers another's", async () => {
+    for (const query of ["?scene=2pc&seed=7&sc=forget-vote&step=20", "?scene=2pc&n=7&seed=3&step=40", "?scene=locks&seed=4&step=60"]) {
+      const page = await open(`${query}&embed=1`, { width: 720, height: 460 });
+      const report = await page.evaluate(() => {
+        const svg = document.querySelector(".topology-svg");
+        const box = svg.getBoundingClientRect();
+        const scale = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
+        const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+          .map((t) => ({ text: t.textContent, node: t.closest("g.node")?.dataset.node, r: t.getBoundingClientRect(), px: parseFloat(getComputedStyle(t).fontSize) * scale }));
+        const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
+        const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
+        const nodeTexts = texts.filter((t) => t.node !== undefined);
+        for (let i = 0; i < nodeTexts.length; i++) for (let j = i + 1; j < nodeTexts.length; j++) {
+          const a = nodeTexts[i], b = nodeTexts[j];
+          if (a.node !== b.node && overlap(a.r, b.r)) return { smallest, clash: `${a.text} / ${b.text}` };
+        }
+        return { smallest, clash: null };
+      });
+      assert(report.smallest.px >= 11, `${query}: "${report.smallest.text}" reads at ${report.smallest.px.toFixed(1)} px`);
+      assertEq(report.clash, null, `${query}: one node's labels never cover another's`);
+      await assertHealthy(page);
+    }
+  }],
+
   ["a language switch keeps the run and the step", async () => {
     const page = await open("?scene=locks&seed=4&step=30");
     const before = await seen(page);
