@@ -86,6 +86,7 @@ async fn topology_draws_marks_and_only_the_links_used() {
         on_msg: Callback::noop(),
         layout: None,
         overlay: Default::default(),
+        compact: false,
     };
     yew::Renderer::<Topology>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
