@@ -456,7 +456,7 @@ pub fn app(props: &AppProps) -> Html {
             model.query()
         );
         return html! {
-            <div class="dsviz embed" ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
+            <div class={classes!("dsviz", "embed", (diagram.is_some() || explore_panel.is_some()).then_some("with-extras"))} ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
                 { for tour_bar }
                 { for caption_bar }
