@@ -109,9 +109,13 @@ const failed = await runTests([
     assertEq(await page.locator("#mounted g.node").count(), 5, "nodes mounted from a config object");
     assert((await page.locator("#bad-config .dsviz-mount-error").innerText()).includes("unknown scene"), "bad config is explained");
     // Every scene is mounted further down the page.
-    for (const scene of ["ring", "2pc", "locks"]) {
+    for (const scene of ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"]) {
       await page.locator(`#scene-${scene} .controls`).waitFor();
     }
+    // The tour example opens the Raft tour at its third stop.
+    const tour = page.frameLocator("#embedded-tour");
+    await tour.locator(".tour-count").waitFor();
+    assert((await tour.locator(".tour-count").innerText()).startsWith("Tour 3/"), "the tour frame shows stop 3");
     const box = await frame.locator(".dsviz.embed").boundingBox();
     assert(box.height > 380, `the embed fills its frame (height ${box.height})`);
     await assertHealthy(page);
