@@ -1,9 +1,9 @@
 //! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- app::`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
 
-use dsviz::scene::{RunSpec, SceneId};
+use super::common::{count, dispatch_click, fresh_root, render_app, text};
+use dsviz::scene::SceneId;
 use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
 use dsviz::sim::{Time, Violation};
-use dsviz::ui::app::{App, AppProps};
 use dsviz::ui::controls::{Controls, ControlsProps};
 use dsviz::ui::diagram::{Diagram, DiagramProps};
 use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
@@ -14,13 +14,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 use yew::Callback;
-
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
 
 fn click(root: &Element, selector: &str) {
     click_with(root, selector, false)
@@ -33,27 +26,7 @@ fn shift_click(root: &Element, selector: &str) {
 }
 
 fn click_with(root: &Element, selector: &str, shift: bool) {
-    let el = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"));
-    // A bubbling click works on HTML and SVG elements alike.
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    init.set_shift_key(shift);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
+    dispatch_click(&super::common::find(root, selector), shift);
 }
 
 /// Records the messages a component sends up.
@@ -252,22 +225,6 @@ async fn step_to_the_end(root: &Element) {
         click(root, "#step-forward");
     }
     yew::scheduler::flush().await;
-}
-
-async fn render_app(query: &str) -> Element {
-    let root = fresh_root();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
 }
 
 fn node_classes(root: &Element, id: u32) -> String {

@@ -4,50 +4,14 @@
 //! menu gives its commands, a dot can be dropped, a bad link is explained, and the figures
 //! are computed on request.
 
-use dsviz::scene::RunSpec;
-use dsviz::ui::app::{App, AppProps};
+use super::common::{count, find, render_app, text};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-async fn render_app(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
 /// A person's click: a bubbling mouse event, which reaches SVG groups too.
 async fn click(element: &Element) {
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    element.dispatch_event(&event).unwrap();
+    super::common::dispatch_click(element, false);
     yew::scheduler::flush().await;
 }
 

@@ -10,8 +10,7 @@
 //! printed as a list, and tolerated for now.
 
 use dsviz::i18n::{set_lang, Lang};
-use dsviz::scene::{RunSpec, SceneId};
-use dsviz::ui::app::{App, AppProps};
+use dsviz::scene::SceneId;
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -19,6 +18,7 @@ use web_sys::Element;
 
 #[path = "../i18n_scan/mod.rs"]
 mod i18n_scan;
+use super::common::{dispatch_click, render_app};
 use i18n_scan::{english_words, fills, literals, shown_position, template_words};
 
 macro_rules! sources {
@@ -204,35 +204,10 @@ const ALLOWED: &[&str] = &[
 /// Marks a text read inside the generic topology or node views.
 const GENERIC_VIEW: &str = "\u{1}";
 
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-async fn render_app(query: &str) -> Element {
-    let root = fresh_root();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
+/// Clicks the first match, if there is one (not every scene has a node to click).
 fn click(root: &Element, selector: &str) {
     if let Ok(Some(el)) = root.query_selector(selector) {
-        let init = web_sys::MouseEventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-        el.dispatch_event(&event).unwrap();
+        dispatch_click(&el, false);
     }
 }
 

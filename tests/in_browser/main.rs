@@ -8,6 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod app;
 mod balance;
+mod common;
 mod i18n;
 mod paxos;
 mod queue;

@@ -2,59 +2,9 @@
 //! told apart by kind and dropped by a click, the challenge's menu stops offering Crash once
 //! the budget is spent, a broken variant turns the safety badge red, Multi-Paxos shows logs.
 
-use dsviz::scene::RunSpec;
-use dsviz::ui::app::{App, AppProps};
+use super::common::{all_text, click, count, render_app, text};
 use wasm_bindgen_test::*;
 use web_sys::Element;
-
-async fn render_app(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn all_text(root: &Element, selector: &str) -> Vec<String> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
-        .collect()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-/// A bubbling click, which works on SVG and HTML elements alike.
-async fn click(root: &Element, selector: &str) {
-    let el = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"));
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
-}
 
 async fn click_menu_item(root: &Element, label_start: &str) {
     let list = root.query_selector_all(".node-menu .menu-item").unwrap();

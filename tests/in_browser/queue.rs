@@ -4,52 +4,17 @@
 //! gives the scene's commands, a message in flight can be dropped, and the designs are
 //! compared on request, with a message for a bad seed.
 
+use super::common::{click, count, find, text};
 use dsviz::scene::RunSpec;
-use dsviz::ui::app::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+/// The App from a link that must have no problems (the queue's links here are all good).
 async fn render_app(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let (spec, problems) = RunSpec::from_query(query);
+    let (_, problems) = RunSpec::from_query(query);
     assert!(problems.is_empty(), "{problems:?}");
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-/// A bubbling click, as a person's (works on SVG elements too).
-async fn click(root: &Element, selector: &str) {
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    find(root, selector).dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
+    super::common::render_app(query).await
 }
 
 fn counter(root: &Element, key: &str) -> (String, String) {

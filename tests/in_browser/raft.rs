@@ -2,32 +2,9 @@
 //! a click drops a message, RaftScope's keys act, the node menu offers the scene's
 //! commands, and the panel shows the stores and the history's verdict.
 
-use dsviz::scene::RunSpec;
-use dsviz::ui::app::{App, AppProps};
+use super::common::{click, count, render_app, text};
 use wasm_bindgen_test::*;
 use web_sys::Element;
-
-async fn render_app(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
 
 fn attr(root: &Element, selector: &str, name: &str) -> String {
     root.query_selector(selector)
@@ -35,25 +12,6 @@ fn attr(root: &Element, selector: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no element matches {selector}"))
         .get_attribute(name)
         .unwrap_or_default()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    let el = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"));
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
 }
 
 /// Presses a key on the page, as a person does with nothing focused.

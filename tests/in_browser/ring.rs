@@ -3,48 +3,12 @@
 //! node shows the library's moved-key count, bad input is explained, many keys are drawn
 //! on the canvas.
 
+use super::common::{count, find, render_app, text};
 use dsviz::algo::placement::{HashRing, NodeSpec};
 use dsviz::algo::ring_cluster::{KeyNaming, RingConfig};
-use dsviz::scene::RunSpec;
-use dsviz::ui::app::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
-
-async fn render_app(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let (spec, problems) = RunSpec::from_query(query);
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
 
 fn type_into(root: &Element, selector: &str, value: &str) {
     find(root, selector)

@@ -3,6 +3,7 @@
 //! stage draws the children of /lock, the watches, the herd's burst and the leavers.
 //! `cargo test --target wasm32-unknown-unknown --test in_browser -- truth_ui::`.
 
+use super::common::{all_text as texts, count, fresh_root};
 use dsviz::algo::locks::WatchTarget;
 use dsviz::algo::two_phase_commit::ForcedWrites;
 use dsviz::scene::locks::{Departure, DepartureReason, Notification, QueueStage, Znode};
@@ -19,24 +20,6 @@ use std::rc::Rc;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
-
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn texts(root: &Element, selector: &str) -> Vec<String> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
-        .collect()
-}
 
 fn node(id: u32, state: &'static str, marks: Vec<NodeMark>) -> NodeView {
     NodeView {

@@ -1,0 +1,72 @@
+//! What every browser test module needs: a fresh element to render into, the App rendered
+//! from a link, and reading and clicking what is on the page.
+use dsviz::scene::RunSpec;
+use dsviz::ui::app::{App, AppProps};
+use web_sys::Element;
+
+/// A new, empty element at the end of the page: each test renders into its own.
+pub fn fresh_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// The whole App, as a link with `query` opens it (its problems shown on the page).
+pub async fn render_app(query: &str) -> Element {
+    let root = fresh_root();
+    let (spec, problems) = RunSpec::from_query(query);
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            spec,
+            problems,
+            sync_url: false,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    root
+}
+
+pub fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+pub fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+/// The text of the first match (empty when nothing matches).
+pub fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// The text of every match, in page order.
+pub fn all_text(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
+        .collect()
+}
+
+/// A person's click (with Shift held, or not): a bubbling mouse event, which reaches HTML
+/// and SVG elements alike.
+pub fn dispatch_click(element: &Element, shift: bool) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_shift_key(shift);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+/// Clicks the first match, then lets the page render.
+pub async fn click(root: &Element, selector: &str) {
+    dispatch_click(&find(root, selector), false);
+    yew::scheduler::flush().await;
+}
