@@ -16,6 +16,9 @@ use dsviz::sim::run::Run;
 use dsviz::sim::{NodeId, Time, TraceKind};
 use proptest::prelude::*;
 
+mod i18n_scan;
+use i18n_scan::wrapped_literals;
+
 fn build(query: &str) -> (RunSpec, Vec<String>, Box<SceneRun<Balance>>) {
     let (mut spec, problems) = RunSpec::from_query(query);
     assert!(problems.is_empty(), "{query}: {problems:?}");
@@ -665,53 +668,6 @@ fn declared_texts() -> Vec<&'static str> {
         out.push(entry.meaning);
     }
     out.extend(Strategy::ALL.iter().map(|s| s.title()));
-    out
-}
-
-/// The string literals passed to `tr(` and `trf(` in a source file.
-fn wrapped_literals(source: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let bytes = source.as_bytes();
-    for (at, _) in source.match_indices("tr") {
-        let before = at.checked_sub(1).map(|i| bytes[i] as char);
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = &source[at + 2..];
-        let rest = rest.strip_prefix('f').unwrap_or(rest);
-        let Some(rest) = rest.strip_prefix('(') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let Some(rest) = rest.strip_prefix('"') else {
-            continue;
-        };
-        let chars: Vec<char> = rest.chars().collect();
-        let mut text = String::new();
-        let mut i = 0;
-        while i < chars.len() {
-            match chars[i] {
-                '"' => break,
-                '\\' => {
-                    i += 1;
-                    match chars.get(i) {
-                        Some('n') => text.push('\n'),
-                        // A continued line: the newline and the next line's indentation go.
-                        Some('\n') => {
-                            while chars.get(i + 1).is_some_and(|c| c.is_whitespace()) {
-                                i += 1;
-                            }
-                        }
-                        Some(&other) => text.push(other),
-                        None => break,
-                    }
-                }
-                c => text.push(c),
-            }
-            i += 1;
-        }
-        out.push(text);
-    }
     out
 }
 

@@ -20,6 +20,9 @@ use dsviz::sim::{NodeId, Sim};
 use dsviz::ui::queue::geometry::*;
 use std::collections::BTreeSet;
 
+mod i18n_scan;
+use i18n_scan::wrapped_literals;
+
 fn build(query: &str) -> (RunSpec, Built<SceneRun<QueueScene>>) {
     let (mut spec, problems) = RunSpec::from_query(query);
     assert!(problems.is_empty(), "{problems:?}");
@@ -619,48 +622,6 @@ fn the_legend_explains_every_consumer_state_the_stage_draws() {
     assert!(legend
         .iter()
         .all(|e| e.meaning.ends_with('.') && e.meaning.len() > 20));
-}
-
-/// The string literals passed to `tr(` and `trf(` in a Rust source file.
-fn wrapped_literals(source: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for start in ["tr(", "trf("] {
-        let mut rest = source;
-        while let Some(i) = rest.find(start) {
-            let before = rest[..i].chars().last();
-            rest = &rest[i + start.len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue;
-            }
-            let trimmed = rest.trim_start();
-            let Some(body) = trimmed.strip_prefix('"') else {
-                continue;
-            };
-            let mut text = String::new();
-            let mut chars = body.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => match chars.next() {
-                        Some('n') => text.push('\n'),
-                        Some('\n') => {
-                            // A line continuation: skip the next line's indentation.
-                            let skipped: String =
-                                chars.clone().take_while(|c| c.is_whitespace()).collect();
-                            for _ in 0..skipped.chars().count() {
-                                chars.next();
-                            }
-                        }
-                        Some(other) => text.push(other),
-                        None => break,
-                    },
-                    c => text.push(c),
-                }
-            }
-            out.push(text);
-        }
-    }
-    out
 }
 
 fn placeholders(text: &str) -> BTreeSet<String> {

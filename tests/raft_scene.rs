@@ -577,47 +577,6 @@ fn the_scenarios_narrate_most_kinds_of_note() {
     assert!(kinds.len() >= 35, "{} kinds of note seen", kinds.len());
 }
 
-/// The string literals wrapped in `tr(` or `trf(` in one source file.
-fn wrapped_literals(source: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (start, _) in source
-        .match_indices("tr(")
-        .chain(source.match_indices("trf("))
-    {
-        let preceded = source[..start].chars().last();
-        if preceded.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = source[start..]
-            .split_once('(')
-            .map_or("", |(_, r)| r)
-            .trim_start();
-        let Some(body) = rest.strip_prefix('"') else {
-            continue;
-        };
-        let mut text = String::new();
-        let mut chars = body.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' => break,
-                '\\' => match chars.next() {
-                    Some('n') => text.push('\n'),
-                    Some('\n') => {
-                        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                            chars.next();
-                        }
-                    }
-                    Some(other) => text.push(other),
-                    None => {}
-                },
-                other => text.push(other),
-            }
-        }
-        found.push(text);
-    }
-    found
-}
-
 /// Every text of the scene the page shows through `tr`: its own wrapped literals, and the
 /// texts the shell translates (title, blurb, fields, scenarios, tour, legend).
 fn scene_texts() -> BTreeSet<String> {
@@ -713,6 +672,9 @@ fn list_scene_texts() {
 
 use dsviz::ui::raft::actions::{align_timers, client_request, restart_leader, spread_timers};
 use dsviz::ui::raft::geometry::*;
+
+mod i18n_scan;
+use i18n_scan::wrapped_literals;
 
 #[test]
 fn the_timer_arc_shrinks_from_a_full_circle_to_nothing() {

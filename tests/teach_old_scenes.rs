@@ -19,6 +19,9 @@ use dsviz::sim::{NodeId, NodeStatus, Sim, Time};
 use std::collections::BTreeSet;
 use std::path::Path;
 
+mod i18n_scan;
+use i18n_scan::wrapped_literals;
+
 // ----- Shared helpers -----
 
 /// Whether `text` still holds a `{placeholder}`.
@@ -42,47 +45,6 @@ fn looks_like_debug(text: &str, note: &impl std::fmt::Debug) -> bool {
 
 fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
-/// The string literals wrapped in `tr(` or `trf(` in one source file.
-fn wrapped_literals(source: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (start, _) in source
-        .match_indices("tr(")
-        .chain(source.match_indices("trf("))
-    {
-        let preceded = source[..start].chars().last();
-        if preceded.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        let rest = source[start..]
-            .split_once('(')
-            .map_or("", |(_, r)| r)
-            .trim_start();
-        let Some(body) = rest.strip_prefix('"') else {
-            continue;
-        };
-        let mut text = String::new();
-        let mut chars = body.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' => break,
-                '\\' => match chars.next() {
-                    Some('n') => text.push('\n'),
-                    Some('\n') => {
-                        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                            chars.next();
-                        }
-                    }
-                    Some(other) => text.push(other),
-                    None => {}
-                },
-                other => text.push(other),
-            }
-        }
-        found.push(text);
-    }
-    found
 }
 
 /// Every text of scene `S` the page shows through `tr`: the wrapped literals of its files,

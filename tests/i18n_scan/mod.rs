@@ -1,6 +1,7 @@
 //! Reading Rust source for the i18n tests: its string literals (with the function each is
-//! the first argument of) and the `{placeholders}` of a text. Shared by
-//! `tests/i18n_catalogues.rs` (native) and `tests/in_browser/i18n.rs` (WebAssembly).
+//! the first argument of), the `{placeholders}` of a text, and the texts a file wraps in
+//! `tr(`/`trf(`. Shared by `tests/i18n_catalogues.rs` (native), the scenes' catalogue tests
+//! and `tests/in_browser/i18n.rs` (WebAssembly).
 #![allow(dead_code)]
 use std::collections::BTreeSet;
 
@@ -272,4 +273,46 @@ pub fn shown_position(callee: Option<&str>, before: &str) -> bool {
 /// The English words of a template's fixed parts (its placeholders' names left out).
 pub fn template_words(template: &str) -> Vec<String> {
     english_words(&fixed_parts(template).join(" "))
+}
+
+/// The string literals wrapped in `tr(` or `trf(` in one source file: the texts a scene
+/// shows through its catalogue (the catalogue tests compare the two).
+pub fn wrapped_literals(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (start, _) in source
+        .match_indices("tr(")
+        .chain(source.match_indices("trf("))
+    {
+        let preceded = source[..start].chars().last();
+        if preceded.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = source[start..]
+            .split_once('(')
+            .map_or("", |(_, r)| r)
+            .trim_start();
+        let Some(body) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let mut text = String::new();
+        let mut chars = body.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => text.push('\n'),
+                    Some('\n') => {
+                        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                            chars.next();
+                        }
+                    }
+                    Some(other) => text.push(other),
+                    None => {}
+                },
+                other => text.push(other),
+            }
+        }
+        found.push(text);
+    }
+    found
 }
