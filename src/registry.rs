@@ -5,14 +5,14 @@
 //! registers the scene's views (`crate::ui`), so the app and the link reader can never
 //! disagree about which scenes exist, and its entry to the explorer (`crate::explore`).
 macro_rules! scenes {
-    ($($module:ident :: $scene:ident),* $(,)?) => {
+    ($(#[$gate:meta] $module:ident :: $scene:ident),* $(,)?) => {
         /// Every scene, without its types.
         pub static SCENES: &[&dyn crate::scene::DynScene] =
-            &[$(&crate::scene::Entry::<crate::scene::$module::$scene>::NEW),*];
+            &[$(#[$gate] &crate::scene::Entry::<crate::scene::$module::$scene>::NEW),*];
 
         /// Each scene's entry to the Explore panel's search, by slug (`None`: the scene
         /// cannot be explored, see `Scene::EXPLORABLE`).
-        pub static EXPLORERS: &[(&str, Option<crate::explore::driver::Start>)] = &[$((
+        pub static EXPLORERS: &[(&str, Option<crate::explore::driver::Start>)] = &[$(#[$gate] (
             <crate::scene::$module::$scene as crate::scene::Scene>::SLUG,
             crate::explore::driver::entry::<crate::scene::$module::$scene>(),
         )),*];
@@ -20,16 +20,17 @@ macro_rules! scenes {
         /// Every scene's views, in the same order as [`SCENES`].
         #[cfg(target_arch = "wasm32")]
         pub static SCENE_VIEWS: &[&dyn crate::ui::scenes::DynSceneViews] =
-            &[$(&crate::ui::scenes::ViewsEntry::<crate::scene::$module::$scene>::NEW),*];
+            &[$(#[$gate] &crate::ui::scenes::ViewsEntry::<crate::scene::$module::$scene>::NEW),*];
     };
 }
 
+// Each line is behind its scene's cargo feature (all on by default; see `Cargo.toml`).
 scenes! {
-    ring::Ring,
-    two_pc::TwoPc,
-    locks::Locks,
-    raft::Raft,
-    paxos::Paxos,
-    queue::QueueScene,
-    balance::Balance,
+    #[cfg(feature = "ring")] ring::Ring,
+    #[cfg(feature = "two-pc")] two_pc::TwoPc,
+    #[cfg(feature = "locks")] locks::Locks,
+    #[cfg(feature = "raft")] raft::Raft,
+    #[cfg(feature = "paxos")] paxos::Paxos,
+    #[cfg(feature = "queue")] queue::QueueScene,
+    #[cfg(feature = "balance")] balance::Balance,
 }

@@ -1,11 +1,20 @@
 //! The algorithms, one per file, each with a prose header for people learning it.
+#[cfg(feature = "balance")]
 pub mod balance;
+#[cfg(feature = "locks")]
 pub mod locks;
+#[cfg(feature = "paxos")]
 pub mod paxos;
+#[cfg(feature = "ring")]
 pub mod placement;
+#[cfg(feature = "queue")]
 pub mod queue;
+#[cfg(feature = "raft")]
 pub mod raft;
+#[cfg(any(feature = "queue", feature = "locks"))]
 pub mod redis;
+#[cfg(feature = "ring")]
 pub mod ring_cluster;
 pub mod text;
+#[cfg(feature = "two-pc")]
 pub mod two_phase_commit;

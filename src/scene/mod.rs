@@ -8,20 +8,28 @@
 //! every parameter, resolving a scenario's triggers, building the run, time travel, the
 //! generic views) is shared. Adding a scene adds one line to the registry in
 //! `crate::registry`. See `ARCHITECTURE.md` for the checklist.
+#[cfg(feature = "balance")]
 pub mod balance;
+#[cfg(all(feature = "two-pc", feature = "locks"))]
 pub mod bench;
 pub mod fields;
+#[cfg(feature = "locks")]
 pub mod locks;
 pub mod narration;
 pub mod params;
+#[cfg(feature = "paxos")]
 pub mod paxos;
+#[cfg(feature = "queue")]
 pub mod queue;
+#[cfg(feature = "raft")]
 pub mod raft;
+#[cfg(feature = "ring")]
 pub mod ring;
 pub mod scene_run;
 pub mod spec;
 pub mod teaching;
 pub mod tour;
+#[cfg(feature = "two-pc")]
 pub mod two_pc;
 
 pub use fields::{Field, FieldKind, NET_FIELDS};

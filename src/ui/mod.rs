@@ -6,11 +6,16 @@
 //! - the shell's components (`app`, `controls`, `topology`, `diagram`, ...), WebAssembly only;
 //! - one folder per scene (`ring/`, `locks/`, `two_pc/`) with the scene's own views, plugged
 //!   in through [`scenes`] and the registry. Pure parts (geometry, layout) build natively.
+#[cfg(feature = "balance")]
 pub mod balance;
 pub mod model;
+#[cfg(feature = "paxos")]
 pub mod paxos;
+#[cfg(feature = "queue")]
 pub mod queue;
+#[cfg(feature = "raft")]
 pub mod raft;
+#[cfg(feature = "ring")]
 pub mod ring;
 
 #[cfg(target_arch = "wasm32")]
@@ -27,6 +32,7 @@ pub mod explore;
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod invariants;
+#[cfg(feature = "locks")]
 #[cfg(target_arch = "wasm32")]
 pub mod locks;
 #[cfg(target_arch = "wasm32")]
@@ -43,6 +49,7 @@ pub mod scenes;
 pub mod teach;
 #[cfg(target_arch = "wasm32")]
 pub mod topology;
+#[cfg(feature = "two-pc")]
 #[cfg(target_arch = "wasm32")]
 pub mod two_pc;
 
