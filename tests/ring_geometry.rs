@@ -283,3 +283,45 @@ fn a_flying_key_leaves_its_old_owner_and_lands_on_its_new_one() {
         );
     }
 }
+
+#[test]
+fn embedded_labels_drop_only_the_prefix_every_server_shares() {
+    let chips = |names: &[&str]| names.iter().map(|n| chip(n, 0.0)).collect::<Vec<_>>();
+    let short = |names: &[&str]| {
+        let chips = chips(names);
+        let cut = dsviz::ui::ring::chips::shared_prefix_len(&chips);
+        chips
+            .iter()
+            .map(|c| c.name[cut..].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(short(&["node-1", "node-12", "node-3"]), ["1", "12", "3"]);
+    assert_eq!(
+        short(&["node-10", "node-11"]),
+        ["10", "11"],
+        "numbers stay whole"
+    );
+    assert_eq!(short(&["cache-a", "cache-b"]), ["a", "b"]);
+    assert_eq!(
+        short(&["alpha", "beta"]),
+        ["alpha", "beta"],
+        "nothing shared"
+    );
+    assert_eq!(
+        short(&["node", "node-2"]),
+        ["node", "node-2"],
+        "no name is left empty"
+    );
+    assert_eq!(
+        short(&["node-7"]),
+        ["node-7"],
+        "a lone server keeps its name"
+    );
+    assert_eq!(
+        short(&["节点-1", "节点-2"]),
+        ["1", "2"],
+        "names need not be ASCII"
+    );
+    // 点 and 炸 share their first two bytes in UTF-8: no cut inside a character.
+    assert_eq!(short(&["点", "炸"]), ["点", "炸"]);
+}

@@ -160,3 +160,36 @@ pub fn chip_positions(chips: &[Chip], change: Option<&Change>) -> Vec<Option<(f6
     }
     out
 }
+
+/// How many leading bytes every chip's label can drop in a small (embedded) drawing: the
+/// prefix all server names share, up to its last non-digit (`node-3`, `node-12` → `3`,
+/// `12`), so that a label set large enough to read still fits beside the ring. Zero when
+/// the names share nothing or a name would be left empty.
+pub fn shared_prefix_len(chips: &[Chip]) -> usize {
+    let Some(first) = chips.first() else {
+        return 0;
+    };
+    let mut len = first.name.len();
+    for chip in &chips[1..] {
+        len = first
+            .name
+            .bytes()
+            .zip(chip.name.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    while !first.name.is_char_boundary(len) {
+        len -= 1; // Two different characters can share their first bytes.
+    }
+    // Keep whole numbers: `node-1` and `node-12` share `node-1`, but the label is `12`.
+    let cut = first.name[..len]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let leaves_every_name = chips.iter().all(|c| c.name.len() > cut);
+    if chips.len() > 1 && leaves_every_name {
+        cut
+    } else {
+        0
+    }
+}

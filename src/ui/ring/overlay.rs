@@ -23,6 +23,9 @@ pub struct OverlayProps {
     pub svg_keys: Option<KeyFrame>,
     pub picked: Option<String>,
     pub on_pick: Callback<Option<String>>,
+    /// Drawn small (an embed): labels are set larger and drop the prefix every server's
+    /// name shares, so that they read at 11 px or more and still fit beside the ring.
+    pub compact: bool,
 }
 
 /// Chips, the lookup's walk, SVG keys (when few) and the text in the middle.
@@ -34,6 +37,11 @@ pub fn overlay(p: &OverlayProps) -> Html {
     let uses_ring = config.algorithm.uses_ring();
     let chips = &p.chips;
     let radial = chips.len() > 16;
+    let cut = if p.compact {
+        shared_prefix_len(chips)
+    } else {
+        0
+    };
     let chip_views = chips.iter().map(|chip| {
         let (x, y) = point_at(chip.frac, CHIP_R);
         let (lx, ly) = point_at(chip.frac, LABEL_R);
@@ -81,7 +89,8 @@ pub fn overlay(p: &OverlayProps) -> Html {
             ChipKind::Failed => trf("{node} failed. Click to choose it, then recover it.", &[("node", &chip.name)]),
             ChipKind::Gone => trf("{node} left the ring.", &[("node", &chip.name)]),
         };
-        let label = if weight > 1 { format!("{} ×{weight}", chip.name) } else { chip.name.clone() };
+        let name = &chip.name[cut..];
+        let label = if weight > 1 { format!("{name} ×{weight}") } else { name.to_string() };
         let (cx, cy) = (format!("{x:.1}"), format!("{y:.1}"));
         html! {
             <g key={chip.name.clone()} class={classes!("chip", kind,
@@ -143,7 +152,14 @@ pub fn overlay(p: &OverlayProps) -> Html {
             { for svg_keys }
             { for lookup_layer }
             <g class="chips">{ for chip_views }</g>
-            { centre_text(node, p.lookup_current) }
+            if p.compact {
+                // Small drawing: the middle's words scaled up together, lines and all.
+                <g transform={format!("translate({CENTRE},{CENTRE}) scale(1.8) translate(-{CENTRE},-{CENTRE})")}>
+                    { centre_text(node, p.lookup_current, KEY_CHARS_COMPACT) }
+                </g>
+            } else {
+                { centre_text(node, p.lookup_current, KEY_CHARS) }
+            }
         </svg>
     }
 }

@@ -156,7 +156,7 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
                 lookup_progress={quantize(lookup_progress)}
                 change_current={change_current} lookup_current={lookup_current}
                 svg_keys={(!on_canvas).then_some(frame)}
-                picked={(*picked).clone()} on_pick={on_pick.clone()} />
+                picked={(*picked).clone()} on_pick={on_pick.clone()} compact={props.compact} />
         </div>
     };
     html! {

@@ -33,9 +33,14 @@ pub fn change_title(change: &Change) -> String {
     }
 }
 
+/// How much of a looked-up key the middle of the ring shows, full size and scaled up for a
+/// small drawing (where it must stay inside the band of keys).
+pub const KEY_CHARS: usize = 22;
+pub const KEY_CHARS_COMPACT: usize = 12;
+
 /// The text in the middle of the ring: the latest lookup, else the latest change, else a
-/// summary.
-pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
+/// summary, with at most `key_chars` characters of a key.
+pub fn centre_text(node: &RingNode, lookup_current: bool, key_chars: usize) -> Html {
     let line = |y: f64, class: &'static str, text: String| {
         html! { <text class={classes!("centre-line", class)} x={CENTRE.to_string()} y={(CENTRE + y).to_string()}>{ text }</text> }
     };
@@ -51,7 +56,7 @@ pub fn centre_text(node: &RingNode, lookup_current: bool) -> Html {
             .first()
             .and_then(|s| node.node_name(*s))
             .unwrap_or("?");
-        let key: String = l.key.chars().take(22).collect();
+        let key: String = l.key.chars().take(key_chars).collect();
         lines.push(line(-44.0, "small", tr("key").into()));
         lines.push(line(-20.0, "key", key));
         lines.push(line(
