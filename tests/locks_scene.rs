@@ -181,6 +181,19 @@ fn persistence_is_a_link_parameter_defaulting_to_aof_always() {
     assert_eq!(spec.param("persist"), Some("none"));
     assert_eq!(run.config.kind, LockKind::Lease);
 
+    // AOF with fsync every second, the setting the queue scene's Redis defaults to.
+    let (spec, run, problems) = build("?scene=locks&kind=lease&persist=everysec&seed=1");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(run.config.persistence, Persistence::AofEverySec);
+    assert_eq!(spec.param("persist"), Some("everysec"));
+
+    // `always` (the queue scene's word) means what `aof` has always meant here, and the
+    // link is written back with the word locks links have always used.
+    let (spec, run, problems) = build("?scene=locks&kind=lease&persist=always&seed=1");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(run.config.persistence, Persistence::AofAlways);
+    assert_eq!(spec.param("persist"), Some("aof"));
+
     // The counter-reset scenario's link says persist=none, and reads back the same.
     let spec = scene::scenario_spec_of::<Locks>("counter-reset", 1).expect("scenario");
     assert_eq!(spec.param("persist"), Some("none"));
@@ -214,7 +227,8 @@ fn the_persistence_field_and_the_marks_have_their_chinese() {
         .expect("a persistence field");
     assert!(has(field.label) && has(field.help), "label and help");
     if let dsviz::scene::FieldKind::Choice(options) = field.kind {
-        assert_eq!(options.len(), 2);
+        let values: Vec<&str> = options.iter().map(|(v, _)| *v).collect();
+        assert_eq!(values, ["aof", "everysec", "none"]);
         for (_, label) in options {
             assert!(has(label), "{label}");
         }
@@ -222,6 +236,7 @@ fn the_persistence_field_and_the_marks_have_their_chinese() {
         panic!("persistence is a choice");
     }
     assert!(field.help.contains("appendfsync always"));
+    assert!(field.help.contains("appendfsync everysec"));
     assert!(has(HOLDS_MARK));
     dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
     let (_, mut run, _) = build("?scene=locks&sc=contention&seed=3");

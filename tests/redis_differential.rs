@@ -11,6 +11,8 @@
 //! differ; idle values are masked, and minimum-idle arguments are either 0 or an hour, so
 //! that both sides decide alike), `XADD *` (ids come from the wall clock; the sequences use
 //! explicit and `<ms>-*` ids), and key expiry (only with a TTL far longer than a run).
+//! The locks scene's compare-and-delete, a model command, goes to Redis as the `EVAL` of
+//! its Lua script.
 //! Blocking commands are sent with a 1 ms timeout; when the model says the command would
 //! block, Redis must answer with the timeout's nil.
 //!
@@ -25,8 +27,8 @@
 #![allow(clippy::disallowed_methods)]
 
 use dsviz::algo::redis::{
-    Bound, Command, End, GroupStart, PendingRange, ReadFrom, Redis, Reply, Server, SetCondition,
-    StreamId, Value, XaddId,
+    Bound, Command, End, GroupStart, PendingRange, ReadFrom, Redis, RedisError, Reply, Server,
+    SetCondition, StreamId, Value, XaddId, COMPARE_AND_DELETE_SCRIPT, COMPARE_AND_DELETE_SHA1,
 };
 use dsviz::sim::{SimRng, Time};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -391,7 +393,7 @@ impl Gen {
     fn command(&mut self) -> Command {
         let g = self.pick(&GROUPS).to_string();
         let c = self.pick(&CONSUMERS).to_string();
-        match self.below(100) {
+        match self.below(105) {
             0..=2 => Command::Get {
                 key: self.key(&KEYS),
             },
@@ -550,6 +552,10 @@ impl Gen {
                 ids: self.ids(),
                 justid: self.chance(300),
             },
+            100..=104 => Command::EvalCompareAndDelete {
+                key: self.key(&["k1", "k4"]),
+                value: self.value(),
+            },
             _ => Command::Xautoclaim {
                 key: self.key(&STREAM_KEYS),
                 group: g,
@@ -666,10 +672,15 @@ fn real_groups(conn: &mut Conn, key: &str) -> Option<Vec<(String, i64, i64, Stri
 }
 
 /// The situations the sequences must reach for the comparison to mean something.
-const EXPECTED_FACTS: [&str; 22] = [
+const EXPECTED_FACTS: [&str; 27] = [
     "WRONGTYPE",
     "GET value",
+    "SET NX PX set",
     "SET NX refused",
+    "INCR counted",
+    "EVAL compare-and-delete deleted",
+    "EVAL compare-and-delete kept",
+    "EVAL compare-and-delete WRONGTYPE",
     "SET PX 0 refused",
     "INCR overflow",
     "INCR not an integer",
@@ -705,14 +716,32 @@ fn note_facts(cmd: &Command, reply: &Reply, facts: &mut std::collections::BTreeS
         Command::Get { .. } => note("GET value", matches!(reply, Reply::Bulk(_))),
         Command::Set { condition, px, .. } => {
             note(
+                "SET NX PX set",
+                *condition == SetCondition::IfAbsent
+                    && *px == Some(LONG_TTL_MS)
+                    && *reply == Reply::OK,
+            );
+            note(
                 "SET NX refused",
                 *condition == SetCondition::IfAbsent && *reply == Reply::Nil,
             );
             note("SET PX 0 refused", *px == Some(0) && reply.is_error());
         }
         Command::Incr { .. } => {
+            note("INCR counted", matches!(reply, Reply::Integer(_)));
             note("INCR overflow", text.contains("overflow"));
             note("INCR not an integer", text.contains("not an integer"));
+        }
+        Command::EvalCompareAndDelete { .. } => {
+            note(
+                "EVAL compare-and-delete deleted",
+                *reply == Reply::Integer(1),
+            );
+            note("EVAL compare-and-delete kept", *reply == Reply::Integer(0));
+            note(
+                "EVAL compare-and-delete WRONGTYPE",
+                text.contains("WRONGTYPE"),
+            );
         }
         Command::Lpop { count: Some(_), .. } => note("LPOP count array", nonempty),
         Command::Brpop { .. } => {
@@ -846,6 +875,73 @@ fn random_command_sequences_match_a_real_redis() {
         redis.version()
     );
     assert!(commands > 50_000, "only {commands} commands compared");
+}
+
+// ---------------------------------------------------------------------------------------
+// The locks scene's commands, step by step.
+
+/// The lease lock's life on both sides: acquire with `SET NX PX` (a long fixed TTL, so
+/// that nothing expires during the test), a refused second `SET NX`, `GET`, the fencing
+/// counter's `INCR`s, the compare-and-delete `EVAL` with another client's value (kept) and
+/// with the holder's (deleted), and the script's error on a key of another type. The
+/// script's SHA1, which the model's error names, is the one Redis computes.
+#[test]
+fn the_lock_commands_match_a_real_redis() {
+    let Availability::Started(redis) = RedisProcess::start() else {
+        return;
+    };
+    let mut conn = Conn::connect(redis.port).expect("connect");
+    assert_eq!(conn.call(&["FLUSHALL"]), Resp::Simple("OK".into()));
+    assert_eq!(
+        conn.call(&["SCRIPT", "LOAD", COMPARE_AND_DELETE_SCRIPT]),
+        Resp::Bulk(Some(COMPARE_AND_DELETE_SHA1.into()))
+    );
+    let set = |value: &str| Command::Set {
+        key: "lock".into(),
+        value: value.into(),
+        condition: SetCondition::IfAbsent,
+        px: Some(LONG_TTL_MS),
+    };
+    let release = |key: &str, value: &str| Command::EvalCompareAndDelete {
+        key: key.into(),
+        value: value.into(),
+    };
+    let get = Command::Get { key: "lock".into() };
+    let incr = Command::Incr {
+        key: "lock:fencing".into(),
+    };
+    let steps = [
+        (set("a1"), Reply::OK),
+        (incr.clone(), Reply::Integer(1)),
+        (set("b2"), Reply::Nil),
+        (get.clone(), Reply::Bulk("a1".into())),
+        (release("lock", "b2"), Reply::Integer(0)),
+        (get.clone(), Reply::Bulk("a1".into())),
+        (release("lock", "a1"), Reply::Integer(1)),
+        (get.clone(), Reply::Nil),
+        (release("lock", "a1"), Reply::Integer(0)),
+        (set("b2"), Reply::OK),
+        (incr.clone(), Reply::Integer(2)),
+        (
+            Command::Rpush {
+                key: "queue".into(),
+                values: vec!["m".into()],
+            },
+            Reply::Integer(1),
+        ),
+        (
+            release("queue", "m"),
+            Reply::Error(RedisError::ScriptWrongType),
+        ),
+    ];
+    let mut db = Redis::new();
+    let now = Time::from_millis(1_000_000);
+    for (cmd, expected) in steps {
+        let model = db.execute(&cmd, now);
+        assert_eq!(model, expected, "the model's reply to `{cmd}`");
+        let real = conn.call(&cmd.args());
+        assert_eq!(real, to_resp(&model), "Redis's reply to `{cmd}`");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

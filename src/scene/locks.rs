@@ -162,6 +162,10 @@ const PERSISTENCES: &[(&str, &str)] = &[
         "AOF, appendfsync always (key and token counter survive)",
     ),
     (
+        "everysec",
+        "AOF, appendfsync everysec (a crash loses the last second of writes)",
+    ),
+    (
         "none",
         "No persistence (key and token counter lost in a crash)",
     ),
@@ -171,23 +175,35 @@ const PERSISTENCE: Field = Field {
     label: "Redis persistence",
     help: "What a Redis server keeps across a crash (lease lock and Redlock). aof: \
 appendonly yes with appendfsync always, every write is on disk before the reply, so the lock \
-key and the INCR token counter both survive. none: no persistence, a restarted Redis is \
-empty: the lock is free at once and the token counter starts again from 0. ZooKeeper \
-(queue locks) is replicated and loses nothing.",
+key and the INCR token counter both survive. everysec: appendfsync everysec, writes reach the \
+disk once a second, so a crash loses the last second of them: a lock key just set, a release, \
+or INCRs, and then the token counter goes back and hands out tokens again. none: no \
+persistence, a restarted Redis is empty: the lock is free at once and the token counter \
+starts again from 0. ZooKeeper (queue locks) is replicated and loses nothing.",
     default: "aof",
     kind: FieldKind::Choice(PERSISTENCES),
 };
 
-fn persistence_from(slug: &str) -> Persistence {
-    match slug {
-        "none" => Persistence::None,
-        _ => Persistence::AofAlways,
-    }
+/// The persistence a link names. `aof` is what links have always said for
+/// `appendfsync always`; `always` (the queue scene's name for it) is read the same way.
+fn read_persistence(r: &mut ParamReader) -> Persistence {
+    r.choice(
+        PERSISTENCE.key,
+        PERSISTENCE.label,
+        &[
+            ("aof", Persistence::AofAlways),
+            ("always", Persistence::AofAlways),
+            ("everysec", Persistence::AofEverySec),
+            ("none", Persistence::None),
+        ],
+        Persistence::AofAlways,
+    )
 }
 
 fn persistence_slug(persistence: Persistence) -> &'static str {
     match persistence {
         Persistence::None => "none",
+        Persistence::AofEverySec => "everysec",
         Persistence::AofAlways => "aof",
     }
 }
@@ -274,7 +290,7 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         config.clients = r.number_field(&CLIENTS) as u32;
         config.ttl = Time::from_millis(r.number_field_or(&TTL, ms(config.ttl)));
         // Links from before the field keep their behaviour: the default is what they ran.
-        config.persistence = persistence_from(r.choice_field(&PERSISTENCE));
+        config.persistence = read_persistence(r);
         config.fencing = r.flag_field(&FENCING);
         config.rounds = r.number_field(&ROUNDS) as u32;
         config.work = Time::from_millis(r.number_field_or(&WORK, ms(config.work)));

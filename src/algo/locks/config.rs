@@ -1,6 +1,6 @@
 //! The scene's parameters, their limits, and where each role sits in the node list.
-use super::lease_lock::Persistence;
 use super::redlock;
+use crate::algo::redis::Persistence;
 use crate::sim::{NodeId, Time};
 use std::fmt;
 use std::str::FromStr;
@@ -15,7 +15,7 @@ pub const MAX_DURATION: Time = Time::from_millis(60_000);
 /// Which lock algorithm the clients use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum LockKind {
-    /// A lease on one Redis-like server (`SET NX PX`, compare-and-delete).
+    /// A lease on one Redis server (`SET NX PX`, `INCR`, compare-and-delete).
     #[default]
     Lease,
     /// ZooKeeper queue lock; each waiter watches only its predecessor.
@@ -105,8 +105,9 @@ pub struct LocksConfig {
     pub backoff: Time,
     /// How long a client waits for a reply before it gives up on (or repeats) a request.
     pub request_timeout: Time,
-    /// What the Redis servers (lease lock and Redlock) keep across a crash. The queue
-    /// lock's ZooKeeper is replicated and loses nothing.
+    /// What the Redis servers (lease lock and Redlock) keep across a crash: none,
+    /// `appendfsync everysec` or `appendfsync always`. The queue lock's ZooKeeper is
+    /// replicated and loses nothing.
     pub persistence: Persistence,
 }
 

@@ -25,7 +25,8 @@
 //! or the invariant would make the very comparison the storage makes and could never see
 //! fencing fail. The lock server keeps it in a ghost counter beside the real one: the
 //! real counter is Redis state and may be lost in a crash (without persistence it restarts
-//! from 0 and hands old tokens out again); the ghost is the simulator's record of the
+//! from 0, with `appendfsync everysec` it loses its last second of `INCR`s, and either way
+//! it hands old tokens out again); the ghost is the simulator's record of the
 //! order of grants and is never lost. It travels to the holder in a ghost field of the
 //! grant's reply, and with each write to the storage.
 use super::notes::LockNote;

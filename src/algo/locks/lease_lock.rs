@@ -1,85 +1,50 @@
-//! A lease lock on a single Redis-like server.
+//! A lease lock on a single Redis server.
 //!
 //! The lock is one key. To acquire it, a client picks a fresh random value (its "token"
-//! for this attempt) and asks the server to `SET lock <token> NX PX <ttl>`: set the key
-//! only if it does Not eXist, and let it eXpire after `ttl` milliseconds. The reply says
-//! whether it was set. To release, the client asks the server to delete the key *only if
-//! it still holds the client's token* (compare-and-delete, a small Lua script in real
-//! Redis); a plain `DEL` could delete a lock that expired and was since taken by someone
-//! else. A client whose attempt fails backs off (exponentially, with jitter, so that
-//! failed clients do not all retry together) and tries again with a new token.
+//! for this attempt) and sends `SET lock <value> NX PX <ttl>`: set the key only if it does
+//! Not eXist, and let it eXpire after `ttl` milliseconds. The reply says whether it was
+//! set (`OK`) or not (nil). To release, the client deletes the key *only if it still
+//! holds the client's value*: the compare-and-delete Lua script of the Redis lock docs,
+//! `EVAL "if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1])
+//! else return 0 end" 1 lock <value>`, which Redis runs atomically. A plain `DEL` could
+//! delete a lock that expired and was since taken by someone else. A client whose attempt
+//! fails backs off (exponentially, with jitter, so that failed clients do not all retry
+//! together) and tries again with a new value. The server side, the Redis that runs these
+//! commands on the shared Redis model, is [`super::lease_server`].
 //!
-//! The lease is what makes the lock survive a crashed holder: the server deletes the key
-//! when the TTL runs out on *its* clock, whatever the holder is doing. That is also its
+//! The lease is what makes the lock survive a crashed holder: Redis deletes the key when
+//! the TTL runs out on *its* clock, whatever the holder is doing. That is also its
 //! weakness. A holder that is paused (a long GC, a swapped-out VM) for longer than the TTL
 //! loses the lock without knowing it; another client takes it; the first wakes up and
 //! carries on, believing it still holds the lock. Two clients then act as the holder at
-//! once. The client here never checks the lease before it writes: it trusts a timer set
-//! to its own estimate of the lease's end, and a paused client's timers wait with it. A
-//! client that did check right before writing would be no safer, because the pause can
-//! just as well fall between the check and the write.
+//! once. The client here never checks the lease before it writes (a `GET lock`): it
+//! trusts a timer set to its own estimate of the lease's end, and a paused client's timers
+//! wait with it. A client that did check right before writing would be no safer, because
+//! the pause can just as well fall between the check and the write.
 //!
-//! The cure is a *fencing token*: with every grant the server also hands out the next
-//! value of a counter (think `INCR`). The client sends it with every write, and the storage
-//! refuses any token older than the newest it has seen (see `fencing`). That only works if
-//! the counter never goes back, and so depends on Redis persistence (see
-//! `Persistence`): with `appendfsync always` the counter and the key both survive a
-//! crash; without persistence both are lost, the counter restarts from 0, old tokens are
-//! handed out again, and the storage can accept an old holder's late write (the
-//! "counter-reset" scenario).
+//! The cure is a *fencing token*: with every grant the server also runs
+//! `INCR lock:fencing` and hands out the counter's new value. The client sends it with
+//! every write, and the storage refuses any token older than the newest it has seen (see
+//! `fencing`). That only works if the counter never goes back, and so depends on Redis
+//! persistence ([`crate::algo::redis::Persistence`]): with `appendfsync always` the
+//! counter and the key both survive a crash; with `appendfsync everysec` the writes of
+//! the last second are lost, and with them the last `INCR`s; without persistence both are
+//! lost, the counter restarts from 0, old tokens are handed out again, and the storage can
+//! accept an old holder's late write (the "counter-reset" scenario).
 //!
 //! Other failure modes shown here: a lost reply to a successful `SET` leaves a lease that
 //! nobody uses until it expires (the client hands it back if the reply turns up late);
-//! without persistence a server crash loses the key, so the lock is free again while the
-//! old holder still believes it holds it.
+//! a server crash that loses the key (no persistence, or a `SET` not yet fsynced) makes
+//! the lock free again while the old holder still believes it holds it.
 use super::contract::{random_token, short_token, Held, Progress};
 use super::notes::LockNote;
-use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
+use super::{send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::sim::{Ctx, NodeId, Time};
-
-/// What a Redis lock server keeps across a crash (Redlock's servers included). Redis either
-/// persists its whole dataset or none of it: the lock key and the `INCR` counter of fencing
-/// tokens live in the same dataset, so they survive or vanish together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Persistence {
-    /// Broken for fencing: no persistence, so a restarted server has forgotten the lock
-    /// key (the lock is free again while its holder still believes it holds it) and the
-    /// token counter starts again from 0 (new grants reuse old tokens, and the storage
-    /// can accept a late write from an old holder).
-    None,
-    /// `appendonly yes` with `appendfsync always`: every write is on disk before Redis
-    /// answers, so the lock key (with its expiry time) and the counter both survive.
-    #[default]
-    AofAlways,
-}
-
-impl Persistence {
-    pub const ALL: [Persistence; 2] = [Persistence::None, Persistence::AofAlways];
-
-    /// The name in links and commands.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Persistence::None => "none",
-            Persistence::AofAlways => "aof-always",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Persistence::None => "No persistence (key and token counter lost in a crash)",
-            Persistence::AofAlways => "AOF, fsync always (key and token counter survive)",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Persistence> {
-        Persistence::ALL.into_iter().find(|p| p.slug() == slug)
-    }
-}
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LeaseMsg {
-    /// `SET lock <token> NX PX <ttl>`.
+    /// `SET lock <value> NX PX <ttl>` (and `INCR lock:fencing` if the key was set).
     Acquire {
         token: u64,
         ttl: Time,
@@ -93,7 +58,8 @@ pub enum LeaseMsg {
         /// of this server's grants, for the "no stale writes" check.
         ghost: u64,
     },
-    /// Delete the key if it still holds `token`.
+    /// Delete the key if it still holds `token`'s value: `EVAL` of the compare-and-delete
+    /// script.
     Release {
         token: u64,
     },
@@ -120,195 +86,6 @@ impl LeaseMsg {
             LeaseMsg::ReleaseReply { deleted: true, .. } => "deleted".into(),
             LeaseMsg::ReleaseReply { deleted: false, .. } => "not yours: kept".into(),
         }
-    }
-}
-
-/// The key, while it exists.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Lease {
-    /// The holder's random value.
-    pub token: u64,
-    pub owner: NodeId,
-    /// The fencing token handed out with this grant (none on Redlock's servers).
-    pub fence: Option<u64>,
-    pub granted_at: Time,
-    pub expires_at: Time,
-}
-
-/// A Redis-like server holding one lock key.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct LeaseServer {
-    /// Whether grants come with a fencing token (Redlock's servers have none).
-    hands_out_fencing_tokens: bool,
-    /// The first client's node number (for names in the details).
-    first_client: u32,
-    /// Whether the dataset (the key and the counter together) survives a crash.
-    persistence: Persistence,
-    /// The lock key.
-    lease: Option<Lease>,
-    /// The fencing counter (`INCR`), in the same dataset as the key.
-    last_fence: u64,
-    /// Ghost (and a statistic): how many grants this server ever made. Not Redis state:
-    /// the simulator's record, which no crash resets whatever the persistence, and which
-    /// no decision reads. Each grant's number orders it independently of the fencing
-    /// token, so that "no stale writes" can see a token that was handed out twice.
-    grants: u64,
-    pub sent: MsgStats,
-}
-
-impl LeaseServer {
-    pub fn new(
-        hands_out_fencing_tokens: bool,
-        first_client: u32,
-        persistence: Persistence,
-    ) -> Self {
-        LeaseServer {
-            hands_out_fencing_tokens,
-            first_client,
-            persistence,
-            lease: None,
-            last_fence: 0,
-            grants: 0,
-            sent: MsgStats::default(),
-        }
-    }
-
-    /// The key as stored (it may be past its expiry if the server is paused).
-    pub fn lease(&self) -> Option<&Lease> {
-        self.lease.as_ref()
-    }
-
-    pub fn grants(&self) -> u64 {
-        self.grants
-    }
-
-    pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: LeaseMsg) {
-        // Like Redis, a key past its expiry counts as gone even before the timer ran.
-        self.expire_if_due(cx);
-        match msg {
-            LeaseMsg::Acquire { token, ttl } => {
-                let granted = self.lease.is_none();
-                let mut fence = None;
-                if granted {
-                    self.grants += 1;
-                    if self.hands_out_fencing_tokens {
-                        self.last_fence += 1;
-                        fence = Some(self.last_fence);
-                    }
-                    self.lease = Some(Lease {
-                        token,
-                        owner: from,
-                        fence,
-                        granted_at: cx.now(),
-                        expires_at: cx.now().saturating_add(ttl),
-                    });
-                    cx.set_timer(LockTimer::LeaseExpiry, ttl);
-                    let expires_at = cx.now().saturating_add(ttl);
-                    cx.note(LockNote::Granted {
-                        client: from,
-                        fence,
-                        expires_at,
-                    });
-                } else if let Some(l) = &self.lease {
-                    let holder = l.owner;
-                    cx.note(LockNote::Refused {
-                        client: from,
-                        holder,
-                    });
-                }
-                let reply = LeaseMsg::AcquireReply {
-                    token,
-                    granted,
-                    fence,
-                    ghost: self.grants,
-                };
-                send(cx, &mut self.sent, from, LockMsg::Lease(reply));
-            }
-            LeaseMsg::Release { token } => {
-                let deleted = self.lease.as_ref().is_some_and(|l| l.token == token);
-                if deleted {
-                    self.lease = None;
-                    cx.cancel_timer(LockTimer::LeaseExpiry);
-                    cx.note(LockNote::Released { client: from });
-                } else {
-                    cx.note(LockNote::NotYours { client: from });
-                }
-                let reply = LeaseMsg::ReleaseReply { token, deleted };
-                send(cx, &mut self.sent, from, LockMsg::Lease(reply));
-            }
-            LeaseMsg::AcquireReply { .. } | LeaseMsg::ReleaseReply { .. } => {}
-        }
-    }
-
-    pub(crate) fn on_timer(&mut self, cx: &mut Ctx<'_, LockNode>, timer: LockTimer) {
-        if timer == LockTimer::LeaseExpiry {
-            self.expire_if_due(cx);
-        }
-    }
-
-    /// Deletes the key if its TTL has run out, and says so.
-    fn expire_if_due(&mut self, cx: &mut Ctx<'_, LockNode>) {
-        if let Some(l) = self.lease.as_ref().filter(|l| l.expires_at <= cx.now()) {
-            cx.note(LockNote::LeaseExpired { holder: l.owner });
-            self.lease = None;
-        }
-    }
-
-    pub(crate) fn on_crash(&mut self) {
-        if self.persistence == Persistence::None {
-            // The whole dataset is gone: the key, and the counter with it.
-            self.lease = None;
-            self.last_fence = 0;
-        }
-    }
-
-    /// Back from a crash with what persistence kept. Redis stores a key's expiry as an
-    /// absolute time, so a kept lease that ran out while the server was down is gone, and
-    /// one still running expires when it would have.
-    pub(crate) fn on_restart(&mut self, cx: &mut Ctx<'_, LockNode>) {
-        let kept_lease = self.lease.is_some();
-        cx.note(LockNote::Restarted {
-            kept_lease,
-            counter: self.last_fence,
-        });
-        self.expire_if_due(cx);
-        if let Some(l) = &self.lease {
-            cx.set_timer(
-                LockTimer::LeaseExpiry,
-                l.expires_at.saturating_sub(cx.now()),
-            );
-        }
-    }
-
-    pub fn state_label(&self) -> &'static str {
-        if self.lease.is_some() {
-            "HELD"
-        } else {
-            "FREE"
-        }
-    }
-
-    pub fn detail_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        match &self.lease {
-            Some(l) => {
-                let fence = l
-                    .fence
-                    .map_or(String::new(), |f| format!(", fencing token {f}"));
-                lines.push(format!(
-                    "held by {} (value {}{fence})",
-                    client_label(self.first_client, l.owner),
-                    short_token(l.token)
-                ));
-                lines.push(format!("lease expires at {}", l.expires_at));
-            }
-            None => lines.push("free".into()),
-        }
-        if self.hands_out_fencing_tokens {
-            lines.push(format!("last fencing token: {}", self.last_fence));
-        }
-        lines.push(format!("{} grants", self.grants));
-        lines
     }
 }
 

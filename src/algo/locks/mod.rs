@@ -5,8 +5,11 @@
 //! (the write carries the lock's token), release, think, repeat. Four ways to get the lock
 //! are modelled, each in its own file:
 //!
-//! - [`lease_lock`]: one Redis-like server, `SET key token NX PX ttl`. The lock is a lease:
-//!   it expires on the server's clock even if the holder never releases it.
+//! - [`lease_lock`]: one Redis server, `SET lock <value> NX PX <ttl>` to acquire,
+//!   `INCR lock:fencing` for the fencing token, a compare-and-delete script to release.
+//!   The lock is a lease: it expires on the server's clock even if the holder never
+//!   releases it. The server ([`lease_server`]) runs these commands on the shared Redis
+//!   model ([`crate::algo::redis`]), with its persistence settings.
 //! - [`queue_lock`]: the ZooKeeper recipe. Clients queue up as ephemeral sequential nodes;
 //!   the lowest number holds the lock; a node disappears when its client's session expires.
 //!   Two variants: each waiter watches only its predecessor, or every waiter watches the
@@ -30,12 +33,14 @@ pub mod contract;
 pub mod fencing;
 mod invariants;
 pub mod lease_lock;
+pub mod lease_server;
 mod notes;
 pub mod queue_lock;
 pub mod redlock;
 mod scenarios;
 mod view;
 
+pub use crate::algo::redis::Persistence;
 pub use client::{Client, ClientStats, Phase};
 pub use config::{
     layout, Layout, LockKind, LocksConfig, MAX_CLIENTS, MAX_DURATION, REDLOCK_SERVERS,
@@ -43,7 +48,8 @@ pub use config::{
 pub use contract::{short_token, Held};
 pub use fencing::{Storage, StorageEntry, StorageMsg};
 pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
-pub use lease_lock::{Lease, LeaseMsg, LeaseServer, Persistence};
+pub use lease_lock::LeaseMsg;
+pub use lease_server::{Lease, LeaseServer, FENCING_KEY, LOCK_KEY};
 pub use notes::LockNote;
 pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
 pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
@@ -79,6 +85,9 @@ pub enum LockMsg {
 pub enum LockTimer {
     /// Lease server: the lease runs out.
     LeaseExpiry,
+    /// Lease server (`appendfsync everysec`): the background fsync, a second after a write
+    /// started waiting for one.
+    Fsync,
     /// Queue server: a session heard nothing for a whole timeout.
     SessionExpiry { client: NodeId, epoch: u32 },
     /// Client: thinking is over, start the next round.
@@ -341,6 +350,7 @@ impl Protocol for LockNode {
     fn timer_label(timer: &LockTimer) -> String {
         match timer {
             LockTimer::LeaseExpiry => "lease expiry".into(),
+            LockTimer::Fsync => "fsync".into(),
             LockTimer::SessionExpiry { client, epoch } => {
                 format!("session expiry ({client}, session {epoch})")
             }

@@ -37,6 +37,16 @@ pub enum LockNote {
         kept_lease: bool,
         counter: u64,
     },
+    /// Back from a crash that lost the writes not yet fsynced (`appendfsync everysec`):
+    /// whether the key is there, and the counter, which stood at `counter_before` when the
+    /// machine went down.
+    RestartedLosingWrites {
+        kept_lease: bool,
+        counter: u64,
+        counter_before: u64,
+    },
+    /// The background fsync (`appendfsync everysec`) put the writes so far on disk.
+    Fsynced,
 
     // The queue lock's ZooKeeper.
     /// A new ephemeral sequential child of `/lock`.

@@ -4,13 +4,17 @@
 //! (replication is asynchronous: a lock granted by the primary can vanish in a
 //! fail-over). Redlock instead uses N = 5 servers that know nothing of each other:
 //!
-//! 1. The client notes the time and sends `SET lock <token> NX PX <ttl>` to all five,
-//!    with the same random token, waiting only a short time for each.
+//! 1. The client notes the time and sends `SET lock <value> NX PX <ttl>` to all five,
+//!    with the same random value, waiting only a short time for each. Each server is a
+//!    Redis running the shared model (see `lease_server`), with no fencing counter.
 //! 2. If a majority (3) said yes, it computes how much of the lease is left:
 //!    validity = ttl − time elapsed since step 1 − an allowance for clock drift. If that
 //!    is positive it holds the lock, for that long.
-//! 3. Otherwise it deletes its token from every server (compare-and-delete) and retries
-//!    after a random backoff.
+//! 3. Otherwise it deletes its value from every server with the compare-and-delete
+//!    script (`EVAL "if redis.call("get",KEYS[1]) == ARGV[1] then return
+//!    redis.call("del",KEYS[1]) else return 0 end" 1 lock <value>`, which leaves another
+//!    client's lock alone) and retries after a random backoff. Releasing after the work
+//!    sends the same script to all five.
 //!
 //! Two majorities always share a server, so two clients cannot hold a majority at once
 //! *as long as every clock and every process behaves*. That is the catch. Redlock's safety
@@ -21,9 +25,10 @@
 //! independent counters do not add up to one increasing sequence. The "redlock-pause"
 //! scenario shows the paused client's write accepted over the newer holder's.
 //!
-//! Other failure modes, not all shown: a server that restarts without persistence forgets
-//! the leases it granted, so a second majority can form (Redis advises delaying restarts
-//! by a TTL); clock jumps on a server shorten leases the same way.
+//! Other failure modes, not all shown: a server that restarts without persistence (or
+//! with `appendfsync everysec`, within a second of the grant) forgets the leases it
+//! granted, so a second majority can form (Redis advises delaying restarts by a TTL);
+//! clock jumps on a server shorten leases the same way.
 use super::contract::{random_token, short_token, Held, Progress};
 use super::lease_lock::LeaseMsg;
 use super::{send, LockMsg, LockNode, LockTimer, MsgStats};

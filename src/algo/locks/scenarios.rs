@@ -1,7 +1,7 @@
 //! Ready-made runs of the locks scene, each placing its fault at a moment the run defines
 //! ("pause the first client that gets the lock") rather than at a fixed step.
-use super::lease_lock::Persistence;
 use super::{LockKind, LockNode, LocksConfig, Phase};
+use crate::algo::redis::Persistence;
 use crate::sim::scenario::Trigger;
 use crate::sim::{Action, NetChange, NodeId, NodeStatus, Sim, Time};
 

@@ -147,12 +147,12 @@ pub fn lock_view(sim: &Sim<LockNode>) -> LockView {
                 view.servers.push(ServerView {
                     server: id,
                     status,
-                    holder: lease.map(|l| l.owner),
-                    expires: lease.map(|l| l.expires_at),
+                    holder: lease.as_ref().map(|l| l.owner),
+                    expires: lease.as_ref().map(|l| l.expires_at),
                 });
                 if matches!(node, LockNode::RedlockServer(_)) {
                     view.kind = LockKind::Redlock;
-                    redlock_holders.extend(lease.map(|l| l.owner));
+                    redlock_holders.extend(lease.as_ref().map(|l| l.owner));
                 } else if let Some(l) = lease {
                     view.holder = Some(HolderView {
                         client: l.owner,

@@ -120,6 +120,14 @@ pub enum Command {
     Incr {
         key: String,
     },
+    /// The safe release of a lock: delete `key` only if it holds `value`, in one atomic
+    /// step. Real Redis has no such command; clients send it as the Lua script
+    /// [`COMPARE_AND_DELETE_SCRIPT`] with `EVAL` (from the Redis docs on distributed locks),
+    /// which is what [`Command::args`] renders. Replies 1 if it deleted the key, else 0.
+    EvalCompareAndDelete {
+        key: String,
+        value: String,
+    },
     // Lists.
     Lpush {
         key: String,
@@ -231,6 +239,14 @@ pub enum Command {
     },
 }
 
+/// The compare-and-delete script of the Redis distributed-lock docs ("Correct
+/// Implementation with a Single Instance"), exactly as sent with `EVAL`.
+pub const COMPARE_AND_DELETE_SCRIPT: &str = r#"if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1]) else return 0 end"#;
+
+/// The SHA1 digest of [`COMPARE_AND_DELETE_SCRIPT`]: Redis names the script by it in errors
+/// (`SCRIPT LOAD` returns it; the differential test checks that).
+pub const COMPARE_AND_DELETE_SHA1: &str = "b70c2384248f88e6b75b9f89241a180f856ad852";
+
 /// A blocking timeout in seconds, as `BRPOP` and `BLMOVE` take it (millisecond precision).
 fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
@@ -257,6 +273,7 @@ impl Command {
             Command::Exists { .. } => "EXISTS",
             Command::Type { .. } => "TYPE",
             Command::Incr { .. } => "INCR",
+            Command::EvalCompareAndDelete { .. } => "EVAL",
             Command::Lpush { .. } => "LPUSH",
             Command::Rpush { .. } => "RPUSH",
             Command::Lpop { .. } => "LPOP",
@@ -350,6 +367,12 @@ impl Command {
                 }
             }
             Command::Del { keys } | Command::Exists { keys } => a.extend(keys.iter().cloned()),
+            Command::EvalCompareAndDelete { key, value } => a.extend([
+                COMPARE_AND_DELETE_SCRIPT.into(),
+                "1".into(),
+                key.clone(),
+                value.clone(),
+            ]),
             Command::Lpush { key, values } | Command::Rpush { key, values } => {
                 a.push(key.clone());
                 a.extend(values.iter().cloned());

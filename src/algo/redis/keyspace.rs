@@ -106,6 +106,7 @@ impl Redis {
                 self.keys.get(key).map_or("none", |e| e.value.type_name()),
             )),
             Command::Incr { key } => self.incr(key),
+            Command::EvalCompareAndDelete { key, value } => self.compare_and_delete(key, value),
             Command::Lpush { .. }
             | Command::Rpush { .. }
             | Command::Lpop { .. }
@@ -128,6 +129,12 @@ impl Redis {
             .get(key)
             .filter(|e| e.expires_at_ms.is_none_or(|at| now_ms <= at))
             .map(|e| &e.value)
+    }
+
+    /// A key as stored, even past its expiry: what a server that has not run a command
+    /// since (a paused one, say) still holds. Redis would delete it at the next command.
+    pub fn stored(&self, key: &str) -> Option<&Entry> {
+        self.keys.get(key)
     }
 
     /// Every live key as of `now`, in key order.
@@ -250,6 +257,18 @@ impl Redis {
             }
         }
         Ok(Reply::OK)
+    }
+
+    /// The lock release script: `GET`, compare, `DEL`, with nothing in between.
+    fn compare_and_delete(&mut self, key: &str, value: &str) -> Result<Reply, RedisError> {
+        match self.keys.get(key).map(|e| &e.value) {
+            Some(Value::String(held)) if held == value => {
+                self.remove(key);
+                Ok(Reply::Integer(1))
+            }
+            None | Some(Value::String(_)) => Ok(Reply::Integer(0)),
+            Some(_) => Err(RedisError::ScriptWrongType),
+        }
     }
 
     fn incr(&mut self, key: &str) -> Result<Reply, RedisError> {

@@ -9,6 +9,9 @@
 //!
 //! - keys and strings: `GET`, `SET` (`NX`, `XX`, `PX`), `DEL`, `EXISTS`, `TYPE`, `INCR`,
 //!   and expiry on the simulated clock;
+//! - the lock release of the Redis distributed-lock docs, delete-if-it-still-holds-my-value,
+//!   as one atomic command ([`Command::EvalCompareAndDelete`], sent as `EVAL` of a Lua
+//!   script);
 //! - lists: `LPUSH`, `RPUSH`, `LPOP`, `RPOP` (with a count), `BRPOP`, `LMOVE`, `BLMOVE`,
 //!   `LREM`, `LLEN`, `LRANGE`; an emptied list is deleted;
 //! - streams: `XADD` (`*`, `<ms>-*` or an explicit id), `XLEN`, `XRANGE`, `XDEL`,
@@ -36,7 +39,10 @@ pub mod stream;
 mod stream_cmd;
 pub mod stream_id;
 
-pub use command::{Bound, Command, End, GroupStart, PendingRange, ReadFrom, SetCondition, XaddId};
+pub use command::{
+    Bound, Command, End, GroupStart, PendingRange, ReadFrom, SetCondition, XaddId,
+    COMPARE_AND_DELETE_SCRIPT, COMPARE_AND_DELETE_SHA1,
+};
 pub use keyspace::{parse_integer, Entry, Redis, Value};
 pub use persistence::{Aof, Persistence};
 pub use reply::{RedisError, Reply};

@@ -1,4 +1,5 @@
 //! Replies as Redis 7.0 sends them to a RESP2 client, and its error messages.
+use super::command::COMPARE_AND_DELETE_SHA1;
 use super::stream_id::StreamId;
 use std::fmt;
 
@@ -82,6 +83,9 @@ pub enum RedisError {
     NotAnInteger,
     /// `INCR` past `i64::MAX`.
     Overflow,
+    /// The compare-and-delete script's `GET` met a key of another type: Redis 7.0 passes
+    /// the error on, naming the script by its SHA1 and line.
+    ScriptWrongType,
     /// `SET ... PX 0`, or an expiry time that overflows.
     InvalidExpireTime,
     /// `XADD` with id `0-0`.
@@ -116,6 +120,11 @@ impl fmt::Display for RedisError {
             RedisError::WrongType => {
                 f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
             }
+            RedisError::ScriptWrongType => write!(
+                f,
+                "WRONGTYPE Operation against a key holding the wrong kind of value script: \
+                 {COMPARE_AND_DELETE_SHA1}, on @user_script:1."
+            ),
             RedisError::NotAnInteger => f.write_str("ERR value is not an integer or out of range"),
             RedisError::Overflow => f.write_str("ERR increment or decrement would overflow"),
             RedisError::InvalidExpireTime => {

@@ -1,0 +1,378 @@
+//! The lock's Redis: a node that runs the shared Redis model ([`crate::algo::redis`]) and
+//! answers the lease lock's requests with real Redis commands on it. The lease lock has
+//! one; Redlock has five, which hand out no fencing token.
+//!
+//! What each request runs, in one turn of the server (Redis runs one command at a time
+//! and nothing else runs between these, as if they were one Lua script):
+//!
+//! - acquire: `SET lock <value> NX PX <ttl>` sets the key only if it does not exist, with
+//!   an expiry `ttl` milliseconds away; the reply is `OK` or nil. On `OK`, the lease server
+//!   also runs `INCR lock:fencing`, and the new value of that counter is the grant's
+//!   fencing token. The counter lives in the same dataset as the key.
+//! - release: the compare-and-delete script of the Redis lock docs,
+//!   `EVAL "if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1])
+//!   else return 0 end" 1 lock <value>`: delete the key only if it still holds this
+//!   client's value (1), else leave it (0). A plain `DEL` could delete a lock that expired
+//!   and was since taken by someone else.
+//! - expiry: Redis reads its clock in whole milliseconds and keeps a key while the clock
+//!   is not past the key's expiry, so a key set at 12.3 ms with `PX 100` is gone from
+//!   113 ms on. The server's timer stands for Redis's active expiry: at that moment Redis
+//!   deletes the key and writes a `DEL lock` to its append-only file, so that a replay
+//!   after a crash does not bring the key back.
+//!
+//! What a crash of the machine loses is what the persistence setting loses (see
+//! [`crate::algo::redis::persistence`]): nothing with `appendfsync always`; with
+//! `appendfsync everysec` the writes of the last second, which may be a `SET` (the lock is
+//! free again), an `INCR` (the counter goes back and hands out old tokens again) or a
+//! release (a released key comes back until it expires); with no persistence, everything.
+//!
+//! Redis stores the value, not who set it. To name the holder in captions and views, the
+//! server keeps a record of who sent the `SET` of each value the dataset (or the disk)
+//! still holds; no decision reads it.
+use super::contract::short_token;
+use super::lease_lock::LeaseMsg;
+use super::notes::LockNote;
+use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
+use crate::algo::redis::{Command, Entry, Persistence, Redis, Reply, Server, SetCondition, Value};
+use crate::sim::{Ctx, NodeId, Time};
+
+/// The lock's key.
+pub const LOCK_KEY: &str = "lock";
+/// The key of the fencing-token counter (`INCR`).
+pub const FENCING_KEY: &str = "lock:fencing";
+
+/// The value a client's random token is stored as.
+pub fn lease_value(token: u64) -> String {
+    format!("{token:016x}")
+}
+
+/// A TTL as `PX` takes it: whole milliseconds, rounded up, at least 1.
+pub fn px_millis(ttl: Time) -> u64 {
+    ttl.micros().div_ceil(1000).max(1)
+}
+
+/// The lock key, while the dataset holds it, with who set it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Lease {
+    /// The holder's random value.
+    pub token: u64,
+    pub owner: NodeId,
+    /// The fencing token handed out with this grant (none on Redlock's servers).
+    pub fence: Option<u64>,
+    pub granted_at: Time,
+    /// The first moment the key is gone: the millisecond after its `PX` deadline.
+    pub expires_at: Time,
+}
+
+/// Who sent the `SET` of a value (the simulator's record, not Redis state).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SetBy {
+    token: u64,
+    owner: NodeId,
+    fence: Option<u64>,
+    granted_at: Time,
+}
+
+/// What the last crash lost, for the restart's caption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CrashLoss {
+    counter_before: u64,
+}
+
+/// A Redis server holding one lock key (and, for the lease lock, the token counter).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LeaseServer {
+    /// Whether grants come with a fencing token (Redlock's servers have none).
+    hands_out_fencing_tokens: bool,
+    /// The first client's node number (for names in the details).
+    first_client: u32,
+    redis: Server<NodeId>,
+    /// Who set each lock value the dataset or its disk still holds.
+    set_by: Vec<SetBy>,
+    /// Set by a crash that lost writes, until the restart narrates it.
+    crash_loss: Option<CrashLoss>,
+    /// Ghost (and a statistic): how many grants this server ever made. Not Redis state:
+    /// the simulator's record, which no crash resets whatever the persistence, and which
+    /// no decision reads. Each grant's number orders it independently of the fencing
+    /// token, so that "no stale writes" can see a token that was handed out twice.
+    grants: u64,
+    pub sent: MsgStats,
+}
+
+fn string_of(entry: Option<&Entry>) -> Option<&str> {
+    match entry.map(|e| &e.value) {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+impl LeaseServer {
+    pub fn new(
+        hands_out_fencing_tokens: bool,
+        first_client: u32,
+        persistence: Persistence,
+    ) -> Self {
+        LeaseServer {
+            hands_out_fencing_tokens,
+            first_client,
+            redis: Server::new(persistence),
+            set_by: Vec::new(),
+            crash_loss: None,
+            grants: 0,
+            sent: MsgStats::default(),
+        }
+    }
+
+    /// The Redis dataset as it is in memory.
+    pub fn db(&self) -> &Redis {
+        self.redis.db()
+    }
+
+    pub fn persistence(&self) -> Persistence {
+        self.redis.aof().persistence()
+    }
+
+    /// The lock key as stored (it may be past its expiry if the server is paused).
+    pub fn lease(&self) -> Option<Lease> {
+        let entry = self.redis.db().stored(LOCK_KEY)?;
+        let value = string_of(Some(entry))?;
+        let set = self.set_by.iter().find(|s| lease_value(s.token) == value)?;
+        Some(Lease {
+            token: set.token,
+            owner: set.owner,
+            fence: set.fence,
+            granted_at: set.granted_at,
+            expires_at: gone_at(entry)?,
+        })
+    }
+
+    /// The fencing-token counter as stored (0 before the first `INCR`).
+    pub fn fencing_counter(&self) -> u64 {
+        string_of(self.redis.db().stored(FENCING_KEY))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn grants(&self) -> u64 {
+        self.grants
+    }
+
+    /// Runs one command as Redis would for `client`, and arms the background fsync when
+    /// a write starts waiting for one.
+    fn run(&mut self, cx: &mut Ctx<'_, LockNode>, client: NodeId, cmd: Command) -> Reply {
+        let was_synced = self.redis.aof().unsynced().is_empty();
+        let replies = self.redis.execute(client, cmd, cx.now());
+        if was_synced && !self.redis.aof().unsynced().is_empty() {
+            if let Some(every) = self.persistence().fsync_interval() {
+                cx.set_timer(LockTimer::Fsync, every);
+            }
+        }
+        // A command that cannot block is answered at once, first.
+        replies.into_iter().next().map_or(Reply::Nil, |(_, r)| r)
+    }
+
+    /// Forgets who set values that neither the dataset nor its disk holds any more.
+    fn prune_records(&mut self) {
+        let in_memory = string_of(self.redis.db().stored(LOCK_KEY)).map(str::to_string);
+        let on_disk = string_of(self.redis.aof().disk().stored(LOCK_KEY)).map(str::to_string);
+        self.set_by.retain(|s| {
+            let value = lease_value(s.token);
+            in_memory.as_ref() == Some(&value) || on_disk.as_ref() == Some(&value)
+        });
+    }
+
+    fn owner_of(&self, value: &str) -> Option<NodeId> {
+        self.set_by
+            .iter()
+            .find(|s| lease_value(s.token) == value)
+            .map(|s| s.owner)
+    }
+
+    pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: LeaseMsg) {
+        // Like Redis, a key past its expiry counts as gone even before the timer ran.
+        self.expire_if_due(cx);
+        match msg {
+            LeaseMsg::Acquire { token, ttl } => self.acquire(cx, from, token, ttl),
+            LeaseMsg::Release { token } => {
+                let release = Command::EvalCompareAndDelete {
+                    key: LOCK_KEY.into(),
+                    value: lease_value(token),
+                };
+                let deleted = self.run(cx, from, release) == Reply::Integer(1);
+                if deleted {
+                    cx.cancel_timer(LockTimer::LeaseExpiry);
+                    cx.note(LockNote::Released { client: from });
+                } else {
+                    cx.note(LockNote::NotYours { client: from });
+                }
+                self.prune_records();
+                let reply = LeaseMsg::ReleaseReply { token, deleted };
+                send(cx, &mut self.sent, from, LockMsg::Lease(reply));
+            }
+            LeaseMsg::AcquireReply { .. } | LeaseMsg::ReleaseReply { .. } => {}
+        }
+    }
+
+    /// `SET lock <value> NX PX <ttl>`, then `INCR lock:fencing` if the key was set.
+    fn acquire(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, token: u64, ttl: Time) {
+        let set = Command::Set {
+            key: LOCK_KEY.into(),
+            value: lease_value(token),
+            condition: SetCondition::IfAbsent,
+            px: Some(px_millis(ttl)),
+        };
+        let granted = self.run(cx, from, set) == Reply::OK;
+        let mut fence = None;
+        if granted {
+            self.grants += 1;
+            if self.hands_out_fencing_tokens {
+                let incr = Command::Incr {
+                    key: FENCING_KEY.into(),
+                };
+                if let Reply::Integer(n) = self.run(cx, from, incr) {
+                    fence = u64::try_from(n).ok();
+                }
+            }
+            self.set_by.push(SetBy {
+                token,
+                owner: from,
+                fence,
+                granted_at: cx.now(),
+            });
+            self.prune_records();
+            let expires_at = self
+                .redis
+                .db()
+                .stored(LOCK_KEY)
+                .and_then(gone_at)
+                .unwrap_or_else(|| cx.now().saturating_add(ttl));
+            cx.set_timer(LockTimer::LeaseExpiry, expires_at.saturating_sub(cx.now()));
+            cx.note(LockNote::Granted {
+                client: from,
+                fence,
+                expires_at,
+            });
+        } else if let Some(holder) = self.lease().map(|l| l.owner) {
+            cx.note(LockNote::Refused {
+                client: from,
+                holder,
+            });
+        }
+        let reply = LeaseMsg::AcquireReply {
+            token,
+            granted,
+            fence,
+            ghost: self.grants,
+        };
+        send(cx, &mut self.sent, from, LockMsg::Lease(reply));
+    }
+
+    pub(crate) fn on_timer(&mut self, cx: &mut Ctx<'_, LockNode>, timer: LockTimer) {
+        match timer {
+            LockTimer::LeaseExpiry => self.expire_if_due(cx),
+            LockTimer::Fsync => {
+                self.redis.fsync();
+                self.prune_records();
+                cx.note(LockNote::Fsynced);
+            }
+            _ => {}
+        }
+    }
+
+    /// Redis's expiry: once its millisecond clock is past the key's deadline the key is
+    /// deleted, and a `DEL lock` goes to the append-only file.
+    fn expire_if_due(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        let Some(entry) = self.redis.db().stored(LOCK_KEY) else {
+            return;
+        };
+        if gone_at(entry).is_none_or(|at| cx.now() < at) {
+            return;
+        }
+        if let Some(holder) = string_of(Some(entry)).and_then(|v| self.owner_of(v)) {
+            cx.note(LockNote::LeaseExpired { holder });
+        }
+        let del = Command::Del {
+            keys: vec![LOCK_KEY.into()],
+        };
+        self.run(cx, cx.id(), del);
+        self.prune_records();
+    }
+
+    pub(crate) fn on_crash(&mut self) {
+        let counter_before = self.fencing_counter();
+        let lost_before = self.redis.aof().lost_count();
+        // The dataset becomes what a replay of the disk's append-only file gives.
+        self.redis.crash();
+        let lost = self.redis.aof().lost_count() > lost_before;
+        self.crash_loss = lost.then_some(CrashLoss { counter_before });
+        self.prune_records();
+    }
+
+    /// Back from a crash with what persistence kept. Redis stores a key's expiry as an
+    /// absolute time, so a kept lease that ran out while the server was down is gone, and
+    /// one still running expires when it would have.
+    pub(crate) fn on_restart(&mut self, cx: &mut Ctx<'_, LockNode>) {
+        let kept_lease = self.redis.db().stored(LOCK_KEY).is_some();
+        let counter = self.fencing_counter();
+        match self.crash_loss.take() {
+            Some(loss) => cx.note(LockNote::RestartedLosingWrites {
+                kept_lease,
+                counter,
+                counter_before: loss.counter_before,
+            }),
+            None => cx.note(LockNote::Restarted {
+                kept_lease,
+                counter,
+            }),
+        }
+        self.expire_if_due(cx);
+        if let Some(l) = self.lease() {
+            cx.set_timer(
+                LockTimer::LeaseExpiry,
+                l.expires_at.saturating_sub(cx.now()),
+            );
+        }
+    }
+
+    pub fn state_label(&self) -> &'static str {
+        if self.redis.db().stored(LOCK_KEY).is_some() {
+            "HELD"
+        } else {
+            "FREE"
+        }
+    }
+
+    pub fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match self.lease() {
+            Some(l) => {
+                let fence = l
+                    .fence
+                    .map_or(String::new(), |f| format!(", fencing token {f}"));
+                lines.push(format!(
+                    "held by {} (value {}{fence})",
+                    client_label(self.first_client, l.owner),
+                    short_token(l.token)
+                ));
+                lines.push(format!("lease expires at {}", l.expires_at));
+            }
+            None => lines.push("free".into()),
+        }
+        if self.hands_out_fencing_tokens {
+            lines.push(format!("last fencing token: {}", self.fencing_counter()));
+        }
+        lines.push(format!("{} grants", self.grants));
+        if let Some((_, since)) = self.redis.aof().unsynced().first() {
+            lines.push(format!("writes since {since} not yet fsynced"));
+        }
+        lines
+    }
+}
+
+/// The first moment a key with this entry's expiry is gone: Redis keeps a key while its
+/// millisecond clock is not past the deadline.
+fn gone_at(entry: &Entry) -> Option<Time> {
+    entry
+        .expires_at_ms
+        .map(|at| Time::from_millis(at.saturating_add(1)))
+}
