@@ -163,7 +163,7 @@ const PERSISTENCES: &[(&str, &str)] = &[
     ),
     (
         "everysec",
-        "AOF, appendfsync everysec (a crash loses the last second of writes)",
+        "AOF, appendfsync everysec (a machine crash loses the last second of writes)",
     ),
     (
         "none",
@@ -173,10 +173,12 @@ const PERSISTENCES: &[(&str, &str)] = &[
 const PERSISTENCE: Field = Field {
     key: "persist",
     label: "Redis persistence",
-    help: "What a Redis server keeps across a crash (lease lock and Redlock). aof: \
+    help: "What a Redis server keeps across a crash of its machine (a crash here is the \
+machine going down, as in a power loss; lease lock and Redlock). aof: \
 appendonly yes with appendfsync always, every write is on disk before the reply, so the lock \
 key and the INCR token counter both survive. everysec: appendfsync everysec, writes reach the \
-disk once a second, so a crash loses the last second of them: a lock key just set, a release, \
+disk once a second, so a machine crash loses the last second of them (a crash of the \
+redis-server process alone would lose nothing: the kernel still holds the writes): a lock key just set, a release, \
 or INCRs, and then the token counter goes back and hands out tokens again. none: no \
 persistence, a restarted Redis is empty: the lock is free at once and the token counter \
 starts again from 0. ZooKeeper (queue locks) is replicated and loses nothing.",
