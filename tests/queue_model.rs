@@ -357,3 +357,73 @@ fn producers_that_do_not_wait_get_nothing_confirmed_and_no_order_promise() {
         .expect("broker");
     assert!(broker.handouts().order_broken.is_some());
 }
+
+/// `XAUTOCLAIM ... COUNT 1` examines at most ten pending entries and returns where it
+/// stopped. Eleven poison messages stay pending at the front of the list, each claimed
+/// again (so busy, not idle) as soon as it has been idle long enough; behind them, the
+/// message of a consumer that crashed has been idle for a long time. A consumer that starts
+/// every scan at `0-0` stalls on the busy front until the poison messages are
+/// dead-lettered; one that follows the cursor claims the crashed consumer's message while
+/// the poison messages are still pending ahead of it.
+#[test]
+fn claims_follow_the_xautoclaim_cursor_past_ten_busy_entries_to_an_idle_one() {
+    let id = |seq| MessageId { producer: 1, seq };
+    let config = QueueConfig {
+        design: Design::ConsumerGroup,
+        producers: 1,
+        consumers: 2,
+        messages: 12,
+        produce_every: Time::from_millis(5),
+        service_time: Time::from_millis(5),
+        min_idle: Time::from_millis(1_000),
+        claim_every: Time::from_millis(50),
+        max_deliveries: 10,
+        poison: (1..=11).map(id).collect(),
+        ..QueueConfig::default()
+    };
+    assert_eq!(config.validate(), Ok(()));
+    let target = id(12);
+    let mut sim = new_sim(3, &config);
+    let mut crashed = None;
+    let mut cursor_moved = false;
+    let limit = Time::from_millis(4_000);
+    while sim.now() < limit && sim.step(None) {
+        let working_on_target = sim.nodes().iter().find_map(|(node, n, _)| {
+            let c = n.as_consumer()?;
+            let holds = c.holding().is_some_and(|d| d.message.id == target);
+            (c.phase() == Phase::Working && holds).then_some(node)
+        });
+        if crashed.is_none() {
+            if let Some(node) = working_on_target {
+                sim.apply(&Action::Crash(node), sim.now(), None);
+                crashed = Some(node);
+            }
+            continue;
+        }
+        cursor_moved |= sim.nodes().iter().any(|(_, n, _)| {
+            n.as_consumer()
+                .is_some_and(|c| c.claim_cursor() != dsviz::algo::redis::StreamId::ZERO)
+        });
+        let broker = sim.node(NodeId(0)).and_then(QueueNode::as_broker).unwrap();
+        if broker.handouts().deliveries_of(target) >= 2 {
+            let view = queue_view(&sim);
+            let pending_ahead = view
+                .pending
+                .iter()
+                .filter(|p| p.message.is_some_and(|m| m.id.seq < 12))
+                .count();
+            assert!(
+                pending_ahead > 10,
+                "p1.12 was claimed only once the front had shrunk to {pending_ahead} entries \
+                 (at {})",
+                sim.now()
+            );
+            assert!(
+                cursor_moved,
+                "a claim scan went on from a cursor other than 0-0"
+            );
+            return;
+        }
+    }
+    panic!("the crashed consumer's message (crashed: {crashed:?}) was never claimed in {limit}");
+}

@@ -10,7 +10,7 @@ use dsviz::algo::queue::{
 };
 use dsviz::algo::redis::{Persistence, RedisError};
 use dsviz::i18n::{parse_catalogue, set_lang, Lang};
-use dsviz::scene::queue::view::{BrokerEvent, QueueSceneView};
+use dsviz::scene::queue::view::{phase_look, BrokerEvent, QueueSceneView};
 use dsviz::scene::queue::QueueScene;
 use dsviz::scene::{self, At, Built, Names, RunSpec, Scene, SceneRun, Swatch};
 use dsviz::sim::run::Run;
@@ -602,21 +602,72 @@ fn every_tour_stop_is_reached_in_its_scenario_and_points_at_real_nodes() {
     );
 }
 
+/// Fails to compile when `Phase` gains a variant, until it is listed in `Phase::ALL`
+/// (and so checked against the legend below).
+fn listed(phase: Phase) -> bool {
+    match phase {
+        Phase::JoiningGroup
+        | Phase::Fetching
+        | Phase::Claiming
+        | Phase::CountingDeliveries
+        | Phase::Working
+        | Phase::Applying
+        | Phase::Acking
+        | Phase::DeadLettering
+        | Phase::Resting => Phase::ALL.contains(&phase),
+    }
+}
+
+/// The literals between `open` and the next `"` in a source file.
+fn literals_after<'a>(source: &'a str, open: &str) -> BTreeSet<&'a str> {
+    source
+        .split(open)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
 #[test]
-fn the_legend_explains_every_consumer_state_the_stage_draws() {
+fn the_legend_explains_every_consumer_state_and_chart_line_the_stage_draws() {
     let legend = QueueScene::legend();
     let labels: BTreeSet<&str> = legend.iter().map(|e| e.label).collect();
     assert_eq!(labels.len(), legend.len(), "no label twice");
-    for state in [
-        "WAITING",
-        "BLOCKED",
-        "CLAIMING",
-        "WORKING",
-        "APPLYING",
-        "ACKING",
-        "DEAD-LETTER",
-    ] {
-        assert!(labels.contains(state), "{state}");
+    // Every phase, with the word and colour the stage gives it.
+    for phase in Phase::ALL {
+        assert!(listed(phase));
+        let (word, class) = phase_look(phase);
+        let entry = legend.iter().find(|e| e.label == word);
+        assert!(
+            entry.is_some_and(|e| e.swatch == Swatch::NodeState(class)),
+            "{phase:?} is drawn as {word} in state-{class}: legend has {entry:?}"
+        );
+    }
+    // Every other state word the stage writes on a consumer (BLOCKED, CRASHED, PAUSED...).
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let stage = std::fs::read_to_string(format!("{dir}/src/ui/queue/stage.rs")).expect("stage");
+    let words: Vec<&str> = literals_after(&stage, "tr(\"")
+        .into_iter()
+        .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '-'))
+        .collect();
+    assert!(words.len() >= 3, "the stage's state words: {words:?}");
+    for word in words {
+        assert!(
+            labels.contains(word),
+            "the stage writes {word}: no legend entry"
+        );
+    }
+    // Every line of the depth chart.
+    let parts = std::fs::read_to_string(format!("{dir}/src/ui/queue/parts.rs")).expect("parts");
+    let lines = literals_after(&parts, "class=\"line-");
+    assert!(lines.len() >= 3, "the chart's lines: {lines:?}");
+    for line in lines {
+        let class = format!("line-{line}");
+        assert!(
+            legend
+                .iter()
+                .any(|e| matches!(e.swatch, Swatch::Class(c) if c == class)),
+            "the chart draws {class}: no legend entry"
+        );
     }
     assert!(legend.iter().any(|e| e.swatch == Swatch::Message));
     assert!(legend

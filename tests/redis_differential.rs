@@ -1179,3 +1179,107 @@ fn blocked_clients_are_served_like_a_real_redis() {
     );
     assert!(replies > 3 * scenarios, "only {replies} replies compared");
 }
+
+// ---------------------------------------------------------------------------------------
+// The XAUTOCLAIM cursor, as the queue scene's consumers follow it.
+
+/// Twelve pending entries; the first eleven are claimed again (so busy, not idle) after
+/// the twelfth has been idle for a while. `XAUTOCLAIM ... COUNT 1` from `0-0` examines ten
+/// busy entries, claims nothing and returns the eleventh's id; from there it claims the
+/// idle twelfth and returns `0-0`. The model must agree reply by reply, final contents
+/// included. Real time passes between the two deliveries, so the minimum idle time (150 ms)
+/// sits between what is busy (a few ms) and what is idle (300 ms or more) on both sides.
+#[test]
+fn xautoclaim_follows_its_cursor_past_busy_entries_like_a_real_redis() {
+    let Availability::Started(redis) = RedisProcess::start() else {
+        return;
+    };
+    let mut conn = Conn::connect(redis.port).expect("connect");
+    assert_eq!(conn.call(&["FLUSHALL"]), Resp::Simple("OK".into()));
+    let mut db = Redis::new();
+    let origin = Instant::now();
+    let base = Time::from_millis(1_000_000);
+    let mut history: Vec<String> = Vec::new();
+    let mut both = |cmd: Command| -> Reply {
+        let elapsed = u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let reply = db.execute(&cmd, base.saturating_add(Time::from_millis(elapsed)));
+        let real = conn.call(&cmd.args());
+        history.push(cmd.to_string());
+        assert_eq!(
+            mask_idle(&cmd, real),
+            mask_idle(&cmd, to_resp(&reply)),
+            "reply to `{cmd}` differs (Redis left, model right) after:\n{}",
+            history.join("\n")
+        );
+        reply
+    };
+    let id = |ms: u64| StreamId { ms, seq: 1 };
+    let (key, group) = ("k3".to_string(), "g1".to_string());
+    both(Command::XgroupCreate {
+        key: key.clone(),
+        group: group.clone(),
+        start: GroupStart::After(StreamId::ZERO),
+        mkstream: true,
+    });
+    for ms in 1..=12 {
+        both(Command::Xadd {
+            key: key.clone(),
+            id: XaddId::Explicit(id(ms)),
+            fields: vec![("m".into(), ms.to_string())],
+        });
+    }
+    both(Command::Xreadgroup {
+        group: group.clone(),
+        consumer: "c1".into(),
+        count: None,
+        block_ms: None,
+        noack: false,
+        streams: vec![(key.clone(), ReadFrom::New)],
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // The first eleven are delivered again now: busy; the twelfth has been idle 300 ms.
+    both(Command::Xclaim {
+        key: key.clone(),
+        group: group.clone(),
+        consumer: "c1".into(),
+        min_idle_ms: 0,
+        ids: (1..=11).map(id).collect(),
+        justid: true,
+    });
+    let autoclaim = |start| Command::Xautoclaim {
+        key: key.clone(),
+        group: group.clone(),
+        consumer: "c2".into(),
+        min_idle_ms: 150,
+        start,
+        count: Some(1),
+        justid: true,
+    };
+    let first = both(autoclaim(StreamId::ZERO));
+    let Reply::Array(parts) = &first else {
+        panic!("XAUTOCLAIM replies with an array: {first}")
+    };
+    assert_eq!(parts[0], Reply::id(id(11)), "ten examined, none idle");
+    assert_eq!(
+        parts[1],
+        Reply::Array(Vec::new()),
+        "nothing claimed: {first}"
+    );
+    let second = both(autoclaim(id(11)));
+    assert_eq!(
+        second,
+        Reply::Array(vec![
+            Reply::id(StreamId::ZERO),
+            Reply::Array(vec![Reply::id(id(12))]),
+            Reply::Array(Vec::new()),
+        ]),
+        "from the cursor, the idle twelfth is claimed and the scan ends"
+    );
+    for cmd in dump_commands(&key) {
+        both(cmd);
+    }
+    let now = base.saturating_add(Time::from_millis(
+        u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX),
+    ));
+    assert_eq!(real_groups(&mut conn, &key), model_groups(&db, &key, now));
+}

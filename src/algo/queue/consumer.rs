@@ -20,12 +20,16 @@
 //!
 //! The consumer has one connection to Redis, so it sends one command at a time: in design
 //! 3 it alternates between a blocking `XREADGROUP` (for `claim_every`) and an `XAUTOCLAIM`.
+//! `XAUTOCLAIM ... COUNT 1` examines at most ten pending entries and returns the id where
+//! it stopped; the consumer starts its next claim there, and from `0-0` again once the
+//! reply says the scan reached the end. (Starting from `0-0` every time, ten entries busy
+//! at the front of the list would hide an idle one behind them for good.)
 use super::config::{Design, QueueConfig};
 use super::fetch::{self, Delivery, Source};
 use super::message::{consumer_name, ApplyOutcome, MessageId, QueueCmd, QueueMsg, QueueTimer};
 use super::note::{QueueNote, Step};
 use super::QueueNode;
-use crate::algo::redis::{Command, RedisError, Reply};
+use crate::algo::redis::{Command, RedisError, Reply, StreamId};
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::BTreeMap;
 
@@ -53,6 +57,19 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in the order a delivery goes through them.
+    pub const ALL: [Phase; 9] = [
+        Phase::JoiningGroup,
+        Phase::Fetching,
+        Phase::Claiming,
+        Phase::CountingDeliveries,
+        Phase::Working,
+        Phase::Applying,
+        Phase::Acking,
+        Phase::DeadLettering,
+        Phase::Resting,
+    ];
+
     /// The step a timeout in this phase interrupts, for the narration.
     fn step(self) -> Step {
         match self {
@@ -112,6 +129,8 @@ pub struct Consumer {
     /// Design 3: the delivery count of the entry being checked or dead-lettered.
     deliveries: u64,
     next_claim_at: Time,
+    /// Design 3: where the next `XAUTOCLAIM` scan of the pending entries starts.
+    claim_cursor: StreamId,
     ledger: ConsumerLedger,
 }
 
@@ -140,6 +159,7 @@ impl Consumer {
             work: None,
             deliveries: 0,
             next_claim_at: Time::ZERO,
+            claim_cursor: StreamId::ZERO,
             ledger: ConsumerLedger::default(),
         }
     }
@@ -179,6 +199,11 @@ impl Consumer {
         &self.ledger
     }
 
+    /// Design 3: where its next `XAUTOCLAIM` starts (`0-0`: from the beginning).
+    pub fn claim_cursor(&self) -> StreamId {
+        self.claim_cursor
+    }
+
     fn request(&mut self, cx: &mut Ctx<'_, QueueNode>, cmd: Command, phase: Phase, wait: Time) {
         self.next_req += 1;
         self.awaiting = Some(self.next_req);
@@ -210,7 +235,7 @@ impl Consumer {
         self.work = None;
         if self.design.uses_stream() && cx.now() >= self.next_claim_at {
             self.next_claim_at = cx.now().saturating_add(self.claim_every);
-            let cmd = fetch::claim(self.number, self.min_idle);
+            let cmd = fetch::claim(self.number, self.min_idle, self.claim_cursor);
             self.request(cx, cmd, Phase::Claiming, Time::ZERO);
         } else {
             let cmd = fetch::fetch(self.design, self.number, self.block);
@@ -319,6 +344,12 @@ impl Consumer {
             }
             if self.phase != Phase::JoiningGroup || *error != RedisError::BusyGroup {
                 return self.rest(cx, error.clone());
+            }
+        }
+        if self.phase == Phase::Claiming {
+            // Follow Redis's cursor: the next scan goes on where this one stopped.
+            if let Some(cursor) = fetch::claim_cursor_in(&reply) {
+                self.claim_cursor = cursor;
             }
         }
         match self.phase {
@@ -450,6 +481,7 @@ impl Consumer {
         self.awaiting = None;
         self.work = None;
         self.deliveries = 0;
+        self.claim_cursor = StreamId::ZERO;
     }
 
     /// Lines shown next to the node.

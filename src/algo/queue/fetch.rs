@@ -69,14 +69,18 @@ pub fn fetch(design: Design, consumer: u32, block: Time) -> Command {
     }
 }
 
-/// Design 3: take over one entry that has been pending longer than `min_idle`.
-pub fn claim(consumer: u32, min_idle: Time) -> Command {
+/// Design 3: take over one entry that has been pending longer than `min_idle`, scanning
+/// the pending entries from `start`: the cursor the previous `XAUTOCLAIM` returned (`0-0`
+/// for a scan from the beginning). Redis examines at most ten entries per `COUNT`, so a
+/// scan that always started at `0-0` would never get past ten busy entries at the front of
+/// the list to an idle one behind them.
+pub fn claim(consumer: u32, min_idle: Time, start: StreamId) -> Command {
     Command::Xautoclaim {
         key: QUEUE_KEY.into(),
         group: GROUP.into(),
         consumer: consumer_name(consumer),
         min_idle_ms: millis(min_idle),
-        start: StreamId::ZERO,
+        start,
         count: Some(1),
         justid: false,
     }
@@ -161,6 +165,18 @@ pub fn delivery_in(reply: &Reply) -> Option<Delivery> {
                 [_, Reply::Array(entries)] => entry_in(entries),
                 _ => None,
             },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The id an `XAUTOCLAIM` reply says the next scan starts from (`0-0` once the scan
+/// reached the end of the pending entries); `None` for any other reply.
+pub fn claim_cursor_in(reply: &Reply) -> Option<StreamId> {
+    match reply {
+        Reply::Array(items) => match items.as_slice() {
+            [Reply::Bulk(next), Reply::Array(_), Reply::Array(_)] => next.parse().ok(),
             _ => None,
         },
         _ => None,

@@ -24,10 +24,13 @@
 //!    id is recorded is skipped. Deliveries stay at least once; the *effect* happens exactly
 //!    once.
 //!
-//! What the broker keeps through its own crash depends on persistence (see
-//! [`crate::algo::redis::persistence`]): with `appendfsync always` a confirmed message
-//! survives; with `everysec` the last second of confirmed writes can vanish; without
-//! persistence everything does. Producers that wait for Redis's reply retry when none comes,
+//! The broker's crash in this scene is its machine going down (a power loss), and what
+//! Redis keeps through it depends on persistence (see [`crate::algo::redis::persistence`]):
+//! with `appendfsync always` a confirmed message survives; with `everysec` the writes since
+//! the last fsync (up to about a second of them) were still in the operating system's page
+//! cache and vanish, confirmed or not; without persistence everything does. (A crash of the
+//! Redis *process* alone would lose nothing under `everysec`: the kernel still writes the
+//! page cache out. The scene does not model that milder fault.) Producers that wait for Redis's reply retry when none comes,
 //! which can put a message in the queue twice.
 //!
 //! The invariants ([`invariants`]): no confirmed message lost (fails in design 1 under

@@ -72,33 +72,37 @@ const SCENARIOS: [(ScenarioInfo, Build); 10] = [
     (
         ScenarioInfo {
             id: "broker-crash-none",
-            title: "Redis crashes without persistence",
-            description: "Consumers are slower than producers, so messages pile up. Redis \
-                          crashes 1.2 s in with a backlog and restarts empty: every queued \
-                          message is gone, although each was confirmed.",
+            title: "Redis's machine loses power, without persistence",
+            description: "Consumers are slower than producers, so messages pile up. 1.2 s in, \
+                          with a backlog, the machine Redis runs on loses power, and Redis \
+                          restarts empty: every queued message is gone, although each was \
+                          confirmed.",
         },
         broker_crash_none,
     ),
     (
         ScenarioInfo {
             id: "broker-crash-everysec",
-            title: "Redis crashes with AOF fsync every second",
-            description: "The same crash with the append-only file flushed once a second. \
-                          Redis restarts with what reached the disk at the fsync 200 ms \
-                          before the crash: the messages written since, confirmed to their \
-                          producers, are lost; the older backlog survives. The \
-                          acknowledgements of those 200 ms are lost too, so a few messages \
-                          already processed are delivered and processed again.",
+            title: "Redis's machine loses power, with AOF fsync every second",
+            description: "The same power loss with the append-only file flushed once a second. \
+                          Redis restarts with what reached the disk at the fsync 200 ms before: \
+                          the writes since were still in the operating system's page cache, \
+                          which went down with the machine. The messages written since, \
+                          confirmed to their producers, are lost; the older backlog survives. \
+                          The acknowledgements of those 200 ms are lost too, so a few messages \
+                          already processed are delivered and processed again. Had only the \
+                          Redis process crashed, the kernel would still have written them to \
+                          disk: nothing would be lost.",
         },
         broker_crash_everysec,
     ),
     (
         ScenarioInfo {
             id: "broker-crash-always",
-            title: "Redis crashes with AOF fsync always",
-            description: "The same crash with every write flushed before its reply. Redis \
-                          restarts with every confirmed message; consumers and producers \
-                          notice the crash only by their timeouts, and nothing confirmed is \
+            title: "Redis's machine loses power, with AOF fsync always",
+            description: "The same power loss with every write flushed to disk before its reply. \
+                          Redis restarts with every confirmed message; consumers and producers \
+                          notice the outage only by their timeouts, and nothing confirmed is \
                           lost.",
         },
         broker_crash_always,
@@ -195,9 +199,9 @@ fn poison() -> (QueueConfig, Vec<Trigger<QueueNode>>) {
     (config, Vec::new())
 }
 
-/// Producers outpace slow consumers, so messages pile up; Redis crashes 1.2 s in (just
-/// after the first background fsync, 200 ms of writes since) with a backlog, and restarts
-/// once a producer has sent one message three times without an answer.
+/// Producers outpace slow consumers, so messages pile up; Redis's machine goes down 1.2 s
+/// in (just after the first background fsync, 200 ms of writes since) with a backlog, and
+/// Redis restarts once a producer has sent one message three times without an answer.
 fn broker_crash(persistence: Persistence) -> (QueueConfig, Vec<Trigger<QueueNode>>) {
     let config = QueueConfig {
         design: Design::ConsumerGroup,

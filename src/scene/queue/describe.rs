@@ -148,7 +148,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
                     args,
                 ),
                 Persistence::AofEverySec => trf(
-                    "{node} restarts and replays its append-only file: what was on disk comes back ({keys} keys), but the writes that never reached the disk are lost, confirmed or not (lost so far: {lost}).",
+                    "{node} restarts after its machine went down and replays its append-only file: what was on disk comes back ({keys} keys), but the writes not yet flushed, which were in the page cache when the power went, are lost, confirmed or not (lost so far: {lost}).",
                     args,
                 ),
                 Persistence::AofAlways => trf(

@@ -38,7 +38,7 @@ pub const DESIGN: Field = Field {
 pub const PERSISTENCE: Field = Field {
     key: "persist",
     label: "Redis persistence",
-    help: "What Redis keeps on disk, so what a crash of Redis loses",
+    help: "What Redis keeps on disk, so what it loses when its machine goes down",
     default: "everysec",
     kind: FieldKind::Choice(PERSISTENCES),
 };

@@ -183,6 +183,22 @@ pub struct QueueSceneView {
     pub settings: Settings,
 }
 
+/// A consumer phase as the stage draws it: its word (English; the stage translates it) and
+/// the CSS state class of its colour. The legend has an entry with this word and class for
+/// every phase.
+pub fn phase_look(phase: Phase) -> (&'static str, &'static str) {
+    match phase {
+        Phase::JoiningGroup => ("JOINING", "joining"),
+        Phase::Fetching => ("WAITING", "waiting"),
+        Phase::Claiming | Phase::CountingDeliveries => ("CLAIMING", "claiming"),
+        Phase::Working => ("WORKING", "working"),
+        Phase::Applying => ("APPLYING", "applying"),
+        Phase::Acking => ("ACKING", "acking"),
+        Phase::DeadLettering => ("DEAD-LETTER", "dead-lettering"),
+        Phase::Resting => ("RESTING", "resting"),
+    }
+}
+
 fn chip_of(message: Message, deliveries: u32) -> Chip {
     Chip {
         message,

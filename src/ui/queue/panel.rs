@@ -69,8 +69,8 @@ pub fn queue_panel(p: &QueuePanelProps) -> Html {
         .collect();
     let persistence = match v.persistence {
         Persistence::None => tr("Redis keeps nothing on disk: a crash empties it."),
-        Persistence::AofEverySec => tr("Redis appends every write to its AOF and flushes it to disk once a second: a crash loses the writes since the last flush."),
-        Persistence::AofAlways => tr("Redis flushes every write to disk before replying: a crash loses nothing it confirmed."),
+        Persistence::AofEverySec => tr("Redis appends every write to its AOF and flushes it to disk once a second. When its machine goes down (a power loss), the writes since the last flush are lost: up to about a second of them. A crash of the Redis process alone loses nothing: the operating system still writes them out."),
+        Persistence::AofAlways => tr("Redis flushes every write to disk before replying: even a power loss loses nothing it confirmed."),
     };
     html! {
         <section class="queue-panel" aria-label={tr("The queue")}>
@@ -169,7 +169,7 @@ pub fn designs_compared() -> Html {
     html! {
         <div class="designs-compared">
             <h3>{ tr("Designs compared") }</h3>
-            <p class="hint">{ tr("Each design runs 12 s: 2 producers send 40 messages each, under the same faults drawn from the seed. Each consumer crashes once and pauses once, Redis (AOF every second) crashes once, and the network loses 2% of messages.") }</p>
+            <p class="hint">{ tr("Each design runs 12 s: 2 producers send 40 messages each, under the same faults drawn from the seed. Each consumer crashes once and pauses once, the machine Redis runs on (AOF every second) loses power once, and the network loses 2% of messages.") }</p>
             <form onsubmit={run}>
                 <label>{ tr("Fault seed") }{ " " }<input ref={input} id="compare-seed" inputmode="numeric" value={(*seed).clone()} oninput={on_input} size="8" /></label>
                 <button id="compare-run" type="submit">{ tr("Compare") }</button>

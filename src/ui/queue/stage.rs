@@ -7,7 +7,8 @@ use crate::algo::queue::message::{consumer_name, processing_key};
 use crate::algo::queue::{Design, Phase};
 use crate::i18n::{tr, trf};
 use crate::scene::queue::view::{
-    Chip, ConsumerState, DbState, FlightKind, ProducerState, QueueSceneView, ReaperState,
+    phase_look, Chip, ConsumerState, DbState, FlightKind, ProducerState, QueueSceneView,
+    ReaperState,
 };
 use crate::scene::queue::QueueScene;
 use crate::sim::action::KernelAction;
@@ -34,31 +35,13 @@ fn status_class(status: NodeStatus) -> &'static str {
 }
 
 /// The consumer's state as the stage shows it (the words of the node's state label).
-pub fn phase_label(phase: Phase) -> &'static str {
-    match phase {
-        Phase::JoiningGroup => tr("JOINING"),
-        Phase::Fetching => tr("WAITING"),
-        Phase::Claiming | Phase::CountingDeliveries => tr("CLAIMING"),
-        Phase::Working => tr("WORKING"),
-        Phase::Applying => tr("APPLYING"),
-        Phase::Acking => tr("ACKING"),
-        Phase::DeadLettering => tr("DEAD-LETTER"),
-        Phase::Resting => tr("RESTING"),
-    }
+fn phase_label(phase: Phase) -> &'static str {
+    tr(phase_look(phase).0)
 }
 
 /// The CSS class of a consumer phase (English, so the legend's classes match).
 fn phase_class(phase: Phase) -> String {
-    state_class(match phase {
-        Phase::JoiningGroup => "joining",
-        Phase::Fetching => "waiting",
-        Phase::Claiming | Phase::CountingDeliveries => "claiming",
-        Phase::Working => "working",
-        Phase::Applying => "applying",
-        Phase::Acking => "acking",
-        Phase::DeadLettering => "dead-lettering",
-        Phase::Resting => "resting",
-    })
+    state_class(phase_look(phase).1)
 }
 
 /// A message chip at `(x, y)` (its top left). `age` draws a bar under it: how far its
