@@ -202,6 +202,7 @@ fn describe(e: &TraceEntry<Logger>) -> String {
             format!("deliver #{} {}->{}", id.0, from.0, to.0)
         }
         TraceKind::Drop { id, reason, .. } => format!("drop #{} {}", id.0, reason.label()),
+        TraceKind::Delay { id, by, .. } => format!("delay #{} by {}", id.0, by.0 / 1000),
         TraceKind::Timer { node, timer } => format!("timer {timer} at {}", node.0),
         TraceKind::Command { node, cmd } => format!("cmd {cmd} at {}", node.0),
         TraceKind::Crash { node } => format!("crash {}", node.0),
@@ -499,4 +500,179 @@ fn the_drop_reasons_name_what_happened() {
         })
         .collect();
     assert_eq!(drops, [DropReason::ByUser, DropReason::NodeDown]);
+}
+
+/// A delayed message arrives later than it was due, so a message sent after it overtakes
+/// it; the trace says when it arrives now.
+#[test]
+fn a_delayed_message_arrives_later_and_is_overtaken() {
+    let mut w = World::new(2, 0.0);
+    w.cmd(0, 1, send(0, 1)); // #1, due at 10
+    w.cmd(1, 1, send(0, 2)); // #2, due at 11
+    w.at(2, Action::DelayMessage(MsgId(1), Time::from_millis(5)));
+    w.run_until(100);
+    assert_eq!(w.seen(0), [(11, msg(1, 2)), (15, msg(1, 1))]);
+    let events = w.events();
+    assert_eq!(
+        events[events.len() - 3..],
+        [
+            "2: delay #1 by 5",
+            "11: deliver #2 1->0",
+            "15: deliver #1 1->0"
+        ]
+    );
+    let arrives = w.trace.iter().find_map(|e| match e.kind {
+        TraceKind::Delay { arrives, by, .. } => Some((arrives, by)),
+        _ => None,
+    });
+    assert_eq!(
+        arrives,
+        Some((Time::from_millis(15), Time::from_millis(5))),
+        "the delay entry carries the new arrival"
+    );
+}
+
+/// Two delays of one message add up, and the message is delivered once.
+#[test]
+fn delays_add_up_and_the_message_arrives_once() {
+    let mut w = World::new(2, 0.0);
+    w.cmd(0, 1, send(0, 7));
+    w.at(1, Action::DelayMessage(MsgId(1), Time::from_millis(5)));
+    w.at(2, Action::DelayMessage(MsgId(1), Time::from_millis(30)));
+    let flying: Vec<(Time, Time)> = w.sim.in_flight().map(|m| (m.arrives, m.delayed)).collect();
+    assert_eq!(
+        flying,
+        [(Time::from_millis(45), Time::from_millis(35))],
+        "the view sees the new arrival and the total delay"
+    );
+    w.run_until(200);
+    assert_eq!(w.seen(0), [(45, msg(1, 7))]);
+}
+
+/// A delayed message to a node that crashed meanwhile is lost when it arrives, as any.
+#[test]
+fn a_delayed_message_to_a_crashed_node_is_lost_as_usual() {
+    let mut w = World::new(2, 0.0);
+    w.cmd(0, 1, send(0, 1)); // due at 10
+    w.at(1, Action::DelayMessage(MsgId(1), Time::from_millis(20)));
+    w.at(20, Action::Crash(NodeId(0)));
+    w.run_until(100);
+    assert_eq!(w.seen(0), []);
+    let events = w.events();
+    assert!(
+        events.contains(&"30: drop #1 node down".to_string()),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|e| e.starts_with("10:")),
+        "nothing happens at the old arrival time: {events:?}"
+    );
+}
+
+/// A message that already reached a paused node cannot be held back (it waits in the
+/// node's inbox), nor can one that is gone: both are ignored with a reason.
+#[test]
+fn delaying_a_parked_or_gone_message_is_ignored_with_a_reason() {
+    let mut w = World::new(2, 0.0);
+    w.at(1, Action::Pause(NodeId(0), None));
+    w.cmd(2, 1, send(0, 1)); // reaches the paused node at 12
+    w.at(20, Action::DelayMessage(MsgId(1), Time::from_millis(5)));
+    w.at(21, Action::DelayMessage(MsgId(9), Time::from_millis(5)));
+    w.at(30, Action::Resume(NodeId(0)));
+    w.run_until(100);
+    assert_eq!(w.seen(0), [(30, msg(1, 1))]);
+    let ignored: Vec<String> = w
+        .events()
+        .into_iter()
+        .filter(|e| e.contains("ignored"))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            "20: ignored: message 1 already reached n0, which is paused: it waits there",
+            "21: ignored: message 9 is no longer in flight",
+        ]
+    );
+}
+
+/// The text form round-trips, and bad ids and amounts get a clear message.
+#[test]
+fn the_delay_action_reads_back_and_rejects_bad_amounts() {
+    type A = Action<Cmd>;
+    let delay = A::DelayMessage(MsgId(12), Time::from_millis(250));
+    assert_eq!(delay.to_string(), "delay:12:250000");
+    assert_eq!(A::parse("delay:12:250000", 2), Ok(delay));
+    let max = dsviz::sim::action::MAX_DELAY;
+    assert!(A::parse(&format!("delay:1:{}", max.0), 2).is_ok());
+    for (text, says) in [
+        (
+            "delay:1:0",
+            "a delay must be 1 to 10000000 microseconds (10000 ms), not 0",
+        ),
+        (
+            "delay:1:10000001",
+            "a delay must be 1 to 10000000 microseconds (10000 ms), not 10000001",
+        ),
+        (
+            "delay:x:5",
+            "a message number should be a whole number, not \"x\"",
+        ),
+        (
+            "delay:1:5ms",
+            "a delay (in microseconds) should be a whole number, not \"5ms\"",
+        ),
+        ("delay:1", "\"delay:1\" is missing a part"),
+    ] {
+        assert_eq!(
+            A::parse(text, 2).map_err(|e| e.to_string()),
+            Err(says.to_string()),
+            "{text}"
+        );
+    }
+}
+
+/// Rewinding over a delay and playing forward again reproduces the run exactly.
+#[test]
+fn a_delay_replays_identically_after_a_rewind() {
+    use dsviz::sim::{Scheduled, Timeline};
+    let net = NetConfig {
+        latency_min: Time::from_millis(5),
+        latency_max: Time::from_millis(25),
+        loss: 0.0,
+        duplicate: 0.0,
+    };
+    let start = Sim::new(3, vec![Logger::default(); 3], net, Vec::new());
+    let at = |at: u64, ms: u64, action: Action<Cmd>| Scheduled {
+        at,
+        time: Time::from_millis(ms),
+        action,
+    };
+    let actions = vec![
+        at(3, 0, Action::Command(NodeId(1), send(0, 1))),
+        at(4, 0, Action::Command(NodeId(2), send(0, 2))),
+        at(5, 0, Action::DelayMessage(MsgId(1), Time::from_millis(40))),
+    ];
+    let mut timeline = Timeline::new(start, actions, 1_000);
+    timeline.extend(1_000);
+    let end = timeline.horizon();
+    timeline.seek(end);
+    let (final_print, final_log) = (
+        timeline.sim().fingerprint(),
+        timeline.sim().node(NodeId(0)).expect("n0").log.clone(),
+    );
+    assert_eq!(
+        final_log.len(),
+        3,
+        "n0 started and got both messages: {final_log:?}"
+    );
+    assert_eq!(
+        final_log.last().map(|(_, s)| *s),
+        Some(msg(1, 1)),
+        "the delayed message came last"
+    );
+    timeline.seek(2);
+    assert_ne!(timeline.sim().fingerprint(), final_print);
+    timeline.seek(end);
+    assert_eq!(timeline.sim().fingerprint(), final_print);
+    assert_eq!(timeline.sim().node(NodeId(0)).expect("n0").log, final_log);
 }

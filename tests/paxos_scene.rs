@@ -312,7 +312,8 @@ impl Rng {
 }
 
 /// The challenge against correct Paxos: random crashes within the budget, restarts,
-/// drops, cuts, pauses and proposals from several proposers never get two values chosen.
+/// drops, delays, cuts, pauses and proposals from several proposers never get two values
+/// chosen.
 #[test]
 fn correct_paxos_survives_random_challenge_attacks() {
     let (mut decided, mut crashed) = (0, 0);
@@ -335,10 +336,12 @@ fn correct_paxos_survives_random_challenge_attacks() {
                 2 | 3 => {
                     let messages = run.snapshot().messages;
                     (!messages.is_empty()).then(|| {
-                        format!(
-                            "drop:{}",
-                            messages[rng.next(messages.len() as u64) as usize].id
-                        )
+                        let id = messages[rng.next(messages.len() as u64) as usize].id;
+                        // Half the time the message is held back instead, up to 400 ms.
+                        match rng.next(2) {
+                            0 => format!("drop:{id}"),
+                            _ => format!("delay:{id}:{}", 1_000 * (1 + rng.next(400))),
+                        }
                     })
                 }
                 4 => Some(format!("cut:{node}:{}", rng.next(5))),

@@ -145,6 +145,7 @@ fn entry_code(e: &TraceEntry<TwoPcNode>) -> Option<Vec<u64>> {
             reason,
             ..
         } => out.extend([4, m(id), n(from), n(to), drop_code(*reason)]),
+        TraceKind::Delay { id, by, .. } => out.extend([15, m(id), by.0]),
         TraceKind::Timer { node, timer } => {
             out.extend([5, n(node)]);
             out.extend(timer_code(timer));

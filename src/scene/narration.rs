@@ -153,6 +153,34 @@ fn sentence<S: Scene>(
             };
             (text, Weight::Fault, true)
         }
+        TraceKind::Delay {
+            from,
+            to,
+            by,
+            arrives,
+            msg,
+            ..
+        } => {
+            let args: [(&str, &dyn std::fmt::Display); 5] = [
+                ("message", &label(msg)),
+                ("from", &names.of(*from)),
+                ("to", &names.of(*to)),
+                ("delay", by),
+                ("time", arrives),
+            ];
+            let text = if by_scenario {
+                trf(
+                    "the scenario holds back {message} from {from} to {to} by {delay}: it arrives at {time}",
+                    &args,
+                )
+            } else {
+                trf(
+                    "you hold back {message} from {from} to {to} by {delay}: it arrives at {time}",
+                    &args,
+                )
+            };
+            (text, Weight::Fault, true)
+        }
         TraceKind::Timer { node, timer } => (
             trf(
                 "{node}'s {timer} timer fires",

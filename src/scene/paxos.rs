@@ -2,8 +2,11 @@
 //! and legend. The protocol is in `crate::algo::paxos`; the views in `crate::ui::paxos`.
 //!
 //! **The "break consensus" challenge** (`challenge=1`). A person may crash at most
-//! f = n - max(q1, q2) nodes, drop messages, cut links and pause nodes, and tries to get
-//! two different values chosen. The verdict is the simulator's global fact
+//! f = n - max(q1, q2) nodes, drop or hold back messages (`delay:<id>:<micros>`, the stage's
+//! message tool), cut links and pause nodes, and tries to get two different values chosen.
+//! Drops and delays have no budget: Paxos assumes an asynchronous network that may lose,
+//! reorder and delay any message for any time, so its safety must (and does) survive any
+//! number of them; only crashes are bounded, because a quorum must stay alive for progress. The verdict is the simulator's global fact
 //! (`views::safety_report`), not any node's opinion. The budget is the scene's to enforce:
 //! its node commands offer "Crash (k left)" only while the budget lasts, and the stage then
 //! draws its own node menu without the shell's Crash entry. A link that crashes more is

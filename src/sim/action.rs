@@ -3,7 +3,8 @@
 //! A run is defined by its scene, seed, parameters and the list of actions, each with the
 //! step at which it was taken. Actions are steps themselves: an action taken after `at`
 //! events becomes step `at + 1`. The text form is what a shared link carries, e.g.
-//! `12@31500:crash:0` is "after 12 steps, at 31.5 ms, crash node 0".
+//! `12@31500:crash:0` is "after 12 steps, at 31.5 ms, crash node 0". Durations, like
+//! times, are in microseconds: `delay:7:50000` holds message 7 back by 50 ms.
 use super::network::NetChange;
 use super::protocol::NodeId;
 use super::time::Time;
@@ -20,6 +21,10 @@ pub enum Action<C> {
     Pause(NodeId, Option<Time>),
     Resume(NodeId),
     DropMessage(MsgId),
+    /// Hold a message in flight back: it arrives this much later than it would have
+    /// (`delay:<id>:<micros>`, at most [`MAX_DELAY`]). Delaying one message while others
+    /// go on is how a person reorders the network by hand.
+    DelayMessage(MsgId, Time),
     Network(NetChange),
     /// A scene-specific input to one node (a client request, a vote, ...).
     Command(NodeId, C),
@@ -38,10 +43,16 @@ impl<C> Action<C> {
                 vec![*from, *to]
             }
             Action::Network(NetChange::Partition { group }) => group.clone(),
-            Action::Network(NetChange::HealAll) | Action::DropMessage(_) => Vec::new(),
+            Action::Network(NetChange::HealAll)
+            | Action::DropMessage(_)
+            | Action::DelayMessage(..) => Vec::new(),
         }
     }
 }
+
+/// The longest a person may hold one message back: ten seconds of simulated time, far
+/// longer than any timeout a scene uses, so that a delay can outlast every retry.
+pub const MAX_DELAY: Time = Time::from_millis(10_000);
 
 /// An action of the kernel's own (a fault or a network change), with no scene command.
 pub type KernelAction = Action<std::convert::Infallible>;
@@ -73,6 +84,7 @@ impl<C: fmt::Display> fmt::Display for Action<C> {
             Action::Pause(n, Some(d)) => write!(f, "pause:{}:{}", n.0, d.0),
             Action::Resume(n) => write!(f, "resume:{}", n.0),
             Action::DropMessage(m) => write!(f, "drop:{}", m.0),
+            Action::DelayMessage(m, by) => write!(f, "delay:{}:{}", m.0, by.0),
             Action::Network(NetChange::Cut { from, to }) => write!(f, "cut:{}:{}", from.0, to.0),
             Action::Network(NetChange::Heal { from, to }) => {
                 write!(f, "heal:{}:{}", from.0, to.0)
@@ -130,6 +142,17 @@ impl<C: FromStr> Action<C> {
             ),
             "resume" => Action::Resume(node(need(first, text)?, node_count)?),
             "drop" => Action::DropMessage(MsgId(number(need(first, text)?, "a message number")?)),
+            "delay" => {
+                let id = MsgId(number(need(first, text)?, "a message number")?);
+                let by: u64 = number(need(rest, text)?, "a delay (in microseconds)")?;
+                if !(1..=MAX_DELAY.0).contains(&by) {
+                    return Err(ActionParseError(format!(
+                        "a delay must be 1 to {} microseconds ({MAX_DELAY}), not {by}",
+                        MAX_DELAY.0
+                    )));
+                }
+                Action::DelayMessage(id, Time(by))
+            }
             "cut" | "heal" => {
                 let from = node(need(first, text)?, node_count)?;
                 let to = node(need(rest, text)?, node_count)?;
@@ -158,7 +181,7 @@ impl<C: FromStr> Action<C> {
             other => {
                 return Err(ActionParseError(format!(
                     "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
-                     cut, heal, part, healall or cmd)"
+                     delay, cut, heal, part, healall or cmd)"
                 )))
             }
         };

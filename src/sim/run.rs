@@ -116,6 +116,7 @@ pub enum RowKind {
     Send,
     Deliver,
     Drop,
+    Delay,
     Timer,
     Command,
     Crash,
@@ -457,6 +458,17 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                         row.kind = RowKind::Drop;
                         (row.peer, row.msg) = (peer(*from), msg(*id));
                         row.label = format!("message {} dropped: {}", id.0, reason.label());
+                    }
+                    TraceKind::Delay {
+                        id,
+                        from,
+                        by,
+                        arrives,
+                        ..
+                    } => {
+                        row.kind = RowKind::Delay;
+                        (row.peer, row.msg, row.arrives) = (peer(*from), msg(*id), Some(*arrives));
+                        row.label = format!("message {} held back by {by}", id.0);
                     }
                     TraceKind::Timer { timer, .. } => {
                         row.kind = RowKind::Timer;

@@ -63,6 +63,17 @@ pub enum TraceKind<P: Protocol> {
         reason: DropReason,
         msg: P::Msg,
     },
+    /// A person held a message in flight back (`Action::DelayMessage`).
+    Delay {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        /// How much later it arrives than it would have.
+        by: Time,
+        /// When it arrives now.
+        arrives: Time,
+        msg: P::Msg,
+    },
     Timer {
         node: NodeId,
         timer: P::Timer,
@@ -127,7 +138,9 @@ impl<P: Protocol> TraceKind<P> {
             | TraceKind::State { node, .. }
             | TraceKind::Note { node, .. } => Some(*node),
             TraceKind::Send { from, .. } => Some(*from),
-            TraceKind::Deliver { to, .. } | TraceKind::Drop { to, .. } => Some(*to),
+            TraceKind::Deliver { to, .. }
+            | TraceKind::Drop { to, .. }
+            | TraceKind::Delay { to, .. } => Some(*to),
             TraceKind::Network { .. } | TraceKind::Ignored { .. } | TraceKind::Violation { .. } => {
                 None
             }

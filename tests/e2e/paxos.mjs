@@ -1,7 +1,8 @@
 // End-to-end tests of the Paxos scene in headless Chromium against a built dist/ (run
 // `trunk build --release` first): it opens from a link and a value is chosen; a broken
 // variant breaks consensus and a copied link shows the same broken run; the "break
-// consensus" challenge holds its crash budget across a copied link; a 720×460 embed keeps
+// consensus" challenge holds its crash budget across a copied link; the message tool holds a
+// message back and the link carries the delay; a 720×460 embed keeps
 // its labels readable; a bad link is explained. Prints "e2e: N passed, N failed".
 import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
 
@@ -81,6 +82,25 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["the message tool holds a message back: it is ringed, and a copied link carries the delay", async () => {
+    const page = await openPaxos("?scene=paxos&challenge=1&sc=happy&seed=1&step=6");
+    await page.click('button.px-tool[data-tool="delay-300"]');
+    const id = await page.getAttribute('g.px-msg[data-kind="1a"]', "data-msg");
+    await page.click(`g.px-msg[data-msg="${id}"]`);
+    await page.waitForSelector(`g.px-msg[data-msg="${id}"].px-held`);
+    const title = await page.textContent(`g.px-msg[data-msg="${id}"] title`);
+    assert(/Held back 300 ms/.test(title), `the tooltip says how long: ${title}`);
+    const log = await page.innerText("body");
+    assert(/you hold back/.test(log), "the caption tells the delay");
+    const before = await visiblePaxos(page);
+    const { link, again } = await copyLinkAndOpen(page);
+    assert(link.includes(`delay:${id}:300000`), `the link carries the delay: ${link}`);
+    assertEq(await visiblePaxos(again), before, "the copied link shows the same run");
+    assertEq(await again.locator(`g.px-msg[data-msg="${id}"].px-held`).count(), 1, "held in the copy too");
+    await assertHealthy(page);
+    await assertHealthy(again);
+  }],
+
   ["embedded at 720×460, labels stay readable, nodes' labels apart and no message on a node's name", async () => {
     for (const sc of ["happy", "crash-majority", "multi"]) {
       const page = await openPaxos(`?scene=paxos&sc=${sc}&seed=1&step=60&embed=1`, { width: 720, height: 460 });
@@ -120,6 +140,11 @@ const failed = await runTests([
     assert(problems.includes("not a command this scene knows"), `the action is explained: ${problems}`);
     assertEq(await page.locator(".px-net g.px-node").count(), 5, "the default nodes run instead");
     await assertHealthy(page);
+    const delay = await openPage(browser, url("?scene=paxos&a=3@0:delay:1:0"));
+    await delay.waitForSelector(".problems");
+    const why = await delay.innerText(".problems");
+    assert(why.includes("a delay must be 1 to 10000000 microseconds"), `a bad delay is explained: ${why}`);
+    await assertHealthy(delay);
   }],
 ]);
 

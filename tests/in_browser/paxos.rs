@@ -111,3 +111,27 @@ async fn unsafe_quorums_are_flagged_beside_the_rule() {
     assert!(rule.class_name().contains("px-unsafe"));
     assert!(text(&root, "#px-rule-text").starts_with("Unsafe setting: 2 + 3"));
 }
+
+#[wasm_bindgen_test]
+async fn the_message_tool_holds_a_message_back_instead_of_dropping_it() {
+    let root = render_app("?scene=paxos&sc=happy&step=6").await;
+    let prepares = count(&root, "g.px-msg[data-kind=\"1a\"]");
+    let id = root
+        .query_selector("g.px-msg[data-kind=\"1a\"]")
+        .unwrap()
+        .and_then(|g| g.get_attribute("data-msg"))
+        .expect("a message id");
+    click(&root, "button.px-tool[data-tool=\"delay-300\"]").await;
+    let pressed = root
+        .query_selector("button.px-tool[data-tool=\"delay-300\"]")
+        .unwrap()
+        .and_then(|b| b.get_attribute("aria-pressed"));
+    assert_eq!(pressed.as_deref(), Some("true"));
+    let msg = format!("g.px-msg[data-msg=\"{id}\"]");
+    click(&root, &msg).await;
+    // Still in flight, ringed and labelled with the delay.
+    assert_eq!(count(&root, "g.px-msg[data-kind=\"1a\"]"), prepares);
+    assert_eq!(count(&root, &format!("{msg}.px-held .px-held-ring")), 1);
+    let title = text(&root, &format!("{msg} title"));
+    assert!(title.contains("Held back 300 ms in all"), "{title}");
+}

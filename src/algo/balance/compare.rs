@@ -176,6 +176,7 @@ pub fn translate(action: &Action<Cmd>, from: &Layout, to: &Layout) -> Option<Act
         Action::Pause(n, d) => Action::Pause(map(*n)?, *d),
         Action::Resume(n) => Action::Resume(map(*n)?),
         Action::DropMessage(m) => Action::DropMessage(*m),
+        Action::DelayMessage(m, by) => Action::DelayMessage(*m, *by),
         Action::Network(change) => Action::Network(match change {
             NetChange::Cut { from, to } => NetChange::Cut {
                 from: map(*from)?,
@@ -206,7 +207,9 @@ fn named_nodes(action: &Action<Cmd>) -> Vec<NodeId> {
             vec![*from, *to]
         }
         Action::Network(NetChange::Partition { group }) => group.clone(),
-        Action::DropMessage(_) | Action::Network(NetChange::HealAll) => Vec::new(),
+        Action::DropMessage(_) | Action::DelayMessage(..) | Action::Network(NetChange::HealAll) => {
+            Vec::new()
+        }
     }
 }
 

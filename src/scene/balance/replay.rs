@@ -150,7 +150,7 @@ fn partner_actions(
         .iter()
         .filter_map(|a| {
             let action = match &a.action {
-                Action::DropMessage(_) => None,
+                Action::DropMessage(_) | Action::DelayMessage(..) => None,
                 other => translate(other, &from, &to),
             };
             if action.is_none() {

@@ -102,8 +102,8 @@ never changes.",
         TourStop {
             title: "Break the rule, break consensus",
             caption: "The same story with a proposer that keeps its own value. n1's promises \
-report red, but n1 proposes green anyway, and three acceptors accept it: green is chosen in \
-1.1 after red was chosen in 1.0. Two values are chosen; the invariants go red.",
+report red, but n1 proposes green anyway, and the four live acceptors accept it: green is \
+chosen in 1.1 after red was chosen in 1.0. Two values are chosen; the invariants go red.",
             scenario: "keep-own-value",
             at: At::End,
             highlights: &[N1, N3, N4],
@@ -161,6 +161,7 @@ pub fn legend() -> Vec<LegendEntry> {
         entry(class("px-msg-accepted"), "2b accepted", "Phase 2b: the acceptor accepted; it tells the learners and the proposer."),
         entry(class("px-msg-nack"), "nack", "A refusal: the acceptor promised a higher ballot."),
         entry(class("px-msg-other"), "other", "Heartbeats, client requests and replies, and learners catching up."),
+        entry(class("px-held"), "held back", "A message you held back (dashed ring, +time): it arrives that much later than the network would have brought it."),
         entry(class("px-chosen"), "chosen", "The simulator's global fact: a phase-2 quorum accepted this value in one ballot. No node needs to know it yet."),
         entry(class("px-learned"), "knows", "What one learner has learned. It may lag behind what is chosen."),
         entry(class("px-quorum"), "quorum", "Acceptors that promised (or accepted) one ballot; solid once there are enough."),

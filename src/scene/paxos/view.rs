@@ -96,6 +96,8 @@ pub struct Flight {
     pub to: NodeId,
     pub sent: Time,
     pub arrives: Time,
+    /// How long a person held it back in all (zero for most messages).
+    pub delayed: Time,
     pub kind: FlightKind,
     pub ballot: Option<Ballot>,
     pub slot: Option<Slot>,
@@ -115,6 +117,7 @@ impl Flight {
             to: m.to,
             sent: m.sent,
             arrives: m.arrives,
+            delayed: m.delayed,
             kind: FlightKind::Heartbeat,
             ballot: None,
             slot: None,

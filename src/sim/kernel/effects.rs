@@ -153,6 +153,7 @@ impl<P: Protocol> Sim<P> {
                     to,
                     sent: now,
                     arrives,
+                    delayed: Time::ZERO,
                     msg: body.expect("one message per copy"),
                 },
                 lost,

@@ -1,12 +1,13 @@
-//! User actions and faults: crash, restart, pause, resume, dropping a message, cutting
-//! links and commands. Each is a step of its own.
+//! User actions and faults: crash, restart, pause, resume, dropping or delaying a message,
+//! cutting links and commands. Each is a step of its own.
 use super::{record, NodeStatus, Parked, Pending, Recorder, Sim};
 use crate::sim::action::Action;
 use crate::sim::protocol::{NodeId, Protocol};
 use crate::sim::time::Time;
-use crate::sim::trace::{DropReason, TraceKind};
+use crate::sim::trace::{DropReason, MsgId, TraceKind};
 
 impl<P: Protocol> Sim<P> {
+    /// Applies a user action as its own step, at `time` (clamped between now and the next
     /// event, so that an action never reorders what already happened).
     pub fn apply(&mut self, action: &Action<P::Cmd>, time: Time, mut rec: Recorder<'_, P>) {
         let latest = self.next_event_time().unwrap_or(Time(u64::MAX));
@@ -65,6 +66,27 @@ impl<P: Protocol> Sim<P> {
                 };
                 record(&mut rec, step, now, kind);
             }
+            Action::DelayMessage(id, by) if self.delayable(*id) => {
+                let flying = self.in_flight.get_mut(*id).expect("checked");
+                let info = &mut flying.info;
+                info.arrives = info.arrives.saturating_add(*by);
+                info.delayed = info.delayed.saturating_add(*by);
+                let (from, to, arrives) = (info.from, info.to, info.arrives);
+                let msg = rec.is_some().then(|| info.msg.clone());
+                // Queued again; the event at the old time is now stale (`discard_stale`).
+                self.schedule(arrives, Pending::Arrive(*id));
+                if let Some(msg) = msg {
+                    let kind = TraceKind::Delay {
+                        id: *id,
+                        from,
+                        to,
+                        by: *by,
+                        arrives,
+                        msg,
+                    };
+                    record(&mut rec, step, now, kind);
+                }
+            }
             Action::Network(change) => {
                 self.links.apply(change, self.node_count());
                 record(
@@ -92,6 +114,13 @@ impl<P: Protocol> Sim<P> {
             other => {
                 let why = match other {
                     Action::DropMessage(id) => format!("message {} is no longer in flight", id.0),
+                    Action::DelayMessage(id, _) => match self.in_flight.get(*id) {
+                        Some(m) => format!(
+                            "message {} already reached {}, which is paused: it waits there",
+                            id.0, m.info.to
+                        ),
+                        None => format!("message {} is no longer in flight", id.0),
+                    },
                     Action::Crash(n) => format!("{n} is already down"),
                     Action::Restart(n) => format!("{n} is not crashed"),
                     Action::Pause(n, _) => format!("{n} is not running"),
@@ -105,6 +134,18 @@ impl<P: Protocol> Sim<P> {
             }
         }
         self.check_invariants(&mut rec);
+    }
+
+    /// A message can be held back while it is on its way: not once it reached a paused
+    /// node, which holds it (parked) until it resumes.
+    fn delayable(&self, id: MsgId) -> bool {
+        let Some(m) = self.in_flight.get(id) else {
+            return false;
+        };
+        !self.slots[m.info.to.index()]
+            .parked
+            .iter()
+            .any(|p| matches!(p, Parked::Message { id: parked, .. } if *parked == id))
     }
 
     pub(super) fn crash(&mut self, node: NodeId, rec: &mut Recorder<'_, P>) {

@@ -48,7 +48,7 @@ impl<P: Protocol> Sim<P> {
         queue.sort_unstable_by_key(|q| q.0);
         queue.hash(h);
         for m in self.in_flight.iter() {
-            (m.id, m.from, m.to, m.sent, m.arrives, &m.msg).hash(h);
+            (m.id, m.from, m.to, m.sent, m.arrives, m.delayed, &m.msg).hash(h);
         }
     }
 

@@ -12,6 +12,8 @@ pub struct InFlight<M> {
     pub to: NodeId,
     pub sent: Time,
     pub arrives: Time,
+    /// How long a person held it back in all (`Action::DelayMessage`); zero for most.
+    pub delayed: Time,
     pub msg: M,
 }
 
@@ -52,6 +54,13 @@ impl<M> InFlightTable<M> {
         match id.0.checked_sub(self.base) {
             Some(index) => self.ring.get(usize::try_from(index).ok()?)?.as_ref(),
             None => self.old.get(&id),
+        }
+    }
+
+    pub(super) fn get_mut(&mut self, id: MsgId) -> Option<&mut Flying<M>> {
+        match id.0.checked_sub(self.base) {
+            Some(index) => self.ring.get_mut(usize::try_from(index).ok()?)?.as_mut(),
+            None => self.old.get_mut(&id),
         }
     }
 
@@ -142,6 +151,7 @@ mod tests {
             to: NodeId(1),
             sent: Time(id),
             arrives: Time(id + 1),
+            delayed: Time::ZERO,
             msg: id * 10,
         };
         Flying { info, lost: false }

@@ -322,7 +322,13 @@ impl<P: Protocol> Sim<P> {
                     self.slots[node.index()].status != NodeStatus::Crashed,
                     Some(node),
                 ),
-                Pending::Arrive(id) | Pending::Unpark { id, .. } => match self.in_flight.get(id) {
+                // A message a person delayed was queued again for its new arrival: the
+                // event at the old time is stale.
+                Pending::Arrive(id) => match self.in_flight.get(id) {
+                    Some(m) if m.info.arrives == head.at() => (true, Some(m.info.to)),
+                    _ => (false, None),
+                },
+                Pending::Unpark { id, .. } => match self.in_flight.get(id) {
                     Some(m) => (true, Some(m.info.to)),
                     None => (false, None),
                 },
@@ -441,8 +447,8 @@ impl<P: Protocol> Sim<P> {
         true
     }
 
-    /// Applies a user action as its own step, at `time` (clamped between now and the next
-    /// event, so that an action never reorders what already happened).
+    /// Checks every invariant not yet violated (skipping those whose change key has not
+    /// changed), and records the first violation of each.
     pub(super) fn check_invariants(&mut self, rec: &mut Recorder<'_, P>) {
         for (index, invariant) in self.invariants.iter().enumerate() {
             if self.violations[index].is_some() {

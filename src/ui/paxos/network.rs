@@ -1,6 +1,7 @@
 //! The network drawing: nodes (role letters, what each proposer is doing, what each
 //! acceptor accepted, what each learner knows), the highest ballot's quorum forming, and
-//! the messages in flight, each clickable to drop.
+//! the messages in flight, each clickable to drop or to hold back (the stage's message
+//! tool); a message held back is ringed and labelled with how long.
 use super::geometry::*;
 use super::value_class;
 use crate::i18n::{tr, trf};
@@ -19,7 +20,26 @@ pub struct NetworkProps {
     pub cut_links: Vec<(u32, u32)>,
     /// Node names, by id.
     pub names: Vec<String>,
+    /// What clicking a message does.
+    pub tool: MsgTool,
     pub on_msg: Callback<Msg>,
+}
+
+/// What clicking a message in flight does: drop it, or hold it back this long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsgTool {
+    Drop,
+    Delay(Time),
+}
+
+impl MsgTool {
+    /// The action's text for message `id`.
+    pub fn action(self, id: u64) -> String {
+        match self {
+            MsgTool::Drop => KernelAction::DropMessage(MsgId(id)).to_string(),
+            MsgTool::Delay(by) => KernelAction::DelayMessage(MsgId(id), by).to_string(),
+        }
+    }
 }
 
 fn kind_class(kind: FlightKind) -> &'static str {
@@ -33,8 +53,17 @@ fn kind_class(kind: FlightKind) -> &'static str {
     }
 }
 
-/// The letters in the dot, and the label beside it.
+/// The letters in the dot, and the label beside it (with how long it was held back).
 fn flight_texts(f: &Flight) -> (&'static str, String) {
+    let (letters, label) = flight_kind_texts(f);
+    if f.delayed == Time::ZERO {
+        return (letters, label);
+    }
+    let held = format!("+{}", f.delayed).replace(' ', "");
+    (letters, format!("{label} {held}").trim_start().to_string())
+}
+
+fn flight_kind_texts(f: &Flight) -> (&'static str, String) {
     let ballot = f.ballot.map(|b| b.to_string()).unwrap_or_default();
     let value = f.value.as_ref().map(short_value).unwrap_or_default();
     match f.kind {
@@ -57,7 +86,7 @@ fn flight_texts(f: &Flight) -> (&'static str, String) {
 }
 
 /// A sentence for the message's tooltip and screen readers.
-fn flight_sentence(f: &Flight, names: &[String]) -> String {
+fn flight_sentence(f: &Flight, names: &[String], tool: MsgTool) -> String {
     let name = |i: u32| names.get(i as usize).cloned().unwrap_or_default();
     let what = match f.kind {
         FlightKind::Prepare => tr("prepare (1a)"),
@@ -69,17 +98,37 @@ fn flight_sentence(f: &Flight, names: &[String]) -> String {
         FlightKind::Client => tr("client message"),
         FlightKind::CatchUp => tr("catch-up"),
     };
-    let (_, detail) = flight_texts(f);
-    trf(
-        "Message {id}: {what} {detail} from {from} to {to}. Click to drop it.",
-        &[
-            ("id", &f.id),
-            ("what", &what),
-            ("detail", &detail),
-            ("from", &name(f.from.0)),
-            ("to", &name(f.to.0)),
-        ],
-    )
+    let (_, detail) = flight_kind_texts(f);
+    let by = match tool {
+        MsgTool::Drop => Time::ZERO,
+        MsgTool::Delay(by) => by,
+    };
+    let args: [(&str, &dyn std::fmt::Display); 6] = [
+        ("id", &f.id),
+        ("what", &what),
+        ("detail", &detail),
+        ("from", &name(f.from.0)),
+        ("to", &name(f.to.0)),
+        ("delay", &by),
+    ];
+    let mut text = match tool {
+        MsgTool::Drop => trf(
+            "Message {id}: {what} {detail} from {from} to {to}. Click to drop it.",
+            &args,
+        ),
+        MsgTool::Delay(_) => trf(
+            "Message {id}: {what} {detail} from {from} to {to}. Click to hold it back {delay}.",
+            &args,
+        ),
+    };
+    if f.delayed > Time::ZERO {
+        text.push(' ');
+        text.push_str(&trf(
+            "Held back {delay} in all; it arrives at {time}.",
+            &[("delay", &f.delayed), ("time", &f.arrives)],
+        ));
+    }
+    text
 }
 
 fn proposer_line(card: &NodeCard, view: &PaxosView) -> Option<String> {
@@ -245,8 +294,8 @@ pub fn network(p: &NetworkProps) -> Html {
     let labels = place_labels(&dots, &obstacles, height);
     let messages = shown.iter().zip(spots).zip(labels).zip(label_texts).map(|(((f, (x, y)), label), text)| {
         let (letters, _) = flight_texts(f);
-        let sentence = flight_sentence(f, &p.names);
-        let drop = KernelAction::DropMessage(MsgId(f.id)).to_string();
+        let sentence = flight_sentence(f, &p.names, p.tool);
+        let drop = p.tool.action(f.id);
         let onclick = { let on_msg = p.on_msg.clone(); let drop = drop.clone(); Callback::from(move |e: MouseEvent| { e.stop_propagation(); on_msg.emit(Msg::Act(drop.clone())) }) };
         let onkeydown = { let on_msg = p.on_msg.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); e.stop_propagation(); on_msg.emit(Msg::Act(drop.clone())) }) };
         let shape = match f.kind {
@@ -256,10 +305,14 @@ pub fn network(p: &NetworkProps) -> Html {
             _ => html! { <circle class="px-dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> },
         };
         let kind = letters;
+        let held = f.delayed > Time::ZERO;
         html! {
-            <g key={f.id.to_string()} class={classes!("px-msg", kind_class(f.kind), f.value.as_ref().map(value_class))} role="button" tabindex="0"
+            <g key={f.id.to_string()} class={classes!("px-msg", kind_class(f.kind), f.value.as_ref().map(value_class), held.then_some("px-held"))} role="button" tabindex="0"
                aria-label={sentence.clone()} data-msg={f.id.to_string()} data-kind={kind} {onclick} {onkeydown}>
                 <title>{ sentence }</title>
+                if held {
+                    <circle class="px-held-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={(DOT_R + 4.0).to_string()} />
+                }
                 { shape }
                 if !kind.is_empty() {
                     <text class="px-kind" x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)}>{ kind }</text>

@@ -43,7 +43,7 @@ pub fn paxos_panel(p: &PanelProps) -> Html {
             if let Some(ch) = view.challenge {
                 <h2>{ tr("Break consensus") }</h2>
                 <p class="px-challenge-text">
-                    { trf("Get two different values chosen. You may crash at most {f} nodes (f = acceptors − the larger quorum), restart them, pause them, cut links and drop any message by clicking it. Propose values from a node's menu.", &[("f", &ch.budget)]) }
+                    { trf("Get two different values chosen. You may crash at most {f} nodes (f = acceptors − the larger quorum), restart them, pause them, cut links, and drop or hold back any message by clicking it (choose which under the stage), as often as you like. Propose values from a node's menu.", &[("f", &ch.budget)]) }
                     { " " }
                     { tr("With the correct protocol you cannot win, whatever the timing: try a broken variant, or quorums that need not meet.") }
                 </p>
