@@ -127,7 +127,13 @@ async fn sixteen_servers_get_short_names_alternating_and_keep_their_full_name_in
         let e: Element = names.item(i).unwrap().dyn_into().unwrap();
         (e.text_content().unwrap(), e.get_attribute("x").unwrap())
     };
-    assert_eq!(x(0).0, "#1");
+    let all: Vec<_> = (0..16).map(x).collect();
+    assert_eq!(
+        x(0).0,
+        "#1",
+        "{all:?} {}",
+        find(&root, ".lb-svg").get_attribute("viewBox").unwrap()
+    );
     assert_eq!(x(15).0, "#16");
     assert_ne!(x(0).1, x(1).1, "neighbours start at different places");
     assert_eq!(x(0).1, x(2).1);
