@@ -58,7 +58,7 @@ fn worst_p99(series: &Series, from_s: u64) -> u64 {
 #[test]
 fn every_scenario_is_listed_valid_and_resolves_to_its_actions() {
     let list = scenarios();
-    assert_eq!(list.len(), 7);
+    assert_eq!(list.len(), 8);
     for info in list {
         let s = get(info.id);
         s.config.validate().expect("valid config");

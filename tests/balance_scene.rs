@@ -50,13 +50,14 @@ fn view_at(id: &str, seed: u64, ms: u64) -> BalanceSceneView {
     run.view()
 }
 
-const ALL_SCENARIOS: [&str; 8] = [
+const ALL_SCENARIOS: [&str; 9] = [
     "random-load",
     "rising-load",
     "slow-server",
     "weighted",
     "herd",
     "crash-health",
+    "slow-eject",
     "sticky-loss",
     "surge",
 ];
@@ -214,7 +215,7 @@ fn scenarios_show_what_the_tour_says() {
 #[test]
 fn tour_stops_are_reachable_and_point_at_servers() {
     let tour = Balance::tour();
-    assert_eq!(tour.len(), 7);
+    assert_eq!(tour.len(), 8);
     for stop in &tour {
         let mut run = scenario_run(stop.scenario, 1);
         let reached = match &stop.at {

@@ -6,6 +6,7 @@
 
 use super::common::{count, find, render_app, text};
 use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -114,4 +115,37 @@ async fn the_p99_figure_is_computed_on_request() {
         table.contains("1.00×"),
         "round robin against itself: {table}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn sixteen_servers_get_short_names_alternating_and_keep_their_full_name_in_a_tooltip() {
+    let root = render_app("?scene=balance&servers=16&lb=8&seed=1&step=400").await;
+    assert_eq!(count(&root, "g.lb-server"), 16);
+    let names = root.query_selector_all("g.lb-server .lb-name").unwrap();
+    assert_eq!(names.length(), 16);
+    let x = |i: u32| {
+        let e: Element = names.item(i).unwrap().dyn_into().unwrap();
+        (e.text_content().unwrap(), e.get_attribute("x").unwrap())
+    };
+    let all: Vec<_> = (0..16).map(x).collect();
+    assert_eq!(
+        x(0).0,
+        "#1",
+        "{all:?} {}",
+        find(&root, ".lb-svg").get_attribute("viewBox").unwrap()
+    );
+    assert_eq!(x(15).0, "#16");
+    assert_ne!(x(0).1, x(1).1, "neighbours start at different places");
+    assert_eq!(x(0).1, x(2).1);
+    // The numbers a dense row leaves out are in its tooltip.
+    assert_eq!(count(&root, "g.lb-server .lb-count"), 0);
+    let tip = text(&root, "g.lb-server[data-node=\"20\"] > title");
+    assert!(
+        tip.contains("server 12") && tip.contains("waiting"),
+        "{tip}"
+    );
+    // Four servers keep their full names and numbers.
+    let few = render_app("?scene=balance&seed=1&step=400").await;
+    assert_eq!(text(&few, "g.lb-server .lb-name"), "server 1");
+    assert_eq!(count(&few, "g.lb-server .lb-count"), 4);
 }

@@ -15,7 +15,7 @@
 //! request of the session goes elsewhere, the session *moved*; the move was *forced* if
 //! the previous server is no longer available. Forced moves are the minimum any strategy
 //! must make; a sticky strategy aims to make no others.
-use super::config::{ActiveHealth, BalanceConfig, OutlierDetection};
+use super::config::{ActiveHealth, BalanceConfig, OutlierDetection, MAX_RETRIES};
 use super::health::{ejection_limit, ServerHealth, Transition};
 use super::messages::{Answer, Msg, Note, Request, Timer};
 use super::picker::{Picker, ServerView};
@@ -29,8 +29,15 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Forwarded {
     pub request: Request,
     pub server: u32,
+    /// When this attempt was sent.
     pub sent: Time,
     pub pick: u64,
+    /// 0 for the first attempt, 1 for a retry after a per-try timeout.
+    pub attempt: u32,
+    /// When the first attempt was sent (the upstream timeout counts from there).
+    pub first_sent: Time,
+    /// When this attempt times out: its per-try deadline, or the upstream deadline.
+    pub deadline: Time,
 }
 
 /// One server as this balancer sees it.
@@ -78,6 +85,9 @@ pub struct Balancer {
     no_server: u64,
     check_seq: u64,
     upstream_timeout: Time,
+    /// The per-try timeout, or the upstream timeout when there is none (kept as one
+    /// `Time` to keep node states small): attempts are retried when it is shorter.
+    attempt_timeout: Time,
     active: ActiveHealth,
     outlier: OutlierDetection,
 }
@@ -110,6 +120,7 @@ impl Balancer {
             no_server: 0,
             check_seq: 0,
             upstream_timeout: config.upstream_timeout,
+            attempt_timeout: config.per_try_timeout.unwrap_or(config.upstream_timeout),
             active: config.active_health,
             outlier: config.outlier,
         }
@@ -229,14 +240,23 @@ impl Balancer {
             Timer::Upstream => {
                 self.upstream_set = false;
                 let now = cx.now();
+                // Take every due deadline out first: a retry adds a later one.
+                let mut due_ids = Vec::new();
                 while let Some(&(due, id)) = self.deadlines.first() {
                     if due > now {
                         break;
                     }
                     self.deadlines.pop_first();
+                    due_ids.push(id);
+                }
+                for id in due_ids {
                     let Some(f) = self.forwarded.remove(&id) else {
                         continue;
                     };
+                    if now < f.first_sent.saturating_add(self.upstream_timeout) {
+                        self.per_try_timed_out(cx, f);
+                        continue;
+                    }
                     cx.note(Note::UpstreamTimedOut {
                         id,
                         server: f.server,
@@ -260,16 +280,34 @@ impl Balancer {
 
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
-            Msg::Request(request) => self.route(cx, request),
+            Msg::Request(request) => {
+                let now = cx.now();
+                self.route(cx, request, 0, now, None);
+            }
             Msg::Reply { id, served } => {
-                let Some(f) = self.forwarded.remove(&id) else {
+                // The answer of the attempt in progress, from the server it went to; an
+                // abandoned attempt's answer (timed out, or retried elsewhere) comes late.
+                let current = self
+                    .forwarded
+                    .get(&id)
+                    .is_some_and(|f| self.servers.get(f.server as usize) == Some(&from));
+                let Some(f) = current.then(|| self.forwarded.remove(&id)).flatten() else {
                     if let Some(server) = self.server_index(from) {
                         cx.note(Note::LateReply { id, server });
                     }
                     return;
                 };
-                self.deadlines
-                    .remove(&(f.sent.saturating_add(self.upstream_timeout), id));
+                self.deadlines.remove(&(f.deadline, id));
+                if !served && self.retry_elsewhere(&f) {
+                    // Envoy's `retry_on: gateway-error` retries a 503 too.
+                    self.finish(cx, f, false);
+                    cx.note(Note::RejectionRetried {
+                        id,
+                        server: f.server,
+                    });
+                    self.route(cx, f.request, f.attempt + 1, f.first_sent, Some(f.server));
+                    return;
+                }
                 self.finish(cx, f, served);
                 let answer = if served {
                     Answer::Served
@@ -289,12 +327,56 @@ impl Balancer {
         }
     }
 
-    fn route(&mut self, cx: &mut Ctx<'_, BalanceNode>, request: Request) {
+    /// An attempt outlived the per-try timeout: Envoy resets it, reports a gateway failure
+    /// (504) to outlier detection, and retries once on another host if one is available
+    /// and the retry budget is not spent; otherwise the client gets the 504. The server
+    /// is not told: it goes on serving the abandoned request, whose answer comes late.
+    fn per_try_timed_out(&mut self, cx: &mut Ctx<'_, BalanceNode>, f: Forwarded) {
+        let (id, server) = (f.request.id, f.server);
+        self.finish(cx, f, false);
+        let retried = self.retry_elsewhere(&f);
+        cx.note(Note::PerTryTimedOut {
+            id,
+            server,
+            retried,
+        });
+        if retried {
+            self.route(cx, f.request, f.attempt + 1, f.first_sent, Some(server));
+        } else {
+            let answer = Answer::UpstreamTimeout;
+            cx.send(self.client, Msg::Answer { id, answer });
+        }
+    }
+
+    /// Whether a failed attempt is retried: only under the retry policy (a per-try timeout
+    /// is set), with retries left, and with another server available.
+    fn retry_elsewhere(&self, f: &Forwarded) -> bool {
+        self.attempt_timeout < self.upstream_timeout
+            && f.attempt < MAX_RETRIES
+            && (0..self.servers.len() as u32)
+                .any(|i| i != f.server && self.health[i as usize].available())
+    }
+
+    /// Picks a server for `request` and forwards it: attempt number `attempt`, the first
+    /// of which was sent at `first_sent`; a retry avoids the server that failed
+    /// (`exclude`, Envoy's `previous_hosts` predicate).
+    fn route(
+        &mut self,
+        cx: &mut Ctx<'_, BalanceNode>,
+        request: Request,
+        attempt: u32,
+        first_sent: Time,
+        exclude: Option<u32>,
+    ) {
         let now = cx.now();
         let available: Vec<bool> = self.health.iter().map(ServerHealth::available).collect();
+        let mut candidates = available.clone();
+        if let Some(i) = exclude {
+            candidates[i as usize] = false;
+        }
         let open: Vec<u32> = self.books.iter().map(|b| b.open).collect();
         let view = ServerView {
-            available: &available,
+            available: &candidates,
             open: &open,
             weights: &self.weights,
         };
@@ -336,6 +418,10 @@ impl Balancer {
                 });
             }
         }
+        let upstream_deadline = first_sent.saturating_add(self.upstream_timeout);
+        let deadline = now
+            .saturating_add(self.attempt_timeout)
+            .min(upstream_deadline);
         self.forwarded.insert(
             request.id,
             Forwarded {
@@ -343,6 +429,9 @@ impl Balancer {
                 server,
                 sent: now,
                 pick: self.picks,
+                attempt,
+                first_sent,
+                deadline,
             },
         );
         let to = self.servers[server as usize];
@@ -353,8 +442,7 @@ impl Balancer {
                 pick: self.picks,
             },
         );
-        self.deadlines
-            .insert((now.saturating_add(self.upstream_timeout), request.id));
+        self.deadlines.insert((deadline, request.id));
         self.set_upstream_timer(cx);
     }
 

@@ -160,6 +160,9 @@ impl Default for OutlierDetection {
     }
 }
 
+/// Retries after a per-try timeout (Envoy's `num_retries` default: one).
+pub const MAX_RETRIES: u32 = 1;
+
 /// Everything a run of the scene depends on, besides the seed and the user's actions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BalanceConfig {
@@ -175,6 +178,15 @@ pub struct BalanceConfig {
     /// How long a balancer waits for a server before it answers the client with a failure
     /// (and counts an error against the server).
     pub upstream_timeout: Time,
+    /// Envoy's per-try timeout with one retry on another host (a route's `retry_policy`
+    /// with `retry_on: gateway-error`, `num_retries: 1`, `per_try_timeout` and the
+    /// `previous_hosts` retry predicate): an attempt not answered within it is abandoned,
+    /// counted against its server as a gateway failure (a 504) by outlier detection, and
+    /// tried [`MAX_RETRIES`] more time on another available server, within the upstream
+    /// timeout. This is how a proxy ejects a *slow* server passively: its slow answers
+    /// become failures. `None` (the default): an attempt lasts until the upstream timeout
+    /// and is not retried.
+    pub per_try_timeout: Option<Time>,
     /// How long the client waits before it counts a request as failed.
     pub client_timeout: Time,
     pub active_health: ActiveHealth,
@@ -199,6 +211,7 @@ impl Default for BalanceConfig {
             queue_full: QueueFull::Reject,
             hop_latency: Time::from_millis(1),
             upstream_timeout: Time::from_millis(1_000),
+            per_try_timeout: None,
             client_timeout: Time::from_millis(3_000),
             active_health: ActiveHealth::default(),
             outlier: OutlierDetection::default(),
@@ -265,6 +278,15 @@ impl BalanceConfig {
         span("The hop latency", self.hop_latency, Time::ZERO)?;
         span("The upstream timeout", self.upstream_timeout, Time(1_000))?;
         span("The client timeout", self.client_timeout, Time(1_000))?;
+        if let Some(per_try) = self.per_try_timeout {
+            if per_try < Time(1_000) || per_try >= self.upstream_timeout {
+                return Err(format!(
+                    "The per-try timeout must be at least 1 ms and shorter than the upstream \
+                     timeout ({}), not {per_try}",
+                    self.upstream_timeout
+                ));
+            }
+        }
         let h = &self.active_health;
         span("The health-check interval", h.interval, Time(10_000))?;
         within("Health checks' rise", h.rise.into(), 1, 10, "")?;
@@ -384,6 +406,7 @@ impl BalanceConfig {
             None => rate.push(TrafficConfig::default().rate[0]),
         }
         let base_ejection = clamp_t(self.outlier.base_ejection, 1_000);
+        let upstream_timeout = clamp_t(self.upstream_timeout, 1_000);
         BalanceConfig {
             strategy: self.strategy,
             balancers: self.balancers.clamp(1, MAX_BALANCERS),
@@ -399,7 +422,10 @@ impl BalanceConfig {
             },
             queue_full: self.queue_full,
             hop_latency: clamp_t(self.hop_latency, 0),
-            upstream_timeout: clamp_t(self.upstream_timeout, 1_000),
+            upstream_timeout,
+            per_try_timeout: self
+                .per_try_timeout
+                .map(|t| Time(t.0.clamp(1_000, upstream_timeout.0))),
             client_timeout: clamp_t(self.client_timeout, 1_000),
             active_health: ActiveHealth {
                 enabled: self.active_health.enabled,

@@ -14,6 +14,22 @@
 //! server's rejections (which can eject a server for being busy), but only once requests
 //! have failed.
 //!
+//! **Passive ejection of a slow server** (Envoy, when a route sets a per-try timeout; see
+//! `BalanceConfig::per_try_timeout`): a slow server still answers, eventually, so it never
+//! fails a request by itself. Envoy's router abandons an attempt that outlives its
+//! `per_try_timeout`, reports it to outlier detection as a locally originated timeout,
+//! which by default (`split_external_local_origin_errors: false`) counts like a 504, and
+//! retries the request on another host (`retry_on: gateway-error`, the `previous_hosts`
+//! retry predicate). Slowness thus becomes consecutive gateway failures, and the same
+//! detector ejects the slow server for `base_ejection_time` times the number of ejections,
+//! within the `max_ejection_percent` cap. References: Envoy's "Outlier detection"
+//! (envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/outlier: consecutive 5xx,
+//! consecutive gateway failure, ejection algorithm) and the route's `RetryPolicy`
+//! (envoyproxy.io/docs/envoy/latest/api-v3/config/route/v3/route_components.proto,
+//! `per_try_timeout`; x-envoy-retry-on `gateway-error`). Without a per-try timeout the
+//! only latency that counts is the (long) upstream timeout, so a server that is merely
+//! several times slower is rarely ejected.
+//!
 //! A server is *available* to the balancer when it is up by the active checks (or they are
 //! off) and not ejected.
 use crate::sim::Time;

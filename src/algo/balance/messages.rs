@@ -269,6 +269,20 @@ pub enum Note {
         id: u64,
         server: u32,
     },
+    /// An attempt took longer than the per-try timeout: abandoned and counted as a failure
+    /// against `server`; `retried` when it is tried again on another server (otherwise the
+    /// client gets a 504).
+    PerTryTimedOut {
+        id: u64,
+        server: u32,
+        retried: bool,
+    },
+    /// `server` rejected the request (503, queue full) and, under the retry policy that
+    /// comes with a per-try timeout, the balancer tries it on another server.
+    RejectionRetried {
+        id: u64,
+        server: u32,
+    },
     LateReply {
         id: u64,
         server: u32,

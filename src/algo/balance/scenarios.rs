@@ -11,7 +11,7 @@ use crate::sim::{Action, Time};
 
 pub use crate::sim::scenario::ScenarioInfo;
 
-const SCENARIOS: [ScenarioInfo; 7] = [
+const SCENARIOS: [ScenarioInfo; 8] = [
     ScenarioInfo {
         id: "rising-load",
         title: "Even servers under rising load",
@@ -72,6 +72,20 @@ const SCENARIOS: [ScenarioInfo; 7] = [
                       time out: five failures in a row eject the server for 3 s; when it is \
                       tried again it is still down, and the next five failures eject it for \
                       6 s, so it is only used again a few seconds after its restart.",
+    },
+    ScenarioInfo {
+        id: "slow-eject",
+        title: "A slow server ejected passively: per-try timeouts turn slowness into failures",
+        description: "Round robin at half load; the fourth server becomes four times slower at \
+                      2 s. It answers every request, eventually, and passes its health \
+                      checks. Each balancer gives an attempt 200 ms (Envoy's per-try \
+                      timeout): a slower attempt is abandoned, counted as a 504 against the \
+                      server and retried once on another server. Five such failures in a row \
+                      eject the slow server for 3 s, then 6 s, then 9 s: it gets almost \
+                      nothing, and the clients barely notice. Without passive ejection \
+                      (dashed), the same retries rescue the requests, but every fourth one \
+                      still waits 200 ms on the slow server first, and its abandoned \
+                      requests pile up in its queue.",
     },
     ScenarioInfo {
         id: "sticky-loss",
@@ -257,6 +271,28 @@ pub fn scenario(id: &str) -> Option<Scenario> {
                 "active checks",
                 active,
                 Some(("passive ejection", passive)),
+                actions,
+                20_000,
+            )
+        }
+        "slow-eject" => {
+            // At half load the three other servers absorb the slow one's share at about
+            // 67%; much higher, and attempts abandoned on them (which they still serve)
+            // plus the retries can overload them in turn.
+            let mut config = BalanceConfig {
+                traffic: traffic_at(200),
+                per_try_timeout: Some(Time::from_millis(200)),
+                ..base
+            };
+            config.outlier.enabled = true;
+            let l = layout(&config);
+            let actions = vec![at_ms(2_000, Action::Command(server(&l, 3), Cmd::Slow(4)))];
+            let mut partner = config.clone();
+            partner.outlier.enabled = false;
+            (
+                "passive ejection",
+                config,
+                Some(("no ejection", partner)),
                 actions,
                 20_000,
             )

@@ -304,6 +304,14 @@ pub const UPSTREAM: Field = number(
     1,
     600_000,
 );
+pub const PER_TRY_TIMEOUT: Field = number(
+    "trytimeout",
+    "The per-try timeout (ms, 0: none)",
+    "",
+    "0",
+    0,
+    600_000,
+);
 pub const CLIENT_TIMEOUT: Field = number(
     "ctimeout",
     "The client timeout (ms)",
@@ -356,6 +364,7 @@ pub const HIDDEN: &[Field] = &[
     ERRORS,
     EJECT,
     UPSTREAM,
+    PER_TRY_TIMEOUT,
     CLIENT_TIMEOUT,
     CAPACITY,
     WINDOW,

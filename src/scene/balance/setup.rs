@@ -336,6 +336,9 @@ pub fn read(r: &mut ParamReader) -> Result<BalanceSetup, String> {
     c.outlier.base_ejection = Time::from_millis(r.number_field(&EJECT));
     c.outlier.max_ejection = c.outlier.max_ejection.max(c.outlier.base_ejection);
     c.upstream_timeout = Time::from_millis(r.number_field(&UPSTREAM));
+    c.per_try_timeout = Some(r.number_field(&PER_TRY_TIMEOUT))
+        .filter(|&t| t > 0)
+        .map(Time::from_millis);
     c.client_timeout = Time::from_millis(r.number_field(&CLIENT_TIMEOUT));
     c.capacity_factor_permille = r.number_field(&CAPACITY) as u32;
     c.window = Time::from_millis(r.number_field(&WINDOW));
@@ -437,6 +440,7 @@ pub fn write(setup: &BalanceSetup, out: &mut Params) {
     put("errors", c.outlier.consecutive_errors.to_string());
     put("eject", ms(c.outlier.base_ejection).to_string());
     put("upstream", ms(c.upstream_timeout).to_string());
+    put("trytimeout", c.per_try_timeout.map_or(0, ms).to_string());
     put("ctimeout", ms(c.client_timeout).to_string());
     put("c", c.capacity_factor_permille.to_string());
     put("window", ms(c.window).to_string());

@@ -162,8 +162,24 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             "{me} stops waiting for {s} on request {id}: the upstream timeout passed; it answers 504 and counts an error against {s}.",
             &[("me", me), ("id", id), ("s", &server(*s))],
         ),
+        Note::PerTryTimedOut {
+            id,
+            server: s,
+            retried: true,
+        } => trf(
+            "{me} gives up on {s} for request {id}: no answer within the per-try timeout. It counts a failure (504) against {s} and retries the request on another server.",
+            &[("me", me), ("id", id), ("s", &server(*s))],
+        ),
+        Note::PerTryTimedOut { id, server: s, .. } => trf(
+            "{me} gives up on {s} for request {id}: no answer within the per-try timeout. It counts a failure (504) against {s}; with no retry left or no other server, it answers 504.",
+            &[("me", me), ("id", id), ("s", &server(*s))],
+        ),
+        Note::RejectionRetried { id, server: s } => trf(
+            "{s} rejected request {id} (503, queue full): {me} counts a failure against it and retries the request on another server.",
+            &[("me", me), ("id", id), ("s", &server(*s))],
+        ),
         Note::LateReply { id, server: s } => trf(
-            "{me} ignores {s}'s late answer to request {id}: it already answered the client.",
+            "{me} ignores {s}'s late answer to request {id}: it had already given up on that attempt.",
             &[("me", me), ("id", id), ("s", &server(*s))],
         ),
         Note::CheckFailed { server: s, streak } => trf(
@@ -281,6 +297,13 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "crash-health",
             at: At::When(|sim| sim.now() >= after_ms(5_000)),
             highlights: &[NodeId(3)],
+        },
+        TourStop {
+            title: "A slow server, ejected passively",
+            caption: "Server 4 became four times slower at 2 s and still passes its health checks. Each balancer gives an attempt 200 ms (a per-try timeout, as Envoy does): a slower attempt counts as a failure and is retried on another server. Five failures in a row eject server 4, for 3 s, then 6 s, then 9 s, and traffic moves away. Without ejection (dashed), every fourth request first waits 200 ms on the slow server.",
+            scenario: "slow-eject",
+            at: At::When(|sim| sim.now() >= after_ms(6_000)),
+            highlights: &[NodeId(5)],
         },
         TourStop {
             title: "Sticky sessions through a loss; bounded loads",

@@ -119,7 +119,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
                 <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
                 <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>
                 <line class="lb-line lb-line-p99" x1="0" x2="16" y1="34" y2="34" /><text class="lb-axis-l" x="20" y="38">{ "p99" }</text>
-                <rect class="lb-unserved" x="0" y={format!("{:.1}", c.band_bottom - c.top - 13.0)} width="16" height="10" />
+                <rect class="lb-unserved" x="0" y={format!("{:.1}", c.band_bottom - c.top - 13.0)} width="8" height="10" />
             </g>
             <text class="lb-axis-l" x={format!("{:.1}", c.right + 22.0)} y={format!("{:.1}", c.band_bottom - 3.0)}>{ tr("not served") }</text>
             <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", infinity_y(&c) + 4.0)}>{ "∞" }</text>

@@ -129,6 +129,26 @@ pub fn layout(frame: Frame, balancers: u32, servers: u32) -> StageLayout {
     }
 }
 
+/// Rows closer than this (in SVG units) are *dense*: two 13-unit labels one above the
+/// other would touch. Dense rows get a short name ("#12") set alternately at the left and
+/// in the middle of the box, so that a name never sits right above or below another, and
+/// leave their queue count and utilisation to the tooltip.
+pub const DENSE_ROW: f64 = 17.0;
+
+pub fn dense(row: f64) -> bool {
+    row < DENSE_ROW
+}
+
+/// Where a server's name starts in its box: at the left, or for every other dense row in
+/// the middle.
+pub fn name_x(r: &Rect, index: u32, dense: bool) -> f64 {
+    if dense && index % 2 == 1 {
+        r.x + r.w / 2.0
+    } else {
+        r.x + 7.0
+    }
+}
+
 /// A wire from the right edge of `from` to the left edge of `to`; answers use the lane
 /// below.
 pub fn wire(from: &Rect, to: &Rect, answer: bool) -> ((f64, f64), (f64, f64)) {
@@ -336,6 +356,55 @@ mod tests {
     fn the_compact_frame_keeps_text_readable_in_an_embed() {
         let scale = (720.0 / WIDTH).min(368.0 / Frame::new(true).height());
         assert!(13.0 * scale >= 11.0, "{scale}");
+    }
+
+    /// A text's box, estimated generously: 0.65 em per character, 1.25 em tall.
+    fn label_box(x: f64, baseline: f64, chars: usize) -> Rect {
+        Rect {
+            x,
+            y: baseline - 13.0,
+            w: chars as f64 * 0.65 * 13.0,
+            h: 1.25 * 13.0,
+        }
+    }
+
+    fn overlap(a: &Rect, b: &Rect) -> bool {
+        a.x < b.right() && b.x < a.right() && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    #[test]
+    fn server_names_never_touch_for_any_count_of_servers_and_balancers() {
+        for compact in [true, false] {
+            for balancers in [1, 4, 8] {
+                for servers in 1..=16u32 {
+                    let l = layout(Frame::new(compact), balancers, servers);
+                    let is_dense = dense(l.row);
+                    let names: Vec<Rect> = l
+                        .servers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            // "server 16 · 0.5×" or "#16".
+                            let chars = if is_dense { 3 } else { 16 };
+                            label_box(name_x(r, i as u32, is_dense), r.cy() + 4.5, chars)
+                        })
+                        .collect();
+                    for (i, a) in names.iter().enumerate() {
+                        for b in &names[i + 1..] {
+                            assert!(
+                                !overlap(a, b),
+                                "{servers} servers, compact {compact}: {a:?} and {b:?}"
+                            );
+                        }
+                        // Inside its box, clear of the health mark at the right edge.
+                        let r = &l.servers[i];
+                        assert!(a.x >= r.x && (!is_dense || a.right() <= r.right() - 14.0));
+                    }
+                }
+            }
+        }
+        assert!(dense(layout(Frame::new(true), 8, 16).row));
+        assert!(!dense(layout(Frame::new(true), 8, 8).row));
     }
 
     #[test]

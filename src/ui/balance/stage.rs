@@ -144,6 +144,14 @@ fn server_row(
     } else {
         format!(" · {}×", f64::from(s.speed_permille) / 1_000.0)
     };
+    // Dense rows: a short name, every other one in the middle of the box (see geometry).
+    let dense = dense(layout.row);
+    let name_text = if dense {
+        format!("#{}", s.index + 1)
+    } else {
+        format!("{name}{speed}")
+    };
+    let util = view.utilisation.get(i).copied().unwrap_or(0);
     let label = trf(
         "{name}: {busy} of {slots} slots busy, {queue} waiting (bound {bound}), weight {w}{status}. Activate for actions.",
         &[("name", &name), ("busy", &s.in_service), ("slots", &s.slots), ("queue", &s.queue), ("bound", &s.queue_limit), ("w", &s.weight), ("status", &if status_text.is_empty() { String::new() } else { format!(", {status_text}") })],
@@ -196,22 +204,26 @@ fn server_row(
             <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="5" />
         </g> }
     });
-    let util = view.utilisation.get(i).copied().unwrap_or(0);
     let qy = r.cy() - bar_h / 2.0 - if partner.is_some() { 2.5 } else { 0.0 };
     html! {
         <g key={format!("server-{i}")} class={classes!(node_classes(ctx, s.node, "lb-server"), state)}
            role="button" tabindex="0" aria-label={label} data-node={s.node.0.to_string()}
            onclick={click.clone()} onkeydown={node_key(click)}>
             <rect class="lb-box" x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="5" />
-            { text(r.x + 7.0, if tall { r.cy() - 2.0 } else { r.cy() + 4.5 }, "lb-name", format!("{name}{speed}")) }
+            { text(name_x(r, s.index, dense), if tall { r.cy() - 2.0 } else { r.cy() + 4.5 }, "lb-name", name_text) }
             if tall && !status_text.is_empty() { { text(r.x + 7.0, r.cy() + 12.0, "lb-state", status_text.clone()) } }
+            if dense {
+                <title>{ trf("{name}: {q} waiting, {u}% of its slots busy", &[("name", &name), ("q", &s.queue), ("u", &(util / 10))]) }</title>
+            }
             { for mark }
             { slots }
             <rect class="lb-queue-track" x={format!("{:.1}", QUEUE_X.0)} y={format!("{qy:.1}")} width={format!("{qw:.1}")} height={format!("{bar_h:.1}")} rx="2" />
             <rect class={classes!("lb-queue-fill", full.then_some("full"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{qy:.1}")} width={format!("{:.1}", qw * fill(s.queue, s.queue_limit))} height={format!("{bar_h:.1}")} rx="2" />
             { for partner_bar }
-            { text(QUEUE_TEXT_X, r.cy() + 4.5, "lb-count", s.queue.to_string()) }
-            <text x={format!("{UTIL_TEXT_X:.1}")} y={format!("{:.1}", r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
+            if !dense {
+                { text(QUEUE_TEXT_X, r.cy() + 4.5, "lb-count", s.queue.to_string()) }
+                <text x={format!("{UTIL_TEXT_X:.1}")} y={format!("{:.1}", r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
+            }
         </g>
     }
 }
@@ -342,7 +354,9 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
                 { text(SERVER_X.0, 33.0, "lb-head", tr("servers").to_string()) }
                 { text(SLOTS_X, 33.0, "lb-head", tr("busy").to_string()) }
                 { text(QUEUE_X.0, 33.0, "lb-head", trf("queue (bound {n})", &[("n", &bound)])) }
-                <text x={format!("{UTIL_TEXT_X:.1}")} y="33" class="lb-head lb-util">{ tr("util") }</text>
+                if !dense(layout.row) {
+                    <text x={format!("{UTIL_TEXT_X:.1}")} y="33" class="lb-head lb-util">{ tr("util") }</text>
+                }
                 <g class="lb-wires">{ for wires }</g>
                 { client }
                 { for balancers }
