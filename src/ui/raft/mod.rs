@@ -13,6 +13,7 @@
 //!
 //! The geometry and the keys' actions are pure and build natively.
 pub mod actions;
+pub mod figure16_run;
 pub mod geometry;
 
 #[cfg(target_arch = "wasm32")]
