@@ -92,12 +92,15 @@ proptest! {
     }
 }
 
+/// Whether a run's configuration holds the value a bad parameter falls back to.
+type Clamped = fn(&RaftConfig) -> bool;
+
 /// Named cases of the parameters the panel does not show, and of odd `logs`: each is
 /// answered with a message, and the run uses the default or a clamped value.
 #[test]
 fn hidden_parameters_out_of_range_fall_back_with_messages() {
     let defaults = RaftConfig::default();
-    let cases: [(&str, &str, fn(&RaftConfig) -> bool); 9] = [
+    let cases: [(&str, &str, Clamped); 9] = [
         (
             "batch=0",
             "Entries per AppendEntries must be a whole number from 1 to 64",
@@ -158,7 +161,7 @@ fn hidden_parameters_out_of_range_fall_back_with_messages() {
 #[test]
 fn overlong_or_odd_logs_are_answered_and_the_servers_start_empty() {
     let long = vec!["1"; 2_500].join(".");
-    let many_servers = vec!["1.1"; 12].join("_");
+    let many_servers = ["1.1"; 12].join("_");
     let huge_term = "99999999999999999999999";
     let cases = [
         (long.as_str(), "too long"),
