@@ -127,3 +127,40 @@ const PINNED_MEDIANS_MS: [Option<u64>; 6] = [
     Some(182),
 ];
 const PINNED_UNELECTED: [u32; 6] = [1_000, 987, 0, 0, 0, 0];
+
+/// The chart redraws every slice while the seeds come in, so a curve must stay small: runs
+/// that land on the same tenth of a pixel share one step, and the curve still climbs to
+/// the share of runs elected.
+#[test]
+fn a_curve_of_1000_runs_draws_a_step_per_tenth_of_a_pixel() {
+    use dsviz::ui::raft::geometry::{cdf_path, chart_y};
+    // 1,000 runs between 150 and 250 ms, 100 µs apart; 10 unelected.
+    let times: Vec<Time> = (0..1_000u64).map(|k| Time(150_000 + k * 100)).collect();
+    let path = cdf_path(&times, 10);
+    let steps = path.matches(" H").count();
+    let rises = path.matches(" V").count();
+    assert!(steps < 400, "{steps} steps for 1,000 runs");
+    assert_eq!(
+        rises,
+        steps - 1,
+        "one rise per step, the last step runs to the edge"
+    );
+    let last_rise = |p: &str| {
+        p.rsplit(" V")
+            .next()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        last_rise(&path),
+        format!("{:.1}", chart_y(1_000.0 / 1_010.0))
+    );
+    // Times a pixel or more apart each get their step, and climb as high.
+    let spread: Vec<Time> = (0..1_000u64).map(|k| Time(150_000 + k * 9_000)).collect();
+    let wide = cdf_path(&spread, 10);
+    assert!(wide.matches(" H").count() > steps);
+    assert_eq!(last_rise(&wide), last_rise(&path));
+}
