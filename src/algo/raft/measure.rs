@@ -24,7 +24,7 @@ pub const MAX_SAMPLE_SEEDS: u64 = 10_000;
 pub const ELECTION_LIMIT: Time = Time::from_millis(10_000);
 
 /// Election times after a leader crash, over `seeds` runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ElectionSamples {
     /// Time from the crash to the next leader's election, sorted.
     pub times: Vec<Time>,
@@ -33,6 +33,22 @@ pub struct ElectionSamples {
 }
 
 impl ElectionSamples {
+    /// Adds one run's result (`None`: no new leader), keeping `times` sorted.
+    pub fn record(&mut self, time: Option<Time>) {
+        match time {
+            Some(t) => {
+                let at = self.times.partition_point(|x| *x <= t);
+                self.times.insert(at, t);
+            }
+            None => self.unelected += 1,
+        }
+    }
+
+    /// Runs recorded, elected or not.
+    pub fn runs(&self) -> u64 {
+        self.times.len() as u64 + u64::from(self.unelected)
+    }
+
     /// The `p`-th percentile (0 to 100) of the elected runs.
     pub fn percentile(&self, p: u32) -> Option<Time> {
         let n = self.times.len();
@@ -81,55 +97,57 @@ pub fn election_time_samples(min: Time, max: Time, seeds: u64) -> ElectionSample
     election_time_samples_on(&figure_16_net(), min, max, seeds)
 }
 
-/// Figure 16: five servers elect a leader; it is crashed at a random moment within its
-/// heartbeat interval (half the minimum election timeout, as in the paper); the time until
-/// another server is elected is measured. Seeds `0..seeds` (at most [`MAX_SAMPLE_SEEDS`]);
-/// invariants are not checked (the property tests do that).
-pub fn election_time_samples_on(
-    net: &NetConfig,
-    min: Time,
-    max: Time,
-    seeds: u64,
-) -> ElectionSamples {
-    let config = RaftConfig {
+/// The five servers of Figure 16's runs, with election timeouts drawn from `min..=max` and
+/// heartbeats at half the minimum timeout, as in the paper.
+fn figure_16_config(min: Time, max: Time) -> RaftConfig {
+    RaftConfig {
         servers: 5,
         clients: 0,
         election_timeout_min: min,
         election_timeout_max: max.max(min),
         heartbeat_interval: Time((min.0 / 2).max(1)),
         ..RaftConfig::default()
-    };
-    let mut samples = ElectionSamples {
-        times: Vec::new(),
-        unelected: 0,
-    };
-    for seed in 0..seeds.min(MAX_SAMPLE_SEEDS) {
-        let mut sim = Sim::new(seed, nodes(&config), net.clone(), Vec::new());
-        if !run_until(&mut sim, ELECTION_LIMIT, |s| leader(s).is_some()) {
-            samples.unelected += 1;
-            continue;
-        }
-        // Let the leader settle for a few heartbeats, then crash it at a random phase.
-        let mut draw = SimRng::new(seed ^ 0x05EE_DF16);
-        let heartbeat = config.heartbeat_interval.0;
-        let settle = sim.now().0 + 4 * heartbeat + draw.below(heartbeat);
-        run_until(&mut sim, Time(settle), |_| false);
-        let Some((old, _)) = leader(&sim) else {
-            samples.unelected += 1;
-            continue;
-        };
-        let crashed_at = sim.now();
-        sim.apply(&Action::Crash(old), crashed_at, None);
-        let limit = crashed_at.saturating_add(ELECTION_LIMIT);
-        if run_until(&mut sim, limit, |s| {
-            leader(s).is_some_and(|(l, _)| l != old)
-        }) {
-            samples.times.push(sim.now().saturating_sub(crashed_at));
-        } else {
-            samples.unelected += 1;
-        }
     }
-    samples.times.sort_unstable();
+}
+
+/// One run of Figure 16 (seed `seed`): five servers elect a leader; it is crashed at a
+/// random moment within its heartbeat interval; the time until another server is elected
+/// is returned, or `None` if none is within [`ELECTION_LIMIT`] (of the first election or of
+/// the crash). Invariants are not checked (the property tests do that). The page runs this
+/// seed by seed across frames, and [`election_time_samples_on`] in one loop: both are this.
+pub fn election_time_after_crash(net: &NetConfig, min: Time, max: Time, seed: u64) -> Option<Time> {
+    let config = figure_16_config(min, max);
+    let mut sim = Sim::new(seed, nodes(&config), net.clone(), Vec::new());
+    if !run_until(&mut sim, ELECTION_LIMIT, |s| leader(s).is_some()) {
+        return None;
+    }
+    // Let the leader settle for a few heartbeats, then crash it at a random phase.
+    let mut draw = SimRng::new(seed ^ 0x05EE_DF16);
+    let heartbeat = config.heartbeat_interval.0;
+    let settle = sim.now().0 + 4 * heartbeat + draw.below(heartbeat);
+    run_until(&mut sim, Time(settle), |_| false);
+    let (old, _) = leader(&sim)?;
+    let crashed_at = sim.now();
+    sim.apply(&Action::Crash(old), crashed_at, None);
+    let limit = crashed_at.saturating_add(ELECTION_LIMIT);
+    run_until(&mut sim, limit, |s| {
+        leader(s).is_some_and(|(l, _)| l != old)
+    })
+    .then(|| sim.now().saturating_sub(crashed_at))
+}
+
+/// Figure 16 over seeds `0..seeds` (at most [`MAX_SAMPLE_SEEDS`]): one
+/// [`election_time_after_crash`] per seed.
+pub fn election_time_samples_on(
+    net: &NetConfig,
+    min: Time,
+    max: Time,
+    seeds: u64,
+) -> ElectionSamples {
+    let mut samples = ElectionSamples::default();
+    for seed in 0..seeds.min(MAX_SAMPLE_SEEDS) {
+        samples.record(election_time_after_crash(net, min, max, seed));
+    }
     samples
 }
 

@@ -81,8 +81,8 @@ pub use linearizability::{
 };
 pub use log::{Command, Entry, Index, Log, Term};
 pub use measure::{
-    election_time_samples, election_time_samples_on, figure_16_net, leader, message_stats,
-    ElectionSamples, MessageStats, ELECTION_LIMIT, MAX_SAMPLE_SEEDS,
+    election_time_after_crash, election_time_samples, election_time_samples_on, figure_16_net,
+    leader, message_stats, ElectionSamples, MessageStats, ELECTION_LIMIT, MAX_SAMPLE_SEEDS,
 };
 pub use members::Members;
 pub use messages::{Answer, Cmd, ConflictHint, Msg, Snapshot, Timer};

@@ -20,15 +20,24 @@ fn has_leader(sim: &Sim<RaftNode>) -> bool {
     leader(sim).is_some()
 }
 
-/// Two or more candidates in one term: a split vote under way.
+/// A split vote, complete: two or more candidates of one term, each of which has heard
+/// from every server of its configuration (its own vote included) without a majority. The
+/// stop shows every candidate's vote dots answered, so the picture says why nobody wins.
 fn split(sim: &Sim<RaftNode>) -> bool {
-    let candidates: Vec<_> = up_servers(sim)
+    let candidates: Vec<&Server> = up_servers(sim)
         .filter(|s| s.role() == Role::Candidate)
-        .map(Server::current_term)
         .collect();
-    candidates
-        .iter()
-        .any(|t| candidates.iter().filter(|u| *u == t).count() >= 2)
+    let answered = |s: &Server| {
+        let (ayes, noes) = s.votes();
+        !s.members().is_quorum(ayes) && ayes.union(noes).len() == s.members().len()
+    };
+    candidates.iter().any(|c| {
+        let rivals: Vec<_> = candidates
+            .iter()
+            .filter(|d| d.current_term() == c.current_term())
+            .collect();
+        rivals.len() >= 2 && rivals.iter().all(|d| answered(d))
+    })
 }
 
 /// The leader has committed an entry carrying a client's command.

@@ -214,9 +214,20 @@ pub fn cdf_path(times: &[Time], unelected: u32) -> String {
         return String::new();
     }
     let mut path = format!("M{:.1},{:.1}", chart_x(CHART_MIN_MS), chart_y(0.0));
+    // Runs that land on one tenth of a pixel share a step: a thousand samples draw at most
+    // a few hundred steps, however often the chart is redrawn while they come in.
+    let mut last_x = String::new();
+    let mut last_v = path.len();
     for (k, t) in times.iter().enumerate() {
-        let x = chart_x(t.as_millis_f64());
-        path.push_str(&format!(" H{x:.1} V{:.1}", chart_y((k + 1) as f64 / all)));
+        let x = format!("{:.1}", chart_x(t.as_millis_f64()));
+        if x == last_x {
+            path.truncate(last_v);
+        } else {
+            path.push_str(&format!(" H{x}"));
+            last_x = x;
+            last_v = path.len();
+        }
+        path.push_str(&format!(" V{:.1}", chart_y((k + 1) as f64 / all)));
     }
     path.push_str(&format!(" H{:.1}", chart_x(CHART_MAX_MS)));
     path
