@@ -1,0 +1,58 @@
+// Frame times while the Explore panel's exhaustive search runs and the timeline plays, in
+// headless Chromium against dist/: once with the search in its Web Worker, once forced onto
+// the page in slices (`ex_worker=0`, the test-only switch in src/ui/explore/panel.rs).
+// Prints p50, p95 and max of the requestAnimationFrame intervals for each (goal: p95 under
+// 33 ms while a search runs). A benchmark: it reports and does not fail on timing.
+// Run: node tests/e2e/explore_frames.mjs dist [runs]   (.ci/bench runs it)
+import { serve, launch, openPage, assertHealthy } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const runs = Number(process.argv[3] ?? 1);
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+
+// Two participants and 13 steps deep: about 89 thousand states, then a seed sweep for a
+// timeline run; many transactions, so that the timeline keeps playing throughout.
+const LINK = "scene=2pc&variant=forget-vote&n=2&txns=1000&seed=1&explore=bfs&ex_depth=13";
+
+function stats(frames) {
+  const sorted = [...frames].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return { n: frames.length, p50: pct(0.5), p95: pct(0.95), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+for (let run = 0; run < runs; run++) {
+  for (const [label, extra] of [["worker", ""], ["slices (ex_worker=0)", "&ex_worker=0"]]) {
+    const page = await openPage(browser, `${server.url}/index.html?${LINK}${extra}`);
+    await page.waitForSelector(".explore-panel #explore-start");
+    await page.click("#explore-mode-bfs");
+    await page.click("#play");
+    await page.waitForTimeout(500);
+    // Frames from Start until the search ends (Start comes back), at most 60 s.
+    const { frames, ms } = await page.evaluate(async () => {
+      const stamps = [];
+      const began = performance.now();
+      await new Promise((done) => {
+        const tick = (t) => {
+          stamps.push(t);
+          const over = stamps.length > 3 && document.querySelector("#explore-start");
+          if (over || t - began > 60000) done(); else requestAnimationFrame(tick);
+        };
+        document.querySelector("#explore-start").click();
+        requestAnimationFrame(tick);
+      });
+      return { frames: stamps.slice(2).map((t, i) => t - stamps[i + 1]), ms: performance.now() - began };
+    });
+    const where = await page.getAttribute(".explore-panel", "data-runner");
+    const distinct = await page.innerText("#explore-distinct").catch(() => "?");
+    const playing = await page.innerText("#play");
+    try { await assertHealthy(page); } catch (e) { console.log(`     ${label}: ${e.message}`); }
+    const s = stats(frames);
+    console.log(`     explore frames ${label.padEnd(20)} p50 ${s.p50.toFixed(1).padStart(5)} ms  ` +
+      `p95 ${s.p95.toFixed(1).padStart(5)} ms  max ${s.max.toFixed(1).padStart(6)} ms  (${s.n} frames ` +
+      `over ${(ms / 1000).toFixed(1)} s; ran in: ${where}; ${distinct} states; play button: ${playing.trim()})`);
+    await page.context().close();
+  }
+}
+await cleanup();
+server.close();
