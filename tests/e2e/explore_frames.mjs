@@ -22,35 +22,48 @@ function stats(frames) {
 }
 
 for (let run = 0; run < runs; run++) {
-  for (const [label, extra] of [["worker", ""], ["slices (ex_worker=0)", "&ex_worker=0"]]) {
-    const page = await openPage(browser, `${server.url}/index.html?${LINK}${extra}`);
+  // Two references first, for 8 s each without a search: the playback alone, and the
+  // playback beside a worker that only spins (what a busy second thread costs the page on
+  // this machine, whatever it computes).
+  const cases = [
+    ["playback, no search", { query: "", search: false, spin: false }],
+    ["beside a spinning worker", { query: "", search: false, spin: true }],
+    ["search in worker", { query: "", search: true, spin: false }],
+    ["search in slices", { query: "&ex_worker=0", search: true, spin: false }],
+  ];
+  for (const [label, { query, search, spin }] of cases) {
+    const page = await openPage(browser, `${server.url}/index.html?${LINK}${query}`);
     await page.waitForSelector(".explore-panel #explore-start");
     await page.click("#explore-mode-bfs");
     await page.click("#play");
     await page.waitForTimeout(500);
     // Frames from Start until the search ends (Start comes back), at most 60 s.
-    const { frames, ms } = await page.evaluate(async () => {
+    const { frames, ms } = await page.evaluate(async ([search, spin]) => {
       const stamps = [];
+      if (spin) {
+        const script = new Blob(["for (;;) {}"], { type: "text/javascript" });
+        window.spinning = new Worker(URL.createObjectURL(script));
+      }
       const began = performance.now();
       await new Promise((done) => {
         const tick = (t) => {
           stamps.push(t);
-          const over = stamps.length > 3 && document.querySelector("#explore-start");
+          const over = search ? stamps.length > 3 && document.querySelector("#explore-start") : t - began > 8000;
           if (over || t - began > 60000) done(); else requestAnimationFrame(tick);
         };
-        document.querySelector("#explore-start").click();
+        if (search) document.querySelector("#explore-start").click();
         requestAnimationFrame(tick);
       });
       return { frames: stamps.slice(2).map((t, i) => t - stamps[i + 1]), ms: performance.now() - began };
-    });
+    }, [search, spin]);
     const where = await page.getAttribute(".explore-panel", "data-runner");
     const distinct = await page.innerText("#explore-distinct").catch(() => "?");
-    const playing = await page.innerText("#play");
+    const step = await page.innerText("#step-status");
     try { await assertHealthy(page); } catch (e) { console.log(`     ${label}: ${e.message}`); }
     const s = stats(frames);
-    console.log(`     explore frames ${label.padEnd(20)} p50 ${s.p50.toFixed(1).padStart(5)} ms  ` +
+    console.log(`     explore frames ${label.padEnd(24)} p50 ${s.p50.toFixed(1).padStart(5)} ms  ` +
       `p95 ${s.p95.toFixed(1).padStart(5)} ms  max ${s.max.toFixed(1).padStart(6)} ms  (${s.n} frames ` +
-      `over ${(ms / 1000).toFixed(1)} s; ran in: ${where}; ${distinct} states; play button: ${playing.trim()})`);
+      `over ${(ms / 1000).toFixed(1)} s; ran in: ${where ?? "-"}; ${distinct} states; timeline at ${step.trim()})`);
     await page.context().close();
   }
 }

@@ -73,6 +73,7 @@ impl Runner {
 }
 
 /// Whether the page's address forbids the worker (`ex_worker=0`, for benchmarks and tests).
+/// Read when the panel is created: the app rewrites the address to the run's own link.
 fn worker_forbidden() -> bool {
     let (spec, _) = RunSpec::from_query(&browser::location_query());
     spec.params.get("ex_worker").map(String::as_str) == Some("0")
@@ -87,6 +88,8 @@ pub struct ExplorePanel {
     problems: Vec<String>,
     running: bool,
     runner: Option<Runner>,
+    /// The page's address said `ex_worker=0`.
+    worker_forbidden: bool,
     /// The worker running the search, if it runs in one (dropping it stops it).
     background: Option<BackgroundSearch>,
     _timer: Option<Timeout>,
@@ -165,6 +168,7 @@ impl Component for ExplorePanel {
             problems: Vec::new(),
             running: false,
             runner: None,
+            worker_forbidden: worker_forbidden(),
             background: None,
             _timer: None,
         }
@@ -209,7 +213,7 @@ impl Component for ExplorePanel {
                         self.status = Some(search.status());
                         self.search = Some(search);
                         self.running = true;
-                        let forbidden = worker_forbidden();
+                        let forbidden = self.worker_forbidden;
                         self.background = if forbidden {
                             None
                         } else {

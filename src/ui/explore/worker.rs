@@ -14,7 +14,7 @@
 //! page whose Content Security Policy forbids them (the constructor throws or the worker
 //! fires `error`), or a worker that says nothing within [`FIRST_ANSWER_MS`].
 use super::in_worker::{ERROR, JOB, READY, STATUS};
-use crate::explore::wire::{decode_status, Job};
+use crate::explore::wire::decode_status;
 use crate::explore::Status;
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
