@@ -101,6 +101,25 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["a scene mounted by a host page at another path (docs/embed.html) searches in a worker too", async () => {
+    const page = await openPage(browser, `${server.url}/docs/embed.html`);
+    await page.waitForSelector("#mounted >> .controls");
+    await page.evaluate(async () => {
+      const { mount } = await import("../dsviz.js");
+      const box = document.createElement("div");
+      box.id = "explored";
+      box.style.height = "900px";
+      document.body.prepend(box);
+      mount(box, { scene: "2pc", params: { variant: "forget-vote" }, seed: 1, explore: true });
+    });
+    await page.click("#explored >> #explore-mode-sweep");
+    await page.click("#explored >> #explore-start");
+    await page.waitForSelector("#explored >> .ex-found", { timeout: 60000 });
+    const where = await page.getAttribute("#explored >> .explore-panel", "data-runner");
+    assertEq(where, "worker", "the worker found dsviz.js from the host page");
+    await assertHealthy(page);
+  }],
+
   ["an embed shows the diagram and the Explore panel only when its link asks", async () => {
     const plain = await openPage(browser, url("?scene=2pc&variant=forget-vote&embed=1"), { width: 720, height: 460 });
     await plain.waitForSelector(".dsviz.embed .topology-svg");

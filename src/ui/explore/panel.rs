@@ -72,10 +72,19 @@ impl Runner {
     }
 }
 
-/// Whether the page's address forbids the worker (`ex_worker=0`, for benchmarks and tests).
-/// Read when the panel is created: the app rewrites the address to the run's own link.
+/// Whether the address the page was opened at forbids the worker (`ex_worker=0`, for
+/// benchmarks and tests). The app soon rewrites the address bar to the run's own link, so
+/// this reads the page's navigation entry, which keeps the address it was loaded from.
 fn worker_forbidden() -> bool {
-    let (spec, _) = RunSpec::from_query(&browser::location_query());
+    let opened = browser::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.get_entries_by_type("navigation").get(0))
+        .and_then(|entry| js_sys::Reflect::get(&entry, &"name".into()).ok())
+        .and_then(|name| name.as_string())
+        .and_then(|name| web_sys::Url::new(&name).ok())
+        .map(|url| url.search())
+        .unwrap_or_else(browser::location_query);
+    let (spec, _) = RunSpec::from_query(&opened);
     spec.params.get("ex_worker").map(String::as_str) == Some("0")
 }
 
