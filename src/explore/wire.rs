@@ -98,14 +98,23 @@ fn optional<T: std::str::FromStr>(pairs: &Params, key: &str) -> Result<Option<T>
     pairs.get(key).map(|_| number(pairs, key)).transpose()
 }
 
-/// A status as one line of text. Numbers are written in Rust's shortest form that reads
-/// back to the same `f64`, so a status decodes equal to what the worker had.
+/// An `f64` as the decimal of its bits: exact both ways, and it keeps the float printing
+/// and parsing code out of the bundle (parsing alone is about 20 KB gzipped).
+fn float_text(value: f64) -> String {
+    value.to_bits().to_string()
+}
+
+fn float(pairs: &Params, key: &str) -> Result<f64, String> {
+    number::<u64>(pairs, key).map(f64::from_bits)
+}
+
+/// A status as one line of text, which decodes equal to what the worker had.
 pub fn encode_status(status: &Status) -> String {
     let flag = |on: bool| if on { YES.to_string() } else { "0".to_string() };
     let mut pairs = vec![
         ("message", status.message.clone()),
-        ("fraction", status.fraction.to_string()),
-        ("rate", status.rate.to_string()),
+        ("fraction", float_text(status.fraction)),
+        ("rate", float_text(status.rate)),
         ("done", flag(status.done)),
         ("complete", flag(status.complete)),
     ];
@@ -144,8 +153,8 @@ pub fn decode_status(text: &str) -> Result<Status, String> {
     };
     Ok(Status {
         message: pairs.get("message").cloned().ok_or("no message")?,
-        fraction: number(&pairs, "fraction")?,
-        rate: number(&pairs, "rate")?,
+        fraction: float(&pairs, "fraction")?,
+        rate: float(&pairs, "rate")?,
         distinct: optional(&pairs, "distinct")?,
         depth: optional(&pairs, "depth")?,
         done: pairs.get("done").map(String::as_str) == Some(YES),
