@@ -2,7 +2,9 @@
 // headless Chromium against dist/: once with the search in its Web Worker, once forced onto
 // the page in slices (`ex_worker=0`, the test-only switch in src/ui/explore/panel.rs).
 // Prints p50, p95 and max of the requestAnimationFrame intervals for each (goal: p95 under
-// 33 ms while a search runs). A benchmark: it reports and does not fail on timing.
+// 33 ms while a search runs), and the main thread's long tasks (over 50 ms) meanwhile, which
+// tell the page's own work from a machine too busy to give it a core. A benchmark: it
+// reports and does not fail on timing.
 // Run: node tests/e2e/explore_frames.mjs dist [runs]   (.ci/bench runs it)
 import { serve, launch, openPage, assertHealthy } from "./harness.mjs";
 
@@ -38,8 +40,11 @@ for (let run = 0; run < runs; run++) {
     await page.click("#play");
     await page.waitForTimeout(500);
     // Frames from Start until the search ends (Start comes back), at most 60 s.
-    const { frames, ms } = await page.evaluate(async ([search, spin]) => {
+    const { frames, ms, long } = await page.evaluate(async ([search, spin]) => {
       const stamps = [];
+      const long = [];
+      new PerformanceObserver((list) => long.push(...list.getEntries().map((e) => e.duration)))
+        .observe({ type: "longtask" });
       if (spin) {
         const script = new Blob(["for (;;) {}"], { type: "text/javascript" });
         window.spinning = new Worker(URL.createObjectURL(script));
@@ -54,7 +59,8 @@ for (let run = 0; run < runs; run++) {
         if (search) document.querySelector("#explore-start").click();
         requestAnimationFrame(tick);
       });
-      return { frames: stamps.slice(2).map((t, i) => t - stamps[i + 1]), ms: performance.now() - began };
+      await new Promise((next) => setTimeout(next, 0)); // the observer's last entries
+      return { frames: stamps.slice(2).map((t, i) => t - stamps[i + 1]), ms: performance.now() - began, long };
     }, [search, spin]);
     const where = await page.getAttribute(".explore-panel", "data-runner");
     const distinct = await page.innerText("#explore-distinct").catch(() => "?");
@@ -63,7 +69,7 @@ for (let run = 0; run < runs; run++) {
     const s = stats(frames);
     console.log(`     explore frames ${label.padEnd(24)} p50 ${s.p50.toFixed(1).padStart(5)} ms  ` +
       `p95 ${s.p95.toFixed(1).padStart(5)} ms  max ${s.max.toFixed(1).padStart(6)} ms  (${s.n} frames ` +
-      `over ${(ms / 1000).toFixed(1)} s; ran in: ${where ?? "-"}; ${distinct} states; timeline at ${step.trim()})`);
+      `over ${(ms / 1000).toFixed(1)} s; long tasks ${long.length}, ${Math.round(long.reduce((a, b) => a + b, 0))} ms; ran in: ${where ?? "-"}; ${distinct} states; timeline at ${step.trim()})`);
     await page.context().close();
   }
 }
