@@ -1,6 +1,13 @@
 //! The WebAssembly entry point: mounts the app (see `dsviz::ui::start`).
+//!
+//! wasm-bindgen runs `main` whenever the module is loaded, and the Explore panel's Web
+//! Worker loads this same module (`dsviz::ui::explore::in_worker`): there is no window
+//! there, and nothing to mount.
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    if web_sys::window().is_none() {
+        return;
+    }
     dsviz::ui::start();
 }
 

@@ -31,6 +31,7 @@ pub mod schedule;
 pub mod shrink;
 pub mod sweep;
 pub mod two_phase;
+pub mod wire;
 
 pub use bounds::{ExploreBounds, SweepBounds};
 pub use checker::{Checker, CheckerOptions, Counterexample, Finish, Progress};

@@ -2,13 +2,23 @@
 // `trunk build --release` first): on a deliberately broken 2PC, a seed sweep and an
 // exhaustive search each find the violation, and "Open at the violating step" lands the
 // timeline on a step where the invariant is red; the correct protocol finds none; the
-// bounds travel in a link. Prints "e2e: N passed, N failed".
+// bounds travel in a link. The search runs in a Web Worker in the full app; with
+// `ex_worker=0` (test-only) and in the one-file dsviz.html opened from disk it runs on the
+// page in slices, and finds the same. Prints "e2e: N passed, N failed".
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
 const { browser, cleanup } = await launch();
 const url = (query) => `${server.url}/index.html${query}`;
+const fileUrl = (name, query) => pathToFileURL(`${resolve(dist)}/${name}`).href + query;
+
+/** Where the panel says the search ran: its data-runner and its sentence. */
+async function runner(page) {
+  return [await page.getAttribute(".explore-panel", "data-runner"), await page.innerText("#explore-runner")];
+}
 
 async function openWithExplore(query) {
   const page = await openPage(browser, url(query));
@@ -55,8 +65,58 @@ const failed = await runTests([
     await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
     assertEq(await page.innerText("#explore-distinct"), "89459", "the same state count as natively");
     assert((await page.innerText(".ex-found")).includes("13"), "the shortest path has 13 steps");
+    const [where, said] = await runner(page);
+    assertEq(where, "worker", `the search ran in a background worker (${said})`);
+    assert(/background worker/.test(said), `the panel says so: ${said}`);
     await page.click("#explore-open");
     await page.waitForSelector(".invariant.violated");
+    await assertHealthy(page);
+  }],
+
+  ["forced onto the page (ex_worker=0), the exhaustive search counts the same states in slices", async () => {
+    const page = await openWithExplore("?scene=2pc&variant=forget-vote&n=2&seed=1&explore=bfs&ex_depth=13&ex_worker=0");
+    await page.click("#explore-mode-bfs");
+    const message = await search(page, 120000);
+    await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
+    assertEq(await page.innerText("#explore-distinct"), "89459", "the worker's count");
+    const [where, said] = await runner(page);
+    assertEq(where, "slices", `the search ran on the page (${said})`);
+    await page.click("#explore-open");
+    await page.waitForSelector(".invariant.violated");
+    await assertHealthy(page);
+  }],
+
+  ["the one-file dsviz.html from disk cannot start a worker, searches on the page and finds the violation", async () => {
+    const page = await openPage(browser, fileUrl("dsviz.html", "?scene=2pc&variant=forget-vote&seed=1"));
+    await page.waitForSelector(".explore-panel #explore-start", { timeout: 20000 });
+    await page.click("#explore-mode-sweep");
+    await search(page);
+    await page.waitForSelector(".ex-found");
+    assert(/atomicity/i.test(await page.innerText(".ex-found")), "the panel names the broken property");
+    const [where, said] = await runner(page);
+    assertEq(where, "slices", `no worker from file:// (${said})`);
+    assert(/unavailable/.test(said), `the panel says why: ${said}`);
+    await page.click("#explore-open");
+    await page.waitForSelector(".invariant.violated");
+    await assertHealthy(page);
+  }],
+
+  ["a scene mounted by a host page at another path (docs/embed.html) searches in a worker too", async () => {
+    const page = await openPage(browser, `${server.url}/docs/embed.html`);
+    await page.waitForSelector("#mounted >> .controls");
+    await page.evaluate(async () => {
+      const { mount } = await import("../dsviz.js");
+      const box = document.createElement("div");
+      box.id = "explored";
+      box.style.height = "900px";
+      document.body.prepend(box);
+      mount(box, { scene: "2pc", params: { variant: "forget-vote" }, seed: 1, explore: true });
+    });
+    await page.click("#explored >> #explore-mode-sweep");
+    await page.click("#explored >> #explore-start");
+    await page.waitForSelector("#explored >> .ex-found", { timeout: 60000 });
+    const where = await page.getAttribute("#explored >> .explore-panel", "data-runner");
+    assertEq(where, "worker", "the worker found dsviz.js from the host page");
     await assertHealthy(page);
   }],
 

@@ -2,10 +2,13 @@
 //! configured (a seed sweep, or an exhaustive search), and opens what it finds in the
 //! timeline at the violating step.
 //!
-//! The search runs on the page's main thread in slices of a few milliseconds, one per
-//! zero-delay timeout, so the page keeps animating between slices. (A Web Worker running
-//! the same module is the next step.)
+//! The search runs in a Web Worker that loads this same module ([`worker`] on the page's
+//! side, [`in_worker`] on the worker's), so the page keeps animating. Where no worker can
+//! start (the one-file page opened from disk, a page that forbids workers), it runs on the
+//! page's main thread in slices of a few milliseconds, one per zero-delay timeout.
+pub mod in_worker;
 mod panel;
+mod worker;
 
 pub use panel::{ExplorePanel, ExplorePanelProps};
 

@@ -1,4 +1,15 @@
 //! The panel component: mode, bounds, Start/Stop, progress, and the violation found.
+//!
+//! A search runs in a Web Worker when one can start ([`BackgroundSearch`]), else on the
+//! page in slices of [`SLICE_MS`]; the panel says which (and marks it on its element as
+//! `data-runner="worker"`, `"starting"` or `"slices"`). The page always builds the search
+//! itself first: for the problems with the bounds, the first status, and as the fallback
+//! when the worker fails.
+//!
+//! Test-only: `ex_worker=0` in the page's address forces the slices on the page, so that
+//! the frame-time benchmark (`tests/e2e/explore_frames.mjs`) compares both.
+use super::worker::{BackgroundSearch, Report};
+use crate::explore::wire::Job;
 use crate::explore::{driver, ExploreBounds, ExploreRequest, Mode, Status, SweepBounds};
 use crate::i18n::tr;
 use crate::scene::{FieldKind, Params, RunSpec};
@@ -24,7 +35,57 @@ pub enum Msg {
     Start,
     Stop,
     Tick,
+    Background(Report),
     Open,
+}
+
+/// Where the current (or last) search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Runner {
+    /// A worker is loading the module.
+    Starting,
+    Worker,
+    /// On the page, because no worker could start.
+    Slices,
+    /// On the page, because the address says `ex_worker=0`.
+    SlicesAsked,
+}
+
+impl Runner {
+    fn attribute(self) -> &'static str {
+        match self {
+            Runner::Starting => "starting",
+            Runner::Worker => "worker",
+            Runner::Slices | Runner::SlicesAsked => "slices",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Runner::Starting => tr("Starting a background worker..."),
+            Runner::Worker => tr("The search runs in a background worker."),
+            Runner::Slices => {
+                tr("The search runs on the page, in slices: workers are unavailable here.")
+            }
+            Runner::SlicesAsked => tr("The search runs on the page, in slices, as the link asks."),
+        }
+    }
+}
+
+/// Whether the address the page was opened at forbids the worker (`ex_worker=0`, for
+/// benchmarks and tests). The app soon rewrites the address bar to the run's own link, so
+/// this reads the page's navigation entry, which keeps the address it was loaded from.
+fn worker_forbidden() -> bool {
+    let opened = browser::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.get_entries_by_type("navigation").get(0))
+        .and_then(|entry| js_sys::Reflect::get(&entry, &"name".into()).ok())
+        .and_then(|name| name.as_string())
+        .and_then(|name| web_sys::Url::new(&name).ok())
+        .map(|url| url.search())
+        .unwrap_or_else(browser::location_query);
+    let (spec, _) = RunSpec::from_query(&opened);
+    spec.params.get("ex_worker").map(String::as_str) == Some("0")
 }
 
 pub struct ExplorePanel {
@@ -35,6 +96,11 @@ pub struct ExplorePanel {
     status: Option<Status>,
     problems: Vec<String>,
     running: bool,
+    runner: Option<Runner>,
+    /// The page's address said `ex_worker=0`.
+    worker_forbidden: bool,
+    /// The worker running the search, if it runs in one (dropping it stops it).
+    background: Option<BackgroundSearch>,
     _timer: Option<Timeout>,
 }
 
@@ -66,6 +132,35 @@ impl ExplorePanel {
         let link = ctx.link().clone();
         self._timer = Some(Timeout::new(0, move || link.send_message(Msg::Tick)));
     }
+
+    /// Stops whatever runs the search (the worker is terminated).
+    fn halt(&mut self) {
+        self.running = false;
+        self.background = None;
+        self._timer = None;
+    }
+
+    /// Hands the search to a worker; `None` when none can start (the reason is logged).
+    fn start_worker(ctx: &Context<Self>, job: &Job) -> Option<BackgroundSearch> {
+        let text = job.encode().or_else(|| {
+            web_sys::console::warn_1(&"dsviz: this run cannot travel to a worker".into());
+            None
+        })?;
+        BackgroundSearch::start(text, ctx.link().callback(Msg::Background))
+            .map_err(|why| {
+                web_sys::console::info_1(&format!("dsviz: searching on the page: {why}").into())
+            })
+            .ok()
+    }
+
+    /// Searches on the page, in slices, from the page's own (not yet run) search.
+    fn fall_back(&mut self, ctx: &Context<Self>, why: &str) {
+        web_sys::console::warn_1(&format!("dsviz: searching on the page: {why}").into());
+        self.background = None;
+        self.runner = Some(Runner::Slices);
+        self.status = self.search.as_ref().map(|s| s.status());
+        self.schedule(ctx);
+    }
 }
 
 impl Component for ExplorePanel {
@@ -81,6 +176,9 @@ impl Component for ExplorePanel {
             status: None,
             problems: Vec::new(),
             running: false,
+            runner: None,
+            worker_forbidden: worker_forbidden(),
+            background: None,
             _timer: None,
         }
     }
@@ -90,8 +188,8 @@ impl Component for ExplorePanel {
         if ctx.props().spec.scene != old.spec.scene || ctx.props().spec.params != old.spec.params {
             self.search = None;
             self.status = None;
-            self.running = false;
-            self._timer = None;
+            self.runner = None;
+            self.halt();
         }
         true
     }
@@ -102,7 +200,8 @@ impl Component for ExplorePanel {
                 self.mode = mode;
                 self.status = None;
                 self.search = None;
-                self.running = false;
+                self.runner = None;
+                self.halt();
             }
             Msg::Bound(key, value) => {
                 self.params.insert(key.to_string(), value);
@@ -123,15 +222,41 @@ impl Component for ExplorePanel {
                         self.status = Some(search.status());
                         self.search = Some(search);
                         self.running = true;
-                        self.schedule(ctx);
+                        let forbidden = self.worker_forbidden;
+                        self.background = if forbidden {
+                            None
+                        } else {
+                            Self::start_worker(ctx, &Job { spec, request })
+                        };
+                        self.runner = Some(match (&self.background, forbidden) {
+                            (Some(_), _) => Runner::Starting,
+                            (None, true) => Runner::SlicesAsked,
+                            (None, false) => Runner::Slices,
+                        });
+                        if self.background.is_none() {
+                            self.schedule(ctx);
+                        }
                     }
                     None => problems.push("This scene cannot be explored.".to_string()),
                 }
                 self.problems = problems;
             }
-            Msg::Stop => {
-                self.running = false;
-                self._timer = None;
+            Msg::Stop => self.halt(),
+            Msg::Background(report) => {
+                if !self.running || self.background.is_none() {
+                    return false;
+                }
+                match report {
+                    Report::Ready => self.runner = Some(Runner::Worker),
+                    Report::Status(status) => {
+                        self.runner = Some(Runner::Worker);
+                        if status.done {
+                            self.halt();
+                        }
+                        self.status = Some(status);
+                    }
+                    Report::Failed(why) => self.fall_back(ctx, &why),
+                }
             }
             Msg::Tick => {
                 if !self.running {
@@ -241,7 +366,8 @@ impl Component for ExplorePanel {
             }
         });
         html! {
-            <section class="explore-panel" aria-label={tr("Explore")}>
+            <section class="explore-panel" aria-label={tr("Explore")}
+                data-runner={self.runner.map(Runner::attribute)}>
                 <details open=true>
                     <summary>{ tr("Explore: find a run that breaks a property") }</summary>
                     <div class="ex-modes" role="group" aria-label={tr("How to search")}>
@@ -261,6 +387,9 @@ impl Component for ExplorePanel {
                         }
                     </div>
                     { for self.problems.iter().map(|p| html! { <p class="ex-problem">{ p }</p> }) }
+                    if let Some(runner) = self.runner {
+                        <p id="explore-runner" class="ex-runner">{ runner.text() }</p>
+                    }
                     { for status }
                 </details>
             </section>
