@@ -138,3 +138,29 @@ fn bounds_write_and_read_back() {
     bounds.write(&mut p);
     assert_eq!(ExploreBounds::read(&p), (bounds, Vec::new()));
 }
+
+/// "Press Explore and watch it find the bug": a link's search mode and bounds survive the
+/// app reading the link and writing it back (as it does into the address bar), show the
+/// panel, and reach the panel's reader.
+#[test]
+fn a_link_keeps_its_search_mode_and_bounds_when_written_back() {
+    use dsviz::scene::RunSpec;
+    let (spec, problems) =
+        RunSpec::from_query("?scene=2pc&variant=forget-vote&n=2&explore=bfs&ex_depth=13");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(spec.show.explore, Some(true), "a search mode shows the panel");
+    let written = spec.to_query();
+    assert!(written.contains("&explore=bfs"), "{written}");
+    assert!(written.contains("&ex_depth=13"), "{written}");
+    let (again, _) = RunSpec::from_query(&written);
+    assert!(ExploreRequest::requested(&again.params));
+    let (request, problems) = ExploreRequest::read(&again.params);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(request.mode, Mode::Exhaustive);
+    assert_eq!(request.exhaustive.max_depth, 13);
+    // A plain switch still only shows or hides the panel.
+    let (shown, _) = RunSpec::from_query("?scene=2pc&explore=1");
+    assert_eq!(shown.show.explore, Some(true));
+    assert!(!ExploreRequest::requested(&shown.params));
+    assert!(shown.to_query().contains("&explore=1"));
+}

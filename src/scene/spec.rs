@@ -229,8 +229,12 @@ impl RunSpec {
                     )),
                 },
                 // `explore=sweep` / `explore=bfs` (with `ex_*` bounds) is for the Explore
-                // panel, which reads it from the page's address; it also shows the panel.
-                "explore" if parse_switch(value).is_none() => {}
+                // panel: kept with the run's parameters (so a link written back keeps it;
+                // the panel reads and checks it), and it shows the panel.
+                "explore" if parse_switch(value).is_none() && value.len() <= MAX_PARAM_LEN => {
+                    spec.params.insert(key.clone(), value.clone());
+                    spec.show.explore = Some(true);
+                }
                 "caption" | "log" | "diagram" | "explore" | "autoplay" => match parse_switch(value) {
                     Some(on) => match key.as_str() {
                         "caption" => spec.show.caption = on,
@@ -314,8 +318,13 @@ impl RunSpec {
             ("diagram", self.show.diagram),
             ("explore", self.show.explore),
         ] {
-            if let Some(on) = shown {
-                out.push_str(&format!("&{key}={}", u8::from(on)));
+            match (key, shown) {
+                // A search mode for the Explore panel says more than "shown".
+                ("explore", Some(true)) if self.params.contains_key(key) => {
+                    out.push_str(&format!("&explore={}", encode(&self.params[key])));
+                }
+                (_, Some(on)) => out.push_str(&format!("&{key}={}", u8::from(on))),
+                (_, None) => {}
             }
         }
         if let Some(speed) = self.show.speed {

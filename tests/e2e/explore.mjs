@@ -60,7 +60,9 @@ const failed = await runTests([
     // Two participants and 13 steps deep: about 89 thousand states (pinned natively in
     // tests/explore_exhaustive.rs), a few seconds in the page.
     const page = await openWithExplore("?scene=2pc&variant=forget-vote&n=2&seed=1&explore=bfs&ex_depth=13");
-    await page.click("#explore-mode-bfs");
+    // The link chose the exhaustive search and its depth: nothing to click but Start.
+    assertEq(await page.getAttribute("#explore-mode-bfs", "aria-pressed"), "true", "the link's mode is chosen");
+    assert(page.url().includes("explore=bfs"), `the address keeps the search mode: ${page.url()}`);
     const message = await search(page, 120000);
     await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
     assertEq(await page.innerText("#explore-distinct"), "89459", "the same state count as natively");
