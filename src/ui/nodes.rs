@@ -33,8 +33,8 @@ pub fn node_details(p: &NodeDetailsProps) -> Html {
         }
     });
     html! {
-        <section class="node-details" aria-label={tr("Nodes")}>
-            <h2>{ tr("Nodes") }</h2>
+        <section class="node-details" aria-label={tr("The nodes")}>
+            <h2>{ tr("The nodes") }</h2>
             <ul>{ for cards }</ul>
         </section>
     }
