@@ -83,7 +83,7 @@ async fn events_after_the_current_step_are_faint_and_a_late_delivery_is_in_fligh
         "the first message has arrived"
     );
     assert_eq!(
-        count(&root, "line.msg.flying"),
+        count(&root, ".diagram-svg line.msg.flying"),
         1,
         "the second arrives at step 5: at step 4 it is in flight"
     );
