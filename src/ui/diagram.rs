@@ -23,7 +23,7 @@ const AXIS: f64 = 40.0;
 const AXIS_TICKS: u32 = 4;
 /// About how wide a character of a state label is, in the drawing's units: labels are set
 /// at 14 units where the diagram is drawn small (an embed, a phone), the widest case.
-const LABEL_CHAR: f64 = 8.4;
+const LABEL_CHAR: f64 = 9.6;
 
 /// How many steps around the cursor the diagram shows.
 pub const WINDOW_STEPS: u64 = 100;
