@@ -78,7 +78,7 @@ async fn events_after_the_current_step_are_faint_and_a_late_delivery_is_in_fligh
     );
     assert_eq!(past, [1, 3], "the two sends, at or before step 4, are not");
     assert_eq!(
-        count(&root, "line.msg.delivered"),
+        count(&root, ".diagram-svg line.msg.delivered"),
         1,
         "the first message has arrived"
     );
