@@ -1,7 +1,10 @@
 //! The space-time (Lamport) diagram: one lane per node, time to the right, an arrow per
 //! message from its send to its delivery (dropped ones end in a cross), crashes, pauses,
 //! timers, commands and state changes marked. It shows a window of steps around the cursor
-//! and moves with the animation. Clicking a mark jumps to its step; "Export SVG" saves it.
+//! and moves with the animation: what happens after the current step is drawn faint (it has
+//! not happened yet), a time axis under the lanes gives the window's range in simulated
+//! time, and a legend names the marks the window shows. Clicking a mark jumps to its step;
+//! "Export SVG" saves it.
 use super::browser;
 use super::model::Msg;
 use crate::i18n::{tr, trf};
@@ -14,6 +17,13 @@ const LEFT: f64 = 110.0;
 const RIGHT: f64 = 990.0;
 const TOP: f64 = 28.0;
 const LANE: f64 = 44.0;
+/// Room under the lanes for the time axis and its labels.
+const AXIS: f64 = 40.0;
+/// Spaces between the axis's ticks (so `AXIS_TICKS + 1` labels, the two ends included).
+const AXIS_TICKS: u32 = 4;
+/// About how wide a character of a state label is, in the drawing's units: labels are set
+/// at 14 units where the diagram is drawn small (an embed, a phone), the widest case.
+const LABEL_CHAR: f64 = 9.6;
 
 /// How many steps around the cursor the diagram shows.
 pub const WINDOW_STEPS: u64 = 100;
@@ -31,6 +41,7 @@ pub struct DiagramProps {
 /// Maps simulated time onto the drawing's x axis.
 struct Scale {
     start: f64,
+    end: f64,
     per_us: f64,
 }
 
@@ -46,8 +57,17 @@ impl Scale {
         let span = (last - first).max(1.0);
         Scale {
             start: first,
+            end: first + span,
             per_us: (RIGHT - LEFT - 20.0) / span,
         }
+    }
+
+    /// The times of the axis's ticks, from the window's start to its end.
+    fn ticks(&self) -> impl Iterator<Item = Time> + '_ {
+        (0..=AXIS_TICKS).map(move |i| {
+            let t = self.start + (self.end - self.start) * f64::from(i) / f64::from(AXIS_TICKS);
+            Time(t.round() as u64)
+        })
     }
 
     fn x(&self, t: Time) -> f64 {
@@ -64,13 +84,56 @@ const EXPORT_STYLE: &str = "<style>text{font:11px sans-serif;fill:#222}.lane{str
 .msg{stroke:#3a6ea5;fill:none;stroke-width:1.3}.msg.drop{stroke:#c0392b;stroke-dasharray:4 3}.msg.flying{stroke-dasharray:2 3}\
 .x{stroke:#c0392b;stroke-width:2}.crash{stroke:#c0392b;stroke-width:3}.restart{fill:#27ae60}.pause-bar{fill:#999;opacity:.5}\
 .timer{fill:none;stroke:#8e44ad}.cmd{fill:#e67e22}.state-text{font-size:9px;fill:#555}.violation{fill:#c0392b;opacity:.25}\
-.cursor{stroke:#e67e22;stroke-width:1.5}.net{stroke:#c0392b;stroke-dasharray:6 3}</style>";
+.cursor{stroke:#e67e22;stroke-width:1.5}.net{stroke:#c0392b;stroke-dasharray:6 3}\
+.mark.future{opacity:.3}.future-zone{fill:#888;opacity:.08}.axis-line,.axis-tick line{stroke:#999}.axis-tick text{fill:#666}</style>";
+
+/// The legend's entries: a mark's class and what it means, in the order they are listed.
+const LEGEND: &[(&str, &str)] = &[
+    ("msg", "message, from its send to its delivery"),
+    ("flying", "message in flight at the current step"),
+    ("drop", "message dropped"),
+    ("crash", "crash"),
+    ("restart", "restart"),
+    ("pause-bar", "paused"),
+    ("timer", "timer fires"),
+    ("cmd", "command"),
+    ("state-text", "new state"),
+    ("violation", "invariant violated"),
+    ("net", "network change (links cut or healed)"),
+    ("future", "after the current step: not happened yet"),
+];
+
+/// A small drawing of a mark, for the legend.
+fn legend_swatch(kind: &str) -> Html {
+    let body = match kind {
+        "msg" => html! { <line class="msg delivered" x1="2" y1="4" x2="20" y2="12" /> },
+        "flying" => html! { <line class="msg flying" x1="2" y1="4" x2="20" y2="12" /> },
+        "drop" => {
+            html! { <><line class="msg drop" x1="2" y1="4" x2="16" y2="10" /><path class="x" d="M14,6 l6,6 m0,-6 l-6,6" /></> }
+        }
+        "crash" => html! { <path class="crash" d="M6,2 l10,10 m0,-10 l-10,10" /> },
+        "restart" => html! { <path class="restart" d="M7,2 l9,5 l-9,5 z" /> },
+        "pause-bar" => html! { <rect class="pause-bar" x="1" y="3" width="20" height="8" /> },
+        "timer" => html! { <circle class="timer" cx="11" cy="7" r="3.5" /> },
+        "cmd" => {
+            html! { <rect class="cmd" x="7" y="3" width="8" height="8" transform="rotate(45 11 7)" /> }
+        }
+        "state-text" => html! { <text class="state-text" x="1" y="11">{ "Ab" }</text> },
+        "violation" => html! { <rect class="violation" x="8" y="0" width="6" height="14" /> },
+        "net" => html! { <line class="net" x1="11" x2="11" y1="0" y2="14" /> },
+        _ => {
+            html! { <g class="mark future"><line class="msg delivered" x1="2" y1="4" x2="20" y2="12" /></g> }
+        }
+    };
+    html! { <svg class="diagram-swatch" viewBox="0 0 22 14" aria-hidden="true">{ body }</svg> }
+}
 
 #[function_component(Diagram)]
 pub fn diagram(p: &DiagramProps) -> Html {
     let svg_ref = use_node_ref();
     let lanes = p.node_names.len() as u32;
-    let height = TOP + f64::from(lanes) * LANE + 16.0;
+    let lanes_bottom = TOP + f64::from(lanes) * LANE + 6.0;
+    let height = lanes_bottom + AXIS;
     let scale = Scale::new(&p.rows, p.playhead);
     let seek = |step: u64| {
         let on_msg = p.on_msg.clone();
@@ -123,50 +186,135 @@ pub fn diagram(p: &DiagramProps) -> Html {
         html! { <rect class="pause-bar" x={x1.to_string()} y={(lane_y(n) - 6.0).to_string()} width={(x2 - x1).max(2.0).to_string()} height="12"><title>{ tr("paused") }</title></rect> }
     });
 
-    // A state label is skipped when it would overlap the previous one on its lane.
-    let mut last_label_x: BTreeMap<u32, f64> = BTreeMap::new();
-    let mut label_fits = |node: u32, x: f64| {
-        let fits = last_label_x.get(&node).is_none_or(|last| x - last >= 46.0);
+    // A state label is skipped when it would overlap the previous one on its lane (or run
+    // past the drawing's right edge).
+    let mut last_label_end: BTreeMap<u32, f64> = BTreeMap::new();
+    let mut label_fits = |node: u32, x: f64, text: &str| {
+        let end = x + 2.0 + text.chars().count() as f64 * LABEL_CHAR;
+        let fits = end <= RIGHT + 8.0 && last_label_end.get(&node).is_none_or(|last| x >= *last);
         if fits {
-            last_label_x.insert(node, x);
+            last_label_end.insert(node, end + 4.0);
         }
         fits
     };
-    let marks = p.rows.iter().filter_map(|row| {
+    // The kinds of mark the window shows, for its legend.
+    let mut shown: Vec<&'static str> = Vec::new();
+    let mut saw = |kind: &'static str| {
+        if !shown.contains(&kind) {
+            shown.push(kind);
+        }
+    };
+    if !pause_bars.is_empty() {
+        saw("pause-bar");
+    }
+    let mut marks: Vec<Html> = Vec::new();
+    for row in &p.rows {
         let x = scale.x(row.time);
         let title = html! { <title>{ trf("step {n} at {time}: {what}", &[("n", &row.step), ("time", &row.time), ("what", &row.label)]) }</title> };
-        let cls = |c: &'static str| classes!("mark", c, (row.step == p.cursor).then_some("current"));
+        // After the current step: not happened yet, drawn faint.
+        let future = row.step > p.cursor;
+        let cls = |c: &'static str| {
+            classes!(
+                "mark",
+                c,
+                (row.step == p.cursor).then_some("current"),
+                future.then_some("future")
+            )
+        };
         let lane = row.node.map(lane_y);
         let body = match (row.kind, lane) {
             (RowKind::Send, Some(y1)) => {
-                let to = row.peer?;
+                let Some(to) = row.peer else { continue };
                 let y2 = lane_y(to);
                 let (x2, class) = match row.msg.and_then(|id| ends.get(&id)) {
+                    // Sent, but its end is still to come: in flight at the current step.
+                    Some(end) if end.step > p.cursor && !future => (scale.x(end.time), "flying"),
                     Some(end) if end.kind == RowKind::Drop => (scale.x(end.time), "drop"),
                     Some(end) => (scale.x(end.time), "delivered"),
                     None => (scale.x(row.arrives.unwrap_or(row.time)), "flying"),
                 };
+                saw(if class == "delivered" { "msg" } else { class });
                 html! { <line class={classes!("msg", class)} x1={x.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} marker-end={(class == "delivered").then_some("url(#msg-arrow)")} /> }
             }
-            (RowKind::Drop, Some(y)) => html! { <path class="x" d={format!("M{},{} l8,8 m0,-8 l-8,8", x - 4.0, y - 4.0)} /> },
-            (RowKind::Crash, Some(y)) => html! { <path class="crash" d={format!("M{},{} l12,12 m0,-12 l-12,12", x - 6.0, y - 6.0)} /> },
-            (RowKind::Restart, Some(y)) => html! { <path class="restart" d={format!("M{},{} l10,6 l-10,6 z", x - 3.0, y - 6.0)} /> },
-            (RowKind::Timer, Some(y)) => html! { <circle class="timer" cx={x.to_string()} cy={(y - 10.0).to_string()} r="3.5" /> },
-            (RowKind::Command, Some(y)) => html! { <rect class="cmd" x={(x - 4.0).to_string()} y={(y - 4.0).to_string()} width="8" height="8" transform={format!("rotate(45 {x} {y})")} /> },
-            (RowKind::State, Some(y)) if label_fits(row.node.unwrap_or(0), x) => {
+            (RowKind::Drop, Some(y)) => {
+                saw("drop");
+                html! { <path class="x" d={format!("M{},{} l8,8 m0,-8 l-8,8", x - 4.0, y - 4.0)} /> }
+            }
+            (RowKind::Crash, Some(y)) => {
+                saw("crash");
+                html! { <path class="crash" d={format!("M{},{} l12,12 m0,-12 l-12,12", x - 6.0, y - 6.0)} /> }
+            }
+            (RowKind::Restart, Some(y)) => {
+                saw("restart");
+                html! { <path class="restart" d={format!("M{},{} l10,6 l-10,6 z", x - 3.0, y - 6.0)} /> }
+            }
+            (RowKind::Timer, Some(y)) => {
+                saw("timer");
+                html! { <circle class="timer" cx={x.to_string()} cy={(y - 10.0).to_string()} r="3.5" /> }
+            }
+            (RowKind::Command, Some(y)) => {
+                saw("cmd");
+                html! { <rect class="cmd" x={(x - 4.0).to_string()} y={(y - 4.0).to_string()} width="8" height="8" transform={format!("rotate(45 {x} {y})")} /> }
+            }
+            (RowKind::State, Some(y)) => {
                 // The state's name, as the nodes' views show it.
                 let to = crate::i18n::tr_text(row.label.rsplit("→ ").next().unwrap_or(&row.label));
-
+                if !label_fits(row.node.unwrap_or(0), x, &to) {
+                    continue;
+                }
+                saw("state-text");
                 html! { <text class="state-text" x={(x + 2.0).to_string()} y={(y + 14.0).to_string()}>{ to }</text> }
             }
-            (RowKind::Violation, _) => html! { <rect class="violation" x={(x - 3.0).to_string()} y={TOP.to_string()} width="6" height={(height - TOP - 10.0).to_string()} /> },
-            (RowKind::Network, _) => html! { <line class="net" x1={x.to_string()} x2={x.to_string()} y1={TOP.to_string()} y2={(height - 10.0).to_string()} /> },
-            _ => return None,
+            (RowKind::Violation, _) => {
+                saw("violation");
+                html! { <rect class="violation" x={(x - 3.0).to_string()} y={TOP.to_string()} width="6" height={(lanes_bottom - TOP).to_string()} /> }
+            }
+            (RowKind::Network, _) => {
+                saw("net");
+                html! { <line class="net" x1={x.to_string()} x2={x.to_string()} y1={TOP.to_string()} y2={lanes_bottom.to_string()} /> }
+            }
+            _ => continue,
         };
-        Some(html! { <g class={cls("hit")} onclick={seek(row.step)}>{ title }{ body }</g> })
-    });
+        if future {
+            saw("future");
+        }
+        marks.push(html! { <g class={cls("hit")} onclick={seek(row.step)} data-step={row.step.to_string()}>{ title }{ body }</g> });
+    }
 
     let cursor_x = scale.x(p.playhead);
+    // The time axis: the window's range in simulated time, its ends labelled, a few ticks.
+    let axis_y = lanes_bottom + 8.0;
+    let ticks = scale.ticks().enumerate().map(|(i, t)| {
+        let x = scale.x(t);
+        let anchor = match i {
+            0 => "start",
+            i if i == AXIS_TICKS as usize => "end",
+            _ => "middle",
+        };
+        let end = (i == 0 || i == AXIS_TICKS as usize).then_some("axis-end");
+        html! {
+            <g class={classes!("axis-tick", end)}>
+                <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{axis_y:.1}")} y2={format!("{:.1}", axis_y + 5.0)} />
+                <text x={format!("{:.1}", if i == 0 { x - 4.0 } else { x })} y={format!("{:.1}", axis_y + 20.0)} text-anchor={anchor}>{ t.to_string() }</text>
+            </g>
+        }
+    });
+    let (window_start, window_end) = (
+        Time(scale.start.round() as u64),
+        Time(scale.end.round() as u64),
+    );
+    let steps = (
+        p.rows.first().map_or(p.cursor, |r| r.step),
+        p.rows.last().map_or(p.cursor, |r| r.step),
+    );
+    let legend = LEGEND
+        .iter()
+        .filter(|(kind, _)| shown.contains(kind))
+        .map(|&(kind, label)| {
+            html! {
+                <li class="diagram-key" data-kind={kind}>{ legend_swatch(kind) }{ tr(label) }</li>
+            }
+        });
     let export = {
         let svg_ref = svg_ref.clone();
         let stem = p.file_stem.clone();
@@ -195,6 +343,9 @@ pub fn diagram(p: &DiagramProps) -> Html {
             <div class="diagram-head">
                 <h2>{ tr("Space-time diagram") }</h2>
                 <span class="hint">{ tr("Click a mark to jump to its step.") }</span>
+                <span class="diagram-window" id="diagram-window">
+                    { trf("steps {from}–{to}: {start} to {end}", &[("from", &steps.0), ("to", &steps.1), ("start", &window_start), ("end", &window_end)]) }
+                </span>
                 <button id="export-svg" onclick={export} aria-label={tr("Export the space-time diagram as an SVG file")}>{ tr("Export SVG") }</button>
             </div>
             <div class="diagram-scroll">
@@ -206,12 +357,19 @@ pub fn diagram(p: &DiagramProps) -> Html {
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head" fill="#3a6ea5" />
                         </marker>
                     </defs>
+                    // What comes after the current step, behind a faint veil.
+                    <rect class="future-zone" x={format!("{cursor_x:.1}")} y={TOP.to_string()} width={format!("{:.1}", (RIGHT - cursor_x).max(0.0))} height={format!("{:.1}", lanes_bottom - TOP)} />
                     { for lane_lines }
                     { for bars }
                     { for marks }
-                    <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="12" y2={(height - 6.0).to_string()} />
+                    <g class="axis" aria-label={trf("time axis: {start} to {end}", &[("start", &window_start), ("end", &window_end)])}>
+                        <line class="axis-line" x1={LEFT.to_string()} x2={RIGHT.to_string()} y1={format!("{axis_y:.1}")} y2={format!("{axis_y:.1}")} />
+                        { for ticks }
+                    </g>
+                    <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="12" y2={format!("{:.1}", axis_y + 5.0)} />
                 </svg>
             </div>
+            <ul class="diagram-legend" aria-label={tr("What the marks mean")}>{ for legend }</ul>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! Per-node details: state, status, durable log and other lines the scene provides, and
 //! the timers the node has set.
+use crate::i18n::{tr, tr_text, trf};
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::NodeView;
 use yew::prelude::*;
@@ -13,27 +14,27 @@ pub struct NodeDetailsProps {
 pub fn node_details(p: &NodeDetailsProps) -> Html {
     let cards = p.nodes.iter().map(|n| {
         let status = match n.status {
-            NodeStatus::Up => "",
-            NodeStatus::Crashed => " · crashed",
-            NodeStatus::Paused => " · paused",
+            NodeStatus::Up => String::new(),
+            NodeStatus::Crashed => format!(" · {}", tr("crashed")),
+            NodeStatus::Paused => format!(" · {}", tr("paused")),
         };
         html! {
             <li class={classes!("node-card", super::topology::state_class(n.state))} data-node={n.id.to_string()}>
-                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ n.state }</span><span class="status">{ status }</span>
+                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ tr_text(n.state) }</span><span class="status">{ status }</span>
                     { for n.marks.iter().map(|m| html! { <span class={classes!("mark-chip", super::topology::tone_class(m.tone))}>{ &m.text }</span> }) }
                 </div>
                 if !n.details.is_empty() {
-                    <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
+                    <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ tr_text(d) }</li> }) }</ul>
                 }
                 if !n.timers.is_empty() {
-                    <div class="timers">{ format!("timers: {}", n.timers.iter().map(|t| t.label.as_str()).collect::<Vec<_>>().join(", ")) }</div>
+                    <div class="timers">{ trf("timers: {list}", &[("list", &n.timers.iter().map(|t| tr_text(&t.label)).collect::<Vec<_>>().join(", "))]) }</div>
                 }
             </li>
         }
     });
     html! {
-        <section class="node-details" aria-label="Nodes">
-            <h2>{ "Nodes" }</h2>
+        <section class="node-details" aria-label={tr("The nodes")}>
+            <h2>{ tr("The nodes") }</h2>
             <ul>{ for cards }</ul>
         </section>
     }

@@ -5,6 +5,7 @@
 //! commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
+use crate::i18n::{tr, tr_text, trf};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
@@ -22,6 +23,15 @@ const NODE_R: f64 = 30.0;
 const COMPACT_WIDTH: f64 = 660.0;
 const COMPACT_HEIGHT: f64 = 300.0;
 const COMPACT_NODE_R: f64 = 38.0;
+
+/// On a phone the square stage is about 370 CSS pixels wide, drawn at about 0.9 scale:
+/// there the circles grow and the labels are set at 12.5 units and up (`.topology.narrow`
+/// in the stylesheet), so that they read at 11 CSS pixels or more. The frame gains room
+/// below for the marks of the bottom node, whose circle is now bigger.
+pub const NARROW_QUERY: &str = "(max-width: 560px)";
+const NARROW_NODE_R: f64 = 40.0;
+const NARROW_TOP: f64 = -8.0;
+const NARROW_HEIGHT: f64 = SIZE + 52.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TopologyProps {
@@ -199,7 +209,19 @@ pub fn topology(p: &TopologyProps) -> Html {
         None if wide => (COMPACT_WIDTH, COMPACT_HEIGHT),
         None => (SIZE, SIZE),
     };
-    let node_r = if wide { COMPACT_NODE_R } else { NODE_R };
+    let narrow = !p.compact && p.layout.is_none() && super::hooks::prefers(NARROW_QUERY);
+    let node_r = if wide {
+        COMPACT_NODE_R
+    } else if narrow {
+        NARROW_NODE_R
+    } else {
+        NODE_R
+    };
+    let view_box = if narrow {
+        format!("0 {NARROW_TOP} {width} {NARROW_HEIGHT}")
+    } else {
+        format!("0 0 {width} {height}")
+    };
     let ellipse: Vec<(f64, f64)> = if wide {
         (0..n).map(|i| compact_node_position(i, n)).collect()
     } else {
@@ -231,7 +253,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         html! {
             <line class={classes!("cut", (!both).then_some("one-way"))} marker-end={(!both).then_some("url(#cut-arrow)")}
                 x1={x1.to_string()} y1={y1.to_string()} x2={(x1 + (x2 - x1) * 0.8).to_string()} y2={(y1 + (y2 - y1) * 0.8).to_string()}>
-                <title>{ format!("link {} → {} is cut", p.snapshot.name(a), p.snapshot.name(b)) }</title>
+                <title>{ trf("link {from} → {to} is cut", &[("from", &p.snapshot.name(a)), ("to", &p.snapshot.name(b))]) }</title>
             </line>
         }
     });
@@ -262,26 +284,46 @@ pub fn topology(p: &TopologyProps) -> Html {
             })
         };
         let in_group = p.partition.as_ref().is_some_and(|g| g.contains(&id));
-        let status = match node.status {
-            NodeStatus::Up => "up",
-            NodeStatus::Crashed => "crashed",
-            NodeStatus::Paused => "paused",
+        let (status, status_text) = match node.status {
+            NodeStatus::Up => ("up", tr("up")),
+            NodeStatus::Crashed => ("crashed", tr("crashed")),
+            NodeStatus::Paused => ("paused", tr("paused")),
         };
+        // The scene's state name, in the page's language (the scene's catalogue has it).
+        let state = tr_text(node.state);
+        // The timer due first, as an arc around the node that empties as it comes due
+        // (the RaftScope idea): a learner sees which node is about to time out.
+        let timer_arc = node
+            .timers
+            .iter()
+            .filter(|t| t.due > p.playhead)
+            .min_by_key(|t| t.due)
+            .map(|t| {
+                let left = t.left(p.playhead) * 100.0;
+                html! {
+                    <circle class="timer-arc" r={format!("{:.1}", node_r + 3.5)} pathLength="100"
+                            stroke-dasharray={format!("{left:.1} 100")} transform="rotate(-90)"
+                            data-left={format!("{left:.0}")}>
+                        <title>{ trf("timer {timer}: due at {time}", &[("timer", &tr_text(&t.label)), ("time", &t.due)]) }</title>
+                    </circle>
+                }
+            });
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
-               aria-label={format!("{}: {}, {}{}. Activate for actions.", node.name, node.state, status,
-                   node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())}
+               aria-label={trf("{node}: {state}, {status}{marks}. Activate for actions.", &[("node", &node.name), ("state", &state), ("status", &status_text),
+                   ("marks", &node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())])}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
                 <circle class="halo" r={(node_r + 6.0).to_string()} />
                 <circle class="body" r={node_r.to_string()} />
-                <text class="name" y={if wide { "-5" } else { "-4" }}>{ &node.name }</text>
-                <text class="state" y={if wide { "13" } else { "11" }}>{ node.state }</text>
+                { for timer_arc }
+                <text class="name" y={if wide || narrow { "-5" } else { "-4" }}>{ &node.name }</text>
+                <text class="state" y={if narrow { "14" } else if wide { "13" } else { "11" }}>{ state.clone() }</text>
                 if node.status == NodeStatus::Crashed {
                     <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
                 }
                 if node.status == NodeStatus::Paused {
-                    <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ "paused" }</text>
+                    <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ tr("paused") }</text>
                 }
                 { marks(&node.marks, node_r) }
             </g>
@@ -293,9 +335,15 @@ pub fn topology(p: &TopologyProps) -> Html {
         let ((x1, y1), (x2, y2)) = message_ends_for(pos(m.from), pos(m.to), node_r);
         let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
         let label_y = message_label_y(y2 - y1, t);
-        let label = format!(
-            "Message {}: {} from {} to {}, arrives at {}. Activate to drop it.",
-            m.id, m.label, p.snapshot.name(m.from), p.snapshot.name(m.to), m.arrives
+        let label = trf(
+            "Message {id}: {message} from {from} to {to}, arrives at {time}. Activate to drop it.",
+            &[
+                ("id", &m.id),
+                ("message", &m.label),
+                ("from", &p.snapshot.name(m.from)),
+                ("to", &p.snapshot.name(m.to)),
+                ("time", &m.arrives),
+            ],
         );
         let drop_action = KernelAction::DropMessage(MsgId(m.id)).to_string();
         let drop = act(drop_action.clone());
@@ -331,9 +379,9 @@ pub fn topology(p: &TopologyProps) -> Html {
     };
 
     html! {
-        <div class={classes!("topology", wide.then_some("compact"))}>
-            <svg class="topology-svg" viewBox={format!("0 0 {width} {height}")} role="img"
-                 aria-label={format!("{} nodes and {} messages in flight at {}", n, p.snapshot.messages.len(), p.playhead)}>
+        <div class={classes!("topology", wide.then_some("compact"), narrow.then_some("narrow"))}>
+            <svg class="topology-svg" viewBox={view_box} role="img"
+                 aria-label={trf("{n} nodes and {m} messages in flight at {time}", &[("n", &n), ("m", &p.snapshot.messages.len()), ("time", &p.playhead)])}>
                 <defs>
                     <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow" />

@@ -182,6 +182,25 @@ const failed = await runTests([
     }
   }],
 
+  ["embedded at 720×460 with the diagram, its labels read at 11 px or more, the future is faint and the axis gives the window", async () => {
+    const page = await open("?scene=2pc&sc=coord-crash&step=12&embed=1&diagram=1", { width: 720, height: 460 });
+    await page.waitForSelector(".diagram .axis-end text");
+    const report = await page.evaluate(() => {
+      const svg = document.querySelector(".diagram-svg");
+      const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0);
+      const px = (t) => { const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); };
+      const smallest = texts.reduce((a, t) => (px(t) < a.px ? { text: t.textContent, px: px(t) } : a), { px: Infinity });
+      const ends = [...svg.querySelectorAll(".axis-end text")].map((t) => t.textContent);
+      const future = [...svg.querySelectorAll(".mark.future")].map((g) => Number(g.dataset.step));
+      return { smallest, ends, future, legend: document.querySelectorAll(".diagram-key").length };
+    });
+    assert(report.smallest.px >= 11, `"${report.smallest.text}" reads at ${report.smallest.px.toFixed(1)} px`);
+    assert(report.ends.length === 2 && report.ends.every((t) => /^\d+(\.\d)? ms$/.test(t)), `the axis's ends: ${report.ends}`);
+    assert(report.future.length > 0 && report.future.every((s) => s > 12), `faint marks after step 12: ${report.future}`);
+    assert(report.legend >= 3, `a legend of the marks shown (${report.legend} entries)`);
+    await assertHealthy(page);
+  }],
+
   ["a language switch keeps the run and the step", async () => {
     const page = await open("?scene=locks&seed=4&step=30");
     const before = await seen(page);

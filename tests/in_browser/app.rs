@@ -154,28 +154,32 @@ async fn diagram_draws_arrows_drops_and_crashes_and_jumps_on_click() {
     yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
 
-    assert_eq!(count(&root, ".lane"), 3, "one lane per node");
-    assert_eq!(count(&root, "line.msg"), 3, "one arrow per message");
-    assert_eq!(count(&root, "line.msg.delivered"), 1);
+    assert_eq!(count(&root, ".diagram-svg .lane"), 3, "one lane per node");
     assert_eq!(
-        count(&root, "line.msg.drop"),
+        count(&root, ".diagram-svg line.msg"),
+        3,
+        "one arrow per message"
+    );
+    assert_eq!(count(&root, ".diagram-svg line.msg.delivered"), 1);
+    assert_eq!(
+        count(&root, ".diagram-svg line.msg.drop"),
         1,
         "the dropped message is marked"
     );
     assert_eq!(
-        count(&root, "line.msg.flying"),
+        count(&root, ".diagram-svg line.msg.flying"),
         1,
         "the message still in flight"
     );
-    assert_eq!(count(&root, "path.crash"), 1);
+    assert_eq!(count(&root, ".diagram-svg path.crash"), 1);
     assert_eq!(
-        count(&root, ".mark.current"),
+        count(&root, ".diagram-svg .mark.current"),
         1,
         "the cursor's step is highlighted"
     );
     assert!(root.query_selector("#export-svg").unwrap().is_some());
 
-    click(&root, ".mark path.crash");
+    click(&root, ".diagram-svg .mark path.crash");
     assert_eq!(*seen.borrow(), ["seek 4"]);
 }
 

@@ -9,6 +9,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod app;
 mod balance;
 mod common;
+mod diagram;
 mod i18n;
 mod paxos;
 mod queue;

@@ -1,0 +1,99 @@
+// End-to-end tests of the app on a phone (390×844 CSS px), in headless Chromium against a
+// built dist/: for every scene, at its start and a few steps in, the page does not scroll
+// sideways, the stage's box is no wider than the screen, the scene picker and the caption
+// are on the page, the smallest label of the stage reads at 11 CSS px or more, the play
+// and step buttons are touch targets of 32 px or more, and the node menu opens under the
+// stage rather than over its nodes.
+// Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertHealthy, runTests } from "./harness.mjs";
+
+const dist = process.argv[2] ?? "dist";
+const server = await serve(dist);
+const { browser, cleanup } = await launch();
+const PHONE = { width: 390, height: 844 };
+const scenes = ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"];
+
+async function open(query) {
+  const page = await openPage(browser, `${server.url}/index.html${query}`, PHONE);
+  await page.waitForSelector("#step-status");
+  await page.waitForTimeout(200);
+  return page;
+}
+
+/** What a phone shows: sizes in CSS px, and the stage's smallest label. A label's rendered
+ * size is its font size times the scale its SVG is drawn at (getScreenCTM). */
+const measure = (page) =>
+  page.evaluate(() => {
+    const box = (el) => el?.getBoundingClientRect();
+    const stage = document.querySelector(".stage");
+    const texts = [...stage.querySelectorAll("svg text")].filter((t) => {
+      const r = t.getBoundingClientRect();
+      return t.textContent.trim() && r.height > 0 && getComputedStyle(t).visibility !== "hidden";
+    });
+    const labels = texts.map((t) => {
+      const m = t.getScreenCTM();
+      const scale = m ? Math.hypot(m.a, m.b) : 1;
+      return { text: t.textContent.trim().slice(0, 24), px: parseFloat(getComputedStyle(t).fontSize) * scale };
+    });
+    const smallest = labels.reduce((a, l) => (l.px < a.px ? l : a), { text: "(no label)", px: Infinity });
+    const visible = (el) => { const r = box(el); return !!r && r.width > 0 && r.height > 0; };
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+      stageWidth: box(stage).width,
+      stageRight: box(stage).right,
+      labels: labels.length,
+      smallest,
+      picker: visible(document.querySelector("nav.scenes")) && visible(document.querySelector(".scene-link.current")),
+      caption: visible(document.querySelector("#caption")),
+      play: box(document.querySelector("#play")).height,
+      step: box(document.querySelector("#step-forward")).height,
+      back: box(document.querySelector("#step-back")).height,
+    };
+  });
+
+const sceneTests = scenes.map((scene) => [
+  `${scene} at 390×844: no sideways scroll, the stage fits, labels of 11 px and up, touch-sized transport`,
+  async () => {
+    for (const step of [0, 12]) {
+      const page = await open(`?scene=${scene}&step=${step}`);
+      const m = await measure(page);
+      const at = `${scene}, step ${step}`;
+      assert(m.pageWidth <= m.viewport, `${at}: the page scrolls sideways (${m.pageWidth} px wide in ${m.viewport})`);
+      assert(m.stageWidth <= m.viewport && m.stageRight <= m.viewport + 0.5, `${at}: the stage is ${m.stageWidth.toFixed(0)} px wide, ending at ${m.stageRight.toFixed(0)}`);
+      assert(m.picker, `${at}: the scene picker is shown`);
+      assert(m.caption, `${at}: the caption is shown`);
+      assert(m.labels > 0, `${at}: the stage has labels`);
+      assert(m.smallest.px >= 11, `${at}: "${m.smallest.text}" reads at ${m.smallest.px.toFixed(1)} px`);
+      for (const [what, h] of [["play", m.play], ["step", m.step], ["step back", m.back]]) {
+        assert(h >= 32, `${at}: the ${what} button is ${h.toFixed(0)} px tall`);
+      }
+      await assertHealthy(page);
+      await page.close();
+    }
+  },
+]);
+
+const failed = await runTests([
+  ...sceneTests,
+
+  ["on a phone, the node menu opens under the stage and covers none of its nodes", async () => {
+    const page = await open("?scene=2pc&step=6");
+    await page.click('.topology g.node[data-node="1"] .body', { force: true });
+    await page.waitForSelector(".node-menu");
+    const clash = await page.evaluate(() => {
+      const menu = document.querySelector(".node-menu").getBoundingClientRect();
+      const over = (a, b) => Math.min(a.right, b.right) > Math.max(a.left, b.left) && Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top);
+      return [...document.querySelectorAll(".topology g.node")]
+        .filter((n) => over(menu, n.getBoundingClientRect())).map((n) => n.dataset.node);
+    });
+    assert(clash.length === 0, `the menu covers nodes ${clash.join(", ")}`);
+    const items = await page.locator(".node-menu button").evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().height));
+    assert(items.every((h) => h >= 32) && items.length > 1, `menu buttons of 32 px and up: ${items.join(", ")}`);
+    await assertHealthy(page);
+  }],
+]);
+
+await cleanup();
+server.close();
+process.exit(failed ? 1 : 0);
