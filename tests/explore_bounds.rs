@@ -148,7 +148,11 @@ fn a_link_keeps_its_search_mode_and_bounds_when_written_back() {
     let (spec, problems) =
         RunSpec::from_query("?scene=2pc&variant=forget-vote&n=2&explore=bfs&ex_depth=13");
     assert!(problems.is_empty(), "{problems:?}");
-    assert_eq!(spec.show.explore, Some(true), "a search mode shows the panel");
+    assert_eq!(
+        spec.show.explore,
+        Some(true),
+        "a search mode shows the panel"
+    );
     let written = spec.to_query();
     assert!(written.contains("&explore=bfs"), "{written}");
     assert!(written.contains("&ex_depth=13"), "{written}");
