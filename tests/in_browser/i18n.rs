@@ -73,6 +73,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/queue/stage.rs",
     "src/ui/raft/actions.rs",
     "src/ui/raft/figure16.rs",
+    "src/ui/raft/figure16_run.rs",
     "src/ui/raft/geometry.rs",
     "src/ui/raft/keys.rs",
     "src/ui/raft/log_grid.rs",
