@@ -243,7 +243,7 @@ pub fn depth_chart(p: &DepthChartProps) -> Html {
         <section class="depth-chart" aria-label={tr("Queue depth over time")}>
             <h3>{ tr("Queue depth, last 4 s") }</h3>
             <svg viewBox={format!("-28 -6 {} {}", CHART_W + 34.0, CHART_H + 24.0)} role="img"
-                 aria-label={trf("{q} waiting, {p} in progress, {d} dead-lettered", &[("q", &last.queued), ("p", &last.in_progress), ("d", &last.dead)])}>
+                 aria-label={trf("Queue depth now: {q} waiting, {p} in progress, {d} dead-lettered", &[("q", &last.queued), ("p", &last.in_progress), ("d", &last.dead)])}>
                 <line class="axis" x1="0" y1={CHART_H.to_string()} x2={CHART_W.to_string()} y2={CHART_H.to_string()} />
                 <line class="axis" x1="0" y1="0" x2="0" y2={CHART_H.to_string()} />
                 <text class="tick" x="-4" y="4" text-anchor="end">{ max.to_string() }</text>
