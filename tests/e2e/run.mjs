@@ -57,7 +57,11 @@ const failed = await runTests([
     await page.click('g.node[data-node="0"]');
     await page.click('.node-menu .menu-item:text-is("Crash")');
     await page.waitForSelector('g.node[data-node="0"].crashed');
+    const crashedAt = await stepOf(page);
     for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+    // Read the state only once the page has taken all seven steps (on a loaded machine a
+    // key press can still be in the queue when the next line runs).
+    await page.waitForFunction((want) => document.querySelector("#step-status")?.textContent.startsWith(`step ${want} `), crashedAt + 7);
     const before = await visibleState(page);
     await page.click("#copy-link");
     const link = await page.inputValue("#share-text");

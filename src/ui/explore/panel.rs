@@ -72,19 +72,24 @@ impl Runner {
     }
 }
 
-/// Whether the address the page was opened at forbids the worker (`ex_worker=0`, for
-/// benchmarks and tests). The app soon rewrites the address bar to the run's own link, so
-/// this reads the page's navigation entry, which keeps the address it was loaded from.
-fn worker_forbidden() -> bool {
-    let opened = browser::window()
+/// The query of the address the page was opened at. The app soon rewrites the address bar
+/// to the run's own link (the scene's parameters only), so this reads the page's
+/// navigation entry, which keeps the address it was loaded from.
+fn opened_query() -> String {
+    browser::window()
         .and_then(|w| w.performance())
         .map(|p| p.get_entries_by_type("navigation").get(0))
         .and_then(|entry| js_sys::Reflect::get(&entry, &"name".into()).ok())
         .and_then(|name| name.as_string())
         .and_then(|name| web_sys::Url::new(&name).ok())
         .map(|url| url.search())
-        .unwrap_or_else(browser::location_query);
-    let (spec, _) = RunSpec::from_query(&opened);
+        .unwrap_or_else(browser::location_query)
+}
+
+/// Whether the address the page was opened at forbids the worker (`ex_worker=0`, for
+/// benchmarks and tests).
+fn worker_forbidden() -> bool {
+    let (spec, _) = RunSpec::from_query(&opened_query());
     spec.params.get("ex_worker").map(String::as_str) == Some("0")
 }
 
@@ -104,12 +109,11 @@ pub struct ExplorePanel {
     _timer: Option<Timeout>,
 }
 
-/// Explore bounds the page's own address carries (`explore=bfs&ex_depth=20`): a course
-/// can link "press Explore and watch it find the bug".
-fn linked_request() -> Option<(Params, Mode)> {
-    let query = web_sys::window()?.location().search().ok()?;
-    let (spec, _) = RunSpec::from_query(&query);
-    ExploreRequest::requested(&spec.params).then(|| {
+/// Explore bounds the address the page was opened at carries (`explore=bfs&ex_depth=20`),
+/// when it opened this scene: a course can link "press Explore and watch it find the bug".
+fn linked_request(current: &RunSpec) -> Option<(Params, Mode)> {
+    let (spec, _) = RunSpec::from_query(&opened_query());
+    (spec.scene == current.scene && ExploreRequest::requested(&spec.params)).then(|| {
         let (request, _) = ExploreRequest::read(&spec.params);
         let params = spec
             .params
@@ -167,8 +171,8 @@ impl Component for ExplorePanel {
     type Message = Msg;
     type Properties = ExplorePanelProps;
 
-    fn create(_ctx: &Context<Self>) -> Self {
-        let (params, mode) = linked_request().unwrap_or_default();
+    fn create(ctx: &Context<Self>) -> Self {
+        let (params, mode) = linked_request(&ctx.props().spec).unwrap_or_default();
         ExplorePanel {
             params,
             mode,
