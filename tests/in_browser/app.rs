@@ -1,11 +1,12 @@
 //! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- app::`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
 
-use super::common::{count, dispatch_click, fresh_root, render_app, text};
+use super::common::{
+    count, dispatch_click, fresh_root, render_app, render_diagram, text, trace_row,
+};
 use dsviz::scene::SceneId;
-use dsviz::sim::run::{InvariantView, RowKind, TraceRow};
+use dsviz::sim::run::{InvariantView, RowKind};
 use dsviz::sim::{Time, Violation};
 use dsviz::ui::controls::{Controls, ControlsProps};
-use dsviz::ui::diagram::{Diagram, DiagramProps};
 use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
 use dsviz::ui::model::Msg;
 use std::cell::RefCell;
@@ -111,48 +112,18 @@ async fn controls_disable_stepping_past_either_end() {
         .is_none());
 }
 
-fn row(
-    step: u64,
-    ms: u64,
-    kind: RowKind,
-    node: u32,
-    peer: Option<u32>,
-    msg: Option<u64>,
-) -> TraceRow {
-    TraceRow {
-        step,
-        time: Time::from_millis(ms),
-        kind,
-        node: Some(node),
-        peer,
-        msg,
-        arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
-        label: format!("{kind:?}"),
-    }
-}
-
 #[wasm_bindgen_test]
 async fn diagram_draws_arrows_drops_and_crashes_and_jumps_on_click() {
-    let root = fresh_root();
     let (on_msg, seen) = recorder();
     let rows = vec![
-        row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
-        row(1, 0, RowKind::Send, 0, Some(2), Some(2)),
-        row(2, 10, RowKind::Deliver, 1, Some(0), Some(1)),
-        row(3, 12, RowKind::Drop, 2, Some(0), Some(2)),
-        row(4, 20, RowKind::Crash, 0, None, None),
-        row(5, 25, RowKind::Send, 1, Some(2), Some(3)),
+        trace_row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
+        trace_row(1, 0, RowKind::Send, 0, Some(2), Some(2)),
+        trace_row(2, 10, RowKind::Deliver, 1, Some(0), Some(1)),
+        trace_row(3, 12, RowKind::Drop, 2, Some(0), Some(2)),
+        trace_row(4, 20, RowKind::Crash, 0, None, None),
+        trace_row(5, 25, RowKind::Send, 1, Some(2), Some(3)),
     ];
-    let props = DiagramProps {
-        rows,
-        node_names: vec!["coordinator".into(), "P1".into(), "P2".into()],
-        cursor: 4,
-        playhead: Time::from_millis(20),
-        file_stem: "test".into(),
-        on_msg,
-    };
-    yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    let root = render_diagram(rows, on_msg).await;
 
     assert_eq!(count(&root, ".diagram-svg .lane"), 3, "one lane per node");
     assert_eq!(

@@ -1,8 +1,13 @@
 //! What every browser test module needs: a fresh element to render into, the App rendered
 //! from a link, and reading and clicking what is on the page.
 use dsviz::scene::RunSpec;
+use dsviz::sim::run::{RowKind, TraceRow};
+use dsviz::sim::Time;
 use dsviz::ui::app::{App, AppProps};
+use dsviz::ui::diagram::{Diagram, DiagramProps};
+use dsviz::ui::model::Msg;
 use web_sys::Element;
+use yew::Callback;
 
 /// A new, empty element at the end of the page: each test renders into its own.
 pub fn fresh_root() -> Element {
@@ -69,4 +74,42 @@ pub fn dispatch_click(element: &Element, shift: bool) {
 pub async fn click(root: &Element, selector: &str) {
     dispatch_click(&find(root, selector), false);
     yew::scheduler::flush().await;
+}
+
+/// A row of a run's trace, for the space-time diagram: a send arrives 10 ms later.
+pub fn trace_row(
+    step: u64,
+    ms: u64,
+    kind: RowKind,
+    node: u32,
+    peer: Option<u32>,
+    msg: Option<u64>,
+) -> TraceRow {
+    TraceRow {
+        step,
+        time: Time::from_millis(ms),
+        kind,
+        node: Some(node),
+        peer,
+        msg,
+        arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
+        label: format!("{kind:?}"),
+    }
+}
+
+/// The space-time diagram of `rows` for a coordinator, P1 and P2, seen from step 4 (at
+/// 20 ms).
+pub async fn render_diagram(rows: Vec<TraceRow>, on_msg: Callback<Msg>) -> Element {
+    let root = fresh_root();
+    let props = DiagramProps {
+        rows,
+        node_names: vec!["coordinator".into(), "P1".into(), "P2".into()],
+        cursor: 4,
+        playhead: Time::from_millis(20),
+        file_stem: "test".into(),
+        on_msg,
+    };
+    yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
 }

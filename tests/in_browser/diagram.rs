@@ -3,58 +3,25 @@
 //! message whose delivery is still to come is drawn in flight, the time axis is labelled
 //! with the window's range, and the legend names exactly the marks the window shows.
 
-use super::common::{all_text, count, fresh_root, render_app, text};
-use dsviz::sim::run::{RowKind, TraceRow};
-use dsviz::sim::Time;
-use dsviz::ui::diagram::{Diagram, DiagramProps};
+use super::common::{all_text, count, render_app, render_diagram, text, trace_row};
+use dsviz::sim::run::RowKind;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
-
-fn row(
-    step: u64,
-    ms: u64,
-    kind: RowKind,
-    node: u32,
-    peer: Option<u32>,
-    msg: Option<u64>,
-) -> TraceRow {
-    TraceRow {
-        step,
-        time: Time::from_millis(ms),
-        kind,
-        node: Some(node),
-        peer,
-        msg,
-        arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
-        label: format!("{kind:?}"),
-    }
-}
 
 /// Steps 1 to 7 between 0 and 50 ms, seen from step 4 (at 20 ms): a message delivered
 /// before the cursor, one sent before it and delivered after it, then a crash and a timer
 /// that have not happened yet.
 async fn window_at_step_4() -> Element {
-    let root = fresh_root();
     let rows = vec![
-        row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
-        row(2, 10, RowKind::Deliver, 1, Some(0), Some(1)),
-        row(3, 12, RowKind::Send, 1, Some(2), Some(2)),
-        row(5, 30, RowKind::Deliver, 2, Some(1), Some(2)),
-        row(6, 40, RowKind::Crash, 0, None, None),
-        row(7, 50, RowKind::Timer, 2, None, None),
+        trace_row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
+        trace_row(2, 10, RowKind::Deliver, 1, Some(0), Some(1)),
+        trace_row(3, 12, RowKind::Send, 1, Some(2), Some(2)),
+        trace_row(5, 30, RowKind::Deliver, 2, Some(1), Some(2)),
+        trace_row(6, 40, RowKind::Crash, 0, None, None),
+        trace_row(7, 50, RowKind::Timer, 2, None, None),
     ];
-    let props = DiagramProps {
-        rows,
-        node_names: vec!["coordinator".into(), "P1".into(), "P2".into()],
-        cursor: 4,
-        playhead: Time::from_millis(20),
-        file_stem: "test".into(),
-        on_msg: Callback::noop(),
-    };
-    yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+    render_diagram(rows, Callback::noop()).await
 }
 
 fn steps_of(root: &Element, selector: &str) -> Vec<u64> {

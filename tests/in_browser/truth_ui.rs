@@ -3,15 +3,13 @@
 //! stage draws the children of /lock, the watches, the herd's burst and the leavers.
 //! `cargo test --target wasm32-unknown-unknown --test in_browser -- truth_ui::`.
 
-use super::common::{all_text as texts, count, fresh_root};
+use super::common::{all_text as texts, count, fresh_root, render_app};
 use dsviz::algo::locks::WatchTarget;
 use dsviz::algo::two_phase_commit::ForcedWrites;
 use dsviz::scene::locks::{Departure, DepartureReason, Notification, QueueStage, Znode};
-use dsviz::scene::RunSpec;
 use dsviz::sim::kernel::NodeStatus;
 use dsviz::sim::run::{NodeGroup, NodeMark, NodeView, Snapshot, Tone};
 use dsviz::sim::{NodeId, Time};
-use dsviz::ui::app::{App, AppProps};
 use dsviz::ui::locks::stage::{QueueLockStage, QueueLockStageProps};
 use dsviz::ui::scenes::ViewCtx;
 use dsviz::ui::topology::{Topology, TopologyProps};
@@ -227,18 +225,7 @@ async fn the_herd_stage_fans_notifications_out_to_every_waiter() {
 
 #[wasm_bindgen_test]
 async fn the_locks_app_shows_the_queue_on_the_stage_and_no_client_to_client_link() {
-    let root = fresh_root();
-    let (spec, problems) = RunSpec::from_query("?scene=locks&sc=herd&seed=1&step=400");
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            spec,
-            problems,
-            sync_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
+    let root = render_app("?scene=locks&sc=herd&seed=1&step=400").await;
     assert_eq!(count(&root, ".locks-stage .lock-queue-stage"), 1);
     assert!(count(&root, ".locks-stage g.znode-slot") >= 1);
     // Nodes 0 (ZooKeeper) and 1 (storage) are the only ones clients talk to.
