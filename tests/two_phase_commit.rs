@@ -255,7 +255,7 @@ fn coordinator_crash_after_prepare_blocks_the_participants_until_it_restarts() {
     let decided_while_down = run
         .rows(actions[0].at + 1, actions[1].at)
         .into_iter()
-        .any(|r| r.kind == RowKind::State && r.label.ends_with("ABORTED"));
+        .any(|r| r.kind == RowKind::State && r.state == Some("ABORTED"));
     assert!(!decided_while_down);
 
     // After the restart: presumed abort, and everyone finishes.
@@ -509,7 +509,7 @@ fn every_scenario_ends_as_its_description_says() {
                 let committed_early = run
                     .rows(1, restart)
                     .into_iter()
-                    .filter(|r| r.kind == RowKind::State && r.label.ends_with("COMMITTED"))
+                    .filter(|r| r.kind == RowKind::State && r.state == Some("COMMITTED"))
                     .count();
                 assert_eq!(committed_early, 3);
                 assert_eq!(c.phase(), CoordinatorPhase::Done);

@@ -5,16 +5,18 @@
 //! Every step gets at least one sentence, including steps that change nothing on the stage
 //! (a log write reaching the disk, a timer being set): those are marked not *visible*, so
 //! that "step to the next visible change" can skip them.
-use super::{Names, Scene};
+//!
+//! Sentences are built from the trace in words ([`Worded`]): the scene has already put
+//! each message, timer, command and note in words, so this code is the same for every scene.
+use super::Names;
 use crate::i18n::{tr, trf};
 pub use crate::sim::run::{LogLine, Weight};
-use crate::sim::trace::{DropReason, TraceEntry, TraceKind};
-use crate::sim::Protocol;
+use crate::sim::trace::{DropReason, TraceEntry, TraceKind, Worded};
 
-/// The sentences of trace entries (in order), for scene `S`. `scripted(step)` says whether
-/// the action applied at `step` came from the scenario rather than from the person.
-pub fn narrate<S: Scene>(
-    entries: &[TraceEntry<S::Node>],
+/// The sentences of trace entries (in order). `scripted(step)` says whether the action
+/// applied at `step` came from the scenario rather than from the person.
+pub fn narrate(
+    entries: &[TraceEntry<Worded>],
     names: &Names<'_>,
     invariant_names: &[&'static str],
     scripted: &dyn Fn(u64) -> bool,
@@ -26,7 +28,7 @@ pub fn narrate<S: Scene>(
         // Sends of one step with the same label from one node are one sentence:
         // "the coordinator sends PREPARE t1 to P1, P2 and P3".
         if let TraceKind::Send { from, msg, .. } = &entry.kind {
-            let label = <S::Node as Protocol>::msg_label(msg);
+            let label = msg;
             let mut receivers = Vec::new();
             let mut j = i;
             while let Some(TraceEntry {
@@ -42,8 +44,7 @@ pub fn narrate<S: Scene>(
                 ..
             }) = entries.get(j)
             {
-                if *step != entry.step || f != from || <S::Node as Protocol>::msg_label(m) != label
-                {
+                if *step != entry.step || f != from || m != label {
                     break;
                 }
                 if copy_of.is_none() {
@@ -55,7 +56,7 @@ pub fn narrate<S: Scene>(
                 "{from} sends {message} to {to}",
                 &[
                     ("from", &names.of(*from)),
-                    ("message", &label),
+                    ("message", label),
                     ("to", &list(&receivers)),
                 ],
             );
@@ -65,7 +66,7 @@ pub fn narrate<S: Scene>(
         }
         let by_scenario = scripted(entry.step);
         if let Some((text, weight, visible)) =
-            sentence::<S>(&entry.kind, names, invariant_names, by_scenario)
+            sentence(&entry.kind, names, invariant_names, by_scenario)
         {
             lines.push(line(entry, text, weight, visible));
         }
@@ -74,7 +75,7 @@ pub fn narrate<S: Scene>(
     lines
 }
 
-fn line(entry: &TraceEntry<impl Protocol>, text: String, weight: Weight, visible: bool) -> LogLine {
+fn line(entry: &TraceEntry<Worded>, text: String, weight: Weight, visible: bool) -> LogLine {
     LogLine {
         step: entry.step,
         time: entry.time,
@@ -99,13 +100,12 @@ fn list(items: &[String]) -> String {
 /// The sentence of one entry (sends are grouped by [`narrate`]), its weight and whether it
 /// changes the stage. `by_scenario`: the entry's action was the scenario's, not the
 /// person's (a scripted drop is not "you drop").
-fn sentence<S: Scene>(
-    kind: &TraceKind<S::Node>,
+fn sentence(
+    kind: &TraceKind<Worded>,
     names: &Names<'_>,
     invariant_names: &[&'static str],
     by_scenario: bool,
 ) -> Option<(String, Weight, bool)> {
-    let label = <S::Node as Protocol>::msg_label;
     let said = match kind {
         TraceKind::Start { node } => (
             trf("{node} starts", &[("node", &names.of(*node))]),
@@ -118,7 +118,7 @@ fn sentence<S: Scene>(
                 "{to} receives {message} from {from}",
                 &[
                     ("to", &names.of(*to)),
-                    ("message", &label(msg)),
+                    ("message", msg),
                     ("from", &names.of(*from)),
                 ],
             ),
@@ -133,7 +133,7 @@ fn sentence<S: Scene>(
             ..
         } => {
             let args: [(&str, &dyn std::fmt::Display); 3] = [
-                ("message", &label(msg)),
+                ("message", msg),
                 ("from", &names.of(*from)),
                 ("to", &names.of(*to)),
             ];
@@ -162,7 +162,7 @@ fn sentence<S: Scene>(
             ..
         } => {
             let args: [(&str, &dyn std::fmt::Display); 5] = [
-                ("message", &label(msg)),
+                ("message", msg),
                 ("from", &names.of(*from)),
                 ("to", &names.of(*to)),
                 ("delay", by),
@@ -184,19 +184,14 @@ fn sentence<S: Scene>(
         TraceKind::Timer { node, timer } => (
             trf(
                 "{node}'s {timer} timer fires",
-                &[
-                    ("node", &names.of(*node)),
-                    ("timer", &<S::Node as Protocol>::timer_label(timer)),
-                ],
+                &[("node", &names.of(*node)), ("timer", timer)],
             ),
             Weight::Event,
             false,
         ),
         TraceKind::Command { node, cmd } => {
-            let args: [(&str, &dyn std::fmt::Display); 2] = [
-                ("node", &names.of(*node)),
-                ("command", &S::describe_command(cmd)),
-            ];
+            let args: [(&str, &dyn std::fmt::Display); 2] =
+                [("node", &names.of(*node)), ("command", cmd)];
             let text = if by_scenario {
                 trf("the scenario tells {node}: {command}", &args)
             } else {
@@ -264,9 +259,7 @@ fn sentence<S: Scene>(
             Weight::Violation,
             true,
         ),
-        TraceKind::Note { node, note } => {
-            (S::describe(names, *node, note), Weight::Decision, false)
-        }
+        TraceKind::Note { note, .. } => (note.clone(), Weight::Decision, false),
     };
     Some(said)
 }

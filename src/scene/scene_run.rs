@@ -3,7 +3,8 @@
 use super::narration::{narrate, LogLine};
 use super::{Names, Scene, LOOKAHEAD};
 use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
-use crate::sim::{NodeId, Time, Timeline};
+use crate::sim::trace::Words;
+use crate::sim::{NodeId, Protocol, Time, Timeline};
 
 pub struct SceneRun<S: Scene> {
     pub config: S::Config,
@@ -98,7 +99,15 @@ impl<S: Scene> Run for SceneRun<S> {
             self.sim().invariants().iter().map(|i| i.name).collect();
         let timeline = &self.inner.timeline;
         let scripted = |step| timeline.applied_scripted_action(step);
-        narrate::<S>(&entries, &Names(&self.inner.names), &invariants, &scripted)
+        let names = Names(&self.inner.names);
+        let words = Words::<S::Node> {
+            msg: &<S::Node as Protocol>::msg_label,
+            timer: &<S::Node as Protocol>::timer_label,
+            cmd: &S::describe_command,
+            note: &|node, note| S::describe(&names, node, note),
+        };
+        let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();
+        narrate(&worded, &names, &invariants, &scripted)
     }
 
     fn next_visible(&mut self, from: u64, limit: u64) -> u64 {

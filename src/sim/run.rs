@@ -5,7 +5,7 @@ use super::kernel::{NodeStatus, Violation};
 use super::protocol::{NodeId, Protocol};
 use super::time::Time;
 use super::timeline::Timeline;
-use super::trace::{MsgId, TraceKind};
+use super::trace::{MsgId, TraceEntry, TraceKind, Worded, Words};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -143,6 +143,9 @@ pub struct TraceRow {
     pub msg: Option<u64>,
     /// For sends: when the message arrives.
     pub arrives: Option<Time>,
+    /// For state changes: the state entered, as `Protocol::state_label` names it (views
+    /// draw it from here, never by parsing `label`).
+    pub state: Option<&'static str>,
     pub label: String,
 }
 
@@ -402,123 +405,19 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             .iter()
             .map(|i| i.name)
             .collect();
-        let names = self.names.clone();
-        let name = |id: NodeId| {
-            names
-                .get(id.index())
-                .cloned()
-                .unwrap_or_else(|| id.to_string())
+        let words = Words::<P> {
+            msg: &P::msg_label,
+            timer: &P::timer_label,
+            cmd: &|cmd| cmd.to_string(),
+            note: &|_, note| format!("{note:?}"),
         };
-        self.timeline
+        let worded: Vec<_> = self
+            .timeline
             .entries(from, to)
             .iter()
-            .map(|e| {
-                let mut row = TraceRow {
-                    step: e.step,
-                    time: e.time,
-                    kind: RowKind::Network,
-                    node: e.kind.node().map(|n| n.0),
-                    peer: None,
-                    msg: None,
-                    arrives: None,
-                    label: String::new(),
-                };
-                let peer = |n: NodeId| Some(n.0);
-                let msg = |m: MsgId| Some(m.0);
-                match &e.kind {
-                    TraceKind::Start { node } => {
-                        row.kind = RowKind::Start;
-                        row.label = format!("{} starts", name(*node));
-                    }
-                    TraceKind::Send {
-                        id,
-                        to,
-                        msg: m,
-                        arrives,
-                        copy_of,
-                        ..
-                    } => {
-                        row.kind = RowKind::Send;
-                        (row.peer, row.msg, row.arrives) = (peer(*to), msg(*id), Some(*arrives));
-                        let copy = if copy_of.is_some() {
-                            " (duplicate)"
-                        } else {
-                            ""
-                        };
-                        row.label = format!("{}{copy} → {}", P::msg_label(m), name(*to));
-                    }
-                    TraceKind::Deliver { id, from, .. } => {
-                        row.kind = RowKind::Deliver;
-                        (row.peer, row.msg) = (peer(*from), msg(*id));
-                        row.label = format!("receives from {}", name(*from));
-                    }
-                    TraceKind::Drop {
-                        id, from, reason, ..
-                    } => {
-                        row.kind = RowKind::Drop;
-                        (row.peer, row.msg) = (peer(*from), msg(*id));
-                        row.label = format!("message {} dropped: {}", id.0, reason.label());
-                    }
-                    TraceKind::Delay {
-                        id,
-                        from,
-                        by,
-                        arrives,
-                        ..
-                    } => {
-                        row.kind = RowKind::Delay;
-                        (row.peer, row.msg, row.arrives) = (peer(*from), msg(*id), Some(*arrives));
-                        row.label = format!("message {} held back by {by}", id.0);
-                    }
-                    TraceKind::Timer { timer, .. } => {
-                        row.kind = RowKind::Timer;
-                        row.label = format!("timer {} fires", P::timer_label(timer));
-                    }
-                    TraceKind::Command { cmd, .. } => {
-                        row.kind = RowKind::Command;
-                        row.label = format!("command {cmd}");
-                    }
-                    TraceKind::Crash { node } => {
-                        row.kind = RowKind::Crash;
-                        row.label = format!("{} crashes", name(*node));
-                    }
-                    TraceKind::Restart { node } => {
-                        row.kind = RowKind::Restart;
-                        row.label = format!("{} restarts", name(*node));
-                    }
-                    TraceKind::Pause { node } => {
-                        row.kind = RowKind::Pause;
-                        row.label = format!("{} pauses", name(*node));
-                    }
-                    TraceKind::Resume { node } => {
-                        row.kind = RowKind::Resume;
-                        row.label = format!("{} resumes", name(*node));
-                    }
-                    TraceKind::Network { change } => {
-                        row.kind = RowKind::Network;
-                        row.label = change.to_string();
-                    }
-                    TraceKind::State { from, to, .. } => {
-                        row.kind = RowKind::State;
-                        row.label = format!("{from} → {to}");
-                    }
-                    TraceKind::Ignored { why } => {
-                        row.kind = RowKind::Ignored;
-                        row.label = format!("ignored: {why}");
-                    }
-                    TraceKind::Note { note, .. } => {
-                        row.kind = RowKind::Note;
-                        row.label = format!("{note:?}");
-                    }
-                    TraceKind::Violation { invariant, message } => {
-                        row.kind = RowKind::Violation;
-                        let name = invariants.get(*invariant as usize).copied().unwrap_or("?");
-                        row.label = format!("{name} violated: {message}");
-                    }
-                }
-                row
-            })
-            .collect()
+            .map(|e| e.worded(&words))
+            .collect();
+        rows_of(&worded, &self.names, &invariants)
     }
 
     fn take(&mut self, action: &str, time: Time) -> Result<(), String> {
@@ -539,4 +438,125 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
     fn fingerprint(&self) -> u128 {
         self.timeline.sim().fingerprint()
     }
+}
+
+/// The diagram's rows of trace entries in words (one copy for every scene: see [`Worded`]).
+fn rows_of(entries: &[TraceEntry<Worded>], names: &[String], invariants: &[&str]) -> Vec<TraceRow> {
+    let name = |id: NodeId| {
+        names
+            .get(id.index())
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    entries
+        .iter()
+        .map(|e| {
+            let mut row = TraceRow {
+                step: e.step,
+                time: e.time,
+                kind: RowKind::Network,
+                node: e.kind.node().map(|n| n.0),
+                peer: None,
+                msg: None,
+                arrives: None,
+                state: None,
+                label: String::new(),
+            };
+            let peer = |n: NodeId| Some(n.0);
+            let msg = |m: MsgId| Some(m.0);
+            match &e.kind {
+                TraceKind::Start { node } => {
+                    row.kind = RowKind::Start;
+                    row.label = format!("{} starts", name(*node));
+                }
+                TraceKind::Send {
+                    id,
+                    to,
+                    msg: m,
+                    arrives,
+                    copy_of,
+                    ..
+                } => {
+                    row.kind = RowKind::Send;
+                    (row.peer, row.msg, row.arrives) = (peer(*to), msg(*id), Some(*arrives));
+                    let copy = if copy_of.is_some() {
+                        " (duplicate)"
+                    } else {
+                        ""
+                    };
+                    row.label = format!("{}{copy} → {}", m, name(*to));
+                }
+                TraceKind::Deliver { id, from, .. } => {
+                    row.kind = RowKind::Deliver;
+                    (row.peer, row.msg) = (peer(*from), msg(*id));
+                    row.label = format!("receives from {}", name(*from));
+                }
+                TraceKind::Drop {
+                    id, from, reason, ..
+                } => {
+                    row.kind = RowKind::Drop;
+                    (row.peer, row.msg) = (peer(*from), msg(*id));
+                    row.label = format!("message {} dropped: {}", id.0, reason.label());
+                }
+                TraceKind::Delay {
+                    id,
+                    from,
+                    by,
+                    arrives,
+                    ..
+                } => {
+                    row.kind = RowKind::Delay;
+                    (row.peer, row.msg, row.arrives) = (peer(*from), msg(*id), Some(*arrives));
+                    row.label = format!("message {} held back by {by}", id.0);
+                }
+                TraceKind::Timer { timer, .. } => {
+                    row.kind = RowKind::Timer;
+                    row.label = format!("timer {} fires", timer);
+                }
+                TraceKind::Command { cmd, .. } => {
+                    row.kind = RowKind::Command;
+                    row.label = format!("command {cmd}");
+                }
+                TraceKind::Crash { node } => {
+                    row.kind = RowKind::Crash;
+                    row.label = format!("{} crashes", name(*node));
+                }
+                TraceKind::Restart { node } => {
+                    row.kind = RowKind::Restart;
+                    row.label = format!("{} restarts", name(*node));
+                }
+                TraceKind::Pause { node } => {
+                    row.kind = RowKind::Pause;
+                    row.label = format!("{} pauses", name(*node));
+                }
+                TraceKind::Resume { node } => {
+                    row.kind = RowKind::Resume;
+                    row.label = format!("{} resumes", name(*node));
+                }
+                TraceKind::Network { change } => {
+                    row.kind = RowKind::Network;
+                    row.label = change.to_string();
+                }
+                TraceKind::State { from, to, .. } => {
+                    row.kind = RowKind::State;
+                    row.state = Some(to);
+                    row.label = format!("{from} → {to}");
+                }
+                TraceKind::Ignored { why } => {
+                    row.kind = RowKind::Ignored;
+                    row.label = format!("ignored: {why}");
+                }
+                TraceKind::Note { note, .. } => {
+                    row.kind = RowKind::Note;
+                    row.label = note.clone();
+                }
+                TraceKind::Violation { invariant, message } => {
+                    row.kind = RowKind::Violation;
+                    let name = invariants.get(*invariant as usize).copied().unwrap_or("?");
+                    row.label = format!("{name} violated: {message}");
+                }
+            }
+            row
+        })
+        .collect()
 }

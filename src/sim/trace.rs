@@ -1,6 +1,6 @@
 //! The record of a run: every event with what a space-time diagram needs to draw it.
 use super::network::NetChange;
-use super::protocol::{NodeId, Protocol};
+use super::protocol::{Ctx, NodeId, Protocol};
 use super::time::Time;
 
 /// A message's identity: every send (and every duplicate) gets a fresh one.
@@ -144,6 +144,141 @@ impl<P: Protocol> TraceKind<P> {
             TraceKind::Network { .. } | TraceKind::Ignored { .. } | TraceKind::Violation { .. } => {
                 None
             }
+        }
+    }
+}
+
+/// A trace with its protocol's messages, timers, commands and notes already put in words
+/// (see [`TraceKind::worded`]). The code that reads a trace for people (the event log, the
+/// diagram's rows) then reads one type for every scene, so the bundle carries one copy of
+/// it instead of one per scene. A `Worded` node never runs: it only names the words' types.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Worded;
+
+impl Protocol for Worded {
+    type Msg = String;
+    type Timer = String;
+    type Cmd = String;
+    type Note = String;
+    fn on_start(&mut self, _: &mut Ctx<'_, Self>) {}
+    fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: NodeId, _: String) {}
+    fn on_timer(&mut self, _: &mut Ctx<'_, Self>, _: String) {}
+    fn on_command(&mut self, _: &mut Ctx<'_, Self>, _: String) {}
+    fn on_crash(&mut self) {}
+    fn state_label(&self) -> &'static str {
+        ""
+    }
+    fn msg_label(msg: &String) -> String {
+        msg.clone()
+    }
+    fn timer_label(timer: &String) -> String {
+        timer.clone()
+    }
+}
+
+/// How a reader puts a protocol's typed parts in words (for [`TraceKind::worded`]).
+pub struct Words<'a, P: Protocol> {
+    pub msg: &'a dyn Fn(&P::Msg) -> String,
+    pub timer: &'a dyn Fn(&P::Timer) -> String,
+    pub cmd: &'a dyn Fn(&P::Cmd) -> String,
+    pub note: &'a dyn Fn(NodeId, &P::Note) -> String,
+}
+
+impl<P: Protocol> TraceEntry<P> {
+    /// This entry with its message, timer, command or note put in `words`.
+    pub fn worded(&self, words: &Words<'_, P>) -> TraceEntry<Worded> {
+        TraceEntry {
+            step: self.step,
+            time: self.time,
+            kind: self.kind.worded(words),
+        }
+    }
+}
+
+impl<P: Protocol> TraceKind<P> {
+    /// This entry with its message, timer, command or note put in `words`; the rest as is.
+    pub fn worded(&self, words: &Words<'_, P>) -> TraceKind<Worded> {
+        use TraceKind as K;
+        match self {
+            K::Send {
+                id,
+                from,
+                to,
+                msg,
+                arrives,
+                copy_of,
+            } => K::Send {
+                id: *id,
+                from: *from,
+                to: *to,
+                msg: (words.msg)(msg),
+                arrives: *arrives,
+                copy_of: *copy_of,
+            },
+            K::Deliver { id, from, to, msg } => K::Deliver {
+                id: *id,
+                from: *from,
+                to: *to,
+                msg: (words.msg)(msg),
+            },
+            K::Drop {
+                id,
+                from,
+                to,
+                reason,
+                msg,
+            } => K::Drop {
+                id: *id,
+                from: *from,
+                to: *to,
+                reason: *reason,
+                msg: (words.msg)(msg),
+            },
+            K::Delay {
+                id,
+                from,
+                to,
+                by,
+                arrives,
+                msg,
+            } => K::Delay {
+                id: *id,
+                from: *from,
+                to: *to,
+                by: *by,
+                arrives: *arrives,
+                msg: (words.msg)(msg),
+            },
+            K::Timer { node, timer } => K::Timer {
+                node: *node,
+                timer: (words.timer)(timer),
+            },
+            K::Command { node, cmd } => K::Command {
+                node: *node,
+                cmd: (words.cmd)(cmd),
+            },
+            K::Note { node, note } => K::Note {
+                node: *node,
+                note: (words.note)(*node, note),
+            },
+            K::Start { node } => K::Start { node: *node },
+            K::Crash { node } => K::Crash { node: *node },
+            K::Restart { node } => K::Restart { node: *node },
+            K::Pause { node } => K::Pause { node: *node },
+            K::Resume { node } => K::Resume { node: *node },
+            K::Network { change } => K::Network {
+                change: change.clone(),
+            },
+            K::State { node, from, to } => K::State {
+                node: *node,
+                from,
+                to,
+            },
+            K::Ignored { why } => K::Ignored { why: why.clone() },
+            K::Violation { invariant, message } => K::Violation {
+                invariant: *invariant,
+                message: message.clone(),
+            },
         }
     }
 }

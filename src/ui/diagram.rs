@@ -258,7 +258,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
             }
             (RowKind::State, Some(y)) => {
                 // The state's name, as the nodes' views show it.
-                let to = crate::i18n::tr_text(row.label.rsplit("→ ").next().unwrap_or(&row.label));
+                let to = crate::i18n::tr_text(row.state.unwrap_or_default());
                 if !label_fits(row.node.unwrap_or(0), x, &to) {
                     continue;
                 }

@@ -93,6 +93,7 @@ pub fn trace_row(
         peer,
         msg,
         arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
+        state: (kind == RowKind::State).then_some("PREPARED"),
         label: format!("{kind:?}"),
     }
 }

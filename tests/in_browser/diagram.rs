@@ -111,3 +111,17 @@ async fn in_the_app_the_diagram_dims_what_follows_the_current_step() {
     );
     root.remove();
 }
+
+/// A state change is written under its lane with the state's name, taken from the row's
+/// typed state (not cut out of its English label, which also names the old state).
+#[wasm_bindgen_test]
+async fn a_state_change_is_labelled_with_the_state_entered() {
+    let rows = vec![
+        trace_row(1, 0, RowKind::Send, 0, Some(1), Some(1)),
+        trace_row(2, 10, RowKind::State, 1, None, None),
+        trace_row(3, 50, RowKind::Timer, 2, None, None),
+    ];
+    let root = render_diagram(rows, Callback::noop()).await;
+    assert_eq!(all_text(&root, ".diagram-svg .state-text"), ["PREPARED"]);
+    root.remove();
+}
