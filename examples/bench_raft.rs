@@ -24,7 +24,9 @@ fn figure_16() {
     println!(
         "1. Figure 16: time from the leader's crash to a new leader, 5 servers, {SEEDS} seeds"
     );
-    println!("   (heartbeat = half the minimum timeout; 5-8 ms per message, so a broadcast takes ~15 ms)");
+    println!(
+        "   (heartbeat = half the minimum timeout; 2-3 ms per message; crash at a random phase)"
+    );
     let ranges = [
         (150, 150),
         (150, 151),

@@ -93,40 +93,94 @@ fn figure_16_over_1000_seeds() {
     assert_eq!(medians, PINNED_MEDIANS_MS);
     assert_eq!(unelected, PINNED_UNELECTED);
     // The paper: "in the absence of randomness, leader election consistently took longer
-    // than 10 seconds"; with 50 ms or more, every run elects within a fraction of a second.
+    // than 10 seconds"; with 50 ms of randomness the worst of 1,000 trials took 513 ms.
     assert_eq!(samples[0].unelected, 1_000);
-    for s in &samples[4..] {
+    for s in &samples[2..] {
         assert_eq!(s.unelected, 0);
+    }
+    for s in &samples[4..] {
         assert!(
-            ms(s.percentile(100)) < 1_000,
+            ms(s.percentile(100)) < 513,
             "worst case {:?}",
             s.percentile(100)
         );
     }
     let p95 = |s: &ElectionSamples| ms(s.percentile(95));
     assert!(
-        p95(&samples[2]) > p95(&samples[3]),
+        p95(&samples[1]) > p95(&samples[2]),
         "more randomness, shorter tail"
     );
     assert!(
-        p95(&samples[3]) > p95(&samples[5]),
+        p95(&samples[2]) > p95(&samples[3]),
         "more randomness, shorter tail"
     );
 }
 
 /// Medians over 1,000 seeds of the six ranges, in ms (none: no run elected a leader within
-/// 10 s). The paper's median for 150–155 ms is 287 ms: its requests reach the other
-/// servers well within the 5 ms of randomness, while here a message takes 5 to 8 ms, so
-/// with so little randomness most rounds still split.
-const PINNED_MEDIANS_MS: [Option<u64>; 6] = [
-    None,
-    Some(7523),
-    Some(1521),
-    Some(163),
-    Some(167),
-    Some(182),
-];
-const PINNED_UNELECTED: [u32; 6] = [1_000, 987, 0, 0, 0, 0];
+/// 10 s). The paper's median for 150–155 ms is 287 ms. (With 5 to 8 ms per message and the
+/// crash always just after a heartbeat, the runner used to give 7,523 / 1,521 / 163 / 167 /
+/// 182 ms for the last five: see the header of `src/algo/raft/measure.rs`.)
+const PINNED_MEDIANS_MS: [Option<u64>; 6] =
+    [None, Some(3865), Some(280), Some(128), Some(130), Some(151)];
+const PINNED_UNELECTED: [u32; 6] = [1_000, 189, 0, 0, 0, 0];
+
+/// A few hundred seeds, fast enough for every CI run: the paper's headline numbers.
+/// "Adding just 5ms of randomness helps significantly, resulting in a median downtime of
+/// 287ms" (§9.3): one split vote, typically, where 5 ms of randomness against a network
+/// slower than 5 ms would split nearly every vote and take seconds.
+#[test]
+fn five_ms_of_randomness_gives_a_median_near_the_papers_287_ms() {
+    let s = election_time_samples(Time::from_millis(150), Time::from_millis(155), 300);
+    let median = ms(s.percentile(50));
+    println!("150-155 ms over 300 seeds: median {median} ms");
+    assert_eq!(s.unelected, 0);
+    assert!((200..=400).contains(&median), "median {median} ms");
+}
+
+/// "In the absence of randomness, leader election consistently took longer than 10
+/// seconds" (the paper ran 100 trials of 150–150 ms), while 50 ms of randomness elects in
+/// a fraction of a second.
+#[test]
+fn without_randomness_no_leader_in_10_s_with_50_ms_one_in_a_fraction_of_a_second() {
+    let none = election_time_samples(Time::from_millis(150), Time::from_millis(150), 100);
+    assert_eq!(
+        none.unelected, 100,
+        "150-150 ms: every run still without leader"
+    );
+    let wide = election_time_samples(Time::from_millis(150), Time::from_millis(200), 300);
+    assert_eq!(wide.unelected, 0);
+    let median = ms(wide.percentile(50));
+    assert!(median < 200, "150-200 ms: median {median} ms");
+}
+
+/// The leader is crashed at a moment drawn uniformly within its heartbeat interval (half
+/// the minimum timeout), so "the smallest possible downtime was about half of the minimum
+/// election timeout" (§9.3): some runs end well under 150 ms, and the median of a wide
+/// range sits under its expected first timeout (150 ms plus a fifth of the range).
+#[test]
+fn the_crash_falls_anywhere_in_the_heartbeat_interval() {
+    let s = election_time_samples(Time::from_millis(150), Time::from_millis(300), 300);
+    let (fastest, median) = (ms(s.percentile(0)), ms(s.percentile(50)));
+    println!("150-300 ms over 300 seeds: fastest {fastest} ms, median {median} ms");
+    assert!((75..100).contains(&fastest), "fastest {fastest} ms");
+    assert!(median < 180, "median {median} ms");
+}
+
+/// Figure 16's bottom graph: "With an election timeout of 12–24ms, it takes only 35ms on
+/// average to elect a leader (the longest trial took 152ms)". A network that took 5 to 8
+/// ms per message could not do this: with heartbeats every 6 ms, half the runs had no
+/// leader after 10 s.
+#[test]
+fn twelve_to_24_ms_timeouts_elect_every_time_within_the_papers_worst_case() {
+    let s = election_time_samples(Time::from_millis(12), Time::from_millis(24), 300);
+    assert_eq!(s.unelected, 0);
+    let total: u64 = s.times.iter().map(|t| t.0).sum();
+    let mean = total / s.runs() / 1_000;
+    let worst = ms(s.percentile(100));
+    println!("12-24 ms over 300 seeds: mean {mean} ms, worst {worst} ms");
+    assert!((15..=40).contains(&mean), "mean {mean} ms");
+    assert!(worst <= 152, "worst {worst} ms");
+}
 
 /// The chart redraws every slice while the seeds come in, so a curve must stay small: runs
 /// that land on the same tenth of a pixel share one step, and the curve still climbs to
