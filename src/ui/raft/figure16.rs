@@ -148,7 +148,7 @@ impl Component for Figure16 {
         html! {
             <section class="raft-figure16" aria-label={tr("Why randomized timeouts")}>
                 <h2>{ tr("Why randomized timeouts") }</h2>
-                <p class="hint">{ trf("After a leader crash, how long until there is a new leader? Five servers, {k} runs per timeout range, messages taking 5 to 8 ms, the leader crashed at a random moment (the paper's Figure 16). Without randomness the servers time out together and split their votes again and again.", &[("k", &SEEDS)]) }</p>
+                <p class="hint">{ trf("After a leader crash, how long until every server hears from a new leader? Five servers, {k} runs per timeout range, messages taking 2 to 3 ms, the leader crashed at a random moment of its heartbeat interval (the paper's Figure 16). Without randomness the servers time out together and split their votes again and again.", &[("k", &SEEDS)]) }</p>
                 { button }
                 { for progress }
                 if self.run.is_some() {
