@@ -11,6 +11,10 @@
 //! an answer that turns up later is ignored. This is how a crashed server, a cut link or a
 //! silently full queue shows up to the balancer.
 //!
+//! **Books.** The [`Ledger`] records what became of every request and attempt (the
+//! invariants check it). A copy of an open request that the network duplicated is ignored,
+//! as TCP would have discarded it: routing it again would count one request twice.
+//!
 //! **Sessions.** The balancer remembers the last server each session went to. When a
 //! request of the session goes elsewhere, the session *moved*; the move was *forced* if
 //! the previous server is no longer available. Forced moves are the minimum any strategy
@@ -155,6 +159,11 @@ impl Balancer {
 
     pub fn forwarded(&self) -> impl Iterator<Item = &Forwarded> + '_ {
         self.forwarded.values()
+    }
+
+    /// How many attempts are open (one per open request).
+    pub fn open_attempts(&self) -> u64 {
+        self.forwarded.len() as u64
     }
 
     pub fn session_moves(&self) -> SessionMoves {

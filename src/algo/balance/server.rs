@@ -15,6 +15,10 @@
 //! process down for `MS` milliseconds and up for `MS`, over and over: while down it
 //! answers nothing and what it held is lost. A kernel *crash* loses the queue and the
 //! requests in service the same way, until a restart.
+//!
+//! A copy of a request the server already holds (the network duplicated it) is ignored, as
+//! TCP would have discarded it: serving it twice would also leave a slot busy for ever, since
+//! the copy's service timer would replace the original's.
 use super::config::{QueueFull, ServerSpec};
 use super::messages::{Cmd, Msg, Note, Request, Timer};
 use super::tamper::Tamper;
