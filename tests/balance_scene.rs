@@ -552,6 +552,7 @@ fn every_note() -> Vec<Note> {
         Note::NoServer { id: 5 },
         Note::UpstreamTimedOut { id: 6, server: 2 },
         Note::LateReply { id: 6, server: 2 },
+        Note::DuplicateIgnored { id: 6 },
         Note::CheckFailed {
             server: 1,
             streak: 2,
@@ -669,6 +670,11 @@ fn declared_texts() -> Vec<&'static str> {
         out.push(entry.meaning);
     }
     out.extend(Strategy::ALL.iter().map(|s| s.title()));
+    // The invariants panel shows each invariant's name and description through `tr`.
+    for inv in dsviz::algo::balance::invariants() {
+        out.push(inv.name);
+        out.push(inv.description);
+    }
     out
 }
 

@@ -11,15 +11,21 @@
 //! an answer that turns up later is ignored. This is how a crashed server, a cut link or a
 //! silently full queue shows up to the balancer.
 //!
+//! **Books.** The [`Ledger`] records what became of every request and attempt (the
+//! invariants check it). A copy of an open request that the network duplicated is ignored,
+//! as TCP would have discarded it: routing it again would count one request twice.
+//!
 //! **Sessions.** The balancer remembers the last server each session went to. When a
 //! request of the session goes elsewhere, the session *moved*; the move was *forced* if
 //! the previous server is no longer available. Forced moves are the minimum any strategy
 //! must make; a sticky strategy aims to make no others.
 use super::config::{ActiveHealth, BalanceConfig, OutlierDetection, MAX_RETRIES};
 use super::health::{ejection_limit, ServerHealth, Transition};
+use super::ledger::Ledger;
 use super::messages::{Answer, Msg, Note, Request, Timer};
 use super::picker::{Picker, ServerView};
 use super::sticky::SharedRing;
+use super::tamper::Tamper;
 use super::BalanceNode;
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,7 +88,9 @@ pub struct Balancer {
     sessions: BTreeMap<u32, u32>,
     moves: SessionMoves,
     picks: u64,
-    no_server: u64,
+    /// What became of every request and attempt (see `ledger`); boxed to keep the node
+    /// enum's variants close in size.
+    ledger: Box<Ledger>,
     check_seq: u64,
     upstream_timeout: Time,
     /// The per-try timeout, or the upstream timeout when there is none (kept as one
@@ -117,7 +125,7 @@ impl Balancer {
             sessions: BTreeMap::new(),
             moves: SessionMoves::default(),
             picks: 0,
-            no_server: 0,
+            ledger: Box::default(),
             check_seq: 0,
             upstream_timeout: config.upstream_timeout,
             attempt_timeout: config.per_try_timeout.unwrap_or(config.upstream_timeout),
@@ -153,6 +161,11 @@ impl Balancer {
         self.forwarded.values()
     }
 
+    /// How many attempts are open (one per open request).
+    pub fn open_attempts(&self) -> u64 {
+        self.forwarded.len() as u64
+    }
+
     pub fn session_moves(&self) -> SessionMoves {
         self.moves
     }
@@ -168,7 +181,24 @@ impl Balancer {
 
     /// Requests answered "no server available".
     pub fn no_server(&self) -> u64 {
-        self.no_server
+        self.ledger.answered_no_server
+    }
+
+    /// What became of every request and attempt that passed through this balancer.
+    pub fn ledger(&self) -> Ledger {
+        *self.ledger
+    }
+
+    /// The deadline of every open attempt, as (when, request id), earliest first: the
+    /// upstream timer fires at the first.
+    pub fn deadlines(&self) -> impl Iterator<Item = (Time, u64)> + '_ {
+        self.deadlines.iter().copied()
+    }
+
+    /// Whether the upstream timer is set (it must be while any attempt is open, or an
+    /// unanswered attempt would wait for ever).
+    pub fn upstream_timer_armed(&self) -> bool {
+        self.upstream_set
     }
 
     fn server_index(&self, node: NodeId) -> Option<u32> {
@@ -261,9 +291,9 @@ impl Balancer {
                         id,
                         server: f.server,
                     });
+                    self.ledger.attempts_timed_out += 1;
                     self.finish(cx, f, false);
-                    let answer = Answer::UpstreamTimeout;
-                    cx.send(self.client, Msg::Answer { id, answer });
+                    self.answer(cx, id, Answer::UpstreamTimeout);
                 }
                 self.set_upstream_timer(cx);
             }
@@ -280,7 +310,15 @@ impl Balancer {
 
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
+            Msg::Request(request) if self.forwarded.contains_key(&request.id) => {
+                // A copy the network duplicated while the request is still open: a real
+                // connection (TCP) would never hand it to the balancer. Routing it again
+                // would overwrite the open attempt and count it twice.
+                self.ledger.duplicates_ignored += 1;
+                cx.note(Note::DuplicateIgnored { id: request.id });
+            }
             Msg::Request(request) => {
+                self.ledger.received += 1;
                 let now = cx.now();
                 self.route(cx, request, 0, now, None);
             }
@@ -298,6 +336,7 @@ impl Balancer {
                     return;
                 };
                 self.deadlines.remove(&(f.deadline, id));
+                self.ledger.attempts_replied += 1;
                 if !served && self.retry_elsewhere(&f) {
                     // Envoy's `retry_on: gateway-error` retries a 503 too.
                     self.finish(cx, f, false);
@@ -314,7 +353,7 @@ impl Balancer {
                 } else {
                     Answer::QueueFull
                 };
-                cx.send(self.client, Msg::Answer { id, answer });
+                self.answer(cx, id, answer);
             }
             Msg::CheckOk { seq } => {
                 if let Some(server) = self.server_index(from) {
@@ -333,6 +372,7 @@ impl Balancer {
     /// is not told: it goes on serving the abandoned request, whose answer comes late.
     fn per_try_timed_out(&mut self, cx: &mut Ctx<'_, BalanceNode>, f: Forwarded) {
         let (id, server) = (f.request.id, f.server);
+        self.ledger.attempts_timed_out += 1;
         self.finish(cx, f, false);
         let retried = self.retry_elsewhere(&f);
         cx.note(Note::PerTryTimedOut {
@@ -343,9 +383,21 @@ impl Balancer {
         if retried {
             self.route(cx, f.request, f.attempt + 1, f.first_sent, Some(server));
         } else {
-            let answer = Answer::UpstreamTimeout;
-            cx.send(self.client, Msg::Answer { id, answer });
+            self.answer(cx, id, Answer::UpstreamTimeout);
         }
+    }
+
+    /// Answers the client about request `id`, and writes the answer in the ledger: each
+    /// request is answered once, by this one function.
+    fn answer(&mut self, cx: &mut Ctx<'_, BalanceNode>, id: u64, answer: Answer) {
+        let l = &mut self.ledger;
+        match answer {
+            Answer::Served => l.answered_served += 1,
+            Answer::QueueFull => l.answered_queue_full += 1,
+            Answer::NoServer => l.answered_no_server += 1,
+            Answer::UpstreamTimeout => l.answered_timeout += 1,
+        }
+        cx.send(self.client, Msg::Answer { id, answer });
     }
 
     /// Whether a failed attempt is retried: only under the retry policy (a per-try timeout
@@ -369,6 +421,9 @@ impl Balancer {
         exclude: Option<u32>,
     ) {
         let now = cx.now();
+        if attempt > 0 {
+            self.ledger.retries += 1;
+        }
         let available: Vec<bool> = self.health.iter().map(ServerHealth::available).collect();
         let mut candidates = available.clone();
         if let Some(i) = exclude {
@@ -381,21 +436,14 @@ impl Balancer {
             weights: &self.weights,
         };
         let Some((server, why)) = self.picker.pick(cx.rng(), now, &view, request.session) else {
-            self.no_server += 1;
             cx.note(Note::NoServer { id: request.id });
-            let answer = Answer::NoServer;
-            cx.send(
-                self.client,
-                Msg::Answer {
-                    id: request.id,
-                    answer,
-                },
-            );
+            self.answer(cx, request.id, Answer::NoServer);
             return;
         };
         // Safety: the picker only chooses among `available` servers, so a server this
         // balancer knows is unavailable never gets a request (the invariant checks it).
         self.picks += 1;
+        self.ledger.attempts_sent += 1;
         let book = &mut self.books[server as usize];
         book.open += 1;
         book.picks += 1;
@@ -502,10 +550,37 @@ impl Balancer {
         self.refresh(f.server);
     }
 
+    pub(super) fn tamper(&mut self, tamper: Tamper) -> bool {
+        let l = &mut self.ledger;
+        match tamper {
+            Tamper::CountAnswerTwice if l.answered_served > 0 => l.answered_served += 1,
+            Tamper::RetryWithoutAttempt => l.retries += 1,
+            Tamper::RetryCountedAsRequest if l.retries > 0 => {
+                l.retries -= 1;
+                l.received += 1;
+            }
+            Tamper::MiscountOpen => self.books[0].open += 1,
+            Tamper::ForgetDeadline if self.deadlines.pop_first().is_some() => {}
+            Tamper::BackdateUnavailable { server } => {
+                let i = server as usize;
+                let last = self.books.get(i).map_or(0, |b| b.last_pick);
+                if last == 0 {
+                    return false;
+                }
+                self.health[i].outlier.ejected_until = Some(Time(u64::MAX));
+                self.books[i].unavailable_after = Some(last - 1);
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// A crash loses the balancer's volatile state: its open requests (the client's
     /// timeouts will count them), its health view (servers start up again) and its
-    /// strategy state. Statistics (picks, session moves) are kept.
+    /// strategy state. Statistics (picks, session moves, the ledger) are kept; the ledger
+    /// writes the open requests down as lost in the crash.
     pub(super) fn on_crash(&mut self) {
+        self.ledger.lost_in_crash += self.forwarded.len() as u64;
         self.forwarded.clear();
         self.deadlines.clear();
         self.upstream_set = false;

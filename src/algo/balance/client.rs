@@ -12,6 +12,7 @@
 use super::config::TrafficConfig;
 use super::messages::{Answer, Cmd, Msg, Note, Request, Timer};
 use super::stream::TrafficStream;
+use super::tamper::Tamper;
 use super::traffic::{RateSchedule, Surge};
 use super::window::{Outcome, Percentiles, SlidingWindow, WindowCounts};
 use super::BalanceNode;
@@ -126,6 +127,17 @@ impl Client {
 
     pub fn in_progress(&self) -> u64 {
         self.outstanding.len() as u64
+    }
+
+    /// How many requests the clients have sent: their ids are 1 to this number.
+    pub fn issued(&self) -> u64 {
+        self.next_id - 1
+    }
+
+    /// Whether the deadline timer is set. It must be while any request is in progress:
+    /// it is what ends a request lost anywhere (see the module's header).
+    pub fn deadline_armed(&self) -> bool {
+        self.deadline_set
     }
 
     /// The requests waiting for an answer, by id.
@@ -347,6 +359,21 @@ impl Client {
                 self.draw_next(cx, now);
             }
             _ => {}
+        }
+    }
+
+    pub(super) fn tamper(&mut self, tamper: Tamper) -> bool {
+        match tamper {
+            Tamper::ForgetRequest => self.outstanding.pop_first().is_some(),
+            Tamper::CountCompletionTwice => {
+                self.totals.completed += 1;
+                true
+            }
+            Tamper::DisarmDeadline if !self.outstanding.is_empty() => {
+                self.deadline_set = false;
+                true
+            }
+            _ => false,
         }
     }
 

@@ -287,6 +287,11 @@ pub enum Note {
         id: u64,
         server: u32,
     },
+    /// A balancer or a server got a second copy of a request it already holds: the network
+    /// duplicated it. It is ignored, as TCP would have discarded it.
+    DuplicateIgnored {
+        id: u64,
+    },
     CheckFailed {
         server: u32,
         streak: u32,

@@ -31,8 +31,9 @@
 //!
 //! **Nodes** (see [`Layout`]): node 0 is the client, then the balancers, then the
 //! servers. Files: `client` and `traffic` (arrivals), `server`, `balancer` with `picker`,
-//! `smooth_wrr`, `peak_ewma`, `sticky` and `health`; `invariants`, `scenarios`,
-//! `compare`, `figures`, `views` (what the page draws).
+//! `smooth_wrr`, `peak_ewma`, `sticky` and `health`; `ledger` (what became of each request
+//! and attempt), `invariants` (with `tamper`, deliberate bugs for their tests),
+//! `scenarios`, `compare`, `figures`, `views` (what the page draws).
 pub mod balancer;
 pub mod client;
 pub mod compare;
@@ -41,6 +42,7 @@ pub mod figures;
 pub mod fixed;
 pub mod health;
 pub mod invariants;
+pub mod ledger;
 pub mod messages;
 pub mod peak_ewma;
 pub mod picker;
@@ -50,6 +52,7 @@ pub mod smooth_wrr;
 pub mod sticky;
 pub mod strategy;
 pub mod stream;
+pub mod tamper;
 pub mod traffic;
 pub mod views;
 pub mod window;
@@ -59,7 +62,11 @@ pub use client::{Client, Outstanding, Totals};
 pub use config::{
     ActiveHealth, BalanceConfig, OutlierDetection, QueueFull, RateStep, ServerSpec, TrafficConfig,
 };
-pub use invariants::{invariants, CONSERVATION, NO_TRAFFIC_TO_KNOWN_DOWN};
+pub use invariants::{
+    invariants, BALANCER_ATTEMPTS, BALANCER_REQUESTS, CONSERVATION, NO_TRAFFIC_TO_KNOWN_DOWN,
+    NO_TRAFFIC_TO_UNAVAILABLE, OPEN_COUNTS, SERVER_ATTEMPTS, SERVER_LIMITS,
+};
+pub use ledger::Ledger;
 pub use messages::{Answer, Cmd, Layout, Msg, Note, PickReason, Request, Role, Timer};
 pub use server::{Server, ServerStats};
 pub use strategy::Strategy;

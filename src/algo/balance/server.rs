@@ -15,8 +15,13 @@
 //! process down for `MS` milliseconds and up for `MS`, over and over: while down it
 //! answers nothing and what it held is lost. A kernel *crash* loses the queue and the
 //! requests in service the same way, until a restart.
+//!
+//! A copy of a request the server already holds (the network duplicated it) is ignored, as
+//! TCP would have discarded it: serving it twice would also leave a slot busy for ever, since
+//! the copy's service timer would replace the original's.
 use super::config::{QueueFull, ServerSpec};
 use super::messages::{Cmd, Msg, Note, Request, Timer};
+use super::tamper::Tamper;
 use super::BalanceNode;
 use crate::sim::{Ctx, NodeId, Time};
 use std::collections::{BTreeMap, VecDeque};
@@ -52,6 +57,16 @@ pub struct ServerStats {
     pub lost: u64,
     /// Slot-microseconds spent serving requests that finished.
     pub busy_us: u64,
+    /// Copies of a request already held here that the network duplicated, ignored (not
+    /// counted as received: TCP would have discarded them).
+    pub duplicates_ignored: u64,
+}
+
+impl ServerStats {
+    /// Requests received that have ended here: served, rejected, discarded or lost.
+    pub fn ended(&self) -> u64 {
+        self.served + self.rejected + self.discarded + self.lost
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -151,6 +166,12 @@ impl Server {
         &self.running
     }
 
+    /// Whether request `id` from `balancer` is queued or in service here.
+    pub fn holds(&self, balancer: NodeId, id: u64) -> bool {
+        let same = |j: &Job| j.balancer == balancer && j.request.id == id;
+        self.queue.iter().any(same) || self.running.iter().any(|r| same(&r.job))
+    }
+
     /// How long a request of `demand_us` takes here now.
     pub fn service_time(&self, demand_us: u64) -> Time {
         let scaled = u128::from(demand_us) * 1000 * u128::from(self.slow_factor);
@@ -170,6 +191,14 @@ impl Server {
             Msg::Forward { request, pick } => {
                 let highest = self.highest_pick.entry(from).or_insert(0);
                 *highest = (*highest).max(pick);
+                if self.holds(from, request.id) {
+                    // A copy the network duplicated: serving it again would hold one
+                    // request twice, and its second service timer would replace the first
+                    // (both are `Done(id)`), leaving a slot busy for ever.
+                    self.stats.duplicates_ignored += 1;
+                    cx.note(Note::DuplicateIgnored { id: request.id });
+                    return;
+                }
                 self.receive(cx, from, request);
             }
             _ => {}
@@ -297,6 +326,21 @@ impl Server {
                 cx.set_timer(Timer::Flap, half);
             }
             _ => {}
+        }
+    }
+
+    pub(super) fn tamper(&mut self, tamper: Tamper) -> bool {
+        match tamper {
+            Tamper::LoseQueued => self.queue.pop_front().is_some(),
+            Tamper::StartBeyondSlots => {
+                let Some(job) = self.queue.pop_front() else {
+                    return false;
+                };
+                let (started, ends) = (job.arrived, job.arrived);
+                self.running.push(Running { job, started, ends });
+                true
+            }
+            _ => false,
         }
     }
 

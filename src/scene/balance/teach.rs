@@ -182,6 +182,10 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             "{me} ignores {s}'s late answer to request {id}: it had already given up on that attempt.",
             &[("me", me), ("id", id), ("s", &server(*s))],
         ),
+        Note::DuplicateIgnored { id } => trf(
+            "{me} ignores a second copy of request {id}, which it already holds: the network duplicated it, and a real connection would have discarded the copy.",
+            &[("me", me), ("id", id)],
+        ),
         Note::CheckFailed { server: s, streak } => trf(
             "{me}'s health check of {s} fails ({n} in a row).",
             &[("me", me), ("s", &server(*s)), ("n", streak)],
