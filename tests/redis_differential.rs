@@ -27,8 +27,9 @@
 #![allow(clippy::disallowed_methods)]
 
 use dsviz::algo::redis::{
-    Bound, Command, End, GroupStart, PendingRange, ReadFrom, Redis, RedisError, Reply, Server,
-    SetCondition, StreamId, Value, XaddId, COMPARE_AND_DELETE_SCRIPT, COMPARE_AND_DELETE_SHA1,
+    changed_data, creates_consumer, Bound, Command, End, GroupStart, PendingRange, ReadFrom, Redis,
+    RedisError, Reply, Server, SetCondition, StreamId, Value, XaddId, COMPARE_AND_DELETE_SCRIPT,
+    COMPARE_AND_DELETE_SHA1,
 };
 use dsviz::sim::{SimRng, Time};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -875,6 +876,73 @@ fn random_command_sequences_match_a_real_redis() {
         redis.version()
     );
     assert!(commands > 50_000, "only {commands} commands compared");
+}
+
+/// Redis's count of changes to the data (`rdb_changes_since_last_save`, its `server.dirty`).
+fn changes_counted(conn: &mut Conn) -> u64 {
+    let Resp::Bulk(Some(info)) = conn.call(&["INFO", "persistence"]) else {
+        panic!("INFO persistence")
+    };
+    info.lines()
+        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("rdb_changes_since_last_save")
+}
+
+/// The model appends a command to its append-only file exactly when a real Redis counts
+/// it as a change (which is when Redis appends it to its AOF and sends it to replicas):
+/// `Command::changed_data`, judged from the reply, against the server's change counter
+/// after every command of random sequences.
+#[test]
+fn the_model_logs_a_write_exactly_when_redis_counts_a_change() {
+    let Availability::Started(redis) = RedisProcess::start() else {
+        return;
+    };
+    let mut conn = Conn::connect(redis.port).expect("connect");
+    let (mut changed, mut unchanged) = (0, 0);
+    for seed in 0..400 {
+        assert_eq!(conn.call(&["FLUSHALL"]), Resp::Simple("OK".into()));
+        let mut gen = Gen::new(seed);
+        let mut db = Redis::new();
+        let mut now = Time::from_millis(1_000_000);
+        let mut history: Vec<String> = Vec::new();
+        for _ in 0..(10 + seed % 40) {
+            now = now.saturating_add(Time::from_millis(1));
+            let cmd = gen.command();
+            let new_consumer = creates_consumer(&db, &cmd, now);
+            let mut probe = db.clone();
+            if probe.execute(&cmd, now) == Reply::WouldBlock {
+                continue;
+            }
+            let reply = db.execute(&cmd, now);
+            db.take_ready_keys();
+            let before = changes_counted(&mut conn);
+            conn.call(&cmd.args());
+            let redis_changed = changes_counted(&mut conn) > before;
+            history.push(cmd.to_string());
+            assert_eq!(
+                changed_data(&cmd, &reply, new_consumer),
+                redis_changed,
+                "seed {seed}: `{cmd}` (model reply {reply:?}): Redis {} it as a change, after:\n{}",
+                if redis_changed {
+                    "counts"
+                } else {
+                    "does not count"
+                },
+                history.join("\n")
+            );
+            if redis_changed {
+                changed += 1;
+            } else {
+                unchanged += 1;
+            }
+        }
+    }
+    eprintln!("{changed} commands changed the data, {unchanged} wrote nothing");
+    assert!(
+        changed > 1_000 && unchanged > 1_000,
+        "{changed} / {unchanged}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! The Redis model's persistence and blocking, on the model alone: what a crash keeps
 //! under each persistence setting, and the order blocked clients are served in.
 use dsviz::algo::redis::{
-    Command, End, GroupStart, Persistence, ReadFrom, Redis, Reply, Server, SetCondition, XaddId,
+    changed_data, creates_consumer, Command, End, GroupStart, Persistence, ReadFrom, Redis, Reply,
+    Server, SetCondition, XaddId,
 };
 use dsviz::sim::{SimRng, Time};
 
@@ -97,8 +98,10 @@ fn fsync_everysec_loses_exactly_the_writes_after_the_last_fsync() {
         for _ in 0..rng.between(1, 80) {
             now = now.saturating_add(Time(rng.between(1, 3_000)));
             let cmd = random_command(&mut rng);
+            let new_consumer = creates_consumer(s.db(), &cmd, now);
             let reply = s.execute(1, cmd.clone(), now);
-            if cmd.is_write() && !reply[0].1.is_error() {
+            // Only writes that changed the data reach the file (a refused `SET NX` does not).
+            if changed_data(&cmd, &reply[0].1, new_consumer) {
                 writes_since += 1;
             }
             if rng.below(10) == 0 {

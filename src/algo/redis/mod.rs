@@ -29,6 +29,7 @@
 //!
 //! References: the Redis command reference (redis.io/commands), and the Redis 7.0 source
 //! (`t_list.c`, `t_stream.c`, `t_string.c`, `blocked.c`) for the replies' fine print.
+pub mod changes;
 pub mod command;
 pub mod keyspace;
 mod list;
@@ -39,6 +40,7 @@ pub mod stream;
 mod stream_cmd;
 pub mod stream_id;
 
+pub use changes::{changed_data, creates_consumer};
 pub use command::{
     Bound, Command, End, GroupStart, PendingRange, ReadFrom, SetCondition, XaddId,
     COMPARE_AND_DELETE_SCRIPT, COMPARE_AND_DELETE_SHA1,

@@ -11,6 +11,7 @@
 //! Not modelled: a key deleted or overwritten under a blocked list client (Redis leaves it
 //! blocked; so does this model), `MULTI`, and the up-to-100 ms lateness of Redis's
 //! timeout checks (the model answers exactly at the deadline).
+use super::changes::{changed_data, creates_consumer};
 use super::command::{Command, ReadFrom};
 use super::keyspace::{millis, Redis};
 use super::persistence::{Aof, Persistence};
@@ -61,6 +62,7 @@ impl<C: Clone + PartialEq> Server<C> {
     /// Runs `cmd` for `client` at `now`. Returns the replies to send, in order: the
     /// client's own (unless it blocked) and those of parked clients the command served.
     pub fn execute(&mut self, client: C, cmd: Command, now: Time) -> Vec<(C, Reply)> {
+        let new_consumer = creates_consumer(&self.db, &cmd, now);
         let reply = self.db.execute(&cmd, now);
         let mut out = Vec::new();
         if reply == Reply::WouldBlock {
@@ -72,7 +74,7 @@ impl<C: Clone + PartialEq> Server<C> {
                 blocked_at: now,
             });
         } else {
-            if cmd.is_write() && !reply.is_error() {
+            if changed_data(&cmd, &reply, new_consumer) {
                 self.aof.append(cmd, now);
             }
             out.push((client, reply));
