@@ -132,8 +132,8 @@ fn a_search_stops_at_its_state_budget_with_a_message() {
     assert!(message.contains("not complete"), "{message}");
 }
 
-/// Through the panel's driver: the exhaustive search finds the forgotten vote, then finds a
-/// timeline run with the same faults that breaks atomicity, and offers it as a link.
+/// Through the panel's driver: the exhaustive search finds the forgotten vote and offers
+/// its shortest path itself as a link, opened at the path's last step.
 #[test]
 fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
     use dsviz::explore::{driver, ExploreRequest, Mode};
@@ -157,10 +157,17 @@ fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
     let found = status.found.expect("a violation");
     assert_eq!(found.invariant_name, "atomicity");
     assert_eq!(found.path_steps, Some(13));
-    let link = found.spec.expect("a timeline run with the same faults");
-    assert!(link.step.is_some(), "{}", link.to_query());
+    let link = found.spec.expect("the path as a link");
+    assert_eq!(
+        link.actions.len(),
+        13,
+        "one action per step: {}",
+        link.to_query()
+    );
+    let first: u64 = link.actions[0].split('@').next().unwrap().parse().unwrap();
+    assert_eq!(link.step, Some(first + 13), "{}", link.to_query());
     assert!(
-        status.message.contains("open it below"),
+        status.message.contains("replays this exact path"),
         "{}",
         status.message
     );

@@ -2,27 +2,24 @@
 //! drives a few milliseconds at a time, and reads back as plain data.
 //!
 //! An exhaustive search finds the shortest path of choices (deliver this message now, lose
-//! that one, crash this node) to a violation. A timeline cannot replay such a path as it
-//! is: a link carries a seed and faults, and the clock decides the order of deliveries.
-//! So when the exhaustive search finds a violation, the driver then sweeps seeds with the
-//! same kinds and numbers of faults as the path, looking for a run that breaks the same
-//! property, and offers that run (shrunk) as the link to open.
-use super::bounds::SweepBounds;
+//! that one, fire that timer, crash this node) to a violation. Each choice has a link form
+//! (`deliver:`, `lose:`, `fire:`, `crash:`, `restart:`), so the driver offers the path
+//! itself as the link to open, after checking that the link, opened as the app opens it,
+//! reaches the path's last state with the property broken.
 use super::checker::{Checker, Finish};
 use super::model::Model;
 use super::request::{ExploreRequest, Mode};
-use super::scene_model::{SceneAction, SceneModel};
+use super::scene_model::SceneModel;
 use super::sweep::{Sweep, SweepPhase};
 use crate::scene::{RunSpec, Scene, SceneId};
-use crate::sim::Choice;
 
 /// A violation found, ready to open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     pub invariant_name: String,
     pub message: String,
-    /// The run as a link, at the violating step; `None` while (or if) no timeline run has
-    /// been found for an exhaustive counterexample.
+    /// The run as a link, at the violating step (for an exhaustive search, the shortest
+    /// path itself); `None` only if a link cannot carry the scene's setup.
     pub spec: Option<RunSpec>,
     /// Steps of the shortest path (exhaustive search only).
     pub path_steps: Option<usize>,
@@ -106,10 +103,9 @@ fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Sea
             (
                 Box::new(ExhaustiveSearch::<S> {
                     checker,
-                    spec: spec.clone(),
                     max_states: request.exhaustive.max_states,
                     found: None,
-                    replay: None,
+                    link_problem: None,
                 }),
                 problems,
             )
@@ -159,16 +155,16 @@ impl<S: Scene> Search for SweepSearch<S> {
 
 struct ExhaustiveSearch<S: Scene> {
     checker: Checker<SceneModel<S>>,
-    spec: RunSpec,
     max_states: u64,
     found: Option<Found>,
-    /// The sweep looking for a timeline run with the path's faults.
-    replay: Option<SweepSearch<S>>,
+    /// Why the path found cannot be opened as a link (it never happens for the scenes
+    /// the registry lists; a guard, said on the panel rather than a wrong run opened).
+    link_problem: Option<String>,
 }
 
 impl<S: Scene> ExhaustiveSearch<S> {
-    /// After a violation: keep the path's facts and start the sweep that looks for a
-    /// timeline run with the same faults breaking the same property.
+    /// After a violation: the path as a link that replays it exactly, checked by opening
+    /// it as the app will.
     fn on_violation(&mut self) {
         let Some(path) = self.checker.counterexample() else {
             return;
@@ -178,31 +174,35 @@ impl<S: Scene> ExhaustiveSearch<S> {
         let message = last
             .and_then(|s| model.violation_message(s))
             .unwrap_or_default();
-        let count =
-            |f: fn(&SceneAction) -> bool| path.actions.iter().filter(|a| f(a)).count() as u32;
-        let crashes = count(|a| matches!(a, SceneAction::Crash(_)));
-        let losses = count(|a| matches!(a, SceneAction::Choice(Choice::Lose(_))));
-        let bounds = SweepBounds {
-            runs: 2_000,
-            crashes,
-            pauses: 0,
-            cuts: 0,
-            drops: losses,
-            ..SweepBounds::default()
-        };
-        let (sweep, _) = Sweep::<S>::from_spec(&self.spec, bounds);
-        let names = sweep.invariant_names();
-        self.replay = Some(SweepSearch {
-            sweep: sweep.watching(Some(path.property)),
-            names,
+        let spec = model.exact_run(&path.states, &path.actions);
+        let replayed = spec.as_ref().is_some_and(|spec| {
+            let want = last.map(|s| s.sim.state_fingerprint());
+            replays_to::<S>(spec, path.property, want)
+        });
+        self.link_problem = (!replayed).then(|| {
+            "This path cannot be opened as a link: the scene's setup is not one a link \
+             carries."
+                .to_string()
         });
         self.found = Some(Found {
             invariant_name: path.property_name.clone(),
             message,
-            spec: None,
+            spec: spec.filter(|_| replayed),
             path_steps: Some(path.actions.len()),
         });
     }
+}
+
+/// Whether the link opens at a step where invariant `property` is broken and the world is
+/// in the state `want` (by [`crate::sim::Sim::state_fingerprint`]).
+fn replays_to<S: Scene>(spec: &RunSpec, property: usize, want: Option<u128>) -> bool {
+    let mut spec = spec.clone();
+    let built = crate::scene::build_scene::<S>(&mut spec);
+    let sim = built.run.sim();
+    built.problems.is_empty()
+        && spec.step == Some(sim.step_count())
+        && sim.violations().get(property).is_some_and(Option::is_some)
+        && Some(sim.state_fingerprint()) == want
 }
 
 impl<S: Scene> Search for ExhaustiveSearch<S> {
@@ -212,8 +212,6 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
             if let Some(Finish::Violation { .. }) = progress.finished {
                 self.on_violation();
             }
-        } else if let Some(replay) = &mut self.replay {
-            replay.run_for(clock, budget_ms);
         }
         self.status()
     }
@@ -221,23 +219,15 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
     fn status(&self) -> Status {
         let p = self.checker.progress();
         let names = self.checker.model().properties();
-        let replay = self.replay.as_ref().map(|r| r.status());
-        let mut found = self.found.clone();
-        if let (Some(found), Some(replay)) = (&mut found, &replay) {
-            found.spec = replay.found.as_ref().and_then(|f| f.spec.clone());
-        }
         let mut message = p.message(&names);
-        if let Some(replay) = &replay {
+        if let Some(found) = &self.found {
             message.push(' ');
-            message.push_str(&match (&found, replay.done) {
-                (Some(f), _) if f.spec.is_some() => {
-                    "A timeline run with the same faults breaks it too: open it below.".to_string()
-                }
-                (_, false) => "Looking for a timeline run with the same faults...".to_string(),
-                (_, true) => "No seeded timeline run with the same faults broke it; the path \
-                              needs an order of deliveries the clock does not produce."
-                    .to_string(),
-            });
+            match (&found.spec, &self.link_problem) {
+                (Some(_), _) => message
+                    .push_str("Open it below: the timeline replays this exact path, step by step."),
+                (None, Some(problem)) => message.push_str(problem),
+                (None, None) => {}
+            }
         }
         Status {
             message,
@@ -249,9 +239,9 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
             rate: p.states_per_second(),
             distinct: Some(p.distinct),
             depth: Some(p.depth),
-            done: p.finished.is_some() && replay.as_ref().is_none_or(|r| r.done),
+            done: p.finished.is_some(),
             complete: matches!(p.finished, Some(Finish::Exhausted | Finish::DepthBound(_))),
-            found,
+            found: self.found.clone(),
         }
     }
 }

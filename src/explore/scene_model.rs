@@ -17,6 +17,14 @@
 //! The network's own randomness is switched off (no random loss or duplication): losses are
 //! the explorer's choices, counted against the loss budget. A message to a crashed node may
 //! be lost for free (that is what the network does with it) or delivered after a restart.
+//! Latencies are the scene's as configured (they decide only when things are due).
+//!
+//! **A path is a link.** Every step of a path has a link form ([`SceneModel::exact_run`]):
+//! a delivery, loss or timer is a forced action (`deliver:<msg>`, `lose:<msg>`,
+//! `fire:<node>:<n>`, see [`crate::sim::action::Forced`]), a crash or restart the ordinary
+//! one. The link's run has the same seed and network, so its first steps (the nodes
+//! starting) are the explorer's initial state, and each action then does exactly what the
+//! explorer did: the timeline opens the very path, at the violating step.
 //!
 //! **Symmetry.** Not offered: nodes of a scene are not interchangeable in general (the
 //! coordinator, the lock server, a client that names its peers), and the kernel has no way
@@ -25,8 +33,9 @@
 //! do that by hand.
 use super::bounds::ExploreBounds;
 use super::model::Model;
-use crate::scene::{read_config, RunSpec, Scene};
-use crate::sim::{Action, Choice, NodeId, NodeStatus, Protocol, Sim};
+use crate::scene::{read_config, write_params, RunSpec, Scene};
+use crate::sim::action::Forced;
+use crate::sim::{Action, Choice, NetConfig, NodeId, NodeStatus, Protocol, Scheduled, Sim};
 use std::fmt;
 use std::hash::Hasher;
 
@@ -61,6 +70,21 @@ pub enum SceneAction {
     Restart(NodeId),
 }
 
+impl SceneAction {
+    /// The step as a user action (what a link carries).
+    pub fn as_action<C>(&self) -> Action<C> {
+        match *self {
+            SceneAction::Choice(Choice::Deliver(id)) => Action::Force(Forced::Deliver(id)),
+            SceneAction::Choice(Choice::Lose(id)) => Action::Force(Forced::Lose(id)),
+            SceneAction::Choice(Choice::Fire { node, timer }) => {
+                Action::Force(Forced::Fire(node, timer))
+            }
+            SceneAction::Crash(node) => Action::Crash(node),
+            SceneAction::Restart(node) => Action::Restart(node),
+        }
+    }
+}
+
 /// A step of a counterexample, typed for the panel (which labels messages and timers with
 /// `Protocol::msg_label` and `timer_label`).
 #[derive(Clone, Debug, PartialEq)]
@@ -90,6 +114,8 @@ pub struct SceneModel<S: Scene> {
     pub bounds: ExploreBounds,
     pub names: Vec<String>,
     invariant_names: Vec<String>,
+    /// The network explored: the scene's, with no random loss or duplication.
+    net: NetConfig,
     initial: Sim<S::Node>,
     /// The one invariant to look for (its index), or any.
     watch: Option<usize>,
@@ -108,29 +134,30 @@ impl<S: Scene> SceneModel<S> {
             Err(e) => {
                 problems.push(format!("{e}; exploring the default setup."));
                 let mut params = Default::default();
-                let (config, _, _) = read_config::<S>(&mut params);
+                let (config, net, _) = read_config::<S>(&mut params);
                 spec.params = params;
-                return Self::build(config, spec, bounds, problems);
+                return Self::build(config, net, spec, bounds, problems);
             }
         };
-        let _ = net;
-        let model = Self::with_world(config, spec, bounds, world);
+        let model = Self::with_world(config, net, spec, bounds, world);
         (model, problems)
     }
 
     fn build(
         config: S::Config,
+        net: NetConfig,
         spec: RunSpec,
         bounds: ExploreBounds,
         problems: Vec<String>,
     ) -> (Self, Vec<String>) {
         let world = S::world(&config, spec.seed)
             .unwrap_or_else(|e| panic!("{}: the default world cannot be built: {e}", S::SLUG));
-        (Self::with_world(config, spec, bounds, world), problems)
+        (Self::with_world(config, net, spec, bounds, world), problems)
     }
 
     fn with_world(
         config: S::Config,
+        net: NetConfig,
         spec: RunSpec,
         bounds: ExploreBounds,
         world: crate::scene::World<S::Node>,
@@ -141,12 +168,12 @@ impl<S: Scene> SceneModel<S> {
             .map(|i| i.name.to_string())
             .collect();
         // The network's randomness is off: losses are the explorer's choices.
-        let net = crate::sim::NetConfig {
+        let net = NetConfig {
             loss: 0.0,
             duplicate: 0.0,
-            ..S::default_net()
+            ..net
         };
-        let mut initial = Sim::new(spec.seed, world.nodes, net, world.invariants);
+        let mut initial = Sim::new(spec.seed, world.nodes, net.clone(), world.invariants);
         initial.start_all();
         SceneModel {
             config,
@@ -154,9 +181,52 @@ impl<S: Scene> SceneModel<S> {
             bounds,
             names: world.names,
             invariant_names,
+            net,
             initial,
             watch: None,
         }
+    }
+
+    /// The path `actions` (from the initial state) as a link: the scene as explored (its
+    /// parameters, with the network's random loss and duplication off, and its seed), one
+    /// action per step of the path, opened at the path's last step. `None` when a link
+    /// cannot carry this configuration (the run it opens would not be the one explored).
+    pub fn exact_run(
+        &self,
+        states: &[SceneState<S::Node>],
+        actions: &[SceneAction],
+    ) -> Option<RunSpec> {
+        let params = write_params::<S>(&self.config, &self.net);
+        let mut read_back = params.clone();
+        let (config, net, _) = read_config::<S>(&mut read_back);
+        if config != self.config || net != self.net {
+            return None;
+        }
+        let first = self.initial.step_count();
+        let mut spec = RunSpec::new(self.spec.scene);
+        spec.seed = self.spec.seed;
+        spec.params = params;
+        spec.actions = states
+            .iter()
+            .zip(actions)
+            .enumerate()
+            .map(|(i, (before, action))| {
+                let scheduled: Scheduled<<S::Node as Protocol>::Cmd> = Scheduled {
+                    at: first + i as u64,
+                    time: before.sim.now(),
+                    action: action.as_action(),
+                };
+                scheduled.to_string()
+            })
+            .collect();
+        spec.step = Some(first + actions.len() as u64);
+        Some(spec)
+    }
+
+    /// How many steps the nodes' start takes: a path's step `i` is the run's step
+    /// `start_steps() + i + 1`.
+    pub fn start_steps(&self) -> u64 {
+        self.initial.step_count()
     }
 
     /// Looks for a violation of invariant `watch` only (an index into

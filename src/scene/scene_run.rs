@@ -98,7 +98,9 @@ impl<S: Scene> Run for SceneRun<S> {
             self.sim().invariants().iter().map(|i| i.name).collect();
         let timeline = &self.inner.timeline;
         let scripted = |step| timeline.applied_scripted_action(step);
-        narrate::<S>(&entries, &Names(&self.inner.names), &invariants, &scripted)
+        let acted = |step| timeline.applied_action(step);
+        let names = Names(&self.inner.names);
+        narrate::<S>(&entries, &names, &invariants, &scripted, &acted)
     }
 
     fn next_visible(&mut self, from: u64, limit: u64) -> u64 {
