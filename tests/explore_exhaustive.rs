@@ -1,8 +1,11 @@
 //! The exhaustive search on the kernel scenes: it finds the broken variants of two-phase
 //! commit (with two participants) and the stale write of a lock without fencing, finds none
-//! in the correct protocols within the same bounds, and its counts are pinned.
-use dsviz::explore::{Checker, ExploreBounds, Finish, Model, Progress, SceneModel};
-use dsviz::scene::{locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
+//! in the correct protocols within the same bounds, and its counts are pinned. Every path
+//! it finds opens as a link that replays that very path: the same states, step by step,
+//! and the same invariant broken at the path's last step.
+use dsviz::explore::{Checker, Counterexample, ExploreBounds, Finish, Model, Progress, SceneModel};
+use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
+use dsviz::sim::run::Run;
 
 fn spec<S: Scene>(params: &[(&str, &str)]) -> RunSpec {
     let mut spec = RunSpec::new(SceneId::of::<S>());
@@ -33,9 +36,64 @@ fn search<S: Scene>(
         );
         let steps = checker.model().describe(&c.states, &c.actions);
         assert_eq!(steps.len(), c.actions.len(), "every step is described");
+        assert_link_replays_the_path(checker.model(), &c);
         c.actions.len()
     });
     (progress, path, names)
+}
+
+/// Opens the path's link as the app does (from its text) and checks, at every step of the
+/// path, that the run is in the path's state, then that the path's invariant is broken
+/// at the last step, the step the link opens at, and at no earlier step.
+fn assert_link_replays_the_path<S: Scene>(
+    model: &SceneModel<S>,
+    path: &Counterexample<SceneModel<S>>,
+) {
+    let link = model
+        .exact_run(&path.states, &path.actions)
+        .expect("a link carries this setup");
+    let query = link.to_query();
+    let (mut spec, problems) = RunSpec::from_query(&query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut built = build_scene::<S>(&mut spec);
+    assert!(built.problems.is_empty(), "{:?}", built.problems);
+    let first = model.start_steps();
+    let last = first + path.actions.len() as u64;
+    assert_eq!(
+        spec.step,
+        Some(last),
+        "the link opens at the path's last step"
+    );
+    let run = &mut built.run;
+    for (i, state) in path.states.iter().enumerate() {
+        run.seek(first + i as u64);
+        assert_eq!(
+            run.sim().state_fingerprint(),
+            state.sim.state_fingerprint(),
+            "step {i} of the path: {query}"
+        );
+        let broken = run.sim().violations()[path.property].as_ref();
+        assert_eq!(
+            broken.map(|v| v.step),
+            (i + 1 == path.states.len()).then_some(last),
+            "{} is broken at the path's last step only: {query}",
+            path.property_name
+        );
+    }
+    let names: Vec<&str> = run.sim().invariants().iter().map(|i| i.name).collect();
+    assert_eq!(names[path.property], path.property_name);
+    // The caption says who chose each delivery, loss or timer.
+    let log = run.log(first + 1, last);
+    let forced = log
+        .iter()
+        .filter(|l| l.text.starts_with("the explorer's path"))
+        .count();
+    let chosen = path
+        .actions
+        .iter()
+        .filter(|a| matches!(a, dsviz::explore::SceneAction::Choice(_)))
+        .count();
+    assert_eq!(forced, chosen, "{log:?}");
 }
 
 /// Two participants, crashes and restarts within the default bounds, no losses, and runs
