@@ -10,8 +10,9 @@ use super::checker::{Checker, Finish};
 use super::model::Model;
 use super::request::{ExploreRequest, Mode};
 use super::scene_model::SceneModel;
-use super::sweep::{Sweep, SweepPhase};
-use crate::scene::{RunSpec, Scene, SceneId};
+use super::setups::{risky_setups, Setup};
+use super::sweep::Sweep;
+use crate::scene::{read_config, RunSpec, Scene, SceneId};
 
 /// A violation found, ready to open.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,17 +84,8 @@ pub fn explorable(scene: SceneId) -> bool {
 fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Search>, Vec<String>) {
     match request.mode {
         Mode::Sweep => {
-            let (sweep, mut problems) = Sweep::<S>::from_spec(spec, request.sweep);
-            let (watch, problem) = request.watch_index(&sweep.invariant_names());
-            problems.extend(problem);
-            let names = sweep.invariant_names();
-            (
-                Box::new(SweepSearch {
-                    sweep: sweep.watching(watch),
-                    names,
-                }),
-                problems,
-            )
+            let (search, problems) = SweepSearch::<S>::new(spec, request);
+            (Box::new(search), problems)
         }
         Mode::Exhaustive => {
             let (model, mut problems) = SceneModel::<S>::from_spec(spec, request.exhaustive);
@@ -113,40 +105,116 @@ fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Sea
     }
 }
 
+/// A seed sweep of the configured setup, then of each of the scene's risky setups that
+/// differs from it (when the bounds ask for them), until one finds a violation.
 struct SweepSearch<S: Scene> {
-    sweep: Sweep<S>,
+    /// The sweeps in order, each with the risky setup it sweeps (`None`: as configured).
+    sweeps: Vec<(Option<&'static Setup>, Sweep<S>)>,
+    /// The sweep running now.
+    current: usize,
     names: Vec<String>,
 }
 
 impl<S: Scene> SweepSearch<S> {
+    fn new(spec: &RunSpec, request: &ExploreRequest) -> (Self, Vec<String>) {
+        let (sweep, mut problems) = Sweep::<S>::from_spec(spec, request.sweep);
+        let names = sweep.invariant_names();
+        let (watch, problem) = request.watch_index(&names);
+        problems.extend(problem);
+        let mut sweeps = vec![(None, sweep.watching(watch))];
+        if request.sweep.setups {
+            let mut configured = spec.params.clone();
+            let (config, net, _) = read_config::<S>(&mut configured);
+            for setup in risky_setups(spec.scene) {
+                let mut params = setup.applied_to(&spec.params);
+                let (risky, risky_net, trouble) = read_config::<S>(&mut params);
+                if !trouble.is_empty() || (risky == config && risky_net == net) {
+                    continue;
+                }
+                let sweep = Sweep::<S>::new(risky, risky_net, request.sweep);
+                sweeps.push((Some(setup), sweep.watching(watch)));
+            }
+        }
+        let search = SweepSearch {
+            sweeps,
+            current: 0,
+            names,
+        };
+        (search, problems)
+    }
+
     fn found(&self) -> Option<Found> {
-        self.sweep.found().map(|f| Found {
+        let (setup, sweep) = self.sweeps.get(self.current)?;
+        sweep.found().map(|f| Found {
             invariant_name: self.names.get(f.invariant).cloned().unwrap_or_default(),
-            message: f.message.clone(),
+            message: match setup {
+                Some(setup) => format!("With {} ({}): {}", setup.label(), setup.why, f.message),
+                None => f.message.clone(),
+            },
             spec: Some(f.spec.clone()),
             path_steps: None,
+        })
+    }
+
+    fn done(&self) -> bool {
+        self.sweeps.get(self.current).is_none_or(|(_, sweep)| {
+            sweep.is_done() && (sweep.found().is_some() || self.current + 1 == self.sweeps.len())
         })
     }
 }
 
 impl<S: Scene> Search for SweepSearch<S> {
     fn run_for(&mut self, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> Status {
-        self.sweep.run_for(clock, budget_ms);
+        if let Some((_, sweep)) = self.sweeps.get_mut(self.current) {
+            sweep.run_for(clock, budget_ms);
+            if sweep.is_done() && sweep.found().is_none() && self.current + 1 < self.sweeps.len() {
+                self.current += 1;
+            }
+        }
         self.status()
     }
 
     fn status(&self) -> Status {
-        let p = self.sweep.progress();
+        let Some((setup, sweep)) = self.sweeps.get(self.current) else {
+            return Status::default();
+        };
+        let p = sweep.progress();
+        let before: u64 = self.sweeps[..self.current]
+            .iter()
+            .map(|(_, s)| s.progress().runs_done)
+            .sum();
+        let total: u64 = self
+            .sweeps
+            .iter()
+            .map(|(_, s)| s.progress().runs_total)
+            .sum();
+        let done = self.done();
+        let mut message = p.message();
+        if let Some(setup) = setup {
+            message = format!("With {}: {message}", setup.label());
+        }
+        if done && self.found().is_none() && self.sweeps.len() > 1 {
+            let tried: Vec<String> = self.sweeps[1..]
+                .iter()
+                .filter_map(|(s, _)| s.map(Setup::label))
+                .collect();
+            message = format!(
+                "No violation in {} runs of the setup as configured, nor with {}.",
+                self.sweeps[0].1.progress().runs_done,
+                tried.join(" or ")
+            );
+        }
         Status {
-            message: p.message(),
-            fraction: match p.phase {
-                SweepPhase::Done => 1.0,
-                _ => p.runs_done as f64 / p.runs_total.max(1) as f64,
+            message,
+            fraction: if done {
+                1.0
+            } else {
+                (before + p.runs_done) as f64 / total.max(1) as f64
             },
             rate: p.runs_per_second(),
             distinct: None,
             depth: None,
-            done: p.phase == SweepPhase::Done,
+            done,
             complete: false,
             found: self.found(),
         }
