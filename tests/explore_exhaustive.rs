@@ -98,10 +98,12 @@ fn assert_link_replays_the_path<S: Scene>(
 
 /// Two participants, crashes and restarts within the default bounds, no losses, and runs
 /// of up to 17 steps (the longest counterexample below).
+/// Without symmetry reduction (tests/explore_symmetry.rs counts with it).
 fn two_pc_bounds() -> ExploreBounds {
     ExploreBounds {
         max_depth: 17,
         max_states: 1_000_000,
+        symmetry: false,
         ..ExploreBounds::default()
     }
 }
@@ -142,6 +144,7 @@ fn lock_bounds(depth: u32) -> ExploreBounds {
         max_crashes: 0,
         max_restarts: 0,
         max_states: 1_000_000,
+        symmetry: false,
         ..ExploreBounds::default()
     }
 }
@@ -180,6 +183,7 @@ fn exhaustive_finds_no_stale_write_with_fencing_within_nine_steps() {
 fn a_search_stops_at_its_state_budget_with_a_message() {
     let bounds = ExploreBounds {
         max_states: 1_000,
+        symmetry: false,
         ..ExploreBounds::default()
     };
     let (progress, path, names) = search::<TwoPc>(&[("variant", "correct")], bounds, None);

@@ -98,6 +98,7 @@ fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Sea
                     max_states: request.exhaustive.max_states,
                     found: None,
                     link_problem: None,
+                    symmetry_asked: request.exhaustive.symmetry,
                 }),
                 problems,
             )
@@ -225,6 +226,8 @@ struct ExhaustiveSearch<S: Scene> {
     checker: Checker<SceneModel<S>>,
     max_states: u64,
     found: Option<Found>,
+    /// The request asked for symmetry reduction.
+    symmetry_asked: bool,
     /// Why the path found cannot be opened as a link (it never happens for the scenes
     /// the registry lists; a guard, said on the panel rather than a wrong run opened).
     link_problem: Option<String>,
@@ -286,8 +289,22 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
 
     fn status(&self) -> Status {
         let p = self.checker.progress();
-        let names = self.checker.model().properties();
+        let model = self.checker.model();
+        let names = model.properties();
         let mut message = p.message(&names);
+        if self.checker.symmetry_in_use() {
+            message.push_str(
+                " Symmetry reduction is on: worlds that differ only by swapping \
+                 interchangeable nodes count as one state.",
+            );
+        } else if self.symmetry_asked && model.symmetry_too_large() {
+            message.push_str(
+                " Symmetry reduction is off: too many interchangeable nodes to try every \
+                 renaming.",
+            );
+        } else if self.symmetry_asked {
+            message.push_str(" This scene offers no symmetry reduction.");
+        }
         if let Some(found) = &self.found {
             message.push(' ');
             match (&found.spec, &self.link_problem) {

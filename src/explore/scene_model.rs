@@ -26,15 +26,31 @@
 //! starting) are the explorer's initial state, and each action then does exactly what the
 //! explorer did: the timeline opens the very path, at the violating step.
 //!
-//! **Symmetry.** Not offered: nodes of a scene are not interchangeable in general (the
-//! coordinator, the lock server, a client that names its peers), and the kernel has no way
-//! to rename the node ids stored inside a protocol's state and messages. A sound generic
-//! reduction would need each protocol to say how to permute its ids; the textbook models
-//! do that by hand.
+//! **Symmetry** (opt-in, [`Protocol::symmetry`]). A protocol may declare classes of
+//! interchangeable nodes (two-phase commit: its participants) and say how to rename the
+//! node ids kept inside its states, messages and timers. With symmetry on, two worlds
+//! that differ only by such a renaming are one state: the kernel hashes the world under
+//! every renaming within the classes and keeps the smallest hash
+//! ([`Sim::symmetric_fingerprint`]), which is the same for every renaming of a world and
+//! (up to hash collisions) different for worlds that are not renamings of each other.
+//!
+//! Why this loses no violation: if renaming commutes with the protocol (a renamed node in
+//! a renamed world does the renamed thing; the protocol's [`crate::sim::Symmetry`] doc
+//! says what an implementation must make true) and the invariants give the same verdict
+//! on a renamed world, then whatever can happen from one world can happen, renamed, from
+//! any renaming of it. So exploring one world per class reaches, up to renaming, every
+//! world the full search reaches, and a violation in one is a violation in its renaming.
+//! The path reported is still a path of real steps from the real initial world (it is
+//! rebuilt from the states actually explored), so it replays as a link. What is lost is
+//! only the count: fewer distinct states are reported, each standing for its renamings.
+//! A class too large to try every renaming (more than
+//! [`crate::sim::kernel::symmetry::MAX_RENAMINGS`]) is not reduced, and the panel says so.
 use super::bounds::ExploreBounds;
 use super::model::Model;
 use crate::scene::{read_config, write_params, RunSpec, Scene};
 use crate::sim::action::Forced;
+use crate::sim::kernel::symmetry::renamings;
+use crate::sim::protocol::{Renaming, Symmetry};
 use crate::sim::{Action, Choice, NetConfig, NodeId, NodeStatus, Protocol, Scheduled, Sim};
 use std::fmt;
 use std::hash::Hasher;
@@ -119,6 +135,11 @@ pub struct SceneModel<S: Scene> {
     initial: Sim<S::Node>,
     /// The one invariant to look for (its index), or any.
     watch: Option<usize>,
+    /// The protocol's interchangeable nodes and every renaming of them, when it declares
+    /// some and they are few enough to try every renaming.
+    symmetry: Option<(Symmetry<S::Node>, Vec<Renaming>)>,
+    /// The protocol declares interchangeable nodes (whether or not they are used).
+    declares_symmetry: bool,
 }
 
 impl<S: Scene> SceneModel<S> {
@@ -173,6 +194,17 @@ impl<S: Scene> SceneModel<S> {
             duplicate: 0.0,
             ..net
         };
+        let declared = {
+            let nodes: Vec<&S::Node> = world.nodes.iter().collect();
+            <S::Node as Protocol>::symmetry(&nodes)
+        };
+        let declares_symmetry = declared
+            .as_ref()
+            .is_some_and(|s| s.classes.iter().any(|c| c.len() > 1));
+        let node_count = world.nodes.len() as u32;
+        let symmetry = declared
+            .filter(|_| declares_symmetry)
+            .and_then(|s| renamings(node_count, &s.classes).map(|all| (s, all)));
         let mut initial = Sim::new(spec.seed, world.nodes, net.clone(), world.invariants);
         initial.start_all();
         SceneModel {
@@ -184,7 +216,15 @@ impl<S: Scene> SceneModel<S> {
             net,
             initial,
             watch: None,
+            symmetry,
+            declares_symmetry,
         }
+    }
+
+    /// Whether the protocol declares interchangeable nodes, but too many of them for the
+    /// reduction to try every renaming (so none is done).
+    pub fn symmetry_too_large(&self) -> bool {
+        self.declares_symmetry && self.symmetry.is_none()
     }
 
     /// The path `actions` (from the initial state) as a link: the scene as explored (its
@@ -367,6 +407,25 @@ impl<S: Scene> Model for SceneModel<S> {
         out.write_u32(s.crashes);
         out.write_u32(s.restarts);
         out.write_u32(s.losses);
+    }
+
+    fn symmetric_identity<H: Hasher>(&self, s: &Self::State, out: &mut H) -> bool {
+        let Some((symmetry, renamings)) = &self.symmetry else {
+            return false;
+        };
+        let Some(fingerprint) = s.sim.symmetric_fingerprint(symmetry, renamings) else {
+            return false;
+        };
+        out.write_u8(1);
+        out.write_u128(fingerprint);
+        out.write_u32(s.crashes);
+        out.write_u32(s.restarts);
+        out.write_u32(s.losses);
+        true
+    }
+
+    fn has_symmetry(&self) -> bool {
+        self.symmetry.is_some()
     }
 }
 

@@ -19,6 +19,7 @@ mod faults;
 mod hashing;
 mod in_flight;
 pub mod invariant;
+pub mod symmetry;
 
 pub use explore::Choice;
 pub use in_flight::InFlight;
