@@ -1,8 +1,11 @@
 //! The exhaustive search on the kernel scenes: it finds the broken variants of two-phase
 //! commit (with two participants) and the stale write of a lock without fencing, finds none
-//! in the correct protocols within the same bounds, and its counts are pinned.
-use dsviz::explore::{Checker, ExploreBounds, Finish, Model, Progress, SceneModel};
-use dsviz::scene::{locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
+//! in the correct protocols within the same bounds, and its counts are pinned. Every path
+//! it finds opens as a link that replays that very path: the same states, step by step,
+//! and the same invariant broken at the path's last step.
+use dsviz::explore::{Checker, Counterexample, ExploreBounds, Finish, Model, Progress, SceneModel};
+use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
+use dsviz::sim::run::Run;
 
 fn spec<S: Scene>(params: &[(&str, &str)]) -> RunSpec {
     let mut spec = RunSpec::new(SceneId::of::<S>());
@@ -33,17 +36,74 @@ fn search<S: Scene>(
         );
         let steps = checker.model().describe(&c.states, &c.actions);
         assert_eq!(steps.len(), c.actions.len(), "every step is described");
+        assert_link_replays_the_path(checker.model(), &c);
         c.actions.len()
     });
     (progress, path, names)
 }
 
+/// Opens the path's link as the app does (from its text) and checks, at every step of the
+/// path, that the run is in the path's state, then that the path's invariant is broken
+/// at the last step, the step the link opens at, and at no earlier step.
+fn assert_link_replays_the_path<S: Scene>(
+    model: &SceneModel<S>,
+    path: &Counterexample<SceneModel<S>>,
+) {
+    let link = model
+        .exact_run(&path.states, &path.actions)
+        .expect("a link carries this setup");
+    let query = link.to_query();
+    let (mut spec, problems) = RunSpec::from_query(&query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut built = build_scene::<S>(&mut spec);
+    assert!(built.problems.is_empty(), "{:?}", built.problems);
+    let first = model.start_steps();
+    let last = first + path.actions.len() as u64;
+    assert_eq!(
+        spec.step,
+        Some(last),
+        "the link opens at the path's last step"
+    );
+    let run = &mut built.run;
+    for (i, state) in path.states.iter().enumerate() {
+        run.seek(first + i as u64);
+        assert_eq!(
+            run.sim().state_fingerprint(),
+            state.sim.state_fingerprint(),
+            "step {i} of the path: {query}"
+        );
+        let broken = run.sim().violations()[path.property].as_ref();
+        assert_eq!(
+            broken.map(|v| v.step),
+            (i + 1 == path.states.len()).then_some(last),
+            "{} is broken at the path's last step only: {query}",
+            path.property_name
+        );
+    }
+    let names: Vec<&str> = run.sim().invariants().iter().map(|i| i.name).collect();
+    assert_eq!(names[path.property], path.property_name);
+    // The caption says who chose each delivery, loss or timer.
+    let log = run.log(first + 1, last);
+    let forced = log
+        .iter()
+        .filter(|l| l.text.starts_with("the explorer's path"))
+        .count();
+    let chosen = path
+        .actions
+        .iter()
+        .filter(|a| matches!(a, dsviz::explore::SceneAction::Choice(_)))
+        .count();
+    assert_eq!(forced, chosen, "{log:?}");
+}
+
 /// Two participants, crashes and restarts within the default bounds, no losses, and runs
 /// of up to 17 steps (the longest counterexample below).
+/// Without symmetry reduction (tests/explore_symmetry.rs counts with it).
 fn two_pc_bounds() -> ExploreBounds {
     ExploreBounds {
         max_depth: 17,
         max_states: 1_000_000,
+        symmetry: false,
         ..ExploreBounds::default()
     }
 }
@@ -84,6 +144,7 @@ fn lock_bounds(depth: u32) -> ExploreBounds {
         max_crashes: 0,
         max_restarts: 0,
         max_states: 1_000_000,
+        symmetry: false,
         ..ExploreBounds::default()
     }
 }
@@ -122,6 +183,7 @@ fn exhaustive_finds_no_stale_write_with_fencing_within_nine_steps() {
 fn a_search_stops_at_its_state_budget_with_a_message() {
     let bounds = ExploreBounds {
         max_states: 1_000,
+        symmetry: false,
         ..ExploreBounds::default()
     };
     let (progress, path, names) = search::<TwoPc>(&[("variant", "correct")], bounds, None);
@@ -132,8 +194,8 @@ fn a_search_stops_at_its_state_budget_with_a_message() {
     assert!(message.contains("not complete"), "{message}");
 }
 
-/// Through the panel's driver: the exhaustive search finds the forgotten vote, then finds a
-/// timeline run with the same faults that breaks atomicity, and offers it as a link.
+/// Through the panel's driver: the exhaustive search finds the forgotten vote and offers
+/// its shortest path itself as a link, opened at the path's last step.
 #[test]
 fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
     use dsviz::explore::{driver, ExploreRequest, Mode};
@@ -157,10 +219,17 @@ fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
     let found = status.found.expect("a violation");
     assert_eq!(found.invariant_name, "atomicity");
     assert_eq!(found.path_steps, Some(13));
-    let link = found.spec.expect("a timeline run with the same faults");
-    assert!(link.step.is_some(), "{}", link.to_query());
+    let link = found.spec.expect("the path as a link");
+    assert_eq!(
+        link.actions.len(),
+        13,
+        "one action per step: {}",
+        link.to_query()
+    );
+    let first: u64 = link.actions[0].split('@').next().unwrap().parse().unwrap();
+    assert_eq!(link.step, Some(first + 13), "{}", link.to_query());
     assert!(
-        status.message.contains("open it below"),
+        status.message.contains("replays this exact path"),
         "{}",
         status.message
     );

@@ -253,6 +253,15 @@ const HORIZON: Field = number(
     100_000,
 );
 
+const SETUPS: Field = Field {
+    key: "ex_setups",
+    label: "Also try risky setups",
+    help: "After the setup as configured, sweep the setups of this scene known to break a \
+           property (the locks: Redis without persistence), with the same budgets",
+    default: "1",
+    kind: FieldKind::Flag,
+};
+
 /// Bounds of a seed sweep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SweepBounds {
@@ -264,6 +273,8 @@ pub struct SweepBounds {
     pub cuts: u32,
     pub drops: u32,
     pub horizon: u64,
+    /// Also sweep the scene's risky setups ([`super::setups`]) after the configured one.
+    pub setups: bool,
 }
 
 impl Default for SweepBounds {
@@ -283,6 +294,7 @@ impl SweepBounds {
         CUTS,
         DROPS,
         HORIZON,
+        SETUPS,
     ];
 
     /// Reads the bounds; anything unusable is replaced or capped, with a message.
@@ -298,6 +310,7 @@ impl SweepBounds {
             cuts: read_number(params, &CUTS, p) as u32,
             drops: read_number(params, &DROPS, p) as u32,
             horizon: read_number(params, &HORIZON, p),
+            setups: read_flag(params, &SETUPS, p),
         };
         (bounds, problems)
     }
@@ -311,6 +324,7 @@ impl SweepBounds {
         out.insert(CUTS.key.into(), self.cuts.to_string());
         out.insert(DROPS.key.into(), self.drops.to_string());
         out.insert(HORIZON.key.into(), self.horizon.to_string());
+        out.insert(SETUPS.key.into(), u8::from(self.setups).to_string());
     }
 
     /// Whether the sweep may inject any fault at all.

@@ -189,11 +189,8 @@ impl<M: Model> Checker<M> {
     }
 
     fn fingerprint(&mut self, state: &M::State) -> u64 {
-        if self.symmetric {
-            if let Some(canonical) = self.model.canonical(state) {
-                self.model.identity(&canonical, &mut self.sink);
-                return self.sink.take_fingerprint();
-            }
+        if self.symmetric && self.model.symmetric_identity(state, &mut self.sink) {
+            return self.sink.take_fingerprint();
         }
         self.model.identity(state, &mut self.sink);
         self.sink.take_fingerprint()

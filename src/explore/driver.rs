@@ -2,27 +2,25 @@
 //! drives a few milliseconds at a time, and reads back as plain data.
 //!
 //! An exhaustive search finds the shortest path of choices (deliver this message now, lose
-//! that one, crash this node) to a violation. A timeline cannot replay such a path as it
-//! is: a link carries a seed and faults, and the clock decides the order of deliveries.
-//! So when the exhaustive search finds a violation, the driver then sweeps seeds with the
-//! same kinds and numbers of faults as the path, looking for a run that breaks the same
-//! property, and offers that run (shrunk) as the link to open.
-use super::bounds::SweepBounds;
+//! that one, fire that timer, crash this node) to a violation. Each choice has a link form
+//! (`deliver:`, `lose:`, `fire:`, `crash:`, `restart:`), so the driver offers the path
+//! itself as the link to open, after checking that the link, opened as the app opens it,
+//! reaches the path's last state with the property broken.
 use super::checker::{Checker, Finish};
 use super::model::Model;
 use super::request::{ExploreRequest, Mode};
-use super::scene_model::{SceneAction, SceneModel};
-use super::sweep::{Sweep, SweepPhase};
-use crate::scene::{RunSpec, Scene, SceneId};
-use crate::sim::Choice;
+use super::scene_model::SceneModel;
+use super::setups::{risky_setups, Setup};
+use super::sweep::Sweep;
+use crate::scene::{read_config, RunSpec, Scene, SceneId};
 
 /// A violation found, ready to open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     pub invariant_name: String,
     pub message: String,
-    /// The run as a link, at the violating step; `None` while (or if) no timeline run has
-    /// been found for an exhaustive counterexample.
+    /// The run as a link, at the violating step (for an exhaustive search, the shortest
+    /// path itself); `None` only if a link cannot carry the scene's setup.
     pub spec: Option<RunSpec>,
     /// Steps of the shortest path (exhaustive search only).
     pub path_steps: Option<usize>,
@@ -86,17 +84,8 @@ pub fn explorable(scene: SceneId) -> bool {
 fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Search>, Vec<String>) {
     match request.mode {
         Mode::Sweep => {
-            let (sweep, mut problems) = Sweep::<S>::from_spec(spec, request.sweep);
-            let (watch, problem) = request.watch_index(&sweep.invariant_names());
-            problems.extend(problem);
-            let names = sweep.invariant_names();
-            (
-                Box::new(SweepSearch {
-                    sweep: sweep.watching(watch),
-                    names,
-                }),
-                problems,
-            )
+            let (search, problems) = SweepSearch::<S>::new(spec, request);
+            (Box::new(search), problems)
         }
         Mode::Exhaustive => {
             let (model, mut problems) = SceneModel::<S>::from_spec(spec, request.exhaustive);
@@ -106,10 +95,10 @@ fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Sea
             (
                 Box::new(ExhaustiveSearch::<S> {
                     checker,
-                    spec: spec.clone(),
                     max_states: request.exhaustive.max_states,
                     found: None,
-                    replay: None,
+                    link_problem: None,
+                    symmetry_asked: request.exhaustive.symmetry,
                 }),
                 problems,
             )
@@ -117,40 +106,116 @@ fn start_for<S: Scene>(spec: &RunSpec, request: &ExploreRequest) -> (Box<dyn Sea
     }
 }
 
+/// A seed sweep of the configured setup, then of each of the scene's risky setups that
+/// differs from it (when the bounds ask for them), until one finds a violation.
 struct SweepSearch<S: Scene> {
-    sweep: Sweep<S>,
+    /// The sweeps in order, each with the risky setup it sweeps (`None`: as configured).
+    sweeps: Vec<(Option<&'static Setup>, Sweep<S>)>,
+    /// The sweep running now.
+    current: usize,
     names: Vec<String>,
 }
 
 impl<S: Scene> SweepSearch<S> {
+    fn new(spec: &RunSpec, request: &ExploreRequest) -> (Self, Vec<String>) {
+        let (sweep, mut problems) = Sweep::<S>::from_spec(spec, request.sweep);
+        let names = sweep.invariant_names();
+        let (watch, problem) = request.watch_index(&names);
+        problems.extend(problem);
+        let mut sweeps = vec![(None, sweep.watching(watch))];
+        if request.sweep.setups {
+            let mut configured = spec.params.clone();
+            let (config, net, _) = read_config::<S>(&mut configured);
+            for setup in risky_setups(spec.scene) {
+                let mut params = setup.applied_to(&spec.params);
+                let (risky, risky_net, trouble) = read_config::<S>(&mut params);
+                if !trouble.is_empty() || (risky == config && risky_net == net) {
+                    continue;
+                }
+                let sweep = Sweep::<S>::new(risky, risky_net, request.sweep);
+                sweeps.push((Some(setup), sweep.watching(watch)));
+            }
+        }
+        let search = SweepSearch {
+            sweeps,
+            current: 0,
+            names,
+        };
+        (search, problems)
+    }
+
     fn found(&self) -> Option<Found> {
-        self.sweep.found().map(|f| Found {
+        let (setup, sweep) = self.sweeps.get(self.current)?;
+        sweep.found().map(|f| Found {
             invariant_name: self.names.get(f.invariant).cloned().unwrap_or_default(),
-            message: f.message.clone(),
+            message: match setup {
+                Some(setup) => format!("With {} ({}): {}", setup.label(), setup.why, f.message),
+                None => f.message.clone(),
+            },
             spec: Some(f.spec.clone()),
             path_steps: None,
+        })
+    }
+
+    fn done(&self) -> bool {
+        self.sweeps.get(self.current).is_none_or(|(_, sweep)| {
+            sweep.is_done() && (sweep.found().is_some() || self.current + 1 == self.sweeps.len())
         })
     }
 }
 
 impl<S: Scene> Search for SweepSearch<S> {
     fn run_for(&mut self, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> Status {
-        self.sweep.run_for(clock, budget_ms);
+        if let Some((_, sweep)) = self.sweeps.get_mut(self.current) {
+            sweep.run_for(clock, budget_ms);
+            if sweep.is_done() && sweep.found().is_none() && self.current + 1 < self.sweeps.len() {
+                self.current += 1;
+            }
+        }
         self.status()
     }
 
     fn status(&self) -> Status {
-        let p = self.sweep.progress();
+        let Some((setup, sweep)) = self.sweeps.get(self.current) else {
+            return Status::default();
+        };
+        let p = sweep.progress();
+        let before: u64 = self.sweeps[..self.current]
+            .iter()
+            .map(|(_, s)| s.progress().runs_done)
+            .sum();
+        let total: u64 = self
+            .sweeps
+            .iter()
+            .map(|(_, s)| s.progress().runs_total)
+            .sum();
+        let done = self.done();
+        let mut message = p.message();
+        if let Some(setup) = setup {
+            message = format!("With {}: {message}", setup.label());
+        }
+        if done && self.found().is_none() && self.sweeps.len() > 1 {
+            let tried: Vec<String> = self.sweeps[1..]
+                .iter()
+                .filter_map(|(s, _)| s.map(Setup::label))
+                .collect();
+            message = format!(
+                "No violation in {} runs of the setup as configured, nor with {}.",
+                self.sweeps[0].1.progress().runs_done,
+                tried.join(" or ")
+            );
+        }
         Status {
-            message: p.message(),
-            fraction: match p.phase {
-                SweepPhase::Done => 1.0,
-                _ => p.runs_done as f64 / p.runs_total.max(1) as f64,
+            message,
+            fraction: if done {
+                1.0
+            } else {
+                (before + p.runs_done) as f64 / total.max(1) as f64
             },
             rate: p.runs_per_second(),
             distinct: None,
             depth: None,
-            done: p.phase == SweepPhase::Done,
+            done,
             complete: false,
             found: self.found(),
         }
@@ -159,16 +224,18 @@ impl<S: Scene> Search for SweepSearch<S> {
 
 struct ExhaustiveSearch<S: Scene> {
     checker: Checker<SceneModel<S>>,
-    spec: RunSpec,
     max_states: u64,
     found: Option<Found>,
-    /// The sweep looking for a timeline run with the path's faults.
-    replay: Option<SweepSearch<S>>,
+    /// The request asked for symmetry reduction.
+    symmetry_asked: bool,
+    /// Why the path found cannot be opened as a link (it never happens for the scenes
+    /// the registry lists; a guard, said on the panel rather than a wrong run opened).
+    link_problem: Option<String>,
 }
 
 impl<S: Scene> ExhaustiveSearch<S> {
-    /// After a violation: keep the path's facts and start the sweep that looks for a
-    /// timeline run with the same faults breaking the same property.
+    /// After a violation: the path as a link that replays it exactly, checked by opening
+    /// it as the app will.
     fn on_violation(&mut self) {
         let Some(path) = self.checker.counterexample() else {
             return;
@@ -178,31 +245,35 @@ impl<S: Scene> ExhaustiveSearch<S> {
         let message = last
             .and_then(|s| model.violation_message(s))
             .unwrap_or_default();
-        let count =
-            |f: fn(&SceneAction) -> bool| path.actions.iter().filter(|a| f(a)).count() as u32;
-        let crashes = count(|a| matches!(a, SceneAction::Crash(_)));
-        let losses = count(|a| matches!(a, SceneAction::Choice(Choice::Lose(_))));
-        let bounds = SweepBounds {
-            runs: 2_000,
-            crashes,
-            pauses: 0,
-            cuts: 0,
-            drops: losses,
-            ..SweepBounds::default()
-        };
-        let (sweep, _) = Sweep::<S>::from_spec(&self.spec, bounds);
-        let names = sweep.invariant_names();
-        self.replay = Some(SweepSearch {
-            sweep: sweep.watching(Some(path.property)),
-            names,
+        let spec = model.exact_run(&path.states, &path.actions);
+        let replayed = spec.as_ref().is_some_and(|spec| {
+            let want = last.map(|s| s.sim.state_fingerprint());
+            replays_to::<S>(spec, path.property, want)
+        });
+        self.link_problem = (!replayed).then(|| {
+            "This path cannot be opened as a link: the scene's setup is not one a link \
+             carries."
+                .to_string()
         });
         self.found = Some(Found {
             invariant_name: path.property_name.clone(),
             message,
-            spec: None,
+            spec: spec.filter(|_| replayed),
             path_steps: Some(path.actions.len()),
         });
     }
+}
+
+/// Whether the link opens at a step where invariant `property` is broken and the world is
+/// in the state `want` (by [`crate::sim::Sim::state_fingerprint`]).
+fn replays_to<S: Scene>(spec: &RunSpec, property: usize, want: Option<u128>) -> bool {
+    let mut spec = spec.clone();
+    let built = crate::scene::build_scene::<S>(&mut spec);
+    let sim = built.run.sim();
+    built.problems.is_empty()
+        && spec.step == Some(sim.step_count())
+        && sim.violations().get(property).is_some_and(Option::is_some)
+        && Some(sim.state_fingerprint()) == want
 }
 
 impl<S: Scene> Search for ExhaustiveSearch<S> {
@@ -212,32 +283,36 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
             if let Some(Finish::Violation { .. }) = progress.finished {
                 self.on_violation();
             }
-        } else if let Some(replay) = &mut self.replay {
-            replay.run_for(clock, budget_ms);
         }
         self.status()
     }
 
     fn status(&self) -> Status {
         let p = self.checker.progress();
-        let names = self.checker.model().properties();
-        let replay = self.replay.as_ref().map(|r| r.status());
-        let mut found = self.found.clone();
-        if let (Some(found), Some(replay)) = (&mut found, &replay) {
-            found.spec = replay.found.as_ref().and_then(|f| f.spec.clone());
-        }
+        let model = self.checker.model();
+        let names = model.properties();
         let mut message = p.message(&names);
-        if let Some(replay) = &replay {
+        if self.checker.symmetry_in_use() {
+            message.push_str(
+                " Symmetry reduction is on: worlds that differ only by swapping \
+                 interchangeable nodes count as one state.",
+            );
+        } else if self.symmetry_asked && model.symmetry_too_large() {
+            message.push_str(
+                " Symmetry reduction is off: too many interchangeable nodes to try every \
+                 renaming.",
+            );
+        } else if self.symmetry_asked {
+            message.push_str(" This scene offers no symmetry reduction.");
+        }
+        if let Some(found) = &self.found {
             message.push(' ');
-            message.push_str(&match (&found, replay.done) {
-                (Some(f), _) if f.spec.is_some() => {
-                    "A timeline run with the same faults breaks it too: open it below.".to_string()
-                }
-                (_, false) => "Looking for a timeline run with the same faults...".to_string(),
-                (_, true) => "No seeded timeline run with the same faults broke it; the path \
-                              needs an order of deliveries the clock does not produce."
-                    .to_string(),
-            });
+            match (&found.spec, &self.link_problem) {
+                (Some(_), _) => message
+                    .push_str("Open it below: the timeline replays this exact path, step by step."),
+                (None, Some(problem)) => message.push_str(problem),
+                (None, None) => {}
+            }
         }
         Status {
             message,
@@ -249,9 +324,9 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
             rate: p.states_per_second(),
             distinct: Some(p.distinct),
             depth: Some(p.depth),
-            done: p.finished.is_some() && replay.as_ref().is_none_or(|r| r.done),
+            done: p.finished.is_some(),
             complete: matches!(p.finished, Some(Finish::Exhausted | Finish::DepthBound(_))),
-            found,
+            found: self.found.clone(),
         }
     }
 }

@@ -12,7 +12,8 @@
 //! - **Seed sweep** ([`sweep`]): many seeded runs of the scene as it is configured, each
 //!   with a random fault schedule; the first violation is shrunk (faults removed, pauses
 //!   shortened, faults moved earlier) and returned as a [`crate::scene::RunSpec`], an
-//!   ordinary link the app opens in its timeline.
+//!   ordinary link the app opens in its timeline. By default it also tries the scene's
+//!   risky setups ([`setups`]: the locks without Redis persistence) after the configured one.
 //!
 //! Both run in slices (`step(n)`, or `run_for(clock, ms)` with the caller's clock) so that
 //! a Web Worker or the page's main thread can drive them a few milliseconds at a time.
@@ -28,6 +29,7 @@ pub mod paxos;
 pub mod request;
 pub mod scene_model;
 pub mod schedule;
+pub mod setups;
 pub mod shrink;
 pub mod sweep;
 pub mod two_phase;

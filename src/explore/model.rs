@@ -40,6 +40,21 @@ pub trait Model {
         None
     }
 
+    /// Writes what identifies the state's class under permutations of interchangeable
+    /// nodes, as [`Model::identity`] does for one state, and returns true; or writes
+    /// nothing and returns false when this state has no such identity (it then counts
+    /// alone). The default writes the identity of [`Model::canonical`]; a model that
+    /// cannot build a canonical state can give a canonical identity instead.
+    fn symmetric_identity<H: Hasher>(&self, state: &Self::State, out: &mut H) -> bool {
+        match self.canonical(state) {
+            Some(canonical) => {
+                self.identity(&canonical, out);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether the model offers symmetry reduction at all.
     fn has_symmetry(&self) -> bool {
         false

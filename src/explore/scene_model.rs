@@ -17,16 +17,41 @@
 //! The network's own randomness is switched off (no random loss or duplication): losses are
 //! the explorer's choices, counted against the loss budget. A message to a crashed node may
 //! be lost for free (that is what the network does with it) or delivered after a restart.
+//! Latencies are the scene's as configured (they decide only when things are due).
 //!
-//! **Symmetry.** Not offered: nodes of a scene are not interchangeable in general (the
-//! coordinator, the lock server, a client that names its peers), and the kernel has no way
-//! to rename the node ids stored inside a protocol's state and messages. A sound generic
-//! reduction would need each protocol to say how to permute its ids; the textbook models
-//! do that by hand.
+//! **A path is a link.** Every step of a path has a link form ([`SceneModel::exact_run`]):
+//! a delivery, loss or timer is a forced action (`deliver:<msg>`, `lose:<msg>`,
+//! `fire:<node>:<n>`, see [`crate::sim::action::Forced`]), a crash or restart the ordinary
+//! one. The link's run has the same seed and network, so its first steps (the nodes
+//! starting) are the explorer's initial state, and each action then does exactly what the
+//! explorer did: the timeline opens the very path, at the violating step.
+//!
+//! **Symmetry** (opt-in, [`Protocol::symmetry`]). A protocol may declare classes of
+//! interchangeable nodes (two-phase commit: its participants) and say how to rename the
+//! node ids kept inside its states, messages and timers. With symmetry on, two worlds
+//! that differ only by such a renaming are one state: the kernel hashes the world under
+//! every renaming within the classes and keeps the smallest hash
+//! ([`Sim::symmetric_fingerprint`]), which is the same for every renaming of a world and
+//! (up to hash collisions) different for worlds that are not renamings of each other.
+//!
+//! Why this loses no violation: if renaming commutes with the protocol (a renamed node in
+//! a renamed world does the renamed thing; the protocol's [`crate::sim::Symmetry`] doc
+//! says what an implementation must make true) and the invariants give the same verdict
+//! on a renamed world, then whatever can happen from one world can happen, renamed, from
+//! any renaming of it. So exploring one world per class reaches, up to renaming, every
+//! world the full search reaches, and a violation in one is a violation in its renaming.
+//! The path reported is still a path of real steps from the real initial world (it is
+//! rebuilt from the states actually explored), so it replays as a link. What is lost is
+//! only the count: fewer distinct states are reported, each standing for its renamings.
+//! A class too large to try every renaming (more than
+//! [`crate::sim::kernel::symmetry::MAX_RENAMINGS`]) is not reduced, and the panel says so.
 use super::bounds::ExploreBounds;
 use super::model::Model;
-use crate::scene::{read_config, RunSpec, Scene};
-use crate::sim::{Action, Choice, NodeId, NodeStatus, Protocol, Sim};
+use crate::scene::{read_config, write_params, RunSpec, Scene};
+use crate::sim::action::Forced;
+use crate::sim::kernel::symmetry::renamings;
+use crate::sim::protocol::{Renaming, Symmetry};
+use crate::sim::{Action, Choice, NetConfig, NodeId, NodeStatus, Protocol, Scheduled, Sim};
 use std::fmt;
 use std::hash::Hasher;
 
@@ -61,6 +86,21 @@ pub enum SceneAction {
     Restart(NodeId),
 }
 
+impl SceneAction {
+    /// The step as a user action (what a link carries).
+    pub fn as_action<C>(&self) -> Action<C> {
+        match *self {
+            SceneAction::Choice(Choice::Deliver(id)) => Action::Force(Forced::Deliver(id)),
+            SceneAction::Choice(Choice::Lose(id)) => Action::Force(Forced::Lose(id)),
+            SceneAction::Choice(Choice::Fire { node, timer }) => {
+                Action::Force(Forced::Fire(node, timer))
+            }
+            SceneAction::Crash(node) => Action::Crash(node),
+            SceneAction::Restart(node) => Action::Restart(node),
+        }
+    }
+}
+
 /// A step of a counterexample, typed for the panel (which labels messages and timers with
 /// `Protocol::msg_label` and `timer_label`).
 #[derive(Clone, Debug, PartialEq)]
@@ -90,9 +130,16 @@ pub struct SceneModel<S: Scene> {
     pub bounds: ExploreBounds,
     pub names: Vec<String>,
     invariant_names: Vec<String>,
+    /// The network explored: the scene's, with no random loss or duplication.
+    net: NetConfig,
     initial: Sim<S::Node>,
     /// The one invariant to look for (its index), or any.
     watch: Option<usize>,
+    /// The protocol's interchangeable nodes and every renaming of them, when it declares
+    /// some and they are few enough to try every renaming.
+    symmetry: Option<(Symmetry<S::Node>, Vec<Renaming>)>,
+    /// The protocol declares interchangeable nodes (whether or not they are used).
+    declares_symmetry: bool,
 }
 
 impl<S: Scene> SceneModel<S> {
@@ -108,29 +155,30 @@ impl<S: Scene> SceneModel<S> {
             Err(e) => {
                 problems.push(format!("{e}; exploring the default setup."));
                 let mut params = Default::default();
-                let (config, _, _) = read_config::<S>(&mut params);
+                let (config, net, _) = read_config::<S>(&mut params);
                 spec.params = params;
-                return Self::build(config, spec, bounds, problems);
+                return Self::build(config, net, spec, bounds, problems);
             }
         };
-        let _ = net;
-        let model = Self::with_world(config, spec, bounds, world);
+        let model = Self::with_world(config, net, spec, bounds, world);
         (model, problems)
     }
 
     fn build(
         config: S::Config,
+        net: NetConfig,
         spec: RunSpec,
         bounds: ExploreBounds,
         problems: Vec<String>,
     ) -> (Self, Vec<String>) {
         let world = S::world(&config, spec.seed)
             .unwrap_or_else(|e| panic!("{}: the default world cannot be built: {e}", S::SLUG));
-        (Self::with_world(config, spec, bounds, world), problems)
+        (Self::with_world(config, net, spec, bounds, world), problems)
     }
 
     fn with_world(
         config: S::Config,
+        net: NetConfig,
         spec: RunSpec,
         bounds: ExploreBounds,
         world: crate::scene::World<S::Node>,
@@ -141,12 +189,23 @@ impl<S: Scene> SceneModel<S> {
             .map(|i| i.name.to_string())
             .collect();
         // The network's randomness is off: losses are the explorer's choices.
-        let net = crate::sim::NetConfig {
+        let net = NetConfig {
             loss: 0.0,
             duplicate: 0.0,
-            ..S::default_net()
+            ..net
         };
-        let mut initial = Sim::new(spec.seed, world.nodes, net, world.invariants);
+        let declared = {
+            let nodes: Vec<&S::Node> = world.nodes.iter().collect();
+            <S::Node as Protocol>::symmetry(&nodes)
+        };
+        let declares_symmetry = declared
+            .as_ref()
+            .is_some_and(|s| s.classes.iter().any(|c| c.len() > 1));
+        let node_count = world.nodes.len() as u32;
+        let symmetry = declared
+            .filter(|_| declares_symmetry)
+            .and_then(|s| renamings(node_count, &s.classes).map(|all| (s, all)));
+        let mut initial = Sim::new(spec.seed, world.nodes, net.clone(), world.invariants);
         initial.start_all();
         SceneModel {
             config,
@@ -154,9 +213,60 @@ impl<S: Scene> SceneModel<S> {
             bounds,
             names: world.names,
             invariant_names,
+            net,
             initial,
             watch: None,
+            symmetry,
+            declares_symmetry,
         }
+    }
+
+    /// Whether the protocol declares interchangeable nodes, but too many of them for the
+    /// reduction to try every renaming (so none is done).
+    pub fn symmetry_too_large(&self) -> bool {
+        self.declares_symmetry && self.symmetry.is_none()
+    }
+
+    /// The path `actions` (from the initial state) as a link: the scene as explored (its
+    /// parameters, with the network's random loss and duplication off, and its seed), one
+    /// action per step of the path, opened at the path's last step. `None` when a link
+    /// cannot carry this configuration (the run it opens would not be the one explored).
+    pub fn exact_run(
+        &self,
+        states: &[SceneState<S::Node>],
+        actions: &[SceneAction],
+    ) -> Option<RunSpec> {
+        let params = write_params::<S>(&self.config, &self.net);
+        let mut read_back = params.clone();
+        let (config, net, _) = read_config::<S>(&mut read_back);
+        if config != self.config || net != self.net {
+            return None;
+        }
+        let first = self.initial.step_count();
+        let mut spec = RunSpec::new(self.spec.scene);
+        spec.seed = self.spec.seed;
+        spec.params = params;
+        spec.actions = states
+            .iter()
+            .zip(actions)
+            .enumerate()
+            .map(|(i, (before, action))| {
+                let scheduled: Scheduled<<S::Node as Protocol>::Cmd> = Scheduled {
+                    at: first + i as u64,
+                    time: before.sim.now(),
+                    action: action.as_action(),
+                };
+                scheduled.to_string()
+            })
+            .collect();
+        spec.step = Some(first + actions.len() as u64);
+        Some(spec)
+    }
+
+    /// How many steps the nodes' start takes: a path's step `i` is the run's step
+    /// `start_steps() + i + 1`.
+    pub fn start_steps(&self) -> u64 {
+        self.initial.step_count()
     }
 
     /// Looks for a violation of invariant `watch` only (an index into
@@ -297,6 +407,25 @@ impl<S: Scene> Model for SceneModel<S> {
         out.write_u32(s.crashes);
         out.write_u32(s.restarts);
         out.write_u32(s.losses);
+    }
+
+    fn symmetric_identity<H: Hasher>(&self, s: &Self::State, out: &mut H) -> bool {
+        let Some((symmetry, renamings)) = &self.symmetry else {
+            return false;
+        };
+        let Some(fingerprint) = s.sim.symmetric_fingerprint(symmetry, renamings) else {
+            return false;
+        };
+        out.write_u8(1);
+        out.write_u128(fingerprint);
+        out.write_u32(s.crashes);
+        out.write_u32(s.restarts);
+        out.write_u32(s.losses);
+        true
+    }
+
+    fn has_symmetry(&self) -> bool {
+        self.symmetry.is_some()
     }
 }
 

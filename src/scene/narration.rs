@@ -14,12 +14,16 @@ pub use crate::sim::run::{LogLine, Weight};
 use crate::sim::trace::{DropReason, TraceEntry, TraceKind, Worded};
 
 /// The sentences of trace entries (in order). `scripted(step)` says whether the action
-/// applied at `step` came from the scenario rather than from the person.
+/// applied at `step` came from the scenario rather than from the person; `acted(step)`
+/// whether `step` applied an action at all. A delivery, a loss or a timer in a step that
+/// applied an action was forced by the link (`deliver:`, `lose:`, `fire:`, the explorer's
+/// path), not the clock's turn, and its sentence says so.
 pub fn narrate(
     entries: &[TraceEntry<Worded>],
     names: &Names<'_>,
     invariant_names: &[&'static str],
     scripted: &dyn Fn(u64) -> bool,
+    acted: &dyn Fn(u64) -> bool,
 ) -> Vec<LogLine> {
     let mut lines: Vec<LogLine> = Vec::new();
     let mut i = 0;
@@ -65,9 +69,9 @@ pub fn narrate(
             continue;
         }
         let by_scenario = scripted(entry.step);
-        if let Some((text, weight, visible)) =
-            sentence(&entry.kind, names, invariant_names, by_scenario)
-        {
+        let said = forced_sentence(&entry.kind, names, acted(entry.step))
+            .or_else(|| sentence(&entry.kind, names, invariant_names, by_scenario));
+        if let Some((text, weight, visible)) = said {
             lines.push(line(entry, text, weight, visible));
         }
         i += 1;
@@ -95,6 +99,51 @@ fn list(items: &[String]) -> String {
             &[("items", &init.join(", ")), ("last", last)],
         ),
     }
+}
+
+/// The sentence of a delivery, loss or timer that a forced step made happen (`acted`: its
+/// step applied an action, so the clock did not choose it); `None` for anything else.
+fn forced_sentence(
+    kind: &TraceKind<Worded>,
+    names: &Names<'_>,
+    acted: bool,
+) -> Option<(String, Weight, bool)> {
+    if !acted {
+        return None;
+    }
+    let text = match kind {
+        TraceKind::Deliver { from, to, msg, .. } => trf(
+            "the explorer's path delivers {message} from {from} to {to} now, ahead of anything else due",
+            &[
+                ("message", msg),
+                ("from", &names.of(*from)),
+                ("to", &names.of(*to)),
+            ],
+        ),
+        TraceKind::Drop {
+            from,
+            to,
+            reason: DropReason::Lost,
+            msg,
+            ..
+        } => trf(
+            "the explorer's path has the network lose {message} from {from} to {to}",
+            &[
+                ("message", msg),
+                ("from", &names.of(*from)),
+                ("to", &names.of(*to)),
+            ],
+        ),
+        TraceKind::Timer { node, timer } => trf(
+            "the explorer's path fires {node}'s {timer} timer now, ahead of anything else due",
+            &[
+                ("node", &names.of(*node)),
+                ("timer", timer),
+            ],
+        ),
+        _ => return None,
+    };
+    Some((text, Weight::Fault, true))
 }
 
 /// The sentence of one entry (sends are grouped by [`narrate`]), its weight and whether it

@@ -99,6 +99,7 @@ impl<S: Scene> Run for SceneRun<S> {
             self.sim().invariants().iter().map(|i| i.name).collect();
         let timeline = &self.inner.timeline;
         let scripted = |step| timeline.applied_scripted_action(step);
+        let acted = |step| timeline.applied_action(step);
         let names = Names(&self.inner.names);
         let words = Words::<S::Node> {
             msg: &<S::Node as Protocol>::msg_label,
@@ -107,7 +108,7 @@ impl<S: Scene> Run for SceneRun<S> {
             note: &|node, note| S::describe(&names, node, note),
         };
         let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();
-        narrate(&worded, &names, &invariants, &scripted)
+        narrate(&worded, &names, &invariants, &scripted, &acted)
     }
 
     fn next_visible(&mut self, from: u64, limit: u64) -> u64 {

@@ -5,6 +5,12 @@
 //! events becomes step `at + 1`. The text form is what a shared link carries, e.g.
 //! `12@31500:crash:0` is "after 12 steps, at 31.5 ms, crash node 0". Durations, like
 //! times, are in microseconds: `delay:7:50000` holds message 7 back by 50 ms.
+//!
+//! Three actions force what happens next instead of letting the clock decide, so that a
+//! path found by the state-space explorer (`crate::explore`) replays as a link:
+//! `deliver:7` hands message 7 to its receiver now, `lose:7` has the network lose it, and
+//! `fire:2:0` fires node 2's first set timer now, each ahead of anything else due (the
+//! clock moves to when the message or timer was due, if that is later).
 use super::network::NetChange;
 use super::protocol::NodeId;
 use super::time::Time;
@@ -28,7 +34,26 @@ pub enum Action<C> {
     Network(NetChange),
     /// A scene-specific input to one node (a client request, a vote, ...).
     Command(NodeId, C),
+    /// Make one thing happen next, ahead of anything else due: the explorer's choices.
+    Force(Forced),
 }
+
+/// What [`Action::Force`] makes happen next. Each happens no earlier than it was due (time
+/// never goes backwards), but before whatever else was due first: this is how a path of
+/// the state-space explorer, which delivers, loses and fires in any order, is replayed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forced {
+    /// `deliver:<msg>`: the message in flight reaches its receiver now.
+    Deliver(MsgId),
+    /// `lose:<msg>`: the network loses the message in flight.
+    Lose(MsgId),
+    /// `fire:<node>:<n>`: the node's timer number `n` (counting its set timers from 0, in
+    /// the order the kernel keeps them) fires now.
+    Fire(NodeId, u32),
+}
+
+/// The highest timer number `fire:<node>:<n>` may name: no node keeps this many timers set.
+pub const MAX_TIMER_NUMBER: u32 = 255;
 
 impl<C> Action<C> {
     /// The nodes the action names.
@@ -38,14 +63,16 @@ impl<C> Action<C> {
             | Action::Restart(n)
             | Action::Pause(n, _)
             | Action::Resume(n)
-            | Action::Command(n, _) => vec![*n],
+            | Action::Command(n, _)
+            | Action::Force(Forced::Fire(n, _)) => vec![*n],
             Action::Network(NetChange::Cut { from, to } | NetChange::Heal { from, to }) => {
                 vec![*from, *to]
             }
             Action::Network(NetChange::Partition { group }) => group.clone(),
             Action::Network(NetChange::HealAll)
             | Action::DropMessage(_)
-            | Action::DelayMessage(..) => Vec::new(),
+            | Action::DelayMessage(..)
+            | Action::Force(Forced::Deliver(_) | Forced::Lose(_)) => Vec::new(),
         }
     }
 }
@@ -95,6 +122,9 @@ impl<C: fmt::Display> fmt::Display for Action<C> {
             }
             Action::Network(NetChange::HealAll) => write!(f, "healall"),
             Action::Command(n, cmd) => write!(f, "cmd:{}:{cmd}", n.0),
+            Action::Force(Forced::Deliver(m)) => write!(f, "deliver:{}", m.0),
+            Action::Force(Forced::Lose(m)) => write!(f, "lose:{}", m.0),
+            Action::Force(Forced::Fire(n, timer)) => write!(f, "fire:{}:{timer}", n.0),
         }
     }
 }
@@ -170,6 +200,29 @@ impl<C: FromStr> Action<C> {
                 Action::Network(NetChange::Partition { group })
             }
             "healall" => Action::Network(NetChange::HealAll),
+            "deliver" | "lose" => {
+                let id = MsgId(number(need(first, text)?, "a message number")?);
+                if rest.is_some() {
+                    return Err(ActionParseError(format!(
+                        "\"{text}\" has a part too many ({verb}:<message number>)"
+                    )));
+                }
+                Action::Force(if verb == "deliver" {
+                    Forced::Deliver(id)
+                } else {
+                    Forced::Lose(id)
+                })
+            }
+            "fire" => {
+                let target = node(need(first, text)?, node_count)?;
+                let timer: u32 = number(need(rest, text)?, "a timer number")?;
+                if timer > MAX_TIMER_NUMBER {
+                    return Err(ActionParseError(format!(
+                        "a timer number must be 0 to {MAX_TIMER_NUMBER}, not {timer}"
+                    )));
+                }
+                Action::Force(Forced::Fire(target, timer))
+            }
             "cmd" => {
                 let target = node(need(first, text)?, node_count)?;
                 let body = need(rest, text)?;
@@ -181,7 +234,7 @@ impl<C: FromStr> Action<C> {
             other => {
                 return Err(ActionParseError(format!(
                     "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
-                     delay, cut, heal, part, healall or cmd)"
+                     delay, cut, heal, part, healall, cmd, deliver, lose or fire)"
                 )))
             }
         };

@@ -53,6 +53,14 @@ pub trait Protocol: Clone + Eq + Hash {
     /// The node crashed: forget everything volatile, keep what is durable.
     fn on_crash(&mut self);
 
+    /// Symmetry reduction for the state-space explorer (opt-in): which of the world's nodes
+    /// (`nodes`, by id) the protocol treats alike, and how node ids inside a state, a
+    /// message and a timer are renamed. `None`, the default: no two nodes are
+    /// interchangeable. See [`Symmetry`] for what an implementation must make true.
+    fn symmetry(_nodes: &[&Self]) -> Option<Symmetry<Self>> {
+        None
+    }
+
     /// The node came back after a crash. Recovery usually reads the durable state, which
     /// is what `on_start` does for most protocols.
     fn on_restart(&mut self, cx: &mut Ctx<'_, Self>) {
@@ -137,5 +145,52 @@ impl<P: Protocol> Ctx<'_, P> {
     /// run; they are recorded in the trace (and skipped when the kernel is not recording).
     pub fn note(&mut self, note: P::Note) {
         self.effects.push(Effect::Note(note));
+    }
+}
+
+/// Nodes a protocol treats alike, for the explorer's symmetry reduction: two worlds that
+/// differ only by a renaming of interchangeable nodes are counted as one state.
+///
+/// Sound only if renaming commutes with everything the protocol does: for any renaming
+/// `r` of ids within one class, a node in state `(state)(s, r)` that receives
+/// `(msg)(m, r)` from `r(from)` (or whose timer `(timer)(t, r)` fires) does what node
+/// `r(id)` does, renamed; and the scene's invariants give the same verdict on a renamed
+/// world. In practice: the nodes of a class run the same code with no special case for
+/// one id, and every node id stored in a state, message or timer is renamed by the
+/// functions here.
+pub struct Symmetry<P: Protocol> {
+    /// Disjoint classes of interchangeable nodes.
+    pub classes: Vec<Vec<NodeId>>,
+    /// A node's state with the ids inside it renamed.
+    pub state: fn(&P, &Renaming) -> P,
+    /// A message with the ids inside it renamed.
+    pub msg: fn(&P::Msg, &Renaming) -> P::Msg,
+    /// A timer with the ids inside it renamed.
+    pub timer: fn(&P::Timer, &Renaming) -> P::Timer,
+}
+
+/// A renaming of node ids: node `i` becomes `to[i]` (a permutation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renaming {
+    to: Vec<NodeId>,
+}
+
+impl Renaming {
+    /// `to[i]` is the new id of node `i`; ids past its end are left alone.
+    pub fn new(to: Vec<NodeId>) -> Self {
+        Renaming { to }
+    }
+
+    pub fn of(&self, node: NodeId) -> NodeId {
+        self.to.get(node.index()).copied().unwrap_or(node)
+    }
+
+    /// A set of nodes kept as bits (bit `i` for node `i`, nodes 0 to 63), renamed.
+    pub fn bits(&self, mask: u64) -> u64 {
+        (0..64u32)
+            .filter(|i| mask & (1u64 << i) != 0)
+            .map(|i| self.of(NodeId(i)).0)
+            .filter(|i| *i < 64)
+            .fold(0, |out, i| out | (1u64 << i))
     }
 }

@@ -199,6 +199,15 @@ impl<P: Protocol> Timeline<P> {
             .is_some_and(|i| i.action != NO_ACTION && (i.action as usize) < self.scripted)
     }
 
+    /// Whether step `step` applied one of the run's actions (a person's, a scenario's or a
+    /// link's) rather than the next event. Known for the steps of the trace window.
+    pub fn applied_action(&self, step: u64) -> bool {
+        self.window
+            .borrow()
+            .info(step)
+            .is_some_and(|i| i.action != NO_ACTION)
+    }
+
     /// A copy of the recorded trace window: the whole trace of a run shorter than
     /// [`WINDOW_STEPS`]. (For tests and reports; views read [`Timeline::entries`].)
     pub fn trace(&self) -> Vec<TraceEntry<P>> {

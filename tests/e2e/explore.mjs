@@ -56,22 +56,42 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
-  ["an exhaustive search on a broken 2PC finds the 13-step shortest path and opens it", async () => {
-    // Two participants and 13 steps deep: about 89 thousand states (pinned natively in
-    // tests/explore_exhaustive.rs), a few seconds in the page.
+  ["an exhaustive search on a broken 2PC finds the 13-step shortest path and opens that very path at its last step", async () => {
+    // Two participants and 13 steps deep: 45,050 states with symmetry reduction (the
+    // panel's default; 89,459 without), pinned natively in tests/explore_symmetry.rs.
     const page = await openWithExplore("?scene=2pc&variant=forget-vote&n=2&seed=1&explore=bfs&ex_depth=13");
     // The link chose the exhaustive search and its depth: nothing to click but Start.
     assertEq(await page.getAttribute("#explore-mode-bfs", "aria-pressed"), "true", "the link's mode is chosen");
     assertEq(await page.inputValue("#explore-ex_depth"), "13", "the link's depth bound is filled in");
     const message = await search(page, 120000);
     await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
-    assertEq(await page.innerText("#explore-distinct"), "89459", "the same state count as natively");
+    assertEq(await page.innerText("#explore-distinct"), "45050", "the same state count as natively");
     assert((await page.innerText(".ex-found")).includes("13"), "the shortest path has 13 steps");
     const [where, said] = await runner(page);
     assertEq(where, "worker", `the search ran in a background worker (${said})`);
     assert(/background worker/.test(said), `the panel says so: ${said}`);
+    assert(/exact path/.test(message), `the panel offers the path itself: ${message}`);
+    const before = page.url();
     await page.click("#explore-open");
+    await page.waitForFunction((b) => location.href !== b, before);
     await page.waitForSelector(".invariant.violated");
+    // The link is the path: one action per step, each at the step after the one before,
+    // the deliveries and timers forced, and the timeline on the path's last step.
+    const link = new URL(page.url());
+    const actions = (link.searchParams.get("a") ?? "").split(",").filter(Boolean);
+    assertEq(actions.length, 13, `one action per step of the path: ${link.search}`);
+    const ats = actions.map((a) => Number(a.split("@")[0]));
+    assert(ats.every((at, i) => at === ats[0] + i), `consecutive steps: ${ats}`);
+    assert(actions.some((a) => /:(deliver|fire):/.test(a)), `forced steps: ${actions}`);
+    assertEq(link.searchParams.get("step"), String(ats[0] + 13), "the timeline is on the path's last step");
+    assert(/atomicity/i.test(await page.innerText(".invariant.violated")), "atomicity is red there");
+    const caption = await page.innerText("#caption");
+    assert(caption.includes(String(ats[0] + 13)), `the caption is the last step's: ${caption}`);
+    // One step earlier, every invariant holds: the path breaks it at its last step.
+    await page.keyboard.press("Shift+ArrowLeft");
+    assertEq(await page.locator(".invariant.violated").count(), 0, "one step earlier every invariant holds");
+    const log = await page.innerText(".event-log");
+    assert(/the explorer's path (delivers|fires)/.test(log), `the log says the path forced the steps: ${log.slice(0, 400)}`);
     await assertHealthy(page);
   }],
 
@@ -80,7 +100,7 @@ const failed = await runTests([
     await page.click("#explore-mode-bfs");
     const message = await search(page, 120000);
     await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
-    assertEq(await page.innerText("#explore-distinct"), "89459", "the worker's count");
+    assertEq(await page.innerText("#explore-distinct"), "45050", "the worker's count");
     const [where, said] = await runner(page);
     assertEq(where, "slices", `the search ran on the page (${said})`);
     await page.click("#explore-open");

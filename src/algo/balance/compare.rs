@@ -192,6 +192,8 @@ pub fn translate(action: &Action<Cmd>, from: &Layout, to: &Layout) -> Option<Act
             NetChange::HealAll => NetChange::HealAll,
         }),
         Action::Command(n, cmd) => Action::Command(map(*n)?, *cmd),
+        // A forced step names one run's message or timer: nothing to move.
+        Action::Force(_) => return None,
     })
 }
 
@@ -203,6 +205,7 @@ fn named_nodes(action: &Action<Cmd>) -> Vec<NodeId> {
         | Action::Pause(n, _)
         | Action::Resume(n)
         | Action::Command(n, _) => vec![*n],
+        Action::Force(_) => action.nodes(),
         Action::Network(NetChange::Cut { from, to } | NetChange::Heal { from, to }) => {
             vec![*from, *to]
         }

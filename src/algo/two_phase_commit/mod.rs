@@ -307,6 +307,35 @@ impl Protocol for TwoPcNode {
         }
     }
 
+    /// The participants are interchangeable: they run the same code, none is special, and
+    /// the only node ids kept anywhere are the bit masks of participants (the coordinator's
+    /// yes votes and acknowledgements, a participant's peers owed an abort), renamed here.
+    /// Messages and timers name transactions only. The invariants (atomicity, validity)
+    /// ask about every participant alike.
+    fn symmetry(nodes: &[&Self]) -> Option<crate::sim::protocol::Symmetry<Self>> {
+        let participants = (0..nodes.len() as u32)
+            .map(NodeId)
+            .filter(|n| nodes[n.index()].as_participant().is_some())
+            .collect();
+        Some(crate::sim::protocol::Symmetry {
+            classes: vec![participants],
+            state: |node, r| {
+                let rename = |mask: u8| r.bits(u64::from(mask)) as u8;
+                let mut node = node.clone();
+                match &mut node {
+                    TwoPcNode::Coordinator(c) => {
+                        c.yes_votes = rename(c.yes_votes);
+                        c.acks = rename(c.acks);
+                    }
+                    TwoPcNode::Participant(p) => p.peers_owed_abort = rename(p.peers_owed_abort),
+                }
+                node
+            },
+            msg: |msg, _| *msg,
+            timer: |timer, _| *timer,
+        })
+    }
+
     /// Reading the log takes as long as a flush; recovery happens when it is read.
     fn on_restart(&mut self, cx: &mut Ctx<'_, Self>) {
         let flush_time = match self {

@@ -1,7 +1,8 @@
 //! User actions and faults: crash, restart, pause, resume, dropping or delaying a message,
-//! cutting links and commands. Each is a step of its own.
-use super::{record, NodeStatus, Parked, Pending, Recorder, Sim};
-use crate::sim::action::Action;
+//! cutting links, commands, and the explorer's forced deliveries, losses and timers. Each
+//! is a step of its own.
+use super::{record, Choice, NodeStatus, Parked, Pending, Recorder, Sim};
+use crate::sim::action::{Action, Forced};
 use crate::sim::protocol::{NodeId, Protocol};
 use crate::sim::time::Time;
 use crate::sim::trace::{DropReason, MsgId, TraceKind};
@@ -9,7 +10,21 @@ use crate::sim::trace::{DropReason, MsgId, TraceKind};
 impl<P: Protocol> Sim<P> {
     /// Applies a user action as its own step, at `time` (clamped between now and the next
     /// event, so that an action never reorders what already happened).
+    ///
+    /// A forced step ([`Action::Force`]) ignores `time`: it happens when the explorer's
+    /// path had it happen, at the later of now and when the message or timer was due
+    /// (exactly as [`Sim::choose`], which it is).
     pub fn apply(&mut self, action: &Action<P::Cmd>, time: Time, mut rec: Recorder<'_, P>) {
+        if let Action::Force(forced) = action {
+            let choice = match *forced {
+                Forced::Deliver(id) => Choice::Deliver(id),
+                Forced::Lose(id) => Choice::Lose(id),
+                Forced::Fire(node, timer) => Choice::Fire { node, timer },
+            };
+            if self.choose(choice, rec.as_deref_mut()) {
+                return;
+            }
+        }
         let latest = self.next_event_time().unwrap_or(Time(u64::MAX));
         self.settled = false;
         self.now = time.max(self.now).min(latest.max(self.now));
@@ -129,11 +144,36 @@ impl<P: Protocol> Sim<P> {
                         format!("{n} is not running, so it ignores the command")
                     }
                     Action::Network(_) => unreachable!("network changes always apply"),
+                    Action::Force(forced) => self.why_not_forced(forced),
                 };
                 record(&mut rec, step, now, TraceKind::Ignored { why });
             }
         }
         self.check_invariants(&mut rec);
+    }
+
+    /// Why a forced step could not happen (the world is as it was before it).
+    fn why_not_forced(&self, forced: &Forced) -> String {
+        match *forced {
+            Forced::Deliver(id) | Forced::Lose(id) => match self.in_flight.get(id) {
+                Some(m) => format!(
+                    "message {} cannot be delivered now: {} is not running",
+                    id.0, m.info.to
+                ),
+                None => format!("message {} is not in flight", id.0),
+            },
+            Forced::Fire(node, timer) => {
+                let slot = &self.slots[node.index()];
+                if slot.status != NodeStatus::Up {
+                    format!("{node} is not running, so its timers do not fire")
+                } else {
+                    format!(
+                        "{node} has no timer number {timer} set (it has {})",
+                        slot.timers.len()
+                    )
+                }
+            }
+        }
     }
 
     /// A message can be held back while it is on its way: not once it reached a paused

@@ -19,6 +19,7 @@ mod faults;
 mod hashing;
 mod in_flight;
 pub mod invariant;
+pub mod symmetry;
 
 pub use explore::Choice;
 pub use in_flight::InFlight;
@@ -380,7 +381,9 @@ impl<P: Protocol> Sim<P> {
         let Some(queued) = self.queue.pop() else {
             return false;
         };
-        let (at, event) = (queued.at(), queued.event);
+        // An event is never handled before now: a forced step (`Action::Force`) may have
+        // moved the clock past events that were due earlier, and they happen late.
+        let (at, event) = (queued.at().max(self.now), queued.event);
         self.now = at;
         self.step += 1;
         match event {
