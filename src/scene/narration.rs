@@ -6,7 +6,7 @@
 //! (a log write reaching the disk, a timer being set): those are marked not *visible*, so
 //! that "step to the next visible change" can skip them.
 use super::{Names, Scene};
-use crate::i18n::{tr, trf};
+use crate::i18n::{self, tr, trf};
 pub use crate::sim::run::{LogLine, Weight};
 use crate::sim::trace::{DropReason, TraceEntry, TraceKind};
 use crate::sim::Protocol;
@@ -55,7 +55,7 @@ pub fn narrate<S: Scene>(
                 "{from} sends {message} to {to}",
                 &[
                     ("from", &names.of(*from)),
-                    ("message", &label),
+                    ("message", &i18n::line(&label)),
                     ("to", &list(&receivers)),
                 ],
             );
@@ -105,7 +105,7 @@ fn sentence<S: Scene>(
     invariant_names: &[&'static str],
     by_scenario: bool,
 ) -> Option<(String, Weight, bool)> {
-    let label = <S::Node as Protocol>::msg_label;
+    let label = |msg| i18n::line(&<S::Node as Protocol>::msg_label(msg));
     let said = match kind {
         TraceKind::Start { node } => (
             trf("{node} starts", &[("node", &names.of(*node))]),
@@ -186,7 +186,10 @@ fn sentence<S: Scene>(
                 "{node}'s {timer} timer fires",
                 &[
                     ("node", &names.of(*node)),
-                    ("timer", &<S::Node as Protocol>::timer_label(timer)),
+                    (
+                        "timer",
+                        &i18n::line(&<S::Node as Protocol>::timer_label(timer)),
+                    ),
                 ],
             ),
             Weight::Event,
