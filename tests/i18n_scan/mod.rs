@@ -440,3 +440,40 @@ pub const ALLOWED: &[&str] = &[
     "MB",
     "req",
 ];
+
+/// The folder of a scene's algorithm, by the scene's slug.
+pub fn algo_dir(slug: &str) -> &'static str {
+    match slug {
+        "2pc" => "src/algo/two_phase_commit",
+        "ring" => "src/algo/ring_cluster",
+        "locks" => "src/algo/locks",
+        "raft" => "src/algo/raft",
+        "paxos" => "src/algo/paxos",
+        "queue" => "src/algo/queue",
+        "balance" => "src/algo/balance",
+        other => panic!("no algorithm folder known for scene {other}"),
+    }
+}
+
+/// Every string literal of the Rust files under `dir` (its folders too). An algorithm's
+/// lines (`sim::Line`: detail lines, message and timer labels) are made of them, some
+/// chosen in a `match` rather than written in `Line::tr("…")`; its scene's catalogue
+/// translates them, so a catalogue entry found here is not stale.
+pub fn literals_under(dir: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", folder.display()));
+        for path in entries.map(|e| e.expect("a directory entry").path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                out.extend(literals(&text).into_iter().map(|(value, _, _)| value));
+            }
+        }
+    }
+    out
+}
