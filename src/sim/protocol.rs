@@ -183,13 +183,13 @@ impl fmt::Display for Line {
 /// A line equals a text when its English is that text.
 impl PartialEq<str> for Line {
     fn eq(&self, other: &str) -> bool {
-        self.to_string() == other
+        self.render(&|t| t) == other
     }
 }
 
 impl PartialEq<&str> for Line {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        self.render(&|t| t) == *other
     }
 }
 

@@ -96,7 +96,7 @@ impl Msg {
                 [] => Line::tr("promise {ballot}").with("ballot", ballot),
                 [one] => Line::tr("promise {ballot}, had {value} at {at}")
                     .with("ballot", ballot)
-                    .with("value", &one.value)
+                    .with("value", one.value)
                     .with("at", one.ballot),
                 many => Line::tr("promise {ballot}, had {n} values")
                     .with("ballot", ballot)

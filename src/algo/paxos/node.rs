@@ -395,7 +395,7 @@ impl PaxosNode {
                     if let Some(acc) = a.accepted_in(0) {
                         lines.push(
                             Line::tr("accepted {value} in {ballot}")
-                                .with("value", &acc.value)
+                                .with("value", acc.value)
                                 .with("ballot", acc.ballot),
                         );
                     }
