@@ -18,10 +18,15 @@ fn digest(s: &Snapshot) -> String {
             n.name,
             n.state,
             n.status,
-            n.details.join("; "),
+            // The English text of each line (what the page showed before lines were typed).
+            n.details
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
             n.timers
                 .iter()
-                .map(|t| t.label.as_str())
+                .map(|t| t.label.to_string())
                 .collect::<Vec<_>>()
                 .join(",")
         ));

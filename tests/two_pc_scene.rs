@@ -196,8 +196,9 @@ fn details_over_the_run(run: &mut SceneRun<TwoPc>, node: usize) -> Vec<String> {
     for step in 1..=run.horizon() {
         run.seek(step);
         for line in &run.snapshot().nodes[node].details {
-            if !seen.contains(line) {
-                seen.push(line.clone());
+            let line = line.to_string();
+            if !seen.contains(&line) {
+                seen.push(line);
             }
         }
     }

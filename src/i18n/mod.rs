@@ -168,6 +168,12 @@ fn zh_map() -> BTreeMap<&'static str, &'static str> {
         .collect()
 }
 
+/// A protocol's line (a node's detail, a message's or a timer's label) in the current
+/// language: its template and those of the texts in its holes translated, its values put in.
+pub fn line(line: &crate::sim::Line) -> String {
+    line.render(&tr)
+}
+
 /// [`tr`], then each `{name}` replaced by its value.
 pub fn trf(english: &'static str, args: &[(&str, &dyn Display)]) -> String {
     let mut text = tr(english).to_string();

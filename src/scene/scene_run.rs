@@ -2,6 +2,7 @@
 //! through [`Run`] and by the scene's own views through its typed view model.
 use super::narration::{narrate, LogLine};
 use super::{Names, Scene, LOOKAHEAD};
+use crate::i18n;
 use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
 use crate::sim::trace::Words;
 use crate::sim::{NodeId, Protocol, Time, Timeline};
@@ -102,8 +103,8 @@ impl<S: Scene> Run for SceneRun<S> {
         let acted = |step| timeline.applied_action(step);
         let names = Names(&self.inner.names);
         let words = Words::<S::Node> {
-            msg: &<S::Node as Protocol>::msg_label,
-            timer: &<S::Node as Protocol>::timer_label,
+            msg: &|msg| i18n::line(&<S::Node as Protocol>::msg_label(msg)),
+            timer: &|timer| i18n::line(&<S::Node as Protocol>::timer_label(timer)),
             cmd: &S::describe_command,
             note: &|node, note| S::describe(&names, node, note),
         };

@@ -19,7 +19,7 @@ pub mod trace;
 pub use action::{Action, Scheduled};
 pub use kernel::{Choice, InFlight, Invariant, NodeSet, NodeStatus, Sim, Violation};
 pub use network::{NetChange, NetConfig};
-pub use protocol::{Ctx, NodeId, Protocol};
+pub use protocol::{Ctx, Line, NodeId, Protocol};
 pub use rng::SimRng;
 pub use time::Time;
 pub use timeline::Timeline;

@@ -72,18 +72,132 @@ pub trait Protocol: Clone + Eq + Hash {
     fn state_label(&self) -> &'static str;
 
     /// Lines describing the node (its durable log, its lock, ...), shown next to it.
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         Vec::new()
     }
 
     /// How a message is labelled on the views.
-    fn msg_label(msg: &Self::Msg) -> String {
-        format!("{msg:?}")
+    fn msg_label(msg: &Self::Msg) -> Line {
+        Line::value(format_args!("{msg:?}"))
     }
 
     /// How a timer is labelled on the views.
-    fn timer_label(timer: &Self::Timer) -> String {
-        format!("{timer:?}")
+    fn timer_label(timer: &Self::Timer) -> Line {
+        Line::value(format_args!("{timer:?}"))
+    }
+}
+
+/// A text for people that a protocol writes (a detail line, a message's or a timer's
+/// label), typed so that the page shows it in the reader's language without parsing it:
+/// an English template with `{name}` holes, which is also the key of its translation in
+/// the scene's Chinese catalogue, and the values of its holes. A value is shown as it is
+/// (a number, a name, a time) or is a line of its own, translated too ("accepted").
+///
+/// `Display` writes the English text: trace rows, links and tests read that. The page
+/// writes it through `crate::i18n::line`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Line {
+    template: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// The value of one hole of a [`Line`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Arg {
+    /// Shown as it is in every language.
+    Value(String),
+    /// A text of its own, translated too.
+    Text(Line),
+}
+
+impl Line {
+    /// A text to translate. (Named like `crate::i18n::tr` on purpose: the catalogue tests
+    /// find every template by the `tr("` before it.)
+    pub fn tr(template: &'static str) -> Line {
+        Line {
+            template,
+            args: Vec::new(),
+        }
+    }
+
+    /// A text that reads the same in every language (protocol vocabulary such as
+    /// `PREPARE t1`, a Redis command, a number).
+    pub fn value(value: impl fmt::Display) -> Line {
+        // Not `tr`: there is nothing to translate, and no catalogue entry.
+        Line {
+            template: "{value}",
+            args: Vec::new(),
+        }
+        .with("value", value)
+    }
+
+    /// Fills the hole `{name}` with a value shown as it is.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Line {
+        self.args.push((name, Arg::Value(value.to_string())));
+        self
+    }
+
+    /// Fills the hole `{name}` with a text of its own, translated too.
+    pub fn text(mut self, name: &'static str, text: Line) -> Line {
+        self.args.push((name, Arg::Text(text)));
+        self
+    }
+
+    /// The English template (the catalogue's key).
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The template and those of the texts in its holes, outermost first.
+    pub fn templates(&self) -> Vec<&'static str> {
+        let mut out = vec![self.template];
+        for (_, arg) in &self.args {
+            if let Arg::Text(inner) = arg {
+                out.extend(inner.templates());
+            }
+        }
+        out
+    }
+
+    /// The text, each template (this one and those in its holes) first passed through
+    /// `translate`. A hole with no value is left as it is.
+    pub fn render(&self, translate: &dyn Fn(&'static str) -> &'static str) -> String {
+        let mut out = String::new();
+        let mut rest = translate(self.template);
+        while let Some(open) = rest.find('{') {
+            let Some(len) = rest[open..].find('}') else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            let name = &rest[open + 1..open + len];
+            match self.args.iter().find(|(n, _)| *n == name) {
+                Some((_, Arg::Value(value))) => out.push_str(value),
+                Some((_, Arg::Text(inner))) => out.push_str(&inner.render(translate)),
+                None => out.push_str(&rest[open..=open + len]),
+            }
+            rest = &rest[open + len + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(&|t| t))
+    }
+}
+
+/// A line equals a text when its English is that text.
+impl PartialEq<str> for Line {
+    fn eq(&self, other: &str) -> bool {
+        self.render(&|t| t) == other
+    }
+}
+
+impl PartialEq<&str> for Line {
+    fn eq(&self, other: &&str) -> bool {
+        self.render(&|t| t) == *other
     }
 }
 

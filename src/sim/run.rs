@@ -2,7 +2,7 @@
 //! (snapshots and labelled trace rows) and what it can do (seek, take an action).
 use super::action::{Action, Scheduled};
 use super::kernel::{NodeStatus, Violation};
-use super::protocol::{NodeId, Protocol};
+use super::protocol::{Line, NodeId, Protocol};
 use super::time::Time;
 use super::timeline::Timeline;
 use super::trace::{MsgId, TraceEntry, TraceKind, Worded, Words};
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// A timer a node has set: its name, when it was set and when it is due.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimerView {
-    pub label: String,
+    pub label: Line,
     pub set: Time,
     pub due: Time,
 }
@@ -34,7 +34,7 @@ pub struct NodeView {
     pub name: String,
     pub state: &'static str,
     pub status: NodeStatus,
-    pub details: Vec<String>,
+    pub details: Vec<Line>,
     pub timers: Vec<TimerView>,
     /// Where the topology view puts the node: the core (servers) in the middle, the edge
     /// (clients) around it.
@@ -76,7 +76,7 @@ pub struct MessageView {
     pub to: u32,
     pub sent: Time,
     pub arrives: Time,
-    pub label: String,
+    pub label: Line,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -406,8 +406,8 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             .map(|i| i.name)
             .collect();
         let words = Words::<P> {
-            msg: &P::msg_label,
-            timer: &P::timer_label,
+            msg: &|m| P::msg_label(m).to_string(),
+            timer: &|t| P::timer_label(t).to_string(),
             cmd: &|cmd| cmd.to_string(),
             note: &|_, note| format!("{note:?}"),
         };

@@ -1,6 +1,6 @@
 //! The record of a run: every event with what a space-time diagram needs to draw it.
 use super::network::NetChange;
-use super::protocol::{Ctx, NodeId, Protocol};
+use super::protocol::{Ctx, Line, NodeId, Protocol};
 use super::time::Time;
 
 /// A message's identity: every send (and every duplicate) gets a fresh one.
@@ -168,11 +168,11 @@ impl Protocol for Worded {
     fn state_label(&self) -> &'static str {
         ""
     }
-    fn msg_label(msg: &String) -> String {
-        msg.clone()
+    fn msg_label(msg: &String) -> Line {
+        Line::value(msg)
     }
-    fn timer_label(timer: &String) -> String {
-        timer.clone()
+    fn timer_label(timer: &String) -> Line {
+        Line::value(timer)
     }
 }
 

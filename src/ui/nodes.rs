@@ -1,6 +1,6 @@
 //! Per-node details: state, status, durable log and other lines the scene provides, and
 //! the timers the node has set.
-use crate::i18n::{tr, tr_text, trf};
+use crate::i18n::{line, tr, tr_text, trf};
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::NodeView;
 use yew::prelude::*;
@@ -24,10 +24,10 @@ pub fn node_details(p: &NodeDetailsProps) -> Html {
                     { for n.marks.iter().map(|m| html! { <span class={classes!("mark-chip", super::topology::tone_class(m.tone))}>{ &m.text }</span> }) }
                 </div>
                 if !n.details.is_empty() {
-                    <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ tr_text(d) }</li> }) }</ul>
+                    <ul class="details">{ for n.details.iter().map(|d| html! { <li>{ line(d) }</li> }) }</ul>
                 }
                 if !n.timers.is_empty() {
-                    <div class="timers">{ trf("timers: {list}", &[("list", &n.timers.iter().map(|t| tr_text(&t.label)).collect::<Vec<_>>().join(", "))]) }</div>
+                    <div class="timers">{ trf("timers: {list}", &[("list", &n.timers.iter().map(|t| line(&t.label)).collect::<Vec<_>>().join(", "))]) }</div>
                 }
             </li>
         }

@@ -5,7 +5,7 @@
 //! commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
-use crate::i18n::{tr, tr_text, trf};
+use crate::i18n::{line, tr, tr_text, trf};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
@@ -304,7 +304,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                     <circle class="timer-arc" r={format!("{:.1}", node_r + 3.5)} pathLength="100"
                             stroke-dasharray={format!("{left:.1} 100")} transform="rotate(-90)"
                             data-left={format!("{left:.0}")}>
-                        <title>{ trf("timer {timer}: due at {time}", &[("timer", &tr_text(&t.label)), ("time", &t.due)]) }</title>
+                        <title>{ trf("timer {timer}: due at {time}", &[("timer", &line(&t.label)), ("time", &t.due)]) }</title>
                     </circle>
                 }
             });
@@ -339,7 +339,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             "Message {id}: {message} from {from} to {to}, arrives at {time}. Activate to drop it.",
             &[
                 ("id", &m.id),
-                ("message", &m.label),
+                ("message", &line(&m.label)),
                 ("from", &p.snapshot.name(m.from)),
                 ("to", &p.snapshot.name(m.to)),
                 ("time", &m.arrives),
@@ -363,7 +363,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()} onclick={drop} onkeydown={on_key}>
                 <title>{ label }</title>
                 <circle r="7" />
-                <text y={format!("{label_y:.0}")}>{ &m.label }</text>
+                <text y={format!("{label_y:.0}")}>{ line(&m.label) }</text>
             </g>
         }
     });

@@ -232,7 +232,8 @@ pub fn fills(template: &str, text: &str) -> bool {
 
 /// The English words of 3 letters or more in a text. A run of letters joined to digits by
 /// `-`, `:` or `_` (`node-3`, `user:42`, `lock_7`) or touching a digit (`t1`, `n12`) is a
-/// name, not a word.
+/// name, not a word; so is a part of a path (`/lock`, `p1.3/poison`) or of a snake-case
+/// identifier (`least_conn`).
 pub fn english_words(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
@@ -253,7 +254,10 @@ pub fn english_words(text: &str) -> Vec<String> {
             || before.is_some_and(|c| c.is_ascii_digit())
             || (matches!(after, Some('-' | ':' | '_'))
                 && after2.is_some_and(|c| c.is_ascii_digit()));
-        if i - start >= 3 && !joined_to_number {
+        let in_path = before == Some('/');
+        let in_identifier = before == Some('_')
+            || (after == Some('_') && after2.is_some_and(|c| c.is_ascii_alphanumeric()));
+        if i - start >= 3 && !joined_to_number && !in_path && !in_identifier {
             words.push(chars[start..i].iter().collect());
         }
     }
@@ -315,4 +319,161 @@ pub fn wrapped_literals(source: &str) -> Vec<String> {
         found.push(text);
     }
     found
+}
+
+/// Words that stay as they are in Chinese: names of systems, papers and tools, protocol and
+/// command vocabulary (message and Redis command names), key names, units.
+pub const ALLOWED: &[&str] = &[
+    // names
+    "dsviz",
+    "Raft",
+    "Paxos",
+    "Multi",
+    "Redis",
+    "Redlock",
+    "ZooKeeper",
+    "TLA",
+    "RaftScope",
+    "Maglev",
+    "Ketama",
+    "MD5",
+    "xxHash",
+    "XXH",
+    "SHA",
+    "Lamport",
+    "Chubby",
+    "etcd",
+    "Kafka",
+    "English",
+    "nginx",
+    // the scenes' node names (names, like n1 and P2, that captions and links use)
+    "coordinator",
+    "client",
+    "clients",
+    "server",
+    "balancer",
+    "redis",
+    "storage",
+    "cluster",
+    "SVG",
+    "HTML",
+    "JSON",
+    "URL",
+    "GC",
+    "JVM",
+    "LCG",
+    "FNV",
+    // the comparison's algorithm codes (its table's rows)
+    "ring",
+    "ketama",
+    "bounded",
+    "load",
+    "modulo",
+    "jump",
+    "rendezvous",
+    "maglev",
+    // keys
+    "Ctrl",
+    "Shift",
+    "Page",
+    "Down",
+    "Esc",
+    "Enter",
+    "Tab",
+    // protocol vocabulary: messages, commands, replies, log records
+    "BEGIN",
+    "PREPARED",
+    "END",
+    "INQUIRE",
+    "Prepare",
+    "PREPARE",
+    "COMMIT",
+    "ABORT",
+    "VOTE",
+    "YES",
+    "ACK",
+    "NACK",
+    "GET",
+    "PUT",
+    "SET",
+    "DEL",
+    "BRPOP",
+    "BLMOVE",
+    "LPUSH",
+    "RPUSH",
+    "LREM",
+    "XADD",
+    "XREADGROUP",
+    "XACK",
+    "XCLAIM",
+    "XAUTOCLAIM",
+    "PEL",
+    "EXPIRE",
+    "NX",
+    "PX",
+    "OK",
+    "RequestVote",
+    "AppendEntries",
+    "InstallSnapshot",
+    "PreVote",
+    "TimeoutNow",
+    "Accept",
+    "Accepted",
+    "Promise",
+    "Nack",
+    // ZooKeeper's session heartbeats, Redis's durability words and redis-cli's replies
+    "ping",
+    "pong",
+    "AOF",
+    "fsync",
+    "nil",
+    "integer",
+    // data: the stores' operations as links write them (put:x:1, get x) and the values
+    // the Paxos scenarios propose
+    "put",
+    "get",
+    "red",
+    "green",
+    "blue",
+    // units
+    "KB",
+    "MB",
+    "req",
+];
+
+/// The folder of a scene's algorithm, by the scene's slug.
+pub fn algo_dir(slug: &str) -> &'static str {
+    match slug {
+        "2pc" => "src/algo/two_phase_commit",
+        "ring" => "src/algo/ring_cluster",
+        "locks" => "src/algo/locks",
+        "raft" => "src/algo/raft",
+        "paxos" => "src/algo/paxos",
+        "queue" => "src/algo/queue",
+        "balance" => "src/algo/balance",
+        other => panic!("no algorithm folder known for scene {other}"),
+    }
+}
+
+/// Every string literal of the Rust files under `dir` (its folders too). An algorithm's
+/// lines (`sim::Line`: detail lines, message and timer labels) are made of them, some
+/// chosen in a `match` rather than written in `Line::tr("…")`; its scene's catalogue
+/// translates them, so a catalogue entry found here is not stale.
+pub fn literals_under(dir: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut folders = vec![root];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", folder.display()));
+        for path in entries.map(|e| e.expect("a directory entry").path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                out.extend(literals(&text).into_iter().map(|(value, _, _)| value));
+            }
+        }
+    }
+    out
 }

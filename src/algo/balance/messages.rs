@@ -1,7 +1,7 @@
 //! What travels between the client, the balancers and the servers, the timers they set,
 //! the commands a person can give, and the typed notes that narrate each decision.
 use super::config::{MAX_SLOW_FACTOR, MAX_SPAN, MAX_SURGE_FACTOR};
-use crate::sim::{NodeId, Time};
+use crate::sim::{Line, NodeId, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -69,21 +69,26 @@ impl Msg {
         }
     }
 
-    pub fn label(&self) -> String {
-        match self {
-            Msg::Request(r) => format!("request {} (session {})", r.id, r.session),
-            Msg::Forward { request, .. } => format!("request {}", request.id),
-            Msg::Reply { id, served: true } => format!("reply {id}"),
-            Msg::Reply { id, served: false } => format!("503 for {id} (queue full)"),
+    pub fn label(&self) -> Line {
+        let (template, id) = match self {
+            Msg::Request(r) => {
+                return Line::tr("request {id} (session {session})")
+                    .with("id", r.id)
+                    .with("session", r.session)
+            }
+            Msg::Forward { request, .. } => ("request {id}", request.id),
+            Msg::Reply { id, served: true } => ("reply {id}", *id),
+            Msg::Reply { id, served: false } => ("503 for {id} (queue full)", *id),
             Msg::Answer { id, answer } => match answer {
-                Answer::Served => format!("reply {id}"),
-                Answer::QueueFull => format!("503 for {id} (queue full)"),
-                Answer::NoServer => format!("503 for {id} (no server)"),
-                Answer::UpstreamTimeout => format!("504 for {id}"),
+                Answer::Served => ("reply {id}", *id),
+                Answer::QueueFull => ("503 for {id} (queue full)", *id),
+                Answer::NoServer => ("503 for {id} (no server)", *id),
+                Answer::UpstreamTimeout => ("504 for {id}", *id),
             },
-            Msg::Check { .. } => "health check".into(),
-            Msg::CheckOk { .. } => "healthy".into(),
-        }
+            Msg::Check { .. } => return Line::tr("health check"),
+            Msg::CheckOk { .. } => return Line::tr("healthy"),
+        };
+        Line::tr(template).with("id", id)
     }
 }
 
@@ -107,6 +112,23 @@ pub enum Timer {
     Done(u64),
     /// Server (flapping): time to go down or come back.
     Flap,
+}
+
+impl Timer {
+    /// The timer's name on the views.
+    pub fn label(&self) -> Line {
+        Line::tr(match self {
+            Timer::Arrival => "next arrival",
+            Timer::Deadline => "client timeout",
+            Timer::HealthTick => "health checks",
+            Timer::Upstream => "upstream timeout",
+            Timer::Uneject(server) => {
+                return Line::tr("ejection of server {server} ends").with("server", server + 1)
+            }
+            Timer::Done(id) => return Line::tr("request {id} done").with("id", id),
+            Timer::Flap => "flap",
+        })
+    }
 }
 
 /// A person's input, written into links as `cmd:<node>:<text>`.

@@ -72,7 +72,7 @@ pub use server::{Server, ServerStats};
 pub use strategy::Strategy;
 pub use window::{Outcome, Percentiles, WindowCounts};
 
-use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Sim};
+use crate::sim::{Ctx, Line, NetConfig, NodeId, Protocol, Sim};
 use sticky::SharedRing;
 
 /// Every simulated node of the scene.
@@ -235,37 +235,46 @@ impl Protocol for BalanceNode {
         }
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             BalanceNode::Client(c) => {
                 let t = c.totals();
-                vec![format!(
-                    "{} arrived: {} ok, {} dropped, {} failed, {} in progress",
-                    t.arrived,
-                    t.completed,
-                    t.dropped(),
-                    t.failed(),
-                    c.in_progress()
-                )]
+                vec![Line::tr(
+                    "{arrived} arrived: {ok} ok, {dropped} dropped, {failed} failed, {open} in progress",
+                )
+                .with("arrived", t.arrived)
+                .with("ok", t.completed)
+                .with("dropped", t.dropped())
+                .with("failed", t.failed())
+                .with("open", c.in_progress())]
             }
             BalanceNode::Balancer(b) => {
                 let open: Vec<String> = b.books().iter().map(|s| s.open.to_string()).collect();
                 vec![
-                    format!("{}: {} picks", b.picker().strategy().title(), b.picks()),
-                    format!("open per server: {}", open.join(" ")),
+                    // The strategy's title is a text of the scene's catalogue.
+                    Line::tr("{strategy}: {n} picks")
+                        .text("strategy", Line::tr(b.picker().strategy().title()))
+                        .with("n", b.picks()),
+                    Line::tr("open per server: {open}").with("open", open.join(" ")),
                 ]
             }
-            BalanceNode::Server(s) => vec![format!(
-                "{}/{} busy, {} queued, {} served",
-                s.in_service(),
-                s.spec().slots,
-                s.queue_len(),
-                s.stats().served
-            )],
+            BalanceNode::Server(s) => {
+                vec![
+                    Line::tr("{busy}/{slots} busy, {queued} queued, {served} served")
+                        .with("busy", s.in_service())
+                        .with("slots", s.spec().slots)
+                        .with("queued", s.queue_len())
+                        .with("served", s.stats().served),
+                ]
+            }
         }
     }
 
-    fn msg_label(msg: &Msg) -> String {
+    fn msg_label(msg: &Msg) -> Line {
         msg.label()
+    }
+
+    fn timer_label(timer: &Timer) -> Line {
+        timer.label()
     }
 }

@@ -18,7 +18,7 @@ use super::notes::LockNote;
 use super::queue_lock::QueueClient;
 use super::redlock::RedlockClient;
 use super::{send, LockCmd, LockMsg, LockNode, LockTimer, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// Where a client is in its loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,7 +101,7 @@ impl ClientAlgo {
         matches!(self, ClientAlgo::Queue(a) if a.is_watching())
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             ClientAlgo::Lease(_) => Vec::new(),
             ClientAlgo::Queue(a) => a.detail_lines(),
@@ -490,42 +490,45 @@ impl Client {
         }
     }
 
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(held) = &self.held {
-            let verb = if self.believed_hold().is_some() {
-                "holds"
+            let holding = if self.believed_hold().is_some() {
+                Line::tr("holds the lock: {how}")
             } else {
-                "releasing"
+                Line::tr("releasing the lock: {how}")
             };
-            lines.push(format!("{verb} the lock: {}", held.describe()));
+            lines.push(holding.text("how", held.line()));
             if let Some(expiry) = held.believed_expiry {
-                lines.push(format!("lease ends at {expiry} (its own estimate)"));
+                lines
+                    .push(Line::tr("lease ends at {time} (its own estimate)").with("time", expiry));
             }
         }
         lines.extend(self.algo.detail_lines());
         if let Some(last) = self.last_write {
-            let token = last
-                .token
-                .map_or("no token".into(), |t| format!("token {t}"));
-            let outcome = match last.accepted {
+            let token = last.token.map_or(Line::tr("no token"), |t| {
+                Line::tr("token {token}").with("token", t)
+            });
+            let outcome = Line::tr(match last.accepted {
                 Some(true) => "accepted",
                 Some(false) => "rejected",
                 None => "no answer yet",
-            };
-            lines.push(format!("last write ({token}): {outcome}"));
+            });
+            lines.push(
+                Line::tr("last write ({token}): {outcome}")
+                    .text("token", token)
+                    .text("outcome", outcome),
+            );
         }
-        let rounds = if self.settings.rounds == 0 {
-            format!("{} rounds done", self.rounds_done)
+        lines.push(if self.settings.rounds == 0 {
+            Line::tr("{n} rounds done").with("n", self.rounds_done)
         } else {
-            format!(
-                "{} of {} rounds done",
-                self.rounds_done, self.settings.rounds
-            )
-        };
-        lines.push(rounds);
+            Line::tr("{n} of {rounds} rounds done")
+                .with("n", self.rounds_done)
+                .with("rounds", self.settings.rounds)
+        });
         if self.stopped {
-            lines.push("stopped by command".into());
+            lines.push(Line::tr("stopped by command"));
         }
         lines
     }

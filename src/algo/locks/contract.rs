@@ -3,7 +3,7 @@
 //! back ([`Progress`]), and the tokens that travel with a grant (the random lease value that
 //! marks a lease on its server, and the fencing token the storage checks).
 use super::LockNode;
-use crate::sim::{Ctx, Time};
+use crate::sim::{Ctx, Line, Time};
 
 /// A grant, as the client that received it sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -27,10 +27,17 @@ pub struct Held {
 
 impl Held {
     pub fn describe(&self) -> String {
+        self.line().to_string()
+    }
+
+    /// [`Held::describe`], for the views.
+    pub fn line(&self) -> Line {
         match (self.token, self.lease_value) {
-            (Some(token), _) => format!("token {token}"),
-            (None, Some(value)) => format!("value {}, no fencing token", short_token(value)),
-            (None, None) => "no token".into(),
+            (Some(token), _) => Line::tr("token {token}").with("token", token),
+            (None, Some(value)) => {
+                Line::tr("value {value}, no fencing token").with("value", short_token(value))
+            }
+            (None, None) => Line::tr("no token"),
         }
     }
 }

@@ -31,7 +31,7 @@
 //! grant's reply, and with each write to the storage.
 use super::notes::LockNote;
 use super::{send, LockMsg, LockNode, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::VecDeque;
 
 /// How many recent writes the storage shows.
@@ -55,16 +55,16 @@ pub enum StorageMsg {
 }
 
 impl StorageMsg {
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Line {
         match self {
             StorageMsg::Write {
                 token: Some(token), ..
-            } => format!("write (token {token})"),
-            StorageMsg::Write { token: None, .. } => "write (no token)".into(),
-            StorageMsg::WriteReply { accepted: true, .. } => "write accepted".into(),
+            } => Line::tr("write (token {token})").with("token", token),
+            StorageMsg::Write { token: None, .. } => Line::tr("write (no token)"),
+            StorageMsg::WriteReply { accepted: true, .. } => Line::tr("write accepted"),
             StorageMsg::WriteReply {
                 accepted: false, ..
-            } => "write rejected: stale token".into(),
+            } => Line::tr("write rejected: stale token"),
         }
     }
 }
@@ -91,20 +91,30 @@ impl StorageEntry {
     }
 }
 
+impl StorageEntry {
+    /// The entry as the storage's detail lines show it.
+    pub fn line(&self) -> Line {
+        let outcome = match (self.accepted, self.newest_token) {
+            (true, _) => Line::tr("accepted"),
+            (false, Some(newest)) => {
+                Line::tr("rejected (token {token} seen)").with("token", newest)
+            }
+            (false, None) => Line::tr("rejected"),
+        };
+        let token = self.token.map_or(Line::tr("no token"), |t| {
+            Line::tr("token {token}").with("token", t)
+        });
+        Line::tr("{time}: client {client}, {token}: {outcome}")
+            .with("time", self.at)
+            .with("client", self.client_number)
+            .text("token", token)
+            .text("outcome", outcome)
+    }
+}
+
 impl std::fmt::Display for StorageEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let outcome = match (self.accepted, self.newest_token) {
-            (true, _) => "accepted".to_string(),
-            (false, Some(newest)) => format!("rejected (token {newest} seen)"),
-            (false, None) => "rejected".to_string(),
-        };
-        write!(
-            f,
-            "{}: client {}, {}: {outcome}",
-            self.at,
-            self.client_number,
-            self.token_label()
-        )
+        std::fmt::Display::fmt(&self.line(), f)
     }
 }
 
@@ -274,21 +284,22 @@ impl Storage {
         }
     }
 
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
-        let highest = self
-            .highest_token
-            .map_or_else(|| "none yet".into(), |t| t.to_string());
         if self.fencing {
-            lines.push(format!("fencing on: highest token {highest}"));
+            let highest = self
+                .highest_token
+                .map_or_else(|| Line::tr("none yet"), Line::value);
+            lines.push(Line::tr("fencing on: highest token {token}").text("token", highest));
         } else {
-            lines.push("fencing off: accepts every write".into());
+            lines.push(Line::tr("fencing off: accepts every write"));
         }
-        lines.push(format!(
-            "{} writes accepted, {} rejected",
-            self.accepted, self.rejected
-        ));
-        lines.extend(self.log.iter().rev().take(5).map(|e| e.to_string()));
+        lines.push(
+            Line::tr("{accepted} writes accepted, {rejected} rejected")
+                .with("accepted", self.accepted)
+                .with("rejected", self.rejected),
+        );
+        lines.extend(self.log.iter().rev().take(5).map(StorageEntry::line));
         lines
     }
 }

@@ -39,7 +39,7 @@
 use super::contract::{random_token, short_token, Held, Progress};
 use super::notes::LockNote;
 use super::{send, LockMsg, LockNode, LockTimer, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -70,21 +70,24 @@ pub enum LeaseMsg {
 }
 
 impl LeaseMsg {
-    pub fn label(&self) -> String {
+    /// Redis's own words (`SET lock … NX PX …`, `OK`) read the same in every language.
+    pub fn label(&self) -> Line {
         match self {
             LeaseMsg::Acquire { token, ttl } => {
-                format!("SET lock {} NX PX {ttl}", short_token(*token))
+                Line::value(format_args!("SET lock {} NX PX {ttl}", short_token(*token)))
             }
             LeaseMsg::AcquireReply {
                 granted: true,
                 fence: Some(fence),
                 ..
-            } => format!("OK, fencing token {fence}"),
-            LeaseMsg::AcquireReply { granted: true, .. } => "OK".into(),
-            LeaseMsg::AcquireReply { granted: false, .. } => "busy (nil)".into(),
-            LeaseMsg::Release { token } => format!("DEL lock if = {}", short_token(*token)),
-            LeaseMsg::ReleaseReply { deleted: true, .. } => "deleted".into(),
-            LeaseMsg::ReleaseReply { deleted: false, .. } => "not yours: kept".into(),
+            } => Line::tr("OK, fencing token {token}").with("token", fence),
+            LeaseMsg::AcquireReply { granted: true, .. } => Line::value("OK"),
+            LeaseMsg::AcquireReply { granted: false, .. } => Line::tr("busy (nil)"),
+            LeaseMsg::Release { token } => {
+                Line::value(format_args!("DEL lock if = {}", short_token(*token)))
+            }
+            LeaseMsg::ReleaseReply { deleted: true, .. } => Line::tr("deleted"),
+            LeaseMsg::ReleaseReply { deleted: false, .. } => Line::tr("not yours: kept"),
         }
     }
 }

@@ -34,7 +34,7 @@ use super::lease_lock::LeaseMsg;
 use super::notes::LockNote;
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::algo::redis::{Command, Entry, Persistence, Redis, Reply, Server, SetCondition, Value};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// The lock's key.
 pub const LOCK_KEY: &str = "lock";
@@ -342,28 +342,31 @@ impl LeaseServer {
         }
     }
 
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         match self.lease() {
             Some(l) => {
-                let fence = l
-                    .fence
-                    .map_or(String::new(), |f| format!(", fencing token {f}"));
-                lines.push(format!(
-                    "held by {} (value {}{fence})",
-                    client_label(self.first_client, l.owner),
-                    short_token(l.token)
-                ));
-                lines.push(format!("lease expires at {}", l.expires_at));
+                let held = match l.fence {
+                    Some(f) => Line::tr("held by {client} (value {value}, fencing token {fence})")
+                        .with("fence", f),
+                    None => Line::tr("held by {client} (value {value})"),
+                };
+                lines.push(
+                    held.with("client", client_label(self.first_client, l.owner))
+                        .with("value", short_token(l.token)),
+                );
+                lines.push(Line::tr("lease expires at {time}").with("time", l.expires_at));
             }
-            None => lines.push("free".into()),
+            None => lines.push(Line::tr("free")),
         }
         if self.hands_out_fencing_tokens {
-            lines.push(format!("last fencing token: {}", self.fencing_counter()));
+            lines.push(
+                Line::tr("last fencing token: {token}").with("token", self.fencing_counter()),
+            );
         }
-        lines.push(format!("{} grants", self.grants));
+        lines.push(Line::tr("{n} grants").with("n", self.grants));
         if let Some((_, since)) = self.redis.aof().unsynced().first() {
-            lines.push(format!("writes since {since} not yet fsynced"));
+            lines.push(Line::tr("writes since {time} not yet fsynced").with("time", since));
         }
         lines
     }

@@ -57,7 +57,7 @@ pub use view::{
     lock_stats, lock_view, BelieverView, HolderView, LockStats, LockView, ServerView, WaiterView,
 };
 
-use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Sim, Time};
+use crate::sim::{Ctx, Line, NetConfig, NodeId, Protocol, Sim, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -330,7 +330,7 @@ impl Protocol for LockNode {
         }
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             LockNode::LeaseServer(s) | LockNode::RedlockServer(s) => s.detail_lines(),
             LockNode::QueueServer(s) => s.detail_lines(),
@@ -339,7 +339,7 @@ impl Protocol for LockNode {
         }
     }
 
-    fn msg_label(msg: &LockMsg) -> String {
+    fn msg_label(msg: &LockMsg) -> Line {
         match msg {
             LockMsg::Lease(m) => m.label(),
             LockMsg::Queue(m) => m.label(),
@@ -347,21 +347,23 @@ impl Protocol for LockNode {
         }
     }
 
-    fn timer_label(timer: &LockTimer) -> String {
-        match timer {
-            LockTimer::LeaseExpiry => "lease expiry".into(),
-            LockTimer::Fsync => "fsync".into(),
+    fn timer_label(timer: &LockTimer) -> Line {
+        Line::tr(match timer {
+            LockTimer::LeaseExpiry => "lease expiry",
+            LockTimer::Fsync => "fsync",
             LockTimer::SessionExpiry { client, epoch } => {
-                format!("session expiry ({client}, session {epoch})")
+                return Line::tr("session expiry ({client}, session {epoch})")
+                    .with("client", client)
+                    .with("epoch", epoch)
             }
-            LockTimer::Think => "think".into(),
-            LockTimer::Work => "work done".into(),
-            LockTimer::WriteTimeout => "write timeout".into(),
-            LockTimer::LeaseEnd => "lease over (client's estimate)".into(),
-            LockTimer::Retry => "retry".into(),
-            LockTimer::Request => "request timeout".into(),
-            LockTimer::Ping => "heartbeat".into(),
-            LockTimer::SessionCheck => "session check".into(),
-        }
+            LockTimer::Think => "think",
+            LockTimer::Work => "work done",
+            LockTimer::WriteTimeout => "write timeout",
+            LockTimer::LeaseEnd => "lease over (client's estimate)",
+            LockTimer::Retry => "retry",
+            LockTimer::Request => "request timeout",
+            LockTimer::Ping => "heartbeat",
+            LockTimer::SessionCheck => "session check",
+        })
     }
 }

@@ -32,7 +32,7 @@
 use super::contract::{random_token, short_token, Held, Progress};
 use super::lease_lock::LeaseMsg;
 use super::{send, LockMsg, LockNode, LockTimer, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// The drift allowance: 1% of the TTL plus 2 ms, as in the Redlock description.
 pub fn drift_allowance(ttl: Time) -> Time {
@@ -57,7 +57,7 @@ pub(crate) struct RedlockClient {
     /// The token of the lock this client holds.
     owned: Option<u64>,
     /// How the last attempt ended, for the view.
-    last_outcome: Option<String>,
+    last_outcome: Option<Line>,
 }
 
 impl RedlockClient {
@@ -88,7 +88,7 @@ impl RedlockClient {
     }
 
     /// The attempt failed: undo it on every server, then back off.
-    fn fail(&mut self, cx: &mut Ctx<'_, LockNode>, sent: &mut MsgStats, why: String) -> Progress {
+    fn fail(&mut self, cx: &mut Ctx<'_, LockNode>, sent: &mut MsgStats, why: Line) -> Progress {
         if let Some(round) = self.round.take() {
             cx.cancel_timer(LockTimer::Request);
             self.release_everywhere(cx, sent, round.token);
@@ -151,14 +151,20 @@ impl RedlockClient {
             let elapsed = cx.now().saturating_sub(round.started);
             let spent = elapsed.saturating_add(drift_allowance(self.ttl));
             if spent >= self.ttl {
-                let why = format!("majority came too late ({elapsed} of a {} TTL)", self.ttl);
+                let why = Line::tr("majority came too late ({elapsed} of a {ttl} TTL)")
+                    .with("elapsed", elapsed)
+                    .with("ttl", self.ttl);
                 return self.fail(cx, sent, why);
             }
             let validity = self.ttl.saturating_sub(spent);
             self.round = None;
             cx.cancel_timer(LockTimer::Request);
             self.owned = Some(token);
-            self.last_outcome = Some(format!("{yes} of {server_count} said yes"));
+            self.last_outcome = Some(
+                Line::tr("{yes} of {servers} said yes")
+                    .with("yes", yes)
+                    .with("servers", server_count),
+            );
             return Progress::Acquired(Held {
                 token: None,
                 // Ghost grant order: the moment the majority was reached.
@@ -169,7 +175,9 @@ impl RedlockClient {
             });
         }
         if yes + unanswered < majority {
-            let why = format!("only {yes} of {server_count} said yes");
+            let why = Line::tr("only {yes} of {servers} said yes")
+                .with("yes", yes)
+                .with("servers", server_count);
             return self.fail(cx, sent, why);
         }
         Progress::Nothing
@@ -183,11 +191,9 @@ impl RedlockClient {
     ) -> Progress {
         match (&self.round, timer) {
             (Some(round), LockTimer::Request) => {
-                let why = format!(
-                    "timed out with {} of {} yes",
-                    round.granted.len(),
-                    self.servers.len()
-                );
+                let why = Line::tr("timed out with {yes} of {servers} yes")
+                    .with("yes", round.granted.len())
+                    .with("servers", self.servers.len());
                 self.fail(cx, sent, why)
             }
             _ => Progress::Nothing,
@@ -207,18 +213,18 @@ impl RedlockClient {
         *self = RedlockClient::new(self.servers.clone(), self.ttl, self.request_timeout);
     }
 
-    pub(crate) fn detail_lines(&self) -> Vec<String> {
+    pub(crate) fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(round) = &self.round {
-            lines.push(format!(
-                "asking with value {}: {} yes, {} no",
-                short_token(round.token),
-                round.granted.len(),
-                round.refused.len()
-            ));
+            lines.push(
+                Line::tr("asking with value {value}: {yes} yes, {no} no")
+                    .with("value", short_token(round.token))
+                    .with("yes", round.granted.len())
+                    .with("no", round.refused.len()),
+            );
         }
         if let Some(outcome) = &self.last_outcome {
-            lines.push(format!("last attempt: {outcome}"));
+            lines.push(Line::tr("last attempt: {outcome}").text("outcome", outcome.clone()));
         }
         lines
     }

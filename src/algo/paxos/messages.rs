@@ -15,7 +15,7 @@
 //! mentions in §2.5; without it the proposer just times out).
 use super::ballot::{Ballot, Slot};
 use super::value::{CmdId, Value, Word};
-use crate::sim::NodeId;
+use crate::sim::{Line, NodeId};
 use std::fmt;
 use std::str::FromStr;
 
@@ -81,35 +81,58 @@ impl Msg {
     }
 
     /// The label on the views: `prepare 3.1`, `accept 3.1 [2] put x=1`.
-    pub fn label(&self) -> String {
+    /// In Chinese the phases keep the paper's names (Prepare, Promise, Accept, Accepted,
+    /// Nack), as Chinese texts on Paxos do; the words around them are translated.
+    pub fn label(&self) -> Line {
         let slot = |s: &Slot| format!(" [{s}]");
         match self {
-            Msg::Prepare { ballot, from_slot } if *from_slot == 0 => format!("prepare {ballot}"),
-            Msg::Prepare { ballot, from_slot } => format!("prepare {ballot} from [{from_slot}]"),
+            Msg::Prepare { ballot, from_slot } if *from_slot == 0 => {
+                Line::tr("prepare {ballot}").with("ballot", ballot)
+            }
+            Msg::Prepare { ballot, from_slot } => Line::tr("prepare {ballot} from [{slot}]")
+                .with("ballot", ballot)
+                .with("slot", from_slot),
             Msg::Promise { ballot, accepted } => match accepted.as_slice() {
-                [] => format!("promise {ballot}"),
-                [one] => format!("promise {ballot}, had {} at {}", one.value, one.ballot),
-                many => format!("promise {ballot}, had {} values", many.len()),
+                [] => Line::tr("promise {ballot}").with("ballot", ballot),
+                [one] => Line::tr("promise {ballot}, had {value} at {at}")
+                    .with("ballot", ballot)
+                    .with("value", one.value)
+                    .with("at", one.ballot),
+                many => Line::tr("promise {ballot}, had {n} values")
+                    .with("ballot", ballot)
+                    .with("n", many.len()),
             },
             Msg::Accept {
                 ballot,
                 slot: s,
                 value,
-            } => format!("accept {ballot}{} {value}", slot(s)),
+            } => Line::tr("accept {ballot}{slot} {value}")
+                .with("ballot", ballot)
+                .with("slot", slot(s))
+                .with("value", value),
             Msg::Accepted {
                 ballot,
                 slot: s,
                 value,
-            } => format!("accepted {ballot}{} {value}", slot(s)),
-            Msg::Nack { ballot, promised } => format!("nack {ballot}: promised {promised}"),
-            Msg::Heartbeat { .. } => "heartbeat".into(),
-            Msg::Request { value, .. } => format!("request {value}"),
+            } => Line::tr("accepted {ballot}{slot} {value}")
+                .with("ballot", ballot)
+                .with("slot", slot(s))
+                .with("value", value),
+            Msg::Nack { ballot, promised } => Line::tr("nack {ballot}: promised {promised}")
+                .with("ballot", ballot)
+                .with("promised", promised),
+            Msg::Heartbeat { .. } => Line::tr("heartbeat"),
+            Msg::Request { value, .. } => Line::tr("request {value}").with("value", value),
             Msg::Reply {
                 result: Some(v), ..
-            } => format!("reply {v}"),
-            Msg::Reply { .. } => "reply ok".into(),
-            Msg::AskDecided { slot: s } => format!("what was decided{}?", slot(s)),
-            Msg::Decided { slot: s, value } => format!("decided{} {value}", slot(s)),
+            } => Line::tr("reply {value}").with("value", v),
+            Msg::Reply { .. } => Line::tr("reply ok"),
+            Msg::AskDecided { slot: s } => {
+                Line::tr("what was decided{slot}?").with("slot", slot(s))
+            }
+            Msg::Decided { slot: s, value } => Line::tr("decided{slot} {value}")
+                .with("slot", slot(s))
+                .with("value", value),
         }
     }
 }
@@ -192,16 +215,16 @@ pub enum Timer {
 }
 
 impl Timer {
-    pub fn label(&self) -> String {
-        match self {
-            Timer::Proposal(i) => format!("proposal #{}", i + 1),
-            Timer::PhaseTimeout => "phase timeout".into(),
-            Timer::Retry => "retry".into(),
-            Timer::Heartbeat => "heartbeat".into(),
-            Timer::CatchUp => "catch up".into(),
-            Timer::ClientNext => "next command".into(),
-            Timer::ClientTimeout => "client timeout".into(),
-        }
+    pub fn label(&self) -> Line {
+        Line::tr(match self {
+            Timer::Proposal(i) => return Line::tr("proposal #{n}").with("n", i + 1),
+            Timer::PhaseTimeout => "phase timeout",
+            Timer::Retry => "retry",
+            Timer::Heartbeat => "heartbeat",
+            Timer::CatchUp => "catch up",
+            Timer::ClientNext => "next command",
+            Timer::ClientTimeout => "client timeout",
+        })
     }
 }
 

@@ -17,7 +17,7 @@ use super::notes::{IgnoreReason, Note, StartReason};
 use super::proposer::{Around, Proposer, ProposerPhase};
 use super::replica::Replica;
 use super::value::{CmdId, Value};
-use crate::sim::{Ctx, NodeId, Protocol, SimRng, Time};
+use crate::sim::{Ctx, Line, NodeId, Protocol, SimRng, Time};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PaxosNode {
@@ -378,32 +378,38 @@ impl PaxosNode {
         }
     }
 
-    fn details(&self) -> Vec<String> {
+    fn details(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(p) = &self.proposer {
             if let Some(b) = p.ballot() {
-                lines.push(format!("ballot {b}"));
+                lines.push(Line::tr("ballot {ballot}").with("ballot", b));
             }
             if let Some(v) = p.pending().next() {
-                lines.push(format!("wants {v}"));
+                lines.push(Line::tr("wants {value}").with("value", v));
             }
         }
         if let Some(a) = &self.acceptor {
-            lines.push(format!("promised {}", a.promised()));
+            lines.push(Line::tr("promised {ballot}").with("ballot", a.promised()));
             match self.setup.mode {
                 Mode::Single => {
                     if let Some(acc) = a.accepted_in(0) {
-                        lines.push(format!("accepted {} in {}", acc.value, acc.ballot));
+                        lines.push(
+                            Line::tr("accepted {value} in {ballot}")
+                                .with("value", acc.value)
+                                .with("ballot", acc.ballot),
+                        );
                     }
                 }
-                Mode::Multi => lines.push(format!("accepted in {} slots", a.accepted().len())),
+                Mode::Multi => {
+                    lines.push(Line::tr("accepted in {n} slots").with("n", a.accepted().len()))
+                }
             }
         }
         if let Some(l) = &self.learner {
             match self.setup.mode {
                 Mode::Single => {
                     if let Some(v) = l.learned_in(0) {
-                        lines.push(format!("learned {v}"));
+                        lines.push(Line::tr("learned {value}").with("value", v));
                     }
                 }
                 Mode::Multi => {
@@ -415,16 +421,20 @@ impl PaxosNode {
                         .rev()
                         .map(|(s, e)| format!("{s}:{}", e.value))
                         .collect();
-                    lines.push(format!("log {}", log.join(", ")));
+                    lines.push(Line::tr("log {log}").with("log", log.join(", ")));
                 }
             }
         }
         if let Some(r) = &self.replica {
             let kv: Vec<String> = r.store().iter().map(|(k, v)| format!("{k}={v}")).collect();
-            lines.push(format!("applied {} · {}", r.applied(), kv.join(" ")));
+            lines.push(
+                Line::tr("applied {n} · {store}")
+                    .with("n", r.applied())
+                    .with("store", kv.join(" ")),
+            );
         }
         if let Some(c) = &self.client {
-            lines.push(format!("{} answers", c.completed()));
+            lines.push(Line::tr("{n} answers").with("n", c.completed()));
         }
         lines
     }
@@ -526,15 +536,15 @@ impl Protocol for PaxosNode {
         self.label()
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         self.details()
     }
 
-    fn msg_label(msg: &Msg) -> String {
+    fn msg_label(msg: &Msg) -> Line {
         msg.label()
     }
 
-    fn timer_label(timer: &Timer) -> String {
+    fn timer_label(timer: &Timer) -> Line {
         timer.label()
     }
 }

@@ -16,7 +16,7 @@ use super::message::{Message, MessageId, QueueMsg, QueueTimer, DEAD_LETTER_KEY, 
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Persistence, Redis, Reply, Server, Value};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A request's sender: Redis answers per connection, and each request is matched by number.
@@ -247,12 +247,15 @@ impl Broker {
     }
 
     /// Lines shown next to the node.
-    pub fn detail_lines(&self, now: Time) -> Vec<String> {
+    pub fn detail_lines(&self, now: Time) -> Vec<Line> {
         let d = self.depth(now);
-        let mut lines = vec![format!(
-            "{} waiting, {} in progress, {} dead-lettered",
-            d.queued, d.in_progress, d.dead
-        )];
+        let mut lines =
+            vec![
+                Line::tr("{queued} waiting, {in_progress} in progress, {dead} dead-lettered")
+                    .with("queued", d.queued)
+                    .with("in_progress", d.in_progress)
+                    .with("dead", d.dead),
+            ];
         let blocked: Vec<String> = self
             .server
             .waiters()
@@ -260,14 +263,20 @@ impl Broker {
             .map(|w| w.client.node.to_string())
             .collect();
         if !blocked.is_empty() {
-            lines.push(format!("blocked: {}", blocked.join(", ")));
+            lines.push(Line::tr("blocked: {clients}").with("clients", blocked.join(", ")));
         }
-        lines.push(format!("persistence: {}", self.persistence().title()));
+        // `Persistence::title`'s words, each a text of the catalogue.
+        let persistence = Line::tr(match self.persistence() {
+            Persistence::None => "no persistence",
+            Persistence::AofEverySec => "AOF, fsync every second",
+            Persistence::AofAlways => "AOF, fsync always",
+        });
+        lines.push(Line::tr("persistence: {mode}").text("mode", persistence));
         if self.persistence() == Persistence::AofEverySec {
-            lines.push(format!(
-                "{} writes not yet on disk",
-                self.server.aof().unsynced().len()
-            ));
+            lines.push(
+                Line::tr("{n} writes not yet on disk")
+                    .with("n", self.server.aof().unsynced().len()),
+            );
         }
         lines
     }

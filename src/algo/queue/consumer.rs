@@ -30,7 +30,7 @@ use super::message::{consumer_name, ApplyOutcome, MessageId, QueueCmd, QueueMsg,
 use super::note::{QueueNote, Step};
 use super::QueueNode;
 use crate::algo::redis::{Command, RedisError, Reply, StreamId};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::BTreeMap;
 
 /// What the consumer is doing.
@@ -485,18 +485,19 @@ impl Consumer {
     }
 
     /// Lines shown next to the node.
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(w) = &self.work {
-            lines.push(format!("holding {}", w.message));
+            lines.push(Line::tr("holding {message}").with("message", w.message));
         }
         if self.slow {
-            lines.push(format!("slow: {} per message", self.slow_service_time));
+            lines.push(Line::tr("slow: {time} per message").with("time", self.slow_service_time));
         }
-        lines.push(format!(
-            "{} received, {} applied",
-            self.ledger.received, self.ledger.applied
-        ));
+        lines.push(
+            Line::tr("{received} received, {applied} applied")
+                .with("received", self.ledger.received)
+                .with("applied", self.ledger.applied),
+        );
         lines
     }
 

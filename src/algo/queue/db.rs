@@ -13,7 +13,7 @@
 use super::message::{ApplyOutcome, MessageId, QueueMsg};
 use super::note::QueueNote;
 use super::QueueNode;
-use crate::sim::{Ctx, NodeId};
+use crate::sim::{Ctx, Line, NodeId};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -120,14 +120,13 @@ impl Db {
     }
 
     /// Lines shown next to the node.
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let extra: u32 = self.effects.values().map(|n| n - 1).sum();
         vec![
-            format!(
-                "{} messages applied, {extra} applied again",
-                self.effects.len()
-            ),
-            format!("dedupe table: {} ids", self.dedupe.len()),
+            Line::tr("{n} messages applied, {extra} applied again")
+                .with("n", self.effects.len())
+                .with("extra", extra),
+            Line::tr("dedupe table: {n} ids").with("n", self.dedupe.len()),
         ]
     }
 

@@ -1,6 +1,7 @@
 //! What travels in the queue scene: the application's messages (and how they are written
 //! into Redis values), the network messages between nodes, timers and user commands.
 use crate::algo::redis::{Command, Reply};
+use crate::sim::Line;
 use std::fmt;
 use std::str::FromStr;
 
@@ -144,23 +145,26 @@ pub enum QueueMsg {
 }
 
 impl QueueMsg {
-    pub fn label(&self) -> String {
-        match self {
-            QueueMsg::Request { cmd, .. } => cmd.to_string(),
-            QueueMsg::Reply { reply, .. } => reply.to_string(),
+    /// Redis commands and replies (as `redis-cli` prints them) read the same in every
+    /// language.
+    pub fn label(&self) -> Line {
+        let (template, message) = match self {
+            QueueMsg::Request { cmd, .. } => return Line::value(cmd),
+            QueueMsg::Reply { reply, .. } => return Line::value(reply),
             QueueMsg::Apply {
                 message,
                 idempotent: true,
                 ..
-            } => format!("apply {message} once"),
-            QueueMsg::Apply { message, .. } => format!("apply {message}"),
+            } => ("apply {message} once", message),
+            QueueMsg::Apply { message, .. } => ("apply {message}", message),
             QueueMsg::Applied {
                 message,
                 outcome: ApplyOutcome::Applied,
                 ..
-            } => format!("applied {message}"),
-            QueueMsg::Applied { message, .. } => format!("{message} already applied"),
-        }
+            } => ("applied {message}", message),
+            QueueMsg::Applied { message, .. } => ("{message} already applied", message),
+        };
+        Line::tr(template).with("message", message)
     }
 }
 
@@ -183,15 +187,15 @@ pub enum QueueTimer {
 }
 
 impl QueueTimer {
-    pub fn label(&self) -> &'static str {
-        match self {
+    pub fn label(&self) -> Line {
+        Line::tr(match self {
             QueueTimer::Fsync => "fsync",
             QueueTimer::BlockDeadline => "blocked client times out",
             QueueTimer::Produce => "next message",
             QueueTimer::Service => "work done",
             QueueTimer::Reap => "reap",
             QueueTimer::Timeout => "reply timeout",
-        }
+        })
     }
 }
 

@@ -74,7 +74,7 @@ pub use reaper::Reaper;
 pub use scenarios::{scenario, scenarios, ScenarioInfo};
 pub use stats::{counters, Counters};
 
-use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Sim, Time};
+use crate::sim::{Ctx, Line, NetConfig, NodeId, Protocol, Sim, Time};
 
 /// Where each role sits in the node list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -285,7 +285,7 @@ impl Protocol for QueueNode {
         }
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             // No key of this scene expires, so any time reads Redis the same.
             QueueNode::Broker(b) => b.detail_lines(Time::ZERO),
@@ -296,11 +296,11 @@ impl Protocol for QueueNode {
         }
     }
 
-    fn msg_label(msg: &QueueMsg) -> String {
+    fn msg_label(msg: &QueueMsg) -> Line {
         msg.label()
     }
 
-    fn timer_label(timer: &QueueTimer) -> String {
-        timer.label().into()
+    fn timer_label(timer: &QueueTimer) -> Line {
+        timer.label()
     }
 }

@@ -14,7 +14,7 @@ use super::message::{Message, MessageId, QueueMsg, QueueTimer, MESSAGE_FIELD, QU
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Command, Reply, XaddId};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::BTreeSet;
 
 /// The message waiting for its confirmation.
@@ -232,16 +232,20 @@ impl Producer {
     }
 
     /// Lines shown next to the node.
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(s) = &self.sending {
-            lines.push(format!("sending {} (attempt {})", s.message, s.attempt));
+            lines.push(
+                Line::tr("sending {message} (attempt {attempt})")
+                    .with("message", s.message)
+                    .with("attempt", s.attempt),
+            );
         }
-        lines.push(format!(
-            "{} confirmed, {} still to send",
-            self.ledger.confirmed.len(),
-            self.to_send
-        ));
+        lines.push(
+            Line::tr("{confirmed} confirmed, {left} still to send")
+                .with("confirmed", self.ledger.confirmed.len())
+                .with("left", self.to_send),
+        );
         lines
     }
 

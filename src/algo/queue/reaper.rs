@@ -17,7 +17,7 @@ use super::message::{processing_key, Message, QueueMsg, QueueTimer, QUEUE_KEY};
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Command, Reply};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::{BTreeMap, VecDeque};
 
 /// One request of a reaping round.
@@ -207,10 +207,10 @@ impl Reaper {
     }
 
     /// Lines shown next to the node.
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         vec![
-            format!("watching {} messages", self.first_seen.len()),
-            format!("{} requeued", self.requeued),
+            Line::tr("watching {n} messages").with("n", self.first_seen.len()),
+            Line::tr("{n} requeued").with("n", self.requeued),
         ]
     }
 

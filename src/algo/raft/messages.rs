@@ -9,7 +9,7 @@ use super::kv::{KvStore, Op, OpResult};
 use super::log::{Entry, Index, Term};
 use super::members::Members;
 use super::notes::Note;
-use crate::sim::{NodeId, Protocol, Time};
+use crate::sim::{Line, NodeId, Protocol, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,62 +97,73 @@ pub enum Msg {
 
 impl Msg {
     /// A short label for the views.
-    pub fn label(&self) -> String {
+    /// The RPCs keep their names from the paper (`RequestVote`, `AppendEntries`), as
+    /// Chinese texts on Raft do; the words around them are translated.
+    pub fn label(&self) -> Line {
         match self {
             Msg::RequestVote {
                 term,
                 pre_vote: true,
                 ..
-            } => format!("PreVote t{term}"),
-            Msg::RequestVote { term, .. } => format!("RequestVote t{term}"),
+            } => Line::value(format_args!("PreVote t{term}")),
+            Msg::RequestVote { term, .. } => Line::value(format_args!("RequestVote t{term}")),
             Msg::VoteReply {
                 term,
                 granted,
                 pre_vote,
-            } => {
-                let kind = if *pre_vote { "pre-vote" } else { "vote" };
-                let answer = if *granted { "yes" } else { "no" };
-                format!("{kind} {answer} t{term}")
-            }
+            } => Line::tr(match (pre_vote, granted) {
+                (true, true) => "pre-vote yes t{term}",
+                (true, false) => "pre-vote no t{term}",
+                (false, true) => "vote yes t{term}",
+                (false, false) => "vote no t{term}",
+            })
+            .with("term", term),
             Msg::AppendEntries {
                 term,
                 prev_index,
                 entries,
                 ..
-            } if entries.is_empty() => format!("heartbeat t{term} @{prev_index}"),
+            } if entries.is_empty() => Line::tr("heartbeat t{term} @{index}")
+                .with("term", term)
+                .with("index", prev_index),
             Msg::AppendEntries {
                 term,
                 prev_index,
                 entries,
                 ..
-            } => format!(
+            } => Line::value(format_args!(
                 "AppendEntries t{term} [{}..{}]",
                 prev_index + 1,
                 prev_index + entries.len() as Index
-            ),
+            )),
             Msg::AppendReply {
                 term,
                 success: true,
                 index,
                 ..
-            } => format!("ok t{term} ≤{index}"),
-            Msg::AppendReply { term, index, .. } => format!("reject t{term} @{index}"),
-            Msg::InstallSnapshot { term, snapshot, .. } => {
-                format!("InstallSnapshot t{term} ≤{}", snapshot.last_index)
-            }
+            } => Line::value(format_args!("ok t{term} ≤{index}")),
+            Msg::AppendReply { term, index, .. } => Line::tr("reject t{term} @{index}")
+                .with("term", term)
+                .with("index", index),
+            Msg::InstallSnapshot { term, snapshot, .. } => Line::value(format_args!(
+                "InstallSnapshot t{term} ≤{}",
+                snapshot.last_index
+            )),
             Msg::SnapshotReply {
                 term, last_index, ..
-            } => format!("snapshot ok t{term} ≤{last_index}"),
-            Msg::Request { op, .. } => op.to_string(),
+            } => Line::tr("snapshot ok t{term} ≤{index}")
+                .with("term", term)
+                .with("index", last_index),
+            Msg::Request { op, .. } => Line::value(op),
             Msg::Reply {
                 answer: Answer::Done(result),
                 ..
-            } => result.to_string(),
+            } => Line::value(result),
             Msg::Reply {
                 answer: Answer::NotLeader(Some(leader)),
                 ..
-            } => format!("not leader, try {leader}"),
-            Msg::Reply { .. } => "not leader".to_string(),
+            } => Line::tr("not leader, try {server}").with("server", leader),
+            Msg::Reply { .. } => Line::tr("not leader"),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::members::Members;
 use super::messages::{Cmd, Msg, Timer};
 use super::notes::{Ignored, Note};
 use super::server::Server;
-use crate::sim::{Ctx, NetConfig, NodeId, Protocol, Time};
+use crate::sim::{Ctx, Line, NetConfig, NodeId, Protocol, Time};
 
 /// Node layout: servers `0..servers`, then the spares, then the clients.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -82,26 +82,35 @@ impl Protocol for RaftNode {
         }
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             RaftNode::Server(s) => s.detail_lines(),
             RaftNode::Client(c) => {
-                let mut lines = vec![format!("asks {}", c.target())];
+                let mut lines = vec![Line::tr("asks {server}").with("server", c.target())];
                 if let Some(o) = c.outstanding() {
-                    lines.push(format!("waiting: {} (#{})", o.op, o.serial));
+                    lines.push(
+                        Line::tr("waiting: {op} (#{serial})")
+                            .with("op", o.op)
+                            .with("serial", o.serial),
+                    );
                 }
-                lines.push(format!("{} done", c.completed()));
+                lines.push(Line::tr("{n} done").with("n", c.completed()));
                 lines
             }
         }
     }
 
-    fn msg_label(msg: &Msg) -> String {
+    fn msg_label(msg: &Msg) -> Line {
         msg.label()
     }
 
-    fn timer_label(timer: &Timer) -> String {
-        timer.to_string()
+    fn timer_label(timer: &Timer) -> Line {
+        Line::tr(match timer {
+            Timer::Election => "election timeout",
+            Timer::Heartbeat => "heartbeat",
+            Timer::ClientRetry => "request timeout",
+            Timer::ClientThink => "next operation",
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use super::log::{Command, Index, Log, Term};
 use super::members::Members;
 use super::messages::{Answer, Cmd, Host, Msg, Timer};
 use super::notes::{Ignored, Note, StepDown};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -519,19 +519,18 @@ impl Server {
     }
 
     /// Lines describing the server, for the generic views.
-    pub fn detail_lines(&self) -> Vec<String> {
-        let vote = self
-            .voted_for
-            .map_or("nobody".to_string(), |v| v.to_string());
+    pub fn detail_lines(&self) -> Vec<Line> {
+        let term = match self.voted_for {
+            Some(v) => Line::tr("term {term}, voted for {server}").with("server", v),
+            None => Line::tr("term {term}, voted for nobody"),
+        };
         let mut lines = vec![
-            format!("term {}, voted for {vote}", self.current_term),
-            format!(
-                "commit {}, applied {}, log {}..{}",
-                self.commit_index,
-                self.last_applied,
-                self.log.first_index(),
-                self.log.last_index()
-            ),
+            term.with("term", self.current_term),
+            Line::tr("commit {commit}, applied {applied}, log {first}..{last}")
+                .with("commit", self.commit_index)
+                .with("applied", self.last_applied)
+                .with("first", self.log.first_index())
+                .with("last", self.log.last_index()),
         ];
         let terms: Vec<String> = self
             .log
@@ -543,14 +542,14 @@ impl Server {
             .into_iter()
             .rev()
             .collect();
-        lines.push(format!("terms: {}", terms.join(" ")));
+        lines.push(Line::tr("terms: {terms}").with("terms", terms.join(" ")));
         let data: Vec<String> = self
             .store
             .entries()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         if !data.is_empty() {
-            lines.push(data.join(" "));
+            lines.push(Line::value(data.join(" ")));
         }
         lines
     }

@@ -104,7 +104,7 @@ pub use placing::{capacity, preference_walk};
 pub use report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
 pub use scenarios::{scenario, scenarios, Scenario};
 
-use crate::sim::{Ctx, NodeId, Protocol};
+use crate::sim::{Ctx, Line, NodeId, Protocol};
 
 impl Protocol for RingNode {
     type Note = ();
@@ -147,16 +147,19 @@ impl Protocol for RingNode {
         "SERVING"
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         self.live_nodes()
             .map(|(slot, n)| {
                 let keys = self.loads.get(usize::from(slot)).copied().unwrap_or(0);
-                format!("{} weight {}: {keys} keys", n.name, n.weight)
+                Line::tr("{node} weight {weight}: {keys} keys")
+                    .with("node", &n.name)
+                    .with("weight", n.weight)
+                    .with("keys", keys)
             })
             .collect()
     }
 
-    fn timer_label(_timer: &Timer) -> String {
-        "churn".into()
+    fn timer_label(_timer: &Timer) -> Line {
+        Line::tr("churn")
     }
 }

@@ -43,6 +43,16 @@ impl Vote {
             Vote::Random => "random",
         }
     }
+
+    /// The vote, as a node's detail line says it.
+    pub fn word(self) -> crate::sim::Line {
+        use crate::sim::Line;
+        match self {
+            Vote::Yes => Line::tr("yes"),
+            Vote::No => Line::tr("no"),
+            Vote::Random => Line::tr("random"),
+        }
+    }
 }
 
 impl fmt::Display for Vote {

@@ -4,7 +4,7 @@ use super::durable_log::{Record, Storage};
 use super::messages::{Cmd, Decision, Msg, Timer};
 use super::notes::{DecisionReason, Note};
 use super::{node_name, TwoPcNode};
-use crate::sim::{Ctx, NodeId};
+use crate::sim::{Ctx, Line, NodeId};
 
 /// Where the coordinator is with its current transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -410,14 +410,15 @@ impl Coordinator {
         self.storage.has(commit) || self.storage.pending().any(|r| *r == commit)
     }
 
-    pub(super) fn detail_lines(&self) -> Vec<String> {
+    pub(super) fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if self.tx != 0 {
-            let of = match self.settings.transactions {
-                0 => String::new(),
-                n => format!(" of {n}"),
-            };
-            lines.push(format!("transaction t{}{of}", self.tx));
+            lines.push(match self.settings.transactions {
+                0 => Line::tr("transaction t{tx}").with("tx", self.tx),
+                n => Line::tr("transaction t{tx} of {n}")
+                    .with("tx", self.tx)
+                    .with("n", n),
+            });
         }
         let names = |mask: u8| -> Vec<String> {
             self.settings
@@ -428,26 +429,22 @@ impl Coordinator {
         };
         match self.phase {
             CoordinatorPhase::Collecting => {
-                let yes = names(self.yes_votes);
-                let waiting = names(!self.yes_votes);
-                lines.push(format!(
-                    "yes votes: {}; waiting for {}",
-                    list_or_none(&yes),
-                    list_or_none(&waiting)
-                ));
+                lines.push(
+                    Line::tr("yes votes: {yes}; waiting for {waiting}")
+                        .text("yes", list_or_none(&names(self.yes_votes)))
+                        .text("waiting", list_or_none(&names(!self.yes_votes))),
+                );
             }
             CoordinatorPhase::Finishing(_) => {
-                let acked = names(self.acks);
-                let waiting = names(!self.acks);
-                lines.push(format!(
-                    "acks: {}; waiting for {}",
-                    list_or_none(&acked),
-                    list_or_none(&waiting)
-                ));
+                lines.push(
+                    Line::tr("acks: {acked}; waiting for {waiting}")
+                        .text("acked", list_or_none(&names(self.acks)))
+                        .text("waiting", list_or_none(&names(!self.acks))),
+                );
                 match self.retransmissions {
                     0 => {}
-                    1 => lines.push("decision resent once".to_string()),
-                    n => lines.push(format!("decision resent {n} times")),
+                    1 => lines.push(Line::tr("decision resent once")),
+                    n => lines.push(Line::tr("decision resent {n} times").with("n", n)),
                 }
             }
             _ => {}
@@ -457,10 +454,10 @@ impl Coordinator {
     }
 }
 
-fn list_or_none(names: &[String]) -> String {
+fn list_or_none(names: &[String]) -> Line {
     if names.is_empty() {
-        "none".to_string()
+        Line::tr("none")
     } else {
-        names.join(", ")
+        Line::value(names.join(", "))
     }
 }

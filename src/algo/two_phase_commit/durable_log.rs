@@ -2,7 +2,7 @@
 use super::config::{TxId, LOG_KEEP};
 use super::messages::{Decision, Timer};
 use super::TwoPcNode;
-use crate::sim::{Ctx, Time};
+use crate::sim::{Ctx, Line, Time};
 use std::fmt;
 
 /// One record of a node's durable log.
@@ -167,14 +167,18 @@ impl Storage {
         self.log.iter().map(|r| r.tx()).max().unwrap_or(0)
     }
 
-    pub(super) fn describe(&self, lines: &mut Vec<String>) {
+    pub(super) fn describe(&self, lines: &mut Vec<Line>) {
         if self.log.is_empty() {
-            lines.push("log: (empty)".to_string());
+            lines.push(Line::tr("log: (empty)"));
         }
-        lines.extend(self.log.iter().map(|r| format!("log: {r}")));
+        lines.extend(
+            self.log
+                .iter()
+                .map(|r| Line::tr("log: {record}").with("record", r)),
+        );
         lines.extend(
             self.pending()
-                .map(|r| format!("writing: {r} (not on disk yet)")),
+                .map(|r| Line::tr("writing: {record} (not on disk yet)").with("record", r)),
         );
     }
 }

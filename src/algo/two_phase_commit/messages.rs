@@ -1,5 +1,6 @@
 //! What travels between the nodes, their timers, and the commands a person gives them.
 use super::config::{TxId, Vote};
+use crate::sim::Line;
 use std::fmt;
 use std::str::FromStr;
 
@@ -73,18 +74,26 @@ pub enum Timer {
     DecisionTimeout(TxId),
 }
 
+impl Timer {
+    /// The timer's name on the views.
+    pub fn label(&self) -> Line {
+        let (template, tx) = match *self {
+            Timer::Flush => return Line::tr("flush log"),
+            Timer::Recover => return Line::tr("read log"),
+            Timer::NextTransaction => return Line::tr("next transaction"),
+            Timer::WorkDone(t) => ("work done t{tx}", t),
+            Timer::VoteTimeout(t) => ("vote timeout t{tx}", t),
+            Timer::Retransmit(t) => ("retransmit t{tx}", t),
+            Timer::WorkTimeout(t) => ("work timeout t{tx}", t),
+            Timer::DecisionTimeout(t) => ("decision timeout t{tx}", t),
+        };
+        Line::tr(template).with("tx", tx)
+    }
+}
+
 impl fmt::Display for Timer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Timer::Flush => f.write_str("flush log"),
-            Timer::Recover => f.write_str("read log"),
-            Timer::NextTransaction => f.write_str("next transaction"),
-            Timer::WorkDone(t) => write!(f, "work done t{t}"),
-            Timer::VoteTimeout(t) => write!(f, "vote timeout t{t}"),
-            Timer::Retransmit(t) => write!(f, "retransmit t{t}"),
-            Timer::WorkTimeout(t) => write!(f, "work timeout t{t}"),
-            Timer::DecisionTimeout(t) => write!(f, "decision timeout t{t}"),
-        }
+        fmt::Display::fmt(&self.label(), f)
     }
 }
 

@@ -150,7 +150,7 @@ pub use scenarios::{
     ScenarioInfo,
 };
 
-use crate::sim::{Ctx, NetConfig, NodeId, NodeSet, Protocol};
+use crate::sim::{Ctx, Line, NetConfig, NodeId, NodeSet, Protocol};
 use config::Settings;
 use durable_log::Storage;
 
@@ -358,19 +358,21 @@ impl Protocol for TwoPcNode {
         }
     }
 
-    fn detail_lines(&self) -> Vec<String> {
+    fn detail_lines(&self) -> Vec<Line> {
         match self {
             TwoPcNode::Coordinator(c) => c.detail_lines(),
             TwoPcNode::Participant(p) => p.detail_lines(),
         }
     }
 
-    fn msg_label(msg: &Msg) -> String {
-        msg.to_string()
+    /// Message names are the protocol's vocabulary (`PREPARE t1`), the same in every
+    /// language.
+    fn msg_label(msg: &Msg) -> Line {
+        Line::value(msg)
     }
 
-    fn timer_label(timer: &Timer) -> String {
-        timer.to_string()
+    fn timer_label(timer: &Timer) -> Line {
+        timer.label()
     }
 }
 

@@ -4,7 +4,7 @@ use super::durable_log::{Record, Storage};
 use super::messages::{Decision, Msg, Timer};
 use super::notes::{NoReason, Note};
 use super::TwoPcNode;
-use crate::sim::{Ctx, NodeId};
+use crate::sim::{Ctx, Line, NodeId};
 
 /// Where a participant is with its current transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -488,28 +488,27 @@ impl Participant {
         }
     }
 
-    pub(super) fn detail_lines(&self) -> Vec<String> {
+    pub(super) fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if self.tx != 0 {
-            lines.push(format!("transaction t{}", self.tx));
+            lines.push(Line::tr("transaction t{tx}").with("tx", self.tx));
         }
-        lines.push(format!("votes {} on the next prepare", self.vote));
+        lines.push(Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()));
         if self.holds_locks() {
-            lines.push(format!(
-                "holding locks for t{}: other transactions on this data wait",
-                self.tx
-            ));
+            lines.push(
+                Line::tr("holding locks for t{tx}: other transactions on this data wait")
+                    .with("tx", self.tx),
+            );
         }
         if self.is_blocked() {
-            let asked = match self.inquiries {
-                1 => "once".to_string(),
-                n => format!("{n} times"),
-            };
-            lines.push(format!(
-                "blocked: cannot commit or abort alone; asked {asked}"
-            ));
+            lines.push(match self.inquiries {
+                1 => Line::tr("blocked: cannot commit or abort alone; asked once"),
+                n => {
+                    Line::tr("blocked: cannot commit or abort alone; asked {n} times").with("n", n)
+                }
+            });
         } else if self.is_in_doubt() {
-            lines.push("in doubt: voted yes, waiting for the decision".to_string());
+            lines.push(Line::tr("in doubt: voted yes, waiting for the decision"));
         }
         self.storage.describe(&mut lines);
         lines

@@ -5,7 +5,7 @@ use super::geometry::*;
 use super::parts::{CommandLog, CommandStrip, CounterTiles, DepthChart};
 use crate::algo::queue::message::{consumer_name, processing_key};
 use crate::algo::queue::{Design, Phase};
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::scene::queue::view::{
     phase_look, Chip, ConsumerState, DbState, FlightKind, ProducerState, QueueSceneView,
     ReaperState,
@@ -326,7 +326,7 @@ fn flights(view: &QueueSceneView, ctx: &ViewCtx, shapes: &[(NodeId, Shape)]) -> 
         let y = y + offset;
         let label = trf(
             "Message {id}: {label} from {from} to {to}. Activate to drop it.",
-            &[("id", &m.id), ("label", &m.label), ("from", &ctx.snapshot.name(m.from)), ("to", &ctx.snapshot.name(m.to))],
+            &[("id", &m.id), ("label", &line(&m.label)), ("from", &ctx.snapshot.name(m.from)), ("to", &ctx.snapshot.name(m.to))],
         );
         let kind = match flight.map(|f| f.kind) {
             Some(FlightKind::Command(_)) => "request",

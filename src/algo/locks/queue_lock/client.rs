@@ -2,7 +2,7 @@
 use super::messages::{QueueMsg, WatchTarget};
 use crate::algo::locks::contract::{Held, Progress};
 use crate::algo::locks::{send, LockMsg, LockNode, LockTimer, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// Where a client is in the recipe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -347,22 +347,28 @@ impl QueueClient {
         self.epoch = epoch;
     }
 
-    pub(crate) fn detail_lines(&self) -> Vec<String> {
+    pub(crate) fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if let Some(deadline) = self.session_deadline {
-            lines.push(format!(
-                "session {}: trusted until {deadline} (its own estimate)",
-                self.epoch
-            ));
+            lines.push(
+                Line::tr("session {epoch}: trusted until {time} (its own estimate)")
+                    .with("epoch", self.epoch)
+                    .with("time", deadline),
+            );
         }
         if let Some(seq) = self.my_seq {
-            let doing = match self.step {
-                Step::Watching(target) => format!(", {target}"),
-                Step::CheckingPredecessor(p) => format!(", checking #{p}"),
-                Step::Reading => ", reading the children".into(),
-                _ => String::new(),
-            };
-            lines.push(format!("its node: #{seq}{doing}"));
+            lines.push(match self.step {
+                Step::Watching(target) => Line::tr("its node: #{seq}, {watch}")
+                    .with("seq", seq)
+                    .text("watch", target.line()),
+                Step::CheckingPredecessor(p) => Line::tr("its node: #{seq}, checking #{other}")
+                    .with("seq", seq)
+                    .with("other", p),
+                Step::Reading => {
+                    Line::tr("its node: #{seq}, reading the children").with("seq", seq)
+                }
+                _ => Line::tr("its node: #{seq}").with("seq", seq),
+            });
         }
         lines
     }

@@ -1,5 +1,5 @@
 //! The queue lock's messages, and what a waiter watches.
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 use std::fmt;
 
 /// Messages of the queue lock. Every message names the client's session (`epoch`).
@@ -119,29 +119,38 @@ impl QueueMsg {
         )
     }
 
-    pub fn label(&self) -> String {
-        let watch = |w: bool| if w { " + watch" } else { "" };
+    pub fn label(&self) -> Line {
+        let seq_line = |template, seq: &u64| Line::tr(template).with("seq", seq);
         match self {
-            QueueMsg::Ping { .. } => "ping".into(),
-            QueueMsg::Pong { .. } => "pong".into(),
-            QueueMsg::SessionExpired { epoch } => format!("session {epoch} expired"),
-            QueueMsg::Close { epoch } => format!("close session {epoch}"),
-            QueueMsg::Create { .. } => "create /lock/n- (ephemeral, sequential)".into(),
-            QueueMsg::Created { seq, .. } => format!("created #{seq}"),
-            QueueMsg::GetChildren { watch: w, .. } => format!("get children{}", watch(*w)),
+            QueueMsg::Ping { .. } => Line::tr("ping"),
+            QueueMsg::Pong { .. } => Line::tr("pong"),
+            QueueMsg::SessionExpired { epoch } => {
+                Line::tr("session {epoch} expired").with("epoch", epoch)
+            }
+            QueueMsg::Close { epoch } => Line::tr("close session {epoch}").with("epoch", epoch),
+            QueueMsg::Create { .. } => Line::tr("create /lock/n- (ephemeral, sequential)"),
+            QueueMsg::Created { seq, .. } => seq_line("created #{seq}", seq),
+            QueueMsg::GetChildren { watch: true, .. } => Line::tr("get children + watch"),
+            QueueMsg::GetChildren { .. } => Line::tr("get children"),
             QueueMsg::Children { seqs, .. } => {
                 let list: Vec<String> = seqs.iter().map(|s| format!("#{s}")).collect();
-                format!("children [{}]", list.join(" "))
+                Line::tr("children [{list}]").with("list", list.join(" "))
             }
-            QueueMsg::Exists { seq, watch: w, .. } => format!("exists #{seq}?{}", watch(*w)),
+            QueueMsg::Exists {
+                seq, watch: true, ..
+            } => seq_line("exists #{seq}? + watch", seq),
+            QueueMsg::Exists { seq, .. } => seq_line("exists #{seq}?", seq),
+            // (A catalogue line starting with `#` would be a comment: the `#` is in the value.)
             QueueMsg::ExistsReply {
                 seq, exists: true, ..
-            } => format!("#{seq} exists"),
-            QueueMsg::ExistsReply { seq, .. } => format!("#{seq} is gone"),
-            QueueMsg::Delete { seq, .. } => format!("delete #{seq}"),
-            QueueMsg::Deleted { seq, .. } => format!("deleted #{seq}"),
-            QueueMsg::ChildrenChanged { .. } => "watch: children changed".into(),
-            QueueMsg::NodeDeleted { seq, .. } => format!("watch: #{seq} deleted"),
+            } => Line::tr("{node} exists").with("node", format_args!("#{seq}")),
+            QueueMsg::ExistsReply { seq, .. } => {
+                Line::tr("{node} is gone").with("node", format_args!("#{seq}"))
+            }
+            QueueMsg::Delete { seq, .. } => seq_line("delete #{seq}", seq),
+            QueueMsg::Deleted { seq, .. } => seq_line("deleted #{seq}", seq),
+            QueueMsg::ChildrenChanged { .. } => Line::tr("watch: children changed"),
+            QueueMsg::NodeDeleted { seq, .. } => seq_line("watch: #{seq} deleted", seq),
         }
     }
 }
@@ -157,12 +166,19 @@ pub enum WatchTarget {
     Nothing,
 }
 
+impl WatchTarget {
+    /// What the waiter watches, as the server's detail lines say it.
+    pub fn line(&self) -> Line {
+        match self {
+            WatchTarget::Predecessor(seq) => Line::tr("watches #{seq}").with("seq", seq),
+            WatchTarget::LockNode => Line::tr("watches /lock"),
+            WatchTarget::Nothing => Line::tr("no watch"),
+        }
+    }
+}
+
 impl fmt::Display for WatchTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WatchTarget::Predecessor(seq) => write!(f, "watches #{seq}"),
-            WatchTarget::LockNode => f.write_str("watches /lock"),
-            WatchTarget::Nothing => f.write_str("no watch"),
-        }
+        fmt::Display::fmt(&self.line(), f)
     }
 }

@@ -1,7 +1,7 @@
 //! The lock server: a one-server ZooKeeper holding `/lock`, its children and its sessions.
 use super::messages::{QueueMsg, WatchTarget};
 use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockNote, LockTimer, MsgStats};
-use crate::sim::{Ctx, NodeId, Time};
+use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::BTreeMap;
 
 /// A child of `/lock`.
@@ -355,32 +355,41 @@ impl QueueServer {
         }
     }
 
-    pub fn detail_lines(&self) -> Vec<String> {
+    pub fn detail_lines(&self) -> Vec<Line> {
         let mut lines = Vec::new();
         if self.children.is_empty() {
-            lines.push("/lock has no children: free".into());
+            lines.push(Line::tr("/lock has no children: free"));
         }
         for (i, child) in self.children.iter().enumerate() {
-            let who = client_label(self.first_client, child.client);
             let role = if i == 0 {
-                "holds the lock".to_string()
+                Line::tr("holds the lock")
             } else {
-                self.watch_of(child.client, child.epoch).to_string()
+                self.watch_of(child.client, child.epoch).line()
             };
-            lines.push(format!("#{} {who}: {role}", child.seq));
+            lines.push(
+                // (A catalogue line starting with `#` would be a comment.)
+                Line::tr("{node} {client}: {role}")
+                    .with("node", format_args!("#{}", child.seq))
+                    .with("client", client_label(self.first_client, child.client))
+                    .text("role", role),
+            );
         }
         for ((client, epoch), session) in &self.sessions {
-            lines.push(format!(
-                "session {} of {}: expires at {}",
-                epoch,
-                client_label(self.first_client, *client),
-                session.last_heard.saturating_add(self.session_timeout)
-            ));
+            lines.push(
+                Line::tr("session {epoch} of {client}: expires at {time}")
+                    .with("epoch", epoch)
+                    .with("client", client_label(self.first_client, *client))
+                    .with(
+                        "time",
+                        session.last_heard.saturating_add(self.session_timeout),
+                    ),
+            );
         }
-        lines.push(format!(
-            "{} notifications sent, {} sessions expired",
-            self.sent.notifications, self.sessions_expired
-        ));
+        lines.push(
+            Line::tr("{notifications} notifications sent, {expired} sessions expired")
+                .with("notifications", self.sent.notifications)
+                .with("expired", self.sessions_expired),
+        );
         lines
     }
 }
