@@ -3,8 +3,8 @@
 //! phone's frame, for every cluster size the scenes allow (2 to 9 nodes).
 //!
 //! - nodes (with their halo) lie inside the view box and apart from each other;
-//! - a message's dot never covers a node's centre: it stays outside the circles of the two
-//!   nodes it travels between, and off the centre of any node it passes;
+//! - a message's dot never sits on a node: it stays outside the circles of the two nodes it
+//!   travels between and of every node its way passes (the way bows around them);
 //! - labels of messages in flight at the same moment (a broadcast just sent, votes about to
 //!   arrive, a full exchange of all pairs half way) cover no other label, no node (its name,
 //!   its state, its marks) and stay inside the view box.
@@ -16,6 +16,17 @@ fn frames() -> [Frame; 3] {
 
 fn positions(frame: &Frame, n: u32) -> Vec<(f64, f64)> {
     (0..n).map(|i| frame.node_position(i, n)).collect()
+}
+
+/// Where a message is at `t` on its way between two of the nodes at `at`.
+fn message_path_at(
+    at: &[(f64, f64)],
+    from: (f64, f64),
+    to: (f64, f64),
+    node_r: f64,
+    t: f64,
+) -> (f64, f64) {
+    message_path(from, to, at, node_r).at(t)
 }
 
 fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -89,18 +100,13 @@ fn a_message_dot_never_sits_on_a_node() {
             for from in 0..n as usize {
                 for to in (0..n as usize).filter(|&to| to != from) {
                     for t in steps {
-                        let dot = message_point(at[from], at[to], frame.node_r, t);
+                        let dot = message_path(at[from], at[to], &at, frame.node_r).at(t);
                         for (k, &centre) in at.iter().enumerate() {
                             let d = distance(dot, centre);
-                            // Its own ends: outside their circles. Any other node it passes
+                            // Outside every node's circle: its ends', and any node it passes
                             // (a chord between two neighbours of a node on the embed's flat
-                            // ellipse passes close under it): off its centre, where a click
-                            // on the node lands.
-                            let clear = if k == from || k == to {
-                                frame.node_r + DOT_R
-                            } else {
-                                DOT_R + 4.0
-                            };
+                            // ellipse would pass under its name).
+                            let clear = frame.node_r + DOT_R;
                             assert!(
                                 d >= clear,
                                 "{:?}, {n} nodes: message {from}→{to} at {t} is {d:.1} from node {k}'s centre",
@@ -165,7 +171,7 @@ fn labels_of_a_broadcast_just_sent_stand_apart_and_off_the_nodes() {
                             let messages: Vec<MessageGlyph> = (0..n as usize)
                                 .filter(|&to| to != sender)
                                 .map(|to| MessageGlyph {
-                                    dot: message_point(at[sender], at[to], frame.node_r, t),
+                                    dot: message_path_at(&at, at[sender], at[to], frame.node_r, t),
                                     label: label.to_string(),
                                 })
                                 .collect();
@@ -192,7 +198,7 @@ fn labels_of_replies_arriving_together_stand_apart_and_off_the_nodes() {
             for t in [0.7, 0.9, 1.0] {
                 let messages: Vec<MessageGlyph> = (1..n as usize)
                     .map(|from| MessageGlyph {
-                        dot: message_point(at[from], at[0], frame.node_r, t),
+                        dot: message_path_at(&at, at[from], at[0], frame.node_r, t),
                         label: "VOTE-YES".to_string(),
                     })
                     .collect();
@@ -222,7 +228,7 @@ fn labels_of_a_busy_exchange_stand_apart_and_off_the_nodes() {
                             (from + n as usize / 2) % n as usize
                         };
                         MessageGlyph {
-                            dot: message_point(at[from], at[to], frame.node_r, t),
+                            dot: message_path_at(&at, at[from], at[to], frame.node_r, t),
                             label: LABELS[(from + to) % LABELS.len()].to_string(),
                         }
                     })
@@ -239,7 +245,7 @@ fn a_lone_label_sits_right_beside_its_dot() {
     let frame = Frame::square();
     let nodes = glyphs(&frame, 4, false);
     let at = positions(&frame, 4);
-    let dot = message_point(at[1], at[3], frame.node_r, 0.5);
+    let dot = message_path_at(&at, at[1], at[3], frame.node_r, 0.5);
     let spots = place_labels(
         &frame,
         &nodes,
@@ -265,7 +271,7 @@ fn the_2pc_prepares_no_longer_share_a_spot() {
         let at = positions(&frame, 4);
         let messages: Vec<MessageGlyph> = (1..4)
             .map(|to| MessageGlyph {
-                dot: message_point(at[0], at[to], frame.node_r, 0.05),
+                dot: message_path_at(&at, at[0], at[to], frame.node_r, 0.05),
                 label: "PREPARE".into(),
             })
             .collect();
@@ -283,4 +289,34 @@ fn the_2pc_prepares_no_longer_share_a_spot() {
             }
         }
     }
+}
+
+#[test]
+fn a_node_glyph_covers_its_whole_circle_and_its_marks() {
+    // Labels keep off what these rectangles cover: they must hold the circle with its halo.
+    let frame = Frame::compact();
+    let glyph = NodeGlyph {
+        centre: (300.0, 150.0),
+        marks: vec![mark_width("blocked")],
+        paused: false,
+    };
+    let rects = glyph.rects(&frame);
+    let r = frame.node_r + HALO - 0.01;
+    for k in 0..360 {
+        let a = f64::from(k).to_radians();
+        let (x, y) = (300.0 + r * a.cos(), 150.0 + r * a.sin());
+        assert!(
+            rects
+                .iter()
+                .any(|q| q.left <= x && x <= q.right && q.top <= y && y <= q.bottom),
+            "the point of the halo at {k}° is outside every rectangle"
+        );
+    }
+    let below = 150.0 + mark_offset(0, frame.node_r);
+    assert!(
+        rects.iter().any(|q| q.top < below
+            && below < q.bottom
+            && q.right - q.left >= mark_width("blocked")),
+        "the mark pill under the circle is covered"
+    );
 }

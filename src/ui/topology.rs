@@ -6,7 +6,7 @@
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use super::topology_geometry::{
-    mark_offset, message_point, place_labels, Frame, MessageGlyph, NodeGlyph, DOT_R, MARK_HEIGHT,
+    mark_offset, message_path, place_labels, Frame, MessageGlyph, NodeGlyph, DOT_R, MARK_HEIGHT,
 };
 pub use super::topology_geometry::{mark_width, progress, state_class};
 use crate::i18n::{tr, tr_text, trf};
@@ -116,6 +116,12 @@ pub fn topology(p: &TopologyProps) -> Html {
     // talk would say they do. A link fades in when it first carries a message.
     let edges = p.snapshot.links_used.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+        // A link that would run under another node bows around it, as its messages do.
+        let way = message_path(pos(a), pos(b), &positions, node_r);
+        if way.bows() {
+            let (cx, cy) = way.control;
+            return html! { <path key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} fill="none" d={format!("M{x1:.1},{y1:.1} Q{cx:.1},{cy:.1} {x2:.1},{y2:.1}")} /> };
+        }
         html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
     });
     // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
@@ -210,12 +216,8 @@ pub fn topology(p: &TopologyProps) -> Html {
         .messages
         .iter()
         .map(|m| MessageGlyph {
-            dot: message_point(
-                pos(m.from),
-                pos(m.to),
-                node_r,
-                progress(m.sent, m.arrives, p.playhead),
-            ),
+            dot: message_path(pos(m.from), pos(m.to), &positions, node_r)
+                .at(progress(m.sent, m.arrives, p.playhead)),
             label: m.label.clone(),
         })
         .collect();

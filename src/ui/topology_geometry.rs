@@ -285,10 +285,91 @@ pub fn message_ends(from: (f64, f64), to: (f64, f64), node_r: f64) -> ((f64, f64
     ((from.0 + ux, from.1 + uy), (to.0 - ux, to.1 - uy))
 }
 
-/// Where a message's dot is at fraction `t` of its way from `from` to `to` (node centres).
-pub fn message_point(from: (f64, f64), to: (f64, f64), node_r: f64, t: f64) -> (f64, f64) {
-    let ((x1, y1), (x2, y2)) = message_ends(from, to, node_r);
-    (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+/// A message's way between two nodes: a quadratic curve from `start` to `end` through
+/// `control` (a straight line when `control` is half way), which bows away from any other
+/// node the straight line would pass over. On the embed's flat ellipse a message between
+/// the two neighbours of the top node would otherwise run under that node's name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MessagePath {
+    pub start: (f64, f64),
+    pub control: (f64, f64),
+    pub end: (f64, f64),
+}
+
+impl MessagePath {
+    /// The point at fraction `t` of the way.
+    pub fn at(&self, t: f64) -> (f64, f64) {
+        let u = 1.0 - t;
+        let (a, b, c) = (u * u, 2.0 * u * t, t * t);
+        (
+            a * self.start.0 + b * self.control.0 + c * self.end.0,
+            a * self.start.1 + b * self.control.1 + c * self.end.1,
+        )
+    }
+
+    /// Whether the way bows (and its link should be drawn as the same curve).
+    pub fn bows(&self) -> bool {
+        let mid = (
+            (self.start.0 + self.end.0) / 2.0,
+            (self.start.1 + self.end.1) / 2.0,
+        );
+        (self.control.0 - mid.0).abs() + (self.control.1 - mid.1).abs() > 0.5
+    }
+}
+
+/// The way of a message from the node at `from` to the node at `to`, passing clear of the
+/// other nodes at `centres` (nodes of radius `node_r`).
+pub fn message_path(
+    from: (f64, f64),
+    to: (f64, f64),
+    centres: &[(f64, f64)],
+    node_r: f64,
+) -> MessagePath {
+    let (start, end) = message_ends(from, to, node_r);
+    let (dx, dy) = (end.0 - start.0, end.1 - start.1);
+    let length = (dx * dx + dy * dy).sqrt();
+    let mid = (start.0 + dx / 2.0, start.1 + dy / 2.0);
+    let straight = MessagePath {
+        start,
+        control: mid,
+        end,
+    };
+    if length < 1.0 {
+        return straight;
+    }
+    let clearance = node_r + DOT_R + 4.0;
+    // The bow (signed, along the left-hand normal) each node near the line asks for: at
+    // fraction s of the way a curve with its control point h off the middle is 2s(1-s)h off
+    // the line.
+    let normal = (-dy / length, dx / length);
+    let mut bow: f64 = 0.0;
+    for &c in centres {
+        if distance(c, from) < 1.0 || distance(c, to) < 1.0 {
+            continue;
+        }
+        let s = (((c.0 - start.0) * dx + (c.1 - start.1) * dy) / (length * length)).clamp(0.0, 1.0);
+        let side = (c.0 - start.0) * normal.0 + (c.1 - start.1) * normal.1;
+        let near = (start.0 + dx * s, start.1 + dy * s);
+        let gap = distance(c, near);
+        if gap >= clearance || s <= 0.02 || s >= 0.98 {
+            continue;
+        }
+        let needed = (clearance - gap) / (2.0 * s * (1.0 - s));
+        // Away from the node: to the side it is not on.
+        let signed = if side >= 0.0 { -needed } else { needed };
+        if signed.abs() > bow.abs() {
+            bow = signed;
+        }
+    }
+    let bow = bow.clamp(-0.8 * length, 0.8 * length);
+    MessagePath {
+        control: (mid.0 + normal.0 * bow, mid.1 + normal.1 * bow),
+        ..straight
+    }
+}
+
+fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// About how wide a bold label of `text` is at `font` units: capitals and digits are wide,
@@ -318,11 +399,17 @@ pub struct NodeGlyph {
 }
 
 impl NodeGlyph {
-    /// The rectangles this node covers in `frame`.
+    /// The rectangles this node covers in `frame` (they may overlap each other).
     pub fn rects(&self, frame: &Frame) -> Vec<Rect> {
         let (x, y) = self.centre;
         let r = frame.node_r + HALO;
-        let mut rects = vec![Rect::centred(x, y, 2.0 * r, 2.0 * r)];
+        // The circle, as a cross of two rectangles that covers it (a label may sit in a
+        // corner of its bounding square).
+        let narrow = 2.0 * 0.72 * r;
+        let mut rects = vec![
+            Rect::centred(x, y, 2.0 * r, narrow),
+            Rect::centred(x, y, narrow, 2.0 * r),
+        ];
         if self.paused {
             let base = y - frame.node_r - 6.0;
             rects.push(Rect {
