@@ -238,7 +238,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         let (lx, ly) = spot.rect.centre();
         let (lx, ly, baseline) = (lx - x, ly - y, spot.baseline - y);
         // A label set away from its dot gets a thin line back to it, to the label's edge.
-        let leader = spot.leader.then(|| {
+        let leader = (spot.leader && spot.shown).then(|| {
             let (hw, hh) = ((spot.rect.right - spot.rect.left) / 2.0, (spot.rect.bottom - spot.rect.top) / 2.0);
             let reach = (hw / lx.abs().max(1e-6)).min(hh / ly.abs().max(1e-6)).min(1.0);
             let (ex, ey) = (lx * (1.0 - reach), ly * (1.0 - reach));
@@ -275,7 +275,9 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <title>{ label }</title>
                 { for leader }
                 <circle r={DOT_R.to_string()} />
-                <text x={format!("{lx:.1}")} y={format!("{baseline:.1}")} style={label_style.clone()}>{ &m.label }</text>
+                if spot.shown {
+                    <text x={format!("{lx:.1}")} y={format!("{baseline:.1}")} style={label_style.clone()}>{ &m.label }</text>
+                }
             </g>
         }
     });

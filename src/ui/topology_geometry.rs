@@ -443,6 +443,10 @@ pub struct MessageGlyph {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LabelSpot {
     pub rect: Rect,
+    /// False for a label that would stand far from its dot while a label with the same
+    /// words is already written nearby (three `SET lock … NX PX` leaving a Redlock client
+    /// together): the message keeps its dot and its tooltip, and the picture one label.
+    pub shown: bool,
     /// The text's baseline, for a label set with `text-anchor: middle` at the rect's centre.
     pub baseline: f64,
     pub leader: bool,
@@ -501,8 +505,17 @@ pub fn place_labels(
             }
         }
         let (_, rect, distance) = best.expect("there are candidate spots");
-        placed.push(rect);
+        let far = distance > height * 3.5;
+        let said = messages[..index]
+            .iter()
+            .zip(&spots)
+            .any(|(other, spot): (&MessageGlyph, &LabelSpot)| spot.shown && other.label == m.label);
+        let shown = !(far && said);
+        if shown {
+            placed.push(rect);
+        }
         spots.push(LabelSpot {
+            shown,
             rect,
             baseline: rect.centre().1 + frame.label_font * 0.35,
             leader: distance > height * 1.2,
