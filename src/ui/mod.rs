@@ -49,6 +49,7 @@ pub mod scenes;
 pub mod teach;
 #[cfg(target_arch = "wasm32")]
 pub mod topology;
+pub mod topology_geometry;
 #[cfg(feature = "two-pc")]
 #[cfg(target_arch = "wasm32")]
 pub mod two_pc;

@@ -5,6 +5,10 @@
 //! commands), click a message in flight to drop it, or use the partition tool.
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
+use super::topology_geometry::{
+    mark_offset, message_path, place_labels, Frame, MessageGlyph, NodeGlyph, DOT_R, MARK_HEIGHT,
+};
+pub use super::topology_geometry::{mark_width, progress, state_class};
 use crate::i18n::{line, tr, tr_text, trf};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
@@ -13,25 +17,10 @@ use crate::sim::{MsgId, Time};
 use std::rc::Rc;
 use yew::prelude::*;
 
-const SIZE: f64 = 400.0;
-const RING: f64 = 140.0;
-const NODE_R: f64 = 30.0;
-
-/// An embed's stage is about 720×300 CSS pixels: there the nodes go around a wide ellipse in
-/// a frame of this size, drawn at about full scale, so that labels set at 11 to 14 units
-/// read at 11 CSS pixels or more, with bigger circles to hold the bigger state names.
-const COMPACT_WIDTH: f64 = 660.0;
-const COMPACT_HEIGHT: f64 = 300.0;
-const COMPACT_NODE_R: f64 = 38.0;
-
-/// On a phone the square stage is about 370 CSS pixels wide, drawn at about 0.9 scale:
-/// there the circles grow and the labels are set at 12.5 units and up (`.topology.narrow`
-/// in the stylesheet), so that they read at 11 CSS pixels or more. The frame gains room
-/// below for the marks of the bottom node, whose circle is now bigger.
+/// The width at which the generic stage takes its phone frame (see [`Frame::narrow`]).
 pub const NARROW_QUERY: &str = "(max-width: 560px)";
-const NARROW_NODE_R: f64 = 40.0;
-const NARROW_TOP: f64 = -8.0;
-const NARROW_HEIGHT: f64 = SIZE + 52.0;
+/// A scene layout's message labels (the locks queue stage, drawn about full size).
+const LAYOUT_LABEL_FONT: f64 = 11.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TopologyProps {
@@ -76,23 +65,14 @@ pub fn tone_class(tone: Tone) -> &'static str {
     }
 }
 
-/// Width of a mark's pill, from its text (CJK characters are about twice as wide).
-pub fn mark_width(text: &str) -> f64 {
-    let units: f64 = text
-        .chars()
-        .map(|c| if c.is_ascii() { 1.0 } else { 1.9 })
-        .sum();
-    units * 7.0 + 14.0
-}
-
 /// The marks under a node: pills stacked below its circle (of radius `node_r`).
 fn marks(marks: &[NodeMark], node_r: f64) -> Html {
     let pills = marks.iter().enumerate().map(|(i, m)| {
         let width = mark_width(&m.text);
-        let y = node_r + 14.0 + i as f64 * 19.0;
+        let y = mark_offset(i, node_r);
         html! {
             <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
-                <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height="17" rx="8.5" />
+                <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height={MARK_HEIGHT.to_string()} rx="8.5" />
                 <text y="4">{ &m.text }</text>
             </g>
         }
@@ -100,139 +80,32 @@ fn marks(marks: &[NodeMark], node_r: f64) -> Html {
     html! { <g class="marks">{ for pills }</g> }
 }
 
-/// Where node `i` of `n` sits: evenly around a circle, the first at the top.
-pub fn node_position(i: u32, n: u32) -> (f64, f64) {
-    let angle =
-        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
-    (
-        SIZE / 2.0 + RING * angle.cos(),
-        SIZE / 2.0 + RING * angle.sin(),
-    )
-}
-
-/// Where node `i` of `n` sits in an embed's wide frame: around an ellipse, the first at
-/// the top, leaving room at the bottom for a node's marks. Nodes are spaced evenly by
-/// distance along the ellipse, not by angle, which would crowd them at its narrow ends.
-pub fn compact_node_position(i: u32, n: u32) -> (f64, f64) {
-    const SAMPLES: u32 = 720;
-    let (rx, ry) = (
-        COMPACT_WIDTH / 2.0 - COMPACT_NODE_R - 60.0,
-        COMPACT_HEIGHT / 2.0 - COMPACT_NODE_R - 24.0,
-    );
-    let at = |k: u32| {
-        let angle = -std::f64::consts::FRAC_PI_2
-            + std::f64::consts::TAU * f64::from(k) / f64::from(SAMPLES);
-        (
-            COMPACT_WIDTH / 2.0 + rx * angle.cos(),
-            COMPACT_HEIGHT / 2.0 - 14.0 + ry * angle.sin(),
-        )
-    };
-    let step = |k: u32| {
-        let ((x0, y0), (x1, y1)) = (at(k), at(k + 1));
-        ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt()
-    };
-    let perimeter: f64 = (0..SAMPLES).map(step).sum();
-    let wanted = perimeter * f64::from(i) / f64::from(n.max(1));
-    let mut walked = 0.0;
-    for k in 0..SAMPLES {
-        if walked >= wanted {
-            return at(k);
-        }
-        walked += step(k);
-    }
-    at(0)
-}
-
-/// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
-pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
-    if arrives <= sent {
-        return 1.0;
-    }
-    ((now.0.saturating_sub(sent.0)) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
-}
-
-/// Where a message between two node centres starts and ends: just outside each node's
-/// halo, so that a dot never covers a node (a click on a node always reaches the node).
-pub fn message_ends(from: (f64, f64), to: (f64, f64)) -> ((f64, f64), (f64, f64)) {
-    message_ends_for(from, to, NODE_R)
-}
-
-/// [`message_ends`] for nodes of radius `node_r`.
-fn message_ends_for(from: (f64, f64), to: (f64, f64), node_r: f64) -> ((f64, f64), (f64, f64)) {
-    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
-    let length = (dx * dx + dy * dy).sqrt();
-    let inset = node_r + 8.0;
-    if length <= 2.0 * inset {
-        let mid = (from.0 + dx / 2.0, from.1 + dy / 2.0);
-        return (mid, mid);
-    }
-    let (ux, uy) = (dx / length * inset, dy / length * inset);
-    ((from.0 + ux, from.1 + uy), (to.0 - ux, to.1 - uy))
-}
-
-/// Where a message's label sits, above or below its dot (`dy`: how far down the message
-/// travels; `t`: how far along it is): on the side away from the node it is nearest, so that
-/// a message just sent or about to arrive never covers that node's name and state.
-pub fn message_label_y(dy: f64, t: f64) -> f64 {
-    let going_down = dy > 1.0;
-    let going_up = dy < -1.0;
-    let near_sender = t < 0.5;
-    if (going_down && near_sender) || (going_up && !near_sender) {
-        20.0
-    } else {
-        -11.0
-    }
-}
-
-/// A CSS class for a state label, e.g. `IN DOUBT` -> `state-in-doubt`.
-pub fn state_class(label: &str) -> String {
-    let slug: String = label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("state-{slug}")
-}
-
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let n = p.snapshot.nodes.len() as u32;
     // A scene's own layout wins; otherwise a circle, or an embed's wide ellipse.
     let wide = p.compact && p.layout.is_none();
-    let (width, height) = match &p.layout {
-        Some(l) => (l.width, l.height),
-        None if wide => (COMPACT_WIDTH, COMPACT_HEIGHT),
-        None => (SIZE, SIZE),
-    };
     let narrow = !p.compact && p.layout.is_none() && super::hooks::prefers(NARROW_QUERY);
-    let node_r = if wide {
-        COMPACT_NODE_R
-    } else if narrow {
-        NARROW_NODE_R
-    } else {
-        NODE_R
+    let frame = match &p.layout {
+        Some(l) => Frame::layout(l.width, l.height, LAYOUT_LABEL_FONT),
+        None if wide => Frame::compact(),
+        None if narrow => Frame::narrow(),
+        None => Frame::square(),
     };
-    let view_box = if narrow {
-        format!("0 {NARROW_TOP} {width} {NARROW_HEIGHT}")
-    } else {
-        format!("0 0 {width} {height}")
-    };
-    let ellipse: Vec<(f64, f64)> = if wide {
-        (0..n).map(|i| compact_node_position(i, n)).collect()
-    } else {
-        Vec::new()
-    };
+    let node_r = frame.node_r;
+    let positions: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            p.layout
+                .as_ref()
+                .and_then(|l| l.positions.get(i as usize).copied())
+                .unwrap_or_else(|| frame.node_position(i, n))
+        })
+        .collect();
     let pos = |i: u32| {
-        p.layout
-            .as_ref()
-            .and_then(|l| l.positions.get(i as usize).copied())
-            .or_else(|| ellipse.get(i as usize).copied())
-            .unwrap_or_else(|| node_position(i, n))
+        positions
+            .get(i as usize)
+            .copied()
+            .unwrap_or_else(|| frame.node_position(i, n))
     };
     let act = |action: String| {
         let on_msg = p.on_msg.clone();
@@ -243,6 +116,12 @@ pub fn topology(p: &TopologyProps) -> Html {
     // talk would say they do. A link fades in when it first carries a message.
     let edges = p.snapshot.links_used.iter().filter(|&&(a, b)| a < n && b < n).map(|&(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
+        // A link that would run under another node bows around it, as its messages do.
+        let way = message_path(pos(a), pos(b), &positions, node_r);
+        if way.bows() {
+            let (cx, cy) = way.control;
+            return html! { <path key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} fill="none" d={format!("M{x1:.1},{y1:.1} Q{cx:.1},{cy:.1} {x2:.1},{y2:.1}")} /> };
+        }
         html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
     });
     // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
@@ -330,11 +209,43 @@ pub fn topology(p: &TopologyProps) -> Html {
         }
     });
 
-    let messages = p.snapshot.messages.iter().map(|m| {
-        let t = progress(m.sent, m.arrives, p.playhead);
-        let ((x1, y1), (x2, y2)) = message_ends_for(pos(m.from), pos(m.to), node_r);
-        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
-        let label_y = message_label_y(y2 - y1, t);
+    // Every label is placed once for the whole picture, so that labels of messages sent at
+    // the same moment (a coordinator's PREPAREs) stand apart instead of on top of each other.
+    let dots: Vec<MessageGlyph> = p
+        .snapshot
+        .messages
+        .iter()
+        .map(|m| MessageGlyph {
+            dot: message_path(pos(m.from), pos(m.to), &positions, node_r)
+                .at(progress(m.sent, m.arrives, p.playhead)),
+            label: line(&m.label),
+        })
+        .collect();
+    let glyphs: Vec<NodeGlyph> = p
+        .snapshot
+        .nodes
+        .iter()
+        .map(|node| NodeGlyph {
+            centre: pos(node.id),
+            marks: node.marks.iter().map(|m| mark_width(&m.text)).collect(),
+            paused: node.status == NodeStatus::Paused,
+        })
+        .collect();
+    let spots = place_labels(&frame, &glyphs, &dots);
+    let label_style = format!("font-size:{}px", frame.label_font);
+    let messages = p.snapshot.messages.iter().zip(dots.iter().zip(&spots)).map(|(m, (glyph, spot))| {
+        let (x, y) = glyph.dot;
+        let (lx, ly) = spot.rect.centre();
+        let (lx, ly, baseline) = (lx - x, ly - y, spot.baseline - y);
+        // A label set away from its dot gets a thin line back to it, to the label's edge.
+        let leader = (spot.leader && spot.shown).then(|| {
+            let (hw, hh) = ((spot.rect.right - spot.rect.left) / 2.0, (spot.rect.bottom - spot.rect.top) / 2.0);
+            let reach = (hw / lx.abs().max(1e-6)).min(hh / ly.abs().max(1e-6)).min(1.0);
+            let (ex, ey) = (lx * (1.0 - reach), ly * (1.0 - reach));
+            let length = (ex * ex + ey * ey).sqrt().max(1e-6);
+            let (sx, sy) = (ex / length * DOT_R, ey / length * DOT_R);
+            html! { <line class="leader" x1={format!("{sx:.1}")} y1={format!("{sy:.1}")} x2={format!("{ex:.1}")} y2={format!("{ey:.1}")} /> }
+        });
         let label = trf(
             "Message {id}: {message} from {from} to {to}, arrives at {time}. Activate to drop it.",
             &[
@@ -362,8 +273,11 @@ pub fn topology(p: &TopologyProps) -> Html {
             <g key={m.id.to_string()} class="message" transform={format!("translate({x:.1},{y:.1})")}
                role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()} onclick={drop} onkeydown={on_key}>
                 <title>{ label }</title>
-                <circle r="7" />
-                <text y={format!("{label_y:.0}")}>{ line(&m.label) }</text>
+                { for leader }
+                <circle r={DOT_R.to_string()} />
+                if spot.shown {
+                    <text x={format!("{lx:.1}")} y={format!("{baseline:.1}")} style={label_style.clone()}>{ line(&m.label) }</text>
+                }
             </g>
         }
     });
@@ -380,7 +294,7 @@ pub fn topology(p: &TopologyProps) -> Html {
 
     html! {
         <div class={classes!("topology", wide.then_some("compact"), narrow.then_some("narrow"))}>
-            <svg class="topology-svg" viewBox={view_box} role="img"
+            <svg class="topology-svg" viewBox={frame.view_box()} role="img"
                  aria-label={trf("{n} nodes and {m} messages in flight at {time}", &[("n", &n), ("m", &p.snapshot.messages.len()), ("time", &p.playhead)])}>
                 <defs>
                     <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">

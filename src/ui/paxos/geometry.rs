@@ -117,20 +117,41 @@ pub struct Dot {
 /// already has a label; `None` when every place is taken (the tooltip still has it). The
 /// result is the label's left end and baseline.
 pub fn place_labels(dots: &[Dot], obstacles: &[Rect], height: f64) -> Vec<Option<(f64, f64)>> {
-    let dot_boxes: Vec<Rect> = dots.iter().map(|d| Rect::around(d.x, d.y, DOT_R)).collect();
+    place_labels_around(dots, &[], obstacles, height)
+}
+
+/// The radius of the dashed ring around a message held back by hand.
+pub const HELD_RING_R: f64 = DOT_R + 4.0;
+
+/// [`place_labels`], where dot `i` takes a circle of radius `radii[i]` (a held message's
+/// ring, [`HELD_RING_R`]) rather than [`DOT_R`], so that no label is written over a ring.
+pub fn place_labels_around(
+    dots: &[Dot],
+    radii: &[f64],
+    obstacles: &[Rect],
+    height: f64,
+) -> Vec<Option<(f64, f64)>> {
+    let radius = |i: usize| radii.get(i).copied().unwrap_or(DOT_R).max(DOT_R);
+    let dot_boxes: Vec<Rect> = dots
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Rect::around(d.x, d.y, radius(i)))
+        .collect();
     let mut placed: Vec<Rect> = Vec::new();
     let mut groups_done = std::collections::BTreeSet::new();
     dots.iter()
-        .map(|&Dot { x, y, chars, group }| {
+        .enumerate()
+        .map(|(i, &Dot { x, y, chars, group })| {
             if chars == 0 || groups_done.contains(&group) {
                 return None;
             }
             let w = chars as f64 * CHAR_W;
+            let r = radius(i);
             let options = [
-                (x + DOT_R + 3.0, y + 4.0),
-                (x - DOT_R - 3.0 - w, y + 4.0),
-                (x - w / 2.0, y - DOT_R - 4.0),
-                (x - w / 2.0, y + DOT_R + LABEL_H),
+                (x + r + 3.0, y + 4.0),
+                (x - r - 3.0 - w, y + 4.0),
+                (x - w / 2.0, y - r - 4.0),
+                (x - w / 2.0, y + r + LABEL_H),
             ];
             let spot = options.into_iter().find(|&(lx, ly)| {
                 let b = text_box(lx, ly, chars);

@@ -291,7 +291,18 @@ pub fn network(p: &NetworkProps) -> Html {
         })
         .collect();
     let height = net_height(n);
-    let labels = place_labels(&dots, &obstacles, height);
+    // A held message's dashed ring is wider than its dot: its label goes outside the ring.
+    let radii: Vec<f64> = shown
+        .iter()
+        .map(|f| {
+            if f.delayed > Time::ZERO {
+                HELD_RING_R
+            } else {
+                DOT_R
+            }
+        })
+        .collect();
+    let labels = place_labels_around(&dots, &radii, &obstacles, height);
     let messages = shown.iter().zip(spots).zip(labels).zip(label_texts).map(|(((f, (x, y)), label), text)| {
         let (letters, _) = flight_texts(f);
         let sentence = flight_sentence(f, &p.names, p.tool);
@@ -311,7 +322,7 @@ pub fn network(p: &NetworkProps) -> Html {
                aria-label={sentence.clone()} data-msg={f.id.to_string()} data-kind={kind} {onclick} {onkeydown}>
                 <title>{ sentence }</title>
                 if held {
-                    <circle class="px-held-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={(DOT_R + 4.0).to_string()} />
+                    <circle class="px-held-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={HELD_RING_R.to_string()} />
                 }
                 { shape }
                 if !kind.is_empty() {

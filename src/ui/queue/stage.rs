@@ -88,6 +88,10 @@ fn lane(
     } else {
         ""
     };
+    // A name longer than its lane ("queue · stream (XADD in, XREADGROUP out →)" at an
+    // embed's 12 px) is drawn a little narrower rather than out of the broker's box, over
+    // the chips flying to the consumers.
+    let squeeze = (lane_name_width(&name) > rect.w).then_some(rect.w);
     let (shown, more) = visible_chips(rect, chips.len());
     let drawn = chips.iter().take(shown).enumerate().map(|(i, (c, age))| {
         let (x, y) = chip_slot(rect, i);
@@ -99,7 +103,8 @@ fn lane(
     });
     html! {
         <g class={classes!("q-lane", kind)} data-lane={kind} data-count={chips.len().to_string()}>
-            <text class="lane-name" x={rect.x.to_string()} y={(rect.y - 4.0).to_string()}>{ name }</text>
+            <text class="lane-name" x={rect.x.to_string()} y={(rect.y - 4.0).to_string()}
+                  textLength={squeeze.map(|w| format!("{w:.0}"))} lengthAdjust={squeeze.map(|_| "spacingAndGlyphs")}>{ name }</text>
             <rect class="lane-body" x={rect.x.to_string()} y={rect.y.to_string()} width={rect.w.to_string()} height={rect.h.to_string()} rx="6" />
             if chips.is_empty() {
                 if let Some(text) = empty {
@@ -110,6 +115,13 @@ fn lane(
             { for more }
         </g>
     }
+}
+
+/// About how wide a lane's name is at the embed's 12 px (semi-bold; CJK a full em).
+fn lane_name_width(name: &str) -> f64 {
+    name.chars()
+        .map(|c| if c.is_ascii() { 7.0 } else { 12.5 })
+        .sum()
 }
 
 fn select(ctx: &ViewCtx, id: NodeId) -> Callback<MouseEvent> {
