@@ -125,7 +125,9 @@ fn the_default_locks_count_the_same_with_symmetry_asked_for_or_not() {
             ..without
         }
     );
-    assert_eq!((with.distinct, path_with), (9_798, Some(7)), "pinned");
+    // 9_798 before the Redis model appended only writes that changed the data (see
+    // tests/explore_exhaustive.rs).
+    assert_eq!((with.distinct, path_with), (10_178, Some(7)), "pinned");
     assert_eq!(path_without, Some(7));
     let (model, _) = SceneModel::<Locks>::from_spec(&spec::<Locks>(&[]), lock_bounds(true));
     assert_eq!(model.properties()[1], "single holder");

@@ -97,6 +97,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/scenes.rs",
     "src/ui/teach.rs",
     "src/ui/topology.rs",
+    "src/ui/topology_geometry.rs",
     "src/ui/two_pc/mod.rs",
     "src/scene/spec.rs",
     "src/scene/mod.rs",
