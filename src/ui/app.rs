@@ -431,6 +431,15 @@ pub fn app(props: &AppProps) -> Html {
 
     // The space-time diagram and the Explore panel: below the stage in both layouts, when
     // shown (by default in the full app; in an embed when its link or `mount()` asks).
+    // When the language changes, or the Chinese texts arrive (they load after the first
+    // drawing), the page is built afresh: panels that keep their drawing while their own
+    // inputs stay the same (node cards, legend, invariants) would otherwise stay in the
+    // old language until the next step.
+    let texts_key = format!(
+        "texts-{}-{}",
+        crate::i18n::lang().code(),
+        crate::i18n::zh_available()
+    );
     let diagram = (message_views && show_diagram).then(|| html! {
         <Throttle tick={model.panels_tick}>
             <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
@@ -456,7 +465,7 @@ pub fn app(props: &AppProps) -> Html {
             model.query()
         );
         return html! {
-            <div class={classes!("dsviz", "embed", (diagram.is_some() || explore_panel.is_some()).then_some("with-extras"))} ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
+            <div key={texts_key.clone()} class={classes!("dsviz", "embed", (diagram.is_some() || explore_panel.is_some()).then_some("with-extras"))} ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
                 { for tour_bar }
                 { for caption_bar }
@@ -479,7 +488,7 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     html! {
-        <div class="dsviz" ref={root}>
+        <div key={texts_key} class="dsviz" ref={root}>
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
                 <nav class="scenes" aria-label={tr("Scenes")}>

@@ -374,3 +374,49 @@ async fn every_scene_in_chinese_shows_its_node_details_and_timers_in_chinese() {
         shown.join("\n")
     );
 }
+
+/// Switching the language redraws every panel at once, not at the next step: the node
+/// cards, whose own inputs (the snapshot) have not changed, read Chinese right after the
+/// switch to Chinese and English right after the switch back.
+#[wasm_bindgen_test]
+async fn switching_the_language_redraws_the_node_cards_at_once() {
+    dsviz::i18n::load_zh(ALL_ZH.join("\n\n"));
+    set_lang(Lang::En);
+    let root = render_app("?scene=raft&step=30").await;
+    let cards = |root: &Element| {
+        root.query_selector(".node-details")
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+            .unwrap_or_default()
+    };
+    let has_chinese = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    assert!(
+        !has_chinese(&cards(&root)),
+        "English first: {}",
+        cards(&root)
+    );
+    let choose = |code: &str| {
+        let select: web_sys::HtmlSelectElement =
+            wasm_bindgen::JsCast::dyn_into(root.query_selector("#lang").unwrap().unwrap()).unwrap();
+        select.set_value(code);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    choose("zh");
+    yew::scheduler::flush().await;
+    assert!(
+        has_chinese(&cards(&root)),
+        "after the switch: {}",
+        cards(&root)
+    );
+    choose("en");
+    yew::scheduler::flush().await;
+    assert!(
+        !has_chinese(&cards(&root)),
+        "after switching back: {}",
+        cards(&root)
+    );
+    root.remove();
+    set_lang(Lang::En);
+}
