@@ -3,17 +3,11 @@
 //! in the correct protocols within the same bounds, and its counts are pinned. Every path
 //! it finds opens as a link that replays that very path: the same states, step by step,
 //! and the same invariant broken at the path's last step.
+mod explore_common;
 use dsviz::explore::{Checker, Counterexample, ExploreBounds, Finish, Model, Progress, SceneModel};
 use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
 use dsviz::sim::run::Run;
-
-fn spec<S: Scene>(params: &[(&str, &str)]) -> RunSpec {
-    let mut spec = RunSpec::new(SceneId::of::<S>());
-    for (k, v) in params {
-        spec.params.insert(k.to_string(), v.to_string());
-    }
-    spec
-}
+use explore_common::{search_to_end, spec};
 
 /// Searches the scene; returns the progress at the end and the counterexample's length.
 fn search<S: Scene>(
@@ -202,24 +196,14 @@ fn a_search_stops_at_its_state_budget_with_a_message() {
 /// its shortest path itself as a link, opened at the path's last step.
 #[test]
 fn the_driver_turns_an_exhaustive_counterexample_into_a_link() {
-    use dsviz::explore::{driver, ExploreRequest, Mode};
+    use dsviz::explore::{ExploreRequest, Mode};
     let request = ExploreRequest {
         mode: Mode::Exhaustive,
         exhaustive: two_pc_bounds(),
         ..ExploreRequest::default()
     };
     let spec = spec::<TwoPc>(&[("variant", "forget-vote"), ("n", "2")]);
-    let (mut search, problems) = driver::start(&spec, &request).expect("2PC can be explored");
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut ticks = 0.0;
-    let mut clock = move || {
-        ticks += 1.0;
-        ticks
-    };
-    let mut status = search.status();
-    while !status.done {
-        status = search.run_for(&mut clock, 50.0);
-    }
+    let status = search_to_end(&spec, &request);
     let found = status.found.expect("a violation");
     assert_eq!(found.invariant_name, "atomicity");
     assert_eq!(found.path_steps, Some(13));

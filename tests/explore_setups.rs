@@ -4,8 +4,10 @@
 //! in), as a link that opens that setup at the violating step; with the risky setups off,
 //! the correct setup survives the same sweep.
 use dsviz::explore::setups::risky_setups;
-use dsviz::explore::{driver, ExploreRequest, Mode, Status, SweepBounds};
+mod explore_common;
+use dsviz::explore::{ExploreRequest, Mode, Status, SweepBounds};
 use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
+use explore_common::search_to_end;
 
 /// Runs the panel's sweep on the scene's default setup, watching "no stale writes".
 fn sweep<S: Scene>(bounds: SweepBounds) -> Status {
@@ -16,18 +18,7 @@ fn sweep<S: Scene>(bounds: SweepBounds) -> Status {
         ..ExploreRequest::default()
     };
     let spec = RunSpec::new(SceneId::of::<S>());
-    let (mut search, problems) = driver::start(&spec, &request).expect("explorable");
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut ticks = 0.0;
-    let mut clock = move || {
-        ticks += 1.0;
-        ticks
-    };
-    let mut status = search.status();
-    while !status.done {
-        status = search.run_for(&mut clock, 50.0);
-    }
-    status
+    search_to_end(&spec, &request)
 }
 
 #[test]

@@ -1,16 +1,10 @@
 //! The seed sweep on the kernel scenes: it finds every broken variant of two-phase commit
 //! and of the locks within the default bounds, finds none for the correct protocols, and
 //! its shrunk schedule opens as a link at a step where the same invariant is broken.
+mod explore_common;
 use dsviz::explore::{Sweep, SweepBounds, SweepFound};
-use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
-
-fn spec<S: Scene>(params: &[(&str, &str)]) -> RunSpec {
-    let mut spec = RunSpec::new(SceneId::of::<S>());
-    for (k, v) in params {
-        spec.params.insert(k.to_string(), v.to_string());
-    }
-    spec
-}
+use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene};
+use explore_common::spec;
 
 /// A sweep with the default bounds, looking for `watch` (by name) or any violation.
 fn sweep<S: Scene>(params: &[(&str, &str)], watch: Option<&str>) -> (Option<SweepFound>, u64) {

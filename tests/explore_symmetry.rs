@@ -3,16 +3,10 @@
 //! counts fewer distinct states, still finds every broken variant with a path as short
 //! (which still opens as a link replaying it), and finds nothing in the correct protocol;
 //! scenes that declare no symmetry count the same either way. Counts pinned both ways.
+mod explore_common;
 use dsviz::explore::{Checker, ExploreBounds, Finish, Model, Progress, SceneModel};
-use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, RunSpec, Scene, SceneId};
-
-fn spec<S: Scene>(params: &[(&str, &str)]) -> RunSpec {
-    let mut spec = RunSpec::new(SceneId::of::<S>());
-    for (k, v) in params {
-        spec.params.insert(k.to_string(), v.to_string());
-    }
-    spec
-}
+use dsviz::scene::{build_scene, locks::Locks, two_pc::TwoPc, Scene};
+use explore_common::spec;
 
 /// Searches; returns the progress, whether symmetry was in use, and the path's length
 /// (after checking that the path opens as a link ending in the violation).
