@@ -12,12 +12,23 @@ pub struct InvariantProps {
     pub on_msg: Callback<Msg>,
 }
 
+/// Names longer than this in all (in characters) do not fit an embed's bar in two rows.
+const CROWDED_NAMES_CHARS: usize = 140;
+
 #[function_component(InvariantPanel)]
 pub fn invariant_panel(p: &InvariantProps) -> Html {
     // An embed keeps a violation to one line (the stage keeps its room): the broken
     // property and its step as a button that jumps there, the reason folded under "why?",
-    // and the properties that hold as lights whose names are read on hover.
-    let one_line = p.compact && p.invariants.iter().any(|i| i.violation.is_some());
+    // and the properties that hold as lights whose names are read on hover. An embed of a
+    // scene with many properties (names that would take more than about two rows under a
+    // 720 px stage, as the balance scene's eight) shows them that way too, with their count.
+    let violated = p.invariants.iter().any(|i| i.violation.is_some());
+    let names_len: usize = p
+        .invariants
+        .iter()
+        .map(|i| tr(i.name).chars().count())
+        .sum();
+    let one_line = p.compact && (violated || names_len > CROWDED_NAMES_CHARS);
     let items = p.invariants.iter().map(|inv| {
         let ok = inv.violation.is_none();
         let jump_to = |step: u64| {
@@ -72,7 +83,12 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
         <section class={classes!("invariants", p.compact.then_some("compact"), one_line.then_some("one-line"))} aria-label={tr("Safety invariants")}>
             if !p.compact { <h2>{ tr("Invariants") }</h2> }
 
-            <ul>{ for items }</ul>
+            <ul>
+                if one_line && !violated {
+                    <li class="inv-count">{ trf("{n} invariants hold", &[("n", &p.invariants.len())]) }</li>
+                }
+                { for items }
+            </ul>
         </section>
     }
 }
