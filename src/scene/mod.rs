@@ -214,10 +214,7 @@ pub fn read_config<S: Scene>(params: &mut Params) -> (S::Config, NetConfig, Vec<
     };
     let mut problems = std::mem::take(&mut r.problems);
     let config = config.unwrap_or_else(|e| {
-        problems.push(trf(
-            "{problem}; using the default setup.",
-            &[("problem", &e)],
-        ));
+        problems.push(default_setup_used(&e));
         default_config::<S>()
     });
     *params = write_params::<S>(&config, &net);
@@ -244,31 +241,19 @@ pub fn write_params<S: Scene>(config: &S::Config, net: &NetConfig) -> Params {
 /// used (unusable parameters and actions removed), so the next link written from it is
 /// clean. A spec naming a scenario but carrying no actions asks for the scenario itself.
 pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
+    // Only what needs the scene's types is written here; the rest is in plain functions,
+    // one copy for every scene (each generic line is repeated in the bundle per scene).
     let mut problems = Vec::new();
     if let (Some(id), true) = (spec.scenario.clone(), spec.actions.is_empty()) {
-        match scenario_spec_of::<S>(&id, spec.seed) {
-            Some(full) => {
-                spec.params = full.params;
-                spec.actions = full.actions;
-            }
-            None => {
-                problems.push(trf(
-                    "There is no scenario \"{id}\" in {scene}; showing the plain scene.",
-                    &[("id", &shorten(&id, 60)), ("scene", &tr(S::TITLE))],
-                ));
-                spec.scenario = None;
-            }
-        }
+        let full = scenario_spec_of::<S>(&id, spec.seed);
+        use_scenario(spec, &id, full, S::TITLE, &mut problems);
     }
     let (mut config, net, mut read_problems) = read_config::<S>(&mut spec.params);
     problems.append(&mut read_problems);
     let world = match S::world(&config, spec.seed) {
         Ok(world) => world,
         Err(e) => {
-            problems.push(trf(
-                "{problem}; using the default setup.",
-                &[("problem", &e)],
-            ));
+            problems.push(default_setup_used(&e));
             config = default_config::<S>();
             spec.params = write_params::<S>(&config, &net);
             S::world(&config, spec.seed)
@@ -278,14 +263,72 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
     let node_count = world.nodes.len() as u32;
     let sim = Sim::new(spec.seed, world.nodes, net, world.invariants);
     let mut actions = Vec::new();
+    keep_link_actions(spec, &mut problems, &mut |text| {
+        let action = Scheduled::<<S::Node as Protocol>::Cmd>::parse(text, node_count)
+            .map_err(|e| e.to_string())?;
+        let kept = action.at <= MAX_LINK_STEP;
+        if kept {
+            actions.push(action);
+        }
+        Ok(kept)
+    });
+    let mut timeline = Timeline::new(sim, actions, u64::MAX);
+    if spec.scenario.is_some() {
+        // A scenario's link holds only the scenario's actions (acting on it drops `sc`):
+        // its faults are the scenario's, not the person's.
+        timeline.mark_scripted();
+    }
+    let mut run = SceneRun::<S>::new(config, timeline, world.names);
+    open_at_link_step(&mut run, spec, &mut problems);
+    Built {
+        run: Box::new(run),
+        problems,
+    }
+}
+
+fn default_setup_used(problem: &str) -> String {
+    trf(
+        "{problem}; using the default setup.",
+        &[("problem", &problem)],
+    )
+}
+
+/// A spec naming a scenario and no actions takes the scenario's parameters and actions
+/// (`full`, or a message if the scene has no such scenario).
+fn use_scenario(
+    spec: &mut RunSpec,
+    id: &str,
+    full: Option<RunSpec>,
+    title: &'static str,
+    problems: &mut Vec<String>,
+) {
+    match full {
+        Some(full) => {
+            spec.params = full.params;
+            spec.actions = full.actions;
+        }
+        None => {
+            problems.push(trf(
+                "There is no scenario \"{id}\" in {scene}; showing the plain scene.",
+                &[("id", &shorten(id, 60)), ("scene", &tr(title))],
+            ));
+            spec.scenario = None;
+        }
+    }
+}
+
+/// Keeps the link's actions that `read` accepts (it answers whether the action is within
+/// the furthest step a link may name) and reports the others.
+fn keep_link_actions(
+    spec: &mut RunSpec,
+    problems: &mut Vec<String>,
+    read: &mut dyn FnMut(&str) -> Result<bool, String>,
+) {
     let mut kept = Vec::new();
     for text in &spec.actions {
-        match Scheduled::<<S::Node as Protocol>::Cmd>::parse(text, node_count) {
-            Ok(action) if action.at <= MAX_LINK_STEP => {
-                kept.push(text.clone());
-                actions.push(action);
-            }
-            Ok(_) => problems.push(trf(
+        match read(text) {
+            Ok(true) => kept.push(text.clone()),
+            Ok(false) => problems.push(trf(
                 "Action \"{action}\" is past the furthest step a link may name ({max}); ignored.",
                 &[("action", &shorten(text, 60)), ("max", &MAX_LINK_STEP)],
             )),
@@ -296,13 +339,10 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
         }
     }
     spec.actions = kept;
-    let mut timeline = Timeline::new(sim, actions, u64::MAX);
-    if spec.scenario.is_some() {
-        // A scenario's link holds only the scenario's actions (acting on it drops `sc`):
-        // its faults are the scenario's, not the person's.
-        timeline.mark_scripted();
-    }
-    let mut run = SceneRun::<S>::new(config, timeline, world.names);
+}
+
+/// Runs the first steps and opens the run at the link's step, if it names one.
+fn open_at_link_step(run: &mut dyn Run, spec: &mut RunSpec, problems: &mut Vec<String>) {
     run.extend(LOOKAHEAD);
     if let Some(step) = spec.step {
         let step = if step > MAX_LINK_STEP {
@@ -325,10 +365,6 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
         }
         spec.step = Some(step.min(run.horizon()));
         run.seek(step);
-    }
-    Built {
-        run: Box::new(run),
-        problems,
     }
 }
 

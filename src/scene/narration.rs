@@ -18,6 +18,9 @@ use crate::sim::trace::{DropReason, TraceEntry, TraceKind, Worded};
 /// whether `step` applied an action at all. A delivery, a loss or a timer in a step that
 /// applied an action was forced by the link (`deliver:`, `lose:`, `fire:`, the explorer's
 /// path), not the clock's turn, and its sentence says so.
+// Never inlined: it is called from every scene's generic `SceneRun::log`, and inlining
+// would put a copy of it in each scene (about 5 KB of WebAssembly each).
+#[inline(never)]
 pub fn narrate(
     entries: &[TraceEntry<Worded>],
     names: &Names<'_>,

@@ -155,90 +155,116 @@ fn need<'a>(part: Option<&'a str>, text: &str) -> Result<&'a str, ActionParseErr
     part.ok_or_else(|| ActionParseError(format!("\"{text}\" is missing a part")))
 }
 
+/// Reads an action with its command (if any) left as text: one copy of this code for every
+/// scene, whatever its command type (see [`Action::parse`]).
+fn parse_with_command_text(text: &str, node_count: u32) -> Result<Action<&str>, ActionParseError> {
+    let mut parts = text.splitn(3, ':');
+    let verb = parts.next().unwrap_or_default();
+    let first = parts.next();
+    let rest = parts.next();
+    let action = match verb {
+        "crash" => Action::Crash(node(need(first, text)?, node_count)?),
+        "restart" => Action::Restart(node(need(first, text)?, node_count)?),
+        "pause" => Action::Pause(
+            node(need(first, text)?, node_count)?,
+            rest.map(|d| number(d, "a pause length").map(Time))
+                .transpose()?,
+        ),
+        "resume" => Action::Resume(node(need(first, text)?, node_count)?),
+        "drop" => Action::DropMessage(MsgId(number(need(first, text)?, "a message number")?)),
+        "delay" => {
+            let id = MsgId(number(need(first, text)?, "a message number")?);
+            let by: u64 = number(need(rest, text)?, "a delay (in microseconds)")?;
+            if !(1..=MAX_DELAY.0).contains(&by) {
+                return Err(ActionParseError(format!(
+                    "a delay must be 1 to {} microseconds ({MAX_DELAY}), not {by}",
+                    MAX_DELAY.0
+                )));
+            }
+            Action::DelayMessage(id, Time(by))
+        }
+        "cut" | "heal" => {
+            let from = node(need(first, text)?, node_count)?;
+            let to = node(need(rest, text)?, node_count)?;
+            Action::Network(if verb == "cut" {
+                NetChange::Cut { from, to }
+            } else {
+                NetChange::Heal { from, to }
+            })
+        }
+        "part" => {
+            let group = need(first, text)?
+                .split('+')
+                .map(|n| node(n, node_count))
+                .collect::<Result<Vec<_>, _>>()?;
+            Action::Network(NetChange::Partition { group })
+        }
+        "healall" => Action::Network(NetChange::HealAll),
+        "deliver" | "lose" => {
+            let id = MsgId(number(need(first, text)?, "a message number")?);
+            if rest.is_some() {
+                return Err(ActionParseError(format!(
+                    "\"{text}\" has a part too many ({verb}:<message number>)"
+                )));
+            }
+            Action::Force(if verb == "deliver" {
+                Forced::Deliver(id)
+            } else {
+                Forced::Lose(id)
+            })
+        }
+        "fire" => {
+            let target = node(need(first, text)?, node_count)?;
+            let timer: u32 = number(need(rest, text)?, "a timer number")?;
+            if timer > MAX_TIMER_NUMBER {
+                return Err(ActionParseError(format!(
+                    "a timer number must be 0 to {MAX_TIMER_NUMBER}, not {timer}"
+                )));
+            }
+            Action::Force(Forced::Fire(target, timer))
+        }
+        "cmd" => {
+            let target = node(need(first, text)?, node_count)?;
+            Action::Command(target, need(rest, text)?)
+        }
+        other => {
+            return Err(ActionParseError(format!(
+                "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
+                     delay, cut, heal, part, healall, cmd, deliver, lose or fire)"
+            )))
+        }
+    };
+    Ok(action)
+}
+
 impl<C: FromStr> Action<C> {
     /// Reads an action, checking node numbers against the run's node count.
     pub fn parse(text: &str, node_count: u32) -> Result<Self, ActionParseError> {
-        let mut parts = text.splitn(3, ':');
-        let verb = parts.next().unwrap_or_default();
-        let first = parts.next();
-        let rest = parts.next();
-        let action = match verb {
-            "crash" => Action::Crash(node(need(first, text)?, node_count)?),
-            "restart" => Action::Restart(node(need(first, text)?, node_count)?),
-            "pause" => Action::Pause(
-                node(need(first, text)?, node_count)?,
-                rest.map(|d| number(d, "a pause length").map(Time))
-                    .transpose()?,
-            ),
-            "resume" => Action::Resume(node(need(first, text)?, node_count)?),
-            "drop" => Action::DropMessage(MsgId(number(need(first, text)?, "a message number")?)),
-            "delay" => {
-                let id = MsgId(number(need(first, text)?, "a message number")?);
-                let by: u64 = number(need(rest, text)?, "a delay (in microseconds)")?;
-                if !(1..=MAX_DELAY.0).contains(&by) {
-                    return Err(ActionParseError(format!(
-                        "a delay must be 1 to {} microseconds ({MAX_DELAY}), not {by}",
-                        MAX_DELAY.0
-                    )));
-                }
-                Action::DelayMessage(id, Time(by))
-            }
-            "cut" | "heal" => {
-                let from = node(need(first, text)?, node_count)?;
-                let to = node(need(rest, text)?, node_count)?;
-                Action::Network(if verb == "cut" {
-                    NetChange::Cut { from, to }
-                } else {
-                    NetChange::Heal { from, to }
-                })
-            }
-            "part" => {
-                let group = need(first, text)?
-                    .split('+')
-                    .map(|n| node(n, node_count))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Action::Network(NetChange::Partition { group })
-            }
-            "healall" => Action::Network(NetChange::HealAll),
-            "deliver" | "lose" => {
-                let id = MsgId(number(need(first, text)?, "a message number")?);
-                if rest.is_some() {
-                    return Err(ActionParseError(format!(
-                        "\"{text}\" has a part too many ({verb}:<message number>)"
-                    )));
-                }
-                Action::Force(if verb == "deliver" {
-                    Forced::Deliver(id)
-                } else {
-                    Forced::Lose(id)
-                })
-            }
-            "fire" => {
-                let target = node(need(first, text)?, node_count)?;
-                let timer: u32 = number(need(rest, text)?, "a timer number")?;
-                if timer > MAX_TIMER_NUMBER {
-                    return Err(ActionParseError(format!(
-                        "a timer number must be 0 to {MAX_TIMER_NUMBER}, not {timer}"
-                    )));
-                }
-                Action::Force(Forced::Fire(target, timer))
-            }
-            "cmd" => {
-                let target = node(need(first, text)?, node_count)?;
-                let body = need(rest, text)?;
-                let cmd = body.parse().map_err(|_| {
-                    ActionParseError(format!("\"{body}\" is not a command this scene knows"))
-                })?;
-                Action::Command(target, cmd)
-            }
-            other => {
-                return Err(ActionParseError(format!(
-                    "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
-                     delay, cut, heal, part, healall, cmd, deliver, lose or fire)"
-                )))
-            }
-        };
-        Ok(action)
+        parse_with_command_text(text, node_count)?.try_map_command(|body| {
+            body.parse().map_err(|_| {
+                ActionParseError(format!("\"{body}\" is not a command this scene knows"))
+            })
+        })
+    }
+}
+
+impl<C> Action<C> {
+    /// The same action with its command (if any) converted by `convert`.
+    pub fn try_map_command<D, E>(
+        self,
+        convert: impl FnOnce(C) -> Result<D, E>,
+    ) -> Result<Action<D>, E> {
+        Ok(match self {
+            Action::Command(node, cmd) => Action::Command(node, convert(cmd)?),
+            Action::Crash(n) => Action::Crash(n),
+            Action::Restart(n) => Action::Restart(n),
+            Action::Pause(n, d) => Action::Pause(n, d),
+            Action::Resume(n) => Action::Resume(n),
+            Action::DropMessage(m) => Action::DropMessage(m),
+            Action::DelayMessage(m, by) => Action::DelayMessage(m, by),
+            Action::Network(change) => Action::Network(change),
+            Action::Force(forced) => Action::Force(forced),
+        })
     }
 }
 

@@ -441,6 +441,8 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
 }
 
 /// The diagram's rows of trace entries in words (one copy for every scene: see [`Worded`]).
+// Never inlined, so that every scene's generic `rows` shares this one copy.
+#[inline(never)]
 fn rows_of(entries: &[TraceEntry<Worded>], names: &[String], invariants: &[&str]) -> Vec<TraceRow> {
     let name = |id: NodeId| {
         names
