@@ -140,3 +140,31 @@ fn ring_commands_are_told_in_words_by_whoever_gave_them() {
     dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
     assert_eq!(words, "查找键 user:42");
 }
+
+/// A partition is told with the names the stage shows: Raft's clients are nodes too
+/// (node 5 is the client "c1"), and the sentence must not call it "n5".
+#[test]
+fn a_partition_names_its_nodes_as_the_stage_does() {
+    let (mut spec, problems) = RunSpec::from_query("?scene=raft&sc=partitioned-leader&seed=1");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut run = build_scene::<dsviz::scene::raft::Raft>(&mut spec).run;
+    run.extend(400);
+    let log = run.log(1, run.horizon());
+    let partition = log
+        .iter()
+        .find(|l| l.text.starts_with("the network is partitioned"))
+        .unwrap_or_else(|| panic!("the scenario partitions the network: {log:#?}"));
+    assert_eq!(partition.weight, Weight::Fault);
+    let names = run.snapshot().nodes;
+    let client = names
+        .iter()
+        .find(|n| n.name.starts_with('c'))
+        .expect("the scenario has a client");
+    assert!(
+        partition.text.contains(&client.name)
+            && !partition.text.contains(&format!("n{}", client.id)),
+        "the client is named as on the stage ({}): {}",
+        client.name,
+        partition.text
+    );
+}

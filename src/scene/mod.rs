@@ -159,6 +159,13 @@ pub trait Scene: Sized + 'static {
         format!("{node}: {note:?}")
     }
 
+    /// Whether a note is routine bookkeeping (a timer set, a write reaching the disk)
+    /// rather than a decision: the log keeps it, but a step's caption explains the step
+    /// with a decision when there is one.
+    fn routine_note(_note: &<Self::Node as Protocol>::Note) -> bool {
+        false
+    }
+
     /// A command in words, for captions and the log ("look up key user:42"); by default
     /// its link form.
     fn describe_command(cmd: &<Self::Node as Protocol>::Cmd) -> String {

@@ -10,6 +10,7 @@
 //! each message, timer, command and note in words, so this code is the same for every scene.
 use super::Names;
 use crate::i18n::{tr, trf};
+use crate::sim::network::NetChange;
 pub use crate::sim::run::{LogLine, Weight};
 use crate::sim::trace::{DropReason, TraceEntry, TraceKind, Worded};
 
@@ -277,11 +278,7 @@ fn sentence(
             Weight::Fault,
             true,
         ),
-        TraceKind::Network { change } => (
-            trf("the network changes: {change}", &[("change", change)]),
-            Weight::Fault,
-            true,
-        ),
+        TraceKind::Network { change } => (network_sentence(change, names), Weight::Fault, true),
         TraceKind::State { node, from, to } => (
             trf(
                 "{node}: {from} → {to}",
@@ -311,9 +308,34 @@ fn sentence(
             Weight::Violation,
             true,
         ),
-        TraceKind::Note { note, .. } => (note.clone(), Weight::Decision, false),
+        // A routine note (a timer set, a write reaching the disk) is bookkeeping: it never
+        // takes the caption's second half from the decision that explains the step.
+        TraceKind::Note { note, .. } if note.routine => (note.text.clone(), Weight::Minor, false),
+        TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, false),
     };
     Some(said)
+}
+
+/// A change of the network in words, naming nodes as the stage does ("c1", not "n5").
+fn network_sentence(change: &NetChange, names: &Names<'_>) -> String {
+    match change {
+        NetChange::Cut { from, to } => trf(
+            "the link from {from} to {to} is cut: messages from {from} to {to} are lost",
+            &[("from", &names.of(*from)), ("to", &names.of(*to))],
+        ),
+        NetChange::Heal { from, to } => trf(
+            "the link from {from} to {to} heals",
+            &[("from", &names.of(*from)), ("to", &names.of(*to))],
+        ),
+        NetChange::Partition { group } => {
+            let group: Vec<String> = group.iter().map(|n| names.of(*n)).collect();
+            trf(
+                "the network is partitioned: {group} can no longer reach the rest, nor the rest them",
+                &[("group", &list(&group))],
+            )
+        }
+        NetChange::HealAll => tr("every cut link heals: the network is whole again").to_string(),
+    }
 }
 
 /// The caption of one step: its weightiest line, with the decision behind it when a node

@@ -4,7 +4,7 @@ use super::narration::{narrate, LogLine};
 use super::{Names, Scene, LOOKAHEAD};
 use crate::i18n;
 use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
-use crate::sim::trace::Words;
+use crate::sim::trace::{NoteWords, Words};
 use crate::sim::{NodeId, Protocol, Time, Timeline};
 
 pub struct SceneRun<S: Scene> {
@@ -106,7 +106,10 @@ impl<S: Scene> Run for SceneRun<S> {
             msg: &|msg| i18n::line(&<S::Node as Protocol>::msg_label(msg)),
             timer: &|timer| i18n::line(&<S::Node as Protocol>::timer_label(timer)),
             cmd: &S::describe_command,
-            note: &|node, note| S::describe(&names, node, note),
+            note: &|node, note| NoteWords {
+                text: S::describe(&names, node, note),
+                routine: S::routine_note(note),
+            },
         };
         let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();
         narrate(&worded, &names, &invariants, &scripted, &acted)

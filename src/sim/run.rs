@@ -5,7 +5,7 @@ use super::kernel::{NodeStatus, Violation};
 use super::protocol::{Line, NodeId, Protocol};
 use super::time::Time;
 use super::timeline::Timeline;
-use super::trace::{MsgId, TraceEntry, TraceKind, Worded, Words};
+use super::trace::{MsgId, NoteWords, TraceEntry, TraceKind, Worded, Words};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -409,7 +409,10 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             msg: &|m| P::msg_label(m).to_string(),
             timer: &|t| P::timer_label(t).to_string(),
             cmd: &|cmd| cmd.to_string(),
-            note: &|_, note| format!("{note:?}"),
+            note: &|_, note| NoteWords {
+                text: format!("{note:?}"),
+                routine: false,
+            },
         };
         let worded: Vec<_> = self
             .timeline
@@ -550,7 +553,7 @@ fn rows_of(entries: &[TraceEntry<Worded>], names: &[String], invariants: &[&str]
                 }
                 TraceKind::Note { note, .. } => {
                     row.kind = RowKind::Note;
-                    row.label = note.clone();
+                    row.label = note.text.clone();
                 }
                 TraceKind::Violation { invariant, message } => {
                     row.kind = RowKind::Violation;

@@ -159,7 +159,7 @@ impl Protocol for Worded {
     type Msg = String;
     type Timer = String;
     type Cmd = String;
-    type Note = String;
+    type Note = NoteWords;
     fn on_start(&mut self, _: &mut Ctx<'_, Self>) {}
     fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: NodeId, _: String) {}
     fn on_timer(&mut self, _: &mut Ctx<'_, Self>, _: String) {}
@@ -176,12 +176,21 @@ impl Protocol for Worded {
     }
 }
 
+/// A node's note in words, and whether it is routine: bookkeeping such as a timer being set
+/// or a write reaching the disk, which the log keeps but a caption never puts before a
+/// decision (see `Scene::routine_note`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct NoteWords {
+    pub text: String,
+    pub routine: bool,
+}
+
 /// How a reader puts a protocol's typed parts in words (for [`TraceKind::worded`]).
 pub struct Words<'a, P: Protocol> {
     pub msg: &'a dyn Fn(&P::Msg) -> String,
     pub timer: &'a dyn Fn(&P::Timer) -> String,
     pub cmd: &'a dyn Fn(&P::Cmd) -> String,
-    pub note: &'a dyn Fn(NodeId, &P::Note) -> String,
+    pub note: &'a dyn Fn(NodeId, &P::Note) -> NoteWords,
 }
 
 impl<P: Protocol> TraceEntry<P> {
