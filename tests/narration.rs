@@ -168,3 +168,32 @@ fn a_partition_names_its_nodes_as_the_stage_does() {
         partition.text
     );
 }
+
+/// A caption joins a step's first decision and the next one as one sentence: the second's
+/// first word loses its capital, names keep theirs, and no full stop is doubled.
+#[test]
+fn a_caption_reads_as_one_sentence() {
+    use dsviz::sim::run::LogLine;
+    use dsviz::sim::Time;
+    let line = |text: &str, weight| LogLine {
+        step: 1,
+        time: Time::ZERO,
+        text: text.to_string(),
+        weight,
+        visible: true,
+    };
+    let event = line("n1 receives AppendEntries from n0", Weight::Event);
+    let first = line("n0 counts entry 2 on n1.", Weight::Decision);
+    assert_eq!(
+        caption(&[
+            event.clone(),
+            first.clone(),
+            line("A majority stores entry 2.", Weight::Decision)
+        ]),
+        Some("n0 counts entry 2 on n1; a majority stores entry 2.".to_string())
+    );
+    assert_eq!(
+        caption(&[event, first, line("P2 votes YES.", Weight::Decision)]),
+        Some("n0 counts entry 2 on n1; P2 votes YES.".to_string())
+    );
+}

@@ -341,3 +341,37 @@ fn a_node_glyph_covers_its_whole_circle_and_its_marks() {
         "the mark pill under the circle is covered"
     );
 }
+
+/// A node's name and state stay inside its circle: a long name ("coordinator") or a
+/// translated state with its English term is squeezed to the circle's chord; short ones
+/// ("P1", "IN DOUBT") are drawn as they are.
+#[test]
+fn long_names_and_states_are_squeezed_into_their_circle() {
+    use dsviz::ui::topology_geometry::{squeeze_in_circle, text_width};
+    for frame in frames() {
+        let (name_y, state_y) = (-5.0, 13.0);
+        assert_eq!(
+            squeeze_in_circle("P1", frame.name_font, frame.node_r, name_y),
+            None
+        );
+        let fit = squeeze_in_circle("coordinator", frame.name_font, frame.node_r, name_y)
+            .unwrap_or_else(|| {
+                panic!("{:?}: \"coordinator\" is wider than its circle", frame.kind)
+            });
+        assert!(fit < text_width("coordinator", frame.name_font));
+        assert!(
+            fit < 2.0 * frame.node_r,
+            "{:?}: squeezed inside the circle",
+            frame.kind
+        );
+        let zh = "IN DOUBT（存疑）";
+        let fit = squeeze_in_circle(zh, frame.state_font, frame.node_r, state_y)
+            .unwrap_or_else(|| panic!("{:?}: {zh} is wider than its circle", frame.kind));
+        // Squeezed, but not past half its width: still legible.
+        assert!(
+            fit >= 0.5 * text_width(zh, frame.state_font) || fit >= frame.state_font,
+            "{:?}",
+            frame.kind
+        );
+    }
+}

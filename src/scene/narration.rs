@@ -348,9 +348,30 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
         .iter()
         .find(|l| l.weight == Weight::Decision && l.text != top.text);
     Some(match decision {
-        Some(d) if top.weight < Weight::Fault => {
-            format!("{}; {}", top.text.trim_end_matches('.'), d.text)
-        }
+        Some(d) if top.weight < Weight::Fault => trf(
+            "{event}; {decision}",
+            &[
+                ("event", &top.text.trim_end_matches(['.', '。'])),
+                ("decision", &mid_sentence(&d.text)),
+            ],
+        ),
         _ => top.text.clone(),
     })
+}
+
+/// A sentence that follows another after a semicolon: its first word loses its capital
+/// ("A majority…" → "a majority…", "Every…" → "every…"), unless it is a name ("P2", "LEADER").
+fn mid_sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second))
+            if first.is_uppercase() && (second.is_lowercase() || second == ' ') =>
+        {
+            first
+                .to_lowercase()
+                .chain(text[first.len_utf8()..].chars())
+                .collect()
+        }
+        _ => text.to_string(),
+    }
 }

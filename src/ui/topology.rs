@@ -6,7 +6,8 @@
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use super::topology_geometry::{
-    mark_offset, message_path, place_labels, Frame, MessageGlyph, NodeGlyph, DOT_R, MARK_HEIGHT,
+    mark_offset, message_path, place_labels, squeeze_in_circle, Frame, MessageGlyph, NodeGlyph,
+    DOT_R, MARK_HEIGHT,
 };
 pub use super::topology_geometry::{mark_width, progress, state_class};
 use crate::i18n::{line, tr, tr_text, trf};
@@ -170,6 +171,13 @@ pub fn topology(p: &TopologyProps) -> Html {
         };
         // The scene's state name, in the page's language (the scene's catalogue has it).
         let state = tr_text(node.state);
+        let name_y = if wide || narrow { -5.0 } else { -4.0 };
+        let state_y = if narrow { 14.0 } else if wide { 13.0 } else { 11.0 };
+        // An embed sets names and states at the compact sizes in any frame (the stylesheet's
+        // `.topology.compact`).
+        let fonts = if p.compact { Frame::compact() } else { frame };
+        let name_fit = squeeze_in_circle(&node.name, fonts.name_font, node_r, name_y);
+        let state_fit = squeeze_in_circle(&state, fonts.state_font, node_r, state_y);
         // The timer due first, as an arc around the node that empties as it comes due
         // (the RaftScope idea): a learner sees which node is about to time out.
         let timer_arc = node
@@ -196,11 +204,14 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <circle class="halo" r={(node_r + 6.0).to_string()} />
                 <circle class="body" r={node_r.to_string()} />
                 { for timer_arc }
-                <text class="name" y={if wide || narrow { "-5" } else { "-4" }}>{ &node.name }</text>
-                <text class="state" y={if narrow { "14" } else if wide { "13" } else { "11" }}>{ state.clone() }</text>
+                // The cross goes under the words, so that a crashed node's name still reads.
                 if node.status == NodeStatus::Crashed {
                     <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
                 }
+                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))}
+                      lengthAdjust={name_fit.map(|_| "spacingAndGlyphs")}>{ &node.name }</text>
+                <text class="state" y={format!("{state_y}")} textLength={state_fit.map(|w| format!("{w:.0}"))}
+                      lengthAdjust={state_fit.map(|_| "spacingAndGlyphs")}>{ state.clone() }</text>
                 if node.status == NodeStatus::Paused {
                     <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ tr("paused") }</text>
                 }

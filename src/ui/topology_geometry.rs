@@ -57,6 +57,9 @@ pub struct Frame {
     pub label_font: f64,
     /// The font size of the "paused" word above a paused node.
     pub pause_font: f64,
+    /// The font sizes of a node's name and of its state, inside its circle.
+    pub name_font: f64,
+    pub state_font: f64,
 }
 
 impl Frame {
@@ -70,6 +73,8 @@ impl Frame {
             node_r: NODE_R,
             label_font: 8.5,
             pause_font: 10.0,
+            name_font: 12.0,
+            state_font: 8.5,
         }
     }
 
@@ -81,6 +86,8 @@ impl Frame {
             node_r: COMPACT_NODE_R,
             label_font: 12.0,
             pause_font: 12.0,
+            name_font: 15.0,
+            state_font: 11.5,
             ..Frame::square()
         }
     }
@@ -93,6 +100,8 @@ impl Frame {
             node_r: NARROW_NODE_R,
             label_font: 12.5,
             pause_font: 12.5,
+            name_font: 15.0,
+            state_font: 12.5,
             ..Frame::square()
         }
     }
@@ -202,6 +211,24 @@ pub fn state_class(label: &str) -> String {
         })
         .collect();
     format!("state-{slug}")
+}
+
+/// The width to squeeze a line of text into (SVG `textLength`) so that it stays inside a
+/// node's circle of radius `node_r`, its baseline `baseline` units below the centre (above
+/// when negative); `None` when it fits as it is. Long names ("coordinator") and long state
+/// names (a translation with its English term) would otherwise spill over the circle.
+pub fn squeeze_in_circle(text: &str, font: f64, node_r: f64, baseline: f64) -> Option<f64> {
+    // The text's box runs from about 0.75 em above its baseline to the baseline; the
+    // chord of the circle is narrowest at the edge of the box farthest from the centre.
+    let top = baseline - 0.75 * font;
+    let far = if top.abs() > baseline.abs() {
+        top
+    } else {
+        baseline
+    }
+    .abs();
+    let room = 2.0 * (node_r * node_r - far * far).max(0.0).sqrt() - 6.0;
+    (text_width(text, font) > room).then_some(room.max(font))
 }
 
 /// Width of a mark's pill, from its text (CJK characters are about twice as wide).
