@@ -43,25 +43,51 @@ pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
     (now.0.saturating_sub(sent.0) as f64 / (arrives.0 - sent.0) as f64).clamp(0.0, 1.0)
 }
 
+/// How far below a node's centre its text lines reach (two lines of 13 units under the
+/// circle), and half their width: a message keeps clear of them as of the node itself.
+const LINES_BELOW: f64 = NODE_R + 13.0 * 2.0 + 4.0;
+const LINES_HALF_W: f64 = 48.0;
+
 /// Where a message from node `from` to node `to` (of `n`) is drawn at progress `t`. It
-/// travels between the two nodes' rims, never over a node's centre; a message a node sends
-/// itself circles beside it, on the side facing the centre (its text lines are below it).
+/// travels between the two nodes, never over a node's circle nor over the lines of text
+/// under it (a top node's lines lie across its messages' way down); a message a node sends
+/// itself circles beside it, level with its centre.
 pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
     let (x1, y1) = node_position(from, n);
     if from == to {
-        let (ox, oy) = outward(from, n);
+        let (ox, _) = outward(from, n);
         let reach = NODE_R + DOT_R + 12.0;
-        let (cx, cy) = (x1 - ox * reach, y1 - oy * reach);
-        let start = oy.atan2(ox);
-        let angle = start + std::f64::consts::TAU * t;
+        // Towards the middle of the picture; the top and bottom nodes to their right.
+        let side = if ox > 0.01 { -1.0 } else { 1.0 };
+        let (cx, cy) = (x1 + side * reach, y1);
+        let angle = std::f64::consts::PI * (1.0 - side) / 2.0 + std::f64::consts::TAU * t;
         return (cx + 10.0 * angle.cos(), cy + 10.0 * angle.sin());
     }
     let (x2, y2) = node_position(to, n);
     let (dx, dy) = (x2 - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let rim = ((NODE_R + DOT_R + 2.0) / len).min(0.5);
-    let s = rim + (1.0 - 2.0 * rim).max(0.0) * t;
+    // Leave the sender's lines behind and stop short of the receiver's; where the two
+    // nodes are too close for both, the dot still never enters a circle.
+    let start = clear_of_node(dx, dy, rim).min(1.0 - rim);
+    let end = clear_of_node(-dx, -dy, rim).min(1.0 - start);
+    let s = start + (1.0 - start - end).max(0.0) * t;
     (x1 + dx * s, y1 + dy * s)
+}
+
+/// The fraction of the way along `(dx, dy)` from a node's centre at which a dot is clear of
+/// the node: past its circle (`rim`) and, on the way down, past the text lines under it.
+fn clear_of_node(dx: f64, dy: f64, rim: f64) -> f64 {
+    if dy <= 0.0 {
+        return rim;
+    }
+    let below = (LINES_BELOW + DOT_R) / dy;
+    let beside = if dx == 0.0 {
+        f64::INFINITY
+    } else {
+        (LINES_HALF_W + DOT_R) / dx.abs()
+    };
+    rim.max(below.min(beside))
 }
 
 /// An axis-aligned box.
