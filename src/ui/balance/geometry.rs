@@ -491,7 +491,7 @@ mod tests {
     /// in the about 360 CSS px a 390 px phone gives the stage, dots clear of every box.
     #[test]
     fn the_phone_frame_fits_its_width_and_keeps_text_readable() {
-        assert!(13.0 * 360.0 / PHONE_WIDTH >= 11.0);
+        const { assert!(13.0 * 360.0 / PHONE_WIDTH >= 11.0) };
         let c = PHONE_COLUMNS;
         assert!(c.short_names && c.util_x.is_none());
         // Left to right, each head ("balancers" about 60 units) clear of the next column.
