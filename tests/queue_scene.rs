@@ -644,7 +644,9 @@ fn the_legend_explains_every_consumer_state_and_chart_line_the_stage_draws() {
     }
     // Every other state word the stage writes on a consumer (BLOCKED, CRASHED, PAUSED...).
     let dir = env!("CARGO_MANIFEST_DIR");
-    let stage = std::fs::read_to_string(format!("{dir}/src/ui/queue/stage.rs")).expect("stage");
+    let stage = ["stage", "nodes"]
+        .map(|f| std::fs::read_to_string(format!("{dir}/src/ui/queue/{f}.rs")).expect(f))
+        .concat();
     let words: Vec<&str> = literals_after(&stage, "tr(\"")
         .into_iter()
         .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase() || c == '-'))
@@ -696,6 +698,7 @@ fn every_text_the_scene_shows_has_its_chinese_and_no_entry_is_stale() {
         "src/scene/queue/teaching.rs",
         "src/scene/queue/view.rs",
         "src/ui/queue/stage.rs",
+        "src/ui/queue/nodes.rs",
         "src/ui/queue/parts.rs",
         "src/ui/queue/panel.rs",
     ];

@@ -68,6 +68,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/paxos/table.rs",
     "src/ui/queue/geometry.rs",
     "src/ui/queue/mod.rs",
+    "src/ui/queue/nodes.rs",
     "src/ui/queue/panel.rs",
     "src/ui/queue/parts.rs",
     "src/ui/queue/stage.rs",

@@ -2,6 +2,7 @@
 //! counting unserved requests as infinitely slow, drawn on the ∞ row), and the share of
 //! requests not served in a band below; a comparison's second side dashed.
 use super::geometry::{line_path, ChartScale, Frame};
+use super::plot::{latency_text, percent_text};
 use crate::i18n::{tr, trf};
 use crate::scene::balance::{BalanceSceneView, ChartPoint};
 use crate::sim::Time;
@@ -95,26 +96,42 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
         .as_ref()
         .map(|cmp| side_lines(&c, &cmp.b.points, "lb-side-b"));
     let last = v.points.last();
-    let now_text = match last {
-        Some(pt) if has_data(pt) => trf(
-            "latency now: p50 {a} · p95 {b} · p99 {c} · not served {d}",
-            &[
-                ("a", &super::plot::latency_text(pt.p50)),
-                ("b", &super::plot::latency_text(pt.p95)),
-                (
-                    "c",
-                    &pt.p99_all
-                        .map_or_else(|| "∞".to_string(), super::plot::latency_text),
-                ),
-                ("d", &super::plot::percent_text(pt.unserved_permille)),
-            ],
-        ),
-        _ => tr("latency: no request has ended in the window yet").to_string(),
+    // A phone's chart is narrower: its figures take two lines (see `Frame::chart_head`).
+    let two_lines = p.frame.chart_head > 0.0;
+    let now_text: Vec<String> = match last {
+        Some(pt) if has_data(pt) => {
+            let (a, b) = (latency_text(pt.p50), latency_text(pt.p95));
+            let c = pt.p99_all.map_or_else(|| "∞".to_string(), latency_text);
+            let d = percent_text(pt.unserved_permille);
+            let figures: [(&str, &dyn std::fmt::Display); 4] =
+                [("a", &a), ("b", &b), ("c", &c), ("d", &d)];
+            if two_lines {
+                vec![
+                    trf("latency now: p50 {a} · p95 {b} · p99 {c}", &figures[..3]),
+                    trf("not served now: {d}", &figures[3..]),
+                ]
+            } else {
+                vec![trf(
+                    "latency now: p50 {a} · p95 {b} · p99 {c} · not served {d}",
+                    &figures,
+                )]
+            }
+        }
+        _ => vec![tr("latency: no request has ended in the window yet").to_string()],
     };
+    let why = trf(
+        "Latency of the requests that ended in the last {w}",
+        &[("w", &super::plot::span_text(v.window))],
+    );
+    let head = now_text.into_iter().enumerate().map(|(i, t)| {
+        html! {
+            <text class="lb-head" x="12" y={format!("{:.1}", c.frame_top + 6.0 + 16.0 * i as f64)}>{ t }<title>{ why.clone() }</title></text>
+        }
+    });
     let x_now = c.x(p.now);
     html! {
         <g class="lb-chart">
-            <text class="lb-head" x="12" y={format!("{:.1}", c.frame_top + 6.0)}>{ now_text }<title>{ trf("Latency of the requests that ended in the last {w}", &[("w", &super::plot::span_text(v.window))]) }</title></text>
+            { for head }
             <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right + 12.0, c.top)}>
                 <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
                 <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>

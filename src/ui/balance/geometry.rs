@@ -15,30 +15,72 @@ pub const FLOW_HEIGHT: f64 = 258.0;
 pub const FLOW_HEIGHT_COMPACT: f64 = 226.0;
 pub const CHART_HEIGHT: f64 = 130.0;
 
-/// The stage's vertical frame: the flow, then the latency chart.
+/// The stage's frame: its width, the flow (where it starts, how tall), then the latency
+/// chart, and the columns the flow is drawn in.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Frame {
+    pub width: f64,
+    pub flow_top: f64,
     pub flow_height: f64,
+    /// Extra room at the chart's top for a second line of figures (a phone's).
+    pub chart_head: f64,
+    pub columns: Columns,
 }
 
 impl Frame {
     pub fn new(compact: bool) -> Frame {
         Frame {
+            width: WIDTH,
+            flow_top: FLOW_TOP,
             flow_height: if compact {
                 FLOW_HEIGHT_COMPACT
             } else {
                 FLOW_HEIGHT
             },
+            chart_head: 0.0,
+            columns: COLUMNS,
+        }
+    }
+
+    /// A phone's frame, [`PHONE_WIDTH`] wide: `title_lines` lines of title (a comparison
+    /// takes two) and a line for the sampling note above the column heads, a flow as tall
+    /// as its rows need (16 units or more each), and a chart with its figures on two lines.
+    pub fn phone(title_lines: u32, rows: u32) -> Frame {
+        Frame {
+            width: PHONE_WIDTH,
+            flow_top: FLOW_TOP + 16.0 * f64::from(title_lines.max(1)),
+            flow_height: (20.0 * f64::from(rows)).clamp(180.0, 320.0),
+            chart_head: 16.0,
+            columns: PHONE_COLUMNS,
         }
     }
 
     pub fn chart_top(&self) -> f64 {
-        FLOW_TOP + self.flow_height + 16.0
+        self.flow_top + self.flow_height + 16.0
     }
 
     pub fn height(&self) -> f64 {
-        self.chart_top() + CHART_HEIGHT + 6.0
+        self.chart_top() + self.chart_head + CHART_HEIGHT + 6.0
     }
+}
+
+/// Where the flow's columns are, left to right: the clients, the balancers, the servers'
+/// boxes, their busy slots, their queues and the queue's count; and whether a
+/// utilisation column ends the row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Columns {
+    pub client: (f64, f64),
+    pub balancer: (f64, f64),
+    pub server: (f64, f64),
+    pub slots_x: f64,
+    pub slot_columns: u32,
+    /// The largest slot square.
+    pub slot_max: f64,
+    pub queue: (f64, f64),
+    pub queue_text_x: f64,
+    pub util_x: Option<f64>,
+    /// Names shortened to "#3" (a phone's narrow boxes), whatever the rows' height.
+    pub short_names: bool,
 }
 
 /// Columns.
@@ -50,6 +92,39 @@ pub const SLOT_COLUMNS: u32 = 8;
 pub const QUEUE_X: (f64, f64) = (548.0, 678.0);
 pub const QUEUE_TEXT_X: f64 = 684.0;
 pub const UTIL_TEXT_X: f64 = 756.0;
+
+pub const COLUMNS: Columns = Columns {
+    client: CLIENT_X,
+    balancer: BALANCER_X,
+    server: SERVER_X,
+    slots_x: SLOTS_X,
+    slot_columns: SLOT_COLUMNS,
+    slot_max: 12.0,
+    queue: QUEUE_X,
+    queue_text_x: QUEUE_TEXT_X,
+    util_x: Some(UTIL_TEXT_X),
+    short_names: false,
+};
+
+/// A phone's width in SVG units: the stage is about 370 CSS pixels wide there, so 13-unit
+/// text reads at 12 px.
+pub const PHONE_WIDTH: f64 = 400.0;
+
+/// A phone's columns: the same flow, narrower. Balancers and servers go by their numbers
+/// ("#3", full names in their tooltips), four slot squares (a bar beyond), and the
+/// utilisation is left to the tooltip and the panel, as on a dense row.
+pub const PHONE_COLUMNS: Columns = Columns {
+    client: (4.0, 56.0),
+    balancer: (90.0, 138.0),
+    server: (172.0, 240.0),
+    slots_x: 246.0,
+    slot_columns: 4,
+    slot_max: 10.0,
+    queue: (300.0, 362.0),
+    queue_text_x: 366.0,
+    util_x: None,
+    short_names: true,
+};
 
 /// Answers travel this far below the requests' line.
 pub const LANE_OFFSET: f64 = 5.0;
@@ -105,7 +180,7 @@ fn stack(
     let rects = (0..count)
         .map(|i| Rect {
             x: x0,
-            y: FLOW_TOP + slot * f64::from(i) + (slot - h) / 2.0,
+            y: frame.flow_top + slot * f64::from(i) + (slot - h) / 2.0,
             w: x1 - x0,
             h,
         })
@@ -114,14 +189,17 @@ fn stack(
 }
 
 pub fn layout(frame: Frame, balancers: u32, servers: u32) -> StageLayout {
-    let (servers, row) = stack(frame, servers, SERVER_X, 0.9, 44.0);
-    let (balancers, _) = stack(frame, balancers, BALANCER_X, 0.8, 48.0);
+    let cols = frame.columns;
+    let (servers, row) = stack(frame, servers, cols.server, 0.9, 44.0);
+    let (balancers, _) = stack(frame, balancers, cols.balancer, 0.8, 48.0);
+    // A phone's client box is narrow: its load on two lines ("load", "60%").
+    let client_h = if cols.short_names { 76.0 } else { 60.0 };
     StageLayout {
         client: Rect {
-            x: CLIENT_X.0,
-            y: FLOW_TOP + frame.flow_height / 2.0 - 30.0,
-            w: CLIENT_X.1 - CLIENT_X.0,
-            h: 60.0,
+            x: cols.client.0,
+            y: frame.flow_top + frame.flow_height / 2.0 - client_h / 2.0,
+            w: cols.client.1 - cols.client.0,
+            h: client_h,
         },
         balancers,
         servers,
@@ -197,8 +275,8 @@ pub fn dot_position(layout: &StageLayout, r: &RequestPath, now: Time) -> Option<
 
 /// The slot squares of a server's row: their size and how many are drawn (a server with
 /// more slots than [`SLOT_COLUMNS`] gets a bar instead).
-pub fn slot_size(row: f64) -> f64 {
-    (row - 8.0).clamp(6.0, 12.0)
+pub fn slot_size(row: f64, columns: &Columns) -> f64 {
+    (row - 8.0).clamp(6.0, columns.slot_max)
 }
 
 /// The latency chart's scales: time across, latency up on a log scale from 1 ms to 10 s.
@@ -221,12 +299,13 @@ pub const LATENCY_MAX_US: f64 = 10_000_000.0;
 impl ChartScale {
     pub fn new(frame: Frame, end: Time) -> ChartScale {
         let top = frame.chart_top();
+        let head = frame.chart_head;
         ChartScale {
             left: 58.0,
-            right: WIDTH - 92.0,
-            top: top + 26.0,
-            bottom: top + CHART_HEIGHT - 42.0,
-            band_bottom: top + CHART_HEIGHT - 16.0,
+            right: frame.width - 92.0,
+            top: top + head + 26.0,
+            bottom: top + head + CHART_HEIGHT - 42.0,
+            band_bottom: top + head + CHART_HEIGHT - 16.0,
             end,
             frame_top: top,
         }
@@ -234,7 +313,7 @@ impl ChartScale {
 
     /// Where the time axis's labels sit.
     pub fn time_label_y(&self) -> f64 {
-        self.frame_top + CHART_HEIGHT - 1.0
+        self.band_bottom + 15.0
     }
 
     pub fn x(&self, t: Time) -> f64 {
@@ -405,6 +484,80 @@ mod tests {
         }
         assert!(dense(layout(Frame::new(true), 8, 16).row));
         assert!(!dense(layout(Frame::new(true), 8, 8).row));
+    }
+
+    /// A phone's frame: everything within its width, the columns in order with room for
+    /// their heads, rows tall enough for a 13-unit name, 13-unit text at 11 CSS px or more
+    /// in the about 360 CSS px a 390 px phone gives the stage, dots clear of every box.
+    #[test]
+    fn the_phone_frame_fits_its_width_and_keeps_text_readable() {
+        const { assert!(13.0 * 360.0 / PHONE_WIDTH >= 11.0) };
+        let c = PHONE_COLUMNS;
+        assert!(c.short_names && c.util_x.is_none());
+        // Left to right, each head ("balancers" about 60 units) clear of the next column.
+        assert!(c.client.1 < c.balancer.0 && c.balancer.0 + 62.0 < c.server.0);
+        assert!(c.server.1 < c.slots_x);
+        let slots_w = f64::from(c.slot_columns) * (c.slot_max + 2.0);
+        assert!(c.slots_x + slots_w <= c.queue.0 && c.slots_x + 34.0 <= c.queue.0);
+        // A count of up to four digits after the queue's bar, inside the drawing.
+        assert!(c.queue.1 < c.queue_text_x && c.queue_text_x + 4.0 * 8.0 <= PHONE_WIDTH);
+        // Wires long enough to see a request move along them.
+        assert!(c.balancer.0 - c.client.1 >= 30.0 && c.server.0 - c.balancer.1 >= 30.0);
+        for title_lines in [1, 2] {
+            for (balancers, servers) in [(1, 1), (1, 4), (2, 8), (8, 16), (8, 2)] {
+                let f = Frame::phone(title_lines, balancers.max(servers));
+                assert_eq!(f.width, PHONE_WIDTH);
+                // Title lines and the sampling note above the heads.
+                assert!(f.flow_top - 7.0 >= 15.0 + 16.0 * f64::from(title_lines) + 14.0);
+                let l = layout(f, balancers, servers);
+                assert!(l.row >= 16.0, "{servers} servers: rows of {}", l.row);
+                assert!(l.client.h >= 74.0, "the client's four lines");
+                for r in l.servers.iter().chain(&l.balancers).chain([&l.client]) {
+                    assert!(r.x >= 0.0 && r.right() <= PHONE_WIDTH, "{r:?}");
+                    assert!(r.y >= f.flow_top - 0.01, "{r:?}");
+                    assert!(r.y + r.h <= f.flow_top + f.flow_height + 0.01, "{r:?}");
+                }
+                let chart = ChartScale::new(f, Time::from_millis(10_000));
+                // The chart's second line of figures (its baseline, and a descent) above the ∞
+                // row's label (its baseline 4 under the row, 10 tall); its key inside.
+                assert!(chart.frame_top + 22.0 + 3.0 <= chart.top - 4.0 - 10.0);
+                assert!(chart.right + 22.0 + 64.0 <= PHONE_WIDTH);
+                assert!(chart.time_label_y() <= f.height());
+                for stage in [
+                    Stage::ToBalancer,
+                    Stage::ToServer,
+                    Stage::ToBalancerReply,
+                    Stage::ToClient,
+                ] {
+                    for t in [0, 500, 1_000] {
+                        let p = dot_position(&l, &path(stage, balancers - 1, servers - 1), Time(t))
+                            .expect("a wire stage has a position");
+                        let boxes = std::iter::once(&l.client)
+                            .chain(&l.balancers)
+                            .chain(&l.servers);
+                        for r in boxes {
+                            let inside = p.0 > r.x + 0.5 && p.0 < r.right() - 0.5 && r.contains(p);
+                            assert!(!inside, "{stage:?} at {t}: {p:?} inside {r:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_full_frames_are_unchanged_by_the_phone_one() {
+        for compact in [false, true] {
+            let f = Frame::new(compact);
+            assert_eq!((f.width, f.flow_top, f.chart_head), (WIDTH, FLOW_TOP, 0.0));
+            assert_eq!(f.columns, COLUMNS);
+            let height = FLOW_TOP + f.flow_height + 16.0 + CHART_HEIGHT + 6.0;
+            assert_eq!(f.height(), height);
+            let c = ChartScale::new(f, Time::from_millis(1_000));
+            assert_eq!((c.right, c.top), (WIDTH - 92.0, f.chart_top() + 26.0));
+            assert_eq!(c.time_label_y(), f.chart_top() + CHART_HEIGHT - 1.0);
+            assert_eq!(layout(f, 1, 4).client.h, 60.0);
+        }
     }
 
     #[test]

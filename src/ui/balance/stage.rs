@@ -14,6 +14,7 @@ use crate::sim::{MsgId, NodeId};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -116,6 +117,7 @@ fn server_row(
     view: &BalanceSceneView,
     ctx: &ViewCtx,
     layout: &StageLayout,
+    cols: &Columns,
     s: &ServerView,
 ) -> Html {
     let i = s.index as usize;
@@ -144,9 +146,11 @@ fn server_row(
     } else {
         format!(" · {}×", f64::from(s.speed_permille) / 1_000.0)
     };
-    // Dense rows: a short name, every other one in the middle of the box (see geometry).
+    // Dense rows: a short name, every other one in the middle of the box (see geometry);
+    // a phone's narrow boxes: a short name on every row, the figures in the tooltip.
     let dense = dense(layout.row);
-    let name_text = if dense {
+    let short = dense || cols.short_names;
+    let name_text = if short {
         format!("#{}", s.index + 1)
     } else {
         format!("{name}{speed}")
@@ -160,23 +164,24 @@ fn server_row(
         <text x={format!("{:.1}", r.right() - 6.0)} y={format!("{:.1}", r.cy() + 4.5)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
     });
     // Busy slots: squares, or a bar for servers with more than fit.
-    let size = slot_size(layout.row);
-    let slots = if s.slots <= SLOT_COLUMNS {
+    let size = slot_size(layout.row, cols);
+    let slots_x = cols.slots_x;
+    let slots = if s.slots <= cols.slot_columns {
         (0..s.slots).map(|k| {
-            let x = SLOTS_X + f64::from(k) * (size + 2.0);
+            let x = slots_x + f64::from(k) * (size + 2.0);
             let busy = k < s.in_service;
             html! { <rect class={classes!("lb-slot", busy.then_some("lb-slot-busy"))} x={format!("{x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{size:.1}")} height={format!("{size:.1}")} rx="2" /> }
         }).collect::<Html>()
     } else {
-        let w = f64::from(SLOT_COLUMNS) * (size + 2.0) - 2.0;
+        let w = f64::from(cols.slot_columns) * (size + 2.0) - 2.0;
         let f = f64::from(s.in_service) / f64::from(s.slots.max(1));
         html! { <>
-            <rect class="lb-slot" x={format!("{SLOTS_X:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{w:.1}")} height={format!("{size:.1}")} rx="2" />
-            <rect class="lb-slot-busy" x={format!("{SLOTS_X:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{:.1}", w * f)} height={format!("{size:.1}")} rx="2" />
+            <rect class="lb-slot" x={format!("{slots_x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{w:.1}")} height={format!("{size:.1}")} rx="2" />
+            <rect class="lb-slot-busy" x={format!("{slots_x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{:.1}", w * f)} height={format!("{size:.1}")} rx="2" />
         </> }
     };
     // The queue against its bound; the second side's below it.
-    let qw = QUEUE_X.1 - QUEUE_X.0;
+    let (queue_x, qw) = (cols.queue.0, cols.queue.1 - cols.queue.0);
     let fill = |q: u32, bound: u32| {
         if bound == 0 {
             0.0
@@ -200,8 +205,8 @@ fn server_row(
         let tip = trf("Second side: {q} waiting (bound {bound}), {busy} busy", &[("q", &p.queue), ("bound", &partner_bound), ("busy", &p.in_service)]);
         html! { <g class="lb-partner-queue">
             <title>{ tip }</title>
-            <rect class="lb-queue-track" x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{qw:.1}")} height="5" />
-            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="5" />
+            <rect class="lb-queue-track" x={format!("{queue_x:.1}")} y={format!("{y:.1}")} width={format!("{qw:.1}")} height="5" />
+            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{queue_x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="5" />
         </g> }
     });
     let qy = r.cy() - bar_h / 2.0 - if partner.is_some() { 2.5 } else { 0.0 };
@@ -212,17 +217,19 @@ fn server_row(
             <rect class="lb-box" x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="5" />
             { text(name_x(r, s.index, dense), if tall { r.cy() - 2.0 } else { r.cy() + 4.5 }, "lb-name", name_text) }
             if tall && !status_text.is_empty() { { text(r.x + 7.0, r.cy() + 12.0, "lb-state", status_text.clone()) } }
-            if dense {
+            if short {
                 <title>{ trf("{name}: {q} waiting, {u}% of its slots busy", &[("name", &name), ("q", &s.queue), ("u", &(util / 10))]) }</title>
             }
             { for mark }
             { slots }
-            <rect class="lb-queue-track" x={format!("{:.1}", QUEUE_X.0)} y={format!("{qy:.1}")} width={format!("{qw:.1}")} height={format!("{bar_h:.1}")} rx="2" />
-            <rect class={classes!("lb-queue-fill", full.then_some("full"))} x={format!("{:.1}", QUEUE_X.0)} y={format!("{qy:.1}")} width={format!("{:.1}", qw * fill(s.queue, s.queue_limit))} height={format!("{bar_h:.1}")} rx="2" />
+            <rect class="lb-queue-track" x={format!("{queue_x:.1}")} y={format!("{qy:.1}")} width={format!("{qw:.1}")} height={format!("{bar_h:.1}")} rx="2" />
+            <rect class={classes!("lb-queue-fill", full.then_some("full"))} x={format!("{queue_x:.1}")} y={format!("{qy:.1}")} width={format!("{:.1}", qw * fill(s.queue, s.queue_limit))} height={format!("{bar_h:.1}")} rx="2" />
             { for partner_bar }
             if !dense {
-                { text(QUEUE_TEXT_X, r.cy() + 4.5, "lb-count", s.queue.to_string()) }
-                <text x={format!("{UTIL_TEXT_X:.1}")} y={format!("{:.1}", r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
+                { text(cols.queue_text_x, r.cy() + 4.5, "lb-count", s.queue.to_string()) }
+                if let Some(util_x) = cols.util_x {
+                    <text x={format!("{util_x:.1}")} y={format!("{:.1}", r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
+                }
             }
         </g>
     }
@@ -270,7 +277,16 @@ fn dot(ctx: &ViewCtx, layout: &StageLayout, r: &RequestPath) -> Option<Html> {
 #[function_component(BalanceStage)]
 pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let (view, ctx) = (&p.view, &p.ctx);
-    let frame = Frame::new(ctx.compact);
+    // On a phone (the shell's own test for its generic stage) the same flow is drawn in a
+    // narrower frame; an embed keeps the full one, drawn to its size.
+    let narrow = !ctx.compact && crate::ui::hooks::prefers(NARROW_QUERY);
+    let rows = view.live.servers.len().max(view.live.balancers.len()) as u32;
+    let frame = if narrow {
+        Frame::phone(1 + u32::from(view.compare.is_some()), rows)
+    } else {
+        Frame::new(ctx.compact)
+    };
+    let cols = frame.columns;
     let layout = layout(
         frame,
         view.live.balancers.len() as u32,
@@ -293,25 +309,35 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let load = (offered * 1_000)
         .checked_div(view.capacity_per_second)
         .unwrap_or(0);
+    let pad = if cols.short_names { 6.0 } else { 8.0 };
     let client = html! {
         <g class={node_classes(ctx, client_id, "lb-client")} role="button" tabindex="0" data-node="0"
            aria-label={trf("clients: {r} requests per second offered. Activate for actions.", &[("r", &offered)])}
            onclick={client_click.clone()} onkeydown={node_key(client_click)}>
             <rect class="lb-box" x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)} width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)} rx="6" />
-            { text(c.x + 8.0, c.y + 20.0, "lb-name", ctx.snapshot.name(0)) }
-            { text(c.x + 8.0, c.y + 36.0, "lb-state", trf("{r}/s", &[("r", &offered)])) }
-            { text(c.x + 8.0, c.y + 52.0, "lb-state", trf("{p} load", &[("p", &percent_text(load))])) }
+            { text(c.x + pad, c.y + 20.0, "lb-name", ctx.snapshot.name(0)) }
+            { text(c.x + pad, c.y + 36.0, "lb-state", trf("{r}/s", &[("r", &offered)])) }
+            if cols.short_names {
+                { text(c.x + pad, c.y + 52.0, "lb-state", tr("load").to_string()) }
+                { text(c.x + pad, c.y + 68.0, "lb-state", percent_text(load)) }
+            } else {
+                { text(c.x + pad, c.y + 52.0, "lb-state", trf("{p} load", &[("p", &percent_text(load))])) }
+            }
         </g>
     };
     let balancers = view.live.balancers.iter().zip(&layout.balancers).map(|(b, r)| {
         let click = node_click(ctx, b.node);
         let picks: u64 = b.picks.iter().sum();
+        let full_name = ctx.snapshot.name(b.node.0);
+        let label = trf("{name}: {n} requests routed. Activate for actions.", &[("name", &full_name), ("n", &picks)]);
+        let name = if cols.short_names { format!("#{}", b.index + 1) } else { full_name };
         html! {
             <g key={format!("lb-{}", b.index)} class={node_classes(ctx, b.node, "lb-balancer")} role="button" tabindex="0"
                data-node={b.node.0.to_string()} onclick={click.clone()} onkeydown={node_key(click)}
-               aria-label={trf("{name}: {n} requests routed. Activate for actions.", &[("name", &ctx.snapshot.name(b.node.0)), ("n", &picks)])}>
+               aria-label={label.clone()}>
+                if cols.short_names { <title>{ label }</title> }
                 <rect class="lb-box" x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="5" />
-                { text(r.x + 7.0, r.cy() + 4.5, "lb-name", ctx.snapshot.name(b.node.0)) }
+                { text(r.x + 7.0, r.cy() + 4.5, "lb-name", name) }
             </g>
         }
     });
@@ -319,7 +345,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
         .live
         .servers
         .iter()
-        .map(|s| server_row(view, ctx, &layout, s));
+        .map(|s| server_row(view, ctx, &layout, &cols, s));
     let dots = view
         .live
         .requests
@@ -328,13 +354,32 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let menu = ctx.selected.and_then(|id| ctx.snapshot.nodes.iter().find(|n| n.id == id)).map(|node| html! {
         <NodeMenu node={node.clone()} commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()} />
     });
-    let title = match &view.compare {
-        Some(c) => trf(
+    // The title: one line, or on a phone a comparison's two sides on two lines.
+    let titles: Vec<String> = match &view.compare {
+        Some(c) if narrow => vec![
+            trf("Solid: {a}", &[("a", &c.a.label)]),
+            trf(
+                "thin bars, dashed: {b} (same requests)",
+                &[("b", &c.b.label)],
+            ),
+        ],
+        Some(c) => vec![trf(
             "Solid: {a} · thin bars, dashed: {b} (same requests)",
             &[("a", &c.a.label), ("b", &c.b.label)],
-        ),
-        None => trf("Strategy: {s}", &[("s", &strategy_name(view.strategy))]),
+        )],
+        None => vec![trf(
+            "Strategy: {s}",
+            &[("s", &strategy_name(view.strategy))],
+        )],
     };
+    // On a phone the sampling note has a line of its own, under the title.
+    let note_y = if narrow {
+        15.0 + 16.0 * titles.len() as f64
+    } else {
+        15.0
+    };
+    let head_y = frame.flow_top - 7.0;
+    let width = frame.width;
     let sampled = (view.on_wire > view.live.requests.len()).then(|| {
         trf(
             "{n} of {all} requests on the wires drawn",
@@ -343,19 +388,24 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     });
     let bound = view.live.servers.first().map_or(0, |s| s.queue_limit);
     html! {
-        <div class="lb-stage">
+        <div class={classes!("lb-stage", narrow.then_some("narrow"))}>
             <style>{ <crate::scene::balance::Balance as SceneViews>::STYLE }</style>
-            <svg class="lb-svg" viewBox={format!("0 0 {WIDTH} {:.0}", frame.height())} role="img"
+            <svg class="lb-svg" viewBox={format!("0 0 {width} {:.0}", frame.height())} role="img"
                  aria-label={trf("Load balancing at {t}: {n} requests on the wires", &[("t", &ctx.playhead), ("n", &view.on_wire)])}>
-                { text(12.0, 15.0, "lb-title", title) }
-                if let Some(s) = sampled { <text x={format!("{:.1}", WIDTH - 8.0)} y="15" class="lb-note">{ s }</text> }
-                { text(CLIENT_X.0, 33.0, "lb-head", tr("traffic").to_string()) }
-                { text(BALANCER_X.0, 33.0, "lb-head", tr("balancers").to_string()) }
-                { text(SERVER_X.0, 33.0, "lb-head", tr("servers").to_string()) }
-                { text(SLOTS_X, 33.0, "lb-head", tr("busy").to_string()) }
-                { text(QUEUE_X.0, 33.0, "lb-head", trf("queue (bound {n})", &[("n", &bound)])) }
-                if !dense(layout.row) {
-                    <text x={format!("{UTIL_TEXT_X:.1}")} y="33" class="lb-head lb-util">{ tr("util") }</text>
+                { for titles.into_iter().enumerate().map(|(i, t)| text(12.0, 15.0 + 16.0 * i as f64, "lb-title", t)) }
+                if let Some(s) = sampled { <text x={format!("{:.1}", width - 8.0)} y={format!("{note_y:.1}")} class="lb-note">{ s }</text> }
+                { text(cols.client.0, head_y, "lb-head", tr("traffic").to_string()) }
+                { text(cols.balancer.0, head_y, "lb-head", tr("balancers").to_string()) }
+                { text(cols.server.0, head_y, "lb-head", tr("servers").to_string()) }
+                { text(cols.slots_x, head_y, "lb-head", tr("busy").to_string()) }
+                if cols.util_x.is_some() {
+                    { text(cols.queue.0, head_y, "lb-head", trf("queue (bound {n})", &[("n", &bound)])) }
+                } else {
+                    // A phone: a shorter head, ending at the drawing's edge.
+                    <text x={format!("{:.1}", width - 4.0)} y={format!("{head_y:.1}")} class="lb-head lb-util">{ trf("queue ≤ {n}", &[("n", &bound)]) }<title>{ trf("queue (bound {n})", &[("n", &bound)]) }</title></text>
+                }
+                if let Some(util_x) = cols.util_x.filter(|_| !dense(layout.row)) {
+                    <text x={format!("{util_x:.1}")} y={format!("{head_y:.1}")} class="lb-head lb-util">{ tr("util") }</text>
                 }
                 <g class="lb-wires">{ for wires }</g>
                 { client }

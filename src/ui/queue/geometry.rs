@@ -120,7 +120,12 @@ pub fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
 /// Where every part of the stage goes, for a given cast.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageLayout {
+    /// The drawing's width (the SVG viewBox): [`WIDTH`], or [`PHONE_WIDTH`] on a phone.
+    pub width: f64,
     pub height: f64,
+    /// A phone's layout: producers above Redis above the consumers above the database, so
+    /// links run top to bottom (see [`StageLayout::link`]).
+    pub vertical: bool,
     pub producers: Vec<Shape>,
     pub consumers: Vec<Shape>,
     pub db: Shape,
@@ -176,7 +181,9 @@ pub fn stage_layout(
         .max(reaper_y.map_or(0.0, |y| y + NODE_R + 22.0))
         .max(last_row + DB_R + 46.0);
     StageLayout {
+        width: WIDTH,
         height,
+        vertical: false,
         producers: producer_ys
             .iter()
             .map(|&y| Shape::Circle {
@@ -216,12 +223,209 @@ pub fn stage_layout(
     }
 }
 
+/// A phone's drawing width: about the CSS pixels a 390 px screen gives the stage, so the
+/// drawing is at full scale there and its labels (12 units on a phone) read at 11 px and up.
+pub const PHONE_WIDTH: f64 = 360.0;
+const PHONE_MARGIN: f64 = 6.0;
+/// The producers' (and the reaper's) centres, under their counts.
+const PHONE_PRODUCER_Y: f64 = 58.0;
+/// The room a chip needs to travel along a link between two rows.
+const PHONE_GAP: f64 = 64.0;
+/// A consumer's card on a phone: its name, its state under it, the message it holds under
+/// that.
+pub const PHONE_CARD_H: f64 = 70.0;
+const PHONE_CARD_GAP: f64 = 6.0;
+/// Room at the broker's bottom for the note it shows when it is down.
+const PHONE_BROKER_FOOT: f64 = 26.0;
+
+/// The phone's layout: the producers (and the reaper) in a row at the top, Redis below
+/// them as wide as the screen with its lanes one above the other (the queue, one per
+/// consumer, the dead letters), the consumers in a row under Redis, and the database at
+/// the bottom. Every link is vertical, so the drawing needs no more width than a phone has.
+pub fn phone_layout(
+    producers: usize,
+    consumers: usize,
+    reaper: bool,
+    dead_lane: bool,
+) -> StageLayout {
+    let inner = PHONE_WIDTH - 2.0 * PHONE_MARGIN;
+    // The top row keeps a chip's width from both edges: the chips beside the first and
+    // the last producer's links stay on the drawing.
+    let top_row = producers + usize::from(reaper);
+    let edge = CHIP_W + 4.0;
+    let top_x = |i: usize| {
+        if top_row <= 1 {
+            PHONE_WIDTH / 2.0
+        } else {
+            edge + (PHONE_WIDTH - 2.0 * edge) * i as f64 / (top_row - 1) as f64
+        }
+    };
+    let broker_y = PHONE_PRODUCER_Y + NODE_R + 4.0 + PHONE_GAP;
+    let lane = |y: f64| Rect {
+        x: PHONE_MARGIN + 8.0,
+        y,
+        w: inner - 16.0,
+        h: LANE_H,
+    };
+    // Redis's name and persistence on its first line, then the lanes with their names.
+    let lane_pitch = LANE_NAME_H + LANE_H + 6.0;
+    let queue_y = broker_y + 42.0;
+    let consumer_lanes: Vec<Rect> = (0..consumers)
+        .map(|i| lane(queue_y + lane_pitch * (i + 1) as f64))
+        .collect();
+    let dead_y = queue_y + lane_pitch * (consumers + 1) as f64;
+    let dead = dead_lane.then(|| lane(dead_y));
+    let last_lane_bottom = dead
+        .or(consumer_lanes.last().copied())
+        .map_or(queue_y + LANE_H, |l| l.bottom());
+    let broker = Rect {
+        x: PHONE_MARGIN,
+        y: broker_y,
+        w: inner,
+        h: last_lane_bottom + PHONE_BROKER_FOOT - broker_y,
+    };
+    let card_top = broker.bottom() + PHONE_GAP;
+    let n = consumers.max(1) as f64;
+    let card_w = ((inner - PHONE_CARD_GAP * (n - 1.0)) / n).min(CARD_W + 16.0);
+    let card_slot = inner / n;
+    let cards = (0..consumers).map(|i| {
+        let cx = PHONE_MARGIN + card_slot * (i as f64 + 0.5);
+        Shape::Box(Rect {
+            x: cx - card_w / 2.0,
+            y: card_top,
+            w: card_w,
+            h: PHONE_CARD_H,
+        })
+    });
+    let db_y = card_top + PHONE_CARD_H + PHONE_GAP + DB_R;
+    StageLayout {
+        width: PHONE_WIDTH,
+        // The database's three lines of counts under it.
+        height: db_y + DB_R + 48.0,
+        vertical: true,
+        producers: (0..producers)
+            .map(|i| Shape::Circle {
+                centre: (top_x(i), PHONE_PRODUCER_Y),
+                r: NODE_R,
+            })
+            .collect(),
+        consumers: cards.collect(),
+        db: Shape::Circle {
+            centre: (PHONE_WIDTH / 2.0, db_y),
+            r: DB_R,
+        },
+        reaper: reaper.then(|| Shape::Circle {
+            centre: (top_x(producers), PHONE_PRODUCER_Y),
+            r: NODE_R + 4.0,
+        }),
+        broker,
+        queue_lane: lane(queue_y),
+        consumer_lanes,
+        dead_lane: dead,
+    }
+}
+
+/// The ends of a link on a phone, where one shape is above the other: from the upper one's
+/// bottom to the lower one's top, straight down where a circle meets a box (a producer
+/// over Redis) and from a box's middle otherwise.
+pub fn vertical_link(a: Shape, b: Shape) -> ((f64, f64), (f64, f64)) {
+    let swap = a.centre().1 > b.centre().1;
+    let (upper, lower) = if swap { (b, a) } else { (a, b) };
+    let ends = match (upper, lower) {
+        (Shape::Circle { centre, r }, Shape::Box(l)) => {
+            let x = centre.0.clamp(l.x + 6.0, l.right() - 6.0);
+            ((x, centre.1 + r), (x, l.y))
+        }
+        (Shape::Box(u), Shape::Box(l)) => {
+            let narrower = if u.w <= l.w { u } else { l };
+            let x = narrower.centre().0;
+            ((x, u.bottom()), (x, l.y))
+        }
+        (Shape::Box(u), circle) => {
+            let from = (u.centre().0, u.bottom());
+            (from, circle.edge_toward(from))
+        }
+        (circle, other) => (
+            circle.edge_toward(other.centre()),
+            other.edge_toward(circle.centre()),
+        ),
+    };
+    if swap {
+        (ends.1, ends.0)
+    } else {
+        ends
+    }
+}
+
+impl StageLayout {
+    /// The ends of the link between two shapes of this layout.
+    pub fn link(&self, a: Shape, b: Shape) -> ((f64, f64), (f64, f64)) {
+        if self.vertical {
+            vertical_link(a, b)
+        } else {
+            link(a, b)
+        }
+    }
+
+    /// Where a chip in flight sits `t` of the way along a link of this layout: on a phone
+    /// it keeps half its extent along the link from both ends (half its height on a
+    /// vertical link, more on a slanted one); on the full layout's level links, half its
+    /// width.
+    pub fn flight_point(&self, a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+        if self.vertical {
+            let (ux, uy) = unit(a, b);
+            let inset = ux.abs() * CHIP_W / 2.0 + uy.abs() * CHIP_H / 2.0 + 2.0;
+            inset_point(a, b, t, inset)
+        } else {
+            flight_point(a, b, t)
+        }
+    }
+
+    /// How far a chip is set beside its link `a`–`b`, so that a request and its reply never
+    /// cover each other: 11 units above or below a level link of the full layout; on a
+    /// phone, to one side of the link and square to it (half a chip's width left or right
+    /// of a vertical one), so a chip near a slanted link's end stays off the circle it ends
+    /// on.
+    pub fn beside(&self, a: (f64, f64), b: (f64, f64), going_back: bool) -> (f64, f64) {
+        let side = if going_back { -1.0 } else { 1.0 };
+        if !self.vertical {
+            return (0.0, side * 11.0);
+        }
+        // The same side of a link whichever way the chip goes: square to its downward
+        // direction.
+        let (ux, uy) = if a.1 <= b.1 { unit(a, b) } else { unit(b, a) };
+        let (px, py) = (-uy, ux);
+        // Far enough that the two chips' boxes are apart, across or along.
+        let across = (CHIP_W / 2.0) / px.abs().max(1e-9);
+        let along = (CHIP_H / 2.0) / py.abs().max(1e-9);
+        let d = side * (across.min(along) + 2.0);
+        (px * d, py * d)
+    }
+}
+
+/// The unit vector from `a` to `b` (straight down when they coincide).
+fn unit(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-9 {
+        (0.0, 1.0)
+    } else {
+        (dx / len, dy / len)
+    }
+}
+
 /// Where a chip in flight sits `t` (0 to 1) of the way along a link: its centre stays half
 /// a chip away from both ends, so it never covers what the link connects.
 pub fn flight_point(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    inset_point(a, b, t, CHIP_W / 2.0 + 2.0)
+}
+
+/// A point `t` of the way along `a`–`b` shortened by `inset` at both ends (at most to its
+/// middle).
+fn inset_point(a: (f64, f64), b: (f64, f64), t: f64, inset: f64) -> (f64, f64) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = (dx * dx + dy * dy).sqrt();
-    let inset = (CHIP_W / 2.0 + 2.0).min(len / 2.0);
+    let inset = inset.min(len / 2.0);
     if len < 1e-9 {
         return a;
     }

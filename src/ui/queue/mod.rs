@@ -8,6 +8,8 @@
 pub mod geometry;
 
 #[cfg(target_arch = "wasm32")]
+mod nodes;
+#[cfg(target_arch = "wasm32")]
 mod panel;
 #[cfg(target_arch = "wasm32")]
 mod parts;

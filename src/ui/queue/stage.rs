@@ -2,14 +2,12 @@
 //! and the dead letters), consumers and the database, with message chips in flight; below,
 //! the command Redis just ran and, at full size, the depth chart and the command log.
 use super::geometry::*;
+use super::nodes::{chip, consumer, database, node_group, on_enter, producer, reaper};
 use super::parts::{CommandLog, CommandStrip, CounterTiles, DepthChart};
 use crate::algo::queue::message::{consumer_name, processing_key};
-use crate::algo::queue::{Design, Phase};
+use crate::algo::queue::Design;
 use crate::i18n::{line, tr, trf};
-use crate::scene::queue::view::{
-    phase_look, Chip, ConsumerState, DbState, FlightKind, ProducerState, QueueSceneView,
-    ReaperState,
-};
+use crate::scene::queue::view::{Chip, FlightKind, QueueSceneView};
 use crate::scene::queue::QueueScene;
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
@@ -17,62 +15,13 @@ use crate::sim::{MsgId, NodeId, Time};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::{SceneViews, ViewCtx};
-use crate::ui::topology::{progress, state_class};
+use crate::ui::topology::{progress, NARROW_QUERY};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct QueueStageProps {
     pub view: QueueSceneView,
     pub ctx: ViewCtx,
-}
-
-fn status_class(status: NodeStatus) -> &'static str {
-    match status {
-        NodeStatus::Up => "up",
-        NodeStatus::Crashed => "crashed",
-        NodeStatus::Paused => "paused",
-    }
-}
-
-/// The consumer's state as the stage shows it (the words of the node's state label).
-fn phase_label(phase: Phase) -> &'static str {
-    tr(phase_look(phase).0)
-}
-
-/// The CSS class of a consumer phase (English, so the legend's classes match).
-fn phase_class(phase: Phase) -> String {
-    state_class(phase_look(phase).1)
-}
-
-/// A message chip at `(x, y)` (its top left). `age` draws a bar under it: how far its
-/// wait has gone towards a timeout (0 to 1).
-/// The delivery count is drawn on chips in progress always, elsewhere once it is 2 or more.
-fn chip(c: &Chip, x: f64, y: f64, extra: &'static str, age: Option<f64>) -> Html {
-    let show_count = c.deliveries >= 2 || (extra == "in-progress" && c.deliveries >= 1);
-    let redelivered = c.deliveries >= 2;
-    let title = trf(
-        "{msg}: deliveries to a consumer so far: {n}",
-        &[("msg", &c.message.id), ("n", &c.deliveries)],
-    );
-    html! {
-        <g key={format!("{}", c.message.id)} transform={format!("translate({x:.1},{y:.1})")}
-           class={classes!("q-chip", extra, c.message.poison.then_some("poison"), redelivered.then_some("redelivered"))}
-           data-msg-id={c.message.id.to_string()} data-deliveries={c.deliveries.to_string()}>
-            <title>{ title }</title>
-            <rect width={CHIP_W.to_string()} height={CHIP_H.to_string()} rx="5" />
-            <text x={(CHIP_W / 2.0).to_string()} y="14.5">{ c.message.id.to_string() }</text>
-            if show_count {
-                <g class="count" transform={format!("translate({CHIP_W},0)")}>
-                    <circle r="8" />
-                    <text y="4">{ c.deliveries.to_string() }</text>
-                </g>
-            }
-            if let Some(age) = age {
-                <rect class={classes!("age", (age >= 1.0).then_some("over"))} y={(CHIP_H + 1.0).to_string()} height="3"
-                      width={format!("{:.1}", CHIP_W * age.clamp(0.0, 1.0))} />
-            }
-        </g>
-    }
 }
 
 /// A lane of chips (the next out at the right), "+N" when they do not all fit.
@@ -124,185 +73,6 @@ fn lane_name_width(name: &str) -> f64 {
         .sum()
 }
 
-fn select(ctx: &ViewCtx, id: NodeId) -> Callback<MouseEvent> {
-    let on_msg = ctx.on_msg.clone();
-    let partition = ctx.partition.is_some();
-    let selected = ctx.selected;
-    let id = id.0;
-    Callback::from(move |e: MouseEvent| {
-        e.stop_propagation();
-        on_msg.emit(if partition {
-            Msg::TogglePartitionNode(id)
-        } else {
-            Msg::Select(if selected == Some(id) { None } else { Some(id) })
-        });
-    })
-}
-
-fn on_enter(click: Callback<MouseEvent>) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            if let Ok(ev) = MouseEvent::new("click") {
-                click.emit(ev);
-            }
-        }
-    })
-}
-
-/// A node's group: clickable, focusable, with its classes and an accessible name.
-fn node_group(
-    ctx: &ViewCtx,
-    id: NodeId,
-    status: NodeStatus,
-    classes: Classes,
-    label: String,
-    body: Html,
-) -> Html {
-    let click = select(ctx, id);
-    let grouped = ctx.partition.as_ref().is_some_and(|g| g.contains(&id.0));
-    html! {
-        <g class={classes!("node", status_class(status), classes, (ctx.selected == Some(id.0)).then_some("selected"), grouped.then_some("grouped"))}
-           role="button" tabindex="0" aria-label={label} data-node={id.0.to_string()}
-           onkeydown={on_enter(click.clone())} onclick={click}>
-            { body }
-        </g>
-    }
-}
-
-fn crash_mark(x: f64, y: f64, size: f64) -> Html {
-    html! { <path class="crash-mark" d={format!("M{:.1},{:.1} l{s},{s} m0,-{s} l-{s},{s}", x - size / 2.0, y - size / 2.0, s = size)} /> }
-}
-
-fn producer(ctx: &ViewCtx, p: &ProducerState, shape: Shape) -> Html {
-    let (x, y) = shape.centre();
-    let name = ctx.snapshot.name(p.node.0);
-    let state = if p.sending.is_some() {
-        "sending"
-    } else if p.to_send == 0 {
-        "done"
-    } else {
-        "idle"
-    };
-    let retry = p.sending.filter(|(_, attempt)| *attempt > 1);
-    let label = trf(
-        "{name}: producer, {sent} messages sent, {ok} confirmed. Activate for actions.",
-        &[("name", &name), ("sent", &p.produced), ("ok", &p.confirmed)],
-    );
-    let body = html! {
-        <>
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={NODE_R.to_string()} />
-            <text class="name" x={x.to_string()} y={(y + 4.0).to_string()}>{ &name }</text>
-            <text class="sub" x={x.to_string()} y={(y + NODE_R + 13.0).to_string()}>{ trf("sent: {n}", &[("n", &p.produced)]) }</text>
-            if let Some((_, attempt)) = retry {
-                <text class="badge warn" x={x.to_string()} y={(y - NODE_R - 4.0).to_string()}>{ trf("try {n}", &[("n", &attempt)]) }</text>
-            }
-            if p.status == NodeStatus::Crashed { { crash_mark(x, y, 22.0) } }
-        </>
-    };
-    node_group(
-        ctx,
-        p.node,
-        p.status,
-        classes!("producer", state_class(state)),
-        label,
-        body,
-    )
-}
-
-fn consumer(ctx: &ViewCtx, c: &ConsumerState, rect: Rect) -> Html {
-    let name = ctx.snapshot.name(c.node.0);
-    let phase = match c.status {
-        NodeStatus::Crashed => tr("CRASHED"),
-        NodeStatus::Paused => tr("PAUSED"),
-        NodeStatus::Up if c.phase == Phase::Fetching && c.blocked => tr("BLOCKED"),
-        NodeStatus::Up => phase_label(c.phase),
-    };
-    let label = trf(
-        "{name}: consumer, {state}. Activate for actions.",
-        &[("name", &name), ("state", &phase)],
-    );
-    let (x, y) = (rect.x, rect.y);
-    let held = c
-        .holding
-        .as_ref()
-        .map(|h| chip(h, rect.right() - 6.0 - CHIP_W, y + 4.0, "held", None));
-    let body = html! {
-        <>
-            <rect class="body" x={x.to_string()} y={y.to_string()} width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
-            <text class="name left" x={(x + 8.0).to_string()} y={(y + 18.0).to_string()}>{ &name }</text>
-            if c.slow {
-                <text class="badge warn left" x={(x + 29.0).to_string()} y={(y + 18.0).to_string()}>{ tr("slow") }</text>
-            }
-            <text class="phase left" x={(x + 8.0).to_string()} y={(y + 37.0).to_string()}>{ phase }</text>
-            { for held }
-            if c.status == NodeStatus::Crashed { { crash_mark(rect.right() - 20.0, y + 22.0, 14.0) } }
-        </>
-    };
-    let classes = if c.status == NodeStatus::Up {
-        classes!("consumer", phase_class(c.phase))
-    } else {
-        classes!("consumer")
-    };
-    node_group(ctx, c.node, c.status, classes, label, body)
-}
-
-fn database(ctx: &ViewCtx, db: &DbState, shape: Shape, idempotent: bool) -> Html {
-    let (x, y) = shape.centre();
-    let state = if db.duplicated.is_empty() {
-        "ok"
-    } else {
-        "duplicates"
-    };
-    let twice: u32 = db.duplicated.iter().map(|(_, n)| n - 1).sum();
-    let label = trf(
-        "{name}: database, {n} messages applied. Activate for actions.",
-        &[
-            ("name", &ctx.snapshot.name(db.node.0)),
-            ("n", &db.processed),
-        ],
-    );
-    let body = html! {
-        <>
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={DB_R.to_string()} />
-            <text class="name" x={x.to_string()} y={(y + 4.0).to_string()}>{ ctx.snapshot.name(db.node.0) }</text>
-            <text class="sub" x={x.to_string()} y={(y + DB_R + 14.0).to_string()}>{ trf("applied: {n}", &[("n", &db.processed)]) }</text>
-            if twice > 0 {
-                <text class="sub bad" x={x.to_string()} y={(y + DB_R + 28.0).to_string()}>{ trf("duplicates: {n}", &[("n", &twice)]) }</text>
-            }
-            if idempotent {
-                <text class="sub" x={x.to_string()} y={(y + DB_R + if twice > 0 { 42.0 } else { 28.0 }).to_string()}>{ trf("dedupe: {n}", &[("n", &db.dedupe)]) }</text>
-            }
-        </>
-    };
-    node_group(
-        ctx,
-        db.node,
-        db.status,
-        classes!("db", state_class(state)),
-        label,
-        body,
-    )
-}
-
-fn reaper(ctx: &ViewCtx, r: &ReaperState, shape: Shape) -> Html {
-    let (x, y) = shape.centre();
-    let name = ctx.snapshot.name(r.node.0);
-    let label = trf(
-        "{name}: requeues what stays in a processing list past the visibility timeout; {n} requeued. Activate for actions.",
-        &[("name", &name), ("n", &r.requeued)],
-    );
-    let body = html! {
-        <>
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={(NODE_R + 3.0).to_string()} />
-            <text class="name small" x={x.to_string()} y={(y + 4.0).to_string()}>{ &name }</text>
-            <text class="sub" x={x.to_string()} y={(y + NODE_R + 17.0).to_string()}>{ trf("requeued: {n}", &[("n", &r.requeued)]) }</text>
-            if r.status == NodeStatus::Crashed { { crash_mark(x, y, 22.0) } }
-        </>
-    };
-    node_group(ctx, r.node, r.status, classes!("reaper"), label, body)
-}
-
 /// Every node's shape, by node id.
 fn shapes(view: &QueueSceneView, layout: &StageLayout) -> Vec<(NodeId, Shape)> {
     let mut out = vec![
@@ -327,15 +97,20 @@ fn shapes(view: &QueueSceneView, layout: &StageLayout) -> Vec<(NodeId, Shape)> {
     out
 }
 
-fn flights(view: &QueueSceneView, ctx: &ViewCtx, shapes: &[(NodeId, Shape)]) -> Html {
+fn flights(
+    view: &QueueSceneView,
+    ctx: &ViewCtx,
+    layout: &StageLayout,
+    shapes: &[(NodeId, Shape)],
+) -> Html {
     let shape = |id: u32| shapes.iter().find(|(n, _)| n.0 == id).map(|(_, s)| *s);
     let items = ctx.snapshot.messages.iter().filter_map(|m| {
-        let (a, b) = link(shape(m.from)?, shape(m.to)?);
+        let (a, b) = layout.link(shape(m.from)?, shape(m.to)?);
         let flight = view.flights.iter().find(|f| f.id == m.id);
         let going_back = m.to == view.broker.0 || m.to == view.db.node.0;
-        let offset = if going_back { -11.0 } else { 11.0 };
-        let (x, y) = flight_point(a, b, progress(m.sent, m.arrives, ctx.playhead));
-        let y = y + offset;
+        let (dx, dy) = layout.beside(a, b, going_back);
+        let (x, y) = layout.flight_point(a, b, progress(m.sent, m.arrives, ctx.playhead));
+        let (x, y) = (x + dx, y + dy);
         let label = trf(
             "Message {id}: {label} from {from} to {to}. Activate to drop it.",
             &[("id", &m.id), ("label", &line(&m.label)), ("from", &ctx.snapshot.name(m.from)), ("to", &ctx.snapshot.name(m.to))],
@@ -498,11 +273,11 @@ fn links(view: &QueueSceneView, layout: &StageLayout, shapes: &[(NodeId, Shape)]
         .iter()
         .filter(|(id, _)| *id != view.broker && *id != view.db.node)
     {
-        let (a, b) = link(*shape, broker);
+        let (a, b) = layout.link(*shape, broker);
         let blocked = view.consumers.iter().any(|c| c.node == *id && c.blocked);
         out.push(line(a, b, classes!("link", blocked.then_some("blocked"))));
         if view.consumers.iter().any(|c| c.node == *id) {
-            let (a, b) = link(*shape, layout.db);
+            let (a, b) = layout.link(*shape, layout.db);
             out.push(line(a, b, classes!("link")));
         }
     }
@@ -512,31 +287,36 @@ fn links(view: &QueueSceneView, layout: &StageLayout, shapes: &[(NodeId, Shape)]
 #[function_component(QueueStage)]
 pub fn queue_stage(p: &QueueStageProps) -> Html {
     let (view, ctx) = (&p.view, &p.ctx);
-    let layout = stage_layout(
+    // On a phone (the shell's own test for its generic stage) the parts stack top to
+    // bottom in the screen's width; an embed keeps the full layout, drawn to its frame.
+    let narrow = !ctx.compact && crate::ui::hooks::prefers(NARROW_QUERY);
+    let lay_out = if narrow { phone_layout } else { stage_layout };
+    let layout = lay_out(
         view.producers.len(),
         view.consumers.len(),
         view.reaper.is_some(),
         view.design.uses_stream(),
     );
+    let vertical = layout.vertical;
     let shapes = shapes(view, &layout);
     let producers = view
         .producers
         .iter()
         .zip(&layout.producers)
-        .map(|(p, s)| producer(ctx, p, *s));
+        .map(|(p, s)| producer(ctx, p, *s, vertical));
     let consumers = view
         .consumers
         .iter()
         .zip(&layout.consumers)
         .map(|(c, s)| match s {
-            Shape::Box(r) => consumer(ctx, c, *r),
+            Shape::Box(r) => consumer(ctx, c, *r, vertical),
             Shape::Circle { .. } => html! {},
         });
     let reaper = view
         .reaper
         .as_ref()
         .zip(layout.reaper)
-        .map(|(r, s)| reaper(ctx, r, s));
+        .map(|(r, s)| reaper(ctx, r, s, vertical));
     let menu = ctx
         .selected
         .and_then(|id| ctx.snapshot.nodes.iter().find(|n| n.id == id))
@@ -554,20 +334,20 @@ pub fn queue_stage(p: &QueueStageProps) -> Html {
         ],
     );
     html! {
-        <div class={classes!("queue-stage", ctx.compact.then_some("compact"))}>
+        <div class={classes!("queue-stage", ctx.compact.then_some("compact"), narrow.then_some("narrow"))}>
             // The shell does not inject `SceneViews::STYLE` yet; until it does, the stage
             // carries its own stylesheet (the same text: a second copy changes nothing).
             <style>{ <QueueScene as SceneViews>::STYLE }</style>
             <CounterTiles counters={view.counters} />
             <div class="queue-figure">
-                <svg class="queue-svg" viewBox={format!("0 0 {WIDTH} {:.0}", layout.height)} role="group" aria-label={aria}>
+                <svg class="queue-svg" viewBox={format!("0 0 {} {:.0}", layout.width, layout.height)} role="group" aria-label={aria}>
                     { links(view, &layout, &shapes) }
                     { broker(view, ctx, &layout) }
                     { for producers }
                     { for consumers }
                     { database(ctx, &view.db, layout.db, view.design.is_idempotent()) }
                     { for reaper }
-                    { flights(view, ctx, &shapes) }
+                    { flights(view, ctx, &layout, &shapes) }
                 </svg>
                 { for menu }
             </div>
