@@ -1,6 +1,7 @@
 //! Every server's log as a row of cells, coloured by term: solid when committed, pale and
 //! dashed when not, hatched where a snapshot replaced the entries; under each follower's
 //! row, the leader's nextIndex (a triangle) and matchIndex (a bar).
+use super::frame::StageFrame;
 use super::geometry::*;
 use crate::algo::raft::Role;
 use crate::i18n::{tr, trf};
@@ -20,15 +21,22 @@ fn cell_text(cell: &Cell, names: &Names<'_>) -> String {
     }
 }
 
-fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Names<'_>) -> Html {
+fn row(
+    frame: &StageFrame,
+    view: &RaftView,
+    s: &ServerView,
+    index_row: usize,
+    dark: bool,
+    names: &Names<'_>,
+) -> Html {
     let (first, last) = view.window;
-    let y = row_y(index_row);
+    let y = frame.row_y(index_row);
     let leader_peer: Option<PeerView> = view
         .leader
         .and_then(|l| view.server(l))
         .and_then(|l| l.peers.iter().find(|p| p.id == s.id).copied());
     let snapshot = (first..=last.min(s.snapshot_index)).map(|index| {
-        let x = cell_x(index, first);
+        let x = frame.cell_x(index, first);
         html! {
             <rect class="cell snap" x={format!("{x:.1}")} y={format!("{y:.1}")} width={(CELL_W - 2.0).to_string()} height={CELL_H.to_string()}>
                 <title>{ trf("{n}: entry {i} is in the snapshot (up to entry {k}, term {t})", &[("n", &s.name), ("i", &index), ("k", &s.snapshot_index), ("t", &s.snapshot_term)]) }</title>
@@ -36,7 +44,7 @@ fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Na
         }
     });
     let cells = s.cells.iter().map(|cell| {
-        let x = cell_x(cell.index, first);
+        let x = frame.cell_x(cell.index, first);
         let committed = cell.index <= s.commit;
         let state = if committed { tr("committed") } else { tr("not committed") };
         let title = trf("{n}: entry {i}, term {t}: {what} ({state})", &[("n", &s.name), ("i", &cell.index), ("t", &cell.term), ("what", &cell_text(cell, names)), ("state", &state)]);
@@ -52,12 +60,12 @@ fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Na
         let under = y + CELL_H + 1.5;
         let bar_end = p.matched.min(last);
         let bar = (p.matched >= first).then(|| {
-            let x0 = cell_x(first, first);
-            let x1 = cell_x(bar_end, first) + CELL_W - 2.0;
+            let x0 = frame.cell_x(first, first);
+            let x1 = frame.cell_x(bar_end, first) + CELL_W - 2.0;
             html! { <rect class="match-bar" x={format!("{x0:.1}")} y={format!("{under:.1}")} width={format!("{:.1}", x1 - x0)} height="3">
                 <title>{ trf("matchIndex for {n}: {i}", &[("n", &s.name), ("i", &p.matched)]) }</title></rect> }
         });
-        let next_x = cell_x(p.next.clamp(first, last + 1), first) + (CELL_W - 2.0) / 2.0;
+        let next_x = frame.cell_x(p.next.clamp(first, last + 1), first) + (CELL_W - 2.0) / 2.0;
         html! {
             <>
                 { for bar }
@@ -70,7 +78,7 @@ fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Na
     html! {
         <g key={s.id.0.to_string()} class={classes!("log-row", (s.status != NodeStatus::Up).then_some("down"), (s.role == Role::Leader).then_some("lead"))} data-node={s.id.0.to_string()}
            data-commit={s.commit.to_string()} data-last={s.last_index.to_string()} data-snapshot={s.snapshot_index.to_string()}>
-            <text class="row-name" x={GRID_X.to_string()} y={format!("{:.1}", y + 15.0)}>{ &s.name }</text>
+            <text class="row-name" x={frame.grid_x.to_string()} y={format!("{:.1}", y + 15.0)}>{ &s.name }</text>
             { for snapshot }
             { for cells }
             { for marks }
@@ -78,20 +86,20 @@ fn row(view: &RaftView, s: &ServerView, index_row: usize, dark: bool, names: &Na
     }
 }
 
-/// The grid: index numbers on top, one row per server.
-pub fn log_grid(view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
+/// The grid: index numbers on top, one row per server, where `frame` puts it.
+pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
     let (first, last) = view.window;
     let header = (first..=last).map(|index| {
-        html! { <text class="index" x={format!("{:.1}", cell_x(index, first) + (CELL_W - 2.0) / 2.0)} y={(GRID_TOP - 9.0).to_string()}>{ index }</text> }
+        html! { <text class="index" x={format!("{:.1}", frame.cell_x(index, first) + (CELL_W - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
     });
     let rows = view
         .servers
         .iter()
         .enumerate()
-        .map(|(i, s)| row(view, s, i, dark, names));
+        .map(|(i, s)| row(frame, view, s, i, dark, names));
     html! {
         <g class="log-grid" aria-label={tr("The servers' logs")}>
-            <text class="grid-title" x={GRID_X.to_string()} y={(GRID_TOP - 9.0).to_string()}>{ tr("log") }</text>
+            <text class="grid-title" x={frame.grid_x.to_string()} y={(frame.grid_top - 9.0).to_string()}>{ tr("log") }</text>
             { for header }
             { for rows }
         </g>

@@ -11,9 +11,13 @@
 //!   times after a leader crash for six timeout ranges over 1,000 seeds each (the paper's
 //!   Figure 16), measured on request a few milliseconds per frame (`figure16_run`).
 //!
-//! The geometry and the keys' actions are pure and build natively.
+//! - on a phone (the shell's phone width) the stage stacks the ring over the log grid in a
+//!   narrow frame drawn at about full scale (`frame`).
+//!
+//! The geometry, the frames and the keys' actions are pure and build natively.
 pub mod actions;
 pub mod figure16_run;
+pub mod frame;
 pub mod geometry;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,4 +1,5 @@
 //! The ring of servers, the clients in its middle, and the messages in flight between them.
+use super::frame::*;
 use super::geometry::*;
 use crate::algo::raft::Role;
 use crate::i18n::{tr, trf};
@@ -8,27 +9,56 @@ use crate::sim::{MsgId, NodeId, NodeStatus, Time};
 use crate::ui::model::Msg;
 use yew::prelude::*;
 
-/// Where each node of the view is drawn, and how far its messages keep from its centre.
+/// Where each node of the view is drawn, how far its messages keep from its centre, and (on
+/// a phone) where each server's role word goes.
 pub struct Layout {
+    pub frame: StageFrame,
     servers: u32,
     clients: u32,
     first_client: u32,
+    /// A phone's role words, by server (`None`: a plain follower's word left out).
+    words: Vec<Option<WordSpot>>,
 }
 
 impl Layout {
-    pub fn new(view: &RaftView) -> Layout {
+    pub fn new(view: &RaftView, phone: bool) -> Layout {
+        let servers = view.servers.len() as u32;
+        let clients = view.clients.len() as u32;
+        let frame = if phone {
+            StageFrame::phone(servers, view.window.1 + 1 - view.window.0)
+        } else {
+            StageFrame::wide()
+        };
+        let words = if phone {
+            let words: Vec<RoleWord> = view
+                .servers
+                .iter()
+                .map(|s| RoleWord {
+                    server: s.id.0,
+                    width: word_width(role_word(s), ROLE_FONT),
+                    must_show: !(s.status == NodeStatus::Up
+                        && s.member
+                        && s.role == Role::Follower),
+                })
+                .collect();
+            place_role_words(&frame, servers, clients, &words)
+        } else {
+            Vec::new()
+        };
         Layout {
-            servers: view.servers.len() as u32,
-            clients: view.clients.len() as u32,
-            first_client: view.servers.len() as u32,
+            frame,
+            servers,
+            clients,
+            first_client: servers,
+            words,
         }
     }
 
     pub fn position(&self, id: NodeId) -> Point {
         if id.0 < self.servers {
-            server_position(id.0, self.servers)
+            self.frame.server(id.0, self.servers)
         } else {
-            client_position(id.0 - self.first_client, self.clients)
+            self.frame.client(id.0 - self.first_client, self.clients)
         }
     }
 
@@ -38,6 +68,19 @@ impl Layout {
         } else {
             CLIENT_CLEARANCE
         }
+    }
+
+    /// Where server `i`'s role word goes and how it is anchored, if it is drawn.
+    fn word(&self, i: u32) -> Option<(Point, &'static str)> {
+        if !self.frame.phone {
+            let c = self.frame.server(i, self.servers);
+            return Some(label_anchor(c, self.frame.outward(i, self.servers)));
+        }
+        self.words
+            .get(i as usize)
+            .copied()
+            .flatten()
+            .map(|w| (w.at, w.anchor))
     }
 }
 
@@ -142,8 +185,7 @@ impl Marks<'_> {
 
     pub fn server(&self, s: &ServerView) -> Html {
         let c = self.layout.position(s.id);
-        let out = outward(s.id.0, self.layout.servers);
-        let (label_at, anchor) = label_anchor(c, out);
+        let word = self.layout.word(s.id.0);
         let timer = s
             .election_due
             .filter(|_| s.status == NodeStatus::Up && s.member && s.role != Role::Leader)
@@ -155,8 +197,10 @@ impl Marks<'_> {
                 )
             })
             .unwrap_or_default();
-        let toward = (-out.0, -out.1);
-        let dots = vote_dots(c, toward, s.voters.len());
+        let dots = self
+            .layout
+            .frame
+            .vote_dots(s.id.0, self.layout.servers, s.voters.len());
         let votes = s.voters.iter().zip(dots).map(|(voter, (x, y))| {
             let (class, what, r) = if s.ayes.contains(voter) {
                 ("vote yes", tr("granted"), "4.5")
@@ -188,8 +232,10 @@ impl Marks<'_> {
                 <path class="timer-arc" d={timer} />
                 <circle class="body" cx={format!("{:.1}", c.0)} cy={format!("{:.1}", c.1)} r={NODE_R.to_string()} fill={term_colour(s.term, self.dark)} />
                 <text class="name" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 - 2.0)}>{ &s.name }</text>
-                <text class="term" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 + 14.0)}>{ format!("t{}", s.term) }</text>
-                <text class="role" x={format!("{:.1}", label_at.0)} y={format!("{:.1}", label_at.1)} text-anchor={anchor}>{ role_word(s) }</text>
+                <text class="term" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 + 14.0)}>{ trf("t{t}", &[("t", &s.term)]) }</text>
+                if let Some(((x, y), anchor)) = word {
+                    <text class="role" x={format!("{x:.1}")} y={format!("{y:.1}")} text-anchor={anchor}>{ role_word(s) }</text>
+                }
                 { for votes }
                 if s.status == NodeStatus::Crashed {
                     <path class="crash-mark" d={format!("M{:.1},{:.1} l32,32 m0,-32 l-32,32", c.0 - 16.0, c.1 - 16.0)} />

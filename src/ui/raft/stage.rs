@@ -11,6 +11,7 @@ use crate::sim::NodeId;
 use crate::ui::hooks::prefers;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -25,7 +26,11 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
     let ctx = &p.ctx;
     use_raft_keys(view, &ctx.on_msg);
     let dark = prefers("(prefers-color-scheme: dark)");
-    let layout = Layout::new(view);
+    // A phone (the width at which the shell takes its phone layout): the ring over the
+    // log grid, in a narrow frame drawn at about full scale (`frame`).
+    let phone = !ctx.compact && prefers(NARROW_QUERY);
+    let layout = Layout::new(view, phone);
+    let frame = layout.frame;
     let names: Vec<String> = view
         .servers
         .iter()
@@ -86,30 +91,37 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
         tr("The servers' logs")
     );
     html! {
-        <div class={classes!("raft-stage", ctx.compact.then_some("compact"))}>
+        <div class={classes!("raft-stage", ctx.compact.then_some("compact"), phone.then_some("phone"))}>
             // The shell does not yet add each scene's stylesheet to the page: the stage
             // carries it until it does.
             <style>{ <crate::scene::raft::Raft as SceneViews>::STYLE }</style>
-            <svg class="raft-svg" viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img" aria-label={label}>
+            <svg class="raft-svg" viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={label}>
                 <defs>
                     <pattern id="raft-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <rect width="6" height="6" class="hatch-bg" />
                         <line x1="0" y1="0" x2="0" y2="6" class="hatch-line" />
                     </pattern>
                 </defs>
-                <circle class="ring-line" cx={RING_CX.to_string()} cy={RING_CY.to_string()} r={RING_R.to_string()} />
+                if frame.radius_x == frame.radius_y {
+                    <circle class="ring-line" cx={frame.centre.0.to_string()} cy={frame.centre.1.to_string()} r={frame.radius_x.to_string()} />
+                } else {
+                    <ellipse class="ring-line" cx={frame.centre.0.to_string()} cy={frame.centre.1.to_string()} rx={frame.radius_x.to_string()} ry={frame.radius_y.to_string()} />
+                }
                 <g class="cuts">{ cuts }</g>
                 <g class="servers">{ for view.servers.iter().map(|s| marks.server(s)) }</g>
                 <g class="messages">{ for view.flights.iter().map(|f| marks.flight(f)) }</g>
                 <g class="clients">{ for view.clients.iter().map(|c| marks.client(c)) }</g>
-                { log_grid(view, dark, &Names(&names)) }
+                { log_grid(&frame, view, dark, &Names(&names)) }
             </svg>
             { for split }
             { for menu }
             // An embed keeps its height for the picture: the partition tool is in the full
-            // page ("Open in dsviz").
+            // page ("Open in dsviz"). A phone has no keys to press: the node menu has
+            // their commands.
             if !ctx.compact {
                 <PartitionBar snapshot={(*ctx.snapshot).clone()} partition={ctx.partition.clone()} on_msg={ctx.on_msg.clone()} />
+            }
+            if !ctx.compact && !phone {
                 <p class="raft-keys">
                     <kbd>{ "C" }</kbd>{ " " }{ tr("client request") }{ " · " }
                     <kbd>{ "R" }</kbd>{ " " }{ tr("restart the leader") }{ " · " }

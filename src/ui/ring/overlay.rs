@@ -23,9 +23,10 @@ pub struct OverlayProps {
     pub svg_keys: Option<KeyFrame>,
     pub picked: Option<String>,
     pub on_pick: Callback<Option<String>>,
-    /// Drawn small (an embed): labels are set larger and drop the prefix every server's
-    /// name shares, so that they read at 11 px or more and still fit beside the ring.
-    pub compact: bool,
+    /// Drawn small (an embed, a phone): labels are set larger and drop the prefix every
+    /// server's name shares, so that they read at 11 px or more and still fit beside the
+    /// ring.
+    pub small: bool,
 }
 
 /// Chips, the lookup's walk, SVG keys (when few) and the text in the middle.
@@ -37,11 +38,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
     let uses_ring = config.algorithm.uses_ring();
     let chips = &p.chips;
     let radial = chips.len() > 16;
-    let cut = if p.compact {
-        shared_prefix_len(chips)
-    } else {
-        0
-    };
+    let cut = if p.small { shared_prefix_len(chips) } else { 0 };
     let chip_views = chips.iter().map(|chip| {
         let (x, y) = point_at(chip.frac, CHIP_R);
         let (lx, ly) = point_at(chip.frac, LABEL_R);
@@ -152,7 +149,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
             { for svg_keys }
             { for lookup_layer }
             <g class="chips">{ for chip_views }</g>
-            if p.compact {
+            if p.small {
                 // Small drawing: the middle's words scaled up together, lines and all.
                 <g transform={format!("translate({CENTRE},{CENTRE}) scale(1.8) translate(-{CENTRE},-{CENTRE})")}>
                     { centre_text(node, p.lookup_current, KEY_CHARS_COMPACT) }

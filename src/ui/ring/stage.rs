@@ -9,6 +9,7 @@ use super::overlay::Overlay;
 use crate::algo::ring_cluster::RingNode;
 use crate::scene::ring::RingView;
 use crate::ui::scenes::ViewCtx;
+use crate::ui::topology::NARROW_QUERY;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -32,6 +33,10 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
     let node = Some(p.view.0.clone());
     let props = &p.ctx;
     let dark = prefers("(prefers-color-scheme: dark)");
+    // A phone (the width at which the shell takes its phone layout): the figure is drawn
+    // about as small as in an embed, so it takes the embed's drawing (bigger labels that
+    // drop the shared prefix, the middle's words scaled up); the forms stay whole.
+    let phone = !props.compact && prefers(NARROW_QUERY);
     let picked = use_state(|| None::<String>);
     let on_pick = {
         let picked = picked.clone();
@@ -156,11 +161,11 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
                 lookup_progress={quantize(lookup_progress)}
                 change_current={change_current} lookup_current={lookup_current}
                 svg_keys={(!on_canvas).then_some(frame)}
-                picked={(*picked).clone()} on_pick={on_pick.clone()} compact={props.compact} />
+                picked={(*picked).clone()} on_pick={on_pick.clone()} small={props.compact || phone} />
         </div>
     };
     html! {
-        <div class={classes!("ring-stage", props.compact.then_some("compact"))}>
+        <div class={classes!("ring-stage", props.compact.then_some("compact"), phone.then_some("phone"))}>
             { figure }
             <RingControls node={handle} compact={props.compact} hist_progress={quantize(change_progress)}
                 picked={(*picked).clone()} on_pick={on_pick} on_msg={props.on_msg.clone()} />

@@ -1,0 +1,244 @@
+//! The Raft stage's phone frame (`ui::raft::frame`): the ring stacked over the log grid in
+//! a frame drawn at about full scale on a phone, and the role words placed above or below
+//! their servers so that none covers a server, a client or another word.
+use dsviz::ui::raft::frame::*;
+use dsviz::ui::raft::geometry::{
+    lerp, message_path, Point, CELL_W, CLIENT_CLEARANCE, CLIENT_H, CLIENT_W, SERVER_CLEARANCE,
+    TIMER_R,
+};
+
+/// Servers on the stage: 3 to 9 in the cluster and up to 2 spares.
+const SERVERS: std::ops::RangeInclusive<u32> = 3..=11;
+/// The widest role words, English and Chinese.
+const WIDEST: [&str; 3] = ["pre-candidate", "non-member", "预候选人"];
+
+fn word(server: u32, text: &str, must_show: bool) -> RoleWord {
+    RoleWord {
+        server,
+        width: word_width(text, ROLE_FONT),
+        must_show,
+    }
+}
+
+fn overlap(a: Rect, b: Rect) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+fn distance_to_rect(c: Point, r: Rect) -> f64 {
+    let x = c.0.clamp(r.0, r.2);
+    let y = c.1.clamp(r.1, r.3);
+    ((x - c.0).powi(2) + (y - c.1).powi(2)).sqrt()
+}
+
+/// Every placed word: inside the frame above the grid, over no server's timer arc, no
+/// client and no other word. Returns how many were placed.
+fn check_words(frame: &StageFrame, n: u32, clients: u32, words: &[RoleWord], at: &str) -> usize {
+    let spots = place_role_words(frame, n, clients, words);
+    assert_eq!(spots.len(), n as usize, "{at}: one place per server");
+    let mut rects: Vec<(u32, Rect)> = Vec::new();
+    for w in words {
+        let Some(spot) = spots[w.server as usize] else {
+            assert!(!w.must_show, "{at}: n{}'s word must be shown", w.server);
+            continue;
+        };
+        let r = spot.rect(w.width);
+        assert!(
+            r.0 >= 0.0 && r.2 <= frame.width,
+            "{at}: n{}'s word {r:?} leaves the frame",
+            w.server
+        );
+        assert!(
+            r.1 >= 0.0 && r.3 < frame.grid_top - 12.0,
+            "{at}: n{}'s word {r:?} reaches the grid",
+            w.server
+        );
+        for i in 0..n {
+            let d = distance_to_rect(frame.server(i, n), r);
+            assert!(
+                d >= TIMER_R,
+                "{at}: n{}'s word is {d:.1} from n{i}'s centre",
+                w.server
+            );
+        }
+        for j in 0..clients {
+            let (x, y) = frame.client(j, clients);
+            let client = (
+                x - CLIENT_W / 2.0,
+                y - CLIENT_H / 2.0,
+                x + CLIENT_W / 2.0,
+                y + CLIENT_H / 2.0,
+            );
+            assert!(
+                !overlap(r, client),
+                "{at}: n{}'s word covers client {j}",
+                w.server
+            );
+        }
+        for (other, o) in &rects {
+            assert!(
+                !overlap(r, *o),
+                "{at}: the words of n{} and n{other} overlap",
+                w.server
+            );
+        }
+        rects.push((w.server, r));
+    }
+    rects.len()
+}
+
+#[test]
+fn every_role_word_fits_a_phone_ring_of_up_to_seven_servers_without_covering_anything() {
+    for n in 3..=7 {
+        let frame = StageFrame::phone(n, 10);
+        for clients in 0..=3 {
+            for text in WIDEST.iter().chain(&["follower", "候选人"]) {
+                let words: Vec<RoleWord> = (0..n).map(|i| word(i, text, true)).collect();
+                let at = format!("{n} servers, {clients} clients, all \"{text}\"");
+                assert_eq!(
+                    check_words(&frame, n, clients, &words, &at),
+                    n as usize,
+                    "{at}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn on_a_crowded_phone_ring_the_leader_and_candidates_keep_their_words() {
+    // Up to 11 servers: the leader's and three candidates' words always have their place;
+    // a plain follower's may be left out, and none covers anything.
+    for n in SERVERS {
+        let frame = StageFrame::phone(n, 10);
+        for first in 0..n {
+            let words: Vec<RoleWord> = (0..n)
+                .map(|i| {
+                    let k = (i + n - first) % n;
+                    match k {
+                        0 => word(i, "leader", true),
+                        1..=3 => word(i, "pre-candidate", true),
+                        _ => word(i, "follower", false),
+                    }
+                })
+                .collect();
+            let at = format!("{n} servers, leader n{first}");
+            let placed = check_words(&frame, n, 3, &words, &at);
+            assert!(placed >= n.min(4) as usize, "{at}: {placed} words");
+        }
+        // All followers: at most one word left out, only on the most crowded rings.
+        let words: Vec<RoleWord> = (0..n).map(|i| word(i, "follower", false)).collect();
+        let placed = check_words(&frame, n, 1, &words, &format!("{n} followers"));
+        let least = if n <= 10 { n } else { n - 1 } as usize;
+        assert!(placed >= least, "{n} followers: {placed} words");
+    }
+}
+
+#[test]
+fn the_phone_frame_is_narrow_and_holds_the_ring_and_the_grid() {
+    for n in SERVERS {
+        let frame = StageFrame::phone(n, 10);
+        assert_eq!(frame.width, PHONE_W);
+        for i in 0..n {
+            let (x, y) = frame.server(i, n);
+            assert!(
+                x - TIMER_R >= 0.0 && x + TIMER_R <= frame.width,
+                "{n}: n{i} at x {x:.1}"
+            );
+            assert!(
+                y + TIMER_R < frame.grid_top - 30.0,
+                "{n}: n{i} at y {y:.1} reaches the grid"
+            );
+        }
+        // Ten cells and the names fit; every server has its row.
+        assert!(frame.grid_x >= 0.0);
+        assert!(
+            frame.cell_x(10, 1) + CELL_W <= frame.width,
+            "{n}: the grid is too wide"
+        );
+        assert!(
+            frame.row_y(n as usize) <= frame.height,
+            "{n}: the rows do not fit"
+        );
+        // Three clients side by side stay clear of every server.
+        for j in 0..3 {
+            let (x, y) = frame.client(j, 3);
+            let client = (
+                x - CLIENT_W / 2.0,
+                y - CLIENT_H / 2.0,
+                x + CLIENT_W / 2.0,
+                y + CLIENT_H / 2.0,
+            );
+            for i in 0..n {
+                let d = distance_to_rect(frame.server(i, n), client);
+                assert!(d > TIMER_R, "{n}: client {j} is {d:.1} from n{i}");
+            }
+        }
+    }
+    let wide = StageFrame::wide();
+    assert!(
+        !wide.phone && wide.width > 2.0 * PHONE_W,
+        "the full page keeps its wide frame"
+    );
+}
+
+#[test]
+fn on_a_phone_message_dots_never_cover_a_servers_centre() {
+    for n in SERVERS {
+        let frame = StageFrame::phone(n, 10);
+        let centres: Vec<Point> = (0..n).map(|i| frame.server(i, n)).collect();
+        let clients: Vec<Point> = (0..3).map(|j| frame.client(j, 3)).collect();
+        let ends = centres
+            .iter()
+            .map(|&c| (c, SERVER_CLEARANCE))
+            .chain(clients.iter().map(|&c| (c, CLIENT_CLEARANCE)))
+            .collect::<Vec<_>>();
+        for (a, &(from, fc)) in ends.iter().enumerate() {
+            for (b, &(to, tc)) in ends.iter().enumerate().filter(|(b, _)| *b != a) {
+                let (start, end) = message_path(from, to, fc, tc);
+                for step in 0..=50 {
+                    let p = lerp(start, end, f64::from(step) / 50.0);
+                    for (c, centre) in centres.iter().enumerate() {
+                        let d = ((p.0 - centre.0).powi(2) + (p.1 - centre.1).powi(2)).sqrt();
+                        assert!(
+                            d > 13.0,
+                            "{n} servers, {a}→{b} passes {d:.1} from n{c}'s centre"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn on_a_phone_vote_dots_face_the_middle_and_stay_clear_of_the_words() {
+    for n in SERVERS {
+        let frame = StageFrame::phone(n, 10);
+        for i in 0..n {
+            let c = frame.server(i, n);
+            let dots = frame.vote_dots(i, n, n as usize);
+            assert_eq!(dots.len(), n as usize);
+            // A word above or below sits at least this far up or down; the dots, of
+            // radius 4.5, stay within 100 degrees of the way to the middle.
+            for (k, d) in dots.iter().enumerate() {
+                let to_middle = (frame.centre.0 - c.0, frame.centre.1 - c.1);
+                let (dx, dy) = (d.0 - c.0, d.1 - c.1);
+                let cos = (dx * to_middle.0 + dy * to_middle.1)
+                    / ((dx * dx + dy * dy).sqrt()
+                        * (to_middle.0.powi(2) + to_middle.1.powi(2)).sqrt());
+                assert!(
+                    cos > 0.6,
+                    "{n} servers, n{i}'s dot {k} is {:.0}° off",
+                    cos.acos().to_degrees()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn word_widths_count_chinese_characters_whole() {
+    assert_eq!(word_width("领导者", 13.0), 39.0);
+    let follower = word_width("follower", 13.0);
+    assert!(follower > 55.0 && follower < 70.0, "{follower}");
+}
