@@ -185,8 +185,18 @@ pub enum Note {
         how: LearnedHow,
     },
     /// It knows of a slot it has not learned; it asks the other learners.
+    /// `known_decided`: a heartbeat said another node learned it, so it is decided (else
+    /// it only saw an acceptance for it, or restarted: it may not be chosen yet).
     AskedAbout {
         slot: Slot,
+        known_decided: bool,
+    },
+    /// The catch-up timer fired, but it has learned every slot it knows of by now.
+    NothingToAsk,
+    /// Another learner asked about `slot`, which it has not learned either.
+    CannotAnswer {
+        slot: Slot,
+        asker: NodeId,
     },
     // --- replica ---
     Applied {

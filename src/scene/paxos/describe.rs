@@ -174,9 +174,21 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
                 &[("node", &me), ("value", &value_text(value)), ("slot", &in_slot(*slot)), ("by", &who(*by))],
             ),
         },
-        Note::AskedAbout { slot } => trf(
-            "{node} knows slot {slot} is decided but not its value: it asks the other learners.",
+        Note::AskedAbout { slot, known_decided: true } => trf(
+            "{node} knows slot {slot} is decided (a heartbeat said another node learned it) but not its value: it asks the other learners.",
             &[("node", &me), ("slot", slot)],
+        ),
+        Note::AskedAbout { slot, known_decided: false } => trf(
+            "{node} has not learned slot {slot} yet: it asks the other learners whether one of them has.",
+            &[("node", &me), ("slot", slot)],
+        ),
+        Note::CannotAnswer { slot, asker } => trf(
+            "{node} has not learned slot {slot} either: it has nothing to tell {asker}.",
+            &[("node", &me), ("slot", slot), ("asker", &who(*asker))],
+        ),
+        Note::NothingToAsk => trf(
+            "{node} checks whether it is missing a slot it knows of: it has learned every one by now, so it asks nobody.",
+            &[("node", &me)],
         ),
         Note::Applied { slot, value, result } => trf(
             "{node} applies slot {slot}, {value}, to its key-value store{result}.",
