@@ -128,11 +128,15 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             "{node} restarts and reads round {round} from disk: its next ballot will be higher than any it used before.",
             &[("node", &me), ("round", round)],
         ),
-        Note::Promised { ballot, previous, reported: 0 } => trf(
+        Note::Promised { ballot, previous, reported: 1, first: Some(vote) } => trf(
+            "{node} promises ballot {ballot} (its promise was {previous}) and reports {value}, which it accepted in ballot {accepted}{slot}; the promise is on disk before the reply leaves.",
+            &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous)), ("value", &value_text(&vote.value)), ("accepted", &b(&vote.ballot)), ("slot", &in_slot(vote.slot))],
+        ),
+        Note::Promised { ballot, previous, reported: 0, .. } => trf(
             "{node} promises ballot {ballot} (its promise was {previous}) and reports that it has accepted nothing; the promise is on disk before the reply leaves.",
             &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous))],
         ),
-        Note::Promised { ballot, previous, reported } => trf(
+        Note::Promised { ballot, previous, reported, .. } => trf(
             "{node} promises ballot {ballot} (its promise was {previous}) and reports the {count} values it accepted; the promise is on disk before the reply leaves.",
             &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous)), ("count", reported)],
         ),
