@@ -1,7 +1,8 @@
 //! The captions of the Paxos and two-phase commit scenes say what is true of the state the
 //! nodes are in, at the steps a reviewer walked through against the papers: catch-up before
 //! anything is chosen, the forget-vote variant's vote, restart and acknowledgement, the
-//! receipts that used to be silent, and the timers that fire with nothing to do.
+//! receipts that used to be silent, the timers that fire with nothing to do, and the node
+//! panel's vote line.
 #![cfg(not(target_arch = "wasm32"))]
 
 use dsviz::scene::narration::{caption, LogLine};
@@ -190,6 +191,33 @@ fn a_log_write_nothing_waits_for_is_told() {
             caption_at(&log, step),
             format!("{node}'s log write reaches the disk: BEGIN t1 survives a crash now; nothing was waiting for it."),
             "step {step}"
+        );
+    }
+}
+
+#[test]
+fn a_participant_that_voted_shows_its_vote_not_the_next_one() {
+    let mut run = run_of("?scene=2pc&sc=send-before-log", 21);
+    run.seek(21);
+    let snapshot = run.snapshot();
+    let participants: Vec<_> = snapshot
+        .nodes
+        .iter()
+        .filter(|n| n.name.starts_with('P'))
+        .collect();
+    assert_eq!(participants.len(), 3);
+    for node in participants {
+        let details: Vec<String> = node.details.iter().map(|l| l.render(&|s| s)).collect();
+        assert_eq!(node.state, "IN DOUBT", "{}", node.name);
+        assert!(
+            details.contains(&"in doubt: voted yes on t1, waiting for the outcome".to_string()),
+            "{}: {details:?}",
+            node.name
+        );
+        assert!(
+            !details.iter().any(|d| d.contains("on the next prepare")),
+            "{}: {details:?}",
+            node.name
         );
     }
 }

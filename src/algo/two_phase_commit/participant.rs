@@ -520,6 +520,21 @@ impl Participant {
         true
     }
 
+    /// How it votes: on the current transaction once its PREPARE comes, or (settled, or
+    /// none yet) on the next one.
+    fn vote_line(&self) -> Line {
+        let tx = self.tx;
+        match self.phase {
+            ParticipantPhase::Working => Line::tr("votes {vote} when PREPARE t{tx} comes")
+                .text("vote", self.vote.word())
+                .with("tx", tx),
+            ParticipantPhase::Preparing => {
+                Line::tr("votes yes on t{tx} once PREPARED t{tx} is on disk").with("tx", tx)
+            }
+            _ => Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()),
+        }
+    }
+
     pub(super) fn on_crash(&mut self) {
         self.storage.crash();
         self.phase = ParticipantPhase::Crashed;
@@ -547,7 +562,10 @@ impl Participant {
         if self.tx != 0 {
             lines.push(Line::tr("transaction t{tx}").with("tx", self.tx));
         }
-        lines.push(Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()));
+        // In doubt, the line below says it voted yes.
+        if !self.is_in_doubt() {
+            lines.push(self.vote_line());
+        }
         if self.holds_locks() {
             lines.push(
                 Line::tr("holding locks for t{tx}: other transactions on this data wait")
@@ -562,7 +580,10 @@ impl Participant {
                 }
             });
         } else if self.is_in_doubt() {
-            lines.push(Line::tr("in doubt: voted yes, waiting for the decision"));
+            lines.push(
+                Line::tr("in doubt: voted yes on t{tx}, waiting for the outcome")
+                    .with("tx", self.tx),
+            );
         }
         self.storage.describe(&mut lines);
         lines
