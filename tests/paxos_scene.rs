@@ -474,7 +474,19 @@ fn notes_no_scenario_narrates_still_read_as_sentences() {
             ballot: b(1, 0),
             promised: b(2, 1),
         },
-        Note::AskedAbout { slot: 2 },
+        Note::AskedAbout {
+            slot: 2,
+            known_decided: true,
+        },
+        Note::AskedAbout {
+            slot: 2,
+            known_decided: false,
+        },
+        Note::NothingToAsk,
+        Note::CannotAnswer {
+            slot: 0,
+            asker: NodeId(2),
+        },
         Note::Ignored {
             reason: dsviz::algo::paxos::notes::IgnoreReason::NeedsMulti,
         },

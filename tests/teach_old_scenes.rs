@@ -257,7 +257,43 @@ fn every_2pc_note() -> Vec<Note> {
         Note::VotedYes { tx: 1 },
         Note::VotedYesWithoutLogging { tx: 1 },
         Note::AbortedOnItsOwn { tx: 1 },
+        Note::RestartedWithOnlyBegin {
+            tx: 1,
+            forgot_yes_vote: false,
+        },
+        Note::RestartedWithOnlyBegin {
+            tx: 1,
+            forgot_yes_vote: true,
+        },
         Note::Acknowledged { tx: 1 },
+        Note::AcknowledgedCommitAfterAbort {
+            tx: 1,
+            commit_durable: true,
+        },
+        Note::AcknowledgedCommitAfterAbort {
+            tx: 1,
+            commit_durable: false,
+        },
+        Note::IgnoredWhileRecovering {
+            from: p2,
+            msg: tpc::Msg::Inquire(1),
+        },
+        Note::IgnoredWhileRecovering {
+            from: p2,
+            msg: tpc::Msg::VoteYes(1),
+        },
+        Note::LogWritten {
+            records: vec![tpc::Record::Begin(1)],
+            released_locks: false,
+        },
+        Note::LogWritten {
+            records: vec![tpc::Record::Begin(2), tpc::Record::Abort(1)],
+            released_locks: false,
+        },
+        Note::LogWritten {
+            records: vec![tpc::Record::Commit(1)],
+            released_locks: true,
+        },
         Note::Blocked {
             tx: 1,
             asked: 0b0001,
@@ -269,6 +305,21 @@ fn every_2pc_note() -> Vec<Note> {
             times: 3,
         },
         Note::AbortForcedBeforeTellingPeer { peer: p3, tx: 1 },
+        Note::CannotHelpPeer {
+            peer: p3,
+            tx: 1,
+            why: tpc::CannotHelp::InDoubtToo,
+        },
+        Note::CannotHelpPeer {
+            peer: p3,
+            tx: 1,
+            why: tpc::CannotHelp::Busy,
+        },
+        Note::CannotHelpPeer {
+            peer: p3,
+            tx: 1,
+            why: tpc::CannotHelp::NoRecord,
+        },
         Note::RecoveredInDoubt { tx: 1 },
     ];
     for reason in [

@@ -1059,6 +1059,10 @@ fn notes_narrate_each_decision_in_order() {
         notes_of(NodeId(2)),
         [
             Note::WorkStarted { tx: 1 },
+            Note::LogWritten {
+                records: vec![Record::Begin(1)],
+                released_locks: false,
+            },
             Note::PreparedForcing { tx: 1 },
             Note::VotedYes { tx: 1 },
             Note::Learned {
@@ -1077,7 +1081,17 @@ fn notes_narrate_each_decision_in_order() {
         decision: Decision::Commit,
         reason: DecisionReason::AllVotedYes,
     }));
-    assert_eq!(coordinator_notes.last(), Some(&Note::Ended { tx: 1 }));
+    // The last decision is END; then its record reaches the disk, which nothing waits for.
+    assert_eq!(
+        coordinator_notes[coordinator_notes.len() - 2..],
+        [
+            Note::Ended { tx: 1 },
+            Note::LogWritten {
+                records: vec![Record::End(1)],
+                released_locks: false,
+            },
+        ]
+    );
 
     // "The coordinator crashed after sending PREPARE to P1 to P3": the crash is the
     // kernel's; the note before it says what the coordinator had done.

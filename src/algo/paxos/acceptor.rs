@@ -102,6 +102,7 @@ impl Acceptor {
             ballot,
             previous,
             reported: accepted.len() as u32,
+            first: accepted.first().copied(),
         });
         io.send(from, Msg::Promise { ballot, accepted });
     }

@@ -11,7 +11,9 @@
 //! learner only learns chosen values, but may learn late or, if messages are lost, not at
 //! all. So a learner that knows a slot exists (it saw an acceptance for it, or a leader's
 //! heartbeat says the log is longer) but has not learned it asks the other learners
-//! every catch-up interval; one that learned it answers `Decided`.
+//! every catch-up interval; one that learned it answers `Decided`. Only in the heartbeat
+//! case does it know the slot is *decided*: an acceptance it saw may belong to a ballot
+//! that never reaches a quorum, so it asks "have you learned it?", not "what was chosen?".
 //!
 //! The learned log is on disk: a crash loses only the tallies in progress.
 use super::ballot::{Ballot, Slot};
@@ -50,6 +52,9 @@ pub struct Learner {
     prefix: Slot,
     /// One past the highest slot it has heard of.
     heard_of: Slot,
+    /// One past the highest slot a heartbeat said its sender had learned (every slot below
+    /// it is decided): only for the narration of catch-up.
+    told_learned: Slot,
     /// Volatile.
     tallies: BTreeMap<Slot, Tally>,
     catch_up_armed: bool,
@@ -103,6 +108,13 @@ impl Learner {
 
     pub fn hear_of(&mut self, end: Slot) {
         self.heard_of = self.heard_of.max(end);
+    }
+
+    /// A heartbeat says its sender has learned every slot below `prefix`: those slots are
+    /// decided, and this learner knows of them.
+    pub fn hear_learned(&mut self, prefix: Slot) {
+        self.hear_of(prefix);
+        self.told_learned = self.told_learned.max(prefix);
     }
 
     /// An acceptance from acceptor `from`. Returns the slot if it learned it now.
@@ -176,10 +188,14 @@ impl Learner {
     }
 
     pub(crate) fn on_ask(&self, io: &mut impl Io, from: NodeId, slot: Slot) {
-        let answers = self
+        let answers: Vec<(Slot, Value)> = self
             .learned
             .range(slot..slot.saturating_add(ANSWERS_PER_ASK))
-            .map(|(s, l)| (*s, l.value));
+            .map(|(s, l)| (*s, l.value))
+            .collect();
+        if answers.is_empty() {
+            io.note(Note::CannotAnswer { slot, asker: from });
+        }
         for (slot, value) in answers {
             io.send(from, Msg::Decided { slot, value });
         }
@@ -196,10 +212,15 @@ impl Learner {
     pub(crate) fn on_catch_up(&mut self, io: &mut impl Io, setup: &Setup) {
         self.catch_up_armed = false;
         if self.prefix >= self.heard_of {
+            // It learned what it was missing since the timer was set.
+            io.note(Note::NothingToAsk);
             return;
         }
         let slot = self.prefix;
-        io.note(Note::AskedAbout { slot });
+        io.note(Note::AskedAbout {
+            slot,
+            known_decided: slot < self.told_learned,
+        });
         let me = io.id();
         for to in setup.learners.iter().copied().filter(|l| *l != me) {
             io.send(to, Msg::AskDecided { slot });

@@ -154,7 +154,7 @@ impl PaxosNode {
             }
             Msg::Heartbeat { learned_prefix } => {
                 if let Some(l) = &mut self.learner {
-                    l.hear_of(learned_prefix);
+                    l.hear_learned(learned_prefix);
                 }
                 let changed = self
                     .detector

@@ -1,6 +1,7 @@
 //! What nodes narrate: one typed note per decision, which the scene turns into a caption
 //! ("n3 promised 2.1: it had promised nothing higher; it reports red, accepted at 1.0").
 use super::ballot::{Ballot, Slot};
+use super::messages::SlotVote;
 use super::value::{CmdId, Value, Word};
 use crate::sim::{NodeId, Time};
 
@@ -141,11 +142,14 @@ pub enum Note {
         round: u32,
     },
     // --- acceptor ---
-    /// Durable first: the promise is on disk before the reply leaves.
+    /// Durable first: the promise is on disk before the reply leaves. `reported`
+    /// accepted values go with it; `first` is the first of them (the only one in
+    /// single-decree Paxos), so that a caption can name it.
     Promised {
         ballot: Ballot,
         previous: Ballot,
         reported: u32,
+        first: Option<SlotVote>,
     },
     RefusedPrepare {
         ballot: Ballot,
@@ -185,8 +189,18 @@ pub enum Note {
         how: LearnedHow,
     },
     /// It knows of a slot it has not learned; it asks the other learners.
+    /// `known_decided`: a heartbeat said another node learned it, so it is decided (else
+    /// it only saw an acceptance for it, or restarted: it may not be chosen yet).
     AskedAbout {
         slot: Slot,
+        known_decided: bool,
+    },
+    /// The catch-up timer fired, but it has learned every slot it knows of by now.
+    NothingToAsk,
+    /// Another learner asked about `slot`, which it has not learned either.
+    CannotAnswer {
+        slot: Slot,
+        asker: NodeId,
     },
     // --- replica ---
     Applied {

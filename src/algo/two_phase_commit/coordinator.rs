@@ -270,8 +270,12 @@ impl Coordinator {
     }
 
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, TwoPcNode>, from: NodeId, msg: Msg) {
-        if !self.settings.is_participant(from) || self.phase == CoordinatorPhase::Recovering {
+        if !self.settings.is_participant(from) {
+            return;
+        }
+        if self.phase == CoordinatorPhase::Recovering {
             // While reading its log the coordinator ignores messages: senders retry.
+            cx.note(Note::IgnoredWhileRecovering { from, msg });
             return;
         }
         let bit = 1u8 << from.0;
@@ -318,8 +322,17 @@ impl Coordinator {
         let current = |t: TxId, phase: CoordinatorPhase, me: &Self| t == me.tx && me.phase == phase;
         match timer {
             Timer::Flush => {
+                let mut quiet = Vec::new();
                 for record in self.storage.complete_flush(cx, self.settings.flush_time) {
-                    self.after_flush(record, cx);
+                    if !self.after_flush(record, cx) {
+                        quiet.push(record);
+                    }
+                }
+                if !quiet.is_empty() {
+                    cx.note(Note::LogWritten {
+                        records: quiet,
+                        released_locks: false,
+                    });
                 }
             }
             Timer::Recover if self.phase == CoordinatorPhase::Recovering => self.recover(cx),
@@ -348,8 +361,9 @@ impl Coordinator {
         }
     }
 
-    /// A record reached the disk: send what was waiting for it.
-    pub(super) fn after_flush(&mut self, record: Record, cx: &mut Ctx<'_, TwoPcNode>) {
+    /// A record reached the disk: send what was waiting for it. Returns whether something
+    /// was (and was narrated).
+    pub(super) fn after_flush(&mut self, record: Record, cx: &mut Ctx<'_, TwoPcNode>) -> bool {
         match record {
             Record::Begin(t) if t == self.tx && self.phase == CoordinatorPhase::Starting => {
                 self.phase = CoordinatorPhase::Executing;
@@ -363,8 +377,9 @@ impl Coordinator {
                 self.phase = CoordinatorPhase::Finishing(Decision::Commit);
                 self.announce(Decision::Commit, cx);
             }
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     pub(super) fn on_command(&mut self, cx: &mut Ctx<'_, TwoPcNode>, cmd: Cmd) {

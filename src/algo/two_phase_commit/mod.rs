@@ -141,7 +141,7 @@ pub use coordinator::{Coordinator, CoordinatorPhase};
 pub use durable_log::{ForcedWrites, Record};
 pub use invariants::invariants;
 pub use messages::{Cmd, Decision, Msg, Timer};
-pub use notes::{DecisionReason, NoReason, Note};
+pub use notes::{CannotHelp, DecisionReason, NoReason, Note};
 pub use participant::{Participant, ParticipantPhase};
 pub use scenarios::{
     cooperative_termination_blocked, cooperative_termination_helps,

@@ -2,7 +2,8 @@
 //! (the scene turns each into a caption). Crashes, restarts and lost messages are the
 //! kernel's events; these are what the nodes decide.
 use super::config::TxId;
-use super::messages::Decision;
+use super::durable_log::Record;
+use super::messages::{Decision, Msg};
 use crate::sim::NodeId;
 
 /// Why the coordinator decided what it decided.
@@ -29,6 +30,19 @@ pub enum NoReason {
     AlreadyAborted,
     /// It is still prepared on an earlier transaction and holds its locks.
     Busy,
+}
+
+/// Why a participant asked by a peer about a transaction stays silent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CannotHelp {
+    /// It voted yes on it (or is writing `PREPARED` to vote yes) and has no outcome
+    /// either: it knows no more than the asker.
+    InDoubtToo,
+    /// It never heard of it, but holds the locks of an earlier transaction it is in doubt
+    /// on, so it cannot take this one up (even to abort it).
+    Busy,
+    /// It has no record of it in its log (an old transaction it has forgotten).
+    NoRecord,
 }
 
 /// One decision, narrated.
@@ -100,6 +114,20 @@ pub enum Note {
         found: Option<Decision>,
     },
 
+    // Any node.
+    /// Still reading its log after a restart: it ignored this message from `from`.
+    IgnoredWhileRecovering {
+        from: NodeId,
+        msg: Msg,
+    },
+    /// A log write reached the disk and nothing was waiting for it (the records a
+    /// decision waits for are told by that decision's note). `released_locks`: a
+    /// participant's `COMMIT` record, which its locks were held until.
+    LogWritten {
+        records: Vec<Record>,
+        released_locks: bool,
+    },
+
     // The participants.
     /// Began the work of `tx`, holding its locks (`BEGIN` written, not forced).
     WorkStarted {
@@ -125,6 +153,13 @@ pub enum Note {
     AbortedOnItsOwn {
         tx: TxId,
     },
+    /// Restarted and found only `BEGIN tx` in its log: no yes vote is logged, so it
+    /// aborts on its own. `forgot_yes_vote`: it did vote yes (the forget-vote variant
+    /// logged nothing), which the observer knows and the node does not.
+    RestartedWithOnlyBegin {
+        tx: TxId,
+        forgot_yes_vote: bool,
+    },
     /// Learned the outcome from the coordinator or a peer.
     Learned {
         tx: TxId,
@@ -134,6 +169,15 @@ pub enum Note {
     /// `COMMIT` is on disk: acknowledged it.
     Acknowledged {
         tx: TxId,
+    },
+    /// Broken variants only: the coordinator's `COMMIT` reached a participant that had
+    /// aborted `tx`. It keeps its abort (it cannot undo it) and acknowledges, which only
+    /// stops the resends: `tx` is committed elsewhere and aborted here.
+    /// `commit_durable`: the coordinator logged its `COMMIT` before sending it (every
+    /// variant but send-before-log), so `tx` is surely committed there.
+    AcknowledgedCommitAfterAbort {
+        tx: TxId,
+        commit_durable: bool,
     },
     /// In doubt past its decision timeout: blocked, it asks (bit `i` for node `i`).
     Blocked {
@@ -146,6 +190,12 @@ pub enum Note {
         peer: NodeId,
         tx: TxId,
         decision: Decision,
+    },
+    /// A peer asked about `tx`, and this participant cannot answer.
+    CannotHelpPeer {
+        peer: NodeId,
+        tx: TxId,
+        why: CannotHelp,
     },
     /// Aborted to answer a peer's inquiry; forcing `ABORT` before the answer may leave.
     AbortForcedBeforeTellingPeer {

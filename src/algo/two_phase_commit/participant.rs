@@ -2,7 +2,7 @@
 use super::config::{Settings, TxId, Variant, Vote, COORDINATOR, VOTE_HISTORY_KEEP};
 use super::durable_log::{Record, Storage};
 use super::messages::{Decision, Msg, Timer};
-use super::notes::{NoReason, Note};
+use super::notes::{CannotHelp, NoReason, Note};
 use super::TwoPcNode;
 use crate::sim::{Ctx, Line, NodeId};
 
@@ -211,7 +211,7 @@ impl Participant {
         } else if self.settings.variant == Variant::ForgetVoteOnCrash {
             // The bug: the promise is only in memory.
             cx.note(Note::VotedYesWithoutLogging { tx });
-            self.become_prepared(cx);
+            self.become_prepared(false, cx);
         } else {
             // The promise must be on disk before it is made.
             self.phase = ParticipantPhase::Preparing;
@@ -221,14 +221,18 @@ impl Participant {
         }
     }
 
-    pub(super) fn become_prepared(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
+    /// Votes yes. `logged`: `PREPARED` is on disk (the forget-vote variant votes without
+    /// it, and has already said so).
+    pub(super) fn become_prepared(&mut self, logged: bool, cx: &mut Ctx<'_, TwoPcNode>) {
         let tx = self.tx;
         self.phase = ParticipantPhase::Prepared { blocked: false };
         if !self.yes_votes_cast.contains(&tx) {
             self.yes_votes_cast.push(tx);
         }
         self.yes_votes_cast.retain(|t| t + VOTE_HISTORY_KEEP > tx);
-        cx.note(Note::VotedYes { tx });
+        if logged {
+            cx.note(Note::VotedYes { tx });
+        }
         cx.send(COORDINATOR, Msg::VoteYes(tx));
         cx.set_timer(Timer::DecisionTimeout(tx), self.settings.decision_timeout);
     }
@@ -274,7 +278,7 @@ impl Participant {
                         Record::Abort(tx)
                     };
                     if self.storage.has(own) {
-                        cx.send(COORDINATOR, Msg::Ack(tx));
+                        self.acknowledge(cx);
                     } else {
                         self.ack_owed = true;
                     }
@@ -291,6 +295,22 @@ impl Participant {
             // An older transaction, settled long ago.
             cx.send(COORDINATOR, Msg::Ack(tx));
         }
+    }
+
+    /// Sends the ACK owed for the coordinator's COMMIT of the current transaction, its own
+    /// outcome being on disk, and says what it acknowledges.
+    fn acknowledge(&mut self, cx: &mut Ctx<'_, TwoPcNode>) {
+        let tx = self.tx;
+        self.ack_owed = false;
+        if self.phase == ParticipantPhase::Aborted {
+            // Only a broken variant gets here: the coordinator committed what it aborted.
+            // Only the send-before-log coordinator sends COMMIT before it is durable.
+            let commit_durable = self.settings.variant != Variant::SendBeforeLog;
+            cx.note(Note::AcknowledgedCommitAfterAbort { tx, commit_durable });
+        } else {
+            cx.note(Note::Acknowledged { tx });
+        }
+        cx.send(COORDINATOR, Msg::Ack(tx));
     }
 
     /// A peer in doubt asks what happened to `tx` (cooperative termination).
@@ -335,6 +355,19 @@ impl Participant {
         } else if never_heard {
             self.adopt_aborted(tx, cx);
         } else if !aborting {
+            let why = if tx == self.tx {
+                // Preparing or prepared: it is voting yes, or has, and knows no outcome.
+                CannotHelp::InDoubtToo
+            } else if tx > self.latest_known() {
+                CannotHelp::Busy
+            } else {
+                CannotHelp::NoRecord
+            };
+            cx.note(Note::CannotHelpPeer {
+                peer: from,
+                tx,
+                why,
+            });
             return;
         }
         if self.peers_owed_abort == 0 {
@@ -375,13 +408,20 @@ impl Participant {
             self.phase = ParticipantPhase::Aborted;
             self.storage.settle(latest, Decision::Abort);
             self.append(Record::Abort(latest), cx);
-            cx.note(Note::AbortedOnItsOwn { tx: latest });
+            // The observer's record, for the narration only: the node cannot know.
+            let forgot_yes_vote = self.voted_yes_on(latest);
+            cx.note(Note::RestartedWithOnlyBegin {
+                tx: latest,
+                forgot_yes_vote,
+            });
         }
     }
 
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, TwoPcNode>, from: NodeId, msg: Msg) {
         if self.phase == ParticipantPhase::Recovering {
-            return; // reading the log; senders retry
+            // Reading the log; senders retry.
+            cx.note(Note::IgnoredWhileRecovering { from, msg });
+            return;
         }
         match msg {
             Msg::Begin(t) => self.on_begin(t, cx),
@@ -396,8 +436,20 @@ impl Participant {
     pub(super) fn on_timer(&mut self, cx: &mut Ctx<'_, TwoPcNode>, timer: Timer) {
         match timer {
             Timer::Flush => {
+                let mut quiet = Vec::new();
                 for record in self.storage.complete_flush(cx, self.settings.flush_time) {
-                    self.after_flush(record, cx);
+                    if !self.after_flush(record, cx) {
+                        quiet.push(record);
+                    }
+                }
+                if !quiet.is_empty() {
+                    // Its locks were held until this record was on disk.
+                    let released_locks = self.phase == ParticipantPhase::Committed
+                        && quiet.contains(&Record::Commit(self.tx));
+                    cx.note(Note::LogWritten {
+                        records: quiet,
+                        released_locks,
+                    });
                 }
             }
             Timer::Recover if self.phase == ParticipantPhase::Recovering => self.recover(cx),
@@ -433,12 +485,15 @@ impl Participant {
         }
     }
 
-    /// A record reached the disk: send what was waiting for it.
-    pub(super) fn after_flush(&mut self, record: Record, cx: &mut Ctx<'_, TwoPcNode>) {
+    /// A record reached the disk: send what was waiting for it. Returns whether something
+    /// was (and was narrated).
+    pub(super) fn after_flush(&mut self, record: Record, cx: &mut Ctx<'_, TwoPcNode>) -> bool {
         if record.tx() != self.tx {
-            return;
+            return false;
         }
+        let mut told = false;
         if record == Record::Abort(self.tx) && self.peers_owed_abort != 0 {
+            told = true;
             // The abort is durable now: the peers that asked may be told.
             let owed = std::mem::take(&mut self.peers_owed_abort);
             for peer in self.settings.participant_ids() {
@@ -453,16 +508,30 @@ impl Participant {
             }
         }
         match (record, self.phase) {
-            (Record::Prepared(_), ParticipantPhase::Preparing) => self.become_prepared(cx),
-            (Record::Commit(t), ParticipantPhase::Committed)
-            | (Record::Abort(t), ParticipantPhase::Aborted)
+            (Record::Prepared(_), ParticipantPhase::Preparing) => self.become_prepared(true, cx),
+            (Record::Commit(_), ParticipantPhase::Committed)
+            | (Record::Abort(_), ParticipantPhase::Aborted)
                 if self.ack_owed =>
             {
-                self.ack_owed = false;
-                cx.note(Note::Acknowledged { tx: t });
-                cx.send(COORDINATOR, Msg::Ack(t));
+                self.acknowledge(cx)
             }
-            _ => {}
+            _ => return told,
+        }
+        true
+    }
+
+    /// How it votes: on the current transaction once its PREPARE comes, or (settled, or
+    /// none yet) on the next one.
+    fn vote_line(&self) -> Line {
+        let tx = self.tx;
+        match self.phase {
+            ParticipantPhase::Working => Line::tr("votes {vote} when PREPARE t{tx} comes")
+                .text("vote", self.vote.word())
+                .with("tx", tx),
+            ParticipantPhase::Preparing => {
+                Line::tr("votes yes on t{tx} once PREPARED t{tx} is on disk").with("tx", tx)
+            }
+            _ => Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()),
         }
     }
 
@@ -493,7 +562,10 @@ impl Participant {
         if self.tx != 0 {
             lines.push(Line::tr("transaction t{tx}").with("tx", self.tx));
         }
-        lines.push(Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()));
+        // In doubt, the line below says it voted yes.
+        if !self.is_in_doubt() {
+            lines.push(self.vote_line());
+        }
         if self.holds_locks() {
             lines.push(
                 Line::tr("holding locks for t{tx}: other transactions on this data wait")
@@ -508,7 +580,10 @@ impl Participant {
                 }
             });
         } else if self.is_in_doubt() {
-            lines.push(Line::tr("in doubt: voted yes, waiting for the decision"));
+            lines.push(
+                Line::tr("in doubt: voted yes on t{tx}, waiting for the outcome")
+                    .with("tx", self.tx),
+            );
         }
         self.storage.describe(&mut lines);
         lines

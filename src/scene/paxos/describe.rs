@@ -128,11 +128,15 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             "{node} restarts and reads round {round} from disk: its next ballot will be higher than any it used before.",
             &[("node", &me), ("round", round)],
         ),
-        Note::Promised { ballot, previous, reported: 0 } => trf(
+        Note::Promised { ballot, previous, reported: 1, first: Some(vote) } => trf(
+            "{node} promises ballot {ballot} (its promise was {previous}) and reports {value}, which it accepted in ballot {accepted}{slot}; the promise is on disk before the reply leaves.",
+            &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous)), ("value", &value_text(&vote.value)), ("accepted", &b(&vote.ballot)), ("slot", &in_slot(vote.slot))],
+        ),
+        Note::Promised { ballot, previous, reported: 0, .. } => trf(
             "{node} promises ballot {ballot} (its promise was {previous}) and reports that it has accepted nothing; the promise is on disk before the reply leaves.",
             &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous))],
         ),
-        Note::Promised { ballot, previous, reported } => trf(
+        Note::Promised { ballot, previous, reported, .. } => trf(
             "{node} promises ballot {ballot} (its promise was {previous}) and reports the {count} values it accepted; the promise is on disk before the reply leaves.",
             &[("node", &me), ("ballot", &b(ballot)), ("previous", &b(previous)), ("count", reported)],
         ),
@@ -174,9 +178,21 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
                 &[("node", &me), ("value", &value_text(value)), ("slot", &in_slot(*slot)), ("by", &who(*by))],
             ),
         },
-        Note::AskedAbout { slot } => trf(
-            "{node} knows slot {slot} is decided but not its value: it asks the other learners.",
+        Note::AskedAbout { slot, known_decided: true } => trf(
+            "{node} knows slot {slot} is decided (a heartbeat said another node learned it) but not its value: it asks the other learners.",
             &[("node", &me), ("slot", slot)],
+        ),
+        Note::AskedAbout { slot, known_decided: false } => trf(
+            "{node} has not learned slot {slot} yet: it asks the other learners whether one of them has.",
+            &[("node", &me), ("slot", slot)],
+        ),
+        Note::CannotAnswer { slot, asker } => trf(
+            "{node} has not learned slot {slot} either: it has nothing to tell {asker}.",
+            &[("node", &me), ("slot", slot), ("asker", &who(*asker))],
+        ),
+        Note::NothingToAsk => trf(
+            "{node} checks whether it is missing a slot it knows of: it has learned every one by now, so it asks nobody.",
+            &[("node", &me)],
         ),
         Note::Applied { slot, value, result } => trf(
             "{node} applies slot {slot}, {value}, to its key-value store{result}.",

@@ -1,7 +1,9 @@
 //! A sentence for every decision a two-phase commit node narrates: what it does and why, in
 //! the present tense, naming the participants as the stage does. English in the code,
 //! Chinese in `two_pc.zh.txt`.
-use crate::algo::two_phase_commit::{Decision, DecisionReason, NoReason, Note, COORDINATOR};
+use crate::algo::two_phase_commit::{
+    CannotHelp, Decision, DecisionReason, Msg, NoReason, Note, Record, COORDINATOR,
+};
 use crate::i18n::{lang, tr, trf, Lang};
 use crate::scene::Names;
 use crate::sim::NodeId;
@@ -21,8 +23,13 @@ pub fn node_list(names: &Names<'_>, bits: u8) -> String {
         .filter(|i| bits & (1 << i) != 0)
         .map(|i| who(names, NodeId(i)))
         .collect();
+    joined(&all)
+}
+
+/// "A", "A and B", "A, B and C" (with the Chinese list separator in Chinese).
+fn joined(all: &[String]) -> String {
     let separator = if lang() == Lang::Zh { "、" } else { ", " };
-    match all.as_slice() {
+    match all {
         [] => tr("nobody").to_string(),
         [one] => one.clone(),
         [init @ .., last] => trf(
@@ -103,7 +110,7 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} to {to}, once: whoever misses it will ask and be told abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::AbortForgotten { tx } => trf("Presumed abort: {n} forgets {t} at once, waiting for no acknowledgement and no disk write, since a forgotten transaction is answered ABORT.", &[("n", &n), ("t", &t(tx))]),
         Note::DecisionResent { tx, to } => trf("No acknowledgement yet from {to}: {n} resends its decision on {t}.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
-        Note::Ended { tx } => trf("Every participant acknowledged COMMIT {t}: {n} writes END {t} and forgets the transaction.", &[("n", &n), ("t", &t(tx))]),
+        Note::Ended { tx } => trf("{n} has an ACK for COMMIT {t} from every participant, so nobody needs to hear it again: it writes END {t} and forgets the transaction.", &[("n", &n), ("t", &t(tx))]),
         Note::Answered { tx, to, decision: Decision::Commit } => trf("{n} answers {p}'s inquiry: {t} committed (COMMIT {t} is in its log).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
         Note::Answered { tx, to, decision: Decision::Abort } => trf("{n} answers {p}'s inquiry: {t} aborted (it has no record of a commit).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
         Note::Recovered { tx, found: Some(Decision::Commit) } => trf("{n} reads its log after the restart: COMMIT {t} is there, so it finishes the commit.", &[("n", &n), ("t", &t(tx))]),
@@ -119,15 +126,50 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             NoReason::AlreadyAborted => trf("{n} votes NO on {t}: it has already aborted it on its own.", &[("n", &n), ("t", &t(tx))]),
             NoReason::Busy => trf("{n} votes NO on {t}: it is still in doubt on an earlier transaction and holds that one's locks.", &[("n", &n), ("t", &t(tx))]),
         },
-        Note::AbortedOnItsOwn { tx } => trf("{n} aborts {t} on its own: it never voted yes on it, so it is still free to (no PREPARE came in time, or its log shows only BEGIN).", &[("n", &n), ("t", &t(tx))]),
+        Note::AbortedOnItsOwn { tx } => trf("{n} aborts {t} on its own: no PREPARE came in time, and having not voted yet, it is still free to abort.", &[("n", &n), ("t", &t(tx))]),
+        Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: false } => trf("{n} reads its log after the restart and finds only BEGIN {t}: it never voted yes on {t} (a yes vote is logged first), so it is free to abort {t} on its own, and does.", &[("n", &n), ("t", &t(tx))]),
+        Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: true } => trf("Broken variant: {n} reads its log after the restart and finds only BEGIN {t}. It did vote YES on {t}, but logged nothing, so it has forgotten its promise: it aborts {t} on its own, although the coordinator counted its yes and may commit {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Commit, from } => trf("{n} learns from {f} that {t} commits: it forces COMMIT {t} to its log, then releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
+        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: true } => trf("{n} acknowledges COMMIT {t} although it aborted {t}: it cannot undo its abort, and the coordinator logged COMMIT {t} before sending it, so {t} is committed there and aborted here. The atomicity invariant is broken; the ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
+        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: false } => trf("{n} acknowledges COMMIT {t} although it aborted {t}: it cannot undo its abort, so if the coordinator's COMMIT {t} record reached its disk or another participant committed {t}, atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
         Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK; once every participant has, the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Blocked { tx, asked, times: 1 } => trf("{n} is blocked on {t}: having voted yes, it may neither commit nor abort alone, so it asks {to} for the outcome.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked))]),
         Note::Blocked { tx, asked, times } => trf("{n} is still blocked on {t}, holding its locks: it asks {to} again ({k} times so far).", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked)), ("k", times)]),
         Note::ToldPeer { peer, tx, decision: Decision::Commit } => trf("{n} tells {p} that {t} committed: it knows the outcome from its own log or state.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
         Note::ToldPeer { peer, tx, decision: Decision::Abort } => trf("{n} tells {p} that {t} aborted: its ABORT record is on disk.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::CannotHelpPeer { peer, tx, why: CannotHelp::InDoubtToo } => trf("{n} cannot help {p}: it is in doubt on {t} too, having voted yes without learning the outcome, so it knows no more than {p} and stays silent.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::CannotHelpPeer { peer, tx, why: CannotHelp::Busy } => trf("{n} cannot help {p}: it never heard of {t}, and it is still in doubt on an earlier transaction whose locks it holds, so it cannot take {t} up even to abort it; it stays silent.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::CannotHelpPeer { peer, tx, why: CannotHelp::NoRecord } => trf("{n} cannot help {p}: its log no longer holds anything about {t}, so it stays silent.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
+        Note::IgnoredWhileRecovering { from, msg: Msg::Inquire(tx) } => trf("{n} is still reading its log after the restart, so it ignores {p}'s INQUIRE {t}: it cannot answer before it knows what its log says, and {p} asks again for as long as it is in doubt.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
+        Note::IgnoredWhileRecovering { from, msg } => trf("{n} is still reading its log after the restart, so it ignores {m} from {p}: it acts on nothing before it knows what its log says.", &[("n", &n), ("p", &who(names, *from)), ("m", msg)]),
+        Note::LogWritten { records, released_locks } => log_written(&n, records, *released_locks),
         Note::AbortForcedBeforeTellingPeer { peer, tx } => trf("{n} has not voted yes on {t}, so it can answer {p}: it aborts {t} and forces ABORT to its log before telling {p}, since an answer from memory could be lost in a crash.", &[("n", &n), ("p", &who(names, *peer)), ("t", &t(tx))]),
         Note::RecoveredInDoubt { tx } => trf("{n} reads its log after the restart: PREPARED {t} with no outcome, so it is in doubt again; it takes its locks back and asks the coordinator.", &[("n", &n), ("t", &t(tx))]),
+    }
+}
+
+/// A log write that nothing was waiting for: "P3's log write reaches the disk: BEGIN t1 is
+/// durable now."
+fn log_written(n: &str, records: &[Record], released_locks: bool) -> String {
+    let all: Vec<String> = records.iter().map(Record::to_string).collect();
+    let list = joined(&all);
+    let committed = records.iter().find_map(|r| match r {
+        Record::Commit(tx) => Some(format!("t{tx}")),
+        _ => None,
+    });
+    match (released_locks, committed, records.len()) {
+        (true, Some(t), _) => trf(
+            "{n}'s log write reaches the disk: {records} survives a crash now, so it releases the locks of {t}.",
+            &[("n", &n), ("records", &list), ("t", &t)],
+        ),
+        (_, _, 1) => trf(
+            "{n}'s log write reaches the disk: {records} survives a crash now; nothing was waiting for it.",
+            &[("n", &n), ("records", &list)],
+        ),
+        _ => trf(
+            "{n}'s log write reaches the disk: {records} survive a crash now; nothing was waiting for them.",
+            &[("n", &n), ("records", &list)],
+        ),
     }
 }
