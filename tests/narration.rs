@@ -197,3 +197,38 @@ fn a_caption_reads_as_one_sentence() {
         Some("n0 counts entry 2 on n1; P2 votes YES.".to_string())
     );
 }
+
+/// A routine note (a log write nobody waited for) stays in the log but is bookkeeping: it
+/// never outweighs a decision in a step's caption.
+#[test]
+fn routine_notes_are_bookkeeping_in_the_log() {
+    let (mut spec, problems) = RunSpec::from_query("?scene=2pc&sc=happy&seed=1");
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut run = build_scene::<TwoPc>(&mut spec).run;
+    run.extend(2_000);
+    let log = run.log(1, run.horizon());
+    let routine: Vec<_> = log
+        .iter()
+        .filter(|l| l.text.contains("nothing was waiting for it"))
+        .collect();
+    assert!(
+        !routine.is_empty(),
+        "the happy run writes logs nobody waits for"
+    );
+    for line in &routine {
+        assert_eq!(line.weight, Weight::Minor, "{}", line.text);
+        let step: Vec<_> = log
+            .iter()
+            .filter(|l| l.step == line.step)
+            .cloned()
+            .collect();
+        if step.iter().any(|l| l.weight == Weight::Decision) {
+            let said = caption(&step).expect("a caption");
+            assert!(
+                !said.contains("nothing was waiting"),
+                "step {}: {said}",
+                line.step
+            );
+        }
+    }
+}

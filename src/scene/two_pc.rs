@@ -149,6 +149,17 @@ participants block, in doubt, holding their locks.";
         describe::describe(names, node, note)
     }
 
+    /// A log write nobody waited for is bookkeeping; one that releases locks is not.
+    fn routine_note(note: &tpc::Note) -> bool {
+        matches!(
+            note,
+            tpc::Note::LogWritten {
+                released_locks: false,
+                ..
+            }
+        )
+    }
+
     fn tour() -> Vec<super::TourStop<Self>> {
         teach::tour()
     }
