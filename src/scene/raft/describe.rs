@@ -1,7 +1,8 @@
 //! A sentence for every decision a Raft node narrates: what it does and why, in the present
 //! tense, naming nodes as the page does. English in the code, Chinese in `raft.zh.txt`.
 use crate::algo::raft::{
-    AppendRefusal, ChangeRefusal, Ignored, Members, Note, Op, OpResult, StepDown, VoteRefusal,
+    AppendRefusal, ChangeRefusal, Ignored, LastEntry, LogsCompared, Members, Note, Op, OpResult,
+    StepDown, VoteRefusal,
 };
 use crate::i18n::{tr, trf};
 use crate::scene::Names;
@@ -35,6 +36,47 @@ fn vote_word(pre_vote: bool) -> &'static str {
     }
 }
 
+/// The end of a candidate's log as a vote sentence shows it: "last entry term 2, index 4",
+/// or "empty".
+fn last_entry_text(last: LastEntry) -> String {
+    if last.index == 0 {
+        tr("empty").into()
+    } else {
+        trf(
+            "last entry term {t}, index {i}",
+            &[("t", &last.term), ("i", &last.index)],
+        )
+    }
+}
+
+/// The end of the voter's own log, after the candidate's: "term 2, index 3", or "empty".
+fn own_last_entry_text(last: LastEntry) -> String {
+    if last.index == 0 {
+        tr("empty").into()
+    } else {
+        trf(
+            "term {t}, index {i}",
+            &[("t", &last.term), ("i", &last.index)],
+        )
+    }
+}
+
+/// What a voter that grants says of the two logs (§5.4.1): that the candidate's is at least
+/// as up to date as its own; or, in the broken variant, that it did not compare them.
+fn logs_clause(candidate: &str, logs: LogsCompared) -> String {
+    let args: [(&str, &dyn Display); 3] = [
+        ("c", &candidate),
+        ("cl", &last_entry_text(logs.candidate)),
+        ("ol", &own_last_entry_text(logs.own)),
+    ];
+    let up_to_date = logs.candidate.at_least_as_up_to_date_as(logs.own);
+    match (logs.checked, up_to_date) {
+        (true, _) => trf("and {c}'s log ({cl}) is at least as up to date as its own ({ol}) (§5.4.1)", &args),
+        (false, false) => trf("without comparing logs: the bug. {c}'s log ({cl}) is less up to date than its own ({ol}), so {c} may lack committed entries (§5.4.1)", &args),
+        (false, true) => trf("without comparing logs: the bug (here {c}'s log, {cl}, happens to be at least as up to date as its own, {ol})", &args),
+    }
+}
+
 /// The sentence for `note`, narrated by `node`.
 pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
     let n = names.of(node);
@@ -46,15 +88,22 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::PreVoteStarted { term } => trf("{n} asks the others whether they would vote for it in term {t}, without raising its own term (PreVote).", &[("n", &n), ("t", term)]),
         Note::ElectionStarted { term, transfer: false } => trf("{n} becomes a candidate for term {t}: it votes for itself and asks every other server for its vote.", &[("n", &n), ("t", term)]),
         Note::ElectionStarted { term, transfer: true } => trf("{n} is told to time out now and becomes a candidate for term {t}: it votes for itself and asks for votes.", &[("n", &n), ("t", term)]),
-        Note::VoteGranted { candidate, term, pre_vote: false } => trf("{n} grants its vote to {c} for term {t}: it has not voted for another candidate in this term.", &[("n", &n), ("c", &of(*candidate)), ("t", term)]),
-        Note::VoteGranted { candidate, term, pre_vote: true } => trf("{n} would vote for {c} in term {t}: it has heard from no live leader lately (PreVote).", &[("n", &n), ("c", &of(*candidate)), ("t", term)]),
+        Note::VoteGranted { candidate, term, pre_vote, logs } => {
+            let c = of(*candidate);
+            let args: [(&str, &dyn Display); 4] = [("n", &n), ("c", &c), ("t", term), ("logs", &logs_clause(&c, *logs))];
+            if *pre_vote {
+                trf("{n} would vote for {c} in term {t} (PreVote): it has heard from no live leader lately, {logs}.", &args)
+            } else {
+                trf("{n} grants its vote to {c} for term {t}: it has not voted for anyone else in term {t}, {logs}.", &args)
+            }
+        }
         Note::VoteRefused { candidate, term, pre_vote, reason } => {
             let c = of(*candidate);
             let kind = vote_word(*pre_vote);
             match reason {
                 VoteRefusal::StaleTerm => trf("{n} refuses {c} its {kind} for term {t}: its own term is newer.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
                 VoteRefusal::AlreadyVoted(other) => trf("{n} refuses {c} its {kind} for term {t}: it already voted for {o} in this term, and a server votes once per term.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("o", &of(*other))]),
-                VoteRefusal::LogBehind => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log is less up to date than its own, so {c} might lack committed entries.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
+                VoteRefusal::LogBehind { candidate, own } => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log ({cl}) is less up to date than its own ({ol}), so {c} might lack committed entries (§5.4.1).", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("cl", &last_entry_text(*candidate)), ("ol", &own_last_entry_text(*own))]),
                 VoteRefusal::LeaderAlive => trf("{n} refuses {c} its {kind} for term {t}: it heard from a live leader within the minimum election timeout.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
             }
         }
