@@ -331,7 +331,7 @@ fn every_note() -> Vec<Note> {
         },
         Note::BecameLeader { term: 4, ayes: 3 },
         Note::NewTerm { term: 5, from: n1 },
-        Note::LeaderAppended { index: 7, term: 4 },
+        Note::NoOpAppended { index: 7, term: 4 },
         Note::EntriesAccepted {
             from: 3,
             to: 5,

@@ -285,7 +285,7 @@ impl Server {
                 term: self.current_term,
                 command: super::log::Command::Noop,
             });
-            cx.note(Note::LeaderAppended {
+            cx.note(Note::NoOpAppended {
                 index,
                 term: self.current_term,
             });

@@ -152,8 +152,9 @@ pub enum Note {
         term: Term,
         reason: StepDown,
     },
-    /// The leader appended an entry of its term to its own log (durably).
-    LeaderAppended {
+    /// A new leader appended a no-op entry of its term to its own log (durably), so that
+    /// the entries of earlier terms it holds can commit (§5.4.2, §8).
+    NoOpAppended {
         index: Index,
         term: Term,
     },

@@ -118,7 +118,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             StepDown::LostQuorum => trf("{n} steps down in term {t}: no majority answered it for an election timeout (CheckQuorum).", &[("n", &n), ("t", term)]),
             StepDown::RemovedFromConfig => trf("{n} steps down in term {t}: the configuration without it is committed.", &[("n", &n), ("t", term)]),
         },
-        Note::LeaderAppended { index, term } => trf("{n} appends entry {i} of term {t} to its own log.", &[("n", &n), ("i", index), ("t", term)]),
+        Note::NoOpAppended { index, term } => trf("{n} appends a no-op entry {i} of its term {t}, so that entries of earlier terms can commit (§8).", &[("n", &n), ("i", index), ("t", term)]),
         Note::EntriesAccepted { from, to, truncated_from: None } => trf("{n} stores entries {a} to {b}: its log matched the leader's just before them.", &[("n", &n), ("a", from), ("b", to)]),
         Note::EntriesAccepted { from, to, truncated_from: Some(cut) } => trf("{n} deletes its conflicting entries from {c} on and stores the leader's entries {a} to {b}.", &[("n", &n), ("c", cut), ("a", from), ("b", to)]),
         Note::LogAlreadyMatches { up_to } => trf("{n}'s log already matches the leader's up to entry {i}: nothing to store.", &[("n", &n), ("i", up_to)]),
