@@ -394,6 +394,10 @@ fn every_note() -> Vec<Note> {
             client: c1,
             serial: 2,
         },
+        Note::RequestForgotten {
+            client: c1,
+            serial: 2,
+        },
         Note::Answered {
             client: c1,
             serial: 2,

@@ -238,6 +238,12 @@ pub enum Note {
         client: NodeId,
         serial: u64,
     },
+    /// A leader stepping down forgets a client's request it was waiting to answer: only
+    /// the leader answers, and the client will retry elsewhere.
+    RequestForgotten {
+        client: NodeId,
+        serial: u64,
+    },
     /// Sent the answer of an applied request.
     Answered {
         client: NodeId,
