@@ -326,9 +326,11 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
         .iter()
         .find(|l| l.weight == Weight::Decision && l.text != top.text);
     Some(match decision {
-        Some(d) if top.weight < Weight::Fault => {
-            format!("{}; {}", top.text.trim_end_matches('.'), d.text)
-        }
+        // A Chinese sentence ends with "。" and joins with "；" (not "。; ").
+        Some(d) if top.weight < Weight::Fault => match top.text.strip_suffix('。') {
+            Some(head) => format!("{head}；{}", d.text),
+            None => format!("{}; {}", top.text.trim_end_matches('.'), d.text),
+        },
         _ => top.text.clone(),
     })
 }

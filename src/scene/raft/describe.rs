@@ -134,7 +134,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::NextIndexBackedOff { peer, next_index, used_hint: true } => trf("{n} moves its nextIndex for {p} back to {i}, skipping the conflicting term at once (conflict hint).", &[("n", &n), ("p", &of(*peer)), ("i", next_index)]),
         Note::MatchAdvanced { peer, match_index } => trf("{n} learns that {p}'s log matches its own up to entry {i} (matchIndex).", &[("n", &n), ("p", &of(*peer)), ("i", match_index)]),
         Note::Committed { index, term } => trf("{n} commits up to entry {i} (of term {t}): a majority of the servers store it.", &[("n", &n), ("i", index), ("t", term)]),
-        Note::OldTermNotCommitted { index, term } => trf("A majority stores entry {i}, but it is from the earlier term {t}: {n} does not commit it by counting replicas; it commits once an entry of its own term does.", &[("n", &n), ("i", index), ("t", term)]),
+        Note::OldTermNotCommitted { index, term } => trf("{n} does not commit entry {i} by counting replicas: a majority stores it, but it is from the earlier term {t} (§5.4.2); it commits once an entry of {n}'s own term after it does.", &[("n", &n), ("i", index), ("t", term)]),
         Note::CommitLearned { index } => trf("{n} learns from the leader that entries up to {i} are committed.", &[("n", &n), ("i", index)]),
         Note::Applied { index } => trf("{n} applies entry {i} to its key-value store.", &[("n", &n), ("i", index)]),
         Note::SnapshotTaken { index, term } => trf("{n} snapshots its store up to entry {i} (term {t}) and drops the log entries it covers.", &[("n", &n), ("i", index), ("t", term)]),
@@ -150,7 +150,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::Answered { client, serial, result } => trf("{n} answers {c}'s request #{s}: {r}.", &[("n", &n), ("c", &of(*client)), ("s", serial), ("r", &result_text(*result))]),
         Note::ReadIndexRecorded { client, read_index, round } => trf("{n} notes commit index {i} for {c}'s read and sends heartbeat round {r} to confirm it still leads (ReadIndex).", &[("n", &n), ("i", read_index), ("c", &of(*client)), ("r", round)]),
         Note::ReadWaitsForTermCommit { client } => trf("{c}'s read waits: {n} has not committed an entry of its own term yet, so its commit index may be behind.", &[("n", &n), ("c", &of(*client))]),
-        Note::LeadershipConfirmed { round } => trf("A majority answered heartbeat round {r}: {n} still leads, so the reads waiting for that round can be served.", &[("n", &n), ("r", round)]),
+        Note::LeadershipConfirmed { round } => trf("{n} still leads: a majority answered heartbeat round {r}, so the reads waiting for that round can be served.", &[("n", &n), ("r", round)]),
         Note::ReadServed { client, key, value, unchecked } => {
             let v = value.map_or_else(|| "nil".to_string(), |v| v.to_string());
             let args: [(&str, &dyn Display); 4] = [("n", &n), ("c", &of(*client)), ("k", key), ("v", &v)];
