@@ -181,6 +181,71 @@ fn the_deposed_leader_forgets_its_clients_request_and_says_so() {
     assert_eq!(answers.len(), 1, "{texts:#?}");
 }
 
+/// The caption of a step.
+fn caption_at(query: &str, step: u64) -> String {
+    let run = open(query, step);
+    caption(&lines_at(&run, step)).unwrap_or_else(|| panic!("{query}: no caption at {step}"))
+}
+
+/// figure-8, step 25: the old-term entry on a majority is not committed; the sentence
+/// starts with the server, not a capital in mid-caption; in Chinese the two sentences join
+/// with one "；".
+#[test]
+fn figure_8_step_25_reads_as_one_sentence_in_both_languages() {
+    let query = "?scene=raft&sc=figure-8&step=25";
+    let en = caption_at(query, 25);
+    assert_eq!(
+        en,
+        "n0 learns that n2's log matches its own up to entry 2 (matchIndex); n0 does not commit entry 2 by counting replicas: a majority stores it, but it is from the earlier term 2 (§5.4.2); it commits once an entry of n0's own term after it does."
+    );
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
+    let zh = caption_at(query, 25);
+    dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
+    assert!(!zh.contains("。；") && !zh.contains("。;"), "{zh}");
+    assert!(zh.contains("；n0 不靠计数副本提交条目 2"), "{zh}");
+}
+
+/// partitioned-leader, step 87: the deposed n0 hears from the new leader; it sets its
+/// election timer once (stepping down sets it; it used to be set a second time).
+#[test]
+fn a_leader_stepping_down_on_append_entries_sets_its_timer_once() {
+    let texts = texts_at("?scene=raft&sc=partitioned-leader&step=87", 87);
+    let timers = texts
+        .iter()
+        .filter(|t| t.starts_with("n0 sets its election timer"))
+        .count();
+    assert_eq!(timers, 1, "{texts:#?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("n0 steps down in term 3")),
+        "{texts:#?}"
+    );
+}
+
+/// A follower's routine timer restart is narrated after what it did with the message, so
+/// the caption leads with the decision: the vote it grants, the entries it stores.
+#[test]
+fn captions_lead_with_the_decision_not_the_timer() {
+    let query = "?scene=raft&sc=first-election";
+    let vote = caption_at(query, 10);
+    assert!(
+        vote.contains("n1 grants its vote to n2 for term 1"),
+        "{vote}"
+    );
+    let store = caption_at(query, 16);
+    assert!(
+        store
+            .starts_with("n3 stores entries 1 to 1: its log matched the leader's just before them"),
+        "{store}"
+    );
+    let wrong_vote = caption_at("?scene=raft&sc=bug-vote-any-log", 25);
+    assert!(
+        wrong_vote.contains("without comparing logs: the bug"),
+        "{wrong_vote}"
+    );
+}
+
 /// Prints the log lines and captions around steps: `CASES='?scene=raft&sc=figure-8#25'
 /// cargo test --test raft_paper print_captions -- --ignored --nocapture`.
 #[test]

@@ -167,7 +167,6 @@ impl Server {
         if refusal.is_none() {
             // Durable before the reply leaves (Figure 2: votedFor is persistent).
             self.voted_for = Some(candidate);
-            self.reset_election_timer(cx);
         }
         self.answer_vote(cx, candidate, term, false, refusal, logs);
     }
@@ -195,6 +194,11 @@ impl Server {
                 pre_vote,
                 reason,
             }),
+        }
+        if granted && !pre_vote {
+            // Granting a vote restarts the election timer (Figure 2, followers); after the
+            // grant is narrated, so that the step's caption tells the grant.
+            self.reset_election_timer(cx);
         }
         // A granted pre-vote echoes the term it was asked about; any other answer carries
         // the voter's term, so that a candidate that is behind learns it.
