@@ -289,7 +289,8 @@ fn every_tour_stop_is_reached_in_its_scenario() {
 /// One note of every kind and every reason, to hold each sentence to the same standard.
 fn every_note() -> Vec<Note> {
     use raft::{
-        AppendRefusal, ChangeRefusal, Ignored, Key, Members, Op, OpResult, StepDown, VoteRefusal,
+        AppendRefusal, ChangeRefusal, Ignored, Key, LastEntry, LogsCompared, Members, Op, OpResult,
+        StepDown, VoteRefusal,
     };
     let (n0, n1, c1) = (NodeId(0), NodeId(1), NodeId(6));
     let x = Key::new('x').expect("key");
@@ -309,16 +310,6 @@ fn every_note() -> Vec<Note> {
         Note::ElectionStarted {
             term: 4,
             transfer: true,
-        },
-        Note::VoteGranted {
-            candidate: n1,
-            term: 4,
-            pre_vote: false,
-        },
-        Note::VoteGranted {
-            candidate: n1,
-            term: 4,
-            pre_vote: true,
         },
         Note::VoteRequestIgnored {
             candidate: n1,
@@ -340,7 +331,7 @@ fn every_note() -> Vec<Note> {
         },
         Note::BecameLeader { term: 4, ayes: 3 },
         Note::NewTerm { term: 5, from: n1 },
-        Note::LeaderAppended { index: 7, term: 4 },
+        Note::NoOpAppended { index: 7, term: 4 },
         Note::EntriesAccepted {
             from: 3,
             to: 5,
@@ -403,6 +394,10 @@ fn every_note() -> Vec<Note> {
             client: c1,
             serial: 2,
         },
+        Note::RequestForgotten {
+            client: c1,
+            serial: 2,
+        },
         Note::Answered {
             client: c1,
             serial: 2,
@@ -444,10 +439,36 @@ fn every_note() -> Vec<Note> {
         },
         Note::Queued { op: put },
     ];
+    let ahead = LastEntry { term: 3, index: 4 };
+    let behind = LastEntry { term: 2, index: 6 };
+    // Granted with the logs compared, or (the broken variant) not compared, whether the
+    // candidate's log was behind or not; and with empty logs.
+    for (candidate, own, checked) in [
+        (ahead, behind, true),
+        (LastEntry::default(), LastEntry::default(), true),
+        (ahead, behind, false),
+        (behind, ahead, false),
+    ] {
+        for pre_vote in [false, true] {
+            notes.push(Note::VoteGranted {
+                candidate: n1,
+                term: 4,
+                pre_vote,
+                logs: LogsCompared {
+                    candidate,
+                    own,
+                    checked,
+                },
+            });
+        }
+    }
     for reason in [
         VoteRefusal::StaleTerm,
         VoteRefusal::AlreadyVoted(n0),
-        VoteRefusal::LogBehind,
+        VoteRefusal::LogBehind {
+            candidate: behind,
+            own: ahead,
+        },
         VoteRefusal::LeaderAlive,
     ] {
         notes.push(Note::VoteRefused {
@@ -556,10 +577,13 @@ fn every_note_becomes_a_sentence_in_both_languages() {
             candidate: NodeId(1),
             term: 4,
             pre_vote: false,
-            reason: raft::VoteRefusal::LogBehind,
+            reason: raft::VoteRefusal::LogBehind {
+                candidate: raft::LastEntry { term: 2, index: 6 },
+                own: raft::LastEntry { term: 3, index: 4 },
+            },
         },
     );
-    assert_eq!(refusal, "n2 refuses n1 its vote for term 4: n1's log is less up to date than its own, so n1 might lack committed entries.");
+    assert_eq!(refusal, "n2 refuses n1 its vote for term 4: n1's log (last entry term 2, index 6) is less up to date than its own (term 3, index 4), so n1 might lack committed entries (§5.4.1).");
 }
 
 #[test]

@@ -18,10 +18,10 @@
 //! heard from a leader recently ignores vote requests (§4.2.3), so a removed or cut-off
 //! server cannot disrupt a working cluster.
 use super::config::Variant;
-use super::log::{Entry, Index, Term};
+use super::log::{Entry, Index, LastEntry, Term};
 use super::members::Members;
 use super::messages::{Host, Msg, Timer};
-use super::notes::{Note, StepDown, VoteRefusal};
+use super::notes::{LogsCompared, Note, StepDown, VoteRefusal};
 use super::server::{Peer, Role, Server};
 use crate::sim::{Ctx, NodeId};
 
@@ -116,8 +116,23 @@ impl Server {
         transfer: bool,
     ) {
         let (last_term, last_index) = last;
-        let log_ok = self.settings.variant == Variant::VoteWithoutLogCheck
-            || self.log.is_behind_or_equal(last_term, last_index);
+        let candidate_last = LastEntry {
+            term: last_term,
+            index: last_index,
+        };
+        let own = self.log.last_entry();
+        let checked = self.settings.variant != Variant::VoteWithoutLogCheck;
+        let logs = LogsCompared {
+            candidate: candidate_last,
+            own,
+            checked,
+        };
+        // The election restriction (§5.4.1); the broken variant skips it.
+        let log_ok = !checked || candidate_last.at_least_as_up_to_date_as(own);
+        let log_behind = VoteRefusal::LogBehind {
+            candidate: candidate_last,
+            own,
+        };
         if pre_vote {
             // A pre-vote changes nothing here: no term, no vote, no timer.
             let refusal = if term < self.current_term {
@@ -125,11 +140,11 @@ impl Server {
             } else if self.leader_recently_heard(cx.now()) {
                 Some(VoteRefusal::LeaderAlive)
             } else if !log_ok {
-                Some(VoteRefusal::LogBehind)
+                Some(log_behind)
             } else {
                 None
             };
-            self.answer_vote(cx, candidate, term, true, refusal);
+            self.answer_vote(cx, candidate, term, true, refusal, logs);
             return;
         }
         if self.settings.check_quorum
@@ -146,15 +161,14 @@ impl Server {
         let refusal = match self.voted_for {
             _ if term < self.current_term => Some(VoteRefusal::StaleTerm),
             Some(other) if other != candidate => Some(VoteRefusal::AlreadyVoted(other)),
-            _ if !log_ok => Some(VoteRefusal::LogBehind),
+            _ if !log_ok => Some(log_behind),
             _ => None,
         };
         if refusal.is_none() {
             // Durable before the reply leaves (Figure 2: votedFor is persistent).
             self.voted_for = Some(candidate);
-            self.reset_election_timer(cx);
         }
-        self.answer_vote(cx, candidate, term, false, refusal);
+        self.answer_vote(cx, candidate, term, false, refusal, logs);
     }
 
     fn answer_vote<P: Host>(
@@ -164,6 +178,7 @@ impl Server {
         term: Term,
         pre_vote: bool,
         refusal: Option<VoteRefusal>,
+        logs: LogsCompared,
     ) {
         let granted = refusal.is_none();
         match refusal {
@@ -171,6 +186,7 @@ impl Server {
                 candidate,
                 term,
                 pre_vote,
+                logs,
             }),
             Some(reason) => cx.note(Note::VoteRefused {
                 candidate,
@@ -178,6 +194,11 @@ impl Server {
                 pre_vote,
                 reason,
             }),
+        }
+        if granted && !pre_vote {
+            // Granting a vote restarts the election timer (Figure 2, followers); after the
+            // grant is narrated, so that the step's caption tells the grant.
+            self.reset_election_timer(cx);
         }
         // A granted pre-vote echoes the term it was asked about; any other answer carries
         // the voter's term, so that a candidate that is behind learns it.
@@ -268,7 +289,7 @@ impl Server {
                 term: self.current_term,
                 command: super::log::Command::Noop,
             });
-            cx.note(Note::LeaderAppended {
+            cx.note(Note::NoOpAppended {
                 index,
                 term: self.current_term,
             });

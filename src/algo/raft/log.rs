@@ -22,6 +22,22 @@ use crate::sim::NodeId;
 pub type Term = u64;
 pub type Index = u64;
 
+/// The end of a log, as the election restriction compares logs (§5.4.1): the term and
+/// index of its last entry (both 0 for an empty log).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LastEntry {
+    pub term: Term,
+    pub index: Index,
+}
+
+impl LastEntry {
+    /// Whether a log ending here is at least as up to date as one ending at `other`: a
+    /// later last term wins; with equal last terms the longer log wins (§5.4.1).
+    pub fn at_least_as_up_to_date_as(self, other: LastEntry) -> bool {
+        (self.term, self.index) >= (other.term, other.index)
+    }
+}
+
 /// What a log entry asks the state machine to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Command {
@@ -130,6 +146,14 @@ impl Log {
         self.entries.last().map_or(self.snapshot_term, |e| e.term)
     }
 
+    /// Its last entry's term and index, as a vote compares logs (§5.4.1).
+    pub fn last_entry(&self) -> LastEntry {
+        LastEntry {
+            term: self.last_term(),
+            index: self.last_index(),
+        }
+    }
+
     /// The entries after the snapshot, with their indexes.
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = (Index, &Entry)> + '_ {
         let base = self.snapshot_index;
@@ -181,7 +205,11 @@ impl Log {
     /// Whether a log ending with (`last_term`, `last_index`) is at least as up to date as
     /// this one (§5.4.1): a later last term wins; with equal last terms the longer log wins.
     pub fn is_behind_or_equal(&self, last_term: Term, last_index: Index) -> bool {
-        (last_term, last_index) >= (self.last_term(), self.last_index())
+        LastEntry {
+            term: last_term,
+            index: last_index,
+        }
+        .at_least_as_up_to_date_as(self.last_entry())
     }
 
     /// Appends `entry` and returns its index.

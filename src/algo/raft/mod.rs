@@ -79,7 +79,7 @@ pub use kv::{Key, KvStore, Op, OpResult, Session, Value};
 pub use linearizability::{
     check_linearizable, check_recent, operations_of, Operation, RECENT_WINDOW,
 };
-pub use log::{Command, Entry, Index, Log, Term};
+pub use log::{Command, Entry, Index, LastEntry, Log, Term};
 pub use measure::{
     election_time_after_crash, election_time_samples, election_time_samples_on, figure_16_net,
     leader, message_stats, ElectionSamples, MessageStats, ELECTION_LIMIT, MAX_SAMPLE_SEEDS,
@@ -87,7 +87,7 @@ pub use measure::{
 pub use members::Members;
 pub use messages::{Answer, Cmd, ConflictHint, Msg, Snapshot, Timer};
 pub use node::{net_config, node_names, nodes, RaftNode};
-pub use notes::{AppendRefusal, ChangeRefusal, Ignored, Note, StepDown, VoteRefusal};
+pub use notes::{AppendRefusal, ChangeRefusal, Ignored, LogsCompared, Note, StepDown, VoteRefusal};
 pub use scenarios::{bug_scenario, scenario, scenarios, Scenario, ScenarioInfo};
 pub use scenarios_basic::figure_7_logs;
 pub use scenarios_bugs::figure_8_logs;

@@ -1,9 +1,20 @@
 //! What Raft nodes narrate: one typed note per decision, which the scene turns into a
 //! caption ("n2 granted its vote to n1 for term 3: n1's log is as up to date").
 use super::kv::{Key, Op, OpResult, Value};
-use super::log::{Index, Term};
+use super::log::{Index, LastEntry, Term};
 use super::members::Members;
 use crate::sim::{NodeId, Time};
+
+/// The two logs a voter compared (or, in the broken variant, did not compare).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LogsCompared {
+    pub candidate: LastEntry,
+    /// The voter's own log.
+    pub own: LastEntry,
+    /// Whether the voter checked them (false only in the `vote-any-log` variant, which
+    /// grants without comparing).
+    pub checked: bool,
+}
 
 /// Why a server refused a (pre-)vote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -13,7 +24,10 @@ pub enum VoteRefusal {
     /// The voter already voted for someone else in this term.
     AlreadyVoted(NodeId),
     /// The candidate's log is less up to date than the voter's (§5.4.1).
-    LogBehind,
+    LogBehind {
+        candidate: LastEntry,
+        own: LastEntry,
+    },
     /// Pre-vote: the voter heard from a live leader within the minimum election timeout.
     LeaderAlive,
 }
@@ -96,10 +110,14 @@ pub enum Note {
         term: Term,
         transfer: bool,
     },
+    /// Granted a (pre-)vote: it had not voted for another candidate in `term` (or, for a
+    /// pre-vote, heard from no live leader lately), and the logs were compared as `logs`
+    /// says.
     VoteGranted {
         candidate: NodeId,
         term: Term,
         pre_vote: bool,
+        logs: LogsCompared,
     },
     VoteRefused {
         candidate: NodeId,
@@ -134,8 +152,9 @@ pub enum Note {
         term: Term,
         reason: StepDown,
     },
-    /// The leader appended an entry of its term to its own log (durably).
-    LeaderAppended {
+    /// A new leader appended a no-op entry of its term to its own log (durably), so that
+    /// the entries of earlier terms it holds can commit (§5.4.2, §8).
+    NoOpAppended {
         index: Index,
         term: Term,
     },
@@ -216,6 +235,12 @@ pub enum Note {
     },
     /// The request is already in the log, waiting to commit.
     RequestAlreadyInLog {
+        client: NodeId,
+        serial: u64,
+    },
+    /// A leader stepping down forgets a client's request it was waiting to answer: only
+    /// the leader answers, and the client will retry elsewhere.
+    RequestForgotten {
         client: NodeId,
         serial: u64,
     },

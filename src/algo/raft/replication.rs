@@ -74,26 +74,37 @@ impl Server {
         }
     }
 
-    /// The checks AppendEntries and InstallSnapshot share: refuse an old term; otherwise
-    /// recognise `leader` as the leader of this term and restart the election timer.
+    /// The checks AppendEntries and InstallSnapshot share: refuse an old term (`None`);
+    /// otherwise recognise `leader` as the leader of this term. `Some(true)`: the election
+    /// timer must still be restarted, which the caller does just before its reply, after
+    /// narrating what it did with the message (so that a step's caption leads with the
+    /// decision, not the routine timer); `Some(false)`: stepping down restarted it already,
+    /// and restarting it twice would draw two timeouts and narrate both.
     pub(crate) fn accept_leader<P: Host>(
         &mut self,
         cx: &mut Ctx<'_, P>,
         leader: NodeId,
         term: Term,
-    ) -> bool {
+    ) -> Option<bool> {
         if term < self.current_term {
-            return false;
+            return None;
         }
+        let was_follower = self.role == Role::Follower;
         self.adopt_term(cx, term, leader);
         if self.role != Role::Follower {
             self.become_follower(cx, StepDown::LeaderExists);
-        } else {
-            self.reset_election_timer(cx);
         }
         self.leader = Some(leader);
         self.leader_contact = Some(cx.now());
-        true
+        Some(was_follower)
+    }
+
+    /// Restarts the election timer if a follower heard from its leader (see
+    /// [`Server::accept_leader`]).
+    pub(crate) fn restart_timer_if<P: Host>(&mut self, cx: &mut Ctx<'_, P>, restart: bool) {
+        if restart {
+            self.reset_election_timer(cx);
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -108,11 +119,11 @@ impl Server {
         round: u64,
     ) {
         let (mut prev_index, mut prev_term) = prev;
-        if !self.accept_leader(cx, leader, term) {
+        let Some(restart_timer) = self.accept_leader(cx, leader, term) else {
             let reason = AppendRefusal::StaleTerm;
             self.refuse_append(cx, leader, prev_index, reason, None, round);
             return;
-        }
+        };
         let snapshot_index = self.log.snapshot_index();
         if prev_index < snapshot_index {
             // Entries up to the snapshot are committed, so they match the leader's: skip them.
@@ -120,6 +131,7 @@ impl Server {
             entries.drain(..skip);
             prev_index += skip as Index;
             if prev_index < snapshot_index {
+                self.restart_timer_if(cx, restart_timer);
                 self.reply_success(cx, leader, prev_index, round);
                 return;
             }
@@ -132,7 +144,9 @@ impl Server {
                     first_index: self.log.last_index() + 1,
                 };
                 let reason = AppendRefusal::LogTooShort;
-                self.refuse_append(cx, leader, prev_index, reason, Some(hint), round);
+                self.note_refusal(cx, leader, prev_index, reason);
+                self.restart_timer_if(cx, restart_timer);
+                self.send_refusal(cx, leader, prev_index, Some(hint), round);
                 return;
             }
             Some(ours) if ours != prev_term => {
@@ -144,7 +158,9 @@ impl Server {
                     ours,
                     theirs: prev_term,
                 };
-                self.refuse_append(cx, leader, prev_index, reason, Some(hint), round);
+                self.note_refusal(cx, leader, prev_index, reason);
+                self.restart_timer_if(cx, restart_timer);
+                self.send_refusal(cx, leader, prev_index, Some(hint), round);
                 return;
             }
             Some(_) => {}
@@ -180,6 +196,7 @@ impl Server {
             cx.note(Note::CommitLearned { index: learned });
             self.commit_to(cx, learned);
         }
+        self.restart_timer_if(cx, restart_timer);
         self.reply_success(cx, leader, last_new, round);
     }
 
@@ -209,11 +226,32 @@ impl Server {
         hint: Option<ConflictHint>,
         round: u64,
     ) {
+        self.note_refusal(cx, leader, prev_index, reason);
+        self.send_refusal(cx, leader, prev_index, hint, round);
+    }
+
+    fn note_refusal<P: Host>(
+        &mut self,
+        cx: &mut Ctx<'_, P>,
+        leader: NodeId,
+        prev_index: Index,
+        reason: AppendRefusal,
+    ) {
         cx.note(Note::AppendRefused {
             leader,
             prev_index,
             reason,
         });
+    }
+
+    fn send_refusal<P: Host>(
+        &mut self,
+        cx: &mut Ctx<'_, P>,
+        leader: NodeId,
+        prev_index: Index,
+        hint: Option<ConflictHint>,
+        round: u64,
+    ) {
         let hint = hint.filter(|_| self.settings.conflict_hint);
         let reply = Msg::AppendReply {
             term: self.current_term,

@@ -342,8 +342,12 @@ impl Server {
         self.reset_election_timer(cx);
     }
 
-    /// What a leader drops when it stops leading: its heartbeats and its pending reads,
-    /// whose clients are told to look elsewhere.
+    /// What a leader drops when it stops leading: its heartbeats, its pending reads, whose
+    /// clients are told to look elsewhere, and the writes it was waiting to answer. Only
+    /// the leader answers clients (§8): a deposed leader that answered once the write
+    /// applied would repeat the new leader's answer, or answer for a leader it no longer
+    /// is. Its clients time out and retry with the same serial number; the session makes
+    /// the retry safe (§8; dissertation §6.3).
     pub(crate) fn leave_leadership<P: Host>(&mut self, cx: &mut Ctx<'_, P>) {
         if self.role != Role::Leader {
             return;
@@ -353,6 +357,12 @@ impl Server {
         }
         cx.cancel_timer(Timer::Heartbeat);
         self.heartbeat_due = None;
+        for w in std::mem::take(&mut self.waiting) {
+            cx.note(Note::RequestForgotten {
+                client: w.client,
+                serial: w.serial,
+            });
+        }
         for read in std::mem::take(&mut self.reads) {
             let answer = Answer::NotLeader(self.leader);
             let reply = Msg::Reply {

@@ -66,7 +66,8 @@ impl Server {
         round: u64,
     ) {
         let mut last_index = snapshot.last_index;
-        if !self.accept_leader(cx, leader, term) {
+        let accepted = self.accept_leader(cx, leader, term);
+        if accepted.is_none() {
             last_index = 0;
         } else if snapshot.last_index > self.commit_index {
             let kept_suffix = self.log.term_at(snapshot.last_index) == Some(snapshot.last_term)
@@ -92,6 +93,7 @@ impl Server {
             });
         }
         // Otherwise it already has (and has committed) everything the snapshot holds.
+        self.restart_timer_if(cx, accepted == Some(true));
         let reply = Msg::SnapshotReply {
             term: self.current_term,
             last_index,

@@ -1,7 +1,8 @@
 //! A sentence for every decision a Raft node narrates: what it does and why, in the present
 //! tense, naming nodes as the page does. English in the code, Chinese in `raft.zh.txt`.
 use crate::algo::raft::{
-    AppendRefusal, ChangeRefusal, Ignored, Members, Note, Op, OpResult, StepDown, VoteRefusal,
+    AppendRefusal, ChangeRefusal, Ignored, LastEntry, LogsCompared, Members, Note, Op, OpResult,
+    StepDown, VoteRefusal,
 };
 use crate::i18n::{tr, trf};
 use crate::scene::Names;
@@ -35,6 +36,47 @@ fn vote_word(pre_vote: bool) -> &'static str {
     }
 }
 
+/// The end of a candidate's log as a vote sentence shows it: "last entry term 2, index 4",
+/// or "empty".
+fn last_entry_text(last: LastEntry) -> String {
+    if last.index == 0 {
+        tr("empty").into()
+    } else {
+        trf(
+            "last entry term {t}, index {i}",
+            &[("t", &last.term), ("i", &last.index)],
+        )
+    }
+}
+
+/// The end of the voter's own log, after the candidate's: "term 2, index 3", or "empty".
+fn own_last_entry_text(last: LastEntry) -> String {
+    if last.index == 0 {
+        tr("empty").into()
+    } else {
+        trf(
+            "term {t}, index {i}",
+            &[("t", &last.term), ("i", &last.index)],
+        )
+    }
+}
+
+/// What a voter that grants says of the two logs (§5.4.1): that the candidate's is at least
+/// as up to date as its own; or, in the broken variant, that it did not compare them.
+fn logs_clause(candidate: &str, logs: LogsCompared) -> String {
+    let args: [(&str, &dyn Display); 3] = [
+        ("c", &candidate),
+        ("cl", &last_entry_text(logs.candidate)),
+        ("ol", &own_last_entry_text(logs.own)),
+    ];
+    let up_to_date = logs.candidate.at_least_as_up_to_date_as(logs.own);
+    match (logs.checked, up_to_date) {
+        (true, _) => trf("and {c}'s log ({cl}) is at least as up to date as its own ({ol}) (§5.4.1)", &args),
+        (false, false) => trf("without comparing logs: the bug. {c}'s log ({cl}) is less up to date than its own ({ol}), so {c} may lack committed entries (§5.4.1)", &args),
+        (false, true) => trf("without comparing logs: the bug (here {c}'s log, {cl}, happens to be at least as up to date as its own, {ol})", &args),
+    }
+}
+
 /// The sentence for `note`, narrated by `node`.
 pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
     let n = names.of(node);
@@ -46,15 +88,22 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::PreVoteStarted { term } => trf("{n} asks the others whether they would vote for it in term {t}, without raising its own term (PreVote).", &[("n", &n), ("t", term)]),
         Note::ElectionStarted { term, transfer: false } => trf("{n} becomes a candidate for term {t}: it votes for itself and asks every other server for its vote.", &[("n", &n), ("t", term)]),
         Note::ElectionStarted { term, transfer: true } => trf("{n} is told to time out now and becomes a candidate for term {t}: it votes for itself and asks for votes.", &[("n", &n), ("t", term)]),
-        Note::VoteGranted { candidate, term, pre_vote: false } => trf("{n} grants its vote to {c} for term {t}: it has not voted for another candidate in this term.", &[("n", &n), ("c", &of(*candidate)), ("t", term)]),
-        Note::VoteGranted { candidate, term, pre_vote: true } => trf("{n} would vote for {c} in term {t}: it has heard from no live leader lately (PreVote).", &[("n", &n), ("c", &of(*candidate)), ("t", term)]),
+        Note::VoteGranted { candidate, term, pre_vote, logs } => {
+            let c = of(*candidate);
+            let args: [(&str, &dyn Display); 4] = [("n", &n), ("c", &c), ("t", term), ("logs", &logs_clause(&c, *logs))];
+            if *pre_vote {
+                trf("{n} would vote for {c} in term {t} (PreVote): it has heard from no live leader lately, {logs}.", &args)
+            } else {
+                trf("{n} grants its vote to {c} for term {t}: it has not voted for anyone else in term {t}, {logs}.", &args)
+            }
+        }
         Note::VoteRefused { candidate, term, pre_vote, reason } => {
             let c = of(*candidate);
             let kind = vote_word(*pre_vote);
             match reason {
                 VoteRefusal::StaleTerm => trf("{n} refuses {c} its {kind} for term {t}: its own term is newer.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
                 VoteRefusal::AlreadyVoted(other) => trf("{n} refuses {c} its {kind} for term {t}: it already voted for {o} in this term, and a server votes once per term.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("o", &of(*other))]),
-                VoteRefusal::LogBehind => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log is less up to date than its own, so {c} might lack committed entries.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
+                VoteRefusal::LogBehind { candidate, own } => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log ({cl}) is less up to date than its own ({ol}), so {c} might lack committed entries (§5.4.1).", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("cl", &last_entry_text(*candidate)), ("ol", &own_last_entry_text(*own))]),
                 VoteRefusal::LeaderAlive => trf("{n} refuses {c} its {kind} for term {t}: it heard from a live leader within the minimum election timeout.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
             }
         }
@@ -69,7 +118,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             StepDown::LostQuorum => trf("{n} steps down in term {t}: no majority answered it for an election timeout (CheckQuorum).", &[("n", &n), ("t", term)]),
             StepDown::RemovedFromConfig => trf("{n} steps down in term {t}: the configuration without it is committed.", &[("n", &n), ("t", term)]),
         },
-        Note::LeaderAppended { index, term } => trf("{n} appends entry {i} of term {t} to its own log.", &[("n", &n), ("i", index), ("t", term)]),
+        Note::NoOpAppended { index, term } => trf("{n} appends a no-op entry {i} of its term {t}, so that entries of earlier terms can commit (§8).", &[("n", &n), ("i", index), ("t", term)]),
         Note::EntriesAccepted { from, to, truncated_from: None } => trf("{n} stores entries {a} to {b}: its log matched the leader's just before them.", &[("n", &n), ("a", from), ("b", to)]),
         Note::EntriesAccepted { from, to, truncated_from: Some(cut) } => trf("{n} deletes its conflicting entries from {c} on and stores the leader's entries {a} to {b}.", &[("n", &n), ("c", cut), ("a", from), ("b", to)]),
         Note::LogAlreadyMatches { up_to } => trf("{n}'s log already matches the leader's up to entry {i}: nothing to store.", &[("n", &n), ("i", up_to)]),
@@ -85,7 +134,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::NextIndexBackedOff { peer, next_index, used_hint: true } => trf("{n} moves its nextIndex for {p} back to {i}, skipping the conflicting term at once (conflict hint).", &[("n", &n), ("p", &of(*peer)), ("i", next_index)]),
         Note::MatchAdvanced { peer, match_index } => trf("{n} learns that {p}'s log matches its own up to entry {i} (matchIndex).", &[("n", &n), ("p", &of(*peer)), ("i", match_index)]),
         Note::Committed { index, term } => trf("{n} commits up to entry {i} (of term {t}): a majority of the servers store it.", &[("n", &n), ("i", index), ("t", term)]),
-        Note::OldTermNotCommitted { index, term } => trf("A majority stores entry {i}, but it is from the earlier term {t}: {n} does not commit it by counting replicas; it commits once an entry of its own term does.", &[("n", &n), ("i", index), ("t", term)]),
+        Note::OldTermNotCommitted { index, term } => trf("{n} does not commit entry {i} by counting replicas: a majority stores it, but it is from the earlier term {t} (§5.4.2); it commits once an entry of {n}'s own term after it does.", &[("n", &n), ("i", index), ("t", term)]),
         Note::CommitLearned { index } => trf("{n} learns from the leader that entries up to {i} are committed.", &[("n", &n), ("i", index)]),
         Note::Applied { index } => trf("{n} applies entry {i} to its key-value store.", &[("n", &n), ("i", index)]),
         Note::SnapshotTaken { index, term } => trf("{n} snapshots its store up to entry {i} (term {t}) and drops the log entries it covers.", &[("n", &n), ("i", index), ("t", term)]),
@@ -97,10 +146,11 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::RequestAppended { client, serial, index } => trf("{n} appends {c}'s request #{s} to its log as entry {i}.", &[("n", &n), ("c", &of(*client)), ("s", serial), ("i", index)]),
         Note::RepeatAnswered { client, serial } => trf("{n} recognises {c}'s request #{s} as a repeat of one already applied and answers from its session record, without applying it twice.", &[("n", &n), ("c", &of(*client)), ("s", serial)]),
         Note::RequestAlreadyInLog { client, serial } => trf("{c}'s request #{s} is already in {n}'s log, waiting to commit: it is not appended again.", &[("n", &n), ("c", &of(*client)), ("s", serial)]),
+        Note::RequestForgotten { client, serial } => trf("{n} is no longer the leader, so it will not answer {c}'s request #{s}: only the leader answers clients; {c} will retry with another server.", &[("n", &n), ("c", &of(*client)), ("s", serial)]),
         Note::Answered { client, serial, result } => trf("{n} answers {c}'s request #{s}: {r}.", &[("n", &n), ("c", &of(*client)), ("s", serial), ("r", &result_text(*result))]),
         Note::ReadIndexRecorded { client, read_index, round } => trf("{n} notes commit index {i} for {c}'s read and sends heartbeat round {r} to confirm it still leads (ReadIndex).", &[("n", &n), ("i", read_index), ("c", &of(*client)), ("r", round)]),
         Note::ReadWaitsForTermCommit { client } => trf("{c}'s read waits: {n} has not committed an entry of its own term yet, so its commit index may be behind.", &[("n", &n), ("c", &of(*client))]),
-        Note::LeadershipConfirmed { round } => trf("A majority answered heartbeat round {r}: {n} still leads, so the reads waiting for that round can be served.", &[("n", &n), ("r", round)]),
+        Note::LeadershipConfirmed { round } => trf("{n} still leads: a majority answered heartbeat round {r}, so the reads waiting for that round can be served.", &[("n", &n), ("r", round)]),
         Note::ReadServed { client, key, value, unchecked } => {
             let v = value.map_or_else(|| "nil".to_string(), |v| v.to_string());
             let args: [(&str, &dyn Display); 4] = [("n", &n), ("c", &of(*client)), ("k", key), ("v", &v)];
