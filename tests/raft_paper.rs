@@ -239,6 +239,13 @@ fn captions_lead_with_the_decision_not_the_timer() {
             .starts_with("n3 stores entries 1 to 1: its log matched the leader's just before them"),
         "{store}"
     );
+    // Setting the timer is routine: it is in the log, never in the caption's second half.
+    for (step, caption) in [(10, &vote), (16, &store)] {
+        assert!(
+            !caption.contains("sets its election timer"),
+            "step {step}: {caption}"
+        );
+    }
     let wrong_vote = caption_at("?scene=raft&sc=bug-vote-any-log", 25);
     assert!(
         wrong_vote.contains("without comparing logs: the bug"),

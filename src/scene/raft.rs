@@ -80,6 +80,12 @@ impl Scene for Raft {
         describe::describe(names, node, note)
     }
 
+    /// Setting the election timer is bookkeeping: the decision that restarted it (a vote, an
+    /// append) explains the step.
+    fn routine_note(note: &Note) -> bool {
+        matches!(note, Note::ElectionTimerSet { .. })
+    }
+
     fn tour() -> Vec<TourStop<Self>> {
         teach::tour()
     }
