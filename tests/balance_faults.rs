@@ -6,9 +6,13 @@
 //! - a cut link between one balancer and one server: only that balancer gives up on it;
 //! - a server flapping faster than the health checks run;
 //! - a queue that drops silently when full: its requests end in timeouts;
-//! - the traffic: Poisson arrivals with the right mean in each step of the rate schedule.
+//! - the traffic: Poisson arrivals with the right mean in each step of the rate schedule;
+//! - a connection's receiver takes each message number once, in any order, and forgets no
+//!   more than its gap limit allows (a copy the network duplicated is dropped however late
+//!   it comes; see `connection`).
 use dsviz::algo::balance::compare::run_until;
 use dsviz::algo::balance::compare::TimedAction;
+use dsviz::algo::balance::connection::{Inbox, MAX_GAPS};
 use dsviz::algo::balance::health::ejection_limit;
 use dsviz::algo::balance::scenarios::{scenario, Scenario};
 use dsviz::algo::balance::QueueFull;
@@ -503,4 +507,38 @@ fn poisson_arrivals_have_the_schedules_mean_in_every_step() {
         let off = (sums[k] as f64 - mean).abs() / mean.sqrt();
         assert!(off < 3.0, "step {k}: {} over the seeds for {mean}", sums[k]);
     }
+}
+
+#[test]
+fn a_connection_takes_each_message_number_once_in_any_order() {
+    let mut inbox = Inbox::default();
+    for seq in [3, 1, 2, 5] {
+        assert!(inbox.first_arrival(seq), "{seq} arrives first");
+    }
+    for seq in [1, 2, 3, 5] {
+        assert!(!inbox.first_arrival(seq), "a copy of {seq}");
+    }
+    assert_eq!(inbox.gaps(), 1, "4 is missing");
+    assert!(!inbox.has(4));
+    assert!(inbox.first_arrival(4), "4 comes late, but first");
+    assert_eq!(inbox.gaps(), 0);
+    assert!(!inbox.first_arrival(4), "and its copy is dropped");
+}
+
+#[test]
+fn past_its_gap_limit_a_connection_gives_up_the_oldest_gaps_only() {
+    let mut inbox = Inbox::default();
+    // 2, 4, 6, ...: every odd number is lost.
+    let last = 2 * (MAX_GAPS as u64 + 5);
+    for seq in (2..=last).step_by(2) {
+        assert!(inbox.first_arrival(seq), "{seq}");
+    }
+    assert_eq!(inbox.gaps(), MAX_GAPS);
+    // The five oldest gaps (1, 3, 5, 7, 9) were given up; the newer ones are kept.
+    assert!((1..=9).step_by(2).all(|seq| inbox.has(seq)));
+    assert!(!inbox.has(11) && !inbox.has(last - 1));
+    assert!(
+        inbox.first_arrival(last - 1),
+        "a recent gap is still filled"
+    );
 }

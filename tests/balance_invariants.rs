@@ -12,11 +12,11 @@
 use dsviz::algo::balance::scenarios::{scenario, scenarios, Scenario};
 use dsviz::algo::balance::tamper::Tamper;
 use dsviz::algo::balance::{
-    invariants, layout, net_config, new_sim, nodes, BalanceConfig, BalanceNode, Cmd, Msg, Strategy,
-    Timer, BALANCER_ATTEMPTS, BALANCER_REQUESTS, CONSERVATION, NO_TRAFFIC_TO_KNOWN_DOWN,
+    invariants, layout, net_config, new_sim, nodes, BalanceConfig, BalanceNode, Cmd, Msg, Note,
+    Strategy, Timer, BALANCER_ATTEMPTS, BALANCER_REQUESTS, CONSERVATION, NO_TRAFFIC_TO_KNOWN_DOWN,
     NO_TRAFFIC_TO_UNAVAILABLE, OPEN_COUNTS, SERVER_ATTEMPTS, SERVER_LIMITS,
 };
-use dsviz::sim::{Action, NetChange, NetConfig, NodeId, NodeStatus, Sim, SimRng, Time};
+use dsviz::sim::{Action, NetChange, NetConfig, NodeId, NodeStatus, Sim, SimRng, Time, TraceKind};
 use std::collections::BTreeMap;
 
 /// How long each property run lasts before its traffic stops (the scenarios' faults all
@@ -87,7 +87,7 @@ fn places_of_requests_in_progress(sim: &Sim<BalanceNode>) -> BTreeMap<u64, u32> 
     };
     for m in sim.in_flight() {
         match &m.msg {
-            Msg::Request(r) => count(r.id),
+            Msg::Request { request: r, .. } => count(r.id),
             Msg::Answer { id, .. } => count(*id),
             _ => {}
         }
@@ -360,6 +360,100 @@ fn a_network_that_duplicates_everything_serves_each_attempt_once() {
     );
     assert_eq!(served, received, "a server did not serve what it received");
     assert_eq!(t.completed, t.arrived, "{t:?}");
+}
+
+/// A copy the network duplicated that arrives *after* the request was answered (issue 13):
+/// TCP discards it however late it comes, so neither a balancer nor a server takes it for a
+/// new request. Every message is duplicated, each copy with its own latency of 1 to 400
+/// ms, so many copies arrive long after their request was served and answered. Each
+/// request is still received once by one balancer, each attempt once by one server, and
+/// every attempt received ends once; late copies were seen at both.
+#[test]
+fn a_copy_that_arrives_after_the_answer_is_ignored_too() {
+    let config = BalanceConfig {
+        strategy: Strategy::LeastConnections,
+        ..BalanceConfig::default()
+    };
+    let net = NetConfig {
+        duplicate: 1.0,
+        latency_min: Time::from_millis(1),
+        latency_max: Time::from_millis(400),
+        ..net_config(&config)
+    };
+    let mut sim = Sim::new(9, nodes(9, &config), net, invariants());
+    let stop_at = Time::from_millis(2_000);
+    let mut trace = Vec::new();
+    let (mut late_at_balancers, mut late_at_servers) = (0, 0);
+    while sim
+        .next_event_time()
+        .is_some_and(|t| t <= Time::from_millis(8_000))
+    {
+        if sim.next_event_time().is_some_and(|t| t > stop_at) && !stopped(&sim) {
+            sim.apply(&Action::Command(NodeId(0), Cmd::Stop), stop_at, None);
+        }
+        sim.step(Some(&mut trace));
+        for e in trace.drain(..) {
+            let TraceKind::Note {
+                node,
+                note: Note::DuplicateIgnored { id },
+            } = e.kind
+            else {
+                continue;
+            };
+            // Ignoring a copy changes nothing held, so the world after the step tells
+            // whether the node still held the request when the copy came.
+            match sim.node(node) {
+                Some(BalanceNode::Balancer(b)) if b.forwarded().all(|f| f.request.id != id) => {
+                    late_at_balancers += 1
+                }
+                Some(BalanceNode::Server(s))
+                    if s.queued()
+                        .chain(s.running().iter().map(|r| &r.job))
+                        .all(|j| j.request.id != id) =>
+                {
+                    late_at_servers += 1
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_no_violation(&sim, "late copies");
+    let t = sim
+        .node(NodeId(0))
+        .and_then(BalanceNode::as_client)
+        .expect("client")
+        .totals();
+    let (mut routed, mut attempts, mut received, mut ended) = (0, 0, 0, 0);
+    for (_, node, _) in sim.nodes().iter() {
+        if let Some(b) = node.as_balancer() {
+            routed += b.ledger().received;
+            attempts += b.ledger().attempts_sent;
+        }
+        if let Some(s) = node.as_server() {
+            received += s.stats().received;
+            ended += s.stats().ended();
+        }
+    }
+    println!(
+        "{} requests; late copies ignored: {late_at_balancers} at balancers, \
+         {late_at_servers} at servers",
+        t.arrived
+    );
+    assert!(t.arrived > 100, "too little traffic: {t:?}");
+    assert!(
+        late_at_balancers > 0 && late_at_servers > 0,
+        "no copy came after its answer: {late_at_balancers} {late_at_servers}"
+    );
+    assert_eq!(routed, t.arrived, "each request is routed once");
+    assert_eq!(received, attempts, "each attempt is received once");
+    assert_eq!(ended, received, "each attempt received ends once");
+    assert_eq!(t.ended(), t.arrived, "{t:?}");
+}
+
+fn stopped(sim: &Sim<BalanceNode>) -> bool {
+    sim.node(NodeId(0))
+        .and_then(BalanceNode::as_client)
+        .is_some_and(|c| c.is_stopped())
 }
 
 /// The base for breaking books: round robin with per-try timeouts and retries, no passive

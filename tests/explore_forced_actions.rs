@@ -1,9 +1,13 @@
 //! The forced actions a path of the explorer replays with (`deliver:<msg>`, `lose:<msg>`,
 //! `fire:<node>:<n>`): their link text round-trips, bad text gets a message, bad ids are
 //! ignored steps with a reason (never a panic), and each does exactly what the explorer's
-//! choice does, the clock never going back afterwards.
+//! choice does, the clock never going back afterwards; and a timeline playing such a link
+//! knows when each forced step happens (the playhead finds the right step by time).
 use dsviz::sim::action::{Forced, MAX_TIMER_NUMBER};
-use dsviz::sim::{Action, Choice, Ctx, MsgId, NodeId, Protocol, Sim, Time, TraceEntry, TraceKind};
+use dsviz::sim::{
+    Action, Choice, Ctx, MsgId, NodeId, Protocol, Scheduled, Sim, Time, Timeline, TraceEntry,
+    TraceKind,
+};
 
 /// Node 0 pings every other node and sets a timer; the others count the pings.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -192,4 +196,61 @@ fn after_a_forced_timer_the_messages_due_earlier_arrive_late_never_back_in_time(
     assert_eq!(delivered, 2, "both pings still arrive: {trace:?}");
     let times: Vec<Time> = trace.iter().map(|e| e.time).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+}
+
+/// A link of forced steps, as the explorer writes one: the steps happen when their timer
+/// or message was due, later than the time written in the link (the time before the step)
+/// and, for a late delivery or a timer fired first, later than the next event. Playing it,
+/// the playhead asks the timeline for the last step at or before a time: every answer must
+/// be the step a look at each step's time gives, also far from the trace window (where
+/// the timeline replays from a checkpoint and must guess each next step's time).
+#[test]
+fn the_timeline_finds_forced_steps_by_the_time_they_happen() {
+    let base = started();
+    let at = base.step_count();
+    let now = base.now();
+    let last = base.in_flight().map(|m| m.id).max().expect("pings");
+    let cases = [
+        // The timer first (due at 500 ms), before the pings due at 10 to 30 ms.
+        vec![Forced::Fire(NodeId(0), 0)],
+        // The last ping first, then the timer.
+        vec![Forced::Deliver(last), Forced::Fire(NodeId(0), 0)],
+    ];
+    for forced in cases {
+        let actions: Vec<Scheduled<String>> = forced
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Scheduled {
+                at: at + i as u64,
+                time: now,
+                action: Action::Force(*f),
+            })
+            .collect();
+        let mut timeline = Timeline::new(base.clone(), actions, 100);
+        timeline.extend(100);
+        let horizon = timeline.horizon();
+        let times: Vec<Time> = (0..=horizon).map(|s| timeline.time_of(s)).collect();
+        let forced_at = times[at as usize + forced.len()];
+        assert!(
+            forced_at > times[at as usize],
+            "{forced:?}: the forced steps move the clock"
+        );
+        // Keep the trace window at the last step only, so that earlier steps are found
+        // from a checkpoint.
+        drop(timeline.entries(horizon, horizon));
+        for probe in [
+            now,
+            Time::from_millis(20),
+            forced_at.saturating_sub(Time(1)),
+            forced_at,
+            Time::from_millis(10_000),
+        ] {
+            let expected = times.iter().rposition(|t| *t <= probe).unwrap_or(0) as u64;
+            assert_eq!(
+                timeline.step_at_time(probe),
+                expected,
+                "{forced:?}: the last step at or before {probe} (steps at {times:?})"
+            );
+        }
+    }
 }

@@ -27,10 +27,10 @@
 //! explorer did: the timeline opens the very path, at the violating step.
 //!
 //! **Symmetry** (opt-in, [`Protocol::symmetry`]). A protocol may declare classes of
-//! interchangeable nodes (two-phase commit: its participants) and say how to rename the
-//! node ids kept inside its states, messages and timers. With symmetry on, two worlds
-//! that differ only by such a renaming are one state: the kernel hashes the world under
-//! every renaming within the classes and keeps the smallest hash
+//! interchangeable nodes (two-phase commit: its participants; the locks: their clients)
+//! and say how to rename the node ids kept inside its states, messages and timers. With
+//! symmetry on, two worlds that differ only by such a renaming are one state: the kernel
+//! hashes the world under every renaming within the classes and keeps the smallest hash
 //! ([`Sim::symmetric_fingerprint`]), which is the same for every renaming of a world and
 //! (up to hash collisions) different for worlds that are not renamings of each other.
 //!

@@ -408,18 +408,18 @@ impl<P: Protocol> Timeline<P> {
     }
 }
 
-/// When the cursor's next step would happen (see `Sim::apply` for how an action's time is
-/// placed between now and the next event).
+/// When the cursor's next step would happen: the next due action's time as `Sim::apply`
+/// places it (an ordinary action between now and the next event; a forced step, which a
+/// link of the explorer's path is made of, when its message or timer was due, which may
+/// be long after the next event), else the next event's.
 fn next_step_time<P: Protocol>(
     cursor: &mut Cursor<P>,
     actions: &[Scheduled<P::Cmd>],
 ) -> Option<Time> {
-    let now = cursor.sim.now();
     let next_event = cursor.sim.next_event_time();
     match actions.get(cursor.next_action) {
         Some(next) if next.at <= cursor.step() || next_event.is_none() => {
-            let latest = next_event.unwrap_or(Time(u64::MAX));
-            Some(next.time.max(now).min(latest.max(now)))
+            Some(cursor.sim.action_time(&next.action, next.time))
         }
         _ => next_event,
     }

@@ -12,8 +12,8 @@
 //! silently full queue shows up to the balancer.
 //!
 //! **Books.** The [`Ledger`] records what became of every request and attempt (the
-//! invariants check it). A copy of an open request that the network duplicated is ignored,
-//! as TCP would have discarded it: routing it again would count one request twice.
+//! invariants check it). A copy of a request that the network duplicated, open or answered
+//! long ago, is ignored as TCP would discard it (`connection`): routing it counts it twice.
 //!
 //! **Sessions.** The balancer remembers the last server each session went to. When a
 //! request of the session goes elsewhere, the session *moved*; the move was *forced* if
@@ -81,6 +81,8 @@ pub struct Balancer {
     health: Vec<ServerHealth>,
     books: Vec<ServerBook>,
     forwarded: BTreeMap<u64, Forwarded>,
+    /// The numbers of the requests received from the clients, to drop copies (`connection`).
+    from_client: super::connection::Inbox,
     /// (deadline, id) of every forwarded request, earliest first.
     deadlines: BTreeSet<(Time, u64)>,
     /// Whether the upstream timer is set (see `Timer::Upstream`).
@@ -120,6 +122,7 @@ impl Balancer {
             health: vec![ServerHealth::default(); n],
             books: vec![ServerBook::default(); n],
             forwarded: BTreeMap::new(),
+            from_client: Default::default(),
             deadlines: BTreeSet::new(),
             upstream_set: false,
             sessions: BTreeMap::new(),
@@ -310,14 +313,13 @@ impl Balancer {
 
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
-            Msg::Request(request) if self.forwarded.contains_key(&request.id) => {
-                // A copy the network duplicated while the request is still open: a real
-                // connection (TCP) would never hand it to the balancer. Routing it again
-                // would overwrite the open attempt and count it twice.
-                self.ledger.duplicates_ignored += 1;
-                cx.note(Note::DuplicateIgnored { id: request.id });
-            }
-            Msg::Request(request) => {
+            Msg::Request { request, seq } => {
+                if !self.from_client.first_arrival(seq) {
+                    // A copy the network duplicated (open or answered): TCP drops it.
+                    self.ledger.duplicates_ignored += 1;
+                    cx.note(Note::DuplicateIgnored { id: request.id });
+                    return;
+                }
                 self.ledger.received += 1;
                 let now = cx.now();
                 self.route(cx, request, 0, now, None);
@@ -488,6 +490,7 @@ impl Balancer {
             Msg::Forward {
                 request,
                 pick: self.picks,
+                seq: self.books[server as usize].picks,
             },
         );
         self.deadlines.insert((deadline, request.id));

@@ -10,6 +10,7 @@
 //! answer that arrives after the client gave up is ignored: the request was already
 //! counted as failed, and counting it again would break the books.
 use super::config::TrafficConfig;
+use super::connection::Outbox;
 use super::messages::{Answer, Cmd, Msg, Note, Request, Timer};
 use super::stream::TrafficStream;
 use super::tamper::Tamper;
@@ -86,6 +87,9 @@ pub struct Client {
     /// balancers), so runs with different numbers of balancers still see the same
     /// requests at the same times.
     digest: u64,
+    /// The numbers of the requests sent on each balancer's connection (see `connection`).
+    /// Kept across a restart: the run's books never go back.
+    sent: Outbox<u32>,
     /// The run's seed, kept so that the page can replay the same arrivals beside this run
     /// (the comparison and the latency chart); never read by the protocol.
     run_seed: u64,
@@ -117,6 +121,7 @@ impl Client {
             totals: Totals::default(),
             window: SlidingWindow::new(window),
             digest: 0xcbf2_9ce4_8422_2325,
+            sent: Outbox::default(),
             run_seed,
         }
     }
@@ -290,7 +295,8 @@ impl Client {
                 burst,
             });
             let to = self.balancers[balancer as usize];
-            cx.send(to, Msg::Request(request));
+            let seq = self.sent.next(balancer);
+            cx.send(to, Msg::Request { request, seq });
         }
         self.set_deadline(cx);
         self.draw_next(cx, now);

@@ -21,11 +21,11 @@
 /// The counts, kept across crashes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Ledger {
-    /// Requests received from the clients (a copy the network duplicated while the first
-    /// was still open is not counted: see `duplicates_ignored`).
+    /// Requests received from the clients (a copy the network duplicated is not counted:
+    /// see `duplicates_ignored`).
     pub received: u64,
-    /// Copies of an open request that the network duplicated, ignored (TCP would have
-    /// discarded them before the balancer saw them).
+    /// Copies of a request (open or answered) that the network duplicated, ignored (TCP
+    /// would have discarded them before the balancer saw them).
     pub duplicates_ignored: u64,
     /// Answers to the clients, by kind.
     pub answered_served: u64,

@@ -31,13 +31,20 @@ pub enum Answer {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
-    /// Client to balancer.
-    Request(Request),
+    /// Client to balancer. `seq` numbers the requests on the connection to this balancer
+    /// (1, 2, 3, ...), as TCP numbers what it sends, so that the balancer can tell a copy
+    /// the network duplicated (see `connection`).
+    Request {
+        request: Request,
+        seq: u64,
+    },
     /// Balancer to server. `pick` is the balancer's pick number, for the invariant that no
-    /// balancer sends to a server it knows is unavailable.
+    /// balancer sends to a server it knows is unavailable; `seq` numbers the attempts on
+    /// the connection to this server (1, 2, 3, ...; see `connection`).
     Forward {
         request: Request,
         pick: u64,
+        seq: u64,
     },
     /// Server to balancer: served, or rejected because the queue was full.
     Reply {
@@ -62,7 +69,7 @@ impl Msg {
     /// The request this message carries or answers, if any.
     pub fn request_id(&self) -> Option<u64> {
         match self {
-            Msg::Request(r) => Some(r.id),
+            Msg::Request { request, .. } => Some(request.id),
             Msg::Forward { request, .. } => Some(request.id),
             Msg::Reply { id, .. } | Msg::Answer { id, .. } => Some(*id),
             Msg::Check { .. } | Msg::CheckOk { .. } => None,
@@ -71,7 +78,7 @@ impl Msg {
 
     pub fn label(&self) -> Line {
         let (template, id) = match self {
-            Msg::Request(r) => {
+            Msg::Request { request: r, .. } => {
                 return Line::tr("request {id} (session {session})")
                     .with("id", r.id)
                     .with("session", r.session)
@@ -309,8 +316,9 @@ pub enum Note {
         id: u64,
         server: u32,
     },
-    /// A balancer or a server got a second copy of a request it already holds: the network
-    /// duplicated it. It is ignored, as TCP would have discarded it.
+    /// A balancer or a server got a copy of a request it had already received, while it
+    /// still held it or after it had answered it: the network duplicated the message. It
+    /// is ignored, as TCP discards a segment it has already received (see `connection`).
     DuplicateIgnored {
         id: u64,
     },

@@ -38,6 +38,7 @@ pub mod balancer;
 pub mod client;
 pub mod compare;
 pub mod config;
+pub mod connection;
 pub mod figures;
 pub mod fixed;
 pub mod health;

@@ -16,10 +16,13 @@
 //! answers nothing and what it held is lost. A kernel *crash* loses the queue and the
 //! requests in service the same way, until a restart.
 //!
-//! A copy of a request the server already holds (the network duplicated it) is ignored, as
-//! TCP would have discarded it: serving it twice would also leave a slot busy for ever, since
-//! the copy's service timer would replace the original's.
+//! A copy of a request that the network duplicated is ignored, whether the server still
+//! holds the request or answered it long ago, as TCP would have discarded it (see
+//! `connection`): a real server never sees it. (Serving a copy while the first is held
+//! would also leave a slot busy for ever, since the copy's service timer would replace the
+//! original's.)
 use super::config::{QueueFull, ServerSpec};
+use super::connection::Inbox;
 use super::messages::{Cmd, Msg, Note, Request, Timer};
 use super::tamper::Tamper;
 use super::BalanceNode;
@@ -57,8 +60,8 @@ pub struct ServerStats {
     pub lost: u64,
     /// Slot-microseconds spent serving requests that finished.
     pub busy_us: u64,
-    /// Copies of a request already held here that the network duplicated, ignored (not
-    /// counted as received: TCP would have discarded them).
+    /// Copies of a request received before (held here still, or answered) that the network
+    /// duplicated, ignored (not counted as received: TCP would have discarded them).
     pub duplicates_ignored: u64,
 }
 
@@ -85,6 +88,11 @@ pub struct Server {
     /// The highest pick number received from each balancer (kept across crashes), for
     /// the invariant that a server every balancer knows is down receives nothing new.
     highest_pick: BTreeMap<NodeId, u64>,
+    /// The numbers of the attempts received on each balancer's connection, to discard a
+    /// copy the network duplicated (see `connection`). Kept across a crash: a copy of a
+    /// message sent before the crash belongs to a connection that is gone, and TCP
+    /// discards it.
+    received_from: BTreeMap<NodeId, Inbox>,
 }
 
 impl Server {
@@ -100,6 +108,7 @@ impl Server {
             running: Vec::new(),
             stats: ServerStats::default(),
             highest_pick: BTreeMap::new(),
+            received_from: BTreeMap::new(),
         }
     }
 
@@ -188,13 +197,21 @@ impl Server {
     pub(super) fn on_message(&mut self, cx: &mut Ctx<'_, BalanceNode>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Check { seq } if !self.down => cx.send(from, Msg::CheckOk { seq }),
-            Msg::Forward { request, pick } => {
+            Msg::Forward { request, pick, seq } => {
                 let highest = self.highest_pick.entry(from).or_insert(0);
                 *highest = (*highest).max(pick);
-                if self.holds(from, request.id) {
-                    // A copy the network duplicated: serving it again would hold one
-                    // request twice, and its second service timer would replace the first
-                    // (both are `Done(id)`), leaving a slot busy for ever.
+                if !self
+                    .received_from
+                    .entry(from)
+                    .or_default()
+                    .first_arrival(seq)
+                {
+                    // A copy the network duplicated, of a request held here or answered
+                    // already: a real connection (TCP) would have discarded it. Serving it
+                    // again would do work nobody asked for; while the first is held, it
+                    // would also hold one request twice, its second service timer
+                    // replacing the first (both are `Done(id)`) and leaving a slot busy
+                    // for ever.
                     self.stats.duplicates_ignored += 1;
                     cx.note(Note::DuplicateIgnored { id: request.id });
                     return;

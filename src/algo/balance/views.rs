@@ -52,7 +52,7 @@ pub fn request_paths(sim: &Sim<BalanceNode>) -> Vec<RequestPath> {
             continue;
         };
         let (balancer, server, stage) = match (&m.msg, index(m.from), index(m.to)) {
-            (Msg::Request(_), _, Some(Role::Balancer(b))) => (Some(b), None, Stage::ToBalancer),
+            (Msg::Request { .. }, _, Some(Role::Balancer(b))) => (Some(b), None, Stage::ToBalancer),
             (Msg::Forward { .. }, Some(Role::Balancer(b)), Some(Role::Server(s))) => {
                 (Some(b), Some(s), Stage::ToServer)
             }

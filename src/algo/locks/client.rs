@@ -18,6 +18,7 @@ use super::notes::LockNote;
 use super::queue_lock::QueueClient;
 use super::redlock::RedlockClient;
 use super::{send, LockCmd, LockMsg, LockNode, LockTimer, MsgStats};
+use crate::sim::protocol::Renaming;
 use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// Where a client is in its loop.
@@ -210,6 +211,19 @@ impl Client {
         self.number
     }
 
+    /// The client as the node `r` renames it to (symmetry reduction, see
+    /// `locks::symmetry`). The only id a client keeps is its own, as its number: the
+    /// clients sit right after the storage, so client `k` is node `storage + k`. Its
+    /// servers and the storage are not renamed (they are in no class).
+    pub(crate) fn renamed(&self, r: &Renaming) -> Client {
+        let first = self.settings.storage.0 + 1;
+        let me = NodeId(first + self.number - 1);
+        Client {
+            number: r.of(me).0.saturating_sub(first) + 1,
+            ..self.clone()
+        }
+    }
+
     pub fn phase(&self) -> Phase {
         self.phase
     }
@@ -372,7 +386,6 @@ impl Client {
         let write = self.next_write;
         let msg = StorageMsg::Write {
             write,
-            client: self.number,
             token: held.token,
             grant: held.grant,
         };

@@ -31,6 +31,7 @@
 //! grant's reply, and with each write to the storage.
 use super::notes::LockNote;
 use super::{send, LockMsg, LockNode, MsgStats};
+use crate::sim::protocol::Renaming;
 use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::VecDeque;
 
@@ -40,10 +41,10 @@ pub const STORAGE_LOG_LEN: usize = 48;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum StorageMsg {
     /// A write made inside the critical section, with the lock's token.
+    /// (The storage knows the writer from the connection, not from the message: a client's
+    /// write names no client, so a renamed client sends the very same message.)
     Write {
         write: u64,
-        /// The client's number (for the log).
-        client: u32,
         token: Option<u64>,
         /// Ghost: the grant's place in the order of grants (see the module header).
         grant: u64,
@@ -151,6 +152,8 @@ impl StaleWrite {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Storage {
     fencing: bool,
+    /// The first client's node number (for the clients' names in the log).
+    first_client: u32,
     /// Redlock: the ghost grant is a time, not a counter (only changes how it reads).
     grant_is_time: bool,
     highest_token: Option<u64>,
@@ -165,9 +168,10 @@ pub struct Storage {
 }
 
 impl Storage {
-    pub fn new(fencing: bool, grant_is_time: bool) -> Self {
+    pub fn new(fencing: bool, grant_is_time: bool, first_client: u32) -> Self {
         Storage {
             fencing,
+            first_client,
             grant_is_time,
             highest_token: None,
             log: VecDeque::new(),
@@ -216,13 +220,13 @@ impl Storage {
     pub(crate) fn on_message(&mut self, cx: &mut Ctx<'_, LockNode>, from: NodeId, msg: StorageMsg) {
         let StorageMsg::Write {
             write,
-            client,
             token,
             grant,
         } = msg
         else {
             return;
         };
+        let client = client_number(self.first_client, from);
         let accepted = self.admits(token);
         let entry = StorageEntry {
             at: cx.now(),
@@ -270,6 +274,30 @@ impl Storage {
         send(cx, &mut self.sent, from, LockMsg::Storage(reply));
     }
 
+    /// The storage with the client ids in its log renamed by `r` (symmetry reduction, see
+    /// `locks::symmetry`): each entry's writer, and its number with it.
+    pub(crate) fn renamed(&self, r: &Renaming) -> Storage {
+        let first = self.first_client;
+        let rename = |e: &StorageEntry| {
+            let client = r.of(e.client);
+            StorageEntry {
+                client,
+                client_number: client_number(first, client),
+                ..e.clone()
+            }
+        };
+        Storage {
+            log: self.log.iter().map(rename).collect(),
+            newest_accepted: self.newest_accepted.as_ref().map(rename),
+            first_stale: self.first_stale.as_ref().map(|s| StaleWrite {
+                stale: rename(&s.stale),
+                newer: rename(&s.newer),
+                grant_is_time: s.grant_is_time,
+            }),
+            ..self.clone()
+        }
+    }
+
     /// What the storage does with tokens, and what it has done: a rejection is only named
     /// once one happened.
     pub fn state_label(&self) -> &'static str {
@@ -302,4 +330,10 @@ impl Storage {
         lines.extend(self.log.iter().rev().take(5).map(StorageEntry::line));
         lines
     }
+}
+
+/// A client's number ("client 2") from its node id: the clients come right after the
+/// storage, the first being node `first_client`.
+fn client_number(first_client: u32, client: NodeId) -> u32 {
+    client.0.saturating_sub(first_client) + 1
 }

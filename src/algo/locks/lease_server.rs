@@ -34,6 +34,7 @@ use super::lease_lock::LeaseMsg;
 use super::notes::LockNote;
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::algo::redis::{Command, Entry, Persistence, Redis, Reply, Server, SetCondition, Value};
+use crate::sim::protocol::Renaming;
 use crate::sim::{Ctx, Line, NodeId, Time};
 
 /// The lock's key.
@@ -155,6 +156,25 @@ impl LeaseServer {
 
     pub fn grants(&self) -> u64 {
         self.grants
+    }
+
+    /// The server with the client ids it keeps renamed by `r` (symmetry reduction, see
+    /// `locks::symmetry`): who set each lock value, and the clients parked in its Redis
+    /// (none: the lock's commands never block). The Redis data itself names no client:
+    /// the lock's value is the holder's random token and the counter a number.
+    pub(crate) fn renamed(&self, r: &Renaming) -> LeaseServer {
+        LeaseServer {
+            redis: self.redis.with_clients_renamed(|c| r.of(*c)),
+            set_by: self
+                .set_by
+                .iter()
+                .map(|s| SetBy {
+                    owner: r.of(s.owner),
+                    ..s.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
     }
 
     /// Runs one command as Redis would for `client`, and arms the background fsync when

@@ -38,6 +38,7 @@ mod notes;
 pub mod queue_lock;
 pub mod redlock;
 mod scenarios;
+mod symmetry;
 mod view;
 
 pub use crate::algo::redis::Persistence;
@@ -214,6 +215,7 @@ pub fn nodes(config: &LocksConfig) -> Vec<LockNode> {
     nodes.push(LockNode::Storage(Storage::new(
         fencing,
         config.kind == LockKind::Redlock,
+        first_client,
     )));
     for (i, _) in layout.clients.iter().enumerate() {
         nodes.push(LockNode::Client(Client::new(
@@ -296,6 +298,11 @@ impl Protocol for LockNode {
             LockNode::Storage(_) => {}
             LockNode::Client(c) => c.on_timer(cx, timer),
         }
+    }
+
+    /// The clients are interchangeable, in every variant: see [`symmetry`].
+    fn symmetry(nodes: &[&Self]) -> Option<crate::sim::protocol::Symmetry<Self>> {
+        Some(symmetry::clients_interchangeable(nodes))
     }
 
     fn on_command(&mut self, cx: &mut Ctx<'_, Self>, cmd: LockCmd) {

@@ -59,6 +59,25 @@ impl<C: Clone + PartialEq> Server<C> {
         &self.waiters
     }
 
+    /// The same server with every client it knows renamed by `rename` (the explorer's
+    /// symmetry reduction renames interchangeable clients). The keyspace and the
+    /// append-only file name no client (Redis stores values, not who wrote them), so only
+    /// the parked clients change.
+    pub fn with_clients_renamed(&self, rename: impl Fn(&C) -> C) -> Self {
+        Server {
+            db: self.db.clone(),
+            aof: self.aof.clone(),
+            waiters: self
+                .waiters
+                .iter()
+                .map(|w| Waiter {
+                    client: rename(&w.client),
+                    ..w.clone()
+                })
+                .collect(),
+        }
+    }
+
     /// Runs `cmd` for `client` at `now`. Returns the replies to send, in order: the
     /// client's own (unless it blocked) and those of parked clients the command served.
     pub fn execute(&mut self, client: C, cmd: Command, now: Time) -> Vec<(C, Reply)> {

@@ -183,7 +183,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             &[("me", me), ("id", id), ("s", &server(*s))],
         ),
         Note::DuplicateIgnored { id } => trf(
-            "{me} ignores a second copy of request {id}, which it already holds: the network duplicated it, and a real connection would have discarded the copy.",
+            "{me} ignores a copy of request {id} that it has already received: the network duplicated the message, and a real connection (TCP) discards a copy however late it comes.",
             &[("me", me), ("id", id)],
         ),
         Note::CheckFailed { server: s, streak } => trf(

@@ -11,6 +11,7 @@
 //! the ordinary actions of [`Sim::apply`].
 use super::{record, NodeStatus, Recorder, Sim};
 use crate::sim::protocol::{NodeId, Protocol};
+use crate::sim::time::Time;
 use crate::sim::trace::{DropReason, MsgId, TraceKind};
 
 /// One thing that could happen next.
@@ -61,6 +62,30 @@ impl<P: Protocol> Sim<P> {
             }
         }
         out
+    }
+
+    /// When `choice` would happen if it were made now: when its message arrives or its
+    /// timer is due, or now if that has passed (time never goes back). `None` when it is
+    /// not one of [`Sim::choices`] (so [`Sim::choose`] would refuse it).
+    pub fn choice_time(&self, choice: Choice) -> Option<Time> {
+        let due = match choice {
+            Choice::Deliver(id) | Choice::Lose(id) => {
+                let flying = self.in_flight.get(id)?;
+                let deliver = matches!(choice, Choice::Deliver(_));
+                if deliver && self.slots[flying.info.to.index()].status != NodeStatus::Up {
+                    return None;
+                }
+                flying.info.arrives
+            }
+            Choice::Fire { node, timer } => {
+                let slot = self.slots.get(node.index())?;
+                if slot.status != NodeStatus::Up {
+                    return None;
+                }
+                slot.timers.get(timer as usize)?.2
+            }
+        };
+        Some(self.now.max(due))
     }
 
     /// Makes `choice` happen as the next step. Returns false (and changes nothing) when it
@@ -125,7 +150,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// A step that happens no earlier than `due`.
-    fn begin_step(&mut self, due: crate::sim::Time) {
+    fn begin_step(&mut self, due: Time) {
         self.settled = false;
         self.now = self.now.max(due);
         self.step += 1;

@@ -16,18 +16,15 @@ impl<P: Protocol> Sim<P> {
     /// (exactly as [`Sim::choose`], which it is).
     pub fn apply(&mut self, action: &Action<P::Cmd>, time: Time, mut rec: Recorder<'_, P>) {
         if let Action::Force(forced) = action {
-            let choice = match *forced {
-                Forced::Deliver(id) => Choice::Deliver(id),
-                Forced::Lose(id) => Choice::Lose(id),
-                Forced::Fire(node, timer) => Choice::Fire { node, timer },
-            };
-            if self.choose(choice, rec.as_deref_mut()) {
+            if self.choose(forced_choice(forced), rec.as_deref_mut()) {
                 return;
             }
         }
-        let latest = self.next_event_time().unwrap_or(Time(u64::MAX));
+        // (Before `settled` is reset: finding the next event settles the queue's head, and
+        // the action may make that head stale again.)
+        let at = self.clamped(time);
         self.settled = false;
-        self.now = time.max(self.now).min(latest.max(self.now));
+        self.now = at;
         self.step += 1;
         let (step, now) = (self.step, self.now);
         if let Some(missing) = action
@@ -152,6 +149,26 @@ impl<P: Protocol> Sim<P> {
         self.check_invariants(&mut rec);
     }
 
+    /// When [`Sim::apply`] would make `action`, given at `time`, happen if applied now: a
+    /// forced step when its message or timer is due (or now, if that has passed), like the
+    /// explorer's choice it is; any other action, or a forced step that cannot happen (an
+    /// ignored step), at `time` kept between now and the next event.
+    pub fn action_time(&mut self, action: &Action<P::Cmd>, time: Time) -> Time {
+        if let Action::Force(forced) = action {
+            if let Some(at) = self.choice_time(forced_choice(forced)) {
+                return at;
+            }
+        }
+        self.clamped(time)
+    }
+
+    /// `time` kept between now and the next event, so that an action never reorders what
+    /// already happened.
+    fn clamped(&mut self, time: Time) -> Time {
+        let latest = self.next_event_time().unwrap_or(Time(u64::MAX));
+        time.max(self.now).min(latest.max(self.now))
+    }
+
     /// Why a forced step could not happen (the world is as it was before it).
     fn why_not_forced(&self, forced: &Forced) -> String {
         match *forced {
@@ -227,5 +244,14 @@ impl<P: Protocol> Sim<P> {
             };
             self.schedule(now, event);
         }
+    }
+}
+
+/// The explorer's choice a forced step makes.
+fn forced_choice(forced: &Forced) -> Choice {
+    match *forced {
+        Forced::Deliver(id) => Choice::Deliver(id),
+        Forced::Lose(id) => Choice::Lose(id),
+        Forced::Fire(node, timer) => Choice::Fire { node, timer },
     }
 }

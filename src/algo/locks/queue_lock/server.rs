@@ -1,6 +1,7 @@
 //! The lock server: a one-server ZooKeeper holding `/lock`, its children and its sessions.
 use super::messages::{QueueMsg, WatchTarget};
 use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockNote, LockTimer, MsgStats};
+use crate::sim::protocol::Renaming;
 use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::BTreeMap;
 
@@ -100,6 +101,46 @@ impl QueueServer {
             .map_or(WatchTarget::Nothing, |(seq, _, _)| {
                 WatchTarget::Predecessor(*seq)
             })
+    }
+
+    /// The server with every client id it keeps renamed by `r` (symmetry reduction, see
+    /// `locks::symmetry`): the owners of the children, the sessions and the watches. The
+    /// queue's order is the order of creation (the sequence numbers), never of ids, so
+    /// renaming leaves it alone. Maps keyed by client are rebuilt, so they are in the
+    /// renamed ids' order: the only thing that order decides is the order in which a
+    /// restart sets the sessions' expiry timers, which the kernel keeps sorted anyway.
+    pub(crate) fn renamed(&self, r: &Renaming) -> QueueServer {
+        QueueServer {
+            children: self
+                .children
+                .iter()
+                .map(|c| Child {
+                    client: r.of(c.client),
+                    ..c.clone()
+                })
+                .collect(),
+            sessions: self
+                .sessions
+                .iter()
+                .map(|((client, epoch), s)| ((r.of(*client), *epoch), *s))
+                .collect(),
+            newest_epoch: self
+                .newest_epoch
+                .iter()
+                .map(|(client, epoch)| (r.of(*client), *epoch))
+                .collect(),
+            child_watches: self
+                .child_watches
+                .iter()
+                .map(|(client, epoch)| (r.of(*client), *epoch))
+                .collect(),
+            node_watches: self
+                .node_watches
+                .iter()
+                .map(|(seq, client, epoch)| (*seq, r.of(*client), *epoch))
+                .collect(),
+            ..self.clone()
+        }
     }
 
     /// Registers activity on a session, opening it if it is new. False when the session
