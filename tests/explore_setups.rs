@@ -28,10 +28,13 @@ fn the_default_sweep_finds_the_lock_lost_on_a_restart_without_persistence() {
         .found
         .unwrap_or_else(|| panic!("nothing found: {}", status.message));
     assert_eq!(found.invariant_name, "no stale writes");
+    assert_eq!(found.setup.as_deref(), Some("persist=none"), "{found:?}");
     assert!(
-        found.message.starts_with("With persist=none"),
-        "{}",
-        found.message
+        found
+            .setup_why
+            .as_deref()
+            .is_some_and(|why| why.contains("restart")),
+        "{found:?}"
     );
     let link = found.spec.expect("a link");
     assert_eq!(link.params.get("persist").map(String::as_str), Some("none"));

@@ -91,7 +91,9 @@ fn forking_deep_in_a_long_run_drops_only_the_future() {
     assert_eq!(run.rows(at - 5, at), before, "the past is untouched");
     let crash = run.rows(at + 1, at + 1);
     assert!(
-        crash.iter().any(|r| r.label.contains("crashes")),
+        crash
+            .iter()
+            .any(|r| r.label.to_string().contains("crashes")),
         "the fork starts with the crash: {crash:?}"
     );
     run.extend(1_000);

@@ -107,7 +107,7 @@ fn label_rows(run: &ProtocolRun<TwoPcNode>, kind: RowKind) -> Vec<String> {
     run.rows(1, run.horizon())
         .into_iter()
         .filter(|r| r.kind == kind)
-        .map(|r| r.label)
+        .map(|r| r.label.to_string())
         .collect()
 }
 
@@ -803,8 +803,8 @@ fn check_reproduction(found: &Found) {
     assert!(check(&sim.nodes()).is_err());
     let rows = run.rows(found.step, found.step);
     assert!(
-        rows.iter()
-            .any(|r| r.kind == RowKind::Violation && r.label.starts_with("atomicity violated")),
+        rows.iter().any(|r| r.kind == RowKind::Violation
+            && r.label.to_string().starts_with("atomicity is violated")),
         "{rows:?}"
     );
     assert!(run.snapshot().invariants[ATOMICITY].violation.is_some());

@@ -262,7 +262,10 @@ impl<M: Model> Checker<M> {
     /// search is over. `clock` returns milliseconds (e.g. `performance.now()`).
     pub fn run_for(&mut self, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> Progress {
         let start = clock();
-        let mut slice = 256;
+        // Start small: one state of a scene's model can take tens of microseconds, and a
+        // caller on the page's main thread may give only a few milliseconds (256 states
+        // at once overran a 2 ms slice by 15 ms and more).
+        let mut slice = 8;
         loop {
             let before = clock();
             self.step(slice);

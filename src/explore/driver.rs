@@ -11,7 +11,7 @@ use super::model::Model;
 use super::request::{ExploreRequest, Mode};
 use super::scene_model::SceneModel;
 use super::setups::{risky_setups, Setup};
-use super::sweep::Sweep;
+use super::sweep::{Sweep, SweepPhase};
 use crate::scene::{read_config, RunSpec, Scene, SceneId};
 
 /// A violation found, ready to open.
@@ -22,14 +22,65 @@ pub struct Found {
     /// The run as a link, at the violating step (for an exhaustive search, the shortest
     /// path itself); `None` only if a link cannot carry the scene's setup.
     pub spec: Option<RunSpec>,
-    /// Steps of the shortest path (exhaustive search only).
+    /// Steps of the shortest path (exhaustive search only): the explorer's choices, which
+    /// the link applies after the run's start steps (so the timeline opens at
+    /// `spec.step`, that many steps after the nodes started).
     pub path_steps: Option<usize>,
+    /// The risky setup the sweep found it in (its link form, `persist=none`), and why
+    /// that setup is worth a sweep; `None` when found in the setup as configured.
+    pub setup: Option<String>,
+    pub setup_why: Option<String>,
+}
+
+/// What a search is doing, or why it ended: the facts the panel puts in words, in the
+/// reader's language ([`Status::message`] says the same in English, for logs and tests).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Stage {
+    /// Nothing searched yet.
+    #[default]
+    Idle,
+    /// An exhaustive search under way: states found but not yet expanded.
+    Searching { frontier: u64 },
+    /// Every reachable state was checked: complete, no violation.
+    Exhausted,
+    /// Every state reachable in at most this many steps was checked: complete within the
+    /// depth bound, no violation.
+    DepthBound(u32),
+    /// Stopped at the first violation found (breadth first: along a shortest path).
+    Violation,
+    /// Stopped at the state budget (this many states) with no violation: not complete.
+    Budget(u64),
+    /// A seed sweep under way: runs done of the runs asked for, in the setup swept now.
+    Seeds { done: u64, total: u64 },
+    /// The sweep found a violation in run `run` and is shrinking it.
+    Shrinking { run: u64, tries: u64 },
+    /// The sweep stopped at its first violation, found in run `run` of `total` and
+    /// shrunk in `tries` replays.
+    Shrunk { run: u64, total: u64, tries: u64 },
+    /// The sweep ran all its runs and none broke a property: `runs` of the setup as
+    /// configured, as many of each risky setup in `setups` (their link forms).
+    Clean { runs: u64, setups: Vec<String> },
+}
+
+/// Whether an exhaustive search merges states that differ only by renaming nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SymmetryUse {
+    /// Not asked for (or a sweep).
+    #[default]
+    NotAsked,
+    On,
+    /// Asked for, but too many interchangeable nodes to try every renaming.
+    TooLarge,
+    /// Asked for, but the scene declares no interchangeable nodes.
+    NotOffered,
 }
 
 /// Where a search stands, as the panel shows it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Status {
+    /// The same as `stage` and the rest, in English (logs, tests).
     pub message: String,
+    pub stage: Stage,
     /// 0 to 1 (runs done of the runs asked for; states found of the state budget).
     pub fraction: f64,
     /// Runs per second (sweep) or distinct states per second (exhaustive).
@@ -39,7 +90,12 @@ pub struct Status {
     pub done: bool,
     /// The search covered everything within its bounds (exhaustive search only).
     pub complete: bool,
+    pub symmetry: SymmetryUse,
+    /// The risky setup the sweep is sweeping now (its link form), if not the configured.
+    pub setup: Option<String>,
     pub found: Option<Found>,
+    /// The path found cannot be opened as a link (a guard: see `ExhaustiveSearch`).
+    pub link_problem: bool,
 }
 
 /// A search in progress.
@@ -148,12 +204,11 @@ impl<S: Scene> SweepSearch<S> {
         let (setup, sweep) = self.sweeps.get(self.current)?;
         sweep.found().map(|f| Found {
             invariant_name: self.names.get(f.invariant).cloned().unwrap_or_default(),
-            message: match setup {
-                Some(setup) => format!("With {} ({}): {}", setup.label(), setup.why, f.message),
-                None => f.message.clone(),
-            },
+            message: f.message.clone(),
             spec: Some(f.spec.clone()),
             path_steps: None,
+            setup: setup.map(Setup::label),
+            setup_why: setup.map(|s| s.why.to_string()),
         })
     }
 
@@ -190,23 +245,44 @@ impl<S: Scene> Search for SweepSearch<S> {
             .map(|(_, s)| s.progress().runs_total)
             .sum();
         let done = self.done();
+        let found = self.found();
         let mut message = p.message();
         if let Some(setup) = setup {
             message = format!("With {}: {message}", setup.label());
         }
-        if done && self.found().is_none() && self.sweeps.len() > 1 {
-            let tried: Vec<String> = self.sweeps[1..]
-                .iter()
-                .filter_map(|(s, _)| s.map(Setup::label))
-                .collect();
+        let tried: Vec<String> = self.sweeps[1..]
+            .iter()
+            .filter_map(|(s, _)| s.map(Setup::label))
+            .collect();
+        if done && found.is_none() && !tried.is_empty() {
             message = format!(
                 "No violation in {} runs of the setup as configured, nor with {}.",
                 self.sweeps[0].1.progress().runs_done,
                 tried.join(" or ")
             );
         }
+        let stage = match p.phase {
+            _ if done && found.is_none() => Stage::Clean {
+                runs: self.sweeps[0].1.progress().runs_done,
+                setups: tried,
+            },
+            SweepPhase::Searching => Stage::Seeds {
+                done: p.runs_done,
+                total: p.runs_total,
+            },
+            SweepPhase::Shrinking => Stage::Shrinking {
+                run: p.runs_done,
+                tries: p.shrink_tries,
+            },
+            SweepPhase::Done => Stage::Shrunk {
+                run: p.runs_done,
+                total: p.runs_total,
+                tries: p.shrink_tries,
+            },
+        };
         Status {
             message,
+            stage,
             fraction: if done {
                 1.0
             } else {
@@ -217,7 +293,10 @@ impl<S: Scene> Search for SweepSearch<S> {
             depth: None,
             done,
             complete: false,
-            found: self.found(),
+            symmetry: SymmetryUse::NotAsked,
+            setup: setup.map(Setup::label),
+            found,
+            link_problem: false,
         }
     }
 }
@@ -260,6 +339,8 @@ impl<S: Scene> ExhaustiveSearch<S> {
             message,
             spec: spec.filter(|_| replayed),
             path_steps: Some(path.actions.len()),
+            setup: None,
+            setup_why: None,
         });
     }
 }
@@ -292,6 +373,15 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
         let model = self.checker.model();
         let names = model.properties();
         let mut message = p.message(&names);
+        let symmetry = if self.checker.symmetry_in_use() {
+            SymmetryUse::On
+        } else if !self.symmetry_asked {
+            SymmetryUse::NotAsked
+        } else if model.symmetry_too_large() {
+            SymmetryUse::TooLarge
+        } else {
+            SymmetryUse::NotOffered
+        };
         if self.checker.symmetry_in_use() {
             message.push_str(
                 " Symmetry reduction is on: worlds that differ only by swapping \
@@ -314,8 +404,18 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
                 (None, None) => {}
             }
         }
+        let stage = match p.finished {
+            None => Stage::Searching {
+                frontier: p.frontier as u64,
+            },
+            Some(Finish::Exhausted) => Stage::Exhausted,
+            Some(Finish::DepthBound(d)) => Stage::DepthBound(d),
+            Some(Finish::Violation { .. }) => Stage::Violation,
+            Some(Finish::Budget(max)) => Stage::Budget(max),
+        };
         Status {
             message,
+            stage,
             fraction: if p.finished.is_some() {
                 1.0
             } else {
@@ -326,7 +426,10 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
             depth: Some(p.depth),
             done: p.finished.is_some(),
             complete: matches!(p.finished, Some(Finish::Exhausted | Finish::DepthBound(_))),
+            symmetry,
+            setup: None,
             found: self.found.clone(),
+            link_problem: self.link_problem.is_some(),
         }
     }
 }

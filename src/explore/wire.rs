@@ -12,7 +12,7 @@
 //! [`Job::encode`] refuses a job whose run or request does not come back equal from its
 //! text (a `mount()` config may carry a parameter longer than a link allows); the page then
 //! searches on its own thread instead.
-use super::driver::{Found, Status};
+use super::driver::{Found, Stage, Status, SymmetryUse};
 use super::request::{ExploreRequest, Mode};
 use crate::scene::spec::{decode, encode};
 use crate::scene::{Params, RunSpec};
@@ -108,6 +108,84 @@ fn float(pairs: &Params, key: &str) -> Result<f64, String> {
     number::<u64>(pairs, key).map(f64::from_bits)
 }
 
+/// Setup labels in one value (a label never holds a line break).
+const SETUPS_APART: char = '\n';
+
+/// A stage as `name` or `name:n:n`.
+fn stage_text(stage: &Stage) -> String {
+    match stage {
+        Stage::Idle => "idle".into(),
+        Stage::Searching { frontier } => format!("searching:{frontier}"),
+        Stage::Exhausted => "exhausted".into(),
+        Stage::DepthBound(d) => format!("depth:{d}"),
+        Stage::Violation => "violation".into(),
+        Stage::Budget(max) => format!("budget:{max}"),
+        Stage::Seeds { done, total } => format!("seeds:{done}:{total}"),
+        Stage::Shrinking { run, tries } => format!("shrinking:{run}:{tries}"),
+        Stage::Shrunk { run, total, tries } => format!("shrunk:{run}:{total}:{tries}"),
+        Stage::Clean { runs, .. } => format!("clean:{runs}"),
+    }
+}
+
+fn read_stage(text: &str, setups: Vec<String>) -> Result<Stage, String> {
+    let mut parts = text.split(':');
+    let name = parts.next().unwrap_or_default();
+    let numbers: Vec<u64> = parts
+        .map(|n| {
+            n.parse()
+                .map_err(|_| format!("a stage's number is not one: {text}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let d = |n: u64| u32::try_from(n).map_err(|_| format!("a depth too large: {text}"));
+    Ok(match (name, numbers.as_slice()) {
+        ("idle", []) => Stage::Idle,
+        ("searching", [frontier]) => Stage::Searching {
+            frontier: *frontier,
+        },
+        ("exhausted", []) => Stage::Exhausted,
+        ("depth", [depth]) => Stage::DepthBound(d(*depth)?),
+        ("violation", []) => Stage::Violation,
+        ("budget", [max]) => Stage::Budget(*max),
+        ("seeds", [done, total]) => Stage::Seeds {
+            done: *done,
+            total: *total,
+        },
+        ("shrinking", [run, tries]) => Stage::Shrinking {
+            run: *run,
+            tries: *tries,
+        },
+        ("shrunk", [run, total, tries]) => Stage::Shrunk {
+            run: *run,
+            total: *total,
+            tries: *tries,
+        },
+        ("clean", [runs]) => Stage::Clean {
+            runs: *runs,
+            setups,
+        },
+        _ => return Err(format!("not a stage: {text}")),
+    })
+}
+
+fn symmetry_text(symmetry: SymmetryUse) -> &'static str {
+    match symmetry {
+        SymmetryUse::NotAsked => "0",
+        SymmetryUse::On => "on",
+        SymmetryUse::TooLarge => "too_large",
+        SymmetryUse::NotOffered => "none",
+    }
+}
+
+fn read_symmetry(text: Option<&String>) -> Result<SymmetryUse, String> {
+    Ok(match text.map(String::as_str) {
+        None | Some("0") => SymmetryUse::NotAsked,
+        Some("on") => SymmetryUse::On,
+        Some("too_large") => SymmetryUse::TooLarge,
+        Some("none") => SymmetryUse::NotOffered,
+        Some(other) => return Err(format!("not a symmetry: {other}")),
+    })
+}
+
 /// A status as one line of text, which decodes equal to what the worker had.
 pub fn encode_status(status: &Status) -> String {
     let flag = |on: bool| if on { YES.to_string() } else { "0".to_string() };
@@ -117,7 +195,18 @@ pub fn encode_status(status: &Status) -> String {
         ("rate", float_text(status.rate)),
         ("done", flag(status.done)),
         ("complete", flag(status.complete)),
+        ("stage", stage_text(&status.stage)),
+        ("symmetry", symmetry_text(status.symmetry).to_string()),
+        ("link_problem", flag(status.link_problem)),
     ];
+    if let Stage::Clean { setups, .. } = &status.stage {
+        if !setups.is_empty() {
+            pairs.push(("clean_setups", setups.join(&SETUPS_APART.to_string())));
+        }
+    }
+    if let Some(setup) = &status.setup {
+        pairs.push(("setup", setup.clone()));
+    }
     if let Some(distinct) = status.distinct {
         pairs.push(("distinct", distinct.to_string()));
     }
@@ -132,6 +221,12 @@ pub fn encode_status(status: &Status) -> String {
         }
         if let Some(steps) = found.path_steps {
             pairs.push(("found_steps", steps.to_string()));
+        }
+        if let Some(setup) = &found.setup {
+            pairs.push(("found_setup", setup.clone()));
+        }
+        if let Some(why) = &found.setup_why {
+            pairs.push(("found_setup_why", why.clone()));
         }
     }
     join(&pairs)
@@ -149,8 +244,14 @@ pub fn decode_status(text: &str) -> Result<Status, String> {
                 .get("found_run")
                 .map(|query| RunSpec::from_query(query).0),
             path_steps: optional(&pairs, "found_steps")?,
+            setup: pairs.get("found_setup").cloned(),
+            setup_why: pairs.get("found_setup_why").cloned(),
         }),
     };
+    let setups = pairs
+        .get("clean_setups")
+        .map(|all| all.split(SETUPS_APART).map(str::to_string).collect())
+        .unwrap_or_default();
     Ok(Status {
         message: pairs.get("message").cloned().ok_or("no message")?,
         fraction: float(&pairs, "fraction")?,
@@ -159,6 +260,10 @@ pub fn decode_status(text: &str) -> Result<Status, String> {
         depth: optional(&pairs, "depth")?,
         done: pairs.get("done").map(String::as_str) == Some(YES),
         complete: pairs.get("complete").map(String::as_str) == Some(YES),
+        stage: read_stage(pairs.get("stage").ok_or("no stage")?, setups)?,
+        symmetry: read_symmetry(pairs.get("symmetry"))?,
+        setup: pairs.get("setup").cloned(),
         found,
+        link_problem: pairs.get("link_problem").map(String::as_str) == Some(YES),
     })
 }

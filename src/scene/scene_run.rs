@@ -5,7 +5,7 @@ use super::{Names, Scene, LOOKAHEAD};
 use crate::i18n;
 use crate::sim::run::{NodeCommandView, ProtocolRun, Run, Snapshot, TraceRow};
 use crate::sim::trace::{NoteWords, Words};
-use crate::sim::{NodeId, Protocol, Time, Timeline};
+use crate::sim::{Line, NodeId, Protocol, Time, Timeline};
 
 pub struct SceneRun<S: Scene> {
     pub config: S::Config,
@@ -103,8 +103,9 @@ impl<S: Scene> Run for SceneRun<S> {
         let acted = |step| timeline.applied_action(step);
         let names = Names(&self.inner.names);
         let words = Words::<S::Node> {
-            msg: &|msg| i18n::line(&<S::Node as Protocol>::msg_label(msg)),
-            timer: &|timer| i18n::line(&<S::Node as Protocol>::timer_label(timer)),
+            // In the page's language already: the sentences show them as they are.
+            msg: &|msg| Line::value(i18n::line(&<S::Node as Protocol>::msg_label(msg))),
+            timer: &|timer| Line::value(i18n::line(&<S::Node as Protocol>::timer_label(timer))),
             cmd: &S::describe_command,
             note: &|node, note| NoteWords {
                 text: S::describe(&names, node, note),

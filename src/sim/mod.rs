@@ -10,6 +10,7 @@ pub mod kernel;
 pub mod network;
 pub mod protocol;
 pub mod rng;
+pub mod rows;
 pub mod run;
 pub mod scenario;
 pub mod time;

@@ -95,14 +95,15 @@ pub trait Protocol: Clone + Eq + Hash {
 ///
 /// `Display` writes the English text: trace rows, links and tests read that. The page
 /// writes it through `crate::i18n::line`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+// Ordered too, so that a trace in words can carry lines as its timers (`trace::Worded`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Line {
     template: &'static str,
     args: Vec<(&'static str, Arg)>,
 }
 
 /// The value of one hole of a [`Line`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Arg {
     /// Shown as it is in every language.
     Value(String),

@@ -3,9 +3,11 @@
 use super::action::{Action, Scheduled};
 use super::kernel::{NodeStatus, Violation};
 use super::protocol::{Line, NodeId, Protocol};
+use super::rows::rows_of;
+pub use super::rows::{RowKind, TraceRow};
 use super::time::Time;
 use super::timeline::Timeline;
-use super::trace::{MsgId, NoteWords, TraceEntry, TraceKind, Worded, Words};
+use super::trace::{NoteWords, TraceKind, Words};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -107,46 +109,6 @@ impl Snapshot {
             .get(id as usize)
             .map_or_else(|| format!("n{id}"), |n| n.name.clone())
     }
-}
-
-/// What kind of mark a trace row is on the space-time diagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RowKind {
-    Start,
-    Send,
-    Deliver,
-    Drop,
-    Delay,
-    Timer,
-    Command,
-    Crash,
-    Restart,
-    Pause,
-    Resume,
-    Network,
-    State,
-    Ignored,
-    Violation,
-    Note,
-}
-
-/// One trace entry, labelled for people.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TraceRow {
-    pub step: u64,
-    pub time: Time,
-    pub kind: RowKind,
-    /// The lane it is drawn on (none for network-wide rows).
-    pub node: Option<u32>,
-    /// For sends, delivers and drops: the other end and the message.
-    pub peer: Option<u32>,
-    pub msg: Option<u64>,
-    /// For sends: when the message arrives.
-    pub arrives: Option<Time>,
-    /// For state changes: the state entered, as `Protocol::state_label` names it (views
-    /// draw it from here, never by parsing `label`).
-    pub state: Option<&'static str>,
-    pub label: String,
 }
 
 /// A command from a node's menu: its label and the action in link form (written by the
@@ -406,8 +368,8 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             .map(|i| i.name)
             .collect();
         let words = Words::<P> {
-            msg: &|m| P::msg_label(m).to_string(),
-            timer: &|t| P::timer_label(t).to_string(),
+            msg: &|m| P::msg_label(m),
+            timer: &|t| P::timer_label(t),
             cmd: &|cmd| cmd.to_string(),
             note: &|_, note| NoteWords {
                 text: format!("{note:?}"),
@@ -441,127 +403,4 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
     fn fingerprint(&self) -> u128 {
         self.timeline.sim().fingerprint()
     }
-}
-
-/// The diagram's rows of trace entries in words (one copy for every scene: see [`Worded`]).
-// Never inlined, so that every scene's generic `rows` shares this one copy.
-#[inline(never)]
-fn rows_of(entries: &[TraceEntry<Worded>], names: &[String], invariants: &[&str]) -> Vec<TraceRow> {
-    let name = |id: NodeId| {
-        names
-            .get(id.index())
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
-    };
-    entries
-        .iter()
-        .map(|e| {
-            let mut row = TraceRow {
-                step: e.step,
-                time: e.time,
-                kind: RowKind::Network,
-                node: e.kind.node().map(|n| n.0),
-                peer: None,
-                msg: None,
-                arrives: None,
-                state: None,
-                label: String::new(),
-            };
-            let peer = |n: NodeId| Some(n.0);
-            let msg = |m: MsgId| Some(m.0);
-            match &e.kind {
-                TraceKind::Start { node } => {
-                    row.kind = RowKind::Start;
-                    row.label = format!("{} starts", name(*node));
-                }
-                TraceKind::Send {
-                    id,
-                    to,
-                    msg: m,
-                    arrives,
-                    copy_of,
-                    ..
-                } => {
-                    row.kind = RowKind::Send;
-                    (row.peer, row.msg, row.arrives) = (peer(*to), msg(*id), Some(*arrives));
-                    let copy = if copy_of.is_some() {
-                        " (duplicate)"
-                    } else {
-                        ""
-                    };
-                    row.label = format!("{}{copy} → {}", m, name(*to));
-                }
-                TraceKind::Deliver { id, from, .. } => {
-                    row.kind = RowKind::Deliver;
-                    (row.peer, row.msg) = (peer(*from), msg(*id));
-                    row.label = format!("receives from {}", name(*from));
-                }
-                TraceKind::Drop {
-                    id, from, reason, ..
-                } => {
-                    row.kind = RowKind::Drop;
-                    (row.peer, row.msg) = (peer(*from), msg(*id));
-                    row.label = format!("message {} dropped: {}", id.0, reason.label());
-                }
-                TraceKind::Delay {
-                    id,
-                    from,
-                    by,
-                    arrives,
-                    ..
-                } => {
-                    row.kind = RowKind::Delay;
-                    (row.peer, row.msg, row.arrives) = (peer(*from), msg(*id), Some(*arrives));
-                    row.label = format!("message {} held back by {by}", id.0);
-                }
-                TraceKind::Timer { timer, .. } => {
-                    row.kind = RowKind::Timer;
-                    row.label = format!("timer {} fires", timer);
-                }
-                TraceKind::Command { cmd, .. } => {
-                    row.kind = RowKind::Command;
-                    row.label = format!("command {cmd}");
-                }
-                TraceKind::Crash { node } => {
-                    row.kind = RowKind::Crash;
-                    row.label = format!("{} crashes", name(*node));
-                }
-                TraceKind::Restart { node } => {
-                    row.kind = RowKind::Restart;
-                    row.label = format!("{} restarts", name(*node));
-                }
-                TraceKind::Pause { node } => {
-                    row.kind = RowKind::Pause;
-                    row.label = format!("{} pauses", name(*node));
-                }
-                TraceKind::Resume { node } => {
-                    row.kind = RowKind::Resume;
-                    row.label = format!("{} resumes", name(*node));
-                }
-                TraceKind::Network { change } => {
-                    row.kind = RowKind::Network;
-                    row.label = change.to_string();
-                }
-                TraceKind::State { from, to, .. } => {
-                    row.kind = RowKind::State;
-                    row.state = Some(to);
-                    row.label = format!("{from} → {to}");
-                }
-                TraceKind::Ignored { why } => {
-                    row.kind = RowKind::Ignored;
-                    row.label = format!("ignored: {why}");
-                }
-                TraceKind::Note { note, .. } => {
-                    row.kind = RowKind::Note;
-                    row.label = note.text.clone();
-                }
-                TraceKind::Violation { invariant, message } => {
-                    row.kind = RowKind::Violation;
-                    let name = invariants.get(*invariant as usize).copied().unwrap_or("?");
-                    row.label = format!("{name} violated: {message}");
-                }
-            }
-            row
-        })
-        .collect()
 }

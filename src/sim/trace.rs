@@ -152,27 +152,28 @@ impl<P: Protocol> TraceKind<P> {
 /// (see [`TraceKind::worded`]). The code that reads a trace for people (the event log, the
 /// diagram's rows) then reads one type for every scene, so the bundle carries one copy of
 /// it instead of one per scene. A `Worded` node never runs: it only names the words' types.
+/// Messages and timers stay [`Line`]s, so a reader puts them in the page's language.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Worded;
 
 impl Protocol for Worded {
-    type Msg = String;
-    type Timer = String;
+    type Msg = Line;
+    type Timer = Line;
     type Cmd = String;
     type Note = NoteWords;
     fn on_start(&mut self, _: &mut Ctx<'_, Self>) {}
-    fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: NodeId, _: String) {}
-    fn on_timer(&mut self, _: &mut Ctx<'_, Self>, _: String) {}
+    fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: NodeId, _: Line) {}
+    fn on_timer(&mut self, _: &mut Ctx<'_, Self>, _: Line) {}
     fn on_command(&mut self, _: &mut Ctx<'_, Self>, _: String) {}
     fn on_crash(&mut self) {}
     fn state_label(&self) -> &'static str {
         ""
     }
-    fn msg_label(msg: &String) -> Line {
-        Line::value(msg)
+    fn msg_label(msg: &Line) -> Line {
+        msg.clone()
     }
-    fn timer_label(timer: &String) -> Line {
-        Line::value(timer)
+    fn timer_label(timer: &Line) -> Line {
+        timer.clone()
     }
 }
 
@@ -187,8 +188,8 @@ pub struct NoteWords {
 
 /// How a reader puts a protocol's typed parts in words (for [`TraceKind::worded`]).
 pub struct Words<'a, P: Protocol> {
-    pub msg: &'a dyn Fn(&P::Msg) -> String,
-    pub timer: &'a dyn Fn(&P::Timer) -> String,
+    pub msg: &'a dyn Fn(&P::Msg) -> Line,
+    pub timer: &'a dyn Fn(&P::Timer) -> Line,
     pub cmd: &'a dyn Fn(&P::Cmd) -> String,
     pub note: &'a dyn Fn(NodeId, &P::Note) -> NoteWords,
 }

@@ -210,7 +210,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
     let mut marks: Vec<Html> = Vec::new();
     for row in &p.rows {
         let x = scale.x(row.time);
-        let title = html! { <title>{ trf("step {n} at {time}: {what}", &[("n", &row.step), ("time", &row.time), ("what", &row.label)]) }</title> };
+        let title = html! { <title>{ trf("step {n} at {time}: {what}", &[("n", &row.step), ("time", &row.time), ("what", &crate::i18n::line(&row.label))]) }</title> };
         // After the current step: not happened yet, drawn faint.
         let future = row.step > p.cursor;
         let cls = |c: &'static str| {

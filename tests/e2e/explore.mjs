@@ -66,10 +66,19 @@ const failed = await runTests([
     const message = await search(page, 120000);
     await page.waitForSelector(".ex-found", { timeout: 1000 }).catch(() => { throw new Error(`nothing found: ${message}`); });
     assertEq(await page.innerText("#explore-distinct"), "45050", "the same state count as natively");
-    assert((await page.innerText(".ex-found")).includes("13"), "the shortest path has 13 steps");
-    const [where, said] = await runner(page);
-    assertEq(where, "worker", `the search ran in a background worker (${said})`);
-    assert(/background worker/.test(said), `the panel says so: ${said}`);
+    // The panel says how the search ended (not "complete: no") and where the violation is
+    // in the timeline's own step numbers: the nodes' start steps, then the path's choices.
+    const outcome = await page.innerText("#explore-outcome");
+    assert(/^stopped at the first violation, 13 steps deep$/.test(outcome), `the search stopped at the violation: ${outcome}`);
+    const where = await page.innerText("#explore-where");
+    const said = where.match(/^It breaks at step (\d+): steps 1–(\d+) start the nodes, then steps (\d+)–(\d+) are the explorer's 13 choices/);
+    assert(said, `the panel says where it breaks: ${where}`);
+    const [panelStep, startSteps] = [Number(said[1]), Number(said[2])];
+    assertEq(panelStep, startSteps + 13, `the start steps and the path add up: ${where}`);
+    assertEq(await page.innerText("#explore-open"), `Open at step ${panelStep}, where it breaks`, "the button names the step");
+    const [ran, ranSaid] = await runner(page);
+    assertEq(ran, "worker", `the search ran in a background worker (${ranSaid})`);
+    assert(/background worker/.test(ranSaid), `the panel says so: ${ranSaid}`);
     assert(/exact path/.test(message), `the panel offers the path itself: ${message}`);
     const before = page.url();
     await page.click("#explore-open");
@@ -84,6 +93,8 @@ const failed = await runTests([
     assert(ats.every((at, i) => at === ats[0] + i), `consecutive steps: ${ats}`);
     assert(actions.some((a) => /:(deliver|fire):/.test(a)), `forced steps: ${actions}`);
     assertEq(link.searchParams.get("step"), String(ats[0] + 13), "the timeline is on the path's last step");
+    assertEq(link.searchParams.get("step"), String(panelStep), "the step the panel named");
+    assertEq(ats[0], startSteps, "the path starts after the start steps the panel named");
     assert(/atomicity/i.test(await page.innerText(".invariant.violated")), "atomicity is red there");
     const caption = await page.innerText("#caption");
     assert(caption.includes(String(ats[0] + 13)), `the caption is the last step's: ${caption}`);
@@ -153,6 +164,49 @@ const failed = await runTests([
     assert(stage >= 250, `the stage keeps most of the frame: ${stage} px`);
     await assertHealthy(plain);
     await assertHealthy(asked);
+  }],
+
+  ["with lang=zh the panel's sentences are Chinese, and so are the diagram's tooltips", async () => {
+    const page = await openWithExplore("?scene=2pc&variant=forget-vote&seed=1&lang=zh");
+    await page.click("#explore-mode-sweep");
+    const message = await search(page);
+    await page.waitForSelector(".ex-found");
+    const cjk = /[\u4e00-\u9fff]/;
+    const latin = (text) => (text.match(/[A-Za-z]{4,}/g) ?? []).filter((w) => !/^(Worker)$/.test(w));
+    for (const [what, text] of [["status", message], ["outcome", await page.innerText("#explore-outcome")],
+      ["heading", await page.innerText(".ex-found strong")], ["place", await page.innerText("#explore-where")],
+      ["button", await page.innerText("#explore-open")], ["runner", await page.innerText("#explore-runner")]]) {
+      assert(cjk.test(text), `the ${what} is in Chinese: ${text}`);
+      assertEq(latin(text).join(" "), "", `no English words in the ${what}: ${text}`);
+    }
+    const tips = await page.$$eval(".diagram .mark title", (ts) => ts.map((t) => t.textContent));
+    assert(tips.length > 5, `the diagram has marks: ${tips.length}`);
+    const english = tips.filter((t) => / (sends|receives|starts|fires|crashes) /.test(t));
+    assertEq(english.length, 0, `tooltips in Chinese: ${english.slice(0, 3).join(" | ")}`);
+    assert(tips.some((t) => /发送|收到|启动/.test(t)), `some tooltip says what happened in Chinese: ${tips.slice(0, 3).join(" | ")}`);
+    await assertHealthy(page);
+  }],
+
+  ["switching the language while a search runs keeps the search (in a worker and in slices)", async () => {
+    for (const extra of ["", "&ex_worker=0"]) {
+      const page = await openWithExplore(`?scene=2pc&variant=forget-vote&n=2&seed=1&explore=bfs&ex_depth=13${extra}`);
+      await page.click("#explore-start");
+      await page.waitForSelector("#explore-stop");
+      await page.waitForFunction(() => Number(document.querySelector("#explore-distinct")?.textContent ?? 0) > 0);
+      await page.selectOption("#lang", "zh");
+      await page.waitForFunction(() => document.documentElement.lang === "zh" || document.querySelector(".dsviz [lang=zh]") || /[\u4e00-\u9fff]/.test(document.querySelector("#explore-start, #explore-stop")?.textContent ?? ""));
+      // Still running (Stop shown) or already done with the violation: never back to a blank panel.
+      const state = await page.evaluate(() => ({
+        stop: !!document.querySelector("#explore-stop"),
+        found: !!document.querySelector(".ex-found"),
+        status: !!document.querySelector("#explore-message"),
+      }));
+      assert(state.status && (state.stop || state.found), `the search goes on after the switch${extra}: ${JSON.stringify(state)}`);
+      await page.waitForSelector(".ex-found", { timeout: 120000 });
+      assertEq(await page.innerText("#explore-distinct"), "45050", `the whole search, counted once${extra}`);
+      assert(/[\u4e00-\u9fff]/.test(await page.innerText("#explore-message")), "its status in Chinese now");
+      await assertHealthy(page);
+    }
   }],
 
   ["the correct 2PC survives the same sweep", async () => {

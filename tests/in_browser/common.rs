@@ -94,7 +94,7 @@ pub fn trace_row(
         msg,
         arrives: (kind == RowKind::Send).then(|| Time::from_millis(ms + 10)),
         state: (kind == RowKind::State).then_some("PREPARED"),
-        label: format!("{kind:?}"),
+        label: dsviz::sim::Line::value(format!("{kind:?}")),
     }
 }
 

@@ -45,6 +45,8 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/explore/in_worker.rs",
     "src/ui/explore/mod.rs",
     "src/ui/explore/panel.rs",
+    "src/ui/explore/slices.rs",
+    "src/ui/explore/words.rs",
     "src/ui/explore/worker.rs",
     "src/ui/hooks.rs",
     "src/ui/invariants.rs",

@@ -1,26 +1,30 @@
 //! The panel component: mode, bounds, Start/Stop, progress, and the violation found.
 //!
 //! A search runs in a Web Worker when one can start ([`BackgroundSearch`]), else on the
-//! page in slices of [`SLICE_MS`]; the panel says which (and marks it on its element as
+//! page in slices, one per animation frame ([`super::slices`]); the panel says which (and marks it on its element as
 //! `data-runner="worker"`, `"starting"` or `"slices"`). The page always builds the search
 //! itself first: for the problems with the bounds, the first status, and as the fallback
 //! when the worker fails.
 //!
 //! Test-only: `ex_worker=0` in the page's address forces the slices on the page, so that
 //! the frame-time benchmark (`tests/e2e/explore_frames.mjs`) compares both.
+use super::slices::{next_slice, NextSlice};
+use super::words;
 use super::worker::{BackgroundSearch, Report};
 use crate::explore::wire::Job;
 use crate::explore::{driver, ExploreBounds, ExploreRequest, Mode, Status, SweepBounds};
 use crate::i18n::tr;
-use crate::scene::{FieldKind, Params, RunSpec};
+use crate::scene::{FieldKind, Params, RunSpec, SceneId};
 use crate::ui::browser;
 use crate::ui::model::Msg as AppMsg;
 use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// How long one slice of search may take, in milliseconds: well under a frame.
-const SLICE_MS: f64 = 8.0;
+/// While searching on the page, the panel shows the search's figures this often, not at
+/// every slice (each is a re-render on the page's main thread).
+const SHOW_EVERY_MS: f64 = 100.0;
 
 #[derive(Properties, PartialEq)]
 pub struct ExplorePanelProps {
@@ -34,7 +38,8 @@ pub enum Msg {
     Bound(&'static str, String),
     Start,
     Stop,
-    Tick,
+    /// Run one slice of the search on the page, for this many milliseconds.
+    Slice(f64),
     Background(Report),
     Open,
 }
@@ -106,7 +111,38 @@ pub struct ExplorePanel {
     worker_forbidden: bool,
     /// The worker running the search, if it runs in one (dropping it stops it).
     background: Option<BackgroundSearch>,
-    _timer: Option<Timeout>,
+    /// The next slice on the page, asked for (dropping it cancels it).
+    next: Option<NextSlice>,
+    /// When the figures were last shown (the page's clock), while searching on the page.
+    shown_at: f64,
+}
+
+/// A panel's search and what it shows, kept while the page rebuilds its panels (it does on
+/// a change of language: see `texts_key` in `ui/app.rs`), so that the rebuilt panel of the
+/// same scene and setup takes the search over, running, rather than losing it.
+struct Kept {
+    scene: SceneId,
+    setup: Params,
+    params: Params,
+    mode: Mode,
+    search: Option<Box<dyn driver::Search>>,
+    status: Option<Status>,
+    problems: Vec<String>,
+    running: bool,
+    runner: Option<Runner>,
+    background: Option<BackgroundSearch>,
+}
+
+thread_local! {
+    /// Panels gone in this task, in order; a panel built in the same task for the same
+    /// scene and setup takes the first. What is left is dropped (its worker stopped) by a
+    /// zero-delay timeout.
+    static KEPT: RefCell<Vec<Kept>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Drops what no rebuilt panel took, once the page's rebuild is over.
+fn forget_kept_later() {
+    Timeout::new(0, || KEPT.with(|k| k.borrow_mut().clear())).forget();
 }
 
 /// Explore bounds the address the page was opened at carries (`explore=bfs&ex_depth=20`),
@@ -133,15 +169,14 @@ impl ExplorePanel {
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        let link = ctx.link().clone();
-        self._timer = Some(Timeout::new(0, move || link.send_message(Msg::Tick)));
+        self.next = Some(next_slice(ctx.link().callback(Msg::Slice)));
     }
 
     /// Stops whatever runs the search (the worker is terminated).
     fn halt(&mut self) {
         self.running = false;
         self.background = None;
-        self._timer = None;
+        self.next = None;
     }
 
     /// Hands the search to a worker; `None` when none can start (the reason is logged).
@@ -172,7 +207,36 @@ impl Component for ExplorePanel {
     type Properties = ExplorePanelProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (params, mode) = linked_request(&ctx.props().spec).unwrap_or_default();
+        let spec = &ctx.props().spec;
+        let kept = KEPT.with(|k| {
+            let mut k = k.borrow_mut();
+            let i = k
+                .iter()
+                .position(|kept| kept.scene == spec.scene && kept.setup == spec.params)?;
+            Some(k.remove(i))
+        });
+        if let Some(kept) = kept {
+            let mut panel = ExplorePanel {
+                params: kept.params,
+                mode: kept.mode,
+                search: kept.search,
+                status: kept.status,
+                problems: kept.problems,
+                running: kept.running,
+                runner: kept.runner,
+                worker_forbidden: worker_forbidden(),
+                background: kept.background,
+                next: None,
+                shown_at: 0.0,
+            };
+            match &panel.background {
+                Some(background) => background.redirect(ctx.link().callback(Msg::Background)),
+                None if panel.running => panel.schedule(ctx),
+                None => {}
+            }
+            return panel;
+        }
+        let (params, mode) = linked_request(spec).unwrap_or_default();
         ExplorePanel {
             params,
             mode,
@@ -183,8 +247,27 @@ impl Component for ExplorePanel {
             runner: None,
             worker_forbidden: worker_forbidden(),
             background: None,
-            _timer: None,
+            next: None,
+            shown_at: 0.0,
         }
+    }
+
+    fn destroy(&mut self, ctx: &Context<Self>) {
+        self.next = None;
+        let kept = Kept {
+            scene: ctx.props().spec.scene,
+            setup: ctx.props().spec.params.clone(),
+            params: std::mem::take(&mut self.params),
+            mode: self.mode,
+            search: self.search.take(),
+            status: self.status.take(),
+            problems: std::mem::take(&mut self.problems),
+            running: self.running,
+            runner: self.runner,
+            background: self.background.take(),
+        };
+        KEPT.with(|k| k.borrow_mut().push(kept));
+        forget_kept_later();
     }
 
     fn changed(&mut self, ctx: &Context<Self>, old: &Self::Properties) -> bool {
@@ -241,7 +324,7 @@ impl Component for ExplorePanel {
                             self.schedule(ctx);
                         }
                     }
-                    None => problems.push("This scene cannot be explored.".to_string()),
+                    None => problems.push(tr("This scene cannot be explored.").to_string()),
                 }
                 self.problems = problems;
             }
@@ -257,12 +340,12 @@ impl Component for ExplorePanel {
                         if status.done {
                             self.halt();
                         }
-                        self.status = Some(status);
+                        self.status = Some(*status);
                     }
                     Report::Failed(why) => self.fall_back(ctx, &why),
                 }
             }
-            Msg::Tick => {
+            Msg::Slice(budget_ms) => {
                 if !self.running {
                     return false;
                 }
@@ -270,12 +353,17 @@ impl Component for ExplorePanel {
                     return false;
                 };
                 let mut clock = browser::now_ms;
-                let status = search.run_for(&mut clock, SLICE_MS);
+                let status = search.run_for(&mut clock, budget_ms);
                 self.running = !status.done;
                 self.status = Some(status);
                 if self.running {
                     self.schedule(ctx);
                 }
+                let now = browser::now_ms();
+                if self.running && now - self.shown_at < SHOW_EVERY_MS {
+                    return false;
+                }
+                self.shown_at = now;
             }
             Msg::Open => {
                 let found = self.status.as_ref().and_then(|s| s.found.as_ref());
@@ -336,14 +424,14 @@ impl Component for ExplorePanel {
             };
             let found = s.found.as_ref().map(|f| html! {
                 <div class="ex-found" role="alert">
-                    <p><strong>{ tr("Violation:") }</strong>{ " " }{ &f.invariant_name }</p>
-                    <p class="ex-message">{ &f.message }</p>
-                    if let Some(steps) = f.path_steps {
-                        <p>{ tr("Shortest path, in steps:") }{ " " }{ steps }</p>
+                    <p><strong>{ words::found_heading(f) }</strong></p>
+                    <p class="ex-message">{ words::found_message(f) }</p>
+                    if let Some(place) = words::found_where(f) {
+                        <p id="explore-where">{ place }</p>
                     }
                     if f.spec.is_some() {
                         <button id="explore-open" class="primary" onclick={link.callback(|_| Msg::Open)}>
-                            { tr("Open at the violating step") }</button>
+                            { words::open_label(f) }</button>
                     }
                 </div>
             });
@@ -351,7 +439,7 @@ impl Component for ExplorePanel {
                 <div class="ex-status" aria-live="polite">
                     <progress id="explore-progress" max="100" value={percent.to_string()}
                         aria-label={tr("Search progress")}></progress>
-                    <p id="explore-message">{ &s.message }</p>
+                    <p id="explore-message">{ words::progress_sentence(s) }</p>
                     <dl class="ex-figures">
                         <dt>{ rate_label }</dt><dd id="explore-rate">{ format!("{:.0}", s.rate) }</dd>
                         if let Some(d) = s.distinct {
@@ -360,9 +448,8 @@ impl Component for ExplorePanel {
                         if let Some(d) = s.depth {
                             <dt>{ tr("depth") }</dt><dd id="explore-depth">{ d }</dd>
                         }
-                        if s.done && self.mode == Mode::Exhaustive {
-                            <dt>{ tr("complete") }</dt>
-                            <dd>{ if s.complete { tr("yes, within the bounds") } else { tr("no, the bounds stopped it") } }</dd>
+                        if let Some(outcome) = words::outcome(s) {
+                            <dt>{ tr("result") }</dt><dd id="explore-outcome">{ outcome }</dd>
                         }
                     </dl>
                     { for found }

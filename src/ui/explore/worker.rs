@@ -17,7 +17,7 @@ use super::in_worker::{ERROR, JOB, READY, STATUS};
 use crate::explore::wire::decode_status;
 use crate::explore::Status;
 use gloo_timers::callback::Timeout;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,14 +40,19 @@ extern "C" {
 pub enum Report {
     /// The worker loaded the module and took the job.
     Ready,
-    Status(Status),
+    Status(Box<Status>),
     /// The worker could not run the search; the page searches instead.
     Failed(String),
 }
 
+/// Where a worker's reports go: the panel that started it, or the one that took its
+/// search over (see [`BackgroundSearch::redirect`]).
+type Listener = Rc<RefCell<Callback<Report>>>;
+
 /// A search running in a worker; dropping it terminates the worker.
 pub struct BackgroundSearch {
     worker: Worker,
+    listener: Listener,
     script_url: String,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -106,9 +111,10 @@ impl BackgroundSearch {
         };
 
         let answered = Rc::new(Cell::new(false));
+        let listener: Listener = Rc::new(RefCell::new(on_report));
         let on_message = {
             let (worker, answered, on_report) =
-                (worker.clone(), answered.clone(), on_report.clone());
+                (worker.clone(), answered.clone(), listener.clone());
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 answered.set(true);
                 let text = event.data().as_string().unwrap_or_default();
@@ -118,27 +124,32 @@ impl BackgroundSearch {
                         Err(_) => Report::Failed("the job could not be sent".into()),
                     }
                 } else if let Some(status) = text.strip_prefix(STATUS) {
-                    decode_status(status).map_or_else(Report::Failed, Report::Status)
+                    decode_status(status)
+                        .map_or_else(Report::Failed, |s| Report::Status(Box::new(s)))
                 } else {
                     let why = text.strip_prefix(ERROR).unwrap_or(&text);
                     Report::Failed(format!("the worker stopped: {why}"))
                 };
+                let on_report = on_report.borrow().clone();
                 on_report.emit(report);
             })
         };
         let on_error = {
-            let on_report = on_report.clone();
+            let on_report = listener.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
                 // The worker could not load the module (or it stopped): keep the page's
                 // console free of it, the panel says where the search runs.
                 event.prevent_default();
+                let on_report = on_report.borrow().clone();
                 on_report.emit(Report::Failed("the worker could not run".into()));
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let on_report = listener.clone();
         let first_answer = Timeout::new(FIRST_ANSWER_MS, move || {
             if !answered.get() {
+                let on_report = on_report.borrow().clone();
                 on_report.emit(Report::Failed(format!(
                     "the worker did not answer within {FIRST_ANSWER_MS} ms"
                 )));
@@ -146,11 +157,20 @@ impl BackgroundSearch {
         });
         Ok(BackgroundSearch {
             worker,
+            listener,
             script_url,
             _on_message: on_message,
             _on_error: on_error,
             _first_answer: first_answer,
         })
+    }
+}
+
+impl BackgroundSearch {
+    /// Sends the worker's reports from now on to `on_report` (a panel rebuilt by the page
+    /// takes over the search of the panel it replaces).
+    pub fn redirect(&self, on_report: Callback<Report>) {
+        *self.listener.borrow_mut() = on_report;
     }
 }
 
