@@ -10,7 +10,6 @@
 //! each message, timer, command and note in words, so this code is the same for every scene.
 use super::Names;
 use crate::i18n::{tr, trf};
-use crate::sim::network::NetChange;
 pub use crate::sim::run::{LogLine, Weight};
 use crate::sim::trace::{DropReason, TraceEntry, TraceKind, Worded};
 
@@ -278,7 +277,11 @@ fn sentence(
             Weight::Fault,
             true,
         ),
-        TraceKind::Network { change } => (network_sentence(change, names), Weight::Fault, true),
+        TraceKind::Network { change } => (
+            crate::i18n::line(&change.sentence(&|n| names.of(n))),
+            Weight::Fault,
+            true,
+        ),
         TraceKind::State { node, from, to } => (
             trf(
                 "{node}: {from} → {to}",
@@ -314,28 +317,6 @@ fn sentence(
         TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, false),
     };
     Some(said)
-}
-
-/// A change of the network in words, naming nodes as the stage does ("c1", not "n5").
-fn network_sentence(change: &NetChange, names: &Names<'_>) -> String {
-    match change {
-        NetChange::Cut { from, to } => trf(
-            "the link from {from} to {to} is cut: messages from {from} to {to} are lost",
-            &[("from", &names.of(*from)), ("to", &names.of(*to))],
-        ),
-        NetChange::Heal { from, to } => trf(
-            "the link from {from} to {to} heals",
-            &[("from", &names.of(*from)), ("to", &names.of(*to))],
-        ),
-        NetChange::Partition { group } => {
-            let group: Vec<String> = group.iter().map(|n| names.of(*n)).collect();
-            trf(
-                "the network is partitioned: {group} can no longer reach the rest, nor the rest them",
-                &[("group", &list(&group))],
-            )
-        }
-        NetChange::HealAll => tr("every cut link heals: the network is whole again").to_string(),
-    }
 }
 
 /// The caption of one step: its weightiest line, with the decision behind it when a node

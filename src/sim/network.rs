@@ -1,7 +1,7 @@
 //! The network model: per-message latency drawn from a range, loss, duplication, and cut
 //! links. A cut is one-way (`from` can no longer reach `to`); a partition is a set of cuts
 //! in both directions between a group of nodes and everyone else.
-use super::protocol::NodeId;
+use super::protocol::{Line, NodeId};
 use super::time::Time;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -51,6 +51,37 @@ impl fmt::Display for NetChange {
                 write!(f, "partition {{{}}} from the rest", names.join(", "))
             }
             NetChange::HealAll => write!(f, "heal all links"),
+        }
+    }
+}
+
+impl NetChange {
+    /// The change in words for a person, naming nodes with `name` as the stage does (a
+    /// Raft client is "c1", not "n5"): the event log and the diagram say it alike.
+    pub fn sentence(&self, name: &dyn Fn(NodeId) -> String) -> Line {
+        match self {
+            NetChange::Cut { from, to } => Line::tr(
+                "the link from {from} to {to} is cut: messages from {from} to {to} are lost",
+            )
+            .with("from", name(*from))
+            .with("to", name(*to)),
+            NetChange::Heal { from, to } => Line::tr("the link from {from} to {to} heals")
+                .with("from", name(*from))
+                .with("to", name(*to)),
+            NetChange::Partition { group } => {
+                let names: Vec<String> = group.iter().map(|n| name(*n)).collect();
+                let group = match names.split_last() {
+                    Some((last, init)) if !init.is_empty() => Line::tr("{items} and {last}")
+                        .with("items", init.join(", "))
+                        .with("last", last),
+                    _ => Line::value(names.join(", ")),
+                };
+                Line::tr(
+                    "the network is partitioned: {group} can no longer reach the rest, nor the rest them",
+                )
+                .text("group", group)
+            }
+            NetChange::HealAll => Line::tr("every cut link heals: the network is whole again"),
         }
     }
 }

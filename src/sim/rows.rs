@@ -1,7 +1,6 @@
 //! The space-time diagram's rows: the trace of a window of steps, one row per thing that
 //! happened, typed for drawing (kind, lane, peer, message) and labelled with a [`Line`] that
 //! the diagram shows in the page's language.
-use super::network::NetChange;
 use super::protocol::{Line, NodeId};
 use super::time::Time;
 use super::trace::{DropReason, MsgId, TraceEntry, TraceKind, Worded};
@@ -178,21 +177,7 @@ pub(super) fn rows_of(
                 }
                 TraceKind::Network { change } => {
                     row.kind = RowKind::Network;
-                    let change = match change {
-                        NetChange::Cut { from, to } => Line::tr("cut {from}→{to}")
-                            .with("from", name(*from))
-                            .with("to", name(*to)),
-                        NetChange::Heal { from, to } => Line::tr("heal {from}→{to}")
-                            .with("from", name(*from))
-                            .with("to", name(*to)),
-                        NetChange::Partition { group } => {
-                            let group: Vec<String> = group.iter().map(|n| name(*n)).collect();
-                            Line::tr("partition {group} from the rest")
-                                .with("group", group.join(", "))
-                        }
-                        NetChange::HealAll => Line::tr("heal all links"),
-                    };
-                    row.label = Line::tr("the network changes: {change}").text("change", change);
+                    row.label = change.sentence(&name);
                 }
                 TraceKind::State { node, from, to } => {
                     row.kind = RowKind::State;
