@@ -78,6 +78,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/raft/figure16.rs",
     "src/ui/raft/figure16_run.rs",
     "src/ui/raft/geometry.rs",
+    "src/ui/raft/frame.rs",
     "src/ui/raft/keys.rs",
     "src/ui/raft/log_grid.rs",
     "src/ui/raft/mod.rs",
