@@ -311,9 +311,9 @@ fn sentence(
             Weight::Violation,
             true,
         ),
-        // A routine note (a timer set, a write reaching the disk) is bookkeeping: it never
-        // takes the caption's second half from the decision that explains the step.
-        TraceKind::Note { note, .. } if note.routine => (note.text.clone(), Weight::Minor, false),
+        // A routine note (a timer set, a write reaching the disk) is bookkeeping: it explains
+        // a step with no decision, but never takes the caption's second half from one.
+        TraceKind::Note { note, .. } if note.routine => (note.text.clone(), Weight::Routine, false),
         TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, false),
     };
     Some(said)

@@ -126,6 +126,10 @@ pub enum Weight {
     Minor,
     /// A message sent or handled, a timer firing.
     Event,
+    /// A node's bookkeeping, in its own words: a timer set, a write reaching the disk with
+    /// nothing waiting for it. It explains a step that has no decision, but never stands
+    /// beside a decision in the caption (see `Scene::routine_note`).
+    Routine,
     /// A node's decision, in its own words.
     Decision,
     /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.

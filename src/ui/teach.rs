@@ -13,7 +13,7 @@ use yew::prelude::*;
 fn weight_class(weight: Weight) -> &'static str {
     match weight {
         Weight::Minor => "minor",
-        Weight::Event => "event",
+        Weight::Event | Weight::Routine => "event",
         Weight::Decision => "decision",
         Weight::Fault => "fault",
         Weight::Violation => "violation",
