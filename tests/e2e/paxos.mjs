@@ -86,7 +86,9 @@ const failed = await runTests([
     const page = await openPaxos("?scene=paxos&challenge=1&sc=happy&seed=1&step=6");
     await page.click('button.px-tool[data-tool="delay-300"]');
     const id = await page.getAttribute('g.px-msg[data-kind="1a"]', "data-msg");
-    await page.click(`g.px-msg[data-msg="${id}"]`);
+    // A person clicks the message's dot (the centre of the dot and its label together may
+    // be the empty space between them).
+    await page.click(`g.px-msg[data-msg="${id}"] .px-dot`);
     await page.waitForSelector(`g.px-msg[data-msg="${id}"].px-held`);
     const title = await page.textContent(`g.px-msg[data-msg="${id}"] title`);
     assert(/Held back 300 ms/.test(title), `the tooltip says how long: ${title}`);
