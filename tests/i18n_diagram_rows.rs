@@ -4,14 +4,14 @@
 //! vocabulary (`i18n_scan::ALLOWED`). The values put in a template (a message's protocol
 //! words, a command's link form, an invariant's own message) are other layers' texts. A
 //! state's name in capitals with no entry (LEADER) reads as the stage shows it.
-use dsviz::i18n::{line, parse_catalogue, tr, with_lang, zh_catalogues, Lang};
+use dsviz::i18n::{line, tr, with_lang, Lang};
 use dsviz::registry::SCENES;
 use dsviz::scene::RunSpec;
 use dsviz::sim::run::RowKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
-use i18n_scan::{template_words, ALLOWED};
+use i18n_scan::{catalogue_entries, template_words, without_chinese, ALLOWED};
 
 /// Steps of each run looked at.
 const STEPS: u64 = 400;
@@ -53,16 +53,8 @@ fn every_tooltip_of_the_diagram_has_its_chinese() {
         }
     }
     assert!(seen.rows > 5_000, "only {} rows looked at", seen.rows);
-    let known: BTreeSet<&str> = zh_catalogues()
+    let missing: Vec<String> = without_chinese(&seen.templates)
         .into_iter()
-        .flat_map(|c| parse_catalogue(c).expect("a catalogue parses"))
-        .map(|(en, _)| en)
-        .collect();
-    let missing: Vec<String> = seen
-        .templates
-        .iter()
-        .filter(|(t, _)| !known.contains(*t))
-        .filter(|(t, _)| !(t.starts_with('{') && t.ends_with('}') && t.matches('{').count() == 1))
         // A state's name in capitals (LEADER, SERVING) with no entry is the protocol's own
         // word: the stage and the node cards show it as it is too.
         .filter(|(t, _)| t.chars().any(|c| c.is_ascii_lowercase()))
@@ -77,11 +69,12 @@ fn every_tooltip_of_the_diagram_has_its_chinese() {
     // The words a template itself says (not the values put in it: a message's protocol
     // vocabulary, a node's name) are Chinese.
     let allowed: BTreeSet<&str> = ALLOWED.iter().copied().collect();
+    let known = catalogue_entries();
     let english: Vec<String> = seen
         .templates
         .iter()
         .filter(|(t, _)| known.contains(*t))
-        // A state's name keeps its capitals, glossed: "IN DOUBT（存疑）".
+        // A state's name in capitals is the protocol's own word.
         .filter(|(t, _)| t.chars().any(|c| c.is_ascii_lowercase()))
         .filter_map(|(t, example)| {
             let zh = with_lang(Lang::Zh, || tr(t));

@@ -3,7 +3,7 @@
 //! `tr(`/`trf(`. Shared by `tests/i18n_catalogues.rs` (native), the scenes' catalogue tests
 //! and `tests/in_browser/i18n.rs` (WebAssembly).
 #![allow(dead_code)]
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A string literal in Rust source, read from its opening quote; returns its value and the
 /// position after its closing quote. Escapes and line continuations are resolved.
@@ -476,4 +476,26 @@ pub fn literals_under(dir: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// The English texts every Chinese catalogue has an entry for.
+pub fn catalogue_entries() -> BTreeSet<&'static str> {
+    dsviz::i18n::zh_catalogues()
+        .into_iter()
+        .flat_map(|c| dsviz::i18n::parse_catalogue(c).expect("a catalogue parses"))
+        .map(|(en, _)| en)
+        .collect()
+}
+
+/// The templates used (each with an example of its text) that have no Chinese entry in any
+/// catalogue. A template that is only a hole (`Line::value`) reads the same in every
+/// language, so it needs none.
+pub fn without_chinese(templates: &BTreeMap<&'static str, String>) -> Vec<(&'static str, String)> {
+    let known = catalogue_entries();
+    templates
+        .iter()
+        .filter(|(t, _)| !known.contains(*t))
+        .filter(|(t, _)| !(t.starts_with('{') && t.ends_with('}') && t.matches('{').count() == 1))
+        .map(|(t, example)| (*t, example.clone()))
+        .collect()
 }
