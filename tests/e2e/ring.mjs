@@ -133,14 +133,23 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
-  ["embed mode renders the ring in its compact layout", async () => {
-    const page = await openRing("?scene=ring&seed=4&embed=1", { width: 720, height: 480 });
+  ["embed mode renders the ring in its compact layout, every label of a lookup at 11 px or more", async () => {
+    const page = await openRing("?scene=ring&seed=4&embed=1", { width: 720, height: 460 });
     assertEq(await page.locator(".dsviz.embed .ring-stage.compact").count(), 1, "compact ring stage");
     const box = await page.locator(".ring-figure").boundingBox();
     assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
     await page.fill("#lookup-key", "user:1");
     await page.click("#lookup-go");
     await page.waitForSelector(".walk-stop.primary");
+    await page.waitForTimeout(1100);
+    // A label's size on screen is its font size times the scale its SVG is drawn at.
+    const labels = await page.evaluate(() =>
+      [...document.querySelectorAll(".ring-figure svg text")]
+        .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0 && getComputedStyle(t).display !== "none")
+        .map((t) => { const m = t.getScreenCTM(); return { text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) }; }));
+    assert(labels.some((l) => l.text === "1"), `the primary replica's rank is shown: ${labels.map((l) => l.text)}`);
+    const smallest = labels.reduce((a, l) => (l.px < a.px ? l : a), { px: Infinity });
+    assert(smallest.px >= 11, `"${smallest.text}" reads at ${smallest.px.toFixed(1)} px`);
     await assertHealthy(page);
   }],
 
