@@ -837,3 +837,50 @@ fn raftscopes_keys_make_the_right_actions() {
     let (_, no_clients, _) = build("?scene=raft&clients=0");
     assert!(client_request(&no_clients.view()).is_err());
 }
+
+#[test]
+fn a_candidate_shows_its_vote_count_against_a_majority() {
+    let mut run = scenario_run("first-election", 1);
+    let mut seen = Vec::new();
+    for step in 0..200 {
+        let view = view_at(&mut run, step);
+        for s in &view.servers {
+            match (s.role, s.tally) {
+                (Role::Candidate, Some((have, need))) => {
+                    assert_eq!(need, 3, "step {step}: a majority of five is three");
+                    assert!(
+                        (1..need).contains(&have),
+                        "step {step}: {} shows {have} of {need}: it votes for itself, and with a majority it would lead",
+                        s.name
+                    );
+                    seen.push(have);
+                }
+                (Role::Candidate, None) => panic!("step {step}: {} has no tally", s.name),
+                (_, tally) => assert_eq!(tally, None, "step {step}: {} is no candidate", s.name),
+            }
+        }
+        if view.leader.is_some() {
+            break;
+        }
+    }
+    assert!(
+        seen.contains(&1) && seen.contains(&2),
+        "the count grows from its own vote: {seen:?}"
+    );
+}
+
+#[test]
+fn the_entries_a_figure_starts_with_are_not_called_no_ops() {
+    let mut run = scenario_run("figure-7", 1);
+    let view = view_at(&mut run, 0);
+    let kinds: Vec<_> = view
+        .servers
+        .iter()
+        .flat_map(|s| s.cells.iter().map(|c| c.kind))
+        .collect();
+    assert!(!kinds.is_empty(), "figure 7 starts with entries");
+    assert!(
+        kinds.iter().all(|k| *k == scene::raft::CellKind::Preloaded),
+        "{kinds:?}"
+    );
+}

@@ -43,6 +43,9 @@ impl LastEntry {
 pub enum Command {
     /// The entry a new leader appends to commit its predecessors' entries (§8).
     Noop,
+    /// An entry a scenario starts with (the logs of the paper's Figures 7 and 8): only its
+    /// term matters to those figures, so its content is not modelled and it changes no state.
+    Preloaded,
     /// A client's request, with its session serial number (dissertation §6.3).
     Client { client: NodeId, serial: u64, op: Op },
     /// A new configuration (dissertation §4.1).
@@ -68,6 +71,7 @@ impl Entry {
     pub(crate) fn chain_after(&self, prev: u64) -> u64 {
         let digest = match self.command {
             Command::Noop => 1,
+            Command::Preloaded => 4,
             Command::Client { client, serial, op } => {
                 let op = match op {
                     super::kv::Op::Put { key, value } => {

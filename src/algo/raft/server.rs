@@ -134,7 +134,7 @@ pub struct Server {
 }
 
 impl Server {
-    /// A server with the given durable start: `initial_log` holds entry terms (no-ops),
+    /// A server with the given durable start: `initial_log` holds the terms of its entries,
     /// and it starts in `term`, having voted for nobody.
     pub(crate) fn new(
         id: NodeId,
@@ -147,7 +147,7 @@ impl Server {
         for &t in initial_log {
             log.append(super::log::Entry {
                 term: t,
-                command: Command::Noop,
+                command: Command::Preloaded,
             });
         }
         Server {

@@ -16,6 +16,8 @@ pub const HISTORY_SHOWN: usize = 6;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CellKind {
     Noop,
+    /// An entry the scenario starts with; only its term matters.
+    Preloaded,
     Put(char, Value),
     Get(char),
     /// A configuration entry.
@@ -60,6 +62,9 @@ pub struct ServerView {
     pub ayes: Vec<NodeId>,
     pub noes: Vec<NodeId>,
     pub voters: Vec<NodeId>,
+    /// Candidate or pre-candidate: the votes it holds from its configuration (its own
+    /// included) and how many make a majority of it.
+    pub tally: Option<(u32, u32)>,
     /// Leader: nextIndex and matchIndex of every other server of its configuration.
     pub peers: Vec<PeerView>,
     /// The state machine as applied so far.
@@ -168,6 +173,7 @@ impl RaftView {
 fn cell_kind(command: Command) -> CellKind {
     match command {
         Command::Noop => CellKind::Noop,
+        Command::Preloaded => CellKind::Preloaded,
         Command::Client { op, .. } => match op {
             Op::Put { key, value } => CellKind::Put(key.letter(), value),
             Op::Get { key } => CellKind::Get(key.letter()),
@@ -281,6 +287,13 @@ fn server_view(
             Vec::new()
         },
         voters,
+        tally: candidate.then(|| {
+            let members = s.members();
+            (
+                (ayes.bits() & members.bits()).count_ones(),
+                members.quorum(),
+            )
+        }),
         peers,
         store: s.store().entries().map(|(k, v)| (k.letter(), v)).collect(),
     }

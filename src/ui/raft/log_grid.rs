@@ -13,6 +13,7 @@ use yew::prelude::*;
 fn cell_text(cell: &Cell, names: &Names<'_>) -> String {
     match cell.kind {
         CellKind::Noop => tr("no-op (a new leader's first entry)").to_string(),
+        CellKind::Preloaded => tr("an entry the scenario starts with").to_string(),
         CellKind::Put(k, v) => format!("put {k}={v}"),
         CellKind::Get(k) => format!("get {k}"),
         CellKind::Config(members) => {

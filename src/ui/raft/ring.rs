@@ -235,6 +235,13 @@ impl Marks<'_> {
                 <text class="term" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 + 14.0)}>{ trf("t{t}", &[("t", &s.term)]) }</text>
                 if let Some(((x, y), anchor)) = word {
                     <text class="role" x={format!("{x:.1}")} y={format!("{y:.1}")} text-anchor={anchor}>{ role_word(s) }</text>
+                    // The tally stacks away from the node: under a word beside or below
+                    // it, over a word above it.
+                    if let Some((have, need)) = s.tally.filter(|_| s.status == NodeStatus::Up) {
+                        <text class="tally" x={format!("{x:.1}")} y={format!("{:.1}", if y < c.1 - NODE_R { y - 15.0 } else { y + 15.0 })} text-anchor={anchor}>
+                            { trf("votes: {have} of {need}", &[("have", &have), ("need", &need)]) }
+                        </text>
+                    }
                 }
                 { for votes }
                 if s.status == NodeStatus::Crashed {
