@@ -153,7 +153,10 @@ impl<S: Scene> SceneModel<S> {
         let world = match S::world(&config, spec.seed) {
             Ok(world) => world,
             Err(e) => {
-                problems.push(format!("{e}; exploring the default setup."));
+                problems.push(crate::i18n::trf(
+                    "{problem}; exploring the default setup.",
+                    &[("problem", &e)],
+                ));
                 let mut params = Default::default();
                 let (config, net, _) = read_config::<S>(&mut params);
                 spec.params = params;
