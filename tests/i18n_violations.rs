@@ -127,7 +127,8 @@ fn every_violation_reads_in_chinese_with_every_template_translated() {
         .map(|f| (f.source.split('/').next().unwrap_or_default(), f.invariant))
         .collect();
     for f in &found {
-        println!("[{}] {}: {}", f.source, f.invariant, f.message);
+        let zh = with_lang(Lang::Zh, || line(&f.message));
+        println!("[{}] {}: {}\n    {zh}", f.source, f.invariant, f.message);
     }
     assert_eq!(
         scenes,
