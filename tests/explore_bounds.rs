@@ -168,3 +168,39 @@ fn a_link_keeps_its_search_mode_and_bounds_when_written_back() {
     assert!(!ExploreRequest::requested(&shown.params));
     assert!(shown.to_query().contains("&explore=1"));
 }
+
+#[test]
+fn the_problems_read_in_the_pages_language_with_the_fields_named_as_the_panel_names_them() {
+    let p = params(&[
+        ("explore", "bfs"),
+        ("ex_depth", "9999"),
+        ("ex_crash", "x"),
+        ("ex_sym", "maybe"),
+    ]);
+    let (_, en) = ExploreRequest::read(&p);
+    let (_, zh) = dsviz::i18n::with_lang(dsviz::i18n::Lang::Zh, || ExploreRequest::read(&p));
+    assert_eq!(en.len(), 3, "{en:?}");
+    assert_eq!(
+        en[0], "Most steps can be at most 500, not 9999; using 500.",
+        "the English is unchanged"
+    );
+    assert_eq!(zh.len(), 3, "{zh:?}");
+    assert_eq!(zh[0], "最多步数不能超过 500（收到的是 9999）；改用 500。");
+    assert!(zh[1].starts_with("崩溃次数必须是整数"), "{zh:?}");
+    assert!(zh[2].contains("1（开）或 0（关）"), "{zh:?}");
+    let (_, mode) = dsviz::i18n::with_lang(dsviz::i18n::Lang::Zh, || {
+        ExploreRequest::read(&params(&[("explore", "dfs")]))
+    });
+    assert_eq!(
+        mode,
+        ["探索方式必须是 \"sweep\" 或 \"bfs\"，而不是“dfs”；改用 sweep。"]
+    );
+    let request = ExploreRequest::read(&params(&[("ex_inv", "liveness")])).0;
+    let (_, watch) = dsviz::i18n::with_lang(dsviz::i18n::Lang::Zh, || {
+        request.watch_index(&["atomicity".to_string(), "validity".to_string()])
+    });
+    assert_eq!(
+        watch.as_deref(),
+        Some("这个场景没有性质“liveness”（它有：atomicity, validity）；改为查找任何违反。")
+    );
+}

@@ -5,7 +5,9 @@
 //! do.
 use dsviz::explore::driver::{self, Status};
 use dsviz::explore::request::MODE_KEY;
-use dsviz::explore::wire::{decode_status, encode_status, same_search, Job};
+use dsviz::explore::wire::{
+    decode_line, decode_status, encode_line, encode_status, same_search, Job,
+};
 use dsviz::explore::ExploreRequest;
 use dsviz::scene::RunSpec;
 
@@ -128,4 +130,61 @@ fn an_exhaustive_search_from_the_jobs_text_in_long_slices_ends_as_the_pages_does
     );
     let found = on_page.found.expect("a violation");
     assert_eq!(found.path_steps, Some(13));
+}
+
+#[test]
+fn a_violations_message_travels_typed_and_reads_in_the_pages_language() {
+    use dsviz::i18n::{line, with_lang, Lang};
+    use dsviz::sim::Line;
+    let message =
+        Line::tr("transaction t{tx} is committed at {committed} but aborted at {aborted}")
+            .with("tx", 1)
+            .text(
+                "committed",
+                Line::list([
+                    Line::tr("{node} (in its log)").with("node", "P1"),
+                    Line::tr("{node} (in memory)").with("node", "P2: {x};1:"),
+                ])
+                .expect("two items"),
+            )
+            .text(
+                "aborted",
+                Line::tr("{node} (in its log)").with("node", "coordinator"),
+            );
+    let text = encode_line(&message);
+    let back = decode_line(&text).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(back, message, "{text}");
+    assert_eq!(
+        back.to_string(),
+        "transaction t1 is committed at P1 (in its log), P2: {x};1: (in memory) but aborted at \
+         coordinator (in its log)"
+    );
+    assert_eq!(
+        with_lang(Lang::Zh, || line(&back)),
+        "事务 t1 在 P1（在其日志中）、P2: {x};1:（在内存中） 已提交，却在 coordinator（在其日志中） 已中止"
+    );
+    for garbled in [
+        "",
+        "5:abc",
+        "3:abc1;",
+        "3:abc1;1:xq",
+        "3:abc0;extra",
+        "99:a0;",
+    ] {
+        assert_eq!(decode_line(garbled), None, "{garbled:?}");
+    }
+
+    // The panel's sentence from a status the worker sent: in Chinese on a Chinese page.
+    let job = job("?scene=2pc&variant=forget-vote&seed=1&explore=sweep");
+    let last = drive(&job, 5.0).pop().expect("a last status");
+    let sent = decode_status(&encode_status(&last)).expect("decodable");
+    let found = sent.found.expect("the sweep finds the violation");
+    let zh = with_lang(Lang::Zh, || {
+        dsviz::ui::explore::words::found_message(&found)
+    });
+    assert!(zh.starts_with("事务 t"), "{zh}");
+    let en = with_lang(Lang::En, || {
+        dsviz::ui::explore::words::found_message(&found)
+    });
+    assert!(en.starts_with("transaction t"), "{en}");
 }

@@ -268,7 +268,10 @@ fn gc_pause_with_fencing_rejects_the_late_write() {
     assert_eq!(violation(&sim, NO_STALE_WRITES), None);
     let single = violation(&sim, SINGLE_HOLDER).expect("two clients believed they held it");
     assert!(
-        single.message.contains(&format!("client {paused_number}")),
+        single
+            .message
+            .to_string()
+            .contains(&format!("client {paused_number}")),
         "{}",
         single.message
     );
@@ -280,7 +283,11 @@ fn gc_pause_without_fencing_breaks_no_stale_writes_at_a_known_step() {
     let (_, _, sim) = run_scenario("gc-pause-unfenced", 1);
     let stale = violation(&sim, NO_STALE_WRITES).expect("the late write was accepted");
     println!("no stale writes violated: {stale:?}");
-    assert!(stale.message.contains("token 1"), "{}", stale.message);
+    assert!(
+        stale.message.to_string().contains("token 1"),
+        "{}",
+        stale.message
+    );
     assert_eq!((stale.step, stale.time), GC_PAUSE_UNFENCED_VIOLATION);
     assert!(violation(&sim, SINGLE_HOLDER).is_some());
     // Pinned: if the kernel or the protocol changes, this moves (and the shared links of
@@ -294,7 +301,11 @@ const GC_PAUSE_UNFENCED_VIOLATION: (u64, Time) = (98, Time(317_363));
 fn redlock_pause_breaks_no_stale_writes_even_though_a_majority_was_held() {
     let (_, _, sim) = run_scenario("redlock-pause", 1);
     let stale = violation(&sim, NO_STALE_WRITES).expect("Redlock cannot fence");
-    assert!(stale.message.contains("no token"), "{}", stale.message);
+    assert!(
+        stale.message.to_string().contains("no token"),
+        "{}",
+        stale.message
+    );
     assert!(violation(&sim, SINGLE_HOLDER).is_some());
 }
 
@@ -944,7 +955,11 @@ fn without_persistence_a_reset_counter_lets_fencing_accept_a_late_write() {
         let sim = counter_reset_run(Persistence::None, seed);
         let stale = violation(&sim, NO_STALE_WRITES)
             .unwrap_or_else(|| panic!("seed {seed}: fencing accepted the late write"));
-        assert!(stale.message.contains("token 1"), "{}", stale.message);
+        assert!(
+            stale.message.to_string().contains("token 1"),
+            "{}",
+            stale.message
+        );
         let storage = lock_view(&sim).storage;
         // Both writes carry token 1: the restarted counter handed it out a second time.
         let tokens: Vec<Option<u64>> = storage.iter().take(2).map(|e| e.token).collect();
@@ -1004,7 +1019,7 @@ fn without_persistence_a_server_crash_hands_a_held_lock_to_a_second_client() {
         let single = violation(&none, SINGLE_HOLDER)
             .unwrap_or_else(|| panic!("seed {seed}: the forgotten key was granted again"));
         assert!(
-            single.message.contains("both believe"),
+            single.message.to_string().contains("both believe"),
             "{}",
             single.message
         );

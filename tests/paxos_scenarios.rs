@@ -343,7 +343,10 @@ fn a_violation_is_pinned_to_the_step_where_the_chosen_value_changes() {
     let names: Vec<&str> = full_check(&at.nodes()).into_iter().map(|v| v.0).collect();
     assert!(names.contains(&CHOSEN_STICKS), "{names:?}");
     assert!(
-        violation.message.contains("red was chosen in ballot 1.0"),
+        violation
+            .message
+            .to_string()
+            .contains("red was chosen in ballot 1.0"),
         "{}",
         violation.message
     );

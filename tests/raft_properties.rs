@@ -313,7 +313,7 @@ fn violations(sim: &Sim<RaftNode>) -> (Vec<&'static str>, Option<String>) {
     for (inv, v) in sim.invariants().iter().zip(sim.violations()) {
         if let Some(v) = v {
             names.push(inv.name);
-            first.get_or_insert_with(|| v.message.clone());
+            first.get_or_insert_with(|| v.message.to_string());
         }
     }
     (names, first)

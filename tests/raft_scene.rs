@@ -188,7 +188,7 @@ fn the_stale_read_turns_the_verdict_red() {
     .expect("linearizability fails");
     let view = view_at(&mut run, step);
     assert!(
-        matches!(&view.verdict, Verdict::Violated(m) if m.contains("key x")),
+        matches!(&view.verdict, Verdict::Violated(m) if m.to_string().contains("key x")),
         "{:?}",
         view.verdict
     );

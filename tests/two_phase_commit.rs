@@ -539,7 +539,11 @@ fn every_scenario_ends_as_its_description_says() {
         if !violated {
             assert_no_violation(sim);
         } else {
-            let message = &sim.violations()[ATOMICITY].as_ref().unwrap().message;
+            let message = sim.violations()[ATOMICITY]
+                .as_ref()
+                .unwrap()
+                .message
+                .to_string();
             assert!(
                 message.starts_with("transaction t1 is committed at"),
                 "{message}"
@@ -770,7 +774,7 @@ fn search_for_violation(variant: Variant, max_tries: u64) -> Option<(u64, Found)
                 config,
                 actions: run.actions_text(),
                 step: v.step,
-                message: v.message.clone(),
+                message: v.message.to_string(),
             };
             return Some((attempt + 1, found));
         }
@@ -795,7 +799,7 @@ fn check_reproduction(found: &Found) {
     let sim = run.timeline.sim();
     let violation = sim.violations()[ATOMICITY].clone().expect("reproduced");
     assert_eq!(
-        (violation.step, &violation.message),
+        (violation.step, &violation.message.to_string()),
         (found.step, &found.message)
     );
     assert_eq!(sim.violations()[VALIDITY], None);

@@ -4,6 +4,7 @@
 //! Both kinds of bounds read from and write to the same `key=value` parameters as the
 //! scene's own (see [`crate::scene::Params`]), and declare their fields so that the panel
 //! can draw the form the settings panel draws.
+use crate::i18n::{tr, trf};
 use crate::scene::{Field, FieldKind, Params};
 
 const fn number(
@@ -24,7 +25,8 @@ const fn number(
 }
 
 /// Reads a number field: missing means its default; text that is not a whole number
-/// means its default, with a message; a number out of range is capped, with a message.
+/// means its default, with a message; a number out of range is capped, with a message (in
+/// the page's language, the field named by its label as the panel shows it).
 pub(super) fn read_number(params: &Params, field: &Field, problems: &mut Vec<String>) -> u64 {
     let FieldKind::Number { min, max } = field.kind else {
         return 0;
@@ -35,33 +37,37 @@ pub(super) fn read_number(params: &Params, field: &Field, problems: &mut Vec<Str
     };
     match text.parse::<u64>() {
         Ok(n) if n > max => {
-            problems.push(format!(
-                "{} can be at most {max}, not {n}; using {max}.",
-                field.label
+            problems.push(trf(
+                "{field} can be at most {max}, not {n}; using {max}.",
+                &[("field", &tr(field.label)), ("max", &max), ("n", &n)],
             ));
             max
         }
         Ok(n) if n < min => {
-            problems.push(format!(
-                "{} must be at least {min}, not {n}; using {min}.",
-                field.label
+            problems.push(trf(
+                "{field} must be at least {min}, not {n}; using {min}.",
+                &[("field", &tr(field.label)), ("min", &min), ("n", &n)],
             ));
             min
         }
         Ok(n) => n,
         // A number too large for 64 bits is still "too large".
         Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
-            problems.push(format!(
-                "{} can be at most {max}; using {max}.",
-                field.label
+            problems.push(trf(
+                "{field} can be at most {max}; using {max}.",
+                &[("field", &tr(field.label)), ("max", &max)],
             ));
             max
         }
         Err(_) => {
             let shown: String = text.chars().take(20).collect();
-            problems.push(format!(
-                "{} must be a whole number, not \"{shown}\"; using {default}.",
-                field.label
+            problems.push(trf(
+                "{field} must be a whole number, not \"{shown}\"; using {default}.",
+                &[
+                    ("field", &tr(field.label)),
+                    ("shown", &shown),
+                    ("default", &default),
+                ],
             ));
             default
         }
@@ -75,10 +81,13 @@ pub(super) fn read_flag(params: &Params, field: &Field, problems: &mut Vec<Strin
         Some("0" | "false" | "no" | "off") => false,
         Some(other) => {
             let shown: String = other.chars().take(20).collect();
-            problems.push(format!(
-                "{} must be 1 (on) or 0 (off), not \"{shown}\"; using {}.",
-                field.label,
-                if field.default_flag() { 1 } else { 0 }
+            problems.push(trf(
+                "{field} must be 1 (on) or 0 (off), not \"{shown}\"; using {default}.",
+                &[
+                    ("field", &tr(field.label)),
+                    ("shown", &shown),
+                    ("default", &u8::from(field.default_flag())),
+                ],
             ));
             field.default_flag()
         }

@@ -13,12 +13,15 @@ use super::scene_model::SceneModel;
 use super::setups::{risky_setups, Setup};
 use super::sweep::{Sweep, SweepPhase};
 use crate::scene::{read_config, RunSpec, Scene, SceneId};
+use crate::sim::Line;
 
 /// A violation found, ready to open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
     pub invariant_name: String,
-    pub message: String,
+    /// What is wrong: English through `Display`, the page's language through
+    /// `crate::i18n::line` (the worker sends it typed: see `wire`).
+    pub message: Line,
     /// The run as a link, at the violating step (for an exhaustive search, the shortest
     /// path itself); `None` only if a link cannot carry the scene's setup.
     pub spec: Option<RunSpec>,
@@ -323,7 +326,7 @@ impl<S: Scene> ExhaustiveSearch<S> {
         let last = path.states.last();
         let message = last
             .and_then(|s| model.violation_message(s))
-            .unwrap_or_default();
+            .unwrap_or_else(|| Line::value(""));
         let spec = model.exact_run(&path.states, &path.actions);
         let replayed = spec.as_ref().is_some_and(|spec| {
             let want = last.map(|s| s.sim.state_fingerprint());

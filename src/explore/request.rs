@@ -7,6 +7,7 @@
 //! gives back only what differs from the defaults, so links stay short.
 use super::bounds::{ExploreBounds, SweepBounds};
 use crate::algo::text::percent_encode;
+use crate::i18n::{tr, trf};
 use crate::scene::Params;
 use std::fmt;
 
@@ -68,8 +69,9 @@ impl ExploreRequest {
             None => Mode::default(),
             Some(text) => Mode::from_slug(text).unwrap_or_else(|| {
                 let shown: String = text.chars().take(20).collect();
-                problems.push(format!(
-                    "Explore must be \"sweep\" or \"bfs\", not \"{shown}\"; using sweep."
+                problems.push(trf(
+                    "Explore must be \"sweep\" or \"bfs\", not \"{shown}\"; using sweep.",
+                    &[("shown", &shown)],
                 ));
                 Mode::default()
             }),
@@ -89,7 +91,7 @@ impl ExploreRequest {
             .map(|w| {
                 if w.chars().count() > MAX_WATCH_LEN {
                     problems.push(
-                        "The property to look for is too long; looking for any violation."
+                        tr("The property to look for is too long; looking for any violation.")
                             .to_string(),
                     );
                     None
@@ -143,10 +145,11 @@ impl ExploreRequest {
             Some(i) => (Some(i), None),
             None => (
                 None,
-                Some(format!(
-                    "This scene has no property \"{watch}\" (it has: {}); looking for any \
+                Some(trf(
+                    "This scene has no property \"{watch}\" (it has: {names}); looking for any \
                      violation.",
-                    names.join(", ")
+                    // The names as a link writes them (`ex_inv=atomicity`), in every language.
+                    &[("watch", watch), ("names", &names.join(", "))],
                 )),
             ),
         }

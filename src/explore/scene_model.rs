@@ -51,7 +51,7 @@ use crate::scene::{read_config, write_params, RunSpec, Scene};
 use crate::sim::action::Forced;
 use crate::sim::kernel::symmetry::renamings;
 use crate::sim::protocol::{Renaming, Symmetry};
-use crate::sim::{Action, Choice, NetConfig, NodeId, NodeStatus, Protocol, Scheduled, Sim};
+use crate::sim::{Action, Choice, Line, NetConfig, NodeId, NodeStatus, Protocol, Scheduled, Sim};
 use std::fmt;
 use std::hash::Hasher;
 
@@ -153,7 +153,10 @@ impl<S: Scene> SceneModel<S> {
         let world = match S::world(&config, spec.seed) {
             Ok(world) => world,
             Err(e) => {
-                problems.push(format!("{e}; exploring the default setup."));
+                problems.push(crate::i18n::trf(
+                    "{problem}; exploring the default setup.",
+                    &[("problem", &e)],
+                ));
                 let mut params = Default::default();
                 let (config, net, _) = read_config::<S>(&mut params);
                 spec.params = params;
@@ -291,7 +294,7 @@ impl<S: Scene> SceneModel<S> {
     }
 
     /// The violation's message in the last state of a path.
-    pub fn violation_message(&self, state: &SceneState<S::Node>) -> Option<String> {
+    pub fn violation_message(&self, state: &SceneState<S::Node>) -> Option<Line> {
         let index = self.violated(state)?;
         state
             .sim

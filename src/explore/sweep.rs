@@ -8,7 +8,7 @@ use super::bounds::SweepBounds;
 use super::schedule::{active_steps, random_plan, run_plan, RunOutcome};
 use super::shrink::Shrinker;
 use crate::scene::{read_config, write_params, RunSpec, Scene, SceneId};
-use crate::sim::{NetConfig, Protocol, Sim, SimRng, Timeline};
+use crate::sim::{Line, NetConfig, Protocol, Sim, SimRng, Timeline};
 
 /// Most replays spent shrinking one violation.
 pub const MAX_SHRINK_TRIES: u64 = 400;
@@ -24,7 +24,7 @@ pub struct SweepFound {
     pub invariant: usize,
     pub invariant_name: String,
     /// The violation's message, as the run records it.
-    pub message: String,
+    pub message: Line,
     /// The step at which the invariant breaks.
     pub step: u64,
     /// The schedule as first found, before shrinking: its actions and violating step.

@@ -1,7 +1,8 @@
 //! What the page and a search's Web Worker say to each other, as plain text: the page sends
 //! one [`Job`] (the run as its link query, and the explore request as its link text); the
 //! worker answers with [`Status`] updates, the last one with the violation it found (its
-//! run as a link query).
+//! run as a link query, its message as a typed [`Line`], so that the page shows it in its
+//! own language: see [`encode_line`]).
 //!
 //! Text in the link format (`key=value&...`, percent-encoded) keeps the messages small and
 //! readable in the browser's tools, needs no serialisation crate, and reuses the two
@@ -16,6 +17,8 @@ use super::driver::{Found, Stage, Status, SymmetryUse};
 use super::request::{ExploreRequest, Mode};
 use crate::scene::spec::{decode, encode};
 use crate::scene::{Params, RunSpec};
+use crate::sim::protocol::Arg;
+use crate::sim::Line;
 
 /// One search for a worker: which run to explore, and how.
 #[derive(Clone, Debug, PartialEq)]
@@ -186,6 +189,95 @@ fn read_symmetry(text: Option<&String>) -> Result<SymmetryUse, String> {
     })
 }
 
+/// A [`Line`] as text: its template, then each hole's name and value (`v`) or nested line
+/// (`t`), each text written as its length in bytes, `:`, and the text (so any character
+/// may be in it). The worker sends the violation's message this way, typed, and the page
+/// shows it in the page's language, and again in another one after a switch.
+pub fn encode_line(line: &Line) -> String {
+    fn text(out: &mut String, t: &str) {
+        out.push_str(&t.len().to_string());
+        out.push(':');
+        out.push_str(t);
+    }
+    let mut out = String::new();
+    text(&mut out, line.template());
+    out.push_str(&line.args().len().to_string());
+    out.push(';');
+    for (name, arg) in line.args() {
+        text(&mut out, name);
+        match arg {
+            Arg::Value(value) => {
+                out.push('v');
+                text(&mut out, value);
+            }
+            Arg::Text(inner) => {
+                out.push('t');
+                out.push_str(&encode_line(inner));
+            }
+        }
+    }
+    out
+}
+
+/// How deep lines nest in a message the page reads back (the messages nest two deep).
+const MAX_LINE_DEPTH: u32 = 8;
+
+thread_local! {
+    /// The templates and hole names read back so far. A [`Line`] holds them as
+    /// `&'static str` (its template is its catalogue key); each distinct one read is kept
+    /// once for the life of the page, as a built-in text is.
+    static INTERNED: std::cell::RefCell<std::collections::BTreeSet<&'static str>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+fn intern(text: &str) -> &'static str {
+    INTERNED.with(|set| {
+        let mut set = set.borrow_mut();
+        if let Some(known) = set.get(text) {
+            return *known;
+        }
+        let kept: &'static str = Box::leak(text.to_string().into_boxed_str());
+        set.insert(kept);
+        kept
+    })
+}
+
+/// Reads a line written by [`encode_line`]; `None` when the text is not one.
+pub fn decode_line(text: &str) -> Option<Line> {
+    let (line, rest) = read_line(text, 0)?;
+    rest.is_empty().then_some(line)
+}
+
+fn read_text(text: &str) -> Option<(&str, &str)> {
+    let (len, rest) = text.split_once(':')?;
+    let len: usize = len.parse().ok()?;
+    Some((rest.get(..len)?, rest.get(len..)?))
+}
+
+fn read_line(text: &str, depth: u32) -> Option<(Line, &str)> {
+    if depth > MAX_LINE_DEPTH {
+        return None;
+    }
+    let (template, rest) = read_text(text)?;
+    let (count, mut rest) = rest.split_once(';')?;
+    let count: usize = count.parse().ok()?;
+    let mut line = Line::tr(intern(template));
+    for _ in 0..count {
+        let (name, after) = read_text(rest)?;
+        let name = intern(name);
+        if let Some(after) = after.strip_prefix('v') {
+            let (value, after) = read_text(after)?;
+            line = line.with(name, value);
+            rest = after;
+        } else {
+            let (inner, after) = read_line(after.strip_prefix('t')?, depth + 1)?;
+            line = line.text(name, inner);
+            rest = after;
+        }
+    }
+    Some((line, rest))
+}
+
 /// A status as one line of text, which decodes equal to what the worker had.
 pub fn encode_status(status: &Status) -> String {
     let flag = |on: bool| if on { YES.to_string() } else { "0".to_string() };
@@ -215,7 +307,7 @@ pub fn encode_status(status: &Status) -> String {
     }
     if let Some(found) = &status.found {
         pairs.push(("found", found.invariant_name.clone()));
-        pairs.push(("found_message", found.message.clone()));
+        pairs.push(("found_message", encode_line(&found.message)));
         if let Some(spec) = &found.spec {
             pairs.push(("found_run", spec.to_query()));
         }
@@ -239,7 +331,11 @@ pub fn decode_status(text: &str) -> Result<Status, String> {
         None => None,
         Some(name) => Some(Found {
             invariant_name: name.clone(),
-            message: pairs.get("found_message").cloned().unwrap_or_default(),
+            message: pairs
+                .get("found_message")
+                .map(|text| decode_line(text).ok_or("the violation's message is not a line"))
+                .transpose()?
+                .unwrap_or_else(|| Line::value("")),
             spec: pairs
                 .get("found_run")
                 .map(|query| RunSpec::from_query(query).0),

@@ -305,7 +305,7 @@ fn sentence(
                             .map(tr)
                             .unwrap_or("?"),
                     ),
-                    ("message", message),
+                    ("message", &crate::i18n::line(message)),
                 ],
             ),
             Weight::Violation,

@@ -132,6 +132,34 @@ impl Line {
         .with("value", value)
     }
 
+    /// Items one after the other: "a, b, c" (in Chinese "a、b、c"). `None` for no item.
+    pub fn list(items: impl IntoIterator<Item = Line>) -> Option<Line> {
+        let items: Vec<Line> = items.into_iter().collect();
+        items.into_iter().rev().reduce(|rest, first| {
+            Line::tr("{first}, {rest}")
+                .text("first", first)
+                .text("rest", rest)
+        })
+    }
+
+    /// Items with "and" before the last: "a, b and c" (in Chinese "a、b和c"). `None` for
+    /// no item.
+    pub fn and_list(items: impl IntoIterator<Item = Line>) -> Option<Line> {
+        let mut items: Vec<Line> = items.into_iter().collect();
+        let last = items.pop()?;
+        let Some(before) = items.pop() else {
+            return Some(last);
+        };
+        let tail = Line::tr("{first} and {last}")
+            .text("first", before)
+            .text("last", last);
+        Some(items.into_iter().rev().fold(tail, |rest, first| {
+            Line::tr("{first}, {rest}")
+                .text("first", first)
+                .text("rest", rest)
+        }))
+    }
+
     /// Fills the hole `{name}` with a value shown as it is.
     pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Line {
         self.args.push((name, Arg::Value(value.to_string())));
@@ -147,6 +175,11 @@ impl Line {
     /// The English template (the catalogue's key).
     pub fn template(&self) -> &'static str {
         self.template
+    }
+
+    /// The values of its holes, by hole name, in the order they were filled.
+    pub fn args(&self) -> &[(&'static str, Arg)] {
+        &self.args
     }
 
     /// The template and those of the texts in its holes, outermost first.

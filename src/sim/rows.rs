@@ -199,7 +199,7 @@ pub(super) fn rows_of(
                     let name = invariants.get(*invariant as usize).copied().unwrap_or("?");
                     row.label = Line::tr("{invariant} is violated: {message}")
                         .text("invariant", Line::tr(name))
-                        .with("message", message);
+                        .text("message", message.clone());
                 }
             }
             row

@@ -108,7 +108,7 @@ pub enum TraceKind<P: Protocol> {
     },
     Violation {
         invariant: u32,
-        message: String,
+        message: Line,
     },
     /// A node narrated a decision (see `Ctx::note`).
     Note {

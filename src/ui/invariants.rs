@@ -1,7 +1,7 @@
 //! The invariant panel: each safety property green or red; a violation shows its step and
 //! a button that jumps there.
 use super::model::Msg;
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::sim::run::InvariantView;
 use yew::prelude::*;
 
@@ -45,14 +45,14 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
                         </button>
                         <details class="inv-why">
                             <summary>{ tr("why?") }</summary>
-                            <p>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &v.message)]) }</p>
+                            <p>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &line(&v.message))]) }</p>
                         </details>
                     </>
                 };
             }
             html! {
                 <div class="violation-detail">
-                    <span>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &v.message)]) }</span>
+                    <span>{ trf("violated at step {n} ({time}): {why}", &[("n", &v.step), ("time", &v.time), ("why", &line(&v.message))]) }</span>
                     <button class="jump" onclick={jump_to(v.step)} aria-label={jump_label}>
                         { trf("Jump to step {n}", &[("n", &v.step)]) }
                     </button>

@@ -5,7 +5,7 @@ use super::common::{
 };
 use dsviz::scene::SceneId;
 use dsviz::sim::run::{InvariantView, RowKind};
-use dsviz::sim::{Time, Violation};
+use dsviz::sim::{Line, Time, Violation};
 use dsviz::ui::controls::{Controls, ControlsProps};
 use dsviz::ui::invariants::{InvariantPanel, InvariantProps};
 use dsviz::ui::model::Msg;
@@ -171,7 +171,7 @@ async fn invariant_panel_shows_green_and_red_with_a_jump_button() {
                 violation: Some(Violation {
                     step: 17,
                     time: Time::from_millis(40),
-                    message: "P1 committed, P2 aborted".into(),
+                    message: Line::value("P1 committed, P2 aborted"),
                 }),
             },
         ],
@@ -182,7 +182,9 @@ async fn invariant_panel_shows_green_and_red_with_a_jump_button() {
     yew::scheduler::flush().await;
     assert_eq!(count(&root, ".invariant.ok"), 1);
     assert_eq!(count(&root, ".invariant.violated"), 1);
-    assert!(text(&root, ".violation-detail").contains("step 17"));
+    let detail = text(&root, ".violation-detail");
+    assert!(detail.contains("step 17"), "{detail}");
+    assert!(detail.contains("P1 committed, P2 aborted"), "{detail}");
     click(&root, ".violation-detail button");
     assert_eq!(*seen.borrow(), ["seek 17"]);
 }

@@ -269,7 +269,7 @@ pub fn run_series(
         .invariants()
         .iter()
         .zip(sim.violations())
-        .filter_map(|(inv, v)| v.as_ref().map(|v| (inv.name, v.message.clone())))
+        .filter_map(|(inv, v)| v.as_ref().map(|v| (inv.name, v.message.to_string())))
         .collect();
     let digest = sim
         .nodes()

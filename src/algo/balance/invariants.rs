@@ -39,7 +39,7 @@
 //! every run and check it.
 use super::config::MAX_RETRIES;
 use super::BalanceNode;
-use crate::sim::{Invariant, NodeSet};
+use crate::sim::{Invariant, Line, NodeSet};
 
 pub const CONSERVATION: &str = "requests conserved";
 pub const BALANCER_REQUESTS: &str = "requests conserved at each balancer";
@@ -115,43 +115,44 @@ fn balancer_activity(nodes: &NodeSet<'_, BalanceNode>) -> u64 {
         .fold(0, |sum, b| sum.wrapping_add(b.ledger().activity()))
 }
 
-pub fn check_conservation(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_conservation(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(client) = node.as_client() else {
             continue;
         };
         let t = client.totals();
         if t.arrived != client.issued() {
-            return Err(format!(
-                "the clients sent requests 1 to {} but count {} as arrived",
-                client.issued(),
-                t.arrived
-            ));
+            return Err(Line::tr(
+                "the clients sent requests 1 to {issued} but count {arrived} as arrived",
+            )
+            .with("issued", client.issued())
+            .with("arrived", t.arrived));
         }
         let accounted = t.ended() + client.in_progress();
         if t.arrived != accounted {
-            return Err(format!(
-                "{} requests arrived but {} completed, {} were turned away, {} failed and {} \
-                 are in progress ({accounted} in all)",
-                t.arrived,
-                t.completed,
-                t.dropped(),
-                t.failed(),
-                client.in_progress()
-            ));
+            return Err(Line::tr(
+                "{arrived} requests arrived but {completed} completed, {dropped} were turned \
+                 away, {failed} failed and {progress} are in progress ({accounted} in all)",
+            )
+            .with("arrived", t.arrived)
+            .with("completed", t.completed)
+            .with("dropped", t.dropped())
+            .with("failed", t.failed())
+            .with("progress", client.in_progress())
+            .with("accounted", accounted));
         }
         if client.in_progress() > 0 && !client.deadline_armed() {
-            return Err(format!(
-                "{} requests are in progress but the clients' deadline timer is not set: a \
+            return Err(Line::tr(
+                "{n} requests are in progress but the clients' deadline timer is not set: a \
                  request lost on its way would never be counted",
-                client.in_progress()
-            ));
+            )
+            .with("n", client.in_progress()));
         }
     }
     Ok(())
 }
 
-pub fn check_balancer_requests(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_balancer_requests(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(b) = node.as_balancer() else {
             continue;
@@ -159,24 +160,26 @@ pub fn check_balancer_requests(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), S
         let l = b.ledger();
         let open = b.open_attempts();
         if l.received != l.answered() + open + l.lost_in_crash {
-            return Err(format!(
-                "balancer {} received {} requests but answered {} ({} served, {} queue full, \
-                 {} no server, {} timed out), has {open} open and forgot {} in crashes",
-                b.index() + 1,
-                l.received,
-                l.answered(),
-                l.answered_served,
-                l.answered_queue_full,
-                l.answered_no_server,
-                l.answered_timeout,
-                l.lost_in_crash
-            ));
+            return Err(Line::tr(
+                "balancer {balancer} received {received} requests but answered {answered} \
+                 ({served} served, {full} queue full, {no_server} no server, {timed_out} timed \
+                 out), has {open} open and forgot {lost} in crashes",
+            )
+            .with("balancer", b.index() + 1)
+            .with("received", l.received)
+            .with("answered", l.answered())
+            .with("served", l.answered_served)
+            .with("full", l.answered_queue_full)
+            .with("no_server", l.answered_no_server)
+            .with("timed_out", l.answered_timeout)
+            .with("open", open)
+            .with("lost", l.lost_in_crash));
         }
     }
     Ok(())
 }
 
-pub fn check_balancer_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_balancer_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(b) = node.as_balancer() else {
             continue;
@@ -185,18 +188,28 @@ pub fn check_balancer_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), S
         let name = b.index() + 1;
         let open = b.open_attempts();
         if l.attempts_sent != l.attempts_ended() + open {
-            return Err(format!(
-                "balancer {name} sent {} attempts but {} were replied to, {} abandoned at a \
-                 timeout, {} forgotten in crashes and {open} are open",
-                l.attempts_sent, l.attempts_replied, l.attempts_timed_out, l.lost_in_crash
-            ));
+            return Err(Line::tr(
+                "balancer {balancer} sent {sent} attempts but {replied} were replied to, \
+                 {abandoned} abandoned at a timeout, {lost} forgotten in crashes and {open} are \
+                 open",
+            )
+            .with("balancer", name)
+            .with("sent", l.attempts_sent)
+            .with("replied", l.attempts_replied)
+            .with("abandoned", l.attempts_timed_out)
+            .with("lost", l.lost_in_crash)
+            .with("open", open));
         }
         if l.received + l.retries != l.attempts_sent + l.answered_no_server {
-            return Err(format!(
-                "balancer {name} routed {} requests and {} retries but sent {} attempts and \
-                 answered {} with no server",
-                l.received, l.retries, l.attempts_sent, l.answered_no_server
-            ));
+            return Err(Line::tr(
+                "balancer {balancer} routed {received} requests and {retries} retries but sent \
+                 {sent} attempts and answered {no_server} with no server",
+            )
+            .with("balancer", name)
+            .with("received", l.received)
+            .with("retries", l.retries)
+            .with("sent", l.attempts_sent)
+            .with("no_server", l.answered_no_server));
         }
     }
     Ok(())
@@ -211,7 +224,7 @@ fn deadline_mix(deadline: crate::sim::Time, id: u64) -> u64 {
     (x ^ (x >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
-pub fn check_open_counts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_open_counts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(b) = node.as_balancer() else {
             continue;
@@ -224,12 +237,14 @@ pub fn check_open_counts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String>
                 *n += 1;
             }
             if f.attempt > MAX_RETRIES {
-                return Err(format!(
-                    "balancer {name} has request {} on attempt {}, beyond the {MAX_RETRIES} \
-                     retry allowed",
-                    f.request.id,
-                    f.attempt + 1
-                ));
+                return Err(Line::tr(
+                    "balancer {balancer} has request {id} on attempt {attempt}, beyond the \
+                     {max} retry allowed",
+                )
+                .with("balancer", name)
+                .with("id", f.request.id)
+                .with("attempt", f.attempt + 1)
+                .with("max", MAX_RETRIES));
             }
             expected.0 += 1;
             expected.1 = expected
@@ -238,12 +253,14 @@ pub fn check_open_counts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String>
         }
         for (i, (book, waiting)) in b.books().iter().zip(awaited).enumerate() {
             if book.open != waiting {
-                return Err(format!(
-                    "balancer {name} counts {} open requests on server {} but awaits {waiting} \
-                     attempts there",
-                    book.open,
-                    i + 1
-                ));
+                return Err(Line::tr(
+                    "balancer {balancer} counts {open} open requests on server {server} but \
+                     awaits {waiting} attempts there",
+                )
+                .with("balancer", name)
+                .with("open", book.open)
+                .with("server", i + 1)
+                .with("waiting", waiting));
             }
         }
         let held = b
@@ -252,22 +269,26 @@ pub fn check_open_counts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String>
                 (n + 1, mix.wrapping_add(deadline_mix(deadline, id)))
             });
         if held != expected {
-            return Err(format!(
-                "balancer {name} awaits {} attempts but holds {} deadlines, not theirs",
-                expected.0, held.0
-            ));
+            return Err(Line::tr(
+                "balancer {balancer} awaits {expected} attempts but holds {held} deadlines, not \
+                 theirs",
+            )
+            .with("balancer", name)
+            .with("expected", expected.0)
+            .with("held", held.0));
         }
         if held.0 > 0 && !b.upstream_timer_armed() {
-            return Err(format!(
-                "balancer {name} awaits {} attempts but its timeout timer is not set",
-                held.0
-            ));
+            return Err(Line::tr(
+                "balancer {balancer} awaits {n} attempts but its timeout timer is not set",
+            )
+            .with("balancer", name)
+            .with("n", held.0));
         }
     }
     Ok(())
 }
 
-pub fn check_server_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_server_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(s) = node.as_server() else {
             continue;
@@ -275,54 +296,59 @@ pub fn check_server_attempts(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Str
         let st = s.stats();
         let held = u64::from(s.queue_len() + s.in_service());
         if st.received != st.ended() + held {
-            return Err(format!(
-                "server {} received {} requests but served {}, rejected {}, discarded {}, \
-                 lost {} and holds {held}",
-                s.index() + 1,
-                st.received,
-                st.served,
-                st.rejected,
-                st.discarded,
-                st.lost
-            ));
+            return Err(Line::tr(
+                "server {server} received {received} requests but served {served}, rejected \
+                 {rejected}, discarded {discarded}, lost {lost} and holds {held}",
+            )
+            .with("server", s.index() + 1)
+            .with("received", st.received)
+            .with("served", st.served)
+            .with("rejected", st.rejected)
+            .with("discarded", st.discarded)
+            .with("lost", st.lost)
+            .with("held", held));
         }
     }
     Ok(())
 }
 
-pub fn check_server_limits(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_server_limits(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         let Some(s) = node.as_server() else {
             continue;
         };
         let (spec, name) = (s.spec(), s.index() + 1);
         if s.in_service() > spec.slots {
-            return Err(format!(
-                "server {name} serves {} requests at once with {} slots",
-                s.in_service(),
-                spec.slots
-            ));
+            return Err(
+                Line::tr("server {server} serves {n} requests at once with {slots} slots")
+                    .with("server", name)
+                    .with("n", s.in_service())
+                    .with("slots", spec.slots),
+            );
         }
         if s.queue_len() > spec.queue_limit {
-            return Err(format!(
-                "server {name} queues {} requests, beyond its limit of {}",
-                s.queue_len(),
-                spec.queue_limit
-            ));
+            return Err(Line::tr(
+                "server {server} queues {n} requests, beyond its limit of {limit}",
+            )
+            .with("server", name)
+            .with("n", s.queue_len())
+            .with("limit", spec.queue_limit));
         }
         if s.queue_len() > 0 && s.in_service() < spec.slots {
-            return Err(format!(
-                "server {name} has {} requests waiting while {} of its {} slots are idle",
-                s.queue_len(),
-                spec.slots - s.in_service(),
-                spec.slots
-            ));
+            return Err(Line::tr(
+                "server {server} has {n} requests waiting while {idle} of its {slots} slots are \
+                 idle",
+            )
+            .with("server", name)
+            .with("n", s.queue_len())
+            .with("idle", spec.slots - s.in_service())
+            .with("slots", spec.slots));
         }
     }
     Ok(())
 }
 
-pub fn check_no_traffic_to_unavailable(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_no_traffic_to_unavailable(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     let servers: Vec<_> = nodes.iter().filter_map(|(_, n, _)| n.as_server()).collect();
     for (balancer_node, node, _) in nodes.iter() {
         let Some(b) = node.as_balancer() else {
@@ -332,10 +358,12 @@ pub fn check_no_traffic_to_unavailable(nodes: &NodeSet<'_, BalanceNode>) -> Resu
             let i = i as u32;
             let (name, server) = (b.index() + 1, i + 1);
             if book.unavailable_after.is_some() == b.is_available(i) {
-                return Err(format!(
-                    "balancer {name}'s books and health view disagree on whether server \
-                     {server} is available"
-                ));
+                return Err(Line::tr(
+                    "balancer {balancer}'s books and health view disagree on whether server \
+                     {server} is available",
+                )
+                .with("balancer", name)
+                .with("server", server));
             }
             let Some(after) = book.unavailable_after else {
                 continue;
@@ -345,18 +373,22 @@ pub fn check_no_traffic_to_unavailable(nodes: &NodeSet<'_, BalanceNode>) -> Resu
                 .find(|s| s.index() == i)
                 .map_or(0, |s| s.highest_pick_from(balancer_node));
             if book.last_pick > after || received > after {
-                return Err(format!(
-                    "balancer {name} holds server {server} unavailable since its pick \
-                     {after}, yet picked it (pick {}; the server received pick {received})",
-                    book.last_pick
-                ));
+                return Err(Line::tr(
+                    "balancer {balancer} holds server {server} unavailable since its pick \
+                     {after}, yet picked it (pick {pick}; the server received pick {received})",
+                )
+                .with("balancer", name)
+                .with("server", server)
+                .with("after", after)
+                .with("pick", book.last_pick)
+                .with("received", received));
             }
         }
     }
     Ok(())
 }
 
-pub fn check_no_traffic_to_known_down(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), String> {
+pub fn check_no_traffic_to_known_down(nodes: &NodeSet<'_, BalanceNode>) -> Result<(), Line> {
     let balancers: Vec<_> = nodes
         .iter()
         .filter_map(|(id, node, _)| node.as_balancer().map(|b| (id, b)))
@@ -381,14 +413,17 @@ pub fn check_no_traffic_to_known_down(nodes: &NodeSet<'_, BalanceNode>) -> Resul
             let book = &balancer.books()[i];
             let received = server.highest_pick_from(*balancer_node);
             if book.last_pick > after || received > after {
-                return Err(format!(
-                    "every balancer considers server {} ({server_node}) unavailable, yet \
-                     balancer {} picked it (pick {}; the server received pick {received}) \
-                     after learning so at pick {after}",
-                    i + 1,
-                    balancer.index() + 1,
-                    book.last_pick
-                ));
+                return Err(Line::tr(
+                    "every balancer considers server {server} ({node}) unavailable, yet \
+                     balancer {balancer} picked it (pick {pick}; the server received pick \
+                     {received}) after learning so at pick {after}",
+                )
+                .with("server", i + 1)
+                .with("node", server_node)
+                .with("balancer", balancer.index() + 1)
+                .with("pick", book.last_pick)
+                .with("received", received)
+                .with("after", after));
             }
         }
     }

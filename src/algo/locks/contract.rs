@@ -26,11 +26,7 @@ pub struct Held {
 }
 
 impl Held {
-    pub fn describe(&self) -> String {
-        self.line().to_string()
-    }
-
-    /// [`Held::describe`], for the views.
+    /// What the client holds ("token 3"), for the views and the single-holder invariant.
     pub fn line(&self) -> Line {
         match (self.token, self.lease_value) {
             (Some(token), _) => Line::tr("token {token}").with("token", token),

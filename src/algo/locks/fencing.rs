@@ -86,13 +86,13 @@ pub struct StorageEntry {
 }
 
 impl StorageEntry {
-    pub fn token_label(&self) -> String {
-        self.token
-            .map_or_else(|| "no token".into(), |t| format!("token {t}"))
+    /// "token 3", or "no token" (Redlock).
+    pub fn token_line(&self) -> Line {
+        self.token.map_or(Line::tr("no token"), |t| {
+            Line::tr("token {token}").with("token", t)
+        })
     }
-}
 
-impl StorageEntry {
     /// The entry as the storage's detail lines show it.
     pub fn line(&self) -> Line {
         let outcome = match (self.accepted, self.newest_token) {
@@ -102,13 +102,10 @@ impl StorageEntry {
             }
             (false, None) => Line::tr("rejected"),
         };
-        let token = self.token.map_or(Line::tr("no token"), |t| {
-            Line::tr("token {token}").with("token", t)
-        });
         Line::tr("{time}: client {client}, {token}: {outcome}")
             .with("time", self.at)
             .with("client", self.client_number)
-            .text("token", token)
+            .text("token", self.token_line())
             .text("outcome", outcome)
     }
 }
@@ -128,24 +125,26 @@ pub struct StaleWrite {
 }
 
 impl StaleWrite {
-    pub fn describe(&self) -> String {
+    /// What the "no stale writes" invariant says when it breaks.
+    pub fn line(&self) -> Line {
         let grant = |e: &StorageEntry| {
             if self.grant_is_time {
-                format!("the lock it got at {}", Time(e.grant))
+                Line::tr("the lock it got at {time}").with("time", Time(e.grant))
             } else {
-                format!("grant {}", e.grant)
+                Line::tr("grant {grant}").with("grant", e.grant)
             }
         };
-        format!(
-            "storage accepted client {}'s write ({}, under {}) after client {}'s write ({}, \
-             under {}): a holder that had lost the lock overwrote a newer one",
-            self.stale.client_number,
-            self.stale.token_label(),
-            grant(&self.stale),
-            self.newer.client_number,
-            self.newer.token_label(),
-            grant(&self.newer),
+        Line::tr(
+            "storage accepted client {stale}'s write ({stale_token}, under {stale_grant}) after \
+             client {newer}'s write ({newer_token}, under {newer_grant}): a holder that had lost \
+             the lock overwrote a newer one",
         )
+        .with("stale", self.stale.client_number)
+        .text("stale_token", self.stale.token_line())
+        .text("stale_grant", grant(&self.stale))
+        .with("newer", self.newer.client_number)
+        .text("newer_token", self.newer.token_line())
+        .text("newer_grant", grant(&self.newer))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The two safety properties the scene watches.
 use super::contract::Held;
 use super::{Client, LockNode};
-use crate::sim::{Invariant, NodeSet, NodeStatus};
+use crate::sim::{Invariant, Line, NodeSet, NodeStatus};
 
 pub const NO_STALE_WRITES: &str = "no stale writes";
 pub const SINGLE_HOLDER: &str = "single holder";
@@ -25,18 +25,18 @@ pub fn invariants() -> Vec<Invariant<LockNode>> {
     ]
 }
 
-fn check_no_stale_writes(nodes: &NodeSet<'_, LockNode>) -> Result<(), String> {
+fn check_no_stale_writes(nodes: &NodeSet<'_, LockNode>) -> Result<(), Line> {
     for (_, node, _) in nodes.iter() {
         if let LockNode::Storage(storage) = node {
             if let Some(stale) = storage.first_stale_write() {
-                return Err(stale.describe());
+                return Err(stale.line());
             }
         }
     }
     Ok(())
 }
 
-fn check_single_holder(nodes: &NodeSet<'_, LockNode>) -> Result<(), String> {
+fn check_single_holder(nodes: &NodeSet<'_, LockNode>) -> Result<(), Line> {
     let believers: Vec<(&Client, &Held)> = nodes
         .iter()
         .filter(|(_, _, status)| *status != NodeStatus::Crashed)
@@ -48,21 +48,18 @@ fn check_single_holder(nodes: &NodeSet<'_, LockNode>) -> Result<(), String> {
     if believers.len() < 2 {
         return Ok(());
     }
-    let who: Vec<String> = believers
-        .iter()
-        .map(|(c, h)| format!("client {} ({})", c.number(), h.describe()))
-        .collect();
-    let all = if who.len() == 2 { "both" } else { "all" };
-    Err(format!(
-        "{} {all} believe they hold the lock",
-        join_names(&who)
+    let who = believers.iter().map(|(c, h)| {
+        Line::tr("client {number} ({held})")
+            .with("number", c.number())
+            .text("held", h.line())
+    });
+    let all = if believers.len() == 2 {
+        Line::tr("{clients} both believe they hold the lock")
+    } else {
+        Line::tr("{clients} all believe they hold the lock")
+    };
+    Err(all.text(
+        "clients",
+        Line::and_list(who).unwrap_or_else(|| Line::value("")),
     ))
-}
-
-fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }

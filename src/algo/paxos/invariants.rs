@@ -21,7 +21,7 @@ use super::ballot::{Ballot, Slot};
 use super::config::Mode;
 use super::node::PaxosNode;
 use super::value::Value;
-use crate::sim::{Invariant, NodeId, NodeSet};
+use crate::sim::{Invariant, Line, NodeId, NodeSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const AGREEMENT: &str = "agreement";
@@ -131,16 +131,16 @@ pub fn chosen_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Vec<ChosenValue>
 }
 
 /// " in slot 3" in Multi-Paxos, nothing in single-decree Paxos.
-pub(crate) fn in_slot(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> String {
+pub(crate) fn in_slot(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Line {
     match mode(nodes) {
-        Mode::Single => String::new(),
-        Mode::Multi => format!(" in slot {slot}"),
+        Mode::Single => Line::value(""),
+        Mode::Multi => Line::tr(" in slot {slot}").with("slot", slot),
     }
 }
 
-pub(crate) fn names(ids: &[NodeId]) -> String {
-    let names: Vec<String> = ids.iter().map(NodeId::to_string).collect();
-    names.join(", ")
+/// "n1, n2, n3".
+pub(crate) fn names(ids: &[NodeId]) -> Line {
+    Line::list(ids.iter().map(Line::value)).unwrap_or_else(|| Line::value(""))
 }
 
 fn votes_key(nodes: &NodeSet<'_, PaxosNode>) -> u64 {
@@ -176,101 +176,104 @@ fn recent_vote_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
         .collect()
 }
 
-pub(crate) fn agreement_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), String> {
+pub(crate) fn agreement_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), Line> {
     let chosen = chosen_in(nodes, slot);
     let Some(first) = chosen.first() else {
         return Ok(());
     };
     match chosen.iter().find(|c| c.value != first.value) {
         None => Ok(()),
-        Some(other) => Err(format!(
-            "two values chosen{}: {} in ballot {} (accepted by {}) and {} in ballot {} \
-             (accepted by {})",
-            in_slot(nodes, slot),
-            first.value,
-            first.ballot,
-            names(&first.acceptors),
-            other.value,
-            other.ballot,
-            names(&other.acceptors)
-        )),
+        Some(other) => Err(Line::tr(
+            "two values chosen{slot}: {first} in ballot {first_ballot} (accepted by \
+             {first_acceptors}) and {second} in ballot {second_ballot} (accepted by \
+             {second_acceptors})",
+        )
+        .text("slot", in_slot(nodes, slot))
+        .with("first", first.value)
+        .with("first_ballot", first.ballot)
+        .text("first_acceptors", names(&first.acceptors))
+        .with("second", other.value)
+        .with("second_ballot", other.ballot)
+        .text("second_acceptors", names(&other.acceptors))),
     }
 }
 
-pub(crate) fn sticks_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), String> {
+pub(crate) fn sticks_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), Line> {
     let Some(first) = chosen_in(nodes, slot).into_iter().next() else {
         return Ok(());
     };
     for ((ballot, value), acceptors) in acceptances_in(nodes, slot) {
         if ballot > first.ballot && value != first.value {
-            return Err(format!(
-                "{} was chosen{} in ballot {}, yet {} accepted {} in the higher ballot {}",
-                first.value,
-                in_slot(nodes, slot),
-                first.ballot,
-                names(&acceptors),
-                value,
-                ballot
-            ));
+            return Err(Line::tr(
+                "{value} was chosen{slot} in ballot {ballot}, yet {acceptors} accepted {other} \
+                 in the higher ballot {higher}",
+            )
+            .with("value", first.value)
+            .text("slot", in_slot(nodes, slot))
+            .with("ballot", first.ballot)
+            .text("acceptors", names(&acceptors))
+            .with("other", value)
+            .with("higher", ballot));
         }
     }
     Ok(())
 }
 
-pub(crate) fn validity_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), String> {
+pub(crate) fn validity_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), Line> {
     for chosen in chosen_in(nodes, slot) {
         let proposed = nodes.iter().any(|(_, n, _)| {
             n.proposer()
                 .is_some_and(|p| p.history().was_proposed(&chosen.value))
         });
         if !proposed {
-            return Err(format!(
-                "{} was chosen{} in ballot {} but no proposer was ever given it",
-                chosen.value,
-                in_slot(nodes, slot),
-                chosen.ballot
-            ));
+            return Err(Line::tr(
+                "{value} was chosen{slot} in ballot {ballot} but no proposer was ever given it",
+            )
+            .with("value", chosen.value)
+            .text("slot", in_slot(nodes, slot))
+            .with("ballot", chosen.ballot));
         }
     }
     Ok(())
 }
 
-fn check_agreement(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_agreement(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     recent_vote_slots(nodes)
         .into_iter()
         .try_for_each(|slot| agreement_in(nodes, slot))
 }
 
-fn check_chosen_sticks(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_chosen_sticks(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     recent_vote_slots(nodes)
         .into_iter()
         .try_for_each(|slot| sticks_in(nodes, slot))
 }
 
-fn check_validity(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_validity(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     recent_vote_slots(nodes)
         .into_iter()
         .try_for_each(|slot| validity_in(nodes, slot))
 }
 
-fn check_promises_kept(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_promises_kept(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     for (id, node, _) in nodes.iter() {
         let Some((slot, vote)) = node.acceptor().and_then(|a| a.history().latest_vote()) else {
             continue;
         };
         if vote.ballot < vote.promised_before {
-            return Err(format!(
-                "{id} accepted ballot {}{} after promising {}",
-                vote.ballot,
-                in_slot(nodes, slot),
-                vote.promised_before
-            ));
+            return Err(Line::tr(
+                "{node} accepted ballot {ballot}{slot} after promising {promised}",
+            )
+            .with("node", id)
+            .with("ballot", vote.ballot)
+            .text("slot", in_slot(nodes, slot))
+            .with("promised", vote.promised_before));
         }
     }
     Ok(())
 }
 
-fn check_learned_is_chosen(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_learned_is_chosen(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     for (id, node, _) in nodes.iter() {
         let Some(learner) = node.learner() else {
             continue;
@@ -282,16 +285,18 @@ fn check_learned_is_chosen(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String>
             continue;
         };
         if !chosen_in(nodes, slot).iter().any(|c| c.value == value) {
-            return Err(format!(
-                "{id} learned {value}{}, which is not chosen there",
-                in_slot(nodes, slot)
-            ));
+            return Err(
+                Line::tr("{node} learned {value}{slot}, which is not chosen there")
+                    .with("node", id)
+                    .with("value", value)
+                    .text("slot", in_slot(nodes, slot)),
+            );
         }
     }
     Ok(())
 }
 
-fn check_replicas_agree(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
+fn check_replicas_agree(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), Line> {
     let replicas: Vec<(NodeId, &super::replica::Replica)> = nodes
         .iter()
         .filter_map(|(id, n, _)| n.replica().map(|r| (id, r)))
@@ -300,9 +305,12 @@ fn check_replicas_agree(nodes: &NodeSet<'_, PaxosNode>) -> Result<(), String> {
         for (b, rb) in &replicas[i + 1..] {
             let common = ra.applied().min(rb.applied());
             if ra.digest(common) != rb.digest(common) {
-                return Err(format!(
-                    "{a} and {b} applied different commands within their first {common} slots"
-                ));
+                return Err(Line::tr(
+                    "{a} and {b} applied different commands within their first {common} slots",
+                )
+                .with("a", a)
+                .with("b", b)
+                .with("common", common));
             }
         }
     }

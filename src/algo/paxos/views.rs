@@ -274,7 +274,7 @@ pub fn safety_report(nodes: &NodeSet<'_, PaxosNode>) -> SafetyReport {
 pub fn full_check(nodes: &NodeSet<'_, PaxosNode>) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     let slots = voted_slots(nodes);
-    type SlotCheck = fn(&NodeSet<'_, PaxosNode>, Slot) -> Result<(), String>;
+    type SlotCheck = fn(&NodeSet<'_, PaxosNode>, Slot) -> Result<(), crate::sim::Line>;
     let per_slot: [(&str, SlotCheck); 3] = [
         (AGREEMENT, agreement_in),
         (CHOSEN_STICKS, sticks_in),
@@ -282,7 +282,7 @@ pub fn full_check(nodes: &NodeSet<'_, PaxosNode>) -> Vec<(&'static str, String)>
     ];
     for (name, check) in per_slot {
         if let Some(e) = slots.iter().find_map(|s| check(nodes, *s).err()) {
-            found.push((name, e));
+            found.push((name, e.to_string()));
         }
     }
     let broken_promise = nodes.iter().find_map(|(id, n, _)| {

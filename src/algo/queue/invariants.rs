@@ -26,7 +26,7 @@
 //! promised: the check then passes.
 use super::message::MessageId;
 use super::QueueNode;
-use crate::sim::{Invariant, NodeSet, NodeStatus, Time};
+use crate::sim::{Invariant, Line, NodeSet, NodeStatus, Time};
 use std::collections::BTreeSet;
 
 pub const NO_CONFIRMED_LOSS: &str = "no confirmed message lost";
@@ -138,38 +138,45 @@ pub fn unaccounted(nodes: &NodeSet<'_, QueueNode>) -> Vec<MessageId> {
         .collect()
 }
 
-fn list(ids: &[MessageId]) -> String {
-    let shown: Vec<String> = ids.iter().take(5).map(MessageId::to_string).collect();
-    let more = if ids.len() > 5 {
-        format!(" and {} more", ids.len() - 5)
+/// "p1.1, p1.2": the first five, then how many more.
+fn list(ids: &[MessageId]) -> Line {
+    let shown = Line::list(ids.iter().take(5).map(Line::value)).unwrap_or_else(|| Line::value(""));
+    if ids.len() > 5 {
+        Line::tr("{messages} and {n} more")
+            .text("messages", shown)
+            .with("n", ids.len() - 5)
     } else {
-        String::new()
-    };
-    format!("{}{more}", shown.join(", "))
+        shown
+    }
 }
 
-fn check_no_confirmed_loss(nodes: &NodeSet<'_, QueueNode>) -> Result<(), String> {
+fn check_no_confirmed_loss(nodes: &NodeSet<'_, QueueNode>) -> Result<(), Line> {
     let lost = unaccounted(nodes);
     if lost.is_empty() {
         return Ok(());
     }
-    let verb = if lost.len() == 1 { "was" } else { "were" };
-    Err(format!(
-        "{} {verb} confirmed to the producer but {verb} never processed and {} nowhere any more",
-        list(&lost),
-        if lost.len() == 1 { "is" } else { "are" }
-    ))
+    let sentence = if lost.len() == 1 {
+        Line::tr(
+            "{messages} was confirmed to the producer but was never processed and is nowhere \
+             any more",
+        )
+    } else {
+        Line::tr(
+            "{messages} were confirmed to the producer but were never processed and are \
+             nowhere any more",
+        )
+    };
+    Err(sentence.text("messages", list(&lost)))
 }
 
-fn check_no_duplicate_effect(nodes: &NodeSet<'_, QueueNode>) -> Result<(), String> {
+fn check_no_duplicate_effect(nodes: &NodeSet<'_, QueueNode>) -> Result<(), Line> {
     let Some(db) = nodes.iter().find_map(|(_, n, _)| n.as_db()) else {
         return Ok(());
     };
     match db.first_duplicate() {
-        Some(m) => Err(format!(
-            "the effect of {m} was applied {} times",
-            db.applied(m)
-        )),
+        Some(m) => Err(Line::tr("the effect of {message} was applied {n} times")
+            .with("message", m)
+            .with("n", db.applied(m))),
         None => Ok(()),
     }
 }
@@ -199,7 +206,7 @@ fn loss_key(nodes: &NodeSet<'_, QueueNode>) -> u64 {
     key
 }
 
-fn check_per_producer_order(nodes: &NodeSet<'_, QueueNode>) -> Result<(), String> {
+fn check_per_producer_order(nodes: &NodeSet<'_, QueueNode>) -> Result<(), Line> {
     let promised = nodes
         .iter()
         .filter_map(|(_, n, _)| n.as_producer())
@@ -212,10 +219,12 @@ fn check_per_producer_order(nodes: &NodeSet<'_, QueueNode>) -> Result<(), String
         .find_map(|(_, n, _)| n.as_broker())
         .and_then(|b| b.handouts().order_broken);
     match broken {
-        Some((early, late)) => Err(format!(
+        Some((early, late)) => Err(Line::tr(
             "{early} was handed out for the first time after {late}, a later message of the \
-             same producer"
-        )),
+             same producer",
+        )
+        .with("early", early)
+        .with("late", late)),
         None => Ok(()),
     }
 }

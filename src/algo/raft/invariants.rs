@@ -14,7 +14,7 @@ use super::ghost::APPLIED_WINDOW;
 use super::linearizability::{check_recent, operations_of, Operation, RECENT_WINDOW};
 use super::node::RaftNode;
 use super::server::{Role, Server};
-use crate::sim::{Invariant, NodeId, NodeSet};
+use crate::sim::{Invariant, Line, NodeId, NodeSet};
 
 pub const ELECTION_SAFETY: &str = "Election Safety";
 pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
@@ -106,13 +106,16 @@ fn applies(nodes: &NodeSet<'_, RaftNode>) -> u64 {
 /// Checked when someone is leader: no other server ever led its term. Ghost: each server's
 /// list of the terms it led. The first violation is caught at the step the second leader
 /// wins, since it is leader then.
-fn check_election_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_election_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     for (id, leader) in servers(nodes).filter(|(_, s)| s.role() == Role::Leader) {
         let term = leader.current_term();
         if let Some((other, _)) = servers(nodes).find(|(o, s)| *o != id && s.ghost().led(term)) {
-            return Err(format!(
-                "{id} and {other} were both elected leader in term {term}"
-            ));
+            return Err(
+                Line::tr("{a} and {b} were both elected leader in term {term}")
+                    .with("a", id)
+                    .with("b", other)
+                    .with("term", term),
+            );
         }
     }
     Ok(())
@@ -120,30 +123,36 @@ fn check_election_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
 
 /// Ghost: the log counts the entries it ever removed; a leader's count must not have
 /// moved since it was elected.
-fn check_leader_append_only(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_leader_append_only(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     for (id, s) in servers(nodes).filter(|(_, s)| s.role() == Role::Leader) {
         let removed = s.log().removed() - s.ghost().removed_when_elected;
         if removed > 0 {
-            return Err(format!(
-                "{id}, leader of term {}, removed {removed} entries from its own log",
-                s.current_term()
-            ));
+            return Err(Line::tr(
+                "{node}, leader of term {term}, removed {removed} entries from its own log",
+            )
+            .with("node", id)
+            .with("term", s.current_term())
+            .with("removed", removed));
         }
     }
     Ok(())
 }
 
-fn check_log_matching(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_log_matching(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     for ((a, sa), (b, sb)) in server_pairs(nodes) {
         if sa.log().is_empty() || sb.log().is_empty() {
             continue;
         }
         if let Some(index) = sa.log().matching_conflict(sb.log()) {
             let term = sa.log().term_at(index).unwrap_or_default();
-            return Err(format!(
+            return Err(Line::tr(
                 "{a} and {b} both hold an entry of term {term} at index {index}, but their logs \
-                 differ before it"
-            ));
+                 differ before it",
+            )
+            .with("a", a)
+            .with("b", b)
+            .with("term", term)
+            .with("index", index));
         }
     }
     Ok(())
@@ -151,7 +160,7 @@ fn check_log_matching(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
 
 /// For every leader of term T: every commit some server learned before T (ghost commit
 /// marks, which pin the whole committed prefix by its chain) is in the leader's log.
-fn check_leader_completeness(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_leader_completeness(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     for (id, leader) in servers(nodes).filter(|(_, s)| s.role() == Role::Leader) {
         let term = leader.current_term();
         let log = leader.log();
@@ -163,11 +172,15 @@ fn check_leader_completeness(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String
                 continue; // compacted away: State Machine Safety still watches it
             }
             if log.chain_at(mark.index) != Some(mark.chain) {
-                return Err(format!(
-                    "{id} leads term {term} but its log lacks entries up to index {} that \
-                     {other} knew were committed in term {}",
-                    mark.index, mark.learned_in
-                ));
+                return Err(Line::tr(
+                    "{node} leads term {term} but its log lacks entries up to index {index} \
+                     that {other} knew were committed in term {learned}",
+                )
+                .with("node", id)
+                .with("term", term)
+                .with("index", mark.index)
+                .with("other", other)
+                .with("learned", mark.learned_in));
             }
         }
     }
@@ -176,12 +189,15 @@ fn check_leader_completeness(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String
 
 /// Ghost: each server remembers the chain of what it applied at its last few indexes. Two
 /// servers must agree at the highest index both applied.
-fn check_state_machine_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_state_machine_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     for (id, s) in servers(nodes) {
         if let Some(index) = s.ghost().applied_twice {
-            return Err(format!(
-                "{id} applied two different entries at index {index} (before and after a restart)"
-            ));
+            return Err(Line::tr(
+                "{node} applied two different entries at index {index} (before and after a \
+                 restart)",
+            )
+            .with("node", id)
+            .with("index", index));
         }
     }
     for ((a, sa), (b, sb)) in server_pairs(nodes) {
@@ -192,9 +208,12 @@ fn check_state_machine_safety(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Strin
         }
         if let (Some(x), Some(y)) = (ga.applied_at(index), gb.applied_at(index)) {
             if x != y {
-                return Err(format!(
-                    "{a} and {b} applied different entries at or before index {index}"
-                ));
+                return Err(Line::tr(
+                    "{a} and {b} applied different entries at or before index {index}",
+                )
+                .with("a", a)
+                .with("b", b)
+                .with("index", index));
             }
         }
     }
@@ -210,7 +229,7 @@ pub fn client_history(nodes: &NodeSet<'_, RaftNode>) -> Vec<Operation> {
         .collect()
 }
 
-fn check_history(nodes: &NodeSet<'_, RaftNode>) -> Result<(), String> {
+fn check_history(nodes: &NodeSet<'_, RaftNode>) -> Result<(), Line> {
     check_recent(&client_history(nodes), RECENT_WINDOW)
 }
 

@@ -15,7 +15,7 @@
 //! exactly when each key's sub-history is, so every key is searched on its own.
 use super::client::{EventKind, HistoryEvent};
 use super::kv::{Key, Op, OpResult, Value};
-use crate::sim::{NodeId, Time};
+use crate::sim::{Line, NodeId, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One client operation: invoked at `invoked`, returned at `returned` with a result (or
@@ -29,15 +29,18 @@ pub struct Operation {
 }
 
 impl Operation {
-    fn describe(&self) -> String {
+    fn line(&self) -> Line {
         let end = match self.returned {
-            Some((t, result)) => format!("returned {result} at {t}"),
-            None => "pending".to_string(),
+            Some((t, result)) => Line::tr("returned {result} at {time}")
+                .with("result", result)
+                .with("time", t),
+            None => Line::tr("pending"),
         };
-        format!(
-            "{} {} invoked at {}, {end}",
-            self.client, self.op, self.invoked
-        )
+        Line::tr("{client} {op} invoked at {time}, {end}")
+            .with("client", self.client)
+            .with("op", self.op)
+            .with("time", self.invoked)
+            .text("end", end)
     }
 }
 
@@ -67,7 +70,7 @@ pub fn operations_of(client: NodeId, events: &[HistoryEvent]) -> Vec<Operation> 
 
 /// Whether `history` is linearizable; if not, which key's operations cannot be ordered.
 /// Exact: it searches each key's whole history.
-pub fn check_linearizable(history: &[Operation]) -> Result<(), String> {
+pub fn check_linearizable(history: &[Operation]) -> Result<(), Line> {
     check_recent(history, usize::MAX)
 }
 
@@ -82,7 +85,7 @@ pub const RECENT_WINDOW: usize = 64;
 /// pending writes stay in, free to take effect anywhere or nowhere. It never reports a
 /// violation the exact check would not; it misses only violations that need older
 /// operations to show.
-pub fn check_recent(history: &[Operation], window: usize) -> Result<(), String> {
+pub fn check_recent(history: &[Operation], window: usize) -> Result<(), Line> {
     let mut by_key: BTreeMap<Key, Vec<Operation>> = BTreeMap::new();
     for op in history {
         // A pending get observed nothing and changed nothing: it can always be left out.
@@ -94,17 +97,30 @@ pub fn check_recent(history: &[Operation], window: usize) -> Result<(), String> 
     for (key, ops) in &by_key {
         let (recent, initial) = recent_operations(ops, window);
         if !register_linearizable(&recent, initial) {
-            let shown: Vec<String> = recent.iter().take(8).map(Operation::describe).collect();
-            let more = if recent.len() > 8 {
-                format!(" (and {} more)", recent.len() - 8)
-            } else {
-                String::new()
-            };
-            return Err(format!(
-                "no order of the {} operations on key {key} matches what the clients saw: {}{more}",
-                recent.len(),
-                shown.join("; ")
-            ));
+            // "a; b; c", the first eight, then how many more.
+            let mut shown = recent
+                .iter()
+                .take(8)
+                .map(Operation::line)
+                .rev()
+                .reduce(|rest, first| {
+                    Line::tr("{first}; {rest}")
+                        .text("first", first)
+                        .text("rest", rest)
+                })
+                .unwrap_or_else(|| Line::value(""));
+            if recent.len() > 8 {
+                shown = Line::tr("{operations} (and {n} more)")
+                    .text("operations", shown)
+                    .with("n", recent.len() - 8);
+            }
+            return Err(Line::tr(
+                "no order of the {n} operations on key {key} matches what the clients saw: \
+                 {operations}",
+            )
+            .with("n", recent.len())
+            .with("key", key)
+            .text("operations", shown));
         }
     }
     Ok(())
@@ -349,7 +365,7 @@ mod tests {
             get(2, Some(1), 40, 50),
         ];
         let err = check_linearizable(&h).expect_err("stale");
-        assert!(err.contains("key x"), "{err}");
+        assert!(err.to_string().contains("key x"), "{err}");
         // Reading a value nobody wrote.
         assert!(check_linearizable(&[get(2, Some(7), 0, 5)]).is_err());
         // Reading nothing after a completed write.
@@ -383,7 +399,7 @@ mod tests {
             returned: Some((Time::from_millis(30), OpResult::Read(Some(1)))),
         });
         let err = check_linearizable(&h).expect_err("y was never written");
-        assert!(err.contains("key y"), "{err}");
+        assert!(err.to_string().contains("key y"), "{err}");
         let events = [
             HistoryEvent {
                 serial: 1,

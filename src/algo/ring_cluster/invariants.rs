@@ -2,13 +2,13 @@
 use super::cluster::RingNode;
 use super::config::{Algorithm, RingConfig};
 use super::report::{ChangeKind, Move};
-use crate::sim::{Invariant, NodeId, NodeSet};
+use crate::sim::{Invariant, Line, NodeId, NodeSet};
 
 fn cluster<'a>(nodes: &NodeSet<'a, RingNode>) -> Option<&'a RingNode> {
     nodes.get(NodeId(0))
 }
 
-fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
     let Some(node) = cluster(nodes) else {
         return Ok(());
     };
@@ -36,23 +36,25 @@ fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), String>
             .unwrap_or_else(|| format!("#{slot}"))
     };
     let what = match change.kind {
-        ChangeKind::Join => "joined",
-        ChangeKind::Recover => "recovered",
-        ChangeKind::Leave => "left",
-        ChangeKind::Fail => "failed",
-        ChangeKind::Weight { .. } => "changed weight",
+        ChangeKind::Join => Line::tr("joined"),
+        ChangeKind::Recover => Line::tr("recovered"),
+        ChangeKind::Leave => Line::tr("left"),
+        ChangeKind::Fail => Line::tr("failed"),
+        ChangeKind::Weight { .. } => Line::tr("changed weight"),
     };
-    Err(format!(
-        "{} {what}, yet {} moved from {} to {} ({} keys moved between uninvolved nodes)",
-        change.node,
-        node.key_name(first.key),
-        name(first.from),
-        name(first.to),
-        stray.len()
-    ))
+    Err(Line::tr(
+        "{node} {what}, yet {key} moved from {from} to {to} ({n} keys moved between \
+         uninvolved nodes)",
+    )
+    .with("node", &change.node)
+    .text("what", what)
+    .with("key", node.key_name(first.key))
+    .with("from", name(first.from))
+    .with("to", name(first.to))
+    .with("n", stray.len()))
 }
 
-fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
     let Some(node) = cluster(nodes) else {
         return Ok(());
     };
@@ -61,15 +63,14 @@ fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
         .map(|(slot, _)| u64::from(node.loads.get(usize::from(slot)).copied().unwrap_or(0)))
         .sum();
     if held != u64::from(node.key_count()) {
-        return Err(format!(
-            "the live nodes hold {held} keys, not all {}",
-            node.key_count()
-        ));
+        return Err(Line::tr("the live nodes hold {held} keys, not all {total}")
+            .with("held", held)
+            .with("total", node.key_count()));
     }
     Ok(())
 }
 
-fn check_distinct_replicas(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+fn check_distinct_replicas(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
     let Some(node) = cluster(nodes) else {
         return Ok(());
     };
@@ -78,43 +79,42 @@ fn check_distinct_replicas(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> 
     };
     for (i, slot) in lookup.replicas.iter().enumerate() {
         if lookup.replicas[..i].contains(slot) {
-            return Err(format!(
-                "{} is listed twice among the replicas of \"{}\"",
-                node.node_name(*slot).unwrap_or("?"),
-                lookup.key
-            ));
+            return Err(
+                Line::tr("{node} is listed twice among the replicas of \"{key}\"")
+                    .with("node", node.node_name(*slot).unwrap_or("?"))
+                    .with("key", &lookup.key),
+            );
         }
         if node.node_name(*slot).is_none() {
-            return Err(format!(
-                "a replica of \"{}\" is on a node that is not live",
-                lookup.key
-            ));
+            return Err(
+                Line::tr("a replica of \"{key}\" is on a node that is not live")
+                    .with("key", &lookup.key),
+            );
         }
     }
     let ring_based =
         node.config.algorithm.uses_ring() || node.config.algorithm == Algorithm::Rendezvous;
     let wanted = (node.config.replicas as usize).min(node.ring.node_count());
     if ring_based && lookup.replicas.len() != wanted {
-        return Err(format!(
-            "\"{}\" has {} replicas, not {wanted}",
-            lookup.key,
-            lookup.replicas.len()
-        ));
+        return Err(Line::tr("\"{key}\" has {n} replicas, not {wanted}")
+            .with("key", &lookup.key)
+            .with("n", lookup.replicas.len())
+            .with("wanted", wanted));
     }
     Ok(())
 }
 
-fn check_load_cap(nodes: &NodeSet<'_, RingNode>) -> Result<(), String> {
+fn check_load_cap(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
     let Some(node) = cluster(nodes) else {
         return Ok(());
     };
     for row in node.node_rows() {
         if let Some(cap) = row.cap {
             if u64::from(row.keys) > cap {
-                return Err(format!(
-                    "{} holds {} keys, above its cap of {cap}",
-                    row.name, row.keys
-                ));
+                return Err(Line::tr("{node} holds {keys} keys, above its cap of {cap}")
+                    .with("node", &row.name)
+                    .with("keys", row.keys)
+                    .with("cap", cap));
             }
         }
     }

@@ -1,22 +1,31 @@
 //! The safety properties, checked after every step on every node.
 use super::config::{TxId, LOG_KEEP};
 use super::messages::Decision;
-use super::{node_name, TwoPcNode};
-use crate::sim::{Invariant, NodeSet};
+use super::{node_name, Reached, TwoPcNode};
+use crate::sim::{Invariant, Line, NodeSet};
 
-/// "P1 (in its log), coordinator (in memory)" for every node that reached `decision`.
+/// "P1 (in its log)", "coordinator (in memory)": each node that reached `decision`.
 pub(super) fn who_reached(
     nodes: &NodeSet<'_, TwoPcNode>,
     tx: TxId,
     decision: Decision,
-) -> Vec<String> {
+) -> Vec<Line> {
     nodes
         .iter()
         .filter_map(|(id, node, _)| {
-            node.reached(tx, decision)
-                .map(|where_| format!("{} ({where_})", node_name(id)))
+            let where_ = match node.reached(tx, decision)? {
+                Reached::InLog => Line::tr("{node} (in its log)"),
+                Reached::InMemory => Line::tr("{node} (in memory)"),
+            };
+            Some(where_.with("node", node_name(id)))
         })
         .collect()
+}
+
+/// The nodes that reached `decision`, as a list ("nobody" for none: never the case when a
+/// check reports it).
+fn reached_list(nodes: &NodeSet<'_, TwoPcNode>, tx: TxId, decision: Decision) -> Line {
+    Line::list(who_reached(nodes, tx, decision)).unwrap_or_else(|| Line::tr("nobody"))
 }
 
 pub(super) fn anyone_reached(nodes: &NodeSet<'_, TwoPcNode>, tx: TxId, decision: Decision) -> bool {
@@ -109,7 +118,7 @@ fn oldest_conflict(nodes: &NodeSet<'_, TwoPcNode>) -> Option<TxId> {
     oldest
 }
 
-pub(super) fn check_atomicity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), String> {
+pub(super) fn check_atomicity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), Line> {
     let recent = Recent::of(nodes);
     let conflict = if recent.older {
         oldest_conflict(nodes)
@@ -120,15 +129,16 @@ pub(super) fn check_atomicity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), Stri
     };
     match conflict {
         None => Ok(()),
-        Some(tx) => Err(format!(
-            "transaction t{tx} is committed at {} but aborted at {}",
-            who_reached(nodes, tx, Decision::Commit).join(", "),
-            who_reached(nodes, tx, Decision::Abort).join(", ")
-        )),
+        Some(tx) => Err(Line::tr(
+            "transaction t{tx} is committed at {committed} but aborted at {aborted}",
+        )
+        .with("tx", tx)
+        .text("committed", reached_list(nodes, tx, Decision::Commit))
+        .text("aborted", reached_list(nodes, tx, Decision::Abort))),
     }
 }
 
-pub(super) fn check_validity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), String> {
+pub(super) fn check_validity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), Line> {
     let recent = Recent::of(nodes);
     // Vote records cover each participant's recent transactions only (the `LOG_KEEP`
     // newest); older commits were checked when they happened. Oldest first.
@@ -141,15 +151,19 @@ pub(super) fn check_validity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), Strin
         if !nodes.iter().any(|(_, node, _)| silent(node)) {
             continue;
         }
-        let silent: Vec<String> = nodes
+        let silent = nodes
             .iter()
             .filter(|(_, node, _)| silent(node))
-            .map(|(id, _, _)| node_name(id))
-            .collect();
-        return Err(format!(
-            "transaction t{tx} is committed at {} although {} never voted yes on it",
-            who_reached(nodes, tx, Decision::Commit).join(", "),
-            silent.join(", ")
+            .map(|(id, _, _)| Line::value(node_name(id)));
+        return Err(Line::tr(
+            "transaction t{tx} is committed at {committed} although {silent} never voted yes \
+             on it",
+        )
+        .with("tx", tx)
+        .text("committed", reached_list(nodes, tx, Decision::Commit))
+        .text(
+            "silent",
+            Line::list(silent).unwrap_or_else(|| Line::tr("nobody")),
         ));
     }
     Ok(())

@@ -155,6 +155,15 @@ use config::Settings;
 use durable_log::Storage;
 
 /// A 2PC node: the coordinator (node 0) or a participant (nodes 1 to n).
+/// Where a node's decision on a transaction shows (see [`TwoPcNode::reached`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reached {
+    /// Its decision record is in its log, on disk.
+    InLog,
+    /// Decided and acted on, its record not on disk yet.
+    InMemory,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TwoPcNode {
     Coordinator(Coordinator),
@@ -206,11 +215,11 @@ impl TwoPcNode {
         }
     }
 
-    /// Whether the node has reached `decision` on `tx`, and where that shows: "in its log"
-    /// (durable) or "in memory" (decided and acted on, not yet on disk).
-    pub fn reached(&self, tx: TxId, decision: Decision) -> Option<&'static str> {
+    /// Whether the node has reached `decision` on `tx`, and where that shows: in its log
+    /// (durable) or in memory (decided and acted on, not yet on disk).
+    pub fn reached(&self, tx: TxId, decision: Decision) -> Option<Reached> {
         if self.storage().has(decision.record(tx)) {
-            return Some("in its log");
+            return Some(Reached::InLog);
         }
         let in_memory = match self {
             TwoPcNode::Coordinator(c) => {
@@ -225,7 +234,7 @@ impl TwoPcNode {
                         }
             }
         };
-        in_memory.then_some("in memory")
+        in_memory.then_some(Reached::InMemory)
     }
 
     /// Calls `f` with every (transaction, decision) pair the node has reached, in its log

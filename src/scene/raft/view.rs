@@ -138,7 +138,7 @@ pub enum Verdict {
     /// No operation has returned yet.
     Empty,
     Linearizable,
-    Violated(String),
+    Violated(crate::sim::Line),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,17 +1,18 @@
 //! Named safety properties, checked by the kernel after every step.
 use super::NodeSet;
-use crate::sim::protocol::Protocol;
+use crate::sim::protocol::{Line, Protocol};
 use crate::sim::time::Time;
 
 /// What a check reads to decide whether it needs to run again.
 pub type ChangeKey<P> = fn(&NodeSet<'_, P>) -> u64;
 
 /// A safety property of a scene: `check` looks at every node (crashed ones included: their
-/// durable state still counts) and says what is wrong, if anything.
+/// durable state still counts) and says what is wrong, if anything, as a [`Line`]: English
+/// through `Display` (traces, links, tests), the page's language through `crate::i18n::line`.
 pub struct Invariant<P: Protocol> {
     pub name: &'static str,
     pub description: &'static str,
-    pub check: fn(&NodeSet<'_, P>) -> Result<(), String>,
+    pub check: fn(&NodeSet<'_, P>) -> Result<(), Line>,
     /// For an expensive check (a linearizability search over a client history, say): a
     /// cheap number that changes whenever the check's answer could (e.g. how many operations
     /// have completed). The kernel skips the check while it stays the same. `None`: check
@@ -24,7 +25,7 @@ impl<P: Protocol> Invariant<P> {
     pub const fn new(
         name: &'static str,
         description: &'static str,
-        check: fn(&NodeSet<'_, P>) -> Result<(), String>,
+        check: fn(&NodeSet<'_, P>) -> Result<(), Line>,
     ) -> Self {
         Invariant {
             name,
@@ -57,5 +58,6 @@ impl<P: Protocol> Clone for Invariant<P> {
 pub struct Violation {
     pub step: u64,
     pub time: Time,
-    pub message: String,
+    /// What is wrong, typed so that the page shows it in the reader's language.
+    pub message: Line,
 }

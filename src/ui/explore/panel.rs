@@ -105,6 +105,9 @@ pub struct ExplorePanel {
     search: Option<Box<dyn driver::Search>>,
     status: Option<Status>,
     problems: Vec<String>,
+    /// The bounds (and mode) of the last Start, to say its problems again in another
+    /// language.
+    started_with: Option<Params>,
     running: bool,
     runner: Option<Runner>,
     /// The page's address said `ex_worker=0`.
@@ -128,6 +131,7 @@ struct Kept {
     search: Option<Box<dyn driver::Search>>,
     status: Option<Status>,
     problems: Vec<String>,
+    started_with: Option<Params>,
     running: bool,
     runner: Option<Runner>,
     background: Option<BackgroundSearch>,
@@ -158,6 +162,35 @@ fn linked_request(current: &RunSpec) -> Option<(Params, Mode)> {
             .collect();
         (params, request.mode)
     })
+}
+
+/// What Start begins: the request, the run from its start, the search (`None` for a scene
+/// that cannot be explored), and what in them could not be used.
+type Begun = (
+    ExploreRequest,
+    RunSpec,
+    Option<Box<dyn driver::Search>>,
+    Vec<String>,
+);
+
+/// Begins a search of the run `spec` with the bounds `params` (the mode among them); its
+/// problems are in the page's language.
+fn begin(spec: &RunSpec, params: &Params) -> Begun {
+    let (request, mut problems) = ExploreRequest::read(params);
+    let mut spec = spec.clone();
+    spec.actions.clear();
+    spec.step = None;
+    let search = match driver::start(&spec, &request) {
+        Some((search, more)) => {
+            problems.extend(more);
+            Some(search)
+        }
+        None => {
+            problems.push(tr("This scene cannot be explored.").to_string());
+            None
+        }
+    };
+    (request, spec, search, problems)
 }
 
 impl ExplorePanel {
@@ -216,12 +249,19 @@ impl Component for ExplorePanel {
             Some(k.remove(i))
         });
         if let Some(kept) = kept {
+            // The page rebuilds its panels when its language changes: the problems with
+            // the last Start's bounds are said again, in the language of the page now.
+            let problems = match kept.started_with.as_ref() {
+                Some(params) if !kept.problems.is_empty() => begin(spec, params).3,
+                _ => kept.problems,
+            };
             let mut panel = ExplorePanel {
                 params: kept.params,
                 mode: kept.mode,
                 search: kept.search,
                 status: kept.status,
-                problems: kept.problems,
+                problems,
+                started_with: kept.started_with,
                 running: kept.running,
                 runner: kept.runner,
                 worker_forbidden: worker_forbidden(),
@@ -243,6 +283,7 @@ impl Component for ExplorePanel {
             search: None,
             status: None,
             problems: Vec::new(),
+            started_with: None,
             running: false,
             runner: None,
             worker_forbidden: worker_forbidden(),
@@ -262,6 +303,7 @@ impl Component for ExplorePanel {
             search: self.search.take(),
             status: self.status.take(),
             problems: std::mem::take(&mut self.problems),
+            started_with: self.started_with.take(),
             running: self.running,
             runner: self.runner,
             background: self.background.take(),
@@ -299,34 +341,28 @@ impl Component for ExplorePanel {
                     crate::explore::request::MODE_KEY.into(),
                     self.mode.slug().into(),
                 );
-                let (request, mut problems) = ExploreRequest::read(&params);
-                let mut spec = ctx.props().spec.clone();
-                spec.actions.clear();
-                spec.step = None;
-                match driver::start(&spec, &request) {
-                    Some((search, more)) => {
-                        problems.extend(more);
-                        self.status = Some(search.status());
-                        self.search = Some(search);
-                        self.running = true;
-                        let forbidden = self.worker_forbidden;
-                        self.background = if forbidden {
-                            None
-                        } else {
-                            Self::start_worker(ctx, &Job { spec, request })
-                        };
-                        self.runner = Some(match (&self.background, forbidden) {
-                            (Some(_), _) => Runner::Starting,
-                            (None, true) => Runner::SlicesAsked,
-                            (None, false) => Runner::Slices,
-                        });
-                        if self.background.is_none() {
-                            self.schedule(ctx);
-                        }
+                let (request, spec, search, problems) = begin(&ctx.props().spec, &params);
+                if let Some(search) = search {
+                    self.status = Some(search.status());
+                    self.search = Some(search);
+                    self.running = true;
+                    let forbidden = self.worker_forbidden;
+                    self.background = if forbidden {
+                        None
+                    } else {
+                        Self::start_worker(ctx, &Job { spec, request })
+                    };
+                    self.runner = Some(match (&self.background, forbidden) {
+                        (Some(_), _) => Runner::Starting,
+                        (None, true) => Runner::SlicesAsked,
+                        (None, false) => Runner::Slices,
+                    });
+                    if self.background.is_none() {
+                        self.schedule(ctx);
                     }
-                    None => problems.push(tr("This scene cannot be explored.").to_string()),
                 }
                 self.problems = problems;
+                self.started_with = Some(params);
             }
             Msg::Stop => self.halt(),
             Msg::Background(report) => {

@@ -7,7 +7,7 @@
 //! Pure functions over [`Status`], built natively too, so the wording has native tests
 //! (`tests/explore_words.rs`) in both languages.
 use crate::explore::driver::{Found, Stage, Status, SymmetryUse};
-use crate::i18n::{tr, tr_text, trf};
+use crate::i18n::{line, tr, tr_text, trf};
 
 /// How deep the search is; once it found a violation, the length of the path to it.
 fn violation_depth(status: &Status) -> u64 {
@@ -133,20 +133,21 @@ pub fn found_heading(found: &Found) -> String {
 
 /// The violation's own message, with the risky setup it was found in.
 pub fn found_message(found: &Found) -> String {
+    let message = line(&found.message);
     match (&found.setup, &found.setup_why) {
         (Some(setup), Some(why)) => trf(
             "With {setup} ({why}): {message}",
             &[
                 ("setup", setup),
                 ("why", &tr_text(why)),
-                ("message", &found.message),
+                ("message", &message),
             ],
         ),
         (Some(setup), None) => trf(
             "With {setup}: {what}",
-            &[("setup", setup), ("what", &found.message)],
+            &[("setup", setup), ("what", &message)],
         ),
-        _ => found.message.clone(),
+        _ => message,
     }
 }
 

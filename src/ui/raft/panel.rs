@@ -1,7 +1,7 @@
 //! The Raft panel: each server's key-value store, the clients' history with its
 //! linearizability verdict, and the randomized-timeouts chart.
 use super::figure16::Figure16;
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::scene::raft::{op_text, result_text, OpView, RaftView, Verdict};
 use crate::sim::NodeStatus;
 use yew::prelude::*;
@@ -55,7 +55,7 @@ pub fn raft_panel(p: &RaftPanelProps) -> Html {
             html! { <p class="verdict ok" id="raft-verdict">{ tr("Linearizable: every answer fits one order of the operations, each taking effect between its call and its return.") }</p> }
         }
         Verdict::Violated(why) => {
-            html! { <p class="verdict bad" id="raft-verdict" role="status">{ trf("Not linearizable: {why}", &[("why", why)]) }</p> }
+            html! { <p class="verdict bad" id="raft-verdict" role="status">{ trf("Not linearizable: {why}", &[("why", &line(why))]) }</p> }
         }
     };
     let clients = view.clients.iter().map(|c| {
