@@ -542,12 +542,21 @@ fn every_note() -> Vec<Note> {
             from: 0,
             to: 1,
             forced: true,
+            sticky: true,
         },
         Note::SessionMoved {
             session: 4,
             from: 1,
             to: 0,
             forced: false,
+            sticky: true,
+        },
+        Note::SessionMoved {
+            session: 4,
+            from: 0,
+            to: 1,
+            forced: false,
+            sticky: false,
         },
         Note::NoServer { id: 5 },
         Note::UpstreamTimedOut { id: 6, server: 2 },
@@ -739,4 +748,23 @@ fn the_legend_names_every_class_the_stage_draws() {
             other => panic!("unexpected swatch {other:?}"),
         }
     }
+}
+
+#[test]
+fn a_session_move_is_explained_by_the_strategy_and_by_what_the_balancer_knows() {
+    use dsviz::sim::run::Run;
+    // Smooth weighted round robin keeps no session anywhere: its moves are by design.
+    let mut run = scenario_run("weighted", 1);
+    run.extend(400);
+    let text: Vec<String> = run.log(1, 400).into_iter().map(|l| l.text).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("this strategy keeps no session on one server")),
+        "round robin's moves are explained as its design"
+    );
+    assert!(
+        !text.iter().any(|t| t.contains("extra move")),
+        "a strategy that keeps no session makes no \"extra\" move: {:?}",
+        text.iter().find(|t| t.contains("extra move"))
+    );
 }

@@ -12,7 +12,8 @@ pub struct InvariantProps {
     pub on_msg: Callback<Msg>,
 }
 
-/// Names longer than this in all (in characters) do not fit an embed's bar in two rows.
+/// Names wider than this in all (in Latin characters; a Chinese character is about two)
+/// do not fit an embed's bar in two rows.
 const CROWDED_NAMES_CHARS: usize = 140;
 
 #[function_component(InvariantPanel)]
@@ -26,7 +27,8 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
     let names_len: usize = p
         .invariants
         .iter()
-        .map(|i| tr(i.name).chars().count())
+        .flat_map(|i| tr(i.name).chars())
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
         .sum();
     let one_line = p.compact && (violated || names_len > CROWDED_NAMES_CHARS);
     let items = p.invariants.iter().map(|inv| {

@@ -155,6 +155,13 @@ const failed = await runTests([
     const step = badge.match(/step (\d+)/)[1];
     await page.click(".inv-badge");
     assert((await page.innerText("#step-status")).startsWith(`step ${step} `), "the badge jumps to the violating step");
+    // The moment the scenario exists to show reads as clearly as any other caption.
+    const caption = await page.evaluate(() => {
+      const c = document.querySelector("#caption");
+      return { cls: c.className, opacity: getComputedStyle(c).opacity };
+    });
+    assert(caption.cls.includes("violation"), `the caption at the violating step is marked: ${caption.cls}`);
+    assertEq(caption.opacity, "1", "the violation's caption is drawn at full opacity");
     await assertHealthy(page);
   }],
 

@@ -465,6 +465,7 @@ impl Balancer {
                     from,
                     to: server,
                     forced,
+                    sticky: self.picker.strategy().is_sticky(),
                 });
             }
         }

@@ -285,11 +285,16 @@ pub enum Note {
         server: u32,
         why: PickReason,
     },
+    /// A session's request went to another server than its last one. `forced`: the
+    /// balancer held the last one unavailable; `sticky`: the strategy hashes sessions, so
+    /// an unforced move is one it tries not to make (round robin and the others keep no
+    /// session anywhere: every move is theirs by design).
     SessionMoved {
         session: u32,
         from: u32,
         to: u32,
         forced: bool,
+        sticky: bool,
     },
     NoServer {
         id: u64,

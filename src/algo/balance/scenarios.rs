@@ -41,7 +41,7 @@ const SCENARIOS: [ScenarioInfo; 8] = [
         title: "Heterogeneous servers with smooth weighted round robin",
         description: "One server is three times as fast as the other three, and has weight \
                       3. nginx's smooth weighted round robin gives it three requests in six, \
-                      interleaved (a, b, a, c, a, d) rather than in a burst, and every server \
+                      interleaved (a, b, a, c, d, a) rather than in a burst, and every server \
                       runs at about 80%. Plain round robin gives every server a quarter: the \
                       three slower ones are pushed past their capacity, their queues fill and \
                       they reject requests, while the fast one runs at about 40% (passive \

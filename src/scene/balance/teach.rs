@@ -144,15 +144,26 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             from,
             to,
             forced: true,
+            ..
         } => trf(
-            "Session {k} moves from {a} to {b}: {a} is unavailable, so the move is forced.",
+            "Session {k} moves from {a} to {b}: {me} holds {a} unavailable, so the move is forced.",
+            &[("k", session), ("me", me), ("a", &server(*from)), ("b", &server(*to))],
+        ),
+        Note::SessionMoved {
+            session,
+            from,
+            to,
+            sticky: false,
+            ..
+        } => trf(
+            "Session {k} moves from {a} to {b}: this strategy keeps no session on one server, so the session's warm state on {a} is lost.",
             &[("k", session), ("a", &server(*from)), ("b", &server(*to))],
         ),
         Note::SessionMoved {
             session, from, to, ..
         } => trf(
-            "Session {k} moves from {a} to {b} although {a} is available: an extra move that loses the session's warm state.",
-            &[("k", session), ("a", &server(*from)), ("b", &server(*to))],
+            "Session {k} moves from {a} to {b} although {me} still counts {a} as available: an extra move that loses the session's warm state.",
+            &[("k", session), ("me", me), ("a", &server(*from)), ("b", &server(*to))],
         ),
         Note::NoServer { id } => trf(
             "{me} has no available server for request {id} and answers 503.",
