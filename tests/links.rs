@@ -129,3 +129,18 @@ fn a_link_naming_only_a_scenario_loads_it() {
     );
     assert_eq!(spec.scenario, None);
 }
+
+#[test]
+fn a_bad_parameter_is_explained_in_the_page_s_language() {
+    use dsviz::i18n::{with_lang, Lang};
+    let problems = with_lang(Lang::Zh, || {
+        let (mut spec, _) = RunSpec::from_query("?scene=2pc&n=40&lat=30-10");
+        scene::build(&mut spec).problems
+    });
+    let text = problems.join("\n");
+    assert!(
+        text.contains("参与者必须是 2 到 7 之间的整数，而不是“40”"),
+        "{text}"
+    );
+    assert!(text.contains("延迟必须形如 10-30"), "{text}");
+}

@@ -2,6 +2,7 @@
 use super::fields::{Field, FieldKind, DUPLICATION, LOSS};
 use super::spec::QUOTED;
 use crate::algo::text::shorten;
+use crate::i18n::{tr, trf};
 use crate::sim::{NetConfig, Time};
 use std::collections::BTreeMap;
 
@@ -24,16 +25,29 @@ impl<'a> ParamReader<'a> {
     }
 
     /// A whole number in `min..=max`.
-    pub fn number(&mut self, key: &str, label: &str, min: u64, max: u64, default: u64) -> u64 {
+    pub fn number(
+        &mut self,
+        key: &str,
+        label: &'static str,
+        min: u64,
+        max: u64,
+        default: u64,
+    ) -> u64 {
         let Some(text) = self.text(key) else {
             return default;
         };
         match text.parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => n,
             _ => {
-                self.problems.push(format!(
-                    "{label} must be a whole number from {min} to {max}, not \"{}\"; using {default}.",
-                    shorten(text, QUOTED)
+                self.problems.push(trf(
+                    "{label} must be a whole number from {min} to {max}, not \"{text}\"; using {default}.",
+                    &[
+                        ("label", &tr(label)),
+                        ("min", &min),
+                        ("max", &max),
+                        ("text", &shorten(text, QUOTED)),
+                        ("default", &default),
+                    ],
                 ));
                 default
             }
@@ -78,16 +92,19 @@ impl<'a> ParamReader<'a> {
     }
 
     /// `1`/`0` (also `true`/`false`, `on`/`off`, `yes`/`no`).
-    pub fn flag(&mut self, key: &str, label: &str, default: bool) -> bool {
+    pub fn flag(&mut self, key: &str, label: &'static str, default: bool) -> bool {
         match self.text(key) {
             None => default,
             Some("1" | "true" | "on" | "yes") => true,
             Some("0" | "false" | "off" | "no") => false,
             Some(other) => {
-                self.problems.push(format!(
-                    "{label} must be 1 (on) or 0 (off), not \"{}\"; using {}.",
-                    shorten(other, QUOTED),
-                    u8::from(default)
+                self.problems.push(trf(
+                    "{label} must be 1 (on) or 0 (off), not \"{text}\"; using {default}.",
+                    &[
+                        ("label", &tr(label)),
+                        ("text", &shorten(other, QUOTED)),
+                        ("default", &u8::from(default)),
+                    ],
                 ));
                 default
             }
@@ -98,7 +115,7 @@ impl<'a> ParamReader<'a> {
     pub fn choice<T: Copy>(
         &mut self,
         key: &str,
-        label: &str,
+        label: &'static str,
         options: &[(&str, T)],
         default: T,
     ) -> T {
@@ -109,10 +126,13 @@ impl<'a> ParamReader<'a> {
             Some((_, value)) => *value,
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.problems.push(format!(
-                    "{label} must be one of {}, not \"{}\"; using the default.",
-                    names.join(", "),
-                    shorten(text, QUOTED)
+                self.problems.push(trf(
+                    "{label} must be one of {names}, not \"{text}\"; using the default.",
+                    &[
+                        ("label", &tr(label)),
+                        ("names", &names.join(", ")),
+                        ("text", &shorten(text, QUOTED)),
+                    ],
                 ));
                 default
             }
@@ -134,12 +154,13 @@ impl<'a> ParamReader<'a> {
                     net.latency_min = Time::from_millis(lo);
                     net.latency_max = Time::from_millis(hi);
                 }
-                _ => self.problems.push(format!(
-                    "Latency must look like 10-30 (milliseconds, low to high, at most 10000), not \"{}\"; \
-                     using {}-{}.",
-                    shorten(text, QUOTED),
-                    net.latency_min.0 / 1000,
-                    net.latency_max.0 / 1000
+                _ => self.problems.push(trf(
+                    "Latency must look like 10-30 (milliseconds, low to high, at most 10000), not \"{text}\"; using {low}-{high}.",
+                    &[
+                        ("text", &shorten(text, QUOTED)),
+                        ("low", &(net.latency_min.0 / 1000)),
+                        ("high", &(net.latency_max.0 / 1000)),
+                    ],
                 )),
             }
         }

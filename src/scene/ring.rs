@@ -440,7 +440,7 @@ pub fn join_refusal_words(refusal: &JoinRefusal) -> String {
 fn number(
     r: &mut ParamReader,
     key: &str,
-    label: &str,
+    label: &'static str,
     (min, max): (u64, u64),
     default: u64,
     explained: Option<String>,
