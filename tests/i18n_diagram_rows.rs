@@ -5,13 +5,12 @@
 //! words, a command's link form, an invariant's own message) are other layers' texts. A
 //! state's name in capitals with no entry (LEADER) reads as the stage shows it.
 use dsviz::i18n::{line, tr, with_lang, Lang};
-use dsviz::registry::SCENES;
 use dsviz::scene::RunSpec;
 use dsviz::sim::run::RowKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
-use i18n_scan::{catalogue_entries, template_words, without_chinese, ALLOWED};
+use i18n_scan::{catalogue_entries, every_scene_run, template_words, without_chinese, ALLOWED};
 
 /// Steps of each run looked at.
 const STEPS: u64 = 400;
@@ -42,15 +41,8 @@ fn look(seen: &mut Seen, scene: &str, spec: &mut RunSpec) {
 #[test]
 fn every_tooltip_of_the_diagram_has_its_chinese() {
     let mut seen = Seen::default();
-    for scene in SCENES {
-        let mut default = RunSpec::from_query(&format!("?scene={}", scene.slug())).0;
-        look(&mut seen, scene.slug(), &mut default);
-        for info in scene.scenarios() {
-            let mut spec = scene
-                .scenario_spec(info.id, 1)
-                .unwrap_or_else(|| panic!("{}: scenario {} has a spec", scene.slug(), info.id));
-            look(&mut seen, scene.slug(), &mut spec);
-        }
+    for (scene, mut spec) in every_scene_run() {
+        look(&mut seen, scene, &mut spec);
     }
     assert!(seen.rows > 5_000, "only {} rows looked at", seen.rows);
     let missing: Vec<String> = without_chinese(&seen.templates)

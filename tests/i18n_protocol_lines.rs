@@ -9,14 +9,13 @@
 //! - the English text is unchanged by the typing (`Display` is what links, traces and
 //!   `tests/old_links.rs` read).
 use dsviz::i18n::{line, with_lang, Lang};
-use dsviz::registry::SCENES;
 use dsviz::scene::RunSpec;
 use dsviz::sim::run::Snapshot;
 use dsviz::sim::Line;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
-use i18n_scan::{english_words, without_chinese, ALLOWED};
+use i18n_scan::{english_words, every_scene_run, without_chinese, ALLOWED};
 
 /// Steps looked at in each run: every `STRIDE`th step up to `LAST`.
 const STRIDE: u64 = 7;
@@ -87,15 +86,8 @@ fn look(seen: &mut Seen, scene: &str, spec: &mut RunSpec) {
 
 fn every_run() -> Seen {
     let mut seen = Seen::default();
-    for scene in SCENES {
-        let mut default = RunSpec::from_query(&format!("?scene={}", scene.slug())).0;
-        look(&mut seen, scene.slug(), &mut default);
-        for info in scene.scenarios() {
-            let mut spec = scene
-                .scenario_spec(info.id, 1)
-                .unwrap_or_else(|| panic!("{}: scenario {} has a spec", scene.slug(), info.id));
-            look(&mut seen, scene.slug(), &mut spec);
-        }
+    for (scene, mut spec) in every_scene_run() {
+        look(&mut seen, scene, &mut spec);
     }
     seen
 }

@@ -3,12 +3,11 @@
 //! step of their beginnings. Each name has its entry, so a node card does not say CANDIDATE
 //! beside a stage that says 候选人.
 use dsviz::i18n::{tr_text, with_lang, Lang};
-use dsviz::registry::SCENES;
 use dsviz::scene::RunSpec;
 use std::collections::BTreeMap;
 
 mod i18n_scan;
-use i18n_scan::catalogue_entries;
+use i18n_scan::{catalogue_entries, every_scene_run};
 
 /// Steps of each run looked at.
 const STEPS: u64 = 400;
@@ -29,15 +28,8 @@ fn look(seen: &mut BTreeMap<String, String>, scene: &str, spec: &mut RunSpec) {
 #[test]
 fn every_state_name_has_its_chinese() {
     let mut seen = BTreeMap::new();
-    for scene in SCENES {
-        let mut default = RunSpec::from_query(&format!("?scene={}", scene.slug())).0;
-        look(&mut seen, scene.slug(), &mut default);
-        for info in scene.scenarios() {
-            let mut spec = scene
-                .scenario_spec(info.id, 1)
-                .unwrap_or_else(|| panic!("{}: scenario {} has a spec", scene.slug(), info.id));
-            look(&mut seen, scene.slug(), &mut spec);
-        }
+    for (scene, mut spec) in every_scene_run() {
+        look(&mut seen, scene, &mut spec);
     }
     assert!(
         seen.len() > 30,

@@ -499,3 +499,20 @@ pub fn without_chinese(templates: &BTreeMap<&'static str, String>) -> Vec<(&'sta
         .map(|(t, example)| (*t, example.clone()))
         .collect()
 }
+
+/// Every scene's default run and each of its scenarios (seed 1), as links to build, with
+/// the scene's slug: the runs the translation tests walk.
+pub fn every_scene_run() -> Vec<(&'static str, dsviz::scene::RunSpec)> {
+    let mut out = Vec::new();
+    for scene in dsviz::registry::SCENES {
+        let default = dsviz::scene::RunSpec::from_query(&format!("?scene={}", scene.slug())).0;
+        out.push((scene.slug(), default));
+        for info in scene.scenarios() {
+            let spec = scene
+                .scenario_spec(info.id, 1)
+                .unwrap_or_else(|| panic!("{}: scenario {} has a spec", scene.slug(), info.id));
+            out.push((scene.slug(), spec));
+        }
+    }
+    out
+}
