@@ -165,7 +165,7 @@ pub fn ballot_timeline(nodes: &NodeSet<'_, PaxosNode>) -> Vec<TimelineEntry> {
                 })
         })
         .collect();
-    entries.sort_by_key(|e| (e.record.started, e.record.ballot));
+    crate::sim::sort::sort_by_key(&mut entries, |e| (e.record.started, e.record.ballot));
     entries
 }
 
