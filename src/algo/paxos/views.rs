@@ -238,11 +238,12 @@ impl SafetyReport {
 
 /// Every slot any acceptor ever accepted something in.
 fn voted_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
-    nodes
-        .iter()
-        .filter_map(|(_, n, _)| n.acceptor())
-        .flat_map(|a| a.history().votes().map(|(s, _)| s))
-        .collect()
+    crate::sim::sort::btree_set(
+        nodes
+            .iter()
+            .filter_map(|(_, n, _)| n.acceptor())
+            .flat_map(|a| a.history().votes().map(|(s, _)| s)),
+    )
 }
 
 pub fn safety_report(nodes: &NodeSet<'_, PaxosNode>) -> SafetyReport {
