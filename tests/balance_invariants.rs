@@ -9,6 +9,7 @@
 //!   and the timers the node flags promise are really set;
 //! - each invariant can fail: a node's books broken on purpose (`tamper`) is reported by
 //!   the invariant meant to catch it, and an untouched copy of the same state is not.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::balance::scenarios::{scenario, scenarios, Scenario};
 use dsviz::algo::balance::tamper::Tamper;
 use dsviz::algo::balance::{

@@ -2,6 +2,7 @@
 //! (crashes, restarts, cut links, slow and flapping servers, surges, crashed balancers):
 //! the invariants hold at every step, every request ends up counted once traffic stops,
 //! and power of two choices always compares two distinct servers.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::balance::messages::PickReason;
 use dsviz::algo::balance::{
     layout, new_sim, BalanceConfig, BalanceNode, Cmd, Note, QueueFull, RateStep, ServerSpec,

@@ -2,6 +2,7 @@
 //! travel (rewind, replay, jumps across checkpoints) shows exactly the worlds the run went
 //! through, and a fork shared as a link (seed + action texts) replays to the same trace.
 //! The workload is two-phase commit with loss, duplication, random votes and faults.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::two_phase_commit::{self as tpc, Cmd, TwoPcConfig, TwoPcNode, Vote};
 use dsviz::sim::run::{ProtocolRun, Run, Snapshot, TraceRow};
 use dsviz::sim::timeline::CHECKPOINT_INTERVAL;

@@ -1,5 +1,6 @@
 //! The distributed-locks scene: configuration, scenarios, invariants and properties over
 //! random fault schedules.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::locks::{
     layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios,
     server_crash_under_a_paused_holder, LockCmd, LockKind, LockNode, LocksConfig, Persistence,

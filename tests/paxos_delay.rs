@@ -4,6 +4,7 @@
 //!
 //! Every message takes exactly 10 ms here, so each story is told by the order of events.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 
 use dsviz::algo::paxos::views::safety_report;
 use dsviz::algo::paxos::{new_sim, Ballot, Cmd, Msg, PaxosConfig, PaxosNode, Value, Variant, Word};

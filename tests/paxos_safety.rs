@@ -6,6 +6,7 @@
 //! search finds a safety violation in every broken variant (and the non-intersecting
 //! quorum setting); and the live invariants, which look only at the latest step, agree
 //! with a full recomputation over the whole history.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::paxos::invariants::LEARNED_IS_CHOSEN;
 use dsviz::algo::paxos::views::ballot_timeline;
 use dsviz::algo::paxos::views::{full_check, safety_report};

@@ -3,6 +3,7 @@
 //! value, who accepted what in which ballot, what is chosen, who crashed, what was
 //! refused, how many ballots and prepares there were).
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 
 use dsviz::algo::paxos::ghost::ValueSource;
 use dsviz::algo::paxos::views::{accept_quorums, ballot_timeline};

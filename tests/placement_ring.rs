@@ -1,6 +1,7 @@
 //! The hash ring: lookups, preference lists, load statistics and, above all, minimal
 //! disruption on membership changes, checked against a brute-force model built from the
 //! documented point definition (not from the ring's own arrays).
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::placement::hash_fn::{key_hash, vnode_point};
 use dsviz::algo::placement::{HashRing, KeyMove, NodeIndex, NodeSpec, Placement, PlacementConfig};
 use proptest::prelude::*;

@@ -1,6 +1,7 @@
 //! The queue scene's building blocks: configuration, text forms, layout, determinism, the
 //! views' accessors, the design comparison, user commands, and the fast loss check against
 //! a slow reference.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::queue::compare::{comparison_config, run_with_actions};
 use dsviz::algo::queue::invariants::unaccounted;
 use dsviz::algo::queue::stats::queue_view;

@@ -6,6 +6,7 @@
 //!   once the faults stop every confirmed message is processed (or dead-lettered).
 //! - Whenever producers wait for confirmations, first deliveries keep each producer's order.
 //! - A search over seeds finds a lost message in design 1 and a duplicate in design 2.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::queue::compare::run_with_actions;
 use dsviz::algo::queue::invariants::confirmed;
 use dsviz::algo::queue::{

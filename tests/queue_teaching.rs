@@ -3,6 +3,7 @@
 //! `XPENDING` reports, and the persistence wording ("under `everysec` a power loss takes
 //! the writes of the last second") is what the broker's crash does.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 
 use dsviz::algo::queue::{
     counters, layout, new_sim, scenario, Design, MessageId, QueueConfig, QueueNode,

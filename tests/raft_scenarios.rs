@@ -1,5 +1,6 @@
 //! The Raft scenarios, replayed the way the timeline replays them, with their exact
 //! outcomes for the scene's default seed, and their robustness over other seeds.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::raft::{
     bug_scenario, new_sim, scenario, scenarios, Cmd, Command, EventKind, Members, Note, OpResult,
     RaftConfig, RaftNode, Role, Scenario, Server, StepDown, Term, Variant, ELECTION_SAFETY,

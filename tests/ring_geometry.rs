@@ -7,6 +7,7 @@
 //!   keep their order around the ring;
 //! - every server's arcs and ticks are drawn, even past the exact-drawing limit;
 //! - key dots lie in their band; a flying key leaves its old owner and lands on its new one.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::placement::hash_fn::key_hash;
 use dsviz::algo::placement::hash_ring::HashRing;
 use dsviz::algo::placement::NodeSpec;

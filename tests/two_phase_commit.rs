@@ -1,6 +1,7 @@
 //! Two-phase commit: the scenarios end as they say, blocking and presumed abort behave as
 //! the textbook says, the correct protocol stays safe under random faults, and a search
 //! finds the atomicity violation each deliberately broken variant allows.
+#![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::two_phase_commit::{
     self as tpc, Cmd, CoordinatorPhase, Decision, Msg, Participant, ParticipantPhase, Record,
     TwoPcConfig, TwoPcNode, Variant, Vote,

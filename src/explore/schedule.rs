@@ -183,6 +183,6 @@ pub fn random_plan<C>(
         add(at, Planned::DropNth(rng.below(16) as u32));
     }
     // Stable: faults drawn for one step keep the order they were drawn in.
-    plan.sort_by_key(|e| e.at);
+    crate::sim::sort::sort_by_key(&mut plan, |e| e.at);
     plan
 }

@@ -250,7 +250,7 @@ impl Model for TwoPhase {
         for (rm, view) in views.iter_mut().enumerate() {
             *view = s.rm_view(rm as u32);
         }
-        views.sort_unstable();
+        crate::sim::sort::sort(views);
         let mut out = TwoPhaseState(s.0 & (3 << TM_SHIFT | COMMIT_MSG | ABORT_MSG));
         for (rm, &view) in views.iter().enumerate() {
             let rm = rm as u32;

@@ -29,13 +29,10 @@ pub struct Job {
 
 /// Splits `k=v&k=v` into decoded pairs (later duplicates win).
 fn parse(text: &str) -> Params {
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(key), decode(value))
-        })
-        .collect()
+    crate::sim::sort::btree_map(text.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (decode(key), decode(value))
+    }))
 }
 
 /// Writes pairs as `k=v&k=v`, values percent-encoded.

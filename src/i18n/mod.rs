@@ -162,10 +162,11 @@ pub fn tr_text(english: &str) -> String {
 }
 
 fn zh_map() -> BTreeMap<&'static str, &'static str> {
-    zh_catalogues()
-        .into_iter()
-        .flat_map(|c| parse_catalogue(c).unwrap_or_default())
-        .collect()
+    crate::sim::sort::btree_map(
+        zh_catalogues()
+            .into_iter()
+            .flat_map(|c| parse_catalogue(c).unwrap_or_default()),
+    )
 }
 
 /// A protocol's line (a node's detail, a message's or a timer's label) in the current

@@ -13,6 +13,7 @@ pub mod rng;
 pub mod rows;
 pub mod run;
 pub mod scenario;
+pub mod sort;
 pub mod time;
 pub mod timeline;
 pub mod trace;

@@ -110,7 +110,7 @@ impl Links {
                 self.cut.remove(&(*from, *to));
             }
             NetChange::Partition { group } => {
-                let inside: BTreeSet<NodeId> = group.iter().copied().collect();
+                let inside = super::sort::btree_set(group.iter().copied());
                 for a in &inside {
                     for b in (0..node_count).map(NodeId).filter(|b| !inside.contains(b)) {
                         self.cut.insert((*a, b));

@@ -137,7 +137,7 @@ pub struct Timeline<P: Protocol> {
 impl<P: Protocol> Timeline<P> {
     /// `actions` are sorted by step; `max_steps` bounds how far the run goes.
     pub fn new(initial: Sim<P>, mut actions: Vec<Scheduled<P::Cmd>>, max_steps: u64) -> Self {
-        actions.sort_by_key(|a| a.at);
+        crate::sim::sort::sort_by_key(&mut actions, |a| a.at);
         let start = Cursor {
             sim: initial,
             next_action: 0,

@@ -193,11 +193,8 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(seed) = config.seed {
         spec.seed = whole_number(seed, "seed")?;
     }
-    spec.params = config
-        .params
-        .into_iter()
-        .map(|(k, v)| (k, v.into_text()))
-        .collect();
+    spec.params =
+        crate::sim::sort::btree_map(config.params.into_iter().map(|(k, v)| (k, v.into_text())));
     spec.actions = config.actions;
     spec.step = config.step.map(|s| whole_number(s, "step")).transpose()?;
     spec.scenario = config.scenario.filter(|s| !s.is_empty());

@@ -37,7 +37,7 @@ pub struct ViewCtx {
 /// A scene's views. Scenes drawn only by the generic views (topology, diagram, node cards)
 /// implement it with no methods.
 pub trait SceneViews: Scene {
-    /// The scene views' own stylesheet (`include_str!("style.css")` in `ui/<topic>/`): it
+    /// The scene views' own stylesheet (`ui/<topic>/style.css`, minified by `build.rs`): it
     /// travels with the scene into every page and embed, isolated with the rest.
     const STYLE: &'static str = "";
 
@@ -123,7 +123,11 @@ pub fn build(spec: &mut RunSpec) -> Built<dyn UiRun> {
 
 /// Every stylesheet of the app: the shell's, then each scene's views'.
 pub fn stylesheet() -> String {
-    let mut css = String::from(include_str!("style/shell.css"));
+    // `style/shell.css`, minified by `build.rs`.
+    let mut css = String::from(include_str!(concat!(
+        env!("OUT_DIR"),
+        "/css/ui/style/shell.css"
+    )));
     css.push_str(super::explore::STYLE);
     for entry in crate::registry::SCENE_VIEWS {
         css.push('\n');

@@ -574,6 +574,6 @@ fn candidate_offsets(width: f64, height: f64) -> Vec<((f64, f64), f64)> {
             out.push(((dx, dy), gap + preference));
         }
     }
-    out.sort_by(|a, b| a.1.total_cmp(&b.1));
+    crate::sim::sort::sort_by(&mut out, |a, b| a.1.total_cmp(&b.1));
     out
 }

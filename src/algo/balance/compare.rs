@@ -243,7 +243,7 @@ pub fn run_series(
         }
     }
     let mut actions: Vec<&TimedAction> = actions.iter().filter(|a| a.at <= until).collect();
-    actions.sort_by_key(|a| a.at);
+    crate::sim::sort::sort_by_key(&mut actions, |a| a.at);
     let mut sim = new_sim(seed, config);
     let mut samples = Vec::new();
     let mut busy: Vec<u64> = Vec::new();

@@ -147,7 +147,7 @@ impl SlidingWindow {
             .filter(|f| f.outcome == Outcome::Completed)
             .map(|f| f.latency_us)
             .collect();
-        values.sort_unstable();
+        crate::sim::sort::sort(&mut values);
         values
     }
 

@@ -56,7 +56,7 @@ impl FailureDetector {
     /// (Re)starts: every proposer is trusted from now on, heartbeats begin.
     pub(crate) fn on_start(&mut self, io: &mut impl Io, setup: &Setup) {
         let now = io.now();
-        self.last_heard = setup.proposers.iter().map(|p| (*p, now)).collect();
+        self.last_heard = crate::sim::sort::btree_map(setup.proposers.iter().map(|p| (*p, now)));
         self.leader = setup.proposers.first().copied().unwrap_or_default();
         io.set_timer(Timer::Heartbeat, Time::ZERO);
     }

@@ -170,10 +170,11 @@ fn applied_key(nodes: &NodeSet<'_, PaxosNode>) -> u64 {
 /// The slots of each acceptor's latest acceptance: the only ones a step can have changed
 /// (a step is one handler on one node, and an acceptor accepts at most once per handler).
 fn recent_vote_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
-    nodes
-        .iter()
-        .filter_map(|(_, n, _)| n.acceptor()?.history().last_vote())
-        .collect()
+    crate::sim::sort::btree_set(
+        nodes
+            .iter()
+            .filter_map(|(_, n, _)| n.acceptor()?.history().last_vote()),
+    )
 }
 
 pub(crate) fn agreement_in(nodes: &NodeSet<'_, PaxosNode>, slot: Slot) -> Result<(), Line> {

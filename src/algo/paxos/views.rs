@@ -165,7 +165,7 @@ pub fn ballot_timeline(nodes: &NodeSet<'_, PaxosNode>) -> Vec<TimelineEntry> {
                 })
         })
         .collect();
-    entries.sort_by_key(|e| (e.record.started, e.record.ballot));
+    crate::sim::sort::sort_by_key(&mut entries, |e| (e.record.started, e.record.ballot));
     entries
 }
 
@@ -238,11 +238,12 @@ impl SafetyReport {
 
 /// Every slot any acceptor ever accepted something in.
 fn voted_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
-    nodes
-        .iter()
-        .filter_map(|(_, n, _)| n.acceptor())
-        .flat_map(|a| a.history().votes().map(|(s, _)| s))
-        .collect()
+    crate::sim::sort::btree_set(
+        nodes
+            .iter()
+            .filter_map(|(_, n, _)| n.acceptor())
+            .flat_map(|a| a.history().votes().map(|(s, _)| s)),
+    )
 }
 
 pub fn safety_report(nodes: &NodeSet<'_, PaxosNode>) -> SafetyReport {

@@ -82,7 +82,9 @@ impl Rendezvous {
             })
             .collect();
         // Highest score first; ties by hash, then lower index.
-        scored.sort_by(|a, b| rank_order((b.0, b.1), (a.0, a.1)).then_with(|| a.2.cmp(&b.2)));
+        crate::sim::sort::sort_by(&mut scored, |a, b| {
+            rank_order((b.0, b.1), (a.0, a.1)).then_with(|| a.2.cmp(&b.2))
+        });
         scored.into_iter().map(|(_, _, node)| node).collect()
     }
 

@@ -366,7 +366,7 @@ pub fn holds(db: &Redis, now: Time) -> Vec<MessageId> {
             Value::String(_) => {}
         }
     }
-    out.sort_unstable();
+    crate::sim::sort::sort(&mut out);
     out.dedup();
     out
 }

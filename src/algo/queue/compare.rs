@@ -79,7 +79,7 @@ pub fn fault_schedule(seed: u64) -> Vec<(Time, Action<super::QueueCmd>)> {
         crash.saturating_add(Time::from_millis(200)),
         Action::Restart(layout.broker),
     ));
-    faults.sort_by_key(|(t, _)| *t);
+    crate::sim::sort::sort_by_key(&mut faults, |(t, _)| *t);
     faults
 }
 

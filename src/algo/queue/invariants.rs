@@ -58,11 +58,12 @@ pub fn invariants() -> Vec<Invariant<QueueNode>> {
 
 /// Every message some producer got a confirmation for.
 pub fn confirmed(nodes: &NodeSet<'_, QueueNode>) -> BTreeSet<MessageId> {
-    nodes
-        .iter()
-        .filter_map(|(_, n, _)| n.as_producer())
-        .flat_map(|p| p.ledger().confirmed.iter().copied())
-        .collect()
+    crate::sim::sort::btree_set(
+        nodes
+            .iter()
+            .filter_map(|(_, n, _)| n.as_producer())
+            .flat_map(|p| p.ledger().confirmed.iter().copied()),
+    )
 }
 
 /// Messages a consumer holds or is about to receive, and apply requests that may still

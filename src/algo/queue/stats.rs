@@ -42,14 +42,14 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
             QueueNode::Broker(b) => {
                 c.delivered = b.handouts().delivered;
                 c.redelivered = b.handouts().redelivered;
-                let dead: BTreeSet<MessageId> = b
-                    .redis()
-                    .stream(DEAD_LETTER_KEY, sim.now())
-                    .into_iter()
-                    .flat_map(|s| s.entries().values())
-                    .flat_map(|f| f.iter().filter_map(|(_, v)| Message::decode(v)))
-                    .map(|m| m.id)
-                    .collect();
+                let dead: BTreeSet<MessageId> = crate::sim::sort::btree_set(
+                    b.redis()
+                        .stream(DEAD_LETTER_KEY, sim.now())
+                        .into_iter()
+                        .flat_map(|s| s.entries().values())
+                        .flat_map(|f| f.iter().filter_map(|(_, v)| Message::decode(v)))
+                        .map(|m| m.id),
+                );
                 c.dead_lettered = dead.len() as u64;
             }
             QueueNode::Db(d) => {
@@ -66,14 +66,14 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
         .unwrap_or_default();
     // What the nodes believe is on its way, kept only if a message is really in flight.
     let believed = outside_redis(&nodes);
-    let held: BTreeSet<MessageId> = nodes
-        .iter()
-        .filter(|(_, _, s)| *s != NodeStatus::Crashed)
-        .filter_map(|(_, n, _)| n.as_consumer()?.holding().map(|d| d.message.id))
-        .collect();
-    let flying: BTreeSet<MessageId> = sim
-        .in_flight()
-        .flat_map(|m| match &m.msg {
+    let held: BTreeSet<MessageId> = crate::sim::sort::btree_set(
+        nodes
+            .iter()
+            .filter(|(_, _, s)| *s != NodeStatus::Crashed)
+            .filter_map(|(_, n, _)| n.as_consumer()?.holding().map(|d| d.message.id)),
+    );
+    let flying: BTreeSet<MessageId> =
+        crate::sim::sort::btree_set(sim.in_flight().flat_map(|m| match &m.msg {
             QueueMsg::Apply { message, .. } => vec![*message],
             QueueMsg::Reply { req, reply } => {
                 let wanted = nodes
@@ -88,8 +88,7 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
                 }
             }
             _ => Vec::new(),
-        })
-        .collect();
+        }));
     c.lost = confirmed_unprocessed(&nodes)
         .iter()
         .filter(|m| in_redis.binary_search(m).is_err() && !held.contains(m))

@@ -136,7 +136,7 @@ fn recent_operations(ops: &[Operation], window: usize) -> (Vec<Operation>, State
     if completed.len() <= window {
         return (ops.to_vec(), Some(None));
     }
-    completed.sort_by_key(|o| o.invoked);
+    crate::sim::sort::sort_by_key(&mut completed, |o| o.invoked);
     let mut cut = 0;
     let mut latest_return = Time::ZERO;
     for (i, op) in completed.iter().enumerate() {
@@ -191,7 +191,7 @@ fn register_linearizable(ops: &[Operation], initial: State) -> bool {
         order.push((op.invoked.0, 1, i));
         order.push((op.returned.map_or(u64::MAX, |(t, _)| t.0), 0, i));
     }
-    order.sort_unstable();
+    crate::sim::sort::sort(&mut order);
     // Node 0 is the head sentinel; events are nodes 1..=2n; `end` marks the list's end.
     let end = order.len() + 1;
     let mut events = vec![

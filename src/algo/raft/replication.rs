@@ -375,7 +375,7 @@ impl Server {
         if matched.is_empty() {
             return;
         }
-        matched.sort_unstable_by(|a, b| b.cmp(a));
+        crate::sim::sort::sort_by(&mut matched, |a, b| b.cmp(a));
         let majority_index = matched[members.quorum() as usize - 1];
         if majority_index <= self.commit_index {
             return;

@@ -187,7 +187,7 @@ fn read_poison(r: &mut ParamReader, producers: u32) -> Vec<MessageId> {
             Err(e) => r.problems.push(format!("Poison messages: {e}; ignored.")),
         }
     }
-    ids.sort_unstable();
+    crate::sim::sort::sort(&mut ids);
     ids
 }
 

@@ -45,7 +45,7 @@ impl<P: Protocol> Sim<P> {
             (&slot.parked, slot.pause_generation).hash(h);
         }
         let mut queue: Vec<(u128, Pending)> = self.queue.iter().map(|q| (q.key, q.event)).collect();
-        queue.sort_unstable_by_key(|q| q.0);
+        crate::sim::sort::sort_by_key(&mut queue, |q| q.0);
         queue.hash(h);
         for m in self.in_flight.iter() {
             (m.id, m.from, m.to, m.sent, m.arrives, m.delayed, &m.msg).hash(h);
@@ -77,7 +77,7 @@ impl<P: Protocol> Sim<P> {
             .iter()
             .map(|m| (m.from, m.to, stable_hash(&m.msg)))
             .collect();
-        flying.sort_unstable();
+        crate::sim::sort::sort(&mut flying);
         flying.hash(h);
     }
 }

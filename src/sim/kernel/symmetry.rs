@@ -106,7 +106,7 @@ impl<P: Protocol> Sim<P> {
                 .iter()
                 .map(|(t, ..)| (symmetry.timer)(t, r))
                 .collect();
-            timers.sort();
+            crate::sim::sort::sort(&mut timers);
             timers.hash(&mut h);
         }
         let mut flying: Vec<(NodeId, NodeId, u128)> = self
@@ -120,7 +120,7 @@ impl<P: Protocol> Sim<P> {
                 )
             })
             .collect();
-        flying.sort_unstable();
+        crate::sim::sort::sort(&mut flying);
         flying.hash(&mut h);
         h.finish128()
     }

@@ -31,7 +31,9 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for Balance {
-        const STYLE: &'static str = include_str!("style.css");
+        // `style.css` here, minified by `build.rs`.
+        const STYLE: &'static str =
+            include_str!(concat!(env!("OUT_DIR"), "/css/ui/balance/style.css"));
 
         fn stage(view: BalanceSceneView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::BalanceStage view={view} ctx={ctx} /> })

@@ -22,6 +22,7 @@ mod worker;
 #[cfg(target_arch = "wasm32")]
 pub use panel::{ExplorePanel, ExplorePanelProps};
 
-/// The panel's stylesheet, added to the page with the shell's.
+/// The panel's stylesheet, added to the page with the shell's. `style.css` here, minified by
+/// `build.rs`.
 #[cfg(target_arch = "wasm32")]
-pub const STYLE: &str = include_str!("style.css");
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/css/ui/explore/style.css"));

@@ -155,11 +155,11 @@ fn linked_request(current: &RunSpec) -> Option<(Params, Mode)> {
     let (spec, _) = RunSpec::from_query(&opened_query());
     (spec.scene == current.scene && ExploreRequest::requested(&spec.params)).then(|| {
         let (request, _) = ExploreRequest::read(&spec.params);
-        let params = spec
-            .params
-            .into_iter()
-            .filter(|(k, _)| k.starts_with("ex_"))
-            .collect();
+        let params = crate::sim::sort::btree_map(
+            spec.params
+                .into_iter()
+                .filter(|(k, _)| k.starts_with("ex_")),
+        );
         (params, request.mode)
     })
 }

@@ -11,7 +11,8 @@ use yew::prelude::*;
 pub mod stage;
 
 impl SceneViews for Locks {
-    const STYLE: &'static str = include_str!("style.css");
+    // `style.css` here, minified by `build.rs`.
+    const STYLE: &'static str = include_str!(concat!(env!("OUT_DIR"), "/css/ui/locks/style.css"));
 
     /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks keep
     /// the generic topology.

@@ -45,7 +45,9 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for Paxos {
-        const STYLE: &'static str = include_str!("style.css");
+        // `style.css` here, minified by `build.rs`.
+        const STYLE: &'static str =
+            include_str!(concat!(env!("OUT_DIR"), "/css/ui/paxos/style.css"));
 
         fn stage(view: PaxosView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::PaxosStage view={view} ctx={ctx} /> })

@@ -23,7 +23,9 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for QueueScene {
-        const STYLE: &'static str = include_str!("style.css");
+        // `style.css` here, minified by `build.rs`.
+        const STYLE: &'static str =
+            include_str!(concat!(env!("OUT_DIR"), "/css/ui/queue/style.css"));
 
         fn stage(view: QueueSceneView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::QueueStage view={view} ctx={ctx} /> })

@@ -19,7 +19,9 @@ fn timed(view: &RaftView) -> Vec<&ServerView> {
         .filter(|s| s.status == NodeStatus::Up && s.member && s.role != Role::Leader)
         .collect();
     // The one due first keeps the first slot, so spreading disturbs the run least.
-    servers.sort_by_key(|s| (s.election_due.unwrap_or(Time(u64::MAX)), s.id));
+    crate::sim::sort::sort_by_key(&mut servers, |s| {
+        (s.election_due.unwrap_or(Time(u64::MAX)), s.id)
+    });
     servers
 }
 

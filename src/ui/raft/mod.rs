@@ -40,7 +40,9 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for Raft {
-        const STYLE: &'static str = include_str!("style.css");
+        // `style.css` here, minified by `build.rs`.
+        const STYLE: &'static str =
+            include_str!(concat!(env!("OUT_DIR"), "/css/ui/raft/style.css"));
 
         fn stage(view: RaftView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::RaftStage view={view} ctx={ctx} /> })

@@ -44,7 +44,9 @@ mod views {
     use yew::prelude::*;
 
     impl SceneViews for Ring {
-        const STYLE: &'static str = include_str!("style.css");
+        // `style.css` here, minified by `build.rs`.
+        const STYLE: &'static str =
+            include_str!(concat!(env!("OUT_DIR"), "/css/ui/ring/style.css"));
 
         fn stage(view: RingView, ctx: ViewCtx) -> Option<Html> {
             Some(html! { <super::stage::RingStage view={view} ctx={ctx} /> })

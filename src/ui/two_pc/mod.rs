@@ -7,7 +7,8 @@ use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
 
 impl SceneViews for TwoPc {
-    const STYLE: &'static str = include_str!("style.css");
+    // `style.css` here, minified by `build.rs`.
+    const STYLE: &'static str = include_str!(concat!(env!("OUT_DIR"), "/css/ui/two_pc/style.css"));
 
     fn panel(view: TwoPcView, _ctx: ViewCtx) -> Option<Html> {
         Some(html! {

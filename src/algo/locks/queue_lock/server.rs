@@ -2,6 +2,7 @@
 use super::messages::{QueueMsg, WatchTarget};
 use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockNote, LockTimer, MsgStats};
 use crate::sim::protocol::Renaming;
+use crate::sim::sort::btree_map;
 use crate::sim::{Ctx, Line, NodeId, Time};
 use std::collections::BTreeMap;
 
@@ -119,16 +120,17 @@ impl QueueServer {
                     ..c.clone()
                 })
                 .collect(),
-            sessions: self
-                .sessions
-                .iter()
-                .map(|((client, epoch), s)| ((r.of(*client), *epoch), *s))
-                .collect(),
-            newest_epoch: self
-                .newest_epoch
-                .iter()
-                .map(|(client, epoch)| (r.of(*client), *epoch))
-                .collect(),
+            // Not `collect()`: it would sort with its own copy of the std sort.
+            sessions: btree_map(
+                self.sessions
+                    .iter()
+                    .map(|((client, epoch), s)| ((r.of(*client), *epoch), *s)),
+            ),
+            newest_epoch: btree_map(
+                self.newest_epoch
+                    .iter()
+                    .map(|(client, epoch)| (r.of(*client), *epoch)),
+            ),
             child_watches: self
                 .child_watches
                 .iter()

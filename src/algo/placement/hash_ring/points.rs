@@ -90,7 +90,7 @@ pub(super) fn xxh3_node_points(
     let mut points: Vec<(u64, NodeIndex)> = (0..count)
         .map(|replica| (vnode_point_with(&mut scratch, &node.name, replica), index))
         .collect();
-    points.sort_unstable_by(|&a, &b| point_order(slots, a, b));
+    crate::sim::sort::sort_by(&mut points, |&a, &b| point_order(slots, a, b));
     points
 }
 
@@ -154,7 +154,7 @@ pub(super) fn compute_points(
             points
         }
     };
-    points.sort_unstable_by(|&a, &b| point_order(slots, a, b));
+    crate::sim::sort::sort_by(&mut points, |&a, &b| point_order(slots, a, b));
     Ok(points.into_iter().unzip())
 }
 
