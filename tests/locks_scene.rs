@@ -1,5 +1,5 @@
 //! The locks scene's pictures tell the truth: the "holds the lock" mark sits on the client
-//! the lock service believes holds it, clients are never linked to each other, the queue
+//! the lock service names as the holder, once that client believes it too, clients are never linked to each other, the queue
 //! lock's stage model shows the queue, its watches, the herd's burst of notifications and
 //! the children leaving, and Redis persistence is a field of the link.
 use dsviz::algo::locks::{
@@ -20,12 +20,17 @@ fn build(query: &str) -> (RunSpec, SceneRun<Locks>, Vec<String>) {
 }
 
 #[test]
-fn the_holds_the_lock_mark_is_on_the_holder_the_service_believes_and_nowhere_else() {
+fn the_holds_the_lock_mark_is_on_the_holder_the_service_names_once_it_believes_it() {
     let (_, mut run, _) = build("?scene=locks&sc=contention&seed=3");
     let mut held_steps = 0;
     for step in 0..run.horizon().min(1_500) {
         run.seek(step);
-        let holder = run.view().lock.holder.map(|h| h.client.0);
+        let holder = run
+            .view()
+            .lock
+            .holder
+            .filter(|h| h.believes)
+            .map(|h| h.client.0);
         let marked: Vec<u32> = run
             .snapshot()
             .nodes

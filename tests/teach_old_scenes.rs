@@ -3,7 +3,7 @@
 //! claim true there, and a Chinese catalogue with every text and no stale one.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dsviz::algo::locks::{self, lock_stats, lock_view, LockKind, LockNode, LockNote};
+use dsviz::algo::locks::{self, lock_stats, lock_view, LockKind, LockNode, LockNote, OwnValue};
 use dsviz::algo::two_phase_commit::{
     self as tpc, CoordinatorPhase, Decision, DecisionReason, NoReason, Note, ParticipantPhase,
     TwoPcNode,
@@ -664,8 +664,63 @@ fn every_lock_note() -> Vec<LockNote> {
             client: c,
             holder: h,
         },
-        LockNote::Released { client: c },
-        LockNote::NotYours { client: c },
+        LockNote::Released {
+            client: c,
+            redlock: false,
+        },
+        LockNote::Released {
+            client: c,
+            redlock: true,
+        },
+        // Only a value never set on the server reads differently on one of Redlock's.
+        LockNote::NotYours {
+            client: c,
+            key_holder: Some(h),
+            own: OwnValue::NeverSet,
+            redlock: false,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: Some(h),
+            own: OwnValue::NeverSet,
+            redlock: true,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: None,
+            own: OwnValue::NeverSet,
+            redlock: false,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: None,
+            own: OwnValue::NeverSet,
+            redlock: true,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: Some(h),
+            own: OwnValue::Expired,
+            redlock: false,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: None,
+            own: OwnValue::Expired,
+            redlock: false,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: Some(h),
+            own: OwnValue::LostInCrash,
+            redlock: false,
+        },
+        LockNote::NotYours {
+            client: c,
+            key_holder: None,
+            own: OwnValue::LostInCrash,
+            redlock: false,
+        },
         LockNote::LeaseExpired { holder: c },
         LockNote::Restarted {
             kept_lease: true,

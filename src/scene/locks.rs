@@ -15,6 +15,9 @@ pub struct Locks;
 
 mod describe;
 mod teach;
+mod words;
+
+pub use words::{believers_verdict, holder_sentence};
 
 /// The scene's view model: the lock as its panel draws it, with the setting it needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,8 +51,11 @@ pub struct Znode {
     pub seq: u64,
     pub owner: NodeId,
     pub owner_name: String,
-    /// The lowest child: its owner holds the lock.
+    /// The lowest child: its owner holds the lock once it learns so.
     pub holds: bool,
+    /// The lowest child's owner believes it holds the lock (its getChildren reply showed
+    /// its node lowest); false for every other child.
+    pub told: bool,
     /// What its owner watches (the holder watches nothing).
     pub watching: WatchTarget,
 }
@@ -88,7 +94,8 @@ pub struct Departure {
 /// How long the stage keeps showing a deleted child leaving.
 pub const DEPARTURE_WINDOW: Time = Time::from_millis(12);
 
-/// The mark under the client the lock service believes holds the lock.
+/// The mark under the client that holds the lock: the one the lock service names, once it
+/// believes so itself.
 pub const HOLDS_MARK: &str = "holds the lock";
 
 /// How the lock panel words the time the holder has left. A lease lock's holder has a
@@ -347,10 +354,15 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         }
     }
 
-    /// "holds the lock" under the client the lock service believes holds it (for Redlock:
-    /// a majority of the servers).
+    /// "holds the lock" under the client the lock service names as the holder (for
+    /// Redlock: a majority of the servers), once that client believes it too: a queue
+    /// lock's lowest node belongs to a client that learns it only from its getChildren
+    /// reply, and a grant may still be on its way.
     fn node_marks(run: &SceneRun<Self>) -> Vec<Vec<NodeMark>> {
-        let holder = locks::lock_view(run.sim()).holder.map(|h| h.client);
+        let holder = locks::lock_view(run.sim())
+            .holder
+            .filter(|h| h.believes)
+            .map(|h| h.client);
         (0..run.sim().node_count())
             .map(|i| {
                 if holder == Some(NodeId(i)) {
@@ -413,6 +425,7 @@ fn queue_stage(run: &SceneRun<Locks>, lock: &LockView) -> Option<QueueStage> {
             owner: h.client,
             owner_name: h.name.clone(),
             holds: true,
+            told: h.believes,
             watching: WatchTarget::Nothing,
         });
     }
@@ -421,6 +434,7 @@ fn queue_stage(run: &SceneRun<Locks>, lock: &LockView) -> Option<QueueStage> {
         owner: w.client,
         owner_name: w.name.clone(),
         holds: false,
+        told: false,
         watching: w.watching,
     }));
     let notifications = sim

@@ -397,6 +397,7 @@ pub const ALLOWED: &[&str] = &[
     "PUT",
     "SET",
     "DEL",
+    "INCR",
     "BRPOP",
     "BLMOVE",
     "LPUSH",

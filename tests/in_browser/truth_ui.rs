@@ -121,6 +121,7 @@ fn znode(seq: u64, owner: u32, holds: bool, watching: WatchTarget) -> Znode {
         owner: NodeId(owner),
         owner_name: format!("client {}", owner - 1),
         holds,
+        told: holds,
         watching,
     }
 }

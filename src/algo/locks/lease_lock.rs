@@ -44,10 +44,13 @@ use crate::sim::{Ctx, Line, NodeId, Time};
 /// Messages of the lease lock (Redlock uses the same ones with each of its servers).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LeaseMsg {
-    /// `SET lock <value> NX PX <ttl>` (and `INCR lock:fencing` if the key was set).
+    /// `SET lock <value> NX PX <ttl>`, and with `incr` (the lease lock's server, which
+    /// hands out fencing tokens) `INCR lock:fencing` in the same script if the key was set.
+    /// Redlock's servers run the `SET` alone.
     Acquire {
         token: u64,
         ttl: Time,
+        incr: bool,
     },
     /// Whether the key was set; with a fencing token when the server hands them out.
     AcquireReply {
@@ -73,14 +76,27 @@ impl LeaseMsg {
     /// Redis's own words (`SET lock … NX PX …`, `OK`) read the same in every language.
     pub fn label(&self) -> Line {
         match self {
-            LeaseMsg::Acquire { token, ttl } => {
+            // SET replies only OK or nil: the token is the INCR's reply, run in the same
+            // script, and the labels say so.
+            LeaseMsg::Acquire {
+                token,
+                ttl,
+                incr: true,
+            } => Line::value(format_args!(
+                "EVAL: SET lock {} NX PX {ttl} + INCR lock:fencing",
+                short_token(*token)
+            )),
+            LeaseMsg::Acquire { token, ttl, .. } => {
                 Line::value(format_args!("SET lock {} NX PX {ttl}", short_token(*token)))
             }
             LeaseMsg::AcquireReply {
                 granted: true,
                 fence: Some(fence),
                 ..
-            } => Line::tr("OK, fencing token {token}").with("token", fence),
+            } => Line::tr("OK, token {token} (from {command})")
+                .with("token", fence)
+                // Redis's own word, shown as it is in every language.
+                .with("command", "INCR"),
             LeaseMsg::AcquireReply { granted: true, .. } => Line::value("OK"),
             LeaseMsg::AcquireReply { granted: false, .. } => Line::tr("busy (nil)"),
             LeaseMsg::Release { token } => {
@@ -126,7 +142,11 @@ impl LeaseClient {
             cx,
             sent,
             self.server,
-            LockMsg::Lease(LeaseMsg::Acquire { token, ttl }),
+            LockMsg::Lease(LeaseMsg::Acquire {
+                token,
+                ttl,
+                incr: true,
+            }),
         );
         cx.set_timer(LockTimer::Request, self.request_timeout);
         Progress::Nothing

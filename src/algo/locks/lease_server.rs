@@ -31,7 +31,7 @@
 //! still holds; no decision reads it.
 use super::contract::short_token;
 use super::lease_lock::LeaseMsg;
-use super::notes::LockNote;
+use super::notes::{LockNote, OwnValue};
 use super::{client_label, send, LockMsg, LockNode, LockTimer, MsgStats};
 use crate::algo::redis::{Command, Entry, Persistence, Redis, Reply, Server, SetCondition, Value};
 use crate::sim::protocol::Renaming;
@@ -74,6 +74,15 @@ struct SetBy {
     granted_at: Time,
 }
 
+/// A client's value that was set here and is gone, and how it went (the simulator's
+/// record, not Redis state; no decision reads it): a refused release names the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct GoneValue {
+    owner: NodeId,
+    token: u64,
+    how: OwnValue,
+}
+
 /// What the last crash lost, for the restart's caption.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct CrashLoss {
@@ -90,6 +99,10 @@ pub struct LeaseServer {
     redis: Server<NodeId>,
     /// Who set each lock value the dataset or its disk still holds.
     set_by: Vec<SetBy>,
+    /// Ghost: the last of each client's values that was set here and then expired or was
+    /// lost in a crash (one per client, so it stays small), so that a refused release can
+    /// say why the key is not the client's. No decision reads it.
+    gone: Vec<GoneValue>,
     /// Set by a crash that lost writes, until the restart narrates it.
     crash_loss: Option<CrashLoss>,
     /// Ghost (and a statistic): how many grants this server ever made. Not Redis state:
@@ -118,6 +131,7 @@ impl LeaseServer {
             first_client,
             redis: Server::new(persistence),
             set_by: Vec::new(),
+            gone: Vec::new(),
             crash_loss: None,
             grants: 0,
             sent: MsgStats::default(),
@@ -173,6 +187,18 @@ impl LeaseServer {
                     ..s.clone()
                 })
                 .collect(),
+            gone: {
+                let mut gone: Vec<GoneValue> = self
+                    .gone
+                    .iter()
+                    .map(|g| GoneValue {
+                        owner: r.of(g.owner),
+                        ..g.clone()
+                    })
+                    .collect();
+                gone.sort_by_key(|g| g.owner);
+                gone
+            },
             ..self.clone()
         }
     }
@@ -201,6 +227,22 @@ impl LeaseServer {
         });
     }
 
+    /// Records that `owner`'s value `token` left the dataset, and how.
+    fn record_gone(&mut self, owner: NodeId, token: u64, how: OwnValue) {
+        self.gone.retain(|g| g.owner != owner);
+        self.gone.push(GoneValue { owner, token, how });
+        self.gone.sort_by_key(|g| g.owner);
+    }
+
+    /// What became of `client`'s value `token` here, for a release that found the key
+    /// not holding it.
+    fn fate_of(&self, client: NodeId, token: u64) -> OwnValue {
+        self.gone
+            .iter()
+            .find(|g| g.owner == client && g.token == token)
+            .map_or(OwnValue::NeverSet, |g| g.how)
+    }
+
     fn owner_of(&self, value: &str) -> Option<NodeId> {
         self.set_by
             .iter()
@@ -212,18 +254,31 @@ impl LeaseServer {
         // Like Redis, a key past its expiry counts as gone even before the timer ran.
         self.expire_if_due(cx);
         match msg {
-            LeaseMsg::Acquire { token, ttl } => self.acquire(cx, from, token, ttl),
+            LeaseMsg::Acquire { token, ttl, .. } => self.acquire(cx, from, token, ttl),
             LeaseMsg::Release { token } => {
                 let release = Command::EvalCompareAndDelete {
                     key: LOCK_KEY.into(),
                     value: lease_value(token),
                 };
+                // Read before the script runs: whose value the key holds, if any.
+                let key_holder = string_of(self.redis.db().stored(LOCK_KEY))
+                    .and_then(|v| self.owner_of(v))
+                    .filter(|owner| *owner != from);
                 let deleted = self.run(cx, from, release) == Reply::Integer(1);
+                let redlock = !self.hands_out_fencing_tokens;
                 if deleted {
                     cx.cancel_timer(LockTimer::LeaseExpiry);
-                    cx.note(LockNote::Released { client: from });
+                    cx.note(LockNote::Released {
+                        client: from,
+                        redlock,
+                    });
                 } else {
-                    cx.note(LockNote::NotYours { client: from });
+                    cx.note(LockNote::NotYours {
+                        client: from,
+                        key_holder,
+                        own: self.fate_of(from, token),
+                        redlock,
+                    });
                 }
                 self.prune_records();
                 let reply = LeaseMsg::ReleaseReply { token, deleted };
@@ -308,8 +363,12 @@ impl LeaseServer {
         if gone_at(entry).is_none_or(|at| cx.now() < at) {
             return;
         }
-        if let Some(holder) = string_of(Some(entry)).and_then(|v| self.owner_of(v)) {
+        let set = string_of(Some(entry))
+            .and_then(|v| self.set_by.iter().find(|s| lease_value(s.token) == v))
+            .map(|s| (s.owner, s.token));
+        if let Some((holder, token)) = set {
             cx.note(LockNote::LeaseExpired { holder });
+            self.record_gone(holder, token, OwnValue::Expired);
         }
         let del = Command::Del {
             keys: vec![LOCK_KEY.into()],
@@ -321,10 +380,21 @@ impl LeaseServer {
     pub(crate) fn on_crash(&mut self) {
         let counter_before = self.fencing_counter();
         let lost_before = self.redis.aof().lost_count();
+        let in_memory = string_of(self.redis.db().stored(LOCK_KEY)).map(str::to_string);
         // The dataset becomes what a replay of the disk's append-only file gives.
         self.redis.crash();
         let lost = self.redis.aof().lost_count() > lost_before;
         self.crash_loss = lost.then_some(CrashLoss { counter_before });
+        // A key that was in memory and is not after the replay was lost in the crash.
+        let after = string_of(self.redis.db().stored(LOCK_KEY)).map(str::to_string);
+        if in_memory != after {
+            let set = in_memory
+                .and_then(|v| self.set_by.iter().find(|s| lease_value(s.token) == v))
+                .map(|s| (s.owner, s.token));
+            if let Some((owner, token)) = set {
+                self.record_gone(owner, token, OwnValue::LostInCrash);
+            }
+        }
         self.prune_records();
     }
 
@@ -384,7 +454,8 @@ impl LeaseServer {
                 Line::tr("last fencing token: {token}").with("token", self.fencing_counter()),
             );
         }
-        lines.push(Line::tr("{n} grants").with("n", self.grants));
+        // The simulator's count, which no crash resets (unlike the token counter).
+        lines.push(Line::tr("{n} grants in this run").with("n", self.grants));
         if let Some((_, since)) = self.redis.aof().unsynced().first() {
             lines.push(Line::tr("writes since {time} not yet fsynced").with("time", since));
         }

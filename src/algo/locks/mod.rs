@@ -51,7 +51,7 @@ pub use fencing::{Storage, StorageEntry, StorageMsg};
 pub use invariants::{invariants, NO_STALE_WRITES, SINGLE_HOLDER};
 pub use lease_lock::LeaseMsg;
 pub use lease_server::{Lease, LeaseServer, FENCING_KEY, LOCK_KEY};
-pub use notes::LockNote;
+pub use notes::{LockNote, OwnValue};
 pub use queue_lock::{QueueMsg, QueueServer, WatchTarget};
 pub use scenarios::{scenario, scenarios, server_crash_under_a_paused_holder, ScenarioInfo};
 pub use view::{
@@ -190,6 +190,11 @@ pub(crate) fn client_label(first_client: u32, id: NodeId) -> String {
         None => id.to_string(),
     }
 }
+
+/// The queue lock's first client's node number: [`layout`] puts its one ZooKeeper server
+/// at node 0 and the storage at node 1. (A timer's label has no other way to name the
+/// client whose session it times.)
+const QUEUE_FIRST_CLIENT: u32 = 2;
 
 /// Builds the scene's nodes, in [`Layout`] order.
 pub fn nodes(config: &LocksConfig) -> Vec<LockNode> {
@@ -360,7 +365,7 @@ impl Protocol for LockNode {
             LockTimer::Fsync => "fsync",
             LockTimer::SessionExpiry { client, epoch } => {
                 return Line::tr("session expiry ({client}, session {epoch})")
-                    .with("client", client)
+                    .with("client", client_label(QUEUE_FIRST_CLIENT, *client))
                     .with("epoch", epoch)
             }
             LockTimer::Think => "think",

@@ -5,6 +5,17 @@
 //! lease expired on the server while client 3 was paused".
 use crate::sim::{NodeId, Time};
 
+/// What became of the value a refused release names, on the server that refused it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OwnValue {
+    /// This server never set it (its `SET NX` was refused here, or never arrived).
+    NeverSet,
+    /// It was set here and its lease ran out on this server's clock.
+    Expired,
+    /// It was set here and a crash of the server lost it.
+    LostInCrash,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LockNote {
     // A Redis lease server (one, or each of Redlock's five).
@@ -20,13 +31,21 @@ pub enum LockNote {
         client: NodeId,
         holder: NodeId,
     },
-    /// Compare-and-delete: the key held `client`'s value and is gone.
+    /// Compare-and-delete: the key held `client`'s value and is gone. On one of
+    /// Redlock's servers (`redlock`) that frees this server's key only, not the lock.
     Released {
         client: NodeId,
+        redlock: bool,
     },
-    /// Compare-and-delete refused: the key is not (or no longer) `client`'s.
+    /// Compare-and-delete refused: the key does not hold `client`'s value. `key_holder`:
+    /// whose value the key holds now (`None`: there is no lock key); `own`: what became
+    /// of `client`'s value on this server; `redlock`: the server is one of Redlock's, whose
+    /// clients unlock every server, even those they did not lock.
     NotYours {
         client: NodeId,
+        key_holder: Option<NodeId>,
+        own: OwnValue,
+        redlock: bool,
     },
     /// The key's TTL ran out on the server's clock, whatever `holder` is doing.
     LeaseExpired {

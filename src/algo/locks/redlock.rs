@@ -111,7 +111,11 @@ impl RedlockClient {
                 cx,
                 sent,
                 server,
-                LockMsg::Lease(LeaseMsg::Acquire { token, ttl }),
+                LockMsg::Lease(LeaseMsg::Acquire {
+                    token,
+                    ttl,
+                    incr: false,
+                }),
             );
         }
         cx.set_timer(LockTimer::Request, self.request_timeout);

@@ -13,6 +13,12 @@ pub struct HolderView {
     pub name: String,
     /// The fencing token (lease counter or queue sequence number), if any.
     pub token: Option<u64>,
+    /// Whether that client itself believes it holds the lock. A queue lock's lowest node
+    /// belongs to a client that learns it only when its getChildren reply arrives; a grant
+    /// may still be on its way; a crashed client believes nothing.
+    pub believes: bool,
+    /// That client is crashed (its queue node stays until its session expires).
+    pub crashed: bool,
 }
 
 /// A client waiting in the queue lock, in queue order.
@@ -158,6 +164,8 @@ pub fn lock_view(sim: &Sim<LockNode>) -> LockView {
                         client: l.owner,
                         name: client_name(&nodes, l.owner),
                         token: l.fence,
+                        believes: false,
+                        crashed: false,
                     });
                     view.lease_expiry = Some(l.expires_at);
                 }
@@ -182,6 +190,8 @@ pub fn lock_view(sim: &Sim<LockNode>) -> LockView {
                         client: first.client,
                         name: client_name(&nodes, first.client),
                         token: Some(first.seq),
+                        believes: false,
+                        crashed: false,
                     });
                     view.lease_expiry = s.session_expiry(first.client, first.epoch);
                 }
@@ -230,8 +240,14 @@ pub fn lock_view(sim: &Sim<LockNode>) -> LockView {
                 client,
                 name: client_name(&nodes, client),
                 token: None,
+                believes: false,
+                crashed: false,
             });
         }
+    }
+    if let Some(h) = view.holder.as_mut() {
+        h.believes = view.believers.iter().any(|b| b.client == h.client);
+        h.crashed = sim.status(h.client) == Some(NodeStatus::Crashed);
     }
     view
 }

@@ -1,7 +1,7 @@
 //! A sentence for every decision a node of the locks scene narrates: what it does and why,
 //! in the present tense, naming nodes as the stage does. English in the code, Chinese in
 //! `locks.zh.txt`.
-use crate::algo::locks::LockNote;
+use crate::algo::locks::{LockNote, OwnValue};
 use crate::i18n::trf;
 use crate::scene::Names;
 use crate::sim::NodeId;
@@ -12,11 +12,12 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
     let n = names.of(node);
     let of = |id: &NodeId| names.of(*id);
     match note {
-        LockNote::Granted { client, fence: Some(f), expires_at } => trf("{n} grants {c} the lock (SET NX succeeds) with fencing token {k}; the lease runs out at {at} on {n}'s clock unless {c} releases it first.", &[("n", &n), ("c", &of(client)), ("k", f), ("at", expires_at)]),
+        LockNote::Granted { client, fence: Some(f), expires_at } => trf("{n} grants {c} the lock: SET NX succeeds (SET itself replies only OK) and the same script runs INCR lock:fencing, whose new value {k} is the fencing token; the lease runs out at {at} on {n}'s clock unless {c} releases it first.", &[("n", &n), ("c", &of(client)), ("k", f), ("at", expires_at)]),
         LockNote::Granted { client, fence: None, expires_at } => trf("{n} sets the lock key for {c} (SET NX succeeds), with no fencing token; the lease runs out at {at} on {n}'s clock unless {c} releases it first.", &[("n", &n), ("c", &of(client)), ("at", expires_at)]),
         LockNote::Refused { client, holder } => trf("{n} refuses {c}: {h} holds the lock, and SET NX only sets a key that does not exist yet.", &[("n", &n), ("c", &of(client)), ("h", &of(holder))]),
-        LockNote::Released { client } => trf("{n} deletes the lock key for {c}: it still held {c}'s random value, so the lock is free.", &[("n", &n), ("c", &of(client))]),
-        LockNote::NotYours { client } => trf("{n} does not delete the key for {c}: it no longer holds {c}'s value (the lease ran out), so a late release cannot free another client's lock.", &[("n", &n), ("c", &of(client))]),
+        LockNote::Released { client, redlock: false } => trf("{n} deletes the lock key for {c}: it still held {c}'s random value, so the lock is free.", &[("n", &n), ("c", &of(client))]),
+        LockNote::Released { client, redlock: true } => trf("{n} deletes the lock key for {c}: it still held {c}'s random value, so this server's key is free (the lock as a whole belongs to whoever holds a majority of the servers).", &[("n", &n), ("c", &of(client))]),
+        LockNote::NotYours { client, key_holder, own, redlock } => not_yours(names, node, *client, *key_holder, *own, *redlock),
         LockNote::LeaseExpired { holder } => trf("{h}'s lease expires on {n}'s clock and the key is deleted, whatever {h} is doing: if {h} is paused, it still believes it holds the lock.", &[("n", &n), ("h", &of(holder))]),
         LockNote::Restarted { kept_lease: true, counter } => trf("{n} restarts with its data kept on disk: the lock key is still there, and its fencing-token counter is at {k}.", &[("n", &n), ("k", counter)]),
         LockNote::Restarted { kept_lease: false, counter: 0 } => trf("{n} restarts with no lock key and its token counter at 0: the lock is free, and without persistence the tokens handed out before the crash will be handed out again.", &[("n", &n)]),
@@ -47,5 +48,32 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
         LockNote::Wrote { token: None } => trf("{n} writes to the storage, believing it holds the lock; the write carries no fencing token.", &[("n", &n)]),
         LockNote::BackedOff { delay, failures: 1 } => trf("{n}'s attempt failed: it waits {d} before trying again (a random delay that doubles with each failure, so that clients do not retry together).", &[("n", &n), ("d", delay)]),
         LockNote::BackedOff { delay, failures } => trf("{n}'s attempt failed again ({k} failures in a row): it waits {d}, a longer random delay, before trying again.", &[("n", &n), ("d", delay), ("k", failures)]),
+    }
+}
+
+/// A release the compare-and-delete script refused, with the reason the server really has:
+/// whose value the key holds now (or that there is no key), and what became of the
+/// client's own value there.
+fn not_yours(
+    names: &Names<'_>,
+    node: NodeId,
+    client: NodeId,
+    key_holder: Option<NodeId>,
+    own: OwnValue,
+    redlock: bool,
+) -> String {
+    let n = names.of(node);
+    let c = names.of(client);
+    let h = key_holder.map(|h| names.of(h)).unwrap_or_default();
+    let args: &[(&str, &dyn std::fmt::Display)] = &[("n", &n), ("c", &c), ("h", &h)];
+    match (own, key_holder.is_some()) {
+        (OwnValue::NeverSet, true) if redlock => trf("{c} sends its release to {n} too, though its value was never set there: Redlock unlocks every server, even those it could not lock. {n}'s key holds {h}'s value, so the compare-and-delete script deletes nothing.", args),
+        (OwnValue::NeverSet, false) if redlock => trf("{c} sends its release to {n} too, though its value was never set there: Redlock unlocks every server, even those it could not lock. {n} has no lock key, so the script deletes nothing.", args),
+        (OwnValue::NeverSet, true) => trf("{n} does not delete the key for {c}: {c}'s value was never set there, and the key holds {h}'s value, so a release cannot free another client's lock.", args),
+        (OwnValue::NeverSet, false) => trf("{n} deletes nothing for {c}: {c}'s value was never set there, and there is no lock key.", args),
+        (OwnValue::Expired, true) => trf("{n} does not delete the key for {c}: {c}'s lease ran out on {n}'s clock and the key now holds {h}'s value, so a late release cannot free another client's lock.", args),
+        (OwnValue::Expired, false) => trf("{n} deletes nothing for {c}: {c}'s lease ran out on {n}'s clock and there is no lock key now.", args),
+        (OwnValue::LostInCrash, true) => trf("{n} does not delete the key for {c}: {c}'s key was lost when {n} crashed, and the key now holds {h}'s value, so a late release cannot free another client's lock.", args),
+        (OwnValue::LostInCrash, false) => trf("{n} deletes nothing for {c}: {c}'s key was lost when {n} crashed, and there is no lock key now.", args),
     }
 }

@@ -163,7 +163,7 @@ pub fn legend() -> Vec<LegendEntry> {
         state("rejected-stale", "REJECTED STALE", "The storage has rejected at least one write whose token was older than one it had accepted: fencing stopped a holder that had been replaced."),
         state("no-token-check", "NO TOKEN CHECK", "The storage accepts every write, whatever its token."),
         state("stale-write", "STALE WRITE", "The storage has accepted a write made under an older grant after one made under a newer grant."),
-        state("idle", "IDLE", "A client that crashed and has not started again: it holds nothing and remembers nothing."),
+        state("idle", "IDLE", "A client that has not started yet, or crashed and has not restarted: it holds nothing and remembers nothing."),
         state("thinking", "THINKING", "A client between two rounds."),
         state("acquiring", "ACQUIRING", "A client asking for the lock."),
         state("waiting", "WAITING", "A client in the ZooKeeper queue, waiting for the node it watches to go."),
@@ -181,7 +181,7 @@ pub fn legend() -> Vec<LegendEntry> {
         LegendEntry {
             swatch: Swatch::Message,
             label: "SET lock NX PX",
-            meaning: "A request or reply in flight, labelled with its command. Click it to drop it.",
+            meaning: "A request or reply in flight, labelled with its command. Click it to drop it. The lease lock's request is a script (EVAL) that runs SET lock NX PX and, if the key was set, INCR lock:fencing: SET itself replies only OK or nil, and the fencing token in the reply is the counter's new value from INCR. Redlock's servers run the SET alone and hand out no token.",
         },
         LegendEntry {
             swatch: Swatch::CutLink,

@@ -3,7 +3,7 @@
 //! log of writes with their fencing tokens, accepted or rejected.
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
 use crate::i18n::{tr, trf};
-use crate::scene::locks::{expiry_words, Locks, LocksView};
+use crate::scene::locks::{believers_verdict, expiry_words, holder_sentence, Locks, LocksView};
 use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
@@ -49,15 +49,8 @@ fn lock_panel(p: &LockPanelProps) -> Html {
 }
 
 fn holder(view: &LockView, now: Time, ttl_ms: f64) -> Html {
-    let Some(h) = &view.holder else {
+    let Some(holds) = holder_sentence(view) else {
         return html! { <p class="lock-holder free" id="lock-holder">{ tr("The lock is free.") }</p> };
-    };
-    let holds = match h.token {
-        Some(token) => trf(
-            "{who} holds the lock with fencing token {token}.",
-            &[("who", &h.name), ("token", &token)],
-        ),
-        None => trf("{who} holds the lock.", &[("who", &h.name)]),
     };
     let lease = view.lease_expiry.map(|expiry| {
         let left_ms = expiry.0.saturating_sub(now.0) as f64 / 1000.0;
@@ -97,11 +90,7 @@ fn believers(view: &LockView) -> Html {
             }
         })
         .collect();
-    let verdict = if view.fencing {
-        tr("Fencing tokens keep the storage safe: the older token's writes are rejected.")
-    } else {
-        tr("Without fencing, both can write: the storage cannot tell them apart.")
-    };
+    let verdict = believers_verdict(view);
     html! {
         <p class="believers" role="status" id="believers">
             <strong>{ trf("{count} clients believe they hold the lock:", &[("count", &names.len())]) }</strong>{ " " }{ names.join(", ") }{ ". " }{ verdict }

@@ -142,7 +142,8 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
             <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {ROW_Y:.1}px)")}
                data-seq={e.seq.to_string()}>
                 <g class={classes!("znode", e.holds.then_some("holds"))}>
-                    <title>{ if e.holds { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
+                    <title>{ if e.holds && e.told { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
+                             else if e.holds { trf("child #{seq} of {who}, the lowest; {who} does not believe it holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else { trf("child #{seq} of {who}, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>
                     <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
                     <text class="seq" x={(BOX_W / 2.0).to_string()} y="17">{ format!("#{}", e.seq) }</text>
