@@ -196,7 +196,7 @@ impl LeaseServer {
                         ..g.clone()
                     })
                     .collect();
-                gone.sort_by_key(|g| g.owner);
+                crate::sim::sort::sort_by_key(&mut gone, |g| g.owner);
                 gone
             },
             ..self.clone()
@@ -231,7 +231,7 @@ impl LeaseServer {
     fn record_gone(&mut self, owner: NodeId, token: u64, how: OwnValue) {
         self.gone.retain(|g| g.owner != owner);
         self.gone.push(GoneValue { owner, token, how });
-        self.gone.sort_by_key(|g| g.owner);
+        crate::sim::sort::sort_by_key(&mut self.gone, |g| g.owner);
     }
 
     /// What became of `client`'s value `token` here, for a release that found the key
