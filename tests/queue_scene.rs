@@ -472,6 +472,8 @@ fn every_note_is_described_in_a_sentence_that_names_its_nodes() {
             QueueNote::ConsumerAcked {
                 message: m,
                 removed: false,
+                stream: false,
+                duplicate: false,
             },
         ),
         (6, QueueNote::ReaperTimedOut),

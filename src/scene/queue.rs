@@ -96,6 +96,12 @@ impl Scene for QueueScene {
         describe::describe(names, node, note)
     }
 
+    /// A blocked client served by a write: the write's own sentence already names it (the
+    /// message went straight to that client), so this one stays in the log only.
+    fn routine_note(note: &QueueNote) -> bool {
+        matches!(note, QueueNote::BrokerServedWaiter { .. })
+    }
+
     fn tour() -> Vec<TourStop<Self>> {
         teaching::tour()
     }

@@ -67,7 +67,7 @@ const failed = await runTests([
     await assertHealthy(again);
   }],
 
-  ["embedded at 720x460 every label of the stage reads at 11 px or more", async () => {
+  ["embedded at 720x460 every label of the stage and of its counters reads at 11 px or more", async () => {
     for (const sc of ["happy", "poison", "blmove-crash", "broker-crash-everysec"]) {
       const page = await openQueue(`?scene=queue&sc=${sc}&seed=1&step=150&embed=1`, { width: 720, height: 460 });
       // The size a reader sees: the font size times the scale the stage is drawn at.
@@ -81,6 +81,13 @@ const failed = await runTests([
           .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
       });
       assert(smallest >= 11, `${sc}: the smallest label reads at ${smallest.toFixed(2)} px`);
+      // The counters' labels ("sent", "confirmed", ...) sit above the stage, unscaled.
+      const counters = await page.$$eval(".queue-counters .what", (ws) => ws
+        .filter((w) => w.textContent.trim() && w.getBoundingClientRect().height > 0)
+        .map((w) => parseFloat(getComputedStyle(w).fontSize)));
+      assert(counters.length >= 4, `${sc}: the counters' labels are shown (${counters.length})`);
+      const counter = Math.min(...counters);
+      assert(counter >= 11, `${sc}: the smallest counter label reads at ${counter.toFixed(2)} px`);
       await assertHealthy(page);
     }
   }],

@@ -11,8 +11,11 @@
 //! and not lost in a crash): which messages it handed to which consumer, for the counters,
 //! the order check and the "no confirmed message lost" check, and a history of the queue's
 //! depth for the views.
+use super::ack_miss;
 use super::config::Design;
-use super::message::{Message, MessageId, QueueMsg, QueueTimer, DEAD_LETTER_KEY, GROUP, QUEUE_KEY};
+use super::message::{
+    consumer_name, Message, MessageId, QueueMsg, QueueTimer, DEAD_LETTER_KEY, GROUP, QUEUE_KEY,
+};
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Persistence, Redis, Reply, Server, Value};
@@ -63,6 +66,9 @@ pub struct Handouts {
     pub first_seq: BTreeMap<u32, u32>,
     /// The first message handed out for the first time after a later one of its producer.
     pub order_broken: Option<(MessageId, MessageId)>,
+    /// The consumer whose acknowledgement last removed each message (for the narration of
+    /// an acknowledgement that finds the message gone).
+    pub acked_by: BTreeMap<MessageId, NodeId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -155,12 +161,28 @@ impl Broker {
                 command: cmd.clone(),
             });
         }
+        let now = cx.now();
+        let served = replies
+            .iter()
+            .find(|(c, _)| *c != caller)
+            .map(|(c, _)| c.node);
         for (to, reply) in replies {
             if to == caller {
+                let miss = ack_miss::missed(&cmd, &reply).then(|| {
+                    let acked_by = &self.handouts.acked_by;
+                    ack_miss::cause(self.redis(), &cmd, from, &self.consumers, acked_by, now)
+                });
+                if reply == Reply::Integer(1) && self.consumers.contains(&from) {
+                    if let Some(id) = ack_miss::acked_message(self.redis(), &cmd, now) {
+                        self.handouts.acked_by.insert(id, from);
+                    }
+                }
                 cx.note(QueueNote::BrokerRan {
                     client: from,
                     command: cmd.clone(),
                     reply: reply.clone(),
+                    miss,
+                    served,
                 });
             } else {
                 cx.note(QueueNote::BrokerServedWaiter {
@@ -260,7 +282,10 @@ impl Broker {
             .server
             .waiters()
             .iter()
-            .map(|w| w.client.node.to_string())
+            .filter_map(|w| {
+                let number = self.consumers.iter().position(|&c| c == w.client.node)?;
+                Some(consumer_name(number as u32 + 1))
+            })
             .collect();
         if !blocked.is_empty() {
             lines.push(Line::tr("blocked: {clients}").with("clients", blocked.join(", ")));

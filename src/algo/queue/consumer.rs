@@ -131,6 +131,8 @@ pub struct Consumer {
     next_claim_at: Time,
     /// Design 3: where the next `XAUTOCLAIM` scan of the pending entries starts.
     claim_cursor: StreamId,
+    /// The database had already recorded the message in hand (idempotent consumers).
+    duplicate: bool,
     ledger: ConsumerLedger,
 }
 
@@ -160,6 +162,7 @@ impl Consumer {
             deliveries: 0,
             next_claim_at: Time::ZERO,
             claim_cursor: StreamId::ZERO,
+            duplicate: false,
             ledger: ConsumerLedger::default(),
         }
     }
@@ -233,6 +236,7 @@ impl Consumer {
     /// Ready for the next message: claim (design 3, when due) or wait for a new one.
     fn next(&mut self, cx: &mut Ctx<'_, QueueNode>) {
         self.work = None;
+        self.duplicate = false;
         if self.design.uses_stream() && cx.now() >= self.next_claim_at {
             self.next_claim_at = cx.now().saturating_add(self.claim_every);
             let cmd = fetch::claim(self.number, self.min_idle, self.claim_cursor);
@@ -261,6 +265,7 @@ impl Consumer {
             service,
         });
         self.work = Some(delivery);
+        self.duplicate = false;
         self.phase = Phase::Working;
         cx.set_timer(QueueTimer::Service, service);
     }
@@ -316,6 +321,7 @@ impl Consumer {
                     ApplyOutcome::Applied => self.ledger.applied += 1,
                     ApplyOutcome::AlreadyApplied => {
                         self.ledger.skipped_duplicates += 1;
+                        self.duplicate = true;
                         cx.note(QueueNote::ConsumerSkippedDuplicate { message });
                     }
                 }
@@ -412,6 +418,8 @@ impl Consumer {
                     cx.note(QueueNote::ConsumerAcked {
                         message: work.message.id,
                         removed: reply == Reply::Integer(1),
+                        stream: matches!(work.source, Source::Entry(_)),
+                        duplicate: self.duplicate,
                     });
                 }
                 self.next(cx);
@@ -482,6 +490,7 @@ impl Consumer {
         self.work = None;
         self.deliveries = 0;
         self.claim_cursor = StreamId::ZERO;
+        self.duplicate = false;
     }
 
     /// Lines shown next to the node.

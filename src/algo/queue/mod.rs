@@ -46,6 +46,7 @@
 //! (consumer groups, XPENDING, XAUTOCLAIM, dead letters); Kleppmann, *Designing
 //! Data-Intensive Applications*, ch. 11 (acknowledgements and redelivery) and ch. 12
 //! (idempotence and exactly-once effects).
+pub mod ack_miss;
 pub mod broker;
 pub mod compare;
 pub mod config;
@@ -68,7 +69,7 @@ pub use db::Db;
 pub use fetch::{Delivery, Source};
 pub use invariants::{invariants, NO_CONFIRMED_LOSS, NO_DUPLICATE_EFFECT, PER_PRODUCER_ORDER};
 pub use message::{Message, MessageId, QueueCmd, QueueMsg, QueueTimer};
-pub use note::QueueNote;
+pub use note::{AckMiss, QueueNote};
 pub use producer::{Producer, ProducerLedger};
 pub use reaper::Reaper;
 pub use scenarios::{scenario, scenarios, ScenarioInfo};

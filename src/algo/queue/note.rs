@@ -18,14 +18,35 @@ pub enum Step {
     Work,
 }
 
+/// Why an acknowledgement (`LREM`, `XACK`) removed nothing: where the message is now, as
+/// the broker sees it (its keyspace and its observer's record of acknowledgements).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AckMiss {
+    /// Design 3: the stream or its consumer group no longer exists (Redis restarted
+    /// without them), so nothing is pending and nothing was requeued.
+    GroupGone,
+    /// Another consumer holds it now (requeued or claimed, and handed out again).
+    HeldBy(NodeId),
+    /// Back in the queue, waiting to be handed out again.
+    Queued,
+    /// Another consumer already processed and acknowledged it.
+    DoneBy(NodeId),
+    /// Nowhere in Redis, and no consumer acknowledged it: Redis lost it in a crash.
+    Lost,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueueNote {
     // The broker.
-    /// Redis ran a command for `client` and answered.
+    /// Redis ran a command for `client` and answered. `miss` explains an acknowledgement
+    /// that removed nothing; `served` is a client blocked until now that this command's
+    /// write served at once (the message never waited in the queue).
     BrokerRan {
         client: NodeId,
         command: Command,
         reply: Reply,
+        miss: Option<AckMiss>,
+        served: Option<NodeId>,
     },
     /// A blocking command found no data: the client waits on the key.
     BrokerParked {
@@ -95,11 +116,15 @@ pub enum QueueNote {
     ConsumerSkippedDuplicate {
         message: MessageId,
     },
-    /// Acknowledged; `removed` says whether Redis still had it to remove (an `LREM` that
-    /// removes nothing means the reaper requeued it meanwhile).
+    /// Acknowledged; `removed` says whether Redis still had it to remove (the consumer
+    /// learns no more: the broker's note says why not). `stream`: an `XACK`, which only
+    /// takes the entry off the pending entries list (the stream keeps it until trimmed).
+    /// `duplicate`: the database had already recorded the message (idempotent consumers).
     ConsumerAcked {
         message: MessageId,
         removed: bool,
+        stream: bool,
+        duplicate: bool,
     },
     ConsumerDeadLettering {
         message: MessageId,

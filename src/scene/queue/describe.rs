@@ -2,15 +2,68 @@
 //! log): what happened and why it matters for losing or duplicating messages.
 use crate::algo::queue::message::DEAD_LETTER_KEY;
 use crate::algo::queue::note::Step;
-use crate::algo::queue::{Message, QueueNote};
+use crate::algo::queue::{AckMiss, Message, QueueNote};
 use crate::algo::redis::{Command, Persistence, Reply};
 use crate::i18n::{tr, trf};
 use crate::scene::Names;
 use crate::sim::NodeId;
 
-/// Why a command the broker ran matters, given who ran it and the reply.
-fn why(command: &Command, reply: &Reply, client: &str) -> String {
+/// Why an acknowledgement by `client` removed nothing, from where the message is now.
+fn why_missed(command: &Command, miss: AckMiss, client: &str, names: &Names<'_>) -> String {
+    let stream = matches!(command, Command::Xack { .. });
+    let other = match miss {
+        AckMiss::HeldBy(n) | AckMiss::DoneBy(n) => names.of(n),
+        _ => String::new(),
+    };
+    let args: &[(&str, &dyn std::fmt::Display)] = &[("client", &client), ("other", &other)];
+    match (miss, stream) {
+        (AckMiss::GroupGone, _) => tr(
+            "Redis restarted without the stream's consumer group, so nothing is pending: the entry was not requeued or claimed, and it will not be delivered again",
+        )
+        .to_string(),
+        (AckMiss::Lost, _) => tr(
+            "Redis lost the message when it restarted: it was not requeued, and it will not be delivered again",
+        )
+        .to_string(),
+        (AckMiss::Queued, false) => trf(
+            "the message had left {client}'s processing list: it is back in the queue, to be handed out again",
+            args,
+        ),
+        (AckMiss::Queued, true) => tr(
+            "the entry is no longer pending: Redis lost the record of its delivery when it restarted, and will deliver it again",
+        )
+        .to_string(),
+        (AckMiss::HeldBy(_), false) => trf(
+            "the reaper had requeued the message and {other} has taken it since: {client}'s work and {other}'s duplicate each other",
+            args,
+        ),
+        (AckMiss::HeldBy(_), true) => trf(
+            "{other} had claimed the entry and holds it now: {client}'s work and {other}'s duplicate each other",
+            args,
+        ),
+        (AckMiss::DoneBy(_), false) => trf(
+            "the reaper had requeued the message and {other} has already processed it: {client}'s work was a duplicate",
+            args,
+        ),
+        (AckMiss::DoneBy(_), true) => trf(
+            "{other} had claimed the entry and has already processed it: {client}'s work was a duplicate",
+            args,
+        ),
+    }
+}
+
+/// Why a command the broker ran matters, given who ran it and the reply. `served`: a
+/// blocked client this command's write served at once.
+fn why(command: &Command, reply: &Reply, client: &str, served: Option<&str>) -> String {
     let carries = !Message::all_in(reply).is_empty();
+    if let (Some(waiter), Command::Lpush { .. } | Command::Rpush { .. } | Command::Xadd { .. }) =
+        (served, command)
+    {
+        return trf(
+            "the message does not wait in the queue: Redis hands it straight to {waiter}, which was blocked waiting for one",
+            &[("waiter", &waiter)],
+        );
+    }
     let args: &[(&str, &dyn std::fmt::Display)] = &[("client", &client)];
     let text = match command {
         Command::Lpush { .. } => tr("the message waits at the head of the queue list"),
@@ -35,9 +88,7 @@ fn why(command: &Command, reply: &Reply, client: &str) -> String {
         Command::Lrem { .. } if *reply == Reply::Integer(1) => {
             tr("the message leaves the processing list")
         }
-        Command::Lrem { .. } => tr(
-            "the message was no longer in the processing list: the reaper had requeued it, so it will be processed again",
-        ),
+        Command::Lrem { .. } => tr("the message was no longer in the processing list"),
         Command::Lrange { .. } => {
             tr("the reaper looks for messages that stay in a processing list too long")
         }
@@ -65,6 +116,9 @@ fn why(command: &Command, reply: &Reply, client: &str) -> String {
                 args,
             )
         }
+        Command::Xautoclaim { .. } if matches!(reply, Reply::Error(_)) => tr(
+            "the consumer group does not exist: Redis restarted without it, so there is nothing to claim",
+        ),
         Command::Xautoclaim { .. } => tr("no pending entry has been idle long enough"),
         Command::Xpending { .. } => {
             return trf(
@@ -100,9 +154,15 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
             client,
             command,
             reply,
+            miss,
+            served,
         } => {
             let client = names.of(*client);
-            let why = why(command, reply, &client);
+            let waiter = served.map(|n| names.of(n));
+            let why = match miss {
+                Some(miss) => why_missed(command, *miss, &client, names),
+                None => why(command, reply, &client, waiter.as_deref()),
+            };
             let args: &[(&str, &dyn std::fmt::Display)] = &[
                 ("node", me),
                 ("client", &client),
@@ -253,15 +313,30 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
             "The database already has {msg}'s id: {node}'s delivery was a duplicate, made harmless.",
             &[("node", me), ("msg", message)],
         ),
-        QueueNote::ConsumerAcked { message, removed } => {
+        QueueNote::ConsumerAcked {
+            message,
+            removed,
+            stream,
+            duplicate,
+        } => {
             let args: &[(&str, &dyn std::fmt::Display)] = &[("node", me), ("msg", message)];
-            if *removed {
-                trf("{node} acknowledges {msg}: Redis forgets it.", args)
-            } else {
-                trf(
-                    "{node} acknowledges {msg}, but Redis no longer held it for {node}: it was requeued or claimed meanwhile, so it is processed again.",
+            match (*removed, *stream, *duplicate) {
+                (true, false, _) => trf(
+                    "{node} acknowledges {msg}: LREM removed the only copy, so Redis forgets it.",
                     args,
-                )
+                ),
+                (true, true, _) => trf(
+                    "{node} acknowledges {msg}: its entry leaves the group's pending entries list (the stream keeps the entry until it is trimmed).",
+                    args,
+                ),
+                (false, _, true) => trf(
+                    "{node} acknowledges {msg}, but Redis no longer held it for {node} (Redis's answer says why); {node}'s delivery was a duplicate that the database had already skipped.",
+                    args,
+                ),
+                (false, _, false) => trf(
+                    "{node} acknowledges {msg}, but Redis no longer held it for {node} (Redis's answer says why); {node} has applied its effect all the same.",
+                    args,
+                ),
             }
         }
         QueueNote::ConsumerDeadLettering {

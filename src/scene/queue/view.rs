@@ -258,6 +258,7 @@ fn command_log(run: &SceneRun<QueueScene>, broker: NodeId) -> Vec<LogLine> {
                     client,
                     command,
                     reply,
+                    ..
                 } => BrokerEvent::Ran {
                     client: *client,
                     command: command.to_string(),
