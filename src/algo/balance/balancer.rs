@@ -90,8 +90,7 @@ pub struct Balancer {
     sessions: BTreeMap<u32, u32>,
     moves: SessionMoves,
     picks: u64,
-    /// What became of every request and attempt (see `ledger`); boxed to keep the node
-    /// enum's variants close in size.
+    /// What became of every request and attempt (`ledger`); boxed: node variants stay small.
     ledger: Box<Ledger>,
     check_seq: u64,
     upstream_timeout: Time,
