@@ -10,7 +10,10 @@ use dsviz::sim::run::RowKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
-use i18n_scan::{catalogue_entries, every_scene_run, template_words, without_chinese, ALLOWED};
+use i18n_scan::{
+    assert_none_without_chinese, catalogue_entries, every_scene_run, template_words,
+    without_chinese, ALLOWED,
+};
 
 /// Steps of each run looked at.
 const STEPS: u64 = 400;
@@ -45,19 +48,13 @@ fn every_tooltip_of_the_diagram_has_its_chinese() {
         look(&mut seen, scene, &mut spec);
     }
     assert!(seen.rows > 5_000, "only {} rows looked at", seen.rows);
-    let missing: Vec<String> = without_chinese(&seen.templates)
+    let missing = without_chinese(&seen.templates)
         .into_iter()
         // A state's name in capitals (LEADER, SERVING) with no entry is the protocol's own
         // word: the stage and the node cards show it as it is too.
         .filter(|(t, _)| t.chars().any(|c| c.is_ascii_lowercase()))
-        .map(|(t, example)| format!("{t:?} (e.g. {example})"))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "{} templates have no Chinese entry:\n{}",
-        missing.len(),
-        missing.join("\n")
-    );
+    assert_none_without_chinese(missing, "");
     // The words a template itself says (not the values put in it: a message's protocol
     // vocabulary, a node's name) are Chinese.
     let allowed: BTreeSet<&str> = ALLOWED.iter().copied().collect();

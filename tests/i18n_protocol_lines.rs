@@ -15,7 +15,9 @@ use dsviz::sim::Line;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
-use i18n_scan::{english_words, every_scene_run, without_chinese, ALLOWED};
+use i18n_scan::{
+    assert_none_without_chinese, english_words, every_scene_run, without_chinese, ALLOWED,
+};
 
 /// Steps looked at in each run: every `STRIDE`th step up to `LAST`.
 const STRIDE: u64 = 7;
@@ -102,15 +104,9 @@ fn every_line_a_protocol_shows_has_its_chinese_and_no_english_word_left() {
         seen.templates.len(),
         seen.templates.keys().collect::<Vec<_>>()
     );
-    let missing: Vec<String> = without_chinese(&seen.templates)
-        .into_iter()
-        .map(|(t, example)| format!("{t:?} (e.g. {example})"))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "{} templates have no Chinese entry (add each to its scene's src/scene/<topic>.zh.txt):\n{}",
-        missing.len(),
-        missing.join("\n")
+    assert_none_without_chinese(
+        without_chinese(&seen.templates),
+        " (add each to its scene's src/scene/<topic>.zh.txt)",
     );
     let english: Vec<String> = seen
         .english_in_chinese

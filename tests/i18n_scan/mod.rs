@@ -517,3 +517,19 @@ pub fn every_scene_run() -> Vec<(&'static str, dsviz::scene::RunSpec)> {
     }
     out
 }
+
+/// Fails, listing each with its example, if any of these templates (what
+/// [`without_chinese`] found, perhaps filtered) has no Chinese entry. `hint` says where
+/// the entries go ("" for none).
+pub fn assert_none_without_chinese(missing: Vec<(&'static str, String)>, hint: &str) {
+    let missing: Vec<String> = missing
+        .into_iter()
+        .map(|(t, example)| format!("{t:?} (e.g. {example})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} templates have no Chinese entry{hint}:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
