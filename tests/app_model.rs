@@ -270,3 +270,35 @@ fn display_options_round_trip_in_links_and_bad_ones_are_reported() {
     assert!(model.playing && model.speed == 6);
     dsviz::i18n::set_lang(Lang::En);
 }
+
+/// The page's builder: a run opened with only `OPENING_STEPS` computed (Raft, whose 2,000
+/// steps of heartbeats are the slowest to compute before the first picture).
+fn opening_build(spec: &mut RunSpec) -> dsviz::scene::Built<dyn Run> {
+    let built = scene::build_scene_opening::<dsviz::scene::raft::Raft>(spec, scene::OPENING_STEPS);
+    dsviz::scene::Built {
+        run: built.run,
+        problems: built.problems,
+    }
+}
+
+#[test]
+fn a_page_opens_with_few_steps_computed_and_computes_the_rest_after_its_first_picture() {
+    let (spec, problems) = RunSpec::from_query("?scene=raft&seed=7");
+    let host = Rc::new(FakeHost::default());
+    let mut model = Model::new(spec, problems, true, host, opening_build);
+    let opened_with = model.run.borrow().horizon();
+    assert!(
+        opened_with <= scene::OPENING_STEPS,
+        "the first picture waits for {opened_with} steps"
+    );
+    model.update(Msg::Settle);
+    assert!(model.settled);
+    assert_eq!(model.run.borrow().horizon(), scene::LOOKAHEAD);
+    // Computed in two parts, the run is the one a link opens in one go.
+    let (full, _) = model_of("?scene=raft&seed=7");
+    for step in [0, opened_with, 1_500, scene::LOOKAHEAD] {
+        model.update(Msg::Seek(step));
+        full.run.borrow_mut().seek(step);
+        assert_eq!(fingerprint(&model), fingerprint(&full), "step {step}");
+    }
+}

@@ -56,6 +56,12 @@ pub const MAX_LINK_STEP: u64 = 1_000_000;
 /// How many steps a run computes ahead of what is shown.
 pub const LOOKAHEAD: u64 = 2_000;
 
+/// How many steps the page computes before its first picture (see
+/// [`build_scene_opening`]): enough to draw the opening step, while the rest of
+/// [`LOOKAHEAD`] waits until the scene is on screen. Some scenes take tens of milliseconds
+/// for 2,000 steps (the load balancer's traffic, Raft's heartbeats).
+pub const OPENING_STEPS: u64 = 100;
+
 /// The most steps building a run from a link computes.
 pub const MAX_STEPS: u64 = MAX_LINK_STEP + LOOKAHEAD;
 
@@ -248,6 +254,13 @@ pub fn write_params<S: Scene>(config: &S::Config, net: &NetConfig) -> Params {
 /// used (unusable parameters and actions removed), so the next link written from it is
 /// clean. A spec naming a scenario but carrying no actions asks for the scenario itself.
 pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
+    build_scene_opening(spec, LOOKAHEAD)
+}
+
+/// [`build_scene`], computing only `ahead` steps past the step shown (at least one, and
+/// never fewer than the link's step needs): the page opens with [`OPENING_STEPS`] and
+/// computes the rest once it has drawn.
+pub fn build_scene_opening<S: Scene>(spec: &mut RunSpec, ahead: u64) -> Built<SceneRun<S>> {
     // Only what needs the scene's types is written here; the rest is in plain functions,
     // one copy for every scene (each generic line is repeated in the bundle per scene).
     let mut problems = Vec::new();
@@ -286,7 +299,7 @@ pub fn build_scene<S: Scene>(spec: &mut RunSpec) -> Built<SceneRun<S>> {
         timeline.mark_scripted();
     }
     let mut run = SceneRun::<S>::new(config, timeline, world.names);
-    open_at_link_step(&mut run, spec, &mut problems);
+    open_at_link_step(&mut run, spec, ahead, &mut problems);
     Built {
         run: Box::new(run),
         problems,
@@ -349,8 +362,13 @@ fn keep_link_actions(
 }
 
 /// Runs the first steps and opens the run at the link's step, if it names one.
-fn open_at_link_step(run: &mut dyn Run, spec: &mut RunSpec, problems: &mut Vec<String>) {
-    run.extend(LOOKAHEAD);
+fn open_at_link_step(
+    run: &mut dyn Run,
+    spec: &mut RunSpec,
+    ahead: u64,
+    problems: &mut Vec<String>,
+) {
+    run.extend(ahead.max(1));
     if let Some(step) = spec.step {
         let step = if step > MAX_LINK_STEP {
             problems.push(trf(

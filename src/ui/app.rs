@@ -4,7 +4,7 @@
 use super::browser;
 use super::controls::Controls;
 use super::diagram::Diagram;
-use super::hooks::use_animation_frames;
+use super::hooks::{use_after_first_paint, use_animation_frames};
 use super::invariants::InvariantPanel;
 use super::model::{Host, Model, Msg};
 use super::nodes::NodeDetails;
@@ -261,6 +261,14 @@ pub fn app(props: &AppProps) -> Html {
     use_notice_timeout(model.notice.clone(), dispatch.clone());
     use_history(dispatch.clone(), props.sync_url);
     use_texts(crate::i18n::lang(), dispatch.clone());
+    // The stage and its controls are drawn first; the panels around them (legend,
+    // invariants, node cards, event log, diagram, Explore) once the scene is on screen, so
+    // that what teaches around the scene adds nothing to the time before its first picture.
+    use_after_first_paint({
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| dispatch.dispatch(Msg::Settle))
+    });
+    let settled = model.settled;
 
     let send = |make: fn() -> Msg| {
         let dispatch = dispatch.clone();
@@ -278,10 +286,11 @@ pub fn app(props: &AppProps) -> Html {
     };
     let embed = model.spec.embed;
     let show = &model.spec.show;
-    let show_log = show.log.unwrap_or(!embed);
-    let show_diagram = show.diagram.unwrap_or(!embed);
+    // The panels around the stage wait for the first picture (`Msg::Settle`).
+    let show_log = settled && show.log.unwrap_or(!embed);
+    let show_diagram = settled && show.diagram.unwrap_or(!embed);
     let show_explore =
-        show.explore.unwrap_or(!embed) && crate::explore::explorable(model.spec.scene);
+        settled && show.explore.unwrap_or(!embed) && crate::explore::explorable(model.spec.scene);
     // The caption of the current step: the weightiest of its sentences.
     let (caption_text, caption_weight) = {
         let lines = model.run.borrow().log(cursor, cursor);
@@ -373,7 +382,7 @@ pub fn app(props: &AppProps) -> Html {
             };
             (
                 rows,
-                run.panel(ctx.clone()),
+                settled.then(|| run.panel(ctx.clone())).flatten(),
                 snapshot,
                 ctx.playhead,
                 Rc::new(log),
@@ -520,18 +529,20 @@ pub fn app(props: &AppProps) -> Html {
                     { for event_log }
                 </div>
                 <aside class="side">
-                    <Throttle tick={model.panels_tick}>
-                        <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
-                    </Throttle>
-                    <Legend entries={(*legend).clone()} />
-                    <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
-                    { for explore_panel }
-                    <Throttle tick={model.panels_tick}>
-                        { extra_panel.clone().unwrap_or_default() }
-                        if message_views {
-                            <NodeDetails nodes={panel_snapshot.nodes.clone()} />
-                        }
-                    </Throttle>
+                    if settled {
+                        <Throttle tick={model.panels_tick}>
+                            <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                        </Throttle>
+                        <Legend entries={(*legend).clone()} />
+                        <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
+                        { for explore_panel }
+                        <Throttle tick={model.panels_tick}>
+                            { extra_panel.clone().unwrap_or_default() }
+                            if message_views {
+                                <NodeDetails nodes={panel_snapshot.nodes.clone()} />
+                            }
+                        </Throttle>
+                    }
                 </aside>
             </main>
             { for diagram }

@@ -52,3 +52,45 @@ pub fn prefers(query: &str) -> bool {
         .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|m| m.matches())
 }
+
+/// Calls `after` once, just after the browser painted the component's first drawing (an
+/// animation frame runs just before a paint; a task queued from it runs after that
+/// paint). A hidden page or an iframe out of view gets no animation frames: `after` then
+/// runs a little later anyway.
+#[hook]
+pub fn use_after_first_paint(after: Callback<()>) {
+    use_effect_with((), move |_| {
+        let timers: Rc<RefCell<Vec<gloo_timers::callback::Timeout>>> = Rc::default();
+        let done = Rc::new(Cell::new(false));
+        let once = {
+            let done = done.clone();
+            move || {
+                if !done.replace(true) {
+                    after.emit(());
+                }
+            }
+        };
+        let late = once.clone();
+        timers
+            .borrow_mut()
+            .push(gloo_timers::callback::Timeout::new(
+                AFTER_FIRST_PAINT_AT_LATEST_MS,
+                late,
+            ));
+        let queue = timers.clone();
+        let frame = Closure::once(move |_: f64| {
+            let timeout = gloo_timers::callback::Timeout::new(0, once);
+            queue.borrow_mut().push(timeout);
+        });
+        if let Some(w) = browser::window() {
+            let _ = w.request_animation_frame(frame.as_ref().unchecked_ref());
+        }
+        move || {
+            drop(frame);
+            timers.borrow_mut().clear();
+        }
+    });
+}
+
+/// How long [`use_after_first_paint`] waits for the first paint at most.
+const AFTER_FIRST_PAINT_AT_LATEST_MS: u32 = 150;

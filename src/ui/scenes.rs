@@ -4,7 +4,7 @@
 //! view model and draw it. The shell never knows which scene it shows: it holds the run as a
 //! [`UiRun`], which can both be driven (it is a [`Run`]) and draw its scene's views.
 use super::model::Msg;
-use crate::scene::{build_scene, Built, RunSpec, Scene, SceneRun};
+use crate::scene::{build_scene_opening, Built, RunSpec, Scene, SceneRun, OPENING_STEPS};
 use crate::sim::run::{Run, Snapshot};
 use crate::sim::Time;
 use std::marker::PhantomData;
@@ -103,7 +103,7 @@ impl<S: SceneViews> DynSceneViews for ViewsEntry<S> {
     }
 
     fn build(&self, spec: &mut RunSpec) -> Built<dyn UiRun> {
-        let built = build_scene::<S>(spec);
+        let built = build_scene_opening::<S>(spec, OPENING_STEPS);
         Built {
             run: built.run,
             problems: built.problems,

@@ -83,6 +83,9 @@ pub enum Msg {
     TextsLoaded,
     /// Open a whole run (a link's spec), at its step: what the Explore panel found.
     Open(RunSpec),
+    /// The page has painted its first picture: compute the steps ahead that opening the run
+    /// left for later (see `scene::OPENING_STEPS`), and draw the panels around the stage.
+    Settle,
 }
 
 /// Most gestures "Undo" can take back.
@@ -110,6 +113,9 @@ pub struct Model<R: ?Sized + Run> {
     /// Changes whenever the panels beside the stage should be drawn again (see
     /// [`PANEL_REFRESH_MS`]); views key their expensive parts on it.
     pub panels_tick: u64,
+    /// Whether the page has painted its first picture (`Msg::Settle`): until then only the
+    /// stage and its controls are drawn.
+    pub settled: bool,
     /// The cursor step the panels last showed, and wall-clock ms since they were drawn.
     panels_step: u64,
     panels_age_ms: f64,
@@ -140,6 +146,7 @@ impl<R: ?Sized + Run> Clone for Model<R> {
             share_text: self.share_text.clone(),
             sync_url: self.sync_url,
             panels_tick: self.panels_tick,
+            settled: self.settled,
             panels_step: self.panels_step,
             panels_age_ms: self.panels_age_ms,
             tour_stops: self.tour_stops.clone(),
@@ -201,6 +208,7 @@ impl<R: ?Sized + Run> Model<R> {
             share_text: None,
             sync_url,
             panels_tick: 0,
+            settled: false,
             panels_step: 0,
             panels_age_ms: 0.0,
             tour_stops,
@@ -226,8 +234,20 @@ impl<R: ?Sized + Run> Model<R> {
         self.problems = built.problems;
         self.playhead = built.run.time_of(built.run.cursor());
         *self.run.borrow_mut() = built.run;
+        self.compute_ahead();
         self.playing = false;
         self.selected = None;
+    }
+
+    /// Keeps [`LOOKAHEAD`] steps computed past the cursor (a run opened by the page's
+    /// builder may have computed fewer).
+    fn compute_ahead(&mut self) {
+        let mut run = self.run.borrow_mut();
+        let wanted = run.cursor() + LOOKAHEAD;
+        if wanted > run.horizon() && !run.is_finished() {
+            let missing = wanted - run.horizon();
+            run.extend(missing);
+        }
     }
 
     /// The link form of the run as it is now.
@@ -442,6 +462,12 @@ impl<R: ?Sized + Run> Model<R> {
                 self.seek(here.saturating_sub(1));
             }
             Msg::Seek(step) => self.seek(step),
+            Msg::Settle => {
+                self.settled = true;
+                self.compute_ahead();
+                self.refresh_panels();
+                url_changed = false;
+            }
             Msg::Speed(index) => {
                 self.speed = index.min(SPEEDS.len() - 1);
                 url_changed = false;

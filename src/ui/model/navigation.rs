@@ -50,6 +50,7 @@ impl<R: ?Sized + Run> Model<R> {
         self.problems = built.problems;
         self.playhead = built.run.time_of(built.run.cursor());
         *self.run.borrow_mut() = built.run;
+        self.compute_ahead();
         self.spec.step = None;
         self.playing = false;
         self.selected = None;
