@@ -282,17 +282,27 @@ fn opening_build(spec: &mut RunSpec) -> dsviz::scene::Built<dyn Run> {
 }
 
 #[test]
-fn a_page_opens_with_few_steps_computed_and_computes_the_rest_after_its_first_picture() {
+fn a_page_opens_with_few_steps_computed_and_computes_the_rest_and_writes_its_link_after_its_first_picture(
+) {
     let (spec, problems) = RunSpec::from_query("?scene=raft&seed=7");
     let host = Rc::new(FakeHost::default());
-    let mut model = Model::new(spec, problems, true, host, opening_build);
+    let mut model = Model::new(spec, problems, true, host.clone(), opening_build);
     let opened_with = model.run.borrow().horizon();
     assert!(
         opened_with <= scene::OPENING_STEPS,
         "the first picture waits for {opened_with} steps"
     );
+    assert!(
+        host.replaced.borrow().is_empty(),
+        "the address bar waits for the first picture"
+    );
     model.update(Msg::Settle);
     assert!(model.settled);
+    let written = host.replaced.borrow().last().cloned().unwrap_or_default();
+    assert!(
+        written.contains("scene=raft") && written.contains("seed=7"),
+        "after the first picture the address bar holds the run's link, not {written:?}"
+    );
     assert_eq!(model.run.borrow().horizon(), scene::LOOKAHEAD);
     // Computed in two parts, the run is the one a link opens in one go.
     let (full, _) = model_of("?scene=raft&seed=7");

@@ -218,7 +218,8 @@ impl<R: ?Sized + Run> Model<R> {
             host,
             builder,
         };
-        model.write_url();
+        // The address bar gets the run's exact link once the page has painted
+        // (`Msg::Settle`): nothing before the first picture that need not be.
         model
     }
 
@@ -466,7 +467,6 @@ impl<R: ?Sized + Run> Model<R> {
                 self.settled = true;
                 self.compute_ahead();
                 self.refresh_panels();
-                url_changed = false;
             }
             Msg::Speed(index) => {
                 self.speed = index.min(SPEEDS.len() - 1);
