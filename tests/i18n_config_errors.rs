@@ -911,6 +911,53 @@ fn balancer_names_read_in_chinese_wherever_the_balance_scene_shows_them() {
         look(format!("{query} first side"), labels.0);
         look(format!("{query} second side"), labels.1);
     }
+    // The scenarios, the legend and the tour never leave a strategy's English name in a
+    // Chinese sentence.
+    use dsviz::scene::Scene;
+    type B = dsviz::scene::balance::Balance;
+    let mut texts: Vec<(String, &'static str)> = Vec::new();
+    for info in B::scenarios() {
+        texts.push((format!("scenario {} title", info.id), info.title));
+        texts.push((format!("scenario {}", info.id), info.description));
+    }
+    for entry in B::legend() {
+        texts.push((format!("legend {}", entry.label), entry.label));
+        texts.push((format!("legend {}", entry.label), entry.meaning));
+    }
+    for stop in B::tour() {
+        texts.push((format!("tour {}", stop.title), stop.title));
+        texts.push((format!("tour {}", stop.title), stop.caption));
+    }
+    assert!(texts.len() >= 30, "only {} texts", texts.len());
+    let english_names = [
+        "random choice",
+        "round robin",
+        "round-robin",
+        "smooth weighted",
+        "least connections",
+        "least outstanding",
+        "two choices",
+        "power of two",
+        "peak ewma",
+        "p2c",
+        "pewma",
+        "swrr",
+        "leastconn",
+        "consistent hashing",
+        "bounded load",
+    ];
+    let mut named = 0;
+    for (what, text) in &texts {
+        let en = text.to_lowercase();
+        if english_names.iter().any(|n| en.contains(n)) {
+            named += 1;
+        }
+        let zh = with_lang(Lang::Zh, || tr(text)).to_lowercase();
+        if let Some(name) = english_names.iter().find(|n| zh.contains(*n)) {
+            wrong.push(format!("{what}: \"{name}\" left in English: {zh}"));
+        }
+    }
+    assert!(named >= 10, "only {named} texts name a strategy");
     // The links keep their short ids.
     let ids: BTreeSet<&str> = Strategy::ALL.iter().map(|s| s.slug()).collect();
     assert_eq!(
