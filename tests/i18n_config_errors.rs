@@ -81,7 +81,8 @@ fn check_link(query: &str, english: &str, value: &str) {
         message.contains(value),
         "{query}: the Chinese message does not name {value:?}: {message}"
     );
-    let stray = stray_english(message);
+    // What the link wrote is quoted as it is.
+    let stray = stray_english(&message.replace(value, ""));
     assert!(
         stray.is_empty(),
         "{query}: English words {stray:?} in {message}"
@@ -145,6 +146,50 @@ fn a_link_with_a_setup_that_cannot_run_says_why_in_the_pages_language() {
     ];
     for (query, english, value) in cases {
         check_link(query, &format!("{english}{default}"), value);
+    }
+}
+
+#[test]
+fn a_scenes_own_messages_about_a_links_parameters_read_in_chinese_too() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "?scene=raft&snap=1",
+            "A snapshot threshold of 1 would snapshot after every entry: use 0 (never) or 2 to 1000; using 0.",
+            "1",
+        ),
+        (
+            "?scene=raft&logs=1.x",
+            "Initial logs are terms like 1.1.4_1.1, not \"x\"; every server starts with an empty log.",
+            "“x”",
+        ),
+        (
+            "?scene=ring&n=0",
+            "An empty ring has no owner for any key: the ring needs at least 1 node; using 6.",
+            "6",
+        ),
+        (
+            "?scene=ring&weights=102",
+            "A weight of 0 would give a node no points (remove the node instead): weights run from 1 to 9; using 1 for every node.",
+            "0",
+        ),
+        (
+            "?scene=2pc&votes=yyyyx",
+            "Votes must be up to 3 letters, y (yes), n (no) or r (random), one per participant, not \"yyyyx\"; everyone votes yes.",
+            "yyyyx",
+        ),
+        (
+            "?scene=paxos&roles=pal.pal.pal&q1=5",
+            "Phase-1 quorum (promises) must be 0 (a majority) to 3, the number of acceptors, not 5; using a majority.",
+            "5",
+        ),
+        (
+            "?scene=paxos&roles=pal.pal.pal.x",
+            "Roles \"pal.pal.pal.x\" cannot be used: \"x\" is not a set of roles: use the letters p (proposer), a (acceptor) and l (learner); using the default roles.",
+            "pal.pal.pal.x",
+        ),
+    ];
+    for (query, english, value) in cases {
+        check_link(query, english, value);
     }
 }
 
