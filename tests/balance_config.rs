@@ -10,7 +10,10 @@ use proptest::prelude::*;
 fn error_of(change: impl FnOnce(&mut BalanceConfig)) -> String {
     let mut config = BalanceConfig::default();
     change(&mut config);
-    config.validate().expect_err("should be refused")
+    config
+        .validate()
+        .expect_err("should be refused")
+        .to_string()
 }
 
 #[test]

@@ -241,7 +241,8 @@ fn the_per_try_timeout_is_bounded_by_the_upstream_timeout() {
     };
     let err = config
         .validate()
-        .expect_err("as long as the upstream timeout");
+        .expect_err("as long as the upstream timeout")
+        .to_string();
     assert!(err.contains("per-try timeout"), "{err}");
     assert!(err.contains("shorter than the upstream timeout"), "{err}");
     config.per_try_timeout = Some(Time(0));

@@ -84,13 +84,13 @@ fn config_rejects_impossible_values_with_clear_messages() {
         clients: 0,
         ..Default::default()
     };
-    let error = no_clients.validate().unwrap_err();
+    let error = no_clients.validate().unwrap_err().to_string();
     assert!(error.contains("at least one client"), "{error}");
     let nine = LocksConfig {
         clients: 9,
         ..Default::default()
     };
-    let error = nine.validate().unwrap_err();
+    let error = nine.validate().unwrap_err().to_string();
     assert!(
         error.contains("at most 8") && error.contains('9'),
         "{error}"
@@ -99,7 +99,7 @@ fn config_rejects_impossible_values_with_clear_messages() {
         ttl: Time::ZERO,
         ..Default::default()
     };
-    assert!(zero_ttl.validate().unwrap_err().contains("TTL"));
+    assert!(zero_ttl.validate().unwrap_err().to_string().contains("TTL"));
     let zero_timeout = LocksConfig {
         request_timeout: Time::ZERO,
         ..Default::default()
@@ -110,12 +110,16 @@ fn config_rejects_impossible_values_with_clear_messages() {
         ttl: Time::from_millis(2),
         ..Default::default()
     };
-    assert!(hopeless_redlock.validate().unwrap_err().contains("Redlock"));
+    assert!(hopeless_redlock
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("Redlock"));
     let huge = LocksConfig {
         think: Time(u64::MAX),
         ..Default::default()
     };
-    assert!(huge.validate().unwrap_err().contains("think"));
+    assert!(huge.validate().unwrap_err().to_string().contains("think"));
 }
 
 #[test]

@@ -409,7 +409,7 @@ fn the_configuration_rejects_what_it_cannot_run_and_accepts_unsafe_quorums() {
     let bad = |f: fn(&mut PaxosConfig)| {
         let mut c = PaxosConfig::default();
         f(&mut c);
-        c.validate().expect_err("rejected")
+        c.validate().expect_err("rejected").to_string()
     };
     assert!(bad(|c| c.roles = vec![Roles::PAL; 10]).contains("1 to 9"));
     assert!(bad(|c| c.roles = vec![Roles::AL; 3]).contains("proposer"));
@@ -425,7 +425,11 @@ fn the_configuration_rejects_what_it_cannot_run_and_accepts_unsafe_quorums() {
         learner: false,
         ..Roles::PAL
     };
-    assert!(multi.validate().expect_err("rejected").contains("learner"));
+    assert!(multi
+        .validate()
+        .expect_err("rejected")
+        .to_string()
+        .contains("learner"));
     let split = PaxosConfig {
         phase1_quorum: 2,
         phase2_quorum: 3,

@@ -25,7 +25,7 @@ fn config_rejects_impossible_values_with_clear_messages() {
     let bad = |f: fn(&mut QueueConfig)| {
         let mut c = QueueConfig::default();
         f(&mut c);
-        c.validate().expect_err("invalid")
+        c.validate().expect_err("invalid").to_string()
     };
     assert_eq!(
         bad(|c| c.producers = 0),

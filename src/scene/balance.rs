@@ -98,7 +98,7 @@ requests to see why real balancers count, sample two, weigh, check health and bo
     }
 
     fn world(setup: &BalanceSetup, seed: u64) -> Result<World<BalanceNode>, String> {
-        setup.config.validate()?;
+        setup.config.validate().map_err(|e| crate::i18n::line(&e))?;
         Ok(World {
             nodes: lb::nodes(seed, &setup.config),
             names: lb::node_names(&setup.config),

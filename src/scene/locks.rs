@@ -7,7 +7,7 @@ use crate::algo::locks::{
     self, LockCmd, LockKind, LockMsg, LockNode, LockNote, LockView, LocksConfig, Persistence,
     QueueMsg, WatchTarget, MAX_CLIENTS,
 };
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::sim::run::{NodeMark, Tone};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus, Time, TraceKind};
 
@@ -307,7 +307,7 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
         config
             .validate()
             .map(|()| config)
-            .map_err(|e| format!("This lock setup cannot run: {e}"))
+            .map_err(|e| trf("This lock setup cannot run: {e}", &[("e", &line(&e))]))
     }
 
     fn write(config: &LocksConfig, out: &mut Params) {

@@ -27,7 +27,7 @@ use super::{
     Scene, SceneRun, TourStop, World,
 };
 use crate::algo::paxos::{self as px, scenarios, Cmd, Mode, Note, PaxosConfig, PaxosNode, Word};
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
 pub struct Paxos;
@@ -66,7 +66,7 @@ Watch dueling proposers livelock, a leader end the duel, and Multi-Paxos run pha
     }
 
     fn world(config: &PaxosSetup, _seed: u64) -> Result<World<PaxosNode>, String> {
-        config.paxos.validate()?;
+        config.paxos.validate().map_err(|e| line(&e))?;
         Ok(World {
             nodes: px::nodes(&config.paxos),
             names: px::node_names(&config.paxos),

@@ -11,7 +11,7 @@ use super::{
     Field, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene, SceneRun, World,
 };
 use crate::algo::queue::{self, QueueCmd, QueueConfig, QueueNode, QueueNote};
-use crate::i18n::tr;
+use crate::i18n::{line, tr};
 use crate::scene::{LegendEntry, Names, TourStop};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 pub use view::QueueSceneView;
@@ -42,7 +42,7 @@ impl Scene for QueueScene {
     }
 
     fn world(config: &QueueConfig, _seed: u64) -> Result<World<QueueNode>, String> {
-        config.validate()?;
+        config.validate().map_err(|e| line(&e))?;
         Ok(World {
             nodes: queue::nodes(config),
             names: queue::node_names(config),

@@ -19,7 +19,7 @@ use super::{
 use crate::algo::raft::{
     self as raft, ChangeRefusal, Cmd, Key, Note, Op, RaftConfig, RaftNode, Role,
 };
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
 pub struct Raft;
@@ -48,7 +48,7 @@ impl Scene for Raft {
     }
 
     fn world(config: &RaftConfig, _seed: u64) -> Result<World<RaftNode>, String> {
-        config.validate()?;
+        config.validate().map_err(|e| line(&e))?;
         Ok(World {
             nodes: raft::nodes(config),
             names: raft::node_names(config),

@@ -9,6 +9,7 @@ use crate::algo::ring_cluster::{
     self as rc, Algorithm, Cmd, HashChoice, JoinRefusal, RingConfig, RingNode, MAX_KEYS, MAX_NODES,
     MAX_REPLICAS, MAX_VNODES,
 };
+use crate::i18n::{line, tr, trf};
 use crate::sim::{Action, NodeId, Scheduled, Time};
 use std::rc::Rc;
 
@@ -184,19 +185,21 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
             .filter(|&k| k > u64::from(MAX_KEYS));
         // The commonest mistakes get a message that says why, instead of the generic range.
         let empty_ring = (r.text("n") == Some("0")).then(|| {
-            format!(
-                "An empty ring has no owner for any key: the ring needs at least 1 node; using {DEFAULT_NODES}."
+            trf(
+                "An empty ring has no owner for any key: the ring needs at least 1 node; using {n}.",
+                &[("n", &DEFAULT_NODES)],
             )
         });
         let no_vnodes = (r.text("vnodes") == Some("0")).then(|| {
-            format!(
-                "0 virtual nodes would put no server on the ring: use 1 to {MAX_VNODES}; using {DEFAULT_VNODES}."
+            trf(
+                "0 virtual nodes would put no server on the ring: use 1 to {max}; using {n}.",
+                &[("max", &MAX_VNODES), ("n", &DEFAULT_VNODES)],
             )
         });
         let huge_keys = too_many_keys.map(|keys| {
-            format!(
-                "{keys} keys is more than this scene holds (at most {MAX_KEYS}, to keep memory bounded); \
-                 using {DEFAULT_KEYS}."
+            trf(
+                "{keys} keys is more than this scene holds (at most {max}, to keep memory bounded); using {n}.",
+                &[("keys", &keys), ("max", &MAX_KEYS), ("n", &DEFAULT_KEYS)],
             )
         });
         let n = number(
@@ -257,14 +260,13 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         if let Some(text) = r.text("weights") {
             if text.contains('0') {
                 r.problems.push(
-                    "A weight of 0 would give a node no points (remove the node instead): weights run \
-                     from 1 to 9; using 1 for every node."
+                    tr("A weight of 0 would give a node no points (remove the node instead): weights run from 1 to 9; using 1 for every node.")
                         .to_string(),
                 );
             } else if !text.chars().all(|c| c.is_ascii_digit()) {
-                r.problems.push(format!(
-                    "Weights must be digits from 1 to 9, one per node, not \"{}\"; using 1 for every node.",
-                    text.chars().take(20).collect::<String>()
+                r.problems.push(trf(
+                    "Weights must be digits from 1 to 9, one per node, not \"{text}\"; using 1 for every node.",
+                    &[("text", &text.chars().take(20).collect::<String>())],
                 ));
             } else {
                 // Extra digits (left over after lowering the node count) are simply unused.
@@ -289,11 +291,12 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         };
         if config.algorithm == Algorithm::BoundedLoad && config.hash == HashChoice::Ketama {
             r.problems.push(
-                "Bounded loads run on the xxh3 ring, not on ketama's MD5 ring; using xxh3.".into(),
+                tr("Bounded loads run on the xxh3 ring, not on ketama's MD5 ring; using xxh3.")
+                    .into(),
             );
             config.hash = HashChoice::Xxh3;
         }
-        config.validate().map(|()| config)
+        config.validate().map(|()| config).map_err(|e| line(&e))
     }
 
     fn write(config: &RingConfig, out: &mut Params) {
@@ -316,6 +319,7 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
     }
 
     fn world(config: &RingConfig, seed: u64) -> Result<World<RingNode>, String> {
+        config.validate().map_err(|e| line(&e))?;
         Ok(World {
             nodes: vec![RingNode::new(config, seed)?],
             names: vec!["cluster".into()],
@@ -372,7 +376,7 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         let mut commands = Vec::new();
         if let Some(next) = cluster.addable_name() {
             commands.push(command(
-                crate::i18n::trf("Add {name}", &[("name", &next)]),
+                trf("Add {name}", &[("name", &next)]),
                 Cmd::Join {
                     name: next,
                     weight: 1,
@@ -382,10 +386,10 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
         for (_, spec) in cluster.live_nodes() {
             let name = spec.name.clone();
             commands.push(command(
-                crate::i18n::trf("{name} leaves", &[("name", &name)]),
+                trf("{name} leaves", &[("name", &name)]),
                 Cmd::Leave { name: name.clone() },
             ));
-            let fails = crate::i18n::trf("{name} fails", &[("name", &name)]);
+            let fails = trf("{name} fails", &[("name", &name)]);
             commands.push(command(fails, Cmd::Fail { name }));
         }
         commands
@@ -395,7 +399,6 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
 /// A command in words, for captions and the log: "look up key user:42", not its link
 /// form "lookup:user%3A42".
 pub fn command_words(cmd: &Cmd) -> String {
-    use crate::i18n::trf;
     match cmd {
         Cmd::Join { name, weight } => trf(
             "add {node} with weight {weight}",
@@ -416,10 +419,9 @@ pub fn command_words(cmd: &Cmd) -> String {
 /// [`RingNode::join_from_form`] (that is, the ring's own `check_join`) gives, worded for
 /// the form (a failed server is recovered from the node picker below it).
 pub fn join_refusal_words(refusal: &JoinRefusal) -> String {
-    use crate::i18n::trf;
     match refusal {
         // The naming and weight rules' own messages, as the form showed them before.
-        JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => why.clone(),
+        JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => line(why),
         JoinRefusal::NameTaken(name) => trf(
             "there is already a node named \"{name}\": names must be unique",
             &[("name", name)],

@@ -7,7 +7,7 @@ use crate::algo::two_phase_commit::{
     self as tpc, Cmd, CoordinatorPhase, ForcedWrites, ParticipantPhase, TwoPcConfig, TwoPcNode,
     Variant, Vote,
 };
-use crate::i18n::tr;
+use crate::i18n::{line, tr, trf};
 use crate::sim::run::{NodeMark, Tone};
 use crate::sim::{Action, NetConfig, NodeId, NodeStatus};
 
@@ -179,10 +179,12 @@ participants block, in doubt, holding their locks.";
             let letters: Vec<char> = text.chars().collect();
             let valid = letters.iter().all(|c| VOTES.iter().any(|(v, _)| v == c));
             if !valid || letters.len() > count {
-                r.problems.push(format!(
-                    "Votes must be up to {count} letters, y (yes), n (no) or r (random), one per \
-                     participant, not \"{}\"; everyone votes yes.",
-                    text.chars().take(20).collect::<String>()
+                r.problems.push(trf(
+                    "Votes must be up to {count} letters, y (yes), n (no) or r (random), one per participant, not \"{text}\"; everyone votes yes.",
+                    &[
+                        ("count", &count),
+                        ("text", &text.chars().take(20).collect::<String>()),
+                    ],
                 ));
             } else {
                 for (slot, letter) in config.votes.iter_mut().zip(letters) {
@@ -197,7 +199,7 @@ participants block, in doubt, holding their locks.";
         config.variant = variant_from(r.choice_field(&VARIANT));
         config.cooperative_termination = r.flag_field(&COOPERATIVE);
         config.transactions = r.number_field(&TRANSACTIONS) as u32;
-        config.validate().map(|()| config)
+        config.validate().map(|()| config).map_err(|e| line(&e))
     }
 
     fn write(config: &TwoPcConfig, out: &mut Params) {

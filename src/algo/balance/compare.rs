@@ -226,7 +226,7 @@ pub fn run_series(
     until: Time,
     every: Time,
 ) -> Result<Series, String> {
-    config.validate()?;
+    config.validate().map_err(|e| e.to_string())?;
     check_run(until, every)?;
     let node_count = super::layout(config).servers.last().map_or(0, |s| s.0 + 1);
     for a in actions {

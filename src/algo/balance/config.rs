@@ -1,6 +1,7 @@
 //! The scene's parameters, every one bounded so that a link cannot ask for unbounded work.
 use super::strategy::Strategy;
-use crate::sim::Time;
+use crate::sim::{Line, Time};
+use std::fmt;
 
 pub const MAX_BALANCERS: u32 = 8;
 pub const MAX_SERVERS: u32 = 16;
@@ -223,151 +224,258 @@ impl Default for BalanceConfig {
     }
 }
 
-fn within(what: &str, value: u64, lo: u64, hi: u64, unit: &str) -> Result<(), String> {
+/// How a bounded number is written: the unit goes after the upper bound and the value.
+#[derive(Clone, Copy)]
+enum Unit {
+    None,
+    Permille,
+    Percent,
+}
+
+fn within(what: Line, value: u64, lo: u64, hi: u64, unit: Unit) -> Result<(), Line> {
     if value < lo || value > hi {
-        return Err(format!(
-            "{what} must be between {lo} and {hi}{unit}, not {value}{unit}"
-        ));
+        let with_unit = |n: u64| match unit {
+            Unit::None => n.to_string(),
+            Unit::Permille => format!("{n}‰"),
+            Unit::Percent => format!("{n}%"),
+        };
+        // As the page always wrote it: "between 100 and 10000‰, not 50‰".
+        return Err(bounds(what, lo, with_unit(hi), with_unit(value)));
     }
     Ok(())
 }
 
-fn span(what: &str, value: Time, lo: Time) -> Result<(), String> {
+fn span(what: Line, value: Time, lo: Time) -> Result<(), Line> {
     if value < lo || value > MAX_SPAN {
-        return Err(format!(
-            "{what} must be between {lo} and {MAX_SPAN}, not {value}"
-        ));
+        return Err(bounds(what, lo, MAX_SPAN, value));
     }
     Ok(())
+}
+
+/// "{what} must be between {lo} and {hi}, not {value}", the values written with their unit.
+fn bounds(
+    what: Line,
+    lo: impl fmt::Display,
+    hi: impl fmt::Display,
+    value: impl fmt::Display,
+) -> Line {
+    Line::tr("{what} must be between {lo} and {hi}, not {value}")
+        .text("what", what)
+        .with("lo", lo)
+        .with("hi", hi)
+        .with("value", value)
 }
 
 impl BalanceConfig {
     /// Checks that the configuration describes a run that can happen; the message is meant
-    /// for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// for the page: a typed line (an English template and its values) that the page shows
+    /// in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         within(
-            "Balancers",
+            Line::tr("Balancers"),
             self.balancers.into(),
             1,
             MAX_BALANCERS.into(),
-            "",
+            Unit::None,
         )?;
         let count = self.servers.len() as u64;
-        within("Servers", count, 1, MAX_SERVERS.into(), "")?;
+        within(
+            Line::tr("Servers"),
+            count,
+            1,
+            MAX_SERVERS.into(),
+            Unit::None,
+        )?;
         for (i, s) in self.servers.iter().enumerate() {
-            let name = |what: &str| format!("Server {}'s {what}", i + 1);
-            within(&name("slots"), s.slots.into(), 1, MAX_SLOTS.into(), "")?;
+            let n = i + 1;
+            let slots = Line::tr("Server {n}'s slots").with("n", n);
+            within(slots, s.slots.into(), 1, MAX_SLOTS.into(), Unit::None)?;
             let (lo, hi) = SPEED_RANGE;
+            let speed = Line::tr("Server {n}'s speed").with("n", n);
             within(
-                &name("speed"),
+                speed,
                 s.speed_permille.into(),
                 lo.into(),
                 hi.into(),
-                "‰",
+                Unit::Permille,
             )?;
-            within(&name("weight"), s.weight.into(), 1, MAX_WEIGHT.into(), "")?;
+            let weight = Line::tr("Server {n}'s weight").with("n", n);
+            within(weight, s.weight.into(), 1, MAX_WEIGHT.into(), Unit::None)?;
             within(
-                &name("queue limit"),
+                Line::tr("Server {n}'s queue limit").with("n", n),
                 s.queue_limit.into(),
                 0,
                 MAX_QUEUE.into(),
-                "",
+                Unit::None,
             )?;
         }
         self.validate_traffic()?;
-        span("The hop latency", self.hop_latency, Time::ZERO)?;
-        span("The upstream timeout", self.upstream_timeout, Time(1_000))?;
-        span("The client timeout", self.client_timeout, Time(1_000))?;
+        span(Line::tr("The hop latency"), self.hop_latency, Time::ZERO)?;
+        span(
+            Line::tr("The upstream timeout"),
+            self.upstream_timeout,
+            Time(1_000),
+        )?;
+        span(
+            Line::tr("The client timeout"),
+            self.client_timeout,
+            Time(1_000),
+        )?;
         if let Some(per_try) = self.per_try_timeout {
             if per_try < Time(1_000) || per_try >= self.upstream_timeout {
-                return Err(format!(
+                return Err(Line::tr(
                     "The per-try timeout must be at least 1 ms and shorter than the upstream \
-                     timeout ({}), not {per_try}",
-                    self.upstream_timeout
-                ));
+                     timeout ({upstream}), not {per_try}",
+                )
+                .with("upstream", self.upstream_timeout)
+                .with("per_try", per_try));
             }
         }
         let h = &self.active_health;
-        span("The health-check interval", h.interval, Time(10_000))?;
-        within("Health checks' rise", h.rise.into(), 1, 10, "")?;
-        within("Health checks' fall", h.fall.into(), 1, 10, "")?;
+        span(
+            Line::tr("The health-check interval"),
+            h.interval,
+            Time(10_000),
+        )?;
+        within(
+            Line::tr("Health checks' rise"),
+            h.rise.into(),
+            1,
+            10,
+            Unit::None,
+        )?;
+        within(
+            Line::tr("Health checks' fall"),
+            h.fall.into(),
+            1,
+            10,
+            Unit::None,
+        )?;
         let o = &self.outlier;
         within(
-            "Consecutive errors",
+            Line::tr("Consecutive errors"),
             o.consecutive_errors.into(),
             1,
             100,
-            "",
+            Unit::None,
         )?;
-        span("The base ejection time", o.base_ejection, Time(1_000))?;
-        span("The longest ejection time", o.max_ejection, o.base_ejection)?;
+        span(
+            Line::tr("The base ejection time"),
+            o.base_ejection,
+            Time(1_000),
+        )?;
+        span(
+            Line::tr("The longest ejection time"),
+            o.max_ejection,
+            o.base_ejection,
+        )?;
         within(
-            "The ejection limit",
+            Line::tr("The ejection limit"),
             o.max_ejection_percent.into(),
             0,
             100,
-            "%",
+            Unit::Percent,
         )?;
-        span("Peak EWMA's decay time", self.pewma_decay, Time(1_000))?;
+        span(
+            Line::tr("Peak EWMA's decay time"),
+            self.pewma_decay,
+            Time(1_000),
+        )?;
         let c = self.capacity_factor_permille.into();
-        within("The capacity factor", c, 1_000, 10_000, "‰")?;
         within(
-            "Virtual nodes",
+            Line::tr("The capacity factor"),
+            c,
+            1_000,
+            10_000,
+            Unit::Permille,
+        )?;
+        within(
+            Line::tr("Virtual nodes"),
             self.vnodes.into(),
             1,
             MAX_VNODES.into(),
-            "",
+            Unit::None,
         )?;
         if self.window < Time(10_000) || self.window > MAX_WINDOW {
-            return Err(format!(
-                "The latency window must be between 10 ms and {MAX_WINDOW}, not {}",
-                self.window
-            ));
+            return Err(Line::tr(
+                "The latency window must be between 10 ms and {max}, not {value}",
+            )
+            .with("max", MAX_WINDOW)
+            .with("value", self.window));
         }
         Ok(())
     }
 
-    fn validate_traffic(&self) -> Result<(), String> {
+    fn validate_traffic(&self) -> Result<(), Line> {
         let t = &self.traffic;
         let steps = t.rate.len();
         if steps == 0 || steps > MAX_RATE_STEPS {
-            return Err(format!(
-                "The rate schedule needs 1 to {MAX_RATE_STEPS} steps, not {steps}"
-            ));
+            return Err(
+                Line::tr("The rate schedule needs 1 to {max} steps, not {n}")
+                    .with("max", MAX_RATE_STEPS)
+                    .with("n", steps),
+            );
         }
         if t.rate[0].from != Time::ZERO {
-            return Err("The rate schedule's first step must start at 0 ms".into());
+            return Err(Line::tr(
+                "The rate schedule's first step must start at 0 ms",
+            ));
         }
         for pair in t.rate.windows(2) {
             if pair[1].from <= pair[0].from {
-                return Err(format!(
-                    "Rate steps must start in order: {} comes after {}",
-                    pair[1].from, pair[0].from
-                ));
+                return Err(Line::tr(
+                    "Rate steps must start in order: {later} comes after {earlier}",
+                )
+                .with("later", pair[1].from)
+                .with("earlier", pair[0].from));
             }
         }
         for step in &t.rate {
-            within(
-                "A rate",
-                step.per_second.into(),
-                0,
-                MAX_RATE.into(),
-                " per second",
-            )?;
-            span("A rate step's start", step.from, Time::ZERO)?;
+            if step.per_second > MAX_RATE {
+                return Err(Line::tr(
+                    "A rate must be between 0 and {max} per second, not {n} per second",
+                )
+                .with("max", MAX_RATE)
+                .with("n", step.per_second));
+            }
+            span(Line::tr("A rate step's start"), step.from, Time::ZERO)?;
         }
-        within("Bursts", t.burst_permille.into(), 0, 1_000, "‰")?;
         within(
-            "The burst size",
+            Line::tr("Bursts"),
+            t.burst_permille.into(),
+            0,
+            1_000,
+            Unit::Permille,
+        )?;
+        within(
+            Line::tr("The burst size"),
             t.burst_size.into(),
             1,
             MAX_BURST.into(),
-            "",
+            Unit::None,
         )?;
-        span("The mean service demand", t.mean_demand, Time(1))?;
-        within("Heavy requests", t.heavy_permille.into(), 0, 1_000, "‰")?;
-        within("The heavy factor", t.heavy_factor.into(), 1, 100, "")?;
-        within("Sessions", t.sessions.into(), 1, MAX_SESSIONS.into(), "")?;
+        span(Line::tr("The mean service demand"), t.mean_demand, Time(1))?;
+        within(
+            Line::tr("Heavy requests"),
+            t.heavy_permille.into(),
+            0,
+            1_000,
+            Unit::Permille,
+        )?;
+        within(
+            Line::tr("The heavy factor"),
+            t.heavy_factor.into(),
+            1,
+            100,
+            Unit::None,
+        )?;
+        within(
+            Line::tr("Sessions"),
+            t.sessions.into(),
+            1,
+            MAX_SESSIONS.into(),
+            Unit::None,
+        )?;
         Ok(())
     }
 

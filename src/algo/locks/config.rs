@@ -1,7 +1,7 @@
 //! The scene's parameters, their limits, and where each role sits in the node list.
 use super::redlock;
 use crate::algo::redis::Persistence;
-use crate::sim::{NodeId, Time};
+use crate::sim::{Line, NodeId, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -130,50 +130,56 @@ impl Default for LocksConfig {
 
 impl LocksConfig {
     /// Checks that the configuration describes a run that can happen; the message is meant
-    /// for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// for the page: a typed line (an English template and its values) that the page shows
+    /// in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         if self.clients == 0 {
-            return Err("a lock needs at least one client (got 0)".into());
+            return Err(Line::tr("a lock needs at least one client (got 0)"));
         }
         if self.clients > MAX_CLIENTS {
-            return Err(format!(
-                "at most {MAX_CLIENTS} clients fit in this scene (got {})",
-                self.clients
-            ));
+            return Err(
+                Line::tr("at most {max} clients fit in this scene (got {n})")
+                    .with("max", MAX_CLIENTS)
+                    .with("n", self.clients),
+            );
         }
         let durations = [
-            ("the lease TTL", self.ttl),
-            ("the backoff", self.backoff),
-            ("the request timeout", self.request_timeout),
+            (Line::tr("the lease TTL"), self.ttl),
+            (Line::tr("the backoff"), self.backoff),
+            (Line::tr("the request timeout"), self.request_timeout),
         ];
-        for (what, value) in durations {
-            if value == Time::ZERO {
-                return Err(format!("{what} must be longer than 0 ms"));
+        for (what, value) in &durations {
+            if *value == Time::ZERO {
+                return Err(Line::tr("{what} must be longer than 0 ms").text("what", what.clone()));
             }
         }
-        let bounded = durations
-            .into_iter()
-            .chain([("the work time", self.work), ("the think time", self.think)]);
+        let bounded = durations.into_iter().chain([
+            (Line::tr("the work time"), self.work),
+            (Line::tr("the think time"), self.think),
+        ]);
         for (what, value) in bounded {
             if value > MAX_DURATION {
-                return Err(format!(
-                    "{what} of {value} is longer than the {MAX_DURATION} this scene allows"
-                ));
+                return Err(Line::tr(
+                    "{what} of {value} is longer than the {max} this scene allows",
+                )
+                .text("what", what)
+                .with("value", value)
+                .with("max", MAX_DURATION));
             }
         }
         let drift = redlock::drift_allowance(self.ttl);
         if self.kind == LockKind::Redlock && self.ttl <= drift {
-            return Err(format!(
-                "with a TTL of {} Redlock can never hold the lock: its clock-drift allowance \
+            return Err(Line::tr(
+                "with a TTL of {ttl} Redlock can never hold the lock: its clock-drift allowance \
                  ({drift}: 1% of the TTL plus 2 ms) uses it all up",
-                self.ttl
-            ));
+            )
+            .with("ttl", self.ttl)
+            .with("drift", drift));
         }
         if self.kind.is_queue() && self.ttl < Time(3) {
-            return Err(
-                "the session timeout must be at least 3 µs (heartbeats go every third of it)"
-                    .into(),
-            );
+            return Err(Line::tr(
+                "the session timeout must be at least 3 µs (heartbeats go every third of it)",
+            ));
         }
         Ok(())
     }

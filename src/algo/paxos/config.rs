@@ -17,7 +17,7 @@
 //! scene shows what it breaks; [`PaxosConfig::quorums_intersect`] says it is unsafe, and
 //! the `split-quorums` scenario shows two values chosen.
 use super::value::Word;
-use crate::sim::{NodeId, Time};
+use crate::sim::{Line, NodeId, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -85,8 +85,9 @@ impl fmt::Display for Roles {
     }
 }
 
+/// A bad set of roles says why in a typed line, which the page shows in its language.
 impl FromStr for Roles {
-    type Err = String;
+    type Err = Line;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut roles = Roles::default();
         for c in s.chars() {
@@ -95,16 +96,17 @@ impl FromStr for Roles {
                 'a' => &mut roles.acceptor,
                 'l' => &mut roles.learner,
                 _ => {
-                    return Err(format!(
-                        "\"{s}\" is not a set of roles: use the letters p (proposer), a \
-                         (acceptor) and l (learner)"
-                    ))
+                    return Err(Line::tr(
+                        "\"{roles}\" is not a set of roles: use the letters p (proposer), a \
+                         (acceptor) and l (learner)",
+                    )
+                    .with("roles", s))
                 }
             };
             *flag = true;
         }
         if roles == Roles::default() {
-            return Err("a node needs at least one role (p, a or l)".into());
+            return Err(Line::tr("a node needs at least one role (p, a or l)"));
         }
         Ok(roles)
     }
@@ -346,126 +348,144 @@ impl PaxosConfig {
     }
 
     /// Checks every number is in range and the roles make sense; the message is for the
-    /// page. Non-intersecting quorums are allowed (see [`PaxosConfig::quorum_warning`]).
-    pub fn validate(&self) -> Result<(), String> {
+    /// page, a typed line (an English template and its values) that the page shows in its
+    /// language. Non-intersecting quorums are allowed (see [`PaxosConfig::quorum_warning`]).
+    pub fn validate(&self) -> Result<(), Line> {
         let nodes = self.roles.len() as u32;
         if !(1..=MAX_NODES).contains(&nodes) {
-            return Err(format!(
-                "Paxos nodes must be 1 to {MAX_NODES}, not {nodes} (clients are counted apart)"
-            ));
+            return Err(Line::tr(
+                "Paxos nodes must be 1 to {max}, not {n} (clients are counted apart)",
+            )
+            .with("max", MAX_NODES)
+            .with("n", nodes));
         }
         let count = |f: fn(&Roles) -> bool| self.roles.iter().filter(|r| f(r)).count();
-        for (what, n) in [
-            ("proposer", count(|r| r.proposer)),
-            ("acceptor", count(|r| r.acceptor)),
-            ("learner", count(|r| r.learner)),
+        for (role, n) in [
+            (
+                Line::tr("at least one node must be a proposer"),
+                count(|r| r.proposer),
+            ),
+            (
+                Line::tr("at least one node must be an acceptor"),
+                count(|r| r.acceptor),
+            ),
+            (
+                Line::tr("at least one node must be a learner"),
+                count(|r| r.learner),
+            ),
         ] {
             if n == 0 {
-                return Err(format!("at least one node must be a {what}"));
+                return Err(role);
             }
         }
         let n = self.acceptor_count();
         for (phase, q) in [(1, self.phase1_quorum), (2, self.phase2_quorum)] {
             if !(1..=n).contains(&q) {
-                return Err(format!(
-                    "the phase-{phase} quorum must be 1 to {n} acceptors (there are {n}), not {q}"
-                ));
+                return Err(Line::tr(
+                    "the phase-{phase} quorum must be 1 to {n} acceptors (there are {n}), not {q}",
+                )
+                .with("phase", phase)
+                .with("n", n)
+                .with("q", q));
             }
         }
         if self.clients > MAX_CLIENTS {
-            return Err(format!(
-                "clients must be 0 to {MAX_CLIENTS}, not {}",
-                self.clients
-            ));
+            return Err(Line::tr("clients must be 0 to {max}, not {n}")
+                .with("max", MAX_CLIENTS)
+                .with("n", self.clients));
         }
         if self.client_requests > MAX_CLIENT_REQUESTS {
-            return Err(format!(
-                "each client sends at most {MAX_CLIENT_REQUESTS} commands, not {}",
-                self.client_requests
-            ));
+            return Err(
+                Line::tr("each client sends at most {max} commands, not {n}")
+                    .with("max", MAX_CLIENT_REQUESTS)
+                    .with("n", self.client_requests),
+            );
         }
         if self.mode == Mode::Single && self.clients > 0 {
-            return Err(
-                "clients send key-value commands, which need Multi-Paxos: use mode \
-                        multi or no clients"
-                    .into(),
-            );
+            return Err(Line::tr(
+                "clients send key-value commands, which need Multi-Paxos: use mode multi or no \
+                 clients",
+            ));
         }
         if self.mode == Mode::Multi && self.roles.iter().any(|r| r.proposer && !r.learner) {
-            return Err(
-                "in Multi-Paxos every proposer must also be a learner: a leader needs \
-                        to know which slots are chosen and to answer its clients"
-                    .into(),
-            );
+            return Err(Line::tr(
+                "in Multi-Paxos every proposer must also be a learner: a leader needs to know \
+                 which slots are chosen and to answer its clients",
+            ));
         }
         if !(1..=MAX_PIPELINE).contains(&self.pipeline) {
-            return Err(format!(
-                "the pipeline must be 1 to {MAX_PIPELINE} slots, not {}",
-                self.pipeline
-            ));
+            return Err(Line::tr("the pipeline must be 1 to {max} slots, not {n}")
+                .with("max", MAX_PIPELINE)
+                .with("n", self.pipeline));
         }
         if self.proposals.len() > MAX_NODES as usize {
-            return Err(format!(
-                "at most {MAX_NODES} initial proposals, not {}",
-                self.proposals.len()
-            ));
+            return Err(Line::tr("at most {max} initial proposals, not {n}")
+                .with("max", MAX_NODES)
+                .with("n", self.proposals.len()));
         }
         for p in &self.proposals {
             if !self.roles.get(p.node.index()).is_some_and(|r| r.proposer) {
-                return Err(format!(
-                    "{} cannot propose {}: it is not a proposer",
-                    p.node, p.value
-                ));
+                return Err(
+                    Line::tr("{node} cannot propose {value}: it is not a proposer")
+                        .with("node", p.node)
+                        .with("value", p.value),
+                );
             }
             if p.at > MAX_DURATION {
-                return Err(format!(
-                    "a proposal must start within {MAX_DURATION}, not at {}",
-                    p.at
-                ));
+                return Err(Line::tr("a proposal must start within {max}, not at {at}")
+                    .with("max", MAX_DURATION)
+                    .with("at", p.at));
             }
         }
         let ms = Time::from_millis(1);
         let latency_cap = Time::from_millis(1_000);
         if self.latency_min < ms || self.latency_max > latency_cap {
-            return Err(format!(
-                "message latency must be between 1 ms and {latency_cap}, not {} to {}",
-                self.latency_min, self.latency_max
-            ));
+            return Err(Line::tr(
+                "message latency must be between 1 ms and {max}, not {min_latency} to \
+                 {max_latency}",
+            )
+            .with("max", latency_cap)
+            .with("min_latency", self.latency_min)
+            .with("max_latency", self.latency_max));
         }
         if self.latency_min > self.latency_max {
-            return Err(format!(
-                "the shortest latency ({}) must not exceed the longest ({})",
-                self.latency_min, self.latency_max
-            ));
+            return Err(Line::tr(
+                "the shortest latency ({min}) must not exceed the longest ({max})",
+            )
+            .with("min", self.latency_min)
+            .with("max", self.latency_max));
         }
         let t = &self.timing;
         if t.retry_delay > MAX_DURATION {
-            return Err(format!(
-                "the retry delay must be at most {MAX_DURATION}, not {}",
-                t.retry_delay
-            ));
+            return Err(Line::tr("the retry delay must be at most {max}, not {n}")
+                .with("max", MAX_DURATION)
+                .with("n", t.retry_delay));
         }
         for (name, value) in [
-            ("the phase timeout", t.phase_timeout),
-            ("the back-off base", t.backoff_base),
-            ("the heartbeat interval", t.heartbeat_interval),
-            ("the failure timeout", t.failure_timeout),
-            ("the catch-up interval", t.catch_up_interval),
-            ("the client timeout", t.client_timeout),
-            ("the client think time", t.client_think),
+            (Line::tr("the phase timeout"), t.phase_timeout),
+            (Line::tr("the back-off base"), t.backoff_base),
+            (Line::tr("the heartbeat interval"), t.heartbeat_interval),
+            (Line::tr("the failure timeout"), t.failure_timeout),
+            (Line::tr("the catch-up interval"), t.catch_up_interval),
+            (Line::tr("the client timeout"), t.client_timeout),
+            (Line::tr("the client think time"), t.client_think),
         ] {
             if value < ms || value > MAX_DURATION {
-                return Err(format!(
-                    "{name} must be between 1 ms and {MAX_DURATION}, not {value}"
-                ));
+                return Err(
+                    Line::tr("{name} must be between 1 ms and {max}, not {value}")
+                        .text("name", name)
+                        .with("max", MAX_DURATION)
+                        .with("value", value),
+                );
             }
         }
         if t.failure_timeout <= t.heartbeat_interval {
-            return Err(format!(
-                "the failure timeout ({}) must be longer than the heartbeat interval ({}), or \
-                 every proposer would be suspected between two heartbeats",
-                t.failure_timeout, t.heartbeat_interval
-            ));
+            return Err(Line::tr(
+                "the failure timeout ({failure}) must be longer than the heartbeat interval \
+                 ({heartbeat}), or every proposer would be suspected between two heartbeats",
+            )
+            .with("failure", t.failure_timeout)
+            .with("heartbeat", t.heartbeat_interval));
         }
         Ok(())
     }

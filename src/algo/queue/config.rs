@@ -2,7 +2,7 @@
 //! and consumers, and the timings that decide when messages are redelivered.
 use super::message::MessageId;
 use crate::algo::redis::Persistence;
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -194,64 +194,78 @@ impl QueueConfig {
     }
 
     /// Checks that the configuration describes a run that can happen; the message is meant
-    /// for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// for the page: a typed line (an English template and its values) that the page shows
+    /// in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         let counted = [
-            ("producers", self.producers, MAX_PRODUCERS),
-            ("consumers", self.consumers, MAX_CONSUMERS),
+            (
+                Line::tr("there must be 1 to {max} producers, not {n}"),
+                self.producers,
+                MAX_PRODUCERS,
+            ),
+            (
+                Line::tr("there must be 1 to {max} consumers, not {n}"),
+                self.consumers,
+                MAX_CONSUMERS,
+            ),
         ];
-        for (what, n, max) in counted {
+        for (problem, n, max) in counted {
             if !(1..=max).contains(&n) {
-                return Err(format!("there must be 1 to {max} {what}, not {n}"));
+                return Err(problem.with("max", max).with("n", n));
             }
         }
         if self.messages > MAX_MESSAGES {
-            return Err(format!(
-                "each producer sends at most {MAX_MESSAGES} messages on its own, not {}",
-                self.messages
-            ));
+            return Err(
+                Line::tr("each producer sends at most {max} messages on its own, not {n}")
+                    .with("max", MAX_MESSAGES)
+                    .with("n", self.messages),
+            );
         }
         if !(1..=10).contains(&self.max_attempts) {
-            return Err(format!(
-                "a producer may send a message 1 to 10 times, not {}",
-                self.max_attempts
-            ));
+            return Err(
+                Line::tr("a producer may send a message 1 to 10 times, not {n}")
+                    .with("n", self.max_attempts),
+            );
         }
         if !(1..=10).contains(&self.max_deliveries) {
-            return Err(format!(
-                "the dead-letter limit must be 1 to 10 deliveries, not {}",
-                self.max_deliveries
-            ));
+            return Err(
+                Line::tr("the dead-letter limit must be 1 to 10 deliveries, not {n}")
+                    .with("n", self.max_deliveries),
+            );
         }
         if self.poison.len() > MAX_POISON {
-            return Err(format!(
-                "at most {MAX_POISON} poison messages, not {}",
-                self.poison.len()
-            ));
+            return Err(Line::tr("at most {max} poison messages, not {n}")
+                .with("max", MAX_POISON)
+                .with("n", self.poison.len()));
         }
         let positive = [
-            ("the time between messages", self.produce_every),
-            ("the request timeout", self.request_timeout),
-            ("the blocking read timeout", self.block),
-            ("the visibility timeout", self.visibility_timeout),
-            ("the reaper's interval", self.reap_every),
-            ("the claim interval", self.claim_every),
+            (Line::tr("the time between messages"), self.produce_every),
+            (Line::tr("the request timeout"), self.request_timeout),
+            (Line::tr("the blocking read timeout"), self.block),
+            (Line::tr("the visibility timeout"), self.visibility_timeout),
+            (Line::tr("the reaper's interval"), self.reap_every),
+            (Line::tr("the claim interval"), self.claim_every),
         ];
-        for (what, t) in positive {
-            if t < Time::from_millis(1) {
-                return Err(format!("{what} must be at least 1 ms, not {t}"));
+        for (what, t) in &positive {
+            if *t < Time::from_millis(1) {
+                return Err(Line::tr("{what} must be at least 1 ms, not {t}")
+                    .text("what", what.clone())
+                    .with("t", t));
             }
         }
         let bounded = positive.into_iter().chain([
-            ("the service time", self.service_time),
-            ("the slow service time", self.slow_service_time),
-            ("the minimum idle time", self.min_idle),
+            (Line::tr("the service time"), self.service_time),
+            (Line::tr("the slow service time"), self.slow_service_time),
+            (Line::tr("the minimum idle time"), self.min_idle),
         ]);
         for (what, t) in bounded {
             if t > MAX_DURATION {
-                return Err(format!(
-                    "{what} of {t} is longer than the {MAX_DURATION} this scene allows"
-                ));
+                return Err(Line::tr(
+                    "{what} of {value} is longer than the {max} this scene allows",
+                )
+                .text("what", what)
+                .with("value", t)
+                .with("max", MAX_DURATION));
             }
         }
         Ok(())

@@ -1,6 +1,6 @@
 //! The Raft scene's parameters, the broken variants, and their checks.
 use super::log::Term;
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -225,101 +225,117 @@ impl RaftConfig {
             .unwrap_or(0)
     }
 
-    /// Says what is wrong with the parameters, in words meant for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Says what is wrong with the parameters, in words meant for the page: a typed line
+    /// (an English template and its values) that the page shows in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         if !SERVER_COUNTS.contains(&self.servers) {
-            return Err(format!(
-                "Servers must be 3, 5, 7 or 9, not {}",
-                self.servers
-            ));
+            return Err(Line::tr("Servers must be 3, 5, 7 or 9, not {n}").with("n", self.servers));
         }
         if self.spares > MAX_SPARES {
-            return Err(format!(
-                "There can be at most {MAX_SPARES} spare servers, not {}",
-                self.spares
-            ));
+            return Err(
+                Line::tr("There can be at most {max} spare servers, not {n}")
+                    .with("max", MAX_SPARES)
+                    .with("n", self.spares),
+            );
         }
         if self.clients > MAX_CLIENTS {
-            return Err(format!(
-                "There can be at most {MAX_CLIENTS} clients, not {}",
-                self.clients
-            ));
+            return Err(Line::tr("There can be at most {max} clients, not {n}")
+                .with("max", MAX_CLIENTS)
+                .with("n", self.clients));
         }
         let durations = [
-            ("The minimum election timeout", self.election_timeout_min),
-            ("The maximum election timeout", self.election_timeout_max),
-            ("The heartbeat interval", self.heartbeat_interval),
-            ("The client timeout", self.client_timeout),
-            ("The clients' think time", self.think_time),
+            (
+                Line::tr("The minimum election timeout"),
+                self.election_timeout_min,
+            ),
+            (
+                Line::tr("The maximum election timeout"),
+                self.election_timeout_max,
+            ),
+            (Line::tr("The heartbeat interval"), self.heartbeat_interval),
+            (Line::tr("The client timeout"), self.client_timeout),
+            (Line::tr("The clients' think time"), self.think_time),
         ];
         for (name, value) in durations {
             if value < Time::from_millis(1) || value > MAX_DURATION {
-                return Err(format!(
-                    "{name} must be between 1 ms and {MAX_DURATION}, not {value}"
-                ));
+                return Err(
+                    Line::tr("{name} must be between 1 ms and {max}, not {value}")
+                        .text("name", name)
+                        .with("max", MAX_DURATION)
+                        .with("value", value),
+                );
             }
         }
         if self.election_timeout_min > self.election_timeout_max {
-            return Err(format!(
-                "The minimum election timeout ({}) must not exceed the maximum ({})",
-                self.election_timeout_min, self.election_timeout_max
-            ));
+            return Err(Line::tr(
+                "The minimum election timeout ({min}) must not exceed the maximum ({max})",
+            )
+            .with("min", self.election_timeout_min)
+            .with("max", self.election_timeout_max));
         }
         if self.heartbeat_interval >= self.election_timeout_min {
-            return Err(format!(
-                "The heartbeat interval ({}) must be shorter than the minimum election \
-                 timeout ({}), or followers would start elections against a live leader",
-                self.heartbeat_interval, self.election_timeout_min
-            ));
+            return Err(Line::tr(
+                "The heartbeat interval ({heartbeat}) must be shorter than the minimum election \
+                 timeout ({min}), or followers would start elections against a live leader",
+            )
+            .with("heartbeat", self.heartbeat_interval)
+            .with("min", self.election_timeout_min));
         }
         if !(1..=MAX_BATCH).contains(&self.max_batch) {
-            return Err(format!(
-                "Entries per AppendEntries must be between 1 and {MAX_BATCH}, not {}",
-                self.max_batch
-            ));
+            return Err(
+                Line::tr("Entries per AppendEntries must be between 1 and {max}, not {n}")
+                    .with("max", MAX_BATCH)
+                    .with("n", self.max_batch),
+            );
         }
         if self.snapshot_threshold == 1 || self.snapshot_threshold > MAX_SNAPSHOT_THRESHOLD {
-            return Err(format!(
-                "The snapshot threshold must be 0 (never) or between 2 and \
-                 {MAX_SNAPSHOT_THRESHOLD} entries, not {}",
-                self.snapshot_threshold
-            ));
+            return Err(Line::tr(
+                "The snapshot threshold must be 0 (never) or between 2 and {max} entries, not {n}",
+            )
+            .with("max", MAX_SNAPSHOT_THRESHOLD)
+            .with("n", self.snapshot_threshold));
         }
         if self.workload > MAX_WORKLOAD {
-            return Err(format!(
-                "A client's workload can be at most {MAX_WORKLOAD} operations, not {}",
-                self.workload
-            ));
+            return Err(
+                Line::tr("A client's workload can be at most {max} operations, not {n}")
+                    .with("max", MAX_WORKLOAD)
+                    .with("n", self.workload),
+            );
         }
         self.validate_initial_logs()
     }
 
-    fn validate_initial_logs(&self) -> Result<(), String> {
+    fn validate_initial_logs(&self) -> Result<(), Line> {
         if self.initial_logs.len() > self.server_nodes() as usize {
-            return Err(format!(
-                "There are {} initial logs but only {} servers",
-                self.initial_logs.len(),
-                self.server_nodes()
-            ));
+            return Err(
+                Line::tr("There are {logs} initial logs but only {servers} servers")
+                    .with("logs", self.initial_logs.len())
+                    .with("servers", self.server_nodes()),
+            );
         }
         for (i, log) in self.initial_logs.iter().enumerate() {
+            let node = format!("n{i}");
             if log.len() > MAX_INITIAL_ENTRIES {
-                return Err(format!(
-                    "The initial log of n{i} has {} entries; at most {MAX_INITIAL_ENTRIES}",
-                    log.len()
-                ));
+                return Err(
+                    Line::tr("The initial log of {node} has {n} entries; at most {max}")
+                        .with("node", &node)
+                        .with("n", log.len())
+                        .with("max", MAX_INITIAL_ENTRIES),
+                );
             }
             if log.iter().any(|t| *t == 0 || *t > MAX_INITIAL_TERM) {
-                return Err(format!(
-                    "The terms in the initial log of n{i} must be between 1 and \
-                     {MAX_INITIAL_TERM}"
-                ));
+                return Err(Line::tr(
+                    "The terms in the initial log of {node} must be between 1 and {max}",
+                )
+                .with("node", &node)
+                .with("max", MAX_INITIAL_TERM));
             }
             if log.windows(2).any(|w| w[0] > w[1]) {
-                return Err(format!(
-                    "The terms in the initial log of n{i} must never decrease (a log only \
-                     ever grows with entries of newer terms)"
-                ));
+                return Err(Line::tr(
+                    "The terms in the initial log of {node} must never decrease (a log only \
+                     ever grows with entries of newer terms)",
+                )
+                .with("node", &node));
             }
         }
         Ok(())
@@ -381,8 +397,8 @@ mod tests {
             ..RaftConfig::default()
         };
         assert_eq!(
-            four.validate(),
-            Err("Servers must be 3, 5, 7 or 9, not 4".into())
+            four.validate().unwrap_err(),
+            "Servers must be 3, 5, 7 or 9, not 4"
         );
         let slow_heartbeat = RaftConfig {
             heartbeat_interval: Time::from_millis(200),
@@ -393,7 +409,11 @@ mod tests {
             initial_logs: vec![vec![1, 3, 2]],
             ..RaftConfig::default()
         };
-        assert!(shrinking.validate().unwrap_err().contains("never decrease"));
+        assert!(shrinking
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("never decrease"));
         for v in Variant::ALL {
             assert_eq!(v.as_str().parse(), Ok(v));
         }

@@ -96,7 +96,7 @@ pub struct LoadSummary {
 impl RingNode {
     /// Builds the cluster: the ring, the seeded key set and every key's owner.
     pub fn new(config: &RingConfig, seed: u64) -> Result<Self, String> {
-        config.validate()?;
+        config.validate().map_err(|e| e.to_string())?;
         let ring =
             HashRing::with_scheme(&config.nodes, config.scheme()).map_err(|e| e.to_string())?;
         let key_naming = KeyNaming::new(seed);

@@ -1,7 +1,7 @@
 //! The cluster's parameters and their limits, and the checks on names, weights and keys.
 use crate::algo::placement::{NodeSpec, PointScheme};
 use crate::algo::text::shorten;
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 
 /// The most servers the scene holds (bounds drawing, memory and the comparison's cost).
 pub const MAX_NODES: u32 = 64;
@@ -167,53 +167,56 @@ impl RingConfig {
         f64::from(self.capacity_percent) / 100.0
     }
 
-    /// Checks every limit; the message is meant for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks every limit; the message is meant for the page: a typed line (an English
+    /// template and its values) that the page shows in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         if self.nodes.is_empty() {
-            return Err("the ring is empty: it needs at least one node".into());
+            return Err(Line::tr("the ring is empty: it needs at least one node"));
         }
         if self.nodes.len() as u32 > MAX_NODES {
-            return Err(format!(
-                "at most {MAX_NODES} nodes, not {}",
-                self.nodes.len()
-            ));
+            return Err(Line::tr("at most {max} nodes, not {n}")
+                .with("max", MAX_NODES)
+                .with("n", self.nodes.len()));
         }
         if self.hash == HashChoice::Xxh3 && !(1..=MAX_VNODES).contains(&self.vnodes) {
-            return Err(format!(
-                "virtual nodes per node must be from 1 to {MAX_VNODES}, not {}",
-                self.vnodes
-            ));
+            return Err(
+                Line::tr("virtual nodes per node must be from 1 to {max}, not {n}")
+                    .with("max", MAX_VNODES)
+                    .with("n", self.vnodes),
+            );
         }
         if self.key_count > MAX_KEYS {
-            return Err(format!(
-                "at most {MAX_KEYS} keys in this scene, not {}",
-                self.key_count
-            ));
+            return Err(Line::tr("at most {max} keys in this scene, not {n}")
+                .with("max", MAX_KEYS)
+                .with("n", self.key_count));
         }
         if !(1..=MAX_REPLICAS).contains(&self.replicas) {
-            return Err(format!(
-                "the replication factor must be from 1 to {MAX_REPLICAS}, not {}",
-                self.replicas
-            ));
+            return Err(
+                Line::tr("the replication factor must be from 1 to {max}, not {n}")
+                    .with("max", MAX_REPLICAS)
+                    .with("n", self.replicas),
+            );
         }
         if !(100..=400).contains(&self.capacity_percent) {
-            return Err(format!(
-                "the bounded-load factor c must be from 100% to 400%, not {}%",
-                self.capacity_percent
-            ));
+            return Err(
+                Line::tr("the bounded-load factor c must be from 100% to 400%, not {n}%")
+                    .with("n", self.capacity_percent),
+            );
         }
         if self.algorithm == Algorithm::BoundedLoad && self.hash == HashChoice::Ketama {
-            return Err("bounded loads run on the xxh3 ring, not on ketama".into());
+            return Err(Line::tr(
+                "bounded loads run on the xxh3 ring, not on ketama",
+            ));
         }
         let mut names: Vec<&str> = Vec::new();
         for node in &self.nodes {
-            check_name(&node.name)?;
-            check_weight(node.weight)?;
+            name_problem(&node.name)?;
+            weight_problem(node.weight)?;
             if names.contains(&node.name.as_str()) {
-                return Err(format!(
-                    "two nodes are named \"{}\": names must be unique",
-                    node.name
-                ));
+                return Err(
+                    Line::tr("two nodes are named \"{name}\": names must be unique")
+                        .with("name", &node.name),
+                );
             }
             names.push(&node.name);
         }
@@ -232,35 +235,47 @@ impl RingConfig {
 
 /// Checks a server name: 1 to 24 letters, digits, `-`, `_` or `.`.
 pub fn check_name(name: &str) -> Result<(), String> {
+    name_problem(name).map_err(|e| e.to_string())
+}
+
+/// [`check_name`]'s check, its message typed for the page's language.
+pub(super) fn name_problem(name: &str) -> Result<(), Line> {
     if name.is_empty() {
-        return Err("a node needs a name".into());
+        return Err(Line::tr("a node needs a name"));
     }
     if name.len() > MAX_NAME_LEN {
-        return Err(format!(
-            "node names are at most {MAX_NAME_LEN} characters long"
-        ));
+        return Err(
+            Line::tr("node names are at most {max} characters long").with("max", MAX_NAME_LEN)
+        );
     }
     if !name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
-        return Err(format!(
-            "\"{}\": node names may use only letters, digits, - _ and .",
-            shorten(name, QUOTED)
-        ));
+        return Err(
+            Line::tr("\"{name}\": node names may use only letters, digits, - _ and .")
+                .with("name", shorten(name, QUOTED)),
+        );
     }
     Ok(())
 }
 
 /// Checks a weight: 1 to 9.
 pub fn check_weight(weight: u32) -> Result<(), String> {
+    weight_problem(weight).map_err(|e| e.to_string())
+}
+
+/// [`check_weight`]'s check, its message typed for the page's language.
+pub(super) fn weight_problem(weight: u32) -> Result<(), Line> {
     if weight == 0 {
-        return Err(
-            "a weight of 0 would give the node no points: use 1 to 9, or remove the node".into(),
-        );
+        return Err(Line::tr(
+            "a weight of 0 would give the node no points: use 1 to 9, or remove the node",
+        ));
     }
     if weight > MAX_WEIGHT {
-        return Err(format!("weights run from 1 to {MAX_WEIGHT}, not {weight}"));
+        return Err(Line::tr("weights run from 1 to {max}, not {n}")
+            .with("max", MAX_WEIGHT)
+            .with("n", weight));
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! Membership changes and lookups: what each command does to the cluster.
 use super::cluster::RingNode;
 use super::commands::Cmd;
-use super::config::{check_key, check_name, check_weight, Algorithm, MAX_NODES, QUOTED};
+use super::config::{
+    check_key, check_weight, name_problem, weight_problem, Algorithm, MAX_NODES, QUOTED,
+};
 use super::placing::{
     build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
     preference_walk, slot_count,
@@ -80,8 +82,8 @@ impl RingNode {
     /// node" form asks this (through [`RingNode::join_from_form`]) rather than checking on
     /// its own.
     pub fn check_join(&self, name: &str, weight: u32) -> Result<(), JoinRefusal> {
-        check_name(name).map_err(JoinRefusal::BadName)?;
-        check_weight(weight).map_err(JoinRefusal::BadWeight)?;
+        name_problem(name).map_err(JoinRefusal::BadName)?;
+        weight_problem(weight).map_err(JoinRefusal::BadWeight)?;
         if self.ring.index_of(name).is_some() {
             return Err(JoinRefusal::NameTaken(name.to_string()));
         }

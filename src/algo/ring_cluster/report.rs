@@ -1,5 +1,5 @@
 //! What a change, a lookup or a refused command reports, for the views and the invariants.
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 
 /// What kind of membership change happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,10 +85,10 @@ pub struct Rejection {
 /// reason a refused `join:` command records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JoinRefusal {
-    /// The name breaks the naming rules: [`super::check_name`]'s message.
-    BadName(String),
-    /// The weight is out of range: [`super::check_weight`]'s message.
-    BadWeight(String),
+    /// The name breaks the naming rules: [`super::check_name`]'s message, typed.
+    BadName(Line),
+    /// The weight is out of range: [`super::check_weight`]'s message, typed.
+    BadWeight(Line),
     /// A live server already has this name.
     NameTaken(String),
     /// A failed server has this name: it must be recovered, not joined again.
@@ -100,7 +100,7 @@ pub enum JoinRefusal {
 impl std::fmt::Display for JoinRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => f.write_str(why),
+            JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => write!(f, "{why}"),
             JoinRefusal::NameTaken(name) => write!(f, "there is already a node named \"{name}\""),
             JoinRefusal::NameFailed(name) => write!(
                 f,

@@ -1,5 +1,5 @@
 //! The scene's parameters and the settings every node keeps of them.
-use crate::sim::{NodeId, Time};
+use crate::sim::{Line, NodeId, Time};
 use std::fmt;
 use std::str::FromStr;
 
@@ -194,47 +194,69 @@ impl TwoPcConfig {
         }
     }
 
-    /// Says what is wrong with the parameters, in words meant for the page.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Says what is wrong with the parameters, in words meant for the page: a typed line
+    /// (an English template and its values) that the page shows in its language.
+    pub fn validate(&self) -> Result<(), Line> {
         if !(MIN_PARTICIPANTS..=MAX_PARTICIPANTS).contains(&self.participants) {
-            return Err(format!(
-                "two-phase commit here takes {MIN_PARTICIPANTS} to {MAX_PARTICIPANTS} \
-                 participants, not {}",
-                self.participants
-            ));
+            return Err(Line::tr(
+                "two-phase commit here takes {min} to {max} participants, not {n}",
+            )
+            .with("min", MIN_PARTICIPANTS)
+            .with("max", MAX_PARTICIPANTS)
+            .with("n", self.participants));
         }
         if self.votes.len() != self.participants as usize {
-            return Err(format!(
-                "there are {} participants but {} votes: give exactly one vote per participant",
-                self.participants,
-                self.votes.len()
-            ));
+            return Err(Line::tr(
+                "there are {n} participants but {votes} votes: give exactly one vote per \
+                 participant",
+            )
+            .with("n", self.participants)
+            .with("votes", self.votes.len()));
         }
         let durations = [
-            ("the disk flush time", self.flush_time),
-            ("the work time", self.work_time),
-            ("the participants' work timeout", self.work_timeout),
-            ("the coordinator's vote timeout", self.vote_timeout),
-            ("the participants' decision timeout", self.decision_timeout),
-            ("the retransmit interval", self.retransmit_interval),
-            ("the think time between transactions", self.think_time),
+            (Line::tr("the disk flush time"), self.flush_time),
+            (Line::tr("the work time"), self.work_time),
+            (
+                Line::tr("the participants' work timeout"),
+                self.work_timeout,
+            ),
+            (
+                Line::tr("the coordinator's vote timeout"),
+                self.vote_timeout,
+            ),
+            (
+                Line::tr("the participants' decision timeout"),
+                self.decision_timeout,
+            ),
+            (
+                Line::tr("the retransmit interval"),
+                self.retransmit_interval,
+            ),
+            (
+                Line::tr("the think time between transactions"),
+                self.think_time,
+            ),
         ];
         if let Some((name, _)) = durations.iter().find(|(_, t)| *t == Time::ZERO) {
-            return Err(format!("{name} must be longer than zero"));
+            return Err(Line::tr("{name} must be longer than zero").text("name", name.clone()));
         }
         // Safety holds for every combination of timeouts (see the module header); the
         // bound only keeps a run's length reasonable.
         if let Some((name, t)) = durations.iter().find(|(_, t)| *t > MAX_DURATION) {
-            return Err(format!(
-                "{name} of {t} is longer than the {MAX_DURATION} this scene allows"
-            ));
+            return Err(
+                Line::tr("{what} of {value} is longer than the {max} this scene allows")
+                    .text("what", name.clone())
+                    .with("value", t)
+                    .with("max", MAX_DURATION),
+            );
         }
         if self.work_timeout <= self.work_time {
-            return Err(format!(
-                "the participants' work timeout ({}) must be longer than the work time ({}), \
-                 or every participant would give up before the prepare arrives",
-                self.work_timeout, self.work_time
-            ));
+            return Err(Line::tr(
+                "the participants' work timeout ({timeout}) must be longer than the work time \
+                 ({work}), or every participant would give up before the prepare arrives",
+            )
+            .with("timeout", self.work_timeout)
+            .with("work", self.work_time));
         }
         Ok(())
     }

@@ -27,7 +27,10 @@ fn commands_round_trip_through_text() {
 fn validate_explains_what_is_wrong() {
     assert_eq!(TwoPcConfig::default().validate(), Ok(()));
     assert_eq!(TwoPcConfig::with_participants(7).validate(), Ok(()));
-    let too_few = TwoPcConfig::with_participants(1).validate().unwrap_err();
+    let too_few = TwoPcConfig::with_participants(1)
+        .validate()
+        .unwrap_err()
+        .to_string();
     assert!(too_few.contains("2 to 7 participants, not 1"), "{too_few}");
     let mismatch = TwoPcConfig {
         votes: vec![Vote::Yes],
@@ -36,6 +39,7 @@ fn validate_explains_what_is_wrong() {
     assert!(mismatch
         .validate()
         .unwrap_err()
+        .to_string()
         .contains("3 participants but 1 votes"));
     let zero = TwoPcConfig {
         flush_time: Time::ZERO,
@@ -44,6 +48,7 @@ fn validate_explains_what_is_wrong() {
     assert!(zero
         .validate()
         .unwrap_err()
+        .to_string()
         .contains("flush time must be longer than zero"));
     let long = TwoPcConfig {
         decision_timeout: Time::from_millis(60_001),
@@ -52,6 +57,7 @@ fn validate_explains_what_is_wrong() {
     assert!(long
         .validate()
         .unwrap_err()
+        .to_string()
         .contains("decision timeout of 60001 ms is longer than the 60000 ms"));
 }
 

@@ -4,7 +4,7 @@ use super::super::{Field, FieldKind, ParamReader, Params};
 use super::fields::*;
 use crate::algo::balance::config::{MAX_RATE, MAX_RATE_STEPS};
 use crate::algo::balance::{BalanceConfig, QueueFull, RateStep, ServerSpec, Strategy};
-use crate::i18n::{tr, trf};
+use crate::i18n::{line, tr, trf};
 use crate::sim::Time;
 
 /// The most requests a run's traffic may offer (its rate schedule integrated over its
@@ -351,7 +351,7 @@ pub fn read(r: &mut ParamReader) -> Result<BalanceSetup, String> {
         health: HealthChecks::from_slug(r.choice_field(&VS_HEALTH_FIELD)),
     });
     c.validate()
-        .map_err(|e| trf("This setup cannot run: {e}", &[("e", &e)]))?;
+        .map_err(|e| trf("This setup cannot run: {e}", &[("e", &line(&e))]))?;
     Ok(BalanceSetup {
         config: c,
         traffic_for,

@@ -7,6 +7,7 @@
 //! proposal, or `none`); `challenge=1` for the "break consensus" mode.
 use crate::algo::paxos::config::{MAX_CLIENTS, MAX_CLIENT_REQUESTS, MAX_NODES, MAX_PIPELINE};
 use crate::algo::paxos::{Mode, PaxosConfig, Proposal, Roles, Variant, Word};
+use crate::i18n::{line, tr, trf};
 use crate::scene::{Field, FieldKind, ParamReader, Params};
 use crate::sim::{NodeId, Time};
 
@@ -219,9 +220,13 @@ pub fn parse_roles(text: &str) -> Result<Vec<Roles>, String> {
     let roles = text
         .split('.')
         .map(|r| r.parse::<Roles>())
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| line(&e))?;
     if roles.is_empty() || roles.len() > MAX_NODES as usize {
-        return Err(format!("there must be 1 to {MAX_NODES} nodes"));
+        return Err(trf(
+            "there must be 1 to {max} nodes",
+            &[("max", &MAX_NODES)],
+        ));
     }
     Ok(roles)
 }
@@ -237,9 +242,9 @@ pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
         return Ok(Vec::new());
     }
     let bad = |part: &str| {
-        format!(
-            "\"{}\" should look like node:value@ms (e.g. 1:green@15)",
-            short(part)
+        trf(
+            "\"{part}\" should look like node:value@ms (e.g. 1:green@15)",
+            &[("part", &short(part))],
         )
     };
     text.split('.')
@@ -250,7 +255,10 @@ pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
             let node: u32 = node.parse().map_err(|_| bad(part))?;
             let at: u64 = at.parse().map_err(|_| bad(part))?;
             if at > 60_000 {
-                return Err(format!("a proposal must start within 60000 ms, not {at}"));
+                return Err(trf(
+                    "a proposal must start within 60000 ms, not {at}",
+                    &[("at", &at)],
+                ));
             }
             Ok(Proposal {
                 node: NodeId(node),
@@ -292,9 +300,9 @@ pub fn read(r: &mut ParamReader) -> Result<PaxosSetup, String> {
     if let Some(text) = r.text(ROLES.key) {
         match parse_roles(text) {
             Ok(roles) => paxos.roles = roles,
-            Err(e) => r.problems.push(format!(
-                "Roles \"{}\" cannot be used: {e}; using the default roles.",
-                short(text)
+            Err(e) => r.problems.push(trf(
+                "Roles \"{roles}\" cannot be used: {e}; using the default roles.",
+                &[("roles", &short(text)), ("e", &e)],
             )),
         }
     }
@@ -302,10 +310,9 @@ pub fn read(r: &mut ParamReader) -> Result<PaxosSetup, String> {
     let mut quorum = |field: &Field| -> u32 {
         let q = r.number_field(field) as u32;
         if q > n {
-            r.problems.push(format!(
-                "{} must be 0 (a majority) to {n}, the number of acceptors, not {q}; using a \
-                 majority.",
-                field.label
+            r.problems.push(trf(
+                "{label} must be 0 (a majority) to {n}, the number of acceptors, not {q}; using a majority.",
+                &[("label", &tr(field.label)), ("n", &n), ("q", &q)],
             ));
             return 0;
         }
@@ -324,16 +331,16 @@ pub fn read(r: &mut ParamReader) -> Result<PaxosSetup, String> {
                     .into_iter()
                     .partition(|p| paxos.roles.get(p.node.index()).is_some_and(|r| r.proposer));
                 for p in refused {
-                    r.problems.push(format!(
-                        "n{} cannot propose {}: it is not a proposer; that proposal is left out.",
-                        p.node.0, p.value
+                    r.problems.push(trf(
+                        "{node} cannot propose {value}: it is not a proposer; that proposal is left out.",
+                        &[("node", &p.node), ("value", &p.value)],
                     ));
                 }
                 paxos.proposals = kept;
             }
-            Err(e) => r.problems.push(format!(
-                "Initial proposals \"{}\" cannot be used: {e}; using the default.",
-                short(text)
+            Err(e) => r.problems.push(trf(
+                "Initial proposals \"{proposals}\" cannot be used: {e}; using the default.",
+                &[("proposals", &short(text)), ("e", &e)],
             )),
         }
     }
@@ -342,8 +349,7 @@ pub fn read(r: &mut ParamReader) -> Result<PaxosSetup, String> {
         paxos.clients = clients;
     } else if clients > 0 {
         r.problems.push(
-            "Clients send key-value commands, which need Multi-Paxos (mode multi); running \
-             with no clients."
+            tr("Clients send key-value commands, which need Multi-Paxos (mode multi); running with no clients.")
                 .into(),
         );
     }
@@ -352,7 +358,7 @@ pub fn read(r: &mut ParamReader) -> Result<PaxosSetup, String> {
     paxos.timing.phase_timeout = Time::from_millis(r.number_field(&TIMEOUT));
     paxos.timing.retry_delay = Time::from_millis(r.number_field(&RETRY));
     let challenge = r.flag_field(&CHALLENGE);
-    paxos.validate()?;
+    paxos.validate().map_err(|e| line(&e))?;
     Ok(PaxosSetup {
         paxos,
         q1_majority: q1 == 0,

@@ -4,6 +4,7 @@ use crate::algo::queue::config::{MAX_CONSUMERS, MAX_POISON, MAX_PRODUCERS};
 use crate::algo::queue::{Design, MessageId, QueueConfig};
 use crate::algo::redis::Persistence;
 use crate::algo::text::shorten;
+use crate::i18n::{line, trf};
 use crate::scene::spec::QUOTED;
 use crate::scene::{Field, FieldKind, ParamReader, Params};
 use crate::sim::Time;
@@ -171,20 +172,22 @@ fn read_poison(r: &mut ParamReader, producers: u32) -> Vec<MessageId> {
     let mut ids = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if ids.len() == MAX_POISON {
-            r.problems.push(format!(
-                "At most {MAX_POISON} poison messages; the rest of \"{}\" is ignored.",
-                shorten(text, QUOTED)
+            r.problems.push(trf(
+                "At most {max} poison messages; the rest of \"{text}\" is ignored.",
+                &[("max", &MAX_POISON), ("text", &shorten(text, QUOTED))],
             ));
             break;
         }
         match part.parse::<MessageId>() {
             Ok(id) if id.producer <= producers && !ids.contains(&id) => ids.push(id),
-            Ok(id) if id.producer > producers => r.problems.push(format!(
-                "Poison message {id} names producer {}, but there are only {producers}; ignored.",
-                id.producer
+            Ok(id) if id.producer > producers => r.problems.push(trf(
+                "Poison message {id} names producer {producer}, but there are only {n}; ignored.",
+                &[("id", &id), ("producer", &id.producer), ("n", &producers)],
             )),
             Ok(_) => {}
-            Err(e) => r.problems.push(format!("Poison messages: {e}; ignored.")),
+            Err(e) => r
+                .problems
+                .push(trf("Poison messages: {e}; ignored.", &[("e", &e)])),
         }
     }
     crate::sim::sort::sort(&mut ids);
@@ -222,7 +225,7 @@ pub fn read(r: &mut ParamReader) -> Result<QueueConfig, String> {
     config
         .validate()
         .map(|()| config)
-        .map_err(|e| format!("This queue setup cannot run: {e}"))
+        .map_err(|e| trf("This queue setup cannot run: {e}", &[("e", &line(&e))]))
 }
 
 /// The link form of a configuration (the inverse of [`read`]).

@@ -2,6 +2,7 @@
 //! range), read from a link with a message for every value that cannot be used, and
 //! written back so that a link names exactly the run it shows.
 use crate::algo::raft::{RaftConfig, ReadMode, Term, Variant, MAX_CLIENTS, MAX_SPARES};
+use crate::i18n::{line, tr, trf};
 use crate::scene::{Field, FieldKind, ParamReader, Params};
 use crate::sim::Time;
 
@@ -221,8 +222,7 @@ pub fn read(r: &mut ParamReader) -> Result<RaftConfig, String> {
     config.snapshot_threshold = r.number_field(&SNAPSHOT) as u32;
     if config.snapshot_threshold == 1 {
         r.problems.push(
-            "A snapshot threshold of 1 would snapshot after every entry: use 0 (never) or 2 to \
-             1000; using 0."
+            tr("A snapshot threshold of 1 would snapshot after every entry: use 0 (never) or 2 to 1000; using 0.")
                 .into(),
         );
         config.snapshot_threshold = 0;
@@ -234,23 +234,24 @@ pub fn read(r: &mut ParamReader) -> Result<RaftConfig, String> {
     if let Some(text) = r.text("logs") {
         match parse_logs(text) {
             Ok(logs) => config.initial_logs = logs,
-            Err(e) => r
-                .problems
-                .push(format!("{e}; every server starts with an empty log.")),
+            Err(e) => r.problems.push(trf(
+                "{problem}; every server starts with an empty log.",
+                &[("problem", &e)],
+            )),
         }
     }
     config
         .validate()
         .map(|()| config)
-        .map_err(|e| format!("This Raft setup cannot run: {e}"))
+        .map_err(|e| trf("This Raft setup cannot run: {e}", &[("e", &line(&e))]))
 }
 
 /// `logs=1.1.4_1.1_` : each server's initial entry terms, servers separated by `_`.
 pub fn parse_logs(text: &str) -> Result<Vec<Vec<Term>>, String> {
     if text.len() > MAX_LOGS_TEXT {
-        return Err(format!(
-            "The initial logs are too long ({} characters; at most {MAX_LOGS_TEXT})",
-            text.len()
+        return Err(trf(
+            "The initial logs are too long ({n} characters; at most {max})",
+            &[("n", &text.len()), ("max", &MAX_LOGS_TEXT)],
         ));
     }
     let mut logs: Vec<Vec<Term>> = text
@@ -262,7 +263,10 @@ pub fn parse_logs(text: &str) -> Result<Vec<Vec<Term>>, String> {
                 .map(|t| {
                     t.parse::<Term>().map_err(|_| {
                         let shown: String = t.chars().take(12).collect();
-                        format!("Initial logs are terms like 1.1.4_1.1, not \"{shown}\"")
+                        trf(
+                            "Initial logs are terms like 1.1.4_1.1, not \"{shown}\"",
+                            &[("shown", &shown)],
+                        )
                     })
                 })
                 .collect()
