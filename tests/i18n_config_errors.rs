@@ -18,7 +18,7 @@ use dsviz::algo::locks::{LockKind, LocksConfig};
 use dsviz::algo::paxos::{Mode, PaxosConfig, Proposal, Roles, Word};
 use dsviz::algo::queue::QueueConfig;
 use dsviz::algo::raft::RaftConfig;
-use dsviz::algo::ring_cluster::RingConfig;
+use dsviz::algo::ring_cluster::{key_problem, RingConfig, MAX_KEY_LEN};
 use dsviz::algo::two_phase_commit::TwoPcConfig;
 use dsviz::i18n::{line, tr, with_lang, Lang};
 use dsviz::scene::balance::setup::strategy_name;
@@ -34,8 +34,10 @@ use i18n_scan::{
 
 /// Words a Chinese message may keep besides `ALLOWED`: nginx's health-check parameters
 /// (`rise=2 fall=3`, named as the catalogue names them), the mode a link writes, and names
-/// the catalogues keep (TTL, EWMA, Finagle, Linkerd).
-const ALSO_ALLOWED: &[&str] = &["rise", "fall", "multi", "TTL", "EWMA", "Finagle", "Linkerd"];
+/// the catalogues keep (TTL, EWMA, Finagle, Linkerd, ASCII).
+const ALSO_ALLOWED: &[&str] = &[
+    "rise", "fall", "multi", "TTL", "EWMA", "Finagle", "Linkerd", "ASCII",
+];
 
 /// Code a Chinese text may quote as it is.
 const CODE: &[&str] = &["random.choice(servers)"];
@@ -675,6 +677,26 @@ fn ring_cases() -> Vec<Broken> {
             english: format!("two nodes are named \"{twin}\": names must be unique"),
             ..broken("ring twins", twins.validate(), "", "唯一")
         },
+        // The key a person types to look up (the ring's lookup form).
+        broken("ring key empty", key_problem(""), "type a key first", "键"),
+        broken(
+            "ring key non-ASCII",
+            key_problem("clé"),
+            "\"clé\" has non-ASCII characters: keys here are plain ASCII text",
+            "clé",
+        ),
+        broken(
+            "ring key control",
+            key_problem("a\tb"),
+            "keys may not contain control characters",
+            "控制字符",
+        ),
+        broken(
+            "ring key long",
+            key_problem(&"k".repeat(MAX_KEY_LEN + 1)),
+            &format!("keys are at most {MAX_KEY_LEN} characters long"),
+            "键最长",
+        ),
     ]
 }
 

@@ -282,20 +282,25 @@ pub(super) fn weight_problem(weight: u32) -> Result<(), Line> {
 
 /// Checks a key a person typed: 1 to 64 printable ASCII characters.
 pub fn check_key(key: &str) -> Result<(), String> {
+    key_problem(key).map_err(|e| e.to_string())
+}
+
+/// [`check_key`]'s check, its message typed for the page's language.
+pub fn key_problem(key: &str) -> Result<(), Line> {
     if key.is_empty() {
-        return Err("type a key first".into());
+        return Err(Line::tr("type a key first"));
     }
     if !key.is_ascii() {
-        return Err(format!(
-            "\"{}\" has non-ASCII characters: keys here are plain ASCII text",
-            shorten(key, QUOTED)
-        ));
+        return Err(
+            Line::tr("\"{key}\" has non-ASCII characters: keys here are plain ASCII text")
+                .with("key", shorten(key, QUOTED)),
+        );
     }
     if key.bytes().any(|b| b.is_ascii_control()) {
-        return Err("keys may not contain control characters".into());
+        return Err(Line::tr("keys may not contain control characters"));
     }
     if key.len() > MAX_KEY_LEN {
-        return Err(format!("keys are at most {MAX_KEY_LEN} characters long"));
+        return Err(Line::tr("keys are at most {max} characters long").with("max", MAX_KEY_LEN));
     }
     Ok(())
 }

@@ -91,9 +91,9 @@ mod scenarios;
 pub use cluster::{LoadSummary, NodeRow, RingNode};
 pub use commands::{decode_text, encode_text, Cmd, Timer};
 pub use config::{
-    check_key, check_name, check_weight, churn_budget, Algorithm, HashChoice, RingConfig,
-    CHURN_BUDGET, CHURN_EVERY, MAX_KEYS, MAX_KEY_LEN, MAX_NAME_LEN, MAX_NODES, MAX_REPLICAS,
-    MAX_VNODES, MAX_WEIGHT,
+    check_key, check_name, check_weight, churn_budget, key_problem, Algorithm, HashChoice,
+    RingConfig, CHURN_BUDGET, CHURN_EVERY, MAX_KEYS, MAX_KEY_LEN, MAX_NAME_LEN, MAX_NODES,
+    MAX_REPLICAS, MAX_VNODES, MAX_WEIGHT,
 };
 /// Drawing-only values, re-exported here until the UI imports them from
 /// [`for_drawing`] (or moves them next to the views).

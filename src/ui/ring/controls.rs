@@ -2,7 +2,7 @@
 //! change a node) and the algorithm picker.
 use super::panel::Histogram;
 use super::text::*;
-use crate::algo::ring_cluster::{check_key, Algorithm, Cmd, MAX_WEIGHT};
+use crate::algo::ring_cluster::{key_problem, Algorithm, Cmd, MAX_WEIGHT};
 use crate::i18n::{tr, trf};
 use crate::scene::ring::{join_refusal_words, RingView};
 use crate::ui::model::Msg;
@@ -44,12 +44,12 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            match check_key(&key) {
+            match key_problem(&key) {
                 Ok(()) => {
                     key_error.set(None);
                     act(Cmd::Lookup { key });
                 }
-                Err(e) => key_error.set(Some(capitalise(&e))),
+                Err(e) => key_error.set(Some(capitalise(&crate::i18n::line(&e)))),
             }
         })
     };
