@@ -2,6 +2,7 @@
 //! the scene picker, views and controls. What happens on each gesture is decided by
 //! [`super::model`]; this file only draws and dispatches.
 use super::browser;
+use super::caption::CaptionBar;
 use super::controls::Controls;
 use super::diagram::Diagram;
 use super::hooks::{use_after_first_paint, use_animation_frames};
@@ -10,7 +11,7 @@ use super::model::{Host, Model, Msg};
 use super::nodes::NodeDetails;
 use super::scene_panel::ScenePanel;
 use super::scenes::{UiRun, ViewCtx};
-use super::teach::{CaptionBar, EventLog, LangPicker, Legend, TourBar, TourReturn};
+use super::teach::{EventLog, LangPicker, Legend, TourBar, TourReturn};
 use super::topology::Topology;
 use crate::i18n::{tr, trf};
 use crate::scene::narration::{caption, Weight};
@@ -483,12 +484,14 @@ pub fn app(props: &AppProps) -> Html {
                     { for event_log }
                 </div>
                 <div class="embed-bar">
-                    { controls }
+                    <div class="embed-row">
+                        { controls }
+                        if props.sync_url {
+                            <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
+                        }
+                    </div>
                     { for branched }
                     <InvariantPanel invariants={snapshot.invariants.clone()} compact=true on_msg={on_msg.clone()} />
-                    if props.sync_url {
-                        <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
-                    }
                 </div>
                 { for diagram }
                 { for explore_panel }

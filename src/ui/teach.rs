@@ -1,6 +1,6 @@
-//! What the shell adds to every stage so that it teaches: the caption of the current step,
-//! the event log (click a line to go to its step), the tour bar (Next, Back, progress dots,
-//! "Try it yourself"), the legend, and the language picker. The sentences come from the
+//! What the shell adds to every stage so that it teaches, besides the caption of the current
+//! step (`caption.rs`): the event log (click a line to go to its step), the tour bar (Next,
+//! Back, progress dots, "Try it yourself"), the legend, and the language picker. The sentences come from the
 //! scene layer (`scene::narration`, `scene::tour`); this file only draws them.
 use super::model::Msg;
 use crate::i18n::{tr, trf, Lang};
@@ -10,35 +10,13 @@ use crate::scene::{LegendEntry, Swatch};
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn weight_class(weight: Weight) -> &'static str {
+pub(super) fn weight_class(weight: Weight) -> &'static str {
     match weight {
         Weight::Minor => "minor",
         Weight::Event | Weight::Routine => "event",
         Weight::Decision => "decision",
         Weight::Fault => "fault",
         Weight::Violation => "violation",
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct CaptionProps {
-    pub step: u64,
-    /// The caption of the step, or `None` at the start of the run.
-    pub text: Option<String>,
-    pub weight: Weight,
-}
-
-/// One line on the stage saying what the current step did and why.
-#[function_component(CaptionBar)]
-pub fn caption_bar(p: &CaptionProps) -> Html {
-    let text = p.text.clone().unwrap_or_else(|| {
-        tr("The run is at its start. Press Play, or → to step to the next change.").to_string()
-    });
-    html! {
-        <p class={classes!("caption", weight_class(p.weight))} id="caption" role="status" aria-live="polite" title={text.clone()}>
-            if p.step > 0 { <span class="caption-step">{ trf("step {n}", &[("n", &p.step)]) }</span> }
-            <span class="caption-text">{ text }</span>
-        </p>
     }
 }
 

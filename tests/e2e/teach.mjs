@@ -3,7 +3,9 @@
 // opens the same state, "Try it yourself" and the way back, the event log jumps, the
 // caption speaks, the browser's Back undoes an action, clicking a node at every step of a
 // scenario opens its menu and drops nothing, and a language switch keeps the run and the
-// step. (The label-overlap check of the generic stage is not here yet: its labels still
+// step, and embedded at 720×460 the long Raft captions read whole (English and Chinese) while
+// the stage keeps its labels at 11 px, and a caption longer than its lines opens whole with
+// its "more" button (keys too) without moving the stage. (The label-overlap check of the generic stage is not here yet: its labels still
 // collide, see the closing note of stop 16.)
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
 import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
@@ -205,6 +207,78 @@ const failed = await runTests([
     assert(report.ends.length === 2 && report.ends.every((t) => /^\d+(\.\d)? ms$/.test(t)), `the axis's ends: ${report.ends}`);
     assert(report.future.length > 0 && report.future.every((s) => s > 12), `faint marks after step 12: ${report.future}`);
     assert(report.legend >= 3, `a legend of the marks shown (${report.legend} entries)`);
+    await assertHealthy(page);
+  }],
+
+  ["embedded at 720×460, Raft's longest captions read whole in English and Chinese, and the stage's labels stay at 11 px or more", async () => {
+    // The longest captions a walk of every Raft scenario met (tests/e2e/caption_survey.mjs):
+    // a vote granted or refused with both logs compared, a vote without the log check (the
+    // bug), and a linearizability violation with its history.
+    const steps = ["sc=first-election&step=8", "sc=figure-7&step=9", "sc=figure-7&step=12", "sc=bug-vote-any-log&step=6", "sc=stale-read&step=114"];
+    for (const lang of ["en", "zh"]) for (const at of steps) {
+      const query = `?scene=raft&${at}&embed=1&lang=${lang}`;
+      const page = await open(query, { width: 720, height: 460 });
+      if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#caption-text")?.textContent ?? ""));
+      const m = await page.evaluate(() => {
+        const text = document.querySelector("#caption-text");
+        const caption = document.querySelector("#caption").getBoundingClientRect();
+        const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+        // Raft's own rule (tests/e2e/raft.mjs): a label's drawn box is 11 px tall or more.
+        const labels = [...document.querySelectorAll(".raft-svg text")].filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+          .map((t) => { const m = t.getScreenCTM(); return { text: t.textContent, box: t.getBoundingClientRect().height, font: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) }; });
+        return {
+          chars: text.textContent.length, scroll: text.scrollHeight, client: text.clientHeight,
+          more: document.querySelectorAll("#caption-more").length,
+          captionBottom: caption.bottom, stageTop: stage.top, stage: stage.height,
+          smallest: labels.reduce((a, l) => (l.box < a.box ? l : a), { box: Infinity }),
+          smallestFont: Math.min(...labels.map((l) => l.font)),
+        };
+      });
+      assert(m.chars > (lang === "en" ? 240 : 100), `${query}: the long caption (${m.chars} characters)`);
+      assert(m.scroll <= m.client + 1, `${query}: the caption is cut (${m.scroll} px of text in ${m.client} px)`);
+      assertEq(m.more, 0, `${query}: no "more" needed at 720×460`);
+      assert(m.captionBottom <= m.stageTop + 1, `${query}: the caption ends above the stage`);
+      assert(m.smallest.box >= 11, `${query}: "${m.smallest.text}" is ${m.smallest.box.toFixed(1)} px tall`);
+      console.log(`     ${lang} ${at}: ${m.chars} characters in ${Math.round(m.client)} px, stage ${Math.round(m.stage)} px, smallest label ${m.smallest.box.toFixed(1)} px tall (font ${m.smallestFont.toFixed(1)} px)`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
+  ["a caption longer than its lines opens whole with its more button, by keys too, over the stage without moving it", async () => {
+    // 420 px wide, Figure 7's vote caption needs more than the four lines the bar shows.
+    const page = await open("?scene=raft&sc=figure-7&step=9&embed=1", { width: 420, height: 460 });
+    const state = () => page.evaluate(() => {
+      const text = document.querySelector("#caption-text");
+      const more = document.querySelector("#caption-more");
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      const caption = document.querySelector("#caption").getBoundingClientRect();
+      return {
+        cut: text.scrollHeight > text.clientHeight + 1, expanded: more?.getAttribute("aria-expanded") ?? null,
+        controls: more?.getAttribute("aria-controls"), stage: [stage.top, stage.height].map(Math.round),
+        captionBottom: Math.round(caption.bottom), whole: text.textContent,
+        live: document.querySelector("#caption [role=status]")?.textContent ?? "",
+      };
+    });
+    const closed = await state();
+    assert(closed.cut, "at 420 px the caption needs more than its lines");
+    assertEq(closed.expanded, "false", "a closed more button");
+    assertEq(closed.controls, "caption-text", "the button names the text it opens");
+    assert(closed.live.includes(closed.whole) && closed.whole.length > 250, "the live region holds the whole caption, clipped or not");
+    await page.focus("#caption-more");
+    await page.keyboard.press("Enter");
+    const opened = await state();
+    assertEq(opened.expanded, "true", "Enter opens the caption");
+    assert(!opened.cut, "the whole caption shows");
+    assert(opened.captionBottom > opened.stage[0] + 20, "it opens over the stage");
+    assertEq(opened.stage, closed.stage, "the stage does not move or rescale");
+    await page.keyboard.press("Escape");
+    assertEq((await state()).expanded, "false", "Escape closes it");
+    await page.click("#caption-more");
+    assertEq((await state()).expanded, "true", "a click opens it");
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.waitForFunction(() => !document.querySelector("#caption.expanded"));
+    assertEq((await state()).stage, closed.stage, "the next step's caption starts closed, and the stage is where it was");
     await assertHealthy(page);
   }],
 

@@ -40,6 +40,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/balance/plot.rs",
     "src/ui/balance/stage.rs",
     "src/ui/browser.rs",
+    "src/ui/caption.rs",
     "src/ui/controls.rs",
     "src/ui/diagram.rs",
     "src/ui/explore/in_worker.rs",
