@@ -361,7 +361,7 @@ impl Marks<'_> {
                 html! {
                     <>
                         <circle r="9" />
-                        <text y="4.5">{ entries }</text>
+                        <text y="4.7">{ entries }</text>
                     </>
                 },
             ),
