@@ -1,6 +1,8 @@
 //! The lock panel of the locks scene: who holds the lock and until when, who waits in which
 //! order and whom each waiter watches, who *believes* it holds the lock, and the storage
-//! log of writes with their fencing tokens, accepted or rejected.
+//! log of writes with their fencing tokens, accepted or rejected; and which stage the
+//! scene draws.
+use super::{geometry, stage};
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
 use crate::i18n::{tr, trf};
 use crate::scene::locks::{believers_verdict, expiry_words, holder_sentence, Locks, LocksView};
@@ -8,17 +10,22 @@ use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
 use yew::prelude::*;
 
-pub mod stage;
-
 impl SceneViews for Locks {
     // `style.css` here, minified by `build.rs`.
     const STYLE: &'static str = include_str!(concat!(env!("OUT_DIR"), "/css/ui/locks/style.css"));
 
     /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks keep
-    /// the generic topology.
+    /// the generic topology, except in an embed of many nodes (Redlock's five servers),
+    /// which gets a layout with room for the holder's mark and shows messages as dots.
     fn stage(view: LocksView, ctx: ViewCtx) -> Option<Html> {
-        let queue = view.queue?;
-        Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> })
+        if let Some(queue) = view.queue {
+            return Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> });
+        }
+        if geometry::message_labels(ctx.compact, ctx.snapshot.nodes.len()) {
+            return None;
+        }
+        let servers = view.lock.servers.len() as u32;
+        Some(html! { <stage::DenseLeaseStage servers={servers} ctx={ctx} /> })
     }
 
     fn panel(view: LocksView, ctx: ViewCtx) -> Option<Html> {
@@ -39,7 +46,7 @@ fn lock_panel(p: &LockPanelProps) -> Html {
     html! {
         <section class="lock-panel" aria-label={tr("The lock")}>
             <h2>{ trf("Lock · {kind}", &[("kind", &tr(view.kind.title()))]) }</h2>
-            { holder(view, p.playhead, ttl_ms) }
+            { holder(&p.view, p.playhead, ttl_ms) }
             { believers(view) }
             if view.kind.is_queue() { { queue(view) } }
             { storage(view) }
@@ -48,8 +55,9 @@ fn lock_panel(p: &LockPanelProps) -> Html {
     }
 }
 
-fn holder(view: &LockView, now: Time, ttl_ms: f64) -> Html {
-    let Some(holds) = holder_sentence(view) else {
+fn holder(scene: &LocksView, now: Time, ttl_ms: f64) -> Html {
+    let view = &scene.lock;
+    let Some(holds) = holder_sentence(scene) else {
         return html! { <p class="lock-holder free" id="lock-holder">{ tr("The lock is free.") }</p> };
     };
     let lease = view.lease_expiry.map(|expiry| {
