@@ -240,6 +240,7 @@ fn a_deleted_child_keeps_its_slot_while_it_fades_so_it_never_covers_the_next() {
         slots(&[5, 9], &[7, 9]),
         [(5, 0, false), (7, 1, true), (9, 2, false)]
     );
+    const { assert!(ROW_RIGHT <= WIDTH) };
     for n in 1..=9_usize {
         let row = Row::new(n);
         for i in 0..n.saturating_sub(1) {
@@ -252,7 +253,6 @@ fn a_deleted_child_keeps_its_slot_while_it_fades_so_it_never_covers_the_next() {
             row.x(n - 1) + row.box_w <= ROW_RIGHT,
             "{n} slots: the row overflows"
         );
-        assert!(ROW_RIGHT <= WIDTH);
         for who in ["client 8", "客户端 8"] {
             assert!(
                 text_width(who, 11.0) + 4.0 <= row.box_w,
