@@ -213,7 +213,7 @@ const failed = await runTests([
     const said = await page.innerText("#lock-holder");
     assert(said.includes("redis: key set for client 2") && said.includes("reply in flight"), `the panel: ${said}`);
     assert(!said.includes("client 2 holds the lock"), `the panel: ${said}`);
-    assertEq(await page.locator(".mark").count(), 0, "no holds-the-lock mark on the stage");
+    assertEq(await page.locator(".topology-svg g.mark").count(), 0, "no holds-the-lock mark on the stage");
     await assertHealthy(page);
   }],
 
