@@ -2,7 +2,7 @@
 //! Redlock page, Kleppmann's fencing article and the ZooKeeper lock recipe: each sentence
 //! is chosen from the model's real state, not from a guess.
 use dsviz::algo::locks::{self, LockNode, LockTimer};
-use dsviz::scene::locks::{believers_verdict, holder_sentence, Locks, HOLDS_MARK};
+use dsviz::scene::locks::{believers_verdict, holder_sentence, HolderUnaware, Locks, HOLDS_MARK};
 use dsviz::scene::{self, Built, RunSpec, Scene, SceneRun};
 use dsviz::sim::run::Run;
 use dsviz::sim::Protocol;
@@ -187,11 +187,12 @@ fn a_queue_client_is_marked_holder_only_once_its_get_children_reply_says_so() {
     };
     for step in 40..47 {
         run.seek(step);
-        let lock = run.view().lock;
+        let view = run.view();
+        let lock = &view.lock;
         let holder = lock.holder.as_ref().expect("a lowest node");
         assert_eq!(holder.client, client_1, "step {step}");
         assert!(!holder.believes, "step {step}");
-        let said = holder_sentence(&lock).expect("a sentence");
+        let said = holder_sentence(&view).expect("a sentence");
         assert!(
             said.starts_with("Lowest node under /lock: #2, client 1's."),
             "{said}"
@@ -203,9 +204,8 @@ fn a_queue_client_is_marked_holder_only_once_its_get_children_reply_says_so() {
         );
     }
     run.seek(47);
-    let lock = run.view().lock;
     assert_eq!(
-        holder_sentence(&lock).as_deref(),
+        holder_sentence(&run.view()).as_deref(),
         Some("client 1 holds the lock with fencing token 2.")
     );
     assert_eq!(marked(&run), [client_1.0]);
@@ -215,7 +215,7 @@ fn a_queue_client_is_marked_holder_only_once_its_get_children_reply_says_so() {
 fn a_crashed_queue_holder_is_said_to_have_crashed() {
     let mut run = open("?scene=locks&sc=crash-queue");
     run.seek(39);
-    let said = holder_sentence(&run.view().lock).expect("a sentence");
+    let said = holder_sentence(&run.view()).expect("a sentence");
     assert!(said.contains("client 3 has crashed"), "{said}");
 }
 
@@ -262,4 +262,74 @@ fn the_grant_count_is_labelled_a_statistic_of_the_run_across_an_empty_restart() 
     let details = details.join(" | ");
     assert!(details.contains("last fencing token: 1"), "{details}");
     assert!(details.contains("2 grants in this run"), "{details}");
+}
+
+#[test]
+fn a_lease_grant_still_on_its_way_is_told_as_redis_state_not_as_holding() {
+    // Review finding 11, lease lock: at gc-pause step 36 redis has run the SET for client 2
+    // and its OK (token 2) is on its way; client 2 learns it at a later step.
+    let mut run = open("?scene=locks&sc=gc-pause");
+    run.seek(36);
+    let view = run.view();
+    let holder = view.lock.holder.as_ref().expect("redis has the key");
+    assert_eq!(holder.name, "client 2");
+    assert!(!holder.believes);
+    assert_eq!(view.holder_unaware, Some(HolderUnaware::ReplyInFlight));
+    assert_eq!(
+        holder_sentence(&view).as_deref(),
+        Some("redis: key set for client 2 with fencing token 2 (reply in flight): client 2 does not know yet that it holds the lock.")
+    );
+    let marked = run
+        .snapshot()
+        .nodes
+        .iter()
+        .any(|n| n.marks.iter().any(|m| m.text == HOLDS_MARK));
+    assert!(!marked, "no holds-the-lock mark while the reply flies");
+    // Once the reply has arrived, the panel says client 2 holds the lock.
+    let learnt = (37..120)
+        .find(|&step| {
+            run.seek(step);
+            run.view().lock.holder.as_ref().is_some_and(|h| h.believes)
+        })
+        .expect("client 2 learns it holds the lock");
+    run.seek(learnt);
+    assert_eq!(
+        holder_sentence(&run.view()).as_deref(),
+        Some("client 2 holds the lock with fencing token 2.")
+    );
+}
+
+#[test]
+fn the_lease_panel_says_holds_the_lock_only_of_a_client_that_believes_it() {
+    let mut told = [0_u32; 3];
+    for sc in ["contention", "gc-pause", "crash-lease", "redlock-pause"] {
+        let mut run = open(&format!("?scene=locks&sc={sc}"));
+        for step in 0..run.horizon().min(400) {
+            run.seek(step);
+            let view = run.view();
+            let Some(holder) = view.lock.holder.as_ref() else {
+                continue;
+            };
+            let said = holder_sentence(&view).expect("a holder, a sentence");
+            let claims = said.starts_with(&format!("{} holds the lock", holder.name));
+            assert_eq!(claims, holder.believes, "{sc} step {step}: {said}");
+            match view.holder_unaware {
+                Some(HolderUnaware::ReplyInFlight) => {
+                    told[0] += 1;
+                    assert!(said.contains("in flight"), "{sc} step {step}: {said}");
+                }
+                Some(HolderUnaware::Releasing) => {
+                    told[1] += 1;
+                    assert!(
+                        said.contains("release is on its way"),
+                        "{sc} step {step}: {said}"
+                    );
+                }
+                Some(HolderUnaware::NotWaiting) => told[2] += 1,
+                None => assert!(holder.believes || holder.crashed, "{sc} step {step}"),
+            }
+        }
+    }
+    // Grants in flight and releases on their way happen in every run.
+    assert!(told[0] > 20 && told[1] > 20, "{told:?}");
 }

@@ -14,9 +14,11 @@ use crate::sim::{Action, NetConfig, NodeId, NodeStatus, Time, TraceKind};
 pub struct Locks;
 
 mod describe;
+mod holder;
 mod teach;
 mod words;
 
+pub use holder::{holder_unaware, HolderUnaware};
 pub use words::{believers_verdict, holder_sentence};
 
 /// The scene's view model: the lock as its panel draws it, with the setting it needs.
@@ -27,6 +29,9 @@ pub struct LocksView {
     pub ttl: Time,
     /// The queue lock's znodes as the stage draws them (queue kinds only).
     pub queue: Option<QueueStage>,
+    /// Lease locks: why the client the server names as the holder does not believe it
+    /// holds the lock (its grant's reply is still on its way, ...), if it does not.
+    pub holder_unaware: Option<HolderUnaware>,
 }
 
 /// The queue lock on the stage: the children of `/lock` beside the ZooKeeper server, the
@@ -347,10 +352,12 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
     fn view(run: &SceneRun<Self>) -> LocksView {
         let lock = locks::lock_view(run.sim());
         let queue = queue_stage(run, &lock);
+        let holder_unaware = holder_unaware(run.sim(), &lock);
         LocksView {
             lock,
             ttl: run.config.ttl,
             queue,
+            holder_unaware,
         }
     }
 

@@ -35,7 +35,6 @@ pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod invariants;
 #[cfg(feature = "locks")]
-#[cfg(target_arch = "wasm32")]
 pub mod locks;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;

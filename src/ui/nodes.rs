@@ -10,17 +10,30 @@ pub struct NodeDetailsProps {
     pub nodes: Vec<NodeView>,
 }
 
+/// The crashed badge's look, the stage's crashed node in small: dashed, in the colour of a
+/// fault. (Inline, as the shell's stylesheet is shared by every scene.)
+const CRASHED_CHIP: &str =
+    "background: var(--panel); color: var(--bad); border: 1px dashed var(--bad);";
+
 #[function_component(NodeDetails)]
 pub fn node_details(p: &NodeDetailsProps) -> Html {
     let cards = p.nodes.iter().map(|n| {
+        // A crashed node's badge is CRASHED, as the legends define it and as the stage
+        // draws it: the state the scene reports for a node that is down is what survived
+        // on its disk or what it was when it went down, not what it is doing.
+        let crashed = n.status == NodeStatus::Crashed;
+        let (state, state_class) = if crashed {
+            (tr("CRASHED").to_string(), super::topology::state_class("CRASHED"))
+        } else {
+            (tr_text(n.state), super::topology::state_class(n.state))
+        };
         let status = match n.status {
-            NodeStatus::Up => String::new(),
-            NodeStatus::Crashed => format!(" · {}", tr("crashed")),
+            NodeStatus::Up | NodeStatus::Crashed => String::new(),
             NodeStatus::Paused => format!(" · {}", tr("paused")),
         };
         html! {
-            <li class={classes!("node-card", super::topology::state_class(n.state))} data-node={n.id.to_string()}>
-                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ tr_text(n.state) }</span><span class="status">{ status }</span>
+            <li class={classes!("node-card", state_class, crashed.then_some("crashed"))} data-node={n.id.to_string()}>
+                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip" style={crashed.then_some(CRASHED_CHIP)}>{ state }</span><span class="status">{ status }</span>
                     { for n.marks.iter().map(|m| html! { <span class={classes!("mark-chip", super::topology::tone_class(m.tone))}>{ &m.text }</span> }) }
                 </div>
                 if !n.details.is_empty() {

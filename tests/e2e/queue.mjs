@@ -92,6 +92,21 @@ const failed = await runTests([
     }
   }],
 
+  ["a crashed consumer's node card says CRASHED, not the state it had (review #13)", async () => {
+    // brpop-crash: c2 crashes while it waits in BRPOP; at step 15 it is down.
+    const page = await openQueue("?scene=queue&sc=brpop-crash&step=15");
+    await page.waitForSelector(".node-card");
+    const card = page.locator(".node-card", { has: page.locator("strong", { hasText: /^c2$/ }) });
+    assertEq(await card.count(), 1, "one card for c2");
+    assertEq(await card.locator(".state-chip").innerText(), "CRASHED", "c2's badge");
+    assert((await card.getAttribute("class")).includes("state-crashed"), "the card has the crashed styling");
+    assert(!(await card.innerText()).includes("WAITING"), `no pre-crash state on the card: ${await card.innerText()}`);
+    // An up node keeps its own state.
+    const c1 = page.locator(".node-card", { has: page.locator("strong", { hasText: /^c1$/ }) });
+    assert((await c1.locator(".state-chip").innerText()) !== "CRASHED", "c1 is up");
+    await assertHealthy(page);
+  }],
+
   ["the designs are compared under one fault schedule", async () => {
     const page = await openQueue("?scene=queue&seed=1");
     await page.fill("#compare-seed", "2");

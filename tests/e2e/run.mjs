@@ -207,6 +207,61 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["locks: while redis's OK is on its way the panel says what redis has, not that the client holds the lock", async () => {
+    const page = await openPage(browser, url("?scene=locks&sc=gc-pause&step=36"));
+    await page.waitForSelector("#lock-holder");
+    const said = await page.innerText("#lock-holder");
+    assert(said.includes("redis: key set for client 2") && said.includes("reply in flight"), `the panel: ${said}`);
+    assert(!said.includes("client 2 holds the lock"), `the panel: ${said}`);
+    assertEq(await page.locator(".topology-svg g.mark").count(), 0, "no holds-the-lock mark on the stage");
+    await assertHealthy(page);
+  }],
+
+  ["locks: embedded at 720x460, every stage label reads at 11 px or more and none covers another (review #17)", async () => {
+    for (const query of ["?scene=locks&sc=herd&step=120&embed=1", "?scene=locks&sc=predecessor&step=120&embed=1",
+      "?scene=locks&sc=crash-queue&step=40&embed=1", "?scene=locks&sc=redlock-pause&step=42&embed=1"]) {
+      const page = await openPage(browser, url(query), { width: 720, height: 460 });
+      await page.waitForSelector(".embed-stage svg g.node");
+      await page.waitForTimeout(700); // the queue's boxes slide and fade in
+      const report = await page.evaluate(() => {
+        const svg = document.querySelector(".embed-stage svg");
+        const box = svg.viewBox.baseVal, rect = svg.getBoundingClientRect();
+        // The size a reader sees: the font size times the scale the stage is drawn at.
+        const scale = Math.min(rect.width / box.width, rect.height / box.height);
+        const meet = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+        const texts = [...svg.querySelectorAll("text")]
+          .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+          .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, r: t.getBoundingClientRect(),
+            owner: t.closest("g.node, g.znode, g.message, g.lock-node") }));
+        const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
+        const clashes = [];
+        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+          const [a, b] = [texts[i], texts[j]];
+          if (!(a.owner && a.owner === b.owner) && meet(a.r, b.r)) clashes.push(`${a.text} / ${b.text}`);
+        }
+        // A child of /lock leaving (expired, released) never lies over the next one.
+        const boxes = [...svg.querySelectorAll(".znode rect")].map((r) => r.getBoundingClientRect());
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+          if (meet(boxes[i], boxes[j])) clashes.push(`queue boxes ${i} / ${j}`);
+        }
+        // The holder's mark: no dot on it, no node under it.
+        const dots = [...svg.querySelectorAll(".message circle, .notify circle")].map((c) => c.getBoundingClientRect());
+        for (const mark of svg.querySelectorAll(".mark")) {
+          const m = mark.querySelector("rect").getBoundingClientRect();
+          if (dots.some((d) => meet(m, d))) clashes.push(`a dot on "${mark.textContent}"`);
+          for (const node of svg.querySelectorAll("g.node")) {
+            if (node !== mark.closest("g.node") && meet(m, node.querySelector(".body").getBoundingClientRect())) clashes.push(`"${mark.textContent}" on node ${node.dataset.node}`);
+          }
+        }
+        return { smallest: `${smallest.text} at ${smallest.px.toFixed(2)} px`, px: smallest.px, clashes, labels: texts.length };
+      });
+      assert(report.labels > 10, `${query}: the stage has its labels (${report.labels})`);
+      assert(report.px >= 11, `${query}: the smallest label is ${report.smallest}`);
+      assertEq(report.clashes, [], `${query}: labels, boxes and marks apart`);
+      await assertHealthy(page);
+    }
+  }],
+
   ["phone-sized screen and dark mode", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
     const page = await context.newPage();

@@ -1,11 +1,16 @@
 //! The queue lock's stage: ZooKeeper on the left with the children of `/lock` beside it as a
-//! queue (the holder, the lowest number, at the head), the clients above, the storage
-//! below. Each waiter's watch is an arrow under the queue to what it watches (its
-//! predecessor, or `/lock` itself in herd mode); a deleted child rises and fades; watch
+//! queue (the holder, the lowest number, at the head), the clients in a row below, the
+//! storage at the row's left end (where everything goes: `geometry.rs`). Each waiter's
+//! watch is an arrow under the queue to what it watches (its predecessor, or `/lock`
+//! itself in herd mode); a deleted child rises and fades in its own slot; watch
 //! notifications in flight are arcs over the queue from what changed to whom they wake, so
 //! the herd's burst of notifications at a delete shows as a fan.
 //!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
+use super::geometry::{
+    lease_layout, message_labels, notify_arc, queue_layout, slots, watch_path, Row, StageLayout,
+    BOX_H, CAPTION_Y, FIRST_X, LOCK_W, LOCK_X, ROW_Y,
+};
 use crate::algo::locks::WatchTarget;
 use crate::i18n::{tr, trf};
 use crate::scene::locks::{DepartureReason, QueueStage, DEPARTURE_WINDOW};
@@ -15,76 +20,12 @@ use crate::ui::topology::{progress, Topology, TopologyLayout};
 use std::rc::Rc;
 use yew::prelude::*;
 
-pub const WIDTH: f64 = 700.0;
-pub const HEIGHT: f64 = 350.0;
-const SERVER: (f64, f64) = (62.0, 180.0);
-/// The `/lock` node's pill, centred at `LOCK_X`.
-pub const LOCK_X: f64 = 135.0;
-const LOCK_W: f64 = 52.0;
-/// The queue row: the top of its boxes, their size and spacing.
-pub const ROW_Y: f64 = 160.0;
-pub const BOX_W: f64 = 56.0;
-pub const BOX_H: f64 = 40.0;
-pub const FIRST_X: f64 = 176.0;
-pub const PITCH: f64 = 62.0;
-const CLIENT_Y: f64 = 55.0;
-const STORAGE: (f64, f64) = (640.0, 305.0);
-
-/// Where the nodes sit: ZooKeeper (node 0) on the left, storage (node 1) bottom right,
-/// the clients in a row along the top.
-pub fn layout(node_count: u32) -> TopologyLayout {
-    let clients = node_count.saturating_sub(2).max(1);
-    let span = WIDTH - 160.0;
-    let mut positions = vec![SERVER, STORAGE];
-    positions.extend((0..clients).map(|i| {
-        (
-            150.0 + (f64::from(i) + 0.5) * span / f64::from(clients),
-            CLIENT_Y,
-        )
-    }));
+fn topology_layout(l: StageLayout) -> TopologyLayout {
     TopologyLayout {
-        width: WIDTH,
-        height: HEIGHT,
-        positions,
+        width: l.width,
+        height: l.height,
+        positions: l.positions,
     }
-}
-
-/// The left edge of queue slot `i` (0: the head).
-pub fn slot_x(i: usize) -> f64 {
-    FIRST_X + i as f64 * PITCH
-}
-
-/// The centre of slot `i`.
-fn slot_centre(i: usize) -> f64 {
-    slot_x(i) + BOX_W / 2.0
-}
-
-/// An arrow under the queue from `x1` to `x2`, deeper the farther it goes.
-pub fn watch_path(x1: f64, x2: f64) -> String {
-    let bottom = ROW_Y + BOX_H;
-    let depth = (14.0 + (x1 - x2).abs() * 0.12).min(58.0);
-    format!(
-        "M{x1:.1},{bottom:.1} C{x1:.1},{:.1} {x2:.1},{:.1} {x2:.1},{:.1}",
-        bottom + depth,
-        bottom + depth,
-        bottom + 3.0
-    )
-}
-
-/// An arc over the queue from `x1` to `x2`, and the point at fraction `t` along it.
-pub fn notify_arc(x1: f64, x2: f64, t: f64) -> (String, (f64, f64)) {
-    let top = ROW_Y;
-    let lift = (22.0 + (x1 - x2).abs() * 0.1).min(44.0);
-    let cy = top - lift * 2.0;
-    let path = format!(
-        "M{x1:.1},{top:.1} Q{:.1},{cy:.1} {x2:.1},{:.1}",
-        (x1 + x2) / 2.0,
-        top - 3.0
-    );
-    let u = 1.0 - t;
-    let x = u * u * x1 + 2.0 * u * t * (x1 + x2) / 2.0 + t * t * x2;
-    let y = u * u * top + 2.0 * u * t * cy + t * t * (top - 3.0);
-    (path, (x, y))
 }
 
 #[derive(Properties, PartialEq)]
@@ -96,27 +37,62 @@ pub struct QueueLockStageProps {
 #[function_component(QueueLockStage)]
 pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let ctx = &p.ctx;
-    let layout = Rc::new(layout(ctx.snapshot.nodes.len() as u32));
+    let layout = Rc::new(topology_layout(queue_layout(
+        ctx.snapshot.nodes.len() as u32
+    )));
     let overlay = overlay(&p.queue, ctx, &layout);
+    // Dots only in a crowded embed (the stylesheet hides the labels of `.dense`).
+    let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
     html! {
-        <div class="locks-stage">
+        <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
                 selected={ctx.selected} partition={ctx.partition.clone()}
                 commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}
-                layout={Some(layout)} overlay={overlay} />
+                highlights={ctx.highlights.clone()} layout={Some(layout)} overlay={overlay} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DenseLeaseStageProps {
+    /// How many lock servers the run has (the first nodes).
+    pub servers: u32,
+    pub ctx: ViewCtx,
+}
+
+/// A lease lock's stage in an embed of many nodes: the generic topology with the servers
+/// along the top and the clients along the bottom, messages as dots.
+#[function_component(DenseLeaseStage)]
+pub fn dense_lease_stage(p: &DenseLeaseStageProps) -> Html {
+    let ctx = &p.ctx;
+    let nodes = ctx.snapshot.nodes.len() as u32;
+    let clients = nodes.saturating_sub(p.servers + 1);
+    let layout = Rc::new(topology_layout(lease_layout(p.servers, clients)));
+    html! {
+        <div class="locks-stage dense">
+            <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
+                selected={ctx.selected} partition={ctx.partition.clone()}
+                commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}
+                highlights={ctx.highlights.clone()} layout={Some(layout)} />
         </div>
     }
 }
 
 fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
-    let index_of = |seq: u64| q.entries.iter().position(|e| e.seq == seq);
-    // A deleted child's slot: where it stood, among the children still there.
-    let former_slot = |seq: u64| q.entries.iter().filter(|e| e.seq < seq).count();
+    // Every child, and every child still fading out, has its own slot in sequence order.
+    let present: Vec<u64> = q.entries.iter().map(|e| e.seq).collect();
+    let leaving: Vec<u64> = q.departures.iter().map(|d| d.seq).collect();
+    let placed = slots(&present, &leaving);
+    let row = Row::new(placed.len());
+    let slot_of = |seq: u64| placed.iter().find(|p| p.0 == seq).map(|p| p.1);
+    let centre_of = |seq: u64| slot_of(seq).map(|i| row.centre(i));
     let client_x = |id: NodeId| layout.positions.get(id.index()).map(|p| p.0);
+    let (box_w, box_h) = (row.box_w, BOX_H);
 
-    let watches = q.entries.iter().enumerate().filter_map(|(i, e)| {
+    let watches = q.entries.iter().filter_map(|e| {
+        let from = centre_of(e.seq)?;
         let target = match e.watching {
-            WatchTarget::Predecessor(seq) => slot_centre(index_of(seq)?),
+            WatchTarget::Predecessor(seq) => centre_of(seq)?,
             WatchTarget::LockNode => LOCK_X,
             WatchTarget::Nothing => return None,
         };
@@ -130,14 +106,14 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
         };
         Some(html! {
             <path key={format!("w{}", e.seq)} class={classes!("watch", herd.then_some("herd"))}
-                  d={watch_path(slot_centre(i), target)} marker-end="url(#stage-watch-arrow)">
+                  d={watch_path(from, target)} marker-end="url(#stage-watch-arrow)">
                 <title>{ title }</title>
             </path>
         })
     });
 
-    let entries = q.entries.iter().enumerate().map(|(i, e)| {
-        let x = slot_x(i);
+    let entries = q.entries.iter().map(|e| {
+        let x = row.x(slot_of(e.seq).unwrap_or_default());
         html! {
             <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {ROW_Y:.1}px)")}
                data-seq={e.seq.to_string()}>
@@ -145,9 +121,9 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
                     <title>{ if e.holds && e.told { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else if e.holds { trf("child #{seq} of {who}, the lowest; {who} does not believe it holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else { trf("child #{seq} of {who}, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>
-                    <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
-                    <text class="seq" x={(BOX_W / 2.0).to_string()} y="17">{ format!("#{}", e.seq) }</text>
-                    <text class="who" x={(BOX_W / 2.0).to_string()} y="33">{ &e.owner_name }</text>
+                    <rect width={format!("{box_w:.1}")} height={box_h.to_string()} rx="6" />
+                    <text class="seq" x={format!("{:.1}", box_w / 2.0)} y="17">{ format!("#{}", e.seq) }</text>
+                    <text class="who" x={format!("{:.1}", box_w / 2.0)} y="33">{ &e.owner_name }</text>
                 </g>
             </g>
         }
@@ -156,7 +132,7 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
     let departures = q.departures.iter().map(|d| {
         let age = ctx.playhead.max(q.now).0.saturating_sub(d.at.0);
         let t = (age as f64 / DEPARTURE_WINDOW.0.max(1) as f64).clamp(0.0, 1.0);
-        let x = slot_x(former_slot(d.seq));
+        let x = row.x(slot_of(d.seq).unwrap_or_default());
         let y = ROW_Y - 26.0 * t;
         let reason = match d.reason {
             DepartureReason::Released => tr("released"),
@@ -166,20 +142,22 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
             <g key={format!("gone{}", d.seq)} class={classes!("znode", "leaving", (d.reason == DepartureReason::Expired).then_some("expired"))}
                transform={format!("translate({x:.1},{y:.1})")} opacity={format!("{:.2}", 1.0 - 0.85 * t)} data-gone={d.seq.to_string()}>
                 <title>{ trf("child #{seq} of {who} deleted: {reason}", &[("seq", &d.seq), ("who", &d.owner_name), ("reason", &reason)]) }</title>
-                <rect width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
-                <text class="seq" x={(BOX_W / 2.0).to_string()} y="17">{ format!("#{}", d.seq) }</text>
-                <text class="who" x={(BOX_W / 2.0).to_string()} y="33">{ reason }</text>
+                <rect width={format!("{box_w:.1}")} height={box_h.to_string()} rx="6" />
+                <text class="seq" x={format!("{:.1}", box_w / 2.0)} y="17">{ format!("#{}", d.seq) }</text>
+                <text class="who" x={format!("{:.1}", box_w / 2.0)} y="33">{ reason }</text>
             </g>
         }
     });
 
     let notifications = q.notifications.iter().filter_map(|n| {
         let from = match n.deleted {
-            Some(seq) => slot_centre(former_slot(seq)),
+            // A child gone from the picture: where it stood, among those still there.
+            Some(seq) => centre_of(seq)
+                .unwrap_or_else(|| row.centre(placed.iter().filter(|p| p.0 < seq).count())),
             None => LOCK_X,
         };
-        let to = match q.entries.iter().position(|e| e.owner == n.to) {
-            Some(i) => slot_centre(i),
+        let to = match q.entries.iter().find(|e| e.owner == n.to) {
+            Some(e) => centre_of(e.seq)?,
             None => client_x(n.to)?,
         };
         let t = progress(n.sent, n.arrives, ctx.playhead);
@@ -212,7 +190,7 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" class="notify-head" />
                 </marker>
             </defs>
-            <text class={classes!("queue-caption", (burst > 0).then_some("burst"))} x={FIRST_X.to_string()} y={(ROW_Y + BOX_H + 78.0).to_string()}>{ caption }</text>
+            <text class={classes!("queue-caption", (burst > 0).then_some("burst"))} x={FIRST_X.to_string()} y={CAPTION_Y.to_string()}>{ caption }</text>
             <g class="lock-node" transform={format!("translate({:.1},{:.1})", LOCK_X - LOCK_W / 2.0, ROW_Y + 2.0)}>
                 <rect width={LOCK_W.to_string()} height={(BOX_H - 4.0).to_string()} rx="18" />
                 <text x={(LOCK_W / 2.0).to_string()} y="23">{ "/lock" }</text>
