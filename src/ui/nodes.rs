@@ -10,11 +10,6 @@ pub struct NodeDetailsProps {
     pub nodes: Vec<NodeView>,
 }
 
-/// The crashed badge's look, the stage's crashed node in small: dashed, in the colour of a
-/// fault. (Inline, as the shell's stylesheet is shared by every scene.)
-const CRASHED_CHIP: &str =
-    "background: var(--panel); color: var(--bad); border: 1px dashed var(--bad);";
-
 #[function_component(NodeDetails)]
 pub fn node_details(p: &NodeDetailsProps) -> Html {
     let cards = p.nodes.iter().map(|n| {
@@ -33,7 +28,7 @@ pub fn node_details(p: &NodeDetailsProps) -> Html {
         };
         html! {
             <li class={classes!("node-card", state_class, crashed.then_some("crashed"))} data-node={n.id.to_string()}>
-                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip" style={crashed.then_some(CRASHED_CHIP)}>{ state }</span><span class="status">{ status }</span>
+                <div class="card-head"><strong>{ &n.name }</strong><span class="state-chip">{ state }</span><span class="status">{ status }</span>
                     { for n.marks.iter().map(|m| html! { <span class={classes!("mark-chip", super::topology::tone_class(m.tone))}>{ &m.text }</span> }) }
                 </div>
                 if !n.details.is_empty() {
