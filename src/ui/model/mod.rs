@@ -1,12 +1,14 @@
 //! The app's state and its reducer: what the person sees and every gesture as a [`Msg`].
 //! No Yew and no browser types: the browser is reached through [`Host`], so the reducer is
 //! tested natively like the rest of the model.
+mod msg;
 mod navigation;
 mod speeds;
 
+pub use msg::Msg;
 pub use speeds::{Speed, SPEEDS};
 
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{tr, trf};
 use crate::scene::tour::PlacedStop;
 use crate::scene::{Built, RunSpec, SceneId, LOOKAHEAD};
 use crate::sim::run::Run;
@@ -38,55 +40,6 @@ pub const MAX_SPEED_STEPS_PER_FRAME: u64 = 5_000;
 /// panel) follow it at most this often: faster than a person reads them, slow enough that
 /// drawing them does not take the frames the stage's animation needs.
 pub const PANEL_REFRESH_MS: f64 = 100.0;
-
-/// Every gesture and timer tick the app reacts to.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Msg {
-    /// An animation frame, with the wall-clock milliseconds since the last one.
-    Frame(f64),
-    TogglePlay,
-    Pause,
-    /// Steps to the next step that changes what the stage shows.
-    StepForward,
-    /// Steps exactly one step, visible or not.
-    StepOne,
-    StepBack,
-    Seek(u64),
-    Speed(usize),
-    Seed(u64),
-    NewSeed,
-    /// An action in link form (`crash:0`, `cmd:1:vote-no`, ...), taken at the playhead.
-    Act(String),
-    Param(String, String),
-    Scenario(String),
-    Select(Option<u32>),
-    TogglePartitionMode,
-    TogglePartitionNode(u32),
-    CopyLink,
-    CopyEmbed,
-    DismissProblems,
-    Notice(Option<String>),
-    /// Opens the scene's tour at a stop (0 is the first).
-    TourOpen(usize),
-    TourNext,
-    TourBack,
-    /// Leaves the tour to try things in the run as it is ("Try it yourself").
-    TourLeave,
-    /// Goes back to the tour stop the person left.
-    TourReturn,
-    /// Undoes the last action, scenario, seed or parameter change.
-    Undo,
-    /// The browser went back or forward in its history to this query.
-    Navigate(String),
-    Lang(Lang),
-    /// The texts of a language arrived (they load on demand): draw again.
-    TextsLoaded,
-    /// Open a whole run (a link's spec), at its step: what the Explore panel found.
-    Open(RunSpec),
-    /// The page has painted its first picture: compute the steps ahead that opening the run
-    /// left for later (see `scene::OPENING_STEPS`), and draw the panels around the stage.
-    Settle,
-}
 
 /// Most gestures "Undo" can take back.
 pub const UNDO_DEPTH: usize = 100;
