@@ -57,6 +57,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/locks/stage.rs",
     "src/ui/mod.rs",
     "src/ui/model/mod.rs",
+    "src/ui/model/msg.rs",
     "src/ui/model/navigation.rs",
     "src/ui/model/speeds.rs",
     "src/ui/mount.rs",
