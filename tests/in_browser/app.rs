@@ -1,7 +1,7 @@
 //! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --test in_browser -- app::`, driven by wasm-bindgen-test-runner and chromedriver; see .ci/test).
 
 use super::common::{
-    count, dispatch_click, fresh_root, render_app, render_diagram, text, trace_row,
+    count, dispatch_click, fresh_root, render_app, render_diagram, settle, text, trace_row,
 };
 use dsviz::scene::SceneId;
 use dsviz::sim::run::{InvariantView, RowKind};
@@ -337,6 +337,7 @@ async fn mount_renders_a_scene_from_a_config_object() {
     let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":3,"params":{"n":5}}"#).unwrap();
     dsviz::ui::mount(root.clone(), config).unwrap();
     yew::scheduler::flush().await;
+    settle().await;
     // The scene lives in the element's shadow root, with its own stylesheet.
     let shadow = root.shadow_root().expect("mounted in a shadow root");
     let inside = |selector: &str| shadow.query_selector_all(selector).unwrap().length();

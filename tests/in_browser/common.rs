@@ -31,7 +31,16 @@ pub async fn render_app(query: &str) -> Element {
     )
     .render();
     yew::scheduler::flush().await;
+    settle().await;
     root
+}
+
+/// Waits until the page has drawn the panels around the stage: the App draws the stage
+/// first and the rest just after the browser paints it (at most 150 ms later, see
+/// `ui::hooks::use_after_first_paint`).
+pub async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(200).await;
+    yew::scheduler::flush().await;
 }
 
 pub fn find(root: &Element, selector: &str) -> Element {
