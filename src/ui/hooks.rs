@@ -62,12 +62,9 @@ pub fn use_after_first_paint(after: Callback<()>) {
     use_effect_with((), move |_| {
         let timers: Rc<RefCell<Vec<gloo_timers::callback::Timeout>>> = Rc::default();
         let done = Rc::new(Cell::new(false));
-        let once = {
-            let done = done.clone();
-            move || {
-                if !done.replace(true) {
-                    after.emit(());
-                }
+        let once = move || {
+            if !done.replace(true) {
+                after.emit(());
             }
         };
         let late = once.clone();
@@ -82,10 +79,16 @@ pub fn use_after_first_paint(after: Callback<()>) {
             let timeout = gloo_timers::callback::Timeout::new(0, once);
             queue.borrow_mut().push(timeout);
         });
-        if let Some(w) = browser::window() {
-            let _ = w.request_animation_frame(frame.as_ref().unchecked_ref());
-        }
+        let window = browser::window();
+        let request = window.as_ref().and_then(|w| {
+            w.request_animation_frame(frame.as_ref().unchecked_ref())
+                .ok()
+        });
         move || {
+            // Gone before its first frame: the frame must not call a dropped closure.
+            if let (Some(w), Some(id)) = (window, request) {
+                let _ = w.cancel_animation_frame(id);
+            }
             drop(frame);
             timers.borrow_mut().clear();
         }
