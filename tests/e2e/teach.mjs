@@ -132,6 +132,10 @@ const failed = await runTests([
         assertEq(await page.locator(".node-menu").count(), 0, `step ${step}: node ${n}'s menu closes`);
       }
       await page.keyboard.press("Shift+ArrowRight");
+      // The caption may take another line after the step is drawn (its room grows to the
+      // longest caption so far), moving the stage: click where the nodes are once the
+      // page has laid itself out, as a person would.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     }
     await assertHealthy(page);
   }],
