@@ -13,7 +13,7 @@ use crate::sim::kernel::NodeStatus;
 use crate::sim::{MsgId, NodeId};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
-use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
@@ -389,7 +389,6 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let bound = view.live.servers.first().map_or(0, |s| s.queue_limit);
     html! {
         <div class={classes!("lb-stage", narrow.then_some("narrow"))}>
-            <style>{ <crate::scene::balance::Balance as SceneViews>::STYLE }</style>
             <svg class="lb-svg" viewBox={format!("0 0 {width} {:.0}", frame.height())} role="img"
                  aria-label={trf("Load balancing at {t}: {n} requests on the wires", &[("t", &ctx.playhead), ("n", &view.on_wire)])}>
                 { for titles.into_iter().enumerate().map(|(i, t)| text(12.0, 15.0 + 16.0 * i as f64, "lb-title", t)) }

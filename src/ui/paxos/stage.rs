@@ -8,10 +8,10 @@ use super::strip::{BallotTimeline, SlotLogs};
 use super::table::AcceptorTable;
 use crate::algo::paxos::Mode;
 use crate::i18n::{tr, trf};
-use crate::scene::paxos::{Paxos, PaxosView};
+use crate::scene::paxos::PaxosView;
 use crate::sim::Time;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
-use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::scenes::ViewCtx;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -65,8 +65,6 @@ pub fn paxos_stage(p: &StageProps) -> Html {
     };
     html! {
         <div class={classes!("px-stage", ctx.compact.then_some("compact"))}>
-            // The scene's stylesheet, until the shell injects `SceneViews::STYLE` itself.
-            <style>{ <Paxos as SceneViews>::STYLE }</style>
             <Badges view={view.clone()} names={names.clone()} />
             <div class="px-main">
                 <Network view={view.clone()} playhead={ctx.playhead} selected={ctx.selected}

@@ -8,13 +8,12 @@ use crate::algo::queue::message::{consumer_name, processing_key};
 use crate::algo::queue::Design;
 use crate::i18n::{line, tr, trf};
 use crate::scene::queue::view::{Chip, FlightKind, QueueSceneView};
-use crate::scene::queue::QueueScene;
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::{MsgId, NodeId, Time};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
-use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::{progress, NARROW_QUERY};
 use yew::prelude::*;
 
@@ -335,9 +334,6 @@ pub fn queue_stage(p: &QueueStageProps) -> Html {
     );
     html! {
         <div class={classes!("queue-stage", ctx.compact.then_some("compact"), narrow.then_some("narrow"))}>
-            // The shell does not inject `SceneViews::STYLE` yet; until it does, the stage
-            // carries its own stylesheet (the same text: a second copy changes nothing).
-            <style>{ <QueueScene as SceneViews>::STYLE }</style>
             <CounterTiles counters={view.counters} />
             <div class="queue-figure">
                 <svg class="queue-svg" viewBox={format!("0 0 {} {:.0}", layout.width, layout.height)} role="group" aria-label={aria}>

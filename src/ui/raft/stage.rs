@@ -10,7 +10,7 @@ use crate::scene::Names;
 use crate::sim::NodeId;
 use crate::ui::hooks::prefers;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
-use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
@@ -92,9 +92,6 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
     );
     html! {
         <div class={classes!("raft-stage", ctx.compact.then_some("compact"), phone.then_some("phone"))}>
-            // The shell does not yet add each scene's stylesheet to the page: the stage
-            // carries it until it does.
-            <style>{ <crate::scene::raft::Raft as SceneViews>::STYLE }</style>
             <svg class="raft-svg" viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={label}>
                 <defs>
                     <pattern id="raft-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
