@@ -172,6 +172,14 @@ pub trait Scene: Sized + 'static {
         false
     }
 
+    /// Whether a note is itself a change on the stage, so that "step to the next change"
+    /// stops at its step. Most scenes show a decision through a message or a state that
+    /// changes with it; a scene whose nodes change the picture with no message (the ring's
+    /// membership changes, drawn from churn's timer) says so here.
+    fn note_changes_stage(_note: &<Self::Node as Protocol>::Note) -> bool {
+        false
+    }
+
     /// A command in words, for captions and the log ("look up key user:42"); by default
     /// its link form.
     fn describe_command(cmd: &<Self::Node as Protocol>::Cmd) -> String {

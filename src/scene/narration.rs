@@ -249,7 +249,7 @@ fn sentence(
             } else {
                 trf("you tell {node}: {command}", &args)
             };
-            (text, Weight::Fault, true)
+            (text, Weight::Command, true)
         }
         TraceKind::Crash { node } => (
             trf("{node} crashes", &[("node", &names.of(*node))]),
@@ -314,14 +314,15 @@ fn sentence(
         // A routine note (a timer set, a write reaching the disk) is bookkeeping: it explains
         // a step with no decision, but never takes the caption's second half from one.
         TraceKind::Note { note, .. } if note.routine => (note.text.clone(), Weight::Routine, false),
-        TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, false),
+        TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, note.changes_stage),
     };
     Some(said)
 }
 
 /// The caption of one step: its weightiest line, with the decision behind it when a node
 /// explained one ("P2 receives PREPARE t1 from the coordinator; P2 forces PREPARED t1 to its
-/// log and votes YES").
+/// log and votes YES"; "you tell cluster: add node-6; node-6 joins: …"). A fault stands
+/// alone: what nodes decide about it comes in later steps.
 pub fn caption(lines: &[LogLine]) -> Option<String> {
     let weight = lines.iter().map(|l| l.weight).max()?;
     let top = lines.iter().find(|l| l.weight == weight)?;

@@ -1,13 +1,13 @@
 //! The consistent-hashing scene: its parameters, scenarios, node commands and view model.
 //! The whole cluster is one simulated node (the control plane), changed by commands.
 use super::{
-    Field, FieldKind, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
+    Field, FieldKind, Names, NodeCommand, ParamReader, Params, Plan, Scenario, ScenarioInfo, Scene,
     SceneRun, World,
 };
 use crate::algo::placement::NodeSpec;
 use crate::algo::ring_cluster::{
-    self as rc, Algorithm, Cmd, HashChoice, JoinRefusal, RingConfig, RingNode, MAX_KEYS, MAX_NODES,
-    MAX_REPLICAS, MAX_VNODES,
+    self as rc, Algorithm, Cmd, HashChoice, JoinRefusal, RingConfig, RingNode, RingNote, MAX_KEYS,
+    MAX_NODES, MAX_REPLICAS, MAX_VNODES,
 };
 use crate::i18n::{line, tr, trf};
 use crate::sim::{Action, NodeId, Scheduled, Time};
@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 pub struct Ring;
 
+mod notes;
 mod teach;
 
 const HASHES: &[(&str, &str)] = &[
@@ -362,6 +363,16 @@ mod N would move almost all of them. Type a key to follow its walk to its replic
 
     fn describe_command(cmd: &Cmd) -> String {
         command_words(cmd)
+    }
+
+    fn describe(_names: &Names<'_>, _node: NodeId, note: &RingNote) -> String {
+        notes::describe(note)
+    }
+
+    /// The cluster changes the picture with no message: each change and lookup is the
+    /// step's change on the stage (churn's steps would otherwise be skipped by "next").
+    fn note_changes_stage(_note: &RingNote) -> bool {
+        true
     }
 
     /// A join, and a leave and a failure for each live server.

@@ -110,6 +110,7 @@ impl<S: Scene> Run for SceneRun<S> {
             note: &|node, note| NoteWords {
                 text: S::describe(&names, node, note),
                 routine: S::routine_note(note),
+                changes_stage: S::note_changes_stage(note),
             },
         };
         let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();

@@ -132,6 +132,9 @@ pub enum Weight {
     Routine,
     /// A node's decision, in its own words.
     Decision,
+    /// A command a person (or the scenario) gave a node: the caption tells what the node
+    /// made of it after it ("you tell cluster: add node-6; node-6 joins: …").
+    Command,
     /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
     Fault,
     /// A safety property broke.
@@ -378,6 +381,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             note: &|_, note| NoteWords {
                 text: format!("{note:?}"),
                 routine: false,
+                changes_stage: false,
             },
         };
         let worded: Vec<_> = self

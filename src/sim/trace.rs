@@ -184,6 +184,8 @@ impl Protocol for Worded {
 pub struct NoteWords {
     pub text: String,
     pub routine: bool,
+    /// The note is the step's change on the stage (see `Scene::note_changes_stage`).
+    pub changes_stage: bool,
 }
 
 /// How a reader puts a protocol's typed parts in words (for [`TraceKind::worded`]).

@@ -15,7 +15,7 @@ pub(super) fn weight_class(weight: Weight) -> &'static str {
         Weight::Minor => "minor",
         Weight::Event | Weight::Routine => "event",
         Weight::Decision => "decision",
-        Weight::Fault => "fault",
+        Weight::Command | Weight::Fault => "fault",
         Weight::Violation => "violation",
     }
 }

@@ -84,6 +84,7 @@ pub mod for_drawing;
 mod invariants;
 mod keys;
 mod membership;
+mod notes;
 mod placing;
 mod report;
 mod scenarios;
@@ -100,6 +101,7 @@ pub use config::{
 pub use for_drawing::{home_fraction, ring_fraction, FLIGHT};
 pub use invariants::invariants;
 pub use keys::KeyNaming;
+pub use notes::RingNote;
 pub use placing::{capacity, preference_walk};
 pub use report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
 pub use scenarios::{scenario, scenarios, Scenario};
@@ -107,7 +109,7 @@ pub use scenarios::{scenario, scenarios, Scenario};
 use crate::sim::{Ctx, Line, NodeId, Protocol};
 
 impl Protocol for RingNode {
-    type Note = ();
+    type Note = RingNote;
     type Msg = ();
     type Timer = Timer;
     type Cmd = Cmd;
@@ -127,6 +129,7 @@ impl Protocol for RingNode {
             Timer::Churn => {
                 self.churn_left = self.churn_left.saturating_sub(1);
                 self.churn(cx);
+                self.note_outcome(cx, true);
                 if self.churn_left > 0 {
                     cx.set_timer(Timer::Churn, CHURN_EVERY);
                 }
@@ -137,6 +140,7 @@ impl Protocol for RingNode {
     fn on_command(&mut self, cx: &mut Ctx<'_, Self>, cmd: Cmd) {
         self.handled += 1;
         self.apply(&cmd, cx.now());
+        self.note_outcome(cx, false);
     }
 
     /// The cluster's state is its membership, which a crash of this (imaginary) control
