@@ -759,7 +759,7 @@ fn a_session_move_is_explained_by_the_strategy_and_by_what_the_balancer_knows() 
     let text: Vec<String> = run.log(1, 400).into_iter().map(|l| l.text).collect();
     assert!(
         text.iter()
-            .any(|t| t.contains("this strategy keeps no session on one server")),
+            .any(|t| t.contains("this strategy is not sticky")),
         "round robin's moves are explained as its design"
     );
     assert!(

@@ -141,7 +141,7 @@ fn forget_vote_tells_the_vote_the_restart_and_the_broken_ack_truly() {
     assert!(violated(&run.snapshot(), "atomicity"), "red once P1 aborts");
     assert_eq!(
         caption_at(&log, 24),
-        "P1 acknowledges COMMIT t1 although it aborted t1: it cannot undo its abort, and the coordinator logged COMMIT t1 before sending it, so t1 is committed there and aborted here. The atomicity invariant is broken; the ACK only stops the resends."
+        "P1 acknowledges COMMIT t1 though it aborted t1: it cannot undo its abort, and the coordinator logged COMMIT t1, so atomicity is broken. The ACK only stops the resends."
     );
     run.seek(24);
     assert!(

@@ -128,21 +128,21 @@ fn all_texts(query: &str, steps: u64) -> Vec<String> {
 #[test]
 fn a_vote_grant_says_which_logs_it_compared() {
     let step = texts_at("?scene=raft&sc=bug-vote-any-log&step=25", 25);
-    let grant = "n1 grants its vote to n2 for term 2: it has not voted for anyone else in term 2, without comparing logs: the bug. n2's log (last entry term 1, index 1) is less up to date than its own (term 1, index 2), so n2 may lack committed entries (§5.4.1).";
+    let grant = "n1 votes for n2 in term 2 without comparing logs (the bug): n2's log (term 1, index 1) is behind its own (term 1, index 2), so n2 may lack committed entries.";
     assert!(step.iter().any(|t| t == grant), "{step:#?}");
 
     let first = texts_at("?scene=raft&sc=first-election", 10);
-    let grant = "n1 grants its vote to n2 for term 1: it has not voted for anyone else in term 1, and n2's log (empty) is at least as up to date as its own (empty) (§5.4.1).";
+    let grant = "n1 votes for n2 in term 1, its only vote there: n2's log (empty) is at least as up to date as its own (empty) (§5.4.1).";
     assert!(first.iter().any(|t| t == grant), "{first:#?}");
 
     // After a crash, the new leader's voters compared real logs, and said so.
     let crash = all_texts("?scene=raft&sc=leader-crash", 600);
     let grants: Vec<&String> = crash
         .iter()
-        .filter(|t| t.contains(" grants its vote to "))
+        .filter(|t| t.contains(" votes for ") && t.contains(", its only vote there: "))
         .collect();
     assert!(
-        grants.iter().any(|t| t.contains("(last entry term ")),
+        grants.iter().any(|t| t.contains("'s log (term ")),
         "{grants:#?}"
     );
     for grant in &grants {
@@ -196,13 +196,13 @@ fn figure_8_step_25_reads_as_one_sentence_in_both_languages() {
     let en = caption_at(query, 25);
     assert_eq!(
         en,
-        "n0 learns that n2's log matches its own up to entry 2 (matchIndex); n0 does not commit entry 2 by counting replicas: a majority stores it, but it is from the earlier term 2 (§5.4.2); it commits once an entry of n0's own term after it does."
+        "n0 learns n2's log matches its own up to entry 2 (matchIndex); n0 does not commit entry 2, though a majority stores it: its term 2 is older; it commits with a later entry of n0's own term (§5.4.2)."
     );
     dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
     let zh = caption_at(query, 25);
     dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
     assert!(!zh.contains("。；") && !zh.contains("。;"), "{zh}");
-    assert!(zh.contains("；n0 不靠计数副本提交条目 2"), "{zh}");
+    assert!(zh.contains("；n0 不提交条目 2，尽管多数派存有它"), "{zh}");
 }
 
 /// partitioned-leader, step 87: the deposed n0 hears from the new leader; it sets its
@@ -230,7 +230,7 @@ fn captions_lead_with_the_decision_not_the_timer() {
     let query = "?scene=raft&sc=first-election";
     let vote = caption_at(query, 10);
     assert!(
-        vote.contains("n1 grants its vote to n2 for term 1"),
+        vote.contains("n1 votes for n2 in term 1, its only vote there"),
         "{vote}"
     );
     let store = caption_at(query, 16);
@@ -248,7 +248,7 @@ fn captions_lead_with_the_decision_not_the_timer() {
     }
     let wrong_vote = caption_at("?scene=raft&sc=bug-vote-any-log", 25);
     assert!(
-        wrong_vote.contains("without comparing logs: the bug"),
+        wrong_vote.contains("without comparing logs (the bug)"),
         "{wrong_vote}"
     );
 }

@@ -129,15 +129,15 @@ impl StaleWrite {
     pub fn line(&self) -> Line {
         let grant = |e: &StorageEntry| {
             if self.grant_is_time {
-                Line::tr("the lock it got at {time}").with("time", Time(e.grant))
+                Line::tr("locked at {time}").with("time", Time(e.grant))
             } else {
                 Line::tr("grant {grant}").with("grant", e.grant)
             }
         };
         Line::tr(
-            "storage accepted client {stale}'s write ({stale_token}, under {stale_grant}) after \
-             client {newer}'s write ({newer_token}, under {newer_grant}): a holder that had lost \
-             the lock overwrote a newer one",
+            "storage accepted client {stale}'s write ({stale_token}, {stale_grant}) after client \
+             {newer}'s ({newer_token}, {newer_grant}): a holder that had lost the lock overwrote \
+             a newer one",
         )
         .with("stale", self.stale.client_number)
         .text("stale_token", self.stale.token_line())

@@ -40,7 +40,7 @@ fn pick_reason(why: &PickReason) -> String {
             current_weight,
             total,
         } => trf(
-            "its current weight {w} is the highest; the total weight {t} is taken off it, so the others catch up",
+            "highest current weight ({w}); it then drops by the total {t} so the others catch up",
             &[("w", &current_weight), ("t", &total)],
         ),
         PickReason::LeastConnections { open, tied } if tied > 1 => trf(
@@ -57,7 +57,7 @@ fn pick_reason(why: &PickReason) -> String {
             load,
             other_load,
         } => trf(
-            "of two servers drawn at random it has {a} requests outstanding and {other} has {b}",
+            "of two servers drawn at random, it has {a} requests outstanding, {other} {b}",
             &[("a", &load), ("other", &server(other)), ("b", &other_load)],
         ),
         PickReason::PeakEwma {
@@ -152,12 +152,11 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::SessionMoved {
             session,
             from,
-            to,
             sticky: false,
             ..
         } => trf(
-            "Session {k} moves from {a} to {b}: this strategy keeps no session on one server, so the session's warm state on {a} is lost.",
-            &[("k", session), ("a", &server(*from)), ("b", &server(*to))],
+            "Session {k} leaves {a} and its warm state: this strategy is not sticky.",
+            &[("k", session), ("a", &server(*from))],
         ),
         Note::SessionMoved {
             session, from, to, ..

@@ -12,7 +12,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
     let n = names.of(node);
     let of = |id: &NodeId| names.of(*id);
     match note {
-        LockNote::Granted { client, fence: Some(f), expires_at } => trf("{n} grants {c} the lock: SET NX succeeds (SET itself replies only OK) and the same script runs INCR lock:fencing, whose new value {k} is the fencing token; the lease runs out at {at} on {n}'s clock unless {c} releases it first.", &[("n", &n), ("c", &of(client)), ("k", f), ("at", expires_at)]),
+        LockNote::Granted { client, fence: Some(f), expires_at } => trf("{n} grants {c} the lock: one script runs SET NX (SET replies only OK) and INCR lock:fencing, whose result {k} is the fencing token; the lease ends at {at} on {n}'s clock unless released.", &[("n", &n), ("c", &of(client)), ("k", f), ("at", expires_at)]),
         LockNote::Granted { client, fence: None, expires_at } => trf("{n} sets the lock key for {c} (SET NX succeeds), with no fencing token; the lease runs out at {at} on {n}'s clock unless {c} releases it first.", &[("n", &n), ("c", &of(client)), ("at", expires_at)]),
         LockNote::Refused { client, holder } => trf("{n} refuses {c}: {h} holds the lock, and SET NX only sets a key that does not exist yet.", &[("n", &n), ("c", &of(client)), ("h", &of(holder))]),
         LockNote::Released { client, redlock: false } => trf("{n} deletes the lock key for {c}: it still held {c}'s random value, so the lock is free.", &[("n", &n), ("c", &of(client))]),
@@ -43,10 +43,10 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &LockNote) -> String {
         LockNote::Acquired { token: None, believed_expiry: None } => trf("{n} gets the lock and starts its work.", &[("n", &n)]),
         LockNote::GaveBackLateGrant => trf("{n}'s grant arrives so late that the lease may already be over: it hands the lock back instead of using it.", &[("n", &n)]),
         LockNote::LeaseOverByItsOwnClock => trf("By {n}'s own clock its lease is over: it stops believing it holds the lock and releases it.", &[("n", &n)]),
-        LockNote::SessionLost => trf("{n}'s ZooKeeper session is gone (expired, or it could not renew it in time): whatever it held or waited for in the queue is lost.", &[("n", &n)]),
+        LockNote::SessionLost => trf("{n}'s ZooKeeper session expired, deleting its queue node and the lock it held or awaited.", &[("n", &n)]),
         LockNote::Wrote { token: Some(k) } => trf("{n} writes to the storage with token {k}, believing it holds the lock.", &[("n", &n), ("k", k)]),
         LockNote::Wrote { token: None } => trf("{n} writes to the storage, believing it holds the lock; the write carries no fencing token.", &[("n", &n)]),
-        LockNote::BackedOff { delay, failures: 1 } => trf("{n}'s attempt failed: it waits {d} before trying again (a random delay that doubles with each failure, so that clients do not retry together).", &[("n", &n), ("d", delay)]),
+        LockNote::BackedOff { delay, failures: 1 } => trf("{n}'s attempt failed: it retries after a random {d}, doubled per failure to spread clients out.", &[("n", &n), ("d", delay)]),
         LockNote::BackedOff { delay, failures } => trf("{n}'s attempt failed again ({k} failures in a row): it waits {d}, a longer random delay, before trying again.", &[("n", &n), ("d", delay), ("k", failures)]),
     }
 }
@@ -67,8 +67,8 @@ fn not_yours(
     let h = key_holder.map(|h| names.of(h)).unwrap_or_default();
     let args: &[(&str, &dyn std::fmt::Display)] = &[("n", &n), ("c", &c), ("h", &h)];
     match (own, key_holder.is_some()) {
-        (OwnValue::NeverSet, true) if redlock => trf("{c} sends its release to {n} too, though its value was never set there: Redlock unlocks every server, even those it could not lock. {n}'s key holds {h}'s value, so the compare-and-delete script deletes nothing.", args),
-        (OwnValue::NeverSet, false) if redlock => trf("{c} sends its release to {n} too, though its value was never set there: Redlock unlocks every server, even those it could not lock. {n} has no lock key, so the script deletes nothing.", args),
+        (OwnValue::NeverSet, true) if redlock => trf("{c} also releases on {n}, where its value was never set: Redlock unlocks every server, even those it could not lock. {n}'s key holds {h}'s value, so the script deletes nothing.", args),
+        (OwnValue::NeverSet, false) if redlock => trf("{c} also releases on {n}, where its value was never set: Redlock unlocks every server, even those it could not lock. {n} has no lock key, so the script deletes nothing.", args),
         (OwnValue::NeverSet, true) => trf("{n} does not delete the key for {c}: {c}'s value was never set there, and the key holds {h}'s value, so a release cannot free another client's lock.", args),
         (OwnValue::NeverSet, false) => trf("{n} deletes nothing for {c}: {c}'s value was never set there, and there is no lock key.", args),
         (OwnValue::Expired, true) => trf("{n} does not delete the key for {c}: {c}'s lease ran out on {n}'s clock and the key now holds {h}'s value, so a late release cannot free another client's lock.", args),

@@ -47,7 +47,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             let why = match reason {
                 StartReason::NewValue => tr("it has a value to propose"),
                 StartReason::Retry => tr("its wait after a failed ballot is over"),
-                StartReason::BecameLeader => tr("it has just become the leader"),
+                StartReason::BecameLeader => tr("it just became the leader"),
                 StartReason::Asked => tr("it was asked to start a new ballot"),
             };
             let slots = if *from_slot == 0 {
@@ -56,7 +56,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
                 trf(" for every slot from {slot} on", &[("slot", from_slot)])
             };
             trf(
-                "{node} starts ballot {ballot}{slots} because {why}; it writes the round to disk before sending prepare to the acceptors, so it never reuses a ballot.",
+                "{node} starts ballot {ballot}{slots} because {why}, first writing the round to disk so it never reuses a ballot.",
                 &[("node", &me), ("ballot", &b(ballot)), ("slots", &slots), ("why", &why)],
             )
         }
@@ -207,7 +207,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             &[("node", &me), ("to", &who(*to))],
         ),
         Note::LeaderChanged { leader, previous } => trf(
-            "{node} now takes {leader} for the leader instead of {previous}: it is the live proposer with the lowest id it hears from.",
+            "{node} now takes {leader} for the leader, not {previous}: the lowest-id live proposer it hears from.",
             &[("node", &me), ("leader", &who(*leader)), ("previous", &who(*previous))],
         ),
         Note::ClientSent { to, value, .. } => trf(

@@ -18,7 +18,7 @@ fn why_missed(command: &Command, miss: AckMiss, client: &str, names: &Names<'_>)
     let args: &[(&str, &dyn std::fmt::Display)] = &[("client", &client), ("other", &other)];
     match (miss, stream) {
         (AckMiss::GroupGone, _) => tr(
-            "Redis restarted without the stream's consumer group, so nothing is pending: the entry was not requeued or claimed, and it will not be delivered again",
+            "Redis restarted without the consumer group, so nothing is pending: the entry will never be delivered again",
         )
         .to_string(),
         (AckMiss::Lost, _) => tr(
@@ -97,11 +97,11 @@ fn why(command: &Command, reply: &Reply, client: &str, served: Option<&str>) -> 
         }
         Command::Xadd { .. } => tr("the message is appended to the stream"),
         Command::XgroupCreate { .. } => tr(
-            "the consumer group exists from now on (an error only means it existed already)",
+            "the group exists from now on (BUSYGROUP only means it existed already)",
         ),
         Command::Xreadgroup { .. } if carries => {
             return trf(
-                "the entry is delivered to {client} and stays in the group's pending entries list until XACK",
+                "delivered to {client}, it stays in the group's pending entries list until XACK",
                 args,
             )
         }
@@ -112,12 +112,12 @@ fn why(command: &Command, reply: &Reply, client: &str, served: Option<&str>) -> 
         Command::Xack { .. } => tr("the entry was no longer pending"),
         Command::Xautoclaim { .. } if carries => {
             return trf(
-                "{client} takes over an entry idle longer than the minimum idle time; its delivery count goes up",
+                "{client} claims an entry idle past the minimum idle time: its delivery count goes up",
                 args,
             )
         }
         Command::Xautoclaim { .. } if matches!(reply, Reply::Error(_)) => tr(
-            "the consumer group does not exist: Redis restarted without it, so there is nothing to claim",
+            "Redis restarted without the group: nothing to claim",
         ),
         Command::Xautoclaim { .. } => tr("no pending entry has been idle long enough"),
         Command::Xpending { .. } => {
@@ -129,6 +129,32 @@ fn why(command: &Command, reply: &Reply, client: &str, served: Option<&str>) -> 
         _ => return String::new(),
     };
     text.to_string()
+}
+
+/// The stream entries a reply carries, named for a caption ("entry 139-0 (p1.3)"), in
+/// place of Redis's nested arrays; `None` when it carries none. An entry's id is the
+/// nearest id-shaped string before its message.
+fn entries_in(reply: &Reply) -> Option<String> {
+    let is_id = |s: &str| {
+        s.split_once('-').is_some_and(|(ms, seq)| {
+            !ms.is_empty()
+                && !seq.is_empty()
+                && ms.bytes().chain(seq.bytes()).all(|b| b.is_ascii_digit())
+        })
+    };
+    let mut id = "";
+    let mut named = Vec::new();
+    for s in reply.strings() {
+        if is_id(s) {
+            id = s;
+        } else if let Some(message) = Message::decode(s) {
+            named.push(trf(
+                "entry {id} ({message})",
+                &[("id", &id), ("message", &message)],
+            ));
+        }
+    }
+    (!named.is_empty()).then(|| named.join(", "))
 }
 
 fn step_name(step: Step) -> &'static str {
@@ -162,6 +188,23 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
             let why = match miss {
                 Some(miss) => why_missed(command, *miss, &client, names),
                 None => why(command, reply, &client, waiter.as_deref()),
+            };
+            // A stream read's reply nests the entries in arrays: the caption names them.
+            let entries = match command {
+                Command::Xreadgroup { .. } => entries_in(reply),
+                // XAUTOCLAIM answers the cursor for the next call first.
+                Command::Xautoclaim { .. } => entries_in(reply).map(|entries| {
+                    let cursor = reply.strings().first().copied().unwrap_or("0-0");
+                    trf(
+                        "{entries}, next cursor {cursor}",
+                        &[("entries", &entries), ("cursor", &cursor)],
+                    )
+                }),
+                _ => None,
+            };
+            let reply: &dyn std::fmt::Display = match &entries {
+                Some(entries) => entries,
+                None => reply,
             };
             let args: &[(&str, &dyn std::fmt::Display)] = &[
                 ("node", me),
@@ -256,7 +299,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
                 &[("node", me), ("msg", message), ("n", attempt)];
             if *retry {
                 trf(
-                    "{node} gets no reply for {msg} in time (attempt {n}): it will send it again, which makes a duplicate if only the reply was lost.",
+                    "{node} gets no reply for {msg} in time (attempt {n}): it will resend it, a duplicate if only the reply was lost.",
                     args,
                 )
             } else {

@@ -36,21 +36,9 @@ fn vote_word(pre_vote: bool) -> &'static str {
     }
 }
 
-/// The end of a candidate's log as a vote sentence shows it: "last entry term 2, index 4",
-/// or "empty".
+/// The end of a log as a vote sentence shows it (§5.4.1 compares the last entries' terms,
+/// then indexes): "term 2, index 4", or "empty".
 fn last_entry_text(last: LastEntry) -> String {
-    if last.index == 0 {
-        tr("empty").into()
-    } else {
-        trf(
-            "last entry term {t}, index {i}",
-            &[("t", &last.term), ("i", &last.index)],
-        )
-    }
-}
-
-/// The end of the voter's own log, after the candidate's: "term 2, index 3", or "empty".
-fn own_last_entry_text(last: LastEntry) -> String {
     if last.index == 0 {
         tr("empty").into()
     } else {
@@ -61,13 +49,31 @@ fn own_last_entry_text(last: LastEntry) -> String {
     }
 }
 
+/// A vote granted (not a PreVote): why, with both logs' ends (§5.4.1); in the broken
+/// variant, that the logs were not compared.
+fn grant_sentence(n: &str, c: &str, term: u64, logs: LogsCompared) -> String {
+    let args: [(&str, &dyn Display); 5] = [
+        ("n", &n),
+        ("c", &c),
+        ("t", &term),
+        ("cl", &last_entry_text(logs.candidate)),
+        ("ol", &last_entry_text(logs.own)),
+    ];
+    let up_to_date = logs.candidate.at_least_as_up_to_date_as(logs.own);
+    match (logs.checked, up_to_date) {
+        (true, _) => trf("{n} votes for {c} in term {t}, its only vote there: {c}'s log ({cl}) is at least as up to date as its own ({ol}) (§5.4.1).", &args),
+        (false, false) => trf("{n} votes for {c} in term {t} without comparing logs (the bug): {c}'s log ({cl}) is behind its own ({ol}), so {c} may lack committed entries.", &args),
+        (false, true) => trf("{n} votes for {c} in term {t} without comparing logs (the bug); here {c}'s log ({cl}) happens to be as up to date as its own ({ol}).", &args),
+    }
+}
+
 /// What a voter that grants says of the two logs (§5.4.1): that the candidate's is at least
 /// as up to date as its own; or, in the broken variant, that it did not compare them.
 fn logs_clause(candidate: &str, logs: LogsCompared) -> String {
     let args: [(&str, &dyn Display); 3] = [
         ("c", &candidate),
         ("cl", &last_entry_text(logs.candidate)),
-        ("ol", &own_last_entry_text(logs.own)),
+        ("ol", &last_entry_text(logs.own)),
     ];
     let up_to_date = logs.candidate.at_least_as_up_to_date_as(logs.own);
     match (logs.checked, up_to_date) {
@@ -94,7 +100,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             if *pre_vote {
                 trf("{n} would vote for {c} in term {t} (PreVote): it has heard from no live leader lately, {logs}.", &args)
             } else {
-                trf("{n} grants its vote to {c} for term {t}: it has not voted for anyone else in term {t}, {logs}.", &args)
+                grant_sentence(&n, &c, *term, *logs)
             }
         }
         Note::VoteRefused { candidate, term, pre_vote, reason } => {
@@ -103,7 +109,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             match reason {
                 VoteRefusal::StaleTerm => trf("{n} refuses {c} its {kind} for term {t}: its own term is newer.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
                 VoteRefusal::AlreadyVoted(other) => trf("{n} refuses {c} its {kind} for term {t}: it already voted for {o} in this term, and a server votes once per term.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("o", &of(*other))]),
-                VoteRefusal::LogBehind { candidate, own } => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log ({cl}) is less up to date than its own ({ol}), so {c} might lack committed entries (§5.4.1).", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("cl", &last_entry_text(*candidate)), ("ol", &own_last_entry_text(*own))]),
+                VoteRefusal::LogBehind { candidate, own } => trf("{n} refuses {c} its {kind} for term {t}: {c}'s log ({cl}) is behind its own ({ol}), so {c} might lack committed entries (§5.4.1).", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term), ("cl", &last_entry_text(*candidate)), ("ol", &last_entry_text(*own))]),
                 VoteRefusal::LeaderAlive => trf("{n} refuses {c} its {kind} for term {t}: it heard from a live leader within the minimum election timeout.", &[("n", &n), ("c", &c), ("kind", &kind), ("t", term)]),
             }
         }
@@ -111,7 +117,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::VoteCounted { from, granted: true, pre_vote, ayes, needed } => trf("{n} counts a yes {kind} from {o}: {a} of the {k} it needs.", &[("n", &n), ("kind", &vote_word(*pre_vote)), ("o", &of(*from)), ("a", ayes), ("k", needed)]),
         Note::VoteCounted { from, granted: false, pre_vote, ayes, needed } => trf("{n} counts a no {kind} from {o}: still {a} of the {k} it needs.", &[("n", &n), ("kind", &vote_word(*pre_vote)), ("o", &of(*from)), ("a", ayes), ("k", needed)]),
         Note::BecameLeader { term, ayes } => trf("{n} has {a} votes, a majority, and becomes leader for term {t}: it sends AppendEntries at once to assert its leadership.", &[("n", &n), ("a", ayes), ("t", term)]),
-        Note::NewTerm { term, from } => trf("{n} sees term {t} from {o}, newer than its own: it adopts term {t}, becomes a follower and has not voted in it yet.", &[("n", &n), ("t", term), ("o", &of(*from))]),
+        Note::NewTerm { term, from } => trf("{n} adopts {o}'s newer term {t} as a follower.", &[("n", &n), ("t", term), ("o", &of(*from))]),
         Note::SteppedDown { term, reason } => match reason {
             StepDown::HigherTerm => trf("{n} steps down in term {t}: it saw a higher term, so another server may lead.", &[("n", &n), ("t", term)]),
             StepDown::LeaderExists => trf("{n} stops its candidacy: it hears from the leader of term {t}.", &[("n", &n), ("t", term)]),
@@ -132,9 +138,9 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         }
         Note::NextIndexBackedOff { peer, next_index, used_hint: false } => trf("{n} moves its nextIndex for {p} back to {i} and tries again.", &[("n", &n), ("p", &of(*peer)), ("i", next_index)]),
         Note::NextIndexBackedOff { peer, next_index, used_hint: true } => trf("{n} moves its nextIndex for {p} back to {i}, skipping the conflicting term at once (conflict hint).", &[("n", &n), ("p", &of(*peer)), ("i", next_index)]),
-        Note::MatchAdvanced { peer, match_index } => trf("{n} learns that {p}'s log matches its own up to entry {i} (matchIndex).", &[("n", &n), ("p", &of(*peer)), ("i", match_index)]),
+        Note::MatchAdvanced { peer, match_index } => trf("{n} learns {p}'s log matches its own up to entry {i} (matchIndex).", &[("n", &n), ("p", &of(*peer)), ("i", match_index)]),
         Note::Committed { index, term } => trf("{n} commits up to entry {i} (of term {t}): a majority of the servers store it.", &[("n", &n), ("i", index), ("t", term)]),
-        Note::OldTermNotCommitted { index, term } => trf("{n} does not commit entry {i} by counting replicas: a majority stores it, but it is from the earlier term {t} (§5.4.2); it commits once an entry of {n}'s own term after it does.", &[("n", &n), ("i", index), ("t", term)]),
+        Note::OldTermNotCommitted { index, term } => trf("{n} does not commit entry {i}, though a majority stores it: its term {t} is older; it commits with a later entry of {n}'s own term (§5.4.2).", &[("n", &n), ("i", index), ("t", term)]),
         Note::CommitLearned { index } => trf("{n} learns from the leader that entries up to {i} are committed.", &[("n", &n), ("i", index)]),
         Note::Applied { index } => trf("{n} applies entry {i} to its key-value store.", &[("n", &n), ("i", index)]),
         Note::SnapshotTaken { index, term } => trf("{n} snapshots its store up to entry {i} (term {t}) and drops the log entries it covers.", &[("n", &n), ("i", index), ("t", term)]),

@@ -99,15 +99,15 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             let d = word(*decision);
             match reason {
                 DecisionReason::AllVotedYes => trf("{n} decides {d} {t}: every participant voted yes.", &[("n", &n), ("d", &d), ("t", &t(tx))]),
-                DecisionReason::VotedNo(p) => trf("{n} decides {d} {t}: {p} voted no, so {t} can never commit, and the other votes no longer matter.", &[("n", &n), ("d", &d), ("t", &t(tx)), ("p", &who(names, *p))]),
-                DecisionReason::VoteTimeout => trf("{n} decides {d} {t}: not every vote arrived within its vote timeout, and without every yes it may not commit.", &[("n", &n), ("d", &d), ("t", &t(tx))]),
-                DecisionReason::NothingInTheLog => trf("{n} decides {d} {t}: its log holds BEGIN {t} but no decision, and no record of a commit means abort (presumed abort).", &[("n", &n), ("d", &d), ("t", &t(tx))]),
+                DecisionReason::VotedNo(p) => trf("{n} decides {d} {t}: {p} voted no, so {t} can never commit, whatever the other votes.", &[("n", &n), ("d", &d), ("t", &t(tx)), ("p", &who(names, *p))]),
+                DecisionReason::VoteTimeout => trf("{n} decides {d} {t}: not every vote came in time, and without every yes it may not commit.", &[("n", &n), ("d", &d), ("t", &t(tx))]),
+                DecisionReason::NothingInTheLog => trf("{n} decides {d} {t}: no record of a commit means abort (presumed abort).", &[("n", &n), ("d", &d), ("t", &t(tx))]),
             }
         }
         Note::CommitForcing { tx } => trf("{n} forces COMMIT {t} to its log before telling anyone, so the decision can never be forgotten.", &[("n", &n), ("t", &t(tx))]),
         Note::CommitSentBeforeLogged { tx } => trf("Broken variant: {n} sends COMMIT {t} while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit.", &[("n", &n), ("t", &t(tx))]),
         Note::DecisionSent { tx, decision: Decision::Commit, to } => trf("{n} sends COMMIT {t} to {to}, and will resend it to each until it acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
-        Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} to {to}, once: whoever misses it will ask and be told abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} once to {to}; any that miss it will ask and hear abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::AbortForgotten { tx } => trf("Presumed abort: {n} forgets {t} at once, waiting for no acknowledgement and no disk write, since a forgotten transaction is answered ABORT.", &[("n", &n), ("t", &t(tx))]),
         Note::DecisionResent { tx, to } => trf("No acknowledgement yet from {to}: {n} resends its decision on {t}.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::Ended { tx } => trf("{n} has an ACK for COMMIT {t} from every participant, so nobody needs to hear it again: it writes END {t} and forgets the transaction.", &[("n", &n), ("t", &t(tx))]),
@@ -131,8 +131,8 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: true } => trf("Broken variant: {n} reads its log after the restart and finds only BEGIN {t}. It did vote YES on {t}, but logged nothing, so it has forgotten its promise: it aborts {t} on its own, although the coordinator counted its yes and may commit {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Commit, from } => trf("{n} learns from {f} that {t} commits: it forces COMMIT {t} to its log, then releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
-        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: true } => trf("{n} acknowledges COMMIT {t} although it aborted {t}: it cannot undo its abort, and the coordinator logged COMMIT {t} before sending it, so {t} is committed there and aborted here. The atomicity invariant is broken; the ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
-        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: false } => trf("{n} acknowledges COMMIT {t} although it aborted {t}: it cannot undo its abort, so if the coordinator's COMMIT {t} record reached its disk or another participant committed {t}, atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
+        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: true } => trf("{n} acknowledges COMMIT {t} though it aborted {t}: it cannot undo its abort, and the coordinator logged COMMIT {t}, so atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
+        Note::AcknowledgedCommitAfterAbort { tx, commit_durable: false } => trf("{n} acknowledges COMMIT {t} though it aborted {t}: it cannot undo its abort, so if COMMIT {t} reached the coordinator's disk or another participant, atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
         Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK; once every participant has, the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Blocked { tx, asked, times: 1 } => trf("{n} is blocked on {t}: having voted yes, it may neither commit nor abort alone, so it asks {to} for the outcome.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked))]),
         Note::Blocked { tx, asked, times } => trf("{n} is still blocked on {t}, holding its locks: it asks {to} again ({k} times so far).", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked)), ("k", times)]),
