@@ -242,3 +242,41 @@ fn word_widths_count_chinese_characters_whole() {
     let follower = word_width("follower", 13.0);
     assert!(follower > 55.0 && follower < 70.0, "{follower}");
 }
+
+#[test]
+fn on_a_phone_every_candidates_vote_tally_stays_inside_the_frame_and_the_top_ones_whole() {
+    // Every server a candidate (a split vote): each tally stacks on its word, away from its
+    // server. None may leave the frame at its top (where the caption is, and the drawing is
+    // cut); the top server's, stacked over its word, must be whole.
+    for n in SERVERS {
+        let frame = StageFrame::phone(n, 10);
+        let words: Vec<RoleWord> = (0..n).map(|i| word(i, "candidate", true)).collect();
+        let spots = place_role_words(&frame, n, 1, &words);
+        for (i, spot) in spots.iter().enumerate() {
+            let spot = spot.unwrap_or_else(|| panic!("{n}: candidate n{i} has its word"));
+            let tally = WordSpot {
+                at: tally_at(spot.at, frame.server(i as u32, n)),
+                anchor: spot.anchor,
+            };
+            let (left, top, right, bottom) = tally.rect(word_width("votes: 5 of 6", ROLE_FONT));
+            assert!(
+                top >= 0.0,
+                "{n}: n{i}'s tally reaches {top:.1}, over the frame"
+            );
+            assert!(
+                bottom <= frame.height,
+                "{n}: n{i}'s tally ends at {bottom:.1}"
+            );
+            if i == 0 {
+                assert!(
+                    left >= 0.0 && right <= frame.width,
+                    "{n}: the top server's tally spans {left:.1} to {right:.1}"
+                );
+                assert!(
+                    top < spot.rect(0.0).1,
+                    "{n}: the top server's tally is over its word"
+                );
+            }
+        }
+    }
+}

@@ -1,13 +1,33 @@
 //! The caption of the current step: the sentence that says what the step did and why, the
 //! main teaching text on the stage. It is never cut without a way to read the rest:
-//! - it takes the lines it needs, up to a limit set in `shell.css` (four lines); a longer
-//!   one ends its last line with "…" and a **more** button (a real button, so keys and
-//!   screen readers reach it) that opens the whole text over the top of the stage, without
-//!   moving the stage; a new step's caption starts closed again, and Escape closes it;
-//! - its room only grows while the reader steps at one width: a caption that shrank back at
-//!   every shorter sentence would rescale the stage below it at every step and make the
-//!   nodes jump (or, on the full page, move the controls under the pointer). It keeps the
-//!   height of the longest caption drawn so far and starts again when its width changes.
+//! - it has a room of a fixed number of lines (`--caption-lines` in `shell.css`: four on
+//!   the full page and on a phone, three embedded); a longer sentence ends its last line
+//!   with "…" and a **more** button (a real button, so keys and screen readers reach it)
+//!   that opens the whole text over the top of the stage, without moving the stage; a new
+//!   step's caption starts closed again, and Escape closes it;
+//! - the room is the same at every step, whatever the sentence: the stage under it never
+//!   moves while the reader steps.
+//!
+//! Why a fixed room. A learner steps through a run watching the nodes and reading the
+//! caption in turn; what calms that is that both stay where the eye left them. The room was
+//! once as tall as the longest caption drawn so far at a width: the stage then jumped (and
+//! the nodes moved from under the pointer) the first time a longer sentence came, in the
+//! middle of the run, where the learner looks hardest. The other ways were weighed:
+//! - a room as tall as the run's longest caption, reserved up front: the run is computed
+//!   ahead only so far (`scene::LOOKAHEAD`), so a later, longer caption would still move the
+//!   stage; a fault or a command computes a new run with other captions; and the line count
+//!   of a sentence is only known from the DOM at a width, so the room would be guessed from
+//!   a character count that fonts and Chinese text make wrong either way;
+//! - a caption laid over the top of the stage: it would cover what the stage draws there
+//!   (Raft's top server and its vote tally, for one) exactly when the sentence is long,
+//!   which is when it has most to say about them.
+//!
+//! The numbers come from the longest captions, Raft's votes with both logs compared
+//! (`tests/e2e/caption_survey.mjs`): they take four lines on the full page at 1280 px and
+//! three embedded at 720 px, and read whole there. A phone, with half the width, would need
+//! up to nine: it keeps four, as before, and offers "more" beyond. A one-line caption
+//! leaves the rest of its room empty: the price of a still stage, paid in the place where a
+//! reader expects the next, longer sentence.
 //!
 //! The live region (`role="status"`) holds the whole text, clipped or not, so a screen
 //! reader always reads all of it; the button sits outside it, so opening is not announced
@@ -37,15 +57,12 @@ fn at_start() -> String {
 #[function_component(CaptionBar)]
 pub fn caption_bar(p: &CaptionProps) -> Html {
     let text = p.text.clone().unwrap_or_else(at_start);
-    let slot = use_node_ref();
     let body = use_node_ref();
     // The text the reader opened in full: another step's caption starts closed.
     let opened = use_state_eq(|| None::<String>);
     let expanded = opened.as_deref() == Some(text.as_str());
-    // Whether the text needs more lines than the bar shows (measured once drawn).
+    // Whether the text needs more lines than the room shows (measured once drawn).
     let clipped = use_state_eq(|| false);
-    // The room kept for the caption: (the slot's width, its tallest height at that width).
-    let kept = use_mut_ref(|| (0, 0));
     let redraw = use_force_update();
     // Lines depend on the width: measure again when the window (or the iframe) resizes.
     use_effect_with((), move |_| {
@@ -64,29 +81,15 @@ pub fn caption_bar(p: &CaptionProps) -> Html {
         }
     });
     {
-        let (slot, body, clipped, kept) = (slot.clone(), body.clone(), clipped.clone(), kept);
+        let (body, clipped) = (body.clone(), clipped.clone());
         use_effect(move || {
-            // While the whole text is open over the stage, the slot keeps the closed
-            // caption's height, so nothing below it moves.
+            // While the whole text is open, the "less" button stays.
             if expanded {
                 return;
             }
-            let (Some(slot), Some(body)) = (
-                slot.cast::<web_sys::HtmlElement>(),
-                body.cast::<web_sys::HtmlElement>(),
-            ) else {
-                return;
-            };
-            let _ = slot.remove_attribute("style");
-            let (width, height) = (slot.client_width(), slot.offset_height());
-            let mut kept = kept.borrow_mut();
-            *kept = if kept.0 == width {
-                (width, kept.1.max(height))
-            } else {
-                (width, height)
-            };
-            let _ = slot.set_attribute("style", &format!("min-height: {}px", kept.1));
-            clipped.set(body.scroll_height() > body.client_height() + 1);
+            if let Some(body) = body.cast::<web_sys::HtmlElement>() {
+                clipped.set(body.scroll_height() > body.client_height() + 1);
+            }
         });
     }
     let toggle = {
@@ -114,7 +117,7 @@ pub fn caption_bar(p: &CaptionProps) -> Html {
         }
     });
     html! {
-        <div class="caption-slot" ref={slot}>
+        <div class="caption-slot">
             <div class={classes!("caption", weight_class(p.weight), expanded.then_some("expanded"))} id="caption" onkeydown={on_key}>
                 <p class="caption-line" role="status" aria-live="polite">
                     if p.step > 0 { <span class="caption-step">{ trf("step {n}", &[("n", &p.step)]) }</span> }

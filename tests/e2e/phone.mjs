@@ -3,8 +3,9 @@
 // sideways, the stage's box is no wider than the screen, the scene picker and the caption
 // are on the page, the stage's content fits its box (nothing scrolls sideways in it), the
 // smallest label of the stage reads at 11 CSS px or more, the play
-// and step buttons are touch targets of 32 px or more, and the node menu opens under the
-// stage rather than over its nodes.
+// and step buttons are touch targets of 32 px or more, Raft's vote tallies are drawn whole
+// and clear of the caption, and the node menu opens under the stage rather than over its
+// nodes.
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
 import { serve, launch, openPage, assert, assertHealthy, runTests } from "./harness.mjs";
 
@@ -111,6 +112,36 @@ const fitTests = scenes.map((scene) => [
 const failed = await runTests([
   ...sceneTests,
   ...fitTests,
+
+  ["on a phone, Raft's vote tallies are whole on the stage, the top server's clear of the caption", async () => {
+    // A split vote: four candidates, n0 at the ring's top among them, its tally stacked over
+    // its role word (once drawn past the frame's top, cut there, against the caption).
+    for (const lang of ["en", "zh"]) {
+      const page = await open(`?scene=raft&sc=split-vote&step=15&lang=${lang}`);
+      if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#caption-text")?.textContent ?? ""));
+      const m = await page.evaluate(() => {
+        const box = (el) => el.getBoundingClientRect();
+        const caption = box(document.querySelector("#caption"));
+        const svg = box(document.querySelector(".raft-svg"));
+        const over = (a, b) => Math.min(a.right, b.right) > Math.max(a.left, b.left) && Math.min(a.bottom, b.bottom) > Math.max(a.top, b.top);
+        return [...document.querySelectorAll(".raft-server .tally")].map((t) => {
+          const r = box(t);
+          return {
+            node: t.closest("[data-node]").dataset.node, text: t.textContent,
+            underCaption: over(r, caption), inside: r.top >= svg.top - 0.5 && r.bottom <= svg.bottom + 0.5 && r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5,
+            top: r.top.toFixed(1), captionBottom: caption.bottom.toFixed(1), svgTop: svg.top.toFixed(1),
+          };
+        });
+      });
+      assert(m.some((t) => t.node === "0"), `${lang}: the top server n0 shows its tally (${m.map((t) => t.node)})`);
+      for (const t of m) {
+        assert(!t.underCaption, `${lang}: n${t.node}'s "${t.text}" (top ${t.top}) runs under the caption (bottom ${t.captionBottom})`);
+        assert(t.inside, `${lang}: n${t.node}'s "${t.text}" (top ${t.top}) leaves the stage's drawing (top ${t.svgTop})`);
+      }
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
 
   ["on a phone, the node menu opens under the stage and covers none of its nodes", async () => {
     const page = await open("?scene=2pc&step=6");

@@ -5,8 +5,10 @@
 // scenario opens its menu and drops nothing, and a language switch keeps the run and the
 // step, and embedded at 720×460 the long Raft captions read whole (English and Chinese) while
 // the stage keeps its labels at 11 px, and a caption longer than its lines opens whole with
-// its "more" button (keys too) without moving the stage. (The label-overlap check of the generic stage is not here yet: its labels still
-// collide, see the closing note of stop 16.)
+// its "more" button (keys too) without moving the stage, and stepping through Raft's first
+// election the stage does not move (full page, phone, embedded). (The label-overlap check
+// of the generic stage is not here yet: its labels still collide, see the closing note of
+// stop 16.)
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
 import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
 
@@ -132,9 +134,8 @@ const failed = await runTests([
         assertEq(await page.locator(".node-menu").count(), 0, `step ${step}: node ${n}'s menu closes`);
       }
       await page.keyboard.press("Shift+ArrowRight");
-      // The caption may take another line after the step is drawn (its room grows to the
-      // longest caption so far), moving the stage: click where the nodes are once the
-      // page has laid itself out, as a person would.
+      // Click where the nodes are once the page has laid itself out after the step, as a
+      // person would (the caption's room is fixed, so the stage should not have moved).
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     }
     await assertHealthy(page);
@@ -284,6 +285,39 @@ const failed = await runTests([
     await page.waitForFunction(() => !document.querySelector("#caption.expanded"));
     assertEq((await state()).stage, closed.stage, "the next step's caption starts closed, and the stage is where it was");
     await assertHealthy(page);
+  }],
+
+  ["stepping through Raft's first election, the stage does not move: full page, phone and embedded, English and Chinese", async () => {
+    // First-election's captions take one line at first, then its vote captions three to
+    // four (nine on a phone): a caption room that grew as longer captions came pushed the
+    // drawing down in the middle of the run (by 16 to 54 px). The drawing's top (in the
+    // page, so a scroll does not count) must stay where the start put it at every step.
+    const sizes = [["full page", { width: 1280, height: 800 }, ""], ["phone", { width: 390, height: 844 }, ""], ["embedded", { width: 720, height: 460 }, "&embed=1"]];
+    for (const lang of ["en", "zh"]) for (const [where, viewport, extra] of sizes) {
+      const page = await open(`?scene=raft&sc=first-election&lang=${lang}${extra}`, viewport);
+      if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#caption-text")?.textContent ?? ""));
+      const laidOut = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const top = () => page.evaluate(() => document.querySelector(".raft-svg").getBoundingClientRect().top + scrollY);
+      await laidOut();
+      const first = await top();
+      let moved = 0, at = 0, lines = [];
+      for (let step = 1; step <= 24; step++) {
+        await page.keyboard.press("Shift+ArrowRight");
+        await laidOut();
+        const now = await top();
+        if (Math.abs(now - first) > Math.abs(moved)) [moved, at] = [now - first, step];
+        lines.push(await page.evaluate(() => {
+          const t = document.querySelector("#caption-text");
+          return Math.round(t.scrollHeight / parseFloat(getComputedStyle(t).lineHeight));
+        }));
+      }
+      const [fewest, most] = [Math.min(...lines), Math.max(...lines)];
+      console.log(`     ${lang} ${where} ${viewport.width}×${viewport.height}: captions of ${fewest} to ${most} lines, the stage moved ${moved.toFixed(1)} px at most (step ${at})`);
+      assert(most > fewest, `${lang} ${where}: captions of different lengths (${fewest} to ${most} lines)`);
+      assert(Math.abs(moved) < 0.5, `${lang} ${where}: the stage moved ${moved.toFixed(1)} px at step ${at}`);
+      await assertHealthy(page);
+      await page.close();
+    }
   }],
 
   ["a language switch keeps the run and the step", async () => {

@@ -25,6 +25,8 @@ pub const ROLE_FONT: f64 = 13.0;
 const WORD_GAP: f64 = TIMER_R + 5.0;
 /// The room above and below the ring for the words of its top and bottom servers.
 const WORD_ROOM: f64 = WORD_GAP + ROLE_FONT + 8.0;
+/// How far a candidate's vote tally stacks from its role word, away from the server.
+pub const TALLY_LINE: f64 = 15.0;
 /// Under the ring, before the grid's index row.
 const GRID_GAP: f64 = 30.0;
 
@@ -70,7 +72,9 @@ impl StageFrame {
             8..=9 => 180.0,
             _ => 210.0,
         };
-        let cy = radius_y + WORD_ROOM;
+        // Over the top server's word, its tally when it stands for election: the frame
+        // holds it, or it would be cut at the frame's top, against the caption.
+        let cy = radius_y + WORD_ROOM + TALLY_LINE;
         let grid_top = cy + radius_y + WORD_ROOM + GRID_GAP;
         let grid_w = GRID_NAME_W + cells as f64 * CELL_W;
         StageFrame {
@@ -158,6 +162,17 @@ pub fn word_width(text: &str, font: f64) -> f64 {
     text.chars()
         .map(|c| if c.is_ascii() { 0.64 } else { 1.0 } * font)
         .sum()
+}
+
+/// Where a candidate's vote tally goes, given its role word's baseline `word` and its
+/// server's centre: stacked on the word, away from the server (over a word above the
+/// server, under one beside or below it), with the same anchor.
+pub fn tally_at(word: Point, server: Point) -> Point {
+    if word.1 < server.1 - NODE_R {
+        (word.0, word.1 - TALLY_LINE)
+    } else {
+        (word.0, word.1 + TALLY_LINE)
+    }
 }
 
 /// A role word's place: its anchor point (the baseline) and its `text-anchor`.

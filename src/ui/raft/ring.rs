@@ -237,8 +237,8 @@ impl Marks<'_> {
                     <text class="role" x={format!("{x:.1}")} y={format!("{y:.1}")} text-anchor={anchor}>{ role_word(s) }</text>
                     // The tally stacks away from the node: under a word beside or below
                     // it, over a word above it.
-                    if let Some((have, need)) = s.tally.filter(|_| s.status == NodeStatus::Up) {
-                        <text class="tally" x={format!("{x:.1}")} y={format!("{:.1}", if y < c.1 - NODE_R { y - 15.0 } else { y + 15.0 })} text-anchor={anchor}>
+                    if let (Some((have, need)), (tx, ty)) = (s.tally.filter(|_| s.status == NodeStatus::Up), tally_at((x, y), c)) {
+                        <text class="tally" x={format!("{tx:.1}")} y={format!("{ty:.1}")} text-anchor={anchor}>
                             { trf("votes: {have} of {need}", &[("have", &have), ("need", &need)]) }
                         </text>
                     }
