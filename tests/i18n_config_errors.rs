@@ -1267,7 +1267,8 @@ fn the_rings_refusals_of_a_command_read_in_chinese() {
     let fail = Cmd::Fail {
         name: name("node-2"),
     };
-    let cases: Vec<(&str, RingConfig, Vec<Cmd>, &str, &str)> = vec![
+    // (what, the ring, the commands, the last one's refusal in English, a value it names)
+    let cases = vec![
         (
             "join a live name",
             two.clone(),
