@@ -1043,3 +1043,374 @@ fn balancer_names_read_in_chinese_wherever_the_balance_scene_shows_them() {
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+// What a person typed (a value, a message id, a command) and the ring's refusals of a
+// command: the texts a link or the page's forms get back when what they ask cannot be.
+
+/// One refusal: its line, the English it must keep, and the text a person or a link wrote
+/// that it quotes as it is (left out when looking for English words).
+struct Refused {
+    source: String,
+    error: Line,
+    english: String,
+    quoted: String,
+}
+
+fn refused(source: &str, error: Line, english: &str, quoted: &str) -> Refused {
+    Refused {
+        source: source.to_string(),
+        error,
+        english: english.to_string(),
+        quoted: quoted.to_string(),
+    }
+}
+
+/// Words of the link syntax that a message may list as they are written in a link.
+const LINK_VERBS: &[&str] = &[
+    "propose", "ballot", "put", "get", "produce", "poison", "slow", "fast", "join", "leave",
+    "fail", "recover", "weight", "lookup",
+];
+
+/// Checks each refusal: English word for word as before, Chinese naming the quoted text
+/// and with no English word besides it (and, with `verbs`, the link syntax's verbs).
+fn check_refusals(cases: &[Refused], verbs: &[&str]) {
+    let mut wrong = Vec::new();
+    let mut templates: BTreeMap<&'static str, String> = BTreeMap::new();
+    for r in cases {
+        let zh = with_lang(Lang::Zh, || line(&r.error));
+        println!("[{}] {}\n    {zh}", r.source, r.error);
+        for t in r.error.templates() {
+            templates
+                .entry(t)
+                .or_insert_with(|| format!("[{}] {}", r.source, r.error));
+        }
+        if r.error.to_string() != r.english {
+            wrong.push(format!(
+                "[{}] English changed:\n    was {:?}\n    now {:?}",
+                r.source, r.english, r.error
+            ));
+        }
+        let rest = verbs.iter().fold(zh.replace(&r.quoted, ""), |text, verb| {
+            text.replace(verb, "")
+        });
+        let stray = stray_english(&rest);
+        if !has_chinese(&zh) || !zh.contains(&r.quoted) || !stray.is_empty() {
+            wrong.push(format!(
+                "[{}] {zh} (wanted Chinese quoting {:?}; English words {stray:?})",
+                r.source, r.quoted
+            ));
+        }
+    }
+    assert_none_without_chinese(without_chinese(&templates), "");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_value_or_message_id_a_link_cannot_use_is_explained_in_chinese() {
+    // Paxos: a proposal's value that is not a word (upper case, too long, a colon).
+    check_link(
+        "?scene=paxos&props=0:toolongword@0",
+        "Initial proposals \"0:toolongword@0\" cannot be used: \"toolongword\" is not a value here: use 1 to 8 lowercase letters, digits or dashes; using the default.",
+        "toolongword",
+    );
+    check_link(
+        "?scene=paxos&props=0:Qx@0",
+        "Initial proposals \"0:Qx@0\" cannot be used: \"Qx\" is not a value here: use 1 to 8 lowercase letters, digits or dashes; using the default.",
+        "Qx",
+    );
+    // The queue: a poison message that is not a message id.
+    check_link(
+        "?scene=queue&poison=p1.x",
+        "Poison messages: \"p1.x\" is not a message id (expected p<producer>.<number>); ignored.",
+        "p1.x",
+    );
+    check_link(
+        "?scene=queue&poison=message",
+        "Poison messages: \"message\" is not a message id (expected p<producer>.<number>); ignored.",
+        "message",
+    );
+}
+
+#[test]
+fn commands_that_do_not_parse_say_why_in_chinese() {
+    use dsviz::algo::paxos::Cmd as PaxosCmd;
+    use dsviz::algo::queue::{MessageId, QueueCmd};
+    use dsviz::algo::ring_cluster::Cmd as RingCmd;
+    let paxos = |text: &str| text.parse::<PaxosCmd>().expect_err(text);
+    let queue = |text: &str| text.parse::<QueueCmd>().expect_err(text);
+    let ring = |text: &str| text.parse::<RingCmd>().expect_err(text);
+    let word = "\"{}\" is not a value here: use 1 to 8 lowercase letters, digits or dashes";
+    let cases = [
+        refused(
+            "paxos word",
+            Word::new("Blue").expect_err("upper case"),
+            &word.replace("{}", "Blue"),
+            "Blue",
+        ),
+        refused(
+            "paxos propose",
+            paxos("propose:Blue"),
+            &word.replace("{}", "Blue"),
+            "Blue",
+        ),
+        refused(
+            "paxos put",
+            paxos("put:x:toolongword"),
+            &word.replace("{}", "toolongword"),
+            "toolongword",
+        ),
+        refused(
+            "paxos unknown",
+            paxos("elect"),
+            "unknown command \"elect\" (expected propose:value, ballot, put:key:value or get:key)",
+            "elect",
+        ),
+        refused(
+            "queue id",
+            "p1.x".parse::<MessageId>().expect_err("p1.x"),
+            "\"p1.x\" is not a message id (expected p<producer>.<number>)",
+            "p1.x",
+        ),
+        refused(
+            "queue produce",
+            queue("produce:101"),
+            "\"produce:101\": a producer can be asked for 1 to 100 messages at once",
+            "produce:101",
+        ),
+        refused(
+            "queue unknown",
+            queue("explode"),
+            "unknown command \"explode\" (expected produce, produce:<n>, poison, slow or fast)",
+            "explode",
+        ),
+        refused(
+            "ring missing name",
+            ring("leave"),
+            "\"leave\" is missing its name",
+            "leave",
+        ),
+        refused(
+            "ring missing weight",
+            ring("join:n1"),
+            "\"join:n1\" is missing its weight",
+            "join:n1",
+        ),
+        refused(
+            "ring missing key",
+            ring("lookup"),
+            "\"lookup\" is missing its key",
+            "lookup",
+        ),
+        refused(
+            "ring name encoding",
+            ring("fail:%ZZ"),
+            "the name \"%ZZ\" is badly encoded",
+            "%ZZ",
+        ),
+        refused(
+            "ring weight encoding",
+            ring("join:n1:%FF"),
+            "the weight \"%FF\" is badly encoded",
+            "%FF",
+        ),
+        refused(
+            "ring key encoding",
+            ring("lookup:%C3"),
+            "the key \"%C3\" is badly encoded",
+            "%C3",
+        ),
+        refused(
+            "ring weight number",
+            ring("weight:n1:heavy"),
+            "a weight must be a whole number, not \"heavy\"",
+            "heavy",
+        ),
+        refused(
+            "ring unknown",
+            ring("explode:n1"),
+            "unknown command \"explode\" (join, leave, fail, recover, weight or lookup)",
+            "explode",
+        ),
+        refused(
+            "ring too many parts",
+            ring("leave:n1:now"),
+            "\"leave:n1:now\" has too many parts",
+            "leave:n1:now",
+        ),
+    ];
+    check_refusals(&cases, LINK_VERBS);
+}
+
+#[test]
+fn the_rings_refusals_of_a_command_read_in_chinese() {
+    use dsviz::algo::ring_cluster::{self as rc, Cmd, RingNode, MAX_NODES};
+    use dsviz::scene::ring::rejection_words;
+    use dsviz::sim::{Action, NetConfig, Sim, Timeline};
+    let run = |config: &RingConfig, cmds: &[Cmd]| -> RingNode {
+        let node = RingNode::new(config, 1).expect("a valid ring");
+        let sim = Sim::new(1, vec![node], NetConfig::default(), rc::invariants(config));
+        let mut t = Timeline::new(sim, Vec::new(), 10_000);
+        for (i, cmd) in cmds.iter().enumerate() {
+            t.take(
+                Action::Command(NodeId(0), cmd.clone()),
+                Time::from_millis(10 + i as u64),
+            );
+        }
+        t.sim().node(NodeId(0)).cloned().expect("the cluster")
+    };
+    let name = |n: &str| n.to_string();
+    let join = |n: &str, weight| Cmd::Join {
+        name: name(n),
+        weight,
+    };
+    let two = RingConfig::uniform(2, 10, 200);
+    let fail = Cmd::Fail {
+        name: name("node-2"),
+    };
+    // (what, the ring, the commands, the last one's refusal in English, a value it names)
+    let cases = vec![
+        (
+            "join a live name",
+            two.clone(),
+            vec![join("node-1", 1)],
+            "there is already a node named \"node-1\"",
+            "node-1",
+        ),
+        (
+            "join a failed name",
+            two.clone(),
+            vec![fail.clone(), join("node-2", 1)],
+            "\"node-2\" failed earlier: recover it, or choose another name",
+            "node-2",
+        ),
+        (
+            "join a full ring",
+            RingConfig::uniform(MAX_NODES, 1, 200),
+            vec![join("node-99", 1)],
+            "the scene holds at most 64 nodes",
+            "64",
+        ),
+        (
+            "join with weight 0",
+            two.clone(),
+            vec![join("node-9", 0)],
+            "a weight of 0 would give the node no points: use 1 to 9, or remove the node",
+            "0",
+        ),
+        (
+            "recover a live node",
+            two.clone(),
+            vec![Cmd::Recover {
+                name: name("node-1"),
+            }],
+            "\"node-1\" has not failed",
+            "node-1",
+        ),
+        (
+            "leave an unknown node",
+            two.clone(),
+            vec![Cmd::Leave {
+                name: name("node-42"),
+            }],
+            "there is no live node named \"node-42\"",
+            "node-42",
+        ),
+        (
+            "the same weight",
+            two.clone(),
+            vec![Cmd::Weight {
+                name: name("node-1"),
+                weight: 1,
+            }],
+            "\"node-1\" already has weight 1",
+            "node-1",
+        ),
+        (
+            "weight too large",
+            two.clone(),
+            vec![Cmd::Weight {
+                name: name("node-1"),
+                weight: 12,
+            }],
+            "weights run from 1 to 9, not 12",
+            "12",
+        ),
+        (
+            "remove the last node",
+            two.clone(),
+            vec![
+                fail.clone(),
+                Cmd::Leave {
+                    name: name("node-1"),
+                },
+            ],
+            "\"node-1\" is the last node: the ring needs at least one",
+            "node-1",
+        ),
+        (
+            "look up nothing",
+            two.clone(),
+            vec![Cmd::Lookup { key: String::new() }],
+            "type a key first",
+            "键",
+        ),
+    ];
+    let mut refusals = Vec::new();
+    for (source, config, cmds, english, quoted) in cases {
+        let node = run(&config, &cmds);
+        let last = cmds.last().expect("a command");
+        let rejection = node
+            .rejection()
+            .unwrap_or_else(|| panic!("{source}: {last} was not refused"));
+        assert_eq!(rejection.command, last.to_string(), "{source}");
+        refusals.push(refused(source, rejection.reason.clone(), english, quoted));
+        // The panel's alert: the command as the link writes it, then the reason.
+        let en = with_lang(Lang::En, || rejection_words(rejection));
+        assert_eq!(
+            en,
+            format!("\"{last}\" was refused: {english}."),
+            "{source}"
+        );
+        let zh = with_lang(Lang::Zh, || rejection_words(rejection));
+        println!("[{source}] {zh}");
+        let stray = stray_english(&zh.replace(&last.to_string(), "").replace(quoted, ""));
+        assert!(
+            has_chinese(&zh) && stray.is_empty(),
+            "[{source}] {zh}: English words {stray:?}"
+        );
+    }
+    check_refusals(&refusals, &[]);
+}
+
+#[test]
+fn a_comparisons_labels_list_their_differences_as_chinese_lists_them() {
+    let query = "?scene=balance&strategy=rr&vs=p2c&vslb=3&vsqueue=8&vshealth=none";
+    let labels = |lang| {
+        with_lang(lang, || {
+            let (spec, problems) = RunSpec::from_query(query);
+            let mut params = spec.params.clone();
+            let (setup, _, more) =
+                dsviz::scene::read_config::<dsviz::scene::balance::Balance>(&mut params);
+            assert!(
+                problems.is_empty() && more.is_empty(),
+                "{problems:?} {more:?}"
+            );
+            setup.labels()
+        })
+    };
+    let (en_a, en_b) = labels(Lang::En);
+    assert_eq!(
+        en_b,
+        "two choices, 3 balancers, queues of 8, no health checks"
+    );
+    assert_eq!(en_a.matches(", ").count(), 3, "{en_a}");
+    let (zh_a, zh_b) = labels(Lang::Zh);
+    println!("{zh_a}\n{zh_b}");
+    for zh in [&zh_a, &zh_b] {
+        assert_eq!(zh.matches('、').count(), 3, "{zh}");
+        assert!(!zh.contains(',') && !zh.contains('，'), "{zh}");
+        assert!(has_chinese(zh), "{zh}");
+        let stray = stray_english(zh);
+        assert!(stray.is_empty(), "{zh}: {stray:?}");
+    }
+}

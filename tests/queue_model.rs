@@ -99,6 +99,7 @@ fn text_forms_round_trip() {
     assert!("explode"
         .parse::<QueueCmd>()
         .unwrap_err()
+        .to_string()
         .contains("unknown command"));
     let id = MessageId {
         producer: 2,

@@ -400,7 +400,7 @@ fn bad_commands_are_refused_with_a_reason_and_change_nothing() {
         let rejection = node.rejection().expect("refused");
         assert_eq!(rejection.handled_at, node.handled());
         assert!(
-            rejection.reason.contains(reason),
+            rejection.reason.to_string().contains(reason),
             "{cmd}: {}",
             rejection.reason
         );
@@ -421,7 +421,12 @@ fn bad_commands_are_refused_with_a_reason_and_change_nothing() {
         41,
     );
     let node = state(&t);
-    assert!(node.rejection().unwrap().reason.contains("last node"));
+    assert!(node
+        .rejection()
+        .unwrap()
+        .reason
+        .to_string()
+        .contains("last node"));
     assert_eq!(node.ring().node_count(), 1);
     assert!(violations(&t).is_empty(), "{:?}", violations(&t));
 }
@@ -977,7 +982,11 @@ fn the_largest_scene_stays_within_its_limits() {
     built.run.take("cmd:0:join:big:9", Time(1)).unwrap();
     let node = cluster(&built.run);
     assert!(
-        node.rejection().unwrap().reason.contains("at most 64"),
+        node.rejection()
+            .unwrap()
+            .reason
+            .to_string()
+            .contains("at most 64"),
         "{:?}",
         node.rejection()
     );

@@ -426,6 +426,18 @@ pub fn command_words(cmd: &Cmd) -> String {
     }
 }
 
+/// A refused command and why, in the page's language (the panel's alert): the command as
+/// a link writes it, and the ring's reason.
+pub fn rejection_words(rejection: &rc::Rejection) -> String {
+    trf(
+        "\"{command}\" was refused: {why}.",
+        &[
+            ("command", &rejection.command),
+            ("why", &line(&rejection.reason)),
+        ],
+    )
+}
+
 /// Why the "add a node" form cannot add this node, in the page's language: the refusal
 /// [`RingNode::join_from_form`] (that is, the ring's own `check_join`) gives, worded for
 /// the form (a failed server is recovered from the node picker below it).

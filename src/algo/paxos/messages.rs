@@ -254,7 +254,9 @@ impl fmt::Display for Cmd {
 }
 
 impl FromStr for Cmd {
-    type Err = String;
+    /// Why the text is not a command, typed for the page's language (a value that is not a
+    /// [`Word`] says so in [`Word::new`]'s words).
+    type Err = Line;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = s.split(':').collect();
         match parts.as_slice() {
@@ -262,10 +264,10 @@ impl FromStr for Cmd {
             ["ballot"] => Ok(Cmd::StartBallot),
             ["put", k, v] => Ok(Cmd::Put(k.parse()?, v.parse()?)),
             ["get", k] => Ok(Cmd::Get(k.parse()?)),
-            _ => Err(format!(
-                "unknown command \"{s}\" (expected propose:value, ballot, put:key:value or \
-                 get:key)"
-            )),
+            _ => Err(Line::tr(
+                "unknown command \"{command}\" (expected propose:value, ballot, put:key:value or get:key)",
+            )
+            .with("command", s)),
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Everything here is `Copy` and fixed-size: values travel in every message and sit in
 //! every acceptor, and the kernel hashes whole states.
-use crate::sim::NodeId;
+use crate::sim::{Line, NodeId};
 use std::fmt;
 use std::str::FromStr;
 
@@ -19,14 +19,16 @@ pub struct Word {
 }
 
 impl Word {
-    /// The word, if `text` is one (see [`Word`] for what is allowed).
-    pub fn new(text: &str) -> Result<Word, String> {
+    /// The word, if `text` is one (see [`Word`] for what is allowed); if not, why, as a
+    /// typed line the page shows in its language.
+    pub fn new(text: &str) -> Result<Word, Line> {
         let ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
         if text.is_empty() || text.len() > MAX_WORD || !text.bytes().all(ok) {
-            return Err(format!(
-                "\"{text}\" is not a value here: use 1 to {MAX_WORD} lowercase letters, digits \
-                 or dashes"
-            ));
+            return Err(Line::tr(
+                "\"{text}\" is not a value here: use 1 to {max} lowercase letters, digits or dashes",
+            )
+            .with("text", text)
+            .with("max", MAX_WORD));
         }
         let mut bytes = [0; MAX_WORD];
         bytes[..text.len()].copy_from_slice(text.as_bytes());
@@ -65,7 +67,7 @@ impl fmt::Debug for Word {
 }
 
 impl FromStr for Word {
-    type Err = String;
+    type Err = Line;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Word::new(s)
     }

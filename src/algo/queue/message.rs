@@ -41,10 +41,14 @@ impl fmt::Display for MessageId {
 }
 
 impl FromStr for MessageId {
-    type Err = String;
+    /// Why the text is not an id, typed for the page's language (a link's poison list).
+    type Err = Line;
     /// Reads `p<producer>.<seq>`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("\"{s}\" is not a message id (expected p<producer>.<number>)");
+        let bad = || {
+            Line::tr("\"{text}\" is not a message id (expected p<producer>.<number>)")
+                .with("text", s)
+        };
         let (producer, seq) = s
             .strip_prefix('p')
             .and_then(|rest| rest.split_once('.'))
@@ -228,7 +232,8 @@ impl fmt::Display for QueueCmd {
 }
 
 impl FromStr for QueueCmd {
-    type Err = String;
+    /// Why the text is not a command, typed for the page's language.
+    type Err = Line;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "produce" => Ok(QueueCmd::Produce(1)),
@@ -239,15 +244,17 @@ impl FromStr for QueueCmd {
                 if let Some(n) = s.strip_prefix("produce:") {
                     return match n.parse::<u32>() {
                         Ok(n) if (1..=MAX_PRODUCE_COMMAND).contains(&n) => Ok(QueueCmd::Produce(n)),
-                        _ => Err(format!(
-                            "\"{s}\": a producer can be asked for 1 to {MAX_PRODUCE_COMMAND} \
-                             messages at once"
-                        )),
+                        _ => Err(Line::tr(
+                            "\"{command}\": a producer can be asked for 1 to {max} messages at once",
+                        )
+                        .with("command", s)
+                        .with("max", MAX_PRODUCE_COMMAND)),
                     };
                 }
-                Err(format!(
-                    "unknown command \"{s}\" (expected produce, produce:<n>, poison, slow or fast)"
-                ))
+                Err(Line::tr(
+                    "unknown command \"{command}\" (expected produce, produce:<n>, poison, slow or fast)",
+                )
+                .with("command", s))
             }
         }
     }

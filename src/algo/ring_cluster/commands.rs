@@ -1,6 +1,7 @@
 //! What a person (or a link) asks of the cluster, and its text form; and churn's timer.
 use super::config::QUOTED;
 use crate::algo::text::{percent_encode, shorten};
+use crate::sim::Line;
 use std::fmt;
 use std::str::FromStr;
 
@@ -54,57 +55,85 @@ impl fmt::Display for Cmd {
     }
 }
 
+/// A part of a command's text, for the messages about it.
+#[derive(Clone, Copy)]
+enum Part {
+    Name,
+    Weight,
+    Key,
+}
+
+impl Part {
+    fn missing(self, text: &str) -> Line {
+        match self {
+            Part::Name => Line::tr("\"{text}\" is missing its name"),
+            Part::Weight => Line::tr("\"{text}\" is missing its weight"),
+            Part::Key => Line::tr("\"{text}\" is missing its key"),
+        }
+        .with("text", shorten(text, QUOTED))
+    }
+
+    fn badly_encoded(self, raw: &str) -> Line {
+        match self {
+            Part::Name => Line::tr("the name \"{raw}\" is badly encoded"),
+            Part::Weight => Line::tr("the weight \"{raw}\" is badly encoded"),
+            Part::Key => Line::tr("the key \"{raw}\" is badly encoded"),
+        }
+        .with("raw", shorten(raw, QUOTED))
+    }
+}
+
 impl FromStr for Cmd {
-    type Err = String;
+    /// Why the text is not a command, typed for the page's language.
+    type Err = Line;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let mut parts = text.split(':');
         let verb = parts.next().unwrap_or_default();
-        let mut field = |what: &str| -> Result<String, String> {
-            let raw = parts
-                .next()
-                .ok_or_else(|| format!("\"{}\" is missing its {what}", shorten(text, QUOTED)))?;
-            decode_text(raw)
-                .ok_or_else(|| format!("the {what} \"{}\" is badly encoded", shorten(raw, QUOTED)))
+        let mut field = |what: Part| -> Result<String, Line> {
+            let raw = parts.next().ok_or_else(|| what.missing(text))?;
+            decode_text(raw).ok_or_else(|| what.badly_encoded(raw))
         };
-        let number = |raw: String| -> Result<u32, String> {
+        let number = |raw: String| -> Result<u32, Line> {
             raw.parse::<u32>().map_err(|_| {
-                format!(
-                    "a weight must be a whole number, not \"{}\"",
-                    shorten(&raw, QUOTED)
-                )
+                Line::tr("a weight must be a whole number, not \"{raw}\"")
+                    .with("raw", shorten(&raw, QUOTED))
             })
         };
         let cmd = match verb {
             "join" => {
-                let name = field("name")?;
-                let weight = number(field("weight")?)?;
+                let name = field(Part::Name)?;
+                let weight = number(field(Part::Weight)?)?;
                 Cmd::Join { name, weight }
             }
             "leave" => Cmd::Leave {
-                name: field("name")?,
+                name: field(Part::Name)?,
             },
             "fail" => Cmd::Fail {
-                name: field("name")?,
+                name: field(Part::Name)?,
             },
             "recover" => Cmd::Recover {
-                name: field("name")?,
+                name: field(Part::Name)?,
             },
             "weight" => {
-                let name = field("name")?;
-                let weight = number(field("weight")?)?;
+                let name = field(Part::Name)?;
+                let weight = number(field(Part::Weight)?)?;
                 Cmd::Weight { name, weight }
             }
-            "lookup" => Cmd::Lookup { key: field("key")? },
+            "lookup" => Cmd::Lookup {
+                key: field(Part::Key)?,
+            },
             other => {
-                return Err(format!(
-                    "unknown command \"{}\" (join, leave, fail, recover, weight or lookup)",
-                    shorten(other, QUOTED)
-                ))
+                return Err(Line::tr(
+                    "unknown command \"{verb}\" (join, leave, fail, recover, weight or lookup)",
+                )
+                .with("verb", shorten(other, QUOTED)))
             }
         };
         if parts.next().is_some() {
-            return Err(format!("\"{}\" has too many parts", shorten(text, QUOTED)));
+            return Err(
+                Line::tr("\"{text}\" has too many parts").with("text", shorten(text, QUOTED))
+            );
         }
         Ok(cmd)
     }

@@ -1,9 +1,7 @@
 //! Membership changes and lookups: what each command does to the cluster.
 use super::cluster::RingNode;
 use super::commands::Cmd;
-use super::config::{
-    check_key, check_weight, name_problem, weight_problem, Algorithm, MAX_NODES, QUOTED,
-};
+use super::config::{key_problem, name_problem, weight_problem, Algorithm, MAX_NODES, QUOTED};
 use super::placing::{
     build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
     preference_walk, slot_count,
@@ -11,11 +9,11 @@ use super::placing::{
 use super::report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
 use crate::algo::placement::{self, HashRing, NodeSpec, Rendezvous};
 use crate::algo::text::shorten;
-use crate::sim::{Ctx, Time};
+use crate::sim::{Ctx, Line, Time};
 use std::rc::Rc;
 
 impl RingNode {
-    fn reject(&mut self, cmd: &Cmd, reason: String) {
+    fn reject(&mut self, cmd: &Cmd, reason: Line) {
         self.rejection = Some(Rc::new(Rejection {
             command: cmd.to_string(),
             reason,
@@ -30,11 +28,13 @@ impl RingNode {
         }
     }
 
-    fn try_apply(&mut self, cmd: &Cmd, now: Time) -> Result<(), String> {
+    /// Carries out one command, or says why it cannot (a typed line: the page shows the
+    /// refusal in its language).
+    fn try_apply(&mut self, cmd: &Cmd, now: Time) -> Result<(), Line> {
         match cmd {
             Cmd::Join { name, weight } => {
                 self.check_join(name, *weight)
-                    .map_err(|refusal| refusal.to_string())?;
+                    .map_err(|refusal| refusal.line())?;
                 self.join(NodeSpec::new(name.clone(), *weight), ChangeKind::Join, now)
             }
             Cmd::Recover { name } => {
@@ -42,7 +42,9 @@ impl RingNode {
                     .failed
                     .iter()
                     .position(|f| &f.name == name)
-                    .ok_or_else(|| format!("\"{}\" has not failed", shorten(name, QUOTED)))?;
+                    .ok_or_else(|| {
+                        Line::tr("\"{name}\" has not failed").with("name", shorten(name, QUOTED))
+                    })?;
                 let node = self.failed[at].clone();
                 self.join(node, ChangeKind::Recover, now)?;
                 self.failed.remove(at);
@@ -56,10 +58,12 @@ impl RingNode {
                 Ok(())
             }
             Cmd::Weight { name, weight } => {
-                check_weight(*weight)?;
+                weight_problem(*weight)?;
                 let old = self.weight_of(name)?;
                 if old == *weight {
-                    return Err(format!("\"{name}\" already has weight {weight}"));
+                    return Err(Line::tr("\"{name}\" already has weight {weight}")
+                        .with("name", name)
+                        .with("weight", weight));
                 }
                 self.change(
                     name,
@@ -72,7 +76,7 @@ impl RingNode {
                 )
             }
             Cmd::Lookup { key } => {
-                check_key(key)?;
+                key_problem(key)?;
                 self.look_up(key, now)
             }
         }
@@ -123,17 +127,20 @@ impl RingNode {
         Ok(Cmd::Join { name, weight })
     }
 
-    fn weight_of(&self, name: &str) -> Result<u32, String> {
+    fn weight_of(&self, name: &str) -> Result<u32, Line> {
         self.ring
             .index_of(name)
             .and_then(|i| self.ring.node(i))
             .map(|n| n.weight)
-            .ok_or_else(|| format!("there is no live node named \"{}\"", shorten(name, QUOTED)))
+            .ok_or_else(|| {
+                Line::tr("there is no live node named \"{name}\"")
+                    .with("name", shorten(name, QUOTED))
+            })
     }
 
-    fn join(&mut self, node: NodeSpec, kind: ChangeKind, now: Time) -> Result<(), String> {
+    fn join(&mut self, node: NodeSpec, kind: ChangeKind, now: Time) -> Result<(), Line> {
         if self.ring.node_count() as u32 >= MAX_NODES {
-            return Err(JoinRefusal::Full.to_string());
+            return Err(JoinRefusal::Full.line());
         }
         let name = node.name.clone();
         self.change(&name, kind, now, move |ring, hashes| {
@@ -141,12 +148,13 @@ impl RingNode {
         })
     }
 
-    fn leave(&mut self, name: &str, kind: ChangeKind, now: Time) -> Result<(), String> {
+    fn leave(&mut self, name: &str, kind: ChangeKind, now: Time) -> Result<(), Line> {
         self.weight_of(name)?;
         if self.ring.node_count() <= 1 {
-            return Err(format!(
-                "\"{name}\" is the last node: the ring needs at least one"
-            ));
+            return Err(
+                Line::tr("\"{name}\" is the last node: the ring needs at least one")
+                    .with("name", name),
+            );
         }
         self.change(name, kind, now, |ring, hashes| {
             ring.remove_node(name, hashes)
@@ -164,10 +172,10 @@ impl RingNode {
             &mut HashRing,
             &[u64],
         ) -> Result<Vec<placement::KeyMove>, placement::PlacementError>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Line> {
         let before_ring = Rc::clone(&self.ring);
         let mut ring = (*self.ring).clone();
-        let ring_moves = edit(&mut ring, &self.key_hashes).map_err(|e| e.to_string())?;
+        let ring_moves = edit(&mut ring, &self.key_hashes).map_err(internal)?;
         let slot = ring
             .index_of(name)
             .or_else(|| before_ring.index_of(name))
@@ -197,7 +205,7 @@ impl RingNode {
                 .collect();
             (owners, moves)
         } else {
-            let owners = place(&self.config, &ring, &order, &self.key_hashes)?;
+            let owners = place(&self.config, &ring, &order, &self.key_hashes).map_err(internal)?;
             let moves = diff(&owners_before, &owners);
             (owners, moves)
         };
@@ -206,7 +214,8 @@ impl RingNode {
             (&before_ring, &self.order),
             (&ring, &order),
             &self.key_hashes,
-        )?;
+        )
+        .map_err(internal)?;
         let key_count = self.key_hashes.len() as f64;
         let total = |r: &HashRing| r.nodes().map(|(_, n)| f64::from(n.weight)).sum::<f64>();
         let share = |r: &HashRing| {
@@ -251,7 +260,7 @@ impl RingNode {
         Ok(())
     }
 
-    fn look_up(&mut self, key: &str, now: Time) -> Result<(), String> {
+    fn look_up(&mut self, key: &str, now: Time) -> Result<(), Line> {
         let hash = self.ring.hash_key(key.as_bytes());
         let key_index = self.key_naming.index_of(key, self.key_count());
         let wanted = self.config.replicas as usize;
@@ -271,7 +280,7 @@ impl RingNode {
             }
             Algorithm::Rendezvous => {
                 let (list, slots) = node_list(&self.ring, &self.order);
-                let ranking = Rendezvous::new(&list).map_err(|e| e.to_string())?;
+                let ranking = Rendezvous::new(&list).map_err(internal)?;
                 let replicas = ranking
                     .ranking(hash)
                     .into_iter()
@@ -285,7 +294,7 @@ impl RingNode {
                     Some(i) => self.owners.get(i as usize).copied(),
                     None => {
                         let (list, slots) = node_list(&self.ring, &self.order);
-                        let placement = build_placement(&self.config, &list)?;
+                        let placement = build_placement(&self.config, &list).map_err(internal)?;
                         placement
                             .owner(hash)
                             .and_then(|i| slots.get(i.get()).copied())
@@ -339,4 +348,11 @@ impl RingNode {
         };
         self.apply(&cmd, cx.now());
     }
+}
+
+/// A placement error a checked command cannot cause (names are unique and checked, weights
+/// and virtual nodes bounded so that no ring passes the placement's limits), shown as it
+/// is, in English, should it happen anyway.
+fn internal(e: impl std::fmt::Display) -> Line {
+    Line::value(e)
 }

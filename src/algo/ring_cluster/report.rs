@@ -75,8 +75,10 @@ pub struct Lookup {
 /// A command that could not be carried out, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
+    /// The command as a link writes it (`join:node-1:1`).
     pub command: String,
-    pub reason: String,
+    /// Why, typed so that the page shows it in its language (`Display` is the English).
+    pub reason: Line,
     pub handled_at: u64,
 }
 
@@ -97,16 +99,27 @@ pub enum JoinRefusal {
     Full,
 }
 
+impl JoinRefusal {
+    /// The reason a refused `join:` command records, typed for the page's language.
+    pub fn line(&self) -> Line {
+        match self {
+            JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => why.clone(),
+            JoinRefusal::NameTaken(name) => {
+                Line::tr("there is already a node named \"{name}\"").with("name", name)
+            }
+            JoinRefusal::NameFailed(name) => {
+                Line::tr("\"{name}\" failed earlier: recover it, or choose another name")
+                    .with("name", name)
+            }
+            JoinRefusal::Full => {
+                Line::tr("the scene holds at most {max} nodes").with("max", super::MAX_NODES)
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for JoinRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JoinRefusal::BadName(why) | JoinRefusal::BadWeight(why) => write!(f, "{why}"),
-            JoinRefusal::NameTaken(name) => write!(f, "there is already a node named \"{name}\""),
-            JoinRefusal::NameFailed(name) => write!(
-                f,
-                "\"{name}\" failed earlier: recover it, or choose another name"
-            ),
-            JoinRefusal::Full => write!(f, "the scene holds at most {} nodes", super::MAX_NODES),
-        }
+        write!(f, "{}", self.line())
     }
 }

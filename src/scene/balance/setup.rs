@@ -5,7 +5,7 @@ use super::fields::*;
 use crate::algo::balance::config::{MAX_RATE, MAX_RATE_STEPS};
 use crate::algo::balance::{BalanceConfig, QueueFull, RateStep, ServerSpec, Strategy};
 use crate::i18n::{line, tr, trf};
-use crate::sim::Time;
+use crate::sim::{Line, Time};
 
 /// The most requests a run's traffic may offer (its rate schedule integrated over its
 /// length), so that a link cannot ask for unbounded work.
@@ -160,8 +160,13 @@ impl BalanceSetup {
             let same = tr("the same setup").to_string();
             return (strategy_name(a.strategy).to_string(), same);
         }
-        (left.join(", "), right.join(", "))
+        (listed(left), listed(right))
     }
+}
+
+/// Names one after the other as the page's language lists them ("a, b"; in Chinese "a、b").
+fn listed(names: Vec<String>) -> String {
+    Line::list(names.into_iter().map(Line::value)).map_or_else(String::new, |l| line(&l))
 }
 
 /// A strategy's short name, for labels.

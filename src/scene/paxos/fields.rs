@@ -262,7 +262,7 @@ pub fn parse_proposals(text: &str) -> Result<Vec<Proposal>, String> {
             }
             Ok(Proposal {
                 node: NodeId(node),
-                value: Word::new(value)?,
+                value: Word::new(value).map_err(|e| line(&e))?,
                 at: Time::from_millis(at),
             })
         })

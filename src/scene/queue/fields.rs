@@ -187,7 +187,7 @@ fn read_poison(r: &mut ParamReader, producers: u32) -> Vec<MessageId> {
             Ok(_) => {}
             Err(e) => r
                 .problems
-                .push(trf("Poison messages: {e}; ignored.", &[("e", &e)])),
+                .push(trf("Poison messages: {e}; ignored.", &[("e", &line(&e))])),
         }
     }
     crate::sim::sort::sort(&mut ids);

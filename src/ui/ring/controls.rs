@@ -4,7 +4,7 @@ use super::panel::Histogram;
 use super::text::*;
 use crate::algo::ring_cluster::{key_problem, Algorithm, Cmd, MAX_WEIGHT};
 use crate::i18n::{tr, trf};
-use crate::scene::ring::{join_refusal_words, RingView};
+use crate::scene::ring::{join_refusal_words, rejection_words, RingView};
 use crate::ui::model::Msg;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -155,7 +155,7 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
         .map(|r| {
             html! {
                 <p class="ring-rejection" id="ring-rejection" role="alert">
-                    { trf("\"{command}\" was refused: {why}.", &[("command", &r.command), ("why", &r.reason)]) }
+                    { rejection_words(r) }
                 </p>
             }
         });
