@@ -269,10 +269,10 @@ fn label_offsets(width: f64, line: f64) -> Vec<((f64, f64), f64)> {
     out
 }
 
-/// The queue stage's view box. At 700 × 350 it fills an embed's stage (about 720 × 355
-/// CSS pixels) at about 1.01 scale, so the 11-unit labels read at 11 CSS pixels or more.
+/// The queue stage's view box. At 700 × 362 it fills an embed's stage (about 720 × 355
+/// CSS pixels) at about 0.98 scale, so the 11-unit labels read at about 11 CSS pixels.
 pub const WIDTH: f64 = 700.0;
-pub const HEIGHT: f64 = 350.0;
+pub const HEIGHT: f64 = 362.0;
 /// ZooKeeper, at the head of the row, a little below its middle.
 const SERVER: (f64, f64) = (62.0, 75.0);
 /// The storage, at the right between the row and the clients, high enough above them
@@ -294,7 +294,7 @@ pub const PITCH: f64 = 62.0;
 /// The gap between two boxes when the row is squeezed.
 const MIN_GAP: f64 = 5.0;
 /// The clients' row: its height (their words go under it) and its ends.
-pub const CLIENT_Y: f64 = 262.0;
+pub const CLIENT_Y: f64 = 274.0;
 const CLIENTS_LEFT: f64 = 138.0;
 const CLIENTS_RIGHT: f64 = 644.0;
 /// The most room two clients get between them.
@@ -442,7 +442,7 @@ pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
         .collect();
     positions.push((645.0, 215.0));
     let mut sides = vec![Side::Above; positions.len()];
-    positions.extend(row(clients, 50.0, 570.0).map(|x| (x, 262.0)));
+    positions.extend(row(clients, 60.0, 570.0).map(|x| (x, 262.0)));
     sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
