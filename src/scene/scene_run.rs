@@ -110,6 +110,7 @@ impl<S: Scene> Run for SceneRun<S> {
             note: &|node, note| NoteWords {
                 text: S::describe(&names, node, note),
                 routine: S::routine_note(note),
+                flaw: S::broken_variant_note(note),
             },
         };
         let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();

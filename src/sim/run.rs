@@ -132,6 +132,9 @@ pub enum Weight {
     Routine,
     /// A node's decision, in its own words.
     Decision,
+    /// A broken variant's note: the node breaks a rule of the protocol here, and says
+    /// which (see `Scene::broken_variant_note`). A step's caption leads with it.
+    Flaw,
     /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
     Fault,
     /// A safety property broke.
@@ -378,6 +381,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             note: &|_, note| NoteWords {
                 text: format!("{note:?}"),
                 routine: false,
+                flaw: false,
             },
         };
         let worded: Vec<_> = self
