@@ -276,6 +276,10 @@ fn a_broken_variants_note_leads_the_caption_of_its_decisive_step() {
     });
     assert!(said.starts_with("错误变体：coordinator 在"), "{said}");
     assert!(said.contains("决定 COMMIT t1"), "{said}");
+    assert!(
+        !said.contains("Coordinator"),
+        "the name keeps its case: {said}"
+    );
 }
 
 #[test]

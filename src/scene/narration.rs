@@ -382,8 +382,12 @@ fn mid_sentence(text: &str) -> String {
 
 /// A sentence that follows another after a full stop: its first word gets a capital
 /// ("atomicity is violated…" → "Atomicity is violated…") when it is a plain lowercase word;
-/// a name with digits or signs ("n1", "node-3") is left as it is.
+/// a name with digits or signs ("n1", "node-3") is left as it is, and Chinese, which has no
+/// capitals, keeps a leading name as the stage writes it ("coordinator").
 fn sentence_start(text: &str) -> String {
+    if crate::i18n::lang() != crate::i18n::Lang::En {
+        return text.to_string();
+    }
     let first_word = text.split([' ', ':', '\'', '’']).next().unwrap_or_default();
     let plain = !first_word.is_empty() && first_word.chars().all(|c| c.is_ascii_lowercase());
     match text.chars().next() {
