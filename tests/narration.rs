@@ -198,6 +198,48 @@ fn a_caption_reads_as_one_sentence() {
     );
 }
 
+/// A broken variant's note leads its step's caption, whatever else the step tells: the
+/// decision after it, the violation after it, and alone when the rest is a bare event.
+#[test]
+fn a_broken_variants_note_leads_the_caption() {
+    use dsviz::sim::run::LogLine;
+    use dsviz::sim::Time;
+    let line = |text: &str, weight| LogLine {
+        step: 1,
+        time: Time::ZERO,
+        text: text.to_string(),
+        weight,
+        visible: true,
+    };
+    let event = line("P1 receives PREPARE t1 from coordinator", Weight::Event);
+    let flaw = line(
+        "Broken variant: P1 votes YES without logging PREPARED.",
+        Weight::Flaw,
+    );
+    let decision = line("The coordinator counts P1's YES.", Weight::Decision);
+    let violation = line("atomicity is violated: t1 is split", Weight::Violation);
+    assert_eq!(
+        caption(&[event.clone(), decision.clone(), flaw.clone()]),
+        Some("Broken variant: P1 votes YES without logging PREPARED. The coordinator counts P1's YES.".to_string())
+    );
+    assert_eq!(
+        caption(&[event.clone(), flaw.clone(), violation.clone()]),
+        Some("Broken variant: P1 votes YES without logging PREPARED. Atomicity is violated: t1 is split".to_string())
+    );
+    assert_eq!(
+        caption(&[event.clone(), flaw.clone()]),
+        Some(flaw.text.clone())
+    );
+    // A name keeps its case after the full stop.
+    let crash = line("n1 crashes", Weight::Fault);
+    assert_eq!(
+        caption(&[flaw.clone(), crash]),
+        Some("Broken variant: P1 votes YES without logging PREPARED. n1 crashes".to_string())
+    );
+    // Without one, nothing changes.
+    assert_eq!(caption(&[event, decision.clone()]), Some(decision.text));
+}
+
 /// A routine note (a log write nobody waited for) stays in the log but is bookkeeping: it
 /// never outweighs a decision in a step's caption, yet explains a step that has none.
 #[test]

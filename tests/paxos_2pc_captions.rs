@@ -221,3 +221,257 @@ fn a_participant_that_voted_shows_its_vote_not_the_next_one() {
         );
     }
 }
+
+// A second review of the two-phase commit scene: the broken variant's note leads the
+// caption at the decisive step, duplicates say they are duplicates, merged captions do not
+// repeat themselves, and the Chinese names the coordinator as the stage does.
+
+/// Every scenario of the 2PC scene, as links.
+fn two_pc_links() -> Vec<String> {
+    dsviz::algo::two_phase_commit::scenarios()
+        .iter()
+        .map(|s| format!("?scene=2pc&sc={}", s.id))
+        .collect()
+}
+
+/// The whole log of a link's run.
+fn whole_log(link: &str) -> Vec<LogLine> {
+    let (mut spec, problems) = RunSpec::from_query(link);
+    assert!(problems.is_empty(), "{link}: {problems:?}");
+    let mut run = build(&mut spec).run;
+    run.extend(5_000);
+    run.log(1, run.horizon())
+}
+
+#[test]
+fn a_broken_variants_note_leads_the_caption_of_its_decisive_step() {
+    let log = run_of("?scene=2pc&sc=send-before-log", 21).log(21, 21);
+    let said = caption_at(&log, 21);
+    assert!(
+        said.starts_with("Broken variant: the coordinator sends COMMIT t1 while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit. "),
+        "{said}"
+    );
+    assert!(
+        said.ends_with("the coordinator decides COMMIT t1: every participant voted yes."),
+        "the step's decision follows: {said}"
+    );
+
+    let log = run_of("?scene=2pc&sc=forget-vote", 22).log(22, 22);
+    let said = caption_at(&log, 22);
+    assert!(
+        said.starts_with(
+            "Broken variant: P1 reads its log after the restart and finds only BEGIN t1."
+        ),
+        "{said}"
+    );
+    assert!(
+        said.ends_with(". Atomicity is violated: transaction t1 is committed at coordinator (in its log) but aborted at P1 (in memory)"),
+        "the violation follows: {said}"
+    );
+
+    // The same rule in Chinese.
+    let said = dsviz::i18n::with_lang(dsviz::i18n::Lang::Zh, || {
+        let log = run_of("?scene=2pc&sc=send-before-log", 21).log(21, 21);
+        caption_at(&log, 21)
+    });
+    assert!(said.starts_with("错误变体：coordinator 在"), "{said}");
+    assert!(said.contains("决定 COMMIT t1"), "{said}");
+    assert!(
+        !said.contains("Coordinator"),
+        "the name keeps its case: {said}"
+    );
+}
+
+#[test]
+fn every_step_with_a_broken_variant_note_is_captioned_by_it_first() {
+    let mut flawed = 0;
+    for link in two_pc_links() {
+        let log = whole_log(&link);
+        let steps: std::collections::BTreeSet<u64> = log.iter().map(|l| l.step).collect();
+        for step in steps {
+            let lines = lines_at(&log, step);
+            let Some(flaw) = lines.iter().find(|l| l.text.starts_with("Broken variant:")) else {
+                continue;
+            };
+            flawed += 1;
+            let said = caption_at(&log, step);
+            assert!(
+                said.starts_with(&flaw.text),
+                "{link} step {step}: {said:?} does not lead with {:?}",
+                flaw.text
+            );
+        }
+    }
+    assert!(
+        flawed >= 5,
+        "the broken scenarios have their notes ({flawed} steps)"
+    );
+}
+
+#[test]
+fn a_duplicate_commit_and_a_late_ack_say_what_they_are() {
+    let mut run = run_of("?scene=2pc&sc=loss", 38);
+    let log = run.log(30, 38);
+    assert_eq!(
+        caption_at(&log, 31),
+        "No ACK yet from P2: the coordinator resends COMMIT t1, and keeps resending it until every participant has acknowledged."
+    );
+    assert_eq!(
+        caption_at(&log, 35),
+        "P2 already committed t1, so this COMMIT t1 is a duplicate: it changes nothing, and P2 just acknowledges it, so that the coordinator can stop resending. Duplicates are harmless."
+    );
+    assert!(
+        texts_at(&log, 35).contains(&"P2 sends ACK t1 to coordinator".to_string()),
+        "{:?}",
+        texts_at(&log, 35)
+    );
+    assert_eq!(
+        caption_at(&log, 38),
+        "The coordinator has already finished t1 and forgotten it, so it ignores P2's late ACK t1: nothing waits for it any more."
+    );
+    // True to the state: by then the coordinator has written END t1 and is done.
+    run.seek(38);
+    let snapshot = run.snapshot();
+    let coordinator = &snapshot.nodes[0];
+    assert_eq!(coordinator.state, "COMMITTED");
+    let details: Vec<String> = coordinator
+        .details
+        .iter()
+        .map(|l| l.render(&|s| s))
+        .collect();
+    assert!(details.contains(&"log: END t1".to_string()), "{details:?}");
+    // No sentence promises to resend "to each" of a single node.
+    let all = whole_log("?scene=2pc&sc=loss");
+    assert!(
+        !all.iter()
+            .any(|l| l.text.contains("to P2, and will resend it to each")),
+        "{all:#?}"
+    );
+}
+
+/// The longest run of words two sentences share, in words.
+fn longest_shared_words(a: &str, b: &str) -> usize {
+    let clean = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .collect()
+    };
+    let (a, b) = (clean(a), clean(b));
+    let mut best = 0;
+    for i in 0..a.len() {
+        for j in 0..b.len() {
+            let k = (0..)
+                .take_while(|k| a.get(i + k).is_some_and(|w| b.get(j + k) == Some(w)))
+                .count();
+            best = best.max(k);
+        }
+    }
+    best
+}
+
+#[test]
+fn merged_captions_do_not_say_the_same_thing_twice() {
+    let log = run_of("?scene=2pc&sc=happy", 21).log(21, 21);
+    assert_eq!(
+        caption_at(&log, 21),
+        "The coordinator counts P2's YES on t1, the last vote it was waiting for; the coordinator decides COMMIT t1: every participant voted yes."
+    );
+    let log = run_of("?scene=2pc&sc=coord-crash", 40).log(40, 40);
+    assert_eq!(
+        caption_at(&log, 40),
+        "The coordinator reads its log after the restart and finds BEGIN t1 but no decision; the coordinator decides ABORT t1: no record of a commit means abort (presumed abort)."
+    );
+    // Every scenario: the two halves of a merged caption share no run of four words
+    // ("every participant voted yes", "BEGIN t1 but no decision").
+    let mut merged = 0;
+    for link in two_pc_links() {
+        let log = whole_log(&link);
+        let steps: std::collections::BTreeSet<u64> = log.iter().map(|l| l.step).collect();
+        for step in steps {
+            let said = caption_at(&log, step);
+            if let Some((first, second)) = said.split_once("; the coordinator ") {
+                merged += 1;
+                let shared = longest_shared_words(first, second);
+                assert!(shared < 4, "{link} step {step}: {said}");
+            }
+        }
+    }
+    assert!(merged > 10, "only {merged} merged captions");
+}
+
+#[test]
+fn a_finished_participant_shows_no_vote_for_a_transaction_that_will_not_come() {
+    let details_of = |run: &dyn Run, name: &str| -> Vec<String> {
+        let snapshot = run.snapshot();
+        let node = snapshot
+            .nodes
+            .iter()
+            .find(|n| n.name == name)
+            .unwrap_or_else(|| panic!("no node {name}"));
+        node.details.iter().map(|l| l.render(&|s| s)).collect()
+    };
+    // One transaction: once it is settled, there is no next prepare to vote on.
+    let mut run = run_of("?scene=2pc&sc=forget-vote", 22);
+    run.seek(22);
+    let p1 = details_of(&*run, "P1");
+    assert!(!p1.iter().any(|d| d.contains("next prepare")), "{p1:?}");
+    let mut run = run_of("?scene=2pc&sc=happy", 32);
+    run.seek(run.horizon());
+    for name in ["P1", "P2", "P3"] {
+        let details = details_of(&*run, name);
+        assert!(
+            !details.iter().any(|d| d.contains("next prepare")),
+            "{name}: {details:?}"
+        );
+    }
+    // Before the first transaction, and between two of a longer workload, the vote on
+    // the next prepare is still shown.
+    let mut run = run_of("?scene=2pc&txns=2&seed=1", 60);
+    run.seek(0);
+    assert!(details_of(&*run, "P1").contains(&"votes yes on the next prepare".to_string()));
+    let between = (1..=run.horizon()).find(|&s| {
+        run.seek(s);
+        let snapshot = run.snapshot();
+        snapshot.nodes[1].state == "COMMITTED"
+    });
+    let step = between.expect("P1 commits t1");
+    run.seek(step);
+    let p1 = details_of(&*run, "P1");
+    assert!(p1.contains(&"transaction t1".to_string()), "{p1:?}");
+    assert!(
+        p1.contains(&"votes yes on the next prepare".to_string()),
+        "{p1:?}"
+    );
+}
+
+#[test]
+fn in_chinese_the_coordinator_has_one_name() {
+    use dsviz::i18n::{with_lang, Lang};
+    let mut sentences = 0;
+    for link in two_pc_links() {
+        let log = with_lang(Lang::Zh, || whole_log(&link));
+        for line in &log {
+            assert!(!line.text.contains("协调者"), "{link}: {}", line.text);
+            sentences += usize::from(line.text.contains("coordinator"));
+        }
+    }
+    assert!(
+        sentences > 100,
+        "only {sentences} sentences name the coordinator"
+    );
+    // The node's own sentences and the kernel's name it alike.
+    let log = with_lang(Lang::Zh, || {
+        run_of("?scene=2pc&sc=coord-crash", 40).log(1, 40)
+    });
+    let texts: Vec<&str> = log.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("coordinator 在通知任何人之前先把 BEGIN t1")),
+        "{texts:#?}"
+    );
+    assert!(texts.contains(&"coordinator 崩溃"), "{texts:#?}");
+}

@@ -1225,3 +1225,36 @@ fn only_the_ring_based_algorithms_are_said_to_have_ring_points() {
         }
     }
 }
+
+/// A weighted ring is judged against each server's own fair share: weights 3, 1, 2, 4
+/// *should* give unequal counts, and a spread around the plain mean (44% here before) would
+/// call a well-balanced weighted ring lopsided.
+#[test]
+fn a_weighted_rings_spread_is_measured_around_each_fair_share() {
+    let (_, built) = build("?scene=ring&sc=weights&seed=1");
+    let mut run = built.run;
+    run.extend(1000);
+    let end = run.horizon();
+    run.seek(end);
+    let node = cluster(&run);
+    let weights: Vec<u32> = node.live_nodes().map(|(_, n)| n.weight).collect();
+    assert!(
+        weights.iter().any(|w| *w != weights[0]),
+        "the scenario has unequal weights: {weights:?}"
+    );
+    let summary = node.load_summary();
+    let rows = node.node_rows();
+    let rms = (rows
+        .iter()
+        .map(|r| (f64::from(r.keys) - r.fair).powi(2))
+        .sum::<f64>()
+        / rows.len() as f64)
+        .sqrt();
+    assert!((summary.std_dev - rms).abs() < 1e-9, "{} vs {rms}", summary.std_dev);
+    assert!(
+        summary.std_dev / summary.mean < 0.15,
+        "every server is near its fair share, so the spread is small: {} of mean {}",
+        summary.std_dev,
+        summary.mean
+    );
+}

@@ -250,7 +250,25 @@ fn every_2pc_note() -> Vec<Note> {
         Note::CommitForcing { tx: 1 },
         Note::CommitSentBeforeLogged { tx: 1 },
         Note::AbortForgotten { tx: 1 },
-        Note::DecisionResent { tx: 1, to: 0b0100 },
+        Note::DecisionResent {
+            tx: 1,
+            decision: Decision::Commit,
+            to: 0b0100,
+        },
+        Note::DecisionSent {
+            tx: 1,
+            decision: Decision::Commit,
+            to: 0b0100,
+        },
+        Note::LateAckIgnored { tx: 1, from: p2 },
+        Note::DuplicateCommit {
+            tx: 1,
+            on_disk: true,
+        },
+        Note::DuplicateCommit {
+            tx: 1,
+            on_disk: false,
+        },
         Note::Ended { tx: 1 },
         Note::WorkStarted { tx: 1 },
         Note::PreparedForcing { tx: 1 },
@@ -391,6 +409,7 @@ fn by_coordinator(note: &Note) -> bool {
             | Note::DecisionSent { .. }
             | Note::AbortForgotten { .. }
             | Note::DecisionResent { .. }
+            | Note::LateAckIgnored { .. }
             | Note::Ended { .. }
             | Note::Answered { .. }
             | Note::Recovered { .. }
@@ -418,7 +437,8 @@ fn every_2pc_note_becomes_a_sentence_in_both_languages() {
             );
             let narrator = match (node.0, lang) {
                 (0, Lang::En) => "coordinator",
-                (0, Lang::Zh) => "协调者",
+                // Named as the stage names it, in both languages.
+                (0, Lang::Zh) => "coordinator",
                 _ => "p2",
             };
             assert!(
@@ -471,7 +491,7 @@ fn every_2pc_note_becomes_a_sentence_in_both_languages() {
     i18n::set_lang(Lang::En);
     assert!(zh.contains("P1、P2 和 P3"), "{zh}");
     assert!(
-        forcing.starts_with("协调者在"),
+        forcing.starts_with("coordinator 在"),
         "no space between Chinese words: {forcing}"
     );
 }

@@ -96,7 +96,7 @@ fn the_happy_path_never_shows_a_blocked_mark() {
 #[test]
 fn forced_writes_are_counted_by_outcome_for_the_coordinator_and_the_participants() {
     // One commit with three participants: BEGIN + COMMIT at the coordinator, PREPARED +
-    // COMMIT at each participant (2 + 2n).
+    // COMMIT at each participant (2n + 2: presumed abort's 2n + 1, plus the forced BEGIN).
     let mut happy = build("?scene=2pc&sc=happy&seed=7");
     happy.seek(happy.horizon());
     let view = happy.view();
@@ -135,6 +135,44 @@ fn forced_writes_are_counted_by_outcome_for_the_coordinator_and_the_participants
     );
     let abort_total = view.coordinator_forced.abort + view.participants_forced.abort;
     assert!(abort_total < 8, "an abort costs less than a commit");
+    // Both finished: nothing is left waiting for an outcome.
+    assert_eq!(
+        (view.coordinator_undecided, view.participants_undecided),
+        (0, 0)
+    );
+}
+
+#[test]
+fn forced_writes_count_as_they_are_made_before_the_outcome_is_known() {
+    // The coordinator crashed after PREPARE; every participant voted yes and is in doubt.
+    // BEGIN at the coordinator and PREPARED at each participant are on disk already: four
+    // forced writes, for a transaction whose outcome nobody knows.
+    let mut run = build("?scene=2pc&sc=coop-blocked&seed=1");
+    run.seek(27);
+    let snapshot = run.snapshot();
+    for name in ["P1", "P2", "P3"] {
+        let node = snapshot.nodes.iter().find(|n| n.name == name).unwrap();
+        let details: Vec<String> = node.details.iter().map(|l| l.render(&|s| s)).collect();
+        assert!(
+            details.contains(&"log: PREPARED t1".to_string()),
+            "{name}: {details:?}"
+        );
+    }
+    let view = run.view();
+    assert_eq!(view.coordinator_undecided, 1, "{view:?}");
+    assert_eq!(view.participants_undecided, 3, "{view:?}");
+    assert_eq!(view.coordinator_forced, ForcedWrites::default());
+    assert_eq!(view.participants_forced, ForcedWrites::default());
+
+    // Once the coordinator is back and aborts, the same writes count for the abort.
+    run.seek(run.horizon());
+    let view = run.view();
+    assert_eq!(
+        (view.coordinator_undecided, view.participants_undecided),
+        (0, 0)
+    );
+    assert_eq!(view.coordinator_forced.abort, 1, "{view:?}");
+    assert_eq!(view.participants_forced.abort, 3, "{view:?}");
 }
 
 #[test]

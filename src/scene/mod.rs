@@ -180,6 +180,13 @@ pub trait Scene: Sized + 'static {
         false
     }
 
+    /// Whether a note tells a broken variant breaking a rule of the protocol ("Broken
+    /// variant: P1 votes YES without logging PREPARED"): it explains the bug the variant
+    /// shows, so a step's caption leads with it, before the step's event and decisions.
+    fn broken_variant_note(_note: &<Self::Node as Protocol>::Note) -> bool {
+        false
+    }
+
     /// A command in words, for captions and the log ("look up key user:42"); by default
     /// its link form.
     fn describe_command(cmd: &<Self::Node as Protocol>::Cmd) -> String {

@@ -314,6 +314,8 @@ fn sentence(
         // A routine note (a timer set, a write reaching the disk) is bookkeeping: it explains
         // a step with no decision, but never takes the caption's second half from one.
         TraceKind::Note { note, .. } if note.routine => (note.text.clone(), Weight::Routine, false),
+        // A broken variant's own note says why the run is about to go wrong: it leads.
+        TraceKind::Note { note, .. } if note.flaw => (note.text.clone(), Weight::Flaw, false),
         TraceKind::Note { note, .. } => (note.text.clone(), Weight::Decision, note.changes_stage),
     };
     Some(said)
@@ -323,13 +325,33 @@ fn sentence(
 /// explained one ("P2 receives PREPARE t1 from the coordinator; P2 forces PREPARED t1 to its
 /// log and votes YES"; "you tell cluster: add node-6; node-6 joins: …"). A fault stands
 /// alone: what nodes decide about it comes in later steps.
+///
+/// A broken variant's note (a [`Weight::Flaw`]) outranks all of that: it is the one
+/// sentence that explains the bug, so the caption leads with it, followed by the rest of
+/// the step's caption when that tells a decision, a fault or a violation (a bare receipt
+/// or send adds nothing to it).
 pub fn caption(lines: &[LogLine]) -> Option<String> {
+    let flaw = lines.iter().find(|l| l.weight == Weight::Flaw);
+    let rest: Vec<&LogLine> = lines.iter().filter(|l| l.weight != Weight::Flaw).collect();
+    let told = plain_caption(&rest);
+    match (flaw, told) {
+        (Some(flaw), Some((text, weight))) if weight >= Weight::Decision => Some(trf(
+            "{flaw} {caption}",
+            &[("flaw", &flaw.text), ("caption", &sentence_start(&text))],
+        )),
+        (Some(flaw), _) => Some(flaw.text.clone()),
+        (None, told) => told.map(|(text, _)| text),
+    }
+}
+
+/// The caption of lines with no flaw among them, and the weight of its first line.
+fn plain_caption(lines: &[&LogLine]) -> Option<(String, Weight)> {
     let weight = lines.iter().map(|l| l.weight).max()?;
     let top = lines.iter().find(|l| l.weight == weight)?;
     let decision = lines
         .iter()
         .find(|l| l.weight == Weight::Decision && l.text != top.text);
-    Some(match decision {
+    let text = match decision {
         Some(d) if top.weight < Weight::Fault => trf(
             "{event}; {decision}",
             &[
@@ -338,7 +360,8 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
             ],
         ),
         _ => top.text.clone(),
-    })
+    };
+    Some((text, weight))
 }
 
 /// A sentence that follows another after a semicolon: its first word loses its capital
@@ -354,6 +377,22 @@ fn mid_sentence(text: &str) -> String {
                 .chain(text[first.len_utf8()..].chars())
                 .collect()
         }
+        _ => text.to_string(),
+    }
+}
+
+/// A sentence that follows another after a full stop: its first word gets a capital
+/// ("atomicity is violated…" → "Atomicity is violated…") when it is a plain lowercase word;
+/// a name with digits or signs ("n1", "node-3") is left as it is, and Chinese, which has no
+/// capitals, keeps a leading name as the stage writes it ("coordinator").
+fn sentence_start(text: &str) -> String {
+    if crate::i18n::lang() != crate::i18n::Lang::En {
+        return text.to_string();
+    }
+    let first_word = text.split([' ', ':', '\'', '’']).next().unwrap_or_default();
+    let plain = !first_word.is_empty() && first_word.chars().all(|c| c.is_ascii_lowercase());
+    match text.chars().next() {
+        Some(first) if plain => first.to_ascii_uppercase().to_string() + &text[1..],
         _ => text.to_string(),
     }
 }

@@ -111,6 +111,7 @@ impl<S: Scene> Run for SceneRun<S> {
                 text: S::describe(&names, node, note),
                 routine: S::routine_note(note),
                 changes_stage: S::note_changes_stage(note),
+                flaw: S::broken_variant_note(note),
             },
         };
         let worded: Vec<_> = entries.iter().map(|e| e.worded(&words)).collect();

@@ -117,6 +117,11 @@ pub struct TwoPcView {
     pub coordinator_forced: ForcedWrites,
     /// Every participant's forced log writes so far, added up, by outcome.
     pub participants_forced: ForcedWrites,
+    /// The coordinator's forced log writes for a transaction it has not decided yet.
+    pub coordinator_undecided: u64,
+    /// The participants' forced log writes for transactions whose outcome they do not know
+    /// yet (an in-doubt participant's `PREPARED`), added up.
+    pub participants_undecided: u64,
 }
 
 /// The mark under a blocked participant's state.
@@ -157,6 +162,20 @@ participants block, in doubt, holding their locks.";
                 released_locks: false,
                 ..
             }
+        )
+    }
+
+    /// The notes that begin "Broken variant:": where a broken variant skips the rule that
+    /// its scenario shows failing.
+    fn broken_variant_note(note: &tpc::Note) -> bool {
+        matches!(
+            note,
+            tpc::Note::CommitSentBeforeLogged { .. }
+                | tpc::Note::VotedYesWithoutLogging { .. }
+                | tpc::Note::RestartedWithOnlyBegin {
+                    forgot_yes_vote: true,
+                    ..
+                }
         )
     }
 
@@ -243,11 +262,14 @@ participants block, in doubt, holding their locks.";
             participants: Vec::new(),
             coordinator_forced: ForcedWrites::default(),
             participants_forced: ForcedWrites::default(),
+            coordinator_undecided: 0,
+            participants_undecided: 0,
         };
         for (id, node, status) in nodes.iter() {
             if let Some(c) = node.as_coordinator() {
                 view.coordinator = Some(c.phase());
                 view.coordinator_forced = view.coordinator_forced.plus(node.forced_writes());
+                view.coordinator_undecided += node.forced_writes_undecided();
             }
             if let Some(p) = node.as_participant() {
                 view.participants.push(ParticipantView {
@@ -259,6 +281,7 @@ participants block, in doubt, holding their locks.";
                     status,
                 });
                 view.participants_forced = view.participants_forced.plus(node.forced_writes());
+                view.participants_undecided += node.forced_writes_undecided();
             }
         }
         view

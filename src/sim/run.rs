@@ -135,6 +135,9 @@ pub enum Weight {
     /// A command a person (or the scenario) gave a node: the caption tells what the node
     /// made of it after it ("you tell cluster: add node-6; node-6 joins: …").
     Command,
+    /// A broken variant's note: the node breaks a rule of the protocol here, and says
+    /// which (see `Scene::broken_variant_note`). A step's caption leads with it.
+    Flaw,
     /// A fault or a person's action: a crash, a pause, a cut link, a dropped message.
     Fault,
     /// A safety property broke.
@@ -382,6 +385,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                 text: format!("{note:?}"),
                 routine: false,
                 changes_stage: false,
+                flaw: false,
             },
         };
         let worded: Vec<_> = self

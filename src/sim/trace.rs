@@ -179,13 +179,15 @@ impl Protocol for Worded {
 
 /// A node's note in words, and whether it is routine: bookkeeping such as a timer being set
 /// or a write reaching the disk, which the log keeps but a caption never puts before a
-/// decision (see `Scene::routine_note`).
+/// decision (see `Scene::routine_note`); or a flaw: a broken variant breaking a rule of the
+/// protocol, which a caption tells first (see `Scene::broken_variant_note`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NoteWords {
     pub text: String,
     pub routine: bool,
     /// The note is the step's change on the stage (see `Scene::note_changes_stage`).
     pub changes_stage: bool,
+    pub flaw: bool,
 }
 
 /// How a reader puts a protocol's typed parts in words (for [`TraceKind::worded`]).

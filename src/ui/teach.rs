@@ -14,7 +14,7 @@ pub(super) fn weight_class(weight: Weight) -> &'static str {
     match weight {
         Weight::Minor => "minor",
         Weight::Event | Weight::Routine => "event",
-        Weight::Decision => "decision",
+        Weight::Decision | Weight::Flaw => "decision",
         Weight::Command | Weight::Fault => "fault",
         Weight::Violation => "violation",
     }

@@ -105,14 +105,17 @@ async fn the_2pc_panel_counts_forced_writes_by_outcome() {
             commit: 12,
             abort: 2,
         },
+        coordinator_undecided: 1,
+        participants_undecided: 3,
     };
     yew::Renderer::<ForcedWritesPanel>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
-    assert_eq!(texts(&root, "tr.coordinator td"), ["4", "1"]);
-    assert_eq!(texts(&root, "tr.participants td"), ["12", "2"]);
-    assert_eq!(texts(&root, "tr.total td"), ["16", "3"]);
+    assert_eq!(texts(&root, "tr.coordinator td"), ["4", "1", "1"]);
+    assert_eq!(texts(&root, "tr.participants td"), ["12", "2", "3"]);
+    assert_eq!(texts(&root, "tr.total td"), ["16", "3", "4"]);
     let hint = texts(&root, "#forced-writes .hint").join("");
     assert!(hint.contains("Presumed abort"), "{hint}");
+    assert!(hint.contains("2n + 1"), "{hint}");
 }
 
 fn znode(seq: u64, owner: u32, holds: bool, watching: WatchTarget) -> Znode {

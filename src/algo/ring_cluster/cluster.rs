@@ -3,7 +3,7 @@ use super::config::{churn_budget, Algorithm, RingConfig, KEY_SPACE};
 use super::keys::KeyNaming;
 use super::placing::{capacity, count_loads, join_order, place, slot_count};
 use super::report::{Change, Lookup, Rejection};
-use crate::algo::placement::{self, HashRing, NodeIndex, NodeSpec};
+use crate::algo::placement::{HashRing, NodeIndex, NodeSpec};
 use std::rc::Rc;
 
 /// The cluster: ring, keys, owners, and the last change (see the module documentation).
@@ -85,6 +85,8 @@ pub struct NodeRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadSummary {
     pub mean: f64,
+    /// The root-mean-square distance of the servers' key counts from their fair shares
+    /// (with equal weights: the standard deviation of the counts).
     pub std_dev: f64,
     /// The highest ratio of a server's keys to its fair share (the keys times its part of
     /// the total weight): 1.0 is perfect. With unequal weights this is not the busiest
@@ -294,9 +296,18 @@ impl RingNode {
             .filter(|r| r.fair > 0.0)
             .map(|r| f64::from(r.keys) / r.fair)
             .fold(0.0, f64::max);
+        // Spread around each server's own fair share, not around the mean: with weights
+        // 1, 1, 2, 4 the servers *should* differ, and a spread around the mean would call a
+        // perfectly weighted ring badly balanced. With equal weights the two are the same.
+        let off_share: Vec<f64> = rows.iter().map(|r| f64::from(r.keys) - r.fair).collect();
+        let std_dev = if off_share.is_empty() {
+            0.0
+        } else {
+            (off_share.iter().map(|d| d * d).sum::<f64>() / off_share.len() as f64).sqrt()
+        };
         LoadSummary {
             mean,
-            std_dev: placement::population_std_dev(&counts),
+            std_dev,
             peak_over_fair_share,
         }
     }

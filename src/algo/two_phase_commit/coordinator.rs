@@ -132,7 +132,7 @@ impl Coordinator {
                 self.storage.settle(tx, Decision::Commit);
                 self.append(Record::Commit(tx), cx);
                 cx.note(Note::CommitSentBeforeLogged { tx });
-                self.announce(Decision::Commit, cx);
+                self.announce(Decision::Commit, false, cx);
             }
             (Decision::Commit, _) => {
                 // The commit record must be on disk before anyone may act on it.
@@ -168,8 +168,13 @@ impl Coordinator {
     }
 
     /// Sends the commit to every participant that has not acknowledged it yet, and again
-    /// every retransmit interval until all have.
-    pub(super) fn announce(&mut self, decision: Decision, cx: &mut Ctx<'_, TwoPcNode>) {
+    /// every retransmit interval until all have (`resend`: this is such a retransmission).
+    pub(super) fn announce(
+        &mut self,
+        decision: Decision,
+        resend: bool,
+        cx: &mut Ctx<'_, TwoPcNode>,
+    ) {
         let mut to = 0u8;
         for p in self.settings.participant_ids() {
             if self.acks & (1 << p.0) == 0 {
@@ -178,7 +183,11 @@ impl Coordinator {
             }
         }
         let tx = self.tx;
-        cx.note(Note::DecisionSent { tx, decision, to });
+        cx.note(if resend {
+            Note::DecisionResent { tx, decision, to }
+        } else {
+            Note::DecisionSent { tx, decision, to }
+        });
         cx.set_timer(
             Timer::Retransmit(self.tx),
             self.settings.retransmit_interval,
@@ -201,6 +210,14 @@ impl Coordinator {
             self.phase = CoordinatorPhase::Idle;
             cx.set_timer(Timer::NextTransaction, self.settings.think_time);
         }
+    }
+
+    /// Whether `tx` is over here and forgotten: an older transaction, or the current one
+    /// once it ended (or aborted) and the coordinator is between transactions.
+    fn has_forgotten(&self, tx: TxId) -> bool {
+        tx < self.tx
+            || (tx == self.tx
+                && matches!(self.phase, CoordinatorPhase::Idle | CoordinatorPhase::Done))
     }
 
     /// What to tell a participant that asks about `tx`, if anything.
@@ -251,7 +268,7 @@ impl Coordinator {
                 found: Some(Decision::Commit),
             });
             self.phase = CoordinatorPhase::Finishing(Decision::Commit);
-            self.announce(Decision::Commit, cx);
+            self.announce(Decision::Commit, false, cx);
         } else if self.storage.has(Record::Abort(latest)) {
             cx.note(Note::Recovered {
                 tx: latest,
@@ -304,6 +321,11 @@ impl Coordinator {
                     self.finish(cx);
                 }
             }
+            // It resent COMMIT until every ACK was in, so a copy can arrive after it wrote
+            // END and forgot the transaction: nothing waits for it.
+            Msg::Ack(t) if self.has_forgotten(t) => {
+                cx.note(Note::LateAckIgnored { tx: t, from });
+            }
             Msg::Inquire(t) => {
                 if let Some(decision) = self.answer(t) {
                     cx.note(Note::Answered {
@@ -352,9 +374,7 @@ impl Coordinator {
             Timer::Retransmit(t) if t == self.tx => {
                 if let CoordinatorPhase::Finishing(decision) = self.phase {
                     self.retransmissions += 1;
-                    let to = self.settings.everyone() & !self.acks;
-                    cx.note(Note::DecisionResent { tx: t, to });
-                    self.announce(decision, cx);
+                    self.announce(decision, true, cx);
                 }
             }
             _ => {}
@@ -375,7 +395,7 @@ impl Coordinator {
             }
             Record::Commit(t) if t == self.tx && self.phase == CoordinatorPhase::LoggingCommit => {
                 self.phase = CoordinatorPhase::Finishing(Decision::Commit);
-                self.announce(Decision::Commit, cx);
+                self.announce(Decision::Commit, false, cx);
             }
             _ => return false,
         }

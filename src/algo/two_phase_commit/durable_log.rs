@@ -134,6 +134,11 @@ impl Storage {
         }
     }
 
+    /// Forced writes made for transactions whose outcome this node does not know yet.
+    pub(super) fn forced_undecided(&self) -> u64 {
+        self.forced_pending.iter().map(|(_, n)| u64::from(*n)).sum()
+    }
+
     /// This node now knows `tx`'s outcome: its forced writes count for that outcome.
     pub(super) fn settle(&mut self, tx: TxId, decision: Decision) {
         if let Some(at) = self.forced_pending.iter().position(|(t, _)| *t == tx) {

@@ -55,7 +55,7 @@
 //! The exact cost, in forced writes (a write something waits for), counted per outcome
 //! by [`forced_writes`]:
 //! - a commit: the coordinator's `BEGIN` and `COMMIT`, and each participant's `PREPARED`
-//!   and `COMMIT` (`2 + 2n`);
+//!   and `COMMIT` (`2n + 2`: presumed abort's `2n + 1`, plus this model's `BEGIN`, below);
 //! - an abort: the coordinator's `BEGIN`, and `PREPARED` at the participants that had
 //!   voted yes before the abort; and an `ABORT` that a participant forces before telling
 //!   a peer (see cooperative termination).
@@ -130,6 +130,7 @@ mod invariants;
 mod messages;
 mod notes;
 mod participant;
+mod participant_card;
 mod scenarios;
 #[cfg(test)]
 mod tests;
@@ -203,9 +204,16 @@ impl TwoPcNode {
 
     /// This node's forced log writes, by the outcome of the transaction each was for
     /// (statistics: they survive crashes). Writes for a transaction whose outcome the node
-    /// has not learned yet are not counted until it does.
+    /// has not learned yet are in [`TwoPcNode::forced_writes_undecided`] until it does.
     pub fn forced_writes(&self) -> ForcedWrites {
         self.storage().forced
+    }
+
+    /// This node's forced log writes for transactions whose outcome it does not know yet
+    /// (a coordinator's `BEGIN` before its decision, an in-doubt participant's `PREPARED`):
+    /// already paid, and counted by outcome once the node learns it.
+    pub fn forced_writes_undecided(&self) -> u64 {
+        self.storage().forced_undecided()
     }
 
     fn storage(&self) -> &Storage {

@@ -93,10 +93,17 @@ pub enum Note {
     AbortForgotten {
         tx: TxId,
     },
-    /// Resent the decision to those that have not acknowledged it.
+    /// Resent the decision to those that have not acknowledged it (bit `i` for node `i`).
     DecisionResent {
         tx: TxId,
+        decision: Decision,
         to: u8,
+    },
+    /// An `ACK` for a transaction it has already ended and forgotten (a late copy, sent
+    /// for one of the resent `COMMIT`s): ignored, since nothing waits for it.
+    LateAckIgnored {
+        tx: TxId,
+        from: NodeId,
     },
     /// Every participant acknowledged the commit: wrote `END` (not forced) and forgot it.
     Ended {
@@ -169,6 +176,13 @@ pub enum Note {
     /// `COMMIT` is on disk: acknowledged it.
     Acknowledged {
         tx: TxId,
+    },
+    /// The coordinator's `COMMIT` reached a participant that had already committed `tx` (a
+    /// resend, or the answer to its inquiry): it changes nothing, and the participant
+    /// acknowledges it, at once if its `COMMIT` record is `on_disk`, else once it is.
+    DuplicateCommit {
+        tx: TxId,
+        on_disk: bool,
     },
     /// Broken variants only: the coordinator's `COMMIT` reached a participant that had
     /// aborted `tx`. It keeps its abort (it cannot undo it) and acknowledges, which only

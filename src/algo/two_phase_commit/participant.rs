@@ -4,7 +4,7 @@ use super::durable_log::{Record, Storage};
 use super::messages::{Decision, Msg, Timer};
 use super::notes::{CannotHelp, NoReason, Note};
 use super::TwoPcNode;
-use crate::sim::{Ctx, Line, NodeId};
+use crate::sim::{Ctx, NodeId};
 
 /// Where a participant is with its current transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -269,15 +269,22 @@ impl Participant {
                     self.abort_current(cx);
                     cx.note(Note::Learned { tx, decision, from });
                 }
-                // Already settled: a resent commit, or, in a broken variant, the opposite
-                // decision (the ack then only says "stop resending").
-                (ParticipantPhase::Committed | ParticipantPhase::Aborted, _) if ack_wanted => {
-                    let own = if self.phase == ParticipantPhase::Committed {
-                        Record::Commit(tx)
+                // Already committed: a resent commit, or the answer to its inquiry. It changes
+                // nothing; the ack tells the coordinator to stop resending.
+                (ParticipantPhase::Committed, _) if ack_wanted => {
+                    let on_disk = self.storage.has(Record::Commit(tx));
+                    cx.note(Note::DuplicateCommit { tx, on_disk });
+                    if on_disk {
+                        self.ack_owed = false;
+                        cx.send(COORDINATOR, Msg::Ack(tx));
                     } else {
-                        Record::Abort(tx)
-                    };
-                    if self.storage.has(own) {
+                        self.ack_owed = true;
+                    }
+                }
+                // A broken variant: the opposite decision (the ack only says "stop
+                // resending").
+                (ParticipantPhase::Aborted, _) if ack_wanted => {
+                    if self.storage.has(Record::Abort(tx)) {
                         self.acknowledge(cx);
                     } else {
                         self.ack_owed = true;
@@ -520,21 +527,6 @@ impl Participant {
         true
     }
 
-    /// How it votes: on the current transaction once its PREPARE comes, or (settled, or
-    /// none yet) on the next one.
-    fn vote_line(&self) -> Line {
-        let tx = self.tx;
-        match self.phase {
-            ParticipantPhase::Working => Line::tr("votes {vote} when PREPARE t{tx} comes")
-                .text("vote", self.vote.word())
-                .with("tx", tx),
-            ParticipantPhase::Preparing => {
-                Line::tr("votes yes on t{tx} once PREPARED t{tx} is on disk").with("tx", tx)
-            }
-            _ => Line::tr("votes {vote} on the next prepare").text("vote", self.vote.word()),
-        }
-    }
-
     pub(super) fn on_crash(&mut self) {
         self.storage.crash();
         self.phase = ParticipantPhase::Crashed;
@@ -555,37 +547,5 @@ impl Participant {
             ParticipantPhase::Recovering => "RECOVERING",
             ParticipantPhase::Crashed => "CRASHED",
         }
-    }
-
-    pub(super) fn detail_lines(&self) -> Vec<Line> {
-        let mut lines = Vec::new();
-        if self.tx != 0 {
-            lines.push(Line::tr("transaction t{tx}").with("tx", self.tx));
-        }
-        // In doubt, the line below says it voted yes.
-        if !self.is_in_doubt() {
-            lines.push(self.vote_line());
-        }
-        if self.holds_locks() {
-            lines.push(
-                Line::tr("holding locks for t{tx}: other transactions on this data wait")
-                    .with("tx", self.tx),
-            );
-        }
-        if self.is_blocked() {
-            lines.push(match self.inquiries {
-                1 => Line::tr("blocked: cannot commit or abort alone; asked once"),
-                n => {
-                    Line::tr("blocked: cannot commit or abort alone; asked {n} times").with("n", n)
-                }
-            });
-        } else if self.is_in_doubt() {
-            lines.push(
-                Line::tr("in doubt: voted yes on t{tx}, waiting for the outcome")
-                    .with("tx", self.tx),
-            );
-        }
-        self.storage.describe(&mut lines);
-        lines
     }
 }

@@ -9,11 +9,13 @@ use crate::scene::Names;
 use crate::sim::NodeId;
 
 /// A node as a sentence names it: "the coordinator", or the participant's name ("P2").
+/// Chinese has no article to give the role: there the coordinator is "coordinator", its
+/// name on the stage and in the kernel's lines (node names are identifiers, untranslated,
+/// in every scene), so that a learner sees one name for one node.
 fn who(names: &Names<'_>, id: NodeId) -> String {
-    if id == COORDINATOR {
-        tr("the coordinator").to_string()
-    } else {
-        names.of(id)
+    match lang() {
+        Lang::En if id == COORDINATOR => "the coordinator".to_string(),
+        _ => names.of(id),
     }
 }
 
@@ -58,8 +60,9 @@ fn is_cjk(c: char) -> bool {
         || ('\u{ff00}'..='\u{ffef}').contains(&c)
 }
 
-/// Chinese templates put a space around a name (`{n} 决定`), which is right for "P2" but not
-/// for "协调者": a space between two Chinese characters is dropped.
+/// Chinese templates put a space around a name (`{n} 决定`), which is right for "P2" and
+/// "coordinator" but not for a word in Chinese characters ("没有人" for nobody): a space
+/// between two Chinese characters is dropped.
 fn tidy_cjk_spaces(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     chars
@@ -74,11 +77,12 @@ fn tidy_cjk_spaces(text: &str) -> String {
         .collect()
 }
 
-/// "the coordinator forces..." becomes "The coordinator forces...".
+/// "the coordinator forces..." becomes "The coordinator forces...". Chinese has no
+/// capitals: there a sentence that starts with the name "coordinator" keeps it as it is.
 fn capitalized(text: String) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) if first.is_ascii_lowercase() => {
+        Some(first) if first.is_ascii_lowercase() && lang() == Lang::En => {
             first.to_ascii_uppercase().to_string() + chars.as_str()
         }
         _ => text,
@@ -92,7 +96,7 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::BeginForced { tx } => trf("{n} forces BEGIN {t} to its log before telling anyone, so that a restart can never reuse the number {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::WorkSent { tx } => trf("BEGIN {t} is on disk: {n} sends the transaction's work to every participant, which does it holding locks.", &[("n", &n), ("t", &t(tx))]),
         Note::PrepareSent { tx, to } => trf("The work is done: {n} asks {to} to PREPARE {t} and waits for their votes.", &[("n", &n), ("to", &node_list(names, *to)), ("t", &t(tx))]),
-        Note::VoteCounted { tx, from, yes: true, waiting: 0 } => trf("{n} counts {p}'s YES on {t}: every participant has voted yes.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
+        Note::VoteCounted { tx, from, yes: true, waiting: 0 } => trf("{n} counts {p}'s YES on {t}, the last vote it was waiting for.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
         Note::VoteCounted { tx, from, yes: true, waiting } => trf("{n} counts {p}'s YES on {t} and still waits for {w}.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx)), ("w", &node_list(names, *waiting))]),
         Note::VoteCounted { tx, from, yes: false, .. } => trf("{n} counts {p}'s NO on {t}.", &[("n", &n), ("p", &who(names, *from)), ("t", &t(tx))]),
         Note::Decided { tx, decision, reason } => {
@@ -106,16 +110,18 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         }
         Note::CommitForcing { tx } => trf("{n} forces COMMIT {t} to its log before telling anyone, so the decision can never be forgotten.", &[("n", &n), ("t", &t(tx))]),
         Note::CommitSentBeforeLogged { tx } => trf("Broken variant: {n} sends COMMIT {t} while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit.", &[("n", &n), ("t", &t(tx))]),
+        Note::DecisionSent { tx, decision: Decision::Commit, to } if to.count_ones() == 1 => trf("{n} sends COMMIT {t} to {to}, and will resend it until {to} acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::DecisionSent { tx, decision: Decision::Commit, to } => trf("{n} sends COMMIT {t} to {to}, and will resend it to each until it acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} once to {to}; any that miss it will ask and hear abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::AbortForgotten { tx } => trf("Presumed abort: {n} forgets {t} at once, waiting for no acknowledgement and no disk write, since a forgotten transaction is answered ABORT.", &[("n", &n), ("t", &t(tx))]),
-        Note::DecisionResent { tx, to } => trf("No acknowledgement yet from {to}: {n} resends its decision on {t}.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::DecisionResent { tx, decision, to } => trf("No ACK yet from {to}: {n} resends {d} {t}, and keeps resending it until every participant has acknowledged.", &[("n", &n), ("d", &word(*decision)), ("t", &t(tx)), ("to", &node_list(names, *to))]),
+        Note::LateAckIgnored { tx, from } => trf("{n} has already finished {t} and forgotten it, so it ignores {p}'s late ACK {t}: nothing waits for it any more.", &[("n", &n), ("t", &t(tx)), ("p", &who(names, *from))]),
         Note::Ended { tx } => trf("{n} has an ACK for COMMIT {t} from every participant, so nobody needs to hear it again: it writes END {t} and forgets the transaction.", &[("n", &n), ("t", &t(tx))]),
         Note::Answered { tx, to, decision: Decision::Commit } => trf("{n} answers {p}'s inquiry: {t} committed (COMMIT {t} is in its log).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
         Note::Answered { tx, to, decision: Decision::Abort } => trf("{n} answers {p}'s inquiry: {t} aborted (it has no record of a commit).", &[("n", &n), ("p", &who(names, *to)), ("t", &t(tx))]),
         Note::Recovered { tx, found: Some(Decision::Commit) } => trf("{n} reads its log after the restart: COMMIT {t} is there, so it finishes the commit.", &[("n", &n), ("t", &t(tx))]),
         Note::Recovered { tx, found: Some(Decision::Abort) } => trf("{n} reads its log after the restart: {t} aborted, and there is nothing left to do for it.", &[("n", &n), ("t", &t(tx))]),
-        Note::Recovered { tx, found: None } => trf("{n} reads its log after the restart: BEGIN {t} but no decision, so it presumes abort.", &[("n", &n), ("t", &t(tx))]),
+        Note::Recovered { tx, found: None } => trf("{n} reads its log after the restart and finds BEGIN {t} but no decision.", &[("n", &n), ("t", &t(tx))]),
         Note::WorkStarted { tx } => trf("{n} starts the work of {t} and takes its locks; its BEGIN record is not forced, since nothing waits for it.", &[("n", &n), ("t", &t(tx))]),
         Note::PreparedForcing { tx } => trf("{n} can commit {t}: it forces PREPARED {t} to its log before voting YES, so a crash cannot make it forget the promise.", &[("n", &n), ("t", &t(tx))]),
         Note::VotedYes { tx } => trf("PREPARED {t} is on disk: {n} votes YES and is now in doubt, holding its locks until it learns the outcome.", &[("n", &n), ("t", &t(tx))]),
@@ -133,6 +139,8 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::AcknowledgedCommitAfterAbort { tx, commit_durable: true } => trf("{n} acknowledges COMMIT {t} though it aborted {t}: it cannot undo its abort, and the coordinator logged COMMIT {t}, so atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
         Note::AcknowledgedCommitAfterAbort { tx, commit_durable: false } => trf("{n} acknowledges COMMIT {t} though it aborted {t}: it cannot undo its abort, so if COMMIT {t} reached the coordinator's disk or another participant, atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
+        Note::DuplicateCommit { tx, on_disk: true } => trf("{n} already committed {t}, so this COMMIT {t} is a duplicate: it changes nothing, and {n} just acknowledges it, so that the coordinator can stop resending. Duplicates are harmless.", &[("n", &n), ("t", &t(tx))]),
+        Note::DuplicateCommit { tx, on_disk: false } => trf("{n} already committed {t}, so this COMMIT {t} is a duplicate: it changes nothing, and {n} acknowledges once its COMMIT record is on disk. Duplicates are harmless.", &[("n", &n), ("t", &t(tx))]),
         Note::Acknowledged { tx } => trf("{n}'s outcome for {t} is on disk: it sends ACK; once every participant has, the coordinator may forget {t}.", &[("n", &n), ("t", &t(tx))]),
         Note::Blocked { tx, asked, times: 1 } => trf("{n} is blocked on {t}: having voted yes, it may neither commit nor abort alone, so it asks {to} for the outcome.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked))]),
         Note::Blocked { tx, asked, times } => trf("{n} is still blocked on {t}, holding its locks: it asks {to} again ({k} times so far).", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *asked)), ("k", times)]),
