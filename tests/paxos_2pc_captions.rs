@@ -126,7 +126,7 @@ fn forget_vote_tells_the_vote_the_restart_and_the_broken_ack_truly() {
     }
     assert!(
         texts_at(&log, 22).contains(
-            &"Broken variant: P1 reads its log after the restart and finds only BEGIN t1. It did vote YES on t1, but logged nothing, so it has forgotten its promise: it aborts t1 on its own, although the coordinator counted its yes and may commit t1."
+            &"Broken variant: after its restart P1 finds only BEGIN t1 in its log: its YES vote was never logged, so it forgets it and aborts t1, though the coordinator counted it."
                 .to_string()
         ),
         "{:?}",
@@ -248,7 +248,7 @@ fn a_broken_variants_note_leads_the_caption_of_its_decisive_step() {
     let log = run_of("?scene=2pc&sc=send-before-log", 21).log(21, 21);
     let said = caption_at(&log, 21);
     assert!(
-        said.starts_with("Broken variant: the coordinator sends COMMIT t1 while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit. "),
+        said.starts_with("Broken variant: the coordinator sends COMMIT t1 before its COMMIT record is on disk: a crash now would erase the only trace of the commit. "),
         "{said}"
     );
     assert!(
@@ -259,9 +259,7 @@ fn a_broken_variants_note_leads_the_caption_of_its_decisive_step() {
     let log = run_of("?scene=2pc&sc=forget-vote", 22).log(22, 22);
     let said = caption_at(&log, 22);
     assert!(
-        said.starts_with(
-            "Broken variant: P1 reads its log after the restart and finds only BEGIN t1."
-        ),
+        said.starts_with("Broken variant: after its restart P1 finds only BEGIN t1 in its log:"),
         "{said}"
     );
     assert!(

@@ -1250,7 +1250,11 @@ fn a_weighted_rings_spread_is_measured_around_each_fair_share() {
         .sum::<f64>()
         / rows.len() as f64)
         .sqrt();
-    assert!((summary.std_dev - rms).abs() < 1e-9, "{} vs {rms}", summary.std_dev);
+    assert!(
+        (summary.std_dev - rms).abs() < 1e-9,
+        "{} vs {rms}",
+        summary.std_dev
+    );
     assert!(
         summary.std_dev / summary.mean < 0.15,
         "every server is near its fair share, so the spread is small: {} of mean {}",

@@ -379,7 +379,12 @@ mod tests {
             get(2, Some(1), 40, 50),
         ];
         let err = check_linearizable(&h).expect_err("stale");
-        assert!(err.to_string().contains("key x"), "{err}");
+        // The stale read and the write it missed, by name.
+        let text = err.to_string();
+        assert!(
+            text.contains("get:x returned 1") && text.contains("put:x:2 had returned"),
+            "{text}"
+        );
         // Reading a value nobody wrote.
         assert!(check_linearizable(&[get(2, Some(7), 0, 5)]).is_err());
         // Reading nothing after a completed write.

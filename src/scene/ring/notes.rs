@@ -72,7 +72,7 @@ pub fn describe(note: &RingNote) -> String {
                 &[
                     ("key", key),
                     ("owner", owner),
-                    ("why", &tr(owner_rule(*algorithm))),
+                    ("why", &owner_rule(*algorithm)),
                 ],
             );
             if replicas.is_empty() {
@@ -93,14 +93,14 @@ pub fn describe(note: &RingNote) -> String {
 /// Why the owner is the owner, for each algorithm (each file under `algo/placement`).
 fn owner_rule(algorithm: Algorithm) -> &'static str {
     match algorithm {
-        Algorithm::Ring => "the first server point clockwise from the key's hash",
+        Algorithm::Ring => tr("the first server point clockwise from the key's hash"),
         Algorithm::BoundedLoad => {
-            "the first server point clockwise from the key's hash, or a later one if that server was full when the keys were placed"
+            tr("the first server point clockwise from the key's hash, or a later one if that server was full when the keys were placed")
         }
-        Algorithm::Modulo => "the key's hash mod the number of servers picks it",
-        Algorithm::Jump => "jump hash maps the key's hash to this server's bucket number",
-        Algorithm::Rendezvous => "it has the highest score hash(key, server) of all servers",
-        Algorithm::Maglev => "it fills the key's slot in Maglev's lookup table",
+        Algorithm::Modulo => tr("the key's hash mod the number of servers picks it"),
+        Algorithm::Jump => tr("jump hash maps the key's hash to this server's bucket number"),
+        Algorithm::Rendezvous => tr("it has the highest score hash(key, server) of all servers"),
+        Algorithm::Maglev => tr("it fills the key's slot in Maglev's lookup table"),
     }
 }
 

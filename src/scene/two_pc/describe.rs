@@ -109,7 +109,7 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             }
         }
         Note::CommitForcing { tx } => trf("{n} forces COMMIT {t} to its log before telling anyone, so the decision can never be forgotten.", &[("n", &n), ("t", &t(tx))]),
-        Note::CommitSentBeforeLogged { tx } => trf("Broken variant: {n} sends COMMIT {t} while its COMMIT record is still on its way to the disk; a crash now would erase the only trace of the commit.", &[("n", &n), ("t", &t(tx))]),
+        Note::CommitSentBeforeLogged { tx } => trf("Broken variant: {n} sends COMMIT {t} before its COMMIT record is on disk: a crash now would erase the only trace of the commit.", &[("n", &n), ("t", &t(tx))]),
         Note::DecisionSent { tx, decision: Decision::Commit, to } if to.count_ones() == 1 => trf("{n} sends COMMIT {t} to {to}, and will resend it until {to} acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::DecisionSent { tx, decision: Decision::Commit, to } => trf("{n} sends COMMIT {t} to {to}, and will resend it to each until it acknowledges.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
         Note::DecisionSent { tx, decision: Decision::Abort, to } => trf("{n} sends ABORT {t} once to {to}; any that miss it will ask and hear abort.", &[("n", &n), ("t", &t(tx)), ("to", &node_list(names, *to))]),
@@ -134,7 +134,7 @@ fn sentence(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         },
         Note::AbortedOnItsOwn { tx } => trf("{n} aborts {t} on its own: no PREPARE came in time, and having not voted yet, it is still free to abort.", &[("n", &n), ("t", &t(tx))]),
         Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: false } => trf("{n} reads its log after the restart and finds only BEGIN {t}: it never voted yes on {t} (a yes vote is logged first), so it is free to abort {t} on its own, and does.", &[("n", &n), ("t", &t(tx))]),
-        Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: true } => trf("Broken variant: {n} reads its log after the restart and finds only BEGIN {t}. It did vote YES on {t}, but logged nothing, so it has forgotten its promise: it aborts {t} on its own, although the coordinator counted its yes and may commit {t}.", &[("n", &n), ("t", &t(tx))]),
+        Note::RestartedWithOnlyBegin { tx, forgot_yes_vote: true } => trf("Broken variant: after its restart {n} finds only BEGIN {t} in its log: its YES vote was never logged, so it forgets it and aborts {t}, though the coordinator counted it.", &[("n", &n), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Commit, from } => trf("{n} learns from {f} that {t} commits: it forces COMMIT {t} to its log, then releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::Learned { tx, decision: Decision::Abort, from } => trf("{n} learns from {f} that {t} aborts: it undoes the work and releases its locks.", &[("n", &n), ("f", &who(names, *from)), ("t", &t(tx))]),
         Note::AcknowledgedCommitAfterAbort { tx, commit_durable: true } => trf("{n} acknowledges COMMIT {t} though it aborted {t}: it cannot undo its abort, and the coordinator logged COMMIT {t}, so atomicity is broken. The ACK only stops the resends.", &[("n", &n), ("t", &t(tx))]),
