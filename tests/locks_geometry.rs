@@ -550,11 +550,11 @@ fn no_message_label_covers_another_a_node_its_words_the_queue_or_a_dot_with_eigh
             let obstacles: Vec<Rect> = if queue {
                 queue_obstacles(
                     text_width(
-                        &tr("children of /lock · each waiter watches its predecessor"),
+                        tr("children of /lock · each waiter watches its predecessor"),
                         12.0,
                     )
                     .max(text_width(
-                        &tr("a change of /lock: {n} notifications at once (the herd)"),
+                        tr("a change of /lock: {n} notifications at once (the herd)"),
                         12.0,
                     )),
                 )
