@@ -239,7 +239,8 @@ const failed = await runTests([
           smallestFont: Math.min(...labels.map((l) => l.font)),
         };
       });
-      assert(m.chars > (lang === "en" ? 240 : 100), `${query}: the long caption (${m.chars} characters)`);
+      // Raft's longest captions, two lines since tests/caption_lengths.rs holds them to 200.
+      assert(m.chars > (lang === "en" ? 120 : 60), `${query}: the long caption (${m.chars} characters)`);
       assert(m.scroll <= m.client + 1, `${query}: the caption is cut (${m.scroll} px of text in ${m.client} px)`);
       assertEq(m.more, 0, `${query}: no "more" needed at 720×460`);
       assert(m.captionBottom <= m.stageTop + 1, `${query}: the caption ends above the stage`);
@@ -269,13 +270,13 @@ const failed = await runTests([
     assert(closed.cut, "at 420 px the caption needs more than its lines");
     assertEq(closed.expanded, "false", "a closed more button");
     assertEq(closed.controls, "caption-text", "the button names the text it opens");
-    assert(closed.live.includes(closed.whole) && closed.whole.length > 250, "the live region holds the whole caption, clipped or not");
+    assert(closed.live.includes(closed.whole) && closed.whole.length > 150, "the live region holds the whole caption, clipped or not");
     await page.focus("#caption-more");
     await page.keyboard.press("Enter");
     const opened = await state();
     assertEq(opened.expanded, "true", "Enter opens the caption");
     assert(!opened.cut, "the whole caption shows");
-    assert(opened.captionBottom > opened.stage[0] + 20, "it opens over the stage");
+    assert(opened.captionBottom > closed.captionBottom + 5 && opened.captionBottom > opened.stage[0], "it opens over the stage");
     assertEq(opened.stage, closed.stage, "the stage does not move or rescale");
     await page.keyboard.press("Escape");
     assertEq((await state()).expanded, "false", "Escape closes it");
