@@ -88,11 +88,11 @@ fn bad_forced_action_text_is_refused_with_a_message() {
     ];
     for (text, expected) in cases {
         let error = A::parse(text, 3).expect_err(text);
-        assert!(error.0.contains(expected), "{text}: {error}");
+        assert!(error.to_string().contains(expected), "{text}: {error}");
     }
     let too_high = format!("fire:1:{}", MAX_TIMER_NUMBER + 1);
     let error = A::parse(&too_high, 3).expect_err("past the cap");
-    assert!(error.0.contains("must be 0 to 255"), "{error}");
+    assert!(error.to_string().contains("must be 0 to 255"), "{error}");
 }
 
 /// Applies `action` and returns the one entry it recorded (an ignored step's reason).

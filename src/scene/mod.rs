@@ -300,7 +300,7 @@ pub fn build_scene_opening<S: Scene>(spec: &mut RunSpec, ahead: u64) -> Built<Sc
     let mut actions = Vec::new();
     keep_link_actions(spec, &mut problems, &mut |text| {
         let action = Scheduled::<<S::Node as Protocol>::Cmd>::parse(text, node_count)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::i18n::line(&e.0))?;
         let kept = action.at <= MAX_LINK_STEP;
         if kept {
             actions.push(action);

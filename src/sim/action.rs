@@ -12,7 +12,7 @@
 //! `fire:2:0` fires node 2's first set timer now, each ahead of anything else due (the
 //! clock moves to when the message or timer was due, if that is later).
 use super::network::NetChange;
-use super::protocol::NodeId;
+use super::protocol::{Line, NodeId};
 use super::time::Time;
 use super::trace::MsgId;
 use std::fmt;
@@ -92,14 +92,19 @@ pub struct Scheduled<C> {
     pub action: Action<C>,
 }
 
-/// Why an action's text could not be read. The message is meant for the page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActionParseError(pub String);
+/// Why an action's text could not be read. The message is meant for the page: a typed
+/// line, so that the page says it in its own language (`Display` gives the English).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionParseError(pub Line);
 
 impl fmt::Display for ActionParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
+}
+
+fn refused(line: Line) -> ActionParseError {
+    ActionParseError(line)
 }
 
 impl<C: fmt::Display> fmt::Display for Action<C> {
@@ -135,24 +140,31 @@ impl<C: fmt::Display> fmt::Display for Scheduled<C> {
     }
 }
 
-fn number<T: FromStr>(text: &str, what: &str) -> Result<T, ActionParseError> {
-    text.parse()
-        .map_err(|_| ActionParseError(format!("{what} should be a whole number, not \"{text}\"")))
+/// `what` names the number the way the message reads ("a node number").
+fn number<T: FromStr>(text: &str, what: Line) -> Result<T, ActionParseError> {
+    text.parse().map_err(|_| {
+        refused(
+            Line::tr("{what} should be a whole number, not \"{text}\"")
+                .text("what", what)
+                .with("text", text),
+        )
+    })
 }
 
 fn node(text: &str, node_count: u32) -> Result<NodeId, ActionParseError> {
-    let id: u32 = number(text, "a node number")?;
+    let id: u32 = number(text, Line::tr("a node number"))?;
     if id >= node_count {
-        return Err(ActionParseError(format!(
-            "there is no node {id} (this run has nodes 0 to {})",
-            node_count.saturating_sub(1)
-        )));
+        return Err(refused(
+            Line::tr("there is no node {id} (this run has nodes 0 to {last})")
+                .with("id", id)
+                .with("last", node_count.saturating_sub(1)),
+        ));
     }
     Ok(NodeId(id))
 }
 
 fn need<'a>(part: Option<&'a str>, text: &str) -> Result<&'a str, ActionParseError> {
-    part.ok_or_else(|| ActionParseError(format!("\"{text}\" is missing a part")))
+    part.ok_or_else(|| refused(Line::tr("\"{text}\" is missing a part").with("text", text)))
 }
 
 /// Reads an action with its command (if any) left as text: one copy of this code for every
@@ -162,78 +174,89 @@ fn parse_with_command_text(text: &str, node_count: u32) -> Result<Action<&str>, 
     let verb = parts.next().unwrap_or_default();
     let first = parts.next();
     let rest = parts.next();
-    let action = match verb {
-        "crash" => Action::Crash(node(need(first, text)?, node_count)?),
-        "restart" => Action::Restart(node(need(first, text)?, node_count)?),
-        "pause" => Action::Pause(
-            node(need(first, text)?, node_count)?,
-            rest.map(|d| number(d, "a pause length").map(Time))
-                .transpose()?,
-        ),
-        "resume" => Action::Resume(node(need(first, text)?, node_count)?),
-        "drop" => Action::DropMessage(MsgId(number(need(first, text)?, "a message number")?)),
-        "delay" => {
-            let id = MsgId(number(need(first, text)?, "a message number")?);
-            let by: u64 = number(need(rest, text)?, "a delay (in microseconds)")?;
-            if !(1..=MAX_DELAY.0).contains(&by) {
-                return Err(ActionParseError(format!(
-                    "a delay must be 1 to {} microseconds ({MAX_DELAY}), not {by}",
-                    MAX_DELAY.0
-                )));
+    let action =
+        match verb {
+            "crash" => Action::Crash(node(need(first, text)?, node_count)?),
+            "restart" => Action::Restart(node(need(first, text)?, node_count)?),
+            "pause" => Action::Pause(
+                node(need(first, text)?, node_count)?,
+                rest.map(|d| number(d, Line::tr("a pause length")).map(Time))
+                    .transpose()?,
+            ),
+            "resume" => Action::Resume(node(need(first, text)?, node_count)?),
+            "drop" => Action::DropMessage(MsgId(number(
+                need(first, text)?,
+                Line::tr("a message number"),
+            )?)),
+            "delay" => {
+                let id = MsgId(number(need(first, text)?, Line::tr("a message number"))?);
+                let by: u64 = number(need(rest, text)?, Line::tr("a delay (in microseconds)"))?;
+                if !(1..=MAX_DELAY.0).contains(&by) {
+                    return Err(refused(
+                        Line::tr("a delay must be 1 to {max} microseconds ({time}), not {by}")
+                            .with("max", MAX_DELAY.0)
+                            .with("time", MAX_DELAY)
+                            .with("by", by),
+                    ));
+                }
+                Action::DelayMessage(id, Time(by))
             }
-            Action::DelayMessage(id, Time(by))
-        }
-        "cut" | "heal" => {
-            let from = node(need(first, text)?, node_count)?;
-            let to = node(need(rest, text)?, node_count)?;
-            Action::Network(if verb == "cut" {
-                NetChange::Cut { from, to }
-            } else {
-                NetChange::Heal { from, to }
-            })
-        }
-        "part" => {
-            let group = need(first, text)?
-                .split('+')
-                .map(|n| node(n, node_count))
-                .collect::<Result<Vec<_>, _>>()?;
-            Action::Network(NetChange::Partition { group })
-        }
-        "healall" => Action::Network(NetChange::HealAll),
-        "deliver" | "lose" => {
-            let id = MsgId(number(need(first, text)?, "a message number")?);
-            if rest.is_some() {
-                return Err(ActionParseError(format!(
-                    "\"{text}\" has a part too many ({verb}:<message number>)"
-                )));
+            "cut" | "heal" => {
+                let from = node(need(first, text)?, node_count)?;
+                let to = node(need(rest, text)?, node_count)?;
+                Action::Network(if verb == "cut" {
+                    NetChange::Cut { from, to }
+                } else {
+                    NetChange::Heal { from, to }
+                })
             }
-            Action::Force(if verb == "deliver" {
-                Forced::Deliver(id)
-            } else {
-                Forced::Lose(id)
-            })
-        }
-        "fire" => {
-            let target = node(need(first, text)?, node_count)?;
-            let timer: u32 = number(need(rest, text)?, "a timer number")?;
-            if timer > MAX_TIMER_NUMBER {
-                return Err(ActionParseError(format!(
-                    "a timer number must be 0 to {MAX_TIMER_NUMBER}, not {timer}"
-                )));
+            "part" => {
+                let group = need(first, text)?
+                    .split('+')
+                    .map(|n| node(n, node_count))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Action::Network(NetChange::Partition { group })
             }
-            Action::Force(Forced::Fire(target, timer))
-        }
-        "cmd" => {
-            let target = node(need(first, text)?, node_count)?;
-            Action::Command(target, need(rest, text)?)
-        }
-        other => {
-            return Err(ActionParseError(format!(
-                "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
-                     delay, cut, heal, part, healall, cmd, deliver, lose or fire)"
-            )))
-        }
-    };
+            "healall" => Action::Network(NetChange::HealAll),
+            "deliver" | "lose" => {
+                let id = MsgId(number(need(first, text)?, Line::tr("a message number"))?);
+                if rest.is_some() {
+                    return Err(refused(
+                        Line::tr("\"{text}\" has a part too many ({verb}:<message number>)")
+                            .with("text", text)
+                            .with("verb", verb),
+                    ));
+                }
+                Action::Force(if verb == "deliver" {
+                    Forced::Deliver(id)
+                } else {
+                    Forced::Lose(id)
+                })
+            }
+            "fire" => {
+                let target = node(need(first, text)?, node_count)?;
+                let timer: u32 = number(need(rest, text)?, Line::tr("a timer number"))?;
+                if timer > MAX_TIMER_NUMBER {
+                    return Err(refused(
+                        Line::tr("a timer number must be 0 to {max}, not {timer}")
+                            .with("max", MAX_TIMER_NUMBER)
+                            .with("timer", timer),
+                    ));
+                }
+                Action::Force(Forced::Fire(target, timer))
+            }
+            "cmd" => {
+                let target = node(need(first, text)?, node_count)?;
+                Action::Command(target, need(rest, text)?)
+            }
+            other => return Err(refused(
+                Line::tr(
+                    "unknown action \"{other}\" (expected crash, restart, pause, resume, drop, \
+                     delay, cut, heal, part, healall, cmd, deliver, lose or fire)",
+                )
+                .with("other", other),
+            )),
+        };
     Ok(action)
 }
 
@@ -242,7 +265,7 @@ impl<C: FromStr> Action<C> {
     pub fn parse(text: &str, node_count: u32) -> Result<Self, ActionParseError> {
         parse_with_command_text(text, node_count)?.try_map_command(|body| {
             body.parse().map_err(|_| {
-                ActionParseError(format!("\"{body}\" is not a command this scene knows"))
+                refused(Line::tr("\"{body}\" is not a command this scene knows").with("body", body))
             })
         })
     }
@@ -272,14 +295,14 @@ impl<C: FromStr> Scheduled<C> {
     /// Reads `at@time:action`.
     pub fn parse(text: &str, node_count: u32) -> Result<Self, ActionParseError> {
         let (when, action) = text.split_once(':').ok_or_else(|| {
-            ActionParseError(format!("\"{text}\" should look like step@time:action"))
+            refused(Line::tr("\"{text}\" should look like step@time:action").with("text", text))
         })?;
-        let (at, time) = when
-            .split_once('@')
-            .ok_or_else(|| ActionParseError(format!("\"{when}\" should look like step@time")))?;
+        let (at, time) = when.split_once('@').ok_or_else(|| {
+            refused(Line::tr("\"{when}\" should look like step@time").with("when", when))
+        })?;
         Ok(Scheduled {
-            at: number(at, "a step")?,
-            time: Time(number(time, "a time")?),
+            at: number(at, Line::tr("a step"))?,
+            time: Time(number(time, Line::tr("a time"))?),
             action: Action::parse(action, node_count)?,
         })
     }
