@@ -53,6 +53,29 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   return page;
 }
 
+/** Waits until the page's DOM has not changed for `quietMs` (at most `maxMs`). Yew's
+ * scheduler yields to the browser every 16 ms of work, and may yield between a component's
+ * render and its children's (it counts pending prop updates as safe): a read taken right
+ * after a heavy step (a rewind) can see the shell updated and a nested stage not yet. A
+ * person sees that for one frame; a test must read what stays. The Explore panel is not
+ * waited for. */
+export async function quiet(page, quietMs = 80, maxMs = 5000) {
+  await page.evaluate(([quietMs, maxMs]) => new Promise((resolve) => {
+    let timer;
+    const done = () => { observer.disconnect(); clearTimeout(cap); resolve(); };
+    // The Explore panel searches on its own and reports as it goes: not what is waited for.
+    const counts = (r) => !(r.target instanceof Element ? r.target : r.target.parentElement)?.closest(".explore-panel");
+    const observer = new MutationObserver((records) => {
+      if (!records.some(counts)) return;
+      clearTimeout(timer);
+      timer = setTimeout(done, quietMs);
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    timer = setTimeout(done, quietMs);
+    const cap = setTimeout(done, maxMs);
+  }), [quietMs, maxMs]);
+}
+
 export async function assertHealthy(page) {
   const panic = await page.locator(".panic-banner").count();
   if (panic > 0) throw new Error("panic banner shown: " + (await page.locator(".panic-banner").innerText()));

@@ -10,7 +10,7 @@
 // of the generic stage is not here yet: its labels still collide, see the closing note of
 // stop 16.)
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -18,13 +18,16 @@ const { browser, cleanup } = await launch();
 const url = (query) => `${server.url}/index.html${query}`;
 const status = (page) => page.locator("#step-status").innerText();
 const stepOf = async (page) => Number((await status(page)).match(/step (\d+)/)[1]);
-/** The state a person sees, without how far the run has been computed. */
-const seen = (page) =>
-  page.evaluate(() => ({
+/** The state a person sees, without how far the run has been computed, once the page has
+ * finished drawing it (see `quiet`). */
+const seen = async (page) => {
+  await quiet(page);
+  return page.evaluate(() => ({
     step: document.querySelector("#step-status")?.textContent.replace(/ \/ \d+/, ""),
     nodes: [...document.querySelectorAll("[data-node]")].map((n) => n.getAttribute("class")).join("|"),
     invariants: [...document.querySelectorAll(".invariant")].map((n) => n.getAttribute("class")).join("|"),
   }));
+};
 
 async function open(query, viewport) {
   const page = await openPage(browser, url(query), viewport);
