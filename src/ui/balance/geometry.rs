@@ -9,10 +9,12 @@ use crate::sim::Time;
 pub const WIDTH: f64 = 760.0;
 /// Where the flow of requests starts.
 pub const FLOW_TOP: f64 = 40.0;
-/// How tall the flow is on the page, and in an embed (where the stage has about 720×370
-/// CSS pixels: the whole drawing must keep 13-unit text at 11 CSS pixels or more).
+/// How tall the flow is on the page, and in an embed. An embed at 720×460 leaves the stage
+/// about 344 CSS pixels of height once the caption keeps its three lines, and the whole
+/// drawing must keep 13-unit text at 11 CSS pixels or more: 398 units tall at most (with
+/// 206 here, 11.2 px; 226 gave 10.7).
 pub const FLOW_HEIGHT: f64 = 258.0;
-pub const FLOW_HEIGHT_COMPACT: f64 = 226.0;
+pub const FLOW_HEIGHT_COMPACT: f64 = 206.0;
 pub const CHART_HEIGHT: f64 = 130.0;
 
 /// The stage's frame: its width, the flow (where it starts, how tall), then the latency
