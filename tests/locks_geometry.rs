@@ -577,18 +577,18 @@ fn no_message_label_covers_another_a_node_its_words_the_queue_or_a_dot_with_eigh
             labelled += shown.len();
             // A message whose words another label shows can be told by them.
             identified += (0..spots.len())
-                .filter(|&i| shown.iter().any(|&j| dots[j].1 == dots[i].1))
+                .filter(|&i| shown.iter().any(|&j| dots[j].label == dots[i].label))
                 .count();
             for &i in &shown {
                 let label = &spots[i].rect;
-                let what = format!("{query} step {step}: the label of {:?}", dots[i].1);
+                let what = format!("{query} step {step}: the label of {:?}", dots[i].label);
                 assert_eq!(label.outside(&bounds), 0.0, "{what} leaves the stage");
                 for &j in shown.iter().filter(|&&j| j != i) {
                     assert_eq!(
                         label.overlap(&spots[j].rect),
                         0.0,
                         "{what} covers the label of {:?}",
-                        dots[j].1
+                        dots[j].label
                     );
                 }
                 for (k, face) in faces.iter().enumerate() {
@@ -607,7 +607,8 @@ fn no_message_label_covers_another_a_node_its_words_the_queue_or_a_dot_with_eigh
                         "{what} covers the queue or its caption"
                     );
                 }
-                for (j, (dot, text)) in dots.iter().enumerate().filter(|&(j, _)| j != i) {
+                for (j, glyph) in dots.iter().enumerate().filter(|&(j, _)| j != i) {
+                    let (dot, text) = (glyph.dot, &glyph.label);
                     let dot = Rect::centred(dot.0, dot.1, 2.0 * DOT_R, 2.0 * DOT_R);
                     assert_eq!(
                         label.overlap(&dot),

@@ -35,7 +35,8 @@ use crate::i18n::{line, tr, tr_text};
 use crate::sim::run::{NodeView, Snapshot};
 use crate::sim::{NodeStatus, Time};
 use crate::ui::topology_geometry::{
-    mark_width, message_path, progress, text_width, LabelSpot, Rect, DOT_R, HALO, MARK_HEIGHT,
+    mark_width, message_path, place_labels_among, progress, text_width, LabelSpot, MessageGlyph,
+    Rect, HALO, MARK_HEIGHT,
 };
 
 /// Where a stage puts its nodes, in its view box (the topology's `TopologyLayout`, which
@@ -180,93 +181,31 @@ impl NodeFace {
 /// The farthest a label's edge may stand from its dot's edge (about two lines).
 const LABEL_REACH: f64 = 2.2 * LABEL_FONT * 1.2;
 
-/// Places the labels of the messages in flight (`dots`: each dot's centre and its label's
-/// text, in a stable order) in a stage of `width` × `height`: each at the nearest spot
-/// around its dot, within `LABEL_REACH`, that covers no other label, no node nor its words,
-/// nothing in `obstacles` (the queue), no other dot, and stays in the view box. A label
-/// with no such spot, or whose words another dot's label already shows, is not shown.
+/// Places the labels of the messages in flight (`dots`, in a stable order) in a stage of
+/// `width` × `height` with the generic stage's placement (`place_labels_among`): each at
+/// the nearest spot around its dot, within `LABEL_REACH`, that covers no other label, no
+/// node nor its words, nothing in `obstacles` (the queue), no other dot, and stays in the
+/// view box. A label with no such spot, or whose words another dot's label already shows,
+/// is not shown.
 pub fn place_message_labels(
     width: f64,
     height: f64,
     nodes: &[NodeFace],
     obstacles: &[Rect],
-    dots: &[((f64, f64), String)],
+    dots: &[MessageGlyph],
 ) -> Vec<LabelSpot> {
-    let line = LABEL_FONT * 1.2;
     let blocked: Vec<Rect> = nodes
         .iter()
         .flat_map(NodeFace::rects)
         .chain(obstacles.iter().copied())
         .collect();
-    let dot_rects: Vec<Rect> = dots
-        .iter()
-        .map(|(d, _)| Rect::centred(d.0, d.1, 2.0 * DOT_R, 2.0 * DOT_R))
-        .collect();
-    let mut placed: Vec<(Rect, &str)> = Vec::new();
-    let mut spots = Vec::with_capacity(dots.len());
-    for (index, (dot, text)) in dots.iter().enumerate() {
-        let label_w = text_width(text, LABEL_FONT) + 4.0;
-        let said = placed.iter().any(|(_, t)| t == text);
-        let free = |rect: &Rect| {
-            let padded = rect.grown(1.0);
-            rect.left >= 0.0
-                && rect.top >= 0.0
-                && rect.right <= width
-                && rect.bottom <= height
-                && blocked.iter().all(|b| b.overlap(rect) == 0.0)
-                && placed.iter().all(|(p, _)| p.overlap(&padded) == 0.0)
-                && dot_rects
-                    .iter()
-                    .enumerate()
-                    .all(|(i, d)| i == index || d.overlap(rect) == 0.0)
-        };
-        let found = if said {
-            None
-        } else {
-            label_offsets(label_w, line)
-                .into_iter()
-                .map(|((dx, dy), gap)| (Rect::centred(dot.0 + dx, dot.1 + dy, label_w, line), gap))
-                .find(|(rect, _)| free(rect))
-        };
-        let (rect, gap) = found.unwrap_or((Rect::centred(dot.0, dot.1 - line, label_w, line), 0.0));
-        let shown = found.is_some();
-        if shown {
-            placed.push((rect, text));
-        }
-        spots.push(LabelSpot {
-            rect,
-            shown,
-            baseline: rect.centre().1 + LABEL_FONT * 0.35,
-            leader: gap > line * 0.6,
-        });
-    }
-    spots
-}
-
-/// Where a label's centre may go relative to its dot, with the gap between the label's box
-/// and the dot, nearest first (among equals: above, below, then the sides), out to
-/// `LABEL_REACH`.
-fn label_offsets(width: f64, line: f64) -> Vec<((f64, f64), f64)> {
-    let mut out = Vec::new();
-    let (step_x, step_y) = (width / 8.0, line / 2.0);
-    let columns = ((width / 2.0 + DOT_R + LABEL_REACH) / step_x).ceil() as i32;
-    let rows = ((line / 2.0 + DOT_R + LABEL_REACH) / step_y).ceil() as i32;
-    for row in -rows..=rows {
-        for column in -columns..=columns {
-            let (dx, dy) = (f64::from(column) * step_x, f64::from(row) * step_y);
-            let gx = (dx.abs() - width / 2.0).max(0.0);
-            let gy = (dy.abs() - line / 2.0).max(0.0);
-            let gap = (gx * gx + gy * gy).sqrt() - DOT_R;
-            if !(1.5..=LABEL_REACH).contains(&gap) {
-                continue;
-            }
-            let preference =
-                if column == 0 { 0.0 } else { 0.5 } + if dy > 0.0 { 0.25 } else { 0.0 };
-            out.push(((dx, dy), gap + preference));
-        }
-    }
-    crate::sim::sort::sort_by(&mut out, |a, b| a.1.total_cmp(&b.1));
-    out
+    let bounds = Rect {
+        left: 0.0,
+        top: 0.0,
+        right: width,
+        bottom: height,
+    };
+    place_labels_among(&bounds, LABEL_FONT, &blocked, dots, Some(LABEL_REACH))
 }
 
 /// The queue stage's view box. At 700 × 362 it fills an embed's stage (about 720 × 355
@@ -474,11 +413,7 @@ pub fn faces(layout: &StageLayout, snapshot: &Snapshot) -> Vec<NodeFace> {
 }
 
 /// Where each message of `snapshot` is at `playhead` on its way in `layout`, with its label.
-pub fn dots(
-    layout: &StageLayout,
-    snapshot: &Snapshot,
-    playhead: Time,
-) -> Vec<((f64, f64), String)> {
+pub fn dots(layout: &StageLayout, snapshot: &Snapshot, playhead: Time) -> Vec<MessageGlyph> {
     let at = &layout.positions;
     let centre = |i: u32| at.get(i as usize).copied().unwrap_or_default();
     snapshot
@@ -486,10 +421,10 @@ pub fn dots(
         .iter()
         .map(|m| {
             let way = message_path(centre(m.from), centre(m.to), at, NODE_R);
-            (
-                way.at(progress(m.sent, m.arrives, playhead)),
-                line(&m.label),
-            )
+            MessageGlyph {
+                dot: way.at(progress(m.sent, m.arrives, playhead)),
+                label: line(&m.label),
+            }
         })
         .collect()
 }
