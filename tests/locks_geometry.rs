@@ -427,8 +427,8 @@ fn where_the_word_paused_was_the_redlock_embeds_messages_crossed_it() {
         paused_width(),
     );
     assert!(
-        below.top > client3.1 + NODE_R,
-        "the pill is under the circle"
+        below.top > client3.1 && below.bottom > client3.1 + NODE_R + HALO,
+        "the pill is on the lower edge of the circle, away from the servers"
     );
 }
 

@@ -222,6 +222,9 @@ pub fn topology(p: &TopologyProps) -> Html {
                     </circle>
                 }
             });
+        let over_cross = (node.status == NodeStatus::Crashed).then_some(
+            "paint-order:stroke;stroke:var(--line);stroke-width:4px;stroke-linejoin:round;fill:var(--text)",
+        );
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
@@ -231,17 +234,19 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <circle class="halo" r={(node_r + 6.0).to_string()} />
                 <circle class="body" r={node_r.to_string()} />
                 { for timer_arc }
-                // The cross goes under the words, so that a crashed node's name still reads.
+                // The cross goes under the words, which a halo of the circle's grey lifts off
+                // it, so that a crashed node's name and state still read.
                 if node.status == NodeStatus::Crashed {
-                    <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
+                    <path class="crash-mark" d={format!("M-{a:.1},-{a:.1} L{a:.1},{a:.1} M{a:.1},-{a:.1} L-{a:.1},{a:.1}", a = node_r * 0.8)} />
                 }
-                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))}
+                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))} style={over_cross}
                       lengthAdjust={name_fit.map(|_| "spacingAndGlyphs")}>{ &node.name }</text>
                 <text class={classes!("state", outside.is_some().then_some("outside"))} y={format!("{state_y}")} textLength={state_fit.map(|w| format!("{w:.0}"))}
+                      style={over_cross.filter(|_| outside.is_none())}
                       lengthAdjust={state_fit.map(|_| "spacingAndGlyphs")}>{ state.clone() }</text>
                 if node.status == NodeStatus::Paused {
                     if let Some(w) = outside {
-                        <g class="mark mark-warn pause-pill" transform={format!("translate(0,{:.1})", w.paused_y)}>
+                        <g class="pause-pill" transform={format!("translate(0,{:.1})", w.paused_y)}>
                             <rect x={format!("{:.1}", -mark_width(tr("paused")) / 2.0)} y="-9" width={format!("{:.1}", mark_width(tr("paused")))} height={MARK_HEIGHT.to_string()} rx="8.5" />
                             <text y="4">{ tr("paused") }</text>
                         </g>

@@ -18,8 +18,9 @@
 //! reason. A crowded embed shows their messages as dots only.
 //!
 //! Words outside the circles: a node's state is written beside its circle, not squeezed
-//! into it (SVG `textLength` made "NO TOKEN CHECK" unreadable), with the holder's mark and
-//! the word "paused" as pills after it, all on the side of the node no message comes from:
+//! into it (SVG `textLength` made "NO TOKEN CHECK" unreadable), with the holder's mark as a
+//! pill after it and the word "paused" as a badge on the circle's edge, all on the side of
+//! the node no message comes from:
 //! under a client (every message of a client goes up, to ZooKeeper, the servers or the
 //! storage), over ZooKeeper, a server and the storage (all their messages go down to the
 //! clients). So no dot ever passes over them (the Redlock embed's dots crossed the word
@@ -57,8 +58,6 @@ pub const NODE_R: f64 = 30.0;
 /// The font sizes of a node's state and of a message label (`style.css`).
 pub const STATE_FONT: f64 = 11.0;
 pub const LABEL_FONT: f64 = 11.0;
-/// The gap between a circle and its state's text, past the halo a selected node gets.
-const WORD_GAP: f64 = 6.0;
 /// The height of a state's line of text: from its capitals' top to below its baseline.
 const STATE_HEIGHT: f64 = 12.0;
 /// How far a state's baseline is from the top of its line.
@@ -80,8 +79,9 @@ pub struct Words {
     pub state_y: f64,
     /// The centre of its first mark pill (the next ones `MARK_STEP` farther out).
     pub marks_y: f64,
-    /// The centre of the "paused" pill, past one mark (the locks scene gives a node at most
-    /// one), so that it does not move when the holder's mark comes or goes.
+    /// The centre of the "paused" pill: on the edge of the circle, on the words' side, as a
+    /// badge (a pill of its own past the state and the mark made the stages too tall for an
+    /// embed's 11 pixels: review #17). The state stays where it is when it comes or goes.
     pub paused_y: f64,
 }
 
@@ -90,21 +90,26 @@ pub const MARK_STEP: f64 = MARK_HEIGHT + PILL_GAP;
 
 impl Words {
     pub fn on(side: Side) -> Words {
-        let line_top = NODE_R + WORD_GAP;
-        let first_pill = line_top + STATE_HEIGHT + PILL_GAP + MARK_HEIGHT / 2.0;
+        // A pill runs from 9 above its centre to 8 below (`pill_rect`): the state's line
+        // starts past the badge on the circle's edge, and the mark past the state.
+        let line_top = NODE_R + 8.0 + PILL_GAP;
+        let first_pill = line_top + STATE_HEIGHT + PILL_GAP + 9.0;
         match side {
             Side::Below => Words {
                 state_y: line_top + STATE_ASCENT,
                 marks_y: first_pill,
-                paused_y: first_pill + MARK_STEP,
+                paused_y: NODE_R,
             },
-            // Outwards from the circle: the state, the "paused" pill (servers and the
-            // storage have no marks; any would go past it).
-            Side::Above => Words {
-                state_y: -(line_top + STATE_HEIGHT - STATE_ASCENT),
-                paused_y: -first_pill,
-                marks_y: -first_pill - MARK_STEP,
-            },
+            // Outwards from the circle: the badge, the state, the marks (servers and the
+            // storage have none).
+            Side::Above => {
+                let line_top = NODE_R + 9.0 + PILL_GAP;
+                Words {
+                    state_y: -(line_top + STATE_HEIGHT - STATE_ASCENT),
+                    paused_y: -NODE_R,
+                    marks_y: -(line_top + STATE_HEIGHT + PILL_GAP + 8.0),
+                }
+            }
         }
     }
 
@@ -208,16 +213,17 @@ pub fn place_message_labels(
     place_labels_among(&bounds, LABEL_FONT, &blocked, dots, Some(LABEL_REACH))
 }
 
-/// The queue stage's view box. At 700 × 362 it fills an embed's stage (about 720 × 355
-/// CSS pixels) at about 0.98 scale, so the 11-unit labels read at about 11 CSS pixels.
+/// The queue stage's view box. At 700 × 334 it fills an embed's stage (about 720 × 344
+/// CSS pixels) at about 1.03 scale, so the 11-unit labels read at 11 CSS pixels or more
+/// (review #17; at 362 units tall they read at 10.45).
 pub const WIDTH: f64 = 700.0;
-pub const HEIGHT: f64 = 362.0;
+pub const HEIGHT: f64 = 334.0;
 /// ZooKeeper, at the head of the row, a little below its middle.
 const SERVER: (f64, f64) = (62.0, 75.0);
 /// The storage, at the right between the row and the clients, high enough above them
 /// that a message to it from a client bows upwards around the clients it passes, and low
 /// enough that its words, above it, keep clear of the queue's arrows.
-const STORAGE: (f64, f64) = (600.0, 202.0);
+const STORAGE: (f64, f64) = (600.0, 187.0);
 /// The `/lock` node's pill, centred at `LOCK_X`.
 pub const LOCK_X: f64 = 135.0;
 pub const LOCK_W: f64 = 52.0;
@@ -233,7 +239,7 @@ pub const PITCH: f64 = 62.0;
 /// The gap between two boxes when the row is squeezed.
 const MIN_GAP: f64 = 5.0;
 /// The clients' row: its height (their words go under it) and its ends.
-pub const CLIENT_Y: f64 = 274.0;
+pub const CLIENT_Y: f64 = 260.0;
 const CLIENTS_LEFT: f64 = 138.0;
 const CLIENTS_RIGHT: f64 = 644.0;
 /// The most room two clients get between them.
@@ -371,17 +377,17 @@ pub fn notify_arc(x1: f64, x2: f64, t: f64) -> (String, (f64, f64)) {
 /// storage at the right between them, right of every server and client so that no message
 /// passes over the words above it.
 pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
-    const LEASE_HEIGHT: f64 = 350.0;
+    const LEASE_HEIGHT: f64 = 334.0;
     let mut positions: Vec<(f64, f64)> = row(servers, 100.0, 570.0)
         .map(|x| {
             // A flat arc: the middle server highest.
             let off = (x - WIDTH / 2.0) / 240.0;
-            (x, 70.0 + 60.0 * off * off)
+            (x, 56.0 + 60.0 * off * off)
         })
         .collect();
-    positions.push((645.0, 215.0));
+    positions.push((638.0, 200.0));
     let mut sides = vec![Side::Above; positions.len()];
-    positions.extend(row(clients, 60.0, 570.0).map(|x| (x, 262.0)));
+    positions.extend(row(clients, 60.0, 570.0).map(|x| (x, 260.0)));
     sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
