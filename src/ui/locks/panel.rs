@@ -17,10 +17,15 @@ impl SceneViews for Locks {
     /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks one
     /// with the servers along the top and the clients along the bottom (an embed of many
     /// nodes, Redlock's five servers, shows its messages as dots). Both write each node's
-    /// state outside its circle, on the side no message comes from (`geometry.rs`).
+    /// state outside its circle, on the side no message comes from (`geometry.rs`). On a
+    /// phone a lease lock keeps the generic topology's phone frame, whose bigger circles
+    /// and labels read at 11 pixels: the 700-unit stage would be drawn at half size.
     fn stage(view: LocksView, ctx: ViewCtx) -> Option<Html> {
         if let Some(queue) = view.queue {
             return Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> });
+        }
+        if !ctx.compact && crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY) {
+            return None;
         }
         let servers = view.lock.servers.len() as u32;
         Some(html! { <stage::LeaseStage servers={servers} ctx={ctx} /> })
