@@ -628,3 +628,21 @@ fn no_message_label_covers_another_a_node_its_words_the_queue_or_a_dot_with_eigh
         );
     }
 }
+
+#[test]
+fn an_embed_draws_every_stage_at_full_size_or_more() {
+    // An embed at 720 × 460 gives its stage about 720 × 344 CSS pixels (tests/e2e/run.mjs
+    // measures the words): the 11-unit words read at 11 pixels or more only at a scale of
+    // 1 or more. The stages were 362 units tall, which an embed drew at 0.95 (10.45 px).
+    for stage in stages() {
+        let layout = &stage.layout;
+        let scale = (720.0 / layout.width).min(344.0 / layout.height);
+        assert!(
+            scale >= 1.02,
+            "{}: {} × {} is drawn at {scale:.3} in an embed",
+            stage.name,
+            layout.width,
+            layout.height
+        );
+    }
+}
