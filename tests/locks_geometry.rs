@@ -1,8 +1,8 @@
 //! The locks scene's stages, natively (`src/ui/locks/geometry.rs` is pure): for every
 //! number of clients the scene allows (1 to 8),
 //!
-//! - nodes (with their halo, the holder's mark under a client and the word "paused" above
-//!   it) lie inside the view box and apart from each other and from the lock queue;
+//! - nodes (with their halo and the holder's mark under a client) lie inside the view box
+//!   and apart from each other and from the lock queue;
 //! - the nodes keep clear of the queue, its arcs, its arrows and its caption;
 //! - no message between a client and what it talks to (ZooKeeper, the storage, the Redis
 //!   servers) passes over a client's "holds the lock" mark, in English or in Chinese
@@ -10,12 +10,22 @@
 //! - a child of `/lock` that has just been deleted keeps its slot while it fades, so it never
 //!   lies over the next child, and the row fits in the stage with a box wide enough for
 //!   "client 8" at 11 units;
-//! - a crowded embed shows messages as dots only.
+//! - a crowded embed shows messages as dots only;
+//! - a node's words (its state, the holder's mark, the word "paused") sit beside its circle
+//!   where no message passes over them (the Redlock embed's dots crossed "paused" above
+//!   client 3), inside the view box and clear of every other node and its words; the state
+//!   is no longer squeezed into the circle;
+//! - in runs of the herd and the predecessor scenarios (eight clients, the full app) and of
+//!   Redlock, no message label covers another, a node, a node's words, the queue or another
+//!   dot, and most messages still have their label.
 #![cfg(not(target_arch = "wasm32"))]
-use dsviz::i18n::{tr, with_lang, Lang};
+use dsviz::i18n::{tr, tr_text, with_lang, Lang};
+use dsviz::scene::locks::Locks;
+use dsviz::scene::{self, Built, RunSpec};
+use dsviz::sim::run::Run;
 use dsviz::ui::locks::geometry::*;
 use dsviz::ui::topology_geometry::{
-    mark_offset, mark_width, message_path, text_width, Frame, Rect, DOT_R, HALO, MARK_HEIGHT,
+    mark_width, message_path, text_width, Frame, Rect, DOT_R, HALO,
 };
 
 /// The size the topology draws a layout's nodes at.
@@ -31,10 +41,10 @@ fn mark_widths() -> [f64; 2] {
     ]
 }
 
-/// The mark pill under a node at `at`, the widest of the two languages.
-fn mark_rect(at: (f64, f64), r: f64) -> Rect {
+/// The mark pill under a client at `at`, the widest of the two languages.
+fn mark_rect(at: (f64, f64)) -> Rect {
     let width = mark_widths().into_iter().fold(0.0, f64::max);
-    Rect::centred(at.0, at.1 + mark_offset(0, r) - 0.5, width, MARK_HEIGHT)
+    pill_rect(at.0, at.1 + Words::on(Side::Below).mark_y(0), width)
 }
 
 fn circle_rect(at: (f64, f64), r: f64) -> Rect {
@@ -99,7 +109,7 @@ fn stages() -> Vec<Stage> {
 }
 
 #[test]
-fn nodes_their_marks_and_pause_words_lie_inside_the_stage_and_apart() {
+fn nodes_and_their_marks_lie_inside_the_stage_and_apart() {
     let stages = stages();
     assert_eq!(stages.len(), 24);
     for stage in &stages {
@@ -120,17 +130,10 @@ fn nodes_their_marks_and_pause_words_lie_inside_the_stage_and_apart() {
             }
         }
         for &c in &stage.clients {
-            let mark = mark_rect(at[c], r);
+            let mark = mark_rect(at[c]);
             assert!(
                 inside(&mark, layout),
                 "{}: client {c}'s mark leaves the view box",
-                stage.name
-            );
-            // "paused" above a client: about six of its 12-unit letters wide.
-            let paused = Rect::centred(at[c].0, at[c].1 - r - 12.0, 72.0, 14.0);
-            assert!(
-                inside(&paused, layout),
-                "{}: client {c}'s pause word leaves the view box",
                 stage.name
             );
             for (j, &q) in at.iter().enumerate().filter(|&(j, _)| j != c) {
@@ -158,7 +161,7 @@ fn no_message_crosses_a_clients_holds_the_lock_mark() {
                 for &c in &stage.clients {
                     checked += 1;
                     assert_eq!(
-                        dot.overlap(&mark_rect(at[c], r)),
+                        dot.overlap(&mark_rect(at[c])),
                         0.0,
                         "{}: a message {from} → {to} at {k}% covers client {c}'s mark",
                         stage.name
@@ -277,4 +280,369 @@ fn a_crowded_embed_shows_messages_as_dots_only() {
     assert!(message_labels(true, 6));
     // The full app has the room.
     assert!(message_labels(false, 14));
+}
+
+/// The state names a node of each kind can show: (servers, the storage, clients).
+const SERVER_STATES: &[&str] = &["HELD", "FREE"];
+const STORAGE_STATES: &[&str] = &[
+    "CHECKS TOKENS",
+    "REJECTED STALE",
+    "NO TOKEN CHECK",
+    "STALE WRITE",
+];
+const CLIENT_STATES: &[&str] = &[
+    "IDLE",
+    "THINKING",
+    "WAITING",
+    "ACQUIRING",
+    "BACKOFF",
+    "HOLDING",
+    "WRITING",
+    "RELEASING",
+    "DONE",
+];
+
+/// The widest of `states` at the stage's state size, in either language.
+fn widest(states: &[&str]) -> f64 {
+    [Lang::En, Lang::Zh]
+        .into_iter()
+        .flat_map(|lang| {
+            with_lang(lang, || {
+                states
+                    .iter()
+                    .map(|s| text_width(&tr_text(s), STATE_FONT))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The widest "paused" pill, in either language.
+fn paused_width() -> f64 {
+    [Lang::En, Lang::Zh]
+        .into_iter()
+        .map(|lang| with_lang(lang, || mark_width(tr("paused"))))
+        .fold(0.0, f64::max)
+}
+
+/// Node `i` of `stage` with the widest state it can show, paused, holding the lock if it is
+/// a client and `holder`.
+fn face_of(stage: &Stage, i: usize, holder: bool) -> NodeFace {
+    let layout = &stage.layout;
+    let client = stage.clients.contains(&i);
+    let storage = !client && stage.clients.first().is_some_and(|&c| c == i + 1);
+    let states = if client {
+        CLIENT_STATES
+    } else if storage {
+        STORAGE_STATES
+    } else {
+        SERVER_STATES
+    };
+    NodeFace {
+        centre: layout.positions[i],
+        side: layout.sides[i],
+        state_width: widest(states),
+        marks: if client && holder {
+            vec![mark_widths().into_iter().fold(0.0, f64::max)]
+        } else {
+            Vec::new()
+        },
+        paused: Some(paused_width()),
+    }
+}
+
+#[test]
+fn the_stages_draw_at_the_radius_and_sizes_the_geometry_assumes() {
+    for stage in stages() {
+        assert_eq!(node_r(&stage.layout), NODE_R, "{}", stage.name);
+        assert_eq!(stage.layout.sides.len(), stage.layout.positions.len());
+        for &c in &stage.clients {
+            assert_eq!(stage.layout.sides[c], Side::Below, "{}", stage.name);
+        }
+    }
+}
+
+#[test]
+fn no_message_passes_over_a_nodes_state_its_mark_or_the_word_paused() {
+    let mut checked = 0;
+    for stage in stages() {
+        let at = &stage.layout.positions;
+        let words: Vec<(usize, Vec<Rect>)> = (0..at.len())
+            .map(|i| (i, face_of(&stage, i, true).word_rects()))
+            .collect();
+        for &(from, to) in &stage.pairs {
+            let way = message_path(at[from], at[to], at, NODE_R);
+            for k in 0..=100 {
+                let dot = way.at(f64::from(k) / 100.0);
+                let dot = Rect::centred(dot.0, dot.1, 2.0 * DOT_R, 2.0 * DOT_R);
+                for (i, rects) in &words {
+                    for rect in rects {
+                        checked += 1;
+                        assert_eq!(
+                            dot.overlap(rect),
+                            0.0,
+                            "{}: a message {from} → {to} at {k}% passes over node {i}'s words {rect:?}",
+                            stage.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 500_000, "only {checked} positions checked");
+}
+
+#[test]
+fn where_the_word_paused_was_the_redlock_embeds_messages_crossed_it() {
+    // The fault the test above rules out: "paused" 6 units above client 3's circle, in the
+    // stage of the Redlock embed (five servers, the storage, three clients), with the old
+    // layout's pieces that matter: the clients' row and the storage at the right.
+    let layout = lease_layout(5, 3);
+    let at = &layout.positions;
+    let client3 = at[8];
+    let font = Frame::layout(layout.width, layout.height, 11.0).pause_font;
+    let base = client3.1 - NODE_R - 6.0;
+    let above = Rect {
+        left: client3.0 - 3.0 * font,
+        top: base - font,
+        right: client3.0 + 3.0 * font,
+        bottom: base + 2.0,
+    };
+    let crossed = (6..=8).any(|client| {
+        (0..=5).any(|to| {
+            let way = message_path(at[client], at[to], at, NODE_R);
+            (0..=100).any(|k| {
+                let dot = way.at(f64::from(k) / 100.0);
+                Rect::centred(dot.0, dot.1, 2.0 * DOT_R, 2.0 * DOT_R).overlap(&above) > 0.0
+            })
+        })
+    });
+    assert!(
+        crossed,
+        "no message crosses the old spot: the test above proves nothing"
+    );
+    let below = pill_rect(
+        client3.0,
+        client3.1 + Words::on(Side::Below).paused_y,
+        paused_width(),
+    );
+    assert!(
+        below.top > client3.1 && below.bottom > client3.1 + NODE_R + HALO,
+        "the pill is on the lower edge of the circle, away from the servers"
+    );
+}
+
+#[test]
+fn every_nodes_words_lie_inside_the_stage_and_clear_of_other_nodes_and_their_words() {
+    for stage in stages() {
+        let layout = &stage.layout;
+        let n = layout.positions.len();
+        for i in 0..n {
+            for holder_i in [false, true] {
+                let face = face_of(&stage, i, holder_i);
+                for rect in face.word_rects() {
+                    assert!(
+                        inside(&rect, layout),
+                        "{}: node {i}'s words {rect:?} leave the view box",
+                        stage.name
+                    );
+                    for j in (0..n).filter(|&j| j != i) {
+                        // Only one client holds the lock at a time.
+                        let other = face_of(&stage, j, false);
+                        for theirs in other.circle_rects().iter().chain(&other.word_rects()) {
+                            assert_eq!(
+                                rect.overlap(theirs),
+                                0.0,
+                                "{}: node {i}'s words {rect:?} cover node {j}'s {theirs:?}",
+                                stage.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_words_of_the_queue_stages_nodes_keep_clear_of_the_queue_its_arrows_and_its_caption() {
+    for clients in 1..=8_u32 {
+        let stage = stages()
+            .into_iter()
+            .find(|s| s.name == format!("queue stage, {clients} clients"))
+            .expect("the queue stage");
+        // The row with its arcs and its arrows (as in the test of the nodes above).
+        let row = Rect {
+            left: LOCK_X - LOCK_W / 2.0,
+            top: ROW_Y - 44.0,
+            right: ROW_RIGHT,
+            bottom: ROW_Y + BOX_H + 0.75 * 58.0,
+        };
+        // The longest caption under the queue (12 units), in either language.
+        let longest = [Lang::En, Lang::Zh]
+            .into_iter()
+            .flat_map(|lang| {
+                with_lang(lang, || {
+                    [
+                        "children of /lock · each waiter watches its predecessor",
+                        "children of /lock · every waiter watches /lock",
+                        "a change of /lock: {n} notifications at once (the herd)",
+                    ]
+                    .map(|c| text_width(&tr(c).replace("{n}", "8"), 12.0))
+                })
+            })
+            .fold(0.0, f64::max);
+        let caption = Rect {
+            left: FIRST_X,
+            top: CAPTION_Y - 12.0,
+            right: FIRST_X + longest,
+            bottom: CAPTION_Y + 4.0,
+        };
+        for i in 0..stage.layout.positions.len() {
+            for rect in face_of(&stage, i, true).word_rects() {
+                assert_eq!(
+                    rect.overlap(&row),
+                    0.0,
+                    "{clients} clients: node {i}'s words on the queue"
+                );
+                assert_eq!(
+                    rect.overlap(&caption),
+                    0.0,
+                    "{clients} clients: node {i}'s words {rect:?} on the caption {caption:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Steps `0..steps` of a run of the locks scene given by `query`, with the view of each.
+fn each_step(query: &str, steps: u64, mut check: impl FnMut(u64, &dsviz::sim::run::Snapshot)) {
+    let (mut spec, problems) = RunSpec::from_query(query);
+    assert!(problems.is_empty(), "{problems:?}");
+    let Built { run, problems } = scene::build_scene::<Locks>(&mut spec);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut run = *run;
+    run.extend(steps);
+    for step in 0..steps.min(run.horizon()) {
+        run.seek(step);
+        check(step, &run.snapshot());
+    }
+}
+
+#[test]
+fn no_message_label_covers_another_a_node_its_words_the_queue_or_a_dot_with_eight_clients() {
+    for (query, queue) in [
+        ("?scene=locks&sc=herd", true),
+        ("?scene=locks&sc=predecessor", true),
+        ("?scene=locks&sc=redlock-pause", false),
+        ("?scene=locks&kind=lease&clients=8", false),
+    ] {
+        let (mut messages, mut labelled, mut identified) = (0, 0, 0);
+        each_step(query, 700, |step, snapshot| {
+            let n = snapshot.nodes.len() as u32;
+            let layout = if queue {
+                queue_layout(n)
+            } else {
+                let servers = if query.contains("redlock") { 5 } else { 1 };
+                lease_layout(servers, n - servers - 1)
+            };
+            // The widest caption the queue stage writes.
+            let obstacles: Vec<Rect> = if queue {
+                queue_obstacles(
+                    text_width(
+                        tr("children of /lock · each waiter watches its predecessor"),
+                        12.0,
+                    )
+                    .max(text_width(
+                        tr("a change of /lock: {n} notifications at once (the herd)"),
+                        12.0,
+                    )),
+                )
+                .to_vec()
+            } else {
+                Vec::new()
+            };
+            let spots = stage_labels(&layout, snapshot, snapshot.time, &obstacles);
+            let dots = dots(&layout, snapshot, snapshot.time);
+            assert_eq!(spots.len(), snapshot.messages.len());
+            let faces = faces(&layout, snapshot);
+            let bounds = Rect {
+                left: 0.0,
+                top: 0.0,
+                right: layout.width,
+                bottom: layout.height,
+            };
+            let shown: Vec<usize> = (0..spots.len()).filter(|&i| spots[i].shown).collect();
+            messages += spots.len();
+            labelled += shown.len();
+            // A message whose words another label shows can be told by them.
+            identified += (0..spots.len())
+                .filter(|&i| shown.iter().any(|&j| dots[j].label == dots[i].label))
+                .count();
+            for &i in &shown {
+                let label = &spots[i].rect;
+                let what = format!("{query} step {step}: the label of {:?}", dots[i].label);
+                assert_eq!(label.outside(&bounds), 0.0, "{what} leaves the stage");
+                for &j in shown.iter().filter(|&&j| j != i) {
+                    assert_eq!(
+                        label.overlap(&spots[j].rect),
+                        0.0,
+                        "{what} covers the label of {:?}",
+                        dots[j].label
+                    );
+                }
+                for (k, face) in faces.iter().enumerate() {
+                    for rect in face.rects() {
+                        assert_eq!(
+                            label.overlap(&rect),
+                            0.0,
+                            "{what} covers node {k} or its words"
+                        );
+                    }
+                }
+                for rect in &obstacles {
+                    assert_eq!(
+                        label.overlap(rect),
+                        0.0,
+                        "{what} covers the queue or its caption"
+                    );
+                }
+                for (j, glyph) in dots.iter().enumerate().filter(|&(j, _)| j != i) {
+                    let (dot, text) = (glyph.dot, &glyph.label);
+                    let dot = Rect::centred(dot.0, dot.1, 2.0 * DOT_R, 2.0 * DOT_R);
+                    assert_eq!(
+                        label.overlap(&dot),
+                        0.0,
+                        "{what} covers the dot of {text:?} ({j})"
+                    );
+                }
+            }
+        });
+        assert!(messages > 500, "{query}: only {messages} messages seen");
+        println!(
+            "{query}: {labelled} of {messages} messages labelled, {identified} by their words"
+        );
+        assert!(
+            identified * 2 > messages,
+            "{query}: only {identified} of {messages} messages had their words on the stage"
+        );
+    }
+}
+
+#[test]
+fn an_embed_draws_every_stage_at_full_size_or_more() {
+    // An embed at 720 × 460 gives its stage about 720 × 344 CSS pixels (tests/e2e/run.mjs
+    // measures the words): the 11-unit words read at 11 pixels or more only at a scale of
+    // 1 or more. The stages were 362 units tall, which an embed drew at 0.95 (10.45 px).
+    for stage in stages() {
+        let layout = &stage.layout;
+        let scale = (720.0 / layout.width).min(344.0 / layout.height);
+        assert!(
+            scale >= 1.02,
+            "{}: {} × {} is drawn at {scale:.3} in an embed",
+            stage.name,
+            layout.width,
+            layout.height
+        );
+    }
 }

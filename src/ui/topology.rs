@@ -6,8 +6,8 @@
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use super::topology_geometry::{
-    mark_offset, message_path, place_labels, squeeze_in_circle, Frame, MessageGlyph, NodeGlyph,
-    DOT_R, MARK_HEIGHT,
+    mark_offset, message_path, place_labels, squeeze_in_circle, Frame, LabelSpot, MessageGlyph,
+    NodeGlyph, DOT_R, MARK_HEIGHT,
 };
 pub use super::topology_geometry::{mark_width, progress, state_class};
 use crate::i18n::{line, tr, tr_text, trf};
@@ -54,6 +54,22 @@ pub struct TopologyLayout {
     pub height: f64,
     /// The centre of node `i` (nodes past the end go around a circle).
     pub positions: Vec<(f64, f64)>,
+    /// Where node `i` has its words, if outside its circle (nodes past the end: inside).
+    pub words: Vec<WordsOutside>,
+    /// Where the stage puts the labels of `snapshot.messages`, in their order (None: the
+    /// topology places them).
+    pub labels: Option<Vec<LabelSpot>>,
+}
+
+/// A node's state written beside its circle instead of squeezed into it, with its marks
+/// and the word "paused" as pills after it: offsets below its centre (negative: above).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WordsOutside {
+    pub state_y: f64,
+    /// The centre of the first mark pill, and the step to the next one.
+    pub marks_y: f64,
+    pub mark_step: f64,
+    pub paused_y: f64,
 }
 
 /// The CSS class of a mark's tone.
@@ -66,11 +82,15 @@ pub fn tone_class(tone: Tone) -> &'static str {
     }
 }
 
-/// The marks under a node: pills stacked below its circle (of radius `node_r`).
-fn marks(marks: &[NodeMark], node_r: f64) -> Html {
+/// The marks under a node: pills stacked below its circle (of radius `node_r`), or where
+/// its stage puts them.
+fn marks(marks: &[NodeMark], node_r: f64, outside: Option<WordsOutside>) -> Html {
     let pills = marks.iter().enumerate().map(|(i, m)| {
         let width = mark_width(&m.text);
-        let y = mark_offset(i, node_r);
+        let y = outside.map_or_else(
+            || mark_offset(i, node_r),
+            |w| w.marks_y + i as f64 * w.mark_step,
+        );
         html! {
             <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
                 <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height={MARK_HEIGHT.to_string()} rx="8.5" />
@@ -176,8 +196,15 @@ pub fn topology(p: &TopologyProps) -> Html {
         // An embed sets names and states at the compact sizes in any frame (the stylesheet's
         // `.topology.compact`).
         let fonts = if p.compact { Frame::compact() } else { frame };
+        // A stage that writes the state outside the circle centres the name in it.
+        let outside = p.layout.as_ref().and_then(|l| l.words.get(id as usize).copied());
+        let (name_y, state_y) = match outside {
+            Some(w) => (4.5, w.state_y),
+            None => (name_y, state_y),
+        };
         let name_fit = squeeze_in_circle(&node.name, fonts.name_font, node_r, name_y);
-        let state_fit = squeeze_in_circle(&state, fonts.state_font, node_r, state_y);
+        let state_fit = squeeze_in_circle(&state, fonts.state_font, node_r, state_y)
+            .filter(|_| outside.is_none());
         // The timer due first, as an arc around the node that empties as it comes due
         // (the RaftScope idea): a learner sees which node is about to time out.
         let timer_arc = node
@@ -195,6 +222,9 @@ pub fn topology(p: &TopologyProps) -> Html {
                     </circle>
                 }
             });
+        let over_cross = (node.status == NodeStatus::Crashed).then_some(
+            "paint-order:stroke;stroke:var(--line);stroke-width:4px;stroke-linejoin:round;fill:var(--text)",
+        );
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
@@ -204,18 +234,27 @@ pub fn topology(p: &TopologyProps) -> Html {
                 <circle class="halo" r={(node_r + 6.0).to_string()} />
                 <circle class="body" r={node_r.to_string()} />
                 { for timer_arc }
-                // The cross goes under the words, so that a crashed node's name still reads.
+                // The cross goes under the words, which a halo of the circle's grey lifts off
+                // it, so that a crashed node's name and state still read.
                 if node.status == NodeStatus::Crashed {
-                    <path class="crash-mark" d="M-18,-18 L18,18 M18,-18 L-18,18" />
+                    <path class="crash-mark" d={format!("M-{a:.1},-{a:.1} L{a:.1},{a:.1} M{a:.1},-{a:.1} L-{a:.1},{a:.1}", a = node_r * 0.8)} />
                 }
-                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))}
+                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))} style={over_cross}
                       lengthAdjust={name_fit.map(|_| "spacingAndGlyphs")}>{ &node.name }</text>
-                <text class="state" y={format!("{state_y}")} textLength={state_fit.map(|w| format!("{w:.0}"))}
+                <text class={classes!("state", outside.is_some().then_some("outside"))} y={format!("{state_y}")} textLength={state_fit.map(|w| format!("{w:.0}"))}
+                      style={over_cross.filter(|_| outside.is_none())}
                       lengthAdjust={state_fit.map(|_| "spacingAndGlyphs")}>{ state.clone() }</text>
                 if node.status == NodeStatus::Paused {
-                    <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ tr("paused") }</text>
+                    if let Some(w) = outside {
+                        <g class="pause-pill" transform={format!("translate(0,{:.1})", w.paused_y)}>
+                            <rect x={format!("{:.1}", -mark_width(tr("paused")) / 2.0)} y="-9" width={format!("{:.1}", mark_width(tr("paused")))} height={MARK_HEIGHT.to_string()} rx="8.5" />
+                            <text y="4">{ tr("paused") }</text>
+                        </g>
+                    } else {
+                        <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ tr("paused") }</text>
+                    }
                 }
-                { marks(&node.marks, node_r) }
+                { marks(&node.marks, node_r, outside) }
             </g>
         }
     });
@@ -232,17 +271,22 @@ pub fn topology(p: &TopologyProps) -> Html {
             label: line(&m.label),
         })
         .collect();
-    let glyphs: Vec<NodeGlyph> = p
-        .snapshot
-        .nodes
-        .iter()
-        .map(|node| NodeGlyph {
-            centre: pos(node.id),
-            marks: node.marks.iter().map(|m| mark_width(&m.text)).collect(),
-            paused: node.status == NodeStatus::Paused,
-        })
-        .collect();
-    let spots = place_labels(&frame, &glyphs, &dots);
+    let glyphs = || -> Vec<NodeGlyph> {
+        p.snapshot
+            .nodes
+            .iter()
+            .map(|node| NodeGlyph {
+                centre: pos(node.id),
+                marks: node.marks.iter().map(|m| mark_width(&m.text)).collect(),
+                paused: node.status == NodeStatus::Paused,
+            })
+            .collect()
+    };
+    // A stage that places the labels itself (the locks stages) has them in its layout.
+    let spots = match p.layout.as_ref().and_then(|l| l.labels.clone()) {
+        Some(spots) if spots.len() == dots.len() => spots,
+        _ => place_labels(&frame, &glyphs(), &dots),
+    };
     let label_style = format!("font-size:{}px", frame.label_font);
     let messages = p.snapshot.messages.iter().zip(dots.iter().zip(&spots)).map(|(m, (glyph, spot))| {
         let (x, y) = glyph.dot;

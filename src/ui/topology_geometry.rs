@@ -486,35 +486,57 @@ const COVERS_NODE: f64 = 1000.0;
 const OUTSIDE: f64 = 1000.0;
 const COVERS_DOT: f64 = 60.0;
 
-/// Places every message's label near its dot, in the order given (a message keeps its
-/// place while the ones before it keep theirs), each where it covers the least of what is
-/// already placed: other labels, nodes, their marks, dots, the frame's edge. Candidates go
-/// around the dot in rings, nearest first; the first spot that covers nothing wins.
+/// Places every message's label near its dot, in the order given, where it covers the
+/// least: other labels, nodes, their marks, dots, the frame's edge (`place_labels_among`).
 pub fn place_labels(
     frame: &Frame,
     nodes: &[NodeGlyph],
     messages: &[MessageGlyph],
 ) -> Vec<LabelSpot> {
-    let node_rects: Vec<Rect> = nodes.iter().flat_map(|n| n.rects(frame)).collect();
+    let blocked: Vec<Rect> = nodes.iter().flat_map(|n| n.rects(frame)).collect();
+    place_labels_among(&frame.bounds(), frame.label_font, &blocked, messages, None)
+}
+
+/// Every stage's label placement (at `font` in `bounds`, off `blocked`: nodes, their words,
+/// a scene's drawings). Candidates go around the dot nearest first; the first that covers
+/// nothing wins. With no `reach`, a label with no such spot goes where it covers least and
+/// is left out only if it would stand far off while its words are already shown. With a
+/// `reach` (a crowded stage), a label is shown only at a spot within `reach` that covers
+/// nothing and if its words are not shown yet: its message keeps its dot and tooltip.
+pub fn place_labels_among(
+    bounds: &Rect,
+    font: f64,
+    blocked: &[Rect],
+    messages: &[MessageGlyph],
+    reach: Option<f64>,
+) -> Vec<LabelSpot> {
     let dots: Vec<Rect> = messages
         .iter()
         .map(|m| Rect::centred(m.dot.0, m.dot.1, 2.0 * DOT_R, 2.0 * DOT_R))
         .collect();
-    let bounds = frame.bounds();
-    let height = frame.label_font * 1.2;
+    let height = font * 1.2;
     let mut placed: Vec<Rect> = Vec::with_capacity(messages.len());
-    let mut spots = Vec::with_capacity(messages.len());
+    let mut spots: Vec<LabelSpot> = Vec::with_capacity(messages.len());
     for (index, m) in messages.iter().enumerate() {
-        let width = text_width(&m.label, frame.label_font) + 4.0;
+        let width = text_width(&m.label, font) + 4.0;
+        let said = messages[..index]
+            .iter()
+            .zip(&spots)
+            .any(|(other, spot)| spot.shown && other.label == m.label);
         let mut best: Option<(f64, Rect, f64)> = None;
-        for (offset, distance) in candidate_offsets(width, height) {
+        // (The nearest candidate is less than a line's height from its dot.)
+        let limit = reach.map_or(f64::INFINITY, |r| r.max(height));
+        for (offset, distance) in candidate_offsets(width, height)
+            .into_iter()
+            .take_while(|c| c.1 <= limit)
+        {
             let rect = Rect::centred(m.dot.0 + offset.0, m.dot.1 + offset.1, width, height);
             let mut cost = distance * 0.2;
             // Labels keep a unit apart, so that their halos don't touch.
             let padded = rect.grown(1.0);
             cost += placed.iter().map(|p| p.overlap(&padded)).sum::<f64>() * COVERS_LABEL;
-            cost += node_rects.iter().map(|n| n.overlap(&rect)).sum::<f64>() * COVERS_NODE;
-            cost += rect.outside(&bounds) * OUTSIDE;
+            cost += blocked.iter().map(|n| n.overlap(&rect)).sum::<f64>() * COVERS_NODE;
+            cost += rect.outside(bounds) * OUTSIDE;
             cost += dots
                 .iter()
                 .enumerate()
@@ -531,20 +553,19 @@ pub fn place_labels(
                 break;
             }
         }
-        let (_, rect, distance) = best.expect("there are candidate spots");
-        let far = distance > height * 3.5;
-        let said = messages[..index]
-            .iter()
-            .zip(&spots)
-            .any(|(other, spot): (&MessageGlyph, &LabelSpot)| spot.shown && other.label == m.label);
-        let shown = !(far && said);
+        let (cost, rect, distance) = best.expect("there are candidate spots");
+        let clean = cost < distance * 0.2 + 1e-9;
+        let shown = match reach {
+            None => !(distance > height * 3.5 && said),
+            Some(_) => clean && !said,
+        };
         if shown {
             placed.push(rect);
         }
         spots.push(LabelSpot {
             shown,
             rect,
-            baseline: rect.centre().1 + frame.label_font * 0.35,
+            baseline: rect.centre().1 + font * 0.35,
             leader: distance > height * 1.2,
         });
     }

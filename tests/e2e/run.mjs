@@ -244,9 +244,9 @@ const failed = await runTests([
         for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
           if (meet(boxes[i], boxes[j])) clashes.push(`queue boxes ${i} / ${j}`);
         }
-        // The holder's mark: no dot on it, no node under it.
+        // The holder's mark and the "paused" badge: no dot on them, no other node under them.
         const dots = [...svg.querySelectorAll(".message circle, .notify circle")].map((c) => c.getBoundingClientRect());
-        for (const mark of svg.querySelectorAll(".mark")) {
+        for (const mark of svg.querySelectorAll(".mark, .pause-pill")) {
           const m = mark.querySelector("rect").getBoundingClientRect();
           if (dots.some((d) => meet(m, d))) clashes.push(`a dot on "${mark.textContent}"`);
           for (const node of svg.querySelectorAll("g.node")) {

@@ -13,9 +13,32 @@
 //! that the leaving child never lies over the next one; with one slot more than fits, the
 //! row's spacing shrinks.
 //!
-//! The dense lease stages of an embed (Redlock's five servers): the servers along an arc
-//! at the top, the clients in a row along the bottom, the storage at the right, for the
-//! same reason.
+//! The lease stages (one Redis server, or Redlock's five): the servers along an arc at the
+//! top, the clients in a row along the bottom, the storage at the right, for the same
+//! reason. A crowded embed shows their messages as dots only.
+//!
+//! Words outside the circles: a node's state is written beside its circle, not squeezed
+//! into it (SVG `textLength` made "NO TOKEN CHECK" unreadable), with the holder's mark as a
+//! pill after it and the word "paused" as a badge on the circle's edge, all on the side of
+//! the node no message comes from:
+//! under a client (every message of a client goes up, to ZooKeeper, the servers or the
+//! storage), over ZooKeeper, a server and the storage (all their messages go down to the
+//! clients). So no dot ever passes over them (the Redlock embed's dots crossed the word
+//! "paused" above client 3).
+//!
+//! Message labels (`place_message_labels`): each goes near its dot where it covers nothing
+//! (no other label, no node, none of a node's words, no other dot, not the queue) or is left
+//! out: eight clients' messages leave many at once and their labels covered each other and
+//! the clients. A message without its label keeps its dot and its tooltip (and is in the
+//! log); a label already written once is not written again for another dot.
+
+use crate::i18n::{line, tr, tr_text};
+use crate::sim::run::{NodeView, Snapshot};
+use crate::sim::{NodeStatus, Time};
+use crate::ui::topology_geometry::{
+    mark_width, message_path, place_labels_among, progress, text_width, LabelSpot, MessageGlyph,
+    Rect, HALO, MARK_HEIGHT,
+};
 
 /// Where a stage puts its nodes, in its view box (the topology's `TopologyLayout`, which
 /// only the browser build has).
@@ -25,17 +48,182 @@ pub struct StageLayout {
     pub height: f64,
     /// The centre of node `i`, in the scene's node order.
     pub positions: Vec<(f64, f64)>,
+    /// The side of node `i` its words go on.
+    pub sides: Vec<Side>,
 }
 
-/// The queue stage's view box. At 700 × 335 it fills an embed's stage (about 720 × 355
-/// CSS pixels) at about 1.03 scale, so the 11-unit labels read at 11 CSS pixels or more.
+/// The radius the topology draws a stage's nodes at (`Frame::layout` keeps the square
+/// frame's).
+pub const NODE_R: f64 = 30.0;
+/// The font sizes of a node's state and of a message label (`style.css`).
+pub const STATE_FONT: f64 = 11.0;
+pub const LABEL_FONT: f64 = 11.0;
+/// The height of a state's line of text: from its capitals' top to below its baseline.
+const STATE_HEIGHT: f64 = 12.0;
+/// How far a state's baseline is from the top of its line.
+const STATE_ASCENT: f64 = 9.0;
+/// The gap between a line and the pill after it, and between two pills.
+const PILL_GAP: f64 = 2.0;
+
+/// Which side of its circle a node's words go on: the side no message comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Above,
+    Below,
+}
+
+/// Where a node's words go, as offsets below its centre (negative: above it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Words {
+    /// The state's baseline.
+    pub state_y: f64,
+    /// The centre of its first mark pill (the next ones `MARK_STEP` farther out).
+    pub marks_y: f64,
+    /// The centre of the "paused" pill: on the edge of the circle, on the words' side, as a
+    /// badge (a pill of its own past the state and the mark made the stages too tall for an
+    /// embed's 11 pixels: review #17). The state stays where it is when it comes or goes.
+    pub paused_y: f64,
+}
+
+/// The distance between two pills' centres.
+pub const MARK_STEP: f64 = MARK_HEIGHT + PILL_GAP;
+
+impl Words {
+    pub fn on(side: Side) -> Words {
+        // A pill runs from 9 above its centre to 8 below (`pill_rect`): the state's line
+        // starts past the badge on the circle's edge, and the mark past the state.
+        let line_top = NODE_R + 8.0 + PILL_GAP;
+        let first_pill = line_top + STATE_HEIGHT + PILL_GAP + 9.0;
+        match side {
+            Side::Below => Words {
+                state_y: line_top + STATE_ASCENT,
+                marks_y: first_pill,
+                paused_y: NODE_R,
+            },
+            // Outwards from the circle: the badge, the state, the marks (servers and the
+            // storage have none).
+            Side::Above => {
+                let line_top = NODE_R + 9.0 + PILL_GAP;
+                Words {
+                    state_y: -(line_top + STATE_HEIGHT - STATE_ASCENT),
+                    paused_y: -NODE_R,
+                    marks_y: -(line_top + STATE_HEIGHT + PILL_GAP + 8.0),
+                }
+            }
+        }
+    }
+
+    /// The centre of mark pill `i` (a pill is drawn 0.5 above it: see `pill_rect`).
+    pub fn mark_y(&self, i: usize) -> f64 {
+        let step = if self.marks_y < 0.0 {
+            -MARK_STEP
+        } else {
+            MARK_STEP
+        };
+        self.marks_y + i as f64 * step
+    }
+}
+
+/// A pill of `width` whose centre the topology puts at `(x, y)` (its rectangle runs from 9
+/// above to 8 below).
+pub fn pill_rect(x: f64, y: f64, width: f64) -> Rect {
+    Rect::centred(x, y - 0.5, width, MARK_HEIGHT)
+}
+
+/// What a node takes of the picture: its circle (with the halo) and its words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeFace {
+    pub centre: (f64, f64),
+    pub side: Side,
+    /// The width of its state's text at `STATE_FONT` (`text_width`).
+    pub state_width: f64,
+    /// The widths of its mark pills (`mark_width`).
+    pub marks: Vec<f64>,
+    /// The width of its "paused" pill, if it is paused.
+    pub paused: Option<f64>,
+}
+
+impl NodeFace {
+    /// The circle with its halo, as a cross of two rectangles that covers it.
+    pub fn circle_rects(&self) -> [Rect; 2] {
+        let (x, y) = self.centre;
+        let r = NODE_R + HALO;
+        let narrow = 2.0 * 0.72 * r;
+        [
+            Rect::centred(x, y, 2.0 * r, narrow),
+            Rect::centred(x, y, narrow, 2.0 * r),
+        ]
+    }
+
+    /// The boxes of its state's line and of its pills.
+    pub fn word_rects(&self) -> Vec<Rect> {
+        let (x, y) = self.centre;
+        let words = Words::on(self.side);
+        let top = y + words.state_y - STATE_ASCENT;
+        let mut rects = vec![Rect {
+            left: x - self.state_width / 2.0,
+            top,
+            right: x + self.state_width / 2.0,
+            bottom: top + STATE_HEIGHT,
+        }];
+        rects.extend(
+            self.marks
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| pill_rect(x, y + words.mark_y(i), w)),
+        );
+        rects.extend(self.paused.map(|w| pill_rect(x, y + words.paused_y, w)));
+        rects
+    }
+
+    pub fn rects(&self) -> Vec<Rect> {
+        let mut rects = self.circle_rects().to_vec();
+        rects.extend(self.word_rects());
+        rects
+    }
+}
+
+/// The farthest a label's edge may stand from its dot's edge (about two lines).
+const LABEL_REACH: f64 = 2.2 * LABEL_FONT * 1.2;
+
+/// Places the labels of the messages in flight (`dots`, in a stable order) in a stage of
+/// `width` × `height` with the generic stage's placement (`place_labels_among`): each at
+/// the nearest spot around its dot, within `LABEL_REACH`, that covers no other label, no
+/// node nor its words, nothing in `obstacles` (the queue), no other dot, and stays in the
+/// view box. A label with no such spot, or whose words another dot's label already shows,
+/// is not shown.
+pub fn place_message_labels(
+    width: f64,
+    height: f64,
+    nodes: &[NodeFace],
+    obstacles: &[Rect],
+    dots: &[MessageGlyph],
+) -> Vec<LabelSpot> {
+    let blocked: Vec<Rect> = nodes
+        .iter()
+        .flat_map(NodeFace::rects)
+        .chain(obstacles.iter().copied())
+        .collect();
+    let bounds = Rect {
+        left: 0.0,
+        top: 0.0,
+        right: width,
+        bottom: height,
+    };
+    place_labels_among(&bounds, LABEL_FONT, &blocked, dots, Some(LABEL_REACH))
+}
+
+/// The queue stage's view box. At 700 × 334 it fills an embed's stage (about 720 × 344
+/// CSS pixels) at about 1.03 scale, so the 11-unit labels read at 11 CSS pixels or more
+/// (review #17; at 362 units tall they read at 10.45).
 pub const WIDTH: f64 = 700.0;
-pub const HEIGHT: f64 = 335.0;
+pub const HEIGHT: f64 = 334.0;
 /// ZooKeeper, at the head of the row, a little below its middle.
 const SERVER: (f64, f64) = (62.0, 75.0);
 /// The storage, at the right between the row and the clients, high enough above them
-/// that a message to it from a client bows upwards around the clients it passes.
-const STORAGE: (f64, f64) = (600.0, 185.0);
+/// that a message to it from a client bows upwards around the clients it passes, and low
+/// enough that its words, above it, keep clear of the queue's arrows.
+const STORAGE: (f64, f64) = (600.0, 187.0);
 /// The `/lock` node's pill, centred at `LOCK_X`.
 pub const LOCK_X: f64 = 135.0;
 pub const LOCK_W: f64 = 52.0;
@@ -50,8 +238,8 @@ pub const BOX_W: f64 = 56.0;
 pub const PITCH: f64 = 62.0;
 /// The gap between two boxes when the row is squeezed.
 const MIN_GAP: f64 = 5.0;
-/// The clients' row: its height and its ends.
-pub const CLIENT_Y: f64 = 275.0;
+/// The clients' row: its height (their words go under it) and its ends.
+pub const CLIENT_Y: f64 = 260.0;
 const CLIENTS_LEFT: f64 = 138.0;
 const CLIENTS_RIGHT: f64 = 644.0;
 /// The most room two clients get between them.
@@ -75,10 +263,13 @@ pub fn queue_layout(node_count: u32) -> StageLayout {
     let clients = node_count.saturating_sub(2).max(1);
     let mut positions = vec![SERVER, STORAGE];
     positions.extend(row(clients, CLIENTS_LEFT, CLIENTS_RIGHT).map(|x| (x, CLIENT_Y)));
+    let mut sides = vec![Side::Above, Side::Above];
+    sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
         height: HEIGHT,
         positions,
+        sides,
     }
 }
 
@@ -181,23 +372,101 @@ pub fn notify_arc(x1: f64, x2: f64, t: f64) -> (String, (f64, f64)) {
     (path, (x, y))
 }
 
-/// The dense lease stage of an embed (`servers` lock servers, the storage, `clients`
-/// clients, in the scene's node order): the servers along an arc at the top, the clients
-/// along the bottom, the storage at the right between them.
+/// The lease stage (`servers` lock servers, the storage, `clients` clients, in the scene's
+/// node order): the servers along an arc at the top, the clients along the bottom, the
+/// storage at the right between them, right of every server and client so that no message
+/// passes over the words above it.
 pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
-    const LEASE_HEIGHT: f64 = 322.0;
-    let mut positions: Vec<(f64, f64)> = row(servers, 110.0, 590.0)
+    const LEASE_HEIGHT: f64 = 334.0;
+    let mut positions: Vec<(f64, f64)> = row(servers, 100.0, 570.0)
         .map(|x| {
             // A flat arc: the middle server highest.
             let off = (x - WIDTH / 2.0) / 240.0;
-            (x, 40.0 + 60.0 * off * off)
+            (x, 56.0 + 60.0 * off * off)
         })
         .collect();
-    positions.push((640.0, 190.0));
-    positions.extend(row(clients, 60.0, 580.0).map(|x| (x, 262.0)));
+    positions.push((638.0, 200.0));
+    let mut sides = vec![Side::Above; positions.len()];
+    positions.extend(row(clients, 60.0, 570.0).map(|x| (x, 260.0)));
+    sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
         height: LEASE_HEIGHT,
         positions,
+        sides,
     }
+}
+
+/// What a node of `snapshot` takes of the picture, at `at` on `side`.
+fn face(node: &NodeView, at: (f64, f64), side: Side) -> NodeFace {
+    NodeFace {
+        centre: at,
+        side,
+        state_width: text_width(&tr_text(node.state), STATE_FONT),
+        marks: node.marks.iter().map(|m| mark_width(&m.text)).collect(),
+        paused: (node.status == NodeStatus::Paused).then(|| mark_width(tr("paused"))),
+    }
+}
+
+/// The nodes of `snapshot` as `layout` draws them.
+pub fn faces(layout: &StageLayout, snapshot: &Snapshot) -> Vec<NodeFace> {
+    snapshot
+        .nodes
+        .iter()
+        .zip(layout.positions.iter().zip(&layout.sides))
+        .map(|(node, (&at, &side))| face(node, at, side))
+        .collect()
+}
+
+/// Where each message of `snapshot` is at `playhead` on its way in `layout`, with its label.
+pub fn dots(layout: &StageLayout, snapshot: &Snapshot, playhead: Time) -> Vec<MessageGlyph> {
+    let at = &layout.positions;
+    let centre = |i: u32| at.get(i as usize).copied().unwrap_or_default();
+    snapshot
+        .messages
+        .iter()
+        .map(|m| {
+            let way = message_path(centre(m.from), centre(m.to), at, NODE_R);
+            MessageGlyph {
+                dot: way.at(progress(m.sent, m.arrives, playhead)),
+                label: line(&m.label),
+            }
+        })
+        .collect()
+}
+
+/// The labels of the messages of `snapshot` at `playhead` in `layout`, kept off
+/// `obstacles` too (see [`place_message_labels`]).
+pub fn stage_labels(
+    layout: &StageLayout,
+    snapshot: &Snapshot,
+    playhead: Time,
+    obstacles: &[Rect],
+) -> Vec<LabelSpot> {
+    place_message_labels(
+        layout.width,
+        layout.height,
+        &faces(layout, snapshot),
+        obstacles,
+        &dots(layout, snapshot, playhead),
+    )
+}
+
+/// What the queue stage draws that message labels keep off: the `/lock` pill and the row
+/// of children, and the caption under them (`caption_width` wide at 12 units).
+pub fn queue_obstacles(caption_width: f64) -> [Rect; 2] {
+    [
+        Rect {
+            left: LOCK_X - LOCK_W / 2.0,
+            top: ROW_Y - 2.0,
+            right: ROW_RIGHT,
+            bottom: ROW_Y + BOX_H + 2.0,
+        },
+        Rect {
+            left: FIRST_X,
+            top: CAPTION_Y - 12.0,
+            right: FIRST_X + caption_width,
+            bottom: CAPTION_Y + 4.0,
+        },
+    ]
 }

@@ -2,7 +2,7 @@
 //! order and whom each waiter watches, who *believes* it holds the lock, and the storage
 //! log of writes with their fencing tokens, accepted or rejected; and which stage the
 //! scene draws.
-use super::{geometry, stage};
+use super::stage;
 use crate::algo::locks::{LockKind, LockView, WatchTarget};
 use crate::i18n::{tr, trf};
 use crate::scene::locks::{believers_verdict, expiry_words, holder_sentence, Locks, LocksView};
@@ -14,18 +14,21 @@ impl SceneViews for Locks {
     // `style.css` here, minified by `build.rs`.
     const STYLE: &'static str = include_str!(concat!(env!("OUT_DIR"), "/css/ui/locks/style.css"));
 
-    /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks keep
-    /// the generic topology, except in an embed of many nodes (Redlock's five servers),
-    /// which gets a layout with room for the holder's mark and shows messages as dots.
+    /// The queue locks get a stage with the queue beside ZooKeeper; the lease locks one
+    /// with the servers along the top and the clients along the bottom (an embed of many
+    /// nodes, Redlock's five servers, shows its messages as dots). Both write each node's
+    /// state outside its circle, on the side no message comes from (`geometry.rs`). On a
+    /// phone a lease lock keeps the generic topology's phone frame, whose bigger circles
+    /// and labels read at 11 pixels: the 700-unit stage would be drawn at half size.
     fn stage(view: LocksView, ctx: ViewCtx) -> Option<Html> {
         if let Some(queue) = view.queue {
             return Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> });
         }
-        if geometry::message_labels(ctx.compact, ctx.snapshot.nodes.len()) {
+        if !ctx.compact && crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY) {
             return None;
         }
         let servers = view.lock.servers.len() as u32;
-        Some(html! { <stage::DenseLeaseStage servers={servers} ctx={ctx} /> })
+        Some(html! { <stage::LeaseStage servers={servers} ctx={ctx} /> })
     }
 
     fn panel(view: LocksView, ctx: ViewCtx) -> Option<Html> {

@@ -8,23 +8,49 @@
 //!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
-    lease_layout, message_labels, notify_arc, queue_layout, slots, watch_path, Row, StageLayout,
-    BOX_H, CAPTION_Y, FIRST_X, LOCK_W, LOCK_X, ROW_Y,
+    lease_layout, message_labels, notify_arc, queue_layout, queue_obstacles, slots, stage_labels,
+    watch_path, Row, Side, StageLayout, Words, BOX_H, CAPTION_Y, FIRST_X, LOCK_W, LOCK_X,
+    MARK_STEP, ROW_Y,
 };
 use crate::algo::locks::WatchTarget;
 use crate::i18n::{tr, trf};
 use crate::scene::locks::{DepartureReason, QueueStage, DEPARTURE_WINDOW};
 use crate::sim::NodeId;
 use crate::ui::scenes::ViewCtx;
-use crate::ui::topology::{progress, Topology, TopologyLayout};
+use crate::ui::topology::{progress, Topology, TopologyLayout, WordsOutside};
+use crate::ui::topology_geometry::{text_width, Rect};
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn topology_layout(l: StageLayout) -> TopologyLayout {
+/// The topology's layout: the nodes where `l` puts them with their words outside their
+/// circles, and the message labels placed (`obstacles`: what else they keep off), unless
+/// the stage shows dots only.
+fn topology_layout(l: StageLayout, ctx: &ViewCtx, obstacles: &[Rect]) -> TopologyLayout {
+    let labels = message_labels(ctx.compact, ctx.snapshot.nodes.len())
+        .then(|| stage_labels(&l, &ctx.snapshot, ctx.playhead, obstacles));
+    let words = l
+        .sides
+        .iter()
+        .map(|&side| {
+            let w = Words::on(side);
+            WordsOutside {
+                state_y: w.state_y,
+                marks_y: w.marks_y,
+                mark_step: if side == Side::Above {
+                    -MARK_STEP
+                } else {
+                    MARK_STEP
+                },
+                paused_y: w.paused_y,
+            }
+        })
+        .collect();
     TopologyLayout {
         width: l.width,
         height: l.height,
         positions: l.positions,
+        words,
+        labels,
     }
 }
 
@@ -37,10 +63,14 @@ pub struct QueueLockStageProps {
 #[function_component(QueueLockStage)]
 pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let ctx = &p.ctx;
-    let layout = Rc::new(topology_layout(queue_layout(
-        ctx.snapshot.nodes.len() as u32
-    )));
-    let overlay = overlay(&p.queue, ctx, &layout);
+    let caption = caption(&p.queue);
+    let obstacles = queue_obstacles(text_width(&caption, 12.0));
+    let layout = Rc::new(topology_layout(
+        queue_layout(ctx.snapshot.nodes.len() as u32),
+        ctx,
+        &obstacles,
+    ));
+    let overlay = overlay(&p.queue, ctx, &layout, caption);
     // Dots only in a crowded embed (the stylesheet hides the labels of `.dense`).
     let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
     html! {
@@ -54,22 +84,23 @@ pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct DenseLeaseStageProps {
+pub struct LeaseStageProps {
     /// How many lock servers the run has (the first nodes).
     pub servers: u32,
     pub ctx: ViewCtx,
 }
 
-/// A lease lock's stage in an embed of many nodes: the generic topology with the servers
-/// along the top and the clients along the bottom, messages as dots.
-#[function_component(DenseLeaseStage)]
-pub fn dense_lease_stage(p: &DenseLeaseStageProps) -> Html {
+/// A lease lock's stage: the generic topology with the servers along the top and the
+/// clients along the bottom; in an embed of many nodes, messages as dots.
+#[function_component(LeaseStage)]
+pub fn lease_stage(p: &LeaseStageProps) -> Html {
     let ctx = &p.ctx;
     let nodes = ctx.snapshot.nodes.len() as u32;
     let clients = nodes.saturating_sub(p.servers + 1);
-    let layout = Rc::new(topology_layout(lease_layout(p.servers, clients)));
+    let layout = Rc::new(topology_layout(lease_layout(p.servers, clients), ctx, &[]));
+    let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
     html! {
-        <div class="locks-stage dense">
+        <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
                 selected={ctx.selected} partition={ctx.partition.clone()}
                 commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}
@@ -78,7 +109,20 @@ pub fn dense_lease_stage(p: &DenseLeaseStageProps) -> Html {
     }
 }
 
-fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
+/// Under the queue: what the arrows are, or, while notifications fly, how many.
+fn caption(q: &QueueStage) -> String {
+    match q.notifications.len() {
+        0 if q.herd => tr("children of /lock · every waiter watches /lock").to_string(),
+        0 => tr("children of /lock · each waiter watches its predecessor").to_string(),
+        1 => tr("a watch fired: 1 notification").to_string(),
+        n => trf(
+            "a change of /lock: {n} notifications at once (the herd)",
+            &[("n", &n)],
+        ),
+    }
+}
+
+fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: String) -> Html {
     // Every child, and every child still fading out, has its own slot in sequence order.
     let present: Vec<u64> = q.entries.iter().map(|e| e.seq).collect();
     let leaving: Vec<u64> = q.departures.iter().map(|d| d.seq).collect();
@@ -169,17 +213,7 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout) -> Html {
             </g>
         })
     });
-    // Under the queue: what the arrows are, or, while notifications fly, how many.
     let burst = q.notifications.len();
-    let caption = match burst {
-        0 if q.herd => tr("children of /lock · every waiter watches /lock").to_string(),
-        0 => tr("children of /lock · each waiter watches its predecessor").to_string(),
-        1 => tr("a watch fired: 1 notification").to_string(),
-        n => trf(
-            "a change of /lock: {n} notifications at once (the herd)",
-            &[("n", &n)],
-        ),
-    };
     html! {
         <g class="lock-queue-stage" aria-label={trf("The lock queue: {n} children of /lock", &[("n", &q.entries.len())])}>
             <defs>
