@@ -6,29 +6,14 @@
 //! the message in both languages: in English word for word what it was before the messages
 //! were typed (old links and tests compare it); in Chinese it is Chinese, quotes what the
 //! link wrote, and keeps no English word but the link's own vocabulary.
-use dsviz::i18n::{with_lang, Lang};
-use dsviz::scene::RunSpec;
-
 mod i18n_scan;
-use i18n_scan::{english_words, ALLOWED};
+use i18n_scan::{chinese_message_for, english_words, ALLOWED};
 
 /// The words of the link's action syntax, which a message quotes as they are written.
 const ACTION_WORDS: &[&str] = &[
     "crash", "restart", "pause", "resume", "drop", "delay", "cut", "heal", "part", "healall",
     "cmd", "deliver", "lose", "fire", "step", "time", "action",
 ];
-
-fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
-fn problems_of(query: &str, lang: Lang) -> Vec<String> {
-    with_lang(lang, || {
-        let (mut spec, mut problems) = RunSpec::from_query(query);
-        problems.extend(dsviz::scene::build(&mut spec).problems);
-        problems
-    })
-}
 
 #[test]
 fn an_action_that_cannot_be_read_says_why_in_the_pages_language() {
@@ -91,20 +76,7 @@ fn an_action_that_cannot_be_read_says_why_in_the_pages_language() {
         ),
     ];
     for (query, english, value) in cases {
-        let en = problems_of(query, Lang::En);
-        let zh = problems_of(query, Lang::Zh);
-        let at = en
-            .iter()
-            .position(|p| p == english)
-            .unwrap_or_else(|| panic!("{query}: no message {english:?} in {en:#?}"));
-        assert_eq!(en.len(), zh.len(), "{query}: {en:?} against {zh:?}");
-        let message = &zh[at];
-        println!("{query}\n    {english}\n    {message}");
-        assert!(has_chinese(message), "{query}: not in Chinese: {message}");
-        assert!(
-            message.contains(value),
-            "{query}: the Chinese message does not quote {value:?}: {message}"
-        );
+        let message = chinese_message_for(query, english, value);
         // What the link wrote is quoted as it is; the rest is Chinese.
         let quoted_link = query.split("a=").nth(1).unwrap_or_default();
         let stray: Vec<String> =

@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod i18n_scan;
 use i18n_scan::{
-    assert_none_without_chinese, catalogue_entries, english_words, literals, without_chinese,
-    ALLOWED,
+    assert_none_without_chinese, catalogue_entries, chinese_message_for, english_words,
+    has_chinese, literals, without_chinese, ALLOWED,
 };
 
 /// Words a Chinese message may keep besides `ALLOWED`: nginx's health-check parameters
@@ -42,10 +42,6 @@ const ALSO_ALLOWED: &[&str] = &[
 /// Code a Chinese text may quote as it is.
 const CODE: &[&str] = &["random.choice(servers)"];
 
-fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
 /// The English words of a Chinese text that are neither names nor protocol vocabulary.
 fn stray_english(zh: &str) -> Vec<String> {
     let zh = CODE
@@ -57,32 +53,10 @@ fn stray_english(zh: &str) -> Vec<String> {
         .collect()
 }
 
-/// The page's messages about a link, in one language.
-fn problems_of(query: &str, lang: Lang) -> Vec<String> {
-    with_lang(lang, || {
-        let (mut spec, mut problems) = RunSpec::from_query(query);
-        problems.extend(dsviz::scene::build(&mut spec).problems);
-        problems
-    })
-}
-
 /// Opens `query` and checks its message: in English exactly `english`, in Chinese Chinese
 /// with `value` in it and no stray English word.
 fn check_link(query: &str, english: &str, value: &str) {
-    let en = problems_of(query, Lang::En);
-    let zh = problems_of(query, Lang::Zh);
-    let at = en
-        .iter()
-        .position(|p| p == english)
-        .unwrap_or_else(|| panic!("{query}: no message {english:?} in {en:#?}"));
-    assert_eq!(en.len(), zh.len(), "{query}: {en:?} against {zh:?}");
-    let message = &zh[at];
-    println!("{query}\n    {english}\n    {message}");
-    assert!(has_chinese(message), "{query}: not in Chinese: {message}");
-    assert!(
-        message.contains(value),
-        "{query}: the Chinese message does not name {value:?}: {message}"
-    );
+    let message = chinese_message_for(query, english, value);
     // What the link wrote is quoted as it is.
     let stray = stray_english(&message.replace(value, ""));
     assert!(

@@ -533,3 +533,38 @@ pub fn assert_none_without_chinese(missing: Vec<(&'static str, String)>, hint: &
         missing.join("\n")
     );
 }
+
+/// Whether a text has Chinese characters.
+pub fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The page's messages about a link, in one language: the link's own and its scene's.
+pub fn link_problems(query: &str, lang: dsviz::i18n::Lang) -> Vec<String> {
+    dsviz::i18n::with_lang(lang, || {
+        let (mut spec, mut problems) = dsviz::scene::RunSpec::from_query(query);
+        problems.extend(dsviz::scene::build(&mut spec).problems);
+        problems
+    })
+}
+
+/// Opens `query` in English and in Chinese and returns the Chinese message said where the
+/// English one is exactly `english`, after checking that it is Chinese and names `value`.
+pub fn chinese_message_for(query: &str, english: &str, value: &str) -> String {
+    use dsviz::i18n::Lang;
+    let en = link_problems(query, Lang::En);
+    let zh = link_problems(query, Lang::Zh);
+    let at = en
+        .iter()
+        .position(|p| p == english)
+        .unwrap_or_else(|| panic!("{query}: no message {english:?} in {en:#?}"));
+    assert_eq!(en.len(), zh.len(), "{query}: {en:?} against {zh:?}");
+    let message = zh[at].clone();
+    println!("{query}\n    {english}\n    {message}");
+    assert!(has_chinese(&message), "{query}: not in Chinese: {message}");
+    assert!(
+        message.contains(value),
+        "{query}: the Chinese message does not name {value:?}: {message}"
+    );
+    message
+}
