@@ -136,7 +136,10 @@ fn rendezvous_scores_rank_the_servers_as_the_lookup_does() {
             assert!(scores.iter().all(|&(_, s)| s > 0.0 && s < 1.0));
             scores.sort_by(|a, b| b.1.total_cmp(&a.1));
             let top: Vec<u16> = scores.iter().take(3).map(|s| s.0).collect();
-            assert_eq!(top, lookup.replicas, "{weights} {key}: the highest scores are the replicas");
+            assert_eq!(
+                top, lookup.replicas,
+                "{weights} {key}: the highest scores are the replicas"
+            );
         }
     }
 }
@@ -147,13 +150,27 @@ fn maglevs_table_gives_every_key_its_owner_and_the_window_centres_on_the_keys_en
     let table = maglev_table(&node);
     assert_eq!(table.len() as u32, maglev_table_size());
     for (i, &hash) in node.key_hashes().iter().enumerate() {
-        assert_eq!(table[(hash % table.len() as u64) as usize], node.owners()[i]);
+        assert_eq!(
+            table[(hash % table.len() as u64) as usize],
+            node.owners()[i]
+        );
     }
     let (window, at) = table_window(&table, 65_536, 3);
     assert_eq!(at, 65_536 % maglev_table_size());
     let entries: Vec<u32> = window.iter().map(|w| w.0).collect();
     let m = maglev_table_size();
-    assert_eq!(entries, [at - 3, at - 2, at - 1, at, (at + 1) % m, (at + 2) % m, (at + 3) % m]);
+    assert_eq!(
+        entries,
+        [
+            at - 3,
+            at - 2,
+            at - 1,
+            at,
+            (at + 1) % m,
+            (at + 2) % m,
+            (at + 3) % m
+        ]
+    );
     let (wrapped, _) = table_window(&table, 1, 3);
     assert_eq!(wrapped[0].0, m - 2, "the window wraps around the table");
     assert!(table_window(&[], 5, 3).0.is_empty());
@@ -199,8 +216,12 @@ fn the_middles_words_stay_inside_the_keys_band_in_a_small_drawing_in_both_langua
     for algo in ["ring", "bounded", "modulo", "jump", "rendezvous", "maglev"] {
         for query in [
             format!("?scene=ring&algo={algo}&n=12&keys=4000&r=5&churn=0"),
-            format!("?scene=ring&algo={algo}&n=12&keys=4000&r=5&churn=0&a=0@0:cmd:0:join:node-13:1"),
-            format!("?scene=ring&algo={algo}&n=12&keys=4000&r=5&churn=0&a=0@0:cmd:0:lookup:{long_key}"),
+            format!(
+                "?scene=ring&algo={algo}&n=12&keys=4000&r=5&churn=0&a=0@0:cmd:0:join:node-13:1"
+            ),
+            format!(
+                "?scene=ring&algo={algo}&n=12&keys=4000&r=5&churn=0&a=0@0:cmd:0:lookup:{long_key}"
+            ),
         ] {
             let node = cluster(&query);
             for lang in [Lang::En, Lang::Zh] {
@@ -208,9 +229,14 @@ fn the_middles_words_stay_inside_the_keys_band_in_a_small_drawing_in_both_langua
                 for (scale, cut) in [(1.0, 0), (1.8, 5)] {
                     let lines = centre_lines(&node, true, scale, cut);
                     i18n::set_lang(Lang::En);
-                    assert!(all_fit(&lines, scale), "{query} {lang:?} x{scale}: {lines:#?}");
                     assert!(
-                        lines.iter().all(|l| l.text.trim_end_matches('…').chars().count() >= 1),
+                        all_fit(&lines, scale),
+                        "{query} {lang:?} x{scale}: {lines:#?}"
+                    );
+                    assert!(
+                        lines
+                            .iter()
+                            .all(|l| l.text.trim_end_matches('…').chars().count() >= 1),
                         "a line cut to nothing: {lines:#?}"
                     );
                     i18n::set_lang(lang);
@@ -224,12 +250,18 @@ fn the_middles_words_stay_inside_the_keys_band_in_a_small_drawing_in_both_langua
         "?scene=ring&n=12&keys=100&r=5&churn=0&a=0@0:cmd:0:lookup:{long_key}"
     ));
     let lines = centre_lines(&node, true, 1.8, 5);
-    let replicas = lines.iter().find(|l| l.text.starts_with("replicas: ")).unwrap();
+    let replicas = lines
+        .iter()
+        .find(|l| l.text.starts_with("replicas: "))
+        .unwrap();
     let full = CentreLine {
         text: "replicas: node-10, node-11, node-12, node-9".into(),
         ..replicas.clone()
     };
-    assert!(!line_fits(&full, 1.8), "the test's long line must be too long");
+    assert!(
+        !line_fits(&full, 1.8),
+        "the test's long line must be too long"
+    );
 }
 
 #[test]
@@ -238,7 +270,12 @@ fn walk_markers_keep_their_distance_and_the_owner_is_always_marked() {
     // Far apart: every stop is marked.
     assert_eq!(thin_stops(&[0.01, 0.2, 0.5]), [true, true, true]);
     // Piled up (100 virtual nodes per server): the owner, then the next far enough.
-    let marked = thin_stops(&[0.001, 0.001 + gap / 3.0, 0.001 + gap * 0.9, 0.001 + gap * 1.2]);
+    let marked = thin_stops(&[
+        0.001,
+        0.001 + gap / 3.0,
+        0.001 + gap * 0.9,
+        0.001 + gap * 1.2,
+    ]);
     assert_eq!(marked, [true, false, false, true]);
     assert_eq!(thin_stops(&[]), Vec::<bool>::new());
 
@@ -259,7 +296,10 @@ fn walk_markers_keep_their_distance_and_the_owner_is_always_marked() {
         .filter(|(_, &m)| m)
         .map(|(s, _)| *s)
         .collect();
-    assert!(kept.windows(2).all(|w| w[1] - w[0] >= gap - 1e-12), "{spans:?} {marked:?}");
+    assert!(
+        kept.windows(2).all(|w| w[1] - w[0] >= gap - 1e-12),
+        "{spans:?} {marked:?}"
+    );
 }
 
 #[test]
@@ -267,8 +307,15 @@ fn removing_a_middle_server_under_jump_hash_says_the_buckets_after_it_were_renum
     let run = build("?scene=ring&algo=jump&n=5&keys=4000&churn=0&a=0@0:cmd:0:leave:node-3");
     let change = run.view().0.last_change().unwrap().clone();
     assert_eq!(change.renumbered, 2, "node-4 and node-5 came after node-3");
-    let log: Vec<String> = run.log(1, run.horizon()).into_iter().map(|l| l.text).collect();
-    let text = log.iter().find(|l| l.contains("node-3 leaves")).expect("the leave is told");
+    let log: Vec<String> = run
+        .log(1, run.horizon())
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    let text = log
+        .iter()
+        .find(|l| l.contains("node-3 leaves"))
+        .expect("the leave is told");
     assert!(
         text.contains("jump hash can only remove the last bucket cleanly, and the 2 servers after node-3 were renumbered"),
         "{text}"
@@ -283,7 +330,8 @@ fn removing_a_middle_server_under_jump_hash_says_the_buckets_after_it_were_renum
         .filter_map(|s| caption(&run.log(s, s)))
         .collect();
     assert!(
-        step_texts.iter().any(|t| t.contains("node-5 leaves")) && step_texts.iter().all(|t| !t.contains("renumbered")),
+        step_texts.iter().any(|t| t.contains("node-5 leaves"))
+            && step_texts.iter().all(|t| !t.contains("renumbered")),
         "{step_texts:#?}"
     );
 

@@ -194,9 +194,9 @@ const failed = await runTests([
 
     const maglev = await openRing("?scene=ring&seed=3&algo=maglev&churn=0");
     assertEq(await maglev.locator(".ring-slot, .ring-base, .bucket").count(), 0, "Maglev: no ring");
-    assertEq(await maglev.locator(".table-cell").count(), 7, "a window of the lookup table");
+    assertEq(await maglev.locator(".table-cell").count(), 5, "a window of the lookup table");
     await lookUp(maglev, "user:42");
-    const entry = (await visibleRing(maglev)).centre.join(" ").match(/table entry ([\d,]+) of 65,537/);
+    const entry = (await visibleRing(maglev)).centre.join(" ").match(/table entry ([\d,]+)/);
     assert(entry, "the middle names the key's table entry");
     const cell = maglev.locator(".table-cell.key-entry");
     assertEq(await cell.getAttribute("data-entry"), entry[1].replace(/,/g, ""), "the key's entry is outlined");

@@ -168,12 +168,16 @@ impl ListLayout {
             kind: ChipKind::Live,
             frac: self.frac(f64::from(e.first_bucket) + f64::from(e.weight) / 2.0),
         });
-        let ghosts = self.ghosts.iter().enumerate().map(|(k, (name, kind))| Chip {
-            name: name.clone(),
-            slot: None,
-            kind: *kind,
-            frac: self.frac(f64::from(self.buckets) + k as f64 + 0.5),
-        });
+        let ghosts = self
+            .ghosts
+            .iter()
+            .enumerate()
+            .map(|(k, (name, kind))| Chip {
+                name: name.clone(),
+                slot: None,
+                kind: *kind,
+                frac: self.frac(f64::from(self.buckets) + k as f64 + 0.5),
+            });
         live.chain(ghosts).collect()
     }
 

@@ -30,13 +30,16 @@ pub fn key_positions(hashes: &[u64], hash: HashChoice) -> Vec<(f32, f32)> {
         .collect()
 }
 
+/// Each slot's sector of the circle: start and width in turns (see `ListLayout::sectors`).
+pub type Sectors = Vec<Option<(f64, f64)>>;
+
 /// Where the keys go, as a memo key: on the ring at their hash's angle, or (the list
 /// pictures, which have no ring) in their owner's sector.
 #[derive(Clone)]
 pub struct KeyPlace {
     pub keys: KeysVersion,
     /// Each key's owner and each slot's sector (see `ListLayout::sectors`).
-    pub by_owner: Option<(Rc<Vec<u16>>, Vec<Option<(f64, f64)>>)>,
+    pub by_owner: Option<(Rc<Vec<u16>>, Sectors)>,
 }
 
 impl PartialEq for KeyPlace {

@@ -6,7 +6,9 @@ use super::keys::*;
 use super::text::*;
 use crate::algo::ring_cluster::{ring_fraction, Algorithm, HashChoice, Lookup};
 use crate::i18n::trf;
-use crate::scene::ring::picture::{lookup_buckets, maglev_table, picture, rendezvous_scores, table_window, Picture};
+use crate::scene::ring::picture::{
+    lookup_buckets, maglev_table, picture, rendezvous_scores, table_window, Picture,
+};
 use crate::scene::ring::RingView;
 use std::f64::consts::TAU;
 use std::rc::Rc;
@@ -126,7 +128,13 @@ pub fn overlay(p: &OverlayProps) -> Html {
         let node = node.clone();
         use_memo(
             (RingVersion(node.ring_rc().clone(), config.hash), pic),
-            move |(_, pic)| (*pic == Picture::Table).then(|| maglev_table(&node)).unwrap_or_default(),
+            move |(_, pic)| {
+                if *pic == Picture::Table {
+                    maglev_table(&node)
+                } else {
+                    Vec::new()
+                }
+            },
         )
     };
     let colour = |slot: u16| node_colour(node.node_name(slot).unwrap_or("?"), dark);
@@ -289,7 +297,12 @@ pub fn bucket_lookup(
 /// Rendezvous: each server's score for the key as a bar from the rim inward beside its
 /// chip (a faint track is the highest possible score); the highest wins, and the next
 /// highest are the replicas (ranked on their chips).
-pub fn score_bars(node: &crate::algo::ring_cluster::RingNode, lookup: &Lookup, chips: &[Chip], progress: f64) -> Html {
+pub fn score_bars(
+    node: &crate::algo::ring_cluster::RingNode,
+    lookup: &Lookup,
+    chips: &[Chip],
+    progress: f64,
+) -> Html {
     const LENGTH: f64 = 76.0;
     let p = smooth(progress);
     let bars = rendezvous_scores(node, lookup.hash).into_iter().filter_map(|(slot, score)| {
@@ -320,10 +333,10 @@ pub fn table_strip(
     colour: impl Fn(u16) -> String,
     chip_at: impl Fn(u16) -> Option<(f64, f64)>,
 ) -> Html {
-    const HALF: u32 = 3;
-    const CELL: f64 = 44.0;
+    const HALF: u32 = 2;
+    const CELL: f64 = 56.0;
     const HIGH: f64 = 26.0;
-    const TOP: f64 = CENTRE - 130.0;
+    const TOP: f64 = CENTRE - 140.0;
     if table.is_empty() {
         return Html::default();
     }
@@ -348,11 +361,16 @@ pub fn table_strip(
         let x = left + k * CELL + CELL / 2.0 - 1.0;
         Some(html! { <line class="walk straight" x1={format!("{x:.1}")} y1={format!("{TOP:.1}")} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} /> })
     });
-    let caption = trf("Maglev's lookup table: {m} entries", &[("m", &fmt_count(table.len() as u64))]);
+    let caption = trf(
+        "Maglev's lookup table: {m} entries",
+        &[("m", &fmt_count(table.len() as u64))],
+    );
     html! {
         <g class="lookup-layer table-strip">
             { for link }
-            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP - 7.0)}>{ caption }</text>
+            <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", TOP - 4.0)}
+                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 8.0)} />
+            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP - 9.0)}>{ caption }</text>
             { for cells }
         </g>
     }

@@ -256,8 +256,11 @@ pub const NUMBERED_BUCKETS: u32 = 36;
 /// server's colour, numbered (unless there are very many).
 fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
     let numbered = layout.buckets <= NUMBERED_BUCKETS;
-    let names: std::collections::BTreeMap<u16, &str> =
-        layout.entries.iter().map(|e| (e.slot, e.name.as_str())).collect();
+    let names: std::collections::BTreeMap<u16, &str> = layout
+        .entries
+        .iter()
+        .map(|e| (e.slot, e.name.as_str()))
+        .collect();
     let cells = layout.bucket_owners().into_iter().enumerate().map(|(b, slot)| {
         let (start, end) = layout.bucket_cell(b as u32);
         let gap = ((end - start) * 0.06).min(0.004);

@@ -85,10 +85,12 @@ pub fn peak_header() -> (&'static str, &'static str) {
 // ---------------------------------------------------------------------------------------
 // The words in the middle of the figure
 
-/// The text sizes in the middle, in drawing units (style.css's `.centre-line` classes).
+/// The text sizes in the middle, in drawing units (style.css's `.centre-line` classes);
+/// in a small drawing the big line is set smaller, as the whole middle is scaled up.
 pub const SMALL_FONT: f64 = 13.5;
 pub const KEY_FONT: f64 = 17.0;
 pub const BIG_FONT: f64 = 30.0;
+pub const BIG_FONT_SMALL_DRAWING: f64 = 24.0;
 /// The middle's words stay inside the keys' band: within this radius of the centre.
 pub const CENTRE_ROOM: f64 = BAND_OUTER - BAND_WIDTH - 4.0;
 
@@ -102,8 +104,9 @@ pub struct CentreLine {
 }
 
 impl CentreLine {
-    pub fn font(&self) -> f64 {
+    pub fn font(&self, scale: f64) -> f64 {
         match self.class {
+            "big" if scale > 1.0 => BIG_FONT_SMALL_DRAWING,
             "big" => BIG_FONT,
             "key" => KEY_FONT,
             _ => SMALL_FONT,
@@ -117,7 +120,7 @@ impl CentreLine {
         match self.class {
             "big" => 0.66,
             "key" => 0.61,
-            _ => 0.58,
+            _ => 0.6,
         }
     }
 }
@@ -134,8 +137,9 @@ pub fn text_width(text: &str, font: f64, em: f64) -> f64 {
 /// Whether a line, drawn `scale` times larger about the centre, stays inside
 /// [`CENTRE_ROOM`]: the corners of its box are within the circle.
 pub fn line_fits(line: &CentreLine, scale: f64) -> bool {
-    let half = text_width(&line.text, line.font(), line.em()) / 2.0 * scale;
-    let (top, bottom) = (line.y - line.font() * 0.8, line.y + line.font() * 0.25);
+    let font = line.font(scale);
+    let half = text_width(&line.text, font, line.em()) / 2.0 * scale;
+    let (top, bottom) = (line.y - font * 0.8, line.y + font * 0.25);
     let far = top.abs().max(bottom.abs()) * scale;
     half * half + far * far <= CENTRE_ROOM * CENTRE_ROOM
 }
@@ -157,7 +161,12 @@ pub fn fit_line(mut line: CentreLine, scale: f64) -> CentreLine {
 /// owner), else the latest change, else a summary. `cut` bytes of each replica's name are
 /// dropped (the prefix every server shares, in a small drawing); every line is then fitted
 /// inside the keys' band at `scale`.
-pub fn centre_lines(node: &RingNode, lookup_current: bool, scale: f64, cut: usize) -> Vec<CentreLine> {
+pub fn centre_lines(
+    node: &RingNode,
+    lookup_current: bool,
+    scale: f64,
+    cut: usize,
+) -> Vec<CentreLine> {
     let line = |y: f64, class: &'static str, text: String| CentreLine { y, class, text };
     let lookup_newer = match (node.lookup(), node.last_change()) {
         (Some(l), Some(c)) => l.handled_at > c.handled_at,
@@ -232,16 +241,10 @@ pub fn how_found(node: &RingNode, hash: u64) -> String {
             "hash mod {n} = bucket {b}",
             &[("n", &buckets), ("b", &(hash % u64::from(buckets.max(1))))],
         ),
-        Algorithm::Rendezvous => trf(
-            "highest of {n} scores",
-            &[("n", &node.ring().node_count())],
-        ),
+        Algorithm::Rendezvous => trf("highest of {n} scores", &[("n", &node.ring().node_count())]),
         Algorithm::Maglev => {
             let size = u64::from(maglev_table_size());
-            trf(
-                "table entry {i} of {m}",
-                &[("i", &fmt_count(hash % size)), ("m", &fmt_count(size))],
-            )
+            trf("table entry {i}", &[("i", &fmt_count(hash % size))])
         }
     }
 }
@@ -259,4 +262,3 @@ pub fn change_title(change: &Change) -> String {
         ),
     }
 }
-
