@@ -418,7 +418,7 @@ pub fn command_words(cmd: &Cmd) -> String {
             "add {node} with weight {weight}",
             &[("node", name), ("weight", weight)],
         ),
-        Cmd::Leave { name } => trf("let {node} leave the ring", &[("node", name)]),
+        Cmd::Leave { name } => trf("let {node} leave the cluster", &[("node", name)]),
         Cmd::Fail { name } => trf("make {node} fail", &[("node", name)]),
         Cmd::Recover { name } => trf("recover {node}", &[("node", name)]),
         Cmd::Weight { name, weight } => trf(
