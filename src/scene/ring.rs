@@ -16,6 +16,7 @@ use std::rc::Rc;
 pub struct Ring;
 
 mod notes;
+pub mod picture;
 mod teach;
 
 const HASHES: &[(&str, &str)] = &[
@@ -161,9 +162,11 @@ impl Scene for Ring {
 
     const SLUG: &'static str = "ring";
     const TITLE: &'static str = "Consistent hashing";
-    const BLURB: &'static str = "Servers and keys hashed onto one circle: a key belongs to the \
-first server point clockwise. Add, remove or fail a server and only about K/N keys move; hash \
-mod N would move almost all of them. Type a key to follow its walk to its replicas.";
+    const BLURB: &'static str = "Place keys on servers so that a change moves few of them. \
+The ring hashes servers and keys onto one circle, and a key belongs to the first server point \
+clockwise; jump hash, rendezvous and Maglev need no ring. Add, remove or fail a server and \
+only about K/N keys move; hash mod N would move almost all of them. Type a key to see how its \
+owner is found.";
     const FIELDS: &'static [Field] = &FIELDS;
     const NETWORKED: bool = false;
     /// The ring is a data structure with no messages and no invariant to break: nothing to
@@ -415,7 +418,7 @@ pub fn command_words(cmd: &Cmd) -> String {
             "add {node} with weight {weight}",
             &[("node", name), ("weight", weight)],
         ),
-        Cmd::Leave { name } => trf("let {node} leave the ring", &[("node", name)]),
+        Cmd::Leave { name } => trf("let {node} leave the cluster", &[("node", name)]),
         Cmd::Fail { name } => trf("make {node} fail", &[("node", name)]),
         Cmd::Recover { name } => trf("recover {node}", &[("node", name)]),
         Cmd::Weight { name, weight } => trf(

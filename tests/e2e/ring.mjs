@@ -153,6 +153,124 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["each algorithm's stage draws what it does: a ring only for the ring, buckets, scores or a table otherwise", async () => {
+    const lookUp = async (page, key) => {
+      await page.fill("#lookup-key", key);
+      await page.click("#lookup-go");
+      await page.waitForTimeout(1100);
+    };
+    const ownerOf = (page) => page.evaluate(() =>
+      [...document.querySelectorAll(".chip-rank")].find((t) => t.textContent === "1")?.closest("g.chip").dataset.node);
+
+    const ring = await openRing("?scene=ring&seed=3&churn=0");
+    assertEq(await ring.locator(".ring-slot").count(), 6, "the ring draws each server's points");
+    assertEq(await ring.locator(".bucket, .score, .table-cell").count(), 0, "and nothing of the others");
+    await assertHealthy(ring);
+
+    const jump = await openRing("?scene=ring&seed=3&algo=jump&churn=0");
+    assertEq(await jump.locator(".ring-slot, .ring-base").count(), 0, "jump hash: no ring, no server points");
+    const buckets = await jump.$$eval(".bucket", (bs) => bs.map((b) => `${b.dataset.bucket}:${b.querySelector("text")?.textContent}`));
+    assertEq(buckets, ["0:0", "1:1", "2:2", "3:3", "4:4", "5:5"], "buckets 0 to n-1, numbered");
+    await lookUp(jump, "user:42");
+    const centre = (await visibleRing(jump)).centre.join(" | ");
+    assert(/buckets 0( → \d+)*/.test(centre), `the middle tells the key's jumps: ${centre}`);
+    const last = centre.match(/buckets ([\d → ]+)/)[1].trim().split(" → ").pop();
+    assertEq(await jump.getAttribute(".walk-stop.primary", "data-bucket"), last, "the last jump is the key's bucket");
+    const bucketOwner = await jump.getAttribute(`.bucket[data-bucket="${last}"]`, "data-node");
+    assertEq(await ownerOf(jump), bucketOwner, "the bucket's server owns the key");
+    assert(!centre.includes("clockwise") && !centre.includes("hash 0"), centre);
+    await assertHealthy(jump);
+
+    const hrw = await openRing("?scene=ring&seed=3&algo=rendezvous&churn=0");
+    assertEq(await hrw.locator(".ring-slot, .ring-base, .bucket").count(), 0, "rendezvous: no ring, no buckets");
+    await lookUp(hrw, "user:42");
+    const scores = await hrw.$$eval(".score", (gs) => gs.map((g) => ({ node: g.dataset.node, score: Number(g.dataset.score) })));
+    assertEq(scores.length, 6, "a score per server");
+    const best = scores.reduce((a, b) => (b.score > a.score ? b : a));
+    assertEq(await hrw.getAttribute(".score.winner", "data-node"), best.node, "the winner has the highest score");
+    assertEq(await ownerOf(hrw), best.node, "the highest score owns the key");
+    assert((await visibleRing(hrw)).centre.join(" ").includes("highest of 6 scores"), "the middle says highest wins");
+    await assertHealthy(hrw);
+
+    const maglev = await openRing("?scene=ring&seed=3&algo=maglev&churn=0");
+    assertEq(await maglev.locator(".ring-slot, .ring-base, .bucket").count(), 0, "Maglev: no ring");
+    assertEq(await maglev.locator(".table-cell").count(), 5, "a window of the lookup table");
+    await lookUp(maglev, "user:42");
+    const entry = (await visibleRing(maglev)).centre.join(" ").match(/table entry ([\d,]+)/);
+    assert(entry, "the middle names the key's table entry");
+    const cell = maglev.locator(".table-cell.key-entry");
+    assertEq(await cell.getAttribute("data-entry"), entry[1].replace(/,/g, ""), "the key's entry is outlined");
+    const owner = await ownerOf(maglev);
+    assertEq(await cell.locator("rect").getAttribute("fill"),
+      await maglev.getAttribute(`g.chip[data-node="${owner}"] .chip-dot`, "fill"), "the entry is in its owner's colour");
+    await assertHealthy(maglev);
+  }],
+
+  ["jump hash: removing a server that is not last says only the last bucket leaves cleanly", async () => {
+    const page = await openRing("?scene=ring&seed=3&algo=jump&n=5&keys=2000&churn=0");
+    await page.click('g.chip[data-node="node-3"]');
+    const hint = await page.innerText("#node-hint");
+    assert(hint.includes("last bucket") && hint.includes("node-5") && hint.includes("2 servers after it"), hint);
+    await page.click("#node-leave");
+    await page.waitForSelector("#jump-note");
+    const note = await page.innerText("#jump-note");
+    assert(note.includes("node-3 was not the last server") && note.includes("renumbered"), note);
+    await page.click('g.chip[data-node="node-5"]');
+    assertEq(await page.locator("#node-hint").count(), 0, "the last server leaves cleanly: no warning");
+    await page.click("#node-leave");
+    await page.waitForSelector('g.chip.gone[data-node="node-5"]');
+    assertEq(await page.locator("#jump-note").count(), 0, "no renumbering after the last server leaves");
+    await assertHealthy(page);
+  }],
+
+  ["many virtual nodes: the lookup walk's markers never pile up", async () => {
+    const page = await openRing("?scene=ring&seed=3&n=24&vnodes=1000&keys=500&r=5&churn=0");
+    await page.fill("#lookup-key", "user:42");
+    await page.click("#lookup-go");
+    await page.waitForSelector(".walk-stop.primary circle");
+    const centres = await page.$$eval(".walk-stop circle", (cs) => cs.map((c) => [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]));
+    assert(centres.length >= 1, "the owner's stop is marked");
+    for (let i = 0; i < centres.length; i++) for (let j = i + 1; j < centres.length; j++) {
+      const d = Math.hypot(centres[i][0] - centres[j][0], centres[i][1] - centres[j][1]);
+      assert(d >= 18, `two walk markers ${d.toFixed(1)} units apart: ${JSON.stringify(centres)}`);
+    }
+    assertEq(await page.locator(".walk-stop line").count(), 5, "a line to each of the 5 replicas");
+    await assertHealthy(page);
+  }],
+
+  ["embed: the middle's words stay inside the keys' band, in English and Chinese, and the histogram names its servers", async () => {
+    for (const lang of ["en", "zh"]) {
+      for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
+        const page = await openRing(`?scene=ring&seed=4&embed=1&lang=${lang}&algo=${algo}&n=12&r=5&churn=0`, { width: 720, height: 460 });
+        for (const key of [null, "a-rather-long-key:name/42"]) {
+          if (key) {
+            await page.fill("#lookup-key", key);
+            await page.click("#lookup-go");
+            await page.waitForTimeout(1100);
+          }
+          const out = await page.evaluate(() => {
+            const fig = document.querySelector(".ring-figure").getBoundingClientRect();
+            const scale = fig.width / 640;
+            const [cx, cy, room] = [fig.left + fig.width / 2, fig.top + fig.height / 2, 154 * scale];
+            return [...document.querySelectorAll(".centre-line")].map((t) => {
+              const r = t.getBoundingClientRect();
+              const far = Math.max(...[[r.left, r.top], [r.right, r.top], [r.left, r.bottom], [r.right, r.bottom]]
+                .map(([x, y]) => Math.hypot(x - cx, y - cy)));
+              return { text: t.textContent, over: far - room };
+            });
+          });
+          const spill = out.filter((l) => l.over > 2);
+          assert(spill.length === 0, `${lang} ${algo} ${key}: spills past the keys' band: ${JSON.stringify(spill)}`);
+        }
+        const names = await page.$$eval(".histogram .hist-labels span", (ss) => ss.map((s) => [s.textContent, parseFloat(getComputedStyle(s).fontSize)]));
+        assertEq(names.map((n) => n[0]), ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"], `${lang} ${algo}: the histogram names each bar`);
+        assert(names.every((n) => n[1] >= 11), `histogram names read at 11 px: ${names[0][1]}`);
+        await assertHealthy(page);
+        await page.context().close();
+      }
+    }
+  }],
+
   ["bad links and inputs get clear messages, never a panic", async () => {
     const bad = [
       ["?scene=ring&n=0", "empty ring"],

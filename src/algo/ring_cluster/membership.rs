@@ -186,6 +186,15 @@ impl RingNode {
             .or_else(|| before_ring.index_of(name).and_then(|i| before_ring.node(i)))
             .map_or(1, |n| n.weight);
 
+        let renumbered = match (self.config.algorithm, kind) {
+            (Algorithm::Jump, ChangeKind::Leave | ChangeKind::Fail | ChangeKind::Weight { .. }) => {
+                self.order
+                    .iter()
+                    .position(|&s| s == slot)
+                    .map_or(0, |at| (self.order.len() - at - 1) as u32)
+            }
+            _ => 0,
+        };
         let order = join_order(&self.order, &ring);
         let owners_before = Rc::clone(&self.owners);
         let (owners, moves) = if self.config.algorithm == Algorithm::Ring {
@@ -242,6 +251,7 @@ impl RingNode {
             nodes_before: before_ring.node_count() as u32,
             nodes_after: ring.node_count() as u32,
             loads_before,
+            renumbered,
         }));
         self.ring = Rc::new(ring);
         self.order = order;

@@ -26,6 +26,9 @@ pub enum RingNote {
         keys: u32,
         /// Churn's timer made the change (not a person or the scenario).
         by_churn: bool,
+        /// Under jump hash, the servers after this one in the bucket list, renumbered by
+        /// its removal or weight change (see [`super::Change::renumbered`]).
+        renumbered: u32,
     },
     /// A key was looked up: its owner, then its other replicas in order.
     LookedUp {
@@ -54,6 +57,7 @@ impl RingNode {
                 ideal: change.ideal_moves.round() as u32,
                 keys: self.key_count(),
                 by_churn,
+                renumbered: change.renumbered,
             });
         }
         if let Some(lookup) = self.lookup().filter(|l| l.handled_at == self.handled) {

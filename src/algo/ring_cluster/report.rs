@@ -54,6 +54,11 @@ pub struct Change {
     pub nodes_after: u32,
     /// Keys per slot before the change (for animating the histogram).
     pub loads_before: Vec<u32>,
+    /// Under jump hash: how many servers came after this one in the bucket list when it
+    /// left, failed or changed weight. Jump hash numbers buckets `0 .. n-1` and can only
+    /// add or remove the last one cleanly; each of these servers was renumbered, and keys
+    /// moved between them. 0 for the other algorithms, and for the last server.
+    pub renumbered: u32,
 }
 
 /// The last key a person looked up.

@@ -13,6 +13,7 @@ pub fn describe(note: &RingNote) -> String {
             ideal,
             keys,
             by_churn,
+            renumbered,
         } => {
             let own = moved.saturating_sub(*between_others);
             let args: [(&str, &dyn std::fmt::Display); 4] = [
@@ -47,7 +48,21 @@ pub fn describe(note: &RingNote) -> String {
                     ],
                 ),
             };
-            if *between_others > 0 {
+            let jump_args: [(&str, &dyn std::fmt::Display); 4] = [
+                ("change", &text),
+                ("others", between_others),
+                ("n", renumbered),
+                ("node", node),
+            ];
+            if *between_others > 0 && *renumbered > 0 {
+                // Jump hash: buckets are positions, so a server that was not last in the
+                // list renumbers every server after it.
+                text = if matches!(kind, ChangeKind::Weight { .. }) {
+                    trf("{change}, and {others} more move between other servers: jump hash only adds or removes buckets cleanly at the end, and the {n} servers after {node} were renumbered", &jump_args)
+                } else {
+                    trf("{change}, and {others} more move between other servers: jump hash can only remove the last bucket cleanly, and the {n} servers after {node} were renumbered", &jump_args)
+                };
+            } else if *between_others > 0 {
                 text = trf(
                     "{change}, and {others} more move between servers the change did not involve",
                     &[("change", &text), ("others", between_others)],

@@ -69,7 +69,10 @@ const fn entry(class: &'static str, label: &'static str, meaning: &'static str) 
 
 pub fn legend() -> Vec<LegendEntry> {
     vec![
-        entry("ring-base", "the ring", "The hash space, 0 to 2^64, bent into a circle: 0 is at the top and hashes grow clockwise."),
+        entry("ring-base", "the ring", "The ring and bounded loads only: the hash space, 0 to 2^64, bent into a circle; 0 is at the top and hashes grow clockwise."),
+        entry("bucket-cell", "buckets", "Jump hash and hash mod N: buckets 0 to n-1, numbered clockwise in the order servers joined (weight w owns w buckets). Jump hash starts a key in bucket 0 and jumps forward; where it stops is its bucket. Only the last bucket can be removed without renumbering others."),
+        entry("score-bar", "scores", "Rendezvous hashing: each server's score for the looked-up key, from the pair hash(key, server), as a bar inward from its name; the highest score owns the key, the next highest hold its replicas."),
+        entry("table-cell", "lookup table", "Maglev: a few entries of its lookup table (65,537 entries, filled in turns, each server taking the next free entry of its own permutation); a key goes to entry hash mod 65,537."),
         entry("tick", "server points", "Each server's points (virtual nodes) are ticks in its colour; the arc leading clockwise up to a point is what that point owns."),
         entry("key", "keys", "A dot per key, at its hash's angle, in its owner's colour; after a change, the keys that move fly to their new owner and stay outlined."),
         entry("chip", "server", "A server's name in its colour, outside the ring: crossed out when it has failed or left, outlined when it just changed, numbered on a lookup's preference list."),

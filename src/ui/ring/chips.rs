@@ -2,6 +2,7 @@
 //! collide, and where a departed server's ghost stays for its keys' flight. Pure.
 use super::geometry::*;
 use crate::algo::ring_cluster::{home_fraction, Change, ChangeKind, RingNode};
+use crate::scene::ring::picture::{list_entries, picture, ListEntry, Picture};
 
 // ---------------------------------------------------------------------------------------
 // Server chips around the ring
@@ -104,7 +105,103 @@ pub fn layout_chips(mut chips: Vec<Chip>) -> Vec<Chip> {
     chips
 }
 
+/// Where the list-based pictures (buckets, scores, table) put things: each live server a
+/// sector of the circle in join order, as wide as its weight (its buckets, for jump hash
+/// and hash mod N), starting at the top and going clockwise; then one unit for each
+/// failed or departed server's ghost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListLayout {
+    pub entries: Vec<ListEntry>,
+    /// Failed servers, then the one that just left.
+    pub ghosts: Vec<(String, ChipKind)>,
+    /// Live buckets (the total weight).
+    pub buckets: u32,
+}
+
+impl ListLayout {
+    pub fn of(node: &RingNode) -> Self {
+        let entries = list_entries(node);
+        let buckets = entries.iter().map(|e| e.weight).sum();
+        let mut ghosts: Vec<(String, ChipKind)> = node
+            .failed()
+            .iter()
+            .map(|f| (f.name.clone(), ChipKind::Failed))
+            .collect();
+        if let Some(change) = node.last_change().filter(|c| c.kind == ChangeKind::Leave) {
+            ghosts.push((change.node.clone(), ChipKind::Gone));
+        }
+        ListLayout {
+            entries,
+            ghosts,
+            buckets,
+        }
+    }
+
+    fn units(&self) -> f64 {
+        f64::from(self.buckets) + self.ghosts.len() as f64
+    }
+
+    /// The fraction of a turn where unit (bucket) `u` starts.
+    pub fn frac(&self, unit: f64) -> f64 {
+        unit / self.units().max(1.0)
+    }
+
+    /// Each slot's sector: (start, width) in turns, by slot.
+    pub fn sectors(&self) -> Vec<Option<(f64, f64)>> {
+        let mut out = Vec::new();
+        for e in &self.entries {
+            let i = usize::from(e.slot);
+            if out.len() <= i {
+                out.resize(i + 1, None);
+            }
+            let start = self.frac(f64::from(e.first_bucket));
+            out[i] = Some((start, self.frac(f64::from(e.weight))));
+        }
+        out
+    }
+
+    /// The chips: each live server in the middle of its sector, then the ghosts.
+    pub fn chips(&self) -> Vec<Chip> {
+        let live = self.entries.iter().map(|e| Chip {
+            name: e.name.clone(),
+            slot: Some(e.slot),
+            kind: ChipKind::Live,
+            frac: self.frac(f64::from(e.first_bucket) + f64::from(e.weight) / 2.0),
+        });
+        let ghosts = self
+            .ghosts
+            .iter()
+            .enumerate()
+            .map(|(k, (name, kind))| Chip {
+                name: name.clone(),
+                slot: None,
+                kind: *kind,
+                frac: self.frac(f64::from(self.buckets) + k as f64 + 0.5),
+            });
+        live.chain(ghosts).collect()
+    }
+
+    /// Bucket `b`'s cell: (start, end) in turns.
+    pub fn bucket_cell(&self, bucket: u32) -> (f64, f64) {
+        (
+            self.frac(f64::from(bucket)),
+            self.frac(f64::from(bucket) + 1.0),
+        )
+    }
+
+    /// Each bucket's owner slot, bucket by bucket.
+    pub fn bucket_owners(&self) -> Vec<u16> {
+        self.entries
+            .iter()
+            .flat_map(|e| std::iter::repeat_n(e.slot, e.weight as usize))
+            .collect()
+    }
+}
+
 pub fn chips_for(node: &RingNode) -> Vec<Chip> {
+    if picture(node.config().algorithm) != Picture::Ring {
+        return layout_chips(ListLayout::of(node).chips());
+    }
     let hash = node.config().hash;
     let mut chips: Vec<Chip> = node
         .live_nodes()

@@ -112,6 +112,25 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
         .and_then(|n| node.ring().index_of(n))
         .and_then(|i| node.ring().node(i))
         .map_or(1, |n| n.weight);
+    // Jump hash can only remove its last bucket cleanly: say so before a person removes
+    // another server (the ring's list order is the algorithm's bucket order).
+    let jump_hint = chosen_live
+        .as_ref()
+        .filter(|_| config.algorithm == Algorithm::Jump)
+        .and_then(|name| {
+            let order = node.list_order();
+            let at = order
+                .iter()
+                .position(|&s| node.node_name(s) == Some(name.as_str()))?;
+            let after = order.len() - at - 1;
+            let last = node.node_name(*order.last()?)?;
+            (after > 0).then(|| {
+                trf(
+                    "Jump hash can only remove its last bucket cleanly ({last}): removing {node} renumbers the {n} servers after it, and keys move between them.",
+                    &[("last", &last), ("node", name), ("n", &after)],
+                )
+            })
+        });
     let button = |id: &'static str, label: &str, cmd: Option<Cmd>| {
         let act = act.clone();
         let disabled = cmd.is_none();
@@ -218,6 +237,9 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
                         </select>
                     }
                 </div>
+                if let Some(hint) = jump_hint {
+                    <p class="field-hint muted small" id="node-hint">{ hint }</p>
+                }
             </div>
             <label class="algo-pick">
                 <span>{ tr("Algorithm") }</span>

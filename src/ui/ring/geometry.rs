@@ -228,3 +228,28 @@ pub fn arc_path_at(out: &mut String, start: f64, end: f64, radius: f64) {
         "M{x0:.1},{y0:.1}A{radius},{radius} 0 {large} 1 {x1:.1},{y1:.1}"
     );
 }
+
+/// The least arc between two lookup-walk markers, in drawing units: two markers' width and
+/// a little room.
+pub const STOP_GAP: f64 = 22.0;
+
+/// Which stops of a lookup's walk get a marker, given each stop's clockwise distance from
+/// the key in turns (in walk order): the owner's always, then each stop at least
+/// [`STOP_GAP`] along the walk's circle past the last one marked. With many virtual nodes
+/// the replicas' points lie close together and their markers would pile up; an unmarked
+/// stop is still reached by the walk's arc and its dotted line to its server, whose chip
+/// carries its rank.
+pub fn thin_stops(spans: &[f64]) -> Vec<bool> {
+    let gap = STOP_GAP / (TAU * WALK_R);
+    let mut last: Option<f64> = None;
+    spans
+        .iter()
+        .map(|&span| {
+            let keep = last.is_none_or(|l| span - l >= gap);
+            if keep {
+                last = Some(span);
+            }
+            keep
+        })
+        .collect()
+}

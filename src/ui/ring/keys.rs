@@ -30,6 +30,64 @@ pub fn key_positions(hashes: &[u64], hash: HashChoice) -> Vec<(f32, f32)> {
         .collect()
 }
 
+/// Each slot's sector of the circle: start and width in turns (see `ListLayout::sectors`).
+pub type Sectors = Vec<Option<(f64, f64)>>;
+
+/// Where the keys go, as a memo key: on the ring at their hash's angle, or (the list
+/// pictures, which have no ring) in their owner's sector.
+#[derive(Clone)]
+pub struct KeyPlace {
+    pub keys: KeysVersion,
+    /// Each key's owner and each slot's sector (see `ListLayout::sectors`).
+    pub by_owner: Option<(Rc<Vec<u16>>, Sectors)>,
+}
+
+impl PartialEq for KeyPlace {
+    fn eq(&self, other: &Self) -> bool {
+        let same_owners = match (&self.by_owner, &other.by_owner) {
+            (Some((a, s)), Some((b, t))) => Rc::ptr_eq(a, b) && s == t,
+            (None, None) => true,
+            _ => false,
+        };
+        self.keys == other.keys && same_owners
+    }
+}
+
+impl KeyPlace {
+    pub fn positions(&self) -> Vec<(f32, f32)> {
+        match &self.by_owner {
+            None => key_positions(&self.keys.0, self.keys.1),
+            Some((owners, sectors)) => key_positions_by_owner(&self.keys.0, owners, sectors),
+        }
+    }
+}
+
+/// For the pictures without a ring: each key's dot in its owner's sector (`sectors` by
+/// slot: start and width in turns), spread across it by the key's hash and jittered in
+/// radius like the ring's band, so that a server's keys sit beside it.
+pub fn key_positions_by_owner(
+    hashes: &[u64],
+    owners: &[u16],
+    sectors: &[Option<(f64, f64)>],
+) -> Vec<(f32, f32)> {
+    hashes
+        .iter()
+        .zip(owners)
+        .map(|(&h, &slot)| {
+            let jitter = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as f64 / 1024.0;
+            let across = (h >> 11) as f64 / (1u64 << 53) as f64;
+            let (start, width) = sectors
+                .get(usize::from(slot))
+                .copied()
+                .flatten()
+                .unwrap_or((0.0, 0.0));
+            let frac = start + width * (0.08 + 0.84 * across);
+            let (x, y) = point_at(frac, BAND_OUTER - BAND_WIDTH * jitter);
+            (x as f32, y as f32)
+        })
+        .collect()
+}
+
 /// When a key's flight starts, as a fraction of the animation (staggered per key).
 pub fn flight_delay(key: u32) -> f64 {
     (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as f64 / 1024.0 * 0.45
@@ -81,6 +139,9 @@ pub struct KeyFrame {
     pub chips: Rc<Vec<Option<(f64, f64)>>>,
     pub colours: Rc<Vec<String>>,
     pub dark: bool,
+    /// Keys rest in their owner's sector (no ring): a moved key waits at its old
+    /// owner's chip until its flight starts (its resting place is already the new one).
+    pub by_owner: bool,
 }
 
 impl PartialEq for KeyFrame {
@@ -98,6 +159,7 @@ impl PartialEq for KeyFrame {
             && self.chips == other.chips
             && self.colours == other.colours
             && self.dark == other.dark
+            && self.by_owner == other.by_owner
     }
 }
 
@@ -143,7 +205,11 @@ impl KeyFrame {
             } else {
                 1.0
             };
-            if t <= 0.0 {
+            let chip = |slot: u16| self.chips.get(usize::from(slot)).copied().flatten();
+            let waiting = (self.by_owner && t <= 0.0).then(|| chip(m.from)).flatten();
+            if let Some((x, y)) = waiting {
+                mark(m.key, KeyMark::Flying { x, y, slot: m.from });
+            } else if t <= 0.0 {
                 mark(
                     m.key,
                     KeyMark::Rest {
@@ -164,7 +230,6 @@ impl KeyFrame {
                     },
                 );
             } else {
-                let chip = |slot: u16| self.chips.get(usize::from(slot)).copied().flatten();
                 let (fx, fy) = match (chip(m.from), chip(m.to)) {
                     (Some(a), Some(b)) => flight_point(a, b, t),
                     _ => (x, y),

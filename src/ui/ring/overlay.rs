@@ -4,8 +4,11 @@ use super::chips::*;
 use super::geometry::*;
 use super::keys::*;
 use super::text::*;
-use crate::algo::ring_cluster::{ring_fraction, HashChoice};
+use crate::algo::ring_cluster::{ring_fraction, Algorithm, HashChoice, Lookup};
 use crate::i18n::trf;
+use crate::scene::ring::picture::{
+    lookup_buckets, maglev_table, picture, rendezvous_scores, table_window, Picture,
+};
 use crate::scene::ring::RingView;
 use std::f64::consts::TAU;
 use std::rc::Rc;
@@ -27,7 +30,12 @@ pub struct OverlayProps {
     /// server's name shares, so that they read at 11 px or more and still fit beside the
     /// ring.
     pub small: bool,
+    /// The list pictures' layout (buckets, scores, table): `None` for the ring.
+    pub layout: Option<Rc<ListLayout>>,
 }
+
+/// How much larger the middle's words are drawn in a small drawing (an embed, a phone).
+pub const SMALL_SCALE: f64 = 1.8;
 
 /// Chips, the lookup's walk, SVG keys (when few) and the text in the middle.
 #[function_component(Overlay)]
@@ -114,9 +122,34 @@ pub fn overlay(p: &OverlayProps) -> Html {
             .find(|c| c.slot == Some(slot))
             .map(|c| point_at(c.frac, CHIP_R))
     };
-    let lookup_layer = node
-        .lookup()
-        .map(|lookup| lookup_view(lookup, config.hash, uses_ring, p.lookup_progress, chip_at));
+    let pic = picture(config.algorithm);
+    // Maglev's table, built by the algorithm once per membership.
+    let table = {
+        let node = node.clone();
+        use_memo(
+            (RingVersion(node.ring_rc().clone(), config.hash), pic),
+            move |(_, pic)| {
+                if *pic == Picture::Table {
+                    maglev_table(&node)
+                } else {
+                    Vec::new()
+                }
+            },
+        )
+    };
+    let colour = |slot: u16| node_colour(node.node_name(slot).unwrap_or("?"), dark);
+    let lookup_layer = match (pic, &p.layout) {
+        (Picture::Buckets, Some(layout)) => node
+            .lookup()
+            .map(|l| bucket_lookup(l, layout, config.algorithm, p.lookup_progress, chip_at)),
+        (Picture::Scores, _) => node
+            .lookup()
+            .map(|l| score_bars(node, l, chips, p.lookup_progress)),
+        (Picture::Table, _) => Some(table_strip(&table, node.lookup(), colour, chip_at)),
+        _ => node
+            .lookup()
+            .map(|lookup| lookup_view(lookup, config.hash, uses_ring, p.lookup_progress, chip_at)),
+    };
 
     // Few keys: SVG circles with a tooltip each (the canvas takes over beyond).
     let svg_keys = p.svg_keys.as_ref().map(|frame| {
@@ -151,11 +184,11 @@ pub fn overlay(p: &OverlayProps) -> Html {
             <g class="chips">{ for chip_views }</g>
             if p.small {
                 // Small drawing: the middle's words scaled up together, lines and all.
-                <g transform={format!("translate({CENTRE},{CENTRE}) scale(1.8) translate(-{CENTRE},-{CENTRE})")}>
-                    { centre_text(node, p.lookup_current, KEY_CHARS_COMPACT) }
+                <g transform={format!("translate({CENTRE},{CENTRE}) scale({SMALL_SCALE}) translate(-{CENTRE},-{CENTRE})")}>
+                    { centre_text(node, p.lookup_current, SMALL_SCALE, cut) }
                 </g>
             } else {
-                { centre_text(node, p.lookup_current, KEY_CHARS) }
+                { centre_text(node, p.lookup_current, 1.0, 0) }
             }
         </svg>
     }
@@ -189,16 +222,20 @@ pub fn lookup_view(
             <path class="walk" d={d} stroke-dasharray={format!("{length:.1} {length:.1}")}
                   stroke-dashoffset={format!("{:.1}", length * (1.0 - p))} />
         });
+        let marked = thin_stops(&spans);
         for (rank, (&span, &slot)) in spans.iter().zip(&lookup.replicas).enumerate() {
             let reached = total <= 0.0 || span / total <= p + 1e-9;
             let (tx, ty) = point_at(key_frac + span, WALK_R);
             let (cx, cy) = chip_at(slot).unwrap_or((tx, ty));
             let (tx, ty) = (format!("{tx:.1}"), format!("{ty:.1}"));
+            let mark = marked.get(rank).copied().unwrap_or(true);
             walk_html.push(html! {
                 <g class={classes!("walk-stop", reached.then_some("reached"), (rank == 0).then_some("primary"))}>
                     <line x1={tx.clone()} y1={ty.clone()} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} />
-                    <circle cx={tx.clone()} cy={ty.clone()} r="6" />
-                    <text x={tx} y={ty} dy="0.35em">{ rank + 1 }</text>
+                    if mark {
+                        <circle cx={tx.clone()} cy={ty.clone()} r="6" />
+                        <text x={tx} y={ty} dy="0.35em">{ rank + 1 }</text>
+                    }
                 </g>
             });
         }
@@ -213,6 +250,128 @@ pub fn lookup_view(
             { for walk_html }
             <line class="key-needle" x1={format!("{kx2:.1}")} y1={format!("{ky2:.1}")} x2={format!("{kx:.1}")} y2={format!("{ky:.1}")} />
             <circle class="key-mark" cx={format!("{kx:.1}")} cy={format!("{ky:.1}")} r="6" />
+        </g>
+    }
+}
+
+/// Jump hash's jumps (or hash mod N's one bucket): a stop at each bucket the key visits,
+/// a hop over the rim from each to the next (always forward: clockwise), and a line from
+/// the last, the key's bucket, to its server.
+pub fn bucket_lookup(
+    lookup: &Lookup,
+    layout: &ListLayout,
+    algorithm: Algorithm,
+    progress: f64,
+    chip_at: impl Fn(u16) -> Option<(f64, f64)>,
+) -> Html {
+    let path = lookup_buckets(algorithm, lookup.hash, layout.buckets);
+    let middle = |b: u32| {
+        let (start, end) = layout.bucket_cell(b);
+        (start + end) / 2.0
+    };
+    let p = smooth(progress);
+    let steps = path.len().max(1) as f64;
+    let reached = |i: usize| (i as f64) / steps <= p + 1e-9;
+    let hops = path.windows(2).enumerate().map(|(i, pair)| {
+        let mut d = String::new();
+        arc_path_at(&mut d, middle(pair[0]), middle(pair[1]), WALK_R);
+        html! { <path class={classes!("walk", "hop", reached(i + 1).then_some("reached"))} d={d} /> }
+    });
+    let last = path.len().saturating_sub(1);
+    let stops = path.iter().enumerate().map(|(i, &b)| {
+        let (x, y) = point_at(middle(b), WALK_R);
+        let line = (i == last).then(|| {
+            let (cx, cy) = lookup.replicas.first().and_then(|&s| chip_at(s)).unwrap_or((x, y));
+            html! { <line x1={format!("{x:.1}")} y1={format!("{y:.1}")} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} /> }
+        });
+        html! {
+            <g class={classes!("walk-stop", reached(i).then_some("reached"), (i == last).then_some("primary"))} data-bucket={b.to_string()}>
+                { for line }
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+            </g>
+        }
+    });
+    html! { <g class="lookup-layer buckets-lookup">{ for hops }{ for stops }</g> }
+}
+
+/// Rendezvous: each server's score for the key as a bar from the rim inward beside its
+/// chip (a faint track is the highest possible score); the highest wins, and the next
+/// highest are the replicas (ranked on their chips).
+pub fn score_bars(
+    node: &crate::algo::ring_cluster::RingNode,
+    lookup: &Lookup,
+    chips: &[Chip],
+    progress: f64,
+) -> Html {
+    const LENGTH: f64 = 76.0;
+    let p = smooth(progress);
+    let bars = rendezvous_scores(node, lookup.hash).into_iter().filter_map(|(slot, score)| {
+        let chip = chips.iter().find(|c| c.slot == Some(slot))?;
+        let rank = lookup.replicas.iter().position(|&r| r == slot);
+        let (x0, y0) = point_at(chip.frac, RING_R);
+        let (x1, y1) = point_at(chip.frac, RING_R - LENGTH);
+        let (xs, ys) = point_at(chip.frac, RING_R - LENGTH * score * p);
+        let title = trf("{node}: score {score}", &[("node", &chip.name), ("score", &format!("{score:.3}"))]);
+        Some(html! {
+            <g class={classes!("score", rank.is_some().then_some("replica"), (rank == Some(0)).then_some("winner"))}
+               data-node={chip.name.clone()} data-score={format!("{score:.4}")}>
+                <title>{ title }</title>
+                <line class="score-track" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} />
+                <line class="score-bar" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{xs:.1}")} y2={format!("{ys:.1}")} />
+            </g>
+        })
+    });
+    html! { <g class="lookup-layer scores-lookup">{ for bars }</g> }
+}
+
+/// Maglev: a window of its lookup table, entries coloured by the server that filled
+/// them; with a lookup it is centred on the key's entry (`hash mod M`), outlined and
+/// joined to its server's chip.
+pub fn table_strip(
+    table: &[u16],
+    lookup: Option<&Lookup>,
+    colour: impl Fn(u16) -> String,
+    chip_at: impl Fn(u16) -> Option<(f64, f64)>,
+) -> Html {
+    const HALF: u32 = 2;
+    const CELL: f64 = 56.0;
+    const HIGH: f64 = 26.0;
+    const TOP: f64 = CENTRE - 140.0;
+    if table.is_empty() {
+        return Html::default();
+    }
+    let (window, at) = match lookup {
+        Some(l) => table_window(table, l.hash, HALF),
+        None => table_window(table, u64::from(HALF), HALF),
+    };
+    let left = CENTRE - CELL * window.len() as f64 / 2.0;
+    let cells = window.iter().enumerate().map(|(k, &(entry, slot))| {
+        let x = left + k as f64 * CELL;
+        let key = lookup.is_some() && entry == at;
+        html! {
+            <g class={classes!("table-cell", key.then_some("key-entry"))} data-entry={entry.to_string()}>
+                <rect x={format!("{x:.1}")} y={format!("{TOP:.1}")} width={format!("{:.1}", CELL - 2.0)} height={HIGH.to_string()} fill={colour(slot)} />
+                <text class="entry-number" x={format!("{:.1}", x + CELL / 2.0 - 1.0)} y={format!("{:.1}", TOP + HIGH / 2.0)} dy="0.35em">{ entry }</text>
+            </g>
+        }
+    });
+    let link = lookup.and_then(|l| {
+        let (cx, cy) = chip_at(*l.replicas.first()?)?;
+        let k = window.iter().position(|&(e, _)| e == at)? as f64;
+        let x = left + k * CELL + CELL / 2.0 - 1.0;
+        Some(html! { <line class="walk straight" x1={format!("{x:.1}")} y1={format!("{TOP:.1}")} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} /> })
+    });
+    let caption = trf(
+        "Maglev's lookup table: {m} entries",
+        &[("m", &fmt_count(table.len() as u64))],
+    );
+    html! {
+        <g class="lookup-layer table-strip">
+            { for link }
+            <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", TOP - 4.0)}
+                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 8.0)} />
+            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP - 9.0)}>{ caption }</text>
+            { for cells }
         </g>
     }
 }

@@ -81,7 +81,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
         }
     });
     let mean_y = y_of(summary.mean);
-    let labels = (rows.len() <= 12 && !p.compact).then(|| {
+    let labels = (rows.len() <= 12).then(|| {
         html! {
             <div class="hist-labels" style={format!("grid-template-columns: repeat({}, 1fr)", rows.len())}>
                 { for rows.iter().map(|r| html! { <span title={r.name.clone()}>{ r.name.strip_prefix("node-").unwrap_or(&r.name) }</span> }) }

@@ -7,6 +7,7 @@ use super::geometry::*;
 use super::keys::*;
 use super::overlay::Overlay;
 use crate::algo::ring_cluster::RingNode;
+use crate::scene::ring::picture::{picture, Picture};
 use crate::scene::ring::RingView;
 use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::NARROW_QUERY;
@@ -60,17 +61,23 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
         .and_then(|_| node.as_ref().map(|n| (props.cursor, n.handled())));
     let tween = use_tween(tween_key);
 
-    let keys_version = node
-        .as_ref()
-        .map(|n| KeysVersion(n.key_hashes().clone(), n.config().hash));
-    let positions = use_memo(keys_version, |v| {
-        Rc::new(
-            v.as_ref()
-                .map(|KeysVersion(h, hash)| key_positions(h, *hash))
-                .unwrap_or_default(),
-        )
-    });
     let handle = node.clone().map(RingView);
+    // The pictures without a ring lay the servers out as a list (see `ListLayout`).
+    let layout = use_memo(handle.clone(), |h| {
+        h.as_ref()
+            .filter(|h| picture(h.0.config().algorithm) != Picture::Ring)
+            .map(|h| Rc::new(ListLayout::of(&h.0)))
+    });
+    let key_place = node.as_ref().map(|n| KeyPlace {
+        keys: KeysVersion(n.key_hashes().clone(), n.config().hash),
+        by_owner: (*layout)
+            .as_ref()
+            .map(|l| (n.owners().clone(), l.sectors())),
+    });
+    let by_owner = layout.is_some();
+    let positions = use_memo(key_place, |v| {
+        Rc::new(v.as_ref().map(KeyPlace::positions).unwrap_or_default())
+    });
     let chips = use_memo(handle.clone(), |h| {
         Rc::new(h.as_ref().map(|h| chips_for(&h.0)).unwrap_or_default())
     });
@@ -105,6 +112,7 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
             chips: (*chip_points).clone(),
             colours: (*colours).clone(),
             dark,
+            by_owner,
         })
     });
     {
@@ -145,6 +153,7 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
         chips: (*chip_points).clone(),
         colours: (*colours).clone(),
         dark,
+        by_owner,
     };
     let on_canvas = node.key_count() > SVG_KEY_LIMIT;
     let handle = RingView(node.clone());
@@ -155,13 +164,14 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
             // segments, changed only by a membership change), the keys' canvas (redrawn
             // on animation frames) and the overlay (chips, lookup, text). Redrawing one
             // never repaints the others.
-            <StaticRing ring={ring} uses_ring={node.config().algorithm.uses_ring()} dark={dark} />
+            <StaticRing ring={ring} layout={(*layout).clone()} picture={picture(node.config().algorithm)} dark={dark} />
             <canvas ref={canvas_ref} class="ring-keys" aria-hidden="true" />
             <Overlay node={handle.clone()} dark={dark} chips={(*chips).clone()}
                 lookup_progress={quantize(lookup_progress)}
                 change_current={change_current} lookup_current={lookup_current}
                 svg_keys={(!on_canvas).then_some(frame)}
-                picked={(*picked).clone()} on_pick={on_pick.clone()} small={props.compact || phone} />
+                picked={(*picked).clone()} on_pick={on_pick.clone()} small={props.compact || phone}
+                layout={(*layout).clone()} />
         </div>
     };
     html! {
@@ -196,40 +206,76 @@ pub fn slot_colours(node: &RingNode, dark: bool) -> Vec<String> {
 #[derive(Properties, PartialEq)]
 pub struct StaticRingProps {
     pub ring: RingVersion,
-    pub uses_ring: bool,
+    /// The list pictures' layout (no ring); `None` draws the ring.
+    pub layout: Option<Rc<ListLayout>>,
+    pub picture: Picture,
     pub dark: bool,
 }
 
-/// The ring's arcs and ticks: rebuilt only when the ring changes.
+/// The ring's arcs and ticks (rebuilt only when the ring changes), or jump hash's and hash
+/// mod N's numbered buckets; rendezvous and Maglev have neither.
 #[function_component(StaticRing)]
 pub fn static_ring(p: &StaticRingProps) -> Html {
     let paths = use_memo(p.ring.clone(), |v| ring_paths(&v.0, v.1));
     let ring = &p.ring.0;
-    let layer = if p.uses_ring {
-        let slots = paths.slots.iter().map(|(slot, arcs, ticks)| {
-            let name = ring
-                .node(crate::algo::placement::NodeIndex(u32::from(*slot)))
-                .map_or("", |n| n.name.as_str());
-            let colour = node_colour(name, p.dark);
+    let layer = match p.layout.as_deref() {
+        None => {
+            let slots = paths.slots.iter().map(|(slot, arcs, ticks)| {
+                let name = ring
+                    .node(crate::algo::placement::NodeIndex(u32::from(*slot)))
+                    .map_or("", |n| n.name.as_str());
+                let colour = node_colour(name, p.dark);
+                html! {
+                    <g key={name.to_string()} class="ring-slot" data-node={name.to_string()}>
+                        <path class="arc" d={arcs.clone()} stroke={colour.clone()} />
+                        <path class="tick" d={ticks.clone()} stroke={colour} />
+                    </g>
+                }
+            });
             html! {
-                <g key={name.to_string()} class="ring-slot" data-node={name.to_string()}>
-                    <path class="arc" d={arcs.clone()} stroke={colour.clone()} />
-                    <path class="tick" d={ticks.clone()} stroke={colour} />
-                </g>
+                <>
+                    <circle class="ring-base" cx={CENTRE.to_string()} cy={CENTRE.to_string()} r={RING_R.to_string()} />
+                    { for slots }
+                </>
             }
-        });
-        html! {
-            <>
-                <circle class="ring-base" cx={CENTRE.to_string()} cy={CENTRE.to_string()} r={RING_R.to_string()} />
-                { for slots }
-            </>
         }
-    } else {
-        html! { <circle class="no-ring" cx={CENTRE.to_string()} cy={CENTRE.to_string()} r={RING_R.to_string()} /> }
+        Some(layout) if p.picture == Picture::Buckets => bucket_cells(layout, p.dark),
+        Some(_) => Html::default(),
     };
     html! {
         <svg class="ring-svg ring-static" viewBox={format!("0 0 {VIEW} {VIEW}")} aria-hidden="true">
             { layer }
         </svg>
     }
+}
+
+/// Bucket cells drawn beyond this many have no number (they would be too narrow for one).
+pub const NUMBERED_BUCKETS: u32 = 36;
+
+/// Jump hash's and hash mod N's buckets `0 .. n-1`: a cell each on the circle, in its
+/// server's colour, numbered (unless there are very many).
+fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
+    let numbered = layout.buckets <= NUMBERED_BUCKETS;
+    let names: std::collections::BTreeMap<u16, &str> = layout
+        .entries
+        .iter()
+        .map(|e| (e.slot, e.name.as_str()))
+        .collect();
+    let cells = layout.bucket_owners().into_iter().enumerate().map(|(b, slot)| {
+        let (start, end) = layout.bucket_cell(b as u32);
+        let gap = ((end - start) * 0.06).min(0.004);
+        let mut d = String::new();
+        arc_path_at(&mut d, start + gap, end - gap, RING_R);
+        let name = names.get(&slot).copied().unwrap_or("");
+        let (x, y) = point_at((start + end) / 2.0, RING_R);
+        html! {
+            <g class="bucket" data-bucket={b.to_string()} data-node={name.to_string()}>
+                <path class="bucket-cell" d={d} stroke={node_colour(name, dark)} />
+                if numbered {
+                    <text class="bucket-number" x={format!("{x:.1}")} y={format!("{y:.1}")} dy="0.35em">{ b }</text>
+                }
+            </g>
+        }
+    });
+    html! { <g class="buckets">{ for cells }</g> }
 }

@@ -1,7 +1,8 @@
 //! The words on the ring: the title of the last change, the text in the middle of the ring
 //! and the readout of loads.
 use super::geometry::*;
-use crate::algo::ring_cluster::{Algorithm, Change, ChangeKind, RingNode};
+use super::words::{centre_lines, change_title};
+use crate::algo::ring_cluster::{Algorithm, ChangeKind, RingNode};
 use crate::i18n::{tr, trf};
 use yew::prelude::*;
 
@@ -20,87 +21,12 @@ pub fn capitalise(text: &str) -> String {
     }
 }
 
-pub fn change_title(change: &Change) -> String {
-    match change.kind {
-        ChangeKind::Join => trf("{node} joined", &[("node", &change.node)]),
-        ChangeKind::Leave => trf("{node} left", &[("node", &change.node)]),
-        ChangeKind::Fail => trf("{node} failed", &[("node", &change.node)]),
-        ChangeKind::Recover => trf("{node} recovered", &[("node", &change.node)]),
-        ChangeKind::Weight { from, to } => trf(
-            "{node}: weight {from} → {to}",
-            &[("node", &change.node), ("from", &from), ("to", &to)],
-        ),
-    }
-}
-
-/// How much of a looked-up key the middle of the ring shows, full size and scaled up for a
-/// small drawing (where it must stay inside the band of keys).
-pub const KEY_CHARS: usize = 22;
-pub const KEY_CHARS_COMPACT: usize = 12;
-
-/// The text in the middle of the ring: the latest lookup, else the latest change, else a
-/// summary, with at most `key_chars` characters of a key.
-pub fn centre_text(node: &RingNode, lookup_current: bool, key_chars: usize) -> Html {
-    let line = |y: f64, class: &'static str, text: String| {
-        html! { <text class={classes!("centre-line", class)} x={CENTRE.to_string()} y={(CENTRE + y).to_string()}>{ text }</text> }
-    };
-    let lookup_newer = match (node.lookup(), node.last_change()) {
-        (Some(l), Some(c)) => l.handled_at > c.handled_at,
-        (Some(_), None) => true,
-        _ => false,
-    };
-    let mut lines = Vec::new();
-    if let (true, Some(l)) = (lookup_newer || lookup_current, node.lookup()) {
-        let owner = l
-            .replicas
-            .first()
-            .and_then(|s| node.node_name(*s))
-            .unwrap_or("?");
-        let key: String = l.key.chars().take(key_chars).collect();
-        lines.push(line(-44.0, "small", tr("key").into()));
-        lines.push(line(-20.0, "key", key));
-        lines.push(line(
-            4.0,
-            "small",
-            trf("hash {hash}", &[("hash", &format!("{:016x}", l.hash))]),
-        ));
-        lines.push(line(34.0, "big", format!("→ {owner}")));
-        if l.replicas.len() > 1 {
-            let rest: Vec<&str> = l.replicas[1..]
-                .iter()
-                .filter_map(|s| node.node_name(*s))
-                .collect();
-            lines.push(line(
-                58.0,
-                "small",
-                trf("replicas: {nodes}", &[("nodes", &rest.join(", "))]),
-            ));
-        }
-    } else if let Some(c) = node.last_change() {
-        lines.push(line(-40.0, "small", change_title(c)));
-        lines.push(line(0.0, "big", fmt_count(c.moves.len() as u64)));
-        lines.push(line(
-            24.0,
-            "small",
-            trf(
-                "of {n} keys moved",
-                &[("n", &fmt_count(node.key_count().into()))],
-            ),
-        ));
-        lines.push(line(
-            46.0,
-            "small",
-            trf(
-                "ideal ≈ {n}",
-                &[("n", &fmt_count(c.ideal_moves.round() as u64))],
-            ),
-        ));
-    } else {
-        lines.push(line(-18.0, "big", fmt_count(node.key_count().into())));
-        lines.push(line(6.0, "small", tr("keys").into()));
-        // Points only for the ring-based algorithms: the others have none.
-        lines.push(line(30.0, "small", super::words::size_line(node)));
-    }
+/// The text in the middle of the figure ([`centre_lines`]), drawn `scale` times larger
+/// about the centre in a small drawing, each line fitted inside the keys' band.
+pub fn centre_text(node: &RingNode, lookup_current: bool, scale: f64, cut: usize) -> Html {
+    let lines = centre_lines(node, lookup_current, scale, cut).into_iter().map(|l| {
+        html! { <text class={classes!("centre-line", l.class)} x={CENTRE.to_string()} y={(CENTRE + l.y).to_string()}>{ l.text }</text> }
+    });
     html! { <g class="centre" aria-hidden="true">{ for lines }</g> }
 }
 
@@ -144,6 +70,16 @@ pub fn readout(node: &RingNode) -> Html {
         let text = if r <= 1 {
             tr("With R = 1 these keys had no other copy: their data is lost until it is restored.")
                 .to_string()
+        } else if algorithm == Algorithm::Rendezvous {
+            trf(
+                "Each still has {n} other copies on the servers with the next-highest scores, which take over.",
+                &[("n", &(r - 1))],
+            )
+        } else if !algorithm.uses_ring() {
+            trf(
+                "This scene keeps replicas only on the ring and with rendezvous: {algorithm} places these keys again over the servers left.",
+                &[("algorithm", &tr(algorithm.label()))],
+            )
         } else if r == 2 {
             tr("Each still has 1 other copy on the next node clockwise, which takes over.")
                 .to_string()
@@ -154,6 +90,20 @@ pub fn readout(node: &RingNode) -> Html {
             )
         };
         html! { <p class="failure-note">{ text }</p> }
+    });
+    // Jump hash's buckets are positions: a server that was not last renumbers the rest.
+    let jump_note = (change.renumbered > 0).then(|| {
+        let others = change
+            .moves
+            .iter()
+            .filter(|m| m.from != change.slot && m.to != change.slot)
+            .count();
+        html! {
+            <p class="failure-note" id="jump-note">
+                { trf("Jump hash numbers buckets in join order and only adds or removes them cleanly at the end: {node} was not the last server, so the {n} servers after it were renumbered and {others} keys moved between them.",
+                    &[("node", &change.node), ("n", &change.renumbered), ("others", &fmt_count(others as u64))]) }
+            </p>
+        }
     });
     html! {
         <div class="ring-readout" id="ring-readout">
@@ -175,6 +125,7 @@ pub fn readout(node: &RingNode) -> Html {
                 }
             </div>
             { for failure_note }
+            { for jump_note }
         </div>
     }
 }

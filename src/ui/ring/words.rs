@@ -2,9 +2,10 @@
 //! only the ring-based algorithms have points for, and the load figure, the peak over
 //! each server's fair share (not over the mean: weights count). Pure, so native tests read
 //! exactly what the page shows.
-use super::geometry::fmt_count;
-use crate::algo::ring_cluster::RingNode;
+use super::geometry::{fmt_count, BAND_OUTER, BAND_WIDTH};
+use crate::algo::ring_cluster::{Algorithm, Change, ChangeKind, RingNode};
 use crate::i18n::{tr, trf};
+use crate::scene::ring::picture::{list_entries, lookup_buckets, maglev_table_size};
 
 /// The line under the key count in the middle of the ring. Ring points exist only for the
 /// ring-based algorithms; the others (hash mod N, jump hash, rendezvous, Maglev) have
@@ -79,4 +80,185 @@ pub fn peak_header() -> (&'static str, &'static str) {
         tr("peak / fair share"),
         tr("the most loaded node's keys over its fair share (its weight's part of all keys); 1.00 is perfect"),
     )
+}
+
+// ---------------------------------------------------------------------------------------
+// The words in the middle of the figure
+
+/// The text sizes in the middle, in drawing units (style.css's `.centre-line` classes);
+/// in a small drawing the big line is set smaller, as the whole middle is scaled up.
+pub const SMALL_FONT: f64 = 13.5;
+pub const KEY_FONT: f64 = 17.0;
+pub const BIG_FONT: f64 = 30.0;
+pub const BIG_FONT_SMALL_DRAWING: f64 = 24.0;
+/// The middle's words stay inside the keys' band: within this radius of the centre.
+pub const CENTRE_ROOM: f64 = BAND_OUTER - BAND_WIDTH - 4.0;
+
+/// One line in the middle: its height from the centre, its class (`small`, `key`, `big`)
+/// and its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CentreLine {
+    pub y: f64,
+    pub class: &'static str,
+    pub text: String,
+}
+
+impl CentreLine {
+    pub fn font(&self, scale: f64) -> f64 {
+        match self.class {
+            "big" if scale > 1.0 => BIG_FONT_SMALL_DRAWING,
+            "big" => BIG_FONT,
+            "key" => KEY_FONT,
+            _ => SMALL_FONT,
+        }
+    }
+
+    /// About how wide one Latin character or digit of this line is, in ems (measured in
+    /// Chromium, rounded up: 0.51 to 0.60 for the small text, 0.60 for the key's
+    /// monospace, 0.64 for the big bold text).
+    pub fn em(&self) -> f64 {
+        match self.class {
+            "big" => 0.66,
+            "key" => 0.61,
+            _ => 0.6,
+        }
+    }
+}
+
+/// About how wide a text is, in drawing units, at `font`: a wide (CJK) character takes a
+/// full em, any other `em` ems.
+pub fn text_width(text: &str, font: f64, em: f64) -> f64 {
+    text.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { em })
+        .sum::<f64>()
+        * font
+}
+
+/// Whether a line, drawn `scale` times larger about the centre, stays inside
+/// [`CENTRE_ROOM`]: the corners of its box are within the circle.
+pub fn line_fits(line: &CentreLine, scale: f64) -> bool {
+    let font = line.font(scale);
+    let half = text_width(&line.text, font, line.em()) / 2.0 * scale;
+    let (top, bottom) = (line.y - font * 0.8, line.y + font * 0.25);
+    let far = top.abs().max(bottom.abs()) * scale;
+    half * half + far * far <= CENTRE_ROOM * CENTRE_ROOM
+}
+
+/// The line, cut short with "…" until it fits at `scale`.
+pub fn fit_line(mut line: CentreLine, scale: f64) -> CentreLine {
+    let mut kept: Vec<char> = line.text.chars().collect();
+    while !line_fits(&line, scale) && !kept.is_empty() {
+        kept.pop();
+        while kept.last() == Some(&' ') {
+            kept.pop();
+        }
+        line.text = kept.iter().chain(['…'].iter()).collect();
+    }
+    line
+}
+
+/// What the middle says: the latest lookup (the key, how its owner was found and the
+/// owner), else the latest change, else a summary. `cut` bytes of each replica's name are
+/// dropped (the prefix every server shares, in a small drawing); every line is then fitted
+/// inside the keys' band at `scale`.
+pub fn centre_lines(
+    node: &RingNode,
+    lookup_current: bool,
+    scale: f64,
+    cut: usize,
+) -> Vec<CentreLine> {
+    let line = |y: f64, class: &'static str, text: String| CentreLine { y, class, text };
+    let lookup_newer = match (node.lookup(), node.last_change()) {
+        (Some(l), Some(c)) => l.handled_at > c.handled_at,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let mut lines = Vec::new();
+    if let (true, Some(l)) = (lookup_newer || lookup_current, node.lookup()) {
+        let owner = l
+            .replicas
+            .first()
+            .and_then(|s| node.node_name(*s))
+            .unwrap_or("?");
+        lines.push(line(-44.0, "small", tr("key").into()));
+        lines.push(line(-20.0, "key", l.key.clone()));
+        lines.push(line(4.0, "small", how_found(node, l.hash)));
+        lines.push(line(34.0, "big", format!("→ {owner}")));
+        if l.replicas.len() > 1 {
+            let rest: Vec<&str> = l.replicas[1..]
+                .iter()
+                .filter_map(|s| node.node_name(*s))
+                .map(|n| n.get(cut..).filter(|s| !s.is_empty()).unwrap_or(n))
+                .collect();
+            lines.push(line(
+                58.0,
+                "small",
+                trf("replicas: {nodes}", &[("nodes", &rest.join(", "))]),
+            ));
+        }
+    } else if let Some(c) = node.last_change() {
+        lines.push(line(-40.0, "small", change_title(c)));
+        lines.push(line(0.0, "big", fmt_count(c.moves.len() as u64)));
+        lines.push(line(
+            24.0,
+            "small",
+            trf(
+                "of {n} keys moved",
+                &[("n", &fmt_count(node.key_count().into()))],
+            ),
+        ));
+        lines.push(line(
+            46.0,
+            "small",
+            trf(
+                "ideal ≈ {n}",
+                &[("n", &fmt_count(c.ideal_moves.round() as u64))],
+            ),
+        ));
+    } else {
+        lines.push(line(-18.0, "big", fmt_count(node.key_count().into())));
+        lines.push(line(6.0, "small", tr("keys").into()));
+        lines.push(line(30.0, "small", size_line(node)));
+    }
+    lines.into_iter().map(|l| fit_line(l, scale)).collect()
+}
+
+/// How a key's owner was found, in one short line: its hash on the ring, jump hash's
+/// jumps through the buckets, hash mod N's bucket, rendezvous's highest score, or
+/// Maglev's table entry.
+pub fn how_found(node: &RingNode, hash: u64) -> String {
+    let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
+    match node.config().algorithm {
+        Algorithm::Ring | Algorithm::BoundedLoad => {
+            trf("hash {hash}", &[("hash", &format!("{hash:016x}"))])
+        }
+        Algorithm::Jump => {
+            let path = lookup_buckets(Algorithm::Jump, hash, buckets);
+            let path: Vec<String> = path.iter().map(u32::to_string).collect();
+            trf("buckets {path}", &[("path", &path.join(" → "))])
+        }
+        Algorithm::Modulo => trf(
+            "hash mod {n} = bucket {b}",
+            &[("n", &buckets), ("b", &(hash % u64::from(buckets.max(1))))],
+        ),
+        Algorithm::Rendezvous => trf("highest of {n} scores", &[("n", &node.ring().node_count())]),
+        Algorithm::Maglev => {
+            let size = u64::from(maglev_table_size());
+            trf("table entry {i}", &[("i", &fmt_count(hash % size))])
+        }
+    }
+}
+
+/// A change's title: "node-7 joined".
+pub fn change_title(change: &Change) -> String {
+    match change.kind {
+        ChangeKind::Join => trf("{node} joined", &[("node", &change.node)]),
+        ChangeKind::Leave => trf("{node} left", &[("node", &change.node)]),
+        ChangeKind::Fail => trf("{node} failed", &[("node", &change.node)]),
+        ChangeKind::Recover => trf("{node} recovered", &[("node", &change.node)]),
+        ChangeKind::Weight { from, to } => trf(
+            "{node}: weight {from} → {to}",
+            &[("node", &change.node), ("from", &from), ("to", &to)],
+        ),
+    }
 }
