@@ -92,7 +92,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
                 ],
             ),
             ChipKind::Failed => trf("{node} failed. Click to choose it, then recover it.", &[("node", &chip.name)]),
-            ChipKind::Gone => trf("{node} left the ring.", &[("node", &chip.name)]),
+            ChipKind::Gone => trf("{node} left the cluster.", &[("node", &chip.name)]),
         };
         let name = &chip.name[cut..];
         let label = if weight > 1 { format!("{name} ×{weight}") } else { name.to_string() };
