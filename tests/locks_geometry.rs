@@ -17,13 +17,17 @@
 //!   is no longer squeezed into the circle;
 //! - in runs of the herd and the predecessor scenarios (eight clients, the full app) and of
 //!   Redlock, no message label covers another, a node, a node's words, the queue or another
-//!   dot, and most messages still have their label.
+//!   dot, and most messages still have their label;
+//! - on a phone the queue stage takes its own frame (`src/ui/locks/phone.rs`), drawn at full
+//!   size or more in a phone's 369 CSS pixels, with every node, its words, the queue's
+//!   boxes and the caption inside it and apart.
 #![cfg(not(target_arch = "wasm32"))]
 use dsviz::i18n::{tr, tr_text, with_lang, Lang};
 use dsviz::scene::locks::Locks;
 use dsviz::scene::{self, Built, RunSpec};
 use dsviz::sim::run::Run;
 use dsviz::ui::locks::geometry::*;
+use dsviz::ui::locks::phone::*;
 use dsviz::ui::topology_geometry::{
     mark_width, message_path, text_width, Frame, Rect, DOT_R, HALO,
 };
@@ -645,4 +649,180 @@ fn an_embed_draws_every_stage_at_full_size_or_more() {
             layout.height
         );
     }
+}
+
+/// The stage svg's width on a 390 × 844 phone, in CSS pixels (tests/e2e/phone.mjs measures
+/// it: 368.8).
+const PHONE_STAGE_PX: f64 = 368.0;
+
+/// The queue stage's captions in both languages, with the herd's seven notifications.
+fn captions() -> Vec<String> {
+    [Lang::En, Lang::Zh]
+        .into_iter()
+        .flat_map(|lang| {
+            with_lang(lang, || {
+                vec![
+                    tr("children of /lock · every waiter watches /lock").to_string(),
+                    tr("children of /lock · each waiter watches its predecessor").to_string(),
+                    tr("a watch fired: 1 notification").to_string(),
+                    dsviz::i18n::trf(
+                        "a change of /lock: {n} notifications at once (the herd)",
+                        &[("n", &7)],
+                    ),
+                ]
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_phone_draws_the_queue_stage_at_full_size_with_everything_inside_and_apart() {
+    let scale = PHONE_STAGE_PX / PHONE_WIDTH;
+    assert!(
+        STATE_FONT * scale >= 11.0 && LABEL_FONT * scale >= 11.0,
+        "a phone draws the {PHONE_WIDTH}-unit frame at {scale:.3}: 11-unit words at {:.1} px",
+        11.0 * scale
+    );
+    for clients in 1..=8_usize {
+        let layout = phone_layout(clients as u32 + 2);
+        let stage = Stage {
+            name: format!("phone queue stage, {clients} clients"),
+            clients: (2..2 + clients).collect(),
+            pairs: Vec::new(),
+            layout: layout.clone(),
+        };
+        let n = layout.positions.len();
+        assert_eq!(n, clients + 2);
+        assert_eq!(node_r(&layout), NODE_R);
+        // The queue: every slot's box for up to twelve children, and the /lock pill.
+        let mut queue: Vec<Rect> = Vec::new();
+        for slots in 1..=12 {
+            let geo = QueueGeo::new(true, slots);
+            let boxes: Vec<Rect> = (0..slots)
+                .map(|i| {
+                    let (x, y) = geo.slot(i);
+                    Rect {
+                        left: x,
+                        top: y,
+                        right: x + geo.box_w(),
+                        bottom: y + BOX_H,
+                    }
+                })
+                .collect();
+            for (i, b) in boxes.iter().enumerate() {
+                assert!(
+                    inside(b, &layout),
+                    "{slots} slots: slot {i} {b:?} leaves the frame"
+                );
+                for (j, c) in boxes.iter().enumerate().skip(i + 1) {
+                    assert_eq!(
+                        b.overlap(c),
+                        0.0,
+                        "{slots} slots: slots {i} and {j} overlap"
+                    );
+                }
+            }
+            // "client 8" fits its box at 11 units.
+            assert!(
+                geo.box_w() >= text_width("client 8", 11.0),
+                "{slots} slots: boxes of {:.1}",
+                geo.box_w()
+            );
+            queue.extend(boxes);
+        }
+        let (lock, lock_w) = QueueGeo::new(true, 1).lock();
+        let pill = Rect {
+            left: lock.x - lock_w / 2.0,
+            top: lock.top,
+            right: lock.x + lock_w / 2.0,
+            bottom: lock.bottom,
+        };
+        assert!(inside(&pill, &layout));
+        queue.push(pill);
+        // Under the rows: the arrows reach 3/4 of their depth.
+        let arrows = Rect {
+            left: 0.0,
+            top: PHONE_ROWS[0],
+            right: PHONE_WIDTH,
+            bottom: PHONE_ROWS[1] + BOX_H + 0.75 * WATCH_DEPTH,
+        };
+        // The caption, on its lines, in both languages.
+        let mut caption: Vec<Rect> = Vec::new();
+        for text in captions() {
+            let lines = wrap(&text, CAPTION_FONT, CAPTION_MAX);
+            assert!(lines.len() <= 3, "{text:?} takes {} lines", lines.len());
+            for (i, line) in lines.iter().enumerate() {
+                let w = text_width(line, CAPTION_FONT);
+                assert!(w <= CAPTION_MAX + 0.01, "{line:?} is {w:.0} wide");
+                let base = PHONE_CAPTION_Y + i as f64 * CAPTION_LINE;
+                let rect = Rect {
+                    left: PHONE_CAPTION_X - w / 2.0,
+                    top: base - 10.0,
+                    right: PHONE_CAPTION_X + w / 2.0,
+                    bottom: base + 3.0,
+                };
+                assert!(inside(&rect, &layout), "{line:?} leaves the frame");
+                assert_eq!(
+                    rect.overlap(&arrows),
+                    0.0,
+                    "{line:?} lies on the queue's arrows"
+                );
+                caption.push(rect);
+            }
+        }
+        for i in 0..n {
+            for holder in [false, true] {
+                let face = face_of(&stage, i, holder);
+                for rect in face.rects() {
+                    assert!(
+                        inside(&rect, &layout),
+                        "{}: node {i}'s {rect:?} leaves the frame",
+                        stage.name
+                    );
+                    for other in queue.iter().chain(&caption).chain([&arrows]) {
+                        assert_eq!(
+                            rect.overlap(other),
+                            0.0,
+                            "{}: node {i}'s {rect:?} lies on the queue or the caption {other:?}",
+                            stage.name
+                        );
+                    }
+                }
+                for j in (0..n).filter(|&j| j != i) {
+                    // Only one client holds the lock at a time.
+                    let other = face_of(&stage, j, false);
+                    for mine in face.rects() {
+                        for theirs in other.rects() {
+                            assert_eq!(
+                                mine.overlap(&theirs),
+                                0.0,
+                                "{}: node {i}'s {mine:?} covers node {j}'s {theirs:?}",
+                                stage.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_full_frames_queue_is_where_it_was() {
+    // The phone's queue geometry did not move the full stage's: one row, as before.
+    for slots in 1..=12 {
+        let geo = QueueGeo::new(false, slots);
+        let row = Row::new(slots);
+        for i in 0..slots {
+            assert_eq!(geo.slot(i), (row.x(i), ROW_Y));
+            let a = geo.anchor(i);
+            assert_eq!((a.x, a.top, a.row), (row.centre(i), ROW_Y, 0));
+        }
+        let (lock, w) = geo.lock();
+        assert_eq!((lock.x, w), (LOCK_X, LOCK_W));
+        let (a, b) = (geo.anchor(0), geo.anchor(slots - 1));
+        assert_eq!(geo.watch(b, a), watch_path(b.x, a.x));
+        assert_eq!(geo.notify(a, b, 0.4), notify_arc(a.x, b.x, 0.4));
+    }
+    assert_eq!(queue_layout(10).width, WIDTH);
 }

@@ -8,10 +8,10 @@
 //!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
-    lease_layout, message_labels, notify_arc, queue_layout, queue_obstacles, slots, stage_labels,
-    watch_path, Row, Side, StageLayout, Words, BOX_H, CAPTION_Y, FIRST_X, LOCK_W, LOCK_X,
-    MARK_STEP, ROW_Y,
+    lease_layout, message_labels, queue_layout, queue_obstacles, slots, stage_labels, Side,
+    StageLayout, Words, BOX_H, MARK_STEP,
 };
+use super::phone::{phone_layout, wrap, QueueGeo, CAPTION_FONT, CAPTION_LINE, CAPTION_MAX};
 use crate::algo::locks::WatchTarget;
 use crate::i18n::{tr, trf};
 use crate::scene::locks::{DepartureReason, QueueStage, DEPARTURE_WINDOW};
@@ -25,9 +25,13 @@ use yew::prelude::*;
 /// The topology's layout: the nodes where `l` puts them with their words outside their
 /// circles, and the message labels placed (`obstacles`: what else they keep off), unless
 /// the stage shows dots only.
-fn topology_layout(l: StageLayout, ctx: &ViewCtx, obstacles: &[Rect]) -> TopologyLayout {
-    let labels = message_labels(ctx.compact, ctx.snapshot.nodes.len())
-        .then(|| stage_labels(&l, &ctx.snapshot, ctx.playhead, obstacles));
+fn topology_layout(
+    l: StageLayout,
+    ctx: &ViewCtx,
+    obstacles: &[Rect],
+    dense: bool,
+) -> TopologyLayout {
+    let labels = (!dense).then(|| stage_labels(&l, &ctx.snapshot, ctx.playhead, obstacles));
     let words = l
         .sides
         .iter()
@@ -64,15 +68,20 @@ pub struct QueueLockStageProps {
 pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let ctx = &p.ctx;
     let caption = caption(&p.queue);
+    // A phone gets its own frame (`phone.rs`): the full one would be drawn at half size.
+    let phone = !ctx.compact && crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY);
     let obstacles = queue_obstacles(text_width(&caption, 12.0));
-    let layout = Rc::new(topology_layout(
-        queue_layout(ctx.snapshot.nodes.len() as u32),
-        ctx,
-        &obstacles,
-    ));
-    let overlay = overlay(&p.queue, ctx, &layout, caption);
-    // Dots only in a crowded embed (the stylesheet hides the labels of `.dense`).
-    let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
+    // Dots only in a crowded embed and on a phone (the stylesheet hides the labels of
+    // `.dense`).
+    let dense = phone || !message_labels(ctx.compact, ctx.snapshot.nodes.len());
+    let nodes = ctx.snapshot.nodes.len() as u32;
+    let frame = if phone {
+        phone_layout(nodes)
+    } else {
+        queue_layout(nodes)
+    };
+    let layout = Rc::new(topology_layout(frame, ctx, &obstacles, dense));
+    let overlay = overlay(&p.queue, ctx, &layout, caption, phone);
     html! {
         <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
@@ -97,8 +106,13 @@ pub fn lease_stage(p: &LeaseStageProps) -> Html {
     let ctx = &p.ctx;
     let nodes = ctx.snapshot.nodes.len() as u32;
     let clients = nodes.saturating_sub(p.servers + 1);
-    let layout = Rc::new(topology_layout(lease_layout(p.servers, clients), ctx, &[]));
     let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
+    let layout = Rc::new(topology_layout(
+        lease_layout(p.servers, clients),
+        ctx,
+        &[],
+        dense,
+    ));
     html! {
         <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
@@ -122,22 +136,29 @@ fn caption(q: &QueueStage) -> String {
     }
 }
 
-fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: String) -> Html {
+fn overlay(
+    q: &QueueStage,
+    ctx: &ViewCtx,
+    layout: &TopologyLayout,
+    caption: String,
+    phone: bool,
+) -> Html {
     // Every child, and every child still fading out, has its own slot in sequence order.
     let present: Vec<u64> = q.entries.iter().map(|e| e.seq).collect();
     let leaving: Vec<u64> = q.departures.iter().map(|d| d.seq).collect();
     let placed = slots(&present, &leaving);
-    let row = Row::new(placed.len());
+    let geo = QueueGeo::new(phone, placed.len());
     let slot_of = |seq: u64| placed.iter().find(|p| p.0 == seq).map(|p| p.1);
-    let centre_of = |seq: u64| slot_of(seq).map(|i| row.centre(i));
-    let client_x = |id: NodeId| layout.positions.get(id.index()).map(|p| p.0);
-    let (box_w, box_h) = (row.box_w, BOX_H);
+    let centre_of = |seq: u64| slot_of(seq).map(|i| geo.anchor(i));
+    let client_x = |id: NodeId| layout.positions.get(id.index()).map(|p| geo.client(p.0));
+    let (lock, lock_w) = geo.lock();
+    let (box_w, box_h) = (geo.box_w(), BOX_H);
 
     let watches = q.entries.iter().filter_map(|e| {
         let from = centre_of(e.seq)?;
         let target = match e.watching {
             WatchTarget::Predecessor(seq) => centre_of(seq)?,
-            WatchTarget::LockNode => LOCK_X,
+            WatchTarget::LockNode => lock,
             WatchTarget::Nothing => return None,
         };
         let herd = e.watching == WatchTarget::LockNode;
@@ -150,16 +171,16 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: Stri
         };
         Some(html! {
             <path key={format!("w{}", e.seq)} class={classes!("watch", herd.then_some("herd"))}
-                  d={watch_path(from, target)} marker-end="url(#stage-watch-arrow)">
+                  d={geo.watch(from, target)} marker-end="url(#stage-watch-arrow)">
                 <title>{ title }</title>
             </path>
         })
     });
 
     let entries = q.entries.iter().map(|e| {
-        let x = row.x(slot_of(e.seq).unwrap_or_default());
+        let (x, y) = geo.slot(slot_of(e.seq).unwrap_or_default());
         html! {
-            <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {ROW_Y:.1}px)")}
+            <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {y:.1}px)")}
                data-seq={e.seq.to_string()}>
                 <g class={classes!("znode", e.holds.then_some("holds"))}>
                     <title>{ if e.holds && e.told { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
@@ -176,8 +197,8 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: Stri
     let departures = q.departures.iter().map(|d| {
         let age = ctx.playhead.max(q.now).0.saturating_sub(d.at.0);
         let t = (age as f64 / DEPARTURE_WINDOW.0.max(1) as f64).clamp(0.0, 1.0);
-        let x = row.x(slot_of(d.seq).unwrap_or_default());
-        let y = ROW_Y - 26.0 * t;
+        let (x, top) = geo.slot(slot_of(d.seq).unwrap_or_default());
+        let y = top - 26.0 * t;
         let reason = match d.reason {
             DepartureReason::Released => tr("released"),
             DepartureReason::Expired => tr("expired"),
@@ -197,15 +218,15 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: Stri
         let from = match n.deleted {
             // A child gone from the picture: where it stood, among those still there.
             Some(seq) => centre_of(seq)
-                .unwrap_or_else(|| row.centre(placed.iter().filter(|p| p.0 < seq).count())),
-            None => LOCK_X,
+                .unwrap_or_else(|| geo.anchor(placed.iter().filter(|p| p.0 < seq).count())),
+            None => lock,
         };
         let to = match q.entries.iter().find(|e| e.owner == n.to) {
             Some(e) => centre_of(e.seq)?,
             None => client_x(n.to)?,
         };
         let t = progress(n.sent, n.arrives, ctx.playhead);
-        let (path, (x, y)) = notify_arc(from, to, t);
+        let (path, (x, y)) = geo.notify(from, to, t);
         Some(html! {
             <g key={format!("n{}", n.id)} class="notify" data-notify={n.id.to_string()}>
                 <path d={path} marker-end="url(#notify-arrow)" />
@@ -214,6 +235,17 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: Stri
         })
     });
     let burst = q.notifications.len();
+    let at = geo.caption();
+    // On a phone the caption is centred between ZooKeeper and the storage, on its lines.
+    let caption = if at.centred {
+        let lines = wrap(&caption, CAPTION_FONT, CAPTION_MAX);
+        let lines = lines.iter().enumerate().map(|(i, l)| {
+            html! { <tspan x={at.x.to_string()} y={format!("{:.1}", at.y + i as f64 * CAPTION_LINE)}>{ l }</tspan> }
+        });
+        html! { <>{ for lines }</> }
+    } else {
+        html! { <>{ caption }</> }
+    };
     html! {
         <g class="lock-queue-stage" aria-label={trf("The lock queue: {n} children of /lock", &[("n", &q.entries.len())])}>
             <defs>
@@ -224,10 +256,11 @@ fn overlay(q: &QueueStage, ctx: &ViewCtx, layout: &TopologyLayout, caption: Stri
                     <path d="M 0 0 L 10 5 L 0 10 z" class="notify-head" />
                 </marker>
             </defs>
-            <text class={classes!("queue-caption", (burst > 0).then_some("burst"))} x={FIRST_X.to_string()} y={CAPTION_Y.to_string()}>{ caption }</text>
-            <g class="lock-node" transform={format!("translate({:.1},{:.1})", LOCK_X - LOCK_W / 2.0, ROW_Y + 2.0)}>
-                <rect width={LOCK_W.to_string()} height={(BOX_H - 4.0).to_string()} rx="18" />
-                <text x={(LOCK_W / 2.0).to_string()} y="23">{ "/lock" }</text>
+            <text class={classes!("queue-caption", (burst > 0).then_some("burst"))} x={at.x.to_string()} y={at.y.to_string()}
+                  text-anchor={at.centred.then_some("middle")}>{ caption }</text>
+            <g class="lock-node" transform={format!("translate({:.1},{:.1})", lock.x - lock_w / 2.0, lock.top + 2.0)}>
+                <rect width={lock_w.to_string()} height={(BOX_H - 4.0).to_string()} rx="18" />
+                <text x={(lock_w / 2.0).to_string()} y="23">{ "/lock" }</text>
             </g>
             <g class="watches">{ for watches }</g>
             <g class="znodes">{ for entries }</g>
