@@ -19,7 +19,8 @@ impl SceneViews for Locks {
     /// nodes, Redlock's five servers, shows its messages as dots). Both write each node's
     /// state outside its circle, on the side no message comes from (`geometry.rs`). On a
     /// phone a lease lock keeps the generic topology's phone frame, whose bigger circles
-    /// and labels read at 11 pixels: the 700-unit stage would be drawn at half size.
+    /// and labels read at 11 pixels: the 700-unit stage would be drawn at half size. A
+    /// queue lock takes its own phone frame (`phone.rs`), chosen the same way in its stage.
     fn stage(view: LocksView, ctx: ViewCtx) -> Option<Html> {
         if let Some(queue) = view.queue {
             return Some(html! { <stage::QueueLockStage queue={queue} ctx={ctx} /> });

@@ -6,6 +6,9 @@
 //! notifications in flight are arcs over the queue from what changed to whom they wake, so
 //! the herd's burst of notifications at a delete shows as a fan.
 //!
+//! On a phone (the topology's `NARROW_QUERY`, outside an embed) the stage takes its phone
+//! frame (`phone.rs`): the queue on two rows, the clients on two, messages as dots.
+//!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
     lease_layout, message_labels, queue_layout, queue_obstacles, slots, stage_labels, Side,
