@@ -54,6 +54,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/locks/geometry.rs",
     "src/ui/locks/mod.rs",
     "src/ui/locks/panel.rs",
+    "src/ui/locks/phone.rs",
     "src/ui/locks/stage.rs",
     "src/ui/mod.rs",
     "src/ui/model/mod.rs",
