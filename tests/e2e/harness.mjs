@@ -76,6 +76,31 @@ export async function quiet(page, quietMs = 80, maxMs = 5000) {
   }), [quietMs, maxMs]);
 }
 
+/** What a reader sees of a stage's words (the svg at `selector`): the smallest word's size
+ * (font size times the scale the drawing is shown at), the words of different owners (a
+ * node, a box of the lock queue, a message) that meet, and the words cut off at the
+ * drawing's edge. */
+export async function stageWords(page, selector) {
+  return page.evaluate((selector) => {
+    const svg = document.querySelector(selector);
+    const box = svg.viewBox.baseVal, rect = svg.getBoundingClientRect();
+    const scale = Math.min(rect.width / box.width, rect.height / box.height);
+    const meet = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+    const texts = [...svg.querySelectorAll("text")]
+      .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+      .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, r: t.getBoundingClientRect(),
+        owner: t.closest("g.node, g.znode, g.message, g.lock-node") }));
+    const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
+    const clashes = [];
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const [a, b] = [texts[i], texts[j]];
+      if (!(a.owner && a.owner === b.owner) && meet(a.r, b.r)) clashes.push(`${a.text} / ${b.text}`);
+    }
+    const out = texts.filter((t) => t.r.left < rect.left - 0.5 || t.r.right > rect.right + 0.5 || t.r.top < rect.top - 0.5 || t.r.bottom > rect.bottom + 0.5).map((t) => t.text);
+    return { px: smallest.px, smallest: `${smallest.text} at ${smallest.px.toFixed(2)} px`, clashes, out, count: texts.length, view: `${box.width}x${box.height}` };
+  }, selector);
+}
+
 export async function assertHealthy(page) {
   const panic = await page.locator(".panic-banner").count();
   if (panic > 0) throw new Error("panic banner shown: " + (await page.locator(".panic-banner").innerText()));

@@ -8,7 +8,7 @@
 // nodes; the locks scene's queue stage takes its phone frame, its words at 11 px and up, none
 // over another, nothing cut off.
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -151,24 +151,11 @@ const failed = await runTests([
       const page = await open(query);
       await page.waitForSelector(".locks-stage svg g.node");
       await page.waitForTimeout(700); // the queue's boxes slide and fade in
+      const words = await stageWords(page, ".locks-stage svg");
       const r = await page.evaluate(() => {
         const svg = document.querySelector(".locks-stage svg");
-        const box = svg.viewBox.baseVal, rect = svg.getBoundingClientRect();
-        // The size a reader sees: the font size times the scale the stage is drawn at (as
-        // run.mjs's review #17 test measures an embed).
-        const scale = Math.min(rect.width / box.width, rect.height / box.height);
         const meet = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-        const texts = [...svg.querySelectorAll("text")]
-          .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
-          .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, r: t.getBoundingClientRect(),
-            owner: t.closest("g.node, g.znode, g.message, g.lock-node") }));
-        const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
         const clashes = [];
-        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
-          const [a, b] = [texts[i], texts[j]];
-          if (!(a.owner && a.owner === b.owner) && meet(a.r, b.r)) clashes.push(`${a.text} / ${b.text}`);
-        }
-        const out = texts.filter((t) => t.r.left < rect.left - 0.5 || t.r.right > rect.right + 0.5 || t.r.top < rect.top - 0.5 || t.r.bottom > rect.bottom + 0.5).map((t) => t.text);
         // No two nodes' names nor circles overlap, nor two boxes of the queue.
         const names = [...svg.querySelectorAll("g.node .name")].map((t) => t.getBoundingClientRect());
         const bodies = [...svg.querySelectorAll("g.node .body")].map((t) => t.getBoundingClientRect());
@@ -179,17 +166,13 @@ const failed = await runTests([
           }
         }
         for (const b of boxes) for (const c of bodies) if (meet(b, c)) clashes.push("a queue box on a node");
-        return {
-          px: smallest.px, smallest: `${smallest.text} at ${smallest.px.toFixed(2)} px`, clashes, out, texts: texts.length,
-          dense: !!document.querySelector(".locks-stage.dense"), view: `${box.width}x${box.height}`,
-          nodes: names.length,
-        };
+        return { clashes, dense: !!document.querySelector(".locks-stage.dense"), nodes: names.length };
       });
       const at = `${sc}, step ${step}`;
-      assert(r.nodes >= 5 && r.texts > 10, `${at}: the stage has its nodes and words (${r.nodes} nodes, ${r.texts} words)`);
-      assert(r.px >= 11, `${at}: the smallest word is ${r.smallest} (view box ${r.view})`);
-      assertEq(r.clashes, [], `${at}: words, names, circles and boxes apart`);
-      assertEq(r.out, [], `${at}: words cut off at the stage's edge`);
+      assert(r.nodes >= 5 && words.count > 10, `${at}: the stage has its nodes and words (${r.nodes} nodes, ${words.count} words)`);
+      assert(words.px >= 11, `${at}: the smallest word is ${words.smallest} (view box ${words.view})`);
+      assertEq([...words.clashes, ...r.clashes], [], `${at}: words, names, circles and boxes apart`);
+      assertEq(words.out, [], `${at}: words cut off at the stage's edge`);
       assert(r.dense, `${at}: messages as dots only`);
       await assertHealthy(page);
       await page.close();

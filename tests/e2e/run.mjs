@@ -1,6 +1,6 @@
 // End-to-end tests in headless Chromium against the built dist/ (run `trunk build --release`
 // first; .ci/test does). Prints "e2e: N passed, N failed" and exits non-zero on failure.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -223,22 +223,11 @@ const failed = await runTests([
       const page = await openPage(browser, url(query), { width: 720, height: 460 });
       await page.waitForSelector(".embed-stage svg g.node");
       await page.waitForTimeout(700); // the queue's boxes slide and fade in
+      const words = await stageWords(page, ".embed-stage svg");
       const report = await page.evaluate(() => {
         const svg = document.querySelector(".embed-stage svg");
-        const box = svg.viewBox.baseVal, rect = svg.getBoundingClientRect();
-        // The size a reader sees: the font size times the scale the stage is drawn at.
-        const scale = Math.min(rect.width / box.width, rect.height / box.height);
         const meet = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-        const texts = [...svg.querySelectorAll("text")]
-          .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
-          .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, r: t.getBoundingClientRect(),
-            owner: t.closest("g.node, g.znode, g.message, g.lock-node") }));
-        const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
         const clashes = [];
-        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
-          const [a, b] = [texts[i], texts[j]];
-          if (!(a.owner && a.owner === b.owner) && meet(a.r, b.r)) clashes.push(`${a.text} / ${b.text}`);
-        }
         // A child of /lock leaving (expired, released) never lies over the next one.
         const boxes = [...svg.querySelectorAll(".znode rect")].map((r) => r.getBoundingClientRect());
         for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
@@ -253,11 +242,11 @@ const failed = await runTests([
             if (node !== mark.closest("g.node") && meet(m, node.querySelector(".body").getBoundingClientRect())) clashes.push(`"${mark.textContent}" on node ${node.dataset.node}`);
           }
         }
-        return { smallest: `${smallest.text} at ${smallest.px.toFixed(2)} px`, px: smallest.px, clashes, labels: texts.length };
+        return { clashes };
       });
-      assert(report.labels > 10, `${query}: the stage has its labels (${report.labels})`);
-      assert(report.px >= 11, `${query}: the smallest label is ${report.smallest}`);
-      assertEq(report.clashes, [], `${query}: labels, boxes and marks apart`);
+      assert(words.count > 10, `${query}: the stage has its labels (${words.count})`);
+      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest}`);
+      assertEq([...words.clashes, ...report.clashes], [], `${query}: labels, boxes and marks apart`);
       await assertHealthy(page);
     }
   }],
