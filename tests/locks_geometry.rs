@@ -177,46 +177,47 @@ fn no_message_crosses_a_clients_holds_the_lock_mark() {
     assert!(checked > 100_000, "only {checked} positions checked");
 }
 
+/// The queue stage's row and its `/lock` pill, the watch arrows under it (their curves
+/// reach three quarters of their depth) and the notification arcs over it.
+fn queue_band() -> Rect {
+    Rect {
+        left: LOCK_X - LOCK_W / 2.0,
+        top: ROW_Y - 44.0,
+        right: ROW_RIGHT,
+        bottom: ROW_Y + BOX_H + 0.75 * 58.0,
+    }
+}
+
+/// Where the longest caption under the queue goes (12 units), in either language.
+fn caption_band() -> Rect {
+    let longest = [Lang::En, Lang::Zh]
+        .into_iter()
+        .flat_map(|lang| {
+            with_lang(lang, || {
+                [
+                    "children of /lock · each waiter watches its predecessor",
+                    "children of /lock · every waiter watches /lock",
+                    "a change of /lock: {n} notifications at once (the herd)",
+                ]
+                .map(|c| text_width(&tr(c).replace("{n}", "8"), 12.0))
+            })
+        })
+        .fold(0.0, f64::max);
+    Rect {
+        left: FIRST_X,
+        top: CAPTION_Y - 12.0,
+        right: FIRST_X + longest,
+        bottom: CAPTION_Y + 4.0,
+    }
+}
+
 #[test]
 fn the_nodes_keep_clear_of_the_queue_its_arrows_and_its_caption() {
     for clients in 1..=8_u32 {
         let layout = queue_layout(clients + 2);
         let r = node_r(&layout);
         let at = &layout.positions;
-        // The row and its `/lock` pill, the watch arrows under it (their curves reach
-        // three quarters of their depth), the notification arcs over it, the caption.
-        let row = Rect {
-            left: LOCK_X - LOCK_W / 2.0,
-            top: ROW_Y - 44.0,
-            right: ROW_RIGHT,
-            bottom: ROW_Y + BOX_H + 0.75 * 58.0,
-        };
-        // The longest of the captions (12 units), in either language.
-        let longest = [Lang::En, Lang::Zh]
-            .into_iter()
-            .flat_map(|lang| {
-                with_lang(lang, || {
-                    [
-                        text_width(
-                            tr("children of /lock · each waiter watches its predecessor"),
-                            12.0,
-                        ),
-                        text_width(tr("children of /lock · every waiter watches /lock"), 12.0),
-                        text_width(
-                            &tr("a change of /lock: {n} notifications at once (the herd)")
-                                .replace("{n}", "8"),
-                            12.0,
-                        ),
-                    ]
-                })
-            })
-            .fold(0.0, f64::max);
-        let caption = Rect {
-            left: FIRST_X,
-            top: CAPTION_Y - 12.0,
-            right: FIRST_X + longest,
-            bottom: CAPTION_Y + 4.0,
-        };
+        let (row, caption) = (queue_band(), caption_band());
         for (i, &p) in at.iter().enumerate() {
             let node = circle_rect(p, r + HALO);
             assert_eq!(
@@ -475,33 +476,7 @@ fn the_words_of_the_queue_stages_nodes_keep_clear_of_the_queue_its_arrows_and_it
             .into_iter()
             .find(|s| s.name == format!("queue stage, {clients} clients"))
             .expect("the queue stage");
-        // The row with its arcs and its arrows (as in the test of the nodes above).
-        let row = Rect {
-            left: LOCK_X - LOCK_W / 2.0,
-            top: ROW_Y - 44.0,
-            right: ROW_RIGHT,
-            bottom: ROW_Y + BOX_H + 0.75 * 58.0,
-        };
-        // The longest caption under the queue (12 units), in either language.
-        let longest = [Lang::En, Lang::Zh]
-            .into_iter()
-            .flat_map(|lang| {
-                with_lang(lang, || {
-                    [
-                        "children of /lock · each waiter watches its predecessor",
-                        "children of /lock · every waiter watches /lock",
-                        "a change of /lock: {n} notifications at once (the herd)",
-                    ]
-                    .map(|c| text_width(&tr(c).replace("{n}", "8"), 12.0))
-                })
-            })
-            .fold(0.0, f64::max);
-        let caption = Rect {
-            left: FIRST_X,
-            top: CAPTION_Y - 12.0,
-            right: FIRST_X + longest,
-            bottom: CAPTION_Y + 4.0,
-        };
+        let (row, caption) = (queue_band(), caption_band());
         for i in 0..stage.layout.positions.len() {
             for rect in face_of(&stage, i, true).word_rects() {
                 assert_eq!(
