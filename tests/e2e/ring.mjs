@@ -29,6 +29,22 @@ async function openRing(query, viewport) {
 
 const barKeys = async (page, node) => Number(await page.getAttribute(`.hbar[data-node="${node}"]`, "data-keys"));
 
+/** Looks a key up and checks every label of the figure reads at 11 px or more: a label's
+ * size on screen is its font size times the scale its SVG is drawn at. */
+async function lookupLabelsRead(page, where) {
+  await page.fill("#lookup-key", "user:1");
+  await page.click("#lookup-go");
+  await page.waitForTimeout(1100);
+  const labels = await page.evaluate(() =>
+    [...document.querySelectorAll(".ring-figure svg text")]
+      .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0 && getComputedStyle(t).display !== "none")
+      .map((t) => { const m = t.getScreenCTM(); return { text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) }; }));
+  assert(labels.some((l) => l.text === "1"), `${where}: the primary replica's rank or the first bucket is shown: ${labels.map((l) => l.text)}`);
+  const smallest = labels.reduce((a, l) => (l.px < a.px ? l : a), { px: Infinity });
+  assert(smallest.px >= 11, `${where}: "${smallest.text}" reads at ${smallest.px.toFixed(1)} px`);
+  await assertHealthy(page);
+}
+
 const failed = await runTests([
   ["the ring scene is the first scene and draws every node", async () => {
     const page = await openRing("?scene=ring&seed=3");
@@ -138,19 +154,15 @@ const failed = await runTests([
     assertEq(await page.locator(".dsviz.embed .ring-stage.compact").count(), 1, "compact ring stage");
     const box = await page.locator(".ring-figure").boundingBox();
     assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
-    await page.fill("#lookup-key", "user:1");
-    await page.click("#lookup-go");
-    await page.waitForSelector(".walk-stop.primary");
-    await page.waitForTimeout(1100);
-    // A label's size on screen is its font size times the scale its SVG is drawn at.
-    const labels = await page.evaluate(() =>
-      [...document.querySelectorAll(".ring-figure svg text")]
-        .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0 && getComputedStyle(t).display !== "none")
-        .map((t) => { const m = t.getScreenCTM(); return { text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b) }; }));
-    assert(labels.some((l) => l.text === "1"), `the primary replica's rank is shown: ${labels.map((l) => l.text)}`);
-    const smallest = labels.reduce((a, l) => (l.px < a.px ? l : a), { px: Infinity });
-    assert(smallest.px >= 11, `"${smallest.text}" reads at ${smallest.px.toFixed(1)} px`);
-    await assertHealthy(page);
+    await lookupLabelsRead(page, "embed");
+  }],
+
+  ["on the full page every label of a lookup reads at 11 px or more, the replicas' ranks and the walk's numbers too", async () => {
+    for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
+      const page = await openRing(`?scene=ring&seed=4&algo=${algo}`, { width: 1280, height: 900 });
+      await lookupLabelsRead(page, algo);
+      await page.close();
+    }
   }],
 
   ["each algorithm's stage draws what it does: a ring only for the ring, buckets, scores or a table otherwise", async () => {
