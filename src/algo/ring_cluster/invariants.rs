@@ -42,16 +42,24 @@ fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
         ChangeKind::Fail => Line::tr("failed"),
         ChangeKind::Weight { .. } => Line::tr("changed weight"),
     };
-    Err(Line::tr(
-        "{node} {what}, yet {key} moved from {from} to {to} ({n} keys moved between \
-         uninvolved nodes)",
-    )
-    .with("node", &change.node)
-    .text("what", what)
-    .with("key", node.key_name(first.key))
-    .with("from", name(first.from))
-    .with("to", name(first.to))
-    .with("n", stray.len()))
+    let said = if stray.len() == 1 {
+        Line::tr(
+            "{node} {what}, yet {key} moved from {from} to {to} (the only key moved between \
+             uninvolved nodes)",
+        )
+    } else {
+        Line::tr(
+            "{node} {what}, yet {key} moved from {from} to {to} ({n} keys moved between \
+             uninvolved nodes)",
+        )
+    };
+    Err(said
+        .with("node", &change.node)
+        .text("what", what)
+        .with("key", node.key_name(first.key))
+        .with("from", name(first.from))
+        .with("to", name(first.to))
+        .with("n", stray.len()))
 }
 
 fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {

@@ -196,7 +196,7 @@ pub fn legend() -> Vec<LegendEntry> {
         LegendEntry {
             swatch: Swatch::Class("watch"),
             label: "watch",
-            meaning: "In the queue: the node each waiter watches, its predecessor, or /lock itself in the herd (drawn in the doubt colour).",
+            meaning: "In the queue: the node each waiter watches, its predecessor, or /lock itself in the herd (drawn in the doubt colour). The lowest child is green once its client knows it holds the lock, and dashed until then.",
         },
     ]
 }

@@ -185,7 +185,7 @@ fn overlay(
         html! {
             <g key={e.seq.to_string()} class="znode-slot" style={format!("transform: translate({x:.1}px, {y:.1}px)")}
                data-seq={e.seq.to_string()}>
-                <g class={classes!("znode", e.holds.then_some("holds"))}>
+                <g class={classes!("znode", e.holds.then_some("holds"), (e.holds && !e.told).then_some("untold"))}>
                     <title>{ if e.holds && e.told { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else if e.holds { trf("child #{seq} of {who}, the lowest; {who} does not believe it holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else { trf("child #{seq} of {who}, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>

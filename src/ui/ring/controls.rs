@@ -194,7 +194,7 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
     if p.compact {
         return html! {
             <div class="ring-side">
-                { readout(node) }
+                { readout(node, true) }
                 { for rejection }
                 { lookup_form }
                 <Histogram node={p.node.clone()} progress={p.hist_progress} compact=true />
@@ -203,7 +203,7 @@ pub fn ring_controls(p: &ControlsProps) -> Html {
     }
     html! {
         <div class="ring-side">
-            { readout(node) }
+            { readout(node, false) }
             { for rejection }
             { lookup_form }
             // The suggested name is a placeholder, not a value: a value would be written

@@ -30,15 +30,17 @@ pub fn centre_text(node: &RingNode, lookup_current: bool, scale: f64, cut: usize
     html! { <g class="centre" aria-hidden="true">{ for lines }</g> }
 }
 
-/// "keys moved: X of K" beside the ideal K/N and what hash mod N would have moved.
-pub fn readout(node: &RingNode) -> Html {
+/// "keys moved: X of K" beside the ideal K/N and what hash mod N would have moved. An embed
+/// (`compact`) has no membership controls, so before any change it does not offer them.
+pub fn readout(node: &RingNode, compact: bool) -> Html {
     let keys = u64::from(node.key_count());
     let algorithm = node.config().algorithm;
     let Some(change) = node.last_change() else {
         return html! {
             <div class="ring-readout" id="ring-readout">
                 <p class="moved" id="moved-count" data-moved="0" data-keys={keys.to_string()}>
-                    { trf("{keys} keys on {nodes} nodes ({algorithm}). No membership change yet: add, remove or fail a node.",
+                    { trf(if compact { "{keys} keys on {nodes} nodes ({algorithm}). No membership change yet." }
+                          else { "{keys} keys on {nodes} nodes ({algorithm}). No membership change yet: add, remove or fail a node." },
                         &[("keys", &fmt_count(keys)), ("nodes", &node.ring().node_count()), ("algorithm", &tr(algorithm.label()))]) }
                 </p>
             </div>
