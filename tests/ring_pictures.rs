@@ -339,3 +339,33 @@ fn removing_a_middle_server_under_jump_hash_says_the_buckets_after_it_were_renum
     let run = build("?scene=ring&algo=ring&n=5&keys=400&churn=0&a=0@0:cmd:0:leave:node-3");
     assert_eq!(run.view().0.last_change().unwrap().renumbered, 0);
 }
+
+#[test]
+fn in_a_small_drawing_jump_hashs_path_keeps_its_last_bucket_the_answer() {
+    // Keys whose jump path is long (4 stops or more among 12 buckets): the full path does
+    // not fit an embed's middle, and cutting its end would hide the bucket that answers.
+    let mut shortened = 0;
+    for key in [
+        "user-42", "user-7", "key-1", "alpha", "beta", "gamma", "order-99", "cart-5",
+    ] {
+        let node = cluster(&format!(
+            "?scene=ring&algo=jump&n=12&keys=100&churn=0&a=0@0:cmd:0:lookup:{key}"
+        ));
+        let hash = node.lookup().unwrap().hash;
+        let path = jump_path(hash, 12);
+        let last = path.last().unwrap().to_string();
+        for lang in [Lang::En, Lang::Zh] {
+            i18n::set_lang(lang);
+            let lines = centre_lines(&node, true, 1.8, 5);
+            i18n::set_lang(Lang::En);
+            let said = &lines[2].text;
+            assert!(
+                said.ends_with(&format!(" {last}")) && !said.ends_with('…'),
+                "{key} {lang:?}: {said:?} for the path {path:?}"
+            );
+            assert!(all_fit(&lines, 1.8), "{key}: {lines:#?}");
+            shortened += usize::from(*said != how_found(&node, hash));
+        }
+    }
+    assert!(shortened > 0, "at least one path too long to say whole");
+}

@@ -182,7 +182,16 @@ pub fn centre_lines(
             .unwrap_or("?");
         lines.push(line(-44.0, "small", tr("key").into()));
         lines.push(line(-20.0, "key", l.key.clone()));
-        lines.push(line(4.0, "small", how_found(node, l.hash)));
+        // The longest way of saying it that fits: jump hash's path loses its middle stops
+        // before its last one, which is the answer.
+        let said = how_found_forms(node, l.hash);
+        let fits = said
+            .iter()
+            .find(|text| line_fits(&line(4.0, "small", (*text).clone()), scale))
+            .or(said.last())
+            .cloned()
+            .unwrap_or_default();
+        lines.push(line(4.0, "small", fits));
         lines.push(line(34.0, "big", format!("→ {owner}")));
         if l.replicas.len() > 1 {
             let rest: Vec<&str> = l.replicas[1..]
@@ -221,6 +230,30 @@ pub fn centre_lines(
         lines.push(line(30.0, "small", size_line(node)));
     }
     lines.into_iter().map(|l| fit_line(l, scale)).collect()
+}
+
+/// [`how_found`], then shorter forms of it that keep the answer: jump hash's path with its
+/// middle stops left out ("buckets 0 → … → 2 → 4", "buckets 0 → … → 4", "0 → … → 4").
+pub fn how_found_forms(node: &RingNode, hash: u64) -> Vec<String> {
+    let mut forms = vec![how_found(node, hash)];
+    if node.config().algorithm == Algorithm::Jump {
+        let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
+        let path: Vec<String> = lookup_buckets(Algorithm::Jump, hash, buckets)
+            .iter()
+            .map(u32::to_string)
+            .collect();
+        if path.len() > 2 {
+            let (first, last) = (&path[0], &path[path.len() - 1]);
+            let mut tail: Vec<String> = path[1..].to_vec();
+            while tail.len() > 1 {
+                tail.remove(0);
+                let elided = format!("{first} → … → {}", tail.join(" → "));
+                forms.push(trf("buckets {path}", &[("path", &elided)]));
+            }
+            forms.push(format!("{first} → … → {last}"));
+        }
+    }
+    forms
 }
 
 /// How a key's owner was found, in one short line: its hash on the ring, jump hash's
