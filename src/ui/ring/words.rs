@@ -237,23 +237,27 @@ pub fn centre_lines(
 pub fn how_found_forms(node: &RingNode, hash: u64) -> Vec<String> {
     let mut forms = vec![how_found(node, hash)];
     if node.config().algorithm == Algorithm::Jump {
-        let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
-        let path: Vec<String> = lookup_buckets(Algorithm::Jump, hash, buckets)
-            .iter()
-            .map(u32::to_string)
-            .collect();
-        if path.len() > 2 {
-            let (first, last) = (&path[0], &path[path.len() - 1]);
-            let mut tail: Vec<String> = path[1..].to_vec();
-            while tail.len() > 1 {
-                tail.remove(0);
-                let elided = format!("{first} → … → {}", tail.join(" → "));
+        let path = jump_stops(node, hash);
+        if let [first, .., last] = path.as_slice() {
+            for from in 2..path.len() {
+                let elided = format!("{first} → … → {}", path[from..].join(" → "));
                 forms.push(trf("buckets {path}", &[("path", &elided)]));
             }
-            forms.push(format!("{first} → … → {last}"));
+            if path.len() > 2 {
+                forms.push(format!("{first} → … → {last}"));
+            }
         }
     }
     forms
+}
+
+/// The buckets jump hash visits for `hash` among the live servers' buckets.
+fn jump_stops(node: &RingNode, hash: u64) -> Vec<String> {
+    let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
+    lookup_buckets(Algorithm::Jump, hash, buckets)
+        .iter()
+        .map(u32::to_string)
+        .collect()
 }
 
 /// How a key's owner was found, in one short line: its hash on the ring, jump hash's
@@ -265,11 +269,10 @@ pub fn how_found(node: &RingNode, hash: u64) -> String {
         Algorithm::Ring | Algorithm::BoundedLoad => {
             trf("hash {hash}", &[("hash", &format!("{hash:016x}"))])
         }
-        Algorithm::Jump => {
-            let path = lookup_buckets(Algorithm::Jump, hash, buckets);
-            let path: Vec<String> = path.iter().map(u32::to_string).collect();
-            trf("buckets {path}", &[("path", &path.join(" → "))])
-        }
+        Algorithm::Jump => trf(
+            "buckets {path}",
+            &[("path", &jump_stops(node, hash).join(" → "))],
+        ),
         Algorithm::Modulo => trf(
             "hash mod {n} = bucket {b}",
             &[("n", &buckets), ("b", &(hash % u64::from(buckets.max(1))))],
