@@ -29,10 +29,12 @@ pub struct Job {
 
 /// Splits `k=v&k=v` into decoded pairs (later duplicates win).
 fn parse(text: &str) -> Params {
-    crate::sim::sort::btree_map(text.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (decode(key), decode(value))
-    }))
+    crate::sim::sorted::SortedMap::from_iter(text.split('&').filter(|pair| !pair.is_empty()).map(
+        |pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(key), decode(value))
+        },
+    ))
 }
 
 /// Writes pairs as `k=v&k=v`, values percent-encoded.
@@ -223,8 +225,8 @@ thread_local! {
     /// The templates and hole names read back so far. A [`Line`] holds them as
     /// `&'static str` (its template is its catalogue key); each distinct one read is kept
     /// once for the life of the page, as a built-in text is.
-    static INTERNED: std::cell::RefCell<std::collections::BTreeSet<&'static str>> =
-        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+    static INTERNED: std::cell::RefCell<crate::sim::sorted::SortedSet<&'static str>> =
+        const { std::cell::RefCell::new(crate::sim::sorted::SortedSet::new()) };
 }
 
 fn intern(text: &str) -> &'static str {

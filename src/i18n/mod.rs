@@ -14,8 +14,8 @@
 //! ```
 //! The language is a setting of the whole page ([`set_lang`]); pure code reads it too, so
 //! captions and messages built natively are translated the same way.
+use crate::sim::sorted::SortedMap;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::fmt::Display;
 
 /// The languages the app speaks.
@@ -113,7 +113,7 @@ pub fn parse_catalogue(text: &'static str) -> Result<Vec<(&'static str, &'static
 
 thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
-    static ZH: RefCell<Option<BTreeMap<&'static str, &'static str>>> = const { RefCell::new(None) };
+    static ZH: RefCell<Option<SortedMap<&'static str, &'static str>>> = const { RefCell::new(None) };
     static LOADED_ZH: Cell<Option<&'static str>> = const { Cell::new(None) };
 }
 
@@ -161,8 +161,8 @@ pub fn tr_text(english: &str) -> String {
     }
 }
 
-fn zh_map() -> BTreeMap<&'static str, &'static str> {
-    crate::sim::sort::btree_map(
+fn zh_map() -> SortedMap<&'static str, &'static str> {
+    crate::sim::sorted::SortedMap::from_iter(
         zh_catalogues()
             .into_iter()
             .flat_map(|c| parse_catalogue(c).unwrap_or_default()),

@@ -47,7 +47,7 @@ impl Field {
 /// bad count never asks for thousands of selects).
 pub fn per_node_count(
     fields: &[Field],
-    params: &std::collections::BTreeMap<String, String>,
+    params: &crate::sim::sorted::SortedMap<String, String>,
     count_key: &str,
     count_default: usize,
 ) -> usize {
@@ -112,7 +112,7 @@ pub const NET_FIELDS: &[Field] = &[LOSS, DUPLICATION];
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::sim::sorted::SortedMap;
 
     const COUNT: Field = Field {
         key: "n",
@@ -122,8 +122,8 @@ mod tests {
         kind: FieldKind::Number { min: 1, max: 64 },
     };
 
-    fn params(n: &str) -> BTreeMap<String, String> {
-        BTreeMap::from([("n".to_string(), n.to_string())])
+    fn params(n: &str) -> SortedMap<String, String> {
+        SortedMap::from([("n".to_string(), n.to_string())])
     }
 
     #[test]
@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(per_node_count(&[COUNT], &params("64"), "n", 6), 64);
         assert_eq!(per_node_count(&[COUNT], &params("9999"), "n", 6), 64);
         assert_eq!(per_node_count(&[COUNT], &params("x"), "n", 6), 6);
-        assert_eq!(per_node_count(&[COUNT], &BTreeMap::new(), "n", 6), 6);
+        assert_eq!(per_node_count(&[COUNT], &SortedMap::new(), "n", 6), 6);
     }
 
     #[test]

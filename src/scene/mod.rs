@@ -42,8 +42,8 @@ use crate::algo::text::shorten;
 use crate::i18n::{tr, trf};
 use crate::sim::run::Run;
 use crate::sim::scenario::{resolve, Trigger};
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Action, Invariant, NetConfig, NodeId, Protocol, Scheduled, Sim, Timeline};
-use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 pub use crate::sim::scenario::ScenarioInfo;
@@ -66,7 +66,7 @@ pub const OPENING_STEPS: u64 = 100;
 pub const MAX_STEPS: u64 = MAX_LINK_STEP + LOOKAHEAD;
 
 /// Scene parameters by name, as text (their link form).
-pub type Params = BTreeMap<String, String>;
+pub type Params = SortedMap<String, String>;
 
 /// What a scene's nodes are: one per `NodeId`, with a name for people, and the safety
 /// properties checked after every step.

@@ -3,17 +3,17 @@ use super::fields::{Field, FieldKind, DUPLICATION, LOSS};
 use super::spec::QUOTED;
 use crate::algo::text::shorten;
 use crate::i18n::{tr, trf};
+use crate::sim::sorted::SortedMap;
 use crate::sim::{NetConfig, Time};
-use std::collections::BTreeMap;
 
 /// Scene parameters being read, with the problems found so far.
 pub struct ParamReader<'a> {
-    params: &'a BTreeMap<String, String>,
+    params: &'a SortedMap<String, String>,
     pub problems: Vec<String>,
 }
 
 impl<'a> ParamReader<'a> {
-    pub fn new(params: &'a BTreeMap<String, String>) -> Self {
+    pub fn new(params: &'a SortedMap<String, String>) -> Self {
         ParamReader {
             params,
             problems: Vec::new(),
@@ -173,7 +173,7 @@ impl<'a> ParamReader<'a> {
 }
 
 /// The link form of a network configuration.
-pub fn write_network(net: &NetConfig, out: &mut BTreeMap<String, String>) {
+pub fn write_network(net: &NetConfig, out: &mut SortedMap<String, String>) {
     out.insert(
         "lat".into(),
         format!("{}-{}", net.latency_min.0 / 1000, net.latency_max.0 / 1000),

@@ -7,7 +7,7 @@
 //! message for the page and replaced by its default.
 use crate::algo::text::{percent_encode, shorten};
 use crate::i18n::{tr, trf};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 use std::fmt;
 
 /// A scene, by its name in links. Only names in the registry ([`crate::registry`]) are
@@ -75,7 +75,7 @@ pub struct RunSpec {
     pub scene: SceneId,
     pub seed: u64,
     /// Scene parameters by name, as text; each scene reads and checks its own.
-    pub params: BTreeMap<String, String>,
+    pub params: SortedMap<String, String>,
     /// The user's actions in link form (`step@time:action`).
     pub actions: Vec<String>,
     /// The step being shown; `None` means the start of the run.

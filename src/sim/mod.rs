@@ -14,6 +14,7 @@ pub mod rows;
 pub mod run;
 pub mod scenario;
 pub mod sort;
+pub mod sorted;
 pub mod time;
 pub mod timeline;
 pub mod trace;

@@ -3,7 +3,7 @@
 //! in both directions between a group of nodes and everyone else.
 use super::protocol::{Line, NodeId};
 use super::time::Time;
-use std::collections::BTreeSet;
+use crate::sim::sorted::SortedSet;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +89,7 @@ impl NetChange {
 /// The links that are currently cut, as directed pairs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Links {
-    cut: BTreeSet<(NodeId, NodeId)>,
+    cut: SortedSet<(NodeId, NodeId)>,
 }
 
 impl Links {
@@ -110,7 +110,7 @@ impl Links {
                 self.cut.remove(&(*from, *to));
             }
             NetChange::Partition { group } => {
-                let inside = super::sort::btree_set(group.iter().copied());
+                let inside = crate::sim::sorted::SortedSet::from_iter(group.iter().copied());
                 for a in &inside {
                     for b in (0..node_count).map(NodeId).filter(|b| !inside.contains(b)) {
                         self.cut.insert((*a, b));

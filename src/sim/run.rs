@@ -8,8 +8,8 @@ pub use super::rows::{RowKind, TraceRow};
 use super::time::Time;
 use super::timeline::Timeline;
 use super::trace::{NoteWords, TraceKind, Words};
+use crate::sim::sorted::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 /// A timer a node has set: its name, when it was set and when it is due.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,7 +212,7 @@ struct LinkUse {
     /// The timeline's actions when they were read: their count and the last one, in link
     /// form with its step (a new action forks the run: what came after it is read again).
     actions: (usize, String),
-    first_use: BTreeMap<(u32, u32), u64>,
+    first_use: SortedMap<(u32, u32), u64>,
 }
 
 impl<P: Protocol> ProtocolRun<P> {

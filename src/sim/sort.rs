@@ -12,22 +12,20 @@
 //! is the same either way. The slice sort methods are disallowed by `clippy.toml` so that
 //! new code comes here.
 //!
-//! Collecting into a `BTreeMap` or a `BTreeSet` sorts too: `collect()` gathers a `Vec`
-//! and sorts it with a std sort compiled for each call site (about 3.7 KB of wasm each).
-//! [`btree_map`] and [`btree_set`] insert one element at a time instead (the same
-//! O(n log n), and the same result: equal keys keep the last value).
+//! The app's ordered maps and sets ([`crate::sim::sorted`]) sort with it when they are
+//! collected.
 //!
 //! Savings (gzipped bundle, wasm + JS): the sort, 11.4 KB for the three first scenes
 //! (528,537 -> 517,138 B) and 25.0 KB for the whole app (988,124 -> 963,125 B); then
-//! `btree_map`/`btree_set` at the collects that sorted, 11.7 KB (-> 505,435 B) and 19.2 KB
-//! (-> 943,896 B). No copy of the std sort is left in either build.
+//! building the standard `BTreeMap`s and `BTreeSet`s without `collect()`'s sort, 11.7 KB
+//! (-> 505,435 B) and 19.2 KB (-> 943,896 B). No copy of the std sort is left in either
+//! build.
 //!
 //! Cost: no allocation up to 12 elements (the kernel's fingerprints sort short lists often),
 //! then three `Vec<usize>` of the slice's length. It is slower than the standard sort (in a
 //! native `opt-level = "z"` build: 1.3 to 3.7 times for 6 to 1,000 elements, about 5 times
 //! for 100,000, some 30 ms), which the app's sorts, rare or short, can afford.
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` by `compare`, stably (as `slice::sort_by`).
 pub fn sort_by<T, F>(items: &mut [T], compare: F)
@@ -51,21 +49,6 @@ where
 /// Sorts `items` in ascending order (as `slice::sort`).
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
-}
-
-/// The map of `pairs`, later pairs winning over earlier ones with the same key (as
-/// `collect()`, without its sort).
-pub fn btree_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut map = BTreeMap::new();
-    map.extend(pairs);
-    map
-}
-
-/// The set of `items` (as `collect()`, without its sort).
-pub fn btree_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    set.extend(items);
-    set
 }
 
 /// What the sort needs of a sequence, by index: all that is compiled per element type.

@@ -9,8 +9,8 @@ use super::browser;
 use super::model::Msg;
 use crate::i18n::{tr, trf};
 use crate::sim::run::{RowKind, TraceRow};
+use crate::sim::sorted::SortedMap;
 use crate::sim::Time;
-use std::collections::BTreeMap;
 use yew::prelude::*;
 
 const LEFT: f64 = 110.0;
@@ -141,7 +141,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
     };
 
     // Where each message ended (delivered or dropped) within the window.
-    let mut ends: BTreeMap<u64, &TraceRow> = BTreeMap::new();
+    let mut ends: SortedMap<u64, &TraceRow> = SortedMap::new();
     for row in &p.rows {
         if matches!(row.kind, RowKind::Deliver | RowKind::Drop) {
             if let Some(id) = row.msg {
@@ -150,7 +150,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
         }
     }
     // Pauses run from their pause to their resume (or the window's end).
-    let mut pause_started: BTreeMap<u32, Time> = BTreeMap::new();
+    let mut pause_started: SortedMap<u32, Time> = SortedMap::new();
     let mut pause_bars = Vec::new();
     for row in &p.rows {
         match (row.kind, row.node) {
@@ -188,7 +188,7 @@ pub fn diagram(p: &DiagramProps) -> Html {
 
     // A state label is skipped when it would overlap the previous one on its lane (or run
     // past the drawing's right edge).
-    let mut last_label_end: BTreeMap<u32, f64> = BTreeMap::new();
+    let mut last_label_end: SortedMap<u32, f64> = SortedMap::new();
     let mut label_fits = |node: u32, x: f64, text: &str| {
         let end = x + 2.0 + text.chars().count() as f64 * LABEL_CHAR;
         let fits = end <= RIGHT + 8.0 && last_label_end.get(&node).is_none_or(|last| x >= *last);

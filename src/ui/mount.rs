@@ -2,8 +2,8 @@
 use super::{app, browser};
 use crate::i18n::{tr, trf};
 use crate::scene::{RunSpec, SceneId};
+use crate::sim::sorted::SortedMap;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// Starts the app when the page has a `#dsviz-app` element (the app's own page). On a host
@@ -98,7 +98,7 @@ struct MountConfig {
     scene: Option<String>,
     seed: Option<f64>,
     #[serde(default)]
-    params: BTreeMap<String, serde_json_like::Scalar>,
+    params: SortedMap<String, serde_json_like::Scalar>,
     #[serde(default)]
     actions: Vec<String>,
     step: Option<f64>,
@@ -193,8 +193,9 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(seed) = config.seed {
         spec.seed = whole_number(seed, "seed")?;
     }
-    spec.params =
-        crate::sim::sort::btree_map(config.params.into_iter().map(|(k, v)| (k, v.into_text())));
+    spec.params = crate::sim::sorted::SortedMap::from_iter(
+        config.params.into_iter().map(|(k, v)| (k, v.into_text())),
+    );
     spec.actions = config.actions;
     spec.step = config.step.map(|s| whole_number(s, "step")).transpose()?;
     spec.scenario = config.scenario.filter(|s| !s.is_empty());

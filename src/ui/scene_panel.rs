@@ -4,14 +4,14 @@ use super::model::Msg;
 use crate::i18n::{tr, trf};
 use crate::scene::fields::{per_node_count, with_node_choice};
 use crate::scene::{FieldKind, SceneId};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ScenePanelProps {
     pub scene: SceneId,
-    pub params: BTreeMap<String, String>,
+    pub params: SortedMap<String, String>,
     /// The scenario the run came from.
     pub scenario: Option<String>,
     pub on_msg: Callback<Msg>,

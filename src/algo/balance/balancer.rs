@@ -27,8 +27,8 @@ use super::picker::{Picker, ServerView};
 use super::sticky::SharedRing;
 use super::tamper::Tamper;
 use super::BalanceNode;
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{Ctx, NodeId, Time};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A request forwarded and not answered yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,14 +80,14 @@ pub struct Balancer {
     initial_picker: Picker,
     health: Vec<ServerHealth>,
     books: Vec<ServerBook>,
-    forwarded: BTreeMap<u64, Forwarded>,
+    forwarded: SortedMap<u64, Forwarded>,
     /// The numbers of the requests received from the clients, to drop copies (`connection`).
     from_client: super::connection::Inbox,
     /// (deadline, id) of every forwarded request, earliest first.
-    deadlines: BTreeSet<(Time, u64)>,
+    deadlines: SortedSet<(Time, u64)>,
     /// Whether the upstream timer is set (see `Timer::Upstream`).
     upstream_set: bool,
-    sessions: BTreeMap<u32, u32>,
+    sessions: SortedMap<u32, u32>,
     moves: SessionMoves,
     picks: u64,
     /// What became of every request and attempt (`ledger`); boxed: node variants stay small.
@@ -120,11 +120,11 @@ impl Balancer {
             picker,
             health: vec![ServerHealth::default(); n],
             books: vec![ServerBook::default(); n],
-            forwarded: BTreeMap::new(),
+            forwarded: SortedMap::new(),
             from_client: Default::default(),
-            deadlines: BTreeSet::new(),
+            deadlines: SortedSet::new(),
             upstream_set: false,
-            sessions: BTreeMap::new(),
+            sessions: SortedMap::new(),
             moves: SessionMoves::default(),
             picks: 0,
             ledger: Box::default(),
@@ -173,7 +173,7 @@ impl Balancer {
     }
 
     /// The server each session last went to.
-    pub fn sessions(&self) -> &BTreeMap<u32, u32> {
+    pub fn sessions(&self) -> &SortedMap<u32, u32> {
         &self.sessions
     }
 

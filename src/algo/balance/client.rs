@@ -17,8 +17,8 @@ use super::tamper::Tamper;
 use super::traffic::{RateSchedule, Surge};
 use super::window::{Outcome, Percentiles, SlidingWindow, WindowCounts};
 use super::BalanceNode;
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Ctx, NodeId, Time};
-use std::collections::BTreeMap;
 
 /// A request the client is waiting for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,7 +76,7 @@ pub struct Client {
     timeout: Time,
     next_id: u64,
     /// By id, which is also by arrival time, so also by deadline.
-    outstanding: BTreeMap<u64, Outstanding>,
+    outstanding: SortedMap<u64, Outstanding>,
     /// Whether the deadline timer is set.
     deadline_set: bool,
     totals: Totals,
@@ -116,7 +116,7 @@ impl Client {
             stopped: false,
             timeout,
             next_id: 1,
-            outstanding: BTreeMap::new(),
+            outstanding: SortedMap::new(),
             deadline_set: false,
             totals: Totals::default(),
             window: SlidingWindow::new(window),
@@ -226,12 +226,11 @@ impl Client {
                 self.deadline_set = false;
                 let now = cx.now();
                 // Requests are kept in arrival order, so the expired ones come first.
-                while let Some(entry) = self.outstanding.first_entry() {
-                    if entry.get().born.saturating_add(self.timeout) > now {
+                while let Some((&id, request)) = self.outstanding.first_key_value() {
+                    if request.born.saturating_add(self.timeout) > now {
                         break;
                     }
-                    let id = *entry.key();
-                    entry.remove();
+                    self.outstanding.pop_first();
                     self.totals.failed_client_timeout += 1;
                     self.window.push(now, self.timeout, Outcome::Failed);
                     cx.note(Note::ClientTimeout { id });

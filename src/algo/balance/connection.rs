@@ -27,7 +27,7 @@
 //! turns up after that many later ones went missing on the same connection would be taken
 //! for a copy; with the scene's networks that takes dozens of losses on one connection
 //! while one message is held back.
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 /// Most gaps an [`Inbox`] remembers (see the module header).
 pub const MAX_GAPS: usize = 32;
@@ -35,7 +35,7 @@ pub const MAX_GAPS: usize = 32;
 /// The sender's side: the last number used on each connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Outbox<K: Ord> {
-    last: BTreeMap<K, u64>,
+    last: SortedMap<K, u64>,
 }
 
 impl<K: Ord + Copy> Outbox<K> {

@@ -26,8 +26,9 @@ use super::connection::Inbox;
 use super::messages::{Cmd, Msg, Note, Request, Timer};
 use super::tamper::Tamper;
 use super::BalanceNode;
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Ctx, NodeId, Time};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A request at a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,12 +88,12 @@ pub struct Server {
     stats: ServerStats,
     /// The highest pick number received from each balancer (kept across crashes), for
     /// the invariant that a server every balancer knows is down receives nothing new.
-    highest_pick: BTreeMap<NodeId, u64>,
+    highest_pick: SortedMap<NodeId, u64>,
     /// The numbers of the attempts received on each balancer's connection, to discard a
     /// copy the network duplicated (see `connection`). Kept across a crash: a copy of a
     /// message sent before the crash belongs to a connection that is gone, and TCP
     /// discards it.
-    received_from: BTreeMap<NodeId, Inbox>,
+    received_from: SortedMap<NodeId, Inbox>,
 }
 
 impl Server {
@@ -107,8 +108,8 @@ impl Server {
             queue: VecDeque::new(),
             running: Vec::new(),
             stats: ServerStats::default(),
-            highest_pick: BTreeMap::new(),
-            received_from: BTreeMap::new(),
+            highest_pick: SortedMap::new(),
+            received_from: SortedMap::new(),
         }
     }
 

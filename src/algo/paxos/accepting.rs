@@ -20,8 +20,8 @@ use super::messages::{Msg, Timer};
 use super::notes::Note;
 use super::proposer::{Around, Proposer, ProposerPhase, SlotProgress};
 use super::value::Value;
+use crate::sim::sorted::SortedSet;
 use crate::sim::NodeId;
-use std::collections::BTreeSet;
 
 impl Proposer {
     /// Phase 2a for one slot.
@@ -46,7 +46,7 @@ impl Proposer {
             SlotProgress {
                 value,
                 source,
-                acks: BTreeSet::new(),
+                acks: SortedSet::new(),
             },
         );
         for to in &around.setup.acceptors {

@@ -24,8 +24,8 @@ use super::io::Io;
 use super::messages::{learners_and, Msg, SlotVote};
 use super::notes::Note;
 use super::value::Value;
+use crate::sim::sorted::SortedMap;
 use crate::sim::NodeId;
-use std::collections::BTreeMap;
 
 /// An acceptor's accepted value in one slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,7 +39,7 @@ pub struct Acceptor {
     /// Durable (volatile in the `forget-promise` variant).
     promised: Ballot,
     /// Durable.
-    accepted: BTreeMap<Slot, AcceptedValue>,
+    accepted: SortedMap<Slot, AcceptedValue>,
     /// Ghost: what it promised and accepted over its whole life.
     history: AcceptorHistory,
 }
@@ -56,7 +56,7 @@ impl Acceptor {
     }
 
     /// The accepted (ballot, value) per slot.
-    pub fn accepted(&self) -> &BTreeMap<Slot, AcceptedValue> {
+    pub fn accepted(&self) -> &SortedMap<Slot, AcceptedValue> {
         &self.accepted
     }
 

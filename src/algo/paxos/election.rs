@@ -17,13 +17,13 @@ use super::config::Setup;
 use super::io::Io;
 use super::messages::{Msg, Timer};
 use super::notes::Note;
+use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeId, Time};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FailureDetector {
     /// When each proposer was last heard from.
-    last_heard: BTreeMap<NodeId, Time>,
+    last_heard: SortedMap<NodeId, Time>,
     leader: NodeId,
 }
 
@@ -56,7 +56,8 @@ impl FailureDetector {
     /// (Re)starts: every proposer is trusted from now on, heartbeats begin.
     pub(crate) fn on_start(&mut self, io: &mut impl Io, setup: &Setup) {
         let now = io.now();
-        self.last_heard = crate::sim::sort::btree_map(setup.proposers.iter().map(|p| (*p, now)));
+        self.last_heard =
+            crate::sim::sorted::SortedMap::from_iter(setup.proposers.iter().map(|p| (*p, now)));
         self.leader = setup.proposers.first().copied().unwrap_or_default();
         io.set_timer(Timer::Heartbeat, Time::ZERO);
     }

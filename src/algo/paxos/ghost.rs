@@ -10,8 +10,8 @@
 //! what is chosen; a node never looks.
 use super::ballot::{Ballot, Slot};
 use super::value::Value;
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::Time;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How many promised ballots an acceptor's ghost remembers for the quorum view (the
 /// oldest are dropped; votes, which safety depends on, are all kept).
@@ -32,9 +32,9 @@ pub struct Vote {
 /// An acceptor's history.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AcceptorHistory {
-    votes: BTreeMap<Slot, Vec<Vote>>,
+    votes: SortedMap<Slot, Vec<Vote>>,
     highest_promise: Ballot,
-    promised: BTreeSet<Ballot>,
+    promised: SortedSet<Ballot>,
     last_vote: Option<(Slot, Ballot)>,
     vote_count: u64,
 }
@@ -178,7 +178,7 @@ pub struct BallotRecord {
 pub struct ProposerHistory {
     ballots: Vec<BallotRecord>,
     started: u64,
-    proposed: BTreeSet<Value>,
+    proposed: SortedSet<Value>,
 }
 
 impl ProposerHistory {

@@ -21,8 +21,8 @@ use super::ballot::{Ballot, Slot};
 use super::config::Mode;
 use super::node::PaxosNode;
 use super::value::Value;
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{Invariant, Line, NodeId, NodeSet};
-use std::collections::{BTreeMap, BTreeSet};
 
 pub const AGREEMENT: &str = "agreement";
 pub const CHOSEN_STICKS: &str = "chosen value sticks";
@@ -86,8 +86,8 @@ pub struct ChosenValue {
 pub fn acceptances_in(
     nodes: &NodeSet<'_, PaxosNode>,
     slot: Slot,
-) -> BTreeMap<(Ballot, Value), Vec<NodeId>> {
-    let mut by_ballot: BTreeMap<(Ballot, Value), Vec<NodeId>> = BTreeMap::new();
+) -> SortedMap<(Ballot, Value), Vec<NodeId>> {
+    let mut by_ballot: SortedMap<(Ballot, Value), Vec<NodeId>> = SortedMap::new();
     for (id, node, _) in nodes.iter() {
         if let Some(a) = node.acceptor() {
             for vote in a.history().votes_in(slot) {
@@ -169,8 +169,8 @@ fn applied_key(nodes: &NodeSet<'_, PaxosNode>) -> u64 {
 
 /// The slots of each acceptor's latest acceptance: the only ones a step can have changed
 /// (a step is one handler on one node, and an acceptor accepts at most once per handler).
-fn recent_vote_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
-    crate::sim::sort::btree_set(
+fn recent_vote_slots(nodes: &NodeSet<'_, PaxosNode>) -> SortedSet<Slot> {
+    crate::sim::sorted::SortedSet::from_iter(
         nodes
             .iter()
             .filter_map(|(_, n, _)| n.acceptor()?.history().last_vote()),

@@ -22,8 +22,8 @@ use super::io::Io;
 use super::messages::{Msg, Timer};
 use super::notes::{LearnedHow, Note};
 use super::value::Value;
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::NodeId;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Most `Decided` answers one question gets (the slot asked and the ones after it).
 const ANSWERS_PER_ASK: u32 = 8;
@@ -39,15 +39,15 @@ pub struct LearnedValue {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Tally {
     /// Per ballot: its value and the acceptors that accepted it.
-    by_ballot: BTreeMap<Ballot, (Value, BTreeSet<NodeId>)>,
+    by_ballot: SortedMap<Ballot, (Value, SortedSet<NodeId>)>,
     /// Per value, whatever the ballot: only the broken `mix-ballots` learner uses it.
-    by_value: BTreeMap<Value, BTreeSet<NodeId>>,
+    by_value: SortedMap<Value, SortedSet<NodeId>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Learner {
     /// Durable.
-    learned: BTreeMap<Slot, LearnedValue>,
+    learned: SortedMap<Slot, LearnedValue>,
     /// How many slots from 0 are learned with no gap.
     prefix: Slot,
     /// One past the highest slot it has heard of.
@@ -56,7 +56,7 @@ pub struct Learner {
     /// it is decided): only for the narration of catch-up.
     told_learned: Slot,
     /// Volatile.
-    tallies: BTreeMap<Slot, Tally>,
+    tallies: SortedMap<Slot, Tally>,
     catch_up_armed: bool,
     /// Ghost, for the invariants: the slot of the latest learning, and how many.
     last_learned: Option<Slot>,
@@ -68,7 +68,7 @@ impl Learner {
         Self::default()
     }
 
-    pub fn learned(&self) -> &BTreeMap<Slot, LearnedValue> {
+    pub fn learned(&self) -> &SortedMap<Slot, LearnedValue> {
         &self.learned
     }
 
@@ -134,7 +134,7 @@ impl Learner {
         let entry = tally
             .by_ballot
             .entry(ballot)
-            .or_insert_with(|| (value, BTreeSet::new()));
+            .or_insert_with(|| (value, SortedSet::new()));
         entry.1.insert(from);
         let count = entry.1.len() as u32;
         io.note(Note::AcceptedCounted {

@@ -38,8 +38,9 @@ use super::learner::Learner;
 use super::messages::{Msg, SlotVote, Timer};
 use super::notes::{IgnoreReason, Note, StartReason};
 use super::value::{CmdId, Value};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{NodeId, Time};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Back-off doubles at most this many times.
 const MAX_DOUBLINGS: u32 = 5;
@@ -56,9 +57,9 @@ pub enum ProposerPhase {
     Preparing {
         ballot: Ballot,
         from_slot: Slot,
-        promised_by: BTreeSet<NodeId>,
+        promised_by: SortedSet<NodeId>,
         /// Per slot, the highest-ballot accepted value reported so far.
-        reported: BTreeMap<Slot, SlotVote>,
+        reported: SortedMap<Slot, SlotVote>,
     },
     /// Phase 2 under `ballot`: accept requests out for the slots in progress. In
     /// Multi-Paxos this is the stable leader's steady state.
@@ -70,7 +71,7 @@ pub enum ProposerPhase {
 pub struct SlotProgress {
     pub value: Value,
     pub source: ValueSource,
-    pub acks: BTreeSet<NodeId>,
+    pub acks: SortedSet<NodeId>,
 }
 
 /// What a proposer needs to know about the rest of its node.
@@ -98,7 +99,7 @@ pub struct Proposer {
     pub(super) highest_seen: Ballot,
     /// Values waiting for a slot (single-decree: its value).
     pub(super) pending: VecDeque<Value>,
-    pub(super) in_progress: BTreeMap<Slot, SlotProgress>,
+    pub(super) in_progress: SortedMap<Slot, SlotProgress>,
     pub(super) next_slot: Slot,
     /// Failed ballots in a row (for back-off).
     pub(super) failures: u32,
@@ -114,7 +115,7 @@ impl Proposer {
             phase: ProposerPhase::Idle,
             highest_seen: Ballot::ZERO,
             pending: VecDeque::new(),
-            in_progress: BTreeMap::new(),
+            in_progress: SortedMap::new(),
             next_slot: 0,
             failures: 0,
             history: ProposerHistory::default(),
@@ -139,7 +140,7 @@ impl Proposer {
         self.pending.iter()
     }
 
-    pub fn in_progress(&self) -> &BTreeMap<Slot, SlotProgress> {
+    pub fn in_progress(&self) -> &SortedMap<Slot, SlotProgress> {
         &self.in_progress
     }
 
@@ -245,8 +246,8 @@ impl Proposer {
         self.phase = ProposerPhase::Preparing {
             ballot,
             from_slot,
-            promised_by: BTreeSet::new(),
-            reported: BTreeMap::new(),
+            promised_by: SortedSet::new(),
+            reported: SortedMap::new(),
         };
         self.history.start(ballot, from_slot, now);
         io.note(Note::BallotStarted {

@@ -14,8 +14,8 @@
 use super::ballot::Slot;
 use super::learner::Learner;
 use super::value::{CmdId, Value, Word};
+use crate::sim::sorted::SortedMap;
 use crate::sim::NodeId;
-use std::collections::BTreeMap;
 
 /// One slot applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,9 +30,9 @@ pub struct AppliedEntry {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Replica {
-    store: BTreeMap<Word, Word>,
+    store: SortedMap<Word, Word>,
     /// Per client: its last applied command's number and result.
-    last_by_client: BTreeMap<NodeId, (u32, Option<Word>)>,
+    last_by_client: SortedMap<NodeId, (u32, Option<Word>)>,
     /// `digests[k]`: the digest of slots `0..=k` as applied.
     digests: Vec<u64>,
 }
@@ -42,7 +42,7 @@ impl Replica {
         Self::default()
     }
 
-    pub fn store(&self) -> &BTreeMap<Word, Word> {
+    pub fn store(&self) -> &SortedMap<Word, Word> {
         &self.store
     }
 

@@ -14,8 +14,8 @@ use super::learner::LearnedValue;
 use super::messages::MsgCounts;
 use super::node::PaxosNode;
 use super::value::{Value, Word};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{NodeId, NodeSet, NodeStatus};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// One acceptor's state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -69,7 +69,7 @@ pub struct QuorumView {
 /// Per ballot, the acceptors that promised it, oldest ballot first.
 pub fn prepare_quorums(nodes: &NodeSet<'_, PaxosNode>) -> Vec<QuorumView> {
     let needed = first_setup(nodes).map_or(u32::MAX, |s| s.phase1_quorum);
-    let mut by_ballot: BTreeMap<Ballot, Vec<NodeId>> = BTreeMap::new();
+    let mut by_ballot: SortedMap<Ballot, Vec<NodeId>> = SortedMap::new();
     for (id, n, _) in nodes.iter() {
         if let Some(a) = n.acceptor() {
             for b in a.history().promised_ballots() {
@@ -190,7 +190,7 @@ pub struct PaxosStats {
 
 pub fn stats(nodes: &NodeSet<'_, PaxosNode>) -> PaxosStats {
     let mut stats = PaxosStats::default();
-    let mut slots = BTreeSet::new();
+    let mut slots = SortedSet::new();
     for (_, n, _) in nodes.iter() {
         stats.messages.add(n.sent());
         if let Some(p) = n.proposer() {
@@ -222,7 +222,7 @@ pub struct Conflict {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SafetyReport {
     /// Per slot, the value chosen in the lowest ballot.
-    pub chosen: BTreeMap<Slot, ChosenValue>,
+    pub chosen: SortedMap<Slot, ChosenValue>,
     /// Slots where two different values were chosen.
     pub conflicts: Vec<Conflict>,
     /// Whether the quorum sizes guarantee intersection (q1 + q2 > n).
@@ -237,8 +237,8 @@ impl SafetyReport {
 }
 
 /// Every slot any acceptor ever accepted something in.
-fn voted_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
-    crate::sim::sort::btree_set(
+fn voted_slots(nodes: &NodeSet<'_, PaxosNode>) -> SortedSet<Slot> {
+    crate::sim::sorted::SortedSet::from_iter(
         nodes
             .iter()
             .filter_map(|(_, n, _)| n.acceptor())
@@ -248,7 +248,7 @@ fn voted_slots(nodes: &NodeSet<'_, PaxosNode>) -> BTreeSet<Slot> {
 
 pub fn safety_report(nodes: &NodeSet<'_, PaxosNode>) -> SafetyReport {
     let mut report = SafetyReport {
-        chosen: BTreeMap::new(),
+        chosen: SortedMap::new(),
         conflicts: Vec::new(),
         quorums_intersect: first_setup(nodes)
             .is_none_or(|s| s.phase1_quorum + s.phase2_quorum > s.acceptors.len() as u32),

@@ -29,7 +29,7 @@
 //! **Determinism.** No wall clock, no `HashMap`, no randomness: the same nodes and keys
 //! give the same placement on every platform. Timing in [`compare`] is measured only
 //! through a clock the caller passes in.
-use std::collections::BTreeSet;
+use crate::sim::sorted::SortedSet;
 use std::fmt;
 
 pub mod bounded_load;
@@ -235,7 +235,7 @@ pub fn validate_nodes(nodes: &[NodeSpec]) -> Result<u64, PlacementError> {
     if nodes.is_empty() {
         return Err(PlacementError::NoNodes);
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     let mut total_weight = 0u64;
     for node in nodes {
         if node.weight == 0 {

@@ -7,8 +7,8 @@
 use super::message::{consumer_name, processing_key, Message, MessageId, GROUP, QUEUE_KEY};
 use super::note::AckMiss;
 use crate::algo::redis::{Command, Redis, Reply};
+use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeId, Time};
-use std::collections::BTreeMap;
 
 /// The message an acknowledgement names, if Redis can still tell (an `XACK` names a stream
 /// id: the entry gives the message, while the stream keeps it).
@@ -39,7 +39,7 @@ pub fn cause(
     command: &Command,
     client: NodeId,
     consumers: &[NodeId],
-    acked_by: &BTreeMap<MessageId, NodeId>,
+    acked_by: &SortedMap<MessageId, NodeId>,
     now: Time,
 ) -> AckMiss {
     let other_done = |id: Option<MessageId>| {

@@ -19,8 +19,9 @@ use super::message::{
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Persistence, Redis, Reply, Server, Value};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{Ctx, Line, NodeId, Time};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// A request's sender: Redis answers per connection, and each request is matched by number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,21 +55,21 @@ pub const HISTORY_LEN: usize = 2000;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Handouts {
     /// The last reply that carried messages to each consumer: (request number, messages).
-    pub last_to: BTreeMap<NodeId, (u64, Vec<MessageId>)>,
+    pub last_to: SortedMap<NodeId, (u64, Vec<MessageId>)>,
     /// Every message handed out at least once.
-    pub seen: BTreeSet<MessageId>,
+    pub seen: SortedSet<MessageId>,
     /// How many times each message was handed out (for the views' delivery counts).
-    pub times: BTreeMap<MessageId, u32>,
+    pub times: SortedMap<MessageId, u32>,
     /// Hand-outs to consumers, and those of a message handed out before.
     pub delivered: u64,
     pub redelivered: u64,
     /// Per producer, the highest sequence number handed out for the first time.
-    pub first_seq: BTreeMap<u32, u32>,
+    pub first_seq: SortedMap<u32, u32>,
     /// The first message handed out for the first time after a later one of its producer.
     pub order_broken: Option<(MessageId, MessageId)>,
     /// The consumer whose acknowledgement last removed each message (for the narration of
     /// an acknowledgement that finds the message gone).
-    pub acked_by: BTreeMap<MessageId, NodeId>,
+    pub acked_by: SortedMap<MessageId, NodeId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -30,8 +30,8 @@ use super::message::{consumer_name, ApplyOutcome, MessageId, QueueCmd, QueueMsg,
 use super::note::{QueueNote, Step};
 use super::QueueNode;
 use crate::algo::redis::{Command, RedisError, Reply, StreamId};
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Ctx, Line, NodeId, Time};
-use std::collections::BTreeMap;
 
 /// What the consumer is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -101,7 +101,7 @@ pub struct ConsumerLedger {
     pub dead_lettered: u64,
     /// Apply requests sent and not answered yet, by request number: the effect may still
     /// land after a crash. For the "no confirmed message lost" check.
-    pub unanswered_applies: BTreeMap<u64, MessageId>,
+    pub unanswered_applies: SortedMap<u64, MessageId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

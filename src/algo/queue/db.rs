@@ -13,21 +13,21 @@
 use super::message::{ApplyOutcome, MessageId, QueueMsg};
 use super::note::QueueNote;
 use super::QueueNode;
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{Ctx, Line, NodeId};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Db {
     /// How many times each message's effect was applied.
-    effects: BTreeMap<MessageId, u32>,
+    effects: SortedMap<MessageId, u32>,
     /// The dedupe table of idempotent consumers.
-    dedupe: BTreeSet<MessageId>,
+    dedupe: SortedSet<MessageId>,
     /// Bookkeeping for the checks, not part of the protocol:
     /// every apply request that reached the database, as (consumer, request number);
-    received: BTreeSet<(NodeId, u64)>,
+    received: SortedSet<(NodeId, u64)>,
     /// per producer, the first sequence number whose effect has not been applied (every
     /// message before it has been), so a check can skip the long processed prefix;
-    unapplied_from: BTreeMap<u32, u32>,
+    unapplied_from: SortedMap<u32, u32>,
     /// the first message whose effect was applied a second time.
     first_duplicate: Option<MessageId>,
 }
@@ -38,7 +38,7 @@ impl Db {
     }
 
     /// How many times each message's effect was applied, by message.
-    pub fn effects(&self) -> &BTreeMap<MessageId, u32> {
+    pub fn effects(&self) -> &SortedMap<MessageId, u32> {
         &self.effects
     }
 
@@ -57,7 +57,7 @@ impl Db {
         self.first_duplicate
     }
 
-    pub fn dedupe_table(&self) -> &BTreeSet<MessageId> {
+    pub fn dedupe_table(&self) -> &SortedSet<MessageId> {
         &self.dedupe
     }
 

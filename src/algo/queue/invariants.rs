@@ -26,8 +26,8 @@
 //! promised: the check then passes.
 use super::message::MessageId;
 use super::QueueNode;
+use crate::sim::sorted::SortedSet;
 use crate::sim::{Invariant, Line, NodeSet, NodeStatus, Time};
-use std::collections::BTreeSet;
 
 pub const NO_CONFIRMED_LOSS: &str = "no confirmed message lost";
 pub const NO_DUPLICATE_EFFECT: &str = "no duplicate effect";
@@ -57,8 +57,8 @@ pub fn invariants() -> Vec<Invariant<QueueNode>> {
 }
 
 /// Every message some producer got a confirmation for.
-pub fn confirmed(nodes: &NodeSet<'_, QueueNode>) -> BTreeSet<MessageId> {
-    crate::sim::sort::btree_set(
+pub fn confirmed(nodes: &NodeSet<'_, QueueNode>) -> SortedSet<MessageId> {
+    crate::sim::sorted::SortedSet::from_iter(
         nodes
             .iter()
             .filter_map(|(_, n, _)| n.as_producer())
@@ -68,8 +68,8 @@ pub fn confirmed(nodes: &NodeSet<'_, QueueNode>) -> BTreeSet<MessageId> {
 
 /// Messages a consumer holds or is about to receive, and apply requests that may still
 /// land: the places outside Redis where a message is still alive (see the module notes).
-pub fn outside_redis(nodes: &NodeSet<'_, QueueNode>) -> BTreeSet<MessageId> {
-    let mut alive = BTreeSet::new();
+pub fn outside_redis(nodes: &NodeSet<'_, QueueNode>) -> SortedSet<MessageId> {
+    let mut alive = SortedSet::new();
     let broker = nodes.iter().find_map(|(_, n, _)| n.as_broker());
     let db = nodes.iter().find_map(|(_, n, _)| n.as_db());
     for (id, node, status) in nodes.iter() {

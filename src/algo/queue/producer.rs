@@ -14,8 +14,8 @@ use super::message::{Message, MessageId, QueueMsg, QueueTimer, MESSAGE_FIELD, QU
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Command, Reply, XaddId};
+use crate::sim::sorted::SortedSet;
 use crate::sim::{Ctx, Line, NodeId, Time};
-use std::collections::BTreeSet;
 
 /// The message waiting for its confirmation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,9 +35,9 @@ pub struct ProducerLedger {
     /// Sends, retries included.
     pub sends: u64,
     /// Messages the broker confirmed.
-    pub confirmed: BTreeSet<MessageId>,
+    pub confirmed: SortedSet<MessageId>,
     /// Messages given up on after the last attempt.
-    pub abandoned: BTreeSet<MessageId>,
+    pub abandoned: SortedSet<MessageId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

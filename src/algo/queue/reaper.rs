@@ -17,8 +17,9 @@ use super::message::{processing_key, Message, QueueMsg, QueueTimer, QUEUE_KEY};
 use super::note::QueueNote;
 use super::QueueNode;
 use crate::algo::redis::{Command, Reply};
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Ctx, Line, NodeId, Time};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// One request of a reaping round.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,7 +60,7 @@ pub struct Reaper {
     next_req: u64,
     // Volatile: lost in a crash.
     /// When each (consumer, element) was first seen in its processing list.
-    first_seen: BTreeMap<(u32, String), Time>,
+    first_seen: SortedMap<(u32, String), Time>,
     plan: VecDeque<ReapStep>,
     awaiting: Option<(u64, ReapStep)>,
     /// Messages requeued so far (an observer's count, kept across crashes).
@@ -75,7 +76,7 @@ impl Reaper {
             every: config.reap_every,
             request_timeout: config.request_timeout,
             next_req: 0,
-            first_seen: BTreeMap::new(),
+            first_seen: SortedMap::new(),
             plan: VecDeque::new(),
             awaiting: None,
             requeued: 0,
@@ -87,7 +88,7 @@ impl Reaper {
     }
 
     /// When each element of each processing list was first seen, by (consumer, element).
-    pub fn watching(&self) -> &BTreeMap<(u32, String), Time> {
+    pub fn watching(&self) -> &SortedMap<(u32, String), Time> {
         &self.first_seen
     }
 

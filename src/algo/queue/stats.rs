@@ -5,8 +5,8 @@ use super::invariants::{confirmed_unprocessed, outside_redis};
 use super::message::{Message, MessageId, QueueMsg, DEAD_LETTER_KEY, GROUP, QUEUE_KEY};
 use super::{Design, QueueNode};
 use crate::algo::redis::{Persistence, StreamId, Value};
+use crate::sim::sorted::SortedSet;
 use crate::sim::{NodeId, NodeStatus, Sim, Time};
-use std::collections::BTreeSet;
 
 /// The run's totals.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -42,7 +42,7 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
             QueueNode::Broker(b) => {
                 c.delivered = b.handouts().delivered;
                 c.redelivered = b.handouts().redelivered;
-                let dead: BTreeSet<MessageId> = crate::sim::sort::btree_set(
+                let dead: SortedSet<MessageId> = crate::sim::sorted::SortedSet::from_iter(
                     b.redis()
                         .stream(DEAD_LETTER_KEY, sim.now())
                         .into_iter()
@@ -66,14 +66,14 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
         .unwrap_or_default();
     // What the nodes believe is on its way, kept only if a message is really in flight.
     let believed = outside_redis(&nodes);
-    let held: BTreeSet<MessageId> = crate::sim::sort::btree_set(
+    let held: SortedSet<MessageId> = crate::sim::sorted::SortedSet::from_iter(
         nodes
             .iter()
             .filter(|(_, _, s)| *s != NodeStatus::Crashed)
             .filter_map(|(_, n, _)| n.as_consumer()?.holding().map(|d| d.message.id)),
     );
-    let flying: BTreeSet<MessageId> =
-        crate::sim::sort::btree_set(sim.in_flight().flat_map(|m| match &m.msg {
+    let flying: SortedSet<MessageId> =
+        crate::sim::sorted::SortedSet::from_iter(sim.in_flight().flat_map(|m| match &m.msg {
             QueueMsg::Apply { message, .. } => vec![*message],
             QueueMsg::Reply { req, reply } => {
                 let wanted = nodes

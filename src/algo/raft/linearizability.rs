@@ -15,8 +15,8 @@
 //! exactly when each key's sub-history is, so every key is searched on its own.
 use super::client::{EventKind, HistoryEvent};
 use super::kv::{Key, Op, OpResult, Value};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{Line, NodeId, Time};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// One client operation: invoked at `invoked`, returned at `returned` with a result (or
 /// still pending).
@@ -70,7 +70,7 @@ pub const RECENT_WINDOW: usize = 64;
 /// violation the exact check would not; it misses only violations that need older
 /// operations to show.
 pub fn check_recent(history: &[Operation], window: usize) -> Result<(), Line> {
-    let mut by_key: BTreeMap<Key, Vec<Operation>> = BTreeMap::new();
+    let mut by_key: SortedMap<Key, Vec<Operation>> = SortedMap::new();
     for op in history {
         // A pending get observed nothing and changed nothing: it can always be left out.
         if op.op.is_read() && op.returned.is_none() {
@@ -242,7 +242,7 @@ fn register_linearizable(ops: &[Operation], initial: State) -> bool {
     let mut linearized = vec![0u64; words];
     let mut done = 0;
     let mut state = initial;
-    let mut seen: BTreeSet<(Vec<u64>, State)> = BTreeSet::new();
+    let mut seen: SortedSet<(Vec<u64>, State)> = SortedSet::new();
     let mut stack: Vec<(usize, State)> = Vec::new();
     let mut entry = events[0].next;
     loop {

@@ -8,8 +8,9 @@
 use super::command::{Command, SetCondition};
 use super::reply::{RedisError, Reply};
 use super::stream::Stream;
+use crate::sim::sorted::SortedMap;
 use crate::sim::Time;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What a key holds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -41,7 +42,7 @@ pub struct Entry {
 /// its own: each command is executed at the `now` it is given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Redis {
-    pub(super) keys: BTreeMap<String, Entry>,
+    pub(super) keys: SortedMap<String, Entry>,
     /// How many keys have an expiry (no sweep is needed while there are none).
     volatile: u64,
     /// Keys that received data since the last [`Redis::take_ready_keys`], in order, for

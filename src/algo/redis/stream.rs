@@ -8,7 +8,7 @@
 //! whose consumer died stays pending forever unless someone claims it (`XCLAIM`,
 //! `XAUTOCLAIM`), which is how consumer groups give at-least-once delivery.
 use super::stream_id::StreamId;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 /// One entry's fields, in the order they were added.
 pub type Fields = Vec<(String, String)>;
@@ -29,9 +29,9 @@ pub struct PendingEntry {
 pub struct Group {
     /// The last id handed out with `>`.
     pub last_delivered: StreamId,
-    pub(super) pending: BTreeMap<StreamId, PendingEntry>,
+    pub(super) pending: SortedMap<StreamId, PendingEntry>,
     /// Every consumer the group has seen, by name.
-    pub(super) consumers: BTreeSet<String>,
+    pub(super) consumers: SortedSet<String>,
 }
 
 impl Group {
@@ -43,7 +43,7 @@ impl Group {
     }
 
     /// The pending entries list, in id order.
-    pub fn pending(&self) -> &BTreeMap<StreamId, PendingEntry> {
+    pub fn pending(&self) -> &SortedMap<StreamId, PendingEntry> {
         &self.pending
     }
 
@@ -80,13 +80,13 @@ impl Group {
 /// and its consumer groups.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Stream {
-    pub(super) entries: BTreeMap<StreamId, Fields>,
+    pub(super) entries: SortedMap<StreamId, Fields>,
     pub(super) last_id: StreamId,
-    pub(super) groups: BTreeMap<String, Group>,
+    pub(super) groups: SortedMap<String, Group>,
 }
 
 impl Stream {
-    pub fn entries(&self) -> &BTreeMap<StreamId, Fields> {
+    pub fn entries(&self) -> &SortedMap<StreamId, Fields> {
         &self.entries
     }
 
@@ -103,7 +103,7 @@ impl Stream {
         self.last_id
     }
 
-    pub fn groups(&self) -> &BTreeMap<String, Group> {
+    pub fn groups(&self) -> &SortedMap<String, Group> {
         &self.groups
     }
 

@@ -391,7 +391,8 @@ pub fn build(setup: &PaxosSetup, sim: &Sim<PaxosNode>, crashes: (u32, u32)) -> P
 
 /// The leader most live nodes agree on (ties: the lowest id).
 fn common_leader(nodes: &crate::sim::NodeSet<'_, PaxosNode>) -> Option<NodeId> {
-    let mut votes: std::collections::BTreeMap<NodeId, u32> = std::collections::BTreeMap::new();
+    let mut votes: crate::sim::sorted::SortedMap<NodeId, u32> =
+        crate::sim::sorted::SortedMap::new();
     for (_, leader) in views::leader_views(nodes) {
         *votes.entry(leader).or_default() += 1;
     }

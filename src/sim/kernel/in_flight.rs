@@ -2,7 +2,8 @@
 use super::super::protocol::NodeId;
 use super::super::time::Time;
 use super::super::trace::MsgId;
-use std::collections::{BTreeMap, VecDeque};
+use crate::sim::sorted::SortedMap;
+use std::collections::VecDeque;
 
 /// A message on its way.
 #[derive(Clone, Debug)]
@@ -37,7 +38,7 @@ pub(super) struct InFlightTable<M> {
     /// How many messages the ring holds.
     live: usize,
     /// Stragglers, all with ids below `base`.
-    old: BTreeMap<MsgId, Flying<M>>,
+    old: SortedMap<MsgId, Flying<M>>,
 }
 
 impl<M> InFlightTable<M> {
@@ -46,7 +47,7 @@ impl<M> InFlightTable<M> {
             ring: VecDeque::new(),
             base: 0,
             live: 0,
-            old: BTreeMap::new(),
+            old: SortedMap::new(),
         }
     }
 
@@ -163,7 +164,7 @@ mod tests {
     fn in_flight_table_behaves_like_an_ordered_map() {
         let mut rng = SimRng::new(3);
         let mut table = InFlightTable::new();
-        let mut model = BTreeMap::new();
+        let mut model = SortedMap::new();
         let mut next = 0u64;
         for round in 0..20_000 {
             if model.len() < 40 || rng.below(2) == 0 {

@@ -155,7 +155,7 @@ fn linked_request(current: &RunSpec) -> Option<(Params, Mode)> {
     let (spec, _) = RunSpec::from_query(&opened_query());
     (spec.scene == current.scene && ExploreRequest::requested(&spec.params)).then(|| {
         let (request, _) = ExploreRequest::read(&spec.params);
-        let params = crate::sim::sort::btree_map(
+        let params = crate::sim::sorted::SortedMap::from_iter(
             spec.params
                 .into_iter()
                 .filter(|(k, _)| k.starts_with("ex_")),

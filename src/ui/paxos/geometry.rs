@@ -164,7 +164,7 @@ pub fn place_labels_around(
         .map(|(i, d)| Rect::around(d.x, d.y, radius(i)))
         .collect();
     let mut placed: Vec<Rect> = Vec::new();
-    let mut groups_done = std::collections::BTreeSet::new();
+    let mut groups_done = crate::sim::sorted::SortedSet::new();
     dots.iter()
         .enumerate()
         .map(|(i, &Dot { x, y, chars, group })| {

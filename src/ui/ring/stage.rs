@@ -256,7 +256,7 @@ pub const NUMBERED_BUCKETS: u32 = 36;
 /// server's colour, numbered (unless there are very many).
 fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
     let numbered = layout.buckets <= NUMBERED_BUCKETS;
-    let names: std::collections::BTreeMap<u16, &str> = layout
+    let names: crate::sim::sorted::SortedMap<u16, &str> = layout
         .entries
         .iter()
         .map(|e| (e.slot, e.name.as_str()))

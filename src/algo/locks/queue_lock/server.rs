@@ -2,9 +2,9 @@
 use super::messages::{QueueMsg, WatchTarget};
 use crate::algo::locks::{client_label, send, LockMsg, LockNode, LockNote, LockTimer, MsgStats};
 use crate::sim::protocol::Renaming;
-use crate::sim::sort::btree_map;
+
+use crate::sim::sorted::SortedMap;
 use crate::sim::{Ctx, Line, NodeId, Time};
-use std::collections::BTreeMap;
 
 /// A child of `/lock`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -41,9 +41,9 @@ pub struct QueueServer {
     ghost_grants: u64,
     /// In sequence order.
     children: Vec<Child>,
-    sessions: BTreeMap<(NodeId, u32), Session>,
+    sessions: SortedMap<(NodeId, u32), Session>,
     /// The newest session each client opened: an older one never comes back.
-    newest_epoch: BTreeMap<NodeId, u32>,
+    newest_epoch: SortedMap<NodeId, u32>,
     /// Sessions watching the list of children (one-shot watches).
     child_watches: Vec<(NodeId, u32)>,
     /// (watched child, watching session) pairs (one-shot watches).
@@ -61,8 +61,8 @@ impl QueueServer {
             cversion: 0,
             ghost_grants: 0,
             children: Vec::new(),
-            sessions: BTreeMap::new(),
-            newest_epoch: BTreeMap::new(),
+            sessions: SortedMap::new(),
+            newest_epoch: SortedMap::new(),
             child_watches: Vec::new(),
             node_watches: Vec::new(),
             sessions_expired: 0,
@@ -121,12 +121,12 @@ impl QueueServer {
                 })
                 .collect(),
             // Not `collect()`: it would sort with its own copy of the std sort.
-            sessions: btree_map(
+            sessions: crate::sim::sorted::SortedMap::from_iter(
                 self.sessions
                     .iter()
                     .map(|((client, epoch), s)| ((r.of(*client), *epoch), *s)),
             ),
-            newest_epoch: btree_map(
+            newest_epoch: crate::sim::sorted::SortedMap::from_iter(
                 self.newest_epoch
                     .iter()
                     .map(|(client, epoch)| (r.of(*client), *epoch)),
