@@ -507,6 +507,52 @@ fn kernel_and_algorithms_keep_to_their_layers() {
     );
 }
 
+/// Every use of a type named `name` in `tokens`, as the line it is on.
+fn idents_named(tokens: TokenStream, names: &[&str], lines: &mut Vec<usize>) {
+    for t in tokens {
+        match t {
+            TokenTree::Ident(i) if names.contains(&i.to_string().as_str()) => {
+                lines.push(i.span().start().line);
+            }
+            TokenTree::Group(g) => idents_named(g.stream(), names, lines),
+            _ => {}
+        }
+    }
+}
+
+/// The app's ordered maps and sets are `sim::sorted`'s: each standard B-tree instance
+/// costs 6 to 10 KB of WebAssembly (see `src/sim/sorted/mod.rs`). Comments may name them.
+#[test]
+fn the_app_uses_its_sorted_collections_not_the_standard_b_trees() {
+    let mut found = Vec::new();
+    let sources = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(sources.len() > 100);
+    for (file, text) in &sources {
+        let mut lines = Vec::new();
+        idents_named(
+            text.parse().expect("lexes"),
+            &["BTreeMap", "BTreeSet"],
+            &mut lines,
+        );
+        found.extend(lines.into_iter().map(|l| format!("src/{file}:{l}")));
+    }
+    assert!(
+        found.is_empty(),
+        "standard B-trees in the app:\n{}",
+        found.join("\n")
+    );
+    // The check sees a B-tree where there is one.
+    let mut lines = Vec::new();
+    idents_named(
+        "fn f() { let m: std::collections::BTreeSet<u8> = Default::default(); }"
+            .parse()
+            .unwrap(),
+        &["BTreeSet"],
+        &mut lines,
+    );
+    assert_eq!(lines, vec![1]);
+}
+
 // The checks themselves, on made-up sources: each finds what it is for.
 
 fn made_up(files: &[(&str, &str)]) -> Crate {
