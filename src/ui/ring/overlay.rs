@@ -370,12 +370,12 @@ pub fn table_strip(
         "Maglev's lookup table: {m} entries",
         &[("m", &fmt_count(table.len() as u64))],
     );
-    // The caption sits under the entries, inside the keys' band (above them it reached
-    // into the band, where the top servers' keys overprinted it), on the strip's backing.
+    // The caption sits under the entries, on the strip's backing (above them it reached
+    // into the keys' band, where the top servers' keys overprinted it).
     html! {
         <g class="lookup-layer table-strip">
             <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", TOP - 4.0)}
-                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 8.0)} />
+                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 26.0)} />
             <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP + HIGH + 16.0)}>{ caption }</text>
             { for link }
             { for cells }
