@@ -326,3 +326,22 @@ fn embedded_labels_drop_only_the_prefix_every_server_shares() {
     // 点 and 炸 share their first two bytes in UTF-8: no cut inside a character.
     assert_eq!(short(&["点", "炸"]), ["点", "炸"]);
 }
+
+#[test]
+fn maglevs_link_goes_up_from_its_entry_and_round_the_rim_the_shorter_way() {
+    // A chip to the lower left (0.6 of a turn) and one to the right (0.3).
+    let left = table_link_path((320.0, 180.0), point_at(0.6, CHIP_R));
+    let right = table_link_path((320.0, 180.0), point_at(0.3, CHIP_R));
+    // Up from the entry's top to the walk's circle (226 above the centre: y = 94).
+    assert!(left.starts_with("M320,180L320,94A226,226 0 0 0 "), "{left}");
+    assert!(
+        right.starts_with("M320,180L320,94A226,226 0 0 1 "),
+        "{right}"
+    );
+    // And it ends at the chip.
+    let (x, y) = point_at(0.3, CHIP_R);
+    let end = right.rsplit('L').next().unwrap();
+    let (ex, ey) = end.split_once(',').unwrap();
+    assert!((ex.parse::<f64>().unwrap() - x).abs() < 0.06, "{right}");
+    assert!((ey.parse::<f64>().unwrap() - y).abs() < 0.06, "{right}");
+}

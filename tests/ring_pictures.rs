@@ -103,7 +103,7 @@ fn every_key_sits_in_the_bucket_jump_hash_gives_it_with_servers_in_join_order() 
 fn keys_without_a_ring_rest_in_their_owners_sector() {
     let node = cluster("?scene=ring&algo=rendezvous&n=4&weights=1213&keys=800&churn=0");
     let layout = ListLayout::of(&node);
-    let sectors = layout.sectors();
+    let sectors = layout.slot_sectors();
     let positions = key_positions_by_owner(node.key_hashes(), node.owners(), &sectors);
     for (i, &(x, y)) in positions.iter().enumerate() {
         let (dx, dy) = (f64::from(x) - 320.0, f64::from(y) - 320.0);

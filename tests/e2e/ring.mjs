@@ -227,12 +227,74 @@ const failed = await runTests([
     await page.waitForSelector("#jump-note");
     const note = await page.innerText("#jump-note");
     assert(note.includes("node-3 was not the last server") && note.includes("renumbered"), note);
-    await page.click('g.chip[data-node="node-5"]');
+    // Its dot: Playwright clicks the middle of the chip's box, which for a chip at the
+    // upper left (node-5 keeps its place there) falls between the dot and its label.
+    await page.click('g.chip[data-node="node-5"] .chip-dot');
     assertEq(await page.locator("#node-hint").count(), 0, "the last server leaves cleanly: no warning");
     await page.click("#node-leave");
     await page.waitForSelector('g.chip.gone[data-node="node-5"]');
     assertEq(await page.locator("#jump-note").count(), 0, "no renumbering after the last server leaves");
     await assertHealthy(page);
+  }],
+
+  ["list pictures: removing or failing a middle server moves no survivor; the buckets after it are renumbered in place", async () => {
+    const chipsAt = (page) => page.$$eval("g.chip", (cs) => cs.map((c) => {
+      const dot = c.querySelector(".chip-dot");
+      return `${c.dataset.node} ${dot.getAttribute("cx")},${dot.getAttribute("cy")}`;
+    }).sort());
+    const cells = (page) => page.$$eval("g.bucket:not(.ghost)", (gs) => gs.map((g) => `${g.dataset.bucket} ${g.dataset.node} ${g.querySelector("path").getAttribute("d")}`));
+    for (const algo of ["jump", "modulo", "rendezvous", "maglev"]) {
+      for (const how of ["leave", "fail"]) {
+        const page = await openRing(`?scene=ring&seed=3&algo=${algo}&n=6&keys=2000&churn=0`);
+        const before = await chipsAt(page);
+        const cellsBefore = await cells(page);
+        await page.click('g.chip[data-node="node-3"] .chip-dot');
+        await page.click(`#node-${how}`);
+        await page.waitForSelector(`g.chip.${how === "leave" ? "gone" : "failed"}[data-node="node-3"]`);
+        const after = await chipsAt(page);
+        assertEq(JSON.stringify(after), JSON.stringify(before), `${algo} ${how}: every chip where it was, node-3's ghost too`);
+        if (algo === "jump" || algo === "modulo") {
+          // Buckets 0 and 1 (node-1, node-2) unchanged; node-3's bucket 2 is a ghost's
+          // empty cell; node-4's cell, bucket 3 before, is bucket 2 now, in the same place.
+          const now = await cells(page);
+          assertEq(now.length, 5, `${algo} ${how}: five live buckets`);
+          assertEq(now[0], cellsBefore[0], "bucket 0");
+          assertEq(now[1], cellsBefore[1], "bucket 1");
+          assertEq(now[2], cellsBefore[3].replace(/^3 /, "2 "), `${algo} ${how}: node-4's cell is renumbered 2`);
+          assertEq(await page.locator('g.bucket.ghost[data-node="node-3"]').count(), 1, "node-3's empty cell");
+        }
+        await assertHealthy(page);
+        await page.close();
+      }
+    }
+  }],
+
+  ["Maglev: the line from the key's entry to its server goes round the rim, clear of the middle's words", async () => {
+    for (const [query, viewport] of [["", undefined], ["&embed=1", { width: 720, height: 460 }]]) {
+      const page = await openRing(`?scene=ring&seed=3&algo=maglev&n=6&keys=2000&churn=0&a=0@0:cmd:0:lookup:user42,1@0:cmd:0:leave:node-3&step=2${query}`, viewport);
+      await page.waitForSelector(".table-link");
+      await page.waitForTimeout(1100);
+      const check = await page.evaluate(() => {
+        const link = document.querySelector(".table-link");
+        const entry = document.querySelector(".table-cell.key-entry rect").getBBox();
+        const words = [...document.querySelectorAll(".centre-line")].map((t) => t.getBoundingClientRect());
+        const m = link.getScreenCTM();
+        const total = link.getTotalLength();
+        const points = [];
+        for (let i = 0; i <= 60; i++) {
+          const p = link.getPointAtLength((total * i) / 60);
+          points.push([p.x, p.y, m.a * p.x + m.c * p.y + m.e, m.b * p.x + m.d * p.y + m.f]);
+        }
+        const hits = points.filter(([, , sx, sy]) => words.some((r) => sx >= r.left && sx <= r.right && sy >= r.top && sy <= r.bottom));
+        return { start: points[0], entry: [entry.x + entry.width / 2, entry.y], hits: hits.length, words: words.length };
+      });
+      assert(check.words > 0, "the middle has words");
+      assertEq(check.hits, 0, `${query || "page"}: the line crosses the middle's words`);
+      assert(Math.abs(check.start[0] - check.entry[0]) < 1.5 && Math.abs(check.start[1] - check.entry[1]) < 1.5,
+        `${query || "page"}: the line starts at the key's entry: ${check.start} vs ${check.entry}`);
+      await assertHealthy(page);
+      await page.close();
+    }
   }],
 
   ["many virtual nodes: the lookup walk's markers never pile up", async () => {

@@ -2,7 +2,7 @@
 use super::config::{churn_budget, Algorithm, RingConfig, KEY_SPACE};
 use super::keys::KeyNaming;
 use super::placing::{capacity, count_loads, join_order, place, slot_count};
-use super::report::{Change, Lookup, Rejection};
+use super::report::{Change, ListPlace, Lookup, Rejection};
 use crate::algo::placement::{HashRing, NodeIndex, NodeSpec};
 use std::rc::Rc;
 
@@ -25,6 +25,10 @@ pub struct RingNode {
     /// The live servers' slots in the order they joined, a newcomer last: the list the
     /// list-based algorithms (modulo, jump, Maglev) place keys over.
     pub(super) order: Vec<u16>,
+    /// The same list with each failed server still at the place it had when it failed:
+    /// what the list pictures draw (see [`RingNode::list_places`]). Placement never reads
+    /// it.
+    pub(super) places: Vec<ListPlace>,
     /// The number in the next churn-made name `node-<n>`.
     pub(super) next_number: u32,
     pub(super) churn_left: u32,
@@ -43,7 +47,7 @@ impl RingNode {
     pub(super) fn fingerprint_parts(&self) -> impl std::hash::Hash + PartialEq + '_ {
         (
             (self.key_naming, &self.owners, &self.loads, &self.failed),
-            &self.order,
+            (&self.order, &self.places),
             (
                 self.next_number,
                 self.churn_left,
@@ -113,6 +117,7 @@ impl RingNode {
             })
             .collect();
         let order = join_order(&[], &ring);
+        let places = order.iter().map(|&slot| ListPlace::Live(slot)).collect();
         let owners = place(config, &ring, &order, &key_hashes)?;
         let loads = count_loads(&owners, slot_count(&ring));
         Ok(RingNode {
@@ -125,6 +130,7 @@ impl RingNode {
             loads,
             failed: Vec::new(),
             order,
+            places,
             churn_left: churn_budget(config),
             handled: 0,
             changes: 0,
@@ -239,6 +245,15 @@ impl RingNode {
     /// place here, so a join never renumbers the servers already there.
     pub fn list_order(&self) -> &[u16] {
         &self.order
+    }
+
+    /// The list as the list pictures draw it: the live servers in [`RingNode::list_order`],
+    /// with each failed server (by name) at the place it had in the list when it failed,
+    /// until it recovers (a recovery is a join: the server comes back last). Only a
+    /// drawing reads it: a failed server's place keeps the survivors after it where they
+    /// were. Its live entries are exactly `list_order`, in the same order.
+    pub fn list_places(&self) -> &[ListPlace] {
+        &self.places
     }
 
     /// The first `node-<n>` name not in use by a live or failed server. It may still be

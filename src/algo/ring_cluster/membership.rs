@@ -6,7 +6,7 @@ use super::placing::{
     build_placement, count_loads, diff, join_order, modulo_moves, node_list, place,
     preference_walk, slot_count,
 };
-use super::report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
+use super::report::{Change, ChangeKind, JoinRefusal, ListPlace, Lookup, Move, Rejection};
 use crate::algo::placement::{self, HashRing, NodeSpec, Rendezvous};
 use crate::algo::text::shorten;
 use crate::sim::{Ctx, Line, Time};
@@ -196,6 +196,11 @@ impl RingNode {
             _ => 0,
         };
         let order = join_order(&self.order, &ring);
+        let list_place = matches!(kind, ChangeKind::Leave | ChangeKind::Fail)
+            .then(|| self.places.iter().position(|p| *p == ListPlace::Live(slot)))
+            .flatten()
+            .map(|at| at as u32);
+        let places = next_places(&self.places, &order, kind, name, slot);
         let owners_before = Rc::clone(&self.owners);
         let (owners, moves) = if self.config.algorithm == Algorithm::Ring {
             // The ring reported its moves exactly: apply them instead of re-placing.
@@ -252,9 +257,11 @@ impl RingNode {
             nodes_after: ring.node_count() as u32,
             loads_before,
             renumbered,
+            list_place,
         }));
         self.ring = Rc::new(ring);
         self.order = order;
+        self.places = places;
         self.owners = Rc::new(owners);
         // The lookup's owners may have changed: look the key up again on the new ring.
         if let Some(lookup) = self.lookup.take() {
@@ -358,6 +365,37 @@ impl RingNode {
         };
         self.apply(&cmd, cx.now());
     }
+}
+
+/// The drawn list after a change ([`RingNode::list_places`]): a failing server's place
+/// becomes its ghost's, a leaving one's goes, a recovering one's ghost goes, and a server
+/// that (re)joined comes last, as in `order` (the live servers after the change, in list
+/// order).
+fn next_places(
+    before: &[ListPlace],
+    order: &[u16],
+    kind: ChangeKind,
+    name: &str,
+    slot: u16,
+) -> Vec<ListPlace> {
+    let mut places: Vec<ListPlace> = before
+        .iter()
+        .filter_map(|place| match place {
+            ListPlace::Live(s) if kind == ChangeKind::Fail && *s == slot => {
+                Some(ListPlace::Failed(name.to_string()))
+            }
+            ListPlace::Live(s) => order.contains(s).then(|| place.clone()),
+            ListPlace::Failed(n) => {
+                (kind != ChangeKind::Recover || n != name).then(|| place.clone())
+            }
+        })
+        .collect();
+    for &s in order {
+        if !places.contains(&ListPlace::Live(s)) {
+            places.push(ListPlace::Live(s));
+        }
+    }
+    places
 }
 
 /// A placement error a checked command cannot cause (names are unique and checked, weights

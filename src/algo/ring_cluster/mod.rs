@@ -103,7 +103,7 @@ pub use invariants::invariants;
 pub use keys::KeyNaming;
 pub use notes::RingNote;
 pub use placing::{capacity, preference_walk};
-pub use report::{Change, ChangeKind, JoinRefusal, Lookup, Move, Rejection};
+pub use report::{Change, ChangeKind, JoinRefusal, ListPlace, Lookup, Move, Rejection};
 pub use scenarios::{scenario, scenarios, Scenario};
 
 use crate::sim::{Ctx, Line, NodeId, Protocol};

@@ -30,6 +30,15 @@ pub struct Move {
     pub to: u16,
 }
 
+/// One place in the list the list pictures draw ([`super::RingNode::list_places`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ListPlace {
+    /// A live server, by slot.
+    Live(u16),
+    /// A failed server, by name (its slot is free and may be reused by a newcomer).
+    Failed(String),
+}
+
 /// The last membership change and exactly what it moved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
@@ -59,6 +68,10 @@ pub struct Change {
     /// add or remove the last one cleanly; each of these servers was renumbered, and keys
     /// moved between them. 0 for the other algorithms, and for the last server.
     pub renumbered: u32,
+    /// For a leave or a failure: the server's index in [`super::RingNode::list_places`]
+    /// before the change, where the list pictures keep its ghost so that no survivor
+    /// moves. `None` for the other changes.
+    pub list_place: Option<u32>,
 }
 
 /// The last key a person looked up.

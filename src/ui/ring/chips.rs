@@ -1,7 +1,7 @@
 //! The server chips around the ring: where each sits, pushed apart so labels never
 //! collide, and where a departed server's ghost stays for its keys' flight. Pure.
 use super::geometry::*;
-use crate::algo::ring_cluster::{home_fraction, Change, ChangeKind, RingNode};
+use crate::algo::ring_cluster::{home_fraction, Change, ChangeKind, ListPlace, RingNode};
 use crate::scene::ring::picture::{list_entries, picture, ListEntry, Picture};
 
 // ---------------------------------------------------------------------------------------
@@ -105,91 +105,157 @@ pub fn layout_chips(mut chips: Vec<Chip>) -> Vec<Chip> {
     chips
 }
 
-/// Where the list-based pictures (buckets, scores, table) put things: each live server a
-/// sector of the circle in join order, as wide as its weight (its buckets, for jump hash
-/// and hash mod N), starting at the top and going clockwise; then one unit for each
-/// failed or departed server's ghost.
+/// One place on the list pictures' circle: a live server's sector, or the sector a
+/// failed or departed server had (its ghost).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListSector {
+    pub name: String,
+    /// The live server's slot; `None` for a ghost.
+    pub slot: Option<u16>,
+    pub kind: ChipKind,
+    /// Where the sector starts and how wide it is, in units (a unit of weight: a bucket,
+    /// for jump hash and hash mod N).
+    pub start: u32,
+    pub width: u32,
+}
+
+/// Where the list-based pictures (buckets, scores, table) put things: each server a
+/// sector of the circle in list order, as wide as its weight (its buckets, for jump hash
+/// and hash mod N), starting at the top and going clockwise. A failed server keeps its
+/// sector, as a ghost, while it is failed, and a server that just left keeps its sector
+/// for that change: so a leave or a failure moves no survivor's sector and does not
+/// rescale the circle. Only the survivors' bucket numbers change (jump hash and hash mod
+/// N number the live buckets `0 .. n-1` in list order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListLayout {
+    /// The live servers in list order, with their buckets.
     pub entries: Vec<ListEntry>,
-    /// Failed servers, then the one that just left.
-    pub ghosts: Vec<(String, ChipKind)>,
-    /// Live buckets (the total weight).
+    /// Every sector in list order, the live servers' and the ghosts'.
+    pub sectors: Vec<ListSector>,
+    /// Live buckets (the total weight of the live servers).
     pub buckets: u32,
+    /// Where each live bucket starts, in units.
+    bucket_units: Vec<u32>,
+    /// All the units on the circle: the live buckets and the ghosts' widths.
+    units: u32,
 }
 
 impl ListLayout {
     pub fn of(node: &RingNode) -> Self {
         let entries = list_entries(node);
-        let buckets = entries.iter().map(|e| e.weight).sum();
-        let mut ghosts: Vec<(String, ChipKind)> = node
-            .failed()
-            .iter()
-            .map(|f| (f.name.clone(), ChipKind::Failed))
-            .collect();
+        let mut drawn: Vec<(String, Option<u16>, ChipKind, u32)> = Vec::new();
+        for place in node.list_places() {
+            match place {
+                ListPlace::Live(slot) => {
+                    if let Some(e) = entries.iter().find(|e| e.slot == *slot) {
+                        drawn.push((e.name.clone(), Some(e.slot), ChipKind::Live, e.weight));
+                    }
+                }
+                ListPlace::Failed(name) => {
+                    if let Some(f) = node.failed().iter().find(|f| &f.name == name) {
+                        drawn.push((f.name.clone(), None, ChipKind::Failed, f.weight));
+                    }
+                }
+            }
+        }
+        // A live server missing from the drawn list (never, by the model's rule) is
+        // still drawn, last.
+        for e in &entries {
+            if !drawn.iter().any(|d| d.1 == Some(e.slot)) {
+                drawn.push((e.name.clone(), Some(e.slot), ChipKind::Live, e.weight));
+            }
+        }
         if let Some(change) = node.last_change().filter(|c| c.kind == ChangeKind::Leave) {
-            ghosts.push((change.node.clone(), ChipKind::Gone));
+            let at = change
+                .list_place
+                .map_or(drawn.len(), |i| (i as usize).min(drawn.len()));
+            let gone = (change.node.clone(), None, ChipKind::Gone, change.weight);
+            drawn.insert(at, gone);
         }
+        let mut next = 0;
+        let sectors: Vec<ListSector> = drawn
+            .into_iter()
+            .map(|(name, slot, kind, width)| {
+                let start = next;
+                next += width;
+                ListSector {
+                    name,
+                    slot,
+                    kind,
+                    start,
+                    width,
+                }
+            })
+            .collect();
+        let bucket_units = entries
+            .iter()
+            .flat_map(|e| {
+                let start = sectors
+                    .iter()
+                    .find(|s| s.slot == Some(e.slot))
+                    .map_or(0, |s| s.start);
+                start..start + e.weight
+            })
+            .collect();
         ListLayout {
+            buckets: entries.iter().map(|e| e.weight).sum(),
             entries,
-            ghosts,
-            buckets,
+            sectors,
+            bucket_units,
+            units: next,
         }
     }
 
-    fn units(&self) -> f64 {
-        f64::from(self.buckets) + self.ghosts.len() as f64
-    }
-
-    /// The fraction of a turn where unit (bucket) `u` starts.
+    /// The fraction of a turn where unit `u` starts.
     pub fn frac(&self, unit: f64) -> f64 {
-        unit / self.units().max(1.0)
+        unit / f64::from(self.units.max(1))
     }
 
-    /// Each slot's sector: (start, width) in turns, by slot.
-    pub fn sectors(&self) -> Vec<Option<(f64, f64)>> {
+    /// Each live slot's sector: (start, width) in turns, by slot.
+    pub fn slot_sectors(&self) -> Vec<Option<(f64, f64)>> {
         let mut out = Vec::new();
-        for e in &self.entries {
-            let i = usize::from(e.slot);
+        for s in &self.sectors {
+            let Some(slot) = s.slot else { continue };
+            let i = usize::from(slot);
             if out.len() <= i {
                 out.resize(i + 1, None);
             }
-            let start = self.frac(f64::from(e.first_bucket));
-            out[i] = Some((start, self.frac(f64::from(e.weight))));
+            out[i] = Some(self.turns(s));
         }
         out
     }
 
-    /// The chips: each live server in the middle of its sector, then the ghosts.
-    pub fn chips(&self) -> Vec<Chip> {
-        let live = self.entries.iter().map(|e| Chip {
-            name: e.name.clone(),
-            slot: Some(e.slot),
-            kind: ChipKind::Live,
-            frac: self.frac(f64::from(e.first_bucket) + f64::from(e.weight) / 2.0),
-        });
-        let ghosts = self
-            .ghosts
-            .iter()
-            .enumerate()
-            .map(|(k, (name, kind))| Chip {
-                name: name.clone(),
-                slot: None,
-                kind: *kind,
-                frac: self.frac(f64::from(self.buckets) + k as f64 + 0.5),
-            });
-        live.chain(ghosts).collect()
-    }
-
-    /// Bucket `b`'s cell: (start, end) in turns.
-    pub fn bucket_cell(&self, bucket: u32) -> (f64, f64) {
+    /// A sector's start and width in turns.
+    pub fn turns(&self, sector: &ListSector) -> (f64, f64) {
         (
-            self.frac(f64::from(bucket)),
-            self.frac(f64::from(bucket) + 1.0),
+            self.frac(f64::from(sector.start)),
+            self.frac(f64::from(sector.width)),
         )
     }
 
-    /// Each bucket's owner slot, bucket by bucket.
+    /// The chips: each server, live or ghost, in the middle of its sector.
+    pub fn chips(&self) -> Vec<Chip> {
+        self.sectors
+            .iter()
+            .map(|s| Chip {
+                name: s.name.clone(),
+                slot: s.slot,
+                kind: s.kind,
+                frac: self.frac(f64::from(s.start) + f64::from(s.width) / 2.0),
+            })
+            .collect()
+    }
+
+    /// Live bucket `b`'s cell: (start, end) in turns, in its server's sector.
+    pub fn bucket_cell(&self, bucket: u32) -> (f64, f64) {
+        let unit = self
+            .bucket_units
+            .get(bucket as usize)
+            .map_or(f64::from(bucket), |&u| f64::from(u));
+        (self.frac(unit), self.frac(unit + 1.0))
+    }
+
+    /// Each live bucket's owner slot, bucket by bucket.
     pub fn bucket_owners(&self) -> Vec<u16> {
         self.entries
             .iter()

@@ -229,6 +229,26 @@ pub fn arc_path_at(out: &mut String, start: f64, end: f64, radius: f64) {
     );
 }
 
+/// The path from a point inside the rim (Maglev's table entry, at `from`) to a chip at
+/// `to`: straight up to the walk's circle, round it the shorter way to the chip's angle,
+/// and out to the chip. It stays outside the middle of the figure, where the words are.
+pub fn table_link_path(from: (f64, f64), to: (f64, f64)) -> String {
+    let dx = (from.0 - CENTRE).clamp(-WALK_R, WALK_R);
+    let rim = (from.0, CENTRE - (WALK_R * WALK_R - dx * dx).sqrt());
+    let turn = |(x, y): (f64, f64)| ((y - CENTRE).atan2(x - CENTRE) / TAU + 0.25).rem_euclid(1.0);
+    let (start, end) = (turn(rim), turn(to));
+    let span = (end - start).rem_euclid(1.0);
+    let clockwise = span <= 0.5;
+    let arrive = point_at(end, WALK_R);
+    let mut d = String::new();
+    push_point(&mut d, "M", from);
+    push_point(&mut d, "L", rim);
+    d.push_str(&format!("A{WALK_R},{WALK_R} 0 0 {} ", u8::from(clockwise)));
+    push_point(&mut d, "", arrive);
+    push_point(&mut d, "L", to);
+    d
+}
+
 /// The least arc between two lookup-walk markers, in drawing units: two markers' width and
 /// a little room.
 pub const STOP_GAP: f64 = 22.0;

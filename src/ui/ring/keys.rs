@@ -30,7 +30,7 @@ pub fn key_positions(hashes: &[u64], hash: HashChoice) -> Vec<(f32, f32)> {
         .collect()
 }
 
-/// Each slot's sector of the circle: start and width in turns (see `ListLayout::sectors`).
+/// Each slot's sector of the circle: start and width in turns (see `ListLayout::slot_sectors`).
 pub type Sectors = Vec<Option<(f64, f64)>>;
 
 /// Where the keys go, as a memo key: on the ring at their hash's angle, or (the list
@@ -38,7 +38,7 @@ pub type Sectors = Vec<Option<(f64, f64)>>;
 #[derive(Clone)]
 pub struct KeyPlace {
     pub keys: KeysVersion,
-    /// Each key's owner and each slot's sector (see `ListLayout::sectors`).
+    /// Each key's owner and each slot's sector (see `ListLayout::slot_sectors`).
     pub by_owner: Option<(Rc<Vec<u16>>, Sectors)>,
 }
 

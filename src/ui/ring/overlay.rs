@@ -355,22 +355,29 @@ pub fn table_strip(
             </g>
         }
     });
+    // From the top of the key's entry up to the rim, round the rim to its server's chip:
+    // a straight line would cross the words in the middle (or, leaving the strip's bottom
+    // edge far from its entry, seem to start from another entry).
     let link = lookup.and_then(|l| {
-        let (cx, cy) = chip_at(*l.replicas.first()?)?;
+        let chip = chip_at(*l.replicas.first()?)?;
         let k = window.iter().position(|&(e, _)| e == at)? as f64;
         let x = left + k * CELL + CELL / 2.0 - 1.0;
-        Some(html! { <line class="walk straight" x1={format!("{x:.1}")} y1={format!("{TOP:.1}")} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} /> })
+        Some(
+            html! { <path class="walk straight table-link" d={table_link_path((x, TOP), chip)} /> },
+        )
     });
     let caption = trf(
         "Maglev's lookup table: {m} entries",
         &[("m", &fmt_count(table.len() as u64))],
     );
+    // The caption sits under the entries, on the strip's backing (above them it reached
+    // into the keys' band, where the top servers' keys overprinted it).
     html! {
         <g class="lookup-layer table-strip">
-            { for link }
             <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", TOP - 4.0)}
-                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 8.0)} />
-            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP - 9.0)}>{ caption }</text>
+                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 26.0)} />
+            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP + HIGH + 16.0)}>{ caption }</text>
+            { for link }
             { for cells }
         </g>
     }

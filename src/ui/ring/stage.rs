@@ -72,7 +72,7 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
         keys: KeysVersion(n.key_hashes().clone(), n.config().hash),
         by_owner: (*layout)
             .as_ref()
-            .map(|l| (n.owners().clone(), l.sectors())),
+            .map(|l| (n.owners().clone(), l.slot_sectors())),
     });
     let by_owner = layout.is_some();
     let positions = use_memo(key_place, |v| {
@@ -253,7 +253,8 @@ pub fn static_ring(p: &StaticRingProps) -> Html {
 pub const NUMBERED_BUCKETS: u32 = 36;
 
 /// Jump hash's and hash mod N's buckets `0 .. n-1`: a cell each on the circle, in its
-/// server's colour, numbered (unless there are very many).
+/// server's colour, numbered (unless there are very many); a failed or departed server's
+/// sector keeps empty dashed cells without numbers, where its buckets were.
 fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
     let numbered = layout.buckets <= NUMBERED_BUCKETS;
     let names: crate::sim::sorted::SortedMap<u16, &str> = layout
@@ -277,5 +278,21 @@ fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
             </g>
         }
     });
-    html! { <g class="buckets">{ for cells }</g> }
+    let ghosts = layout.sectors.iter().filter(|s| s.slot.is_none()).map(|s| {
+        let mut d = String::new();
+        for unit in s.start..s.start + s.width {
+            let (start, end) = (
+                layout.frac(f64::from(unit)),
+                layout.frac(f64::from(unit) + 1.0),
+            );
+            let gap = ((end - start) * 0.06).min(0.004);
+            arc_path_at(&mut d, start + gap, end - gap, RING_R);
+        }
+        html! {
+            <g class="bucket ghost" data-node={s.name.clone()}>
+                <path class="bucket-cell" d={d} stroke={node_colour(&s.name, dark)} />
+            </g>
+        }
+    });
+    html! { <g class="buckets">{ for cells }{ for ghosts }</g> }
 }
