@@ -75,6 +75,9 @@ impl<S: Scene> Run for SceneRun<S> {
         for (node, marks) in snapshot.nodes.iter_mut().zip(S::node_marks(self)) {
             node.marks = marks;
         }
+        for node in &mut snapshot.nodes {
+            node.name = i18n::node_name(&node.name);
+        }
         snapshot
     }
 

@@ -313,7 +313,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
             || (r.name == "ketama" && hash == HashChoice::Ketama && current == Algorithm::Ring);
         html! {
                     <tr class={classes!(mine.then_some("current"))} data-algo={r.name}>
-                        <th scope="row" title={tr(r.lookup_complexity)}>{ r.name }</th>
+                        <th scope="row" title={tr(r.lookup_complexity)}>{ super::words::compare_row_name(r.name) }</th>
                         <td>{ fmt_count(r.moved_on_join) }</td>
                         <td>{ r.moved_on_leave.map_or_else(|| "–".into(), fmt_count) }</td>
                         <td>{ format!("{:.2}", r.peak_to_mean) }</td>
