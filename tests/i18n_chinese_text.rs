@@ -1,10 +1,11 @@
 //! Chinese reads as Chinese: no space between two Chinese characters (Chinese has no spaces
 //! between words; a template's space around a hole is for a Latin value such as `node-5`),
 //! and the nodes whose names are ordinary English words (a lock client, the locks'
-//! storage, the ring's cluster) are named in Chinese. Checked on every catalogue entry,
+//! storage, the ring's cluster) are named in Chinese, as are the states a log line says a
+//! node went through. Checked on every catalogue entry,
 //! and on what every scene's runs say and show in Chinese: the log, the nodes' names and
 //! their detail lines.
-use dsviz::i18n::{is_cjk, line, parse_catalogue, trf, with_lang, zh_catalogues, Lang};
+use dsviz::i18n::{is_cjk, line, parse_catalogue, tr, trf, with_lang, zh_catalogues, Lang};
 use dsviz::scene::ring::Ring;
 use dsviz::scene::{build_scene, RunSpec};
 use dsviz::sim::run::Run;
@@ -81,7 +82,7 @@ fn a_chinese_value_in_a_hole_leaves_no_space_and_a_latin_one_keeps_it() {
 }
 
 #[test]
-fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_node_names() {
+fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_names() {
     let mut spaced = Vec::new();
     let mut named = Vec::new();
     let mut read = 0;
@@ -91,11 +92,13 @@ fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_node_nam
         let run = &mut built.run;
         run.extend(STEPS);
         let end = run.horizon().min(STEPS);
+        let mut states: Vec<&'static str> = Vec::new();
         let mut texts: Vec<String> = with_lang(Lang::Zh, || {
             let mut texts: Vec<String> = run.log(1, end).into_iter().map(|l| l.text).collect();
             for step in [end / 2, end] {
                 run.seek(step);
                 for node in run.snapshot().nodes {
+                    states.push(node.state);
                     texts.push(node.name.clone());
                     texts.extend(node.details.iter().map(line));
                     texts.extend(node.timers.iter().map(|t| line(&t.label)));
@@ -112,7 +115,13 @@ fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_node_nam
                     .into_iter()
                     .map(|at| format!("[{place}] …{at}…  in: {text}")),
             );
-            if !english_node_names(&text).is_empty() {
+            // A state change in the log names the states as the node cards do (思考中,
+            // not THINKING).
+            let english_state = states.iter().any(|s| {
+                with_lang(Lang::Zh, || tr(s)) != *s
+                    && (text.contains(&format!("{s} →")) || text.contains(&format!("→ {s}")))
+            });
+            if !english_node_names(&text).is_empty() || english_state {
                 named.push(format!("[{place}] {text}"));
             }
         }
@@ -129,7 +138,7 @@ fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_node_nam
     );
     assert!(
         named.is_empty(),
-        "{} texts with English node names:\n{}",
+        "{} texts with English node or state names:\n{}",
         named.len(),
         named.join("\n")
     );

@@ -184,6 +184,15 @@ pub fn trf(english: &'static str, args: &[(&str, &dyn Display)]) -> String {
     tidy(text)
 }
 
+/// What goes between two sentences written one after the other: a space in English,
+/// nothing in Chinese (its full stop is wide enough).
+pub fn sentence_gap() -> &'static str {
+    match lang() {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
+}
+
 /// Whether a character is written in Chinese text without spaces around it: an
 /// ideograph, or CJK or full-width punctuation (`，。：（）`).
 pub fn is_cjk(c: char) -> bool {

@@ -347,7 +347,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
             <p class="muted small">
                 { trf("Measured in this browser in {ms} ms; cached for this node set.", &[("ms", &format!("{took_ms:.0}"))]) }
                 if tick_ns > 5.0 {
-                    { " " }
+                    { crate::i18n::sentence_gap() }
                     { trf("The browser's clock ticks every 0.1 ms, about {ns} ns per key here: more keys give finer ns/key.", &[("ns", &format!("{tick_ns:.0}"))]) }
                 }
 
