@@ -3,8 +3,8 @@
 //! and the nodes whose names are ordinary English words (a lock client, the locks'
 //! storage, the ring's cluster) are named in Chinese, as are the states a log line says a
 //! node went through. Checked on every catalogue entry,
-//! and on what every scene's runs say and show in Chinese: the log, the nodes' names and
-//! their detail lines.
+//! and on what every scene's runs say and show in Chinese: the log, the diagram's tooltips,
+//! the nodes' names and their detail lines.
 use dsviz::i18n::{is_cjk, line, parse_catalogue, tr, trf, with_lang, zh_catalogues, Lang};
 use dsviz::scene::ring::Ring;
 use dsviz::scene::{build_scene, RunSpec};
@@ -95,6 +95,8 @@ fn every_scene_reads_in_chinese_without_spaces_between_words_or_english_names() 
         let mut states: Vec<&'static str> = Vec::new();
         let mut texts: Vec<String> = with_lang(Lang::Zh, || {
             let mut texts: Vec<String> = run.log(1, end).into_iter().map(|l| l.text).collect();
+            // The space-time diagram's tooltips.
+            texts.extend(run.rows(1, end).iter().map(|r| line(&r.label)));
             for step in [end / 2, end] {
                 run.seek(step);
                 for node in run.snapshot().nodes {

@@ -82,7 +82,13 @@ impl<S: Scene> Run for SceneRun<S> {
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
-        self.inner.rows(from, to)
+        let names: Vec<String> = self
+            .inner
+            .names
+            .iter()
+            .map(|n| i18n::node_name(n))
+            .collect();
+        self.inner.rows_named(from, to, &names)
     }
 
     fn take(&mut self, action: &str, time: Time) -> Result<(), String> {
