@@ -161,7 +161,7 @@ fn a_violations_message_travels_typed_and_reads_in_the_pages_language() {
     );
     assert_eq!(
         with_lang(Lang::Zh, || line(&back)),
-        "事务 t1 在 P1（在其日志中）、P2: {x};1:（在内存中） 已提交，却在 coordinator（在其日志中） 已中止"
+        "事务 t1 在 P1（在其日志中）、P2: {x};1:（在内存中）已提交，却在 coordinator（在其日志中）已中止"
     );
     for garbled in [
         "",

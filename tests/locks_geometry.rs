@@ -344,6 +344,7 @@ fn face_of(stage: &Stage, i: usize, holder: bool) -> NodeFace {
         SERVER_STATES
     };
     NodeFace {
+        stage_width: layout.width,
         centre: layout.positions[i],
         side: layout.sides[i],
         state_width: widest(states),
@@ -778,6 +779,55 @@ fn a_phone_draws_the_queue_stage_at_full_size_with_everything_inside_and_apart()
                     }
                 }
             }
+        }
+    }
+}
+
+/// The gap a phone keeps between two nodes' words, in units: words closer than that read as
+/// one line ("ACQUIRING RELEASING WAITING").
+const PHONE_WORD_GAP: f64 = 8.0;
+
+#[test]
+fn on_a_phone_the_clients_words_stand_apart_and_the_servers_words_sit_on_their_circles() {
+    for clients in 1..=8_usize {
+        let layout = phone_layout(clients as u32 + 2);
+        let stage = Stage {
+            name: format!("phone queue stage, {clients} clients"),
+            clients: (2..2 + clients).collect(),
+            pairs: Vec::new(),
+            layout: layout.clone(),
+        };
+        let n = layout.positions.len();
+        let mut closest = f64::INFINITY;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                for mine in face_of(&stage, i, false).word_rects() {
+                    for theirs in face_of(&stage, j, false).word_rects() {
+                        let rows_meet = mine.top < theirs.bottom && theirs.top < mine.bottom;
+                        if rows_meet {
+                            let gap = (theirs.left - mine.right).max(mine.left - theirs.right);
+                            closest = closest.min(gap);
+                        }
+                    }
+                }
+            }
+        }
+        println!("{clients} clients: the closest words on a line are {closest:.1} units apart");
+        assert!(
+            closest >= PHONE_WORD_GAP,
+            "{clients} clients: two nodes' words are {closest:.1} units apart"
+        );
+        // A server's state is right over its circle (its timer arc is 3.5 out), closer to it
+        // than to anything above.
+        for server in [0, 1] {
+            let face = face_of(&stage, server, false);
+            let state = face.word_rects()[0];
+            let circle_top = face.centre.1 - NODE_R;
+            let gap = circle_top - state.bottom;
+            assert!(
+                (3.5..=6.0).contains(&gap),
+                "node {server}'s state is {gap:.1} units over its circle"
+            );
         }
     }
 }

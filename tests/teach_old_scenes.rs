@@ -850,12 +850,14 @@ fn every_lock_note_becomes_a_sentence_in_both_languages() {
                 "{lang:?} {note:?}: {sentence}"
             );
             let lower = sentence.to_lowercase();
+            // Names as the page shows them: "client 2" reads 客户端 2 in Chinese.
+            let shown = |id: NodeId| i18n::node_name(&names[id.index()]);
             assert!(
-                lower.contains(names[node.index()].as_str()),
+                lower.contains(shown(node).as_str()),
                 "names the narrator: {sentence}"
             );
             if let LockNote::Granted { client, .. } | LockNote::Refused { client, .. } = note {
-                assert!(lower.contains(names[client.index()].as_str()), "{sentence}");
+                assert!(lower.contains(shown(*client).as_str()), "{sentence}");
             }
             if lang == Lang::Zh {
                 assert!(has_chinese(&sentence), "untranslated: {sentence}");

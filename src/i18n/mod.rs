@@ -172,7 +172,7 @@ fn zh_map() -> SortedMap<&'static str, &'static str> {
 /// A protocol's line (a node's detail, a message's or a timer's label) in the current
 /// language: its template and those of the texts in its holes translated, its values put in.
 pub fn line(line: &crate::sim::Line) -> String {
-    line.render(&tr)
+    tidy(line.render(&tr))
 }
 
 /// [`tr`], then each `{name}` replaced by its value.
@@ -181,5 +181,62 @@ pub fn trf(english: &'static str, args: &[(&str, &dyn Display)]) -> String {
     for (name, value) in args {
         text = text.replace(&format!("{{{name}}}"), &value.to_string());
     }
-    text
+    tidy(text)
+}
+
+/// What goes between two sentences written one after the other: a space in English,
+/// nothing in Chinese (its full stop is wide enough).
+pub fn sentence_gap() -> &'static str {
+    match lang() {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
+}
+
+/// Whether a character is written in Chinese text without spaces around it: an
+/// ideograph, or CJK or full-width punctuation (`，。：（）`).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// A Chinese text without the spaces that filling its template left between two Chinese
+/// characters. Templates keep a space around a hole for a Latin value (`{node} 启动`
+/// gives `node-5 启动`), and a Chinese value would sit in those spaces (`最小扰动 被违反`):
+/// Chinese has no spaces between words. English text is left as it is.
+pub fn tidy(text: String) -> String {
+    if lang() != Lang::Zh || !text.contains(' ') {
+        return text;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let before = chars[..i].iter().rev().find(|&&b| b != ' ');
+            let after = chars[i + 1..].iter().find(|&&a| a != ' ');
+            if before.is_some_and(|&b| is_cjk(b)) && after.is_some_and(|&a| is_cjk(a)) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A node's name as the page shows it. Names are the scenes' own (`n1`, `P2`, `node-5`,
+/// `redis`) and stay as they are, except the few that are ordinary words: a lock client
+/// (`client 2`), the locks' storage and the ring's one simulated node (`cluster`), which
+/// read in the page's language. Links name nodes by number, so this is only for the eye.
+pub fn node_name(name: &str) -> String {
+    if lang() == Lang::En {
+        return name.to_string();
+    }
+    let number = name
+        .strip_prefix("client ")
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match (number, name) {
+        (Some(number), _) => trf("client {number}", &[("number", &number)]),
+        (None, "storage") => tr("storage").to_string(),
+        (None, "cluster") => tr("cluster").to_string(),
+        _ => name.to_string(),
+    }
 }

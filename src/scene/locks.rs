@@ -350,7 +350,13 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
     }
 
     fn view(run: &SceneRun<Self>) -> LocksView {
-        let lock = locks::lock_view(run.sim());
+        let mut lock = locks::lock_view(run.sim());
+        // The clients' names as the page shows them ("客户端 2" in Chinese).
+        let names = lock.holder.iter_mut().map(|h| &mut h.name);
+        let names = names.chain(lock.waiters.iter_mut().map(|w| &mut w.name));
+        for name in names.chain(lock.believers.iter_mut().map(|b| &mut b.name)) {
+            *name = crate::i18n::node_name(name);
+        }
         let queue = queue_stage(run, &lock);
         let holder_unaware = holder_unaware(run.sim(), &lock);
         LocksView {
@@ -410,10 +416,7 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
 }
 
 fn name_of(run: &SceneRun<Locks>, id: NodeId) -> String {
-    run.names()
-        .get(id.index())
-        .cloned()
-        .unwrap_or_else(|| id.to_string())
+    super::Names(run.names()).of(id)
 }
 
 /// The queue lock's stage model: the queue from the lock view, the notifications from the

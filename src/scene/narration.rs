@@ -285,7 +285,12 @@ fn sentence(
         TraceKind::State { node, from, to } => (
             trf(
                 "{node}: {from} → {to}",
-                &[("node", &names.of(*node)), ("from", from), ("to", to)],
+                &[
+                    ("node", &names.of(*node)),
+                    // The state names as the node cards show them (LEADER, 领导者).
+                    ("from", &crate::i18n::tr(from)),
+                    ("to", &crate::i18n::tr(to)),
+                ],
             ),
             Weight::Minor,
             true,

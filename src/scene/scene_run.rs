@@ -75,11 +75,20 @@ impl<S: Scene> Run for SceneRun<S> {
         for (node, marks) in snapshot.nodes.iter_mut().zip(S::node_marks(self)) {
             node.marks = marks;
         }
+        for node in &mut snapshot.nodes {
+            node.name = i18n::node_name(&node.name);
+        }
         snapshot
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
-        self.inner.rows(from, to)
+        let names: Vec<String> = self
+            .inner
+            .names
+            .iter()
+            .map(|n| i18n::node_name(n))
+            .collect();
+        self.inner.rows_named(from, to, &names)
     }
 
     fn take(&mut self, action: &str, time: Time) -> Result<(), String> {

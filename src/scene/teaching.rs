@@ -57,10 +57,10 @@ pub struct LegendEntry {
 pub struct Names<'a>(pub &'a [String]);
 
 impl Names<'_> {
+    /// A node's name as sentences show it (in the page's language: [`crate::i18n::node_name`]).
     pub fn of(&self, id: NodeId) -> String {
         self.0
             .get(id.index())
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+            .map_or_else(|| id.to_string(), |n| crate::i18n::node_name(n))
     }
 }

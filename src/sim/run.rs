@@ -273,6 +273,36 @@ impl<P: Protocol> ProtocolRun<P> {
             .collect()
     }
 
+    /// The diagram's rows of steps `from` to `to`, naming the nodes `names` (a scene shows
+    /// its nodes' names in the page's language).
+    pub fn rows_named(&self, from: u64, to: u64, names: &[String]) -> Vec<TraceRow> {
+        let invariants: Vec<&'static str> = self
+            .timeline
+            .sim()
+            .invariants()
+            .iter()
+            .map(|i| i.name)
+            .collect();
+        let words = Words::<P> {
+            msg: &|m| P::msg_label(m),
+            timer: &|t| P::timer_label(t),
+            cmd: &|cmd| cmd.to_string(),
+            note: &|_, note| NoteWords {
+                text: format!("{note:?}"),
+                routine: false,
+                changes_stage: false,
+                flaw: false,
+            },
+        };
+        let worded: Vec<_> = self
+            .timeline
+            .entries(from, to)
+            .iter()
+            .map(|e| e.worded(&words))
+            .collect();
+        rows_of(&worded, names, &invariants)
+    }
+
     fn name(&self, id: NodeId) -> String {
         self.names
             .get(id.index())
@@ -370,31 +400,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
     }
 
     fn rows(&self, from: u64, to: u64) -> Vec<TraceRow> {
-        let invariants: Vec<&'static str> = self
-            .timeline
-            .sim()
-            .invariants()
-            .iter()
-            .map(|i| i.name)
-            .collect();
-        let words = Words::<P> {
-            msg: &|m| P::msg_label(m),
-            timer: &|t| P::timer_label(t),
-            cmd: &|cmd| cmd.to_string(),
-            note: &|_, note| NoteWords {
-                text: format!("{note:?}"),
-                routine: false,
-                changes_stage: false,
-                flaw: false,
-            },
-        };
-        let worded: Vec<_> = self
-            .timeline
-            .entries(from, to)
-            .iter()
-            .map(|e| e.worded(&words))
-            .collect();
-        rows_of(&worded, &self.names, &invariants)
+        self.rows_named(from, to, &self.names)
     }
 
     fn take(&mut self, action: &str, time: Time) -> Result<(), String> {

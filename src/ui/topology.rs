@@ -59,6 +59,9 @@ pub struct TopologyLayout {
     /// Where the stage puts the labels of `snapshot.messages`, in their order (None: the
     /// topology places them).
     pub labels: Option<Vec<LabelSpot>>,
+    /// Messages drawn under the nodes and the stage's own drawing (a stage that shows them
+    /// as dots only, whose paths cross nodes' words): the words stay whole.
+    pub messages_under: bool,
 }
 
 /// A node's state written beside its circle instead of squeezed into it, with its marks
@@ -70,6 +73,9 @@ pub struct WordsOutside {
     pub marks_y: f64,
     pub mark_step: f64,
     pub paused_y: f64,
+    /// How far right of its centre a mark pill stands (negative: left), to keep a wide
+    /// pill of a node near the stage's edge inside the stage.
+    pub marks_x: f64,
 }
 
 /// The CSS class of a mark's tone.
@@ -91,8 +97,9 @@ fn marks(marks: &[NodeMark], node_r: f64, outside: Option<WordsOutside>) -> Html
             || mark_offset(i, node_r),
             |w| w.marks_y + i as f64 * w.mark_step,
         );
+        let x = outside.map_or(0.0, |w| w.marks_x);
         html! {
-            <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate(0,{y:.1})")}>
+            <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate({x:.1},{y:.1})")}>
                 <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height={MARK_HEIGHT.to_string()} rx="8.5" />
                 <text y="4">{ &m.text }</text>
             </g>
@@ -337,6 +344,14 @@ pub fn topology(p: &TopologyProps) -> Html {
         }
     });
 
+    let messages = html! { <g class="messages">{ for messages }</g> };
+    let under = p.layout.as_ref().is_some_and(|l| l.messages_under);
+    let (messages_below, messages_above) = if under {
+        (messages, Html::default())
+    } else {
+        (Html::default(), messages)
+    };
+
     let menu = p
         .selected
         .and_then(|id| p.snapshot.nodes.iter().find(|n| n.id == id))
@@ -358,9 +373,10 @@ pub fn topology(p: &TopologyProps) -> Html {
                 </defs>
                 <g class="edges">{ for edges }</g>
                 <g class="cuts">{ for cuts }</g>
+                { messages_below }
                 { p.overlay.clone() }
                 <g class="nodes">{ for nodes }</g>
-                <g class="messages">{ for messages }</g>
+                { messages_above }
             </svg>
             { for menu }
             // An embed keeps its height for the stage; the partition tool is in the full app.

@@ -6,7 +6,8 @@
 // and step buttons are touch targets of 32 px or more, Raft's vote tallies are drawn whole
 // and clear of the caption, and the node menu opens under the stage rather than over its
 // nodes; the locks scene's queue stage takes its phone frame, its words at 11 px and up, none
-// over another, nothing cut off.
+// over another nor under a message's dot, states on a line 6 px apart or more, nothing cut
+// off, in English and in Chinese.
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
 import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
 
@@ -145,10 +146,13 @@ const failed = await runTests([
   }],
 
   ["on a phone, the lock queue's stage has its own frame: every word at 11 px or more, none over another, nothing cut off", async () => {
-    const runs = [["herd", 120], ["herd", 40], ["herd", 300], ["predecessor", 120], ["predecessor", 300], ["crash-queue", 40], ["crash-queue", 120]];
-    for (const [sc, step] of runs) {
-      const query = `?scene=locks&sc=${sc}&step=${step}`;
+    const runs = [["herd", 120], ["herd", 40], ["herd", 300], ["predecessor", 120], ["predecessor", 300], ["crash-queue", 40], ["crash-queue", 120],
+      ["herd", 40, "zh"], ["predecessor", 120, "zh"]];
+    let crossings = 0;
+    for (const [sc, step, lang = "en"] of runs) {
+      const query = `?scene=locks&sc=${sc}&step=${step}&lang=${lang}`;
       const page = await open(query);
+      if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector(".locks-stage")?.textContent ?? ""));
       await page.waitForSelector(".locks-stage svg g.node");
       await page.waitForTimeout(700); // the queue's boxes slide and fade in
       const words = await stageWords(page, ".locks-stage svg");
@@ -166,9 +170,33 @@ const failed = await runTests([
           }
         }
         for (const b of boxes) for (const c of bodies) if (meet(b, c)) clashes.push("a queue box on a node");
-        return { clashes, dense: !!document.querySelector(".locks-stage.dense"), nodes: names.length };
+        // A message's dot that crosses a node's word passes under it: at the middle of
+        // where they meet, the word is what shows.
+        const words = [...svg.querySelectorAll("g.node text")].filter((t) => t.textContent.trim());
+        let crossings = 0;
+        for (const dot of svg.querySelectorAll("g.message circle")) {
+          const d = dot.getBoundingClientRect();
+          for (const w of words) {
+            const r = w.getBoundingClientRect();
+            if (!meet(d, r)) continue;
+            crossings++;
+            const x = (Math.max(d.left, r.left) + Math.min(d.right, r.right)) / 2;
+            const y = (Math.max(d.top, r.top) + Math.min(d.bottom, r.bottom)) / 2;
+            if (document.elementFromPoint(x, y)?.closest("g.message")) clashes.push(`a message's dot over "${w.textContent}"`);
+          }
+        }
+        // Neighbouring words on one line keep a gap a reader sees (6 CSS px).
+        const lineWords = words.filter((t) => t.classList.contains("state")).map((t) => t.getBoundingClientRect());
+        for (let i = 0; i < lineWords.length; i++) for (let j = i + 1; j < lineWords.length; j++) {
+          const [a, b] = [lineWords[i], lineWords[j]];
+          const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+          const gap = Math.max(b.left - a.right, a.left - b.right);
+          if (sameLine && gap < 6) clashes.push(`states ${i} and ${j} ${gap.toFixed(1)} px apart`);
+        }
+        return { clashes, crossings, dense: !!document.querySelector(".locks-stage.dense"), nodes: names.length };
       });
-      const at = `${sc}, step ${step}`;
+      const at = `${sc}, step ${step}, ${lang}`;
+      crossings += r.crossings;
       assert(r.nodes >= 5 && words.count > 10, `${at}: the stage has its nodes and words (${r.nodes} nodes, ${words.count} words)`);
       assert(words.px >= 11, `${at}: the smallest word is ${words.smallest} (view box ${words.view})`);
       assertEq([...words.clashes, ...r.clashes], [], `${at}: words, names, circles and boxes apart`);
@@ -177,6 +205,7 @@ const failed = await runTests([
       await assertHealthy(page);
       await page.close();
     }
+    console.log(`     ${crossings} crossings of a dot and a word, each under the word`);
   }],
 
   ["on a phone, the node menu opens under the stage and covers none of its nodes", async () => {

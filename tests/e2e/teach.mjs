@@ -6,7 +6,9 @@
 // step, and embedded at 720×460 the long Raft captions read whole (English and Chinese) while
 // the stage keeps its labels at 11 px, and a caption longer than its lines opens whole with
 // its "more" button (keys too) without moving the stage, and stepping through Raft's first
-// election the stage does not move (full page, phone, embedded). (The label-overlap check
+// election the stage does not move (full page, phone, embedded), and a page in Chinese has
+// no space between two Chinese words, no lock client or storage named in English, and the
+// ring's compare table in Chinese. (The label-overlap check
 // of the generic stage is not here yet: its labels still collide, see the closing note of
 // stop 16.)
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
@@ -319,6 +321,39 @@ const failed = await runTests([
       console.log(`     ${lang} ${where} ${viewport.width}×${viewport.height}: captions of ${fewest} to ${most} lines, the stage moved ${moved.toFixed(1)} px at most (step ${at})`);
       assert(most > fewest, `${lang} ${where}: captions of different lengths (${fewest} to ${most} lines)`);
       assert(Math.abs(moved) < 0.5, `${lang} ${where}: the stage moved ${moved.toFixed(1)} px at step ${at}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
+  ["in Chinese, no words are spaced apart, nodes with English names are named in Chinese, and the ring's table names its algorithms", async () => {
+    const queries = scenes.map((scene) => `?scene=${scene}&step=40&lang=zh`)
+      .concat(["?scene=locks&kind=queue&step=60&lang=zh", "?scene=ring&algo=rendezvous&step=12&lang=zh&embed=1"]);
+    for (const query of queries) {
+      const page = await open(query, query.includes("embed") ? { width: 720, height: 460 } : undefined);
+      await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#caption-text, #caption")?.textContent ?? ""));
+      if (query.startsWith("?scene=ring") && !query.includes("embed")) await page.waitForSelector("#compare-table", { timeout: 10000 });
+      await quiet(page);
+      const found = await page.evaluate(() => {
+        const cjk = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]";
+        const spaced = new RegExp(`${cjk} +${cjk}`);
+        const texts = document.body.innerText.split("\n");
+        for (const el of document.querySelectorAll("[title], [aria-label]")) texts.push(el.getAttribute("title") ?? "", el.getAttribute("aria-label") ?? "");
+        for (const t of document.querySelectorAll("svg text")) texts.push(t.textContent);
+        const english = /\b(storage|cluster|client \d+)\b/;
+        return {
+          spaced: [...new Set(texts.filter((t) => spaced.test(t)).map((t) => t.trim().slice(0, 120)))],
+          english: [...new Set(texts.filter((t) => /[\u4e00-\u9fff]/.test(t) && english.test(t)).map((t) => t.trim().slice(0, 120)))],
+          rows: [...document.querySelectorAll("#compare-table tbody th")].map((th) => th.textContent),
+        };
+      });
+      assertEq(found.spaced, [], `${query}: a space between two Chinese characters`);
+      assertEq(found.english, [], `${query}: English node names in Chinese text`);
+      if (found.rows.length) {
+        const latin = found.rows.filter((r) => !/[\u4e00-\u9fff]/.test(r));
+        assertEq(latin, [], `${query}: compare table rows not in Chinese (${found.rows.join(", ")})`);
+        assert(found.rows.includes("最高随机权重哈希"), `${query}: rendezvous hashing under its one Chinese name (${found.rows.join(", ")})`);
+      }
       await assertHealthy(page);
       await page.close();
     }

@@ -442,7 +442,7 @@ impl LeaseServer {
                     None => Line::tr("held by {client} (value {value})"),
                 };
                 lines.push(
-                    held.with("client", client_label(self.first_client, l.owner))
+                    held.text("client", client_label(self.first_client, l.owner))
                         .with("value", short_token(l.token)),
                 );
                 lines.push(Line::tr("lease expires at {time}").with("time", l.expires_at));

@@ -183,11 +183,12 @@ pub(crate) fn send(cx: &mut Ctx<'_, LockNode>, sent: &mut MsgStats, to: NodeId, 
     cx.send(to, msg);
 }
 
-/// A client's name from its node id, for servers that know where the clients start.
-pub(crate) fn client_label(first_client: u32, id: NodeId) -> String {
+/// A client's name from its node id, for servers that know where the clients start: a
+/// text of its own in a line, so that it reads "客户端 2" in Chinese as the node does.
+pub(crate) fn client_label(first_client: u32, id: NodeId) -> Line {
     match id.0.checked_sub(first_client) {
-        Some(offset) => format!("client {}", offset + 1),
-        None => id.to_string(),
+        Some(offset) => Line::tr("client {number}").with("number", offset + 1),
+        None => Line::value(id.to_string()),
     }
 }
 
@@ -365,7 +366,7 @@ impl Protocol for LockNode {
             LockTimer::Fsync => "fsync",
             LockTimer::SessionExpiry { client, epoch } => {
                 return Line::tr("session expiry ({client}, session {epoch})")
-                    .with("client", client_label(QUEUE_FIRST_CLIENT, *client))
+                    .text("client", client_label(QUEUE_FIRST_CLIENT, *client))
                     .with("epoch", epoch)
             }
             LockTimer::Think => "think",

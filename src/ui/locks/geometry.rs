@@ -70,6 +70,10 @@ const PILL_GAP: f64 = 2.0;
 pub enum Side {
     Above,
     Below,
+    /// Above, right on the circle (the "paused" badge moves to the circle's lower edge):
+    /// on a phone a server's state sits close enough to read as the server's own, not as a
+    /// heading over the stage's column.
+    Atop,
 }
 
 /// Where a node's words go, as offsets below its centre (negative: above it).
@@ -100,6 +104,15 @@ impl Words {
                 marks_y: first_pill,
                 paused_y: NODE_R,
             },
+            // Just past the timer's arc (3.5 out from the circle), the badge under the circle.
+            Side::Atop => {
+                let line_top = NODE_R + 4.0;
+                Words {
+                    state_y: -(line_top + STATE_HEIGHT - STATE_ASCENT),
+                    paused_y: NODE_R,
+                    marks_y: -(line_top + STATE_HEIGHT + PILL_GAP + 8.0),
+                }
+            }
             // Outwards from the circle: the badge, the state, the marks (servers and the
             // storage have none).
             Side::Above => {
@@ -124,6 +137,20 @@ impl Words {
     }
 }
 
+/// How far a node at `x` moves its mark pills of `width` sideways so that they stay in a
+/// stage `stage_width` wide, 2 from its edges (the phone's first and last clients: their
+/// "holds the lock" is wider than the room at the edge).
+pub fn mark_shift(x: f64, width: f64, stage_width: f64) -> f64 {
+    let half = width / 2.0 + 2.0;
+    if x - half < 0.0 {
+        half - x
+    } else if x + half > stage_width {
+        stage_width - half - x
+    } else {
+        0.0
+    }
+}
+
 /// A pill of `width` whose centre the topology puts at `(x, y)` (its rectangle runs from 9
 /// above to 8 below).
 pub fn pill_rect(x: f64, y: f64, width: f64) -> Rect {
@@ -141,6 +168,8 @@ pub struct NodeFace {
     pub marks: Vec<f64>,
     /// The width of its "paused" pill, if it is paused.
     pub paused: Option<f64>,
+    /// The stage's width (its marks keep inside it: [`mark_shift`]).
+    pub stage_width: f64,
 }
 
 impl NodeFace {
@@ -166,12 +195,14 @@ impl NodeFace {
             right: x + self.state_width / 2.0,
             bottom: top + STATE_HEIGHT,
         }];
-        rects.extend(
-            self.marks
-                .iter()
-                .enumerate()
-                .map(|(i, &w)| pill_rect(x, y + words.mark_y(i), w)),
-        );
+        rects.extend(self.marks.iter().enumerate().map(|(i, &w)| {
+            let widest = self.marks.iter().copied().fold(0.0, f64::max);
+            pill_rect(
+                x + mark_shift(x, widest, self.stage_width),
+                y + words.mark_y(i),
+                w,
+            )
+        }));
         rects.extend(self.paused.map(|w| pill_rect(x, y + words.paused_y, w)));
         rects
     }
@@ -398,8 +429,9 @@ pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
 }
 
 /// What a node of `snapshot` takes of the picture, at `at` on `side`.
-fn face(node: &NodeView, at: (f64, f64), side: Side) -> NodeFace {
+fn face(node: &NodeView, at: (f64, f64), side: Side, stage_width: f64) -> NodeFace {
     NodeFace {
+        stage_width,
         centre: at,
         side,
         state_width: text_width(&tr_text(node.state), STATE_FONT),
@@ -414,7 +446,7 @@ pub fn faces(layout: &StageLayout, snapshot: &Snapshot) -> Vec<NodeFace> {
         .nodes
         .iter()
         .zip(layout.positions.iter().zip(&layout.sides))
-        .map(|(node, (&at, &side))| face(node, at, side))
+        .map(|(node, (&at, &side))| face(node, at, side, layout.width))
         .collect()
 }
 

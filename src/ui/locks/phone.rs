@@ -9,13 +9,15 @@
 //!   watch arrows under it and its notifications as arcs over it; an arrow or an arc from
 //!   one row to the other is an S between the rows, from the top of the lower box or the
 //!   bottom of the upper;
-//! - under the queue, ZooKeeper at the left and the storage at the right, their words over
-//!   them, and the caption between them on as many lines as it takes;
+//! - under the queue, ZooKeeper at the left and the storage at the right, their words right
+//!   on top of them, and the caption between them on as many lines as it takes;
 //! - the clients under them, in number order zigzagging between two rows, so that a
 //!   message from the lower row goes up between two clients of the upper one, and each
 //!   client's words (under it) keep clear of its neighbours'.
 //!
-//! Messages are dots without their labels (the stylesheet's `.dense`).
+//! Messages are dots without their labels (the stylesheet's `.dense`), drawn under the
+//! nodes and their words, which they would otherwise cross; the watch arrows are drawn
+//! thicker, with larger heads (`.phone`).
 
 use super::geometry::{
     notify_arc, watch_path, Row, Side, StageLayout, BOX_H, CAPTION_Y, FIRST_X, LOCK_W, LOCK_X,
@@ -54,8 +56,10 @@ pub const CAPTION_LINE: f64 = 14.0;
 pub const CAPTION_FONT: f64 = 12.0;
 /// The clients: the upper and the lower row, and the first and last client's centre.
 const CLIENT_ROWS: [f64; 2] = [328.0, 438.0];
-const CLIENTS_LEFT: f64 = 56.0;
-const CLIENTS_RIGHT: f64 = 308.0;
+/// Eight clients are 40.6 apart, 81 between two of a row: room for two of their widest
+/// words (ACQUIRING, 71 units) with a clear gap between them.
+const CLIENTS_LEFT: f64 = 40.0;
+const CLIENTS_RIGHT: f64 = 324.0;
 
 /// Where the queue stage puts the nodes on a phone: ZooKeeper (node 0) and the storage
 /// (node 1) under the queue, the clients zigzagging along two rows under them.
@@ -70,7 +74,7 @@ pub fn phone_layout(node_count: u32) -> StageLayout {
     let mut positions = vec![PHONE_SERVER, PHONE_STORAGE];
     positions
         .extend((0..clients).map(|i| (start + f64::from(i) * pitch, CLIENT_ROWS[i as usize % 2])));
-    let mut sides = vec![Side::Above, Side::Above];
+    let mut sides = vec![Side::Atop, Side::Atop];
     sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: PHONE_WIDTH,

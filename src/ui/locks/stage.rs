@@ -11,8 +11,8 @@
 //!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
-    lease_layout, message_labels, queue_layout, queue_obstacles, slots, stage_labels, Side,
-    StageLayout, Words, BOX_H, MARK_STEP,
+    lease_layout, mark_shift, message_labels, queue_layout, queue_obstacles, slots, stage_labels,
+    Side, StageLayout, Words, BOX_H, MARK_STEP,
 };
 use super::phone::{phone_layout, wrap, QueueGeo, CAPTION_FONT, CAPTION_LINE, CAPTION_MAX};
 use crate::algo::locks::WatchTarget;
@@ -21,7 +21,7 @@ use crate::scene::locks::{DepartureReason, QueueStage, DEPARTURE_WINDOW};
 use crate::sim::NodeId;
 use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::{progress, Topology, TopologyLayout, WordsOutside};
-use crate::ui::topology_geometry::{text_width, Rect};
+use crate::ui::topology_geometry::{mark_width, text_width, Rect};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -38,17 +38,25 @@ fn topology_layout(
     let words = l
         .sides
         .iter()
-        .map(|&side| {
+        .zip(&l.positions)
+        .zip(&ctx.snapshot.nodes)
+        .map(|((&side, &(x, _)), node)| {
             let w = Words::on(side);
+            let widest = node
+                .marks
+                .iter()
+                .map(|m| mark_width(&m.text))
+                .fold(0.0, f64::max);
             WordsOutside {
                 state_y: w.state_y,
                 marks_y: w.marks_y,
-                mark_step: if side == Side::Above {
-                    -MARK_STEP
-                } else {
+                mark_step: if side == Side::Below {
                     MARK_STEP
+                } else {
+                    -MARK_STEP
                 },
                 paused_y: w.paused_y,
+                marks_x: mark_shift(x, widest, l.width),
             }
         })
         .collect();
@@ -58,6 +66,8 @@ fn topology_layout(
         positions: l.positions,
         words,
         labels,
+        // Dots without labels pass under the nodes' words rather than over them.
+        messages_under: dense,
     }
 }
 
@@ -86,7 +96,7 @@ pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let layout = Rc::new(topology_layout(frame, ctx, &obstacles, dense));
     let overlay = overlay(&p.queue, ctx, &layout, caption, phone);
     html! {
-        <div class={classes!("locks-stage", dense.then_some("dense"))}>
+        <div class={classes!("locks-stage", dense.then_some("dense"), phone.then_some("phone"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
                 selected={ctx.selected} partition={ctx.partition.clone()}
                 commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}

@@ -313,7 +313,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
             || (r.name == "ketama" && hash == HashChoice::Ketama && current == Algorithm::Ring);
         html! {
                     <tr class={classes!(mine.then_some("current"))} data-algo={r.name}>
-                        <th scope="row" title={tr(r.lookup_complexity)}>{ r.name }</th>
+                        <th scope="row" title={tr(r.lookup_complexity)}>{ super::words::compare_row_name(r.name) }</th>
                         <td>{ fmt_count(r.moved_on_join) }</td>
                         <td>{ r.moved_on_leave.map_or_else(|| "–".into(), fmt_count) }</td>
                         <td>{ format!("{:.2}", r.peak_to_mean) }</td>
@@ -347,7 +347,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
             <p class="muted small">
                 { trf("Measured in this browser in {ms} ms; cached for this node set.", &[("ms", &format!("{took_ms:.0}"))]) }
                 if tick_ns > 5.0 {
-                    { " " }
+                    { crate::i18n::sentence_gap() }
                     { trf("The browser's clock ticks every 0.1 ms, about {ns} ns per key here: more keys give finer ns/key.", &[("ns", &format!("{tick_ns:.0}"))]) }
                 }
 

@@ -74,6 +74,22 @@ pub fn histogram_label(std_dev: f64, peak_over_fair_share: f64) -> String {
     )
 }
 
+/// A row's name in the compare table, from the comparison's code for the algorithm: the
+/// short code in English (`ring`, `jump`), the algorithm's name in Chinese, the same name
+/// as the algorithm picker's and the captions'.
+pub fn compare_row_name(code: &'static str) -> &'static str {
+    match code {
+        "modulo" => tr("modulo"),
+        "jump" => tr("jump"),
+        "ring" => tr("ring"),
+        "ketama" => tr("ketama"),
+        "rendezvous" => tr("rendezvous"),
+        "maglev" => tr("maglev"),
+        "bounded-load" => tr("bounded-load"),
+        other => other,
+    }
+}
+
 /// The compare table's header for the load figure, and its tooltip.
 pub fn peak_header() -> (&'static str, &'static str) {
     (

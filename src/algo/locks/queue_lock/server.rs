@@ -413,7 +413,7 @@ impl QueueServer {
                 // (A catalogue line starting with `#` would be a comment.)
                 Line::tr("{node} {client}: {role}")
                     .with("node", format_args!("#{}", child.seq))
-                    .with("client", client_label(self.first_client, child.client))
+                    .text("client", client_label(self.first_client, child.client))
                     .text("role", role),
             );
         }
@@ -421,7 +421,7 @@ impl QueueServer {
             lines.push(
                 Line::tr("session {epoch} of {client}: expires at {time}")
                     .with("epoch", epoch)
-                    .with("client", client_label(self.first_client, *client))
+                    .text("client", client_label(self.first_client, *client))
                     .with(
                         "time",
                         session.last_heard.saturating_add(self.session_timeout),
