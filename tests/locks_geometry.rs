@@ -651,6 +651,18 @@ fn captions() -> Vec<String> {
         .collect()
 }
 
+/// The phone's queue stage with `clients` clients (after ZooKeeper and the storage).
+fn phone_stage(clients: usize) -> (StageLayout, Stage) {
+    let layout = phone_layout(clients as u32 + 2);
+    let stage = Stage {
+        name: format!("phone queue stage, {clients} clients"),
+        clients: (2..2 + clients).collect(),
+        pairs: Vec::new(),
+        layout: layout.clone(),
+    };
+    (layout, stage)
+}
+
 #[test]
 fn a_phone_draws_the_queue_stage_at_full_size_with_everything_inside_and_apart() {
     let scale = PHONE_STAGE_PX / PHONE_WIDTH;
@@ -660,13 +672,7 @@ fn a_phone_draws_the_queue_stage_at_full_size_with_everything_inside_and_apart()
         11.0 * scale
     );
     for clients in 1..=8_usize {
-        let layout = phone_layout(clients as u32 + 2);
-        let stage = Stage {
-            name: format!("phone queue stage, {clients} clients"),
-            clients: (2..2 + clients).collect(),
-            pairs: Vec::new(),
-            layout: layout.clone(),
-        };
+        let (layout, stage) = phone_stage(clients);
         let n = layout.positions.len();
         assert_eq!(n, clients + 2);
         assert_eq!(node_r(&layout), NODE_R);
@@ -790,13 +796,7 @@ const PHONE_WORD_GAP: f64 = 8.0;
 #[test]
 fn on_a_phone_the_clients_words_stand_apart_and_the_servers_words_sit_on_their_circles() {
     for clients in 1..=8_usize {
-        let layout = phone_layout(clients as u32 + 2);
-        let stage = Stage {
-            name: format!("phone queue stage, {clients} clients"),
-            clients: (2..2 + clients).collect(),
-            pairs: Vec::new(),
-            layout: layout.clone(),
-        };
+        let (layout, stage) = phone_stage(clients);
         let n = layout.positions.len();
         let mut closest = f64::INFINITY;
         for i in 0..n {
