@@ -199,8 +199,12 @@ pub fn centre_lines(
         // How the owner was found, in one line or two (jump hash's stop, Maglev's entry):
         // with two, the lines above move up to make room.
         let said = how_found_lines(node, l.hash);
+        // In a small drawing, where the middle's words are drawn larger, the word "key"
+        // would then reach Maglev's table window: it is left out.
         let top = if said.len() > 1 { -16.0 } else { 0.0 };
-        lines.push(line(top - 44.0, "small", tr("key").into()));
+        if said.len() == 1 || scale <= 1.0 {
+            lines.push(line(top - 44.0, "small", tr("key").into()));
+        }
         lines.push(line(top - 20.0, "key", l.key.clone()));
         // Each line the longest way of saying it that fits: jump hash's path loses its
         // middle stops before its last one, which is the answer.
