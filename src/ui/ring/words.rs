@@ -201,7 +201,12 @@ pub fn centre_lines(
         let said = how_found_lines(node, l.hash);
         // In a small drawing, where the middle's words are drawn larger, the word "key"
         // would then reach Maglev's table window: it is left out.
-        let top = if said.len() > 1 { -16.0 } else { 0.0 };
+        // (Higher on a large drawing, where the owner's line is set larger.)
+        let top = match (said.len(), scale > 1.0) {
+            (1, _) => 0.0,
+            (_, true) => -16.0,
+            (_, false) => -20.0,
+        };
         if said.len() == 1 || scale <= 1.0 {
             lines.push(line(top - 44.0, "small", tr("key").into()));
         }
