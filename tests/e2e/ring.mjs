@@ -34,6 +34,8 @@ const barKeys = async (page, node) => Number(await page.getAttribute(`.hbar[data
 async function lookupLabelsRead(page, where) {
   await page.fill("#lookup-key", "user:1");
   await page.click("#lookup-go");
+  await page.waitForFunction(() => [...document.querySelectorAll(".centre-line")].some((t) => t.textContent.startsWith("→")), null, { timeout: 5000 })
+    .catch(() => {});
   await page.waitForTimeout(1100);
   const labels = await page.evaluate(() =>
     [...document.querySelectorAll(".ring-figure svg text")]
