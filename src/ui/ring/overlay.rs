@@ -298,8 +298,8 @@ pub fn bucket_lookup(
 /// Rendezvous: each server's score for the key as a bar from the rim inward beside its
 /// chip (a faint track is the highest possible score), stopping at the keys' band so as
 /// to stay clear of the words in the middle, and its score written beside the bar's
-/// outer end, clockwise of it; the highest wins (its number in bold), and the next
-/// highest are the replicas (ranked on their chips).
+/// outer end, clockwise of it (the pair centred on the chip); the highest wins (its
+/// number in bold), and the next highest are the replicas (ranked on their chips).
 pub fn score_bars(
     node: &crate::algo::ring_cluster::RingNode,
     lookup: &Lookup,
@@ -318,13 +318,16 @@ pub fn score_bars(
     let bars = scores.into_iter().filter_map(|(slot, score)| {
         let chip = chips.iter().find(|c| c.slot == Some(slot))?;
         let rank = lookup.replicas.iter().position(|&r| r == slot);
-        let (x0, y0) = point_at(chip.frac, RING_R);
-        let (x1, y1) = point_at(chip.frac, RING_R - LENGTH);
-        let (xs, ys) = point_at(chip.frac, RING_R - LENGTH * score * p);
         let text = score_text(score, decimals);
         let half = text.chars().count() as f64 * 0.3 * font;
         let turn = (half + font * 0.35 + 6.0) / (TAU * radius);
-        let (xt, yt) = point_at(chip.frac + turn, radius);
+        // The bar and its number side by side, centred on the chip's angle: with many
+        // servers a number then sits under its own server, not between two.
+        let at = chip.frac - turn / 2.0;
+        let (x0, y0) = point_at(at, RING_R);
+        let (x1, y1) = point_at(at, RING_R - LENGTH);
+        let (xs, ys) = point_at(at, RING_R - LENGTH * score * p);
+        let (xt, yt) = point_at(at + turn, radius);
         let title = trf("{node}: score {score}", &[("node", &chip.name), ("score", &text)]);
         Some(html! {
             <g class={classes!("score", rank.is_some().then_some("replica"), (rank == Some(0)).then_some("winner"))}
