@@ -15,9 +15,10 @@ use dsviz::scene::ring::Ring;
 use dsviz::scene::{self, RunSpec, SceneRun};
 use dsviz::sim::run::Run;
 use dsviz::ui::ring::chips::{chips_for, ListLayout};
+use dsviz::ui::ring::geometry::fmt_count;
 use dsviz::ui::ring::geometry::{thin_stops, STOP_GAP, WALK_R};
 use dsviz::ui::ring::keys::key_positions_by_owner;
-use dsviz::ui::ring::words::{centre_lines, how_found, line_fits, CentreLine};
+use dsviz::ui::ring::words::{centre_lines, how_found, how_found_lines, line_fits, CentreLine};
 use std::f64::consts::TAU;
 
 fn build(query: &str) -> SceneRun<Ring> {
@@ -191,11 +192,29 @@ fn the_middle_says_how_each_algorithm_found_the_owner() {
             && (path.len() == 1 || words.contains(" → ")),
         "{words} for {path:?}"
     );
+    let stop = format!(
+        " next jump {} ≥ 6 buckets: stop at {}",
+        jump_walk(lookup.hash, 6).next,
+        path.last().unwrap()
+    );
+    assert!(words.ends_with(&stop), "{words}");
     let maglev = cluster(&query("maglev"));
     let hash = maglev.lookup().unwrap().hash;
-    assert!(how_found(&maglev, hash).starts_with("table entry "));
+    let entry = hash % 65_537;
+    assert_eq!(
+        how_found(&maglev, hash),
+        format!("hash(key) mod 65,537 = table entry {}", fmt_count(entry)),
+    );
     let rendezvous = cluster(&query("rendezvous"));
-    assert_eq!(how_found(&rendezvous, 0), "highest of 6 scores");
+    let hash = rendezvous.lookup().unwrap().hash;
+    let (slot, score) = rendezvous_winner(&rendezvous, hash).unwrap();
+    assert_eq!(
+        how_found(&rendezvous, hash),
+        format!(
+            "highest score wins: {} {score}",
+            rendezvous.node_name(slot).unwrap()
+        )
+    );
     let modulo = cluster(&query("modulo"));
     assert_eq!(
         how_found(&modulo, 14),
@@ -358,13 +377,24 @@ fn in_a_small_drawing_jump_hashs_path_keeps_its_last_bucket_the_answer() {
             i18n::set_lang(lang);
             let lines = centre_lines(&node, true, 1.8, 5);
             i18n::set_lang(Lang::En);
-            let said = &lines[2].text;
+            // The key, the path, why it stops, the owner (no word "key" in a small
+            // drawing, with two lines to say how).
+            let said = &lines[1].text;
             assert!(
                 said.ends_with(&format!(" {last}")) && !said.ends_with('…'),
                 "{key} {lang:?}: {said:?} for the path {path:?}"
             );
             assert!(all_fit(&lines, 1.8), "{key}: {lines:#?}");
-            shortened += usize::from(*said != how_found(&node, hash));
+            // The next line says why the walk stops, with the real jump, whole.
+            let next = fmt_count(jump_walk(hash, 12).next as u64);
+            let stop = &lines[2].text;
+            assert!(
+                stop.contains(&format!("{next} ≥ 12")) && !stop.ends_with('…'),
+                "{key} {lang:?}: {stop:?}"
+            );
+            i18n::set_lang(lang);
+            shortened += usize::from(*said != how_found_lines(&node, hash)[0][0]);
+            i18n::set_lang(Lang::En);
         }
     }
     assert!(shortened > 0, "at least one path too long to say whole");

@@ -34,6 +34,8 @@ const barKeys = async (page, node) => Number(await page.getAttribute(`.hbar[data
 async function lookupLabelsRead(page, where) {
   await page.fill("#lookup-key", "user:1");
   await page.click("#lookup-go");
+  await page.waitForFunction(() => [...document.querySelectorAll(".centre-line")].some((t) => t.textContent.startsWith("→")), null, { timeout: 5000 })
+    .catch(() => {});
   await page.waitForTimeout(1100);
   const labels = await page.evaluate(() =>
     [...document.querySelectorAll(".ring-figure svg text")]
@@ -42,6 +44,21 @@ async function lookupLabelsRead(page, where) {
   assert(labels.some((l) => l.text === "1"), `${where}: the primary replica's rank or the first bucket is shown: ${labels.map((l) => l.text)}`);
   const smallest = labels.reduce((a, l) => (l.px < a.px ? l : a), { px: Infinity });
   assert(smallest.px >= 11, `${where}: "${smallest.text}" reads at ${smallest.px.toFixed(1)} px`);
+  // The labels that say why (the scores, the middle's lines) overlap no other label.
+  const overlaps = await page.evaluate(() => {
+    const shown = [...document.querySelectorAll(".ring-figure svg text")]
+      .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0 && getComputedStyle(t).display !== "none");
+    const why = shown.filter((t) => t.matches(".score-value, .centre-line"));
+    const out = [];
+    for (const a of why) for (const b of shown) {
+      if (a === b || (b.matches(".score-value, .centre-line") && why.indexOf(b) < why.indexOf(a))) continue;
+      const [r, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+      const [w, h] = [Math.min(r.right, q.right) - Math.max(r.left, q.left), Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top)];
+      if (w > 1 && h > 1.5) out.push(`"${a.textContent}" and "${b.textContent}" (${w.toFixed(1)}x${h.toFixed(1)} px)`);
+    }
+    return out;
+  });
+  assertEq(overlaps, [], `${where}: overlapping labels`);
   await assertHealthy(page);
 }
 
@@ -149,19 +166,26 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
-  ["embed mode renders the ring in its compact layout, every label of a lookup at 11 px or more", async () => {
-    const page = await openRing("?scene=ring&seed=4&embed=1", { width: 720, height: 460 });
-    assertEq(await page.locator(".dsviz.embed .ring-stage.compact").count(), 1, "compact ring stage");
-    const box = await page.locator(".ring-figure").boundingBox();
-    assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
-    await lookupLabelsRead(page, "embed");
+  ["embed mode renders the ring in its compact layout, every label of a lookup at 11 px or more, none overlapping", async () => {
+    for (const lang of ["en", "zh"]) {
+      for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
+        const page = await openRing(`?scene=ring&seed=4&embed=1&lang=${lang}&algo=${algo}`, { width: 720, height: 460 });
+        assertEq(await page.locator(".dsviz.embed .ring-stage.compact").count(), 1, "compact ring stage");
+        const box = await page.locator(".ring-figure").boundingBox();
+        assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
+        await lookupLabelsRead(page, `embed ${lang} ${algo}`);
+        await page.context().close();
+      }
+    }
   }],
 
-  ["on the full page every label of a lookup reads at 11 px or more, the replicas' ranks and the walk's numbers too", async () => {
-    for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
-      const page = await openRing(`?scene=ring&seed=4&algo=${algo}`, { width: 1280, height: 900 });
-      await lookupLabelsRead(page, algo);
-      await page.close();
+  ["on the full page every label of a lookup reads at 11 px or more, the replicas' ranks, the walk's numbers and the scores too, none overlapping", async () => {
+    for (const lang of ["en", "zh"]) {
+      for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
+        const page = await openRing(`?scene=ring&seed=4&lang=${lang}&algo=${algo}`, { width: 1280, height: 900 });
+        await lookupLabelsRead(page, `${lang} ${algo}`);
+        await page.context().close();
+      }
     }
   }],
 
@@ -188,6 +212,8 @@ const failed = await runTests([
     assert(/buckets 0( → \d+)*/.test(centre), `the middle tells the key's jumps: ${centre}`);
     const last = centre.match(/buckets ([\d → ]+)/)[1].trim().split(" → ").pop();
     assertEq(await jump.getAttribute(".walk-stop.primary", "data-bucket"), last, "the last jump is the key's bucket");
+    const stop = centre.match(/next jump ([\d,]+) ≥ 6 buckets: stop at (\d+)/);
+    assert(stop && Number(stop[1].replace(/,/g, "")) >= 6 && stop[2] === last, `the middle says why the walk stops: ${centre}`);
     const bucketOwner = await jump.getAttribute(`.bucket[data-bucket="${last}"]`, "data-node");
     assertEq(await ownerOf(jump), bucketOwner, "the bucket's server owns the key");
     assert(!centre.includes("clockwise") && !centre.includes("hash 0"), centre);
@@ -201,15 +227,25 @@ const failed = await runTests([
     const best = scores.reduce((a, b) => (b.score > a.score ? b : a));
     assertEq(await hrw.getAttribute(".score.winner", "data-node"), best.node, "the winner has the highest score");
     assertEq(await ownerOf(hrw), best.node, "the highest score owns the key");
-    assert((await visibleRing(hrw)).centre.join(" ").includes("highest of 6 scores"), "the middle says highest wins");
+    // Each bar has its score written beside it; the winner's reads highest.
+    const written = await hrw.$$eval(".score", (gs) => gs.map((g) => ({
+      node: g.dataset.node, score: Number(g.dataset.score), text: g.querySelector(".score-value")?.textContent })));
+    for (const w of written) {
+      assert(w.text && Math.abs(Number(w.text) - w.score) < 0.005 && /^0\.\d{2,6}$|^1\.0+$/.test(w.text), `${w.node}'s score is written: ${JSON.stringify(w)}`);
+    }
+    const top = written.find((w) => w.node === best.node).text;
+    assert(written.every((w) => w.node === best.node || Number(w.text) < Number(top)), `the winner's number is the highest: ${JSON.stringify(written)}`);
+    const says = (await visibleRing(hrw)).centre.join(" ");
+    assert(says.includes(`highest score wins: ${best.node} ${top}`), `the middle says the highest score wins: ${says}`);
     await assertHealthy(hrw);
 
     const maglev = await openRing("?scene=ring&seed=3&algo=maglev&churn=0");
     assertEq(await maglev.locator(".ring-slot, .ring-base, .bucket").count(), 0, "Maglev: no ring");
     assertEq(await maglev.locator(".table-cell").count(), 5, "a window of the lookup table");
     await lookUp(maglev, "user:42");
-    const entry = (await visibleRing(maglev)).centre.join(" ").match(/table entry ([\d,]+)/);
-    assert(entry, "the middle names the key's table entry");
+    const said = (await visibleRing(maglev)).centre.join(" ");
+    const entry = said.match(/hash\(key\) mod 65,537 = table entry ([\d,]+)/);
+    assert(entry, `the middle says how the key finds its table entry: ${said}`);
     const cell = maglev.locator(".table-cell.key-entry");
     assertEq(await cell.getAttribute("data-entry"), entry[1].replace(/,/g, ""), "the key's entry is outlined");
     const owner = await ownerOf(maglev);
@@ -286,8 +322,11 @@ const failed = await runTests([
           points.push([p.x, p.y, m.a * p.x + m.c * p.y + m.e, m.b * p.x + m.d * p.y + m.f]);
         }
         const hits = points.filter(([, , sx, sy]) => words.some((r) => sx >= r.left && sx <= r.right && sy >= r.top && sy <= r.bottom));
-        return { start: points[0], entry: [entry.x + entry.width / 2, entry.y], hits: hits.length, words: words.length };
+        const cells = [...document.querySelectorAll(".table-cell rect")].map((c) => c.getBoundingClientRect());
+        const onCells = words.filter((r) => cells.some((c) => r.left < c.right && c.left < r.right && r.top < c.bottom && c.top < r.bottom)).length;
+        return { start: points[0], entry: [entry.x + entry.width / 2, entry.y], hits: hits.length, words: words.length, onCells };
       });
+      assertEq(check.onCells, 0, `${query || "page"}: the middle's words reach the table's entries`);
       assert(check.words > 0, "the middle has words");
       assertEq(check.hits, 0, `${query || "page"}: the line crosses the middle's words`);
       assert(Math.abs(check.start[0] - check.entry[0]) < 1.5 && Math.abs(check.start[1] - check.entry[1]) < 1.5,

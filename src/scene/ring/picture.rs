@@ -67,7 +67,24 @@ pub fn list_entries(node: &RingNode) -> Vec<ListEntry> {
 /// The buckets a key visits under jump hash (Lamping and Veach's loop, step by step):
 /// it starts in bucket 0 and jumps forward; the last bucket below `buckets` is its
 /// bucket. Empty when there are no buckets.
-pub fn jump_path(mut key: u64, buckets: u32) -> Vec<u32> {
+pub fn jump_path(key: u64, buckets: u32) -> Vec<u32> {
+    jump_walk(key, buckets).path
+}
+
+/// Jump hash's walk for a key and why it stops where it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JumpWalk {
+    /// The buckets visited, from bucket 0; the last is the key's bucket.
+    pub path: Vec<u32>,
+    /// The jump the loop computed last, from the key's bucket: the first at or past the
+    /// number of buckets, so the loop stops (0 when there are no buckets).
+    pub next: i64,
+}
+
+/// [`jump_path`] and the jump that ends it: the loop of
+/// [`jump_consistent_hash`](crate::algo::placement::jump::jump_consistent_hash), stop by
+/// stop, keeping the `j` that failed the test `j < buckets`.
+pub fn jump_walk(mut key: u64, buckets: u32) -> JumpWalk {
     let mut path = Vec::new();
     let mut j: i64 = 0;
     while j < i64::from(buckets) {
@@ -76,7 +93,7 @@ pub fn jump_path(mut key: u64, buckets: u32) -> Vec<u32> {
         key = key.wrapping_mul(JUMP_LCG_MULTIPLIER).wrapping_add(1);
         j = ((b + 1) as f64 * ((1i64 << 31) as f64 / ((key >> 33) + 1) as f64)) as i64;
     }
-    path
+    JumpWalk { path, next: j }
 }
 
 /// A server's rendezvous score for a key, as a number from 0 to 1 that orders servers
@@ -93,6 +110,41 @@ pub fn rendezvous_scores(node: &RingNode, key_hash: u64) -> Vec<(u16, f64)> {
     node.live_nodes()
         .map(|(slot, spec)| (slot, rendezvous_score(&spec.name, spec.weight, key_hash)))
         .collect()
+}
+
+/// How many decimals the score labels get: two, or more (up to six) until the highest
+/// score reads higher than every other one (two scores 0.934 and 0.931 would both read
+/// 0.93). Scores equal to six decimals are left at six.
+pub fn score_decimals(scores: &[f64]) -> usize {
+    let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (2..=6)
+        .find(|&d| {
+            let shown = |s: f64| format!("{s:.d$}").parse::<f64>().unwrap_or(s);
+            let best = shown(top);
+            scores
+                .iter()
+                .filter(|&&s| s < top)
+                .all(|&s| shown(s) < best)
+        })
+        .unwrap_or(6)
+}
+
+/// A score as the stage writes it, with `decimals` decimals.
+pub fn score_text(score: f64, decimals: usize) -> String {
+    format!("{score:.decimals$}")
+}
+
+/// The key's winner under rendezvous hashing and its score as the stage writes it: the
+/// live server with the highest score (the lookup's owner).
+pub fn rendezvous_winner(node: &RingNode, key_hash: u64) -> Option<(u16, String)> {
+    let scores = rendezvous_scores(node, key_hash);
+    let values: Vec<f64> = scores.iter().map(|s| s.1).collect();
+    let decimals = score_decimals(&values);
+    scores
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 > a.1 { b } else { a })
+        .map(|(slot, score)| (slot, score_text(score, decimals)))
 }
 
 /// Maglev's lookup table as the cluster's servers' slots (entry `i` is the slot of the
@@ -143,4 +195,11 @@ pub fn lookup_buckets(algorithm: Algorithm, key_hash: u64, buckets: u32) -> Vec<
 /// The size `M` of the cluster's Maglev table.
 pub fn maglev_table_size() -> u32 {
     PlacementConfig::default().maglev_table_size
+}
+
+/// How Maglev finds a key's entry: `(M, hash mod M)`, the table's size and the key's
+/// entry in it, as its lookup reads it.
+pub fn maglev_entry(key_hash: u64) -> (u32, u32) {
+    let size = maglev_table_size();
+    (size, (key_hash % u64::from(size.max(1))) as u32)
 }

@@ -71,7 +71,7 @@ pub fn legend() -> Vec<LegendEntry> {
     vec![
         entry("ring-base", "the ring", "The ring and bounded loads only: the hash space, 0 to 2^64, bent into a circle; 0 is at the top and hashes grow clockwise."),
         entry("bucket-cell", "buckets", "Jump hash and hash mod N: buckets 0 to n-1, numbered clockwise in the order servers joined (weight w owns w buckets). Jump hash starts a key in bucket 0 and jumps forward; where it stops is its bucket. Only the last bucket can be removed without renumbering others: a server that failed or just left keeps its place as empty dashed cells, and the servers after it stay where they are, renumbered."),
-        entry("score-bar", "scores", "Rendezvous hashing: each server's score for the looked-up key, from the pair hash(key, server), as a bar inward from its name; the highest score owns the key, the next highest hold its replicas."),
+        entry("score-bar", "scores", "Rendezvous hashing: each server's score for the looked-up key, from the pair hash(key, server), as a bar inward from its name with the score written beside it; the highest score owns the key, the next highest hold its replicas."),
         entry("table-cell", "lookup table", "Maglev: a few entries of its lookup table (65,537 entries, filled in turns, each server taking the next free entry of its own permutation); a key goes to entry hash mod 65,537."),
         entry("tick", "server points", "Each server's points (virtual nodes) are ticks in its colour; the arc leading clockwise up to a point is what that point owns."),
         entry("key", "keys", "A dot per key, at its hash's angle, in its owner's colour; after a change, the keys that move fly to their new owner and stay outlined."),

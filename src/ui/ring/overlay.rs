@@ -7,7 +7,8 @@ use super::text::*;
 use crate::algo::ring_cluster::{ring_fraction, Algorithm, HashChoice, Lookup};
 use crate::i18n::trf;
 use crate::scene::ring::picture::{
-    lookup_buckets, maglev_table, picture, rendezvous_scores, table_window, Picture,
+    lookup_buckets, maglev_table, picture, rendezvous_scores, score_decimals, score_text,
+    table_window, Picture,
 };
 use crate::scene::ring::RingView;
 use std::f64::consts::TAU;
@@ -144,7 +145,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
             .map(|l| bucket_lookup(l, layout, config.algorithm, p.lookup_progress, chip_at)),
         (Picture::Scores, _) => node
             .lookup()
-            .map(|l| score_bars(node, l, chips, p.lookup_progress)),
+            .map(|l| score_bars(node, l, chips, p.lookup_progress, p.small)),
         (Picture::Table, _) => Some(table_strip(&table, node.lookup(), colour, chip_at)),
         _ => node
             .lookup()
@@ -295,29 +296,46 @@ pub fn bucket_lookup(
 }
 
 /// Rendezvous: each server's score for the key as a bar from the rim inward beside its
-/// chip (a faint track is the highest possible score); the highest wins, and the next
-/// highest are the replicas (ranked on their chips).
+/// chip (a faint track is the highest possible score), stopping at the keys' band so as
+/// to stay clear of the words in the middle, and its score written beside the bar's
+/// outer end, clockwise of it (the pair centred on the chip); the highest wins (its
+/// number in bold), and the next highest are the replicas (ranked on their chips).
 pub fn score_bars(
     node: &crate::algo::ring_cluster::RingNode,
     lookup: &Lookup,
     chips: &[Chip],
     progress: f64,
+    small: bool,
 ) -> Html {
-    const LENGTH: f64 = 76.0;
+    const LENGTH: f64 = RING_R - BAND_OUTER + BAND_WIDTH - 2.0;
     let p = smooth(progress);
-    let bars = rendezvous_scores(node, lookup.hash).into_iter().filter_map(|(slot, score)| {
+    let scores = rendezvous_scores(node, lookup.hash);
+    let decimals = score_decimals(&scores.iter().map(|s| s.1).collect::<Vec<_>>());
+    // The number's size (style.css's `.score-value`), its radius, and how far round from
+    // the bar its middle sits: half its width, half the bar's and a gap.
+    let font = if small { 24.0 } else { 14.0 };
+    let radius = RING_R - font * 0.9;
+    let bars = scores.into_iter().filter_map(|(slot, score)| {
         let chip = chips.iter().find(|c| c.slot == Some(slot))?;
         let rank = lookup.replicas.iter().position(|&r| r == slot);
-        let (x0, y0) = point_at(chip.frac, RING_R);
-        let (x1, y1) = point_at(chip.frac, RING_R - LENGTH);
-        let (xs, ys) = point_at(chip.frac, RING_R - LENGTH * score * p);
-        let title = trf("{node}: score {score}", &[("node", &chip.name), ("score", &format!("{score:.3}"))]);
+        let text = score_text(score, decimals);
+        let half = text.chars().count() as f64 * 0.3 * font;
+        let turn = (half + font * 0.35 + 6.0) / (TAU * radius);
+        // The bar and its number side by side, centred on the chip's angle: with many
+        // servers a number then sits under its own server, not between two.
+        let at = chip.frac - turn / 2.0;
+        let (x0, y0) = point_at(at, RING_R);
+        let (x1, y1) = point_at(at, RING_R - LENGTH);
+        let (xs, ys) = point_at(at, RING_R - LENGTH * score * p);
+        let (xt, yt) = point_at(at + turn, radius);
+        let title = trf("{node}: score {score}", &[("node", &chip.name), ("score", &text)]);
         Some(html! {
             <g class={classes!("score", rank.is_some().then_some("replica"), (rank == Some(0)).then_some("winner"))}
-               data-node={chip.name.clone()} data-score={format!("{score:.4}")}>
+               data-node={chip.name.clone()} data-score={format!("{score:.6}")}>
                 <title>{ title }</title>
                 <line class="score-track" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} />
                 <line class="score-bar" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{xs:.1}")} y2={format!("{ys:.1}")} />
+                <text class="score-value" x={format!("{xt:.1}")} y={format!("{yt:.1}")} dy="0.35em">{ text }</text>
             </g>
         })
     });

@@ -5,7 +5,7 @@
 use super::geometry::{fmt_count, BAND_OUTER, BAND_WIDTH};
 use crate::algo::ring_cluster::{Algorithm, Change, ChangeKind, RingNode};
 use crate::i18n::{tr, trf};
-use crate::scene::ring::picture::{list_entries, lookup_buckets, maglev_table_size};
+use crate::scene::ring::picture::{jump_walk, list_entries, maglev_entry, rendezvous_winner};
 
 /// The line under the key count in the middle of the ring. Ring points exist only for the
 /// ring-based algorithms; the others (hash mod N, jump hash, rendezvous, Maglev) have
@@ -196,18 +196,33 @@ pub fn centre_lines(
             .first()
             .and_then(|s| node.node_name(*s))
             .unwrap_or("?");
-        lines.push(line(-44.0, "small", tr("key").into()));
-        lines.push(line(-20.0, "key", l.key.clone()));
-        // The longest way of saying it that fits: jump hash's path loses its middle stops
-        // before its last one, which is the answer.
-        let said = how_found_forms(node, l.hash);
-        let fits = said
-            .iter()
-            .find(|text| line_fits(&line(4.0, "small", (*text).clone()), scale))
-            .or(said.last())
-            .cloned()
-            .unwrap_or_default();
-        lines.push(line(4.0, "small", fits));
+        // How the owner was found, in one line or two (jump hash's stop, Maglev's entry):
+        // with two, the lines above move up to make room.
+        let said = how_found_lines(node, l.hash);
+        // In a small drawing, where the middle's words are drawn larger, the word "key"
+        // would then reach Maglev's table window: it is left out.
+        // (Higher on a large drawing, where the owner's line is set larger.)
+        let top = match (said.len(), scale > 1.0) {
+            (1, _) => 0.0,
+            (_, true) => -16.0,
+            (_, false) => -20.0,
+        };
+        if said.len() == 1 || scale <= 1.0 {
+            lines.push(line(top - 44.0, "small", tr("key").into()));
+        }
+        lines.push(line(top - 20.0, "key", l.key.clone()));
+        // Each line the longest way of saying it that fits: jump hash's path loses its
+        // middle stops before its last one, which is the answer.
+        for (i, forms) in said.iter().enumerate() {
+            let y = top + 4.0 + 18.0 * i as f64;
+            let fits = forms
+                .iter()
+                .find(|text| line_fits(&line(y, "small", (*text).clone()), scale))
+                .or(forms.last())
+                .cloned()
+                .unwrap_or_default();
+            lines.push(line(y, "small", fits));
+        }
         lines.push(line(34.0, "big", format!("→ {owner}")));
         if l.replicas.len() > 1 {
             let rest: Vec<&str> = l.replicas[1..]
@@ -248,56 +263,102 @@ pub fn centre_lines(
     lines.into_iter().map(|l| fit_line(l, scale)).collect()
 }
 
-/// [`how_found`], then shorter forms of it that keep the answer: jump hash's path with its
-/// middle stops left out ("buckets 0 → … → 2 → 4", "buckets 0 → … → 4", "0 → … → 4").
-pub fn how_found_forms(node: &RingNode, hash: u64) -> Vec<String> {
-    let mut forms = vec![how_found(node, hash)];
-    if node.config().algorithm == Algorithm::Jump {
-        let path = jump_stops(node, hash);
-        if let [first, .., last] = path.as_slice() {
-            for from in 2..path.len() {
-                let elided = format!("{first} → … → {}", path[from..].join(" → "));
-                forms.push(trf("buckets {path}", &[("path", &elided)]));
+/// [`how_found`] line by line, each line with shorter forms of it that keep the answer
+/// (longest first): jump hash's path with its middle stops left out ("buckets 0 → … → 2
+/// → 4", "buckets 0 → … → 4", "0 → … → 4") and why it stops; Maglev's `hash mod M` and
+/// the key's entry; rendezvous's winning score.
+pub fn how_found_lines(node: &RingNode, hash: u64) -> Vec<Vec<String>> {
+    let buckets = live_buckets(node);
+    match node.config().algorithm {
+        Algorithm::Jump => {
+            let walk = jump_walk(hash, buckets);
+            let path: Vec<String> = walk.path.iter().map(u32::to_string).collect();
+            let mut forms = vec![trf("buckets {path}", &[("path", &path.join(" → "))])];
+            if let [first, .., last] = path.as_slice() {
+                for from in 2..path.len() {
+                    let elided = format!("{first} → … → {}", path[from..].join(" → "));
+                    forms.push(trf("buckets {path}", &[("path", &elided)]));
+                }
+                if path.len() > 2 {
+                    forms.push(format!("{first} → … → {last}"));
+                }
             }
-            if path.len() > 2 {
-                forms.push(format!("{first} → … → {last}"));
-            }
+            let Some(last) = walk.path.last() else {
+                return vec![forms];
+            };
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("next", &fmt_count(walk.next.max(0) as u64)),
+                ("n", &buckets),
+                ("b", last),
+            ];
+            let stop = vec![
+                trf("next jump {next} ≥ {n} buckets: stop at {b}", &args),
+                trf("next jump {next} ≥ {n}: stop at {b}", &args),
+                trf("next jump {next} ≥ {n}: stop", &args),
+                trf("next {next} ≥ {n}: stop", &args),
+            ];
+            vec![forms, stop]
         }
+        Algorithm::Maglev => {
+            let (size, entry) = maglev_entry(hash);
+            let m = fmt_count(u64::from(size));
+            let i = fmt_count(u64::from(entry));
+            vec![
+                vec![
+                    trf("hash(key) mod {m}", &[("m", &m)]),
+                    trf("hash mod {m}", &[("m", &m)]),
+                ],
+                vec![
+                    trf("= table entry {i}", &[("i", &i)]),
+                    trf("= entry {i}", &[("i", &i)]),
+                ],
+            ]
+        }
+        Algorithm::Rendezvous => {
+            let Some((slot, score)) = rendezvous_winner(node, hash) else {
+                return vec![vec![how_found(node, hash)]];
+            };
+            let name = node.node_name(slot).unwrap_or("?");
+            vec![vec![
+                trf(
+                    "highest score wins: {node} {score}",
+                    &[("node", &name), ("score", &score)],
+                ),
+                trf("highest score wins: {score}", &[("score", &score)]),
+                trf("highest wins: {score}", &[("score", &score)]),
+            ]]
+        }
+        _ => vec![vec![how_found(node, hash)]],
     }
-    forms
 }
 
-/// The buckets jump hash visits for `hash` among the live servers' buckets.
-fn jump_stops(node: &RingNode, hash: u64) -> Vec<String> {
-    let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
-    lookup_buckets(Algorithm::Jump, hash, buckets)
-        .iter()
-        .map(u32::to_string)
-        .collect()
+/// The live servers' buckets (their total weight).
+fn live_buckets(node: &RingNode) -> u32 {
+    list_entries(node).iter().map(|e| e.weight).sum::<u32>()
 }
 
-/// How a key's owner was found, in one short line: its hash on the ring, jump hash's
-/// jumps through the buckets, hash mod N's bucket, rendezvous's highest score, or
-/// Maglev's table entry.
+/// How a key's owner was found, in one short line (each line of [`how_found_lines`] at
+/// its longest, joined): its hash on the ring, jump hash's jumps through the buckets and
+/// why they stop, hash mod N's bucket, rendezvous's highest score, or Maglev's table
+/// entry.
 pub fn how_found(node: &RingNode, hash: u64) -> String {
-    let buckets = list_entries(node).iter().map(|e| e.weight).sum::<u32>();
+    let buckets = live_buckets(node);
     match node.config().algorithm {
         Algorithm::Ring | Algorithm::BoundedLoad => {
             trf("hash {hash}", &[("hash", &format!("{hash:016x}"))])
         }
-        Algorithm::Jump => trf(
-            "buckets {path}",
-            &[("path", &jump_stops(node, hash).join(" → "))],
-        ),
         Algorithm::Modulo => trf(
             "hash mod {n} = bucket {b}",
             &[("n", &buckets), ("b", &(hash % u64::from(buckets.max(1))))],
         ),
-        Algorithm::Rendezvous => trf("highest of {n} scores", &[("n", &node.ring().node_count())]),
-        Algorithm::Maglev => {
-            let size = u64::from(maglev_table_size());
-            trf("table entry {i}", &[("i", &fmt_count(hash % size))])
+        Algorithm::Rendezvous if rendezvous_winner(node, hash).is_none() => {
+            trf("highest of {n} scores", &[("n", &node.ring().node_count())])
         }
+        _ => how_found_lines(node, hash)
+            .iter()
+            .filter_map(|forms| forms.first().cloned())
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
