@@ -300,6 +300,28 @@ const failed = await runTests([
     }
   }],
 
+  ["in an embedded tour, a step away from the stop says what that step did, and the stop's own step its explanation, in the same room", async () => {
+    const page = await open("?scene=raft&tour=5&embed=1", { width: 720, height: 460 });
+    await page.waitForSelector("svg.raft-svg text");
+    const read = async () => {
+      await quiet(page);
+      return page.evaluate(() => ({
+        text: document.querySelector("#caption-text").textContent, step: document.querySelector("#step-status").textContent.match(/step (\d+)/)[1],
+        stage: Math.round(document.querySelector(".embed-stage").getBoundingClientRect().top), tour: document.querySelectorAll("#tour").length,
+      }));
+    };
+    const stop = await read();
+    assert(stop.text.startsWith("n0 crashes"), `the stop's explanation: ${stop.text}`);
+    await page.click("#step-forward");
+    const next = await read();
+    assertEq(next.step, String(Number(stop.step) + 1), "one step on");
+    assert(next.text !== stop.text && next.text.length > 10, `that step's own sentence: ${next.text}`);
+    assertEq([next.stage, next.tour], [stop.stage, 1], "the stage stays where it was, the tour bar too");
+    await page.click("#step-back");
+    assertEq((await read()).text, stop.text, "back at the stop, its explanation again");
+    await assertHealthy(page);
+  }],
+
   ["a caption longer than its lines opens whole with its more button, by keys too, over the stage without moving it", async () => {
     // 420 px wide, Figure 7's vote caption needs more than the four lines the bar shows.
     const page = await open("?scene=raft&sc=figure-7&step=9&embed=1", { width: 420, height: 460 });
