@@ -290,6 +290,7 @@ const failed = await runTests([
       assert(words.px >= 11, `${query}: "${words.smallest}"`);
       assertEq(m.hidden, [], `${query}: nothing under the controls or past the frame's edge`);
       assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      assertEq(words.clashes, [], `${query}: no word (a node's, a message's letters) covers another's`);
       assert(m.tour <= 34, `${query}: the tour is one line (${Math.round(m.tour)} px)`);
       assert(m.page <= 460, `${query}: the embed fits its frame (${m.page} px)`);
       assert(m.caption.length > (lang === "en" ? 80 : 40), `${query}: the stop "${stop}" explains itself in the caption: ${m.caption}`);
