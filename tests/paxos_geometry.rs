@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dsviz::ui::paxos::geometry::{
-    flight_position, node_position, text_box, Rect, CHAR_W, DOT_R, NODE_R,
+    flight_position, node_position, spread_flights, text_box, Rect, CHAR_W, DOT_R, NODE_R,
 };
 
 /// The two text lines under node `i`, as the stage lays them out, at their longest
@@ -58,5 +58,63 @@ fn a_message_to_itself_circles_beside_its_node() {
                 assert!((dy - y).abs() <= 10.5, "level with its node");
             }
         }
+    }
+}
+
+/// Whether two dots' boxes leave each other's letters readable.
+fn apart(a: (f64, f64), b: (f64, f64)) -> bool {
+    !Rect::around(a.0, a.1, DOT_R).overlaps(&Rect::around(b.0, b.1, DOT_R))
+}
+
+/// Whether `p` lies on the straight way from node `from` to node `to`.
+fn on_way(p: (f64, f64), from: u32, to: u32, n: u32) -> bool {
+    let ((x1, y1), (x2, y2)) = (node_position(from, n), node_position(to, n));
+    let cross = (x2 - x1) * (p.1 - y1) - (y2 - y1) * (p.0 - x1);
+    let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt();
+    (cross / len).abs() < 0.01
+}
+
+#[test]
+fn crossing_and_crowded_messages_slide_apart_along_their_own_lines() {
+    // The reviewer's embeds: a prepare and its promise crossing on one line ("1b" over
+    // "1a", tour stop 7), and a proposer's accepts and the acceptors' accepted leaving and
+    // reaching nodes together ("2a" under "2b", stop 9).
+    let n = 5;
+    let cases: Vec<Vec<(u32, u32, f64)>> = vec![
+        vec![(2, 1, 0.5), (1, 2, 0.5)],
+        vec![
+            (0, 1, 0.9),
+            (0, 2, 0.9),
+            (3, 1, 0.88),
+            (4, 1, 0.9),
+            (1, 0, 0.1),
+            (2, 1, 0.85),
+        ],
+        vec![(1, 3, 0.4), (1, 3, 0.41), (1, 3, 0.42), (3, 1, 0.6)],
+    ];
+    for flights in cases {
+        let spots = spread_flights(&flights, n);
+        assert_eq!(spots.len(), flights.len());
+        for (i, (&(from, to, _), &p)) in flights.iter().zip(&spots).enumerate() {
+            assert!(
+                on_way(p, from, to, n),
+                "{flights:?}: message {i} left its line"
+            );
+            for (j, &q) in spots[..i].iter().enumerate() {
+                assert!(
+                    apart(p, q),
+                    "{flights:?}: messages {j} and {i} cover each other at {q:?} and {p:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_message_with_room_stays_where_its_progress_puts_it() {
+    let flights = [(0, 2, 0.3), (3, 4, 0.7), (1, 1, 0.5)];
+    let spots = spread_flights(&flights, 5);
+    for (&(from, to, t), spot) in flights.iter().zip(spots) {
+        assert_eq!(spot, flight_position(from, to, 5, t));
     }
 }

@@ -302,6 +302,19 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or(Weight::Minor);
         ((cursor > 0).then(|| caption(&lines)).flatten(), weight)
     };
+    // An embedded tour has no room for a second caption: at the stop's own step its
+    // explanation is the caption (the same room, and "more" when it is longer); a step away
+    // from the stop says what that step did, as anywhere else.
+    let embed_stop = match (model.spec.embed, model.spec.tour, &model.tour_stops) {
+        (true, Some(stop), Some(stops)) => stops.get(stop),
+        _ => None,
+    };
+    let (caption_text, caption_weight) = match embed_stop {
+        Some(stop) if stop.spec.step.unwrap_or(0) == cursor => {
+            (Some(tr(stop.caption).to_string()), caption_weight)
+        }
+        _ => (caption_text, caption_weight),
+    };
     let highlights = match (model.spec.tour, &model.tour_stops) {
         (Some(stop), Some(stops)) => stops
             .get(stop)
@@ -403,7 +416,7 @@ pub fn app(props: &AppProps) -> Html {
         }
     });
 
-    let caption_bar = show.caption.then(|| {
+    let caption_bar = (show.caption || embed_stop.is_some()).then(|| {
         html! { <CaptionBar step={cursor} text={caption_text.clone()} weight={caption_weight} /> }
     });
     let tour_bar = match (model.spec.tour, &model.tour_stops) {
@@ -491,7 +504,7 @@ pub fn app(props: &AppProps) -> Html {
                         }
                     </div>
                     { for branched }
-                    <InvariantPanel invariants={snapshot.invariants.clone()} compact=true on_msg={on_msg.clone()} />
+                    <InvariantPanel invariants={snapshot.invariants.clone()} compact=true tight={embed_stop.is_some()} on_msg={on_msg.clone()} />
                 </div>
                 { for diagram }
                 { for explore_panel }
@@ -534,7 +547,7 @@ pub fn app(props: &AppProps) -> Html {
                 <aside class="side">
                     if settled {
                         <Throttle tick={model.panels_tick}>
-                            <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false on_msg={on_msg.clone()} />
+                            <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false tight=false on_msg={on_msg.clone()} />
                         </Throttle>
                         <Legend entries={(*legend).clone()} />
                         <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />

@@ -6,7 +6,10 @@
 //!   that opens the whole text over the top of the stage, without moving the stage; a new
 //!   step's caption starts closed again, and Escape closes it;
 //! - the room is the same at every step, whatever the sentence: the stage under it never
-//!   moves while the reader steps.
+//!   moves while the reader steps;
+//! - in an embedded tour, the stop's explanation is the caption of the stop's step (the tour
+//!   bar is then one line, `teach.rs`): one room and one "more" for both, so that a 720×460
+//!   frame keeps the stage's labels at 11 px.
 //!
 //! Why a fixed room. A learner steps through a run watching the nodes and reading the
 //! caption in turn; what calms that is that both stay where the eye left them. The room was

@@ -9,6 +9,9 @@ use yew::prelude::*;
 pub struct InvariantProps {
     pub invariants: Vec<InvariantView>,
     pub compact: bool,
+    /// An embed whose stage shares its height with a tour: the properties that hold are
+    /// lights with their count, on one line, as in a crowded embed.
+    pub tight: bool,
     pub on_msg: Callback<Msg>,
 }
 
@@ -30,7 +33,7 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
         .flat_map(|i| tr(i.name).chars())
         .map(|c| if c.is_ascii() { 1 } else { 2 })
         .sum();
-    let one_line = p.compact && (violated || names_len > CROWDED_NAMES_CHARS);
+    let one_line = p.compact && (violated || p.tight || names_len > CROWDED_NAMES_CHARS);
     let items = p.invariants.iter().map(|inv| {
         let ok = inv.violation.is_none();
         let jump_to = |step: u64| {

@@ -87,6 +87,9 @@ pub struct TourProps {
 }
 
 /// The tour: the stop's title and explanation, Back and Next, a dot per stop, and a way out.
+/// Embedded (`compact`), it is one line (the count, the title, Back, Next, the way out): the
+/// stop's explanation is then the caption of its step, in the caption's room (`app.rs`), so
+/// that the stage keeps the height its labels need.
 #[function_component(TourBar)]
 pub fn tour_bar(p: &TourProps) -> Html {
     let Some(stop) = p.stops.get(p.current) else {
@@ -109,13 +112,13 @@ pub fn tour_bar(p: &TourProps) -> Html {
         <section class={classes!("tour", p.compact.then_some("compact"))} id="tour" aria-label={tr("Guided tour")}>
             <div class="tour-head">
                 <span class="tour-count">{ trf("Tour {n}/{total}", &[("n", &(p.current + 1)), ("total", &p.stops.len())]) }</span>
-                <strong class="tour-title">{ tr(stop.title) }</strong>
+                <strong class="tour-title" title={tr(stop.title)}>{ tr(stop.title) }</strong>
             </div>
-            <p class="tour-caption">{ tr(stop.caption) }</p>
+            if !p.compact { <p class="tour-caption">{ tr(stop.caption) }</p> }
             <div class="tour-nav">
                 <button id="tour-back" onclick={send(Msg::TourBack)} disabled={p.current == 0}
                     title={tr("Back (B or Page Up)")}>{ tr("← Back") }</button>
-                <span class="tour-dots">{ for dots }</span>
+                if !p.compact { <span class="tour-dots">{ for dots }</span> }
                 <button id="tour-next" class="primary" onclick={send(Msg::TourNext)} disabled={p.current >= last}
                     title={tr("Next (N or Page Down)")}>{ tr("Next →") }</button>
                 <button id="tour-leave" class="ghost" onclick={send(Msg::TourLeave)}

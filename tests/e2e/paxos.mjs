@@ -3,8 +3,9 @@
 // variant breaks consensus and a copied link shows the same broken run; the "break
 // consensus" challenge holds its crash budget across a copied link; the message tool holds a
 // message back and the link carries the delay; a 720×460 embed keeps
-// its labels readable; a bad link is explained. Prints "e2e: N passed, N failed".
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+// its labels readable, Multi-Paxos's table inside the frame and no message over another's
+// letters; a bad link is explained. Prints "e2e: N passed, N failed".
+import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -131,6 +132,27 @@ const failed = await runTests([
       assert(report.smallest >= 11, `${sc}: the smallest label is ${report.smallest.toFixed(1)} px`);
       assertEq(report.clash, null, `${sc}: labels apart`);
       await assertHealthy(page);
+    }
+  }],
+
+  ["embedded at 720×460, Multi-Paxos's acceptor table fits beside the network and no message covers another's letters", async () => {
+    // Review of 2026-12-01, items 12 and 15: the table's right column was cut at the frame's
+    // edge, and twenty "2b" badges covered one another and the "2a" among them.
+    for (const step of [150, 192]) {
+      const query = `?scene=paxos&sc=multi&step=${step}&embed=1`;
+      const page = await openPaxos(query, { width: 720, height: 460 });
+      await quiet(page, 150);
+      const words = await stageWords(page, "svg.px-net");
+      const table = await page.evaluate(() => {
+        const r = document.querySelector(".px-acceptors").getBoundingClientRect();
+        const cut = [...document.querySelectorAll(".px-acceptors th, .px-acceptors td")].filter((c) => c.getBoundingClientRect().right > innerWidth + 0.5).map((c) => c.textContent);
+        return { right: r.right, cut, width: innerWidth };
+      });
+      assertEq(table.cut, [], `${query}: no cell past the frame's right edge (the table ends at ${table.right} of ${table.width} px)`);
+      assertEq(words.clashes, [], `${query}: no message covers another's letters`);
+      assert(words.px >= 11, `${query}: ${words.smallest}`);
+      await assertHealthy(page);
+      await page.close();
     }
   }],
 

@@ -176,6 +176,7 @@ async fn invariant_panel_shows_green_and_red_with_a_jump_button() {
             },
         ],
         compact: false,
+        tight: false,
         on_msg,
     };
     yew::Renderer::<InvariantPanel>::with_root_and_props(root.clone(), props).render();

@@ -75,6 +75,69 @@ pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
     (x1 + dx * s, y1 + dy * s)
 }
 
+/// Where each message of `flights` (sender, receiver, progress) is drawn so that no dot
+/// covers another's letters: a prepare and its promise crossing on one line ("1a" over
+/// "1b"), or several accepts side by side near a receiver. Each dot in turn keeps its place
+/// when it is clear of the dots placed before it; otherwise it slides along its own way
+/// (its progress a little later or earlier, nearest first) to the first place clear of
+/// them. When its way has none (two messages crossing on a short line), one dot it meets
+/// slides along its own way to make room, if that makes room for both; else it stays. A
+/// dot is never moved off its line, so it still says who sends it to whom.
+pub fn spread_flights(flights: &[(u32, u32, f64)], n: u32) -> Vec<(f64, f64)> {
+    let clear = |a: (f64, f64), b: (f64, f64)| {
+        (a.0 - b.0).abs() >= 2.0 * DOT_R + 1.0 || (a.1 - b.1).abs() >= 2.0 * DOT_R + 1.0
+    };
+    // Clear of every placed dot but `skip`.
+    let free = |spot: (f64, f64), placed: &[(f64, f64)], skip: Option<usize>| {
+        placed
+            .iter()
+            .enumerate()
+            .all(|(j, &p)| Some(j) == skip || clear(p, spot))
+    };
+    let mut placed: Vec<(f64, f64)> = Vec::with_capacity(flights.len());
+    for (i, &flight) in flights.iter().enumerate() {
+        let own = way_spots(flight, n);
+        if let Some(&spot) = own.iter().find(|&&s| free(s, &placed, None)) {
+            placed.push(spot);
+            continue;
+        }
+        let here = own[0];
+        let room = (0..i).filter(|&j| !clear(placed[j], here)).find_map(|j| {
+            way_spots(flights[j], n).into_iter().find_map(|sj| {
+                if !free(sj, &placed, Some(j)) {
+                    return None;
+                }
+                let si = own
+                    .iter()
+                    .copied()
+                    .find(|&s| clear(s, sj) && free(s, &placed, Some(j)))?;
+                Some((j, sj, si))
+            })
+        });
+        match room {
+            Some((j, sj, si)) => {
+                placed[j] = sj;
+                placed.push(si);
+            }
+            None => placed.push(here),
+        }
+    }
+    placed
+}
+
+/// The places along a message's way, its own first, then a little later or earlier, nearest
+/// first (steps of 6 % of the way, within the way).
+fn way_spots((from, to, t): (u32, u32, f64), n: u32) -> Vec<(f64, f64)> {
+    const STEP: f64 = 0.06;
+    const TRIES: u32 = 16;
+    let shifts = (1..=TRIES).flat_map(|k| [f64::from(k) * STEP, -f64::from(k) * STEP]);
+    std::iter::once(0.0)
+        .chain(shifts)
+        .filter(|d| (0.0..=1.0).contains(&(t + d)) || *d == 0.0)
+        .map(|d| flight_position(from, to, n, (t + d).clamp(0.0, 1.0)))
+        .collect()
+}
+
 /// The fraction of the way along `(dx, dy)` from a node's centre at which a dot is clear of
 /// the node: past its circle (`rim`) and, on the way down, past the text lines under it.
 fn clear_of_node(dx: f64, dy: f64, rim: f64) -> f64 {

@@ -257,7 +257,7 @@ pub fn network(p: &NetworkProps) -> Html {
                     <text class={*class} x={format!("{x:.1}")} y={format!("{:.1}", first_y + 13.0 * i as f64)}>{ text }</text>
                 }) }
                 if leader == Some(card.id) {
-                    <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R - 4.0)} y={format!("{:.1}", y - NODE_R + 6.0)}>{ "★" }</text>
+                    <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R - 4.0)} y={format!("{:.1}", y - NODE_R + 9.0)}>{ "★" }</text>
                 }
             </g>
         }
@@ -268,10 +268,11 @@ pub fn network(p: &NetworkProps) -> Html {
         .iter()
         .filter(|f| f.to.0 < n && f.from.0 < n)
         .collect();
-    let spots: Vec<(f64, f64)> = shown
+    let ways: Vec<(u32, u32, f64)> = shown
         .iter()
-        .map(|f| flight_position(f.from.0, f.to.0, n, progress(f.sent, f.arrives, p.playhead)))
+        .map(|f| (f.from.0, f.to.0, progress(f.sent, f.arrives, p.playhead)))
         .collect();
+    let spots = spread_flights(&ways, n);
     // A label is written once, near the first message carrying it that has room: five
     // "2b 1.1 green" on their way to five learners need one caption; the dots keep their
     // letters.
