@@ -43,7 +43,8 @@ pub struct Ghost {
     pub applies: u64,
     /// The volatile-vote variant only: the vote `(term, candidate)` this server cast and
     /// then lost in a crash, kept so that the narration can say so at the restart and at
-    /// a second vote in that term. Nothing in the protocol reads it.
+    /// a second vote in that term. The server reads it back only to choose the words of
+    /// a note, never to decide: it cannot change a run.
     pub lost_vote: Option<(Term, NodeId)>,
     /// How many times its role, term, leaderships or commit records changed: the checks
     /// that read those skip the steps where no server's count moved.
