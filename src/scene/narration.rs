@@ -394,8 +394,7 @@ fn plain_caption(lines: &[&LogLine]) -> Option<(String, Weight)> {
         }
     }
     let mut text = top.text.clone();
-    let mut decisions_told = 0;
-    for d in &decisions {
+    for (told, d) in decisions.iter().enumerate() {
         let joined = trf(
             "{event}; {decision}",
             &[
@@ -403,13 +402,13 @@ fn plain_caption(lines: &[&LogLine]) -> Option<(String, Weight)> {
                 ("decision", &mid_sentence(d)),
             ],
         );
-        // The first decision is told whatever its length (a scene keeps its sentences
-        // short); further ones, and a fault's, while the caption stays within its budget.
-        let always = decisions_told == 0 && top.weight < Weight::Decision;
+        // The first decision behind an event or a command is told whatever its length (a
+        // scene keeps its sentences short); further ones, and a fault's, while the caption
+        // stays within its budget.
+        let always = told == 0 && top.weight < Weight::Decision;
         if !always && columns(&joined) > CAPTION_BUDGET {
             break;
         }
-        decisions_told += 1;
         text = joined;
     }
     Some((text, weight))
