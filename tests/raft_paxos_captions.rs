@@ -142,6 +142,17 @@ fn a_decision_leads_over_a_message_the_network_lost() {
     assert!(text.starts_with("n0 appends"), "{text}");
 }
 
+/// A pre-candidate (PreVote) that hears from the leader never was a candidate.
+#[test]
+fn a_pre_candidate_stops_its_prevote_not_a_candidacy() {
+    let text = caption_at("?scene=raft&sc=rejoin-prevote", 121);
+    assert!(
+        text.starts_with("n4 stops its PreVote: it hears from the leader of term 1"),
+        "{text}"
+    );
+    assert!(!text.contains("candidacy"), "{text}");
+}
+
 #[test]
 fn a_count_of_one_is_singular() {
     let quorum = caption_at("?scene=raft&sc=check-quorum", 58);
