@@ -155,8 +155,8 @@ fn every_paxos_tour_stop_shows_what_its_caption_says() {
                 assert!(view.safety.holds(), "{title}");
             }
             3 => {
-                // "Red was accepted by n0, n3 and n4: it is chosen ... n0 crashed ...
-                // n1 proposes red."
+                // "Red was accepted by n0, n3 and n4: it is chosen; n3 and n4 have learned
+                // it, but n1 and n2 have not. n0 crashed ... n1 proposes red."
                 assert_eq!(
                     voters(sim, b(1, 0), value("red")),
                     BTreeSet::from([0, 3, 4]),
@@ -164,6 +164,14 @@ fn every_paxos_tour_stop_shows_what_its_caption_says() {
                 );
                 assert_eq!(chosen_at(&view), Some((value("red"), b(1, 0))), "{title}");
                 assert_eq!(sim.status(n(0)), Some(NodeStatus::Crashed), "{title}");
+                for (node, knows) in [(3, true), (4, true), (1, false), (2, false)] {
+                    assert_eq!(
+                        view.nodes[node].learned == Some(value("red")),
+                        knows,
+                        "{title}: n{node} has learned red: {:?}",
+                        view.nodes[node].learned
+                    );
+                }
                 assert_eq!(
                     first_value(&view, b(1, 1)),
                     Some((value("red"), ValueSource::Adopted { from: b(1, 0) })),

@@ -187,22 +187,28 @@ fn caption_at(query: &str, step: u64) -> String {
     caption(&lines_at(&run, step)).unwrap_or_else(|| panic!("{query}: no caption at {step}"))
 }
 
-/// figure-8, step 25: the old-term entry on a majority is not committed; the sentence
-/// starts with the server, not a capital in mid-caption; in Chinese the two sentences join
-/// with one "；".
+/// figure-8, step 25: the old-term entry on a majority is not committed, and the caption
+/// says so (the matchIndex tally that leads to it is routine: the bar under n2's row draws
+/// it). rejoin, step 46: two decisions join mid-sentence, the second starting with the
+/// server, not a capital; in Chinese with one "；".
 #[test]
 fn figure_8_step_25_reads_as_one_sentence_in_both_languages() {
     let query = "?scene=raft&sc=figure-8&step=25";
     let en = caption_at(query, 25);
     assert_eq!(
         en,
-        "n0 learns n2's log matches its own up to entry 2 (matchIndex); n0 does not commit entry 2, though a majority stores it: its term 2 is older; it commits with a later entry of n0's own term (§5.4.2)."
+        "n0 does not commit entry 2, though a majority stores it: its term 2 is older; it commits with a later entry of n0's own term (§5.4.2)."
+    );
+    let query = "?scene=raft&sc=rejoin&step=46";
+    assert_eq!(
+        caption_at(query, 46),
+        "n4 hears from no leader in time: its election timeout fires in term 1; n4 becomes a candidate for term 2: it votes for itself and asks every other server for its vote."
     );
     dsviz::i18n::set_lang(dsviz::i18n::Lang::Zh);
-    let zh = caption_at(query, 25);
+    let zh = caption_at(query, 46);
     dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
     assert!(!zh.contains("。；") && !zh.contains("。;"), "{zh}");
-    assert!(zh.contains("；n0 不提交条目 2，尽管多数派存有它"), "{zh}");
+    assert!(zh.contains("；n4 成为任期 2 的候选人"), "{zh}");
 }
 
 /// partitioned-leader, step 87: the deposed n0 hears from the new leader; it sets its

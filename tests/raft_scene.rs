@@ -465,6 +465,15 @@ fn every_note() -> Vec<Note> {
             });
         }
     }
+    notes.push(Note::SecondVote {
+        candidate: n1,
+        term: 4,
+        first: n0,
+    });
+    notes.push(Note::VoteLost {
+        term: 4,
+        candidate: n0,
+    });
     for reason in [
         VoteRefusal::StaleTerm,
         VoteRefusal::AlreadyVoted(n0),
@@ -490,6 +499,7 @@ fn every_note() -> Vec<Note> {
     for reason in [
         StepDown::HigherTerm,
         StepDown::LeaderExists,
+        StepDown::PreVoteEnded,
         StepDown::LostQuorum,
         StepDown::RemovedFromConfig,
     ] {

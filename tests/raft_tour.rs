@@ -201,6 +201,27 @@ fn the_leader_crash_stop_shows_a_new_leader_of_a_higher_term_holding_the_write()
     assert_eq!(old.len(), 1);
     let new = client_writes(&server(&run, lead[0].id.0));
     assert!(new.contains(&old[0]), "the committed write is in its log");
+    // "n0 had committed the write, though the others still draw it dashed: n0 crashed
+    // before telling them."
+    let (index, ..) = old[0];
+    // A crash empties the commit index (it is volatile); the observer's notes keep what
+    // n0 learned before.
+    assert!(
+        server(&run, 0)
+            .ghost()
+            .commits
+            .iter()
+            .any(|m| m.index >= index),
+        "n0 committed it"
+    );
+    for i in 1..5 {
+        let s = server(&run, i);
+        assert!(
+            s.commit_index() < index,
+            "n{i} does not know it committed: commit index {}",
+            s.commit_index()
+        );
+    }
 }
 
 #[test]

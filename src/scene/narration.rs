@@ -203,7 +203,12 @@ fn sentence(
                 }
                 DropReason::ByUser => trf("you drop {message} from {from} to {to}", &args),
             };
-            (text, Weight::Fault, true)
+            // A person's drop is their action; the network's loss happened to a node's send.
+            let weight = match reason {
+                DropReason::ByUser => Weight::Fault,
+                _ => Weight::Loss,
+            };
+            (text, weight, true)
         }
         TraceKind::Delay {
             from,
@@ -326,10 +331,21 @@ fn sentence(
     Some(said)
 }
 
-/// The caption of one step: its weightiest line, with the decision behind it when a node
-/// explained one ("P2 receives PREPARE t1 from the coordinator; P2 forces PREPARED t1 to its
-/// log and votes YES"; "you tell cluster: add node-6; node-6 joins: …"). A fault stands
-/// alone: what nodes decide about it comes in later steps.
+/// The caption of one step: its weightiest line, with the decisions behind it when nodes
+/// explained some ("P2 receives PREPARE t1 from the coordinator; P2 forces PREPARED t1 to its
+/// log and votes YES"; "you tell cluster: add node-6; node-6 joins: …"). The first decision
+/// behind an event or a command is always told; the step's other decisions follow, in
+/// order, as long as the caption still reads in about two lines ([`CAPTION_BUDGET`]): "the
+/// scenario tells n1: propose:green; n1 is asked to get green chosen; n1 starts ballot 1.1
+/// …". A scene marks its
+/// tallies (a vote or a promise counted) routine, so that the decision they lead to (a
+/// leader elected, a value proposed) is the one the caption tells.
+///
+/// A message the network lost ([`Weight::Loss`]) never hides a decision: the node decided,
+/// then sent, and the send was lost, so the caption tells the decision and the stage shows
+/// the loss; a loss leads only a step with no decision. A crash, a restart or a cut link (a
+/// [`Weight::Fault`]) leads, followed by what a node decided in the same step (a restarted
+/// node reading its disk) when that fits the budget; a violation stands alone.
 ///
 /// A broken variant's note (a [`Weight::Flaw`]) outranks all of that: it is the one
 /// sentence that explains the bug, so the caption leads with it, followed by the rest of
@@ -349,23 +365,52 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
     }
 }
 
+/// How wide a caption may grow by adding a step's further decisions: about two lines at
+/// 720 px, in characters (English) or columns (Chinese, where a character takes two).
+pub const CAPTION_BUDGET: usize = 200;
+
+/// A text's width in columns: two for a wide (CJK, full-width) character, one for others.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF => 2,
+            0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// The caption of lines with no flaw among them, and the weight of its first line.
 fn plain_caption(lines: &[&LogLine]) -> Option<(String, Weight)> {
     let weight = lines.iter().map(|l| l.weight).max()?;
     let top = lines.iter().find(|l| l.weight == weight)?;
-    let decision = lines
-        .iter()
-        .find(|l| l.weight == Weight::Decision && l.text != top.text);
-    let text = match decision {
-        Some(d) if top.weight < Weight::Fault => trf(
+    if top.weight == Weight::Violation {
+        return Some((top.text.clone(), weight));
+    }
+    let mut decisions: Vec<&str> = Vec::new();
+    for l in lines.iter().filter(|l| l.weight == Weight::Decision) {
+        if l.text != top.text && !decisions.contains(&l.text.as_str()) {
+            decisions.push(&l.text);
+        }
+    }
+    let mut text = top.text.clone();
+    for (told, d) in decisions.iter().enumerate() {
+        let joined = trf(
             "{event}; {decision}",
             &[
-                ("event", &top.text.trim_end_matches(['.', '。'])),
-                ("decision", &mid_sentence(&d.text)),
+                ("event", &text.trim_end_matches(['.', '。'])),
+                ("decision", &mid_sentence(d)),
             ],
-        ),
-        _ => top.text.clone(),
-    };
+        );
+        // The first decision behind an event or a command is told whatever its length (a
+        // scene keeps its sentences short); further ones, and a fault's, while the caption
+        // stays within its budget.
+        let always = told == 0 && top.weight < Weight::Decision;
+        if !always && columns(&joined) > CAPTION_BUDGET {
+            break;
+        }
+        text = joined;
+    }
     Some((text, weight))
 }
 

@@ -155,7 +155,18 @@ Watch dueling proposers livelock, a leader end the duel, and Multi-Paxos run pha
 
     /// A catch-up check that finds nothing missing is bookkeeping.
     fn routine_note(note: &Note) -> bool {
-        matches!(note, Note::NothingToAsk)
+        // A tally (a promise or an acceptance counted, a slot applied) is told by the
+        // decision it leads to (a quorum, a value proposed or chosen) in the same step, and
+        // the stage draws it (the quorum table, the learner's log).
+        matches!(
+            note,
+            Note::NothingToAsk
+                | Note::PromiseCounted { .. }
+                | Note::Phase1Done { .. }
+                | Note::AcceptCounted { .. }
+                | Note::AcceptedCounted { .. }
+                | Note::Applied { .. }
+        )
     }
 
     fn tour() -> Vec<TourStop<Self>> {

@@ -83,7 +83,16 @@ impl Scene for Raft {
     /// Setting the election timer is bookkeeping: the decision that restarted it (a vote, an
     /// append) explains the step.
     fn routine_note(note: &Note) -> bool {
-        matches!(note, Note::ElectionTimerSet { .. })
+        // A tally (a vote counted, a follower's matchIndex, an entry applied) is told by the
+        // decision it leads to (a leader elected, an entry committed) in the same step, and
+        // the stage draws it (vote dots, matchIndex bars, the store).
+        matches!(
+            note,
+            Note::ElectionTimerSet { .. }
+                | Note::VoteCounted { .. }
+                | Note::MatchAdvanced { .. }
+                | Note::Applied { .. }
+        )
     }
 
     fn tour() -> Vec<TourStop<Self>> {

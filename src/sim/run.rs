@@ -130,6 +130,10 @@ pub enum Weight {
     /// nothing waiting for it. It explains a step that has no decision, but never stands
     /// beside a decision in the caption (see `Scene::routine_note`).
     Routine,
+    /// The network lost a message (a cut link, a lossy link, a node down). A node's
+    /// decision in the same step (the send it made before the loss) outranks it in the
+    /// caption: the decision is why the message existed.
+    Loss,
     /// A node's decision, in its own words.
     Decision,
     /// A command a person (or the scenario) gave a node: the caption tells what the node

@@ -15,7 +15,7 @@ pub(super) fn weight_class(weight: Weight) -> &'static str {
         Weight::Minor => "minor",
         Weight::Event | Weight::Routine => "event",
         Weight::Decision | Weight::Flaw => "decision",
-        Weight::Command | Weight::Fault => "fault",
+        Weight::Loss | Weight::Command | Weight::Fault => "fault",
         Weight::Violation => "violation",
     }
 }

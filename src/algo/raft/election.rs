@@ -181,7 +181,18 @@ impl Server {
         logs: LogsCompared,
     ) {
         let granted = refusal.is_none();
+        // The volatile-vote variant forgot, in a crash, a vote it cast in this term for
+        // another candidate: this grant is its second vote there (the bug).
+        let forgotten = self
+            .ghost
+            .lost_vote
+            .filter(|&(t, first)| !pre_vote && t == term && first != candidate);
         match refusal {
+            None if forgotten.is_some() => cx.note(Note::SecondVote {
+                candidate,
+                term,
+                first: forgotten.map_or(candidate, |(_, first)| first),
+            }),
             None => cx.note(Note::VoteGranted {
                 candidate,
                 term,

@@ -7,6 +7,7 @@
 //! term T", "a server applied index i"), which the current state alone cannot show once
 //! logs have moved on. Each record is bounded, so the checks stay cheap at every step.
 use super::log::{Entry, Index, Term};
+use crate::sim::NodeId;
 
 /// How many recent applied indexes a server remembers for State Machine Safety.
 pub const APPLIED_WINDOW: usize = 32;
@@ -40,6 +41,11 @@ pub struct Ghost {
     pub applied_twice: Option<Index>,
     /// How many applies (and state machine resets) it recorded.
     pub applies: u64,
+    /// The volatile-vote variant only: the vote `(term, candidate)` this server cast and
+    /// then lost in a crash, kept so that the narration can say so at the restart and at
+    /// a second vote in that term. The server reads it back only to choose the words of
+    /// a note, never to decide: it cannot change a run.
+    pub lost_vote: Option<(Term, NodeId)>,
     /// How many times its role, term, leaderships or commit records changed: the checks
     /// that read those skip the steps where no server's count moved.
     pub epoch: u64,

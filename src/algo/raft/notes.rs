@@ -39,6 +39,9 @@ pub enum StepDown {
     HigherTerm,
     /// A candidate heard from the leader of its own term.
     LeaderExists,
+    /// A pre-candidate (PreVote) heard from the leader of its term: it never raised its
+    /// term, and follows that leader.
+    PreVoteEnded,
     /// CheckQuorum: no majority answered during the last election timeout.
     LostQuorum,
     /// It committed a configuration that does not include it (dissertation §4.2.2).
@@ -118,6 +121,19 @@ pub enum Note {
         term: Term,
         pre_vote: bool,
         logs: LogsCompared,
+    },
+    /// The volatile-vote variant only: it granted `candidate` a vote in `term` after a
+    /// crash made it forget its vote there for `first` (the bug: two votes in one term).
+    SecondVote {
+        candidate: NodeId,
+        term: Term,
+        first: NodeId,
+    },
+    /// The volatile-vote variant only: it restarted without the vote for `candidate` it
+    /// cast in `term`, kept in memory only (the bug).
+    VoteLost {
+        term: Term,
+        candidate: NodeId,
     },
     VoteRefused {
         candidate: NodeId,

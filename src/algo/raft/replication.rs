@@ -92,7 +92,12 @@ impl Server {
         let was_follower = self.role == Role::Follower;
         self.adopt_term(cx, term, leader);
         if self.role != Role::Follower {
-            self.become_follower(cx, StepDown::LeaderExists);
+            let reason = if self.role == Role::PreCandidate {
+                StepDown::PreVoteEnded
+            } else {
+                StepDown::LeaderExists
+            };
+            self.become_follower(cx, reason);
         }
         self.leader = Some(leader);
         self.leader_contact = Some(cx.now());

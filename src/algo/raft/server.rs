@@ -420,6 +420,13 @@ impl Server {
     // ----- Entry points from the node -----
 
     pub(crate) fn on_start<P: Host>(&mut self, cx: &mut Ctx<'_, P>) {
+        // The volatile-vote variant restarts without the vote it cast in this term: say so,
+        // since nothing on the stage shows a vote that is no longer there.
+        if let Some((term, candidate)) = self.ghost.lost_vote {
+            if term == self.current_term && self.voted_for.is_none() {
+                cx.note(Note::VoteLost { term, candidate });
+            }
+        }
         if self.is_member() {
             self.reset_election_timer(cx);
         }
@@ -504,7 +511,13 @@ impl Server {
     /// A crash: keep `currentTerm`, `votedFor`, the log and the snapshot; forget the rest.
     pub(crate) fn on_crash(&mut self) {
         if self.settings.variant == Variant::VolatileVote {
-            // The broken variant keeps its vote in memory only.
+            // The broken variant keeps its vote in memory only. The observer notes the
+            // vote it loses (or keeps the one lost earlier in this term) for the narration.
+            let term = self.current_term;
+            self.ghost.lost_vote = self
+                .voted_for
+                .map(|v| (term, v))
+                .or(self.ghost.lost_vote.filter(|(t, _)| *t == term));
             self.voted_for = None;
         }
         let snapshot_index = self.log.snapshot_index();

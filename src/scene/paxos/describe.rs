@@ -100,6 +100,10 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
             "{node} gives up ballot {ballot}: an acceptor has promised the higher ballot {by}.",
             &[("node", &me), ("ballot", &b(ballot)), ("by", &b(by))],
         ),
+        Note::Waiting { after, failures: 1, randomized: true } => trf(
+            "{node} waits a random {after} (1 failed ballot) before trying again, so that dueling proposers drift apart.",
+            &[("node", &me), ("after", after)],
+        ),
         Note::Waiting { after, failures, randomized: true } => trf(
             "{node} waits a random {after} ({failures} failed ballots in a row) before trying again, so that dueling proposers drift apart.",
             &[("node", &me), ("after", after), ("failures", failures)],

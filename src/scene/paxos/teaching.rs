@@ -50,7 +50,7 @@ const N4: NodeId = NodeId(4);
 pub fn tour() -> Vec<TourStop<Paxos>> {
     vec![
         TourStop {
-            title: "Two rounds of voting are not enough",
+            title: "One round of voting is not enough",
             caption: "n0 wants red and n1 wants green, at the same time. If acceptors simply \
 accepted the first value they heard, the votes could split with no majority; if they could \
 change their minds, red and green could each win a majority at different moments. Paxos \
@@ -81,8 +81,8 @@ Losing red is safe.",
         },
         TourStop {
             title: "A majority accepted: the next proposer must adopt it",
-            caption: "Red was accepted by n0, n3 and n4: it is chosen, though only the \
-simulator knows it. n0 crashed, and n1 wants green. But any three promises include n3 or n4, \
+            caption: "Red was accepted by n0, n3 and n4: it is chosen; n3 and n4 have \
+learned it, but n1 and n2 have not. n0 crashed, and n1 wants green. But any three promises include n3 or n4, \
 which report red accepted in ballot 1.0. The rule: propose the value with the highest ballot \
 among the promises. n1 proposes red.",
             scenario: "crash-majority",
@@ -113,7 +113,8 @@ chosen in 1.1 after red was chosen in 1.0. Two values are chosen; the invariants
             caption: "Three proposers, no back-off, no leader, every message 20 ms. Each new \
 prepare lands just after another proposer finished phase 1 and before its accept requests \
 arrive, so every accept is refused. Ballots climb and nothing is chosen: safe, but no \
-progress. No deterministic protocol can rule this out (FLP).",
+progress. Here fixed delays cause it; in an asynchronous network, where a message may take \
+any time, no deterministic protocol can rule it out (FLP).",
             scenario: "livelock",
             at: At::When(duel_under_way),
             highlights: &[N0, N1, N2],

@@ -103,6 +103,8 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
                 grant_sentence(&n, &c, *term, *logs)
             }
         }
+        Note::SecondVote { candidate, term, first } => trf("{n} votes for {c} in term {t}: its second vote in that term, since the crash made it forget its vote for {f} (the bug), so two candidates can both count it.", &[("n", &n), ("c", &of(*candidate)), ("t", term), ("f", &of(*first))]),
+        Note::VoteLost { term, candidate } => trf("{n} has lost its vote: it voted for {c} in term {t}, but this variant keeps votedFor only in memory, and the crash erased it (the bug).", &[("n", &n), ("c", &of(*candidate)), ("t", term)]),
         Note::VoteRefused { candidate, term, pre_vote, reason } => {
             let c = of(*candidate);
             let kind = vote_word(*pre_vote);
@@ -120,6 +122,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         Note::NewTerm { term, from } => trf("{n} adopts {o}'s newer term {t} as a follower.", &[("n", &n), ("t", term), ("o", &of(*from))]),
         Note::SteppedDown { term, reason } => match reason {
             StepDown::HigherTerm => trf("{n} steps down in term {t}: it saw a higher term, so another server may lead.", &[("n", &n), ("t", term)]),
+            StepDown::PreVoteEnded => trf("{n} stops its PreVote: it hears from the leader of term {t} and follows it, its term unraised.", &[("n", &n), ("t", term)]),
             StepDown::LeaderExists => trf("{n} stops its candidacy: it hears from the leader of term {t}.", &[("n", &n), ("t", term)]),
             StepDown::LostQuorum => trf("{n} steps down in term {t}: no majority answered it for an election timeout (CheckQuorum).", &[("n", &n), ("t", term)]),
             StepDown::RemovedFromConfig => trf("{n} steps down in term {t}: the configuration without it is committed.", &[("n", &n), ("t", term)]),
@@ -168,6 +171,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &Note) -> String {
         }
         Note::ConfigAppended { index, members } => trf("{n} appends the configuration {m} as entry {i}; each server uses it as soon as it is in its log.", &[("n", &n), ("m", &members_text(names, *members)), ("i", index)]),
         Note::ChangeRefused { reason } => change_refused(names, &n, *reason),
+        Note::QuorumChecked { heard: 1, needed } => trf("{n} heard from 1 server during the last election timeout and needs {k} to stay leader (CheckQuorum).", &[("n", &n), ("k", needed)]),
         Note::QuorumChecked { heard, needed } => trf("{n} heard from {h} servers during the last election timeout and needs {k} to stay leader (CheckQuorum).", &[("n", &n), ("h", heard), ("k", needed)]),
         Note::CommandIgnored { reason } => match reason {
             Ignored::NotAClient => trf("{n} ignores the command: reads and writes go to a client.", &[("n", &n)]),

@@ -133,7 +133,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "The leader crashes",
-            caption: "n0 crashes. The heartbeats stop, a follower's timer runs out, and it wins an election in a higher term. The committed write is on a majority, and every majority overlaps the one that elected the new leader, so the write is in its log.",
+            caption: "n0 crashes. The heartbeats stop, a follower's timer runs out, and it wins an election in a higher term. n0 had committed the write, though the others still draw it dashed: n0 crashed before telling them. The write is on a majority, every majority overlaps the one that elected the new leader, and a voter holding the write refuses a candidate whose log is behind, so the write is in the new leader's log.",
             scenario: "leader-crash",
             at: At::When(replaced_after_crash),
             highlights: &[NodeId(0)],
@@ -154,7 +154,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Figure 8: the current-term rule",
-            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it, since it is not from the current term. n0 crashed, and n4, whose log ends in term 3, won term 5 and overwrote index 2: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
+            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it, since it is not from the current term. n0 crashed, and n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
             scenario: "figure-8",
             at: At::When(figure_8_overwritten),
             highlights: &[NodeId(0), NodeId(4)],

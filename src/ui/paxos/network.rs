@@ -197,7 +197,11 @@ pub fn network(p: &NetworkProps) -> Html {
         if let Some(v) = card.learned.filter(|_| view.mode == crate::algo::paxos::Mode::Single) {
             lines.push((trf("knows {value}", &[("value", &short_value(&v))]), "px-line px-learned"));
         } else if view.mode == crate::algo::paxos::Mode::Multi && card.roles.learner && card.learned_slots > 0 {
-            lines.push((trf("knows {n} slots", &[("n", &card.learned_slots)]), "px-line px-learned"));
+            let text = match card.learned_slots {
+                1 => tr("knows 1 slot").to_string(),
+                n => trf("knows {n} slots", &[("n", &n)]),
+            };
+            lines.push((text, "px-line px-learned"));
         }
         // Lines sit under the node, centred (on the ellipse's rim they would be clipped).
         let first_y = y + NODE_R + 13.0;

@@ -31,10 +31,17 @@ pub fn value_chip(value: &Value) -> Html {
     html! { <span class={classes!("px-value", value_class(value))}>{ short_value(value) }</span> }
 }
 
-/// A quorum count, "3/3", solid once there are enough.
+/// A quorum count, "2 of 3" while short of a quorum and "5 ✓ (3 needed)" once there are
+/// enough (solid): never "5/3", which reads as a fraction over one.
 fn count(have: usize, needed: u32, what: &'static str) -> Html {
     let formed = have as u32 >= needed;
-    html! { <span class={classes!("px-q", formed.then_some("formed"))} title={what}>{ format!("{have}/{needed}") }</span> }
+    let args: [(&str, &dyn std::fmt::Display); 2] = [("have", &have), ("needed", &needed)];
+    let text = if formed {
+        trf("{have} ✓ ({needed} needed)", &args)
+    } else {
+        trf("{have} of {needed}", &args)
+    };
+    html! { <span class={classes!("px-q", formed.then_some("formed"))} title={what}>{ text }</span> }
 }
 
 /// The column of one ballot: which acceptors promised it (P) and which accepted its value.
