@@ -32,16 +32,24 @@ pub fn value_chip(value: &Value) -> Html {
 }
 
 /// A quorum count, "2 of 3" while short of a quorum and "5 ✓ (3 needed)" once there are
-/// enough (solid): never "5/3", which reads as a fraction over one.
-fn count(have: usize, needed: u32, what: &'static str) -> Html {
+/// enough (solid): never "5/3", which reads as a fraction over one. The embed, whose
+/// table has one ballot column's width to spare, writes "5 ✓" and keeps the rest in the
+/// tooltip.
+fn count(have: usize, needed: u32, what: &'static str, compact: bool) -> Html {
     let formed = have as u32 >= needed;
     let args: [(&str, &dyn std::fmt::Display); 2] = [("have", &have), ("needed", &needed)];
-    let text = if formed {
+    let whole = if formed {
         trf("{have} ✓ ({needed} needed)", &args)
     } else {
         trf("{have} of {needed}", &args)
     };
-    html! { <span class={classes!("px-q", formed.then_some("formed"))} title={what}>{ text }</span> }
+    let text = if formed && compact {
+        format!("{have} ✓")
+    } else {
+        whole.clone()
+    };
+    let title = trf("{what}: {count}", &[("what", &what), ("count", &whole)]);
+    html! { <span class={classes!("px-q", formed.then_some("formed"))} title={title}>{ text }</span> }
 }
 
 /// The column of one ballot: which acceptors promised it (P) and which accepted its value.
@@ -110,7 +118,7 @@ pub fn acceptor_table(p: &TableProps) -> Html {
                 <tfoot><tr>
                     <th scope="row" colspan="3" class="px-qlabel">{ tr("promises, acceptances") }</th>
                     { for shown.iter().map(|q| html! {
-                        <td class="px-qcount">{ count(q.promised_by.len(), view.q1, tr("promises")) }{ count(q.accepted_by.len(), view.q2, tr("acceptances")) }</td>
+                        <td class="px-qcount">{ count(q.promised_by.len(), view.q1, tr("promises"), p.compact) }{ count(q.accepted_by.len(), view.q2, tr("acceptances"), p.compact) }</td>
                     }) }
                 </tr></tfoot>
             }
