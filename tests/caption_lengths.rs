@@ -5,7 +5,7 @@
 //! scene's default run and scenarios is read, in both languages, and the longest captions
 //! are listed with their scene, scenario, step and length.
 use dsviz::i18n::{with_lang, Lang};
-use dsviz::scene::narration::caption;
+use dsviz::scene::narration::{caption, columns};
 use dsviz::sim::run::LogLine;
 use std::collections::BTreeMap;
 
@@ -18,20 +18,8 @@ const STEPS: u64 = 1_500;
 const EN_LIMIT: usize = 200;
 /// A caption led by a broken variant's note, in characters or columns (see [`report`]).
 const FLAW_LIMIT: usize = 280;
-/// The widest Chinese caption allowed, in columns (see [`columns`]).
+/// The widest Chinese caption allowed, in columns (see `dsviz::scene::narration::columns`).
 const ZH_LIMIT: usize = 200;
-
-/// How wide a text is in columns: two for a wide character (CJK ideographs, kana, Hangul,
-/// full-width punctuation and forms), one for any other.
-fn columns(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF => 2,
-            0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
-}
 
 /// One caption that was read: its length (characters in English, columns in Chinese), the
 /// run and step it came from and its text.

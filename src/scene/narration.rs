@@ -370,7 +370,7 @@ pub fn caption(lines: &[LogLine]) -> Option<String> {
 pub const CAPTION_BUDGET: usize = 200;
 
 /// A text's width in columns: two for a wide (CJK, full-width) character, one for others.
-fn columns(text: &str) -> usize {
+pub fn columns(text: &str) -> usize {
     text.chars()
         .map(|c| match c as u32 {
             0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF => 2,
