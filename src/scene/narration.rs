@@ -420,12 +420,11 @@ fn mid_sentence(text: &str) -> String {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second))
-            if first.is_uppercase() && (second.is_lowercase() || second == ' ') =>
+            if first.is_ascii_uppercase() && (second.is_ascii_lowercase() || second == ' ') =>
         {
-            first
-                .to_lowercase()
-                .chain(text[first.len_utf8()..].chars())
-                .collect()
+            // ASCII only: the captions are English or Chinese, and Unicode's case tables
+            // would cost the bundle 20 KB.
+            first.to_ascii_lowercase().to_string() + &text[1..]
         }
         _ => text.to_string(),
     }

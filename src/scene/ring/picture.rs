@@ -119,7 +119,13 @@ pub fn score_decimals(scores: &[f64]) -> usize {
     let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     (2..=6)
         .find(|&d| {
-            let shown = |s: f64| format!("{s:.d$}").parse::<f64>().unwrap_or(s);
+            // Compared as the labels read: scores are positive, so with the same decimals a
+            // longer label is higher, and labels of one length compare as text. (Not parsed
+            // back into numbers: parsing floats would cost the bundle 15 KB for this alone.)
+            let shown = |s: f64| {
+                let label = format!("{s:.d$}");
+                (label.len(), label)
+            };
             let best = shown(top);
             scores
                 .iter()

@@ -16,7 +16,7 @@ pub fn capitalise(text: &str) -> String {
     };
     let mut chars = text.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + stop,
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str() + stop,
         None => String::new(),
     }
 }
