@@ -553,6 +553,28 @@ fn the_app_uses_its_sorted_collections_not_the_standard_b_trees() {
     assert_eq!(lines, vec![1]);
 }
 
+/// The app changes letter case in ASCII only (its text is English or Chinese): Unicode's
+/// case conversions bring their tables, about 20 KB of WebAssembly data.
+#[test]
+fn the_app_changes_case_in_ascii_only() {
+    let mut found = Vec::new();
+    let sources = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    for (file, text) in &sources {
+        let mut lines = Vec::new();
+        idents_named(
+            text.parse().expect("lexes"),
+            &["to_uppercase", "to_lowercase", "is_uppercase", "is_lowercase"],
+            &mut lines,
+        );
+        found.extend(lines.into_iter().map(|l| format!("src/{file}:{l}")));
+    }
+    assert!(
+        found.is_empty(),
+        "Unicode case conversions in the app (use the to_ascii_* ones):\n{}",
+        found.join("\n")
+    );
+}
+
 // The checks themselves, on made-up sources: each finds what it is for.
 
 fn made_up(files: &[(&str, &str)]) -> Crate {
