@@ -47,6 +47,8 @@ pub mod scene_panel;
 #[cfg(target_arch = "wasm32")]
 pub mod scenes;
 #[cfg(target_arch = "wasm32")]
+pub mod svg_attr;
+#[cfg(target_arch = "wasm32")]
 pub mod teach;
 #[cfg(target_arch = "wasm32")]
 pub mod topology;
