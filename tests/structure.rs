@@ -30,7 +30,6 @@ const WEB_CRATES: &[&str] = &[
     "gloo",
     "gloo_timers",
     "gloo_events",
-    "serde_wasm_bindgen",
 ];
 
 /// Which of our top-level modules each pure layer may name, from the table in
@@ -563,7 +562,12 @@ fn the_app_changes_case_in_ascii_only() {
         let mut lines = Vec::new();
         idents_named(
             text.parse().expect("lexes"),
-            &["to_uppercase", "to_lowercase", "is_uppercase", "is_lowercase"],
+            &[
+                "to_uppercase",
+                "to_lowercase",
+                "is_uppercase",
+                "is_lowercase",
+            ],
             &mut lines,
         );
         found.extend(lines.into_iter().map(|l| format!("src/{file}:{l}")));

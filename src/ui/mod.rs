@@ -39,6 +39,8 @@ pub mod locks;
 #[cfg(target_arch = "wasm32")]
 pub mod mount;
 #[cfg(target_arch = "wasm32")]
+pub mod mount_config;
+#[cfg(target_arch = "wasm32")]
 pub mod node_menu;
 #[cfg(target_arch = "wasm32")]
 pub mod nodes;

@@ -2,8 +2,6 @@
 use super::{app, browser};
 use crate::i18n::{tr, trf};
 use crate::scene::{RunSpec, SceneId};
-use crate::sim::sorted::SortedMap;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 /// Starts the app when the page has a `#dsviz-app` element (the app's own page). On a host
@@ -91,55 +89,6 @@ fn install_panic_hook_once() {
     }));
 }
 
-/// The configuration a host page passes to `dsviz.mount`.
-#[derive(Deserialize, Debug, Default)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct MountConfig {
-    scene: Option<String>,
-    seed: Option<f64>,
-    #[serde(default)]
-    params: SortedMap<String, serde_json_like::Scalar>,
-    #[serde(default)]
-    actions: Vec<String>,
-    step: Option<f64>,
-    /// A ready-made scenario of the scene, by id.
-    scenario: Option<String>,
-    /// A tour stop to open (1 is the first).
-    tour: Option<f64>,
-    caption: Option<bool>,
-    log: Option<bool>,
-    diagram: Option<bool>,
-    explore: Option<bool>,
-    autoplay: Option<bool>,
-    /// Playback speed, 0 (slowest) to 7 (fastest).
-    speed: Option<f64>,
-    /// `"en"` or `"zh"`; the browser's language when not given.
-    lang: Option<String>,
-}
-
-mod serde_json_like {
-    use serde::Deserialize;
-    /// A parameter value as a host page may write it: text, number or boolean.
-    #[derive(Deserialize, Debug)]
-    #[serde(untagged)]
-    pub enum Scalar {
-        Text(String),
-        Number(f64),
-        Flag(bool),
-    }
-
-    impl Scalar {
-        pub fn into_text(self) -> String {
-            match self {
-                Scalar::Text(t) => t,
-                Scalar::Number(n) if n.fract() == 0.0 => format!("{}", n as i64),
-                Scalar::Number(n) => n.to_string(),
-                Scalar::Flag(b) => u8::from(b).to_string(),
-            }
-        }
-    }
-}
-
 fn whole_number(value: f64, what: &str) -> Result<u64, String> {
     if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0
     {
@@ -157,12 +106,7 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(lang) = browser::preferred_lang() {
         crate::i18n::set_lang(lang);
     }
-    let config: MountConfig = if config.is_undefined() || config.is_null() {
-        MountConfig::default()
-    } else {
-        serde_wasm_bindgen::from_value(config)
-            .map_err(|e| trf("the config object is not valid: {error}", &[("error", &e)]))?
-    };
+    let config = super::mount_config::read(&config)?;
     if let Some(lang) = config
         .lang
         .as_deref()
@@ -193,9 +137,7 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     if let Some(seed) = config.seed {
         spec.seed = whole_number(seed, "seed")?;
     }
-    spec.params = crate::sim::sorted::SortedMap::from_iter(
-        config.params.into_iter().map(|(k, v)| (k, v.into_text())),
-    );
+    spec.params = config.params;
     spec.actions = config.actions;
     spec.step = config.step.map(|s| whole_number(s, "step")).transpose()?;
     spec.scenario = config.scenario.filter(|s| !s.is_empty());

@@ -62,6 +62,8 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/model/navigation.rs",
     "src/ui/model/speeds.rs",
     "src/ui/mount.rs",
+    "src/ui/mount_config.rs",
+    "src/ui/svg_attr.rs",
     "src/ui/node_menu.rs",
     "src/ui/nodes.rs",
     "src/ui/paxos/badges.rs",
