@@ -519,22 +519,25 @@ fn idents_named(tokens: TokenStream, names: &[&str], lines: &mut Vec<usize>) {
     }
 }
 
-/// The app's ordered maps and sets are `sim::sorted`'s: each standard B-tree instance
-/// costs 6 to 10 KB of WebAssembly (see `src/sim/sorted/mod.rs`). Comments may name them.
-#[test]
-fn the_app_uses_its_sorted_collections_not_the_standard_b_trees() {
-    let mut found = Vec::new();
+/// Where the app's sources (`src/`, as Rust tokens: comments may name anything) name any
+/// of `idents`, as `src/file:line`.
+fn app_lines_naming(idents: &[&str]) -> Vec<String> {
     let sources = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     assert!(sources.len() > 100);
+    let mut found = Vec::new();
     for (file, text) in &sources {
         let mut lines = Vec::new();
-        idents_named(
-            text.parse().expect("lexes"),
-            &["BTreeMap", "BTreeSet"],
-            &mut lines,
-        );
+        idents_named(text.parse().expect("lexes"), idents, &mut lines);
         found.extend(lines.into_iter().map(|l| format!("src/{file}:{l}")));
     }
+    found
+}
+
+/// The app's ordered maps and sets are `sim::sorted`'s: each standard B-tree instance
+/// costs 6 to 10 KB of WebAssembly (see `src/sim/sorted/mod.rs`).
+#[test]
+fn the_app_uses_its_sorted_collections_not_the_standard_b_trees() {
+    let found = app_lines_naming(&["BTreeMap", "BTreeSet"]);
     assert!(
         found.is_empty(),
         "standard B-trees in the app:\n{}",
@@ -556,22 +559,12 @@ fn the_app_uses_its_sorted_collections_not_the_standard_b_trees() {
 /// case conversions bring their tables, about 20 KB of WebAssembly data.
 #[test]
 fn the_app_changes_case_in_ascii_only() {
-    let mut found = Vec::new();
-    let sources = sources_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
-    for (file, text) in &sources {
-        let mut lines = Vec::new();
-        idents_named(
-            text.parse().expect("lexes"),
-            &[
-                "to_uppercase",
-                "to_lowercase",
-                "is_uppercase",
-                "is_lowercase",
-            ],
-            &mut lines,
-        );
-        found.extend(lines.into_iter().map(|l| format!("src/{file}:{l}")));
-    }
+    let found = app_lines_naming(&[
+        "to_uppercase",
+        "to_lowercase",
+        "is_uppercase",
+        "is_lowercase",
+    ]);
     assert!(
         found.is_empty(),
         "Unicode case conversions in the app (use the to_ascii_* ones):\n{}",

@@ -338,37 +338,29 @@ fn mount_rejects_a_bad_config_with_a_clear_message() {
         let err = dsviz::ui::mount(fresh_root(), config).unwrap_err();
         err.as_string().unwrap()
     };
-    let message = rejected(r#"{"scene":"2pc","sede":1}"#);
-    assert!(message.contains("unknown option \"sede\""), "{message}");
-    assert!(
-        message.contains("seed, params"),
-        "lists the options: {message}"
-    );
-    let message = rejected(r#"{"scene":5}"#);
-    assert!(
-        message.contains("scene must be text, not a number"),
-        "{message}"
-    );
-    let message = rejected(r#"{"scene":"2pc","autoplay":"yes"}"#);
-    assert!(
-        message.contains("autoplay must be true or false, not text"),
-        "{message}"
-    );
-    let message = rejected(r#"{"scene":"2pc","actions":"crash"}"#);
-    assert!(
-        message.contains("actions must be an array of texts"),
-        "{message}"
-    );
-    let message = rejected(r#"{"scene":"2pc","params":{"n":[4]}}"#);
-    assert!(
-        message.contains("params.n must be text, a number or true or false, not an array"),
-        "{message}"
-    );
-    let message = rejected(r#"[1,2]"#);
-    assert!(
-        message.contains("the config must be an object, not an array"),
-        "{message}"
-    );
+    for (config, expected) in [
+        (
+            r#"{"scene":"2pc","sede":1}"#,
+            "unknown option \"sede\"; options: scene, seed, params",
+        ),
+        (r#"{"scene":5}"#, "scene must be text, not a number"),
+        (
+            r#"{"scene":"2pc","autoplay":"yes"}"#,
+            "autoplay must be true or false, not text",
+        ),
+        (
+            r#"{"scene":"2pc","actions":"crash"}"#,
+            "actions must be an array of texts",
+        ),
+        (
+            r#"{"scene":"2pc","params":{"n":[4]}}"#,
+            "params.n must be text, a number or true or false, not an array",
+        ),
+        (r#"[1,2]"#, "the config must be an object, not an array"),
+    ] {
+        let message = rejected(config);
+        assert!(message.contains(expected), "{config}: {message}");
+    }
     // Null options are the defaults; parameters of every kind read as a link writes them.
     let config = js_sys::JSON::parse(r#"{"scene":"2pc","seed":null,"params":{"n":4}}"#).unwrap();
     assert!(dsviz::ui::mount(fresh_root(), config).is_ok());
