@@ -6,12 +6,12 @@
 //! (`deliver:`, `lose:`, `fire:`, `crash:`, `restart:`), so the driver offers the path
 //! itself as the link to open, after checking that the link, opened as the app opens it,
 //! reaches the path's last state with the property broken.
-use super::checker::{Checker, Finish};
+use super::checker::{Checker, Finish, Progress};
 use super::model::Model;
 use super::request::{ExploreRequest, Mode};
 use super::scene_model::SceneModel;
 use super::setups::{risky_setups, Setup};
-use super::sweep::{Sweep, SweepPhase};
+use super::sweep::{Sweep, SweepPhase, SweepProgress};
 use crate::scene::{read_config, RunSpec, Scene, SceneId};
 use crate::sim::Line;
 
@@ -234,73 +234,79 @@ impl<S: Scene> Search for SweepSearch<S> {
     }
 
     fn status(&self) -> Status {
-        let Some((setup, sweep)) = self.sweeps.get(self.current) else {
-            return Status::default();
-        };
-        let p = sweep.progress();
-        let before: u64 = self.sweeps[..self.current]
-            .iter()
-            .map(|(_, s)| s.progress().runs_done)
-            .sum();
-        let total: u64 = self
+        let sweeps: Vec<(Option<&'static Setup>, SweepProgress)> = self
             .sweeps
             .iter()
-            .map(|(_, s)| s.progress().runs_total)
-            .sum();
-        let done = self.done();
-        let found = self.found();
-        let mut message = p.message();
-        if let Some(setup) = setup {
-            message = format!("With {}: {message}", setup.label());
-        }
-        let tried: Vec<String> = self.sweeps[1..]
-            .iter()
-            .filter_map(|(s, _)| s.map(Setup::label))
+            .map(|(setup, sweep)| (*setup, sweep.progress()))
             .collect();
-        if done && found.is_none() && !tried.is_empty() {
-            message = format!(
-                "No violation in {} runs of the setup as configured, nor with {}.",
-                self.sweeps[0].1.progress().runs_done,
-                tried.join(" or ")
-            );
-        }
-        let stage = match p.phase {
-            _ if done && found.is_none() => Stage::Clean {
-                runs: self.sweeps[0].1.progress().runs_done,
-                setups: tried,
-            },
-            SweepPhase::Searching => Stage::Seeds {
-                done: p.runs_done,
-                total: p.runs_total,
-            },
-            SweepPhase::Shrinking => Stage::Shrinking {
-                run: p.runs_done,
-                tries: p.shrink_tries,
-            },
-            SweepPhase::Done => Stage::Shrunk {
-                run: p.runs_done,
-                total: p.runs_total,
-                tries: p.shrink_tries,
-            },
-        };
-        Status {
-            message,
-            stage,
-            fraction: if done {
-                1.0
-            } else {
-                (before + p.runs_done) as f64 / total.max(1) as f64
-            },
-            rate: p.runs_per_second(),
-            distinct: None,
-            depth: None,
-            done,
-            complete: false,
-            symmetry: SymmetryUse::NotAsked,
-            setup: setup.map(Setup::label),
-            found,
-            link_problem: false,
-        }
+        sweep_status(&sweeps, self.current, self.done(), self.found())
+    }
+}
+
+/// A sweep's status from the progress of each of its sweeps (`current` the one running):
+/// the same for every scene, so compiled once rather than for each.
+fn sweep_status(
+    sweeps: &[(Option<&'static Setup>, SweepProgress)],
+    current: usize,
+    done: bool,
+    found: Option<Found>,
+) -> Status {
+    let Some((setup, p)) = sweeps.get(current) else {
+        return Status::default();
+    };
+    let before: u64 = sweeps[..current].iter().map(|(_, p)| p.runs_done).sum();
+    let total: u64 = sweeps.iter().map(|(_, p)| p.runs_total).sum();
+    let mut message = p.message();
+    if let Some(setup) = setup {
+        message = format!("With {}: {message}", setup.label());
+    }
+    let tried: Vec<String> = sweeps[1..]
+        .iter()
+        .filter_map(|(s, _)| s.map(Setup::label))
+        .collect();
+    let configured_runs = sweeps[0].1.runs_done;
+    if done && found.is_none() && !tried.is_empty() {
+        message = format!(
+            "No violation in {configured_runs} runs of the setup as configured, nor with {}.",
+            tried.join(" or ")
+        );
+    }
+    let stage = match p.phase {
+        _ if done && found.is_none() => Stage::Clean {
+            runs: configured_runs,
+            setups: tried,
+        },
+        SweepPhase::Searching => Stage::Seeds {
+            done: p.runs_done,
+            total: p.runs_total,
+        },
+        SweepPhase::Shrinking => Stage::Shrinking {
+            run: p.runs_done,
+            tries: p.shrink_tries,
+        },
+        SweepPhase::Done => Stage::Shrunk {
+            run: p.runs_done,
+            total: p.runs_total,
+            tries: p.shrink_tries,
+        },
+    };
+    Status {
+        message,
+        stage,
+        fraction: if done {
+            1.0
+        } else {
+            (before + p.runs_done) as f64 / total.max(1) as f64
+        },
+        rate: p.runs_per_second(),
+        distinct: None,
+        depth: None,
+        done,
+        complete: false,
+        symmetry: SymmetryUse::NotAsked,
+        setup: setup.map(Setup::label),
+        found,
+        link_problem: false,
     }
 }
 
@@ -372,10 +378,7 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
     }
 
     fn status(&self) -> Status {
-        let p = self.checker.progress();
         let model = self.checker.model();
-        let names = model.properties();
-        let mut message = p.message(&names);
         let symmetry = if self.checker.symmetry_in_use() {
             SymmetryUse::On
         } else if !self.symmetry_asked {
@@ -385,54 +388,77 @@ impl<S: Scene> Search for ExhaustiveSearch<S> {
         } else {
             SymmetryUse::NotOffered
         };
-        if self.checker.symmetry_in_use() {
-            message.push_str(
-                " Symmetry reduction is on: worlds that differ only by swapping \
-                 interchangeable nodes count as one state.",
-            );
-        } else if self.symmetry_asked && model.symmetry_too_large() {
-            message.push_str(
-                " Symmetry reduction is off: too many interchangeable nodes to try every \
-                 renaming.",
-            );
-        } else if self.symmetry_asked {
-            message.push_str(" This scene offers no symmetry reduction.");
-        }
-        if let Some(found) = &self.found {
-            message.push(' ');
-            match (&found.spec, &self.link_problem) {
-                (Some(_), _) => message
-                    .push_str("Open it below: the timeline replays this exact path, step by step."),
-                (None, Some(problem)) => message.push_str(problem),
-                (None, None) => {}
-            }
-        }
-        let stage = match p.finished {
-            None => Stage::Searching {
-                frontier: p.frontier as u64,
-            },
-            Some(Finish::Exhausted) => Stage::Exhausted,
-            Some(Finish::DepthBound(d)) => Stage::DepthBound(d),
-            Some(Finish::Violation { .. }) => Stage::Violation,
-            Some(Finish::Budget(max)) => Stage::Budget(max),
-        };
-        Status {
-            message,
-            stage,
-            fraction: if p.finished.is_some() {
-                1.0
-            } else {
-                (p.distinct as f64 / self.max_states.max(1) as f64).min(1.0)
-            },
-            rate: p.states_per_second(),
-            distinct: Some(p.distinct),
-            depth: Some(p.depth),
-            done: p.finished.is_some(),
-            complete: matches!(p.finished, Some(Finish::Exhausted | Finish::DepthBound(_))),
+        let search = ExhaustiveState {
+            progress: self.checker.progress(),
+            names: model.properties(),
             symmetry,
-            setup: None,
+            max_states: self.max_states,
             found: self.found.clone(),
-            link_problem: self.link_problem.is_some(),
+            link_problem: self.link_problem.as_deref(),
+        };
+        exhaustive_status(search)
+    }
+}
+
+/// What an exhaustive search's status is made of, whatever the scene.
+struct ExhaustiveState<'a> {
+    progress: Progress,
+    names: Vec<String>,
+    symmetry: SymmetryUse,
+    max_states: u64,
+    found: Option<Found>,
+    link_problem: Option<&'a str>,
+}
+
+/// An exhaustive search's status: the same for every scene, so compiled once.
+fn exhaustive_status(search: ExhaustiveState<'_>) -> Status {
+    let p = &search.progress;
+    let mut message = p.message(&search.names);
+    message.push_str(match search.symmetry {
+        SymmetryUse::On => {
+            " Symmetry reduction is on: worlds that differ only by swapping interchangeable \
+             nodes count as one state."
         }
+        SymmetryUse::TooLarge => {
+            " Symmetry reduction is off: too many interchangeable nodes to try every renaming."
+        }
+        SymmetryUse::NotOffered => " This scene offers no symmetry reduction.",
+        SymmetryUse::NotAsked => "",
+    });
+    if let Some(found) = &search.found {
+        message.push(' ');
+        match (&found.spec, search.link_problem) {
+            (Some(_), _) => message
+                .push_str("Open it below: the timeline replays this exact path, step by step."),
+            (None, Some(problem)) => message.push_str(problem),
+            (None, None) => {}
+        }
+    }
+    let stage = match p.finished {
+        None => Stage::Searching {
+            frontier: p.frontier as u64,
+        },
+        Some(Finish::Exhausted) => Stage::Exhausted,
+        Some(Finish::DepthBound(d)) => Stage::DepthBound(d),
+        Some(Finish::Violation { .. }) => Stage::Violation,
+        Some(Finish::Budget(max)) => Stage::Budget(max),
+    };
+    Status {
+        message,
+        stage,
+        fraction: if p.finished.is_some() {
+            1.0
+        } else {
+            (p.distinct as f64 / search.max_states.max(1) as f64).min(1.0)
+        },
+        rate: p.states_per_second(),
+        distinct: Some(p.distinct),
+        depth: Some(p.depth),
+        done: p.finished.is_some(),
+        complete: matches!(p.finished, Some(Finish::Exhausted | Finish::DepthBound(_))),
+        symmetry: search.symmetry,
+        setup: None,
+        found: search.found,
+        link_problem: search.link_problem.is_some(),
     }
 }
