@@ -125,24 +125,20 @@ impl<P: Protocol> Sim<P> {
             }
             other => {
                 let why = match other {
-                    Action::DropMessage(id) => format!("message {} is no longer in flight", id.0),
+                    Action::DropMessage(id) => Ignored::NotInFlight(*id),
                     Action::DelayMessage(id, _) => match self.in_flight.get(*id) {
-                        Some(m) => format!(
-                            "message {} already reached {}, which is paused: it waits there",
-                            id.0, m.info.to
-                        ),
-                        None => format!("message {} is no longer in flight", id.0),
+                        Some(m) => Ignored::ParkedAt(*id, m.info.to),
+                        None => Ignored::NotInFlight(*id),
                     },
-                    Action::Crash(n) => format!("{n} is already down"),
-                    Action::Restart(n) => format!("{n} is not crashed"),
-                    Action::Pause(n, _) => format!("{n} is not running"),
-                    Action::Resume(n) => format!("{n} is not paused"),
-                    Action::Command(n, _) => {
-                        format!("{n} is not running, so it ignores the command")
-                    }
+                    Action::Crash(n) => Ignored::AlreadyDown(*n),
+                    Action::Restart(n) => Ignored::NotCrashed(*n),
+                    Action::Pause(n, _) => Ignored::NotRunning(*n),
+                    Action::Resume(n) => Ignored::NotPaused(*n),
+                    Action::Command(n, _) => Ignored::CommandToStopped(*n),
                     Action::Network(_) => unreachable!("network changes always apply"),
                     Action::Force(forced) => self.why_not_forced(forced),
                 };
+                let why = why.to_string();
                 record(&mut rec, step, now, TraceKind::Ignored { why });
             }
         }
@@ -170,24 +166,18 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Why a forced step could not happen (the world is as it was before it).
-    fn why_not_forced(&self, forced: &Forced) -> String {
+    fn why_not_forced(&self, forced: &Forced) -> Ignored {
         match *forced {
             Forced::Deliver(id) | Forced::Lose(id) => match self.in_flight.get(id) {
-                Some(m) => format!(
-                    "message {} cannot be delivered now: {} is not running",
-                    id.0, m.info.to
-                ),
-                None => format!("message {} is not in flight", id.0),
+                Some(m) => Ignored::CannotDeliver(id, m.info.to),
+                None => Ignored::ForcedNotInFlight(id),
             },
             Forced::Fire(node, timer) => {
                 let slot = &self.slots[node.index()];
                 if slot.status != NodeStatus::Up {
-                    format!("{node} is not running, so its timers do not fire")
+                    Ignored::TimersStopped(node)
                 } else {
-                    format!(
-                        "{node} has no timer number {timer} set (it has {})",
-                        slot.timers.len()
-                    )
+                    Ignored::NoSuchTimer(node, timer, slot.timers.len())
                 }
             }
         }
@@ -253,5 +243,53 @@ fn forced_choice(forced: &Forced) -> Choice {
         Forced::Deliver(id) => Choice::Deliver(id),
         Forced::Lose(id) => Choice::Lose(id),
         Forced::Fire(node, timer) => Choice::Fire { node, timer },
+    }
+}
+
+/// Why an action was ignored: the trace's words for it. Worded here, once, rather than in
+/// each protocol's copy of the kernel.
+enum Ignored {
+    NotInFlight(MsgId),
+    ParkedAt(MsgId, NodeId),
+    AlreadyDown(NodeId),
+    NotCrashed(NodeId),
+    NotRunning(NodeId),
+    NotPaused(NodeId),
+    CommandToStopped(NodeId),
+    CannotDeliver(MsgId, NodeId),
+    ForcedNotInFlight(MsgId),
+    TimersStopped(NodeId),
+    NoSuchTimer(NodeId, u32, usize),
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ignored::NotInFlight(id) => write!(f, "message {} is no longer in flight", id.0),
+            Ignored::ParkedAt(id, to) => write!(
+                f,
+                "message {} already reached {to}, which is paused: it waits there",
+                id.0
+            ),
+            Ignored::AlreadyDown(n) => write!(f, "{n} is already down"),
+            Ignored::NotCrashed(n) => write!(f, "{n} is not crashed"),
+            Ignored::NotRunning(n) => write!(f, "{n} is not running"),
+            Ignored::NotPaused(n) => write!(f, "{n} is not paused"),
+            Ignored::CommandToStopped(n) => {
+                write!(f, "{n} is not running, so it ignores the command")
+            }
+            Ignored::CannotDeliver(id, to) => write!(
+                f,
+                "message {} cannot be delivered now: {to} is not running",
+                id.0
+            ),
+            Ignored::ForcedNotInFlight(id) => write!(f, "message {} is not in flight", id.0),
+            Ignored::TimersStopped(n) => {
+                write!(f, "{n} is not running, so its timers do not fire")
+            }
+            Ignored::NoSuchTimer(n, timer, set) => {
+                write!(f, "{n} has no timer number {timer} set (it has {set})")
+            }
+        }
     }
 }
