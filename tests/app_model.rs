@@ -312,3 +312,83 @@ fn a_page_opens_with_few_steps_computed_and_computes_the_rest_and_writes_its_lin
         assert_eq!(fingerprint(&model), fingerprint(&full), "step {step}");
     }
 }
+
+/// The counter beside the scrubber, on every scene: while a run is still being computed it
+/// names the step alone (the steps computed so far are no total: they grow as it plays);
+/// once the run has ended it adds the run's length, which no further computing changes.
+#[test]
+fn the_step_counter_shows_a_total_only_once_the_run_has_ended() {
+    use dsviz::i18n::with_lang;
+    use dsviz::ui::model::step_status;
+    let status = |model: &Model<dyn Run>| {
+        let mut run = model.run.borrow_mut();
+        let finished = run.is_finished();
+        step_status(run.cursor(), run.horizon(), finished, model.playhead)
+    };
+    let (mut ended, mut going_on) = (0, 0);
+    let scenes: Vec<SceneId> = SceneId::all().collect();
+    assert_eq!(scenes.len(), 7, "seven scenes");
+    for scene in scenes {
+        let (mut model, _) = model_of(&format!("?scene={}&step=13", scene.slug()));
+        model.update(Msg::Seek(13));
+        let (text, _) = status(&model);
+        assert!(text.starts_with("step 13 "), "{scene}: {text}");
+        // Computing further (as playing does) changes the counter of a run still going on
+        // only when that run ends.
+        let mut before = (text.clone(), model.run.borrow_mut().is_finished());
+        for _ in 0..20 {
+            if before.1 {
+                break;
+            }
+            assert!(
+                !before.0.contains('/'),
+                "{scene}: no total yet: {}",
+                before.0
+            );
+            let computed = model.run.borrow().horizon();
+            let title = status(&model).1;
+            assert!(
+                title.contains(&format!("({computed} so far)")),
+                "{scene}: the tooltip says how far the run is computed: {title}"
+            );
+            model.run.borrow_mut().extend(2_000);
+            let now = (status(&model).0, model.run.borrow_mut().is_finished());
+            if !now.1 {
+                assert_eq!(
+                    now.0, before.0,
+                    "{scene}: the counter does not grow with the run"
+                );
+            }
+            before = now;
+        }
+        let run_len = model.run.borrow().horizon();
+        if before.1 {
+            ended += 1;
+            assert_eq!(
+                before.0,
+                format!("step 13 / {run_len} · {}", model.playhead),
+                "{scene}: the total is the run's length"
+            );
+            model.run.borrow_mut().extend(2_000);
+            assert_eq!(
+                status(&model).0,
+                before.0,
+                "{scene}: an ended run stays ended"
+            );
+            let zh = with_lang(Lang::Zh, || status(&model).0);
+            assert!(
+                zh.starts_with(&format!("第 13 / {run_len} 步")),
+                "{scene}: {zh}"
+            );
+        } else {
+            going_on += 1;
+            let zh = with_lang(Lang::Zh, || status(&model).0);
+            assert!(zh.starts_with("第 13 步 · "), "{scene}: {zh}");
+        }
+    }
+    eprintln!("{ended} runs ended, {going_on} going on");
+    assert!(
+        ended >= 1 && going_on >= 1,
+        "both kinds of run: {ended} ended, {going_on} going on"
+    );
+}

@@ -5,14 +5,15 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dsviz::ui::paxos::geometry::{
-    flight_position, node_position, spread_flights, text_box, Rect, CHAR_W, DOT_R, NODE_R,
+    flight_position, line_centre, line_width, node_position, spread_flights, text_box, Rect,
+    CHAR_W, DOT_R, NET_W, NODE_R,
 };
 
 /// The two text lines under node `i`, as the stage lays them out, at their longest
-/// ordinary width ("accept 1.0 red": 14 characters).
+/// ordinary width ("2 of 3 promises": 15 characters).
 fn lines_under(i: u32, n: u32) -> [Rect; 2] {
     let (x, y) = node_position(i, n);
-    let chars = 14;
+    let chars = 15;
     let first = y + NODE_R + 13.0;
     let left = x - chars as f64 * CHAR_W / 2.0;
     [
@@ -117,4 +118,49 @@ fn a_message_with_room_stays_where_its_progress_puts_it() {
     for (&(from, to, t), spot) in flights.iter().zip(spots) {
         assert_eq!(spot, flight_position(from, to, 5, t));
     }
+}
+
+/// A line under a node can be longer than the node is wide (a proposer's promises in words,
+/// "2 of 3 promises", in Chinese): under a node at the drawing's side it moves in just
+/// enough to stay whole, and under every other node it stays centred, for every node of 3
+/// to 9.
+#[test]
+fn a_long_line_under_a_node_stays_inside_the_drawing_and_as_near_its_node_as_it_can() {
+    let lines = [
+        "2 of 3 promises",
+        "prepare 12.4: 4 of 5 promises",
+        "2 个承诺，需 3 个",
+        "准备 1.1：2 个承诺（需 3 个）",
+        "accept 1.0",
+    ];
+    let (mut moved, mut centred) = (0, 0);
+    for n in 3..=9 {
+        for i in 0..n {
+            let (x, _) = node_position(i, n);
+            for text in lines {
+                let w = line_width(text);
+                let c = line_centre(x, text);
+                assert!(
+                    c - w / 2.0 >= 0.0 && c + w / 2.0 <= NET_W,
+                    "{n} nodes, node {i}: '{text}' from {} to {}",
+                    c - w / 2.0,
+                    c + w / 2.0
+                );
+                // Under its node still: the line covers the node's centre.
+                assert!(
+                    (c - x).abs() < w / 2.0,
+                    "{n} nodes, node {i}: '{text}' left its node"
+                );
+                if x - w / 2.0 >= 2.0 && x + w / 2.0 <= NET_W - 2.0 {
+                    assert_eq!(c, x, "{n} nodes, node {i}: '{text}' has room: centred");
+                    centred += 1;
+                } else {
+                    moved += 1;
+                }
+            }
+        }
+    }
+    assert!(moved > 0 && centred > 0, "{moved} moved, {centred} centred");
+    // A Chinese character is drawn about a whole font size wide, a Latin one about 0.6.
+    assert!(line_width("准备") > line_width("ab") * 1.5);
 }

@@ -280,3 +280,40 @@ fn on_a_phone_every_candidates_vote_tally_stays_inside_the_frame_and_the_top_one
         }
     }
 }
+
+/// A window of up to thirteen columns (Figure 7's whole logs) fits both frames: the grid
+/// keeps its left edge (clear of the ring's words), its last cell ends inside the frame, and
+/// two-digit terms at the 13-unit label size in neighbouring cells stay apart.
+#[test]
+fn a_window_of_up_to_thirteen_columns_fits_the_wide_and_the_phone_frame() {
+    use dsviz::scene::raft::{LOG_WINDOW, LOG_WINDOW_MAX};
+    // Two bold digits at 13 units: a bold digit is about 0.7 of the font wide.
+    let two_digits = 2.0 * 0.7 * 13.0;
+    for columns in LOG_WINDOW..=LOG_WINDOW_MAX {
+        let wide = StageFrame::wide().with_columns(columns);
+        let mut frames = vec![("wide", wide)];
+        for n in [3, 5, 7, 9, 11] {
+            frames.push(("phone", StageFrame::phone(n, columns)));
+        }
+        for (kind, frame) in frames {
+            let end = frame.cell_x(columns, 1) + frame.cell_w;
+            assert!(
+                end <= frame.width,
+                "{kind}, {columns} columns: ends at {end}"
+            );
+            assert!(
+                frame.cell_w >= two_digits,
+                "{kind}, {columns} columns: cells of {} keep '10' and '11' apart ({two_digits})",
+                frame.cell_w
+            );
+            if columns == LOG_WINDOW {
+                assert_eq!(frame.cell_w, CELL_W, "{kind}: ten columns keep full cells");
+            }
+        }
+        assert_eq!(
+            wide.grid_x,
+            StageFrame::wide().grid_x,
+            "the grid keeps its place"
+        );
+    }
+}

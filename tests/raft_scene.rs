@@ -897,3 +897,62 @@ fn the_entries_a_figure_starts_with_are_not_called_no_ops() {
         "{kinds:?}"
     );
 }
+
+/// The log grid's window: at least ten columns, at most thirteen; from entry 1 while every
+/// log fits with the next free index after it, else the latest entries; its last column is
+/// always the next free index.
+#[test]
+fn the_log_window_starts_at_entry_1_while_the_logs_fit_and_then_follows_the_latest() {
+    use scene::raft::{log_window, LOG_WINDOW, LOG_WINDOW_MAX};
+    assert_eq!((LOG_WINDOW, LOG_WINDOW_MAX), (10, 13));
+    assert_eq!(log_window(0), (1, 10));
+    assert_eq!(log_window(9), (1, 10));
+    assert_eq!(log_window(10), (1, 11));
+    assert_eq!(log_window(12), (1, 13), "Figure 7's longest log, whole");
+    assert_eq!(log_window(13), (2, 14));
+    for last in 0..500u64 {
+        let (from, to) = log_window(last);
+        let columns = to + 1 - from;
+        assert_eq!(
+            to,
+            (last + 1).max(LOG_WINDOW),
+            "{last}: ends at the next free index"
+        );
+        assert!(
+            (LOG_WINDOW..=LOG_WINDOW_MAX).contains(&columns),
+            "{last}: {columns}"
+        );
+        assert_eq!(
+            from == 1,
+            last < LOG_WINDOW_MAX,
+            "{last}: whole while it fits"
+        );
+    }
+    assert_eq!(log_window(u64::MAX).1, u64::MAX, "no overflow");
+}
+
+/// Figure 7 (`sc=figure-7`): the grid shows every log whole, from entry 1, as the paper's
+/// figure does, until the repair makes a log longer than twelve entries.
+#[test]
+fn figure_7_shows_every_log_whole_from_entry_1() {
+    let mut run = scenario_run("figure-7", 1);
+    let view = view_at(&mut run, 0);
+    let longest = view.servers.iter().map(|s| s.last_index).max().unwrap();
+    assert_eq!(longest, 12, "the figure's longest log");
+    assert_eq!(view.window, (1, 13));
+    for s in &view.servers {
+        let shown: Vec<u64> = s.cells.iter().map(|c| c.index).collect();
+        let whole: Vec<u64> = (1..=s.last_index).collect();
+        assert_eq!(shown, whole, "{}'s whole log is in the grid", s.name);
+    }
+    let mut whole_steps = 0;
+    for step in 0..400 {
+        let view = view_at(&mut run, step);
+        let longest = view.servers.iter().map(|s| s.last_index).max().unwrap();
+        if longest <= 12 {
+            assert_eq!(view.window.0, 1, "step {step}: from entry 1");
+            whole_steps += 1;
+        }
+    }
+    assert!(whole_steps > 50, "{whole_steps} steps");
+}

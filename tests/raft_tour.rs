@@ -152,12 +152,71 @@ fn the_split_vote_stop_shows_four_candidates_of_term_1_and_term_1_has_no_leader(
     assert!(first_leader.is_some_and(|t| t >= 2), "{first_leader:?}");
 }
 
+/// "n2's runs out first: it asks first and wins term 2. n4's runs out soon after, too late:
+/// the others have already voted for n2, so n4 has only its own vote, and it follows n2 once
+/// it hears from it." The stage shows no candidate left standing (a candidate still counting
+/// "votes: 1 of 3" would look like a second split vote).
 #[test]
-fn the_randomized_timeouts_stop_shows_a_leader_of_the_next_term() {
-    let (_, view, _) = open_stop(&stop("Why timeouts are randomized"));
+fn the_randomized_timeouts_stop_shows_n2_leading_term_2_and_the_late_candidate_n4_following_it() {
+    let (mut run, view, step) = open_stop(&stop("Why timeouts are randomized"));
     let lead = leaders(&view);
     assert_eq!(lead.len(), 1);
-    assert_eq!(lead[0].term, 2, "it wins the next term");
+    assert_eq!((lead[0].id, lead[0].term), (NodeId(2), 2), "n2 wins term 2");
+    for s in &view.servers {
+        assert_eq!(s.term, 2, "{} is in term 2", s.name);
+        if s.id != NodeId(2) {
+            assert_eq!(
+                s.role,
+                Role::Follower,
+                "{} follows: no candidate left",
+                s.name
+            );
+        }
+    }
+    // n4 has just heard from n2 (the stop's step): it follows n2 now.
+    assert_eq!(sv(&view, 4).leader, Some(NodeId(2)), "n4 follows n2");
+    // n4 stood for term 2 (its vote there is its own); the other three voted for n2.
+    assert_eq!(
+        sv(&view, 4).voted_for,
+        Some(NodeId(4)),
+        "n4 was a candidate for term 2"
+    );
+    for i in [0, 1, 3] {
+        assert_eq!(sv(&view, i).voted_for, Some(NodeId(2)), "n{i} voted for n2");
+    }
+    // n2's timer ran out first: when term 2 began, n2 alone had it. n4 became a candidate
+    // after that, and never had a second vote.
+    let mut first_term_2 = None;
+    let mut n4_candidate = None;
+    for s in 0..=step {
+        seek(&mut run, s);
+        let v = run.view();
+        let in_2: Vec<NodeId> = v
+            .servers
+            .iter()
+            .filter(|s| s.term == 2)
+            .map(|s| s.id)
+            .collect();
+        if first_term_2.is_none() && !in_2.is_empty() {
+            first_term_2 = Some((s, in_2));
+        }
+        let n4 = sv(&v, 4);
+        if n4.role == Role::Candidate && n4.term == 2 {
+            n4_candidate.get_or_insert(s);
+            assert!(
+                n4.ayes.len() <= 1,
+                "n4 never has a second vote: {:?}",
+                n4.ayes
+            );
+        }
+    }
+    let (began, who) = first_term_2.expect("term 2 began");
+    assert_eq!(who, vec![NodeId(2)], "n2 alone starts term 2");
+    let n4_at = n4_candidate.expect("n4 stood for term 2");
+    assert!(
+        n4_at > began,
+        "n4's timer ran out after n2's ({n4_at} > {began})"
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@ mod view;
 pub use describe::{change_refusal_text, members_text, op_text, result_text};
 pub use params::{parse_logs, read_mode_label, variant_label, write_logs, FIELDS};
 pub use view::{
-    flight_kind, Cell, CellKind, ClientView, Flight, FlightKind, OpView, PeerView, RaftView,
-    ServerView, Verdict, HISTORY_SHOWN, LOG_WINDOW,
+    flight_kind, log_window, Cell, CellKind, ClientView, Flight, FlightKind, OpView, PeerView,
+    RaftView, ServerView, Verdict, HISTORY_SHOWN, LOG_WINDOW, LOG_WINDOW_MAX,
 };
 
 use super::{

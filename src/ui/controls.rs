@@ -1,5 +1,5 @@
 //! Play/pause, step, scrubber, speed and seed. Every control has an accessible label.
-use super::model::{Msg, SPEEDS};
+use super::model::{step_status, Msg, SPEEDS};
 use crate::i18n::{tr, trf};
 use crate::sim::Time;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -72,17 +72,9 @@ pub fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    // Runs are computed as they are watched: until a run comes to rest, the count after the
-    // slash is what has been computed so far, and the tooltip says so.
-    let status = trf(
-        "step {n} / {total} · {time}",
-        &[("n", &p.cursor), ("total", &p.horizon), ("time", &p.time)],
-    );
-    let status_title = if p.finished {
-        tr("The run has come to rest: nothing more happens after its last step.")
-    } else {
-        tr("Steps computed so far: more are computed as the run plays.")
-    };
+    // The total only once the run has ended: before, it is how far the run has been
+    // computed, which grows as it plays (`step_status`).
+    let (status, status_title) = step_status(p.cursor, p.horizon, p.finished, p.time);
     let on_step = {
         let on_msg = p.on_msg.clone();
         Callback::from(move |e: MouseEvent| {

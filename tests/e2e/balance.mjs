@@ -19,7 +19,7 @@ async function openScene(query, viewport) {
 /** What a person reads of a comparison: the numbers table and the chart's lines. */
 async function visible(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    step: document.querySelector("#step-status")?.textContent.split(/ [/·] /)[0],
     numbers: document.querySelector("#lb-numbers")?.innerText,
     lines: [...document.querySelectorAll(".lb-line-p99")].map((l) => l.getAttribute("d")),
     servers: [...document.querySelectorAll("g.lb-server")].map((g) => g.getAttribute("class")),

@@ -33,8 +33,12 @@ const readCaption = (page) =>
     };
   });
 
-/** The step and the run's length, from "step N / M" (or "第 N / M 步"). */
-const stepOf = async (page) => (await page.locator("#step-status").innerText()).match(/(\d+) \/ (\d+)/).slice(1).map(Number);
+/** The step and the run's length, from "step N / M" (or "第 N / M 步"); a run still being
+ * computed shows "step N" alone, and its length is not known yet (Infinity). */
+const stepOf = async (page) => {
+  const m = (await page.locator("#step-status").innerText()).match(/(\d+)(?: \/ (\d+))?/);
+  return [Number(m[1]), m[2] === undefined ? Infinity : Number(m[2])];
+};
 
 const totals = {};
 const long = [];

@@ -4,7 +4,8 @@
 // consensus" challenge holds its crash budget across a copied link; the message tool holds a
 // message back and the link carries the delay; a 720×460 embed keeps
 // its labels readable, Multi-Paxos's table inside the frame and no message over another's
-// letters; a bad link is explained. Prints "e2e: N passed, N failed".
+// letters; a preparing proposer says its promises in words; embedded at 420×460 every tour
+// stop shows every node; a bad link is explained. Prints "e2e: N passed, N failed".
 import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
@@ -21,7 +22,7 @@ async function openPaxos(query, viewport) {
 /** What a person reads of the run: the step, the acceptors' table, the chosen value, the badge. */
 async function visiblePaxos(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    step: document.querySelector("#step-status")?.textContent.split(/ [/·] /)[0],
     acceptors: [...document.querySelectorAll("#px-acceptors tbody tr")].map((r) => `${r.dataset.node} ${r.className}: ${r.textContent}`),
     chosen: document.querySelector("#px-chosen")?.textContent ?? "",
     safety: document.querySelector("#px-safety")?.textContent ?? "",
@@ -154,6 +155,72 @@ const failed = await runTests([
       await assertHealthy(page);
       await page.close();
     }
+  }],
+
+  ["a preparing proposer says its promises in words, inside the drawing, in English and Chinese", async () => {
+    // Review of 2026-12-01: "prepare 1.1 2/3" read as a fraction; it means 2 promises of the
+    // 3 needed. Now: "prepare 1.1:" and under it "2 of 3 promises".
+    const forms = { en: [/^prepare \d+\.\d+:$/, /^\d+ of 3 promises$/], zh: [/^准备 \d+\.\d+：$/, /^\d+ 个承诺，需 3 个$/] };
+    for (const lang of ["en", "zh"]) {
+      const page = await openPaxos(`?scene=paxos&sc=race&seed=1&step=9&lang=${lang}`);
+      await quiet(page, 150);
+      const nodes = await page.evaluate(() => {
+        const svg = document.querySelector(".px-net").getBoundingClientRect();
+        return [...document.querySelectorAll(".px-net g.px-node")].map((g) => [...g.querySelectorAll(".px-line")].map((t) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent, inside: r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5 };
+        }));
+      });
+      const preparing = nodes.filter((lines) => lines.some((l) => forms[lang][0].test(l.text)));
+      assert(preparing.length >= 2, `${lang}: two proposers preparing: ${JSON.stringify(nodes)}`);
+      for (const lines of preparing) {
+        const k = lines.findIndex((l) => forms[lang][0].test(l.text));
+        assert(forms[lang][1].test(lines[k + 1]?.text ?? ""), `${lang}: the promises under '${lines[k].text}': ${JSON.stringify(lines)}`);
+        for (const l of lines) assert(l.inside, `${lang}: '${l.text}' is cut at the drawing's edge`);
+      }
+      assert(!nodes.flat().some((l) => /\d\/\d/.test(l.text)), `${lang}: no 'n/q' left`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
+  ["embedded at 420×460, every tour stop shows every node above the controls, its labels at 10.5 px where its badges take one line", async () => {
+    // Review of 2026-12-01, item 14, at a narrow frame: n1 past the right edge, n2 and n3
+    // under the play controls. The network now fits the room left to it; its drawing is 440
+    // units wide, so at 420 px its 11-unit labels are drawn at 10.5 px (420/440 of 11) at
+    // most, less where two lines of badges ("consensus broken in slot 0: …") take height.
+    let smallest = Infinity;
+    const sizes = [];
+    for (const lang of ["en", "zh"]) {
+      for (let i = 1; i <= 9; i++) {
+        const query = `?scene=paxos&tour=${i}&embed=1&lang=${lang}`;
+        const page = await openPaxos(query, { width: 420, height: 460 });
+        await quiet(page, 150);
+        const words = await stageWords(page, "svg.px-net");
+        const m = await page.evaluate(() => {
+          const bar = document.querySelector(".embed-bar").getBoundingClientRect();
+          const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+          const nodes = [...document.querySelectorAll(".px-net g.px-node")].map((g) => {
+            const r = g.querySelector(".px-body").getBoundingClientRect();
+            const name = g.querySelector(".px-name").textContent;
+            return r.left >= -0.5 && r.right <= innerWidth + 0.5 && r.top >= stage.top - 0.5 && r.bottom <= bar.top + 0.5 ? null : name;
+          });
+          const badges = [...document.querySelectorAll(".px-badges > *")].filter((b) => b.getBoundingClientRect().height > 0);
+          const rows = new Set(badges.map((b) => Math.round(b.getBoundingClientRect().top))).size;
+          return { count: nodes.length, hidden: nodes.filter((n) => n !== null), page: document.documentElement.scrollHeight, rows };
+        });
+        assert(m.count >= 5, `${query}: ${m.count} nodes`);
+        assertEq(m.hidden, [], `${query}: nodes past the frame or under the controls`);
+        assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+        assert(words.px >= (m.rows <= 1 ? 10.45 : 9.3), `${query}: ${words.smallest} (${m.rows} lines of badges)`);
+        sizes.push(`${i}${lang === "zh" ? "zh" : ""} ${words.px.toFixed(1)}`);
+        assert(m.page <= 460, `${query}: the embed fits its frame (${m.page} px)`);
+        smallest = Math.min(smallest, words.px);
+        await assertHealthy(page);
+        await page.close();
+      }
+    }
+    console.log(`     420×460 tour stops, smallest label (px): ${sizes.join(", ")}; smallest of all ${smallest.toFixed(2)}`);
   }],
 
   ["a bad link is explained, not a crash", async () => {

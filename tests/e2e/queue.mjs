@@ -13,7 +13,7 @@ const stepOf = async (page) => Number((await page.innerText("#step-status")).mat
 /** What a person sees of the queue: counters, each node's classes and text, the lanes. */
 async function visibleQueue(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" / ")[0], // the total grows as far as the run has been computed
+    step: document.querySelector("#step-status")?.textContent.split(/ [/·] /)[0], // the step alone: a total shows once the run has ended
     counters: [...document.querySelectorAll(".q-counter[data-counter]")].map((c) => `${c.dataset.counter}=${c.querySelector(".n").textContent}`),
     nodes: [...document.querySelectorAll(".queue-svg g.node")].map((n) => `${n.dataset.node} ${n.getAttribute("class")} ${n.textContent}`),
     lanes: [...document.querySelectorAll(".q-lane")].map((l) => `${l.dataset.lane}:${l.dataset.count}`),

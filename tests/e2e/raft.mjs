@@ -1,8 +1,9 @@
 // End-to-end tests of the Raft scene in headless Chromium against a built dist/ (run
 // `trunk build --release` first): it opens from a link, plays, takes RaftScope's keys, the
-// timeout chart is measured on request, embeds read at 720×460, and a copied link
-// reproduces the run. Prints "e2e: N passed, N failed" and exits non-zero on failure.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+// timeout chart is measured on request, embeds read at 720×460, a copied link reproduces
+// the run, tour stop 3 shows the late candidate following the winner, and Figure 7's logs
+// show whole. Prints "e2e: N passed, N failed" and exits non-zero on failure.
+import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -18,7 +19,7 @@ async function openRaft(query, viewport) {
 /** What a person sees of the cluster: roles, terms, logs, stores, the verdict. */
 async function visibleRaft(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    step: document.querySelector("#step-status")?.textContent.split(/ [/·] /)[0],
     servers: [...document.querySelectorAll("g.raft-server")].map((g) =>
       `${g.dataset.node} ${g.getAttribute("class")} ${g.querySelector("text.term").textContent}`),
     logs: [...document.querySelectorAll("g.log-row")].map((r) =>
@@ -120,6 +121,50 @@ const failed = await runTests([
     });
     assertEq(clash, null, "no label overlaps another");
     await assertHealthy(page);
+  }],
+
+  ["tour stop 3 shows the race's winner n2 leading term 2 and the late candidate n4 following it", async () => {
+    // Review of 2026-12-01, item 7: the stop showed n4 still a candidate ("votes: 1 of 3"),
+    // which looked like a second split vote under a caption about one timer running out first.
+    const page = await openRaft("?scene=raft&tour=3");
+    await quiet(page, 150);
+    assertEq(await page.locator("g.raft-server.role-candidate").count(), 0, "no candidate left standing");
+    assertEq(await page.locator("g.raft-server.role-leader").count(), 1, "one leader");
+    assertEq(await page.locator('g.raft-server.role-leader[data-node="2"]').count(), 1, "n2 leads");
+    const card = await page.locator("#tour").innerText();
+    assert(/n4/.test(card) && /n2/.test(card), `the stop says what n4 does: ${card}`);
+    await assertHealthy(page);
+  }],
+
+  ["Figure 7 shows every log whole from entry 1, full page and embedded at 720×460 with labels at 11 px", async () => {
+    // Review of 2026-12-01, item 18: the grid showed indexes 4 to 13, hiding the entries all
+    // the logs share and the figure's point (which logs match where).
+    for (const [viewport, embed] of [[undefined, ""], [{ width: 720, height: 460 }, "&embed=1"]]) {
+      const query = `?scene=raft&sc=figure-7${embed}`;
+      const page = await openRaft(query, viewport);
+      await quiet(page, 150);
+      const g = await page.evaluate(() => {
+        const svg = document.querySelector("svg.raft-svg").getBoundingClientRect();
+        const index = [...document.querySelectorAll(".log-grid text.index")].map((t) => Number(t.textContent));
+        const rows = [...document.querySelectorAll("g.log-row")].map((r) => ({
+          node: r.dataset.node, last: Number(r.dataset.last), cells: r.querySelectorAll("g.cell").length,
+          past: [...r.querySelectorAll("g.cell rect")].filter((c) => c.getBoundingClientRect().right > svg.right + 0.5).length,
+        }));
+        return { index, rows };
+      });
+      assertEq(g.index, Array.from({ length: 13 }, (_, k) => k + 1), `${query}: indexes 1 to 13`);
+      for (const r of g.rows) {
+        assertEq(r.cells, r.last, `${query}: n${r.node} shows all its ${r.last} entries`);
+        assertEq(r.past, 0, `${query}: n${r.node}'s cells inside the stage`);
+      }
+      assert(Math.max(...g.rows.map((r) => r.last)) === 12, `${query}: a log of 12 entries`);
+      const words = await stageWords(page, "svg.raft-svg");
+      assert(words.px >= 11, `${query}: ${words.smallest}`);
+      assertEq(words.clashes, [], `${query}: no label covers another`);
+      console.log(`     ${query}: smallest label ${words.smallest}`);
+      await assertHealthy(page);
+      await page.close();
+    }
   }],
 
   ["a bad link is explained, not a crash", async () => {

@@ -11,7 +11,7 @@ const url = (query) => `${server.url}/index.html${query}`;
 /** What a person sees of the ring: chips, the counter, the centre text, the histogram. */
 async function visibleRing(page) {
   return page.evaluate(() => ({
-    step: document.querySelector("#step-status")?.textContent.split(" / ")[0],
+    step: document.querySelector("#step-status")?.textContent.split(/ [/·] /)[0],
     chips: [...document.querySelectorAll("g.chip")].map((c) => `${c.dataset.node} ${c.getAttribute("class").replace(" picked", "")}`),
     moved: document.querySelector("#moved-count")?.textContent,
     centre: [...document.querySelectorAll(".centre-line")].map((t) => t.textContent),

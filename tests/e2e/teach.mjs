@@ -1,7 +1,8 @@
 // End-to-end tests of what makes the stage teach, in headless Chromium against a built
 // dist/: every scene's tour goes to the end and back (buttons and keys), a stop's link
 // opens the same state, "Try it yourself" and the way back, the event log jumps, the
-// caption speaks, the browser's Back undoes an action, clicking a node at every step of a
+// caption speaks, a step counter gives a total only once its run has ended, the browser's
+// Back undoes an action, clicking a node at every step of a
 // scenario opens its menu and drops nothing, and a language switch keeps the run and the
 // step, and embedded at 720×460 the long Raft captions read whole (English and Chinese) while
 // the stage keeps its labels at 11 px, and a caption longer than its lines opens whole with
@@ -111,6 +112,36 @@ const failed = await runTests([
     assertEq(await stepOf(page), 1, "one step");
     await page.click("#step-forward", { modifiers: ["Shift"] });
     assertEq(await stepOf(page), 2, "Shift+click: one step");
+  }],
+
+  ["every scene's step counter gives a total only once its run has ended, and that total is the scrubber's end", async () => {
+    const kinds = {};
+    for (const scene of scenes) {
+      const page = await open(`?scene=${scene}&step=13`);
+      // Let the page compute ahead as it does after its first picture.
+      await page.waitForTimeout(400);
+      const shown = await status(page);
+      const m = shown.match(/^step 13( \/ (\d+))? · /);
+      assert(m, `${scene}: 'step 13 · …' or 'step 13 / N · …', not '${shown}'`);
+      const title = await page.locator("#step-status").getAttribute("title");
+      if (m[2]) {
+        kinds[scene] = "ended";
+        assertEq(m[2], await page.locator("#scrubber").getAttribute("max"), `${scene}: the total is where the scrubber ends`);
+        assert(title.startsWith("The run has ended"), `${scene}: the tooltip says so: ${title}`);
+      } else {
+        kinds[scene] = "going on";
+        assert(/\(\d+ so far\)/.test(title), `${scene}: the tooltip says how far it is computed: ${title}`);
+        // Far on, the counter still names no total: the steps computed keep growing.
+        await page.locator("#scrubber").fill(await page.locator("#scrubber").getAttribute("max"));
+        await page.waitForTimeout(300);
+        const far = await status(page);
+        assert(/^step \d+ · /.test(far) && !far.startsWith("step 13 "), `${scene}: far on, '${far}'`);
+      }
+      await page.close();
+    }
+    // Raft and the two networks of servers never come to rest; Paxos's single decision does.
+    assertEq(kinds.raft, "going on", "raft");
+    assertEq(kinds.paxos, "ended", "paxos");
   }],
 
   ["the browser's Back undoes an action, and Undo does too", async () => {

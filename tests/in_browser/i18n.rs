@@ -61,6 +61,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/model/msg.rs",
     "src/ui/model/navigation.rs",
     "src/ui/model/speeds.rs",
+    "src/ui/model/status.rs",
     "src/ui/mount.rs",
     "src/ui/mount_config.rs",
     "src/ui/svg_attr.rs",

@@ -40,6 +40,17 @@ fn split(sim: &Sim<RaftNode>) -> bool {
     })
 }
 
+/// A leader, and every other server up is a follower in its term: no candidate is left
+/// standing, so the stage shows who won and that the late candidate gave up.
+fn all_follow_leader(sim: &Sim<RaftNode>) -> bool {
+    let Some(l) = leader(sim).and_then(|(id, _)| server(sim, id.0)) else {
+        return false;
+    };
+    up_servers(sim).all(|s| {
+        s.id() == l.id() || (s.role() == Role::Follower && s.current_term() == l.current_term())
+    })
+}
+
 /// The leader has committed an entry carrying a client's command.
 fn client_write_committed(sim: &Sim<RaftNode>) -> bool {
     let Some(s) = leader(sim).and_then(|(id, _)| server(sim, id.0)) else {
@@ -119,9 +130,9 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Why timeouts are randomized",
-            caption: "Each candidate draws a new random timeout. One runs out well before the others, asks first and wins the next term. Randomness makes a repeat of the split unlikely; the panel 'Why randomized timeouts' measures how much.",
+            caption: "Each candidate draws a new random timeout. n2's runs out first: it asks first and wins term 2. n4's runs out soon after, too late: the others have already voted for n2, so n4 has only its own vote, and it follows n2 once it hears from it. Randomness makes a repeat of the split unlikely; the panel 'Why randomized timeouts' measures how much.",
             scenario: "split-vote",
-            at: At::When(has_leader),
+            at: At::When(all_follow_leader),
             highlights: &[],
         },
         TourStop {

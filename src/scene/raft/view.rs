@@ -7,8 +7,20 @@ use crate::algo::raft::{
 };
 use crate::sim::{NodeId, NodeStatus, Sim, Time};
 
-/// How many log indexes the grid shows (the latest ones).
+/// How many log indexes the grid shows at least.
 pub const LOG_WINDOW: u64 = 10;
+/// How many it shows at most: logs of up to 12 entries show whole, from entry 1 (the
+/// paper's Figure 7 has logs of 12 entries, whose shared start a learner compares), with
+/// the next free index after them; longer logs show their latest entries.
+pub const LOG_WINDOW_MAX: u64 = 13;
+
+/// The first and last index the grid shows when the longest log ends at `last`: from 1 while
+/// the logs fit, else the latest [`LOG_WINDOW_MAX`]; the last column is the next free index,
+/// where the next entry will go.
+pub fn log_window(last: Index) -> (Index, Index) {
+    let to = last.saturating_add(1).max(LOG_WINDOW);
+    (to - to.min(LOG_WINDOW_MAX) + 1, to)
+}
 /// How many of each client's latest operations the panel lists.
 pub const HISTORY_SHOWN: usize = 6;
 
@@ -149,8 +161,8 @@ pub struct RaftView {
     pub flights: Vec<Flight>,
     /// The leader of the highest term among the servers that are up.
     pub leader: Option<NodeId>,
-    /// The first and last log index the grid shows: the latest entries and the next free
-    /// index.
+    /// The first and last log index the grid shows ([`log_window`]): the whole logs while
+    /// they are short, else the latest entries, and the next free index.
     pub window: (Index, Index),
     pub timeout_min: Time,
     pub timeout_max: Time,
@@ -365,9 +377,7 @@ pub fn build(sim: &Sim<RaftNode>, names: &[String], config: &raft::RaftConfig) -
         .map(|s| s.log().last_index())
         .max()
         .unwrap_or(0);
-    // The last column is the next free index, where the next entry will go.
-    let to = (last + 1).max(LOG_WINDOW);
-    let window = (to + 1 - LOG_WINDOW, to);
+    let window = log_window(last);
     let mut servers = Vec::new();
     let mut clients = Vec::new();
     for (id, node, status) in sim.nodes().iter() {

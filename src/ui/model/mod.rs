@@ -4,9 +4,11 @@
 mod msg;
 mod navigation;
 mod speeds;
+mod status;
 
 pub use msg::Msg;
 pub use speeds::{Speed, SPEEDS};
+pub use status::step_status;
 
 use crate::i18n::{tr, trf};
 use crate::scene::tour::PlacedStop;

@@ -44,9 +44,10 @@ pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
 }
 
 /// How far below a node's centre its text lines reach (two lines of 13 units under the
-/// circle), and half their width: a message keeps clear of them as of the node itself.
+/// circle), and half their width (up to 15 characters: "2 of 3 promises"): a message
+/// keeps clear of them as of the node itself.
 const LINES_BELOW: f64 = NODE_R + 13.0 * 2.0 + 4.0;
-const LINES_HALF_W: f64 = 48.0;
+const LINES_HALF_W: f64 = 52.0;
 
 /// Where a message from node `from` to node `to` (of `n`) is drawn at progress `t`. It
 /// travels between the two nodes, never over a node's circle nor over the lines of text
@@ -179,6 +180,25 @@ impl Rect {
     fn inside(&self, w: f64, h: f64) -> bool {
         self.x >= 0.0 && self.y >= 0.0 && self.x + self.w <= w && self.y + self.h <= h
     }
+}
+
+/// About how wide a line of 11-unit text is: [`CHAR_W`] a Latin letter or digit, a whole
+/// 11 units a Chinese character.
+pub fn line_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { CHAR_W } else { 11.0 })
+        .sum()
+}
+
+/// Where a line of text centred under a node at `x` is centred: under the node, moved in
+/// just enough to stay inside the drawing (a long line under a node at the side would be
+/// cut at the drawing's edge).
+pub fn line_centre(x: f64, text: &str) -> f64 {
+    let half = line_width(text) / 2.0 + 2.0;
+    if 2.0 * half >= NET_W {
+        return NET_W / 2.0;
+    }
+    x.clamp(half, NET_W - half)
 }
 
 /// The box of a text of `chars` characters whose left end sits at (x, baseline y).

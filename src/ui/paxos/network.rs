@@ -131,17 +131,19 @@ fn flight_sentence(f: &Flight, names: &[String], tool: MsgTool) -> String {
     text
 }
 
-fn proposer_line(card: &NodeCard, view: &PaxosView) -> Option<String> {
+/// What a proposer is doing, under its node: its phase and ballot, and while it prepares,
+/// on a line of its own, its promises against the quorum it needs ("2 of 3 promises").
+fn proposer_lines(card: &NodeCard, view: &PaxosView) -> Vec<String> {
     let ballot = card.ballot.map(|b| b.to_string()).unwrap_or_default();
-    Some(match card.proposer? {
-        ProposerState::Idle => return None,
-        ProposerState::Preparing { promises } => trf(
-            "prepare {ballot} {n}/{q}",
-            &[("ballot", &ballot), ("n", &promises), ("q", &view.q1)],
-        ),
-        ProposerState::Accepting => trf("accept {ballot}", &[("ballot", &ballot)]),
-        ProposerState::BackingOff => tr("backing off").into(),
-    })
+    match card.proposer {
+        None | Some(ProposerState::Idle) => Vec::new(),
+        Some(ProposerState::Preparing { promises }) => vec![
+            trf("prepare {ballot}:", &[("ballot", &ballot)]),
+            trf("{n} of {q} promises", &[("n", &promises), ("q", &view.q1)]),
+        ],
+        Some(ProposerState::Accepting) => vec![trf("accept {ballot}", &[("ballot", &ballot)])],
+        Some(ProposerState::BackingOff) => vec![tr("backing off").into()],
+    }
 }
 
 fn state_class(card: &NodeCard) -> &'static str {
@@ -191,7 +193,7 @@ pub fn network(p: &NetworkProps) -> Html {
         let (x, y) = pos(id);
         obstacles.push(Rect::around(x, y, NODE_R + 2.0));
         let mut lines: Vec<(String, &'static str)> = Vec::new();
-        if let Some(text) = proposer_line(card, view) {
+        for text in proposer_lines(card, view) {
             lines.push((text, "px-line"));
         }
         if let Some(v) = card.learned.filter(|_| view.mode == crate::algo::paxos::Mode::Single) {
@@ -205,9 +207,11 @@ pub fn network(p: &NetworkProps) -> Html {
         }
         // Lines sit under the node, centred (on the ellipse's rim they would be clipped).
         let first_y = y + NODE_R + 13.0;
+        // Centred under the node, moved in where a long line would leave the drawing.
+        let line_xs: Vec<f64> = lines.iter().map(|(text, _)| line_centre(x, text)).collect();
         for (i, (text, _)) in lines.iter().enumerate() {
-            let chars = text.chars().count();
-            obstacles.push(text_box(x - chars as f64 * CHAR_W / 2.0, first_y + 13.0 * i as f64, chars));
+            let w = line_width(text);
+            obstacles.push(Rect { x: line_xs[i] - w / 2.0, y: first_y + 13.0 * i as f64 - LABEL_H + 3.0, w, h: LABEL_H });
         }
         let accepted = view.acceptors.iter().find(|a| a.node == card.id).and_then(|a| a.accepted);
         let in_focus = focus.is_some_and(|q| q.promised_by.contains(&card.id));
@@ -258,7 +262,7 @@ pub fn network(p: &NetworkProps) -> Html {
                     <path class="px-crash-mark" d={format!("M{:.1},{:.1} l30,30 m0,-30 l-30,30", x - 15.0, y - 15.0)} />
                 }
                 { for lines.iter().enumerate().map(|(i, (text, class))| html! {
-                    <text class={*class} x={format!("{x:.1}")} y={format!("{:.1}", first_y + 13.0 * i as f64)}>{ text }</text>
+                    <text class={*class} x={format!("{:.1}", line_xs[i])} y={format!("{:.1}", first_y + 13.0 * i as f64)}>{ text }</text>
                 }) }
                 if leader == Some(card.id) {
                     <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R - 4.0)} y={format!("{:.1}", y - NODE_R + 9.0)}>{ "★" }</text>

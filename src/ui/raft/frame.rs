@@ -42,6 +42,14 @@ pub struct StageFrame {
     pub radius_y: f64,
     pub grid_x: f64,
     pub grid_top: f64,
+    /// A log cell's width (with its gap): [`CELL_W`], less when the window has more
+    /// columns than fit at that width.
+    pub cell_w: f64,
+}
+
+/// A log cell's width when `columns` share `room` units: [`CELL_W`], or less to fit.
+fn cell_width(room: f64, columns: u64) -> f64 {
+    (room / columns.max(1) as f64).min(CELL_W)
 }
 
 fn angle_of(i: u32, n: u32) -> f64 {
@@ -60,6 +68,17 @@ impl StageFrame {
             radius_y: RING_R,
             grid_x: GRID_X,
             grid_top: GRID_TOP,
+            cell_w: CELL_W,
+        }
+    }
+
+    /// The same frame with a log window of `columns` indexes: the grid keeps its place
+    /// and its right edge, its cells narrow if they must.
+    pub fn with_columns(self, columns: u64) -> StageFrame {
+        let room = self.width - self.grid_x - GRID_NAME_W;
+        StageFrame {
+            cell_w: cell_width(room, columns),
+            ..self
         }
     }
 
@@ -76,7 +95,8 @@ impl StageFrame {
         // holds it, or it would be cut at the frame's top, against the caption.
         let cy = radius_y + WORD_ROOM + TALLY_LINE;
         let grid_top = cy + radius_y + WORD_ROOM + GRID_GAP;
-        let grid_w = GRID_NAME_W + cells as f64 * CELL_W;
+        let cell_w = cell_width(PHONE_W - 8.0 - GRID_NAME_W, cells);
+        let grid_w = GRID_NAME_W + cells as f64 * cell_w;
         StageFrame {
             phone: true,
             width: PHONE_W,
@@ -86,6 +106,7 @@ impl StageFrame {
             radius_y,
             grid_x: ((PHONE_W - grid_w) / 2.0).max(4.0),
             grid_top,
+            cell_w,
         }
     }
 
@@ -123,7 +144,7 @@ impl StageFrame {
 
     /// The left edge of the grid's cell for `index` when the window starts at `first`.
     pub fn cell_x(&self, index: u64, first: u64) -> f64 {
-        self.grid_x + GRID_NAME_W + index.saturating_sub(first) as f64 * CELL_W
+        self.grid_x + GRID_NAME_W + index.saturating_sub(first) as f64 * self.cell_w
     }
 
     /// The top of the grid's row `row`.

@@ -39,7 +39,7 @@ fn row(
     let snapshot = (first..=last.min(s.snapshot_index)).map(|index| {
         let x = frame.cell_x(index, first);
         html! {
-            <rect class="cell snap" x={format!("{x:.1}")} y={format!("{y:.1}")} width={(CELL_W - 2.0).to_string()} height={CELL_H.to_string()}>
+            <rect class="cell snap" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", frame.cell_w - 2.0)} height={CELL_H.to_string()}>
                 <title>{ trf("{n}: entry {i} is in the snapshot (up to entry {k}, term {t})", &[("n", &s.name), ("i", &index), ("k", &s.snapshot_index), ("t", &s.snapshot_term)]) }</title>
             </rect>
         }
@@ -52,8 +52,8 @@ fn row(
         html! {
             <g class={classes!("cell", if committed { "committed" } else { "uncommitted" }, matches!(cell.kind, CellKind::Config(_)).then_some("config"))}>
                 <title>{ title }</title>
-                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={(CELL_W - 2.0).to_string()} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
-                <text x={format!("{:.1}", x + (CELL_W - 2.0) / 2.0)} y={format!("{:.1}", y + 15.0)}>{ cell.term }</text>
+                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", frame.cell_w - 2.0)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
+                <text x={format!("{:.1}", x + (frame.cell_w - 2.0) / 2.0)} y={format!("{:.1}", y + 15.0)}>{ cell.term }</text>
             </g>
         }
     });
@@ -62,11 +62,11 @@ fn row(
         let bar_end = p.matched.min(last);
         let bar = (p.matched >= first).then(|| {
             let x0 = frame.cell_x(first, first);
-            let x1 = frame.cell_x(bar_end, first) + CELL_W - 2.0;
+            let x1 = frame.cell_x(bar_end, first) + frame.cell_w - 2.0;
             html! { <rect class="match-bar" x={format!("{x0:.1}")} y={format!("{under:.1}")} width={format!("{:.1}", x1 - x0)} height="3">
                 <title>{ trf("matchIndex for {n}: {i}", &[("n", &s.name), ("i", &p.matched)]) }</title></rect> }
         });
-        let next_x = frame.cell_x(p.next.clamp(first, last + 1), first) + (CELL_W - 2.0) / 2.0;
+        let next_x = frame.cell_x(p.next.clamp(first, last + 1), first) + (frame.cell_w - 2.0) / 2.0;
         html! {
             <>
                 { for bar }
@@ -91,7 +91,7 @@ fn row(
 pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
     let (first, last) = view.window;
     let header = (first..=last).map(|index| {
-        html! { <text class="index" x={format!("{:.1}", frame.cell_x(index, first) + (CELL_W - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
+        html! { <text class="index" x={format!("{:.1}", frame.cell_x(index, first) + (frame.cell_w - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
     });
     let rows = view
         .servers

@@ -27,7 +27,7 @@ impl Layout {
         let frame = if phone {
             StageFrame::phone(servers, view.window.1 + 1 - view.window.0)
         } else {
-            StageFrame::wide()
+            StageFrame::wide().with_columns(view.window.1 + 1 - view.window.0)
         };
         let words = if phone {
             let words: Vec<RoleWord> = view
