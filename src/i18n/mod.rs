@@ -184,6 +184,14 @@ pub fn trf(english: &'static str, args: &[(&str, &dyn Display)]) -> String {
     tidy(text)
 }
 
+/// A count as the page writes it, with thousands separators: 12345 -> "12,345". The same
+/// in both languages: Chinese technical writing groups digits by three with the same
+/// comma (so the catalogues write "65,537"), and one format everywhere lets a reader
+/// match a number in a caption with the same number on the stage.
+pub fn count(n: u64) -> String {
+    crate::algo::text::thousands(n)
+}
+
 /// What goes between two sentences written one after the other: a space in English,
 /// nothing in Chinese (its full stop is wide enough).
 pub fn sentence_gap() -> &'static str {
