@@ -272,7 +272,7 @@ fn a_broken_variants_note_leads_the_caption_of_its_decisive_step() {
         let log = run_of("?scene=2pc&sc=send-before-log", 21).log(21, 21);
         caption_at(&log, 21)
     });
-    assert!(said.starts_with("错误变体：coordinator 在"), "{said}");
+    assert!(said.starts_with("错误变体：协调者在"), "{said}");
     assert!(said.contains("决定 COMMIT t1"), "{said}");
     assert!(
         !said.contains("Coordinator"),
@@ -451,9 +451,10 @@ fn in_chinese_the_coordinator_has_one_name() {
     let mut sentences = 0;
     for link in two_pc_links() {
         let log = with_lang(Lang::Zh, || whole_log(&link));
+        // One name, in Chinese: the stage's 协调者, never the English word.
         for line in &log {
-            assert!(!line.text.contains("协调者"), "{link}: {}", line.text);
-            sentences += usize::from(line.text.contains("coordinator"));
+            assert!(!line.text.contains("coordinator"), "{link}: {}", line.text);
+            sentences += usize::from(line.text.contains("协调者"));
         }
     }
     assert!(
@@ -468,8 +469,8 @@ fn in_chinese_the_coordinator_has_one_name() {
     assert!(
         texts
             .iter()
-            .any(|t| t.starts_with("coordinator 在通知任何人之前先把 BEGIN t1")),
+            .any(|t| t.starts_with("协调者在通知任何人之前先把 BEGIN t1")),
         "{texts:#?}"
     );
-    assert!(texts.contains(&"coordinator 崩溃"), "{texts:#?}");
+    assert!(texts.contains(&"协调者崩溃"), "{texts:#?}");
 }

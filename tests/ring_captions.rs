@@ -3,11 +3,12 @@
 //! every change, including churn's, which no message announces.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dsviz::i18n::{self, Lang};
+use dsviz::i18n::{self, count, Lang};
 use dsviz::scene::narration::caption;
 use dsviz::scene::ring::Ring;
 use dsviz::scene::{self, RunSpec, SceneRun};
 use dsviz::sim::run::Run;
+use dsviz::ui::ring::words::centre_lines;
 
 fn build(query: &str) -> SceneRun<Ring> {
     let (mut spec, problems) = RunSpec::from_query(query);
@@ -81,12 +82,21 @@ fn a_join_caption_gives_the_figures_the_stage_shows() {
         .find(|s| caption_at(&run, *s).contains(" joins: "))
         .expect("a step tells the join");
     let text = caption_at(&run, step);
+    // Counts as the stage writes them, with thousands separators ("of 2,000 keys"): one
+    // format for one number in the caption, the log and the figure's middle.
     let expected = format!(
         "{} joins: {} of {} keys move to it (about {} is the fewest possible)",
         change.node,
-        change.moves.len(),
-        cluster.key_count(),
-        change.ideal_moves.round()
+        count(change.moves.len() as u64),
+        count(cluster.key_count().into()),
+        count(change.ideal_moves.round() as u64)
+    );
+    assert!(cluster.key_count() >= 1_000, "a count with a separator");
+    assert!(
+        centre_lines(&cluster, false, 1.0, 0)
+            .iter()
+            .any(|l| l.text.contains(&count(cluster.key_count().into()))),
+        "the middle writes the key count the same way"
     );
     assert!(
         text.starts_with("the scenario tells ") && text.ends_with(&expected),
@@ -117,8 +127,9 @@ fn a_leave_under_jump_hash_counts_the_keys_moved_between_uninvolved_servers() {
         .unwrap_or_else(|| panic!("a log line tells the leave: {log:#?}"));
     assert!(
         text.contains(&format!(
-            "its {} keys move to other servers, and {others} more move between other servers: jump hash can only remove the last bucket cleanly, and the 2 servers after node-3 were renumbered",
-            change.moves.len() - others
+            "its {} keys move to other servers, and {} more move between other servers: jump hash can only remove the last bucket cleanly, and the 2 servers after node-3 were renumbered",
+            count((change.moves.len() - others) as u64),
+            count(others as u64)
         )),
         "{text}"
     );

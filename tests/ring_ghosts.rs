@@ -103,8 +103,10 @@ fn survivors_keep_their_sectors_when_a_middle_server_leaves_or_fails() {
                 };
                 assert_eq!(*kind, expected, "{algorithm:?} {cmd}: {name}");
             }
-            // node-4 had weight 3 of 10: its ghost is three tenths of the circle.
-            assert!((now["node-4"].0 .1 - 0.3).abs() < 1e-12);
+            // node-4 had weight 3 of 10, on a circle of 15 units (half as much again as
+            // the servers take, room for joins): its ghost is a fifth of the circle.
+            assert_eq!(node.list_scale(), 15, "{algorithm:?} {cmd}");
+            assert!((now["node-4"].0 .1 - 0.2).abs() < 1e-12);
             // And so the chips stay put: every chip where it was, the ghost's too.
             assert_eq!(chip_angles(&node), chips_before, "{algorithm:?} {cmd}");
         }
@@ -148,9 +150,10 @@ fn a_failed_server_keeps_its_place_until_it_recovers_and_then_comes_back_last() 
         let last = layout.sectors.last().unwrap();
         assert_eq!((last.name.as_str(), last.kind), ("node-4", ChipKind::Live));
         // The same units as before (the ghost's width came back as node-4's): node-4's
-        // sector ends the circle.
+        // sector ends the servers' ten units, and the circle's room for joins follows.
         let (s, w) = layout.turns(last);
-        assert!((s + w - 1.0).abs() < 1e-12 && (w - 0.3).abs() < 1e-12);
+        assert!((s + w - 10.0 / 15.0).abs() < 1e-12 && (w - 0.2).abs() < 1e-12);
+        assert_eq!(layout.room(), Some((10.0 / 15.0, 5.0 / 15.0)));
     }
 }
 
@@ -244,7 +247,7 @@ fn the_servers_after_a_departed_one_keep_their_cells_and_are_renumbered_down() {
 #[test]
 fn the_drawn_list_holds_the_live_servers_in_list_order_and_each_failed_one_once() {
     for algorithm in LIST_ALGORITHMS {
-        let mut failures_seen = 0;
+        let (mut failures_seen, mut gones_seen) = (0, 0);
         for seed in 0..8u64 {
             let config = RingConfig {
                 algorithm,
@@ -268,7 +271,7 @@ fn the_drawn_list_holds_the_live_servers_in_list_order_and_each_failed_one_once(
                     .iter()
                     .filter_map(|p| match p {
                         ListPlace::Live(slot) => Some(*slot),
-                        ListPlace::Failed(_) => None,
+                        _ => None,
                     })
                     .collect();
                 assert_eq!(
@@ -281,7 +284,7 @@ fn the_drawn_list_holds_the_live_servers_in_list_order_and_each_failed_one_once(
                     .iter()
                     .filter_map(|p| match p {
                         ListPlace::Failed(name) => Some(name.as_str()),
-                        ListPlace::Live(_) => None,
+                        _ => None,
                     })
                     .collect();
                 let mut expected: Vec<&str> =
@@ -290,20 +293,190 @@ fn the_drawn_list_holds_the_live_servers_in_list_order_and_each_failed_one_once(
                 expected.sort_unstable();
                 assert_eq!(failed, expected, "{algorithm:?} seed {seed} step {step}");
                 failures_seen += expected.len();
-                // The layout draws every live and failed server once, plus a departed one.
+                // The layout draws every live and failed server once, plus the servers
+                // that left in this change or the one before, none of them live again.
                 let layout = ListLayout::of(&node);
                 let ghosts = layout.sectors.iter().filter(|s| s.slot.is_none()).count();
-                let gone = usize::from(
-                    node.last_change()
-                        .is_some_and(|c| c.kind == rc::ChangeKind::Leave),
-                );
+                let mut gone = 0;
+                for place in node.list_places() {
+                    if let ListPlace::Gone { name, change, .. } = place {
+                        assert!(
+                            node.changes() - change <= 1,
+                            "{algorithm:?} seed {seed} step {step}: {name} left at change {change}, now {}",
+                            node.changes()
+                        );
+                        assert!(node.ring().index_of(name).is_none(), "{name} is live");
+                        gone += 1;
+                    }
+                }
+                gones_seen += gone;
                 assert_eq!(ghosts, expected.len() + gone);
+                // Everything fits on the circle, which is never more than two thirds
+                // empty.
+                let drawn: u32 = layout.sectors.iter().map(|s| s.width).sum();
+                assert!(drawn <= node.list_scale() && drawn * 3 >= node.list_scale());
             }
             assert!(t.horizon() > 10, "churn made changes");
         }
         assert!(
-            failures_seen > 0,
-            "{algorithm:?}: churn failed some servers"
+            failures_seen > 0 && gones_seen > 0,
+            "{algorithm:?}: churn failed some servers and made some leave"
         );
+    }
+}
+
+fn join(name: &str, weight: u32) -> Cmd {
+    Cmd::Join {
+        name: name.into(),
+        weight,
+    }
+}
+
+fn weight(name: &str, weight: u32) -> Cmd {
+    Cmd::Weight {
+        name: name.into(),
+        weight,
+    }
+}
+
+/// Each chip's kind, by name.
+fn chip_kinds(node: &RingNode) -> BTreeMap<String, ChipKind> {
+    chips_for(node)
+        .into_iter()
+        .map(|c| (c.name, c.kind))
+        .collect()
+}
+
+#[test]
+fn a_join_or_a_weight_change_keeps_the_circles_scale_and_moves_no_server_before_it() {
+    for algorithm in LIST_ALGORITHMS {
+        let config = config(algorithm);
+        let start = ListLayout::of(&after(&config, &[]));
+        let before = sectors(&start);
+        // node-7 joins with weight 3: into the room after the last server, nothing moves.
+        let node = after(&config, &[join("node-7", 3)]);
+        let layout = ListLayout::of(&node);
+        let now = sectors(&layout);
+        for (name, (sector, _)) in &before {
+            assert_eq!(now[name].0, *sector, "{algorithm:?} join: {name} moved");
+        }
+        assert_eq!(layout.frac(1.0), start.frac(1.0), "{algorithm:?}: rescaled");
+        let (s, w) = now["node-7"].0;
+        assert!((s - 10.0 / 15.0).abs() < 1e-12 && (w - 3.0 / 15.0).abs() < 1e-12);
+        // node-3's weight goes from 1 to 3: node-1 and node-2 stay, node-3 widens in
+        // place, the servers after it move along by the two units it gained (jump hash
+        // and hash mod N renumber their buckets), at the same scale.
+        let grown = sectors(&ListLayout::of(&after(
+            &config,
+            &[join("node-7", 3), weight("node-3", 3)],
+        )));
+        let unit = 1.0 / 15.0;
+        for name in ["node-1", "node-2"] {
+            assert_eq!(
+                grown[name].0, now[name].0,
+                "{algorithm:?} weight: {name} moved"
+            );
+        }
+        assert_eq!(grown["node-3"].0 .0, now["node-3"].0 .0);
+        assert!((grown["node-3"].0 .1 - 3.0 * unit).abs() < 1e-12);
+        for name in ["node-4", "node-5", "node-6", "node-7"] {
+            let shift = grown[name].0 .0 - now[name].0 .0;
+            assert!(
+                (shift - 2.0 * unit).abs() < 1e-12,
+                "{algorithm:?}: {name} by {shift}"
+            );
+            assert!((grown[name].0 .1 - now[name].0 .1).abs() < 1e-12);
+        }
+        // The chips follow their sectors: the join moved no chip that was there.
+        let chips_before = chip_angles(&after(&config, &[]));
+        let chips_now = chip_angles(&node);
+        for (name, frac) in &chips_before {
+            assert!(
+                (chips_now[name] - frac).abs() < 1e-12,
+                "{algorithm:?}: {name}'s chip"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_circle_rescales_only_when_the_servers_outgrow_it() {
+    let config = config(Algorithm::Jump);
+    // Ten units drawn on fifteen: two joins of weight 2 fit, a third (of 9) does not.
+    let mut cmds = vec![join("node-7", 2), join("node-8", 2)];
+    assert_eq!(after(&config, &cmds).list_scale(), 15);
+    cmds.push(join("node-9", 9));
+    let node = after(&config, &cmds);
+    assert_eq!(node.list_scale(), 35, "23 units drawn: half as much again");
+    assert_eq!(
+        ListLayout::of(&node).room(),
+        Some((23.0 / 35.0, 12.0 / 35.0))
+    );
+    // Servers leaving: the scale stays while a third or more of the circle is used.
+    for name in ["node-9", "node-4", "node-6"] {
+        cmds.push(leave(name));
+    }
+    assert_eq!(after(&config, &cmds).list_scale(), 35);
+}
+
+#[test]
+fn a_departed_servers_ghost_stays_through_the_next_change_and_goes_at_the_one_after() {
+    for algorithm in [
+        Algorithm::Ring,
+        Algorithm::Jump,
+        Algorithm::Modulo,
+        Algorithm::Rendezvous,
+        Algorithm::Maglev,
+    ] {
+        let config = config(algorithm);
+        let left = after(&config, &[leave("node-4")]);
+        assert_eq!(chip_kinds(&left)["node-4"], ChipKind::Gone, "{algorithm:?}");
+        // The next change (another server joins): node-4's ghost is still drawn, where
+        // it was.
+        let next = after(&config, &[leave("node-4"), join("node-7", 1)]);
+        assert_eq!(chip_kinds(&next)["node-4"], ChipKind::Gone, "{algorithm:?}");
+        let moved = chip_angles(&next)["node-4"] - chip_angles(&left)["node-4"];
+        assert!(moved.abs() < 1e-9, "{algorithm:?}: the ghost moved {moved}");
+        if algorithm != Algorithm::Ring {
+            assert_eq!(
+                sectors(&ListLayout::of(&next))["node-4"],
+                sectors(&ListLayout::of(&left))["node-4"]
+            );
+        }
+        // A lookup is no change: the ghost stays.
+        let looked = after(
+            &config,
+            &[
+                leave("node-4"),
+                join("node-7", 1),
+                Cmd::Lookup {
+                    key: "user42".into(),
+                },
+            ],
+        );
+        assert_eq!(
+            chip_kinds(&looked)["node-4"],
+            ChipKind::Gone,
+            "{algorithm:?}"
+        );
+        // The change after that: gone.
+        let later = after(
+            &config,
+            &[leave("node-4"), join("node-7", 1), weight("node-2", 3)],
+        );
+        assert!(!chip_kinds(&later).contains_key("node-4"), "{algorithm:?}");
+        assert_eq!(chip_kinds(&later).len(), 6);
+    }
+}
+
+#[test]
+fn a_ghost_goes_as_soon_as_a_server_of_its_name_joins_again() {
+    for algorithm in [Algorithm::Ring, Algorithm::Jump, Algorithm::Maglev] {
+        let config = config(algorithm);
+        let node = after(&config, &[leave("node-4"), join("node-4", 2)]);
+        let chips = chips_for(&node);
+        let named: Vec<_> = chips.iter().filter(|c| c.name == "node-4").collect();
+        assert_eq!(named.len(), 1, "{algorithm:?}: one chip per name");
+        assert_eq!(named[0].kind, ChipKind::Live);
     }
 }

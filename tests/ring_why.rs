@@ -186,3 +186,45 @@ fn the_middle_writes_the_real_numbers_and_its_lines_never_overlap() {
         }
     }
 }
+
+/// Hash mod N's failure, said on the stage when it happens: N changed, so most keys got a
+/// new bucket; the line's figures are the change's own, written as the stage writes
+/// counts. No line when N stayed (a lookup) or under another algorithm.
+#[test]
+fn hash_mod_n_says_on_the_stage_that_n_changed_and_most_keys_moved() {
+    use dsviz::ui::ring::words::modulo_note;
+    let base = "?scene=ring&algo=modulo&n=6&keys=2000&churn=0&seed=3";
+    for (actions, from, to) in [
+        ("a=0@0:cmd:0:join:node-7:1", 6, 7),
+        ("a=0@0:cmd:0:leave:node-3", 6, 5),
+        ("a=0@0:cmd:0:weight:node-2:3", 6, 8),
+    ] {
+        let node = cluster(&format!("{base}&{actions}"));
+        let change = node.last_change().expect("a change");
+        let moved = change.moves.len() as u64;
+        assert!(
+            moved * 2 > 2000,
+            "{actions}: hash mod N moved most keys ({moved})"
+        );
+        let note = modulo_note(&node).unwrap_or_else(|| panic!("{actions}: no line"));
+        assert_eq!(
+            note,
+            format!(
+                "N went from {from} to {to}, so hash mod N gave most keys a new bucket: {} of 2,000 moved.",
+                fmt_count(moved)
+            )
+        );
+        i18n::set_lang(Lang::Zh);
+        let zh = modulo_note(&node).unwrap();
+        i18n::set_lang(Lang::En);
+        assert!(
+            zh.starts_with(&format!("N 从 {from} 变成 {to}")) && zh.contains(&fmt_count(moved)),
+            "{zh}"
+        );
+    }
+    // A lookup changes no N; jump hash has its own line (its renumbering).
+    let looked = cluster(&format!("{base}&a=0@0:cmd:0:lookup:user42"));
+    assert_eq!(modulo_note(&looked), None);
+    let jump = cluster("?scene=ring&algo=jump&n=6&keys=2000&churn=0&a=0@0:cmd:0:join:node-7:1");
+    assert_eq!(modulo_note(&jump), None);
+}

@@ -438,7 +438,7 @@ fn every_2pc_note_becomes_a_sentence_in_both_languages() {
             let narrator = match (node.0, lang) {
                 (0, Lang::En) => "coordinator",
                 // Named as the stage names it, in both languages.
-                (0, Lang::Zh) => "coordinator",
+                (0, Lang::Zh) => "协调者",
                 _ => "p2",
             };
             assert!(
@@ -490,8 +490,9 @@ fn every_2pc_note_becomes_a_sentence_in_both_languages() {
     let forcing = TwoPc::describe(&n, NodeId(0), &Note::CommitForcing { tx: 1 });
     i18n::set_lang(Lang::En);
     assert!(zh.contains("P1、P2 和 P3"), "{zh}");
+    // The coordinator's Chinese name, then the template's words: no space between them.
     assert!(
-        forcing.starts_with("coordinator 在"),
+        forcing.starts_with("协调者在"),
         "no space between Chinese words: {forcing}"
     );
 }

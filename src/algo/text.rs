@@ -1,6 +1,6 @@
 //! Text helpers shared by the algorithms and the layers above them: percent-encoding for
-//! text written into links, and quoting a person's text in a message without letting a
-//! long value flood the page.
+//! text written into links, quoting a person's text in a message without letting a long
+//! value flood the page, and writing a count with thousands separators.
 
 /// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - _ . ~` and the bytes in
 /// `keep` (`%XX`, upper-case hex).
@@ -24,6 +24,21 @@ pub fn shorten(text: &str, max: usize) -> String {
         short.push('…');
     }
     short
+}
+
+/// A count with thousands separators: 12345 -> "12,345", the one format the page writes
+/// counts in, in both languages (`crate::i18n::count`), so that a count in a message reads
+/// as the same count on the stage.
+pub fn thousands(n: u64) -> String {
+    let text = n.to_string();
+    let mut out = String::with_capacity(text.len() + text.len() / 3);
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && (text.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -184,6 +184,14 @@ pub fn trf(english: &'static str, args: &[(&str, &dyn Display)]) -> String {
     tidy(text)
 }
 
+/// A count as the page writes it, with thousands separators: 12345 -> "12,345". The same
+/// in both languages: Chinese technical writing groups digits by three with the same
+/// comma (so the catalogues write "65,537"), and one format everywhere lets a reader
+/// match a number in a caption with the same number on the stage.
+pub fn count(n: u64) -> String {
+    crate::algo::text::thousands(n)
+}
+
 /// What goes between two sentences written one after the other: a space in English,
 /// nothing in Chinese (its full stop is wide enough).
 pub fn sentence_gap() -> &'static str {
@@ -224,8 +232,9 @@ pub fn tidy(text: String) -> String {
 
 /// A node's name as the page shows it. Names are the scenes' own (`n1`, `P2`, `node-5`,
 /// `redis`) and stay as they are, except the few that are ordinary words: a lock client
-/// (`client 2`), the locks' storage and the ring's one simulated node (`cluster`), which
-/// read in the page's language. Links name nodes by number, so this is only for the eye.
+/// (`client 2`), the locks' storage, the ring's one simulated node (`cluster`), the
+/// two-phase commit's `coordinator` and load balancing's `clients`, which read in the
+/// page's language. Links name nodes by number, so this is only for the eye.
 pub fn node_name(name: &str) -> String {
     if lang() == Lang::En {
         return name.to_string();
@@ -237,6 +246,8 @@ pub fn node_name(name: &str) -> String {
         (Some(number), _) => trf("client {number}", &[("number", &number)]),
         (None, "storage") => tr("storage").to_string(),
         (None, "cluster") => tr("cluster").to_string(),
+        (None, "coordinator") => tr("coordinator").to_string(),
+        (None, "clients") => tr("clients").to_string(),
         _ => name.to_string(),
     }
 }

@@ -336,6 +336,162 @@ const failed = await runTests([
     }
   }],
 
+  ["a join or a weight change keeps the figure where it was: the same box, and no server before the change moves", async () => {
+    const shown = (page) => page.evaluate(() => {
+      const box = document.querySelector(".ring-figure").getBoundingClientRect();
+      const chips = {};
+      for (const c of document.querySelectorAll("g.chip")) {
+        const dot = c.querySelector(".chip-dot");
+        chips[c.dataset.node] = `${dot.getAttribute("cx")},${dot.getAttribute("cy")}`;
+      }
+      const base = document.querySelector(".ring-base, .list-room")?.getBoundingClientRect();
+      return { box: [box.x, box.y, box.width, box.height].map((v) => v.toFixed(1)).join(","), chips, base: base && [base.x, base.width].map((v) => v.toFixed(1)).join(",") };
+    });
+    // node-7 joins, then goes to weight 3 (the last in the list: the servers before it
+    // keep their buckets). Nine units on a circle of nine: nothing is rescaled.
+    const actions = "a=0@0:cmd:0:lookup:user42,1@0:cmd:0:join:node-7:1,2@0:cmd:0:weight:node-7:3";
+    for (const [extra, viewport] of [["", { width: 1280, height: 800 }], ["&embed=1", { width: 720, height: 460 }]]) {
+      for (const algo of ["ring", "jump", "modulo", "rendezvous", "maglev"]) {
+        const seen = [];
+        for (const step of [1, 2, 3]) {
+          const page = await openRing(`?scene=ring&seed=3&algo=${algo}&churn=0&${actions}&step=${step}${extra}`, viewport);
+          await page.waitForTimeout(300);
+          seen.push(await shown(page));
+          await assertHealthy(page);
+          await page.context().close();
+        }
+        const where = `${algo}${extra}`;
+        assertEq(seen[1].box, seen[0].box, `${where}: the figure's box after the join`);
+        assertEq(seen[2].box, seen[0].box, `${where}: the figure's box after the weight change`);
+        assert(seen[1].chips["node-7"] && !seen[0].chips["node-7"], `${where}: node-7 joined`);
+        if (algo === "ring") assertEq(seen[2].base, seen[0].base, `${where}: the ring's circle`);
+        const names = Object.keys(seen[0].chips);
+        assertEq(names.length, 6, `${where}: six servers before`);
+        // On the ring a chip sits at its server's hash (a newcomer may nudge a neighbour's
+        // label aside); without a ring, at its place in the list, which a join into the
+        // room for joins and a change of the last server's weight leave alone.
+        if (algo !== "ring") for (const name of names) {
+          assertEq(seen[1].chips[name], seen[0].chips[name], `${where}: ${name}'s chip moved on the join`);
+          assertEq(seen[2].chips[name], seen[0].chips[name], `${where}: ${name}'s chip moved on the weight change`);
+        }
+        if (algo !== "ring") {
+          const page = await openRing(`?scene=ring&seed=3&algo=${algo}&churn=0${extra}`, viewport);
+          assertEq(await page.locator(".list-room").count(), 1, `${where}: the room for joins is drawn`);
+          await page.context().close();
+        }
+      }
+    }
+  }],
+
+  ["a server that left stays crossed out, in its place, through the next change, and is gone at the one after", async () => {
+    const actions = "a=0@0:cmd:0:leave:node-3,1@0:cmd:0:join:node-7:1,2@0:cmd:0:weight:node-2:3";
+    for (const algo of ["ring", "jump", "maglev"]) {
+      const at = async (step) => {
+        const page = await openRing(`?scene=ring&seed=3&algo=${algo}&churn=0&${actions}&step=${step}`);
+        const ghost = await page.evaluate(() => {
+          const dot = document.querySelector('g.chip.gone[data-node="node-3"] .chip-dot');
+          return dot ? `${dot.getAttribute("cx")},${dot.getAttribute("cy")}` : null;
+        });
+        await assertHealthy(page);
+        await page.context().close();
+        return ghost;
+      };
+      const [left, next, after] = [await at(1), await at(2), await at(3)];
+      assert(left, `${algo}: node-3 is crossed out when it leaves`);
+      // (On the ring a newcomer's label may nudge the ghost's aside.)
+      if (algo === "ring") assert(next, `${algo}: node-3's ghost while node-7 joins`);
+      else assertEq(next, left, `${algo}: node-3's ghost, where it was, while node-7 joins`);
+      assertEq(after, null, `${algo}: node-3's ghost is gone at the change after`);
+    }
+  }],
+
+  ["Maglev's table window hides no key: its cells lie under the keys, its numbers over them, written like every count", async () => {
+    for (const keys of [150, 2000]) {
+      const page = await openRing(`?scene=ring&seed=3&algo=maglev&n=6&keys=${keys}&churn=0&a=0@0:cmd:0:lookup:user42&step=1`);
+      await page.waitForTimeout(1100);
+      // The table's layer takes no clicks: let it be hit, to see whether it lies over a key.
+      await page.addStyleTag({ content: ".ring-table, .ring-table * { pointer-events: auto !important; }" });
+      const got = await page.evaluate(() => {
+        const layers = [...document.querySelector(".ring-figure").children].map((e) => e.getAttribute("class"));
+        const back = document.querySelector(".table-back").getBoundingClientRect();
+        const inside = (r) => r.left < back.right && back.left < r.right && r.top < back.bottom && back.top < r.bottom;
+        // SVG keys: the one under a key's centre is the key itself.
+        const keysOver = [...document.querySelectorAll("circle.key")].filter((k) => inside(k.getBoundingClientRect()));
+        const hidden = keysOver.filter((k) => {
+          const r = k.getBoundingClientRect();
+          return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.closest(".ring-table");
+        }).length;
+        // Canvas keys: the canvas has painted dots inside the window's box.
+        const canvas = document.querySelector("canvas.ring-keys");
+        const c = canvas.getBoundingClientRect();
+        const sx = canvas.width / c.width;
+        const data = canvas.getContext("2d").getImageData((back.left - c.left) * sx, (back.top - c.top) * sx, back.width * sx, back.height * sx).data;
+        let painted = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 128) painted++;
+        return {
+          layers,
+          keysOver: keysOver.length, hidden, painted,
+          numbers: [...document.querySelectorAll(".entry-number")].map((t) => t.textContent),
+          entry: document.querySelector(".table-cell.key-entry").dataset.entry,
+          centre: [...document.querySelectorAll(".centre-line")].map((t) => t.textContent).join(" "),
+        };
+      });
+      const [table, canvas, overlay] = ["ring-table", "ring-keys", "ring-overlay"].map((name) => got.layers.findIndex((l) => l.includes(name)));
+      assert(table >= 0 && table < canvas && canvas < overlay, `${keys} keys: the table's cells under the keys' canvas and the overlay: ${got.layers}`);
+      if (keys <= 200) {
+        assert(got.keysOver > 0, `${keys} keys: some keys lie over the table's window`);
+        assertEq(got.hidden, 0, `${keys} keys: keys hidden by the table`);
+      } else {
+        assert(got.painted > 50, `${keys} keys: keys drawn over the table's window (${got.painted} pixels)`);
+      }
+      assertEq(got.numbers.length, 5, "five entries");
+      for (const n of got.numbers) assert(/^\d{1,3}(,\d{3})*$/.test(n), `an entry written like every count: ${n}`);
+      const written = Number(got.entry).toLocaleString("en-US");
+      assert(got.numbers.includes(written) && got.centre.includes(`table entry ${written}`), `the key's entry reads ${written} in the table and the middle: ${got.numbers} / ${got.centre}`);
+      await assertHealthy(page);
+      await page.context().close();
+    }
+  }],
+
+  ["hash mod N says on the stage that N changed and most keys moved, in English and Chinese, embedded too", async () => {
+    for (const [extra, viewport] of [["", undefined], ["&embed=1", { width: 720, height: 460 }]]) {
+      for (const lang of ["en", "zh"]) {
+        const page = await openRing(`?scene=ring&seed=3&algo=modulo&churn=0&lang=${lang}&a=0@0:cmd:0:join:node-7:1&step=1${extra}`, viewport);
+        const note = page.locator("section.stage #modulo-note, .ring-stage #modulo-note");
+        assertEq(await note.count(), 1, `${lang}${extra}: the line is on the stage`);
+        assert(await note.isVisible(), `${lang}${extra}: and visible`);
+        if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#modulo-note")?.textContent ?? ""));
+        const text = await note.innerText();
+        const moved = Number(await page.getAttribute("#moved-count", "data-moved"));
+        assert(moved > 1000, `hash mod N moved most of 2,000 keys: ${moved}`);
+        const expected = lang === "en" ? "N went from 6 to 7, so hash mod N gave most keys a new bucket" : "N 从 6 变成 7";
+        assert(text.includes(expected) && text.includes(moved.toLocaleString("en-US")), `${lang}${extra}: ${text}`);
+        await assertHealthy(page);
+        await page.context().close();
+      }
+    }
+    // A lookup changes no N: no line; jump hash has its own.
+    for (const query of ["?scene=ring&seed=3&algo=modulo&churn=0&a=0@0:cmd:0:lookup:user42&step=1", "?scene=ring&seed=3&algo=jump&churn=0&a=0@0:cmd:0:join:node-7:1&step=1"]) {
+      const page = await openRing(query);
+      assertEq(await page.locator("#modulo-note").count(), 0, query);
+      await page.context().close();
+    }
+  }],
+
+  ["one number format: the caption, the log and the stage write counts with separators", async () => {
+    const page = await openRing("?scene=ring&seed=3&churn=0&keys=3000&a=0@0:cmd:0:join:node-7:1&step=1");
+    const caption = await page.innerText("#caption-text");
+    assert(caption.includes("of 3,000 keys"), `the caption: ${caption}`);
+    const centre = (await visibleRing(page)).centre.join(" ");
+    assert(centre.includes("of 3,000 keys moved"), `the middle: ${centre}`);
+    const texts = await page.evaluate(() => [document.querySelector("#ring-readout").innerText,
+      ...[...document.querySelectorAll(".ring-figure [aria-label], .ring-figure title, .hbar title")].map((e) => e.getAttribute("aria-label") ?? e.textContent)]);
+    const bare = texts.filter((t) => /(^|[^\d,.])\d{4,}/.test(t));
+    assertEq(bare, [], "counts of four digits or more without a separator");
+    await assertHealthy(page);
+    await page.context().close();
+  }],
+
   ["many virtual nodes: the lookup walk's markers never pile up", async () => {
     const page = await openRing("?scene=ring&seed=3&n=24&vnodes=1000&keys=500&r=5&churn=0");
     await page.fill("#lookup-key", "user:42");

@@ -29,6 +29,10 @@ pub struct RingNode {
     /// what the list pictures draw (see [`RingNode::list_places`]). Placement never reads
     /// it.
     pub(super) places: Vec<ListPlace>,
+    /// The units the list pictures' circle is divided into (see
+    /// [`RingNode::list_scale`]). Only a drawing reads it, and it follows from the
+    /// history of `places`: it is not part of the state's fingerprint.
+    pub(super) list_scale: u32,
     /// The number in the next churn-made name `node-<n>`.
     pub(super) next_number: u32,
     pub(super) churn_left: u32,
@@ -120,7 +124,7 @@ impl RingNode {
         let places = order.iter().map(|&slot| ListPlace::Live(slot)).collect();
         let owners = place(config, &ring, &order, &key_hashes)?;
         let loads = count_loads(&owners, slot_count(&ring));
-        Ok(RingNode {
+        let mut node = RingNode {
             next_number: config.nodes.len() as u32 + 1,
             config: Rc::new(config.clone()),
             key_naming,
@@ -131,13 +135,16 @@ impl RingNode {
             failed: Vec::new(),
             order,
             places,
+            list_scale: 0,
             churn_left: churn_budget(config),
             handled: 0,
             changes: 0,
             last_change: None,
             lookup: None,
             rejection: None,
-        })
+        };
+        node.list_scale = next_list_scale(0, node.drawn_units());
+        Ok(node)
     }
 
     pub fn config(&self) -> &RingConfig {
@@ -256,6 +263,36 @@ impl RingNode {
         &self.places
     }
 
+    /// A place's width on the list pictures' circle: its server's weight.
+    pub fn place_weight(&self, place: &ListPlace) -> u32 {
+        match place {
+            ListPlace::Live(slot) => self
+                .ring
+                .node(NodeIndex(u32::from(*slot)))
+                .map_or(0, |n| n.weight),
+            ListPlace::Failed(name) => self
+                .failed
+                .iter()
+                .find(|f| &f.name == name)
+                .map_or(0, |f| f.weight),
+            ListPlace::Gone { weight, .. } => *weight,
+        }
+    }
+
+    /// The units the places take: the live servers' weights and the ghosts'.
+    pub fn drawn_units(&self) -> u32 {
+        self.places.iter().map(|p| self.place_weight(p)).sum()
+    }
+
+    /// How many units (of weight: jump hash's and hash mod N's buckets) the list
+    /// pictures' whole circle holds. The places fill it from the top, clockwise; the rest
+    /// is room for servers that join. It changes only when a change would overflow it (or
+    /// leave less than a third of it used), so that a join or a weight change moves no
+    /// server that keeps its place in the list.
+    pub fn list_scale(&self) -> u32 {
+        self.list_scale.max(self.drawn_units()).max(1)
+    }
+
     /// The first `node-<n>` name not in use by a live or failed server. It may still be
     /// refused (the ring may be full): offer [`RingNode::join_suggestion`] instead.
     pub fn suggested_name(&self) -> String {
@@ -325,5 +362,18 @@ impl RingNode {
             std_dev,
             peak_over_fair_share,
         }
+    }
+}
+
+/// The units the list pictures' circle is divided into, after a change that leaves
+/// `drawn` units drawn (the live servers' weights and the ghosts'), from `scale` before
+/// it: unchanged while everything fits and more than a third of it is used, so that a
+/// join, a weight change or a leave moves no sector it does not have to and the circle
+/// keeps its scale; else half as much again as is drawn, leaving room for joins.
+pub(super) fn next_list_scale(scale: u32, drawn: u32) -> u32 {
+    if drawn > scale || drawn.saturating_mul(3) < scale {
+        drawn + drawn.div_ceil(2)
+    } else {
+        scale
     }
 }

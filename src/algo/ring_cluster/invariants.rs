@@ -2,6 +2,7 @@
 use super::cluster::RingNode;
 use super::config::{Algorithm, RingConfig};
 use super::report::{ChangeKind, Move};
+use crate::algo::text::thousands;
 use crate::sim::{Invariant, Line, NodeId, NodeSet};
 
 fn cluster<'a>(nodes: &NodeSet<'a, RingNode>) -> Option<&'a RingNode> {
@@ -59,7 +60,7 @@ fn check_minimal_disruption(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
         .with("key", node.key_name(first.key))
         .with("from", name(first.from))
         .with("to", name(first.to))
-        .with("n", stray.len()))
+        .with("n", thousands(stray.len() as u64)))
 }
 
 fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
@@ -72,8 +73,8 @@ fn check_every_key_owned(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
         .sum();
     if held != u64::from(node.key_count()) {
         return Err(Line::tr("the live nodes hold {held} keys, not all {total}")
-            .with("held", held)
-            .with("total", node.key_count()));
+            .with("held", thousands(held))
+            .with("total", thousands(node.key_count().into())));
     }
     Ok(())
 }
@@ -121,8 +122,8 @@ fn check_load_cap(nodes: &NodeSet<'_, RingNode>) -> Result<(), Line> {
             if u64::from(row.keys) > cap {
                 return Err(Line::tr("{node} holds {keys} keys, above its cap of {cap}")
                     .with("node", &row.name)
-                    .with("keys", row.keys)
-                    .with("cap", cap));
+                    .with("keys", thousands(row.keys.into()))
+                    .with("cap", thousands(cap)));
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Membership changes and lookups: what each command does to the cluster.
-use super::cluster::RingNode;
+use super::cluster::{next_list_scale, RingNode};
 use super::commands::Cmd;
 use super::config::{key_problem, name_problem, weight_problem, Algorithm, MAX_NODES, QUOTED};
 use super::placing::{
@@ -26,6 +26,8 @@ impl RingNode {
         if let Err(reason) = self.try_apply(cmd, now) {
             self.reject(cmd, reason);
         }
+        // After the whole command: a failed server's weight is on the failed list by now.
+        self.list_scale = next_list_scale(self.list_scale, self.drawn_units());
     }
 
     /// Carries out one command, or says why it cannot (a typed line: the page shows the
@@ -200,7 +202,12 @@ impl RingNode {
             .then(|| self.places.iter().position(|p| *p == ListPlace::Live(slot)))
             .flatten()
             .map(|at| at as u32);
-        let places = next_places(&self.places, &order, kind, name, slot);
+        let places = next_places(
+            &self.places,
+            &order,
+            (kind, name, slot, weight),
+            self.changes + 1,
+        );
         let owners_before = Rc::clone(&self.owners);
         let (owners, moves) = if self.config.algorithm == Algorithm::Ring {
             // The ring reported its moves exactly: apply them instead of re-placing.
@@ -368,26 +375,37 @@ impl RingNode {
 }
 
 /// The drawn list after a change ([`RingNode::list_places`]): a failing server's place
-/// becomes its ghost's, a leaving one's goes, a recovering one's ghost goes, and a server
-/// that (re)joined comes last, as in `order` (the live servers after the change, in list
-/// order).
+/// becomes its ghost's, and so does a leaving one's, for this change and the next (see
+/// [`ListPlace::Gone`]); a recovering one's ghost goes, and a server that (re)joined comes
+/// last, as in `order` (the live servers after the change, in list order). `number` is
+/// this change's number ([`RingNode::changes`] after it).
 fn next_places(
     before: &[ListPlace],
     order: &[u16],
-    kind: ChangeKind,
-    name: &str,
-    slot: u16,
+    (kind, name, slot, weight): (ChangeKind, &str, u16, u32),
+    number: u32,
 ) -> Vec<ListPlace> {
+    let joined = matches!(kind, ChangeKind::Join | ChangeKind::Recover);
     let mut places: Vec<ListPlace> = before
         .iter()
         .filter_map(|place| match place {
             ListPlace::Live(s) if kind == ChangeKind::Fail && *s == slot => {
                 Some(ListPlace::Failed(name.to_string()))
             }
+            ListPlace::Live(s) if kind == ChangeKind::Leave && *s == slot => {
+                Some(ListPlace::Gone {
+                    name: name.to_string(),
+                    weight,
+                    change: number,
+                })
+            }
             ListPlace::Live(s) => order.contains(s).then(|| place.clone()),
             ListPlace::Failed(n) => {
                 (kind != ChangeKind::Recover || n != name).then(|| place.clone())
             }
+            ListPlace::Gone {
+                name: n, change, ..
+            } => (number < change + 2 && !(joined && n == name)).then(|| place.clone()),
         })
         .collect();
     for &s in order {

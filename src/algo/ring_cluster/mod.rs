@@ -158,7 +158,7 @@ impl Protocol for RingNode {
                 Line::tr("{node} weight {weight}: {keys} keys")
                     .with("node", &n.name)
                     .with("weight", n.weight)
-                    .with("keys", keys)
+                    .with("keys", crate::algo::text::thousands(u64::from(keys)))
             })
             .collect()
     }

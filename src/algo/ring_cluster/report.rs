@@ -37,6 +37,15 @@ pub enum ListPlace {
     Live(u16),
     /// A failed server, by name (its slot is free and may be reused by a newcomer).
     Failed(String),
+    /// A server that left, by name, with its weight and the number of the change that
+    /// made it leave ([`super::RingNode::changes`]): drawn as a ghost through that change
+    /// and the next one (so that a learner still sees where it was while the next change
+    /// plays), gone at the one after, or as soon as a server of the same name joins.
+    Gone {
+        name: String,
+        weight: u32,
+        change: u32,
+    },
 }
 
 /// The last membership change and exactly what it moved.

@@ -1,7 +1,7 @@
 //! The safety properties, checked after every step on every node.
 use super::config::{TxId, LOG_KEEP};
 use super::messages::Decision;
-use super::{node_name, Reached, TwoPcNode};
+use super::{node_line, Reached, TwoPcNode};
 use crate::sim::{Invariant, Line, NodeSet};
 
 /// "P1 (in its log)", "coordinator (in memory)": each node that reached `decision`.
@@ -17,7 +17,7 @@ pub(super) fn who_reached(
                 Reached::InLog => Line::tr("{node} (in its log)"),
                 Reached::InMemory => Line::tr("{node} (in memory)"),
             };
-            Some(where_.with("node", node_name(id)))
+            Some(where_.text("node", node_line(id)))
         })
         .collect()
 }
@@ -154,7 +154,7 @@ pub(super) fn check_validity(nodes: &NodeSet<'_, TwoPcNode>) -> Result<(), Line>
         let silent = nodes
             .iter()
             .filter(|(_, node, _)| silent(node))
-            .map(|(id, _, _)| Line::value(node_name(id)));
+            .map(|(id, _, _)| node_line(id));
         return Err(Line::tr(
             "transaction t{tx} is committed at {committed} although {silent} never voted yes \
              on it",

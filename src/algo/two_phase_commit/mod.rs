@@ -414,6 +414,15 @@ pub fn node_name(id: NodeId) -> String {
     }
 }
 
+/// A node's name inside a line: the coordinator's is a word, translated with the line
+/// (its English reads "coordinator", exactly [`node_name`]); a participant's is a name.
+pub fn node_line(id: NodeId) -> crate::sim::Line {
+    match id.0 {
+        0 => crate::sim::Line::tr("coordinator"),
+        _ => crate::sim::Line::value(node_name(id)),
+    }
+}
+
 /// The names of the nodes of a run, in id order.
 pub fn node_names(config: &TwoPcConfig) -> Vec<String> {
     let count = Settings::new(config).participants + 1;

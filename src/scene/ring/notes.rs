@@ -1,7 +1,7 @@
 //! The cluster's notes in words: what a membership change moved, and where a looked-up key
 //! lives and why, for the step's caption and the event log.
 use crate::algo::ring_cluster::{Algorithm, ChangeKind, RingNote};
-use crate::i18n::{tr, trf, Lang};
+use crate::i18n::{count, tr, trf, Lang};
 
 pub fn describe(note: &RingNote) -> String {
     match note {
@@ -15,7 +15,10 @@ pub fn describe(note: &RingNote) -> String {
             by_churn,
             renumbered,
         } => {
-            let own = moved.saturating_sub(*between_others);
+            // Counts as the stage writes them (thousands separated).
+            let own = count(u64::from(moved.saturating_sub(*between_others)));
+            let (keys, ideal) = (&count(u64::from(*keys)), &count(u64::from(*ideal)));
+            let others = &count(u64::from(*between_others));
             let args: [(&str, &dyn std::fmt::Display); 4] = [
                 ("node", node),
                 ("own", &own),
@@ -50,7 +53,7 @@ pub fn describe(note: &RingNote) -> String {
             };
             let jump_args: [(&str, &dyn std::fmt::Display); 4] = [
                 ("change", &text),
-                ("others", between_others),
+                ("others", others),
                 ("n", renumbered),
                 ("node", node),
             ];
@@ -65,7 +68,7 @@ pub fn describe(note: &RingNote) -> String {
             } else if *between_others > 0 {
                 text = trf(
                     "{change}, and {others} more move between servers the change did not involve",
-                    &[("change", &text), ("others", between_others)],
+                    &[("change", &text), ("others", others)],
                 );
             }
             if *by_churn {

@@ -9,9 +9,9 @@ use crate::scene::Names;
 use crate::sim::NodeId;
 
 /// A node as a sentence names it: "the coordinator", or the participant's name ("P2").
-/// Chinese has no article to give the role: there the coordinator is "coordinator", its
-/// name on the stage and in the kernel's lines (node names are identifiers, untranslated,
-/// in every scene), so that a learner sees one name for one node.
+/// Chinese has no article to give the role: there the coordinator is 协调者, its name on
+/// the stage and in the log ([`crate::i18n::node_name`]), so that a learner sees one name
+/// for one node.
 fn who(names: &Names<'_>, id: NodeId) -> String {
     match lang() {
         Lang::En if id == COORDINATOR => "the coordinator".to_string(),

@@ -121,11 +121,13 @@ pub struct ListSector {
 
 /// Where the list-based pictures (buckets, scores, table) put things: each server a
 /// sector of the circle in list order, as wide as its weight (its buckets, for jump hash
-/// and hash mod N), starting at the top and going clockwise. A failed server keeps its
-/// sector, as a ghost, while it is failed, and a server that just left keeps its sector
-/// for that change: so a leave or a failure moves no survivor's sector and does not
-/// rescale the circle. Only the survivors' bucket numbers change (jump hash and hash mod
-/// N number the live buckets `0 .. n-1` in list order).
+/// and hash mod N), starting at the top and going clockwise, on a circle of
+/// [`RingNode::list_scale`] units whose rest is room for servers that join. A failed
+/// server keeps its sector, as a ghost, while it is failed, and a server that left keeps
+/// its sector for that change and the next ([`ListPlace::Gone`]): so a leave or a failure
+/// moves no survivor's sector, and a join (into the room) or a leave rescales nothing.
+/// Only the survivors' bucket numbers change (jump hash and hash mod N number the live
+/// buckets `0 .. n-1` in list order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListLayout {
     /// The live servers in list order, with their buckets.
@@ -156,6 +158,9 @@ impl ListLayout {
                         drawn.push((f.name.clone(), None, ChipKind::Failed, f.weight));
                     }
                 }
+                ListPlace::Gone { name, weight, .. } => {
+                    drawn.push((name.clone(), None, ChipKind::Gone, *weight));
+                }
             }
         }
         // A live server missing from the drawn list (never, by the model's rule) is
@@ -164,13 +169,6 @@ impl ListLayout {
             if !drawn.iter().any(|d| d.1 == Some(e.slot)) {
                 drawn.push((e.name.clone(), Some(e.slot), ChipKind::Live, e.weight));
             }
-        }
-        if let Some(change) = node.last_change().filter(|c| c.kind == ChangeKind::Leave) {
-            let at = change
-                .list_place
-                .map_or(drawn.len(), |i| (i as usize).min(drawn.len()));
-            let gone = (change.node.clone(), None, ChipKind::Gone, change.weight);
-            drawn.insert(at, gone);
         }
         let mut next = 0;
         let sectors: Vec<ListSector> = drawn
@@ -202,8 +200,20 @@ impl ListLayout {
             entries,
             sectors,
             bucket_units,
-            units: next,
+            units: node.list_scale().max(next),
         }
+    }
+
+    /// The room left for servers that join: (start, width) in turns, after the last
+    /// sector; `None` when the sectors fill the circle.
+    pub fn room(&self) -> Option<(f64, f64)> {
+        let used = self.sectors.last().map_or(0, |s| s.start + s.width);
+        (used < self.units).then(|| {
+            (
+                self.frac(f64::from(used)),
+                self.frac(f64::from(self.units - used)),
+            )
+        })
     }
 
     /// The fraction of a turn where unit `u` starts.
@@ -286,13 +296,13 @@ pub fn chips_for(node: &RingNode) -> Vec<Chip> {
             frac: home_fraction(&f.name, hash),
         });
     }
-    if let Some(change) = node.last_change() {
-        if change.kind == ChangeKind::Leave {
+    for place in node.list_places() {
+        if let ListPlace::Gone { name, .. } = place {
             chips.push(Chip {
-                name: change.node.clone(),
+                name: name.clone(),
                 slot: None,
                 kind: ChipKind::Gone,
-                frac: home_fraction(&change.node, hash),
+                frac: home_fraction(name, hash),
             });
         }
     }

@@ -59,17 +59,10 @@ pub fn smooth(t: f64) -> f64 {
     t * t * (3.0 - 2.0 * t)
 }
 
-/// Thousands separators: 12345 -> "12,345".
+/// Thousands separators: 12345 -> "12,345" ([`crate::i18n::count`], the app's one format
+/// for counts).
 pub fn fmt_count(n: u64) -> String {
-    let text = n.to_string();
-    let mut out = String::with_capacity(text.len() + text.len() / 3);
-    for (i, c) in text.chars().enumerate() {
-        if i > 0 && (text.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::i18n::count(n)
 }
 
 // ---------------------------------------------------------------------------------------

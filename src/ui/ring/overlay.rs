@@ -7,8 +7,7 @@ use super::text::*;
 use crate::algo::ring_cluster::{ring_fraction, Algorithm, HashChoice, Lookup};
 use crate::i18n::trf;
 use crate::scene::ring::picture::{
-    lookup_buckets, maglev_table, picture, rendezvous_scores, score_decimals, score_text,
-    table_window, Picture,
+    lookup_buckets, picture, rendezvous_scores, score_decimals, score_text, table_window, Picture,
 };
 use crate::scene::ring::RingView;
 use std::f64::consts::TAU;
@@ -33,6 +32,10 @@ pub struct OverlayProps {
     pub small: bool,
     /// The list pictures' layout (buckets, scores, table): `None` for the ring.
     pub layout: Option<Rc<ListLayout>>,
+    /// Maglev's lookup table (empty for the other pictures): its window's cells are drawn
+    /// under the keys (see [`table_strip`]), its words and the line from the key's entry
+    /// to its server here.
+    pub table: Rc<Vec<u16>>,
 }
 
 /// How much larger the middle's words are drawn in a small drawing (an embed, a phone).
@@ -89,7 +92,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
                 &[
                     ("node", &chip.name),
                     ("weight", &weight),
-                    ("n", &chip.slot.and_then(|s| node.loads().get(usize::from(s))).copied().unwrap_or(0)),
+                    ("n", &fmt_count(chip.slot.and_then(|s| node.loads().get(usize::from(s))).copied().unwrap_or(0).into())),
                 ],
             ),
             ChipKind::Failed => trf("{node} failed. Click to choose it, then recover it.", &[("node", &chip.name)]),
@@ -124,21 +127,6 @@ pub fn overlay(p: &OverlayProps) -> Html {
             .map(|c| point_at(c.frac, CHIP_R))
     };
     let pic = picture(config.algorithm);
-    // Maglev's table, built by the algorithm once per membership.
-    let table = {
-        let node = node.clone();
-        use_memo(
-            (RingVersion(node.ring_rc().clone(), config.hash), pic),
-            move |(_, pic)| {
-                if *pic == Picture::Table {
-                    maglev_table(&node)
-                } else {
-                    Vec::new()
-                }
-            },
-        )
-    };
-    let colour = |slot: u16| node_colour(node.node_name(slot).unwrap_or("?"), dark);
     let lookup_layer = match (pic, &p.layout) {
         (Picture::Buckets, Some(layout)) => node
             .lookup()
@@ -146,7 +134,12 @@ pub fn overlay(p: &OverlayProps) -> Html {
         (Picture::Scores, _) => node
             .lookup()
             .map(|l| score_bars(node, l, chips, p.lookup_progress, p.small)),
-        (Picture::Table, _) => Some(table_strip(&table, node.lookup(), colour, chip_at)),
+        (Picture::Table, _) => Some(html! {
+            <>
+                { for node.lookup().and_then(|l| table_link(&p.table, l, chip_at)) }
+                { table_words(&p.table, node.lookup()) }
+            </>
+        }),
         _ => node
             .lookup()
             .map(|lookup| lookup_view(lookup, config.hash, uses_ring, p.lookup_progress, chip_at)),
@@ -342,61 +335,95 @@ pub fn score_bars(
     html! { <g class="lookup-layer scores-lookup">{ for bars }</g> }
 }
 
+/// The window of Maglev's table the stage shows: its entries, centred on the key's entry
+/// (`hash mod M`) when a key was looked up, and where the window's first cell starts.
+const TABLE_HALF: u32 = 2;
+const TABLE_CELL: f64 = 56.0;
+const TABLE_HIGH: f64 = 26.0;
+const TABLE_TOP: f64 = CENTRE - 140.0;
+
+fn table_cells(table: &[u16], lookup: Option<&Lookup>) -> (Vec<(u32, u16)>, u32, f64) {
+    let (window, at) = match lookup {
+        Some(l) => table_window(table, l.hash, TABLE_HALF),
+        None => table_window(table, u64::from(TABLE_HALF), TABLE_HALF),
+    };
+    let left = CENTRE - TABLE_CELL * window.len() as f64 / 2.0;
+    (window, at, left)
+}
+
 /// Maglev: a window of its lookup table, entries coloured by the server that filled
-/// them; with a lookup it is centred on the key's entry (`hash mod M`), outlined and
-/// joined to its server's chip.
-pub fn table_strip(
-    table: &[u16],
-    lookup: Option<&Lookup>,
-    colour: impl Fn(u16) -> String,
-    chip_at: impl Fn(u16) -> Option<(f64, f64)>,
-) -> Html {
-    const HALF: u32 = 2;
-    const CELL: f64 = 56.0;
-    const HIGH: f64 = 26.0;
-    const TOP: f64 = CENTRE - 140.0;
+/// them; with a lookup it is centred on the key's entry (`hash mod M`), outlined. The
+/// window reaches into the keys' band and must hide none of them: the stage draws these
+/// cells in a layer under the keys, and their words ([`table_words`]) over them.
+pub fn table_strip(table: &[u16], lookup: Option<&Lookup>, colour: impl Fn(u16) -> String) -> Html {
     if table.is_empty() {
         return Html::default();
     }
-    let (window, at) = match lookup {
-        Some(l) => table_window(table, l.hash, HALF),
-        None => table_window(table, u64::from(HALF), HALF),
-    };
-    let left = CENTRE - CELL * window.len() as f64 / 2.0;
+    let (window, at, left) = table_cells(table, lookup);
+    let (cell, high, top) = (TABLE_CELL, TABLE_HIGH, TABLE_TOP);
     let cells = window.iter().enumerate().map(|(k, &(entry, slot))| {
-        let x = left + k as f64 * CELL;
+        let x = left + k as f64 * cell;
         let key = lookup.is_some() && entry == at;
         html! {
             <g class={classes!("table-cell", key.then_some("key-entry"))} data-entry={entry.to_string()}>
-                <rect x={format!("{x:.1}")} y={format!("{TOP:.1}")} width={format!("{:.1}", CELL - 2.0)} height={HIGH.to_string()} fill={colour(slot)} />
-                <text class="entry-number" x={format!("{:.1}", x + CELL / 2.0 - 1.0)} y={format!("{:.1}", TOP + HIGH / 2.0)} dy="0.35em">{ entry }</text>
+                <rect x={format!("{x:.1}")} y={format!("{top:.1}")} width={format!("{:.1}", cell - 2.0)} height={high.to_string()} fill={colour(slot)} />
             </g>
         }
     });
-    // From the top of the key's entry up to the rim, round the rim to its server's chip:
-    // a straight line would cross the words in the middle (or, leaving the strip's bottom
-    // edge far from its entry, seem to start from another entry).
-    let link = lookup.and_then(|l| {
-        let chip = chip_at(*l.replicas.first()?)?;
-        let k = window.iter().position(|&(e, _)| e == at)? as f64;
-        let x = left + k * CELL + CELL / 2.0 - 1.0;
-        Some(
-            html! { <path class="walk straight table-link" d={table_link_path((x, TOP), chip)} /> },
-        )
+    html! {
+        <g class="table-strip">
+            <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", top - 4.0)}
+                width={format!("{:.1}", cell * window.len() as f64 + 6.0)} height={format!("{:.1}", high + 26.0)} />
+            { for cells }
+        </g>
+    }
+}
+
+/// The words of Maglev's table window, over the keys: each entry's number (written as
+/// every count on the page, "4,804") and the caption under the entries (above them it
+/// reached into the keys' band). Their halos hide only the dots right under a glyph.
+pub fn table_words(table: &[u16], lookup: Option<&Lookup>) -> Html {
+    if table.is_empty() {
+        return Html::default();
+    }
+    let (window, _, left) = table_cells(table, lookup);
+    let numbers = window.iter().enumerate().map(|(k, &(entry, _))| {
+        let x = left + k as f64 * TABLE_CELL + TABLE_CELL / 2.0 - 1.0;
+        html! {
+            <text class="entry-number" data-entry={entry.to_string()} x={format!("{x:.1}")}
+                y={format!("{:.1}", TABLE_TOP + TABLE_HIGH / 2.0)} dy="0.35em">{ fmt_count(u64::from(entry)) }</text>
+        }
     });
     let caption = trf(
         "Maglev's lookup table: {m} entries",
         &[("m", &fmt_count(table.len() as u64))],
     );
-    // The caption sits under the entries, on the strip's backing (above them it reached
-    // into the keys' band, where the top servers' keys overprinted it).
     html! {
-        <g class="lookup-layer table-strip">
-            <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", TOP - 4.0)}
-                width={format!("{:.1}", CELL * window.len() as f64 + 6.0)} height={format!("{:.1}", HIGH + 26.0)} />
-            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TOP + HIGH + 16.0)}>{ caption }</text>
-            { for link }
-            { for cells }
+        <g class="table-words">
+            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TABLE_TOP + TABLE_HIGH + 16.0)}>{ caption }</text>
+            { for numbers }
         </g>
     }
+}
+
+/// From the top of the key's entry up to the rim, round the rim to its server's chip: a
+/// straight line would cross the words in the middle (or, leaving the strip's bottom edge
+/// far from its entry, seem to start from another entry).
+pub fn table_link(
+    table: &[u16],
+    lookup: &Lookup,
+    chip_at: impl Fn(u16) -> Option<(f64, f64)>,
+) -> Option<Html> {
+    if table.is_empty() {
+        return None;
+    }
+    let (window, at, left) = table_cells(table, Some(lookup));
+    let chip = chip_at(*lookup.replicas.first()?)?;
+    let k = window.iter().position(|&(e, _)| e == at)? as f64;
+    let x = left + k * TABLE_CELL + TABLE_CELL / 2.0 - 1.0;
+    Some(html! {
+        <g class="lookup-layer table-link-layer">
+            <path class="walk straight table-link" d={table_link_path((x, TABLE_TOP), chip)} />
+        </g>
+    })
 }

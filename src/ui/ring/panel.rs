@@ -68,7 +68,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
         let over = r.keys as f64 > r.fair * 1.2;
         html! {
             <g key={r.name.clone()} class={classes!("hbar", over.then_some("over"))} data-node={r.name.clone()} data-keys={r.keys.to_string()}>
-                <title>{ trf("{node}: {n} keys (fair share {fair})", &[("node", &r.name), ("n", &r.keys), ("fair", &format!("{:.0}", r.fair))]) }</title>
+                <title>{ trf("{node}: {n} keys (fair share {fair})", &[("node", &r.name), ("n", &fmt_count(r.keys.into())), ("fair", &fmt_count(r.fair.round() as u64))]) }</title>
                 <rect x={format!("{x:.2}")} y={format!("{y:.2}")} width={format!("{bar_w:.2}")}
                       height={format!("{:.2}", (height - y).max(0.0))} fill={node_colour(&r.name, dark)} />
                 <line class="fair" x1={format!("{x:.2}")} x2={format!("{:.2}", x + bar_w)}
@@ -97,7 +97,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
             </svg>
             { for labels }
             <p class="hist-stats" id="load-stats">
-                <span>{ trf("mean {mean}", &[("mean", &format!("{:.0}", summary.mean))]) }</span>
+                <span>{ trf("mean {mean}", &[("mean", &fmt_count(summary.mean.round() as u64))]) }</span>
                 <span id="load-std">{ trf("std dev {std} ({percent}%)", &[("std", &format!("{:.1}", summary.std_dev)),
                     ("percent", &format!("{:.1}", if summary.mean > 0.0 { summary.std_dev / summary.mean * 100.0 } else { 0.0 }))]) }</span>
                 <span id="load-peak" title={peak_meaning}>{ super::words::peak_text(summary.peak_over_fair_share) }</span>
@@ -302,9 +302,9 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
     let tick_ns = 100_000.0 / c.key_count.max(1) as f64;
     let ns_text = |ns: f64| {
         if ns < tick_ns / 2.0 {
-            format!("<{tick_ns:.0}")
+            format!("<{}", fmt_count(tick_ns.round() as u64))
         } else {
-            format!("{ns:.0}")
+            fmt_count(ns.round() as u64)
         }
     };
     let rows = c.reports.iter().map(|r| {
@@ -348,7 +348,7 @@ pub fn compare_table(p: &CompareTableProps) -> Html {
                 { trf("Measured in this browser in {ms} ms; cached for this node set.", &[("ms", &format!("{took_ms:.0}"))]) }
                 if tick_ns > 5.0 {
                     { crate::i18n::sentence_gap() }
-                    { trf("The browser's clock ticks every 0.1 ms, about {ns} ns per key here: more keys give finer ns/key.", &[("ns", &format!("{tick_ns:.0}"))]) }
+                    { trf("The browser's clock ticks every 0.1 ms, about {ns} ns per key here: more keys give finer ns/key.", &[("ns", &fmt_count(tick_ns.round() as u64))]) }
                 }
 
             </p>

@@ -5,9 +5,9 @@ use super::chips::*;
 use super::controls::RingControls;
 use super::geometry::*;
 use super::keys::*;
-use super::overlay::Overlay;
+use super::overlay::{table_strip, Overlay};
 use crate::algo::ring_cluster::RingNode;
-use crate::scene::ring::picture::{picture, Picture};
+use crate::scene::ring::picture::{maglev_table, picture, Picture};
 use crate::scene::ring::RingView;
 use crate::ui::scenes::ViewCtx;
 use crate::ui::topology::NARROW_QUERY;
@@ -87,6 +87,20 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
             h.as_ref().and_then(|h| h.0.last_change()),
         ))
     });
+    // Maglev's table, built by the algorithm once per membership.
+    let table = {
+        let node = node.clone();
+        let version = node
+            .as_ref()
+            .map(|n| RingVersion(n.ring_rc().clone(), n.config().hash));
+        let pic = node.as_ref().map(|n| picture(n.config().algorithm));
+        use_memo((version, pic), move |(_, pic)| {
+            Rc::new(match (&node, pic) {
+                (Some(node), Some(Picture::Table)) => maglev_table(node),
+                _ => Vec::new(),
+            })
+        })
+    };
     let colours = use_memo((handle.clone(), dark), |(h, dark)| {
         Rc::new(
             h.as_ref()
@@ -165,13 +179,19 @@ pub fn ring_stage(p: &RingStageProps) -> Html {
             // on animation frames) and the overlay (chips, lookup, text). Redrawing one
             // never repaints the others.
             <StaticRing ring={ring} layout={(*layout).clone()} picture={picture(node.config().algorithm)} dark={dark} />
+            if !table.is_empty() {
+                // Maglev's table window, under the keys: it hides none of them.
+                <svg class="ring-svg ring-table" viewBox={format!("0 0 {VIEW} {VIEW}")} aria-hidden="true">
+                    { table_strip(&table, node.lookup(), |slot| node_colour(node.node_name(slot).unwrap_or("?"), dark)) }
+                </svg>
+            }
             <canvas ref={canvas_ref} class="ring-keys" aria-hidden="true" />
             <Overlay node={handle.clone()} dark={dark} chips={(*chips).clone()}
                 lookup_progress={quantize(lookup_progress)}
                 change_current={change_current} lookup_current={lookup_current}
                 svg_keys={(!on_canvas).then_some(frame)}
                 picked={(*picked).clone()} on_pick={on_pick.clone()} small={props.compact || phone}
-                layout={(*layout).clone()} />
+                layout={(*layout).clone()} table={(*table).clone()} />
         </div>
     };
     html! {
@@ -213,7 +233,8 @@ pub struct StaticRingProps {
 }
 
 /// The ring's arcs and ticks (rebuilt only when the ring changes), or jump hash's and hash
-/// mod N's numbered buckets; rendezvous and Maglev have neither.
+/// mod N's numbered buckets; rendezvous and Maglev have neither. The list pictures' room
+/// for servers that join is a dashed arc after the last server.
 #[function_component(StaticRing)]
 pub fn static_ring(p: &StaticRingProps) -> Html {
     let paths = use_memo(p.ring.clone(), |v| ring_paths(&v.0, v.1));
@@ -239,8 +260,22 @@ pub fn static_ring(p: &StaticRingProps) -> Html {
                 </>
             }
         }
-        Some(layout) if p.picture == Picture::Buckets => bucket_cells(layout, p.dark),
-        Some(_) => Html::default(),
+        Some(layout) => {
+            // The rest of the circle is room for servers that join: a faint dashed arc.
+            let room = layout.room().map(|(start, width)| {
+                let mut d = String::new();
+                arc_path_at(&mut d, start + 0.004, start + width - 0.004, RING_R);
+                html! { <path class="list-room" d={d} /> }
+            });
+            html! {
+                <>
+                    { for room }
+                    if p.picture == Picture::Buckets {
+                        { bucket_cells(layout, p.dark) }
+                    }
+                </>
+            }
+        }
     };
     html! {
         <svg class="ring-svg ring-static" viewBox={format!("0 0 {VIEW} {VIEW}")} aria-hidden="true">

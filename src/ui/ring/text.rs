@@ -107,6 +107,9 @@ pub fn readout(node: &RingNode, compact: bool) -> Html {
             </p>
         }
     });
+    // Hash mod N's failure, said where it happens: N changed, every bucket number with it.
+    let modulo_note = super::words::modulo_note(node)
+        .map(|text| html! { <p class="failure-note" id="modulo-note">{ text }</p> });
     html! {
         <div class="ring-readout" id="ring-readout">
             <p class="change-title">{ change_title(change) }</p>
@@ -128,6 +131,7 @@ pub fn readout(node: &RingNode, compact: bool) -> Html {
             </div>
             { for failure_note }
             { for jump_note }
+            { for modulo_note }
         </div>
     }
 }

@@ -39,15 +39,15 @@ pub fn ring_label(node: &RingNode) -> String {
             "A ring of {nodes} nodes with {points} points and {keys} keys",
             &[
                 ("nodes", &nodes),
-                ("points", &node.ring().point_count()),
-                ("keys", &keys),
+                ("points", &fmt_count(node.ring().point_count() as u64)),
+                ("keys", &fmt_count(keys.into())),
             ],
         )
     } else {
         trf(
             "{keys} keys on {nodes} nodes, placed by {algorithm}",
             &[
-                ("keys", &keys),
+                ("keys", &fmt_count(keys.into())),
                 ("nodes", &nodes),
                 ("algorithm", &tr(algorithm.label())),
             ],
@@ -330,6 +330,45 @@ pub fn how_found_lines(node: &RingNode, hash: u64) -> Vec<Vec<String>> {
         }
         _ => vec![vec![how_found(node, hash)]],
     }
+}
+
+/// Under hash mod N, after a change that changed N (the live buckets: the servers'
+/// total weight): one line for the stage saying that every key's bucket was numbered
+/// again and how many keys moved, the algorithm's failure the learner came to see.
+/// `None` for the other algorithms, and when N stayed the same.
+pub fn modulo_note(node: &RingNode) -> Option<String> {
+    let change = node.last_change()?;
+    if node.config().algorithm != Algorithm::Modulo {
+        return None;
+    }
+    let after = live_buckets(node);
+    let before = match change.kind {
+        ChangeKind::Join | ChangeKind::Recover => after.saturating_sub(change.weight),
+        ChangeKind::Leave | ChangeKind::Fail => after + change.weight,
+        ChangeKind::Weight { from, to } => (after + from).saturating_sub(to),
+    };
+    if before == after {
+        return None;
+    }
+    let moved = change.moves.len() as u64;
+    let keys = u64::from(node.key_count());
+    let args: [(&str, &dyn std::fmt::Display); 4] = [
+        ("from", &before),
+        ("to", &after),
+        ("moved", &fmt_count(moved)),
+        ("keys", &fmt_count(keys)),
+    ];
+    Some(if moved * 2 > keys {
+        trf(
+            "N went from {from} to {to}, so hash mod N gave most keys a new bucket: {moved} of {keys} moved.",
+            &args,
+        )
+    } else {
+        trf(
+            "N went from {from} to {to}, so hash mod N gave {moved} of {keys} keys a new bucket.",
+            &args,
+        )
+    })
 }
 
 /// The live servers' buckets (their total weight).
