@@ -11,6 +11,7 @@ use crate::i18n::{tr, trf};
 use crate::sim::run::{RowKind, TraceRow};
 use crate::sim::sorted::SortedMap;
 use crate::sim::Time;
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 const LEFT: f64 = 110.0;
@@ -294,8 +295,8 @@ pub fn diagram(p: &DiagramProps) -> Html {
         let end = (i == 0 || i == AXIS_TICKS as usize).then_some("axis-end");
         html! {
             <g class={classes!("axis-tick", end)}>
-                <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{axis_y:.1}")} y2={format!("{:.1}", axis_y + 5.0)} />
-                <text x={format!("{:.1}", if i == 0 { x - 4.0 } else { x })} y={format!("{:.1}", axis_y + 20.0)} text-anchor={anchor}>{ t.to_string() }</text>
+                <line x1={n1(x)} x2={n1(x)} y1={n1(axis_y)} y2={n1(axis_y + 5.0)} />
+                <text x={n1(if i == 0 { x - 4.0 } else { x })} y={n1(axis_y + 20.0)} text-anchor={anchor}>{ t.to_string() }</text>
             </g>
         }
     });
@@ -358,15 +359,15 @@ pub fn diagram(p: &DiagramProps) -> Html {
                         </marker>
                     </defs>
                     // What comes after the current step, behind a faint veil.
-                    <rect class="future-zone" x={format!("{cursor_x:.1}")} y={TOP.to_string()} width={format!("{:.1}", (RIGHT - cursor_x).max(0.0))} height={format!("{:.1}", lanes_bottom - TOP)} />
+                    <rect class="future-zone" x={n1(cursor_x)} y={TOP.to_string()} width={n1((RIGHT - cursor_x).max(0.0))} height={n1(lanes_bottom - TOP)} />
                     { for lane_lines }
                     { for bars }
                     { for marks }
                     <g class="axis" aria-label={trf("time axis: {start} to {end}", &[("start", &window_start), ("end", &window_end)])}>
-                        <line class="axis-line" x1={LEFT.to_string()} x2={RIGHT.to_string()} y1={format!("{axis_y:.1}")} y2={format!("{axis_y:.1}")} />
+                        <line class="axis-line" x1={LEFT.to_string()} x2={RIGHT.to_string()} y1={n1(axis_y)} y2={n1(axis_y)} />
                         { for ticks }
                     </g>
-                    <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="12" y2={format!("{:.1}", axis_y + 5.0)} />
+                    <line class="cursor" x1={cursor_x.to_string()} x2={cursor_x.to_string()} y1="12" y2={n1(axis_y + 5.0)} />
                 </svg>
             </div>
             <ul class="diagram-legend" aria-label={tr("What the marks mean")}>{ for legend }</ul>

@@ -15,6 +15,7 @@ use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
 use crate::sim::{MsgId, Time};
+use crate::ui::svg_attr::{n0, n1, translate};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -99,8 +100,8 @@ fn marks(marks: &[NodeMark], node_r: f64, outside: Option<WordsOutside>) -> Html
         );
         let x = outside.map_or(0.0, |w| w.marks_x);
         html! {
-            <g class={classes!("mark", tone_class(m.tone))} transform={format!("translate({x:.1},{y:.1})")}>
-                <rect x={format!("{:.1}", -width / 2.0)} y="-9" width={format!("{width:.1}")} height={MARK_HEIGHT.to_string()} rx="8.5" />
+            <g class={classes!("mark", tone_class(m.tone))} transform={translate(x, y)}>
+                <rect x={n1(-width / 2.0)} y="-9" width={n1(width)} height={MARK_HEIGHT.to_string()} rx="8.5" />
                 <text y="4">{ &m.text }</text>
             </g>
         }
@@ -150,7 +151,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             let (cx, cy) = way.control;
             return html! { <path key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} fill="none" d={format!("M{x1:.1},{y1:.1} Q{cx:.1},{cy:.1} {x2:.1},{y2:.1}")} /> };
         }
-        html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
+        html! { <line key={format!("{a}-{b}")} class="edge" data-link={format!("{a}-{b}")} x1={n1(x1)} y1={n1(y1)} x2={n1(x2)} y2={n1(y2)} /> }
     });
     // A link cut both ways is drawn once; a one-way cut gets an arrow for its direction.
     let both_ways = |a: u32, b: u32| p.snapshot.cut_links.contains(&(b, a));
@@ -222,9 +223,9 @@ pub fn topology(p: &TopologyProps) -> Html {
             .map(|t| {
                 let left = t.left(p.playhead) * 100.0;
                 html! {
-                    <circle class="timer-arc" r={format!("{:.1}", node_r + 3.5)} pathLength="100"
+                    <circle class="timer-arc" r={n1(node_r + 3.5)} pathLength="100"
                             stroke-dasharray={format!("{left:.1} 100")} transform="rotate(-90)"
-                            data-left={format!("{left:.0}")}>
+                            data-left={n0(left)}>
                         <title>{ trf("timer {timer}: due at {time}", &[("timer", &line(&t.label)), ("time", &t.due)]) }</title>
                     </circle>
                 }
@@ -234,7 +235,7 @@ pub fn topology(p: &TopologyProps) -> Html {
         );
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
-               transform={format!("translate({x:.1},{y:.1})")} role="button" tabindex="0"
+               transform={translate(x, y)} role="button" tabindex="0"
                aria-label={trf("{node}: {state}, {status}{marks}. Activate for actions.", &[("node", &node.name), ("state", &state), ("status", &status_text),
                    ("marks", &node.marks.iter().map(|m| format!(", {}", m.text)).collect::<String>())])}
                data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
@@ -254,11 +255,11 @@ pub fn topology(p: &TopologyProps) -> Html {
                 if node.status == NodeStatus::Paused {
                     if let Some(w) = outside {
                         <g class="pause-pill" transform={format!("translate(0,{:.1})", w.paused_y)}>
-                            <rect x={format!("{:.1}", -mark_width(tr("paused")) / 2.0)} y="-9" width={format!("{:.1}", mark_width(tr("paused")))} height={MARK_HEIGHT.to_string()} rx="8.5" />
+                            <rect x={n1(-mark_width(tr("paused")) / 2.0)} y="-9" width={n1(mark_width(tr("paused")))} height={MARK_HEIGHT.to_string()} rx="8.5" />
                             <text y="4">{ tr("paused") }</text>
                         </g>
                     } else {
-                        <text class="pause-mark" y={format!("{:.0}", -node_r - 6.0)}>{ tr("paused") }</text>
+                        <text class="pause-mark" y={n0(-node_r - 6.0)}>{ tr("paused") }</text>
                     }
                 }
                 { marks(&node.marks, node_r, outside) }
@@ -306,7 +307,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             let (ex, ey) = (lx * (1.0 - reach), ly * (1.0 - reach));
             let length = (ex * ex + ey * ey).sqrt().max(1e-6);
             let (sx, sy) = (ex / length * DOT_R, ey / length * DOT_R);
-            html! { <line class="leader" x1={format!("{sx:.1}")} y1={format!("{sy:.1}")} x2={format!("{ex:.1}")} y2={format!("{ey:.1}")} /> }
+            html! { <line class="leader" x1={n1(sx)} y1={n1(sy)} x2={n1(ex)} y2={n1(ey)} /> }
         });
         let label = trf(
             "Message {id}: {message} from {from} to {to}, arrives at {time}. Activate to drop it.",
@@ -332,13 +333,13 @@ pub fn topology(p: &TopologyProps) -> Html {
             })
         };
         html! {
-            <g key={m.id.to_string()} class="message" transform={format!("translate({x:.1},{y:.1})")}
+            <g key={m.id.to_string()} class="message" transform={translate(x, y)}
                role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()} onclick={drop} onkeydown={on_key}>
                 <title>{ label }</title>
                 { for leader }
                 <circle r={DOT_R.to_string()} />
                 if spot.shown {
-                    <text x={format!("{lx:.1}")} y={format!("{baseline:.1}")} style={label_style.clone()}>{ line(&m.label) }</text>
+                    <text x={n1(lx)} y={n1(baseline)} style={label_style.clone()}>{ line(&m.label) }</text>
                 }
             </g>
         }

@@ -6,6 +6,7 @@ use super::plot::{latency_text, percent_text};
 use crate::i18n::{tr, trf};
 use crate::scene::balance::{BalanceSceneView, ChartPoint};
 use crate::sim::Time;
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -78,8 +79,8 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
     let grid = ticks.iter().map(|(us, label)| {
         let y = c.y(*us);
         html! { <>
-            <line class="lb-grid" x1={format!("{:.1}", c.left)} x2={format!("{:.1}", c.right)} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
-            <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", y + 4.0)}>{ *label }</text>
+            <line class="lb-grid" x1={n1(c.left)} x2={n1(c.right)} y1={n1(y)} y2={n1(y)} />
+            <text class="lb-axis" x={n1(c.left - 5.0)} y={n1(y + 4.0)}>{ *label }</text>
         </> }
     });
     let seconds = v.chart_end.0 / 1_000_000;
@@ -89,7 +90,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
         .unwrap_or(600);
     let time_ticks = (0..=seconds / step).map(|k| {
         let x = c.x(Time::from_millis(k * step * 1_000));
-        html! { <text class="lb-axis lb-time" x={format!("{x:.1}")} y={format!("{:.1}", c.time_label_y())}>{ format!("{} s", k * step) }</text> }
+        html! { <text class="lb-axis lb-time" x={n1(x)} y={n1(c.time_label_y())}>{ format!("{} s", k * step) }</text> }
     });
     let b = v
         .compare
@@ -125,7 +126,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
     );
     let head = now_text.into_iter().enumerate().map(|(i, t)| {
         html! {
-            <text class="lb-head" x="12" y={format!("{:.1}", c.frame_top + 6.0 + 16.0 * i as f64)}>{ t }<title>{ why.clone() }</title></text>
+            <text class="lb-head" x="12" y={n1(c.frame_top + 6.0 + 16.0 * i as f64)}>{ t }<title>{ why.clone() }</title></text>
         }
     });
     let x_now = c.x(p.now);
@@ -136,16 +137,16 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
                 <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
                 <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>
                 <line class="lb-line lb-line-p99" x1="0" x2="16" y1="34" y2="34" /><text class="lb-axis-l" x="20" y="38">{ "p99" }</text>
-                <rect class="lb-unserved" x="0" y={format!("{:.1}", c.band_bottom - c.top - 13.0)} width="8" height="10" />
+                <rect class="lb-unserved" x="0" y={n1(c.band_bottom - c.top - 13.0)} width="8" height="10" />
             </g>
-            <text class="lb-axis-l" x={format!("{:.1}", c.right + 22.0)} y={format!("{:.1}", c.band_bottom - 3.0)}>{ tr("not served") }</text>
-            <text class="lb-axis" x={format!("{:.1}", c.left - 5.0)} y={format!("{:.1}", infinity_y(&c) + 4.0)}>{ "∞" }</text>
+            <text class="lb-axis-l" x={n1(c.right + 22.0)} y={n1(c.band_bottom - 3.0)}>{ tr("not served") }</text>
+            <text class="lb-axis" x={n1(c.left - 5.0)} y={n1(infinity_y(&c) + 4.0)}>{ "∞" }</text>
             { for grid }
-            <line class="lb-grid" x1={format!("{:.1}", c.left)} x2={format!("{:.1}", c.right)} y1={format!("{:.1}", c.band_bottom)} y2={format!("{:.1}", c.band_bottom)} />
+            <line class="lb-grid" x1={n1(c.left)} x2={n1(c.right)} y1={n1(c.band_bottom)} y2={n1(c.band_bottom)} />
             { for time_ticks }
             { for b }
             { side_lines(&c, &v.points, "lb-side-a") }
-            <line class="lb-now" x1={format!("{x_now:.1}")} x2={format!("{x_now:.1}")} y1={format!("{:.1}", infinity_y(&c) - 6.0)} y2={format!("{:.1}", c.band_bottom)} />
+            <line class="lb-now" x1={n1(x_now)} x2={n1(x_now)} y1={n1(infinity_y(&c) - 6.0)} y2={n1(c.band_bottom)} />
         </g>
     }
 }

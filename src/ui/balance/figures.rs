@@ -5,6 +5,7 @@ use super::plot::*;
 use crate::algo::balance::figures::{max_load_figure, slow_server_p99, MaxLoadRow, StrategyP99};
 use crate::i18n::{tr, trf};
 use crate::scene::balance::setup::strategy_name;
+use crate::ui::svg_attr::n1;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -76,7 +77,7 @@ fn max_load_chart(rows: &[MaxLoadRow]) -> Html {
             .collect::<Vec<_>>()
             .join(" ");
         let marks = rows.iter().map(|r| html! {
-            <circle class={classes!("lb-fig-mark", class)} cx={format!("{:.1}", p.x(r.n as f64))} cy={format!("{:.1}", p.y(value(r)))} r="3.5">
+            <circle class={classes!("lb-fig-mark", class)} cx={n1(p.x(r.n as f64))} cy={n1(p.y(value(r)))} r="3.5">
                 <title>{ format!("n = {}: {:.2}", r.n, value(r)) }</title>
             </circle>
         });
@@ -85,19 +86,19 @@ fn max_load_chart(rows: &[MaxLoadRow]) -> Html {
     let y_ticks = (0..=10).step_by(2).map(|v| {
         let y = p.y(f64::from(v));
         html! { <>
-            <line class="lb-grid" x1={format!("{:.1}", p.left)} x2={format!("{:.1}", p.right)} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
-            <text class="lb-axis" x={format!("{:.1}", p.left - 5.0)} y={format!("{:.1}", y + 4.0)}>{ v }</text>
+            <line class="lb-grid" x1={n1(p.left)} x2={n1(p.right)} y1={n1(y)} y2={n1(y)} />
+            <text class="lb-axis" x={n1(p.left - 5.0)} y={n1(y + 4.0)}>{ v }</text>
         </> }
     });
     let x_ticks = [("10³", 1e3), ("10⁴", 1e4), ("10⁵", 1e5), ("10⁶", 1e6)].into_iter().map(|(label, n)| html! {
-        <text class="lb-axis lb-time" x={format!("{:.1}", p.x(n))} y={format!("{:.1}", p.bottom + 16.0)}>{ label }</text>
+        <text class="lb-axis lb-time" x={n1(p.x(n))} y={n1(p.bottom + 16.0)}>{ label }</text>
     });
     html! {
         <svg class="lb-fig" id="lb-max-load-figure" viewBox={format!("0 0 {w} {h}")} role="img"
              aria-label={tr("Maximum load of n balls in n bins, one choice against two, beside the theory's curves")}>
             { for y_ticks }
             { for x_ticks }
-            <text class="lb-axis-l" x={format!("{:.1}", p.left)} y={format!("{:.1}", h - 2.0)}>{ tr("n balls into n bins (log scale); up: the fullest bin") }</text>
+            <text class="lb-axis-l" x={n1(p.left)} y={n1(h - 2.0)}>{ tr("n balls into n bins (log scale); up: the fullest bin") }</text>
             <path class="lb-theory one" d={p.curve(one_choice_first_order)} />
             <path class="lb-theory two" d={p.curve(two_choice_first_order)} />
             { series("one", |r| r.one_choice) }

@@ -14,6 +14,7 @@ use crate::sim::{MsgId, NodeId};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::n1;
 use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
@@ -74,7 +75,7 @@ fn node_classes(ctx: &ViewCtx, id: NodeId, kind: &'static str) -> Classes {
 }
 
 fn text(x: f64, y: f64, class: &'static str, body: String) -> Html {
-    html! { <text x={format!("{x:.1}")} y={format!("{y:.1}")} class={class}>{ body }</text> }
+    html! { <text x={n1(x)} y={n1(y)} class={class}>{ body }</text> }
 }
 
 /// Health marks on a server: how many balancers mark it down (active checks) or eject it
@@ -161,7 +162,7 @@ fn server_row(
         &[("name", &name), ("busy", &s.in_service), ("slots", &s.slots), ("queue", &s.queue), ("bound", &s.queue_limit), ("w", &s.weight), ("status", &if status_text.is_empty() { String::new() } else { format!(", {status_text}") })],
     );
     let mark = health_mark(view, i).map(|(m, class, why)| html! {
-        <text x={format!("{:.1}", r.right() - 6.0)} y={format!("{:.1}", r.cy() + 4.5)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
+        <text x={n1(r.right() - 6.0)} y={n1(r.cy() + 4.5)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
     });
     // Busy slots: squares, or a bar for servers with more than fit.
     let size = slot_size(layout.row, cols);
@@ -170,14 +171,14 @@ fn server_row(
         (0..s.slots).map(|k| {
             let x = slots_x + f64::from(k) * (size + 2.0);
             let busy = k < s.in_service;
-            html! { <rect class={classes!("lb-slot", busy.then_some("lb-slot-busy"))} x={format!("{x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{size:.1}")} height={format!("{size:.1}")} rx="2" /> }
+            html! { <rect class={classes!("lb-slot", busy.then_some("lb-slot-busy"))} x={n1(x)} y={n1(r.cy() - size / 2.0)} width={n1(size)} height={n1(size)} rx="2" /> }
         }).collect::<Html>()
     } else {
         let w = f64::from(cols.slot_columns) * (size + 2.0) - 2.0;
         let f = f64::from(s.in_service) / f64::from(s.slots.max(1));
         html! { <>
-            <rect class="lb-slot" x={format!("{slots_x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{w:.1}")} height={format!("{size:.1}")} rx="2" />
-            <rect class="lb-slot-busy" x={format!("{slots_x:.1}")} y={format!("{:.1}", r.cy() - size / 2.0)} width={format!("{:.1}", w * f)} height={format!("{size:.1}")} rx="2" />
+            <rect class="lb-slot" x={n1(slots_x)} y={n1(r.cy() - size / 2.0)} width={n1(w)} height={n1(size)} rx="2" />
+            <rect class="lb-slot-busy" x={n1(slots_x)} y={n1(r.cy() - size / 2.0)} width={n1(w * f)} height={n1(size)} rx="2" />
         </> }
     };
     // The queue against its bound; the second side's below it.
@@ -205,8 +206,8 @@ fn server_row(
         let tip = trf("Second side: {q} waiting (bound {bound}), {busy} busy", &[("q", &p.queue), ("bound", &partner_bound), ("busy", &p.in_service)]);
         html! { <g class="lb-partner-queue">
             <title>{ tip }</title>
-            <rect class="lb-queue-track" x={format!("{queue_x:.1}")} y={format!("{y:.1}")} width={format!("{qw:.1}")} height="5" />
-            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={format!("{queue_x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", qw * fill(p.queue, partner_bound))} height="5" />
+            <rect class="lb-queue-track" x={n1(queue_x)} y={n1(y)} width={n1(qw)} height="5" />
+            <rect class={classes!("lb-queue-partner", (!p.up).then_some("down"))} x={n1(queue_x)} y={n1(y)} width={n1(qw * fill(p.queue, partner_bound))} height="5" />
         </g> }
     });
     let qy = r.cy() - bar_h / 2.0 - if partner.is_some() { 2.5 } else { 0.0 };
@@ -214,7 +215,7 @@ fn server_row(
         <g key={format!("server-{i}")} class={classes!(node_classes(ctx, s.node, "lb-server"), state)}
            role="button" tabindex="0" aria-label={label} data-node={s.node.0.to_string()}
            onclick={click.clone()} onkeydown={node_key(click)}>
-            <rect class="lb-box" x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="5" />
+            <rect class="lb-box" x={n1(r.x)} y={n1(r.y)} width={n1(r.w)} height={n1(r.h)} rx="5" />
             { text(name_x(r, s.index, dense), if tall { r.cy() - 2.0 } else { r.cy() + 4.5 }, "lb-name", name_text) }
             if tall && !status_text.is_empty() { { text(r.x + 7.0, r.cy() + 12.0, "lb-state", status_text.clone()) } }
             if short {
@@ -222,13 +223,13 @@ fn server_row(
             }
             { for mark }
             { slots }
-            <rect class="lb-queue-track" x={format!("{queue_x:.1}")} y={format!("{qy:.1}")} width={format!("{qw:.1}")} height={format!("{bar_h:.1}")} rx="2" />
-            <rect class={classes!("lb-queue-fill", full.then_some("full"))} x={format!("{queue_x:.1}")} y={format!("{qy:.1}")} width={format!("{:.1}", qw * fill(s.queue, s.queue_limit))} height={format!("{bar_h:.1}")} rx="2" />
+            <rect class="lb-queue-track" x={n1(queue_x)} y={n1(qy)} width={n1(qw)} height={n1(bar_h)} rx="2" />
+            <rect class={classes!("lb-queue-fill", full.then_some("full"))} x={n1(queue_x)} y={n1(qy)} width={n1(qw * fill(s.queue, s.queue_limit))} height={n1(bar_h)} rx="2" />
             { for partner_bar }
             if !dense {
                 { text(cols.queue_text_x, r.cy() + 4.5, "lb-count", s.queue.to_string()) }
                 if let Some(util_x) = cols.util_x {
-                    <text x={format!("{util_x:.1}")} y={format!("{:.1}", r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
+                    <text x={n1(util_x)} y={n1(r.cy() + 4.5)} class="lb-util">{ format!("{}%", util / 10) }</text>
                 }
             }
         </g>
@@ -269,7 +270,7 @@ fn dot(ctx: &ViewCtx, layout: &StageLayout, r: &RequestPath) -> Option<Html> {
         &[("id", &r.id), ("what", &what)],
     );
     Some(html! {
-        <circle key={format!("m{}", msg.0)} class={classes!("lb-dot", class)} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4.5"
+        <circle key={format!("m{}", msg.0)} class={classes!("lb-dot", class)} cx={n1(x)} cy={n1(y)} r="4.5"
             role="button" aria-label={label.clone()} data-msg={msg.0.to_string()} {onclick}><title>{ label }</title></circle>
     })
 }
@@ -292,16 +293,25 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
         view.live.balancers.len() as u32,
         view.live.servers.len() as u32,
     );
-    let wires = layout.balancers.iter().flat_map(|b| {
-        let mut lines = vec![wire(&layout.client, b, false), wire(&layout.client, b, true)];
-        for s in &layout.servers {
-            lines.push(wire(b, s, false));
-            lines.push(wire(b, s, true));
-        }
-        lines
-    }).map(|((x1, y1), (x2, y2))| html! {
-        <line class="lb-wire" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-    });
+    let wires = layout
+        .balancers
+        .iter()
+        .flat_map(|b| {
+            let mut lines = vec![
+                wire(&layout.client, b, false),
+                wire(&layout.client, b, true),
+            ];
+            for s in &layout.servers {
+                lines.push(wire(b, s, false));
+                lines.push(wire(b, s, true));
+            }
+            lines
+        })
+        .map(|((x1, y1), (x2, y2))| {
+            html! {
+                <line class="lb-wire" x1={n1(x1)} y1={n1(y1)} x2={n1(x2)} y2={n1(y2)} />
+            }
+        });
     let client_id = NodeId(0);
     let c = layout.client;
     let client_click = node_click(ctx, client_id);
@@ -314,7 +324,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
         <g class={node_classes(ctx, client_id, "lb-client")} role="button" tabindex="0" data-node="0"
            aria-label={trf("clients: {r} requests per second offered. Activate for actions.", &[("r", &offered)])}
            onclick={client_click.clone()} onkeydown={node_key(client_click)}>
-            <rect class="lb-box" x={format!("{:.1}", c.x)} y={format!("{:.1}", c.y)} width={format!("{:.1}", c.w)} height={format!("{:.1}", c.h)} rx="6" />
+            <rect class="lb-box" x={n1(c.x)} y={n1(c.y)} width={n1(c.w)} height={n1(c.h)} rx="6" />
             { text(c.x + pad, c.y + 20.0, "lb-name", ctx.snapshot.name(0)) }
             { text(c.x + pad, c.y + 36.0, "lb-state", trf("{r}/s", &[("r", &offered)])) }
             if cols.short_names {
@@ -336,7 +346,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
                data-node={b.node.0.to_string()} onclick={click.clone()} onkeydown={node_key(click)}
                aria-label={label.clone()}>
                 if cols.short_names { <title>{ label }</title> }
-                <rect class="lb-box" x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.w)} height={format!("{:.1}", r.h)} rx="5" />
+                <rect class="lb-box" x={n1(r.x)} y={n1(r.y)} width={n1(r.w)} height={n1(r.h)} rx="5" />
                 { text(r.x + 7.0, r.cy() + 4.5, "lb-name", name) }
             </g>
         }
@@ -392,7 +402,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
             <svg class="lb-svg" viewBox={format!("0 0 {width} {:.0}", frame.height())} role="img"
                  aria-label={trf("Load balancing at {t}: {n} requests on the wires", &[("t", &ctx.playhead), ("n", &view.on_wire)])}>
                 { for titles.into_iter().enumerate().map(|(i, t)| text(12.0, 15.0 + 16.0 * i as f64, "lb-title", t)) }
-                if let Some(s) = sampled { <text x={format!("{:.1}", width - 8.0)} y={format!("{note_y:.1}")} class="lb-note">{ s }</text> }
+                if let Some(s) = sampled { <text x={n1(width - 8.0)} y={n1(note_y)} class="lb-note">{ s }</text> }
                 { text(cols.client.0, head_y, "lb-head", tr("traffic").to_string()) }
                 { text(cols.balancer.0, head_y, "lb-head", tr("balancers").to_string()) }
                 { text(cols.server.0, head_y, "lb-head", tr("servers").to_string()) }
@@ -401,10 +411,10 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
                     { text(cols.queue.0, head_y, "lb-head", trf("queue (bound {n})", &[("n", &bound)])) }
                 } else {
                     // A phone: a shorter head, ending at the drawing's edge.
-                    <text x={format!("{:.1}", width - 4.0)} y={format!("{head_y:.1}")} class="lb-head lb-util">{ trf("queue ≤ {n}", &[("n", &bound)]) }<title>{ trf("queue (bound {n})", &[("n", &bound)]) }</title></text>
+                    <text x={n1(width - 4.0)} y={n1(head_y)} class="lb-head lb-util">{ trf("queue ≤ {n}", &[("n", &bound)]) }<title>{ trf("queue (bound {n})", &[("n", &bound)]) }</title></text>
                 }
                 if let Some(util_x) = cols.util_x.filter(|_| !dense(layout.row)) {
-                    <text x={format!("{util_x:.1}")} y={format!("{head_y:.1}")} class="lb-head lb-util">{ tr("util") }</text>
+                    <text x={n1(util_x)} y={n1(head_y)} class="lb-head lb-util">{ tr("util") }</text>
                 }
                 <g class="lb-wires">{ for wires }</g>
                 { client }

@@ -8,6 +8,7 @@ use crate::i18n::{tr, trf};
 use crate::scene::locks::{believers_verdict, expiry_words, holder_sentence, Locks, LocksView};
 use crate::sim::Time;
 use crate::ui::scenes::{SceneViews, ViewCtx};
+use crate::ui::svg_attr::n0;
 use yew::prelude::*;
 
 impl SceneViews for Locks {
@@ -72,7 +73,7 @@ fn holder(scene: &LocksView, now: Time, ttl_ms: f64) -> Html {
         html! {
             <div class="lease" title={words.title}>
                 <div class="lease-bar" role="progressbar" aria-label={words.aria}
-                     aria-valuemin="0" aria-valuemax={ttl_ms.to_string()} aria-valuenow={format!("{left_ms:.0}")}>
+                     aria-valuemin="0" aria-valuemax={ttl_ms.to_string()} aria-valuenow={n0(left_ms)}>
                     <div class={classes!("lease-fill", (fraction < 0.25).then_some("low"))} style={format!("width:{:.1}%", fraction * 100.0)}></div>
                 </div>
                 <span class="lease-text">{ words.left }</span>

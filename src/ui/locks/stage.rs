@@ -20,6 +20,7 @@ use crate::i18n::{tr, trf};
 use crate::scene::locks::{DepartureReason, QueueStage, DEPARTURE_WINDOW};
 use crate::sim::NodeId;
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::{n1, n2, translate};
 use crate::ui::topology::{progress, Topology, TopologyLayout, WordsOutside};
 use crate::ui::topology_geometry::{mark_width, text_width, Rect};
 use std::rc::Rc;
@@ -199,9 +200,9 @@ fn overlay(
                     <title>{ if e.holds && e.told { trf("child #{seq} of {who}, the lowest: {who} holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else if e.holds { trf("child #{seq} of {who}, the lowest; {who} does not believe it holds the lock", &[("seq", &e.seq), ("who", &e.owner_name)]) }
                              else { trf("child #{seq} of {who}, waiting", &[("seq", &e.seq), ("who", &e.owner_name)]) } }</title>
-                    <rect width={format!("{box_w:.1}")} height={box_h.to_string()} rx="6" />
-                    <text class="seq" x={format!("{:.1}", box_w / 2.0)} y="17">{ format!("#{}", e.seq) }</text>
-                    <text class="who" x={format!("{:.1}", box_w / 2.0)} y="33">{ &e.owner_name }</text>
+                    <rect width={n1(box_w)} height={box_h.to_string()} rx="6" />
+                    <text class="seq" x={n1(box_w / 2.0)} y="17">{ format!("#{}", e.seq) }</text>
+                    <text class="who" x={n1(box_w / 2.0)} y="33">{ &e.owner_name }</text>
                 </g>
             </g>
         }
@@ -218,11 +219,11 @@ fn overlay(
         };
         html! {
             <g key={format!("gone{}", d.seq)} class={classes!("znode", "leaving", (d.reason == DepartureReason::Expired).then_some("expired"))}
-               transform={format!("translate({x:.1},{y:.1})")} opacity={format!("{:.2}", 1.0 - 0.85 * t)} data-gone={d.seq.to_string()}>
+               transform={translate(x, y)} opacity={n2(1.0 - 0.85 * t)} data-gone={d.seq.to_string()}>
                 <title>{ trf("child #{seq} of {who} deleted: {reason}", &[("seq", &d.seq), ("who", &d.owner_name), ("reason", &reason)]) }</title>
-                <rect width={format!("{box_w:.1}")} height={box_h.to_string()} rx="6" />
-                <text class="seq" x={format!("{:.1}", box_w / 2.0)} y="17">{ format!("#{}", d.seq) }</text>
-                <text class="who" x={format!("{:.1}", box_w / 2.0)} y="33">{ reason }</text>
+                <rect width={n1(box_w)} height={box_h.to_string()} rx="6" />
+                <text class="seq" x={n1(box_w / 2.0)} y="17">{ format!("#{}", d.seq) }</text>
+                <text class="who" x={n1(box_w / 2.0)} y="33">{ reason }</text>
             </g>
         }
     });
@@ -243,7 +244,7 @@ fn overlay(
         Some(html! {
             <g key={format!("n{}", n.id)} class="notify" data-notify={n.id.to_string()}>
                 <path d={path} marker-end="url(#notify-arrow)" />
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="4" />
+                <circle cx={n1(x)} cy={n1(y)} r="4" />
             </g>
         })
     });
@@ -253,7 +254,7 @@ fn overlay(
     let caption = if at.centred {
         let lines = wrap(&caption, CAPTION_FONT, CAPTION_MAX);
         let lines = lines.iter().enumerate().map(|(i, l)| {
-            html! { <tspan x={at.x.to_string()} y={format!("{:.1}", at.y + i as f64 * CAPTION_LINE)}>{ l }</tspan> }
+            html! { <tspan x={at.x.to_string()} y={n1(at.y + i as f64 * CAPTION_LINE)}>{ l }</tspan> }
         });
         html! { <>{ for lines }</> }
     } else {

@@ -9,6 +9,7 @@ use crate::scene::paxos::{Flight, FlightKind, NodeCard, PaxosView, ProposerState
 use crate::sim::action::KernelAction;
 use crate::sim::{MsgId, NodeStatus, Time};
 use crate::ui::model::Msg;
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -184,7 +185,7 @@ pub fn network(p: &NetworkProps) -> Html {
     let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
         let cut = p.cut_links.contains(&(a, b)) || p.cut_links.contains(&(b, a));
-        html! { <line class={classes!("px-edge", cut.then_some("px-cut"))} x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} /> }
+        html! { <line class={classes!("px-edge", cut.then_some("px-cut"))} x1={n1(x1)} y1={n1(y1)} x2={n1(x2)} y2={n1(y2)} /> }
     });
 
     let mut obstacles: Vec<Rect> = Vec::new();
@@ -247,11 +248,11 @@ pub fn network(p: &NetworkProps) -> Html {
             <g key={format!("node-{id}")} class={classes!("px-node", status, state_class(card), (p.selected == Some(id)).then_some("selected"), grouped.then_some("grouped"), (leader == Some(card.id)).then_some("px-leader"))}
                role="button" tabindex="0" aria-label={label} data-node={id.to_string()} onclick={on_click} onkeydown={on_key}>
                 if in_focus {
-                    <circle class={classes!("px-quorum", (!focus_formed).then_some("forming"))} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", NODE_R + 5.0)} />
+                    <circle class={classes!("px-quorum", (!focus_formed).then_some("forming"))} cx={n1(x)} cy={n1(y)} r={n1(NODE_R + 5.0)} />
                 }
-                <circle class="px-body" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={NODE_R.to_string()} />
-                <text class="px-name" x={format!("{x:.1}")} y={format!("{:.1}", y - 2.0)}>{ &name }</text>
-                <text class="px-roles" x={format!("{x:.1}")} y={format!("{:.1}", y + 12.0)}>{ roles_text(card) }</text>
+                <circle class="px-body" cx={n1(x)} cy={n1(y)} r={NODE_R.to_string()} />
+                <text class="px-name" x={n1(x)} y={n1(y - 2.0)}>{ &name }</text>
+                <text class="px-roles" x={n1(x)} y={n1(y + 12.0)}>{ roles_text(card) }</text>
                 if let Some((_, acc)) = accepted {
                     <g class={classes!("px-acc", value_class(&acc.value))} transform={format!("translate({:.1},{:.1})", x + NODE_R * 0.72, y - NODE_R * 0.72)}>
                         <title>{ trf("{node} accepted {value} in ballot {ballot}", &[("node", &name), ("value", &acc.value), ("ballot", &acc.ballot)]) }</title>
@@ -262,10 +263,10 @@ pub fn network(p: &NetworkProps) -> Html {
                     <path class="px-crash-mark" d={format!("M{:.1},{:.1} l30,30 m0,-30 l-30,30", x - 15.0, y - 15.0)} />
                 }
                 { for lines.iter().enumerate().map(|(i, (text, class))| html! {
-                    <text class={*class} x={format!("{:.1}", line_xs[i])} y={format!("{:.1}", first_y + 13.0 * i as f64)}>{ text }</text>
+                    <text class={*class} x={n1(line_xs[i])} y={n1(first_y + 13.0 * i as f64)}>{ text }</text>
                 }) }
                 if leader == Some(card.id) {
-                    <text class="px-leader-mark" x={format!("{:.1}", x - NODE_R - 4.0)} y={format!("{:.1}", y - NODE_R + 9.0)}>{ "★" }</text>
+                    <text class="px-leader-mark" x={n1(x - NODE_R - 4.0)} y={n1(y - NODE_R + 9.0)}>{ "★" }</text>
                 }
             </g>
         }
@@ -319,10 +320,10 @@ pub fn network(p: &NetworkProps) -> Html {
         let onclick = { let on_msg = p.on_msg.clone(); let drop = drop.clone(); Callback::from(move |e: MouseEvent| { e.stop_propagation(); on_msg.emit(Msg::Act(drop.clone())) }) };
         let onkeydown = { let on_msg = p.on_msg.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); e.stop_propagation(); on_msg.emit(Msg::Act(drop.clone())) }) };
         let shape = match f.kind {
-            FlightKind::Prepare | FlightKind::Promise => html! { <circle class="px-dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={DOT_R.to_string()} /> },
-            FlightKind::Accept | FlightKind::Accepted => html! { <rect class="px-dot" x={format!("{:.1}", x - DOT_R)} y={format!("{:.1}", y - DOT_R)} width={(2.0 * DOT_R).to_string()} height={(2.0 * DOT_R).to_string()} rx="3" /> },
+            FlightKind::Prepare | FlightKind::Promise => html! { <circle class="px-dot" cx={n1(x)} cy={n1(y)} r={DOT_R.to_string()} /> },
+            FlightKind::Accept | FlightKind::Accepted => html! { <rect class="px-dot" x={n1(x - DOT_R)} y={n1(y - DOT_R)} width={(2.0 * DOT_R).to_string()} height={(2.0 * DOT_R).to_string()} rx="3" /> },
             FlightKind::Nack => html! { <path class="px-dot" d={format!("M{x:.1},{:.1} l{r},{r} l-{r},{r} l-{r},-{r} z", y - DOT_R - 1.0, r = DOT_R + 1.0)} /> },
-            _ => html! { <circle class="px-dot" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="5" /> },
+            _ => html! { <circle class="px-dot" cx={n1(x)} cy={n1(y)} r="5" /> },
         };
         let kind = letters;
         let held = f.delayed > Time::ZERO;
@@ -331,14 +332,14 @@ pub fn network(p: &NetworkProps) -> Html {
                aria-label={sentence.clone()} data-msg={f.id.to_string()} data-kind={kind} {onclick} {onkeydown}>
                 <title>{ sentence }</title>
                 if held {
-                    <circle class="px-held-ring" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={HELD_RING_R.to_string()} />
+                    <circle class="px-held-ring" cx={n1(x)} cy={n1(y)} r={HELD_RING_R.to_string()} />
                 }
                 { shape }
                 if !kind.is_empty() {
-                    <text class="px-kind" x={format!("{x:.1}")} y={format!("{:.1}", y + 4.0)}>{ kind }</text>
+                    <text class="px-kind" x={n1(x)} y={n1(y + 4.0)}>{ kind }</text>
                 }
                 if let Some((lx, ly)) = label {
-                    <text class="px-msg-label" x={format!("{lx:.1}")} y={format!("{ly:.1}")}>{ text }</text>
+                    <text class="px-msg-label" x={n1(lx)} y={n1(ly)}>{ text }</text>
                 }
             </g>
         }

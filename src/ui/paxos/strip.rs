@@ -6,6 +6,7 @@ use crate::algo::paxos::ghost::{BallotOutcome, ValueSource};
 use crate::i18n::{tr, trf};
 use crate::scene::paxos::PaxosView;
 use crate::sim::NodeStatus;
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 /// The strip's width: the stage's width, or the side column's when embedded (so that its
@@ -64,7 +65,7 @@ pub fn ballot_timeline(p: &StripProps) -> Html {
     let bars = timeline_bars(&view.ballots, &lanes, view.now, width);
     let height = LANE_H * lanes.len() as f64 + 4.0;
     let lane_labels = lanes.iter().enumerate().map(|(i, id)| {
-        html! { <text class="px-lane" x="0" y={format!("{:.1}", LANE_H * i as f64 + 13.0)}>{ p.names.get(*id as usize).cloned().unwrap_or_default() }</text> }
+        html! { <text class="px-lane" x="0" y={n1(LANE_H * i as f64 + 13.0)}>{ p.names.get(*id as usize).cloned().unwrap_or_default() }</text> }
     });
     let bars = bars.iter().map(|bar| {
         let r = &bar.entry.record;
@@ -95,12 +96,12 @@ pub fn ballot_timeline(p: &StripProps) -> Html {
         html! {
             <g key={format!("{}-{}", r.ballot, r.started.0)} class={classes!("px-bar", bar_class(bar.kind))} data-ballot={r.ballot.to_string()}>
                 <title>{ tip }</title>
-                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", bar.w)} height={(LANE_H - 4.0).to_string()} rx="3" />
+                <rect x={n1(x)} y={n1(y)} width={n1(bar.w)} height={(LANE_H - 4.0).to_string()} rx="3" />
                 if let Some(px) = bar.phase1_x {
-                    <line class="px-phase1" x1={format!("{:.1}", LANE_LABEL_W + px)} x2={format!("{:.1}", LANE_LABEL_W + px)} y1={format!("{y:.1}")} y2={format!("{:.1}", y + LANE_H - 4.0)} />
+                    <line class="px-phase1" x1={n1(LANE_LABEL_W + px)} x2={n1(LANE_LABEL_W + px)} y1={n1(y)} y2={n1(y + LANE_H - 4.0)} />
                 }
                 if fits {
-                    <text class="px-bar-label" x={format!("{:.1}", x + 3.0)} y={format!("{:.1}", y + 11.0)}>{ label }</text>
+                    <text class="px-bar-label" x={n1(x + 3.0)} y={n1(y + 11.0)}>{ label }</text>
                 }
             </g>
         }

@@ -13,6 +13,7 @@ use crate::sim::kernel::NodeStatus;
 use crate::sim::NodeId;
 use crate::ui::model::Msg;
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::{n1, translate};
 use crate::ui::topology::state_class;
 use yew::prelude::*;
 
@@ -53,7 +54,7 @@ pub(super) fn chip(c: &Chip, x: f64, y: f64, extra: &'static str, age: Option<f6
         &[("msg", &c.message.id), ("n", &c.deliveries)],
     );
     html! {
-        <g key={format!("{}", c.message.id)} transform={format!("translate({x:.1},{y:.1})")}
+        <g key={format!("{}", c.message.id)} transform={translate(x, y)}
            class={classes!("q-chip", extra, c.message.poison.then_some("poison"), redelivered.then_some("redelivered"))}
            data-msg-id={c.message.id.to_string()} data-deliveries={c.deliveries.to_string()}>
             <title>{ title }</title>
@@ -67,7 +68,7 @@ pub(super) fn chip(c: &Chip, x: f64, y: f64, extra: &'static str, age: Option<f6
             }
             if let Some(age) = age {
                 <rect class={classes!("age", (age >= 1.0).then_some("over"))} y={(CHIP_H + 1.0).to_string()} height="3"
-                      width={format!("{:.1}", CHIP_W * age.clamp(0.0, 1.0))} />
+                      width={n1(CHIP_W * age.clamp(0.0, 1.0))} />
             }
         </g>
     }

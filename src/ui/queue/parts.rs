@@ -5,6 +5,7 @@ use crate::algo::queue::{Counters, Sample};
 use crate::i18n::{tr, trf};
 use crate::scene::queue::view::{BrokerEvent, LogLine, CHART_WINDOW};
 use crate::sim::{NodeId, Time};
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -250,7 +251,7 @@ pub fn depth_chart(p: &DepthChartProps) -> Html {
                 <text class="tick" x="-4" y={(CHART_H + 4.0).to_string()} text-anchor="end">{ "0" }</text>
                 <text class="tick" x="0" y={(CHART_H + 15.0).to_string()}>{ from.to_string() }</text>
                 <text class="tick" x={CHART_W.to_string()} y={(CHART_H + 15.0).to_string()} text-anchor="end">{ to.to_string() }</text>
-                <line class="now" x1={format!("{now_x:.1}")} y1="0" x2={format!("{now_x:.1}")} y2={CHART_H.to_string()} />
+                <line class="now" x1={n1(now_x)} y1="0" x2={n1(now_x)} y2={CHART_H.to_string()} />
                 <path class="line-dead" d={series(|s| s.depth.dead)} />
                 <path class="line-progress" d={series(|s| s.depth.in_progress)} />
                 <path class="line-queued" d={series(|s| s.depth.queued)} />

@@ -14,6 +14,7 @@ use crate::sim::{MsgId, NodeId, Time};
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::{n1, translate};
 use crate::ui::topology::{progress, NARROW_QUERY};
 use yew::prelude::*;
 
@@ -136,7 +137,7 @@ fn flights(
             None => html! { <circle r="5.5" /> },
         };
         Some(html! {
-            <g key={m.id.to_string()} class={classes!("message", "flight", kind)} transform={format!("translate({x:.1},{y:.1})")}
+            <g key={m.id.to_string()} class={classes!("message", "flight", kind)} transform={translate(x, y)}
                role="button" tabindex="0" aria-label={label.clone()} data-msg={m.id.to_string()}
                onkeydown={on_enter(click.clone())} onclick={click}>
                 <title>{ label }</title>
@@ -265,7 +266,7 @@ fn broker(view: &QueueSceneView, ctx: &ViewCtx, layout: &StageLayout) -> Html {
 fn links(view: &QueueSceneView, layout: &StageLayout, shapes: &[(NodeId, Shape)]) -> Html {
     let broker = Shape::Box(layout.broker);
     let line = |a: (f64, f64), b: (f64, f64), class: Classes| {
-        html! { <line class={class} x1={format!("{:.1}", a.0)} y1={format!("{:.1}", a.1)} x2={format!("{:.1}", b.0)} y2={format!("{:.1}", b.1)} /> }
+        html! { <line class={class} x1={n1(a.0)} y1={n1(a.1)} x2={n1(b.0)} y2={n1(b.1)} /> }
     };
     let mut out = Vec::new();
     for (id, shape) in shapes

@@ -9,6 +9,7 @@ use crate::algo::raft::ELECTION_LIMIT;
 use crate::i18n::{tr, trf};
 use crate::sim::Time;
 use crate::ui::browser;
+use crate::ui::svg_attr::n1;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -121,8 +122,8 @@ impl Component for Figure16 {
             let x = chart_x(f64::from(ms));
             html! {
                 <>
-                    <line class="grid" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={CHART_TOP.to_string()} y2={(CHART_H - CHART_BOTTOM).to_string()} />
-                    <text class="tick" x={format!("{x:.1}")} y={(CHART_H - CHART_BOTTOM + 14.0).to_string()}>{ tick_text(ms) }</text>
+                    <line class="grid" x1={n1(x)} x2={n1(x)} y1={CHART_TOP.to_string()} y2={(CHART_H - CHART_BOTTOM).to_string()} />
+                    <text class="tick" x={n1(x)} y={(CHART_H - CHART_BOTTOM + 14.0).to_string()}>{ tick_text(ms) }</text>
                 </>
             }
         });
@@ -130,8 +131,8 @@ impl Component for Figure16 {
             let y = chart_y(share);
             html! {
                 <>
-                    <line class="grid" x1={CHART_LEFT.to_string()} x2={(CHART_W - CHART_RIGHT).to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
-                    <text class="tick y" x={(CHART_LEFT - 4.0).to_string()} y={format!("{:.1}", y + 4.0)}>{ format!("{:.0}%", share * 100.0) }</text>
+                    <line class="grid" x1={CHART_LEFT.to_string()} x2={(CHART_W - CHART_RIGHT).to_string()} y1={n1(y)} y2={n1(y)} />
+                    <text class="tick y" x={(CHART_LEFT - 4.0).to_string()} y={n1(y + 4.0)}>{ format!("{:.0}%", share * 100.0) }</text>
                 </>
             }
         });

@@ -8,6 +8,7 @@ use crate::i18n::{tr, trf};
 use crate::scene::raft::{members_text, Cell, CellKind, PeerView, RaftView, ServerView};
 use crate::scene::Names;
 use crate::sim::NodeStatus;
+use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
 fn cell_text(cell: &Cell, names: &Names<'_>) -> String {
@@ -39,7 +40,7 @@ fn row(
     let snapshot = (first..=last.min(s.snapshot_index)).map(|index| {
         let x = frame.cell_x(index, first);
         html! {
-            <rect class="cell snap" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", frame.cell_w - 2.0)} height={CELL_H.to_string()}>
+            <rect class="cell snap" x={n1(x)} y={n1(y)} width={n1(frame.cell_w - 2.0)} height={CELL_H.to_string()}>
                 <title>{ trf("{n}: entry {i} is in the snapshot (up to entry {k}, term {t})", &[("n", &s.name), ("i", &index), ("k", &s.snapshot_index), ("t", &s.snapshot_term)]) }</title>
             </rect>
         }
@@ -52,8 +53,8 @@ fn row(
         html! {
             <g class={classes!("cell", if committed { "committed" } else { "uncommitted" }, matches!(cell.kind, CellKind::Config(_)).then_some("config"))}>
                 <title>{ title }</title>
-                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", frame.cell_w - 2.0)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
-                <text x={format!("{:.1}", x + (frame.cell_w - 2.0) / 2.0)} y={format!("{:.1}", y + 15.0)}>{ cell.term }</text>
+                <rect x={n1(x)} y={n1(y)} width={n1(frame.cell_w - 2.0)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
+                <text x={n1(x + (frame.cell_w - 2.0) / 2.0)} y={n1(y + 15.0)}>{ cell.term }</text>
             </g>
         }
     });
@@ -63,7 +64,7 @@ fn row(
         let bar = (p.matched >= first).then(|| {
             let x0 = frame.cell_x(first, first);
             let x1 = frame.cell_x(bar_end, first) + frame.cell_w - 2.0;
-            html! { <rect class="match-bar" x={format!("{x0:.1}")} y={format!("{under:.1}")} width={format!("{:.1}", x1 - x0)} height="3">
+            html! { <rect class="match-bar" x={n1(x0)} y={n1(under)} width={n1(x1 - x0)} height="3">
                 <title>{ trf("matchIndex for {n}: {i}", &[("n", &s.name), ("i", &p.matched)]) }</title></rect> }
         });
         let next_x = frame.cell_x(p.next.clamp(first, last + 1), first) + (frame.cell_w - 2.0) / 2.0;
@@ -79,7 +80,7 @@ fn row(
     html! {
         <g key={s.id.0.to_string()} class={classes!("log-row", (s.status != NodeStatus::Up).then_some("down"), (s.role == Role::Leader).then_some("lead"))} data-node={s.id.0.to_string()}
            data-commit={s.commit.to_string()} data-last={s.last_index.to_string()} data-snapshot={s.snapshot_index.to_string()}>
-            <text class="row-name" x={frame.grid_x.to_string()} y={format!("{:.1}", y + 15.0)}>{ &s.name }</text>
+            <text class="row-name" x={frame.grid_x.to_string()} y={n1(y + 15.0)}>{ &s.name }</text>
             { for snapshot }
             { for cells }
             { for marks }
@@ -91,7 +92,7 @@ fn row(
 pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
     let (first, last) = view.window;
     let header = (first..=last).map(|index| {
-        html! { <text class="index" x={format!("{:.1}", frame.cell_x(index, first) + (frame.cell_w - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
+        html! { <text class="index" x={n1(frame.cell_x(index, first) + (frame.cell_w - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
     });
     let rows = view
         .servers

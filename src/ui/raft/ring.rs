@@ -7,6 +7,7 @@ use crate::scene::raft::{op_text, ClientView, Flight, FlightKind, RaftView, Serv
 use crate::sim::action::KernelAction;
 use crate::sim::{MsgId, NodeId, NodeStatus, Time};
 use crate::ui::model::Msg;
+use crate::ui::svg_attr::{n1, translate};
 use yew::prelude::*;
 
 /// Where each node of the view is drawn, how far its messages keep from its centre, and (on
@@ -210,7 +211,7 @@ impl Marks<'_> {
                 ("vote pending", tr("no answer yet"), "2.5")
             };
             html! {
-                <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={r}>
+                <circle class={class} cx={n1(x)} cy={n1(y)} r={r}>
                     <title>{ trf("{v}: {what}", &[("v", &self.name(*voter)), ("what", &what)]) }</title>
                 </circle>
             }
@@ -225,20 +226,20 @@ impl Marks<'_> {
                role="button" tabindex="0" data-node={id.to_string()} aria-label={server_title(s, &names)} {onclick} {onkeydown}>
                 <title>{ server_title(s, &names) }</title>
                 if let Some(k) = self.side(s.id) {
-                    <circle class={format!("split-side s{}", k % 4)} cx={format!("{:.1}", c.0)} cy={format!("{:.1}", c.1)} r={(NODE_R + 14.0).to_string()} />
+                    <circle class={format!("split-side s{}", k % 4)} cx={n1(c.0)} cy={n1(c.1)} r={(NODE_R + 14.0).to_string()} />
                 }
-                <circle class="halo" cx={format!("{:.1}", c.0)} cy={format!("{:.1}", c.1)} r={(NODE_R + 9.0).to_string()} />
-                <circle class="arc-track" cx={format!("{:.1}", c.0)} cy={format!("{:.1}", c.1)} r={TIMER_R.to_string()} />
+                <circle class="halo" cx={n1(c.0)} cy={n1(c.1)} r={(NODE_R + 9.0).to_string()} />
+                <circle class="arc-track" cx={n1(c.0)} cy={n1(c.1)} r={TIMER_R.to_string()} />
                 <path class="timer-arc" d={timer} />
-                <circle class="body" cx={format!("{:.1}", c.0)} cy={format!("{:.1}", c.1)} r={NODE_R.to_string()} fill={term_colour(s.term, self.dark)} />
-                <text class="name" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 - 2.0)}>{ &s.name }</text>
-                <text class="term" x={format!("{:.1}", c.0)} y={format!("{:.1}", c.1 + 14.0)}>{ trf("t{t}", &[("t", &s.term)]) }</text>
+                <circle class="body" cx={n1(c.0)} cy={n1(c.1)} r={NODE_R.to_string()} fill={term_colour(s.term, self.dark)} />
+                <text class="name" x={n1(c.0)} y={n1(c.1 - 2.0)}>{ &s.name }</text>
+                <text class="term" x={n1(c.0)} y={n1(c.1 + 14.0)}>{ trf("t{t}", &[("t", &s.term)]) }</text>
                 if let Some(((x, y), anchor)) = word {
-                    <text class="role" x={format!("{x:.1}")} y={format!("{y:.1}")} text-anchor={anchor}>{ role_word(s) }</text>
+                    <text class="role" x={n1(x)} y={n1(y)} text-anchor={anchor}>{ role_word(s) }</text>
                     // The tally stacks away from the node: under a word beside or below
                     // it, over a word above it.
                     if let (Some((have, need)), (tx, ty)) = (s.tally.filter(|_| s.status == NodeStatus::Up), tally_at((x, y), c)) {
-                        <text class="tally" x={format!("{tx:.1}")} y={format!("{ty:.1}")} text-anchor={anchor}>
+                        <text class="tally" x={n1(tx)} y={n1(ty)} text-anchor={anchor}>
                             { trf("votes: {have} of {need}", &[("have", &have), ("need", &need)]) }
                         </text>
                     }
@@ -274,10 +275,10 @@ impl Marks<'_> {
                role="button" tabindex="0" data-node={id.to_string()} aria-label={title.clone()} {onclick} {onkeydown}>
                 <title>{ title }</title>
                 if let Some(k) = self.side(client.id) {
-                    <rect class={format!("split-side s{}", k % 4)} x={format!("{:.1}", x - CLIENT_W / 2.0 - 7.0)} y={format!("{:.1}", y - CLIENT_H / 2.0 - 7.0)} width={(CLIENT_W + 14.0).to_string()} height={(CLIENT_H + 14.0).to_string()} rx="9" />
+                    <rect class={format!("split-side s{}", k % 4)} x={n1(x - CLIENT_W / 2.0 - 7.0)} y={n1(y - CLIENT_H / 2.0 - 7.0)} width={(CLIENT_W + 14.0).to_string()} height={(CLIENT_H + 14.0).to_string()} rx="9" />
                 }
-                <rect x={format!("{:.1}", x - CLIENT_W / 2.0)} y={format!("{:.1}", y - CLIENT_H / 2.0)} width={CLIENT_W.to_string()} height={CLIENT_H.to_string()} rx="5" />
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 5.0)}>{ &client.name }</text>
+                <rect x={n1(x - CLIENT_W / 2.0)} y={n1(y - CLIENT_H / 2.0)} width={CLIENT_W.to_string()} height={CLIENT_H.to_string()} rx="5" />
+                <text x={n1(x)} y={n1(y + 5.0)}>{ &client.name }</text>
                 if client.status == NodeStatus::Crashed {
                     <path class="crash-mark" d={format!("M{:.1},{:.1} l20,20 m0,-20 l-20,20", x - 10.0, y - 10.0)} />
                 }
@@ -404,7 +405,7 @@ impl Marks<'_> {
             })
         };
         html! {
-            <g key={f.id.to_string()} class={classes!("raft-msg", class)} transform={format!("translate({x:.1},{y:.1})")}
+            <g key={f.id.to_string()} class={classes!("raft-msg", class)} transform={translate(x, y)}
                role="button" tabindex="0" data-msg={f.id.to_string()} aria-label={text.clone()} {onclick} {onkeydown}>
                 <title>{ text }</title>
                 <circle class="hit" r="12" />

@@ -11,6 +11,7 @@ use crate::sim::NodeId;
 use crate::ui::hooks::prefers;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::n1;
 use crate::ui::topology::NARROW_QUERY;
 use yew::prelude::*;
 
@@ -58,7 +59,7 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
             let (from, to) = (layout.position(NodeId(a)), layout.position(NodeId(b)));
             let one_way = !cut.contains(&(b, a));
             let to = if one_way { lerp(from, to, 0.8) } else { to };
-            html! { <line class={classes!("cut", one_way.then_some("one-way"))} x1={format!("{:.1}", from.0)} y1={format!("{:.1}", from.1)} x2={format!("{:.1}", to.0)} y2={format!("{:.1}", to.1)} /> }
+            html! { <line class={classes!("cut", one_way.then_some("one-way"))} x1={n1(from.0)} y1={n1(from.1)} x2={n1(to.0)} y2={n1(to.1)} /> }
         })
         .collect::<Html>();
     let split = (groups.len() > 1).then(|| {

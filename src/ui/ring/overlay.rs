@@ -10,6 +10,7 @@ use crate::scene::ring::picture::{
     lookup_buckets, picture, rendezvous_scores, score_decimals, score_text, table_window, Picture,
 };
 use crate::scene::ring::RingView;
+use crate::ui::svg_attr::n1;
 use std::f64::consts::TAU;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -161,7 +162,7 @@ pub fn overlay(p: &OverlayProps) -> Html {
             };
             let owner = node.node_name(slot).unwrap_or("?");
             circles.push(html! {
-                <circle key={key} class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={r}
+                <circle key={key} class={class} cx={n1(x)} cy={n1(y)} r={r}
                     fill={frame.colour(slot).to_string()}>
                     <title>{ format!("{} → {owner}", node.key_name(key)) }</title>
                 </circle>
@@ -214,7 +215,7 @@ pub fn lookup_view(
         let length = (total * TAU * WALK_R).max(0.1);
         walk_html.push(html! {
             <path class="walk" d={d} stroke-dasharray={format!("{length:.1} {length:.1}")}
-                  stroke-dashoffset={format!("{:.1}", length * (1.0 - p))} />
+                  stroke-dashoffset={n1(length * (1.0 - p))} />
         });
         let marked = thin_stops(&spans);
         for (rank, (&span, &slot)) in spans.iter().zip(&lookup.replicas).enumerate() {
@@ -225,7 +226,7 @@ pub fn lookup_view(
             let mark = marked.get(rank).copied().unwrap_or(true);
             walk_html.push(html! {
                 <g class={classes!("walk-stop", reached.then_some("reached"), (rank == 0).then_some("primary"))}>
-                    <line x1={tx.clone()} y1={ty.clone()} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} />
+                    <line x1={tx.clone()} y1={ty.clone()} x2={n1(cx)} y2={n1(cy)} />
                     if mark {
                         <circle cx={tx.clone()} cy={ty.clone()} r="6" />
                         <text x={tx} y={ty} dy="0.35em">{ rank + 1 }</text>
@@ -236,14 +237,14 @@ pub fn lookup_view(
     } else if let Some((cx, cy)) = lookup.replicas.first().and_then(|&o| chip_at(o)) {
         let (ex, ey) = (kx + (cx - kx) * p, ky + (cy - ky) * p);
         walk_html.push(html! {
-            <line class="walk straight" x1={format!("{kx:.1}")} y1={format!("{ky:.1}")} x2={format!("{ex:.1}")} y2={format!("{ey:.1}")} />
+            <line class="walk straight" x1={n1(kx)} y1={n1(ky)} x2={n1(ex)} y2={n1(ey)} />
         });
     }
     html! {
         <g class="lookup-layer">
             { for walk_html }
-            <line class="key-needle" x1={format!("{kx2:.1}")} y1={format!("{ky2:.1}")} x2={format!("{kx:.1}")} y2={format!("{ky:.1}")} />
-            <circle class="key-mark" cx={format!("{kx:.1}")} cy={format!("{ky:.1}")} r="6" />
+            <line class="key-needle" x1={n1(kx2)} y1={n1(ky2)} x2={n1(kx)} y2={n1(ky)} />
+            <circle class="key-mark" cx={n1(kx)} cy={n1(ky)} r="6" />
         </g>
     }
 }
@@ -276,12 +277,12 @@ pub fn bucket_lookup(
         let (x, y) = point_at(middle(b), WALK_R);
         let line = (i == last).then(|| {
             let (cx, cy) = lookup.replicas.first().and_then(|&s| chip_at(s)).unwrap_or((x, y));
-            html! { <line x1={format!("{x:.1}")} y1={format!("{y:.1}")} x2={format!("{cx:.1}")} y2={format!("{cy:.1}")} /> }
+            html! { <line x1={n1(x)} y1={n1(y)} x2={n1(cx)} y2={n1(cy)} /> }
         });
         html! {
             <g class={classes!("walk-stop", reached(i).then_some("reached"), (i == last).then_some("primary"))} data-bucket={b.to_string()}>
                 { for line }
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+                <circle cx={n1(x)} cy={n1(y)} r="6" />
             </g>
         }
     });
@@ -326,9 +327,9 @@ pub fn score_bars(
             <g class={classes!("score", rank.is_some().then_some("replica"), (rank == Some(0)).then_some("winner"))}
                data-node={chip.name.clone()} data-score={format!("{score:.6}")}>
                 <title>{ title }</title>
-                <line class="score-track" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} />
-                <line class="score-bar" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{xs:.1}")} y2={format!("{ys:.1}")} />
-                <text class="score-value" x={format!("{xt:.1}")} y={format!("{yt:.1}")} dy="0.35em">{ text }</text>
+                <line class="score-track" x1={n1(x0)} y1={n1(y0)} x2={n1(x1)} y2={n1(y1)} />
+                <line class="score-bar" x1={n1(x0)} y1={n1(y0)} x2={n1(xs)} y2={n1(ys)} />
+                <text class="score-value" x={n1(xt)} y={n1(yt)} dy="0.35em">{ text }</text>
             </g>
         })
     });
@@ -366,14 +367,14 @@ pub fn table_strip(table: &[u16], lookup: Option<&Lookup>, colour: impl Fn(u16) 
         let key = lookup.is_some() && entry == at;
         html! {
             <g class={classes!("table-cell", key.then_some("key-entry"))} data-entry={entry.to_string()}>
-                <rect x={format!("{x:.1}")} y={format!("{top:.1}")} width={format!("{:.1}", cell - 2.0)} height={high.to_string()} fill={colour(slot)} />
+                <rect x={n1(x)} y={n1(top)} width={n1(cell - 2.0)} height={high.to_string()} fill={colour(slot)} />
             </g>
         }
     });
     html! {
         <g class="table-strip">
-            <rect class="table-back" x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", top - 4.0)}
-                width={format!("{:.1}", cell * window.len() as f64 + 6.0)} height={format!("{:.1}", high + 26.0)} />
+            <rect class="table-back" x={n1(left - 4.0)} y={n1(top - 4.0)}
+                width={n1(cell * window.len() as f64 + 6.0)} height={n1(high + 26.0)} />
             { for cells }
         </g>
     }
@@ -390,8 +391,8 @@ pub fn table_words(table: &[u16], lookup: Option<&Lookup>) -> Html {
     let numbers = window.iter().enumerate().map(|(k, &(entry, _))| {
         let x = left + k as f64 * TABLE_CELL + TABLE_CELL / 2.0 - 1.0;
         html! {
-            <text class="entry-number" data-entry={entry.to_string()} x={format!("{x:.1}")}
-                y={format!("{:.1}", TABLE_TOP + TABLE_HIGH / 2.0)} dy="0.35em">{ fmt_count(u64::from(entry)) }</text>
+            <text class="entry-number" data-entry={entry.to_string()} x={n1(x)}
+                y={n1(TABLE_TOP + TABLE_HIGH / 2.0)} dy="0.35em">{ fmt_count(u64::from(entry)) }</text>
         }
     });
     let caption = trf(
@@ -400,7 +401,7 @@ pub fn table_words(table: &[u16], lookup: Option<&Lookup>) -> Html {
     );
     html! {
         <g class="table-words">
-            <text class="table-caption" x={CENTRE.to_string()} y={format!("{:.1}", TABLE_TOP + TABLE_HIGH + 16.0)}>{ caption }</text>
+            <text class="table-caption" x={CENTRE.to_string()} y={n1(TABLE_TOP + TABLE_HIGH + 16.0)}>{ caption }</text>
             { for numbers }
         </g>
     }

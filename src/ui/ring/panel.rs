@@ -9,6 +9,7 @@ use crate::i18n::{tr, trf};
 use crate::scene::ring::RingView;
 use crate::ui::browser;
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::n2;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -69,13 +70,13 @@ pub fn histogram(p: &HistogramProps) -> Html {
         html! {
             <g key={r.name.clone()} class={classes!("hbar", over.then_some("over"))} data-node={r.name.clone()} data-keys={r.keys.to_string()}>
                 <title>{ trf("{node}: {n} keys (fair share {fair})", &[("node", &r.name), ("n", &fmt_count(r.keys.into())), ("fair", &fmt_count(r.fair.round() as u64))]) }</title>
-                <rect x={format!("{x:.2}")} y={format!("{y:.2}")} width={format!("{bar_w:.2}")}
-                      height={format!("{:.2}", (height - y).max(0.0))} fill={node_colour(&r.name, dark)} />
-                <line class="fair" x1={format!("{x:.2}")} x2={format!("{:.2}", x + bar_w)}
-                      y1={format!("{:.2}", y_of(r.fair))} y2={format!("{:.2}", y_of(r.fair))} />
+                <rect x={n2(x)} y={n2(y)} width={n2(bar_w)}
+                      height={n2((height - y).max(0.0))} fill={node_colour(&r.name, dark)} />
+                <line class="fair" x1={n2(x)} x2={n2(x + bar_w)}
+                      y1={n2(y_of(r.fair))} y2={n2(y_of(r.fair))} />
                 if let Some(cap) = r.cap {
-                    <line class="cap" x1={format!("{:.2}", x - 1.0)} x2={format!("{:.2}", x + bar_w + 1.0)}
-                          y1={format!("{:.2}", y_of(cap as f64))} y2={format!("{:.2}", y_of(cap as f64))} />
+                    <line class="cap" x1={n2(x - 1.0)} x2={n2(x + bar_w + 1.0)}
+                          y1={n2(y_of(cap as f64))} y2={n2(y_of(cap as f64))} />
                 }
             </g>
         }
@@ -93,7 +94,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
             <svg viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" class="hist-svg" role="img"
                  aria-label={super::words::histogram_label(summary.std_dev, summary.peak_over_fair_share)}>
                 { for bars }
-                <line class="mean" x1="0" x2={width.to_string()} y1={format!("{mean_y:.2}")} y2={format!("{mean_y:.2}")} />
+                <line class="mean" x1="0" x2={width.to_string()} y1={n2(mean_y)} y2={n2(mean_y)} />
             </svg>
             { for labels }
             <p class="hist-stats" id="load-stats">

@@ -10,6 +10,7 @@ use crate::algo::ring_cluster::RingNode;
 use crate::scene::ring::picture::{maglev_table, picture, Picture};
 use crate::scene::ring::RingView;
 use crate::ui::scenes::ViewCtx;
+use crate::ui::svg_attr::n1;
 use crate::ui::topology::NARROW_QUERY;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
@@ -297,22 +298,26 @@ fn bucket_cells(layout: &ListLayout, dark: bool) -> Html {
         .iter()
         .map(|e| (e.slot, e.name.as_str()))
         .collect();
-    let cells = layout.bucket_owners().into_iter().enumerate().map(|(b, slot)| {
-        let (start, end) = layout.bucket_cell(b as u32);
-        let gap = ((end - start) * 0.06).min(0.004);
-        let mut d = String::new();
-        arc_path_at(&mut d, start + gap, end - gap, RING_R);
-        let name = names.get(&slot).copied().unwrap_or("");
-        let (x, y) = point_at((start + end) / 2.0, RING_R);
-        html! {
-            <g class="bucket" data-bucket={b.to_string()} data-node={name.to_string()}>
-                <path class="bucket-cell" d={d} stroke={node_colour(name, dark)} />
-                if numbered {
-                    <text class="bucket-number" x={format!("{x:.1}")} y={format!("{y:.1}")} dy="0.35em">{ b }</text>
-                }
-            </g>
-        }
-    });
+    let cells = layout
+        .bucket_owners()
+        .into_iter()
+        .enumerate()
+        .map(|(b, slot)| {
+            let (start, end) = layout.bucket_cell(b as u32);
+            let gap = ((end - start) * 0.06).min(0.004);
+            let mut d = String::new();
+            arc_path_at(&mut d, start + gap, end - gap, RING_R);
+            let name = names.get(&slot).copied().unwrap_or("");
+            let (x, y) = point_at((start + end) / 2.0, RING_R);
+            html! {
+                <g class="bucket" data-bucket={b.to_string()} data-node={name.to_string()}>
+                    <path class="bucket-cell" d={d} stroke={node_colour(name, dark)} />
+                    if numbered {
+                        <text class="bucket-number" x={n1(x)} y={n1(y)} dy="0.35em">{ b }</text>
+                    }
+                </g>
+            }
+        });
     let ghosts = layout.sectors.iter().filter(|s| s.slot.is_none()).map(|s| {
         let mut d = String::new();
         for unit in s.start..s.start + s.width {
