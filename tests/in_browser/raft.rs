@@ -34,9 +34,9 @@ async fn figure_7_draws_seven_servers_their_logs_and_the_leaders_indexes() {
     assert_eq!(count(&root, "g.raft-server.role-leader"), 1);
     assert_eq!(count(&root, "g.log-row"), 7);
     assert_eq!(count(&root, "g.log-row.lead"), 1);
-    // Every log matches the leader's by now: entries 3 to 11 are shown, all committed, and
-    // the last column is the next free index.
-    assert_eq!(count(&root, "g.log-row g.cell.committed"), 63);
+    // Every log matches the leader's by now: the whole logs are shown, entries 1 to 11,
+    // all committed, and the last columns are free indexes.
+    assert_eq!(count(&root, "g.log-row g.cell.committed"), 77);
     assert_eq!(count(&root, "g.log-row g.cell.uncommitted"), 0);
     // The leader knows every follower's matchIndex and nextIndex.
     assert_eq!(count(&root, "path.next-mark"), 6);
