@@ -161,6 +161,87 @@ pub fn tr_text(english: &str) -> String {
     }
 }
 
+/// A text written in English before the Chinese texts arrived (a link's problems, found
+/// while the page first loads, before `zh.txt` is fetched), in the current language: its
+/// own entry, or the catalogue template it was made from with its values put in (each
+/// translated when it has an entry of its own, a scene's title say). Of the templates that
+/// fit, the one with the most fixed words wins. The text itself when none fits.
+pub fn retranslate(text: &str) -> String {
+    // Written in Chinese already (after the texts arrived): as it is.
+    if lang() == Lang::En || text.chars().any(is_cjk) {
+        return text.to_string();
+    }
+    ZH.with(|zh| {
+        let mut zh = zh.borrow_mut();
+        retranslate_in(zh.get_or_insert_with(zh_map), text)
+    })
+}
+
+/// [`retranslate`] with the catalogue at hand; a value made from a template of its own
+/// ("garbage" should look like…) is put back into Chinese the same way.
+fn retranslate_in(map: &SortedMap<&'static str, &'static str>, text: &str) -> String {
+    if let Some(chinese) = map.get(text) {
+        return chinese.to_string();
+    }
+    let best = map
+        .iter()
+        .filter(|(english, _)| english.contains('{'))
+        .filter_map(|(english, chinese)| {
+            let values = template_values(english, text)?;
+            // Letters outside the holes: a template of holes and spaces ("{a} {b}") would
+            // read anything.
+            let letters = english.chars().filter(char::is_ascii_alphabetic).count();
+            let fixed = letters - values.iter().map(|(n, _)| n.len()).sum::<usize>();
+            (fixed >= 4).then_some((fixed, *chinese, values))
+        })
+        .max_by_key(|(fixed, ..)| *fixed);
+    match best {
+        Some((_, chinese, values)) => {
+            let mut out = chinese.to_string();
+            for (name, value) in values {
+                out = out.replace(&format!("{{{name}}}"), &retranslate_in(map, value));
+            }
+            tidy(out)
+        }
+        None => text.to_string(),
+    }
+}
+
+/// The values of `template`'s `{name}` holes that make it read `text`, if it can: each
+/// value runs to the first place the fixed words after it appear.
+fn template_values<'a>(template: &'a str, text: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut values = Vec::new();
+    let (first, mut rest) = template.split_once('{')?;
+    let mut at = text.strip_prefix(first)?;
+    loop {
+        let (name, after) = rest.split_once('}')?;
+        let (fixed, next) = match after.split_once('{') {
+            Some((fixed, next)) => (fixed, Some(next)),
+            None => (after, None),
+        };
+        let value = match next {
+            // Two holes side by side cannot be told apart.
+            Some(_) if fixed.is_empty() => return None,
+            Some(_) => {
+                let end = at.find(fixed)?;
+                let value = &at[..end];
+                at = &at[end + fixed.len()..];
+                value
+            }
+            None => {
+                let value = at.strip_suffix(fixed)?;
+                at = "";
+                value
+            }
+        };
+        values.push((name, value));
+        match next {
+            Some(next) => rest = next,
+            None => return at.is_empty().then_some(values),
+        }
+    }
+}
+
 fn zh_map() -> SortedMap<&'static str, &'static str> {
     crate::sim::sorted::SortedMap::from_iter(
         zh_catalogues()

@@ -327,7 +327,7 @@ pub fn app(props: &AppProps) -> Html {
     let problems = (!model.problems.is_empty()).then(|| {
         html! {
             <div class="problems" role="alert">
-                <ul>{ for model.problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                <ul>{ for model.problems.iter().map(|p| html! { <li>{ crate::i18n::retranslate(p) }</li> }) }</ul>
                 <button class="ghost" aria-label={tr("Dismiss these messages")} onclick={send(|| Msg::DismissProblems)}>{ tr("Dismiss") }</button>
             </div>
         }

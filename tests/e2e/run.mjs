@@ -140,6 +140,15 @@ const failed = await runTests([
       await assertHealthy(page);
       await page.context().close();
     }
+    // In Chinese: the problems are found before the Chinese texts arrive, and shown in
+    // Chinese once they are there.
+    const page = await openPage(browser, url("?scene=2pc&lang=zh&sc=coordinator-crash&seed=abc"));
+    await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector(".controls")?.textContent ?? ""));
+    const problems = await page.locator(".problems li").allInnerTexts();
+    assertEq(problems.length, 2, `two problems: ${problems.join(" | ")}`);
+    for (const p of problems) assert(/[\u4e00-\u9fff]/.test(p) && !/There is no|must be/.test(p), `in Chinese: ${p}`);
+    await assertHealthy(page);
+    await page.context().close();
   }],
 
   ["the partition tool cuts a node off both ways, one way, and heals", async () => {
