@@ -314,17 +314,27 @@ pub fn tidy(text: String) -> String {
 /// A node's name as the page shows it. Names are the scenes' own (`n1`, `P2`, `node-5`,
 /// `redis`) and stay as they are, except the few that are ordinary words: a lock client
 /// (`client 2`), the locks' storage, the ring's one simulated node (`cluster`), the
-/// two-phase commit's `coordinator` and load balancing's `clients`, which read in the
+/// two-phase commit's `coordinator` and load balancing's `clients`, `balancer 1` and
+/// `server 2`, which read in the
 /// page's language. Links name nodes by number, so this is only for the eye.
 pub fn node_name(name: &str) -> String {
     if lang() == Lang::En {
         return name.to_string();
     }
-    let number = name
-        .strip_prefix("client ")
-        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    match (number, name) {
-        (Some(number), _) => trf("client {number}", &[("number", &number)]),
+    // A numbered name ("client 3", "balancer 1", "server 2"), as the catalogues word it.
+    let numbered = [
+        ("client ", "client {number}"),
+        ("balancer ", "balancer {number}"),
+        ("server ", "server {number}"),
+    ]
+    .into_iter()
+    .find_map(|(prefix, template)| {
+        let number = name.strip_prefix(prefix)?;
+        (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| trf(template, &[("number", &number)]))
+    });
+    match (numbered, name) {
+        (Some(numbered), _) => numbered,
         (None, "storage") => tr("storage").to_string(),
         (None, "cluster") => tr("cluster").to_string(),
         (None, "coordinator") => tr("coordinator").to_string(),
