@@ -6,17 +6,12 @@
 use dsviz::i18n::{self, count, Lang};
 use dsviz::scene::narration::caption;
 use dsviz::scene::ring::Ring;
-use dsviz::scene::{self, RunSpec, SceneRun};
+use dsviz::scene::SceneRun;
 use dsviz::sim::run::Run;
 use dsviz::ui::ring::words::centre_lines;
 
-fn build(query: &str) -> SceneRun<Ring> {
-    let (mut spec, problems) = RunSpec::from_query(query);
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut run = scene::build_scene::<Ring>(&mut spec).run;
-    run.extend(1000);
-    *run
-}
+mod ring_common;
+use ring_common::ring_run as build;
 
 fn caption_at(run: &SceneRun<Ring>, step: u64) -> String {
     caption(&run.log(step, step)).unwrap_or_default()

@@ -7,12 +7,10 @@
 #![allow(clippy::disallowed_methods)] // a test may use the std sort
 
 use dsviz::algo::placement::jump::jump_consistent_hash;
-use dsviz::algo::ring_cluster::{Algorithm, RingNode};
+use dsviz::algo::ring_cluster::Algorithm;
 use dsviz::i18n::{self, Lang};
 use dsviz::scene::narration::caption;
 use dsviz::scene::ring::picture::*;
-use dsviz::scene::ring::Ring;
-use dsviz::scene::{self, RunSpec, SceneRun};
 use dsviz::sim::run::Run;
 use dsviz::ui::ring::chips::{chips_for, ListLayout};
 use dsviz::ui::ring::geometry::fmt_count;
@@ -21,19 +19,8 @@ use dsviz::ui::ring::keys::key_positions_by_owner;
 use dsviz::ui::ring::words::{centre_lines, how_found, how_found_lines, line_fits, CentreLine};
 use std::f64::consts::TAU;
 
-fn build(query: &str) -> SceneRun<Ring> {
-    let (mut spec, problems) = RunSpec::from_query(query);
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut run = scene::build_scene::<Ring>(&mut spec).run;
-    run.extend(1000);
-    let end = run.horizon();
-    run.seek(end);
-    *run
-}
-
-fn cluster(query: &str) -> RingNode {
-    build(query).view().0
-}
+mod ring_common;
+use ring_common::{cluster, ring_run_at_end as build};
 
 #[test]
 fn only_the_ring_algorithms_draw_a_ring() {

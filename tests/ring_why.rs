@@ -9,24 +9,13 @@ use dsviz::algo::placement::jump::jump_consistent_hash;
 use dsviz::algo::placement::maglev::Maglev;
 use dsviz::algo::placement::rendezvous::Rendezvous;
 use dsviz::algo::placement::{NodeSpec, Placement};
-use dsviz::algo::ring_cluster::RingNode;
 use dsviz::i18n::{self, Lang};
 use dsviz::scene::ring::picture::*;
-use dsviz::scene::ring::Ring;
-use dsviz::scene::{self, RunSpec};
-use dsviz::sim::run::Run;
 use dsviz::ui::ring::geometry::fmt_count;
 use dsviz::ui::ring::words::{centre_lines, line_fits};
 
-fn cluster(query: &str) -> RingNode {
-    let (mut spec, problems) = RunSpec::from_query(query);
-    assert!(problems.is_empty(), "{problems:?}");
-    let mut run = scene::build_scene::<Ring>(&mut spec).run;
-    run.extend(1000);
-    let end = run.horizon();
-    run.seek(end);
-    run.view().0
-}
+mod ring_common;
+use ring_common::cluster;
 
 fn keys() -> impl Iterator<Item = u64> {
     let mut key = 0x9e37_79b9_7f4a_7c15u64;

@@ -190,8 +190,9 @@ fn retranslate_in(map: &SortedMap<&'static str, &'static str>, text: &str) -> St
             let values = template_values(english, text)?;
             // Letters outside the holes: a template of holes and spaces ("{a} {b}") would
             // read anything.
-            let letters = english.chars().filter(char::is_ascii_alphabetic).count();
-            let fixed = letters - values.iter().map(|(n, _)| n.len()).sum::<usize>();
+            let letters = |text: &str| text.chars().filter(char::is_ascii_alphabetic).count();
+            let holes: usize = values.iter().map(|(name, _)| letters(name)).sum();
+            let fixed = letters(english) - holes;
             (fixed >= 4).then_some((fixed, *chinese, values))
         })
         .max_by_key(|(fixed, ..)| *fixed);

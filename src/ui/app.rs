@@ -324,10 +324,25 @@ pub fn app(props: &AppProps) -> Html {
     };
     let legend = use_memo(model.spec.scene, |scene| Rc::new(scene.def().legend()));
 
-    let problems = (!model.problems.is_empty()).then(|| {
+    // Problems found before the Chinese texts arrived, put into Chinese once they are here:
+    // once, not at every frame (`retranslate` reads the whole catalogue).
+    let shown_problems = use_memo(
+        (
+            model.problems.clone(),
+            crate::i18n::lang(),
+            crate::i18n::zh_available(),
+        ),
+        |(problems, ..)| {
+            problems
+                .iter()
+                .map(|p| crate::i18n::retranslate(p))
+                .collect::<Vec<_>>()
+        },
+    );
+    let problems = (!shown_problems.is_empty()).then(|| {
         html! {
             <div class="problems" role="alert">
-                <ul>{ for model.problems.iter().map(|p| html! { <li>{ crate::i18n::retranslate(p) }</li> }) }</ul>
+                <ul>{ for shown_problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
                 <button class="ghost" aria-label={tr("Dismiss these messages")} onclick={send(|| Msg::DismissProblems)}>{ tr("Dismiss") }</button>
             </div>
         }

@@ -1,8 +1,8 @@
 //! Numbers written into SVG attributes (`x={n1(x)}`).
 //!
 //! A `format!("{:.1}", x)` written in place in a view is compiled in place: its formatting
-//! call and the string's conversion into an attribute value, about 100 bytes of
-//! WebAssembly each, and the views draw some 300 of them. These functions do it once; they
+//! call and the string's conversion into an attribute value, about 25 bytes of WebAssembly
+//! each (measured), and the views write some 290 of them. These functions do it once; they
 //! write exactly what `format!` wrote.
 use yew::AttrValue;
 
