@@ -478,6 +478,12 @@ pub fn app(props: &AppProps) -> Html {
         crate::i18n::lang().code(),
         crate::i18n::zh_available()
     );
+    // The language the page is written in now, for the root's `lang` attribute (screen
+    // readers, and the CJK glyph forms a font picks): English until the Chinese texts arrive.
+    let shown_lang = match crate::i18n::lang() {
+        crate::i18n::Lang::Zh if !crate::i18n::zh_available() => "en",
+        lang => lang.code(),
+    };
     let diagram = (message_views && show_diagram).then(|| html! {
         <Throttle tick={model.panels_tick}>
             <Diagram rows={rows.clone()} cursor={panel_snapshot.step} playhead={*panel_playhead}
@@ -503,7 +509,7 @@ pub fn app(props: &AppProps) -> Html {
             model.query()
         );
         return html! {
-            <div key={texts_key.clone()} class={classes!("dsviz", "embed", (diagram.is_some() || explore_panel.is_some()).then_some("with-extras"))} ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
+            <div key={texts_key.clone()} lang={shown_lang} class={classes!("dsviz", "embed", (diagram.is_some() || explore_panel.is_some()).then_some("with-extras"))} ref={root.clone()} tabindex={(!props.sync_url).then_some("0")}>
                 { for problems }
                 { for tour_bar }
                 { for caption_bar }
@@ -528,7 +534,7 @@ pub fn app(props: &AppProps) -> Html {
     }
 
     html! {
-        <div key={texts_key} class="dsviz" ref={root}>
+        <div key={texts_key} lang={shown_lang} class="dsviz" ref={root}>
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
                 <nav class="scenes" aria-label={tr("Scenes")}>

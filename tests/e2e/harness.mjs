@@ -50,6 +50,12 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text()); });
   page.on("pageerror", (e) => page.errors.push(String(e)));
   await page.goto(url);
+  // A Chinese page is drawn in English first and built afresh when its texts arrive: wait
+  // for that, so that a test never reads elements about to be replaced. (A page whose
+  // texts cannot load stays English; its test says what it expects.)
+  if (/[?&]lang=zh\b/.test(url)) {
+    await page.waitForSelector('.dsviz[lang="zh"]', { timeout: 10000 }).catch(() => {});
+  }
   return page;
 }
 

@@ -147,6 +147,7 @@ const failed = await runTests([
     const problems = await page.locator(".problems li").allInnerTexts();
     assertEq(problems.length, 2, `two problems: ${problems.join(" | ")}`);
     for (const p of problems) assert(/[\u4e00-\u9fff]/.test(p) && !/There is no|must be/.test(p), `in Chinese: ${p}`);
+    assertEq(await page.getAttribute(".dsviz", "lang"), "zh", "the page says it is written in Chinese");
     await assertHealthy(page);
     await page.context().close();
   }],
