@@ -317,3 +317,27 @@ fn a_window_of_up_to_thirteen_columns_fits_the_wide_and_the_phone_frame() {
         );
     }
 }
+
+/// A log cell's term and the index numbers over the grid: two digits are squeezed into a
+/// narrow column (13 of them beside the ring) instead of spilling out of their cell, and
+/// one digit, or a wide column, is left as it is.
+#[test]
+fn two_digit_numbers_are_squeezed_into_narrow_cells() {
+    use dsviz::ui::raft::geometry::{digits, squeeze_number};
+    assert_eq!(
+        (digits(0), digits(9), digits(10), digits(99), digits(100)),
+        (1, 1, 2, 2, 3)
+    );
+    let narrow = StageFrame::wide().with_columns(13).cell_w - 4.0;
+    assert_eq!(
+        squeeze_number(2, 13.0, narrow),
+        Some(narrow),
+        "term 12 in 13 columns"
+    );
+    assert_eq!(squeeze_number(1, 13.0, narrow), None, "term 7 fits");
+    assert_eq!(
+        squeeze_number(2, 13.0, CELL_W * 1.5),
+        None,
+        "a wide column needs nothing"
+    );
+}

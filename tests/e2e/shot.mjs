@@ -1,4 +1,4 @@
-// Screenshot helper for looking at the app: node tests/e2e/shot.mjs DIST PATH_AND_QUERY OUT.png [WIDTHxHEIGHT] [key:Key|click:selector|fill:selector=text|wait:ms ...]
+// Screenshot helper for looking at the app: node tests/e2e/shot.mjs DIST PATH_AND_QUERY OUT.png [WIDTHxHEIGHT] [key:Key|click:selector|fill:selector=text|wait:ms|eval:js ...]
 import { serve, launch, openPage } from "./harness.mjs";
 
 const [dist, path, out, size = "1280x900", ...steps] = process.argv.slice(2);
@@ -14,6 +14,7 @@ try {
     if (kind === "key") await page.keyboard.press(arg);
     else if (kind === "click") await page.click(arg);
     else if (kind === "wait") await page.waitForTimeout(Number(arg));
+    else if (kind === "eval") await page.evaluate(arg);
     else if (kind === "fill") await page.fill(arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1));
   }
   await page.waitForTimeout(300);

@@ -177,6 +177,23 @@ pub fn cell_x(index: u64, first: u64) -> f64 {
     GRID_X + GRID_NAME_W + index.saturating_sub(first) as f64 * CELL_W
 }
 
+/// A digit's advance in the widest common UI font (DejaVu Sans Bold, Linux's default
+/// sans-serif: 0.70 of the font size).
+pub const DIGIT_EM: f64 = 0.7;
+
+/// How many digits `n` is written with.
+pub fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// The width to squeeze a number of `digits` digits into (SVG `textLength`), so that at
+/// `font` units it stays inside `room`; `None` when it fits as it is. A term of two digits
+/// in a log window of 13 columns needs it. Squeezing keeps the digits' height, which is
+/// what makes them readable; a smaller font would not.
+pub fn squeeze_number(digits: usize, font: f64, room: f64) -> Option<f64> {
+    (digits as f64 * DIGIT_EM * font > room).then_some(room)
+}
+
 /// The top of row `row`.
 pub fn row_y(row: usize) -> f64 {
     GRID_TOP + row as f64 * ROW_H

@@ -11,6 +11,10 @@ use crate::sim::NodeStatus;
 use crate::ui::svg_attr::n1;
 use yew::prelude::*;
 
+/// The size of a cell's term and of the index numbers over the grid (style.css's
+/// `.log-grid .cell text` and `.log-grid .index`).
+const CELL_FONT: f64 = 13.0;
+
 fn cell_text(cell: &Cell, names: &Names<'_>) -> String {
     match cell.kind {
         CellKind::Noop => tr("no-op (a new leader's first entry)").to_string(),
@@ -50,11 +54,12 @@ fn row(
         let committed = cell.index <= s.commit;
         let state = if committed { tr("committed") } else { tr("not committed") };
         let title = trf("{n}: entry {i}, term {t}: {what} ({state})", &[("n", &s.name), ("i", &cell.index), ("t", &cell.term), ("what", &cell_text(cell, names)), ("state", &state)]);
+        let squeeze = squeeze_number(digits(cell.term), CELL_FONT, frame.cell_w - 4.0);
         html! {
             <g class={classes!("cell", if committed { "committed" } else { "uncommitted" }, matches!(cell.kind, CellKind::Config(_)).then_some("config"))}>
                 <title>{ title }</title>
                 <rect x={n1(x)} y={n1(y)} width={n1(frame.cell_w - 2.0)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
-                <text x={n1(x + (frame.cell_w - 2.0) / 2.0)} y={n1(y + 15.0)}>{ cell.term }</text>
+                <text x={n1(x + (frame.cell_w - 2.0) / 2.0)} y={n1(y + 15.0)} textLength={squeeze.map(n1)} lengthAdjust={squeeze.map(|_| "spacingAndGlyphs")}>{ cell.term }</text>
             </g>
         }
     });
@@ -92,7 +97,9 @@ fn row(
 pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
     let (first, last) = view.window;
     let header = (first..=last).map(|index| {
-        html! { <text class="index" x={n1(frame.cell_x(index, first) + (frame.cell_w - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}>{ index }</text> }
+        let squeeze = squeeze_number(digits(index), CELL_FONT, frame.cell_w - 3.0);
+        html! { <text class="index" x={n1(frame.cell_x(index, first) + (frame.cell_w - 2.0) / 2.0)} y={(frame.grid_top - 9.0).to_string()}
+            textLength={squeeze.map(n1)} lengthAdjust={squeeze.map(|_| "spacingAndGlyphs")}>{ index }</text> }
     });
     let rows = view
         .servers
