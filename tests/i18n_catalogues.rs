@@ -127,6 +127,34 @@ fn translations_keep_exactly_the_placeholders_of_their_english() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// A hole in a Chinese template is set off from a Chinese character by a space
+/// ("发给 {s}"): a Latin or numbered value then reads "发给 n1" and "负载均衡器 8 把请求",
+/// the usual spacing of Chinese technical text, and `i18n::tidy` takes the space out again
+/// when the value is Chinese ("发给服务器 3").
+#[test]
+fn a_hole_is_spaced_from_a_chinese_character() {
+    let ideograph = |c: Option<char>| c.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut touching = Vec::new();
+    for (name, _, zh) in all_pairs() {
+        for (open, _) in zh.match_indices('{') {
+            let Some(len) = zh[open..].find('}') else {
+                continue;
+            };
+            let before = zh[..open].chars().next_back();
+            let after = zh[open + len + 1..].chars().next();
+            if ideograph(before) || ideograph(after) {
+                touching.push(format!("{name}: {zh}"));
+                break;
+            }
+        }
+    }
+    assert!(
+        touching.is_empty(),
+        "holes against Chinese characters:\n{}",
+        touching.join("\n")
+    );
+}
+
 #[test]
 fn every_wrapped_text_in_the_code_has_its_chinese() {
     let (_, wrapped) = scan_sources();
