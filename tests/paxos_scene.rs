@@ -198,7 +198,7 @@ fn bad_parameters_are_explained_and_replaced() {
         ),
         (
             "timeout=0",
-            "Phase timeout (ms) must be a whole number from 1 to 60000",
+            "Phase timeout (ms) must be a whole number from 1 to 60,000",
         ),
         ("challenge=maybe", "must be 1 (on) or 0 (off)"),
         ("lat=5-1", "Latency must look like"),

@@ -139,11 +139,11 @@ fn bad_parameters_are_explained_and_replaced_never_a_panic() {
         ),
         (
             "vis=0",
-            "Visibility timeout (ms) must be a whole number from 1 to 60000, not \"0\"",
+            "Visibility timeout (ms) must be a whole number from 1 to 60,000, not \"0\"",
         ),
         (
             "idle=-5",
-            "Min idle before a claim (ms) must be a whole number from 0 to 60000",
+            "Min idle before a claim (ms) must be a whole number from 0 to 60,000",
         ),
         (
             "maxdel=99",
@@ -151,11 +151,11 @@ fn bad_parameters_are_explained_and_replaced_never_a_panic() {
         ),
         (
             "service=1e9",
-            "Consumer service time (ms) must be a whole number from 0 to 60000",
+            "Consumer service time (ms) must be a whole number from 0 to 60,000",
         ),
         (
             "every=0",
-            "Time between messages (ms) must be a whole number from 1 to 60000",
+            "Time between messages (ms) must be a whole number from 1 to 60,000",
         ),
         (
             "poison=p1.x",

@@ -116,7 +116,7 @@ fn hidden_parameters_out_of_range_fall_back_with_messages() {
         }),
         (
             "ctimeout=0",
-            "Client timeout (ms) must be a whole number from 1 to 10000",
+            "Client timeout (ms) must be a whole number from 1 to 10,000",
             |c| c.client_timeout == Time::from_millis(400),
         ),
         (
@@ -126,7 +126,7 @@ fn hidden_parameters_out_of_range_fall_back_with_messages() {
         ),
         (
             "think=0",
-            "Think time (ms) must be a whole number from 1 to 10000",
+            "Think time (ms) must be a whole number from 1 to 10,000",
             |c| c.think_time == Time::from_millis(100),
         ),
         ("think=-5", "Think time (ms)", |c| {
@@ -134,7 +134,7 @@ fn hidden_parameters_out_of_range_fall_back_with_messages() {
         }),
         (
             "work=1001",
-            "Workload per client must be a whole number from 0 to 1000",
+            "Workload per client must be a whole number from 0 to 1,000",
             |c| c.workload == 0,
         ),
         ("work=1e3", "Workload per client", |c| c.workload == 0),

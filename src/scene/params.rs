@@ -2,7 +2,7 @@
 use super::fields::{Field, FieldKind, DUPLICATION, LOSS};
 use super::spec::QUOTED;
 use crate::algo::text::shorten;
-use crate::i18n::{tr, trf};
+use crate::i18n::{count, tr, trf};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{NetConfig, Time};
 
@@ -43,10 +43,11 @@ impl<'a> ParamReader<'a> {
                     "{label} must be a whole number from {min} to {max}, not \"{text}\"; using {default}.",
                     &[
                         ("label", &tr(label)),
-                        ("min", &min),
-                        ("max", &max),
+                        // Written like every count on the page: "from 1 to 100,000".
+                        ("min", &count(min)),
+                        ("max", &count(max)),
                         ("text", &shorten(text, QUOTED)),
-                        ("default", &default),
+                        ("default", &count(default)),
                     ],
                 ));
                 default
