@@ -369,8 +369,8 @@ pub fn legend() -> Vec<LegendEntry> {
         },
         LegendEntry {
             swatch: Swatch::NodeState("down"),
-            label: "DOWN",
-            meaning: "A server that is crashed or flapping down: it answers nothing.",
+            label: "CRASHED, DOWN",
+            meaning: "A server that crashed, or is flapping down: it answers nothing. The balancers learn it only from their health checks (✗, ⏏).",
         },
         LegendEntry {
             swatch: Swatch::Class("lb-mark-down"),

@@ -135,7 +135,12 @@ fn server_row(
     let click = node_click(ctx, s.node);
     let name = ctx.snapshot.name(s.node.0);
     let tall = r.h >= 30.0;
-    let status_text = if s.down {
+    // The server's own state. What the balancers know of it is the ✗ or ⏏ mark: a crash
+    // shows CRASHED at once and the mark only when health checks have noticed, which is
+    // the delay the health-check scenarios teach.
+    let status_text = if s.down && status_of(ctx, s.node) == NodeStatus::Crashed {
+        tr("CRASHED").to_string()
+    } else if s.down {
         tr("DOWN").to_string()
     } else if s.slow_factor > 1 {
         trf("SLOW ×{f}", &[("f", &s.slow_factor)])
