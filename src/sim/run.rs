@@ -7,7 +7,7 @@ use super::rows::rows_of;
 pub use super::rows::{RowKind, TraceRow};
 use super::time::Time;
 use super::timeline::Timeline;
-use super::trace::{NoteWords, TraceKind, Words};
+use super::trace::{DropReason, NoteWords, TraceKind, Words};
 use crate::sim::sorted::SortedMap;
 use std::cell::RefCell;
 
@@ -81,6 +81,17 @@ pub struct MessageView {
     pub label: Line,
 }
 
+/// A message lost at this step, for the stage to show where it went missing: `at` is how
+/// far along its link (0 at the sender, 1 at the receiver) it was then. Without it a loss
+/// is only a sentence in the caption, and the learner cannot see which message vanished.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LostView {
+    pub from: u32,
+    pub to: u32,
+    pub at: f64,
+    pub label: Line,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvariantView {
     pub name: &'static str,
@@ -95,6 +106,8 @@ pub struct Snapshot {
     pub time: Time,
     pub nodes: Vec<NodeView>,
     pub messages: Vec<MessageView>,
+    /// The messages lost at this step.
+    pub lost: Vec<LostView>,
     pub cut_links: Vec<(u32, u32)>,
     /// The pairs of nodes `(a, b)`, `a < b`, between which a message has been sent (either
     /// way) up to this step, in order: the links the protocol uses so far.
@@ -384,6 +397,31 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
                 label: P::msg_label(&m.msg),
             })
             .collect();
+        let lost = self
+            .timeline
+            .entries(sim.step_count(), sim.step_count())
+            .iter()
+            .filter_map(|e| match &e.kind {
+                TraceKind::Drop {
+                    from,
+                    to,
+                    reason,
+                    msg,
+                    ..
+                } => Some(LostView {
+                    from: from.0,
+                    to: to.0,
+                    // Lost by the network or at a crashed node: it came all the way.
+                    // Dropped by hand or at a cut: on the way.
+                    at: match reason {
+                        DropReason::Lost | DropReason::NodeDown => 0.9,
+                        DropReason::Partition | DropReason::ByUser => 0.5,
+                    },
+                    label: P::msg_label(msg),
+                }),
+                _ => None,
+            })
+            .collect();
         let invariants = sim
             .invariants()
             .iter()
@@ -399,6 +437,7 @@ impl<P: Protocol + 'static> Run for ProtocolRun<P> {
             time: sim.now(),
             nodes,
             messages,
+            lost,
             cut_links: sim.links().cut_links().map(|(a, b)| (a.0, b.0)).collect(),
             links_used: self.links_used(sim.step_count()),
             invariants,

@@ -37,6 +37,8 @@ pub mod invariants;
 #[cfg(feature = "locks")]
 pub mod locks;
 #[cfg(target_arch = "wasm32")]
+pub mod lost;
+#[cfg(target_arch = "wasm32")]
 pub mod mount;
 #[cfg(target_arch = "wasm32")]
 pub mod mount_config;

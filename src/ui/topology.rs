@@ -15,6 +15,7 @@ use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::run::{NodeCommandView, NodeMark, Snapshot, Tone};
 use crate::sim::{MsgId, Time};
+use crate::ui::lost::lost_glyph;
 use crate::ui::svg_attr::{n0, n1, translate};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -345,7 +346,12 @@ pub fn topology(p: &TopologyProps) -> Html {
         }
     });
 
-    let messages = html! { <g class="messages">{ for messages }</g> };
+    let lost = p.snapshot.lost.iter().map(|l| {
+        let at = message_path(pos(l.from), pos(l.to), &positions, node_r).at(l.at);
+        let (from, to) = (p.snapshot.name(l.from), p.snapshot.name(l.to));
+        lost_glyph(l, at, frame.label_font, &from, &to)
+    });
+    let messages = html! { <g class="messages">{ for messages }{ for lost }</g> };
     let under = p.layout.as_ref().is_some_and(|l| l.messages_under);
     let (messages_below, messages_above) = if under {
         (messages, Html::default())

@@ -152,6 +152,38 @@ const failed = await runTests([
     await page.context().close();
   }],
 
+  ["a lost message is drawn where it went missing, at its step only, on every stage that draws messages", async () => {
+    // Review of 2026-12-01: a loss that caused what follows (a resent COMMIT, a resent
+    // entry, a producer's duplicate) was only a sentence in the caption.
+    const cases = [
+      ["?scene=2pc&sc=loss&embed=1", 23, "COMMIT t1", "0", "2"],
+      ["?scene=raft&sc=lost-reply&embed=1", 17, "ok t1 ≤2", "1", "0"],
+      ["?scene=queue&sc=producer-retry&embed=1", 13, "(integer) 1", null, null],
+    ];
+    for (const [query, step, label, from, to] of cases) {
+      const page = await openPage(browser, url(`${query}&step=${step}`), { width: 720, height: 460 });
+      await page.waitForSelector(".lost-msg", { timeout: 8000 }).catch(() => {});
+      const lost = await page.locator(".lost-msg").evaluateAll((gs) => gs.map((g) => ({
+        text: g.querySelector("text").textContent, from: g.dataset.from, to: g.dataset.to,
+        box: g.getBoundingClientRect().toJSON(),
+      })));
+      assertEq(lost.length, 1, `${query} step ${step}: one lost message drawn`);
+      assertEq(lost[0].text, label, `${query}: the lost message's label`);
+      if (from !== null) assertEq([lost[0].from, lost[0].to], [from, to], `${query}: its link`);
+      const caption = await page.locator(".caption-bar, .caption").first().innerText();
+      assert(caption.includes(label), `${query}: the caption tells of the same message: ${caption}`);
+      const { box } = lost[0];
+      assert(box.left >= 0 && box.right <= 720 && box.top >= 0 && box.bottom <= 460, `${query}: inside the embed`);
+      await page.close();
+      const next = await openPage(browser, url(`${query}&step=${step + 1}`), { width: 720, height: 460 });
+      await next.waitForSelector("svg");
+      await next.waitForTimeout(300);
+      assertEq(await next.locator(".lost-msg").count(), 0, `${query}: gone at the next step`);
+      await assertHealthy(next);
+      await next.close();
+    }
+  }],
+
   ["the partition tool cuts a node off both ways, one way, and heals", async () => {
     const page = await openPage(browser, url("?scene=2pc&seed=5"));
     await page.waitForSelector("g.node");

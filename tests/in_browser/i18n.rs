@@ -108,6 +108,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/scene_panel.rs",
     "src/ui/scenes.rs",
     "src/ui/teach.rs",
+    "src/ui/lost.rs",
     "src/ui/topology.rs",
     "src/ui/topology_geometry.rs",
     "src/ui/two_pc/mod.rs",

@@ -38,6 +38,7 @@ fn snapshot(nodes: Vec<NodeView>, links_used: Vec<(u32, u32)>) -> Snapshot {
         time: Time(1_000),
         nodes,
         messages: Vec::new(),
+        lost: Vec::new(),
         cut_links: Vec::new(),
         links_used,
         invariants: Vec::new(),

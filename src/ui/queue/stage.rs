@@ -11,6 +11,7 @@ use crate::scene::queue::view::{Chip, FlightKind, QueueSceneView};
 use crate::sim::action::KernelAction;
 use crate::sim::kernel::NodeStatus;
 use crate::sim::{MsgId, NodeId, Time};
+use crate::ui::lost::lost_glyph;
 use crate::ui::model::Msg;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::ViewCtx;
@@ -145,7 +146,15 @@ fn flights(
             </g>
         })
     });
-    html! { <g class="flights">{ for items }</g> }
+    let lost = ctx.snapshot.lost.iter().filter_map(|l| {
+        let (a, b) = layout.link(shape(l.from)?, shape(l.to)?);
+        let going_back = l.to == view.broker.0 || l.to == view.db.node.0;
+        let (dx, dy) = layout.beside(a, b, going_back);
+        let (x, y) = layout.flight_point(a, b, l.at);
+        let (from, to) = (ctx.snapshot.name(l.from), ctx.snapshot.name(l.to));
+        Some(lost_glyph(l, (x + dx, y + dy), 12.0, &from, &to))
+    });
+    html! { <g class="flights">{ for items }{ for lost }</g> }
 }
 
 fn lanes(view: &QueueSceneView, layout: &StageLayout) -> Html {

@@ -5,7 +5,9 @@ use crate::algo::raft::Role;
 use crate::i18n::{tr, trf};
 use crate::scene::raft::{op_text, ClientView, Flight, FlightKind, RaftView, ServerView};
 use crate::sim::action::KernelAction;
+use crate::sim::run::LostView;
 use crate::sim::{MsgId, NodeId, NodeStatus, Time};
+use crate::ui::lost::lost_glyph;
 use crate::ui::model::Msg;
 use crate::ui::svg_attr::{n1, translate};
 use yew::prelude::*;
@@ -330,6 +332,24 @@ impl Marks<'_> {
                 ("b", &self.name(f.to)),
                 ("t", &f.arrives),
             ],
+        )
+    }
+
+    /// A message lost at this step, where it went missing on its link.
+    pub fn lost(&self, lost: &LostView) -> Html {
+        let (from, to) = (NodeId(lost.from), NodeId(lost.to));
+        let (a, b) = message_path(
+            self.layout.position(from),
+            self.layout.position(to),
+            self.layout.clearance(from),
+            self.layout.clearance(to),
+        );
+        lost_glyph(
+            lost,
+            lerp(a, b, lost.at),
+            13.0,
+            &self.name(from),
+            &self.name(to),
         )
     }
 

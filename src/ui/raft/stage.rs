@@ -107,7 +107,7 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
                 }
                 <g class="cuts">{ cuts }</g>
                 <g class="servers">{ for view.servers.iter().map(|s| marks.server(s)) }</g>
-                <g class="messages">{ for view.flights.iter().map(|f| marks.flight(f)) }</g>
+                <g class="messages">{ for view.flights.iter().map(|f| marks.flight(f)) }{ for ctx.snapshot.lost.iter().map(|l| marks.lost(l)) }</g>
                 <g class="clients">{ for view.clients.iter().map(|c| marks.client(c)) }</g>
                 { log_grid(&frame, view, dark, &Names(&names)) }
             </svg>
