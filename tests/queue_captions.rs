@@ -138,3 +138,17 @@ fn the_broker_card_names_blocked_consumers_as_the_page_does() {
     let lines: Vec<String> = redis.details.iter().map(dsviz::i18n::line).collect();
     assert!(lines.iter().any(|l| l == "blocked: c2, c1"), "{lines:?}");
 }
+
+/// A consumer that crashes holding a BRPOP'd message breaks "no confirmed message lost" in
+/// the same step: the caption tells the crash first, the cause, then the violation (it
+/// used to tell only the violation, and no caption of the run said that c2 crashed).
+#[test]
+fn a_crash_that_breaks_an_invariant_is_told_before_the_violation() {
+    let (_run, log) = log_of("brpop-crash", 16);
+    let step = step_saying(&log, 1, 16, &["c2 crashes"]);
+    let caption = caption_at(&log, step);
+    assert!(
+        caption.starts_with("c2 crashes; no confirmed message lost is violated"),
+        "{caption}"
+    );
+}

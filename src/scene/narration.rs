@@ -345,7 +345,8 @@ fn sentence(
 /// then sent, and the send was lost, so the caption tells the decision and the stage shows
 /// the loss; a loss leads only a step with no decision. A crash, a restart or a cut link (a
 /// [`Weight::Fault`]) leads, followed by what a node decided in the same step (a restarted
-/// node reading its disk) when that fits the budget; a violation stands alone.
+/// node reading its disk) when that fits the budget. A violation is told after the fault
+/// of its step, if there is one, and with nothing else.
 ///
 /// A broken variant's note (a [`Weight::Flaw`]) outranks all of that: it is the one
 /// sentence that explains the bug, so the caption leads with it, followed by the rest of
@@ -385,7 +386,20 @@ fn plain_caption(lines: &[&LogLine]) -> Option<(String, Weight)> {
     let weight = lines.iter().map(|l| l.weight).max()?;
     let top = lines.iter().find(|l| l.weight == weight)?;
     if top.weight == Weight::Violation {
-        return Some((top.text.clone(), weight));
+        // A crash, a cut or a drop in the same step is the violation's cause as the
+        // learner sees it ("c2 crashes; no confirmed message lost is violated: …"):
+        // without it the caption tells the effect and never the cause.
+        let text = match lines.iter().find(|l| l.weight == Weight::Fault) {
+            Some(fault) => trf(
+                "{event}; {decision}",
+                &[
+                    ("event", &fault.text.trim_end_matches(['.', '。'])),
+                    ("decision", &mid_sentence(&top.text)),
+                ],
+            ),
+            None => top.text.clone(),
+        };
+        return Some((text, weight));
     }
     let mut decisions: Vec<&str> = Vec::new();
     for l in lines.iter().filter(|l| l.weight == Weight::Decision) {
