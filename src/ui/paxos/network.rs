@@ -70,7 +70,17 @@ fn flight_kind_texts(f: &Flight) -> (&'static str, String) {
     match f.kind {
         FlightKind::Prepare => ("1a", ballot),
         FlightKind::Promise => match f.reported {
-            Some((at, v)) => ("1b", format!("{ballot}, had {}@{at}", short_value(&v))),
+            Some((at, v)) => (
+                "1b",
+                trf(
+                    "{ballot}, had {value}@{at}",
+                    &[
+                        ("ballot", &ballot),
+                        ("value", &short_value(&v)),
+                        ("at", &at),
+                    ],
+                ),
+            ),
             None => ("1b", ballot),
         },
         FlightKind::Accept => ("2a", format!("{ballot} {value}")),
