@@ -107,6 +107,16 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["a producer's duplicate is counted as delivered again, not as a redelivery by Redis (review of 2026-12-01)", async () => {
+    const page = await openQueue("?scene=queue&sc=producer-retry&step=46&embed=1", { width: 720, height: 460 });
+    const tile = page.locator('[data-counter="redelivered"]');
+    const text = (await tile.innerText()).replace(/\s+/g, " ");
+    assertEq(text, "1 delivered again", "the tile counts p1.1's second hand-out without blaming Redis");
+    assert((await tile.getAttribute("title")).includes("sent twice by its producer"), "its tooltip names both causes");
+    await assertHealthy(page);
+    await page.close();
+  }],
+
   ["the designs are compared under one fault schedule", async () => {
     const page = await openQueue("?scene=queue&seed=1");
     await page.fill("#compare-seed", "2");

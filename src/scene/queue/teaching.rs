@@ -147,7 +147,7 @@ pub fn legend() -> Vec<LegendEntry> {
     };
     vec![
         entry(Swatch::Class("q-chip"), "p1.3", "A message: producer 1's third. The small number is how many times Redis has handed it to a consumer."),
-        entry(Swatch::Class("q-chip redelivered"), "×2", "A message handed out more than once: a redelivery, which may apply its effect twice."),
+        entry(Swatch::Class("q-chip redelivered"), "×2", "A message handed out more than once: redelivered by Redis, or sent twice by its producer. Either may apply its effect twice."),
         entry(Swatch::Class("q-chip poison"), "poison", "A message whose processing always fails (a bad payload)."),
         entry(Swatch::Class("q-chip dead"), "dead letter", "A message moved to the dead-letter stream after too many deliveries."),
         entry(Swatch::Class("q-lane-queue"), "queue", "Messages waiting in Redis, the next to be handed out on the right."),

@@ -160,7 +160,7 @@ pub fn designs_compared() -> Html {
             html! {
                 <table id="compare-table">
                     <caption>{ trf("Seed {s}", &[("s", s)]) }</caption>
-                    <thead><tr><th>{ tr("design") }</th><th>{ tr("lost") }</th><th>{ tr("duplicated") }</th><th>{ tr("redelivered") }</th><th>{ tr("processed") }</th></tr></thead>
+                    <thead><tr><th>{ tr("design") }</th><th>{ tr("lost") }</th><th>{ tr("duplicated") }</th><th>{ tr("delivered again") }</th><th>{ tr("processed") }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             }

@@ -41,10 +41,12 @@ pub fn counter_tiles(p: &CountersProps) -> Html {
         ),
         (
             "redelivered",
-            tr("redelivered"),
+            // Not "redelivered": a producer that sends a message twice (its confirmation
+            // lost) has it handed out twice too, and Redis redelivered nothing.
+            tr("delivered again"),
             c.redelivered,
             Some("warn"),
-            tr("Hand-outs of a message handed out before"),
+            tr("Hand-outs of a message handed out before: redelivered by Redis, or sent twice by its producer"),
         ),
         (
             "processed",
