@@ -105,13 +105,18 @@ fn flights(
     shapes: &[(NodeId, Shape)],
 ) -> Html {
     let shape = |id: u32| shapes.iter().find(|(n, _)| n.0 == id).map(|(_, s)| *s);
-    let items = ctx.snapshot.messages.iter().filter_map(|m| {
-        let (a, b) = layout.link(shape(m.from)?, shape(m.to)?);
-        let flight = view.flights.iter().find(|f| f.id == m.id);
-        let going_back = m.to == view.broker.0 || m.to == view.db.node.0;
+    // Where a message from `from` to `to` is, `at` of the way along: beside its link, on
+    // the side of its direction (so that a request and its reply do not overlap).
+    let point = |from: u32, to: u32, at: f64| {
+        let (a, b) = layout.link(shape(from)?, shape(to)?);
+        let going_back = to == view.broker.0 || to == view.db.node.0;
         let (dx, dy) = layout.beside(a, b, going_back);
-        let (x, y) = layout.flight_point(a, b, progress(m.sent, m.arrives, ctx.playhead));
-        let (x, y) = (x + dx, y + dy);
+        let (x, y) = layout.flight_point(a, b, at);
+        Some((x + dx, y + dy))
+    };
+    let items = ctx.snapshot.messages.iter().filter_map(|m| {
+        let flight = view.flights.iter().find(|f| f.id == m.id);
+        let (x, y) = point(m.from, m.to, progress(m.sent, m.arrives, ctx.playhead))?;
         let label = trf(
             "Message {id}: {label} from {from} to {to}. Activate to drop it.",
             &[("id", &m.id), ("label", &line(&m.label)), ("from", &ctx.snapshot.name(m.from)), ("to", &ctx.snapshot.name(m.to))],
@@ -147,12 +152,9 @@ fn flights(
         })
     });
     let lost = ctx.snapshot.lost.iter().filter_map(|l| {
-        let (a, b) = layout.link(shape(l.from)?, shape(l.to)?);
-        let going_back = l.to == view.broker.0 || l.to == view.db.node.0;
-        let (dx, dy) = layout.beside(a, b, going_back);
-        let (x, y) = layout.flight_point(a, b, l.at);
+        let at = point(l.from, l.to, l.at)?;
         let (from, to) = (ctx.snapshot.name(l.from), ctx.snapshot.name(l.to));
-        Some(lost_glyph(l, (x + dx, y + dy), 12.0, &from, &to))
+        Some(lost_glyph(l, at, 12.0, &from, &to))
     });
     html! { <g class="flights">{ for items }{ for lost }</g> }
 }

@@ -335,15 +335,20 @@ impl Marks<'_> {
         )
     }
 
-    /// A message lost at this step, where it went missing on its link.
-    pub fn lost(&self, lost: &LostView) -> Html {
-        let (from, to) = (NodeId(lost.from), NodeId(lost.to));
-        let (a, b) = message_path(
+    /// Where a message between two nodes travels: from the edge of one to the other's.
+    fn link_ends(&self, from: NodeId, to: NodeId) -> (Point, Point) {
+        message_path(
             self.layout.position(from),
             self.layout.position(to),
             self.layout.clearance(from),
             self.layout.clearance(to),
-        );
+        )
+    }
+
+    /// A message lost at this step, where it went missing on its link.
+    pub fn lost(&self, lost: &LostView) -> Html {
+        let (from, to) = (NodeId(lost.from), NodeId(lost.to));
+        let (a, b) = self.link_ends(from, to);
         lost_glyph(
             lost,
             lerp(a, b, lost.at),
@@ -354,12 +359,7 @@ impl Marks<'_> {
     }
 
     pub fn flight(&self, f: &Flight) -> Html {
-        let (from, to) = message_path(
-            self.layout.position(f.from),
-            self.layout.position(f.to),
-            self.layout.clearance(f.from),
-            self.layout.clearance(f.to),
-        );
+        let (from, to) = self.link_ends(f.from, f.to);
         let (x, y) = lerp(from, to, progress(f.sent, f.arrives, self.playhead));
         let (class, shape) = match f.kind {
             FlightKind::RequestVote { pre_vote } => (
