@@ -213,3 +213,93 @@ fn the_full_layout_is_unchanged_by_the_phone_one() {
     assert_eq!(l.link(p, broker), link(p, broker));
     assert_eq!(l.link(c, l.db), link(c, l.db));
 }
+
+/// A chip's box centred at `p`.
+fn chip_at(p: (f64, f64)) -> (f64, f64, f64, f64) {
+    (
+        p.0 - CHIP_W / 2.0,
+        p.1 - CHIP_H / 2.0,
+        p.0 + CHIP_W / 2.0,
+        p.1 + CHIP_H / 2.0,
+    )
+}
+
+#[test]
+fn on_the_full_layout_chips_between_consumers_and_the_database_clear_the_cards_and_each_other() {
+    // The producer-retry scenario's step 46 had two consumers' chips on their way to the
+    // database drawn over each other and over a card: the gap was narrower than a chip.
+    for consumers in 1..=4 {
+        let l = stage_layout(2, consumers, false, false);
+        for going_back in [true, false] {
+            for tenth in 0..=10 {
+                let t = f64::from(tenth) / 10.0;
+                let chips: Vec<_> = l
+                    .consumers
+                    .iter()
+                    .map(|&c| {
+                        let (a, b) = if going_back {
+                            l.link(c, l.db)
+                        } else {
+                            l.link(l.db, c)
+                        };
+                        let (x, y) = l.flight_point(a, b, t);
+                        let (dx, dy) = l.beside(a, b, going_back);
+                        chip_at((x + dx, y + dy))
+                    })
+                    .collect();
+                let case = format!("{consumers} consumers, t={t}, to the database: {going_back}");
+                for (i, chip) in chips.iter().enumerate() {
+                    for card in &l.consumers {
+                        assert!(
+                            apart(*chip, extent(card)),
+                            "{case}: chip {chip:?} over {card:?}"
+                        );
+                    }
+                    assert!(
+                        apart(*chip, extent(&l.db)),
+                        "{case}: chip {chip:?} over the database"
+                    );
+                    for other in &chips[i + 1..] {
+                        assert!(
+                            apart(*chip, *other),
+                            "{case}: chips {chip:?} and {other:?} overlap"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_full_layouts_database_is_a_column_beside_every_consumer() {
+    for consumers in 1..=4 {
+        let l = stage_layout(2, consumers, false, false);
+        let Shape::Box(db) = l.db else {
+            panic!("{consumers} consumers: the database is not a column")
+        };
+        for card in &l.consumers {
+            let (_, top, right, bottom) = extent(card);
+            assert!(
+                db.y <= top && bottom <= db.bottom(),
+                "{consumers}: {card:?} beside {db:?}"
+            );
+            let (a, b) = l.link(*card, l.db);
+            assert_eq!(a.1, b.1, "{consumers}: the link from {card:?} is level");
+            assert!(
+                db.x - right >= CHIP_W + 4.0,
+                "{consumers}: a chip fits between card and database"
+            );
+        }
+        // Its labels (three lines under it) stay inside the stage.
+        assert!(
+            db.bottom() + 46.0 <= l.height && db.right() <= l.width,
+            "{consumers}"
+        );
+        let outline = cylinder(db);
+        assert!(
+            outline.starts_with(&format!("M{:.1},{:.1}", db.x, db.y + CYLINDER_RY)),
+            "{outline}"
+        );
+    }
+}

@@ -13,11 +13,17 @@ pub const NODE_R: f64 = 20.0;
 pub const BROKER_X: f64 = 104.0;
 pub const BROKER_W: f64 = 284.0;
 pub const BROKER_Y: f64 = 6.0;
-pub const CARD_X: f64 = 436.0;
-pub const CARD_W: f64 = 104.0;
+/// Cards narrow enough that a message chip fits between them and the database, so the
+/// chips a consumer sends to it never cover a card or each other.
+pub const CARD_X: f64 = 432.0;
+pub const CARD_W: f64 = 92.0;
 pub const CARD_H: f64 = 44.0;
-pub const DB_X: f64 = 596.0;
+pub const DB_X: f64 = 598.0;
+/// The database's radius on a phone; on the full layout it is a column [`DB_W`] wide
+/// beside every consumer, so that each consumer's link to it is level and the chips on
+/// two consumers' links never converge on one point.
 pub const DB_R: f64 = 26.0;
+pub const DB_W: f64 = 52.0;
 
 /// A message chip's size, and the gap between chips in a lane.
 pub const CHIP_W: f64 = 40.0;
@@ -179,7 +185,7 @@ pub fn stage_layout(
     };
     let height = (broker.bottom() + 6.0)
         .max(reaper_y.map_or(0.0, |y| y + NODE_R + 22.0))
-        .max(last_row + DB_R + 46.0);
+        .max(last_row + CARD_H / 2.0 + 46.0);
     StageLayout {
         width: WIDTH,
         height,
@@ -203,10 +209,12 @@ pub fn stage_layout(
                 })
             })
             .collect(),
-        db: Shape::Circle {
-            centre: (DB_X, (FIRST_ROW + last_row) / 2.0),
-            r: DB_R,
-        },
+        db: Shape::Box(Rect {
+            x: DB_X - DB_W / 2.0,
+            y: FIRST_ROW - CARD_H / 2.0,
+            w: DB_W,
+            h: last_row - FIRST_ROW + CARD_H,
+        }),
         reaper: reaper_y.map(|y| Shape::Circle {
             centre: (PRODUCER_X, y),
             r: NODE_R + 4.0,
@@ -227,6 +235,8 @@ pub fn stage_layout(
 /// drawing is at full scale there and its labels (12 units on a phone) read at 11 px and up.
 pub const PHONE_WIDTH: f64 = 360.0;
 const PHONE_MARGIN: f64 = 6.0;
+/// A phone's consumer card is never wider than this, however few the consumers.
+const PHONE_CARD_MAX_W: f64 = 120.0;
 /// The producers' (and the reaper's) centres, under their counts.
 const PHONE_PRODUCER_Y: f64 = 58.0;
 /// The room a chip needs to travel along a link between two rows.
@@ -286,7 +296,7 @@ pub fn phone_layout(
     };
     let card_top = broker.bottom() + PHONE_GAP;
     let n = consumers.max(1) as f64;
-    let card_w = ((inner - PHONE_CARD_GAP * (n - 1.0)) / n).min(CARD_W + 16.0);
+    let card_w = ((inner - PHONE_CARD_GAP * (n - 1.0)) / n).min(PHONE_CARD_MAX_W);
     let card_slot = inner / n;
     let cards = (0..consumers).map(|i| {
         let cx = PHONE_MARGIN + card_slot * (i as f64 + 0.5);
@@ -483,4 +493,19 @@ pub fn axis_max(peak: u64) -> u64 {
         .into_iter()
         .find(|m| *m >= peak)
         .unwrap_or(peak.next_multiple_of(1000))
+}
+
+/// How tall a database cylinder's top ellipse is, half of it.
+pub const CYLINDER_RY: f64 = 6.0;
+
+/// The outline of a database cylinder filling `b`: the body with its curved top and
+/// bottom, then the near half of the top ellipse as its rim.
+pub fn cylinder(b: Rect) -> String {
+    let (rx, ry) = (b.w / 2.0, CYLINDER_RY);
+    let (left, right, top, bottom) = (b.x, b.right(), b.y + ry, b.bottom() - ry);
+    format!(
+        "M{left:.1},{top:.1}A{rx:.1},{ry:.1} 0 0 1 {right:.1},{top:.1}V{bottom:.1}\
+         A{rx:.1},{ry:.1} 0 0 1 {left:.1},{bottom:.1}ZM{left:.1},{top:.1}\
+         A{rx:.1},{ry:.1} 0 0 0 {right:.1},{top:.1}"
+    )
 }

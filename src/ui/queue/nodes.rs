@@ -234,16 +234,25 @@ pub(super) fn database(ctx: &ViewCtx, db: &DbState, shape: Shape, idempotent: bo
             ("n", &db.processed),
         ],
     );
+    // A circle on a phone; on the full layout a column beside every consumer, drawn as a
+    // cylinder (the usual sign of a database).
+    let (outline, bottom) = match shape {
+        Shape::Circle { r, .. } => (
+            html! { <circle class="body" cx={x.to_string()} cy={y.to_string()} r={r.to_string()} /> },
+            y + r,
+        ),
+        Shape::Box(b) => (html! { <path class="body" d={cylinder(b)} /> }, b.bottom()),
+    };
     let body = html! {
         <>
-            <circle class="body" cx={x.to_string()} cy={y.to_string()} r={DB_R.to_string()} />
+            { outline }
             <text class="name" x={x.to_string()} y={(y + 4.0).to_string()}>{ ctx.snapshot.name(db.node.0) }</text>
-            <text class="sub" x={x.to_string()} y={(y + DB_R + 14.0).to_string()}>{ trf("applied: {n}", &[("n", &db.processed)]) }</text>
+            <text class="sub" x={x.to_string()} y={(bottom + 14.0).to_string()}>{ trf("applied: {n}", &[("n", &db.processed)]) }</text>
             if twice > 0 {
-                <text class="sub bad" x={x.to_string()} y={(y + DB_R + 28.0).to_string()}>{ trf("duplicates: {n}", &[("n", &twice)]) }</text>
+                <text class="sub bad" x={x.to_string()} y={(bottom + 28.0).to_string()}>{ trf("duplicates: {n}", &[("n", &twice)]) }</text>
             }
             if idempotent {
-                <text class="sub" x={x.to_string()} y={(y + DB_R + if twice > 0 { 42.0 } else { 28.0 }).to_string()}>{ trf("dedupe: {n}", &[("n", &db.dedupe)]) }</text>
+                <text class="sub" x={x.to_string()} y={(bottom + if twice > 0 { 42.0 } else { 28.0 }).to_string()}>{ trf("dedupe: {n}", &[("n", &db.dedupe)]) }</text>
             }
         </>
     };
