@@ -67,7 +67,9 @@ const SCENARIOS: [ScenarioInfo; 8] = [
         description: "The second server crashes at 3 s and comes back at 10 s. With active \
                       checks every 500 ms and fall 3, the balancer marks it down within about \
                       1.5 s, and the requests sent to it before then fail after the 1 s \
-                      upstream timeout; after the restart, rise 2 brings it back within about \
+                      upstream timeout: this balancer retries nothing, as Envoy with no \
+                      retry policy (nginx would pass each to the next server, its default \
+                      `proxy_next_upstream error timeout`). After the restart, rise 2 brings it back within about \
                       a second. With passive ejection only, nothing happens until requests \
                       time out: five failures in a row eject the server for 3 s; when it is \
                       tried again it is still down, and the next five failures eject it for \

@@ -307,7 +307,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
         },
         TourStop {
             title: "A crash: active against passive checks",
-            caption: "Server 2 crashed at 3 s. Active checks every 500 ms mark it down after three misses; the requests sent before that fail after the 1 s upstream timeout. Passive ejection (dashed) waits for five failed requests, ejects the server for 3 s, then for 6 s, and brings it back late.",
+            caption: "Server 2 crashed at 3 s. Active checks every 500 ms mark it down after three misses; the requests sent before that fail after the 1 s upstream timeout, not retried (Envoy's default; nginx would try the next server). Passive ejection (dashed) waits for five failed requests, ejects the server for 3 s, then for 6 s, and brings it back late.",
             scenario: "crash-health",
             at: At::When(|sim| sim.now() >= after_ms(5_000)),
             highlights: &[NodeId(3)],
