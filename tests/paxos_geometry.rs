@@ -5,14 +5,17 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dsviz::ui::paxos::geometry::{
-    flight_position, line_centre, line_width, node_position, spread_flights, text_box, Rect,
-    CHAR_W, DOT_R, NET_W, NODE_R,
+    flight_position, line_centre, line_width, spread_flights, text_box, NetFrame, Rect, CHAR_W,
+    DOT_R, NODE_R,
 };
+
+/// The page's drawing and a narrow embed's: every rule holds in both.
+const FRAMES: [NetFrame; 2] = [NetFrame::FULL, NetFrame::NARROW];
 
 /// The two text lines under node `i`, as the stage lays them out, at their longest
 /// ordinary width ("2 of 3 promises": 15 characters).
-fn lines_under(i: u32, n: u32) -> [Rect; 2] {
-    let (x, y) = node_position(i, n);
+fn lines_under(frame: &NetFrame, i: u32, n: u32) -> [Rect; 2] {
+    let (x, y) = frame.node_position(i, n);
     let chars = 15;
     let first = y + NODE_R + 13.0;
     let left = x - chars as f64 * CHAR_W / 2.0;
@@ -24,17 +27,17 @@ fn lines_under(i: u32, n: u32) -> [Rect; 2] {
 
 #[test]
 fn messages_never_cover_the_text_under_their_sender_or_receiver() {
-    for n in 3..=5 {
+    for (frame, n) in FRAMES.iter().flat_map(|f| (3..=5).map(move |n| (f, n))) {
         for from in 0..n {
             for to in 0..n {
                 for k in 0..=20 {
-                    let (x, y) = flight_position(from, to, n, f64::from(k) / 20.0);
+                    let (x, y) = flight_position(frame, from, to, n, f64::from(k) / 20.0);
                     let dot = Rect::around(x, y, DOT_R);
                     for end in [from, to] {
-                        for line in lines_under(end, n) {
+                        for line in lines_under(frame, end, n) {
                             assert!(
                                 !dot.overlaps(&line),
-                                "n={n} {from}->{to} at {k}/20: the dot at ({x:.0}, {y:.0}) covers n{end}'s text"
+                                "{frame:?} n={n} {from}->{to} at {k}/20: the dot at ({x:.0}, {y:.0}) covers n{end}'s text"
                             );
                         }
                     }
@@ -46,11 +49,11 @@ fn messages_never_cover_the_text_under_their_sender_or_receiver() {
 
 #[test]
 fn a_message_to_itself_circles_beside_its_node() {
-    for n in 3..=7 {
+    for (frame, n) in FRAMES.iter().flat_map(|f| (3..=7).map(move |n| (f, n))) {
         for i in 0..n {
-            let (x, y) = node_position(i, n);
+            let (x, y) = frame.node_position(i, n);
             for k in 0..=20 {
-                let (dx, dy) = flight_position(i, i, n, f64::from(k) / 20.0);
+                let (dx, dy) = flight_position(frame, i, i, n, f64::from(k) / 20.0);
                 let d = ((dx - x).powi(2) + (dy - y).powi(2)).sqrt();
                 assert!(
                     d >= NODE_R + DOT_R,
@@ -68,8 +71,8 @@ fn apart(a: (f64, f64), b: (f64, f64)) -> bool {
 }
 
 /// Whether `p` lies on the straight way from node `from` to node `to`.
-fn on_way(p: (f64, f64), from: u32, to: u32, n: u32) -> bool {
-    let ((x1, y1), (x2, y2)) = (node_position(from, n), node_position(to, n));
+fn on_way(frame: &NetFrame, p: (f64, f64), from: u32, to: u32, n: u32) -> bool {
+    let ((x1, y1), (x2, y2)) = (frame.node_position(from, n), frame.node_position(to, n));
     let cross = (x2 - x1) * (p.1 - y1) - (y2 - y1) * (p.0 - x1);
     let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt();
     (cross / len).abs() < 0.01
@@ -93,12 +96,15 @@ fn crossing_and_crowded_messages_slide_apart_along_their_own_lines() {
         ],
         vec![(1, 3, 0.4), (1, 3, 0.41), (1, 3, 0.42), (3, 1, 0.6)],
     ];
-    for flights in cases {
-        let spots = spread_flights(&flights, n);
+    for (frame, flights) in FRAMES
+        .iter()
+        .flat_map(|f| cases.iter().map(move |c| (f, c)))
+    {
+        let spots = spread_flights(frame, flights, n);
         assert_eq!(spots.len(), flights.len());
         for (i, (&(from, to, _), &p)) in flights.iter().zip(&spots).enumerate() {
             assert!(
-                on_way(p, from, to, n),
+                on_way(frame, p, from, to, n),
                 "{flights:?}: message {i} left its line"
             );
             for (j, &q) in spots[..i].iter().enumerate() {
@@ -114,9 +120,11 @@ fn crossing_and_crowded_messages_slide_apart_along_their_own_lines() {
 #[test]
 fn a_message_with_room_stays_where_its_progress_puts_it() {
     let flights = [(0, 2, 0.3), (3, 4, 0.7), (1, 1, 0.5)];
-    let spots = spread_flights(&flights, 5);
-    for (&(from, to, t), spot) in flights.iter().zip(spots) {
-        assert_eq!(spot, flight_position(from, to, 5, t));
+    for frame in &FRAMES {
+        let spots = spread_flights(frame, &flights, 5);
+        for (&(from, to, t), spot) in flights.iter().zip(spots) {
+            assert_eq!(spot, flight_position(frame, from, to, 5, t));
+        }
     }
 }
 
@@ -134,14 +142,15 @@ fn a_long_line_under_a_node_stays_inside_the_drawing_and_as_near_its_node_as_it_
         "accept 1.0",
     ];
     let (mut moved, mut centred) = (0, 0);
-    for n in 3..=9 {
+    for (frame, n) in FRAMES.iter().flat_map(|f| (3..=9).map(move |n| (f, n))) {
+        let width = frame.width;
         for i in 0..n {
-            let (x, _) = node_position(i, n);
+            let (x, _) = frame.node_position(i, n);
             for text in lines {
                 let w = line_width(text);
-                let c = line_centre(x, text);
+                let c = line_centre(width, x, text);
                 assert!(
-                    c - w / 2.0 >= 0.0 && c + w / 2.0 <= NET_W,
+                    c - w / 2.0 >= 0.0 && c + w / 2.0 <= width,
                     "{n} nodes, node {i}: '{text}' from {} to {}",
                     c - w / 2.0,
                     c + w / 2.0
@@ -151,7 +160,7 @@ fn a_long_line_under_a_node_stays_inside_the_drawing_and_as_near_its_node_as_it_
                     (c - x).abs() < w / 2.0,
                     "{n} nodes, node {i}: '{text}' left its node"
                 );
-                if x - w / 2.0 >= 2.0 && x + w / 2.0 <= NET_W - 2.0 {
+                if x - w / 2.0 >= 2.0 && x + w / 2.0 <= width - 2.0 {
                     assert_eq!(c, x, "{n} nodes, node {i}: '{text}' has room: centred");
                     centred += 1;
                 } else {

@@ -670,19 +670,22 @@ mod geometry {
     use dsviz::sim::{NodeId, Time};
     use dsviz::ui::paxos::geometry::*;
 
+    /// The page's drawing and a narrow embed's.
+    const FRAMES: [NetFrame; 2] = [NetFrame::FULL, NetFrame::NARROW];
+
     fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
         ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
     }
 
     #[test]
     fn a_message_never_covers_a_node_it_travels_between() {
-        for n in 1..=12 {
+        for (frame, n) in FRAMES.iter().flat_map(|f| (1..=12).map(move |n| (f, n))) {
             for from in 0..n {
                 for to in 0..n {
                     for k in 0..=20 {
-                        let p = flight_position(from, to, n, f64::from(k) / 20.0);
+                        let p = flight_position(frame, from, to, n, f64::from(k) / 20.0);
                         for end in [from, to] {
-                            let d = distance(p, node_position(end, n));
+                            let d = distance(p, frame.node_position(end, n));
                             // Outside the node's circle, so a click on the node hits the node
                             // (neighbours of a 12-node ring are too close for more).
                             assert!(d >= NODE_R + 2.0, "n={n} {from}->{to} at {k}/20: {d:.1}");
@@ -694,7 +697,10 @@ mod geometry {
                             }
                         }
                         assert!(
-                            p.0 >= 0.0 && p.0 <= NET_W && p.1 >= 0.0 && p.1 <= net_height(n),
+                            p.0 >= 0.0
+                                && p.0 <= frame.width
+                                && p.1 >= 0.0
+                                && p.1 <= frame.height(n),
                             "{p:?}"
                         );
                     }
@@ -705,17 +711,20 @@ mod geometry {
 
     #[test]
     fn nodes_and_their_two_text_lines_fit_and_stay_apart() {
-        for n in 1..=12 {
-            let h = net_height(n);
+        for (frame, n) in FRAMES.iter().flat_map(|f| (1..=12).map(move |n| (f, n))) {
+            let h = frame.height(n);
             for i in 0..n {
-                let (x, y) = node_position(i, n);
+                let (x, y) = frame.node_position(i, n);
                 assert!(
                     y - NODE_R >= 0.0 && y + NODE_R + 13.0 * 2.0 <= h,
                     "n={n} node {i}"
                 );
-                assert!(x - NODE_R >= 0.0 && x + NODE_R <= NET_W, "n={n} node {i}");
+                assert!(
+                    x - NODE_R >= 0.0 && x + NODE_R <= frame.width,
+                    "n={n} node {i}"
+                );
                 for j in 0..i {
-                    let d = distance((x, y), node_position(j, n));
+                    let d = distance((x, y), frame.node_position(j, n));
                     assert!(
                         d > 2.0 * NODE_R + 8.0,
                         "n={n}: nodes {i} and {j} are {d:.1} apart"
@@ -741,7 +750,7 @@ mod geometry {
             w: 80.0,
             h: 60.0,
         };
-        let placed = place_labels(&dots, &[obstacle], 290.0);
+        let placed = place_labels(&dots, &[obstacle], (440.0, 290.0));
         let boxes: Vec<(usize, Rect)> = placed
             .iter()
             .zip(&dots)

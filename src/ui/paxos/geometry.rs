@@ -5,9 +5,7 @@ use crate::algo::paxos::views::TimelineEntry;
 use crate::algo::paxos::{ghost::BallotOutcome, Value};
 use crate::sim::Time;
 
-/// The network drawing's size (SVG user units; the stage never shrinks it below 1:1).
-pub const NET_W: f64 = 440.0;
-/// The tallest the drawing gets (see [`net_height`]).
+/// The tallest the drawing gets (see [`NetFrame::height`]).
 pub const NET_H: f64 = 290.0;
 pub const NODE_R: f64 = 22.0;
 /// A message dot's radius.
@@ -16,16 +14,53 @@ pub const DOT_R: f64 = 9.0;
 pub const CHAR_W: f64 = 6.6;
 pub const LABEL_H: f64 = 14.0;
 
-/// Where node `i` of `n` sits: on an ellipse, the first at the top, clockwise.
-pub fn node_position(i: u32, n: u32) -> (f64, f64) {
-    let (dx, dy) = outward(i, n);
-    (NET_W / 2.0 + 170.0 * dx, 128.0 + 98.0 * dy)
+/// The network drawing's frame (SVG user units): its width and the ellipse its nodes sit
+/// on. Labels are 11 units, so they read at 11 CSS px wherever the drawing is shown at
+/// 1:1 or larger.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetFrame {
+    pub width: f64,
+    /// The ellipse's half-width, centre height and half-height.
+    rx: f64,
+    cy: f64,
+    ry: f64,
 }
 
-/// The drawing's height for `n` nodes: down to the last line of text under the lowest node.
-pub fn net_height(n: u32) -> f64 {
-    let lowest = (0..n).map(|i| node_position(i, n).1).fold(0.0, f64::max);
-    (lowest + NODE_R + 34.0).clamp(200.0, NET_H)
+impl NetFrame {
+    /// The page's drawing: the stage never shrinks it below 1:1.
+    pub const FULL: NetFrame = NetFrame {
+        width: 440.0,
+        rx: 170.0,
+        cy: 128.0,
+        ry: 98.0,
+    };
+    /// A narrow embed's (a 420×460 iframe, where the drawing fills the room between the
+    /// badges and the controls): the same ellipse with less margin beside it (the lines of
+    /// text under a side node move in to stay whole), so that the drawing is shown at 1:1
+    /// or larger at 420 px and its labels keep 11 px. Not a smaller ellipse: the way from
+    /// a side node down to a bottom one must keep room for a prepare and its promise to
+    /// pass each other below the side node's text.
+    pub const NARROW: NetFrame = NetFrame {
+        width: 400.0,
+        rx: 170.0,
+        cy: 128.0,
+        ry: 98.0,
+    };
+
+    /// Where node `i` of `n` sits: on the ellipse, the first at the top, clockwise.
+    pub fn node_position(&self, i: u32, n: u32) -> (f64, f64) {
+        let (dx, dy) = outward(i, n);
+        (self.width / 2.0 + self.rx * dx, self.cy + self.ry * dy)
+    }
+
+    /// The drawing's height for `n` nodes: down to the last line of text under the lowest
+    /// node.
+    pub fn height(&self, n: u32) -> f64 {
+        let lowest = (0..n)
+            .map(|i| self.node_position(i, n).1)
+            .fold(0.0, f64::max);
+        (lowest + NODE_R + 34.0).clamp(200.0, NET_H)
+    }
 }
 
 /// The unit vector from the centre towards node `i` (labels go on this side).
@@ -53,8 +88,8 @@ const LINES_HALF_W: f64 = 52.0;
 /// travels between the two nodes, never over a node's circle nor over the lines of text
 /// under it (a top node's lines lie across its messages' way down); a message a node sends
 /// itself circles beside it, level with its centre.
-pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
-    let (x1, y1) = node_position(from, n);
+pub fn flight_position(frame: &NetFrame, from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
+    let (x1, y1) = frame.node_position(from, n);
     if from == to {
         let (ox, _) = outward(from, n);
         let reach = NODE_R + DOT_R + 12.0;
@@ -64,7 +99,7 @@ pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
         let angle = std::f64::consts::PI * (1.0 - side) / 2.0 + std::f64::consts::TAU * t;
         return (cx + 10.0 * angle.cos(), cy + 10.0 * angle.sin());
     }
-    let (x2, y2) = node_position(to, n);
+    let (x2, y2) = frame.node_position(to, n);
     let (dx, dy) = (x2 - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let rim = ((NODE_R + DOT_R + 2.0) / len).min(0.5);
@@ -84,7 +119,7 @@ pub fn flight_position(from: u32, to: u32, n: u32, t: f64) -> (f64, f64) {
 /// them. When its way has none (two messages crossing on a short line), one dot it meets
 /// slides along its own way to make room, if that makes room for both; else it stays. A
 /// dot is never moved off its line, so it still says who sends it to whom.
-pub fn spread_flights(flights: &[(u32, u32, f64)], n: u32) -> Vec<(f64, f64)> {
+pub fn spread_flights(frame: &NetFrame, flights: &[(u32, u32, f64)], n: u32) -> Vec<(f64, f64)> {
     let clear = |a: (f64, f64), b: (f64, f64)| {
         (a.0 - b.0).abs() >= 2.0 * DOT_R + 1.0 || (a.1 - b.1).abs() >= 2.0 * DOT_R + 1.0
     };
@@ -97,14 +132,14 @@ pub fn spread_flights(flights: &[(u32, u32, f64)], n: u32) -> Vec<(f64, f64)> {
     };
     let mut placed: Vec<(f64, f64)> = Vec::with_capacity(flights.len());
     for (i, &flight) in flights.iter().enumerate() {
-        let own = way_spots(flight, n);
+        let own = way_spots(frame, flight, n);
         if let Some(&spot) = own.iter().find(|&&s| free(s, &placed, None)) {
             placed.push(spot);
             continue;
         }
         let here = own[0];
         let room = (0..i).filter(|&j| !clear(placed[j], here)).find_map(|j| {
-            way_spots(flights[j], n).into_iter().find_map(|sj| {
+            way_spots(frame, flights[j], n).into_iter().find_map(|sj| {
                 if !free(sj, &placed, Some(j)) {
                     return None;
                 }
@@ -128,14 +163,14 @@ pub fn spread_flights(flights: &[(u32, u32, f64)], n: u32) -> Vec<(f64, f64)> {
 
 /// The places along a message's way, its own first, then a little later or earlier, nearest
 /// first (steps of 6 % of the way, within the way).
-fn way_spots((from, to, t): (u32, u32, f64), n: u32) -> Vec<(f64, f64)> {
+fn way_spots(frame: &NetFrame, (from, to, t): (u32, u32, f64), n: u32) -> Vec<(f64, f64)> {
     const STEP: f64 = 0.06;
     const TRIES: u32 = 16;
     let shifts = (1..=TRIES).flat_map(|k| [f64::from(k) * STEP, -f64::from(k) * STEP]);
     std::iter::once(0.0)
         .chain(shifts)
         .filter(|d| (0.0..=1.0).contains(&(t + d)) || *d == 0.0)
-        .map(|d| flight_position(from, to, n, (t + d).clamp(0.0, 1.0)))
+        .map(|d| flight_position(frame, from, to, n, (t + d).clamp(0.0, 1.0)))
         .collect()
 }
 
@@ -193,12 +228,12 @@ pub fn line_width(text: &str) -> f64 {
 /// Where a line of text centred under a node at `x` is centred: under the node, moved in
 /// just enough to stay inside the drawing (a long line under a node at the side would be
 /// cut at the drawing's edge).
-pub fn line_centre(x: f64, text: &str) -> f64 {
+pub fn line_centre(width: f64, x: f64, text: &str) -> f64 {
     let half = line_width(text) / 2.0 + 2.0;
-    if 2.0 * half >= NET_W {
-        return NET_W / 2.0;
+    if 2.0 * half >= width {
+        return width / 2.0;
     }
-    x.clamp(half, NET_W - half)
+    x.clamp(half, width - half)
 }
 
 /// The box of a text of `chars` characters whose left end sits at (x, baseline y).
@@ -225,8 +260,8 @@ pub struct Dot {
 /// first touches no obstacle, no other dot and no label already placed, unless its group
 /// already has a label; `None` when every place is taken (the tooltip still has it). The
 /// result is the label's left end and baseline.
-pub fn place_labels(dots: &[Dot], obstacles: &[Rect], height: f64) -> Vec<Option<(f64, f64)>> {
-    place_labels_around(dots, &[], obstacles, height)
+pub fn place_labels(dots: &[Dot], obstacles: &[Rect], size: (f64, f64)) -> Vec<Option<(f64, f64)>> {
+    place_labels_around(dots, &[], obstacles, size)
 }
 
 /// The radius of the dashed ring around a message held back by hand.
@@ -238,7 +273,7 @@ pub fn place_labels_around(
     dots: &[Dot],
     radii: &[f64],
     obstacles: &[Rect],
-    height: f64,
+    (width, height): (f64, f64),
 ) -> Vec<Option<(f64, f64)>> {
     let radius = |i: usize| radii.get(i).copied().unwrap_or(DOT_R).max(DOT_R);
     let dot_boxes: Vec<Rect> = dots
@@ -264,7 +299,7 @@ pub fn place_labels_around(
             ];
             let spot = options.into_iter().find(|&(lx, ly)| {
                 let b = text_box(lx, ly, chars);
-                b.inside(NET_W, height)
+                b.inside(width, height)
                     && !obstacles.iter().any(|o| o.overlaps(&b))
                     && !dot_boxes.iter().any(|o| o.overlaps(&b))
                     && !placed.iter().any(|o| o.overlaps(&b))

@@ -24,6 +24,8 @@ pub struct NetworkProps {
     /// What clicking a message does.
     pub tool: MsgTool,
     pub on_msg: Callback<Msg>,
+    /// The page's drawing, or a narrow embed's.
+    pub frame: NetFrame,
 }
 
 /// What clicking a message in flight does: drop it, or hold it back this long.
@@ -190,7 +192,8 @@ pub fn network(p: &NetworkProps) -> Html {
     let name_of = |i: u32| p.names.get(i as usize).cloned().unwrap_or_default();
     let focus = view.quorums.first();
     let leader = view.leader;
-    let pos = |i: u32| node_position(i, n);
+    let frame = p.frame;
+    let pos = |i: u32| frame.node_position(i, n);
 
     let edges = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).map(|(a, b)| {
         let ((x1, y1), (x2, y2)) = (pos(a), pos(b));
@@ -219,7 +222,7 @@ pub fn network(p: &NetworkProps) -> Html {
         // Lines sit under the node, centred (on the ellipse's rim they would be clipped).
         let first_y = y + NODE_R + 13.0;
         // Centred under the node, moved in where a long line would leave the drawing.
-        let line_xs: Vec<f64> = lines.iter().map(|(text, _)| line_centre(x, text)).collect();
+        let line_xs: Vec<f64> = lines.iter().map(|(text, _)| line_centre(frame.width, x, text)).collect();
         for (i, (text, _)) in lines.iter().enumerate() {
             let w = line_width(text);
             obstacles.push(Rect { x: line_xs[i] - w / 2.0, y: first_y + 13.0 * i as f64 - LABEL_H + 3.0, w, h: LABEL_H });
@@ -291,7 +294,7 @@ pub fn network(p: &NetworkProps) -> Html {
         .iter()
         .map(|f| (f.from.0, f.to.0, progress(f.sent, f.arrives, p.playhead)))
         .collect();
-    let spots = spread_flights(&ways, n);
+    let spots = spread_flights(&frame, &ways, n);
     // A label is written once, near the first message carrying it that has room: five
     // "2b 1.1 green" on their way to five learners need one caption; the dots keep their
     // letters.
@@ -310,7 +313,7 @@ pub fn network(p: &NetworkProps) -> Html {
                 .unwrap_or(0),
         })
         .collect();
-    let height = net_height(n);
+    let height = frame.height(n);
     // A held message's dashed ring is wider than its dot: its label goes outside the ring.
     let radii: Vec<f64> = shown
         .iter()
@@ -322,7 +325,7 @@ pub fn network(p: &NetworkProps) -> Html {
             }
         })
         .collect();
-    let labels = place_labels_around(&dots, &radii, &obstacles, height);
+    let labels = place_labels_around(&dots, &radii, &obstacles, (frame.width, height));
     let messages = shown.iter().zip(spots).zip(labels).zip(label_texts).map(|(((f, (x, y)), label), text)| {
         let (letters, _) = flight_texts(f);
         let sentence = flight_sentence(f, &p.names, p.tool);
@@ -356,7 +359,7 @@ pub fn network(p: &NetworkProps) -> Html {
     });
 
     html! {
-        <svg class="px-net" viewBox={format!("0 0 {NET_W} {height:.0}")} role="img"
+        <svg class="px-net" viewBox={format!("0 0 {} {height:.0}", frame.width)} role="img"
              aria-label={trf("{n} nodes and {m} messages in flight", &[("n", &n), ("m", &view.flights.len())])}>
             <g class="px-edges">{ for edges }</g>
             <g class="px-nodes">{ for nodes }</g>

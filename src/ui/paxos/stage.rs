@@ -2,6 +2,7 @@
 //! below, the node menu (the shell's, or the challenge's own) with the partition tool, and
 //! the message tool: what clicking a message in flight does (drop it, or hold it back).
 use super::badges::Badges;
+use super::geometry::NetFrame;
 use super::menu::ChallengeMenu;
 use super::network::{MsgTool, Network};
 use super::strip::{BallotTimeline, SlotLogs};
@@ -13,6 +14,9 @@ use crate::sim::Time;
 use crate::ui::node_menu::{NodeMenu, PartitionBar};
 use crate::ui::scenes::ViewCtx;
 use yew::prelude::*;
+
+/// The stylesheet's query for a narrow embed (`style.css`), where the network is drawn alone.
+const NARROW_EMBED_QUERY: &str = "(max-width: 560px)";
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
@@ -36,6 +40,13 @@ pub fn paxos_stage(p: &StageProps) -> Html {
             }
         });
     let tool = use_state(|| MsgTool::Drop);
+    // A narrow embed draws the network alone, filling its room (the same query as the
+    // stylesheet's): a smaller drawing there keeps its labels at 11 px.
+    let frame = if ctx.compact && crate::ui::hooks::prefers(NARROW_EMBED_QUERY) {
+        NetFrame::NARROW
+    } else {
+        NetFrame::FULL
+    };
     // An embed is too small for the tool bar: there a click drops, as in every scene.
     let active_tool = if ctx.compact { MsgTool::Drop } else { *tool };
     let tools = [
@@ -69,7 +80,7 @@ pub fn paxos_stage(p: &StageProps) -> Html {
             <div class="px-main">
                 <Network view={view.clone()} playhead={ctx.playhead} selected={ctx.selected}
                     partition={ctx.partition.clone()} cut_links={ctx.snapshot.cut_links.clone()}
-                    names={names.clone()} tool={active_tool} on_msg={ctx.on_msg.clone()} />
+                    names={names.clone()} tool={active_tool} on_msg={ctx.on_msg.clone()} {frame} />
                 <div class="px-side">
                     <AcceptorTable view={view.clone()} names={names.clone()} compact={ctx.compact} />
                     if ctx.compact && view.mode == Mode::Single {
