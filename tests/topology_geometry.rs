@@ -10,8 +10,13 @@
 //!   its state, its marks) and stay inside the view box.
 use dsviz::ui::topology_geometry::*;
 
-fn frames() -> [Frame; 3] {
-    [Frame::square(), Frame::compact(), Frame::narrow()]
+fn frames() -> [Frame; 4] {
+    [
+        Frame::square(),
+        Frame::compact(),
+        Frame::compact_narrow(),
+        Frame::narrow(),
+    ]
 }
 
 fn positions(frame: &Frame, n: u32) -> Vec<(f64, f64)> {

@@ -118,6 +118,7 @@ pub fn topology(p: &TopologyProps) -> Html {
     let narrow = !p.compact && p.layout.is_none() && super::hooks::prefers(NARROW_QUERY);
     let frame = match &p.layout {
         Some(l) => Frame::layout(l.width, l.height, LAYOUT_LABEL_FONT),
+        None if wide && super::hooks::prefers(NARROW_QUERY) => Frame::compact_narrow(),
         None if wide => Frame::compact(),
         None if narrow => Frame::narrow(),
         None => Frame::square(),

@@ -16,6 +16,13 @@ pub const COMPACT_WIDTH: f64 = 660.0;
 pub const COMPACT_HEIGHT: f64 = 300.0;
 const COMPACT_NODE_R: f64 = 38.0;
 
+/// A narrow embed's stage (a 420×460 iframe) is about 410×335 CSS pixels: there the wide
+/// frame would be drawn at 0.6 scale, its labels at 7 px. This frame, nearly as tall as it
+/// is wide, is drawn at about full scale there (0.98), with the wide frame's font sizes.
+const COMPACT_NARROW_WIDTH: f64 = 400.0;
+const COMPACT_NARROW_HEIGHT: f64 = 340.0;
+const COMPACT_NARROW_NODE_R: f64 = 34.0;
+
 /// On a phone the square stage is about 370 CSS pixels wide, drawn at about 0.9 scale:
 /// there the circles grow and the labels are set at 12.5 units and up (`.topology.narrow`
 /// in the stylesheet), so that they read at 11 CSS pixels or more. The frame gains room
@@ -60,6 +67,8 @@ pub struct Frame {
     /// The font sizes of a node's name and of its state, inside its circle.
     pub name_font: f64,
     pub state_font: f64,
+    /// An embed's room beside its ellipse, for the side nodes' message labels.
+    pub side_room: f64,
 }
 
 impl Frame {
@@ -75,6 +84,7 @@ impl Frame {
             pause_font: 10.0,
             name_font: 12.0,
             state_font: 8.5,
+            side_room: 60.0,
         }
     }
 
@@ -89,6 +99,18 @@ impl Frame {
             name_font: 15.0,
             state_font: 11.5,
             ..Frame::square()
+        }
+    }
+
+    /// An embed's frame in a narrow iframe (the shell's phone width or less).
+    pub fn compact_narrow() -> Frame {
+        Frame {
+            width: COMPACT_NARROW_WIDTH,
+            height: COMPACT_NARROW_HEIGHT,
+            node_r: COMPACT_NARROW_NODE_R,
+            // Less than the wide frame's: nine nodes must fit around the ellipse.
+            side_room: 24.0,
+            ..Frame::compact()
         }
     }
 
@@ -138,7 +160,7 @@ impl Frame {
     /// Where node `i` of `n` sits when no scene places it.
     pub fn node_position(&self, i: u32, n: u32) -> (f64, f64) {
         match self.kind {
-            FrameKind::Compact => compact_node_position(i, n),
+            FrameKind::Compact => ellipse_position(self, i, n),
             _ => node_position(i, n),
         }
     }
@@ -257,21 +279,23 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
     )
 }
 
-/// Where node `i` of `n` sits in an embed's wide frame: around an ellipse, the first at
-/// the top, leaving room at the bottom for a node's marks. Nodes are spaced evenly by
-/// distance along the ellipse, not by angle, which would crowd them at its narrow ends.
-pub fn compact_node_position(i: u32, n: u32) -> (f64, f64) {
+/// Where node `i` of `n` sits in an embed's frame: around an ellipse, the first at the
+/// top, leaving room beside it for labels and at the bottom for a node's marks. Nodes are
+/// spaced evenly by distance along the ellipse, not by angle, which would crowd them at
+/// its narrow ends.
+fn ellipse_position(frame: &Frame, i: u32, n: u32) -> (f64, f64) {
     const SAMPLES: u32 = 720;
+    let (w, h) = (frame.width, frame.height);
     let (rx, ry) = (
-        COMPACT_WIDTH / 2.0 - COMPACT_NODE_R - 60.0,
-        COMPACT_HEIGHT / 2.0 - COMPACT_NODE_R - 24.0,
+        w / 2.0 - frame.node_r - frame.side_room,
+        h / 2.0 - frame.node_r - 24.0,
     );
     let at = |k: u32| {
         let angle = -std::f64::consts::FRAC_PI_2
             + std::f64::consts::TAU * f64::from(k) / f64::from(SAMPLES);
         (
-            COMPACT_WIDTH / 2.0 + rx * angle.cos(),
-            COMPACT_HEIGHT / 2.0 - 14.0 + ry * angle.sin(),
+            w / 2.0 + rx * angle.cos(),
+            h / 2.0 - 14.0 + ry * angle.sin(),
         )
     };
     let step = |k: u32| {
