@@ -179,6 +179,20 @@ const failed = await runTests([
     }
   }],
 
+  ["embedded at 420x460 the ring fills the stage's height, round, its lookup labels at 11 px, and the key finder follows below it", async () => {
+    // It was squeezed to a 50 px thumbnail above the side column.
+    for (const algo of ["ring", "jump"]) {
+      const page = await openRing(`?scene=ring&seed=4&embed=1&algo=${algo}`, { width: 420, height: 460 });
+      const box = await page.locator(".ring-figure").boundingBox();
+      const stage = await page.locator(".embed-stage").boundingBox();
+      assert(box.height > 0.8 * stage.height && box.height > 250, `${algo}: the ring is ${box.width}x${box.height} in a stage ${stage.height} px high`);
+      assert(Math.abs(box.width - box.height) < 2, `${algo}: the ring is round: ${box.width}x${box.height}`);
+      await page.locator("#lookup-key").scrollIntoViewIfNeeded();
+      await lookupLabelsRead(page, `420 embed ${algo}`);
+      await page.context().close();
+    }
+  }],
+
   ["on the full page every label of a lookup reads at 11 px or more, the replicas' ranks, the walk's numbers and the scores too, none overlapping", async () => {
     for (const lang of ["en", "zh"]) {
       for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {
