@@ -56,6 +56,7 @@ pub mod svg_attr;
 pub mod teach;
 #[cfg(target_arch = "wasm32")]
 pub mod topology;
+pub mod topology_frame;
 pub mod topology_geometry;
 #[cfg(feature = "two-pc")]
 #[cfg(target_arch = "wasm32")]

@@ -110,6 +110,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/teach.rs",
     "src/ui/lost.rs",
     "src/ui/topology.rs",
+    "src/ui/topology_frame.rs",
     "src/ui/topology_geometry.rs",
     "src/ui/two_pc/mod.rs",
     "src/scene/spec.rs",
