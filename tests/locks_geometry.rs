@@ -73,6 +73,15 @@ fn inside(rect: &Rect, layout: &StageLayout) -> bool {
         && rect.bottom <= layout.height
 }
 
+/// An embed's stage at 720 × 460, in CSS pixels (tests/e2e/run.mjs measures the words).
+const EMBED_PX: (f64, f64) = (720.0, 344.0);
+/// An embed's stage at 420 × 460 (the caption on two lines; tests/e2e/run.mjs measures the
+/// words there too).
+const NARROW_EMBED_PX: (f64, f64) = (420.0, 340.0);
+
+/// The least room between two nodes' words on one line, in units.
+const WORD_GAP: f64 = 6.0;
+
 /// The queue stage and the dense lease stages, each with its client nodes and the pairs
 /// of nodes that exchange messages.
 struct Stage {
@@ -80,6 +89,11 @@ struct Stage {
     layout: StageLayout,
     clients: Vec<usize>,
     pairs: Vec<(usize, usize)>,
+    /// Its messages pass under the nodes' words (dots only: the narrow embed's two rows of
+    /// clients, as on a phone).
+    under: bool,
+    /// The CSS pixels of the embed stage it fills (an embed of 720 × 460, or 420 × 460).
+    embed_px: (f64, f64),
 }
 
 fn stages() -> Vec<Stage> {
@@ -95,17 +109,30 @@ fn stages() -> Vec<Stage> {
                 .flat_map(|&c| [(c, 0), (0, c), (c, 1), (1, c)])
                 .collect(),
             clients: ids,
+            under: false,
+            embed_px: EMBED_PX,
         });
         for servers in [1_usize, 5] {
             let ids: Vec<usize> = (servers + 1..servers + 1 + clients).collect();
+            let pairs: Vec<(usize, usize)> = ids
+                .iter()
+                .flat_map(|&c| (0..=servers).flat_map(move |s| [(c, s), (s, c)]))
+                .collect();
             out.push(Stage {
                 name: format!("lease stage, {servers} servers, {clients} clients"),
                 layout: lease_layout(servers as u32, clients as u32),
-                pairs: ids
-                    .iter()
-                    .flat_map(|&c| (0..=servers).flat_map(move |s| [(c, s), (s, c)]))
-                    .collect(),
+                pairs: pairs.clone(),
+                clients: ids.clone(),
+                under: false,
+                embed_px: EMBED_PX,
+            });
+            out.push(Stage {
+                name: format!("narrow lease stage, {servers} servers, {clients} clients"),
+                layout: lease_narrow_layout(servers as u32, clients as u32),
+                pairs,
                 clients: ids,
+                under: lease_narrow_under(servers as u32, clients as u32),
+                embed_px: NARROW_EMBED_PX,
             });
         }
     }
@@ -115,7 +142,7 @@ fn stages() -> Vec<Stage> {
 #[test]
 fn nodes_and_their_marks_lie_inside_the_stage_and_apart() {
     let stages = stages();
-    assert_eq!(stages.len(), 24);
+    assert_eq!(stages.len(), 40);
     for stage in &stages {
         let (layout, r) = (&stage.layout, node_r(&stage.layout));
         let at = &layout.positions;
@@ -154,7 +181,7 @@ fn nodes_and_their_marks_lie_inside_the_stage_and_apart() {
 #[test]
 fn no_message_crosses_a_clients_holds_the_lock_mark() {
     let mut checked = 0;
-    for stage in stages() {
+    for stage in stages().into_iter().filter(|s| !s.under) {
         let (layout, r) = (&stage.layout, node_r(&stage.layout));
         let at = &layout.positions;
         for &(from, to) in &stage.pairs {
@@ -371,7 +398,7 @@ fn the_stages_draw_at_the_radius_and_sizes_the_geometry_assumes() {
 #[test]
 fn no_message_passes_over_a_nodes_state_its_mark_or_the_word_paused() {
     let mut checked = 0;
-    for stage in stages() {
+    for stage in stages().into_iter().filter(|s| !s.under) {
         let at = &stage.layout.positions;
         let words: Vec<(usize, Vec<Rect>)> = (0..at.len())
             .map(|i| (i, face_of(&stage, i, true).word_rects()))
@@ -460,6 +487,21 @@ fn every_nodes_words_lie_inside_the_stage_and_clear_of_other_nodes_and_their_wor
                                 rect.overlap(theirs),
                                 0.0,
                                 "{}: node {i}'s words {rect:?} cover node {j}'s {theirs:?}",
+                                stage.name
+                            );
+                        }
+                        // Two nodes' words a hair apart on one line read as one phrase
+                        // ("HELDNO TOKEN CHECK" in the narrow Redlock embed).
+                        let line = Rect {
+                            left: rect.left - WORD_GAP,
+                            right: rect.right + WORD_GAP,
+                            ..rect
+                        };
+                        for theirs in other.word_rects() {
+                            assert_eq!(
+                                line.overlap(&theirs),
+                                0.0,
+                                "{}: node {i}'s words {rect:?} run into node {j}'s {theirs:?}",
                                 stage.name
                             );
                         }
@@ -614,11 +656,23 @@ fn an_embed_draws_every_stage_at_full_size_or_more() {
     // An embed at 720 × 460 gives its stage about 720 × 344 CSS pixels (tests/e2e/run.mjs
     // measures the words): the 11-unit words read at 11 pixels or more only at a scale of
     // 1 or more. The stages were 362 units tall, which an embed drew at 0.95 (10.45 px).
+    // A narrow embed (420 × 460) gives its stage about 420 × 340.
     for stage in stages() {
         let layout = &stage.layout;
-        let scale = (720.0 / layout.width).min(344.0 / layout.height);
+        let (px_w, px_h) = stage.embed_px;
+        let scale = (px_w / layout.width).min(px_h / layout.height);
+        // The narrow lease stage with five servers and two rows of clients, which no
+        // scenario uses, is drawn smaller (`LEASE_NARROW_WIDTH` says why).
+        let least = if stage.embed_px == EMBED_PX {
+            1.02
+        } else if stage.name.starts_with("narrow lease stage, 5 servers") && stage.clients.len() > 4
+        {
+            0.89
+        } else {
+            1.0
+        };
         assert!(
-            scale >= 1.02,
+            scale >= least,
             "{}: {} × {} is drawn at {scale:.3} in an embed",
             stage.name,
             layout.width,
@@ -659,6 +713,8 @@ fn phone_stage(clients: usize) -> (StageLayout, Stage) {
         clients: (2..2 + clients).collect(),
         pairs: Vec::new(),
         layout: layout.clone(),
+        under: true,
+        embed_px: (PHONE_STAGE_PX, PHONE_HEIGHT),
     };
     (layout, stage)
 }

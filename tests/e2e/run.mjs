@@ -293,6 +293,22 @@ const failed = await runTests([
     }
   }],
 
+  ["locks: a lease lock embedded at 420x460 takes its own frame, every label at 11 px or more, none covering another", async () => {
+    // The full lease frame (720 units) was drawn at 0.6 scale there: words at 6.6 px.
+    for (const query of ["?scene=locks&embed=1&sc=gc-pause&step=20", "?scene=locks&embed=1&sc=redlock-pause&step=30",
+      "?scene=locks&embed=1&clients=8&step=40"]) {
+      const page = await openPage(browser, url(query), { width: 420, height: 460 });
+      await page.waitForSelector(".embed-stage svg g.node");
+      const words = await stageWords(page, ".embed-stage svg");
+      assert(words.count > 5, `${query}: the stage has its labels (${words.count})`);
+      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
+      assertEq(words.clashes, [], `${query}: labels apart`);
+      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["2PC embedded at 420x460 (a narrow column of a course page): its own frame, every label at 11 px or more, none covering another", async () => {
     // The embed's wide frame (660 units) was drawn at 0.6 scale there: states at 7 px.
     for (const query of ["?scene=2pc&embed=1&step=20", "?scene=2pc&embed=1&n=6&step=30", "?scene=2pc&embed=1&sc=coord-crash&step=25"]) {

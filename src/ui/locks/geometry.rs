@@ -271,7 +271,7 @@ pub const PITCH: f64 = 62.0;
 const MIN_GAP: f64 = 5.0;
 /// The clients' row: its height (their words go under it) and its ends.
 pub const CLIENT_Y: f64 = 260.0;
-const CLIENTS_LEFT: f64 = 138.0;
+const CLIENTS_LEFT: f64 = 96.0;
 const CLIENTS_RIGHT: f64 = 644.0;
 /// The most room two clients get between them.
 const CLIENT_PITCH_MAX: f64 = 150.0;
@@ -404,25 +404,111 @@ pub fn notify_arc(x1: f64, x2: f64, t: f64) -> (String, (f64, f64)) {
 }
 
 /// The lease stage (`servers` lock servers, the storage, `clients` clients, in the scene's
-/// node order): the servers along an arc at the top, the clients along the bottom, the
-/// storage at the right between them, right of every server and client so that no message
-/// passes over the words above it.
+/// node order): the servers along an arc at the top, the storage in the top right corner,
+/// right of every server and client and above them, so that no message passes over the
+/// words above it, and the clients along the bottom, the whole width, so that eight
+/// clients' words ("ACQUIRING") stand apart. (With the storage at the right between the
+/// servers and the clients, the clients' row stopped short of it and eight clients' words
+/// ran into one another.)
 pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
     const LEASE_HEIGHT: f64 = 334.0;
-    let mut positions: Vec<(f64, f64)> = row(servers, 100.0, 570.0)
+    // Left of the storage by more than a node: a message from a client to the storage
+    // passes over the last server's "paused" badge when that server is nearer.
+    const SERVERS: (f64, f64) = (100.0, 540.0);
+    let mut positions: Vec<(f64, f64)> = row(servers, SERVERS.0, SERVERS.1)
         .map(|x| {
             // A flat arc: the middle server highest.
-            let off = (x - WIDTH / 2.0) / 240.0;
-            (x, 56.0 + 60.0 * off * off)
+            let off = (x - (SERVERS.0 + SERVERS.1) / 2.0) / 240.0;
+            (x, 56.0 + 30.0 * off * off)
         })
         .collect();
-    positions.push((638.0, 200.0));
+    positions.push((646.0, 56.0));
     let mut sides = vec![Side::Above; positions.len()];
-    positions.extend(row(clients, 60.0, 570.0).map(|x| (x, 260.0)));
+    positions.extend(row(clients, 60.0, 640.0).map(|x| (x, 260.0)));
     sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
         height: LEASE_HEIGHT,
+        positions,
+        sides,
+    }
+}
+
+/// The lease stage in a narrow embed (a 420-pixel iframe: a stage about 420 × 340 CSS
+/// pixels), which drew the full 700-unit frame at 0.6, its 11-unit words at 6.6 pixels. This
+/// frame is 400 units wide, drawn at full size: the same pieces, closer together.
+///
+/// - The storage in the top right corner: its words, the widest of any node's, sit above
+///   it, where no message passes.
+/// - The servers along the top, left of it. Five of them do not fit in one row 72 apart (a
+///   node and its halo), so they zigzag between two rows; a lower server's short word
+///   ("HELD") fits between the upper circles, and its "paused" badge clears them.
+/// - Up to four clients stand in one row under them; five to eight zigzag between two rows.
+/// - With two rows of either, some messages must pass over words (a lower server's
+///   "paused" faces the upper servers' clients, an upper client's words lie between the
+///   lower clients and the servers): there the messages are dots drawn under the words, as
+///   on a phone ([`lease_narrow_under`]). A Redlock embed shows dots only anyway.
+/// - Five servers with five clients or more need 378 units of height, not 340: that one
+///   setting, which no scenario uses, is drawn at 0.9 (10-pixel words).
+pub const LEASE_NARROW_WIDTH: f64 = 400.0;
+pub const LEASE_NARROW_HEIGHT: f64 = 340.0;
+
+/// Whether the narrow lease stage puts its `clients` on two rows: four is the most one
+/// row holds with each client's words clear of its neighbours'.
+fn lease_narrow_zigzag(clients: u32) -> bool {
+    clients > 4
+}
+
+/// Whether the narrow lease stage of `servers` and `clients` draws its messages as dots
+/// under the nodes' words: when either stands on two rows (five servers do).
+pub fn lease_narrow_under(servers: u32, clients: u32) -> bool {
+    servers > 4 || lease_narrow_zigzag(clients)
+}
+
+/// See [`LEASE_NARROW_WIDTH`].
+pub fn lease_narrow_layout(servers: u32, clients: u32) -> StageLayout {
+    // The top row, and the lower row of zigzagging servers: low enough that a "paused"
+    // badge on a lower circle's upper edge clears the upper circles.
+    const TOP_ROWS: [f64; 2] = [54.0, 120.0];
+    const STORAGE: (f64, f64) = (346.0, TOP_ROWS[0]);
+    // A node and its halo: two nodes closer than this touch.
+    const APART: f64 = 2.0 * 36.0;
+    // The last server farther to the left: its words ("paused" included) and the
+    // storage's, all above their circles, must not run into each other.
+    let xs: Vec<f64> = row(servers, 36.0, STORAGE.0 - APART - 20.0).collect();
+    let two_tiers = xs.windows(2).any(|w| w[1] - w[0] < APART);
+    debug_assert_eq!(two_tiers, servers > 4, "lease_narrow_under says which");
+    // Counted from the storage's left neighbour (upper) leftwards.
+    let mut positions: Vec<(f64, f64)> = xs
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let tier = if two_tiers { (xs.len() - 1 - i) % 2 } else { 0 };
+            (x, TOP_ROWS[tier])
+        })
+        .collect();
+    positions.push(STORAGE);
+    let mut sides = vec![Side::Above; positions.len()];
+    let lowest = TOP_ROWS[usize::from(two_tiers)];
+    let mut height = LEASE_NARROW_HEIGHT;
+    if lease_narrow_zigzag(clients) {
+        // The upper row's halos clear of the lowest server's; the lower row's circles clear
+        // of the upper row's words, and its own words inside the frame.
+        let upper = lowest + 74.0;
+        let lower = upper + 110.0;
+        height = height.max(lower + 74.0);
+        positions.extend(
+            row(clients, 56.0, 344.0)
+                .enumerate()
+                .map(|(i, x)| (x, if i % 2 == 0 { upper } else { lower })),
+        );
+    } else {
+        positions.extend(row(clients, 56.0, 344.0).map(|x| (x, 266.0)));
+    }
+    sides.resize(positions.len(), Side::Below);
+    StageLayout {
+        width: LEASE_NARROW_WIDTH,
+        height,
         positions,
         sides,
     }

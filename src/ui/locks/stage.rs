@@ -6,13 +6,14 @@
 //! notifications in flight are arcs over the queue from what changed to whom they wake, so
 //! the herd's burst of notifications at a delete shows as a fan.
 //!
-//! On a phone (the topology's `NARROW_QUERY`, outside an embed) the stage takes its phone
-//! frame (`phone.rs`): the queue on two rows, the clients on two, messages as dots.
+//! On a phone and in a narrow embed (the topology's `NARROW_QUERY`) the stage takes its phone
+//! frame (`phone.rs`): the queue on two rows, the clients on two, messages as dots. A lease
+//! lock in a narrow embed takes its own frame (`geometry.rs`, `lease_narrow_layout`).
 //!
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
-    lease_layout, mark_shift, message_labels, queue_layout, queue_obstacles, slots, stage_labels,
-    Side, StageLayout, Words, BOX_H, MARK_STEP,
+    lease_layout, lease_narrow_layout, lease_narrow_under, mark_shift, message_labels,
+    queue_layout, queue_obstacles, slots, stage_labels, Side, StageLayout, Words, BOX_H, MARK_STEP,
 };
 use super::phone::{phone_layout, wrap, QueueGeo, CAPTION_FONT, CAPTION_LINE, CAPTION_MAX};
 use crate::algo::locks::WatchTarget;
@@ -114,19 +115,24 @@ pub struct LeaseStageProps {
 }
 
 /// A lease lock's stage: the generic topology with the servers along the top and the
-/// clients along the bottom; in an embed of many nodes, messages as dots.
+/// clients along the bottom; in an embed of many nodes, messages as dots; in a narrow
+/// embed, its own frame (`lease_narrow_layout`).
 #[function_component(LeaseStage)]
 pub fn lease_stage(p: &LeaseStageProps) -> Html {
     let ctx = &p.ctx;
     let nodes = ctx.snapshot.nodes.len() as u32;
     let clients = nodes.saturating_sub(p.servers + 1);
-    let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len());
-    let layout = Rc::new(topology_layout(
-        lease_layout(p.servers, clients),
-        ctx,
-        &[],
-        dense,
-    ));
+    // A narrow embed (a 420-pixel iframe) takes its own frame: the full one would be drawn
+    // at 0.6, its words at 6.6 pixels.
+    let narrow = ctx.compact && crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY);
+    let dense = !message_labels(ctx.compact, ctx.snapshot.nodes.len())
+        || (narrow && lease_narrow_under(p.servers, clients));
+    let frame = if narrow {
+        lease_narrow_layout(p.servers, clients)
+    } else {
+        lease_layout(p.servers, clients)
+    };
+    let layout = Rc::new(topology_layout(frame, ctx, &[], dense));
     html! {
         <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
