@@ -309,6 +309,32 @@ const failed = await runTests([
     }
   }],
 
+  ["locks: the lock queue embedded at 420x460 is drawn in the phone frame at full size, the clients reached by scrolling the stage", async () => {
+    // Fitted to the stage's height, the full queue frame was drawn at 0.6: words at 7 px.
+    for (const query of ["?scene=locks&embed=1&sc=herd&step=120", "?scene=locks&embed=1&sc=predecessor&step=120"]) {
+      const page = await openPage(browser, url(query), { width: 420, height: 460 });
+      await page.waitForSelector(".embed-stage svg g.node");
+      await page.waitForTimeout(700); // the queue's boxes slide and fade in
+      const words = await stageWords(page, ".embed-stage svg");
+      assert(words.count > 10, `${query}: the stage has its labels (${words.count})`);
+      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
+      assertEq(words.clashes, [], `${query}: labels apart`);
+      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const stage = await page.evaluate(() => {
+        const el = document.querySelector(".embed-stage");
+        const lock = document.querySelector(".embed-stage .lock-node").getBoundingClientRect();
+        const top = el.getBoundingClientRect().top;
+        return { scrolls: el.scrollHeight > el.clientHeight + 20, lockSeen: lock.top >= top && lock.bottom <= top + el.clientHeight,
+          overflow: document.documentElement.scrollWidth - window.innerWidth };
+      });
+      assert(stage.scrolls, `${query}: the stage scrolls down to the clients`);
+      assert(stage.lockSeen, `${query}: /lock and the queue are in view without scrolling`);
+      assert(stage.overflow <= 1, `${query}: no horizontal scrolling (${stage.overflow}px)`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["2PC embedded at 420x460 (a narrow column of a course page): its own frame, every label at 11 px or more, none covering another", async () => {
     // The embed's wide frame (660 units) was drawn at 0.6 scale there: states at 7 px.
     for (const query of ["?scene=2pc&embed=1&step=20", "?scene=2pc&embed=1&n=6&step=30", "?scene=2pc&embed=1&sc=coord-crash&step=25"]) {

@@ -83,8 +83,10 @@ pub struct QueueLockStageProps {
 pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let ctx = &p.ctx;
     let caption = caption(&p.queue);
-    // A phone gets its own frame (`phone.rs`): the full one would be drawn at half size.
-    let phone = !ctx.compact && crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY);
+    // A phone gets its own frame (`phone.rs`): the full one would be drawn at half size. So
+    // does a narrow embed (a 420-pixel iframe), drawn at its width in a stage that scrolls
+    // down to the clients (the stylesheet).
+    let phone = crate::ui::hooks::prefers(crate::ui::topology::NARROW_QUERY);
     let obstacles = queue_obstacles(text_width(&caption, 12.0));
     // Dots only in a crowded embed and on a phone (the stylesheet hides the labels of
     // `.dense`).
