@@ -12,6 +12,19 @@ const SERVERS: std::ops::RangeInclusive<u32> = 3..=11;
 /// The widest role words, English and Chinese.
 const WIDEST: [&str; 3] = ["pre-candidate", "non-member", "预候选人"];
 
+/// The stacked frames (the ring over the grid) for each number of servers: a phone's and
+/// a narrow embed's (its ring flattened), with a window of ten columns.
+fn stacked(servers: std::ops::RangeInclusive<u32>) -> Vec<(u32, StageFrame)> {
+    servers
+        .flat_map(|n| {
+            [
+                (n, StageFrame::phone(n, 10)),
+                (n, StageFrame::narrow_embed(n, 10)),
+            ]
+        })
+        .collect()
+}
+
 fn word(server: u32, text: &str, must_show: bool) -> RoleWord {
     RoleWord {
         server,
@@ -88,8 +101,7 @@ fn check_words(frame: &StageFrame, n: u32, clients: u32, words: &[RoleWord], at:
 
 #[test]
 fn every_role_word_fits_a_phone_ring_of_up_to_seven_servers_without_covering_anything() {
-    for n in 3..=7 {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(3..=7) {
         for clients in 0..=3 {
             for text in WIDEST.iter().chain(&["follower", "候选人"]) {
                 let words: Vec<RoleWord> = (0..n).map(|i| word(i, text, true)).collect();
@@ -108,8 +120,7 @@ fn every_role_word_fits_a_phone_ring_of_up_to_seven_servers_without_covering_any
 fn on_a_crowded_phone_ring_the_leader_and_candidates_keep_their_words() {
     // Up to 11 servers: the leader's and three candidates' words always have their place;
     // a plain follower's may be left out, and none covers anything.
-    for n in SERVERS {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(SERVERS) {
         for first in 0..n {
             let words: Vec<RoleWord> = (0..n)
                 .map(|i| {
@@ -135,8 +146,7 @@ fn on_a_crowded_phone_ring_the_leader_and_candidates_keep_their_words() {
 
 #[test]
 fn the_phone_frame_is_narrow_and_holds_the_ring_and_the_grid() {
-    for n in SERVERS {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(SERVERS) {
         assert_eq!(frame.width, PHONE_W);
         for i in 0..n {
             let (x, y) = frame.server(i, n);
@@ -183,8 +193,7 @@ fn the_phone_frame_is_narrow_and_holds_the_ring_and_the_grid() {
 
 #[test]
 fn on_a_phone_message_dots_never_cover_a_servers_centre() {
-    for n in SERVERS {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(SERVERS) {
         let centres: Vec<Point> = (0..n).map(|i| frame.server(i, n)).collect();
         let clients: Vec<Point> = (0..3).map(|j| frame.client(j, 3)).collect();
         let ends = centres
@@ -212,8 +221,7 @@ fn on_a_phone_message_dots_never_cover_a_servers_centre() {
 
 #[test]
 fn on_a_phone_vote_dots_face_the_middle_and_stay_clear_of_the_words() {
-    for n in SERVERS {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(SERVERS) {
         for i in 0..n {
             let c = frame.server(i, n);
             let dots = frame.vote_dots(i, n, n as usize);
@@ -248,8 +256,7 @@ fn on_a_phone_every_candidates_vote_tally_stays_inside_the_frame_and_the_top_one
     // Every server a candidate (a split vote): each tally stacks on its word, away from its
     // server. None may leave the frame at its top (where the caption is, and the drawing is
     // cut); the top server's, stacked over its word, must be whole.
-    for n in SERVERS {
-        let frame = StageFrame::phone(n, 10);
+    for (n, frame) in stacked(SERVERS) {
         let words: Vec<RoleWord> = (0..n).map(|i| word(i, "candidate", true)).collect();
         let spots = place_role_words(&frame, n, 1, &words);
         for (i, spot) in spots.iter().enumerate() {
@@ -294,6 +301,7 @@ fn a_window_of_up_to_thirteen_columns_fits_the_wide_and_the_phone_frame() {
         let mut frames = vec![("wide", wide)];
         for n in [3, 5, 7, 9, 11] {
             frames.push(("phone", StageFrame::phone(n, columns)));
+            frames.push(("narrow embed", StageFrame::narrow_embed(n, columns)));
         }
         for (kind, frame) in frames {
             let end = frame.cell_x(columns, 1) + frame.cell_w;
@@ -340,4 +348,44 @@ fn two_digit_numbers_are_squeezed_into_narrow_cells() {
         None,
         "a wide column needs nothing"
     );
+}
+
+/// A narrow embed (a 420×460 iframe, a stage of about 400×300 pixels) shows the whole ring
+/// without scrolling: every server, word and tally lies above the ring's bottom, and that
+/// part of the frame, fitted to the stage, keeps 13-unit role words at 11 pixels or more
+/// for up to five servers (at 7 for eleven, if the stylesheet did not keep a floor of 0.85); the grid follows under it.
+#[test]
+fn a_narrow_embed_fits_the_whole_ring_to_its_stage() {
+    let (stage_w, stage_h) = (400.0, 300.0);
+    for n in SERVERS {
+        let frame = StageFrame::narrow_embed(n, 10);
+        let bottom = frame.ring_bottom();
+        for i in 0..n {
+            let (_, y) = frame.server(i, n);
+            assert!(y + TIMER_R < bottom, "{n}: n{i} at y {y:.1} under {bottom}");
+        }
+        let words: Vec<RoleWord> = (0..n).map(|i| word(i, "candidate", true)).collect();
+        for (i, spot) in place_role_words(&frame, n, 1, &words).iter().enumerate() {
+            let spot = spot.unwrap_or_else(|| panic!("{n}: candidate n{i} has its word"));
+            let tally = tally_at(spot.at, frame.server(i as u32, n));
+            assert!(
+                tally.1 + 4.0 < bottom,
+                "{n}: n{i}'s tally at {tally:?} under {bottom}"
+            );
+        }
+        assert!(bottom < frame.grid_top, "{n}: the grid follows the ring");
+        let scale = (stage_w / frame.width).min(stage_h / bottom);
+        // Bigger clusters need a taller ring for their words; their words get smaller.
+        let least = match n {
+            0..=5 => 11.0,
+            6..=7 => 10.0,
+            8..=9 => 8.5,
+            _ => 7.0,
+        };
+        assert!(
+            ROLE_FONT * scale >= least,
+            "{n} servers: role words at {:.1} px",
+            ROLE_FONT * scale
+        );
+    }
 }

@@ -1,6 +1,6 @@
 // End-to-end tests of the Raft scene in headless Chromium against a built dist/ (run
 // `trunk build --release` first): it opens from a link, plays, takes RaftScope's keys, the
-// timeout chart is measured on request, embeds read at 720×460, a copied link reproduces
+// timeout chart is measured on request, embeds read at 720×460 and 420×460, a copied link reproduces
 // the run, tour stop 3 shows the late candidate following the winner, and Figure 7's logs
 // show whole. Prints "e2e: N passed, N failed" and exits non-zero on failure.
 import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests, stageWords } from "./harness.mjs";
@@ -165,6 +165,49 @@ const failed = await runTests([
       await assertHealthy(page);
       await page.close();
     }
+  }],
+
+  ["embedded at 420×460 (a narrow column of a course page), the ring shows at 11 px or more (whole up to five servers) and the stage scrolls down to the logs", async () => {
+    // The wide frame (760 units) was drawn at 0.55 there: its words at 7 px.
+    const sizes = [];
+    for (const query of ["?scene=raft&tour=3&embed=1", "?scene=raft&tour=8&embed=1", "?scene=raft&sc=figure-7&embed=1",
+      "?scene=raft&tour=3&embed=1&lang=zh", "?scene=raft&sc=no-quorum&seed=1&step=900&embed=1"]) {
+      const page = await openRaft(query, { width: 420, height: 460 });
+      await quiet(page, 150);
+      const words = await stageWords(page, "svg.raft-svg");
+      assert(words.px >= 11, `${query}: ${words.smallest}`);
+      assertEq(words.clashes, [], `${query}: no label covers another`);
+      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const m = await page.evaluate(() => {
+        const stage = document.querySelector(".embed-stage");
+        const top = stage.getBoundingClientRect().top, bottom = top + stage.clientHeight;
+        const hidden = [...document.querySelectorAll("g.raft-server")].filter((g) => {
+          const r = g.getBoundingClientRect();
+          return r.top < top - 0.5 || r.bottom > bottom + 0.5 || r.left < -0.5 || r.right > innerWidth + 0.5;
+        }).map((g) => g.dataset.node);
+        const grid = document.querySelector(".log-grid").getBoundingClientRect();
+        return { hidden, servers: document.querySelectorAll("g.raft-server").length, gridBelow: grid.top >= bottom - 40, scrolls: stage.scrollHeight > stage.clientHeight + 40,
+          overflow: document.documentElement.scrollWidth - innerWidth };
+      });
+      // Up to five servers the whole ring fits; a bigger one keeps its words at 11 px and
+      // its lowest servers need a little scrolling (Figure 7's seven).
+      if (m.servers <= 5) assertEq(m.hidden, [], `${query}: every server in view without scrolling`);
+      else assert(m.hidden.length < m.servers / 2, `${query}: most servers in view (${m.hidden} below)`);
+      assert(m.gridBelow && m.scrolls, `${query}: the logs follow under the ring, reached by scrolling the stage`);
+      assert(m.overflow <= 1, `${query}: no sideways scrolling (${m.overflow} px)`);
+      // Scrolled down, the logs are whole and in view.
+      const grid = await page.evaluate(() => {
+        const stage = document.querySelector(".embed-stage");
+        stage.scrollTop = stage.scrollHeight;
+        const s = stage.getBoundingClientRect(), g = document.querySelector(".log-grid").getBoundingClientRect();
+        return g.top >= s.top - 0.5 && g.bottom <= s.top + stage.clientHeight + 0.5;
+      });
+      assert(grid, `${query}: scrolled down, the log grid is in view`);
+      sizes.push(`${query.replace("?scene=raft&", "")} ${words.px.toFixed(1)}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+    console.log(`     420×460, smallest label (px): ${sizes.join(", ")}`);
   }],
 
   ["a bad link is explained, not a crash", async () => {

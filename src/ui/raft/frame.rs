@@ -1,7 +1,8 @@
 //! The Raft stage's two frames: the wide one of the full page and of an embed (the ring of
 //! servers left, the log grid right, in [`VIEW_W`] × [`VIEW_H`]), and a phone's, stacked:
 //! the ring on top and the log grid under it, in a frame [`PHONE_W`] units wide, drawn at
-//! about full scale on a phone so that labels read at 11 CSS px and up.
+//! about full scale on a phone so that labels read at 11 CSS px and up. A narrow embed (a
+//! 420-pixel iframe) stacks them too, its ring flattened to fit the embed's short stage.
 //!
 //! On a phone the role words sit above or below their server (a word beside a server at
 //! the ring's side would need the width the phone lacks); [`place_role_words`] tries each
@@ -18,6 +19,10 @@ pub const PHONE_W: f64 = 360.0;
 /// The phone ring's horizontal radius: a centred word of up to about 110 units under a
 /// server at the ring's side still fits inside the frame.
 pub const PHONE_RX: f64 = 118.0;
+/// A narrow embed's ring's horizontal radius: wider than a phone's, for a ring flattened to
+/// fit the embed's height. A word of up to about 75 units ("candidate") centred under a
+/// server at the ring's side still fits inside the frame.
+pub const NARROW_EMBED_RX: f64 = 140.0;
 /// The role words' font size (`.raft-server .role` in the stylesheet).
 pub const ROLE_FONT: f64 = 13.0;
 /// How far a word above or below a server keeps from its centre (its timer arc's radius
@@ -29,6 +34,15 @@ const WORD_ROOM: f64 = WORD_GAP + ROLE_FONT + 8.0;
 pub const TALLY_LINE: f64 = 15.0;
 /// Under the ring, before the grid's index row.
 const GRID_GAP: f64 = 30.0;
+
+/// Which frame the stage takes: the wide one (the full page, an embed), a phone's, or a
+/// narrow embed's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Wide,
+    Phone,
+    NarrowEmbed,
+}
 
 /// Where the stage draws: its view box, the ring (an ellipse on a phone with many servers,
 /// which gives the servers at its sides room between them for their words) and the grid.
@@ -91,6 +105,26 @@ impl StageFrame {
             8..=9 => 180.0,
             _ => 210.0,
         };
+        StageFrame::stacked(servers, cells, PHONE_RX, radius_y)
+    }
+
+    /// A narrow embed's frame (a 420-pixel iframe, whose stage is about 300 pixels tall):
+    /// the phone's, with the ring flattened into an ellipse wider than tall, so that the
+    /// whole ring of up to five servers is shown at about full scale in the stage and the
+    /// grid under it is reached by scrolling the stage (see [`StageFrame::ring_bottom`]).
+    /// A bigger ring needs more height for its words: the stylesheet keeps it at 0.85 scale
+    /// or more, and its lowest servers may need a little scrolling too.
+    pub fn narrow_embed(servers: u32, cells: u64) -> StageFrame {
+        let radius_y = match servers {
+            0..=5 => 80.0,
+            6..=7 => 118.0,
+            8..=9 => 150.0,
+            _ => 195.0,
+        };
+        StageFrame::stacked(servers, cells, NARROW_EMBED_RX, radius_y)
+    }
+
+    fn stacked(servers: u32, cells: u64, radius_x: f64, radius_y: f64) -> StageFrame {
         // Over the top server's word, its tally when it stands for election: the frame
         // holds it, or it would be cut at the frame's top, against the caption.
         let cy = radius_y + WORD_ROOM + TALLY_LINE;
@@ -102,12 +136,18 @@ impl StageFrame {
             width: PHONE_W,
             height: grid_top + f64::from(servers) * ROW_H + 4.0,
             centre: (PHONE_W / 2.0, cy),
-            radius_x: PHONE_RX,
+            radius_x,
             radius_y,
             grid_x: ((PHONE_W - grid_w) / 2.0).max(4.0),
             grid_top,
             cell_w,
         }
+    }
+
+    /// Where the ring's part of a stacked frame ends (its lowest words and tallies), above
+    /// the grid: a narrow embed fits this much of the frame to its stage's height.
+    pub fn ring_bottom(&self) -> f64 {
+        self.grid_top - GRID_GAP + 18.0
     }
 
     /// Server `i` of `n`: evenly (by angle) around the ring, the first at the top.

@@ -24,15 +24,16 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn new(view: &RaftView, phone: bool) -> Layout {
+    pub fn new(view: &RaftView, shape: Shape) -> Layout {
         let servers = view.servers.len() as u32;
         let clients = view.clients.len() as u32;
-        let frame = if phone {
-            StageFrame::phone(servers, view.window.1 + 1 - view.window.0)
-        } else {
-            StageFrame::wide().with_columns(view.window.1 + 1 - view.window.0)
+        let columns = view.window.1 + 1 - view.window.0;
+        let frame = match shape {
+            Shape::Wide => StageFrame::wide().with_columns(columns),
+            Shape::Phone => StageFrame::phone(servers, columns),
+            Shape::NarrowEmbed => StageFrame::narrow_embed(servers, columns),
         };
-        let words = if phone {
+        let words = if frame.phone {
             let words: Vec<RoleWord> = view
                 .servers
                 .iter()

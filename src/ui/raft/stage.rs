@@ -1,5 +1,6 @@
 //! The Raft stage: the ring of servers with clients and messages, the log grid beside it,
 //! the node menu and the partition tool, and RaftScope's keys.
+use super::frame::Shape;
 use super::geometry::*;
 use super::keys::use_raft_keys;
 use super::log_grid::log_grid;
@@ -28,10 +29,20 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
     use_raft_keys(view, &ctx.on_msg);
     let dark = prefers("(prefers-color-scheme: dark)");
     // A phone (the width at which the shell takes its phone layout): the ring over the
-    // log grid, in a narrow frame drawn at about full scale (`frame`).
-    let phone = !ctx.compact && prefers(NARROW_QUERY);
-    let layout = Layout::new(view, phone);
+    // log grid, in a narrow frame drawn at about full scale (`frame`). A narrow embed (a
+    // 420-pixel iframe) stacks them too, the ring fitted to its stage and the grid reached
+    // by scrolling the stage; its wide frame was drawn at 0.55, the words at 7 pixels.
+    let narrow = prefers(NARROW_QUERY);
+    let shape = match (narrow, ctx.compact) {
+        (false, _) => Shape::Wide,
+        (true, false) => Shape::Phone,
+        (true, true) => Shape::NarrowEmbed,
+    };
+    let phone = shape == Shape::Phone;
+    let layout = Layout::new(view, shape);
     let frame = layout.frame;
+    // How wide the drawing may be for its ring to fit the stage's height (the stylesheet).
+    let ring_aspect = format!("--ring-aspect: {:.3}", frame.width / frame.ring_bottom());
     let names: Vec<String> = view
         .servers
         .iter()
@@ -92,8 +103,10 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
         tr("The servers' logs")
     );
     html! {
-        <div class={classes!("raft-stage", ctx.compact.then_some("compact"), phone.then_some("phone"))}>
-            <svg class="raft-svg" viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={label}>
+        <div class={classes!("raft-stage", ctx.compact.then_some("compact"), phone.then_some("phone"),
+            (shape == Shape::NarrowEmbed).then_some("narrow"))}>
+            <svg class="raft-svg" viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={label}
+                style={ring_aspect}>
                 <defs>
                     <pattern id="raft-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                         <rect width="6" height="6" class="hatch-bg" />
