@@ -129,6 +129,39 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["embedded at 420×460, the eight counters keep their words whole, at 11 px, in two rows", async () => {
+    // One counter to a column, their words broke mid-word there ("deliver / ed").
+    for (const lang of ["en", "zh"]) {
+      const query = `?scene=queue&tour=4&embed=1&lang=${lang}`;
+      const page = await openQueue(query, { width: 420, height: 460 });
+      const m = await page.evaluate(() => {
+        const tiles = [...document.querySelectorAll(".queue-counters .q-counter")];
+        const broken = [];
+        for (const what of document.querySelectorAll(".queue-counters .what")) {
+          const text = what.firstChild;
+          // A word split over two lines has two boxes.
+          for (const match of text.textContent.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, match.index);
+            range.setEnd(text, match.index + match[0].length);
+            if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) broken.push(match[0]);
+          }
+        }
+        const px = Math.min(...[...document.querySelectorAll(".queue-counters .what")].map((w) => parseFloat(getComputedStyle(w).fontSize)));
+        const rows = new Set(tiles.map((t) => Math.round(t.getBoundingClientRect().top))).size;
+        const out = tiles.filter((t) => t.getBoundingClientRect().right > innerWidth + 0.5).length;
+        return { count: tiles.length, broken, px, rows, out };
+      });
+      assertEq(m.count, 8, `${query}: eight counters`);
+      assertEq(m.broken, [], `${query}: no counter's word broken over two lines`);
+      assert(m.px >= 11, `${query}: counter words at ${m.px} px`);
+      assertEq(m.rows, 2, `${query}: two rows of counters`);
+      assertEq(m.out, 0, `${query}: every counter inside the frame`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["a bad link is explained, never a panic", async () => {
     const page = await openQueue("?scene=queue&producers=99&design=kafka&poison=p1.zz&a=1@0:cmd:2:produce:9999");
     const problems = await page.innerText(".problems");
