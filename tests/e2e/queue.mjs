@@ -129,6 +129,27 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["a slow consumer's tag is not under the message it holds (embedded at 720×460 and full page)", async () => {
+    // Review: "c1 slow" lay under c1's held p2.1 at stop 4; the tag now sits on the card's top edge.
+    for (const viewport of [{ width: 720, height: 460 }, undefined]) {
+      const query = `?scene=queue&tour=4${viewport ? "&embed=1" : ""}`;
+      const page = await openQueue(query, viewport);
+      const m = await page.evaluate(() => {
+        const tag = [...document.querySelectorAll(".queue-svg .consumer text.badge")].find((t) => /slow/.test(t.textContent));
+        const held = [...document.querySelectorAll(".queue-svg .consumer .held")];
+        if (!tag) return { tag: false, held: held.length, covered: [] };
+        const a = tag.getBoundingClientRect();
+        const covered = held.map((h) => h.getBoundingClientRect())
+          .filter((b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5);
+        return { tag: true, held: held.length, covered: covered.length };
+      });
+      assert(m.tag && m.held >= 1, `${query}: a slow consumer holding a message (${JSON.stringify(m)})`);
+      assertEq(m.covered, 0, `${query}: the 'slow' tag clear of the held message`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["embedded at 420×460, the eight counters keep their words whole, at 11 px, in two rows", async () => {
     // One counter to a column, their words broke mid-word there ("deliver / ed").
     for (const lang of ["en", "zh"]) {

@@ -203,7 +203,7 @@ pub(super) fn consumer(ctx: &ViewCtx, c: &ConsumerState, rect: Rect, vertical: b
             <rect class="body" x={x.to_string()} y={y.to_string()} width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
             <text class="name left" x={(x + 8.0).to_string()} y={name_y.to_string()}>{ &name }</text>
             if c.slow {
-                <text class="badge warn left" x={(x + 29.0).to_string()} y={name_y.to_string()}>{ tr("slow") }</text>
+                { slow_tag(x, y, name_y, vertical) }
             }
             <text class="phase left" x={(x + 8.0).to_string()} y={phase_y.to_string()}
                   textLength={squeeze.map(|w| format!("{w:.0}"))} lengthAdjust={squeeze.map(|_| "spacingAndGlyphs")}>{ phase }</text>
@@ -217,6 +217,20 @@ pub(super) fn consumer(ctx: &ViewCtx, c: &ConsumerState, rect: Rect, vertical: b
         classes!("consumer")
     };
     node_group(ctx, c.node, c.status, classes, label, body)
+}
+
+/// A slow consumer's tag. On a phone's card, after its name; on the full layout's card, on
+/// its top edge (a fieldset's legend), because beside the name it lay under the message the
+/// consumer holds, drawn in the card's top-right corner.
+fn slow_tag(x: f64, y: f64, name_y: f64, vertical: bool) -> Html {
+    let (at, class) = if vertical {
+        ((x + 29.0, name_y), None)
+    } else {
+        ((x + 10.0, y + 4.0), Some("on-edge"))
+    };
+    html! {
+        <text class={classes!("badge", "warn", "left", class)} x={at.0.to_string()} y={at.1.to_string()}>{ tr("slow") }</text>
+    }
 }
 
 pub(super) fn database(ctx: &ViewCtx, db: &DbState, shape: Shape, idempotent: bool) -> Html {
