@@ -3,7 +3,7 @@
 // reproduces both sides of a comparison, the embed stays readable, and the maximum-load
 // figure is computed on request (its numbers and time are printed).
 // Prints "e2e: N passed, N failed" and exits non-zero on failure.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -78,6 +78,33 @@ const failed = await runTests([
       assertEq(report.overlaps, 0, `${query}: overlapping node names`);
       await assertHealthy(page);
     }
+  }],
+
+  ["embedded at 420×460, the flow is drawn in the phone's frame at full size and the stage scrolls down to the latency chart", async () => {
+    // The full frame fitted there read at 7 px.
+    const sizes = [];
+    for (const query of ["?scene=balance&tour=1&embed=1", "?scene=balance&tour=3&embed=1", "?scene=balance&servers=16&lb=8&step=4000&embed=1",
+      "?scene=balance&sc=weighted&step=36&embed=1&lang=zh"]) {
+      const page = await openScene(query, { width: 420, height: 460 });
+      const words = await stageWords(page, ".lb-svg");
+      assert(words.px >= 11, `${query}: ${words.smallest}`);
+      assertEq(words.clashes, [], `${query}: no label covers another`);
+      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const m = await page.evaluate(() => {
+        const stage = document.querySelector(".embed-stage");
+        const top = stage.getBoundingClientRect().top;
+        const server = document.querySelector("g.lb-server").getBoundingClientRect();
+        return { firstServerSeen: server.top >= top - 0.5 && server.bottom <= top + stage.clientHeight + 0.5,
+          scrolls: stage.scrollHeight > stage.clientHeight + 20, overflow: document.documentElement.scrollWidth - innerWidth };
+      });
+      assert(m.firstServerSeen, `${query}: the first server in view without scrolling`);
+      assert(m.scrolls, `${query}: the stage scrolls down to the latency chart`);
+      assert(m.overflow <= 1, `${query}: no sideways scrolling (${m.overflow} px)`);
+      sizes.push(`${query.replace("?scene=balance&", "")} ${words.px.toFixed(1)}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+    console.log(`     420×460, smallest label (px): ${sizes.join(", ")}`);
   }],
 
   ["the maximum-load figure is computed on request", async () => {

@@ -95,7 +95,7 @@ export async function stageWords(page, selector) {
     const texts = [...svg.querySelectorAll("text")]
       .filter((t) => t.textContent.trim() && t.getBoundingClientRect().height > 0)
       .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, r: t.getBoundingClientRect(),
-        owner: t.closest("g.node, g.znode, g.message, g.lock-node") }));
+        owner: t.closest("g.node, g.znode, g.message, g.lock-node, g.lb-server") }));
     const smallest = texts.reduce((a, t) => (t.px < a.px ? t : a), { px: Infinity });
     const clashes = [];
     for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {

@@ -284,8 +284,10 @@ fn dot(ctx: &ViewCtx, layout: &StageLayout, r: &RequestPath) -> Option<Html> {
 pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let (view, ctx) = (&p.view, &p.ctx);
     // On a phone (the shell's own test for its generic stage) the same flow is drawn in a
-    // narrower frame; an embed keeps the full one, drawn to its size.
-    let narrow = !ctx.compact && crate::ui::hooks::prefers(NARROW_QUERY);
+    // narrower frame. So it is in a narrow embed (a 420-pixel iframe), whose stage scrolls
+    // down to the latency chart (the stylesheet): the full frame fitted there read at 7
+    // pixels. A wider embed keeps the full frame, drawn to its size.
+    let narrow = crate::ui::hooks::prefers(NARROW_QUERY);
     let rows = view.live.servers.len().max(view.live.balancers.len()) as u32;
     let frame = if narrow {
         Frame::phone(1 + u32::from(view.compare.is_some()), rows)
