@@ -22,6 +22,20 @@ async function visibleState(page) {
 
 const stepOf = async (page) => Number((await page.locator("#step-status").innerText()).match(/step (\d+)/)[1]);
 
+/** A narrow embed's stage at 420x460, its words checked: at least `count` labels, the
+ * smallest at 11 px or more, none covering another or cut at the drawing's edge. */
+async function narrowStageReads(query, { count = 5, settle = 0 } = {}) {
+  const page = await openPage(browser, url(query), { width: 420, height: 460 });
+  await page.waitForSelector(".embed-stage svg g.node");
+  if (settle) await page.waitForTimeout(settle);
+  const words = await stageWords(page, ".embed-stage svg");
+  assert(words.count > count, `${query}: the stage has its labels (${words.count})`);
+  assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
+  assertEq(words.clashes, [], `${query}: labels apart`);
+  assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+  return page;
+}
+
 const failed = await runTests([
   ["the app loads, first render is measured, no errors", async () => {
     const page = await openPage(browser, url("?scene=2pc&seed=7"));
@@ -297,13 +311,7 @@ const failed = await runTests([
     // The full lease frame (720 units) was drawn at 0.6 scale there: words at 6.6 px.
     for (const query of ["?scene=locks&embed=1&sc=gc-pause&step=20", "?scene=locks&embed=1&sc=redlock-pause&step=30",
       "?scene=locks&embed=1&clients=8&step=40"]) {
-      const page = await openPage(browser, url(query), { width: 420, height: 460 });
-      await page.waitForSelector(".embed-stage svg g.node");
-      const words = await stageWords(page, ".embed-stage svg");
-      assert(words.count > 5, `${query}: the stage has its labels (${words.count})`);
-      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
-      assertEq(words.clashes, [], `${query}: labels apart`);
-      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const page = await narrowStageReads(query);
       await assertHealthy(page);
       await page.close();
     }
@@ -312,14 +320,8 @@ const failed = await runTests([
   ["locks: the lock queue embedded at 420x460 is drawn in the phone frame at full size, the clients reached by scrolling the stage", async () => {
     // Fitted to the stage's height, the full queue frame was drawn at 0.6: words at 7 px.
     for (const query of ["?scene=locks&embed=1&sc=herd&step=120", "?scene=locks&embed=1&sc=predecessor&step=120"]) {
-      const page = await openPage(browser, url(query), { width: 420, height: 460 });
-      await page.waitForSelector(".embed-stage svg g.node");
-      await page.waitForTimeout(700); // the queue's boxes slide and fade in
-      const words = await stageWords(page, ".embed-stage svg");
-      assert(words.count > 10, `${query}: the stage has its labels (${words.count})`);
-      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
-      assertEq(words.clashes, [], `${query}: labels apart`);
-      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      // The queue's boxes slide and fade in.
+      const page = await narrowStageReads(query, { count: 10, settle: 700 });
       const stage = await page.evaluate(() => {
         const el = document.querySelector(".embed-stage");
         const lock = document.querySelector(".embed-stage .lock-node").getBoundingClientRect();
@@ -338,13 +340,7 @@ const failed = await runTests([
   ["2PC embedded at 420x460 (a narrow column of a course page): its own frame, every label at 11 px or more, none covering another", async () => {
     // The embed's wide frame (660 units) was drawn at 0.6 scale there: states at 7 px.
     for (const query of ["?scene=2pc&embed=1&step=20", "?scene=2pc&embed=1&n=6&step=30", "?scene=2pc&embed=1&sc=coord-crash&step=25"]) {
-      const page = await openPage(browser, url(query), { width: 420, height: 460 });
-      await page.waitForSelector(".embed-stage svg g.node");
-      const words = await stageWords(page, ".embed-stage svg");
-      assert(words.count > 5, `${query}: the stage has its labels (${words.count})`);
-      assert(words.px >= 11, `${query}: the smallest label is ${words.smallest} (${words.view})`);
-      assertEq(words.clashes, [], `${query}: labels apart`);
-      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const page = await narrowStageReads(query);
       await assertHealthy(page);
       await page.close();
     }

@@ -41,8 +41,10 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
     let phone = shape == Shape::Phone;
     let layout = Layout::new(view, shape);
     let frame = layout.frame;
-    // How wide the drawing may be for its ring to fit the stage's height (the stylesheet).
-    let ring_aspect = format!("--ring-aspect: {:.3}", frame.width / frame.ring_bottom());
+    // How wide a narrow embed's drawing may be for its ring to fit the stage's height (the
+    // stylesheet).
+    let ring_aspect = (shape == Shape::NarrowEmbed)
+        .then(|| format!("--ring-aspect: {:.3}", frame.width / frame.ring_bottom()));
     let names: Vec<String> = view
         .servers
         .iter()
