@@ -478,6 +478,11 @@ pub fn app(props: &AppProps) -> Html {
         crate::i18n::lang().code(),
         crate::i18n::zh_available()
     );
+    super::embed_focus::use_focus_on_stop(
+        root.clone(),
+        embed_stop.map(|_| (model.spec.tour.unwrap_or(0), texts_key.clone(), settled)),
+        highlights.clone(),
+    );
     // The language the page is written in now, for the root's `lang` attribute (screen
     // readers, and the CJK glyph forms a font picks): English until the Chinese texts arrive.
     let shown_lang = match crate::i18n::lang() {

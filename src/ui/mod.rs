@@ -28,6 +28,8 @@ pub mod caption;
 pub mod controls;
 #[cfg(target_arch = "wasm32")]
 pub mod diagram;
+/// An embedded tour stop scrolls its stage to the nodes it is about (the rule builds natively).
+pub mod embed_focus;
 /// The Explore panel (its wording builds natively, for tests).
 pub mod explore;
 #[cfg(target_arch = "wasm32")]

@@ -2,7 +2,7 @@
 // (run `trunk build --release` first): it opens from a link and plays, a crash after BRPOP
 // turns the lost counter red, a copied link reproduces the run, the embed is readable at
 // 720x460, and the designs are compared on request.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -178,6 +178,69 @@ const failed = await runTests([
       assert(m.px >= 11, `${query}: counter words at ${m.px} px`);
       assertEq(m.rows, 2, `${query}: two rows of counters`);
       assertEq(m.out, 0, `${query}: every counter inside the frame`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
+  ["embedded at 420×460, the parts stack as on a phone, words at 11 px or more, and the stage scrolls down to the database under its counters", async () => {
+    // The full layout fitted to that frame read at 8 px.
+    const sizes = [];
+    for (const query of ["?scene=queue&tour=4&embed=1", "?scene=queue&tour=4&embed=1&lang=zh", "?scene=queue&producers=4&consumers=4&step=30&embed=1"]) {
+      const page = await openQueue(query, { width: 420, height: 460 });
+      const words = await stageWords(page, ".queue-svg");
+      assert(words.px >= 11, `${query}: ${words.smallest}`);
+      assertEq(words.clashes, [], `${query}: no label covers another`);
+      assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const m = await page.evaluate(async () => {
+        const stage = document.querySelector(".embed-stage");
+        const scrolls = stage.scrollHeight > stage.clientHeight + 20;
+        stage.scrollTop = stage.scrollHeight;
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        const frame = stage.getBoundingClientRect();
+        const inView = (el) => { const r = el.getBoundingClientRect(); return r.top >= frame.top - 0.5 && r.bottom <= frame.bottom + 0.5; };
+        return { scrolls, countersInView: inView(document.querySelector(".queue-counters")),
+          databaseInView: inView(document.querySelector(".queue-svg g.node.db")),
+          overflow: document.documentElement.scrollWidth - innerWidth };
+      });
+      assert(m.scrolls, `${query}: the stage scrolls down to the consumers and the database`);
+      assert(m.databaseInView, `${query}: the database in view once scrolled down`);
+      assert(m.countersInView, `${query}: the counters still in view once scrolled down`);
+      assert(m.overflow <= 1, `${query}: no sideways scrolling (${m.overflow} px)`);
+      sizes.push(`${query.replace("?scene=queue&", "")} ${words.px.toFixed(1)}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+    console.log(`     420×460, smallest label (px): ${sizes.join(", ")}`);
+  }],
+
+  ["embedded at 420×460, a tour stop opens with its nodes in view under the counters, and then lets the reader scroll", async () => {
+    // Stop 4 is about c1, slow, and the database that applies its message twice; they lie
+    // below the fold of a narrow embed, which opened on the producers.
+    const inView = (names) => (page) => page.evaluate((names) => {
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      const counters = document.querySelector(".queue-counters").getBoundingClientRect();
+      const top = Math.max(stage.top, counters.bottom);
+      return names.filter((name) => {
+        const node = [...document.querySelectorAll(".queue-svg g.node")].find((g) => g.querySelector(".name")?.textContent === name);
+        const r = node.querySelector(".body").getBoundingClientRect();
+        return !(r.top >= top - 0.5 && r.bottom <= stage.bottom + 0.5);
+      });
+    }, names);
+    for (const lang of ["en", "zh"]) {
+      const page = await openQueue(`?scene=queue&tour=4&embed=1&lang=${lang}`, { width: 420, height: 460 });
+      assertEq(await inView(["c1", "db"])(page), [], `${lang}, stop 4: c1 and the database out of view`);
+      await page.click("#tour-back");
+      await page.waitForFunction(() => document.querySelector("#tour")?.textContent.includes("3/9"));
+      await page.click("#tour-back");
+      await page.waitForFunction(() => document.querySelector("#tour")?.textContent.includes("2/9"));
+      assertEq(await inView(["c2"])(page), [], `${lang}, stop 2 after Back: the crashed c2 out of view`);
+      // Stepping within a stop leaves the reader's own scrolling alone.
+      await page.evaluate(() => { document.querySelector(".embed-stage").scrollTop = 0; });
+      const before = await page.innerText("#step-status");
+      await page.click("#step-forward");
+      await page.waitForFunction((before) => document.querySelector("#step-status").textContent !== before, before);
+      assertEq(await page.evaluate(() => document.querySelector(".embed-stage").scrollTop), 0, `${lang}: the stage's scroll after a step`);
       await assertHealthy(page);
       await page.close();
     }

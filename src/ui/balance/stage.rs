@@ -405,7 +405,7 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     });
     let bound = view.live.servers.first().map_or(0, |s| s.queue_limit);
     html! {
-        <div class={classes!("lb-stage", narrow.then_some("narrow"))}>
+        <div class={classes!("lb-stage", narrow.then_some("narrow"), narrow.then_some("stage-scrolls"))}>
             <svg class="lb-svg" viewBox={format!("0 0 {width} {:.0}", frame.height())} role="img"
                  aria-label={trf("Load balancing at {t}: {n} requests on the wires", &[("t", &ctx.playhead), ("n", &view.on_wire)])}>
                 { for titles.into_iter().enumerate().map(|(i, t)| text(12.0, 15.0 + 16.0 * i as f64, "lb-title", t)) }

@@ -100,7 +100,7 @@ pub fn queue_lock_stage(p: &QueueLockStageProps) -> Html {
     let layout = Rc::new(topology_layout(frame, ctx, &obstacles, dense));
     let overlay = overlay(&p.queue, ctx, &layout, caption, phone);
     html! {
-        <div class={classes!("locks-stage", dense.then_some("dense"), phone.then_some("phone"))}>
+        <div class={classes!("locks-stage", dense.then_some("dense"), phone.then_some("phone"), phone.then_some("stage-scrolls"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
                 selected={ctx.selected} partition={ctx.partition.clone()}
                 commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}

@@ -85,7 +85,7 @@ pub fn counter_tiles(p: &CountersProps) -> Html {
             </div>
         }
     });
-    html! { <div class="queue-counters" role="status" aria-label={tr("Counters")}>{ for tiles }</div> }
+    html! { <div class="queue-counters stage-sticky" role="status" aria-label={tr("Counters")}>{ for tiles }</div> }
 }
 
 fn name(names: &[String], id: NodeId) -> String {

@@ -299,8 +299,10 @@ fn links(view: &QueueSceneView, layout: &StageLayout, shapes: &[(NodeId, Shape)]
 pub fn queue_stage(p: &QueueStageProps) -> Html {
     let (view, ctx) = (&p.view, &p.ctx);
     // On a phone (the shell's own test for its generic stage) the parts stack top to
-    // bottom in the screen's width; an embed keeps the full layout, drawn to its frame.
-    let narrow = !ctx.compact && crate::ui::hooks::prefers(NARROW_QUERY);
+    // bottom in the screen's width. So they do in a narrow embed (a 420-pixel iframe), whose
+    // stage scrolls down to the consumers and the database (the stylesheet): the full
+    // layout fitted there read at 8 pixels. A wider embed keeps the full layout.
+    let narrow = crate::ui::hooks::prefers(NARROW_QUERY);
     let lay_out = if narrow { phone_layout } else { stage_layout };
     let layout = lay_out(
         view.producers.len(),
@@ -345,7 +347,7 @@ pub fn queue_stage(p: &QueueStageProps) -> Html {
         ],
     );
     html! {
-        <div class={classes!("queue-stage", ctx.compact.then_some("compact"), narrow.then_some("narrow"))}>
+        <div class={classes!("queue-stage", ctx.compact.then_some("compact"), narrow.then_some("narrow"), (narrow && ctx.compact).then_some("stage-scrolls"))}>
             <CounterTiles counters={view.counters} />
             <div class="queue-figure">
                 <svg class="queue-svg" viewBox={format!("0 0 {} {:.0}", layout.width, layout.height)} role="group" aria-label={aria}>

@@ -106,7 +106,8 @@ pub fn raft_stage(p: &RaftStageProps) -> Html {
     );
     html! {
         <div class={classes!("raft-stage", ctx.compact.then_some("compact"), phone.then_some("phone"),
-            (shape == Shape::NarrowEmbed).then_some("narrow"))}>
+            (shape == Shape::NarrowEmbed).then_some("narrow"),
+            (shape == Shape::NarrowEmbed).then_some("stage-scrolls"))}>
             <svg class="raft-svg" viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={label}
                 style={ring_aspect}>
                 <defs>

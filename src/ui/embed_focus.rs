@@ -1,0 +1,132 @@
+//! An embedded tour stop brings the nodes it is about into view. A narrow embed (a
+//! 420-pixel iframe) draws some stages at about full scale, taller than the stage, which
+//! then scrolls (`.stage-scrolls`): the queue's consumers and database, the lock queue's
+//! ZooKeeper and clients lie below the fold. A stop about a slow consumer that opened on
+//! the producers would caption what the reader cannot see, so the stage scrolls to the
+//! stop's highlighted nodes (each drawn with `data-node`, its shape with class `body`) when
+//! the stop opens, and leaves the reader's own scrolling alone after that.
+
+/// Where a scrolling stage should scroll to so that the band `target` (top and bottom, in
+/// the stage's content coordinates) is in view, or `None` when it already is. `scroll` is
+/// the stage's scroll offset, `height` its visible height and `covered` the height at its
+/// top that a sticky header (the queue's counters) keeps covered. The least movement that
+/// shows the whole band, with a margin of up to 8 pixels (less when the band only just
+/// fits); a band taller than the view shows its top.
+pub fn scroll_to_show(scroll: f64, height: f64, covered: f64, target: (f64, f64)) -> Option<f64> {
+    const MARGIN: f64 = 8.0;
+    let (top, bottom) = target;
+    let (seen_top, seen_bottom) = (scroll + covered, scroll + height);
+    if top >= seen_top - 0.5 && bottom <= seen_bottom + 0.5 {
+        return None;
+    }
+    let (room, size) = (height - covered, bottom - top);
+    let margin = ((room - size) / 2.0).clamp(0.0, MARGIN);
+    let wanted = if size > room || top < seen_top {
+        top - covered - margin
+    } else {
+        bottom + margin - height
+    };
+    let wanted = wanted.max(0.0);
+    ((wanted - scroll).abs() > 0.5).then_some(wanted)
+}
+
+/// Scrolls the embed's stage (under `root`) to its nodes `highlights` whenever `stop` (the
+/// tour stop and whatever rebuilds the page: its language, the panels settling) changes.
+#[cfg(target_arch = "wasm32")]
+#[yew::hook]
+pub fn use_focus_on_stop(
+    root: yew::NodeRef,
+    stop: Option<(usize, String, bool)>,
+    highlights: Vec<u32>,
+) {
+    yew::use_effect_with(stop, move |stop| {
+        if stop.is_some() && !highlights.is_empty() {
+            focus(&root, &highlights);
+        }
+    });
+}
+
+#[cfg(target_arch = "wasm32")]
+fn focus(root: &yew::NodeRef, highlights: &[u32]) -> Option<()> {
+    let root = root.cast::<web_sys::Element>()?;
+    let stage = root.query_selector(".embed-stage").ok()??;
+    if stage.scroll_height() <= stage.client_height() {
+        return None;
+    }
+    let frame = stage.get_bounding_client_rect();
+    let scroll = f64::from(stage.scroll_top());
+    let mut band: Option<(f64, f64)> = None;
+    for id in highlights {
+        let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
+            continue;
+        };
+        // The node's shape (its `.body`), not the counts written under it.
+        let shape = node.query_selector(".body").ok().flatten().unwrap_or(node);
+        let r = shape.get_bounding_client_rect();
+        let (top, bottom) = (
+            r.top() - frame.top() + scroll,
+            r.bottom() - frame.top() + scroll,
+        );
+        band = Some(band.map_or((top, bottom), |(t, b)| (t.min(top), b.max(bottom))));
+    }
+    let covered = stage
+        .query_selector(".stage-sticky")
+        .ok()
+        .flatten()
+        .map_or(0.0, |s| s.get_bounding_client_rect().height());
+    let to = scroll_to_show(scroll, f64::from(stage.client_height()), covered, band?)?;
+    stage.set_scroll_top(to.round() as i32);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_to_show;
+
+    #[test]
+    fn a_band_in_view_stays_put() {
+        assert_eq!(scroll_to_show(0.0, 200.0, 0.0, (20.0, 180.0)), None);
+        assert_eq!(scroll_to_show(100.0, 200.0, 50.0, (150.0, 300.0)), None);
+    }
+
+    #[test]
+    fn a_band_below_the_fold_is_scrolled_up_to_the_view_bottom() {
+        // The database at 400..460 in a 200-pixel stage: its bottom lands 8 px above the end.
+        assert_eq!(scroll_to_show(0.0, 200.0, 0.0, (400.0, 460.0)), Some(268.0));
+    }
+
+    #[test]
+    fn a_band_above_the_view_lands_under_the_sticky_header() {
+        assert_eq!(
+            scroll_to_show(300.0, 200.0, 50.0, (100.0, 160.0)),
+            Some(42.0)
+        );
+        // Hidden under the header alone counts as out of view.
+        assert_eq!(
+            scroll_to_show(100.0, 200.0, 50.0, (120.0, 160.0)),
+            Some(62.0)
+        );
+    }
+
+    #[test]
+    fn a_band_taller_than_the_view_shows_its_top() {
+        assert_eq!(
+            scroll_to_show(0.0, 200.0, 40.0, (300.0, 700.0)),
+            Some(260.0)
+        );
+    }
+
+    #[test]
+    fn a_band_that_only_just_fits_is_shown_whole() {
+        // 150 pixels in a room of 154: two pixels above and below.
+        assert_eq!(
+            scroll_to_show(0.0, 200.0, 46.0, (300.0, 450.0)),
+            Some(252.0)
+        );
+    }
+
+    #[test]
+    fn never_above_the_stage_top() {
+        assert_eq!(scroll_to_show(50.0, 200.0, 0.0, (4.0, 40.0)), Some(0.0));
+    }
+}
