@@ -34,13 +34,24 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
         .map(|c| if c.is_ascii() { 1 } else { 2 })
         .sum();
     let one_line = p.compact && (violated || p.tight || names_len > CROWDED_NAMES_CHARS);
+    // On one line, only the first property broken (the earliest step: the others followed
+    // from it) is named; the others are red lights whose names are read on hover, as the
+    // green ones. Two named badges cut each other to a word apiece ("agree…", "chosen
+    // val…") and pushed the link to the full app onto a line the stage needed.
+    let first_broken = p
+        .invariants
+        .iter()
+        .filter_map(|i| i.violation.as_ref().map(|v| (v.step, i.name)))
+        .min_by_key(|(step, _)| *step)
+        .map(|(_, name)| name);
     let items = p.invariants.iter().map(|inv| {
         let ok = inv.violation.is_none();
+        let named = !one_line || first_broken == Some(inv.name);
         let jump_to = |step: u64| {
             let on_msg = p.on_msg.clone();
             Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Seek(step)))
         };
-        let detail = inv.violation.as_ref().map(|v| {
+        let detail = inv.violation.as_ref().filter(|_| named).map(|v| {
             let jump_label = trf("Jump to step {n}, where {name} was violated", &[("n", &v.step), ("name", &tr(inv.name))]);
             if one_line {
                 return html! {
@@ -67,12 +78,12 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
         let name_shown = !one_line;
         html! {
             <li class={classes!("invariant", if ok { "ok" } else { "violated" })}
-                title={if one_line && ok { format!("{}: {}", tr(inv.name), tr(inv.description)) } else { tr(inv.description).to_string() }}
+                title={if one_line && (ok || !named) { format!("{}: {}", tr(inv.name), tr(inv.description)) } else { tr(inv.description).to_string() }}
                 data-invariant={inv.name}>
                 <span class="light" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
                 if name_shown {
                     <span class="inv-name">{ tr(inv.name) }</span>
-                } else if ok {
+                } else if ok || !named {
                     <span class="visually-hidden">{ tr(inv.name) }</span>
                 }
                 <span class="visually-hidden">{ format!(" {}", if ok { tr("holds") } else { tr("violated") }) }

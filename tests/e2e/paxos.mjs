@@ -184,13 +184,15 @@ const failed = await runTests([
     }
   }],
 
-  ["embedded at 420×460, every tour stop shows every node above the controls, its badges on one line, its labels at 11 px (10.5 where the link takes a line of its own)", async () => {
+  ["embedded at 420×460, every tour stop shows every node above the controls, its badges on one line, its labels at 11 px, the link to the full app beside the invariants", async () => {
     // Review of 2026-12-01, item 14, at a narrow frame: n1 past the right edge, n2 and n3
     // under the play controls. The network now fits the room left to it. A narrow embed's
     // drawing is 400 units wide (NetFrame::NARROW) and the link to the full app shares the
     // invariants' line, so its 11-unit labels are drawn at 11 px or more. Once consensus is
-    // broken its badge alone stays (it names both values), but two failed invariants push
-    // the link to a line of its own: 10.7 px at stop 6 (it was 9.4 with two lines of badges).
+    // broken its badge alone stays (it names both values). Two failed invariants once took
+    // a badge each, cut to a word apiece, and pushed the link to a line of its own: 10.7 px
+    // at stop 6 (9.4 with two lines of badges); the first broken is now named, the other a
+    // red light.
     let smallest = Infinity;
     const sizes = [];
     for (const lang of ["en", "zh"]) {
@@ -221,7 +223,8 @@ const failed = await runTests([
         assertEq(m.hidden, [], `${query}: nodes past the frame or under the controls`);
         assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
         assert(m.rows <= 1, `${query}: the badges take one line (${m.rows})`);
-        assert(words.px >= (m.linkAlone ? 10.5 : 11), `${query}: ${words.smallest} (the link ${m.linkAlone ? "on a line of its own" : "beside the invariants"})`);
+        assert(!m.linkAlone, `${query}: the link to the full app on a line of its own`);
+        assert(words.px >= 11, `${query}: ${words.smallest}`);
         sizes.push(`${i}${lang === "zh" ? "zh" : ""} ${words.px.toFixed(1)}`);
         assert(m.page <= 460, `${query}: the embed fits its frame (${m.page} px)`);
         smallest = Math.min(smallest, words.px);
