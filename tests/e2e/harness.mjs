@@ -102,7 +102,10 @@ export async function stageWords(page, selector) {
       const [a, b] = [texts[i], texts[j]];
       if (!(a.owner && a.owner === b.owner) && meet(a.r, b.r)) clashes.push(`${a.text} / ${b.text}`);
     }
-    const out = texts.filter((t) => t.r.left < rect.left - 0.5 || t.r.right > rect.right + 0.5 || t.r.top < rect.top - 0.5 || t.r.bottom > rect.bottom + 0.5).map((t) => t.text);
+    // A word is cut where the drawing clips it: at its own box, or, when it draws past it
+    // (overflow: visible), at the box of the element that holds it.
+    const clip = getComputedStyle(svg).overflow === "visible" ? svg.parentElement.getBoundingClientRect() : rect;
+    const out = texts.filter((t) => t.r.left < clip.left - 0.5 || t.r.right > clip.right + 0.5 || t.r.top < clip.top - 0.5 || t.r.bottom > clip.bottom + 0.5).map((t) => t.text);
     return { px: smallest.px, smallest: `${smallest.text} at ${smallest.px.toFixed(2)} px`, clashes, out, count: texts.length, view: `${box.width}x${box.height}` };
   }, selector);
 }

@@ -309,9 +309,18 @@ const failed = await runTests([
 
   ["locks: a lease lock embedded at 420x460 takes its own frame, every label at 11 px or more, none covering another", async () => {
     // The full lease frame (720 units) was drawn at 0.6 scale there: words at 6.6 px.
+    // Redlock with five clients or more is taller than the stage: fitted, its words were
+    // 9.9 px; at the stage's width, the stage scrolls to the lower clients.
     for (const query of ["?scene=locks&embed=1&sc=gc-pause&step=20", "?scene=locks&embed=1&sc=redlock-pause&step=30",
-      "?scene=locks&embed=1&clients=8&step=40"]) {
+      "?scene=locks&embed=1&clients=8&step=40", "?scene=locks&embed=1&kind=redlock&clients=5&step=60",
+      "?scene=locks&embed=1&kind=redlock&clients=8&step=60&lang=zh"]) {
       const page = await narrowStageReads(query);
+      const stage = await page.evaluate(() => {
+        const el = document.querySelector(".embed-stage");
+        return { scrolls: el.scrollHeight > el.clientHeight + 1, overflow: document.documentElement.scrollWidth - window.innerWidth };
+      });
+      assertEq(stage.scrolls, query.includes("redlock&clients"), `${query}: the stage scrolls`);
+      assert(stage.overflow <= 1, `${query}: no horizontal scrolling (${stage.overflow}px)`);
       await assertHealthy(page);
       await page.close();
     }
