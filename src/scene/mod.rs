@@ -36,7 +36,7 @@ pub use fields::{Field, FieldKind, NET_FIELDS};
 pub use params::ParamReader;
 pub use scene_run::SceneRun;
 pub use spec::{RunSpec, SceneId};
-pub use teaching::{At, LegendEntry, Names, Swatch, TourStop};
+pub use teaching::{At, Focus, LegendEntry, Names, Swatch, TourStop};
 
 use crate::algo::text::shorten;
 use crate::i18n::{tr, trf};

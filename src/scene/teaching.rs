@@ -26,6 +26,19 @@ pub struct TourStop<S: Scene> {
     pub at: At<S>,
     /// Nodes the stage points at.
     pub highlights: &'static [NodeId],
+    /// What part of the stage the stop is about, for a stage that scrolls.
+    pub focus: Focus,
+}
+
+/// What part of the stage a tour stop is about. A narrow embed whose stage scrolls opens
+/// each stop scrolled to it: Raft's stops about logs to the log grid, below the ring,
+/// rather than to the servers on the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The highlighted nodes (each drawn with `data-node`).
+    Nodes,
+    /// The nodes' logs, side by side (the part drawn with `data-focus="logs"`).
+    Logs,
 }
 
 /// How a legend entry is drawn.

@@ -2,7 +2,7 @@
 //! step), so that Next, Back and a shared tour link all open the same state, and "Back"
 //! is plain time travel.
 use super::spec::DEFAULT_SEED;
-use super::teaching::At;
+use super::teaching::{At, Focus};
 use super::{build_scene, scenario_spec_of, RunSpec, Scene, SceneRun, LOOKAHEAD};
 use crate::sim::run::Run;
 
@@ -18,6 +18,8 @@ pub struct PlacedStop {
     pub spec: RunSpec,
     /// Nodes the stage points at.
     pub highlights: Vec<u32>,
+    /// What part of the stage the stop is about (a stage that scrolls opens on it).
+    pub focus: Focus,
 }
 
 /// The tour of scene `S`, each stop placed in its scenario's run (seeded with the default
@@ -53,6 +55,7 @@ pub fn place_tour<S: Scene>() -> Vec<PlacedStop> {
             caption: stop.caption,
             spec: at,
             highlights: stop.highlights.iter().map(|n| n.0).collect(),
+            focus: stop.focus,
         });
     }
     placed

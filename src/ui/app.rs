@@ -481,7 +481,7 @@ pub fn app(props: &AppProps) -> Html {
     super::embed_focus::use_focus_on_stop(
         root.clone(),
         embed_stop.map(|_| (model.spec.tour.unwrap_or(0), texts_key.clone(), settled)),
-        highlights.clone(),
+        embed_stop.map(|s| (s.focus, s.highlights.clone())),
     );
     // The language the page is written in now, for the root's `lang` attribute (screen
     // readers, and the CJK glyph forms a font picks): English until the Chinese texts arrive.

@@ -1,10 +1,11 @@
-//! An embedded tour stop brings the nodes it is about into view. A narrow embed (a
-//! 420-pixel iframe) draws some stages at about full scale, taller than the stage, which
-//! then scrolls (`.stage-scrolls`): the queue's consumers and database, the lock queue's
-//! ZooKeeper and clients lie below the fold. A stop about a slow consumer that opened on
+//! An embedded tour stop brings what it is about into view. A narrow embed (a 420-pixel
+//! iframe) draws some stages at about full scale, taller than the stage, which then scrolls
+//! (`.stage-scrolls`): the queue's consumers and database, the lock queue's ZooKeeper and
+//! clients, Raft's log grid lie below the fold. A stop about a slow consumer that opened on
 //! the producers would caption what the reader cannot see, so the stage scrolls to the
-//! stop's highlighted nodes (each drawn with `data-node`, its shape with class `body`) when
-//! the stop opens, and leaves the reader's own scrolling alone after that.
+//! stop's highlighted nodes (each drawn with `data-node`, its shape with class `body`), or
+//! to the logs for a stop about logs (Raft's log grid, drawn with `data-focus="logs"`),
+//! when the stop opens, and leaves the reader's own scrolling alone after that.
 
 /// Where a scrolling stage should scroll to so that the band `target` (top and bottom, in
 /// the stage's content coordinates) is in view, or `None` when it already is. `scroll` is
@@ -30,24 +31,25 @@ pub fn scroll_to_show(scroll: f64, height: f64, covered: f64, target: (f64, f64)
     ((wanted - scroll).abs() > 0.5).then_some(wanted)
 }
 
-/// Scrolls the embed's stage (under `root`) to its nodes `highlights` whenever `stop` (the
-/// tour stop and whatever rebuilds the page: its language, the panels settling) changes.
+/// Scrolls the embed's stage (under `root`) to the drawing of the stop's highlighted nodes
+/// that it is about (`target`) whenever `stop` (the tour stop and whatever rebuilds the
+/// page: its language, the panels settling) changes.
 #[cfg(target_arch = "wasm32")]
 #[yew::hook]
 pub fn use_focus_on_stop(
     root: yew::NodeRef,
     stop: Option<(usize, String, bool)>,
-    highlights: Vec<u32>,
+    target: Option<(crate::scene::Focus, Vec<u32>)>,
 ) {
     yew::use_effect_with(stop, move |stop| {
-        if stop.is_some() && !highlights.is_empty() {
-            focus(&root, &highlights);
+        if let (Some(_), Some((focus_on, highlights))) = (stop, target) {
+            focus(&root, focus_on, &highlights);
         }
     });
 }
 
 #[cfg(target_arch = "wasm32")]
-fn focus(root: &yew::NodeRef, highlights: &[u32]) -> Option<()> {
+fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32]) -> Option<()> {
     let root = root.cast::<web_sys::Element>()?;
     let stage = root.query_selector(".embed-stage").ok()??;
     if stage.scroll_height() <= stage.client_height() {
@@ -56,18 +58,25 @@ fn focus(root: &yew::NodeRef, highlights: &[u32]) -> Option<()> {
     let frame = stage.get_bounding_client_rect();
     let scroll = f64::from(stage.scroll_top());
     let mut band: Option<(f64, f64)> = None;
-    for id in highlights {
-        let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
-            continue;
-        };
-        // The node's shape (its `.body`), not the counts written under it.
-        let shape = node.query_selector(".body").ok().flatten().unwrap_or(node);
-        let r = shape.get_bounding_client_rect();
+    let mut include = |part: web_sys::Element| {
+        let r = part.get_bounding_client_rect();
         let (top, bottom) = (
             r.top() - frame.top() + scroll,
             r.bottom() - frame.top() + scroll,
         );
         band = Some(band.map_or((top, bottom), |(t, b)| (t.min(top), b.max(bottom))));
+    };
+    match focus_on {
+        crate::scene::Focus::Nodes => {
+            for id in highlights {
+                let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
+                    continue;
+                };
+                // The node's shape (its `.body`), not the counts written under it.
+                include(node.query_selector(".body").ok().flatten().unwrap_or(node));
+            }
+        }
+        crate::scene::Focus::Logs => include(stage.query_selector("[data-focus=\"logs\"]").ok()??),
     }
     let covered = stage
         .query_selector(".stage-sticky")

@@ -170,7 +170,7 @@ const failed = await runTests([
   ["embedded at 420×460 (a narrow column of a course page), the ring shows at 11 px or more (whole up to five servers) and the stage scrolls down to the logs", async () => {
     // The wide frame (760 units) was drawn at 0.55 there: its words at 7 px.
     const sizes = [];
-    for (const query of ["?scene=raft&tour=3&embed=1", "?scene=raft&tour=8&embed=1", "?scene=raft&sc=figure-7&embed=1",
+    for (const query of ["?scene=raft&tour=3&embed=1", "?scene=raft&tour=10&embed=1", "?scene=raft&sc=figure-7&embed=1",
       "?scene=raft&tour=3&embed=1&lang=zh", "?scene=raft&sc=no-quorum&seed=1&step=900&embed=1"]) {
       const page = await openRaft(query, { width: 420, height: 460 });
       await quiet(page, 150);
@@ -208,6 +208,34 @@ const failed = await runTests([
       await page.close();
     }
     console.log(`     420×460, smallest label (px): ${sizes.join(", ")}`);
+  }],
+
+  ["embedded at 420×460, a tour stop about logs opens scrolled to the log grid; one about elections on the ring", async () => {
+    // Figure 8's stop captions n0's term-2 entry and n4 overwriting it; the grid that shows
+    // it lay below the fold, the stage opening on the ring.
+    const seen = (page) => page.evaluate(() => {
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      const inView = (el) => { const r = el.getBoundingClientRect(); return r.top >= stage.top - 0.5 && r.bottom <= stage.bottom + 0.5; };
+      return { grid: inView(document.querySelector("g.log-grid")), scrolled: document.querySelector(".embed-stage").scrollTop };
+    });
+    for (const query of ["?scene=raft&tour=8&embed=1", "?scene=raft&tour=6&embed=1&lang=zh", "?scene=raft&tour=4&embed=1"]) {
+      const page = await openRaft(query, { width: 420, height: 460 });
+      const m = await seen(page);
+      assert(m.grid, `${query}: the whole log grid in view (scrolled ${m.scrolled} px)`);
+      await assertHealthy(page);
+      await page.close();
+    }
+    const page = await openRaft("?scene=raft&tour=1&embed=1", { width: 420, height: 460 });
+    assertEq((await seen(page)).scrolled, 0, "the first election's stop: the stage at its top, on the ring");
+    await page.click("#tour-next");
+    await page.waitForFunction(() => document.querySelector("#tour")?.textContent.includes("2/10"));
+    for (let i = 3; i <= 8; i++) {
+      await page.click("#tour-next");
+      await page.waitForFunction((i) => document.querySelector("#tour")?.textContent.includes(`${i}/10`), i);
+    }
+    await page.waitForTimeout(100);
+    assert((await seen(page)).grid, "stop 8 reached with Next: the log grid in view");
+    await assertHealthy(page);
   }],
 
   ["a bad link is explained, not a crash", async () => {

@@ -43,6 +43,7 @@ const SHELL: &[(&str, &str)] = sources![
     "src/ui/caption.rs",
     "src/ui/controls.rs",
     "src/ui/diagram.rs",
+    "src/ui/embed_focus.rs",
     "src/ui/explore/in_worker.rs",
     "src/ui/explore/mod.rs",
     "src/ui/explore/panel.rs",

@@ -1,7 +1,7 @@
 //! What the load-balancing scene tells a learner: a sentence for each decision a node
 //! narrates, the guided tour (each idea from the failure that motivates it), and the
 //! legend of the stage's marks.
-use super::super::{At, LegendEntry, Names, Swatch, TourStop};
+use super::super::{At, Focus, LegendEntry, Names, Swatch, TourStop};
 use super::Balance;
 use crate::algo::balance::{Answer, Note, PickReason};
 use crate::i18n::{tr, trf};
@@ -276,6 +276,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "random-load",
             at: At::When(|sim| sim.now() >= after_ms(14_500)),
             highlights: &[NodeId(2), NodeId(3), NodeId(4), NodeId(5)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "One slow server: round robin keeps feeding it",
@@ -283,6 +284,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "slow-server",
             at: At::When(|sim| sim.now() >= after_ms(9_000)),
             highlights: &[NodeId(5)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Two choices steer around it",
@@ -290,6 +292,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "slow-server",
             at: At::When(|sim| sim.now() >= after_ms(15_000)),
             highlights: &[NodeId(5)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Unequal servers: smooth weighted round robin",
@@ -297,6 +300,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "weighted",
             at: At::When(|sim| sim.now() >= after_ms(10_000)),
             highlights: &[NodeId(2)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Many balancers herd",
@@ -304,6 +308,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "herd",
             at: At::When(|sim| sim.now() >= after_ms(8_000)),
             highlights: &[NodeId(12)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A crash: active against passive checks",
@@ -311,6 +316,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "crash-health",
             at: At::When(|sim| sim.now() >= after_ms(5_000)),
             highlights: &[NodeId(3)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A slow server, ejected passively",
@@ -318,6 +324,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "slow-eject",
             at: At::When(|sim| sim.now() >= after_ms(6_000)),
             highlights: &[NodeId(5)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Sticky sessions through a loss; bounded loads",
@@ -325,6 +332,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "sticky-loss",
             at: At::When(|sim| sim.now() >= after_ms(8_000)),
             highlights: &[NodeId(4)],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -2,7 +2,7 @@
 //! legend of every state and mark the stage and the lock panel draw.
 use super::Locks;
 use crate::algo::locks::{lock_stats, lock_view, Client, LockNode, WatchTarget, NO_STALE_WRITES};
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, NodeStatus, Sim};
 
 /// Every client, with its status.
@@ -87,6 +87,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "crash-lease",
             at: At::When(holder_crashed),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The lease frees the lock",
@@ -94,6 +95,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "crash-lease",
             at: At::When(taken_over_from_crashed),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A GC pause",
@@ -101,6 +103,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "gc-pause",
             at: At::When(paused_holder),
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Two holders",
@@ -108,6 +111,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "gc-pause",
             at: At::When(two_holders),
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Fencing tokens",
@@ -115,6 +119,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "gc-pause",
             at: At::When(write_rejected),
             highlights: &[NodeId(1)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Without fencing",
@@ -122,6 +127,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "gc-pause-unfenced",
             at: At::When(stale_write_accepted),
             highlights: &[NodeId(1)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The ZooKeeper queue",
@@ -129,6 +135,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "predecessor",
             at: At::When(queue_of_predecessors),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The herd effect",
@@ -136,6 +143,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "herd",
             at: At::When(herd_waiting),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "What the herd costs",
@@ -143,6 +151,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             scenario: "herd",
             at: At::End,
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -3,7 +3,7 @@
 use super::Paxos;
 use crate::algo::paxos::ghost::ValueSource;
 use crate::algo::paxos::{views, Msg, PaxosNode};
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, Sim};
 
 /// A proposer adopted a reported value in one of its ballots.
@@ -58,6 +58,7 @@ numbers every attempt with a ballot and runs two phases under it.",
             scenario: "race",
             at: At::When(two_ballots_started),
             highlights: &[N0, N1],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Ballots and promises",
@@ -68,6 +69,7 @@ promised a higher ballot.",
             scenario: "race",
             at: At::When(nack_in_flight),
             highlights: &[N0, N1],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A minority accepted: the value may lose",
@@ -78,6 +80,7 @@ Losing red is safe.",
             scenario: "crash-minority",
             at: At::End,
             highlights: &[N0, N4, N1],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A majority accepted: the next proposer must adopt it",
@@ -88,6 +91,7 @@ among the promises. n1 proposes red.",
             scenario: "crash-majority",
             at: At::When(adopted),
             highlights: &[N1, N3, N4],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Why a chosen value sticks",
@@ -98,6 +102,7 @@ never changes.",
             scenario: "crash-majority",
             at: At::End,
             highlights: &[N1, N3, N4],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Break the rule, break consensus",
@@ -107,6 +112,7 @@ chosen in 1.1 after red was chosen in 1.0. Two values are chosen; the invariants
             scenario: "keep-own-value",
             at: At::End,
             highlights: &[N1, N3, N4],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Dueling proposers can livelock",
@@ -118,6 +124,7 @@ any time, no deterministic protocol can rule it out (FLP).",
             scenario: "livelock",
             at: At::When(duel_under_way),
             highlights: &[N0, N1, N2],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A leader ends the duel",
@@ -128,6 +135,7 @@ at random, until one gets two quiet round trips.",
             scenario: "leader",
             at: At::When(everyone_learned),
             highlights: &[N0],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Multi-Paxos runs phase 1 once",
@@ -138,6 +146,7 @@ its key-value store.",
             scenario: "multi",
             at: At::When(three_slots_chosen),
             highlights: &[N0],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -2,7 +2,7 @@
 //! its legend.
 use super::QueueScene;
 use crate::algo::queue::{Phase, QueueNode};
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, NodeStatus, Sim};
 
 // Node numbers of the scenarios' default layout: redis, db, p1, p2, c1, c2, (reaper).
@@ -79,6 +79,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "happy",
             at: At::When(working_after_some_effects),
             highlights: &[REDIS],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A crash after the pop",
@@ -86,6 +87,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "brpop-crash",
             at: At::When(a_consumer_crashed),
             highlights: &[C2],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "BLMOVE: a processing list",
@@ -93,6 +95,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "blmove-crash",
             at: At::When(reaper_requeued),
             highlights: &[REAPER, C1],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Slow is not dead",
@@ -100,6 +103,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "slow-consumer",
             at: At::When(applied_twice),
             highlights: &[C1, DB],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Consumer group and poison",
@@ -107,6 +111,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "poison",
             at: At::When(dead_lettered),
             highlights: &[REDIS],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Redis's machine loses power: no persistence",
@@ -114,6 +119,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "broker-crash-none",
             at: At::When(broker_back),
             highlights: &[REDIS],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "AOF every second",
@@ -121,6 +127,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "broker-crash-everysec",
             at: At::When(broker_back),
             highlights: &[REDIS],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "AOF always",
@@ -128,6 +135,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "broker-crash-always",
             at: At::When(broker_back),
             highlights: &[REDIS],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Idempotent consumers",
@@ -135,6 +143,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             scenario: "idempotent",
             at: At::When(duplicate_skipped),
             highlights: &[DB],
+            focus: Focus::Nodes,
         },
     ]
 }

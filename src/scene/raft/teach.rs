@@ -2,7 +2,7 @@
 //! mark the stage draws.
 use super::Raft;
 use crate::algo::raft::{leader, Command, RaftNode, Role, Server};
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, NodeStatus, Sim};
 
 fn server(sim: &Sim<RaftNode>, id: u32) -> Option<&Server> {
@@ -120,6 +120,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "first-election",
             at: At::When(has_leader),
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A split vote",
@@ -127,6 +128,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "split-vote",
             at: At::When(split),
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Why timeouts are randomized",
@@ -134,6 +136,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "split-vote",
             at: At::When(all_follow_leader),
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Replication and commit by majority",
@@ -141,6 +144,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "leader-crash",
             at: At::When(client_write_committed),
             highlights: &[NodeId(0)],
+            focus: Focus::Logs,
         },
         TourStop {
             title: "The leader crashes",
@@ -148,6 +152,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "leader-crash",
             at: At::When(replaced_after_crash),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "A crash mid-replication: a minority",
@@ -155,6 +160,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "crash-minority",
             at: At::When(converged),
             highlights: &[NodeId(0)],
+            focus: Focus::Logs,
         },
         TourStop {
             title: "A crash mid-replication: a majority",
@@ -162,6 +168,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "crash-majority",
             at: At::When(converged),
             highlights: &[NodeId(0)],
+            focus: Focus::Logs,
         },
         TourStop {
             title: "Figure 8: the current-term rule",
@@ -169,6 +176,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "figure-8",
             at: At::When(figure_8_overwritten),
             highlights: &[NodeId(0), NodeId(4)],
+            focus: Focus::Logs,
         },
         TourStop {
             title: "A partitioned leader's writes roll back",
@@ -176,6 +184,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "partitioned-leader",
             at: At::When(converged),
             highlights: &[NodeId(0)],
+            focus: Focus::Logs,
         },
         TourStop {
             title: "PreVote calms a rejoining server",
@@ -183,6 +192,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             scenario: "rejoin-prevote",
             at: At::When(n4_rejoined),
             highlights: &[NodeId(4)],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -3,7 +3,7 @@
 //! its one command (a join, a failure, a weight change, a lookup) at step 1, and the run
 //! rests after its last command, so stops sit at the start or the end of their run.
 use super::Ring;
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 
 pub fn tour() -> Vec<TourStop<Ring>> {
     vec![
@@ -13,6 +13,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "modulo-vs-ring",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The ring",
@@ -20,6 +21,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "ring-join",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "One point per server is lopsided",
@@ -27,6 +29,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "one-vnode",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Virtual nodes even it out",
@@ -34,6 +37,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "many-vnodes",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Weights",
@@ -41,6 +45,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "weights",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Replicas",
@@ -48,6 +53,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "node-fails",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Bounded loads",
@@ -55,6 +61,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "bounded",
             at: At::End,
             highlights: &[],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -2,7 +2,7 @@
 //! legend of every state and mark the stage draws.
 use super::TwoPc;
 use crate::algo::two_phase_commit::{Participant, ParticipantPhase, TwoPcNode, COORDINATOR};
-use crate::scene::{At, LegendEntry, Swatch, TourStop};
+use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, NodeStatus, Sim};
 
 /// Every participant, with its status.
@@ -68,6 +68,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "happy",
             at: At::When(all_in_doubt),
             highlights: &[NodeId(1), NodeId(2), NodeId(3)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Phase 2: commit",
@@ -75,6 +76,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "happy",
             at: At::End,
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "One no vote aborts",
@@ -82,6 +84,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "vote-no",
             at: At::End,
             highlights: &[NodeId(2)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The coordinator crashes after prepare",
@@ -89,6 +92,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "coord-crash",
             at: At::When(in_doubt_without_coordinator),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Blocked: no timeout helps",
@@ -96,6 +100,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "coord-crash",
             at: At::When(blocked_asking),
             highlights: &[NodeId(1), NodeId(2), NodeId(3)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "The coordinator returns: presumed abort",
@@ -103,6 +108,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "coord-crash",
             at: At::When(aborted_after_restart),
             highlights: &[NodeId(0)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Cooperative termination",
@@ -110,6 +116,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "coop",
             at: At::When(committed_without_coordinator),
             highlights: &[NodeId(1)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "…and where it cannot help",
@@ -117,6 +124,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "coop-blocked",
             at: At::When(blocked_asking),
             highlights: &[NodeId(1), NodeId(2), NodeId(3)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Broken: COMMIT sent before it is logged",
@@ -124,6 +132,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "send-before-log",
             at: At::When(violated_and_settled),
             highlights: &[NodeId(0), NodeId(3)],
+            focus: Focus::Nodes,
         },
         TourStop {
             title: "Broken: a yes vote that is not logged",
@@ -131,6 +140,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             scenario: "forget-vote",
             at: At::When(violated_and_settled),
             highlights: &[NodeId(1)],
+            focus: Focus::Nodes,
         },
     ]
 }

@@ -107,7 +107,7 @@ pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'
         .enumerate()
         .map(|(i, s)| row(frame, view, s, i, dark, names));
     html! {
-        <g class="log-grid" aria-label={tr("The servers' logs")}>
+        <g class="log-grid" data-focus="logs" aria-label={tr("The servers' logs")}>
             <text class="grid-title" x={frame.grid_x.to_string()} y={(frame.grid_top - 9.0).to_string()}>{ tr("log") }</text>
             { for header }
             { for rows }
