@@ -109,9 +109,14 @@ const failed = await runTests([
 
   ["a step goes to the next visible change; Shift steps exactly one", async () => {
     const page = await open("?scene=2pc");
+    // The page redraws after the key's event returns: wait for a change, then read it (it
+    // once read step 0 under load).
+    const moved = (from) => page.waitForFunction((from) => !document.querySelector("#step-status").textContent.startsWith(`step ${from} `), from).catch(() => {});
     await page.keyboard.press("Shift+ArrowRight");
+    await moved(0);
     assertEq(await stepOf(page), 1, "one step");
     await page.click("#step-forward", { modifiers: ["Shift"] });
+    await moved(1);
     assertEq(await stepOf(page), 2, "Shift+click: one step");
   }],
 
