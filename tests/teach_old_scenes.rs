@@ -921,6 +921,11 @@ fn the_locks_tour_stops_where_its_captions_say() {
             2 => {
                 assert_eq!(believers(sim).len(), 1);
                 assert!(believers(sim)[0].1, "the holder is paused");
+                assert_eq!(
+                    stop.highlights,
+                    [believers(sim)[0].0 .0],
+                    "the stop points at it"
+                );
                 assert_eq!(sim.violations().iter().filter(|v| v.is_some()).count(), 0);
             }
             3 => {
@@ -935,6 +940,8 @@ fn the_locks_tour_stops_where_its_captions_say() {
                     holder.token
                 );
                 assert!(sim.violations()[1].is_some(), "single holder fails");
+                let both: Vec<u32> = b.iter().map(|(c, _)| c.0).collect();
+                assert_eq!(stop.highlights, both, "the stop points at both holders");
             }
             4 => {
                 assert!(stats.writes_rejected >= 1 && stats.writes_accepted >= 1);

@@ -1,11 +1,13 @@
 //! An embedded tour stop brings what it is about into view. A narrow embed (a 420-pixel
-//! iframe) draws some stages at about full scale, taller than the stage, which then scrolls
-//! (`.stage-scrolls`): the queue's consumers and database, the lock queue's ZooKeeper and
-//! clients, Raft's log grid lie below the fold. A stop about a slow consumer that opened on
-//! the producers would caption what the reader cannot see, so the stage scrolls to the
-//! stop's highlighted nodes (each drawn with `data-node`, its shape with class `body`), or
-//! to the logs for a stop about logs (Raft's log grid, drawn with `data-focus="logs"`),
-//! when the stop opens, and leaves the reader's own scrolling alone after that.
+//! iframe) draws its stage at full size or more, often taller than the stage, which then
+//! scrolls: the queue's consumers and database, the lock queue's ZooKeeper and clients,
+//! Raft's log grid, the lease lock's and 2PC's lowest words below a tour's bar lie below
+//! the fold. A stop about a slow consumer that opened on the producers would caption what
+//! the reader cannot see, so the stage scrolls to the stop's highlighted nodes (each drawn
+//! with `data-node`: with their words when they fit, else their shapes alone, the elements
+//! of class `body`), or to the logs for a stop about logs (Raft's log grid, drawn with
+//! `data-focus="logs"`), when the stop opens, and leaves the reader's own scrolling alone
+//! after that.
 
 /// Where a scrolling stage should scroll to so that the band `target` (top and bottom, in
 /// the stage's content coordinates) is in view, or `None` when it already is. `scroll` is
@@ -57,33 +59,51 @@ fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32])
     }
     let frame = stage.get_bounding_client_rect();
     let scroll = f64::from(stage.scroll_top());
-    let mut band: Option<(f64, f64)> = None;
-    let mut include = |part: web_sys::Element| {
+    let band_of = |part: &web_sys::Element| {
         let r = part.get_bounding_client_rect();
-        let (top, bottom) = (
+        (
             r.top() - frame.top() + scroll,
             r.bottom() - frame.top() + scroll,
-        );
-        band = Some(band.map_or((top, bottom), |(t, b)| (t.min(top), b.max(bottom))));
+        )
     };
+    let join = |a: Option<(f64, f64)>, (top, bottom): (f64, f64)| {
+        Some(a.map_or((top, bottom), |(t, b): (f64, f64)| {
+            (t.min(top), b.max(bottom))
+        }))
+    };
+    // The nodes with their words (states, counts), or, when that is taller than the view,
+    // their shapes alone (each `.body`).
+    let (mut whole, mut shapes) = (None, None);
     match focus_on {
         crate::scene::Focus::Nodes => {
             for id in highlights {
                 let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
                     continue;
                 };
-                // The node's shape (its `.body`), not the counts written under it.
-                include(node.query_selector(".body").ok().flatten().unwrap_or(node));
+                whole = join(whole, band_of(&node));
+                let shape = node.query_selector(".body").ok().flatten();
+                shapes = join(shapes, band_of(shape.as_ref().unwrap_or(&node)));
             }
         }
-        crate::scene::Focus::Logs => include(stage.query_selector("[data-focus=\"logs\"]").ok()??),
+        crate::scene::Focus::Logs => {
+            whole = join(
+                None,
+                band_of(&stage.query_selector("[data-focus=\"logs\"]").ok()??),
+            );
+        }
     }
     let covered = stage
         .query_selector(".stage-sticky")
         .ok()
         .flatten()
         .map_or(0.0, |s| s.get_bounding_client_rect().height());
-    let to = scroll_to_show(scroll, f64::from(stage.client_height()), covered, band?)?;
+    let height = f64::from(stage.client_height());
+    let (top, bottom) = whole?;
+    let band = match shapes {
+        Some(shapes) if bottom - top > height - covered => shapes,
+        _ => (top, bottom),
+    };
+    let to = scroll_to_show(scroll, height, covered, band)?;
     stage.set_scroll_top(to.round() as i32);
     Some(())
 }

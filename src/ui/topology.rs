@@ -47,6 +47,10 @@ pub struct TopologyProps {
     /// The embed layout: a wide frame, bigger labels, and no partition bar.
     #[prop_or_default]
     pub compact: bool,
+    /// A narrow embed's frame, drawn at its full size or more, never shrunk to the stage
+    /// (an embed's own frame, `compact`, is in a narrow embed anyway).
+    #[prop_or_default]
+    pub min_scale: bool,
 }
 
 /// A stage's own placement of the nodes, in the SVG's coordinates.
@@ -123,6 +127,17 @@ pub fn topology(p: &TopologyProps) -> Html {
         None if narrow => Frame::narrow(),
         None => Frame::square(),
     };
+    // In a narrow embed (a 420-pixel iframe) the frame is drawn at its full size or more:
+    // fitted to a stage that a tour's bar makes 300 pixels tall, its words were 9.8 pixels.
+    // The stage then scrolls to the rest (the stylesheet's `.min-scale`).
+    let min_scale = p.min_scale || (wide && super::hooks::prefers(NARROW_QUERY));
+    let min_scale_style = min_scale.then(|| {
+        format!(
+            "--frame-w: {:.0}px; --frame-aspect: {:.4}",
+            frame.width,
+            frame.width / frame.height
+        )
+    });
     let node_r = frame.node_r;
     let positions: Vec<(f64, f64)> = (0..n)
         .map(|i| {
@@ -372,7 +387,7 @@ pub fn topology(p: &TopologyProps) -> Html {
 
     html! {
         <div class={classes!("topology", wide.then_some("compact"), narrow.then_some("narrow"))}>
-            <svg class="topology-svg" viewBox={frame.view_box()} role="img"
+            <svg class={classes!("topology-svg", min_scale.then_some("min-scale"))} viewBox={frame.view_box()} role="img" style={min_scale_style}
                  aria-label={trf("{n} nodes and {m} messages in flight at {time}", &[("n", &n), ("m", &p.snapshot.messages.len()), ("time", &p.playhead)])}>
                 <defs>
                     <marker id="cut-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">

@@ -346,6 +346,41 @@ const failed = await runTests([
     }
   }],
 
+  ["2PC and the lease lock's tour stops embedded at 420x460: labels at 11 px or more under the tour's bar, the stage scrolling to the rest, a stop's nodes in view with their words", async () => {
+    // The tour's bar leaves a 300 px stage: the 340-unit frames fitted there read at 9.8 px.
+    const sizes = [];
+    for (const [scene, stops] of [["2pc", 10], ["locks", 6]]) {
+      for (let i = 1; i <= stops; i++) {
+        const query = `?scene=${scene}&tour=${i}&embed=1${i === 4 ? "&lang=zh" : ""}`;
+        const page = await openPage(browser, url(query), { width: 420, height: 460 });
+        await page.waitForSelector(".embed-stage svg g.node");
+        const words = await stageWords(page, ".embed-stage svg");
+        assert(words.px >= 11, `${query}: the smallest label is ${words.smallest}`);
+        assertEq(words.clashes, [], `${query}: labels apart`);
+        const m = await page.evaluate(() => ({ overflow: document.documentElement.scrollWidth - innerWidth,
+          page: document.documentElement.scrollHeight }));
+        assert(m.overflow <= 1, `${query}: no sideways scrolling (${m.overflow} px)`);
+        assert(m.page <= 460, `${query}: the embed fits its frame (${m.page} px)`);
+        sizes.push(`${scene} ${i} ${words.px.toFixed(1)}`);
+        if (scene === "locks" && i === 4) {
+          // "Two holders": both clients' states in view, without scrolling by hand.
+          const hidden = await page.evaluate(() => {
+            const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+            return [...document.querySelectorAll(".topology-svg g.node.highlighted")].filter((g) => {
+              const r = g.getBoundingClientRect();
+              return r.top < stage.top - 0.5 || r.bottom > stage.bottom + 0.5;
+            }).map((g) => g.dataset.node);
+          });
+          assertEq(hidden, [], `${query}: the two holders, with their words, in view`);
+          assertEq(await page.locator(".topology-svg g.node.highlighted").count(), 2, `${query}: two holders pointed at`);
+        }
+        await assertHealthy(page);
+        await page.close();
+      }
+    }
+    console.log(`     420×460 tour stops, smallest label (px): ${sizes.join(", ")}`);
+  }],
+
   ["2PC embedded at 420x460 (a narrow column of a course page): its own frame, every label at 11 px or more, none covering another", async () => {
     // The embed's wide frame (660 units) was drawn at 0.6 scale there: states at 7 px.
     for (const query of ["?scene=2pc&embed=1&step=20", "?scene=2pc&embed=1&n=6&step=30", "?scene=2pc&embed=1&sc=coord-crash&step=25"]) {

@@ -102,7 +102,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             caption: "Now the holder does not crash: right after getting the lock it is paused for three TTLs (a long garbage collection, a frozen VM). Its timers freeze with it, so it cannot notice that its lease is running out.",
             scenario: "gc-pause",
             at: At::When(paused_holder),
-            highlights: &[],
+            highlights: &[NodeId(4)],
             focus: Focus::Nodes,
         },
         TourStop {
@@ -110,7 +110,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             caption: "The lease ran out on redis's clock while the holder slept, and another client got the lock with the next fencing token. The paused client still believes it holds the lock: two holders, and \"single holder\" fails. No lock service can prevent this belief.",
             scenario: "gc-pause",
             at: At::When(two_holders),
-            highlights: &[],
+            highlights: &[NodeId(3), NodeId(4)],
             focus: Focus::Nodes,
         },
         TourStop {

@@ -449,8 +449,8 @@ pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
 ///   lower clients and the servers): there the messages are dots drawn under the words, as
 ///   on a phone ([`lease_narrow_under`]). A Redlock embed shows dots only anyway.
 /// - Five servers with five clients or more need 378 units of height, not 340: that one
-///   setting, which no scenario uses, is drawn at the stage's width too, and the stage
-///   scrolls to the lower clients' words.
+///   setting, which no scenario uses, is drawn at full size too (as every narrow embed's
+///   topology, `.min-scale`), and the stage scrolls to the lower clients' words.
 pub const LEASE_NARROW_WIDTH: f64 = 400.0;
 pub const LEASE_NARROW_HEIGHT: f64 = 340.0;
 

@@ -13,8 +13,7 @@
 //! Nodes, links, messages and menus are the generic topology's, with this stage's layout.
 use super::geometry::{
     lease_layout, lease_narrow_layout, lease_narrow_under, mark_shift, message_labels,
-    queue_layout, queue_obstacles, slots, stage_labels, Side, StageLayout, Words, BOX_H,
-    LEASE_NARROW_HEIGHT, MARK_STEP,
+    queue_layout, queue_obstacles, slots, stage_labels, Side, StageLayout, Words, BOX_H, MARK_STEP,
 };
 use super::phone::{phone_layout, wrap, QueueGeo, CAPTION_FONT, CAPTION_LINE, CAPTION_MAX};
 use crate::algo::locks::WatchTarget;
@@ -135,17 +134,13 @@ pub fn lease_stage(p: &LeaseStageProps) -> Html {
     } else {
         lease_layout(p.servers, clients)
     };
-    // Redlock's five servers and five clients or more need 378 units of height: drawn at
-    // the stage's width like that, the stage scrolls to the lower clients' words (fitted to
-    // its height, they read at 10 pixels).
-    let scrolls = narrow && frame.height > LEASE_NARROW_HEIGHT;
     let layout = Rc::new(topology_layout(frame, ctx, &[], dense));
     html! {
-        <div class={classes!("locks-stage", dense.then_some("dense"), scrolls.then_some("stage-scrolls"))}>
+        <div class={classes!("locks-stage", dense.then_some("dense"))}>
             <Topology snapshot={(*ctx.snapshot).clone()} playhead={ctx.playhead}
                 selected={ctx.selected} partition={ctx.partition.clone()}
                 commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()}
-                highlights={ctx.highlights.clone()} layout={Some(layout)} />
+                highlights={ctx.highlights.clone()} layout={Some(layout)} min_scale={narrow} />
         </div>
     }
 }
