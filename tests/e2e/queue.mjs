@@ -246,6 +246,20 @@ const failed = await runTests([
     }
   }],
 
+  ["Redis's restart line says what its persistence left: nothing without one, the AOF with one (review of 2026-12-02)", async () => {
+    // Without persistence the line said "restart from the AOF on disk; writes lost so far: 0"
+    // beside 38 lost messages.
+    for (const [query, says, not] of [["?scene=queue&tour=6", "no persistence, every message it held is gone", "AOF"],
+      ["?scene=queue&tour=7", "restart from the AOF on disk; writes lost so far:", "no persistence"]]) {
+      const page = await openQueue(query);
+      const strip = await page.innerText("#command-strip");
+      assert(strip.includes(says), `${query}: "${says}" in "${strip}"`);
+      assert(!strip.includes(not), `${query}: no "${not}" in "${strip}"`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["a bad link is explained, never a panic", async () => {
     const page = await openQueue("?scene=queue&producers=99&design=kafka&poison=p1.zz&a=1@0:cmd:2:produce:9999");
     const problems = await page.innerText(".problems");

@@ -247,7 +247,7 @@ pub fn describe(names: &Names<'_>, node: NodeId, note: &QueueNote) -> String {
                 &[("node", me), ("keys", keys), ("lost", lost_writes)];
             match persistence {
                 Persistence::None => trf(
-                    "{node} restarts empty: without persistence, every message it held is gone (writes lost so far: {lost}).",
+                    "{node} restarts empty: without persistence, every message it held is gone.",
                     args,
                 ),
                 Persistence::AofEverySec => trf(

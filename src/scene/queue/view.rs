@@ -114,6 +114,7 @@ pub enum BrokerEvent {
         commands: u64,
     },
     Recovered {
+        persistence: Persistence,
         keys: u64,
         lost_writes: u64,
     },
@@ -279,8 +280,11 @@ fn command_log(run: &SceneRun<QueueScene>, broker: NodeId) -> Vec<LogLine> {
                     commands: *commands,
                 },
                 QueueNote::BrokerRecovered {
-                    keys, lost_writes, ..
+                    persistence,
+                    keys,
+                    lost_writes,
                 } => BrokerEvent::Recovered {
+                    persistence: *persistence,
                     keys: *keys,
                     lost_writes: *lost_writes,
                 },

@@ -2,6 +2,7 @@
 //! log and the depth chart.
 use super::geometry::{axis_max, step_path};
 use crate::algo::queue::{Counters, Sample};
+use crate::algo::redis::Persistence;
 use crate::i18n::{tr, trf};
 use crate::scene::queue::view::{BrokerEvent, LogLine, CHART_WINDOW};
 use crate::sim::{NodeId, Time};
@@ -117,8 +118,12 @@ fn event_line(names: &[String], event: &BrokerEvent) -> Html {
         BrokerEvent::Fsynced { commands } => html! {
             <span class="note">{ trf("fsync: writes reaching the disk: {n}", &[("n", commands)]) }</span>
         },
-        BrokerEvent::Recovered { lost_writes, .. } => html! {
-            <span class="note bad">{ trf("restart from the AOF on disk; writes lost so far: {lost}", &[("lost", lost_writes)]) }</span>
+        BrokerEvent::Recovered {
+            persistence,
+            lost_writes,
+            ..
+        } => html! {
+            <span class="note bad">{ recovered_text(*persistence, *lost_writes) }</span>
         },
     }
 }
@@ -150,10 +155,28 @@ fn event_text(names: &[String], event: &BrokerEvent) -> String {
         BrokerEvent::Fsynced { commands } => {
             trf("fsync: writes reaching the disk: {n}", &[("n", commands)])
         }
-        BrokerEvent::Recovered { lost_writes, .. } => trf(
+        BrokerEvent::Recovered {
+            persistence,
+            lost_writes,
+            ..
+        } => recovered_text(*persistence, *lost_writes),
+    }
+}
+
+/// Redis back after its machine went down, as its persistence leaves it. Without an
+/// append-only file nothing counts lost writes: everything is gone.
+fn recovered_text(persistence: Persistence, lost_writes: u64) -> String {
+    match persistence {
+        Persistence::None => {
+            tr("restart with nothing: no persistence, every message it held is gone").into()
+        }
+        Persistence::AofEverySec => trf(
             "restart from the AOF on disk; writes lost so far: {lost}",
-            &[("lost", lost_writes)],
+            &[("lost", &lost_writes)],
         ),
+        Persistence::AofAlways => {
+            tr("restart from the AOF on disk: every write was there, nothing is lost").into()
+        }
     }
 }
 
