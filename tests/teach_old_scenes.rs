@@ -973,6 +973,14 @@ fn the_locks_tour_stops_where_its_captions_say() {
             }
             7 => {
                 assert!(view.waiters.len() >= 5);
+                let notified = sim
+                    .in_flight()
+                    .filter(|m| matches!(&m.msg, locks::LockMsg::Queue(q) if q.is_notification()))
+                    .count();
+                assert!(
+                    notified >= 4,
+                    "the herd: {notified} notifications in flight"
+                );
                 assert!(view
                     .waiters
                     .iter()

@@ -69,6 +69,7 @@ async fn topology_draws_marks_and_only_the_links_used() {
         layout: None,
         overlay: Default::default(),
         compact: false,
+        min_scale: false,
     };
     yew::Renderer::<Topology>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

@@ -1,7 +1,9 @@
 //! The distributed-locks tour, each idea told from the failure that motivates it, and the
 //! legend of every state and mark the stage and the lock panel draw.
 use super::Locks;
-use crate::algo::locks::{lock_stats, lock_view, Client, LockNode, WatchTarget, NO_STALE_WRITES};
+use crate::algo::locks::{
+    lock_stats, lock_view, Client, LockMsg, LockNode, WatchTarget, NO_STALE_WRITES,
+};
 use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 use crate::sim::{NodeId, NodeStatus, Sim};
 
@@ -69,14 +71,21 @@ fn queue_of_predecessors(sim: &Sim<LockNode>) -> bool {
             .all(|w| matches!(w.watching, WatchTarget::Predecessor(_)))
 }
 
-/// At least five clients wait in the queue lock, watching the lock node.
-fn herd_waiting(sim: &Sim<LockNode>) -> bool {
+/// At least five clients wait in the queue lock, watching the lock node, and a change to
+/// /lock has just notified four of them or more at once: the herd the stop's caption tells
+/// (placed when they merely waited, the stage showed one notification).
+fn herd_notified(sim: &Sim<LockNode>) -> bool {
     let view = lock_view(sim);
+    let notified = sim
+        .in_flight()
+        .filter(|m| matches!(&m.msg, LockMsg::Queue(q) if q.is_notification()))
+        .count();
     view.waiters.len() >= 5
         && view
             .waiters
             .iter()
             .any(|w| w.watching == WatchTarget::LockNode)
+        && notified >= 4
 }
 
 pub fn tour() -> Vec<TourStop<Locks>> {
@@ -141,7 +150,7 @@ pub fn tour() -> Vec<TourStop<Locks>> {
             title: "The herd effect",
             caption: "Here every waiter watches /lock itself instead of its predecessor. Each time a child is added or deleted, all of them are notified and all read the list of children again, though only one of them can get the lock.",
             scenario: "herd",
-            at: At::When(herd_waiting),
+            at: At::When(herd_notified),
             highlights: &[NodeId(0)],
             focus: Focus::Nodes,
         },
