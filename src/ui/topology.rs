@@ -47,8 +47,9 @@ pub struct TopologyProps {
     /// The embed layout: a wide frame, bigger labels, and no partition bar.
     #[prop_or_default]
     pub compact: bool,
-    /// A narrow embed's frame, drawn at its full size or more, never shrunk to the stage
-    /// (an embed's own frame, `compact`, is in a narrow embed anyway).
+    /// A scene's own frame for a narrow embed (the lease lock's): drawn at its full size or
+    /// more, never shrunk to the stage. An embed's wide frame (`compact`) is drawn so in a
+    /// narrow embed without being asked.
     #[prop_or_default]
     pub min_scale: bool,
 }
