@@ -86,10 +86,9 @@ fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32])
             }
         }
         crate::scene::Focus::Logs => {
-            whole = join(
-                None,
-                band_of(&stage.query_selector("[data-focus=\"logs\"]").ok()??),
-            );
+            whole = Some(band_of(
+                &stage.query_selector("[data-focus=\"logs\"]").ok()??,
+            ));
         }
     }
     let covered = stage
