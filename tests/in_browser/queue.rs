@@ -43,7 +43,7 @@ async fn the_stage_draws_the_queue_its_nodes_and_the_command_redis_ran() {
     );
     assert!(text(&root, ".q-lane-progress").contains("BRPOP keeps no copy"));
     let strip = text(&root, "#command-strip");
-    assert!(strip.starts_with("redis ran"), "{strip}");
+    assert!(strip.starts_with("latest at redis"), "{strip}");
     assert_eq!(counter(&root, "lost"), ("0".into(), "q-counter".into()));
     assert!(count(&root, ".depth-chart path.line-queued") == 1);
     assert!(count(&root, ".command-log li") >= 1);

@@ -196,7 +196,7 @@ pub fn command_strip(p: &CommandStripProps) -> Html {
     let now = line.step == p.cursor;
     html! {
         <div class={classes!("command-strip", now.then_some("now"))} id="command-strip" title={event_text(&p.names, &line.event)}>
-            <span class="label">{ tr("redis ran") }</span>
+            <span class="label">{ tr("latest at redis") }</span>
             { event_line(&p.names, &line.event) }
         </div>
     }
