@@ -11,7 +11,7 @@ use super::model::{Host, Model, Msg};
 use super::nodes::NodeDetails;
 use super::scene_panel::ScenePanel;
 use super::scenes::{UiRun, ViewCtx};
-use super::teach::{EventLog, LangPicker, Legend, TourBar, TourReturn};
+use super::teach::{EmbedLegend, EventLog, LangPicker, Legend, TourBar, TourReturn};
 use super::topology::Topology;
 use crate::i18n::{tr, trf};
 use crate::scene::narration::{caption, Weight};
@@ -525,6 +525,7 @@ pub fn app(props: &AppProps) -> Html {
                 <div class="embed-bar">
                     <div class="embed-row">
                         { controls }
+                        <EmbedLegend entries={(*legend).clone()} scene={model.spec.scene.slug()} />
                         if props.sync_url {
                             <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
                         }
@@ -575,7 +576,7 @@ pub fn app(props: &AppProps) -> Html {
                         <Throttle tick={model.panels_tick}>
                             <InvariantPanel invariants={panel_snapshot.invariants.clone()} compact=false tight=false on_msg={on_msg.clone()} />
                         </Throttle>
-                        <Legend entries={(*legend).clone()} />
+                        <Legend entries={(*legend).clone()} scene={model.spec.scene.slug()} />
                         <ScenePanel scene={model.spec.scene} params={model.spec.params.clone()} scenario={model.spec.scenario.clone()} on_msg={on_msg.clone()} />
                         { for explore_panel }
                         <Throttle tick={model.panels_tick}>

@@ -1,6 +1,7 @@
 //! What the shell adds to every stage so that it teaches, besides the caption of the current
 //! step (`caption.rs`): the event log (click a line to go to its step), the tour bar (Next,
-//! Back, progress dots, "Try it yourself"), the legend, and the language picker. The sentences come from the
+//! Back, progress dots, "Try it yourself"), the legend (a side panel, or a sheet over an
+//! embed's stage), and the language picker. The sentences come from the
 //! scene layer (`scene::narration`, `scene::tour`); this file only draws them.
 use super::model::Msg;
 use crate::i18n::{tr, trf, Lang};
@@ -174,6 +175,9 @@ fn swatch(swatch: Swatch) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct LegendProps {
     pub entries: Rc<Vec<LegendEntry>>,
+    /// The scene's slug, as the legend's `data-scene`: a scene's stylesheet draws its own
+    /// states' swatches as its stage draws them (`[data-scene="queue"] .state-working`).
+    pub scene: &'static str,
 }
 
 /// What each state name, colour and mark on the stage means.
@@ -194,18 +198,73 @@ pub fn legend(p: &LegendProps) -> Html {
         })
     };
     html! {
-        <details class="legend" id="legend" ontoggle={on_toggle}>
+        <details class="legend" id="legend" data-scene={p.scene} ontoggle={on_toggle}>
             <summary>{ tr("Legend: what the colours and marks mean") }</summary>
             if *open {
-            <ul>
-                { for p.entries.iter().map(|e| html! {
-                    <li><span class="legend-swatch">{ swatch(e.swatch) }</span>
-                        <span class="legend-label">{ tr(e.label) }</span>
-                        <span class="legend-meaning">{ tr(e.meaning) }</span></li>
-                }) }
-            </ul>
+                { legend_list(&p.entries) }
             }
         </details>
+    }
+}
+
+/// The legend's entries as a list (each swatch, its label, what it means).
+fn legend_list(entries: &[LegendEntry]) -> Html {
+    html! {
+        <ul>
+            { for entries.iter().map(|e| html! {
+                <li><span class="legend-swatch">{ swatch(e.swatch) }</span>
+                    <span class="legend-label">{ tr(e.label) }</span>
+                    <span class="legend-meaning">{ tr(e.meaning) }</span></li>
+            }) }
+        </ul>
+    }
+}
+
+/// An embed's legend: a "Legend" button in its bar that lays the legend over the stage (a
+/// sheet drawn into the embed's `.embed-main`, so that it covers the drawing and not the
+/// controls), and takes it away again. An embed has no side panel, and without this its
+/// marks (delivery counts, match bars, "AL") would be explained nowhere.
+#[function_component(EmbedLegend)]
+pub fn embed_legend(p: &LegendProps) -> Html {
+    let sheet_host = use_state(|| None::<web_sys::Element>);
+    let button = use_node_ref();
+    if p.entries.is_empty() {
+        return html! {};
+    }
+    let toggle = {
+        let (sheet_host, button) = (sheet_host.clone(), button.clone());
+        Callback::from(move |_: MouseEvent| {
+            let host = button
+                .cast::<web_sys::Element>()
+                .and_then(|b| b.closest(".dsviz").ok().flatten())
+                .and_then(|root| root.query_selector(".embed-main").ok().flatten());
+            sheet_host.set(if sheet_host.is_some() { None } else { host });
+        })
+    };
+    let open = sheet_host.is_some();
+    let sheet = (*sheet_host).clone().map(|host| {
+        let close = {
+            let sheet_host = sheet_host.clone();
+            Callback::from(move |_: MouseEvent| sheet_host.set(None))
+        };
+        create_portal(
+            html! {
+                <section class="legend legend-sheet" id="embed-legend" data-scene={p.scene} aria-label={tr("Legend: what the colours and marks mean")}>
+                    <button class="legend-close" onclick={close} aria-label={tr("Close the legend")}>{ "×" }</button>
+                    <h2>{ tr("Legend: what the colours and marks mean") }</h2>
+                    { legend_list(&p.entries) }
+                </section>
+            },
+            host,
+        )
+    });
+    html! {
+        <>
+            <button class={classes!("legend-toggle", open.then_some("open"))} id="embed-legend-toggle" ref={button}
+                onclick={toggle} aria-expanded={open.to_string()} aria-label={tr("Legend: what the colours and marks mean")}
+                title={tr("Legend: what the colours and marks mean")}><span class="word">{ tr("Legend") }</span><span class="mark" aria-hidden="true">{ "?" }</span></button>
+            { for sheet }
+        </>
     }
 }
 

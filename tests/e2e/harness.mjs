@@ -136,7 +136,10 @@ const knownFailing = new Set(
 
 export async function runTests(tests) {
   let passed = 0, failed = 0, known = 0;
+  // ONLY=words runs just the tests whose names contain them (while working on one).
+  const only = process.env.ONLY;
   for (const [name, fn] of tests) {
+    if (only && !name.includes(only)) continue;
     const start = Date.now();
     try {
       await fn();

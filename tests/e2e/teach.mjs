@@ -475,6 +475,64 @@ const failed = await runTests([
     }
   }],
 
+  ["an embed's legend opens over the stage from its bar, draws every mark it explains, and closes; at 420 px it is a ? on the controls' line", async () => {
+    // An embed has no side panel: its marks (delivery counts, match bars, "PAL") were
+    // explained nowhere, and the legend's own swatches were blank for many of them.
+    for (const [width, scenes] of [[420, ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"]], [720, ["queue"]]]) {
+      for (const scene of scenes) {
+        const query = `?scene=${scene}&embed=1`;
+        const page = await open(query, { width, height: 460 });
+        const toggle = page.locator("#embed-legend-toggle");
+        assertEq(await toggle.getAttribute("aria-expanded"), "false", `${query}: closed at first`);
+        const shown = (await toggle.innerText()).trim();
+        if (width === 420) {
+          assertEq(shown, "?", `${query} at 420: the button`);
+          const [b, play] = [await toggle.boundingBox(), await page.locator("#play").boundingBox()];
+          assert(Math.abs(b.y + b.height / 2 - (play.y + play.height / 2)) < 4, `${query}: the ? on the controls' line (${b.y} vs ${play.y})`);
+        } else assertEq(shown, "Legend", `${query} at 720: the button`);
+        await toggle.click();
+        await page.waitForSelector("#embed-legend");
+        const m = await page.evaluate(() => {
+          const sheet = document.querySelector("#embed-legend").getBoundingClientRect();
+          const main = document.querySelector(".embed-main").getBoundingClientRect();
+          const bar = document.querySelector(".embed-bar").getBoundingClientRect();
+          const blank = [];
+          for (const li of document.querySelectorAll("#embed-legend li")) {
+            const sw = li.querySelector(".swatch");
+            const label = li.querySelector(".legend-label").textContent;
+            if (sw.tagName.toLowerCase() !== "span") continue;
+            const cs = getComputedStyle(sw), before = getComputedStyle(sw, "::before").content;
+            const drawn = cs.backgroundColor !== "rgba(0, 0, 0, 0)" || cs.backgroundImage !== "none" || parseFloat(cs.borderTopWidth) > 0
+              || (before !== "none" && before !== "normal");
+            if (!drawn) blank.push(label);
+          }
+          return { covers: Math.abs(sheet.top - main.top) < 1 && Math.abs(sheet.bottom - main.bottom) < 1 && Math.abs(sheet.width - main.width) < 1,
+            barFree: sheet.bottom <= bar.top + 1, entries: document.querySelectorAll("#embed-legend li").length, blank };
+        });
+        assert(m.covers && m.barFree, `${query}: the legend covers the stage and leaves the bar: ${JSON.stringify(m)}`);
+        assert(m.entries >= 8, `${query}: ${m.entries} entries`);
+        assertEq(m.blank, [], `${query}: swatches that draw nothing`);
+        assertEq(await toggle.getAttribute("aria-expanded"), "true", `${query}: open`);
+        await page.click("#embed-legend .legend-close");
+        assertEq(await page.locator("#embed-legend").count(), 0, `${query}: closed by its ×`);
+        await toggle.click();
+        await toggle.click();
+        assertEq(await page.locator("#embed-legend").count(), 0, `${query}: closed by its button`);
+        await assertHealthy(page);
+        await page.close();
+      }
+    }
+    // The queue's consumers' states, drawn as the stage draws them: no two alike of these.
+    const page = await open("?scene=queue&embed=1", { width: 720, height: 460 });
+    await page.click("#embed-legend-toggle");
+    const looks = await page.evaluate(() => [...document.querySelectorAll("#embed-legend li")]
+      .filter((li) => /^(WORKING|APPLYING|CLAIMING|SENDING|CRASHED)$/.test(li.querySelector(".legend-label").textContent))
+      .map((li) => { const c = getComputedStyle(li.querySelector("circle")); return `${c.stroke} ${c.fill}`; }));
+    assertEq(looks.length, 5, "five states found");
+    assertEq(new Set(looks).size, 5, `the queue's states look alike in the legend: ${looks.join(" | ")}`);
+    await page.close();
+  }],
+
   ["a language switch keeps the run and the step", async () => {
     const page = await open("?scene=locks&seed=4&step=30");
     const before = await seen(page);

@@ -159,6 +159,7 @@ pub fn legend() -> Vec<LegendEntry> {
         meaning,
     };
     vec![
+        entry(class("px-roles-swatch"), "P A L", "Under a node's name, its roles: P proposes values, A accepts them (it counts in quorums), L learns what was chosen."),
         entry(class("px-state-preparing"), "preparing", "A proposer in phase 1: it sent prepare and counts promises."),
         entry(class("px-state-accepting"), "accepting", "A proposer in phase 2: it sent accept requests for its value (leading, in Multi-Paxos)."),
         entry(class("px-state-backing-off"), "backing off", "A proposer waiting after a refused or timed-out ballot."),
