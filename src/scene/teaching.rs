@@ -32,13 +32,27 @@ pub struct TourStop<S: Scene> {
 
 /// What part of the stage a tour stop is about. A narrow embed whose stage scrolls opens
 /// each stop scrolled to it: Raft's stops about logs to the log grid, below the ring,
-/// rather than to the servers on the ring.
+/// rather than to the servers on the ring; a stop about a figure to its chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
     /// The highlighted nodes (each drawn with `data-node`).
     Nodes,
     /// The nodes' logs, side by side (the part drawn with `data-focus="logs"`).
     Logs,
+    /// The scene's chart: the ring's load histogram, the balancers' latency chart (the
+    /// part drawn with `data-focus="chart"`).
+    Chart,
+}
+
+impl Focus {
+    /// The `data-focus` value of the part this focus is on, if it is a part and not nodes.
+    pub fn part(self) -> Option<&'static str> {
+        match self {
+            Focus::Nodes => None,
+            Focus::Logs => Some("logs"),
+            Focus::Chart => Some("chart"),
+        }
+    }
 }
 
 /// How a legend entry is drawn.

@@ -3,11 +3,14 @@
 //! scrolls: the queue's consumers and database, the lock queue's ZooKeeper and clients,
 //! Raft's log grid, the lease lock's and 2PC's lowest words below a tour's bar lie below
 //! the fold. A stop about a slow consumer that opened on the producers would caption what
-//! the reader cannot see, so the stage scrolls to the stop's highlighted nodes (each drawn
-//! with `data-node`: with their words when they fit, else their shapes alone, the elements
-//! of class `body`), or to the logs for a stop about logs (Raft's log grid, drawn with
-//! `data-focus="logs"`), when the stop opens, and leaves the reader's own scrolling alone
-//! after that.
+//! the reader cannot see, so when the stop opens the stage scrolls to what it is about:
+//! - its highlighted nodes, each drawn with `data-node`: with their words when they fit,
+//!   else their shapes alone (the elements of class `body`);
+//! - or, for a stop about logs, Raft's log grid (drawn with `data-focus="logs"`);
+//! - or, for a stop about a figure, the chart (`data-focus="chart"`: the ring's load
+//!   histogram, the balancers' latency chart).
+//!
+//! After that it leaves the reader's own scrolling alone.
 
 /// Where a scrolling stage should scroll to so that the band `target` (top and bottom, in
 /// the stage's content coordinates) is in view, or `None` when it already is. `scroll` is
@@ -74,8 +77,8 @@ fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32])
     // The nodes with their words (states, counts), or, when that is taller than the view,
     // their shapes alone (each `.body`).
     let (mut whole, mut shapes) = (None, None);
-    match focus_on {
-        crate::scene::Focus::Nodes => {
+    match focus_on.part() {
+        None => {
             for id in highlights {
                 let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
                     continue;
@@ -85,9 +88,11 @@ fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32])
                 shapes = join(shapes, band_of(shape.as_ref().unwrap_or(&node)));
             }
         }
-        crate::scene::Focus::Logs => {
+        Some(part) => {
             whole = Some(band_of(
-                &stage.query_selector("[data-focus=\"logs\"]").ok()??,
+                &stage
+                    .query_selector(&format!("[data-focus=\"{part}\"]"))
+                    .ok()??,
             ));
         }
     }

@@ -80,24 +80,36 @@ const failed = await runTests([
     }
   }],
 
-  ["embedded at 420×460, the flow is drawn in the phone's frame at full size and the stage scrolls down to the latency chart", async () => {
+  ["embedded at 420×460, the flow is drawn in the phone's frame at full size and the stage scrolls down to the latency chart, where a stop about it opens", async () => {
     // The full frame fitted there read at 7 px.
     const sizes = [];
-    for (const query of ["?scene=balance&tour=1&embed=1", "?scene=balance&tour=3&embed=1", "?scene=balance&servers=16&lb=8&step=4000&embed=1",
+    // Tour stop 6: a crashed server's ✗ beside its name, not over "CRASHED".
+    for (const query of ["?scene=balance&tour=6&embed=1", "?scene=balance&tour=1&embed=1", "?scene=balance&tour=3&embed=1", "?scene=balance&servers=16&lb=8&step=4000&embed=1",
       "?scene=balance&sc=weighted&step=36&embed=1&lang=zh"]) {
       const page = await openScene(query, { width: 420, height: 460 });
       const words = await stageWords(page, ".lb-svg");
       assert(words.px >= 11, `${query}: ${words.smallest}`);
       assertEq(words.clashes, [], `${query}: no label covers another`);
       assertEq(words.out, [], `${query}: no word cut at the drawing's edge`);
+      const marksOnWords = await page.evaluate(() => [...document.querySelectorAll("g.lb-server")].flatMap((g) => {
+        const mark = g.querySelector(".lb-mark")?.getBoundingClientRect();
+        return mark ? [...g.querySelectorAll("text:not(.lb-mark)")].filter((t) => {
+          const r = t.getBoundingClientRect();
+          // Line boxes: two lines of text may share a pixel or two of leading, not ink.
+          return r.left < mark.right && mark.left < r.right && r.top < mark.bottom - 2 && mark.top < r.bottom - 2;
+        }).map((t) => t.textContent) : [];
+      }));
+      assertEq(marksOnWords, [], `${query}: a health mark over a server's words`);
       const m = await page.evaluate(() => {
         const stage = document.querySelector(".embed-stage");
         const top = stage.getBoundingClientRect().top;
-        const server = document.querySelector("g.lb-server").getBoundingClientRect();
-        return { firstServerSeen: server.top >= top - 0.5 && server.bottom <= top + stage.clientHeight + 0.5,
+        const seen = (el) => { const r = el.getBoundingClientRect(); return r.top >= top - 0.5 && r.bottom <= top + stage.clientHeight + 0.5; };
+        return { firstServerSeen: seen(document.querySelector("g.lb-server")), chartSeen: seen(document.querySelector("[data-focus=chart]")),
           scrolls: stage.scrollHeight > stage.clientHeight + 20, overflow: document.documentElement.scrollWidth - innerWidth };
       });
-      assert(m.firstServerSeen, `${query}: the first server in view without scrolling`);
+      // Tour stop 1 is about the p99 lines: it opens scrolled to the whole chart.
+      if (query.includes("tour=1")) assert(m.chartSeen, `${query}: the latency chart the caption discusses is in view`);
+      else assert(m.firstServerSeen, `${query}: the first server in view without scrolling`);
       assert(m.scrolls, `${query}: the stage scrolls down to the latency chart`);
       assert(m.overflow <= 1, `${query}: no sideways scrolling (${m.overflow} px)`);
       sizes.push(`${query.replace("?scene=balance&", "")} ${words.px.toFixed(1)}`);

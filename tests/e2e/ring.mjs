@@ -193,6 +193,28 @@ const failed = await runTests([
     }
   }],
 
+  ["embedded at 420x460, the tour stops about shares open scrolled to the histogram and its figures, by link and by Back", async () => {
+    const seen = (page) => page.evaluate(() => {
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      const inView = (el) => { const r = el.getBoundingClientRect(); return r.top >= stage.top - 0.5 && r.bottom <= stage.bottom + 0.5; };
+      return { histogram: inView(document.querySelector("[data-focus=chart]")), figures: inView(document.querySelector("#load-stats")),
+        scrolled: document.querySelector(".embed-stage").scrollTop };
+    });
+    for (const stop of [3, 4]) {
+      const page = await openRing(`?scene=ring&embed=1&tour=${stop}`, { width: 420, height: 460 });
+      await page.waitForTimeout(300);
+      const m = await seen(page);
+      assert(m.histogram && m.figures, `stop ${stop}: the histogram and its figures (peak / fair share) in view: ${JSON.stringify(m)}`);
+      if (stop === 4) {
+        await page.click("text=← Back");
+        await page.waitForTimeout(400);
+        assert((await seen(page)).histogram, "stop 3 reached with Back: the histogram in view");
+      }
+      await assertHealthy(page);
+      await page.context().close();
+    }
+  }],
+
   ["on the full page every label of a lookup reads at 11 px or more, the replicas' ranks, the walk's numbers and the scores too, none overlapping", async () => {
     for (const lang of ["en", "zh"]) {
       for (const algo of ["ring", "jump", "rendezvous", "maglev"]) {

@@ -276,7 +276,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             scenario: "random-load",
             at: At::When(|sim| sim.now() >= after_ms(14_500)),
             highlights: &[NodeId(2), NodeId(3), NodeId(4), NodeId(5)],
-            focus: Focus::Nodes,
+            focus: Focus::Chart,
         },
         TourStop {
             title: "One slow server: round robin keeps feeding it",

@@ -29,7 +29,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "one-vnode",
             at: At::End,
             highlights: &[],
-            focus: Focus::Nodes,
+            focus: Focus::Chart,
         },
         TourStop {
             title: "Virtual nodes even it out",
@@ -37,7 +37,7 @@ pub fn tour() -> Vec<TourStop<Ring>> {
             scenario: "many-vnodes",
             at: At::End,
             highlights: &[],
-            focus: Focus::Nodes,
+            focus: Focus::Chart,
         },
         TourStop {
             title: "Weights",

@@ -131,7 +131,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
     });
     let x_now = c.x(p.now);
     html! {
-        <g class="lb-chart">
+        <g class="lb-chart" data-focus="chart">
             { for head }
             <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right + 12.0, c.top)}>
                 <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>

@@ -166,8 +166,10 @@ fn server_row(
         "{name}: {busy} of {slots} slots busy, {queue} waiting (bound {bound}), weight {w}{status}. Activate for actions.",
         &[("name", &name), ("busy", &s.in_service), ("slots", &s.slots), ("queue", &s.queue), ("bound", &s.queue_limit), ("w", &s.weight), ("status", &if status_text.is_empty() { String::new() } else { format!(", {status_text}") })],
     );
+    // On the name's line: in a tall box the status ("CRASHED") takes the line below.
+    let mark_y = if tall { r.cy() - 2.0 } else { r.cy() + 4.5 };
     let mark = health_mark(view, i).map(|(m, class, why)| html! {
-        <text x={n1(r.right() - 6.0)} y={n1(r.cy() + 4.5)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
+        <text x={n1(r.right() - 6.0)} y={n1(mark_y)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
     });
     // Busy slots: squares, or a bar for servers with more than fit.
     let size = slot_size(layout.row, cols);

@@ -90,7 +90,7 @@ pub fn histogram(p: &HistogramProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("histogram", p.compact.then_some("compact"))}>
+        <div class={classes!("histogram", p.compact.then_some("compact"))} data-focus="chart">
             <svg viewBox={format!("0 0 {width} {height}")} preserveAspectRatio="none" class="hist-svg" role="img"
                  aria-label={super::words::histogram_label(summary.std_dev, summary.peak_over_fair_share)}>
                 { for bars }
