@@ -112,21 +112,31 @@ pub fn tour_bar(p: &TourProps) -> Html {
     html! {
         <section class={classes!("tour", p.compact.then_some("compact"))} id="tour" aria-label={tr("Guided tour")}>
             <div class="tour-head">
-                <span class="tour-count">{ trf("Tour {n}/{total}", &[("n", &(p.current + 1)), ("total", &p.stops.len())]) }</span>
+                <span class="tour-count">{ wide_narrow(
+                    trf("Tour {n}/{total}", &[("n", &(p.current + 1)), ("total", &p.stops.len())]),
+                    format!("{}/{}", p.current + 1, p.stops.len()),
+                ) }</span>
                 <strong class="tour-title" title={tr(stop.title)}>{ tr(stop.title) }</strong>
             </div>
             if !p.compact { <p class="tour-caption">{ tr(stop.caption) }</p> }
             <div class="tour-nav">
                 <button id="tour-back" onclick={send(Msg::TourBack)} disabled={p.current == 0}
-                    title={tr("Back (B or Page Up)")}>{ tr("← Back") }</button>
+                    title={tr("Back (B or Page Up)")} aria-label={tr("← Back")}>{ wide_narrow(tr("← Back"), "←") }</button>
                 if !p.compact { <span class="tour-dots">{ for dots }</span> }
                 <button id="tour-next" class="primary" onclick={send(Msg::TourNext)} disabled={p.current >= last}
                     title={tr("Next (N or Page Down)")}>{ tr("Next →") }</button>
                 <button id="tour-leave" class="ghost" onclick={send(Msg::TourLeave)}
-                    title={tr("Leave the tour and try things in this run; you can come back to this stop")}>{ tr("Try it yourself") }</button>
+                    title={tr("Leave the tour and try things in this run; you can come back to this stop")}
+                    aria-label={tr("Try it yourself")}>{ wide_narrow(tr("Try it yourself"), tr("Try it")) }</button>
             </div>
         </section>
     }
+}
+
+/// A button's words in two lengths: a narrow embed's tour bar shows the short ones, so
+/// that the stop's title keeps its room (the stylesheet's `.wide` and `.narrow`).
+fn wide_narrow(wide: impl Into<Html>, narrow: impl Into<Html>) -> Html {
+    html! { <><span class="wide">{ wide.into() }</span><span class="narrow" aria-hidden="true">{ narrow.into() }</span></> }
 }
 
 #[derive(Properties, PartialEq)]

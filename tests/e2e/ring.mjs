@@ -206,7 +206,7 @@ const failed = await runTests([
       const m = await seen(page);
       assert(m.histogram && m.figures, `stop ${stop}: the histogram and its figures (peak / fair share) in view: ${JSON.stringify(m)}`);
       if (stop === 4) {
-        await page.click("text=← Back");
+        await page.click("#tour-back");
         await page.waitForTimeout(400);
         assert((await seen(page)).histogram, "stop 3 reached with Back: the histogram in view");
       }

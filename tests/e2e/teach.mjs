@@ -533,6 +533,31 @@ const failed = await runTests([
     await page.close();
   }],
 
+  ["embedded at 420 px, the tour bar's buttons take short words and the stop's title most of the bar", async () => {
+    // With "Tour 8/10", "← Back" and "Try it yourself", 54 of the 61 titles were cut, most
+    // to two words ("Figure 8: the…").
+    for (const lang of ["en", "zh"]) {
+      const page = await open(`?scene=raft&tour=8&embed=1&lang=${lang}`, { width: 420, height: 460 });
+      if (lang === "zh") await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector("#tour-leave").innerText));
+      const m = await page.evaluate(() => ({
+        bar: document.querySelector("#tour").getBoundingClientRect().width,
+        title: document.querySelector(".tour-title").getBoundingClientRect().width,
+        whole: document.querySelector(".tour-title").scrollWidth <= document.querySelector(".tour-title").clientWidth + 1,
+        words: ["#tour .tour-count", "#tour-back", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim()),
+        overflow: document.querySelector("#tour").scrollWidth - document.querySelector("#tour").clientWidth,
+      }));
+      assertEq(m.words.slice(0, 2), ["8/10", "←"], `${lang}: short count and Back`);
+      assertEq(m.words[2], lang === "en" ? "Try it" : "试试", `${lang}: short Try it`);
+      assert(m.whole || m.title >= 0.5 * m.bar, `${lang}: the title, cut, has ${m.title.toFixed(0)} of ${m.bar.toFixed(0)} px`);
+      assert(m.overflow <= 1, `${lang}: the bar overflows by ${m.overflow} px`);
+      await page.close();
+    }
+    const wide = await open("?scene=raft&tour=8&embed=1", { width: 720, height: 460 });
+    assertEq(await wide.evaluate(() => ["#tour .tour-count", "#tour-back", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim())),
+      ["Tour 8/10", "← Back", "Try it yourself"], "at 720 px, the whole words");
+    await wide.close();
+  }],
+
   ["a language switch keeps the run and the step", async () => {
     const page = await open("?scene=locks&seed=4&step=30");
     const before = await seen(page);
