@@ -230,10 +230,10 @@ fn legend_list(entries: &[LegendEntry]) -> Html {
     }
 }
 
-/// An embed's legend: a "Legend" button in its bar that lays the legend over the stage (a
+/// An embed's legend: a "?" button in its bar that lays the legend over the stage (a
 /// sheet drawn into the embed's `.embed-main`, so that it covers the drawing and not the
 /// controls), and takes it away again. An embed has no side panel, and without this its
-/// marks (delivery counts, match bars, "AL") would be explained nowhere.
+/// marks (delivery counts, match bars, "PAL") would be explained nowhere.
 #[function_component(EmbedLegend)]
 pub fn embed_legend(p: &LegendProps) -> Html {
     let sheet_host = use_state(|| None::<web_sys::Element>);
@@ -272,7 +272,7 @@ pub fn embed_legend(p: &LegendProps) -> Html {
         <>
             <button class={classes!("legend-toggle", open.then_some("open"))} id="embed-legend-toggle" ref={button}
                 onclick={toggle} aria-expanded={open.to_string()} aria-label={tr("Legend: what the colours and marks mean")}
-                title={tr("Legend: what the colours and marks mean")}><span class="word">{ tr("Legend") }</span><span class="mark" aria-hidden="true">{ "?" }</span></button>
+                title={tr("Legend: what the colours and marks mean")}><span aria-hidden="true">{ "?" }</span></button>
             { for sheet }
         </>
     }
