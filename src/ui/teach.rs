@@ -238,6 +238,22 @@ fn legend_list(entries: &[LegendEntry]) -> Html {
 pub fn embed_legend(p: &LegendProps) -> Html {
     let sheet_host = use_state(|| None::<web_sys::Element>);
     let button = use_node_ref();
+    let close_button = use_node_ref();
+    // Once open, the keyboard is in the sheet (its ×), where Escape closes it; once closed
+    // again, back on the "?".
+    let was_open = use_mut_ref(|| false);
+    {
+        let (close_button, button) = (close_button.clone(), button.clone());
+        use_effect_with(sheet_host.is_some(), move |&open| {
+            let target = if open { &close_button } else { &button };
+            if open != *was_open.borrow() {
+                if let Some(b) = target.cast::<web_sys::HtmlElement>() {
+                    b.focus().ok();
+                }
+            }
+            *was_open.borrow_mut() = open;
+        });
+    }
     if p.entries.is_empty() {
         return html! {};
     }
@@ -257,10 +273,19 @@ pub fn embed_legend(p: &LegendProps) -> Html {
             let sheet_host = sheet_host.clone();
             Callback::from(move |_: MouseEvent| sheet_host.set(None))
         };
+        let on_key = {
+            let sheet_host = sheet_host.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    e.stop_propagation();
+                    sheet_host.set(None);
+                }
+            })
+        };
         create_portal(
             html! {
-                <section class="legend legend-sheet" id="embed-legend" data-scene={p.scene} aria-label={tr("Legend: what the colours and marks mean")}>
-                    <button class="legend-close" onclick={close} aria-label={tr("Close the legend")}>{ "×" }</button>
+                <section class="legend legend-sheet" id="embed-legend" data-scene={p.scene} aria-label={tr("Legend: what the colours and marks mean")} onkeydown={on_key}>
+                    <button class="legend-close" ref={close_button.clone()} onclick={close} aria-label={tr("Close the legend")}>{ "×" }</button>
                     <h2>{ tr("Legend: what the colours and marks mean") }</h2>
                     { legend_list(&p.entries) }
                 </section>

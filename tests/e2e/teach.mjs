@@ -475,7 +475,7 @@ const failed = await runTests([
     }
   }],
 
-  ["an embed's legend opens over the stage from its bar, draws every mark it explains, and closes; its ? sits on the controls' line", async () => {
+  ["an embed's legend opens over the stage from its bar, draws every mark it explains, and closes (×, ?, Escape); its ? sits on the controls' line", async () => {
     // An embed has no side panel: its marks (delivery counts, match bars, "PAL") were
     // explained nowhere, and the legend's own swatches were blank for many of them.
     for (const [width, scenes] of [[420, ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"]], [720, ["queue"]]]) {
@@ -516,6 +516,12 @@ const failed = await runTests([
         await toggle.click();
         await toggle.click();
         assertEq(await page.locator("#embed-legend").count(), 0, `${query}: closed by its button`);
+        await toggle.click();
+        await page.waitForSelector("#embed-legend");
+        assertEq(await page.evaluate(() => document.activeElement?.className), "legend-close", `${query}: the keyboard in the sheet`);
+        await page.keyboard.press("Escape");
+        assertEq(await page.locator("#embed-legend").count(), 0, `${query}: closed by Escape`);
+        assertEq(await page.evaluate(() => document.activeElement?.id), "embed-legend-toggle", `${query}: the keyboard back on the ?`);
         await assertHealthy(page);
         await page.close();
       }
