@@ -166,10 +166,11 @@ fn server_row(
         "{name}: {busy} of {slots} slots busy, {queue} waiting (bound {bound}), weight {w}{status}. Activate for actions.",
         &[("name", &name), ("busy", &s.in_service), ("slots", &s.slots), ("queue", &s.queue), ("bound", &s.queue_limit), ("w", &s.weight), ("status", &if status_text.is_empty() { String::new() } else { format!(", {status_text}") })],
     );
-    // On the name's line: in a tall box the status ("CRASHED") takes the line below.
-    let mark_y = if tall { r.cy() - 2.0 } else { r.cy() + 4.5 };
+    // The name's line; in a tall box the status ("CRASHED") takes the line below, so the
+    // health mark goes on the name's line too.
+    let name_y = if tall { r.cy() - 2.0 } else { r.cy() + 4.5 };
     let mark = health_mark(view, i).map(|(m, class, why)| html! {
-        <text x={n1(r.right() - 6.0)} y={n1(mark_y)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
+        <text x={n1(r.right() - 6.0)} y={n1(name_y)} class={classes!("lb-mark", class)}><title>{ why }</title>{ m }</text>
     });
     // Busy slots: squares, or a bar for servers with more than fit.
     let size = slot_size(layout.row, cols);
@@ -223,7 +224,7 @@ fn server_row(
            role="button" tabindex="0" aria-label={label} data-node={s.node.0.to_string()}
            onclick={click.clone()} onkeydown={node_key(click)}>
             <rect class="lb-box" x={n1(r.x)} y={n1(r.y)} width={n1(r.w)} height={n1(r.h)} rx="5" />
-            { text(name_x(r, s.index, dense), if tall { r.cy() - 2.0 } else { r.cy() + 4.5 }, "lb-name", name_text) }
+            { text(name_x(r, s.index, dense), name_y, "lb-name", name_text) }
             if tall && !status_text.is_empty() { { text(r.x + 7.0, r.cy() + 12.0, "lb-state", status_text.clone()) } }
             if short {
                 <title>{ trf("{name}: {q} waiting, {u}% of its slots busy", &[("name", &name), ("q", &s.queue), ("u", &(util / 10))]) }</title>
