@@ -3,8 +3,8 @@
 //! their servers so that none covers a server, a client or another word.
 use dsviz::ui::raft::frame::*;
 use dsviz::ui::raft::geometry::{
-    lerp, message_path, Point, CELL_W, CLIENT_CLEARANCE, CLIENT_H, CLIENT_W, SERVER_CLEARANCE,
-    TIMER_R,
+    lerp, message_path, Point, CELL_W, CLIENT_CLEARANCE, CLIENT_H, CLIENT_W, ROW_H,
+    SERVER_CLEARANCE, TIMER_R,
 };
 
 /// Servers on the stage: 3 to 9 in the cluster and up to 2 spares.
@@ -386,6 +386,47 @@ fn a_narrow_embed_fits_the_whole_ring_to_its_stage() {
             ROLE_FONT * scale >= least,
             "{n} servers: role words at {:.1} px",
             ROLE_FONT * scale
+        );
+    }
+}
+
+/// The rows of entries removed by conflicts go under the grid, inside the frame: a stacked
+/// frame grows to hold every server's row; the wide one holds those that fit its height.
+#[test]
+fn removed_entries_rows_stay_inside_the_frame() {
+    for servers in SERVERS {
+        let n = servers as usize;
+        for (_, frame) in stacked(servers..=servers) {
+            let grown = frame.with_removed_rows(n, n);
+            assert_eq!(grown.removed_rows_fit(n, n), n);
+            let bottom = grown.removed_row_y(n, n - 1) + ROW_H;
+            assert!(
+                bottom <= grown.height + 1.0,
+                "{servers} servers: row ends at {bottom} of {}",
+                grown.height
+            );
+            assert!(
+                grown.removed_row_y(n, 0) > grown.row_y(n - 1) + ROW_H,
+                "under the grid"
+            );
+        }
+        let wide = StageFrame::wide().with_removed_rows(n, n);
+        assert_eq!(wide, StageFrame::wide(), "the wide frame keeps its size");
+        let fit = wide.removed_rows_fit(n, n);
+        if fit > 0 {
+            let bottom = wide.removed_row_y(n, fit - 1) + ROW_H;
+            assert!(
+                bottom <= wide.height,
+                "{servers} servers: {fit} rows end at {bottom}"
+            );
+        }
+        // Five servers (the tour's scenarios) show every server's row.
+        if servers == 5 {
+            assert_eq!(fit, 5);
+        }
+        assert!(
+            fit >= 1 || servers > 9,
+            "{servers} servers: at least one row fits"
         );
     }
 }

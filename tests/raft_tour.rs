@@ -452,3 +452,47 @@ fn the_prevote_stop_shows_n4_following_the_same_leader_in_the_same_term() {
         "without PreVote the term rises to {top}"
     );
 }
+
+/// The stops whose captions tell of an entry deleted or replaced show it on the stage: the
+/// view keeps, under the logs, the entries each server's latest conflict removed.
+#[test]
+fn the_stops_that_tell_of_a_replaced_entry_show_it() {
+    let removed = |title: &str| -> Vec<(String, Vec<(u64, u64)>)> {
+        let (_, view, _) = open_stop(&stop(title));
+        view.servers
+            .iter()
+            .filter(|s| !s.removed.is_empty())
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.removed.iter().map(|c| (c.index, c.term)).collect(),
+                )
+            })
+            .collect()
+    };
+    // n0 and the follower that stored the write (n2) lost it to the new leader's log.
+    let one = |name: &str, cells: &[(u64, u64)]| (name.to_string(), cells.to_vec());
+    assert_eq!(
+        removed("A crash mid-replication: a minority"),
+        [one("n0", &[(2, 1)]), one("n2", &[(2, 1)])]
+    );
+    // n4 overwrote index 2 (term 2) on n1 and n3; n1 also lost n0's term-4 entry after it.
+    assert_eq!(
+        removed("Figure 8: the current-term rule"),
+        [one("n1", &[(2, 2), (3, 4)]), one("n3", &[(2, 2)])]
+    );
+    assert_eq!(
+        removed("A partitioned leader's writes roll back"),
+        [one("n0", &[(2, 1)])]
+    );
+    // Where nothing was replaced, nothing is shown.
+    assert_eq!(removed("A crash mid-replication: a majority"), []);
+    assert_eq!(removed("The first election"), []);
+    // What was removed is the client's write, not a leader's no-op.
+    let (_, view, _) = open_stop(&stop("A partitioned leader's writes roll back"));
+    assert!(
+        matches!(sv(&view, 0).removed[0].kind, CellKind::Put(..)),
+        "{:?}",
+        sv(&view, 0).removed
+    );
+}

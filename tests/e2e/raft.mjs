@@ -136,6 +136,33 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["tour stops that tell of a deleted entry show it struck out under the logs, in its index's column, at 720×460", async () => {
+    // Review of 2026-12-02: at stops 6 and 9 every log read "1 3 3" and the stage showed
+    // nothing of the entry the caption says was deleted.
+    for (const [stop, expected] of [[6, ["0: 2/1", "2: 2/1"]], [9, ["0: 2/1"]]]) {
+      const page = await openRaft(`?scene=raft&tour=${stop}&embed=1`, { width: 720, height: 460 });
+      await quiet(page, 150);
+      const seen = await page.evaluate(() => {
+        const column = (x) => [...document.querySelectorAll(".log-grid text.index")]
+          .find((t) => Math.abs(t.getBoundingClientRect().x + t.getBoundingClientRect().width / 2 - x) < 4)?.textContent;
+        const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+        return [...document.querySelectorAll("g.removed-row")].map((r) => {
+          const cells = [...r.querySelectorAll("g.cell.removed")].map((c) => {
+            const box = c.querySelector("rect").getBoundingClientRect();
+            const inside = box.bottom <= stage.bottom && box.top >= stage.top;
+            const struck = getComputedStyle(c.querySelector("line.strike")).stroke !== "none";
+            return `${column(box.x + box.width / 2)}/${c.querySelector("text").textContent}${inside ? "" : " (outside the stage)"}${struck ? "" : " (not struck)"}`;
+          });
+          return `${r.dataset.node}: ${cells.join(",")}`;
+        });
+      });
+      assertEq(JSON.stringify(seen), JSON.stringify(expected), `stop ${stop}: removed entries (index/term)`);
+      const title = await page.locator(".removed-entries .grid-title").textContent();
+      assert(/removed/.test(title), `the rows are titled: ${title}`);
+      await assertHealthy(page);
+    }
+  }],
+
   ["Figure 7 shows every log whole from entry 1, full page and embedded at 720×460 with labels at 11 px", async () => {
     // Review of 2026-12-01, item 18: the grid showed indexes 4 to 13, hiding the entries all
     // the logs share and the figure's point (which logs match where).

@@ -14,13 +14,18 @@
 //! Ghost state (never read by the protocol, only by the invariants): every entry carries a
 //! *chain* value that hashes the entry together with the chain of the entry before it, so
 //! two logs agree on a whole prefix exactly when their chains agree at its last index; and
-//! the log counts the entries it ever removed.
+//! the log counts the entries it ever removed, and keeps the last entries a conflict
+//! removed, so that the stage can show what was replaced.
 use super::kv::Op;
 use super::members::Members;
 use crate::sim::NodeId;
 
 pub type Term = u64;
 pub type Index = u64;
+
+/// How many of the entries one conflict removed the log remembers (the stage's log window
+/// shows at most 13 columns).
+pub const REMOVED_KEPT: usize = 16;
 
 /// The end of a log, as the election restriction compares logs (§5.4.1): the term and
 /// index of its last entry (both 0 for an empty log).
@@ -105,6 +110,9 @@ pub struct Log {
     /// Ghost: how many entries were ever removed (by a conflict, or by a snapshot that
     /// replaced a log that disagreed with it). Compaction does not count.
     removed: u64,
+    /// Ghost: the entries the latest conflict removed (at most [`REMOVED_KEPT`], the
+    /// first ones), with their indexes; empty until a conflict removes one.
+    last_removed: Vec<(Index, Entry)>,
     /// Ghost: how many times the log changed (so an invariant can tell it did not).
     version: u64,
 }
@@ -121,6 +129,7 @@ impl Log {
             snapshot_chain: 0,
             configs: Vec::new(),
             removed: 0,
+            last_removed: Vec::new(),
             version: 0,
         }
     }
@@ -234,6 +243,11 @@ impl Log {
         if let Some(k) = self.slot(from) {
             self.version += 1;
             self.removed += (self.entries.len() - k) as u64;
+            self.last_removed = (from..)
+                .zip(&self.entries[k..])
+                .take(REMOVED_KEPT)
+                .map(|(index, entry)| (index, *entry))
+                .collect();
             self.entries.truncate(k);
             self.chains.truncate(k);
             self.configs.retain(|(i, _)| *i < from);
@@ -344,6 +358,11 @@ impl Log {
     /// Ghost: how many entries this log ever removed.
     pub fn removed(&self) -> u64 {
         self.removed
+    }
+
+    /// Ghost: the entries the latest conflict removed, with their indexes, oldest first.
+    pub fn last_removed(&self) -> &[(Index, Entry)] {
+        &self.last_removed
     }
 
     /// The first and last index of `term` in this log, counting the snapshot's last entry.
@@ -467,5 +486,45 @@ mod tests {
         });
         assert_eq!(a.matching_conflict(&b), None);
         assert_eq!(b.removed(), 1);
+        assert_eq!(
+            b.last_removed(),
+            &[(
+                3,
+                Entry {
+                    term: 2,
+                    command: Command::Noop
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn a_conflict_remembers_what_it_removed_until_the_next_one() {
+        let mut log = log_of(&[1, 2, 2, 2]);
+        assert!(log.last_removed().is_empty());
+        log.truncate_from(3);
+        let terms: Vec<(Index, Term)> = log
+            .last_removed()
+            .iter()
+            .map(|(i, e)| (*i, e.term))
+            .collect();
+        assert_eq!(terms, [(3, 2), (4, 2)]);
+        // Appending keeps the record; a truncation past the end removes nothing and keeps it.
+        log.append(Entry {
+            term: 3,
+            command: Command::Noop,
+        });
+        log.truncate_from(9);
+        assert_eq!(log.last_removed().len(), 2);
+        log.truncate_from(2);
+        let terms: Vec<(Index, Term)> = log
+            .last_removed()
+            .iter()
+            .map(|(i, e)| (*i, e.term))
+            .collect();
+        assert_eq!(terms, [(2, 2), (3, 3)]);
+        // A snapshot's compaction is no conflict: the record stays.
+        log.compact(1);
+        assert_eq!(log.last_removed().len(), 2);
     }
 }

@@ -156,7 +156,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "A crash mid-replication: a minority",
-            caption: "Here the write reached only n0 and one follower before n0 crashed. It was never committed: the majority elected a leader without it, and the follower's copy was deleted when it rejoined. The client retried with the same serial number, and the write took effect exactly once.",
+            caption: "The write reached only n0 and one follower before n0 crashed, so it was never committed: the majority elected a leader without it, and both copies were deleted when they rejoined (struck out under the logs). The client's retry, with the same serial number, took effect exactly once.",
             scenario: "crash-minority",
             at: At::When(converged),
             highlights: &[NodeId(0)],
@@ -172,7 +172,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Figure 8: the current-term rule",
-            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it, since it is not from the current term. n0 crashed, and n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
+            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it: it is not from the current term. Cut off (the red split), n0 crashed; n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
             scenario: "figure-8",
             at: At::When(figure_8_overwritten),
             highlights: &[NodeId(0), NodeId(4)],
@@ -180,7 +180,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "A partitioned leader's writes roll back",
-            caption: "Cut off with client c1, the old leader n0 still appended c1's write but could never reach a majority. The other side elected a leader and committed c2's write. On healing, n0 saw the higher term, stepped down, and its uncommitted entry was replaced; c1's retry then committed.",
+            caption: "Cut off with client c1, the old leader n0 still appended c1's write but could never reach a majority. The other side elected a leader and committed c2's write. On healing, n0 saw the higher term, stepped down, and its uncommitted entry was replaced (struck out under the logs); c1's retry then committed.",
             scenario: "partitioned-leader",
             at: At::When(converged),
             highlights: &[NodeId(0)],
@@ -220,6 +220,7 @@ pub fn legend() -> Vec<LegendEntry> {
         entry("raft-cell-committed", "committed entry", "Solid: at or below this server's commit index, so known committed: a leader stored an entry of its own term, at or after it, on a majority (§5.4.2). It will never be lost."),
         entry("raft-cell-uncommitted", "uncommitted entry", "Pale with a dashed border: beyond this server's commit index, so not known to it as committed (the leader may know more). Being on a majority is not enough (Figure 8): until it is committed, it may still be replaced."),
         entry("raft-cell-snapshot", "snapshot", "Hatched: entries compacted into the snapshot, up to the index shown."),
+        entry("raft-cell-removed", "removed entry", "Under the logs, struck out in its index's column: an entry this server deleted because it conflicted with a leader's log, which replaced it (§5.3). Each server's latest such conflict is shown."),
         entry("raft-next", "nextIndex", "Triangle under a follower's row: the next entry the leader will send it."),
         entry("raft-match", "matchIndex", "Bar under a follower's row: the entries the leader knows it stores."),
         entry("raft-msg-vote", "RequestVote", "A request for a vote (hollow when it is a PreVote)."),

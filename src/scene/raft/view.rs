@@ -69,6 +69,9 @@ pub struct ServerView {
     pub snapshot_term: Term,
     /// The entries inside the shown window that are still in the log (not snapshotted).
     pub cells: Vec<Cell>,
+    /// The entries the server's latest conflict with a leader's log removed, inside the
+    /// shown window (§5.3): what a leader's AppendEntries replaced.
+    pub removed: Vec<Cell>,
     pub election_due: Option<Time>,
     /// Candidate or pre-candidate: who said yes and who said no; and who it asks.
     pub ayes: Vec<NodeId>,
@@ -253,6 +256,16 @@ fn server_view(
             })
         })
         .collect();
+    let removed = log
+        .last_removed()
+        .iter()
+        .filter(|(index, _)| (window.0..=window.1).contains(index))
+        .map(|&(index, e)| Cell {
+            index,
+            term: e.term,
+            kind: cell_kind(e.command),
+        })
+        .collect();
     let (ayes, noes) = s.votes();
     let candidate = matches!(s.role(), Role::Candidate | Role::PreCandidate);
     let voters = if candidate {
@@ -287,6 +300,7 @@ fn server_view(
         snapshot_index: log.snapshot_index(),
         snapshot_term: log.snapshot_term(),
         cells,
+        removed,
         election_due: s.election_due(),
         ayes: if candidate {
             ayes.iter().collect()

@@ -34,6 +34,8 @@ const WORD_ROOM: f64 = WORD_GAP + ROLE_FONT + 8.0;
 pub const TALLY_LINE: f64 = 15.0;
 /// Under the ring, before the grid's index row.
 const GRID_GAP: f64 = 30.0;
+/// Under the grid, before the first row of removed entries: room for their title.
+const REMOVED_GAP: f64 = 26.0;
 
 /// Which frame the stage takes: the wide one (the full page, an embed), a phone's, or a
 /// narrow embed's.
@@ -190,6 +192,35 @@ impl StageFrame {
     /// The top of the grid's row `row`.
     pub fn row_y(&self, row: usize) -> f64 {
         self.grid_top + row as f64 * ROW_H
+    }
+
+    /// Under the grid of `servers` rows, the top of the row `row` of the entries conflicts
+    /// removed (a title line first, as the grid's index line).
+    pub fn removed_row_y(&self, servers: usize, row: usize) -> f64 {
+        self.row_y(servers) + REMOVED_GAP + (row as f64) * ROW_H
+    }
+
+    /// How many rows of removed entries the frame holds under a grid of `servers` rows:
+    /// a stacked frame grows to hold them all; the wide frame keeps its height and holds
+    /// those that fit.
+    pub fn removed_rows_fit(&self, servers: usize, wanted: usize) -> usize {
+        if self.phone {
+            return wanted;
+        }
+        let room = self.height - self.removed_row_y(servers, 0) - 2.0;
+        wanted.min((room / ROW_H).floor().max(0.0) as usize)
+    }
+
+    /// The same frame with room for `rows` rows of removed entries under a grid of
+    /// `servers` rows: a stacked frame grows by their height; the wide one stays.
+    pub fn with_removed_rows(self, servers: usize, rows: usize) -> StageFrame {
+        if !self.phone || rows == 0 {
+            return self;
+        }
+        StageFrame {
+            height: self.height.max(self.removed_row_y(servers, rows) + 4.0),
+            ..self
+        }
     }
 
     /// Where the dots for a candidate's votes go: on the side facing the ring's middle.

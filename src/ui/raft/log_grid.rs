@@ -1,6 +1,7 @@
 //! Every server's log as a row of cells, coloured by term: solid when committed, pale and
 //! dashed when not, hatched where a snapshot replaced the entries; under each follower's
-//! row, the leader's nextIndex (a triangle) and matchIndex (a bar).
+//! row, the leader's nextIndex (a triangle) and matchIndex (a bar); under the grid, struck
+//! out, the entries the servers' latest conflicts removed.
 use super::frame::StageFrame;
 use super::geometry::*;
 use crate::algo::raft::Role;
@@ -93,6 +94,57 @@ fn row(
     }
 }
 
+/// Under the grid, the entries each server's latest conflict removed (§5.3), struck out
+/// in their index's column: what the logs no longer show, where a caption tells of an
+/// entry deleted or replaced. As many servers as the frame holds, in the grid's order.
+fn removed_rows(
+    frame: &StageFrame,
+    view: &RaftView,
+    dark: bool,
+    names: &Names<'_>,
+) -> Option<Html> {
+    let (first, _) = view.window;
+    let servers = view.servers.len();
+    let with_removed: Vec<&ServerView> = view
+        .servers
+        .iter()
+        .filter(|s| !s.removed.is_empty())
+        .collect();
+    let shown = frame.removed_rows_fit(servers, with_removed.len());
+    if shown == 0 {
+        return None;
+    }
+    let title_y = frame.removed_row_y(servers, 0) - 9.0;
+    let rows = with_removed.iter().take(shown).enumerate().map(|(row, s)| {
+        let y = frame.removed_row_y(servers, row);
+        let cells = s.removed.iter().map(|cell| {
+            let x = frame.cell_x(cell.index, first);
+            let w = frame.cell_w - 2.0;
+            let title = trf("{n} removed entry {i}, term {t}: {what}. It conflicted with the leader's log, which replaced it (§5.3).", &[("n", &s.name), ("i", &cell.index), ("t", &cell.term), ("what", &cell_text(cell, names))]);
+            html! {
+                <g class="cell removed">
+                    <title>{ title }</title>
+                    <rect x={n1(x)} y={n1(y)} width={n1(w)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
+                    <text x={n1(x + w / 2.0)} y={n1(y + 15.0)}>{ cell.term }</text>
+                    <line class="strike" x1={n1(x + 1.0)} y1={n1(y + CELL_H - 2.0)} x2={n1(x + w - 1.0)} y2={n1(y + 2.0)} />
+                </g>
+            }
+        });
+        html! {
+            <g class="removed-row" data-node={s.id.0.to_string()}>
+                <text class="row-name" x={frame.grid_x.to_string()} y={n1(y + 15.0)}>{ &s.name }</text>
+                { for cells }
+            </g>
+        }
+    });
+    Some(html! {
+        <g class="removed-entries">
+            <text class="grid-title" x={frame.grid_x.to_string()} y={n1(title_y)}>{ tr("removed: entries a leader's log replaced") }</text>
+            { for rows }
+        </g>
+    })
+}
+
 /// The grid: index numbers on top, one row per server, where `frame` puts it.
 pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'_>) -> Html {
     let (first, last) = view.window;
@@ -111,6 +163,7 @@ pub fn log_grid(frame: &StageFrame, view: &RaftView, dark: bool, names: &Names<'
             <text class="grid-title" x={frame.grid_x.to_string()} y={(frame.grid_top - 9.0).to_string()}>{ tr("log") }</text>
             { for header }
             { for rows }
+            { for removed_rows(frame, view, dark, names) }
         </g>
     }
 }

@@ -33,6 +33,12 @@ impl Layout {
             Shape::Phone => StageFrame::phone(servers, columns),
             Shape::NarrowEmbed => StageFrame::narrow_embed(servers, columns),
         };
+        let removed_rows = view
+            .servers
+            .iter()
+            .filter(|s| !s.removed.is_empty())
+            .count();
+        let frame = frame.with_removed_rows(view.servers.len(), removed_rows);
         let words = if frame.phone {
             let words: Vec<RoleWord> = view
                 .servers
