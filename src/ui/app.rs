@@ -11,7 +11,7 @@ use super::model::{Host, Model, Msg};
 use super::nodes::NodeDetails;
 use super::scene_panel::ScenePanel;
 use super::scenes::{UiRun, ViewCtx};
-use super::teach::{EmbedLegend, EventLog, LangPicker, Legend, TourBar, TourReturn};
+use super::teach::{wide_narrow, EmbedLegend, EventLog, LangPicker, Legend, TourBar, TourReturn};
 use super::topology::Topology;
 use crate::i18n::{tr, trf};
 use crate::scene::narration::{caption, Weight};
@@ -527,7 +527,7 @@ pub fn app(props: &AppProps) -> Html {
                         { controls }
                         <EmbedLegend entries={(*legend).clone()} scene={model.spec.scene.slug()} />
                         if props.sync_url {
-                            <a class="open-full" href={open_full} target="_blank" rel="noopener">{ tr("Open in dsviz ↗") }</a>
+                            <a class="open-full" href={open_full} target="_blank" rel="noopener" aria-label={tr("Open in dsviz ↗")}>{ wide_narrow(tr("Open in dsviz ↗"), "dsviz ↗") }</a>
                         }
                     </div>
                     { for branched }

@@ -1,6 +1,7 @@
 //! The invariant panel: each safety property green or red; a violation shows its step and
 //! a button that jumps there.
 use super::model::Msg;
+use super::teach::wide_narrow;
 use crate::i18n::{line, tr, trf};
 use crate::sim::run::InvariantView;
 use yew::prelude::*;
@@ -57,7 +58,10 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
                 return html! {
                     <>
                         <button class="inv-badge" onclick={jump_to(v.step)} aria-label={jump_label}>
-                            { trf("{name} violated at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]) }
+                            { wide_narrow(
+                                trf("{name} violated at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]),
+                                trf("{name} at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]),
+                            ) }
                         </button>
                         <details class="inv-why">
                             <summary>{ tr("why?") }</summary>

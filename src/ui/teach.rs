@@ -124,7 +124,7 @@ pub fn tour_bar(p: &TourProps) -> Html {
                     title={tr("Back (B or Page Up)")} aria-label={tr("← Back")}>{ wide_narrow(tr("← Back"), "←") }</button>
                 if !p.compact { <span class="tour-dots">{ for dots }</span> }
                 <button id="tour-next" class="primary" onclick={send(Msg::TourNext)} disabled={p.current >= last}
-                    title={tr("Next (N or Page Down)")}>{ tr("Next →") }</button>
+                    title={tr("Next (N or Page Down)")} aria-label={tr("Next →")}>{ wide_narrow(tr("Next →"), "→") }</button>
                 <button id="tour-leave" class="ghost" onclick={send(Msg::TourLeave)}
                     title={tr("Leave the tour and try things in this run; you can come back to this stop")}
                     aria-label={tr("Try it yourself")}>{ wide_narrow(tr("Try it yourself"), tr("Try it")) }</button>
@@ -135,7 +135,10 @@ pub fn tour_bar(p: &TourProps) -> Html {
 
 /// A button's words in two lengths: a narrow embed's tour bar shows the short ones, so
 /// that the stop's title keeps its room (the stylesheet's `.wide` and `.narrow`).
-fn wide_narrow(wide: impl Into<Html>, narrow: impl Into<Html>) -> Html {
+/// Two wordings of one label: the first for a wide frame, the second (shorter, hidden from
+/// screen readers, so the element needs its own label) for a narrow embed's (the stylesheet
+/// shows one of them in a tour bar or an embed's bar).
+pub fn wide_narrow(wide: impl Into<Html>, narrow: impl Into<Html>) -> Html {
     html! { <><span class="wide">{ wide.into() }</span><span class="narrow" aria-hidden="true">{ narrow.into() }</span></> }
 }
 

@@ -221,6 +221,30 @@ const failed = await runTests([
     await assertHealthy(page);
   }],
 
+  ["embedded at 420×460, a broken property's badge shows its name and step whole, beside the link to the full app", async () => {
+    // At 420 px the badge read "single holder violated …": the step it jumps to was cut.
+    for (const [query, text] of [["?scene=locks&tour=4&embed=1", "single holder at step 37"], ["?scene=locks&tour=4&embed=1&lang=zh", "单一持有者：第 37 步"]]) {
+      const page = await open(query, { width: 420, height: 460 });
+      await page.waitForSelector(".invariant.violated .inv-badge");
+      const seen = await page.evaluate(() => {
+        const badge = document.querySelector(".inv-badge");
+        const link = document.querySelector(".embed-bar .open-full");
+        const bar = document.querySelector(".embed-bar").getBoundingClientRect();
+        return {
+          badge: badge.innerText, cut: badge.scrollWidth > badge.clientWidth + 1,
+          link: link.innerText, linkInside: link.getBoundingClientRect().right <= bar.right + 0.5,
+          label: badge.getAttribute("aria-label"),
+        };
+      });
+      assertEq(seen.badge, text, `${query}: the badge`);
+      assert(!seen.cut, `${query}: the badge is not cut`);
+      assert(seen.link.includes("dsviz") && seen.linkInside, `${query}: the link to the full app is on the bar: ${JSON.stringify(seen)}`);
+      assert(/37/.test(seen.label), `${query}: the badge's label says where it jumps: ${seen.label}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["embedded at 720×460, the generic stage's labels read at 11 px or more and no node's covers another's", async () => {
     for (const query of ["?scene=2pc&seed=7&sc=forget-vote&step=20", "?scene=2pc&n=7&seed=3&step=40", "?scene=locks&seed=4&step=60"]) {
       const page = await open(`${query}&embed=1`, { width: 720, height: 460 });
@@ -537,7 +561,7 @@ const failed = await runTests([
     await page.close();
   }],
 
-  ["embedded at 420 px, the tour bar's buttons take short words and the stop's title most of the bar", async () => {
+  ["embedded at 420 px, the tour bar's buttons take short words and the stop's title the rest of the bar", async () => {
     // With "Tour 8/10", "← Back" and "Try it yourself", 54 of the 61 titles were cut, most
     // to two words ("Figure 8: the…").
     for (const lang of ["en", "zh"]) {
@@ -547,18 +571,20 @@ const failed = await runTests([
         bar: document.querySelector("#tour").getBoundingClientRect().width,
         title: document.querySelector(".tour-title").getBoundingClientRect().width,
         whole: document.querySelector(".tour-title").scrollWidth <= document.querySelector(".tour-title").clientWidth + 1,
-        words: ["#tour .tour-count", "#tour-back", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim()),
+        words: ["#tour .tour-count", "#tour-back", "#tour-next", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim()),
         overflow: document.querySelector("#tour").scrollWidth - document.querySelector("#tour").clientWidth,
       }));
-      assertEq(m.words.slice(0, 2), ["8/10", "←"], `${lang}: short count and Back`);
-      assertEq(m.words[2], lang === "en" ? "Try it" : "试试", `${lang}: short Try it`);
-      assert(m.whole || m.title >= 0.5 * m.bar, `${lang}: the title, cut, has ${m.title.toFixed(0)} of ${m.bar.toFixed(0)} px`);
+      assertEq(m.words.slice(0, 3), ["8/10", "←", "→"], `${lang}: short count, Back and Next`);
+      assertEq(m.words[3], lang === "en" ? "Try it" : "试试", `${lang}: short Try it`);
+      // "Figure 8: the current-term rule" was cut to "Figure 8: the current-term…" while
+      // Next read "Next →".
+      assert(m.whole, `${lang}: the title is whole (${m.title.toFixed(0)} of ${m.bar.toFixed(0)} px)`);
       assert(m.overflow <= 1, `${lang}: the bar overflows by ${m.overflow} px`);
       await page.close();
     }
     const wide = await open("?scene=raft&tour=8&embed=1", { width: 720, height: 460 });
-    assertEq(await wide.evaluate(() => ["#tour .tour-count", "#tour-back", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim())),
-      ["Tour 8/10", "← Back", "Try it yourself"], "at 720 px, the whole words");
+    assertEq(await wide.evaluate(() => ["#tour .tour-count", "#tour-back", "#tour-next", "#tour-leave"].map((s) => document.querySelector(s).innerText.trim())),
+      ["Tour 8/10", "← Back", "Next →", "Try it yourself"], "at 720 px, the whole words");
     await wide.close();
   }],
 
