@@ -176,6 +176,33 @@ fn the_middle_writes_the_real_numbers_and_its_lines_never_overlap() {
     }
 }
 
+/// The middle names every replica of the looked-up key, in a small drawing too: there the
+/// low line has little room, and "replicas: 1,…" lost the second one; it says "also on 1, 3".
+#[test]
+fn the_middle_names_every_replica_in_a_small_drawing() {
+    for n in [5, 12] {
+        let node = cluster(&format!(
+            "?scene=ring&n={n}&keys=100&r=3&churn=0&a=0@0:cmd:0:lookup:user42"
+        ));
+        let replicas: Vec<String> = node.lookup().unwrap().replicas[1..]
+            .iter()
+            .map(|s| node.node_name(*s).unwrap()["node-".len()..].to_string())
+            .collect();
+        for lang in [Lang::En, Lang::Zh] {
+            for (scale, cut) in [(1.0, 0), (1.8, "node-".len())] {
+                i18n::set_lang(lang);
+                let lines = centre_lines(&node, true, scale, cut);
+                i18n::set_lang(Lang::En);
+                let last = lines.last().unwrap().text.clone();
+                assert!(!last.contains('…'), "n={n} {lang:?} x{scale}: {last}");
+                for r in &replicas {
+                    assert!(last.contains(r.as_str()), "n={n} {lang:?} x{scale}: {r} in {last}");
+                }
+            }
+        }
+    }
+}
+
 /// Hash mod N's failure, said on the stage when it happens: N changed, so most keys got a
 /// new bucket; the line's figures are the change's own, written as the stage writes
 /// counts. No line when N stayed (a lookup) or under another algorithm.

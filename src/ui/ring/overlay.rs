@@ -54,7 +54,13 @@ pub fn overlay(p: &OverlayProps) -> Html {
     let cut = if p.small { shared_prefix_len(chips) } else { 0 };
     let chip_views = chips.iter().map(|chip| {
         let (x, y) = point_at(chip.frac, CHIP_R);
-        let (lx, ly) = point_at(chip.frac, LABEL_R);
+        let near_axis = chip.frac < 0.06 || (chip.frac - 0.5).abs() < 0.06 || chip.frac > 0.94;
+        // Near the top, a small drawing's label (24 units) is centred over its chip, whose
+        // halo (18 units, a replica's rank inside) it touched at LABEL_R; the others sit
+        // beside or under theirs.
+        let on_top = near_axis && (chip.frac < 0.06 || chip.frac > 0.94);
+        let label_r = if p.small && !radial && on_top { LABEL_R + 12.0 } else { LABEL_R };
+        let (lx, ly) = point_at(chip.frac, label_r);
         let angle = chip.frac * 360.0 - 90.0;
         let right = chip.frac < 0.5;
         let label_transform = match (radial, right) {
@@ -62,7 +68,6 @@ pub fn overlay(p: &OverlayProps) -> Html {
             (true, false) => format!("translate({lx:.1},{ly:.1}) rotate({:.1})", angle + 180.0),
             (false, _) => format!("translate({lx:.1},{ly:.1})"),
         };
-        let near_axis = chip.frac < 0.06 || (chip.frac - 0.5).abs() < 0.06 || chip.frac > 0.94;
         let anchor = match (radial, right) {
             (false, _) if near_axis => "middle",
             (_, true) => "start",

@@ -230,11 +230,15 @@ pub fn centre_lines(
                 .filter_map(|s| node.node_name(*s))
                 .map(|n| n.get(cut..).filter(|s| !s.is_empty()).unwrap_or(n))
                 .collect();
-            lines.push(line(
-                58.0,
-                "small",
-                trf("replicas: {nodes}", &[("nodes", &rest.join(", "))]),
-            ));
+            // In a small drawing the long form may not fit low in the circle: "also on 1, 3"
+            // keeps every replica rather than "replicas: 1,…".
+            let nodes = rest.join(", ");
+            let long = line(58.0, "small", trf("replicas: {nodes}", &[("nodes", &nodes)]));
+            lines.push(if line_fits(&long, scale) {
+                long
+            } else {
+                line(58.0, "small", trf("also on {nodes}", &[("nodes", &nodes)]))
+            });
         }
     } else if let Some(c) = node.last_change() {
         lines.push(line(-40.0, "small", change_title(c)));
