@@ -196,7 +196,10 @@ fn the_middle_names_every_replica_in_a_small_drawing() {
                 let last = lines.last().unwrap().text.clone();
                 assert!(!last.contains('…'), "n={n} {lang:?} x{scale}: {last}");
                 for r in &replicas {
-                    assert!(last.contains(r.as_str()), "n={n} {lang:?} x{scale}: {r} in {last}");
+                    assert!(
+                        last.contains(r.as_str()),
+                        "n={n} {lang:?} x{scale}: {r} in {last}"
+                    );
                 }
             }
         }

@@ -233,7 +233,11 @@ pub fn centre_lines(
             // In a small drawing the long form may not fit low in the circle: "also on 1, 3"
             // keeps every replica rather than "replicas: 1,…".
             let nodes = rest.join(", ");
-            let long = line(58.0, "small", trf("replicas: {nodes}", &[("nodes", &nodes)]));
+            let long = line(
+                58.0,
+                "small",
+                trf("replicas: {nodes}", &[("nodes", &nodes)]),
+            );
             lines.push(if line_fits(&long, scale) {
                 long
             } else {
