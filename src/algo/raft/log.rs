@@ -498,17 +498,19 @@ mod tests {
         );
     }
 
+    fn removed_terms(log: &Log) -> Vec<(Index, Term)> {
+        log.last_removed()
+            .iter()
+            .map(|(i, e)| (*i, e.term))
+            .collect()
+    }
+
     #[test]
     fn a_conflict_remembers_what_it_removed_until_the_next_one() {
         let mut log = log_of(&[1, 2, 2, 2]);
         assert!(log.last_removed().is_empty());
         log.truncate_from(3);
-        let terms: Vec<(Index, Term)> = log
-            .last_removed()
-            .iter()
-            .map(|(i, e)| (*i, e.term))
-            .collect();
-        assert_eq!(terms, [(3, 2), (4, 2)]);
+        assert_eq!(removed_terms(&log), [(3, 2), (4, 2)]);
         // Appending keeps the record; a truncation past the end removes nothing and keeps it.
         log.append(Entry {
             term: 3,
@@ -517,12 +519,7 @@ mod tests {
         log.truncate_from(9);
         assert_eq!(log.last_removed().len(), 2);
         log.truncate_from(2);
-        let terms: Vec<(Index, Term)> = log
-            .last_removed()
-            .iter()
-            .map(|(i, e)| (*i, e.term))
-            .collect();
-        assert_eq!(terms, [(2, 2), (3, 3)]);
+        assert_eq!(removed_terms(&log), [(2, 2), (3, 3)]);
         // A snapshot's compaction is no conflict: the record stays.
         log.compact(1);
         assert_eq!(log.last_removed().len(), 2);
