@@ -59,8 +59,8 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
                     <>
                         <button class="inv-badge" onclick={jump_to(v.step)} aria-label={jump_label}>
                             { wide_narrow(
-                                trf("{name} violated at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]),
-                                trf("{name} at step {n}", &[("name", &tr(inv.name)), ("n", &v.step)]),
+                                badge_words("{name} violated at step {n}", inv.name, v.step),
+                                badge_words("{name} at step {n}", inv.name, v.step),
                             ) }
                         </button>
                         <details class="inv-why">
@@ -110,5 +110,26 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
                 { for items }
             </ul>
         </section>
+    }
+}
+
+/// A broken property's badge words, with the property's name in a span of its own: where
+/// the bar is short of room, the name is cut ("single ho… at step 37") and the step, which
+/// the button jumps to, stays whole. The words around the name are the template's, in the
+/// page's language, so a Chinese badge keeps its own order.
+fn badge_words(template: &'static str, name: &'static str, step: u64) -> Html {
+    let name = tr(name);
+    let words = trf(template, &[("name", &name), ("n", &step)]);
+    let Some(at) = words.find(name) else {
+        return html! { { words } };
+    };
+    let (before, rest) = words.split_at(at);
+    let after = &rest[name.len()..];
+    html! {
+        <>
+            if !before.is_empty() { <span class="inv-badge-step">{ before }</span> }
+            <span class="inv-badge-name">{ name }</span>
+            if !after.is_empty() { <span class="inv-badge-step">{ after }</span> }
+        </>
     }
 }
