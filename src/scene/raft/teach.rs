@@ -220,7 +220,7 @@ pub fn legend() -> Vec<LegendEntry> {
         entry("raft-cell-committed", "committed entry", "Solid: at or below this server's commit index, so known committed: a leader stored an entry of its own term, at or after it, on a majority (§5.4.2). It will never be lost."),
         entry("raft-cell-uncommitted", "uncommitted entry", "Pale with a dashed border: beyond this server's commit index, so not known to it as committed (the leader may know more). Being on a majority is not enough (Figure 8): until it is committed, it may still be replaced."),
         entry("raft-cell-snapshot", "snapshot", "Hatched: entries compacted into the snapshot, up to the index shown."),
-        entry("raft-cell-removed", "removed entry", "Under the logs, struck out in its index's column: an entry this server deleted because it conflicted with a leader's log, which replaced it (§5.3). Each server's latest such conflict is shown."),
+        entry("raft-cell-removed", "deleted entry", "Under the logs, struck out in its index's column: an entry this server deleted because it conflicted with a leader's log, which replaced it (§5.3). Each server's latest such conflict is shown."),
         entry("raft-next", "nextIndex", "Triangle under a follower's row: the next entry the leader will send it."),
         entry("raft-match", "matchIndex", "Bar under a follower's row: the entries the leader knows it stores."),
         entry("raft-msg-vote", "RequestVote", "A request for a vote (hollow when it is a PreVote)."),

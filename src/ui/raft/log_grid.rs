@@ -2,7 +2,7 @@
 //! dashed when not, hatched where a snapshot replaced the entries; under each follower's
 //! row, the leader's nextIndex (a triangle) and matchIndex (a bar); under the grid, struck
 //! out, the entries the servers' latest conflicts removed.
-use super::frame::StageFrame;
+use super::frame::{word_width, StageFrame};
 use super::geometry::*;
 use crate::algo::raft::Role;
 use crate::i18n::{tr, trf};
@@ -83,6 +83,21 @@ fn row(
             </>
         }
     });
+    // A server that is down says so at the end of its row, where there is room: a narrow
+    // embed that shows the logs and not the servers' ring would otherwise show a crashed
+    // leader's row only paler than the others.
+    let status_word = match s.status {
+        NodeStatus::Up => None,
+        NodeStatus::Crashed => Some(tr("crashed")),
+        NodeStatus::Paused => Some(tr("paused")),
+    };
+    let status = status_word.and_then(|word| {
+        let end = s.last_index.clamp(first.saturating_sub(1), last);
+        let x = frame.cell_x(end + 1, first) + 4.0;
+        (x + word_width(word, 12.0) <= frame.width - 2.0).then(|| {
+            html! { <text class="row-status" x={n1(x)} y={n1(y + 15.0)}>{ word }</text> }
+        })
+    });
     html! {
         <g key={s.id.0.to_string()} class={classes!("log-row", (s.status != NodeStatus::Up).then_some("down"), (s.role == Role::Leader).then_some("lead"))} data-node={s.id.0.to_string()}
            data-commit={s.commit.to_string()} data-last={s.last_index.to_string()} data-snapshot={s.snapshot_index.to_string()}>
@@ -90,6 +105,7 @@ fn row(
             { for snapshot }
             { for cells }
             { for marks }
+            { for status }
         </g>
     }
 }
@@ -125,8 +141,8 @@ fn removed_rows(
                 <g class="cell removed">
                     <title>{ title }</title>
                     <rect x={n1(x)} y={n1(y)} width={n1(w)} height={CELL_H.to_string()} rx="3" fill={term_colour(cell.term, dark)} />
-                    <text x={n1(x + w / 2.0)} y={n1(y + 15.0)}>{ cell.term }</text>
                     <line class="strike" x1={n1(x + 1.0)} y1={n1(y + CELL_H - 2.0)} x2={n1(x + w - 1.0)} y2={n1(y + 2.0)} />
+                    <text x={n1(x + w / 2.0)} y={n1(y + 15.0)}>{ cell.term }</text>
                 </g>
             }
         });
@@ -139,7 +155,7 @@ fn removed_rows(
     });
     Some(html! {
         <g class="removed-entries">
-            <text class="grid-title" x={frame.grid_x.to_string()} y={n1(title_y)}>{ tr("removed: entries a leader's log replaced") }</text>
+            <text class="grid-title" x={frame.grid_x.to_string()} y={n1(title_y)}>{ tr("deleted: they conflicted with the leader's log") }</text>
             { for rows }
         </g>
     })
