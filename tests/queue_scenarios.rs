@@ -86,6 +86,7 @@ fn happy_path_processes_every_message_exactly_once() {
             processed: 20,
             duplicated: 0,
             lost: 0,
+            first_lost: None,
             dead_lettered: 0,
         }
     );
@@ -119,6 +120,8 @@ fn a_consumer_crash_after_brpop_loses_the_message_it_held_at_the_crash_step() {
         (c.confirmed, c.processed, c.lost, c.redelivered),
         (20, 19, 1, 0)
     );
+    // The counter names the message the crashed consumer held, as the invariant does.
+    assert_eq!(c.first_lost, Some(m(1, 1)));
     assert_eq!(violation(&sim, NO_DUPLICATE_EFFECT), None);
 }
 

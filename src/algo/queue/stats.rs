@@ -24,6 +24,9 @@ pub struct Counters {
     pub duplicated: u64,
     /// Confirmed messages that were not processed and are nowhere any more.
     pub lost: u64,
+    /// The first of the lost messages (by producer and number), which the counter names:
+    /// "lost: p1.1" says which message to look for in the log.
+    pub first_lost: Option<MessageId>,
     /// Messages in the dead-letter stream.
     pub dead_lettered: u64,
 }
@@ -89,11 +92,14 @@ pub fn counters(sim: &Sim<QueueNode>) -> Counters {
             }
             _ => Vec::new(),
         }));
-    c.lost = confirmed_unprocessed(&nodes)
+    let lost: Vec<MessageId> = confirmed_unprocessed(&nodes)
         .iter()
         .filter(|m| in_redis.binary_search(m).is_err() && !held.contains(m))
         .filter(|m| !(believed.contains(m) && flying.contains(m)))
-        .count() as u64;
+        .copied()
+        .collect();
+    c.lost = lost.len() as u64;
+    c.first_lost = lost.iter().min().copied();
     c
 }
 

@@ -18,24 +18,34 @@ pub struct CountersProps {
 #[function_component(CounterTiles)]
 pub fn counter_tiles(p: &CountersProps) -> Html {
     let c = &p.counters;
-    let tiles: [(&str, &str, u64, Option<&str>, &str); 8] = [
+    // The lost tile names the message lost (the first, and how many more), so that a
+    // learner knows which one to look for in the log and the consumers.
+    let lost_label = match c.first_lost {
+        None => tr("lost").to_string(),
+        Some(m) if c.lost <= 1 => trf("lost: {message}", &[("message", &m)]),
+        Some(m) => trf(
+            "lost: {message} +{n}",
+            &[("message", &m), ("n", &(c.lost - 1))],
+        ),
+    };
+    let tiles: [(&str, String, u64, Option<&str>, &str); 8] = [
         (
             "sent",
-            tr("sent"),
+            tr("sent").into(),
             c.sent,
             None,
             tr("Messages the producers created (a retry is not a new message)"),
         ),
         (
             "confirmed",
-            tr("confirmed"),
+            tr("confirmed").into(),
             c.confirmed,
             None,
             tr("Messages Redis confirmed to their producer"),
         ),
         (
             "delivered",
-            tr("delivered"),
+            tr("delivered").into(),
             c.delivered,
             None,
             tr("Hand-outs of a message to a consumer"),
@@ -44,35 +54,35 @@ pub fn counter_tiles(p: &CountersProps) -> Html {
             "redelivered",
             // Not "redelivered": a producer that sends a message twice (its confirmation
             // lost) has it handed out twice too, and Redis redelivered nothing.
-            tr("delivered again"),
+            tr("delivered again").into(),
             c.redelivered,
             Some("warn"),
             tr("Hand-outs of a message handed out before: redelivered by Redis, or sent twice by its producer"),
         ),
         (
             "processed",
-            tr("processed"),
+            tr("processed").into(),
             c.processed,
             None,
             tr("Messages whose effect was applied at least once"),
         ),
         (
             "duplicated",
-            tr("duplicated"),
+            tr("duplicated").into(),
             c.duplicated,
             Some("bad"),
             tr("Effects applied beyond the first"),
         ),
         (
             "lost",
-            tr("lost"),
+            lost_label,
             c.lost,
             Some("bad"),
             tr("Confirmed messages that were never processed and are nowhere any more"),
         ),
         (
             "dead",
-            tr("dead-lettered"),
+            tr("dead-lettered").into(),
             c.dead_lettered,
             Some("warn"),
             tr("Messages in the dead-letter stream"),
