@@ -38,7 +38,7 @@ fn the_holds_the_lock_mark_is_on_the_holder_the_service_names_once_it_believes_i
             .filter(|n| {
                 n.marks
                     .iter()
-                    .any(|m| m.text == HOLDS_MARK && m.tone == Tone::Good)
+                    .any(|m| m.text.starts_with(HOLDS_MARK) && m.tone == Tone::Good)
             })
             .map(|n| n.id)
             .collect();
@@ -257,7 +257,9 @@ fn the_persistence_field_and_the_marks_have_their_chinese() {
         .find(|marks| !marks.is_empty())
         .unwrap_or_default();
     dsviz::i18n::set_lang(dsviz::i18n::Lang::En);
-    assert_eq!(marks, ["持有锁"]);
+    // The contention scenario fences its writes, so the holder shows its token too.
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert!(marks[0].starts_with("持有锁 · 令牌 "), "{marks:?}");
 }
 
 fn client_of(run: &SceneRun<Locks>, id: NodeId) -> &Client {
@@ -400,4 +402,50 @@ fn a_clients_menu_offers_only_the_actions_valid_in_its_state() {
     run.take(&format!("crash:{}", id.0), run.time_of(at))
         .expect("crash");
     assert!(menu(&run, id).is_empty());
+}
+
+/// The marks of the tour stop titled `title`, node by node, at the stop's step.
+fn marks_at_tour_stop(title: &str) -> Vec<Vec<String>> {
+    let stop = dsviz::scene::tour::place_tour::<Locks>()
+        .into_iter()
+        .find(|s| s.title == title)
+        .unwrap_or_else(|| panic!("the locks tour has a stop titled {title}"));
+    let mut spec = stop.spec.clone();
+    let step = spec.step.unwrap_or(0);
+    let Built { run, .. } = scene::build_scene::<Locks>(&mut spec);
+    let mut run = *run;
+    run.extend(step + 1);
+    run.seek(step);
+    run.snapshot()
+        .nodes
+        .iter()
+        .map(|n| n.marks.iter().map(|m| m.text.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn with_fencing_the_two_holders_of_the_gc_pause_show_two_different_tokens() {
+    let marks = marks_at_tour_stop("Two holders");
+    let tokens: Vec<&str> = marks
+        .iter()
+        .flatten()
+        .filter_map(|m| m.split("token ").nth(1))
+        .collect();
+    assert_eq!(tokens.len(), 2, "{marks:?}");
+    assert_ne!(tokens[0], tokens[1], "{marks:?}");
+    // The one the lock service names holds the lock; the sleeper only believes it does.
+    let holders = marks
+        .iter()
+        .filter(|m| m.iter().any(|t| t.starts_with(HOLDS_MARK)))
+        .count();
+    assert_eq!(holders, 1, "{marks:?}");
+}
+
+#[test]
+fn without_fencing_no_token_is_shown() {
+    let marks = marks_at_tour_stop("Without fencing");
+    assert!(
+        marks.iter().flatten().all(|m| !m.contains("token")),
+        "{marks:?}"
+    );
 }

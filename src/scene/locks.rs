@@ -371,22 +371,38 @@ clients believe they hold the lock; fencing tokens are what keep the storage saf
     /// Redlock: a majority of the servers), once that client believes it too: a queue
     /// lock's lowest node belongs to a client that learns it only from its getChildren
     /// reply, and a grant may still be on its way.
+    /// The holder says so; with fencing on, every client that believes it holds the lock
+    /// shows the token it writes with, so that two holders show two tokens on the stage
+    /// (the storage keeps the higher one's writes), or the same token twice (it cannot).
+    /// The holder's token shares its pill: the stage has room for one under each client.
     fn node_marks(run: &SceneRun<Self>) -> Vec<Vec<NodeMark>> {
-        let holder = locks::lock_view(run.sim())
-            .holder
-            .filter(|h| h.believes)
-            .map(|h| h.client);
+        let view = locks::lock_view(run.sim());
+        let holder = view.holder.filter(|h| h.believes).map(|h| h.client);
         (0..run.sim().node_count())
             .map(|i| {
-                if holder == Some(NodeId(i)) {
-                    vec![NodeMark {
+                let token = view
+                    .believers
+                    .iter()
+                    .filter(|_| view.fencing)
+                    .find(|b| b.client == NodeId(i))
+                    .and_then(|b| b.token);
+                let mark = match (holder == Some(NodeId(i)), token) {
+                    (true, Some(token)) => NodeMark {
+                        text: trf("holds the lock · token {token}", &[("token", &token)]),
+                        tone: Tone::Good,
+                    },
+                    (true, None) => NodeMark {
                         // HOLDS_MARK, written out so the catalogue test sees it translated.
                         text: tr("holds the lock").into(),
                         tone: Tone::Good,
-                    }]
-                } else {
-                    Vec::new()
-                }
+                    },
+                    (false, Some(token)) => NodeMark {
+                        text: trf("token {token}", &[("token", &token)]),
+                        tone: Tone::Info,
+                    },
+                    (false, None) => return Vec::new(),
+                };
+                vec![mark]
             })
             .collect()
     }
