@@ -4,7 +4,7 @@
 use super::geometry::{line_path, ChartScale, Frame};
 use super::plot::{latency_text, percent_text};
 use crate::i18n::{tr, trf};
-use crate::scene::balance::{BalanceSceneView, ChartPoint};
+use crate::scene::balance::{BalanceSceneView, ChartPoint, CompareView, SideView};
 use crate::sim::Time;
 use crate::ui::svg_attr::n1;
 use yew::prelude::*;
@@ -99,8 +99,9 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
     let last = v.points.last();
     // A phone's chart is narrower: its figures take two lines (see `Frame::chart_head`).
     let two_lines = p.frame.chart_head > 0.0;
-    let now_text: Vec<String> = match last {
-        Some(pt) if has_data(pt) => {
+    let now_text: Vec<String> = match (&v.compare, last) {
+        (Some(cmp), _) => compared_now(cmp, two_lines),
+        (None, Some(pt)) if has_data(pt) => {
             let (a, b) = (latency_text(pt.p50), latency_text(pt.p95));
             let c = pt.p99_all.map_or_else(|| "∞".to_string(), latency_text);
             let d = percent_text(pt.unserved_permille);
@@ -118,7 +119,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
                 )]
             }
         }
-        _ => vec![tr("latency: no request has ended in the window yet").to_string()],
+        (None, _) => vec![tr("latency: no request has ended in the window yet").to_string()],
     };
     let why = trf(
         "Latency of the requests that ended in the last {w}",
@@ -148,5 +149,52 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
             { side_lines(&c, &v.points, "lb-side-a") }
             <line class="lb-now" x1={n1(x_now)} x2={n1(x_now)} y1={n1(infinity_y(&c) - 6.0)} y2={n1(c.band_bottom)} />
         </g>
+    }
+}
+
+/// Longest head line, in characters, that fits over the chart: the wide frame's one line,
+/// and each of a phone's two.
+const HEAD_CHARS_WIDE: usize = 100;
+const HEAD_CHARS_PHONE: usize = 54;
+
+/// A comparison's head: each side's p99 and share not served now, by name, so that the
+/// two lines under it read as "this one loses requests, that one does not" without
+/// matching the dashes to the legend. Sides whose names make the line too long are called
+/// "solid" and "dashed", as the chart draws them.
+fn compared_now(cmp: &CompareView, two_lines: bool) -> Vec<String> {
+    let side_text = |name: &str, side: &SideView| -> String {
+        match side.points.last().filter(|p| has_data(p)) {
+            Some(pt) => trf(
+                "{side}: p99 {p}, not served {u}",
+                &[
+                    ("side", &name),
+                    (
+                        "p",
+                        &pt.p99_all.map_or_else(|| "∞".to_string(), latency_text),
+                    ),
+                    ("u", &percent_text(pt.unserved_permille)),
+                ],
+            ),
+            None => trf("{side}: no request ended yet", &[("side", &name)]),
+        }
+    };
+    let lines = |a: &str, b: &str| -> Vec<String> {
+        let (a, b) = (side_text(a, &cmp.a), side_text(b, &cmp.b));
+        if two_lines {
+            vec![a, b]
+        } else {
+            vec![trf("now, {a}; {b}", &[("a", &a), ("b", &b)])]
+        }
+    };
+    let limit = if two_lines {
+        HEAD_CHARS_PHONE
+    } else {
+        HEAD_CHARS_WIDE
+    };
+    let named = lines(&cmp.a.label, &cmp.b.label);
+    if named.iter().all(|l| l.chars().count() <= limit) {
+        named
+    } else {
+        lines(tr("solid"), tr("dashed"))
     }
 }
