@@ -119,6 +119,27 @@ const failed = await runTests([
     console.log(`     420×460, smallest label (px): ${sizes.join(", ")}`);
   }],
 
+  ["a comparison's chart head gives both sides' p99 and share not served by name, full page, embedded and at 420", async () => {
+    // The head read "latency now: …" for the solid side only: the figures the caption
+    // compares (round robin losing requests, two choices not) were matched by dashes alone.
+    for (const viewport of [undefined, { width: 720, height: 460 }, { width: 420, height: 460 }]) {
+      const query = `?scene=balance&tour=3${viewport ? "&embed=1" : ""}`;
+      const page = await openScene(query, viewport);
+      await page.waitForFunction(() => /p99/.test(document.querySelector(".lb-chart")?.textContent ?? ""));
+      const head = await page.evaluate(() => [...document.querySelectorAll(".lb-head")].map((t) => t.firstChild.textContent).join(" | "));
+      const where = `${query} at ${viewport?.width ?? "full page"}`;
+      assert(/round robin: p99 ∞, not served [1-9][0-9.]*%/.test(head), `${where}: round robin loses requests: ${head}`);
+      assert(/two choices: p99 [0-9.]+ m?s, not served 0\.0%/.test(head), `${where}: two choices serves them all: ${head}`);
+      const out = await page.evaluate(() => [...document.querySelectorAll(".lb-head")].filter((t) => {
+        const r = t.getBoundingClientRect(), svg = t.ownerSVGElement.getBoundingClientRect();
+        return r.left < svg.left - 0.5 || r.right > svg.right + 0.5;
+      }).length);
+      assertEq(out, 0, `${where}: the head stays inside the drawing`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
   ["the maximum-load figure is computed on request", async () => {
     const page = await openScene("?scene=balance&seed=1");
     const start = Date.now();

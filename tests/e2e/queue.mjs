@@ -2,7 +2,7 @@
 // (run `trunk build --release` first): it opens from a link and plays, a crash after BRPOP
 // turns the lost counter red, a copied link reproduces the run, the embed is readable at
 // 720x460, and the designs are compared on request.
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests, stageWords } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests, stageWords } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -50,12 +50,15 @@ const failed = await runTests([
       await page.keyboard.press("ArrowRight");
     }
     const holder = await page.locator(".queue-svg g.node.consumer:has(.q-chip.held)").first().getAttribute("data-node");
+    const held = (await page.locator(`.queue-svg g.node[data-node="${holder}"] .q-chip.held`).first().textContent()).match(/p\d+\.\d+/)[0];
     await page.click(`.queue-svg g.node[data-node="${holder}"]`);
     await page.click('.node-menu .menu-item:text-is("Crash")');
     await page.waitForSelector(`.queue-svg g.node[data-node="${holder}"].crashed`);
     for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
     assertEq(await page.locator('.q-counter[data-counter="lost"]').getAttribute("class"), "q-counter bad", "lost counter is red");
     assertEq(await page.locator('.q-counter[data-counter="lost"] .n').innerText(), "1", "one message lost");
+    // The tile names the message, the one the crashed consumer held.
+    assertEq(await page.locator('.q-counter[data-counter="lost"] .what').innerText(), `lost: ${held}`, "the lost tile names the message");
     assertEq(await page.locator(".invariant.violated").count(), 1, "no confirmed message lost fails");
     const before = await visibleQueue(page);
     await page.click("#copy-link");
@@ -241,6 +244,11 @@ const failed = await runTests([
       await page.click("#step-forward");
       await page.waitForFunction((before) => document.querySelector("#step-status").textContent !== before, before);
       assertEq(await page.evaluate(() => document.querySelector(".embed-stage").scrollTop), 0, `${lang}: the stage's scroll after a step`);
+      // Stop 1 reads the flow from the producers on; centring Redis hid them.
+      await page.click("#tour-back");
+      await page.waitForFunction(() => document.querySelector("#tour")?.textContent.includes("1/9"));
+      await quiet(page, 150);
+      assertEq(await inView(["p1", "p2"])(page), [], `${lang}, stop 1: the producers out of view`);
       await assertHealthy(page);
       await page.close();
     }

@@ -158,9 +158,27 @@ const failed = await runTests([
       });
       assertEq(JSON.stringify(seen), JSON.stringify(expected), `stop ${stop}: removed entries (index/term)`);
       const title = await page.locator(".removed-entries .grid-title").textContent();
-      assert(/removed/.test(title), `the rows are titled: ${title}`);
+      assert(/deleted/.test(title) && /conflicted/.test(title), `the rows are titled: ${title}`);
       await assertHealthy(page);
     }
+  }],
+
+  ["a narrow embed's Figure 8 stop, which shows the logs, says which server is down in its row", async () => {
+    // At 420 px the stop opens on the logs, under the ring: n0's crash showed only as a
+    // paler row.
+    const page = await openRaft("?scene=raft&tour=8&embed=1", { width: 420, height: 460 });
+    await quiet(page, 150);
+    const rows = await page.evaluate(() => {
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      return [...document.querySelectorAll("g.log-row")].map((r) => {
+        const status = r.querySelector(".row-status");
+        const box = status?.getBoundingClientRect();
+        const seen = box && box.top >= stage.top && box.bottom <= stage.bottom && box.right <= stage.right;
+        return `${r.dataset.node}:${status ? status.textContent : ""}${status && !seen ? " (not in view)" : ""}`;
+      });
+    });
+    assertEq(JSON.stringify(rows), JSON.stringify(["0:crashed", "1:", "2:", "3:", "4:"]), "the rows' status");
+    await assertHealthy(page);
   }],
 
   ["Figure 7 shows every log whole from entry 1, full page and embedded at 720×460 with labels at 11 px", async () => {

@@ -204,7 +204,7 @@ const failed = await runTests([
     const after = await measure();
     assert(after.stage >= before.stage - 2, `the stage keeps its size: ${before.stage} px, then ${after.stage} px`);
     assert(after.bar <= before.bar + 2, `the bar stays one line: ${before.bar} px, then ${after.bar} px`);
-    const badge = await page.innerText(".inv-badge");
+    const badge = (await page.innerText(".inv-badge")).replace(/\n/g, "");
     assert(/atomicity violated at step \d+/.test(badge), `the badge names the property and its step: ${badge}`);
     await page.click(".inv-why summary");
     assert((await page.innerText(".inv-why p")).length > 20, "why? opens the reason");
@@ -231,7 +231,7 @@ const failed = await runTests([
         const link = document.querySelector(".embed-bar .open-full");
         const bar = document.querySelector(".embed-bar").getBoundingClientRect();
         return {
-          badge: badge.innerText, cut: badge.scrollWidth > badge.clientWidth + 1,
+          badge: badge.innerText.replace(/\n/g, ""), cut: badge.scrollWidth > badge.clientWidth + 1,
           link: link.innerText, linkInside: link.getBoundingClientRect().right <= bar.right + 0.5,
           label: badge.getAttribute("aria-label"),
         };
@@ -240,6 +240,59 @@ const failed = await runTests([
       assert(!seen.cut, `${query}: the badge is not cut`);
       assert(seen.link.includes("dsviz") && seen.linkInside, `${query}: the link to the full app is on the bar: ${JSON.stringify(seen)}`);
       assert(/37/.test(seen.label), `${query}: the badge's label says where it jumps: ${seen.label}`);
+      await assertHealthy(page);
+      await page.close();
+    }
+  }],
+
+  ["embedded, a broken property's \"why?\" opens whole over the stage, and a badge short of room cuts the name, not the step", async () => {
+    // The reason opened under "why?" inside the one-line list of lights, which hides what
+    // overflows it: at 420 px it was cut to its first words, and at 720 px it ran past the
+    // frame's left edge. A long name cut at the end took the step with it.
+    for (const [query, step] of [["?scene=queue&tour=2&embed=1", 15], ["?scene=locks&tour=4&embed=1", 37], ["?scene=2pc&sc=forget-vote&seed=7&embed=1&step=30", null]]) {
+      for (const width of [720, 420]) {
+        const page = await open(query, { width, height: 460 });
+        await page.waitForSelector(".invariant.violated .inv-badge");
+        await page.click(".inv-why summary");
+        const seen = await page.evaluate(() => {
+          const p = document.querySelector(".inv-why p");
+          const r = p.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          const visible = [...document.querySelectorAll(".inv-badge > span")].find((s) => s.getBoundingClientRect().width > 0);
+          const badge = document.querySelector(".inv-badge");
+          return {
+            inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+            onTop: p.contains(hit), whole: p.scrollHeight <= p.clientHeight + 1, box: [r.left, r.top, r.right, r.bottom].map(Math.round),
+            badge: visible.innerText.replace(/\n/g, ""), badgeInside: badge.getBoundingClientRect().right <= innerWidth,
+          };
+        });
+        const where = `${query} at ${width}`;
+        assert(seen.inside, `${where}: the reason is inside the frame: ${seen.box}`);
+        assert(seen.onTop, `${where}: the reason is on top, not cut by the bar`);
+        assert(seen.whole, `${where}: the reason reads whole`);
+        assert(seen.badgeInside, `${where}: the badge is inside the frame`);
+        if (step !== null) assert(seen.badge.endsWith(`at step ${step}`), `${where}: the badge keeps its step: ${seen.badge}`);
+        await assertHealthy(page);
+        await page.close();
+      }
+    }
+  }],
+
+  ["with fencing, the GC pause's two holders show two tokens under them, inside the stage, at 720 and 420", async () => {
+    // Only the lock service's holder was marked: the sleeper's old token, which the storage
+    // will refuse, was nowhere on the stage.
+    for (const width of [720, 420]) {
+      const page = await open("?scene=locks&tour=4&embed=1", { width, height: 460 });
+      await quiet(page, 150);
+      const seen = await page.evaluate(() => {
+        const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+        return [...document.querySelectorAll("g.node")].flatMap((n) => [...n.querySelectorAll(".marks text")].map((t) => {
+          const r = t.closest("g.mark").getBoundingClientRect();
+          const inside = r.top >= stage.top && r.bottom <= stage.bottom + 0.5;
+          return `${n.dataset.node}:${t.textContent}${inside ? "" : " (outside the stage)"}`;
+        }));
+      });
+      assertEq(JSON.stringify(seen), JSON.stringify(["3:holds the lock · token 2", "4:token 1"]), `at ${width}: the marks`);
       await assertHealthy(page);
       await page.close();
     }

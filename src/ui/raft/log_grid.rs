@@ -94,7 +94,7 @@ fn row(
     let status = status_word.and_then(|word| {
         let end = s.last_index.clamp(first.saturating_sub(1), last);
         let x = frame.cell_x(end + 1, first) + 4.0;
-        (x + word_width(word, 12.0) <= frame.width - 2.0).then(|| {
+        (x + word_width(word, CELL_FONT) <= frame.width - 2.0).then(|| {
             html! { <text class="row-status" x={n1(x)} y={n1(y + 15.0)}>{ word }</text> }
         })
     });
