@@ -221,7 +221,7 @@ fn the_randomized_timeouts_stop_shows_n2_leading_term_2_and_the_late_candidate_n
 
 #[test]
 fn the_replication_stop_shows_n0_committing_the_write_on_a_majority() {
-    let (run, view, _) = open_stop(&stop("Replication and commit by majority"));
+    let (run, view, _) = open_stop(&stop("Commit by a majority"));
     assert_eq!(view.leader, Some(NodeId(0)), "n0 leads");
     let n0 = server(&run, 0);
     let writes = client_writes(&n0);
@@ -285,7 +285,7 @@ fn the_leader_crash_stop_shows_a_new_leader_of_a_higher_term_holding_the_write()
 
 #[test]
 fn the_minority_stop_shows_the_write_taking_effect_exactly_once() {
-    let (mut run, view, step) = open_stop(&stop("A crash mid-replication: a minority"));
+    let (mut run, view, step) = open_stop(&stop("Crash mid-write: on a minority"));
     let leader = assert_converged(&view, "minority");
     assert_ne!(leader, NodeId(0), "a leader elected without n0's entry");
     let now: Vec<_> = client_writes(&server(&run, leader.0));
@@ -337,7 +337,7 @@ fn the_minority_stop_shows_the_write_taking_effect_exactly_once() {
 
 #[test]
 fn the_majority_stop_shows_the_new_leader_keeping_and_committing_the_write() {
-    let (run, view, _) = open_stop(&stop("A crash mid-replication: a majority"));
+    let (run, view, _) = open_stop(&stop("Crash mid-write: on a majority"));
     let leader = assert_converged(&view, "majority");
     assert_ne!(leader, NodeId(0));
     let l = server(&run, leader.0);
@@ -389,7 +389,7 @@ fn the_figure_8_stop_shows_index_2_overwritten_by_term_3_never_committed_as_term
 
 #[test]
 fn the_partition_stop_shows_both_clients_writes_committed_and_n0_following() {
-    let (run, view, _) = open_stop(&stop("A partitioned leader's writes roll back"));
+    let (run, view, _) = open_stop(&stop("A cut-off leader rolls back"));
     let leader = assert_converged(&view, "partitioned leader");
     assert_ne!(leader, NodeId(0));
     assert_eq!(sv(&view, 0).role, Role::Follower, "n0 stepped down");
@@ -419,7 +419,7 @@ fn the_partition_stop_shows_both_clients_writes_committed_and_n0_following() {
 
 #[test]
 fn the_prevote_stop_shows_n4_following_the_same_leader_in_the_same_term() {
-    let at = stop("PreVote calms a rejoining server");
+    let at = stop("PreVote calms a rejoiner");
     let (mut run, view, _) = open_stop(&at);
     let n4 = sv(&view, 4);
     let leader = view.leader.expect("a leader");
@@ -473,7 +473,7 @@ fn the_stops_that_tell_of_a_replaced_entry_show_it() {
     // n0 and the follower that stored the write (n2) lost it to the new leader's log.
     let one = |name: &str, cells: &[(u64, u64)]| (name.to_string(), cells.to_vec());
     assert_eq!(
-        removed("A crash mid-replication: a minority"),
+        removed("Crash mid-write: on a minority"),
         [one("n0", &[(2, 1)]), one("n2", &[(2, 1)])]
     );
     // n4 overwrote index 2 (term 2) on n1 and n3; n1 also lost n0's term-4 entry after it.
@@ -482,14 +482,14 @@ fn the_stops_that_tell_of_a_replaced_entry_show_it() {
         [one("n1", &[(2, 2), (3, 4)]), one("n3", &[(2, 2)])]
     );
     assert_eq!(
-        removed("A partitioned leader's writes roll back"),
+        removed("A cut-off leader rolls back"),
         [one("n0", &[(2, 1)])]
     );
     // Where nothing was replaced, nothing is shown.
-    assert_eq!(removed("A crash mid-replication: a majority"), []);
+    assert_eq!(removed("Crash mid-write: on a majority"), []);
     assert_eq!(removed("The first election"), []);
     // What was removed is the client's write, not a leader's no-op.
-    let (_, view, _) = open_stop(&stop("A partitioned leader's writes roll back"));
+    let (_, view, _) = open_stop(&stop("A cut-off leader rolls back"));
     assert!(
         matches!(sv(&view, 0).removed[0].kind, CellKind::Put(..)),
         "{:?}",

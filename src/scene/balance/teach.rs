@@ -279,7 +279,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             focus: Focus::Chart,
         },
         TourStop {
-            title: "One slow server: round robin keeps feeding it",
+            title: "Round robin feeds the slow one",
             caption: "Server 4 became five times slower at 2 s. It still answers health checks, so nothing marks it down, and round robin still gives it one request in four: its queue is full, and its requests are rejected or time out. Counting is not balancing.",
             scenario: "slow-server",
             at: At::When(|sim| sim.now() >= after_ms(9_000)),
@@ -295,7 +295,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Unequal servers: smooth weighted round robin",
+            title: "Unequal servers: weighted",
             caption: "Server 1 is three times as fast, with weight 3. nginx's smooth weighted round robin gives it three requests in six, interleaved rather than in a burst, and every server runs near 80%. Plain round robin (dashed) gives each server a quarter: the slow three overflow while the fast one idles.",
             scenario: "weighted",
             at: At::When(|sim| sim.now() >= after_ms(10_000)),
@@ -311,7 +311,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "A crash: active against passive checks",
+            title: "Crash: active vs passive checks",
             caption: "Server 2 crashed at 3 s. Active checks every 500 ms mark it down after three misses; the requests sent before that fail after the 1 s upstream timeout, not retried (Envoy's default; nginx would try the next server). Passive ejection (dashed) waits for five failed requests, ejects the server for 3 s, then for 6 s, and brings it back late.",
             scenario: "crash-health",
             at: At::When(|sim| sim.now() >= after_ms(5_000)),
@@ -327,7 +327,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Sticky sessions through a loss; bounded loads",
+            title: "Sticky sessions, bounded loads",
             caption: "Consistent hashing keeps each session on one server. Server 3 crashed at 4 s: only its sessions move, each move forced. Bounded loads (dashed) caps every server near 1.25 times the mean, and pays in extra moves: compare the session moves below the chart.",
             scenario: "sticky-loss",
             at: At::When(|sim| sim.now() >= after_ms(8_000)),

@@ -50,7 +50,7 @@ const N4: NodeId = NodeId(4);
 pub fn tour() -> Vec<TourStop<Paxos>> {
     vec![
         TourStop {
-            title: "One round of voting is not enough",
+            title: "One round is not enough",
             caption: "n0 wants red and n1 wants green, at the same time. If acceptors simply \
 accepted the first value they heard, the votes could split with no majority; if they could \
 change their minds, red and green could each win a majority at different moments. Paxos \
@@ -72,7 +72,7 @@ promised a higher ballot.",
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "A minority accepted: the value may lose",
+            title: "A minority accepted: may lose",
             caption: "n0 crashed after only n0 and n4 accepted red. Two of five is not a \
 quorum, so red was never chosen and nobody could have learned it. n1's phase 1 heard only \
 acceptors that had accepted nothing, so it was free to propose green, and green is chosen. \
@@ -83,7 +83,7 @@ Losing red is safe.",
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "A majority accepted: the next proposer must adopt it",
+            title: "A majority accepted: adopt it",
             caption: "Red was accepted by n0, n3 and n4: it is chosen; n3 and n4 have \
 learned it, but n1 and n2 have not. n0 crashed, and n1 wants green. But any three promises include n3 or n4, \
 which report red accepted in ballot 1.0. The rule: propose the value with the highest ballot \

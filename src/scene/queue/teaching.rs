@@ -124,7 +124,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Redis's machine loses power: no persistence",
+            title: "Power loss without persistence",
             caption: "Consumers are slower than producers, so messages pile up, and the machine Redis runs on loses power. Without persistence Redis restarts empty: every queued message is lost, although each was confirmed. Delivery guarantees are only as good as the broker's memory.",
             scenario: "broker-crash-none",
             at: At::When(broker_back),

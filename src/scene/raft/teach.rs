@@ -139,7 +139,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Replication and commit by majority",
+            title: "Commit by a majority",
             caption: "The leader n0 appends the client's write to its log and sends it in AppendEntries. Once a majority stores it, n0 commits it (a solid cell), applies it to its store and answers the client; followers learn the commit index from the next AppendEntries.",
             scenario: "leader-crash",
             at: At::When(client_write_committed),
@@ -155,7 +155,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "A crash mid-replication: a minority",
+            title: "Crash mid-write: on a minority",
             caption: "The write reached only n0 and one follower before n0 crashed, so it was never committed: the majority elected a leader without it, and both copies were deleted when they rejoined (struck out under the logs). The client's retry, with the same serial number, took effect exactly once.",
             scenario: "crash-minority",
             at: At::When(converged),
@@ -163,7 +163,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             focus: Focus::Logs,
         },
         TourStop {
-            title: "A crash mid-replication: a majority",
+            title: "Crash mid-write: on a majority",
             caption: "This time the write reached three servers before n0 crashed. Voters refuse a candidate whose log is less up to date than theirs, so only a server holding the write could win: the new leader keeps it and commits it.",
             scenario: "crash-majority",
             at: At::When(converged),
@@ -179,7 +179,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             focus: Focus::Logs,
         },
         TourStop {
-            title: "A partitioned leader's writes roll back",
+            title: "A cut-off leader rolls back",
             caption: "Cut off with client c1, the old leader n0 still appended c1's write but could never reach a majority. The other side elected a leader and committed c2's write. On healing, n0 saw the higher term, stepped down, and its uncommitted entry was replaced (struck out under the logs); c1's retry then committed.",
             scenario: "partitioned-leader",
             at: At::When(converged),
@@ -187,7 +187,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
             focus: Focus::Logs,
         },
         TourStop {
-            title: "PreVote calms a rejoining server",
+            title: "PreVote calms a rejoiner",
             caption: "Without PreVote, a cut-off server raises its term at every timeout and, on rejoining, forces a working leader to step down. With PreVote, n4 first asks whether anyone would vote for it; nobody answers, so its term stays put, and on rejoining it simply follows the leader.",
             scenario: "rejoin-prevote",
             at: At::When(n4_rejoined),

@@ -8,7 +8,7 @@ use crate::scene::{At, Focus, LegendEntry, Swatch, TourStop};
 pub fn tour() -> Vec<TourStop<Ring>> {
     vec![
         TourStop {
-            title: "hash mod N moves almost everything",
+            title: "mod N moves almost every key",
             caption: "Four servers place 4,000 keys by hash mod 4. A fifth joins, and the divisor becomes 5: a key stays put only if its hash gives the same remainder by 4 and by 5, so about 80% of the keys move, though the newcomer should take only a fifth of them. For a cache, that is a near-total flush.",
             scenario: "modulo-vs-ring",
             at: At::End,

@@ -87,7 +87,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "The coordinator crashes after prepare",
+            title: "The coordinator crashes",
             caption: "The coordinator crashed right after sending PREPARE. The participants still voted yes, and now they are in doubt: they promised to commit if told, so they may not abort; another may have voted no, so they may not commit. They hold their locks and wait.",
             scenario: "coord-crash",
             at: At::When(in_doubt_without_coordinator),
@@ -103,7 +103,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "The coordinator returns: presumed abort",
+            title: "Recovery: presumed abort",
             caption: "The coordinator restarted and read its log: BEGIN t1 but no decision. No record of a commit means abort, so it decided ABORT and told the participants, which could at last release their locks. The outage lasted exactly as long as the coordinator was down.",
             scenario: "coord-crash",
             at: At::When(aborted_after_restart),
@@ -127,7 +127,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Broken: COMMIT sent before it is logged",
+            title: "Broken: unlogged COMMIT",
             caption: "This coordinator sends COMMIT while its COMMIT record is still on the way to the disk, and crashes in between; the COMMIT to P3 is lost. P1 and P2 have committed, but the restarted coordinator finds no decision in its log, presumes abort, and P3 aborts: atomicity is violated.",
             scenario: "send-before-log",
             at: At::When(violated_and_settled),
@@ -135,7 +135,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
             focus: Focus::Nodes,
         },
         TourStop {
-            title: "Broken: a yes vote that is not logged",
+            title: "Broken: an unlogged yes vote",
             caption: "This P1 votes yes without logging PREPARED, then crashes. It restarts with only BEGIN in its log, believes it never voted and aborts, while the coordinator, which counted its yes, commits: atomicity is violated. Log first, then send.",
             scenario: "forget-vote",
             at: At::When(violated_and_settled),
