@@ -246,7 +246,9 @@ pub fn place_message_labels(
 
 /// The queue stage's view box. At 700 × 334 it fills an embed's stage (about 720 × 344
 /// CSS pixels) at about 1.03 scale, so the 11-unit labels read at 11 CSS pixels or more
-/// (review #17; at 362 units tall they read at 10.45).
+/// (review #17; at 362 units tall they read at 10.45). A tour stop's embed has about 320
+/// pixels of height, where they read at 10.6: the storage sits between the queue's row
+/// and the clients, and a shorter stage puts it on the clients or its words on the row.
 pub const WIDTH: f64 = 700.0;
 pub const HEIGHT: f64 = 334.0;
 /// ZooKeeper, at the head of the row, a little below its middle.
@@ -411,7 +413,9 @@ pub fn notify_arc(x1: f64, x2: f64, t: f64) -> (String, (f64, f64)) {
 /// servers and the clients, the clients' row stopped short of it and eight clients' words
 /// ran into one another.)
 pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
-    const LEASE_HEIGHT: f64 = 334.0;
+    // 11-unit words at 11 px or more in a tour stop's embed, which gives the stage about
+    // 720 × 320 CSS pixels under the tour's line and the caption (334 gave 10.6 px).
+    const LEASE_HEIGHT: f64 = 316.0;
     // Left of the storage by more than a node: a message from a client to the storage
     // passes over the last server's "paused" badge when that server is nearer.
     const SERVERS: (f64, f64) = (100.0, 540.0);
@@ -424,7 +428,7 @@ pub fn lease_layout(servers: u32, clients: u32) -> StageLayout {
         .collect();
     positions.push((646.0, 56.0));
     let mut sides = vec![Side::Above; positions.len()];
-    positions.extend(row(clients, 60.0, 640.0).map(|x| (x, 260.0)));
+    positions.extend(row(clients, 60.0, 640.0).map(|x| (x, 242.0)));
     sides.resize(positions.len(), Side::Below);
     StageLayout {
         width: WIDTH,
