@@ -102,6 +102,15 @@ const failed = await runTests([
         }).map((t) => t.textContent) : [];
       }));
       assertEq(marksOnWords, [], `${query}: a health mark over a server's words`);
+      // A server's words stay inside its box ("CRASHED" ran 2 px past it at 420).
+      const outOfBox = await page.evaluate(() => [...document.querySelectorAll("g.lb-server")].flatMap((g) => {
+        const box = g.querySelector(".lb-box")?.getBoundingClientRect();
+        return box ? [...g.querySelectorAll("text.lb-state, text.lb-name")].filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.width > 0 && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+        }).map((t) => t.textContent) : [];
+      }));
+      assertEq(outOfBox, [], `${query}: a server's words past its box`);
       const m = await page.evaluate(() => {
         const stage = document.querySelector(".embed-stage");
         const top = stage.getBoundingClientRect().top;

@@ -134,8 +134,8 @@ pub const PHONE_WIDTH: f64 = 400.0;
 pub const PHONE_COLUMNS: Columns = Columns {
     client: (4.0, 56.0),
     balancer: (90.0, 138.0),
-    server: (172.0, 240.0),
-    slots_x: 246.0,
+    server: (170.0, 243.0),
+    slots_x: 249.0,
     slot_columns: 4,
     slot_max: 10.0,
     queue: (300.0, 362.0),
