@@ -1,7 +1,6 @@
 //! The invariant panel: each safety property green or red; a violation shows its step and
 //! a button that jumps there.
 use super::model::Msg;
-use super::teach::wide_narrow;
 use crate::i18n::{line, tr, trf};
 use crate::sim::run::InvariantView;
 use yew::prelude::*;
@@ -58,10 +57,9 @@ pub fn invariant_panel(p: &InvariantProps) -> Html {
                 return html! {
                     <>
                         <button class="inv-badge" onclick={jump_to(v.step)} aria-label={jump_label}>
-                            { wide_narrow(
-                                badge_words("{name} violated at step {n}", inv.name, v.step),
-                                badge_words("{name} at step {n}", inv.name, v.step),
-                            ) }
+                            // "violated" stays at every width: without it a narrow
+                            // frame's badge read as if the property held.
+                            { badge_words("{name} violated at step {n}", inv.name, v.step) }
                         </button>
                         <details class="inv-why">
                             <summary>{ tr("why?") }</summary>
