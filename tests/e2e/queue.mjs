@@ -65,6 +65,9 @@ const failed = await runTests([
     const link = await page.inputValue("#share-text");
     assert(link.includes(`crash:${holder}`) && link.includes("step="), `the link carries the crash and the step: ${link}`);
     const again = await openQueue(link.slice(link.indexOf("?")));
+    // The invariants' panel can draw a frame after the stage (CI saw it empty once).
+    await again.waitForSelector(".invariant");
+    await quiet(again, 150);
     assertEq(await visibleQueue(again), before, "state shown by the copied link");
     await assertHealthy(page);
     await assertHealthy(again);
