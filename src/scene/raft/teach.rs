@@ -172,7 +172,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Figure 8: the current-term rule",
-            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it: it is not from the current term. Cut off (the red split), n0 crashed; n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
+            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it: it is not from the current term. Cut off (its own tinted side), n0 crashed; n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
             scenario: "figure-8",
             at: At::When(figure_8_overwritten),
             highlights: &[NodeId(0), NodeId(4)],

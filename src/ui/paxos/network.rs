@@ -264,6 +264,10 @@ pub fn network(p: &NetworkProps) -> Html {
                     <circle class={classes!("px-quorum", (!focus_formed).then_some("forming"))} cx={n1(x)} cy={n1(y)} r={n1(NODE_R + 5.0)} />
                 }
                 <circle class="px-body" cx={n1(x)} cy={n1(y)} r={NODE_R.to_string()} />
+                // Under the words, which a halo lifts off it: a crashed node's name still reads.
+                if card.status == NodeStatus::Crashed {
+                    <path class="px-crash-mark" d={format!("M{:.1},{:.1} l30,30 m0,-30 l-30,30", x - 15.0, y - 15.0)} />
+                }
                 <text class="px-name" x={n1(x)} y={n1(y - 2.0)}>{ &name }</text>
                 <text class="px-roles" x={n1(x)} y={n1(y + 12.0)}>{ roles_text(card) }</text>
                 if let Some((_, acc)) = accepted {
@@ -271,9 +275,6 @@ pub fn network(p: &NetworkProps) -> Html {
                         <title>{ trf("{node} accepted {value} in ballot {ballot}", &[("node", &name), ("value", &acc.value), ("ballot", &acc.ballot)]) }</title>
                         <circle r="6" />
                     </g>
-                }
-                if card.status == NodeStatus::Crashed {
-                    <path class="px-crash-mark" d={format!("M{:.1},{:.1} l30,30 m0,-30 l-30,30", x - 15.0, y - 15.0)} />
                 }
                 { for lines.iter().enumerate().map(|(i, (text, class))| html! {
                     <text class={*class} x={n1(line_xs[i])} y={n1(first_y + 13.0 * i as f64)}>{ text }</text>

@@ -241,6 +241,11 @@ impl Marks<'_> {
                 <circle class="arc-track" cx={n1(c.0)} cy={n1(c.1)} r={TIMER_R.to_string()} />
                 <path class="timer-arc" d={timer} />
                 <circle class="body" cx={n1(c.0)} cy={n1(c.1)} r={NODE_R.to_string()} fill={term_colour(s.term, self.dark)} />
+                // The cross goes under the words, which a halo lifts off it: a crashed server's
+                // name and term still read.
+                if s.status == NodeStatus::Crashed {
+                    <path class="crash-mark" d={format!("M{:.1},{:.1} l32,32 m0,-32 l-32,32", c.0 - 16.0, c.1 - 16.0)} />
+                }
                 <text class="name" x={n1(c.0)} y={n1(c.1 - 2.0)}>{ &s.name }</text>
                 <text class="term" x={n1(c.0)} y={n1(c.1 + 14.0)}>{ trf("t{t}", &[("t", &s.term)]) }</text>
                 if let Some(((x, y), anchor)) = word {
@@ -254,9 +259,6 @@ impl Marks<'_> {
                     }
                 }
                 { for votes }
-                if s.status == NodeStatus::Crashed {
-                    <path class="crash-mark" d={format!("M{:.1},{:.1} l32,32 m0,-32 l-32,32", c.0 - 16.0, c.1 - 16.0)} />
-                }
             </g>
         }
     }
