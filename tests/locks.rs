@@ -3,11 +3,13 @@
 #![allow(clippy::disallowed_methods)] // a test may use the std sort; the app uses dsviz::sim::sort
 use dsviz::algo::locks::{
     layout, lock_stats, lock_view, new_sim, node_names, nodes, scenario, scenarios,
-    server_crash_under_a_paused_holder, LockCmd, LockKind, LockNode, LocksConfig, Persistence,
-    Phase, NO_STALE_WRITES, SINGLE_HOLDER,
+    server_crash_under_a_paused_holder, LockCmd, LockKind, LockMsg, LockNode, LocksConfig,
+    Persistence, Phase, StorageMsg, NO_STALE_WRITES, SINGLE_HOLDER,
 };
 use dsviz::sim::scenario::{resolve, Trigger};
-use dsviz::sim::{Action, NetChange, NetConfig, NodeId, NodeStatus, Scheduled, Sim, Time};
+use dsviz::sim::{
+    Action, NetChange, NetConfig, NodeId, NodeStatus, Scheduled, Sim, Time, Timeline, TraceKind,
+};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
@@ -281,6 +283,33 @@ fn gc_pause_with_fencing_rejects_the_late_write() {
         single.message
     );
     assert!(view.stats.writes_rejected >= 1);
+
+    // The storage's reply says why, with both tokens: the stage shows it on the message.
+    let (Some(stale), Some(newest)) = (late.token, late.newest_token) else {
+        panic!("fencing is on: the late write and the storage's newest both carry tokens");
+    };
+    let mut timeline = Timeline::new(new_sim(1, &config), actions, 50_000);
+    timeline.extend(50_000);
+    let replies: Vec<String> = timeline
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TraceKind::Send {
+                msg:
+                    LockMsg::Storage(
+                        reply @ StorageMsg::WriteReply {
+                            accepted: false, ..
+                        },
+                    ),
+                ..
+            } => Some(reply.label().to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        replies.contains(&format!("write rejected: token {stale} < {newest}")),
+        "{replies:?}"
+    );
 }
 
 #[test]

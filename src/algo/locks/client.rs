@@ -339,7 +339,9 @@ impl Client {
 
     pub(crate) fn on_message(&mut self, cx: Cx, from: NodeId, msg: LockMsg) {
         match msg {
-            LockMsg::Storage(StorageMsg::WriteReply { write, accepted }) => {
+            LockMsg::Storage(StorageMsg::WriteReply {
+                write, accepted, ..
+            }) => {
                 if self.pending_write != Some(write) {
                     return; // a reply to a write it already gave up on
                 }

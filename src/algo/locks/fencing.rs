@@ -52,6 +52,9 @@ pub enum StorageMsg {
     WriteReply {
         write: u64,
         accepted: bool,
+        /// For a rejected write: its token and the higher one the storage had accepted, so
+        /// that the reply says why ("token 1 < 7").
+        rejected_for: Option<(u64, u64)>,
     },
 }
 
@@ -63,6 +66,13 @@ impl StorageMsg {
             } => Line::tr("write (token {token})").with("token", token),
             StorageMsg::Write { token: None, .. } => Line::tr("write (no token)"),
             StorageMsg::WriteReply { accepted: true, .. } => Line::tr("write accepted"),
+            StorageMsg::WriteReply {
+                accepted: false,
+                rejected_for: Some((token, highest)),
+                ..
+            } => Line::tr("write rejected: token {token} < {highest}")
+                .with("token", token)
+                .with("highest", highest),
             StorageMsg::WriteReply {
                 accepted: false, ..
             } => Line::tr("write rejected: stale token"),
@@ -265,11 +275,16 @@ impl Storage {
                 newest: self.highest_token,
             });
         }
+        let rejected_for = token.zip(entry.newest_token).filter(|_| !accepted);
         if self.log.len() >= STORAGE_LOG_LEN {
             self.log.pop_front();
         }
         self.log.push_back(entry);
-        let reply = StorageMsg::WriteReply { write, accepted };
+        let reply = StorageMsg::WriteReply {
+            write,
+            accepted,
+            rejected_for,
+        };
         send(cx, &mut self.sent, from, LockMsg::Storage(reply));
     }
 
