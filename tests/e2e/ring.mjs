@@ -174,6 +174,13 @@ const failed = await runTests([
         const box = await page.locator(".ring-figure").boundingBox();
         assert(box.width > 250 && box.height > 250, `the ring is big enough: ${box.width}x${box.height}`);
         await lookupLabelsRead(page, `embed ${lang} ${algo}`);
+        // Names cut to numbers ("1" for node-1) and a rank in a chip beside them read as two
+        // names for one server: the compact drawing keeps the ranks to the middle's words.
+        const bare = await page.evaluate(() => [...document.querySelectorAll(".chip-label")].every((t) => /^\d+$/.test(t.textContent.trim())));
+        assert(bare, `embed ${lang} ${algo}: the compact drawing names servers by number`);
+        assertEq(await page.locator(".chip-rank").count(), 0, `embed ${lang} ${algo}: no replica rank in a chip named by a number`);
+        const replicas = await page.locator("g.chip.replica").count();
+        assert(replicas >= 1, `embed ${lang} ${algo}: the owner's chip stands out (${replicas} replicas)`);
         await page.context().close();
       }
     }

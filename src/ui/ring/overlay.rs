@@ -118,7 +118,9 @@ pub fn overlay(p: &OverlayProps) -> Html {
                 if chip.kind != ChipKind::Live {
                     <path class="chip-x" d={format!("M{:.1},{:.1}l8,8m0,-8l-8,8", x - 4.0, y - 4.0)} />
                 }
-                if let Some(rank) = replica_rank {
+                // Not when the labels are cut to numbers ("1" for node-1): a rank in the chip
+                // beside them read as another node's name. The middle lists the replicas.
+                if let Some(rank) = replica_rank.filter(|_| cut == 0) {
                     <text class="chip-rank" x={cx} y={cy} dy="0.35em">{ rank + 1 }</text>
                 }
                 <text class="chip-label" transform={label_transform} text-anchor={anchor} dy={dy}>{ label }</text>
