@@ -135,9 +135,7 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
         <g class="lb-chart" data-focus="chart">
             { for head }
             <g class="lb-chart-key" transform={format!("translate({:.1},{:.1})", c.right + 12.0, c.top)}>
-                <line class="lb-line lb-line-p50" x1="0" x2="16" y1="0" y2="0" /><text class="lb-axis-l" x="20" y="4">{ "p50" }</text>
-                <line class="lb-line lb-line-p95" x1="0" x2="16" y1="17" y2="17" /><text class="lb-axis-l" x="20" y="21">{ "p95" }</text>
-                <line class="lb-line lb-line-p99" x1="0" x2="16" y1="34" y2="34" /><text class="lb-axis-l" x="20" y="38">{ "p99" }</text>
+                { for [("lb-line-p50", "p50"), ("lb-line-p95", "p95"), ("lb-line-p99", "p99")].iter().enumerate().map(|(i, (class, name))| key_row(class, name, 17.0 * i as f64, v.compare.is_some())) }
                 <rect class="lb-unserved" x="0" y={n1(c.band_bottom - c.top - 13.0)} width="8" height="10" />
             </g>
             <text class="lb-axis-l" x={n1(c.right + 22.0)} y={n1(c.band_bottom - 3.0)}>{ tr("not served") }</text>
@@ -150,6 +148,19 @@ pub fn latency_chart(p: &LatencyChartProps) -> Html {
             <line class="lb-now" x1={n1(x_now)} x2={n1(x_now)} y1={n1(infinity_y(&c) - 6.0)} y2={n1(c.band_bottom)} />
         </g>
     }
+}
+
+/// One line of the chart's key: a stretch of the line as the chart draws it and its name;
+/// in a comparison, the second side's dashed stretch beside the first's solid one.
+fn key_row(class: &'static str, name: &'static str, y: f64, compared: bool) -> Html {
+    let (solid_end, text_x) = if compared { (12.0, 31.0) } else { (16.0, 20.0) };
+    html! { <>
+        <line class={classes!("lb-line", class)} x1="0" x2={n1(solid_end)} y1={n1(y)} y2={n1(y)} />
+        if compared {
+            <g class="lb-side-b"><line class={classes!("lb-line", class)} x1="15" x2="27" y1={n1(y)} y2={n1(y)} /></g>
+        }
+        <text class="lb-axis-l" x={n1(text_x)} y={n1(y + 4.0)}>{ name }</text>
+    </> }
 }
 
 /// Longest head line, in characters, that fits over the chart: the wide frame's one line,
