@@ -156,7 +156,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Crash mid-write: on a minority",
-            caption: "The write reached only n0 and one follower before n0 crashed, so it was never committed: the majority elected a leader without it, and both copies were deleted when they rejoined (struck out under the logs). The client's retry, with the same serial number, took effect exactly once.",
+            caption: "The write reached only n0 and one follower before n0 crashed, so it was never committed: the majority elected a leader without it, and both copies were deleted when they rejoined (struck out under the logs). c1 retried the same request until the new leader took it: it is entry 3 in every log, applied once.",
             scenario: "crash-minority",
             at: At::When(converged),
             highlights: &[NodeId(0)],
