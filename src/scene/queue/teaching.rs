@@ -40,14 +40,28 @@ fn a_consumer_crashed(sim: &Sim<QueueNode>) -> bool {
         .any(|(_, s)| s == NodeStatus::Crashed)
 }
 
+/// The reaper has requeued the crashed consumer's message, and a live consumer has taken
+/// it: the stage shows the rescue done, not the message in two lists at once between the
+/// reaper's RPUSH and its LREM.
 fn reaper_requeued(sim: &Sim<QueueNode>) -> bool {
     sim.nodes()
         .iter()
         .any(|(_, n, _)| n.as_reaper().is_some_and(|r| r.requeued() >= 1))
+        && crate::algo::queue::stats::counters(sim).redelivered >= 1
 }
 
 fn applied_twice(sim: &Sim<QueueNode>) -> bool {
     db(sim).is_some_and(|d| d.first_duplicate().is_some())
+}
+
+/// An effect was applied twice, and the database's answer to the second write has reached
+/// its consumer: no consumer still shows APPLYING beside a database that already counts
+/// the duplicate.
+fn applied_twice_and_answered(sim: &Sim<QueueNode>) -> bool {
+    applied_twice(sim)
+        && consumers(sim)
+            .into_iter()
+            .all(|(c, _)| c.phase() != Phase::Applying)
 }
 
 fn dead_lettered(sim: &Sim<QueueNode>) -> bool {
@@ -111,7 +125,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             title: "Slow is not dead",
             caption: "c1 is slow: it works 600 ms on a message, longer than the 300 ms visibility timeout. The reaper cannot tell slow from dead, so it requeues the message; c2 processes it and c1 finishes too. The effect happens twice: at least once means duplicates.",
             scenario: "slow-consumer",
-            at: At::When(applied_twice),
+            at: At::When(applied_twice_and_answered),
             highlights: &[C1, DB],
             focus: Focus::Nodes,
         },

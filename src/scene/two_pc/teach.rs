@@ -37,10 +37,13 @@ fn blocked_asking(sim: &Sim<TwoPcNode>) -> bool {
     coordinator_down(sim) && every_participant(sim, |p| p.is_blocked() && p.inquiries() >= 2)
 }
 
-/// The coordinator is back up and every participant has aborted.
+/// The coordinator is back up, every participant has aborted, and the answers to the
+/// inquiries it found waiting have landed too: an ABORT still on its way to a participant
+/// that shows ABORTED read as the outcome arriving twice.
 fn aborted_after_restart(sim: &Sim<TwoPcNode>) -> bool {
     sim.status(COORDINATOR) == Some(NodeStatus::Up)
         && every_participant(sim, |p| p.phase() == ParticipantPhase::Aborted)
+        && sim.in_flight().next().is_none()
 }
 
 /// Every participant has committed while the coordinator is still down.
@@ -112,7 +115,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
         },
         TourStop {
             title: "Cooperative termination",
-            caption: "Here the coordinator crashed just after deciding commit, and its COMMIT reached only P1. With cooperative termination, blocked P2 and P3 ask their peers too. P1 knows the outcome and answers COMMIT, so they finish without the coordinator.",
+            caption: "Here the coordinator crashed just after deciding commit, and its COMMIT reached only P1. With cooperative termination, blocked P2 and P3 ask their peers too. P1 knows the outcome and answers COMMIT; P2, once it knows, answers P3 too. They finish without the coordinator.",
             scenario: "coop",
             at: At::When(committed_without_coordinator),
             highlights: &[NodeId(1)],

@@ -32,6 +32,13 @@ fn phase_label(phase: Phase) -> &'static str {
 
 /// About how wide a consumer's state is in bold capitals at a phone's 12 px (CJK a full
 /// em).
+/// About how wide a small node name is (12 units, bold, as an embed sets it).
+fn name_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 7.2 } else { 12.0 })
+        .sum()
+}
+
 fn phase_width(text: &str) -> f64 {
     text.chars()
         .map(|c| if c.is_ascii() { 8.0 } else { 12.5 })
@@ -188,16 +195,18 @@ pub(super) fn consumer(ctx: &ViewCtx, c: &ConsumerState, rect: Rect, vertical: b
             (rect.right() - 6.0 - CHIP_W, y + 4.0),
             y + 18.0,
             y + 37.0,
-            (rect.right() - 20.0, y + 22.0, 14.0),
+            // Beside the name, clear of the state under it ("CRASHED" ran under the cross).
+            (rect.right() - 18.0, y + 16.0, 12.0),
         )
     };
     let held = c
         .holding
         .as_ref()
         .map(|h| chip(h, held_at.0, held_at.1, "held", None));
-    // A phone's card may be narrower than "DEAD-LETTER" in bold: set a little tighter.
+    // A card may be narrower than "DEAD-LETTER" in bold (a phone's, and the wide stage's
+    // with a message on its edge): set a little tighter rather than over the card's edge.
     let room = rect.w - 14.0;
-    let squeeze = (vertical && phase_width(phase) > room).then_some(room);
+    let squeeze = (phase_width(phase) > room).then_some(room);
     let body = html! {
         <>
             <rect class="body" x={x.to_string()} y={y.to_string()} width={rect.w.to_string()} height={rect.h.to_string()} rx="8" />
@@ -287,10 +296,14 @@ pub(super) fn reaper(ctx: &ViewCtx, r: &ReaperState, shape: Shape, vertical: boo
         "{name}: requeues what stays in a processing list past the visibility timeout; {n} requeued. Activate for actions.",
         &[("name", &name), ("n", &r.requeued)],
     );
+    // "reaper" in bold ran over the circle's edge: set tighter to stay inside it.
+    let inside = 2.0 * (NODE_R + 3.0) - 8.0;
+    let fit = (name_width(&name) > inside).then_some(inside);
     let body = html! {
         <>
             <circle class="body" cx={x.to_string()} cy={y.to_string()} r={(NODE_R + 3.0).to_string()} />
-            <text class="name small" x={x.to_string()} y={(y + 4.0).to_string()}>{ &name }</text>
+            <text class="name small" x={x.to_string()} y={(y + 4.0).to_string()}
+                  textLength={fit.map(|w| format!("{w:.0}"))} lengthAdjust={fit.map(|_| "spacingAndGlyphs")}>{ &name }</text>
             <text class="sub" x={x.to_string()} y={(y + if vertical { -NODE_R - 10.0 } else { NODE_R + 17.0 }).to_string()}>{ trf("requeued: {n}", &[("n", &r.requeued)]) }</text>
             if r.status == NodeStatus::Crashed { { crash_mark(x, y, 22.0) } }
         </>
