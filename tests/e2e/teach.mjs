@@ -300,6 +300,31 @@ const failed = await runTests([
     assertEq(cut, [], "titles cut");
   }],
 
+  ["embedded at 720×460, every tour stop's caption reads whole, with no 'more' to open (English and Chinese)", async () => {
+    // 11 of 62 English captions were cut after three lines, often before their point
+    // ("Cooperative termination shortens…", hiding "it does not remove blocking").
+    const cut = [];
+    for (const lang of ["en", "zh"]) {
+      for (const scene of ["ring", "2pc", "locks", "raft", "paxos", "queue", "balance"]) {
+        const page = await open(`?scene=${scene}&tour=1&embed=1&lang=${lang}`, { width: 720, height: 460 });
+        for (let stop = 1; ; stop++) {
+          await page.waitForFunction((stop) => new RegExp(`(^|\\D)${stop}/`).test(document.querySelector(".tour-count")?.textContent ?? ""), stop);
+          await page.waitForTimeout(120);
+          const c = await page.evaluate(() => {
+            const text = document.querySelector("#caption-text");
+            return { text: text?.textContent ?? "", more: !!document.querySelector("#caption-more"), clipped: text ? text.scrollHeight > text.clientHeight + 1 : false };
+          });
+          assert(c.text.length > 40, `${lang} ${scene} ${stop}: a caption is shown: "${c.text}"`);
+          if (c.more || c.clipped) cut.push(`${lang} ${scene} ${stop} (${c.text.length}): ${c.text.slice(0, 50)}…`);
+          if (await page.locator("#tour-next").isDisabled()) break;
+          await page.click("#tour-next");
+        }
+        await page.close();
+      }
+    }
+    assertEq(cut, [], "captions cut");
+  }],
+
   ["with fencing, the GC pause's two holders show two tokens under them, inside the stage, at 720 and 420", async () => {
     // Only the lock service's holder was marked: the sleeper's old token, which the storage
     // will refuse, was nowhere on the stage.

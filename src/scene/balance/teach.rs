@@ -288,7 +288,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
         },
         TourStop {
             title: "Two choices steer around it",
-            caption: "The thin bars and dashed lines are power of two choices on the same requests: it draws two servers and sends to the one with fewer requests outstanding. The slow server's queue stays short and nothing is rejected. The few requests it still sends there wait longer, so its p99 is a few hundred milliseconds, where round robin's, counting the requests it loses, is off the chart.",
+            caption: "Thin bars and dashed lines: power of two choices on the same requests. It draws two servers and sends to the one with fewer requests outstanding, so the slow one's queue stays short and nothing is rejected: p99 a few hundred ms, where round robin's, losses counted, is infinite.",
             scenario: "slow-server",
             at: At::When(|sim| sim.now() >= after_ms(15_000)),
             highlights: &[NodeId(5)],
@@ -312,7 +312,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
         },
         TourStop {
             title: "Crash: active vs passive checks",
-            caption: "Server 2 crashed at 3 s. Active checks every 500 ms mark it down after three misses; the requests sent before that fail after the 1 s upstream timeout, not retried (Envoy's default; nginx would try the next server). Passive ejection (dashed) waits for five failed requests, ejects the server for 3 s, then for 6 s, and brings it back late.",
+            caption: "Server 2 crashed at 3 s. Active checks every 500 ms mark it down after three misses; requests sent before then fail at the 1 s upstream timeout, not retried (Envoy's default). Passive ejection (dashed) waits for five failures, ejects it for 3 s, then 6 s: it comes back late.",
             scenario: "crash-health",
             at: At::When(|sim| sim.now() >= after_ms(5_000)),
             highlights: &[NodeId(3)],
@@ -320,7 +320,7 @@ pub fn tour() -> Vec<TourStop<Balance>> {
         },
         TourStop {
             title: "A slow server, ejected passively",
-            caption: "Server 4 became four times slower at 2 s and still passes its health checks. Each balancer gives an attempt 200 ms (a per-try timeout, as Envoy does): a slower attempt counts as a failure and is retried on another server. Five failures in a row eject server 4, for 3 s, then 6 s, then 9 s, and traffic moves away. Without ejection (dashed), every fourth request first waits 200 ms on the slow server.",
+            caption: "Server 4 became 4× slower at 2 s yet passes its health checks. Each attempt gets 200 ms (Envoy's per-try timeout); a slower one fails and is retried elsewhere. Five failures in a row eject server 4: 3 s, then 6, then 9. Without ejection (dashed), every fourth request waits 200 ms first.",
             scenario: "slow-eject",
             at: At::When(|sim| sim.now() >= after_ms(6_000)),
             highlights: &[NodeId(5)],

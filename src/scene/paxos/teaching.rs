@@ -51,10 +51,7 @@ pub fn tour() -> Vec<TourStop<Paxos>> {
     vec![
         TourStop {
             title: "One round is not enough",
-            caption: "n0 wants red and n1 wants green, at the same time. If acceptors simply \
-accepted the first value they heard, the votes could split with no majority; if they could \
-change their minds, red and green could each win a majority at different moments. Paxos \
-numbers every attempt with a ballot and runs two phases under it.",
+            caption: "n0 wants red, n1 wants green, at once. If acceptors kept the first value they heard, votes could split with no majority; if they could change their minds, red and green could each win a majority in turn. Paxos numbers each attempt (a ballot) and runs two phases under it.",
             scenario: "race",
             at: At::When(two_ballots_started),
             highlights: &[N0, N1],
@@ -116,11 +113,7 @@ chosen in 1.1 after red was chosen in 1.0. Two values are chosen; the invariants
         },
         TourStop {
             title: "Dueling proposers can livelock",
-            caption: "Three proposers, no back-off, no leader, every message 20 ms. Each new \
-prepare lands just after another proposer finished phase 1 and before its accept requests \
-arrive, so every accept is refused. Ballots climb and nothing is chosen: safe, but no \
-progress. Here fixed delays cause it; in an asynchronous network, where a message may take \
-any time, no deterministic protocol can rule it out (FLP).",
+            caption: "Three proposers, no back-off, no leader. Each new prepare lands between another's phase 1 and its accepts, so every accept is refused: ballots climb and nothing is chosen. Safe, but stuck; in an asynchronous network no deterministic protocol can rule this out (FLP).",
             scenario: "livelock",
             at: At::When(duel_under_way),
             highlights: &[N0, N1, N2],

@@ -131,7 +131,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
         },
         TourStop {
             title: "Consumer group and poison",
-            caption: "A stream with a consumer group: Redis itself keeps every delivered, unacknowledged entry in the pending entries list, with its delivery count, until XACK. A peer takes over an entry idle too long with XAUTOCLAIM. A poison message fails on every delivery; once its count passes the limit, it goes to the dead-letter stream instead of blocking the queue forever.",
+            caption: "A stream with a consumer group: Redis keeps each delivered entry, with its delivery count, in the pending entries list until XACK; a peer claims one idle too long (XAUTOCLAIM). A poison message fails every time: past the limit, it goes to a dead-letter stream.",
             scenario: "poison",
             at: At::When(dead_lettered),
             highlights: &[REDIS],
@@ -147,7 +147,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
         },
         TourStop {
             title: "AOF every second",
-            caption: "The same power loss with the append-only file flushed once a second: the older backlog survives, but the writes since the last fsync, still in the operating system's page cache, are lost, confirmations included. The lost acknowledgements bring already processed messages back: they are processed twice. A crash of the Redis process alone would lose nothing: the kernel still writes the page cache out.",
+            caption: "The same power loss, with the append-only file flushed once a second: the older backlog survives, but writes since the last fsync, still in the page cache, are lost, confirmations included. Lost acknowledgements bring processed messages back: processed twice.",
             scenario: "broker-crash-everysec",
             at: At::When(replayed_after_power_loss),
             highlights: &[REDIS],

@@ -132,7 +132,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Why timeouts are randomized",
-            caption: "Each candidate draws a new random timeout. n2's runs out first: it asks first and wins term 2. n4's runs out soon after, too late: the others have already voted for n2, so n4 has only its own vote, and it follows n2 once it hears from it. Randomness makes a repeat of the split unlikely; the panel 'Why randomized timeouts' measures how much.",
+            caption: "Each candidate draws a new random timeout. n2's runs out first: it asks first and wins term 2. n4's runs out just after, too late: the others already voted for n2, so n4 follows n2 once it hears from it. Randomness makes another split unlikely.",
             scenario: "split-vote",
             at: At::When(all_follow_leader),
             highlights: &[],
@@ -148,7 +148,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "The leader crashes",
-            caption: "n0 crashes. The heartbeats stop, a follower's timer runs out, and it wins an election in a higher term. n0 had committed the write, though the others still draw it dashed: n0 crashed before telling them. The write is on a majority, every majority overlaps the one that elected the new leader, and a voter holding the write refuses a candidate whose log is behind, so the write is in the new leader's log.",
+            caption: "n0 crashes; a follower times out and wins a higher term. n0 had committed the write; the others still draw it dashed, not yet told. It is on a majority, and a voter holding it refuses a candidate whose log is behind, so the new leader has it.",
             scenario: "leader-crash",
             at: At::When(replaced_after_crash),
             highlights: &[NodeId(0)],
@@ -172,7 +172,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "Figure 8: the current-term rule",
-            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it: it is not from the current term. Cut off (its own tinted side), n0 crashed; n4, whose log ends in term 3, won term 5 and overwrote index 2 on a majority: nothing committed was lost. Choose the commit-old-term variant to watch the rule's absence break safety.",
+            caption: "n0, leader of term 4, copied its term-2 entry to a majority but did not commit it: it is not from the current term. Cut off (its tinted side), n0 crashed; n4, whose log ends in term 3, won term 5 and overwrote index 2: nothing committed was lost.",
             scenario: "figure-8",
             at: At::When(figure_8_overwritten),
             highlights: &[NodeId(0), NodeId(4)],

@@ -123,7 +123,7 @@ pub fn tour() -> Vec<TourStop<TwoPc>> {
         },
         TourStop {
             title: "…and where it cannot help",
-            caption: "Now the coordinator crashes after PREPARE, before anyone learns an outcome. The participants ask each other, but all of them voted yes and are in doubt: none knows more than the asker, so all stay blocked until the coordinator returns. Cooperative termination shortens some outages; it does not remove blocking.",
+            caption: "The coordinator crashes after PREPARE, before anyone learns the outcome. The participants ask each other, but all voted yes and are in doubt: none knows more than the asker. All stay blocked until the coordinator returns: cooperative termination cannot remove blocking.",
             scenario: "coop-blocked",
             at: At::When(blocked_asking),
             highlights: &[NodeId(1), NodeId(2), NodeId(3)],
