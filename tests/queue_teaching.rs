@@ -151,7 +151,8 @@ fn every_tour_caption_holds_at_its_stop() {
                 played_on(&mut run, 30_000);
                 assert_eq!(counters(run.sim()).lost, 0);
             }
-            // "Deliveries stay at least once; the effect happens exactly once."
+            // "Here p1's reply was lost and it resent p1.1; the second copy found its id
+            // recorded and was skipped (dedupe: 1)." (The scenario drops p1's first reply.)
             "idempotent" => {
                 let skipped: u64 = sim
                     .nodes()

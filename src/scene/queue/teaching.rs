@@ -163,7 +163,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
         },
         TourStop {
             title: "Idempotent consumers",
-            caption: "Redeliveries cannot be avoided, so make them harmless: each consumer applies the effect and records the message id in one database transaction, and skips a message whose id is recorded. Deliveries stay at least once; the effect happens exactly once.",
+            caption: "Redeliveries cannot be avoided, so make them harmless: each consumer applies the effect and records the message id in one database transaction. Here p1's reply was lost and it resent p1.1; the second copy found its id recorded and was skipped (dedupe: 1).",
             scenario: "idempotent",
             at: At::When(duplicate_skipped),
             highlights: &[DB],

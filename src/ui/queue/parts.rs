@@ -132,9 +132,17 @@ fn event_line(names: &[String], event: &BrokerEvent) -> Html {
             persistence,
             lost_writes,
             ..
-        } => html! {
-            <span class="note bad">{ recovered_text(*persistence, *lost_writes) }</span>
-        },
+        } => {
+            // Red only for a loss: an append-only file that kept every write is good news.
+            let lost = match persistence {
+                Persistence::None => true,
+                Persistence::AofEverySec => *lost_writes > 0,
+                Persistence::AofAlways => false,
+            };
+            html! {
+                <span class={classes!("note", if lost { "bad" } else { "good" })}>{ recovered_text(*persistence, *lost_writes) }</span>
+            }
+        }
     }
 }
 
