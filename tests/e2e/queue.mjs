@@ -260,14 +260,17 @@ const failed = await runTests([
   ["Redis's restart line says what its persistence left: nothing without one, the AOF with one (review of 2026-12-02)", async () => {
     // Without persistence the line said "restart from the AOF on disk; writes lost so far: 0"
     // beside 38 lost messages.
-    for (const [query, says, not] of [["?scene=queue&tour=6", "no persistence, every message it held is gone", "AOF"],
+    // A loss reads in red, a restart that kept every write in green (it was red too).
+    for (const [query, says, not, tone] of [["?scene=queue&tour=6", "no persistence, every message it held is gone", "AOF", "bad"],
       // Just after the restart (tour stop 7 opens later, once a lost acknowledgement has
       // brought a processed message back).
-      ["?scene=queue&sc=broker-crash-everysec&step=290", "restart from the AOF on disk; writes lost so far:", "no persistence"]]) {
+      ["?scene=queue&sc=broker-crash-everysec&step=290", "restart from the AOF on disk; writes lost so far:", "no persistence", "bad"],
+      ["?scene=queue&tour=8", "every write was there, nothing is lost", "no persistence", "good"]]) {
       const page = await openQueue(query);
       const strip = await page.innerText("#command-strip");
       assert(strip.includes(says), `${query}: "${says}" in "${strip}"`);
       assert(!strip.includes(not), `${query}: no "${not}" in "${strip}"`);
+      assertEq(await page.locator(`#command-strip .note.${tone}`).count(), 1, `${query}: the line's tone is ${tone}`);
       await assertHealthy(page);
       await page.close();
     }
