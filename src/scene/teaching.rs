@@ -68,6 +68,10 @@ pub enum Swatch {
     DiagramMark(&'static str),
     /// A colour given as a CSS class of the scene's own views.
     Class(&'static str),
+    /// The arc of a node's next timer, as the topology draws it.
+    TimerArc,
+    /// The dashed ring of a node a tour stop points at.
+    Highlight,
 }
 
 /// One line of a scene's legend.
@@ -79,6 +83,20 @@ pub struct LegendEntry {
     /// What it means, in one sentence.
     pub meaning: &'static str,
 }
+
+/// The legend's line for a node's timer arc (the topology's scenes draw one).
+pub const TIMER_ARC_ENTRY: LegendEntry = LegendEntry {
+    swatch: Swatch::TimerArc,
+    label: "timer",
+    meaning: "The arc around a node is its next timer running down (a resend, a timeout, a lease): the timer fires when the arc is gone.",
+};
+
+/// The legend's line for the dashed ring of a node a tour stop points at.
+pub const HIGHLIGHT_ENTRY: LegendEntry = LegendEntry {
+    swatch: Swatch::Highlight,
+    label: "pointed at",
+    meaning: "A dashed ring: a node the tour stop's caption talks about.",
+};
 
 /// Names of a run's nodes, for sentences.
 pub struct Names<'a>(pub &'a [String]);

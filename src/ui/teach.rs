@@ -182,6 +182,16 @@ fn swatch(swatch: Swatch) -> Html {
         Swatch::Class(class) => {
             html! { <span class={classes!("swatch", class)} aria-hidden="true"></span> }
         }
+        Swatch::TimerArc => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true">
+                <circle class="timer-arc" cx="8" cy="8" r="6" pathLength="100" stroke-dasharray="65 100" transform="rotate(-90 8 8)" />
+            </svg>
+        },
+        Swatch::Highlight => html! {
+            <svg class="swatch" viewBox="0 0 16 16" aria-hidden="true">
+                <g class="node highlighted"><circle class="halo" cx="8" cy="8" r="5.5" /></g>
+            </svg>
+        },
     }
 }
 

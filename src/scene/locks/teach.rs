@@ -196,6 +196,8 @@ pub fn legend() -> Vec<LegendEntry> {
             label: "paused",
             meaning: "A paused node (dotted outline): a long GC or a frozen VM. Its timers wait with it, and it cannot tell that time passed.",
         },
+        crate::scene::teaching::TIMER_ARC_ENTRY,
+        crate::scene::teaching::HIGHLIGHT_ENTRY,
         LegendEntry {
             swatch: Swatch::Message,
             label: "SET lock NX PX",

@@ -182,6 +182,8 @@ pub fn legend() -> Vec<LegendEntry> {
             label: "PREPARE t1",
             meaning: "A message in flight, labelled with its transaction. Click it to drop it.",
         },
+        crate::scene::teaching::TIMER_ARC_ENTRY,
+        crate::scene::teaching::HIGHLIGHT_ENTRY,
         LegendEntry {
             swatch: Swatch::CutLink,
             label: "cut link",
