@@ -24,6 +24,8 @@ use yew::prelude::*;
 pub const NARROW_QUERY: &str = "(max-width: 560px)";
 /// A scene layout's message labels (the locks queue stage, drawn about full size).
 const LAYOUT_LABEL_FONT: f64 = 11.0;
+/// The size a name too long for its circle at the compact size is set at, before squeezing.
+const LONG_NAME_FONT: f64 = 12.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TopologyProps {
@@ -228,7 +230,12 @@ pub fn topology(p: &TopologyProps) -> Html {
             Some(w) => (4.5, w.state_y),
             None => (name_y, state_y),
         };
-        let name_fit = squeeze_in_circle(&node.name, fonts.name_font, node_r, name_y);
+        // A long name ("coordinator") is set smaller before it is squeezed: at the compact
+        // 15 units it was pressed to about half its width.
+        let long_name = squeeze_in_circle(&node.name, fonts.name_font, node_r, name_y).is_some()
+            && fonts.name_font > LONG_NAME_FONT;
+        let name_font = if long_name { LONG_NAME_FONT } else { fonts.name_font };
+        let name_fit = squeeze_in_circle(&node.name, name_font, node_r, name_y);
         let state_fit = squeeze_in_circle(&state, fonts.state_font, node_r, state_y)
             .filter(|_| outside.is_none());
         // The timer due first, as an arc around the node that empties as it comes due
@@ -251,6 +258,10 @@ pub fn topology(p: &TopologyProps) -> Html {
         let over_cross = (node.status == NodeStatus::Crashed).then_some(
             "paint-order:stroke;stroke:var(--line);stroke-width:4px;stroke-linejoin:round;fill:var(--text)",
         );
+        let name_style = match (long_name, over_cross) {
+            (false, cross) => cross.map(str::to_string),
+            (true, cross) => Some(format!("font-size:{LONG_NAME_FONT}px;{}", cross.unwrap_or(""))),
+        };
         html! {
             <g class={classes!("node", status, state_class(node.state), (p.selected == Some(id)).then_some("selected"), in_group.then_some("grouped"), p.highlights.contains(&id).then_some("highlighted"))}
                transform={translate(x, y)} role="button" tabindex="0"
@@ -265,7 +276,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                 if node.status == NodeStatus::Crashed {
                     <path class="crash-mark" d={format!("M-{a:.1},-{a:.1} L{a:.1},{a:.1} M{a:.1},-{a:.1} L-{a:.1},{a:.1}", a = node_r * 0.8)} />
                 }
-                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))} style={over_cross}
+                <text class="name" y={format!("{name_y}")} textLength={name_fit.map(|w| format!("{w:.0}"))} style={name_style}
                       lengthAdjust={name_fit.map(|_| "spacingAndGlyphs")}>{ &node.name }</text>
                 <text class={classes!("state", outside.is_some().then_some("outside"))} y={format!("{state_y}")} textLength={state_fit.map(|w| format!("{w:.0}"))}
                       style={over_cross.filter(|_| outside.is_none())}
