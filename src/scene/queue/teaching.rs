@@ -10,7 +10,6 @@ const REDIS: NodeId = NodeId(0);
 const DB: NodeId = NodeId(1);
 const C1: NodeId = NodeId(4);
 const C2: NodeId = NodeId(5);
-const REAPER: NodeId = NodeId(6);
 
 fn broker(sim: &Sim<QueueNode>) -> Option<&crate::algo::queue::Broker> {
     sim.node(REDIS).and_then(QueueNode::as_broker)
@@ -118,7 +117,7 @@ pub fn tour() -> Vec<TourStop<QueueScene>> {
             caption: "The same crash with BLMOVE: the message moved atomically into c2's processing list instead of vanishing. The reaper finds it there after the visibility timeout and pushes it back in the queue, and c1 processes it. Nothing is lost.",
             scenario: "blmove-crash",
             at: At::When(reaper_requeued),
-            highlights: &[REAPER, C1],
+            highlights: &[C1],
             focus: Focus::Nodes,
         },
         TourStop {
