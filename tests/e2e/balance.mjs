@@ -37,7 +37,9 @@ const failed = await runTests([
     const after = (await visible(page)).step;
     const stepNumber = (status) => Number(status.match(/\d+/)[0]);
     assert(stepNumber(after) > stepNumber(before), `the run played: ${before} -> ${after}`);
-    assert((await page.locator(".lb-side-b .lb-line-p99").count()) === 1, "the second side is drawn");
+    assert((await page.locator(".lb-side.lb-side-b .lb-line-p99").count()) === 1, "the second side is drawn");
+    // The chart's key shows the second side's dashed stretch beside each line's solid one.
+    assertEq(await page.locator(".lb-chart-key .lb-side-b .lb-line").count(), 3, "the key's dashed stretches");
     await assertHealthy(page);
   }],
 

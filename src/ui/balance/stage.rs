@@ -374,17 +374,18 @@ pub fn balance_stage(p: &BalanceStageProps) -> Html {
     let menu = ctx.selected.and_then(|id| ctx.snapshot.nodes.iter().find(|n| n.id == id)).map(|node| html! {
         <NodeMenu node={node.clone()} commands={ctx.selected_commands.clone()} on_msg={ctx.on_msg.clone()} />
     });
-    // The title: one line, or on a phone a comparison's two sides on two lines.
+    // The title: one line, or on a phone a comparison's two sides on two lines. The numbers
+    // beside the servers are the solid side's: the title says so.
     let titles: Vec<String> = match &view.compare {
         Some(c) if narrow => vec![
-            trf("Solid: {a}", &[("a", &c.a.label)]),
+            trf("Solid, and the numbers: {a}", &[("a", &c.a.label)]),
             trf(
                 "thin bars, dashed: {b} (same requests)",
                 &[("b", &c.b.label)],
             ),
         ],
         Some(c) => vec![trf(
-            "Solid: {a} · thin bars, dashed: {b} (same requests)",
+            "Solid, and the numbers: {a} · thin bars, dashed: {b} (same requests)",
             &[("a", &c.a.label), ("b", &c.b.label)],
         )],
         None => vec![trf(
