@@ -157,6 +157,18 @@ const failed = await runTests([
     }
   }],
 
+  ["the ballot timeline draws each ballot in its value's colour and says its outcome with a mark", async () => {
+    // The bars were coloured by outcome: "1.0 red" was drawn green (chosen), "1.2 blue" red.
+    const page = await openPaxos("?scene=paxos&tour=3");
+    await quiet(page, 150);
+    const bars = await page.evaluate(() => [...document.querySelectorAll("#px-timeline .px-bar")].map((g) =>
+      `${g.querySelector(".px-bar-label")?.textContent ?? ""}|${[...g.classList].find((c) => /^px-v\d$/.test(c)) ?? "none"}|${g.querySelector(".px-bar-mark")?.textContent ?? ""}`));
+    assert(bars.includes("1.1 green|px-v1|✓"), `n1's ballot 1.1 is green and chosen: ${bars}`);
+    assert(bars.some((b) => /\|px-v0\|–$/.test(b)), `n0's ballot proposing red is red, ended by its crash: ${bars}`);
+    await assertHealthy(page);
+    await page.close();
+  }],
+
   ["a preparing proposer says its promises in words, inside the drawing, in English and Chinese", async () => {
     // Review of 2026-12-01: "prepare 1.1 2/3" read as a fraction; it means 2 promises of the
     // 3 needed. Now: "prepare 1.1:" and under it "2 of 3 promises".

@@ -170,7 +170,7 @@ pub fn legend() -> Vec<LegendEntry> {
         entry(class("px-learned"), "knows", "What one learner has learned. It may lag behind what is chosen."),
         entry(class("px-quorum"), "quorum", "Acceptors that promised (or accepted) one ballot; solid once there are enough."),
         entry(class("px-forgot"), "forgot", "A broken acceptor whose promise is lower than one it made before a crash."),
-        entry(class("px-ballot-chosen"), "ballot chosen", "On the ballot timeline: the ballot got its value chosen."),
+        entry(class("px-ballot-chosen"), "ballot chosen", "On the ballot timeline, at a bar's end (the bar has its value's colour): the ballot got its value chosen."),
         entry(class("px-ballot-preempted"), "preempted", "On the ballot timeline: a higher ballot overtook it."),
         entry(class("px-ballot-timedout"), "timed out", "On the ballot timeline: no quorum answered in time."),
         entry(class("px-ballot-running"), "running", "On the ballot timeline: the ballot is still in progress."),

@@ -34,6 +34,18 @@ fn bar_class(kind: BarKind) -> &'static str {
     }
 }
 
+/// The mark at a bar's end that says how its ballot ended. The bar's colour is its value's
+/// (red, green, ...): an outcome drawn in colours too read as a value ("1.0 red" in green).
+fn outcome_mark(kind: BarKind) -> &'static str {
+    match kind {
+        BarKind::Running => "…",
+        BarKind::Chosen => "✓",
+        BarKind::Preempted => "✗",
+        BarKind::TimedOut => "⊘",
+        BarKind::Ended => "–",
+    }
+}
+
 fn outcome_text(outcome: &BallotOutcome) -> String {
     match outcome {
         BallotOutcome::Running => tr("running").into(),
@@ -81,7 +93,13 @@ pub fn ballot_timeline(p: &StripProps) -> Html {
             Some(v) => format!("{} {v}", r.ballot),
             None => r.ballot.to_string(),
         };
-        let fits = label.chars().count() as f64 * CHAR_W + 6.0 <= bar.w;
+        // The label and the outcome's mark when both fit, else the mark alone.
+        const MARK_W: f64 = 11.0;
+        let fits = label.chars().count() as f64 * CHAR_W + 6.0 + MARK_W <= bar.w;
+        let mark_fits = bar.w >= MARK_W;
+        let colour = r
+            .first_value
+            .map_or_else(|| "px-novalue".to_string(), |(v, _)| value_class(&v));
         let y = LANE_H * bar.lane as f64 + 2.0;
         let x = LANE_LABEL_W + bar.x;
         let tip = trf(
@@ -94,7 +112,7 @@ pub fn ballot_timeline(p: &StripProps) -> Html {
             ],
         );
         html! {
-            <g key={format!("{}-{}", r.ballot, r.started.0)} class={classes!("px-bar", bar_class(bar.kind))} data-ballot={r.ballot.to_string()}>
+            <g key={format!("{}-{}", r.ballot, r.started.0)} class={classes!("px-bar", bar_class(bar.kind), colour)} data-ballot={r.ballot.to_string()}>
                 <title>{ tip }</title>
                 <rect x={n1(x)} y={n1(y)} width={n1(bar.w)} height={(LANE_H - 4.0).to_string()} rx="3" />
                 if let Some(px) = bar.phase1_x {
@@ -103,12 +121,15 @@ pub fn ballot_timeline(p: &StripProps) -> Html {
                 if fits {
                     <text class="px-bar-label" x={n1(x + 3.0)} y={n1(y + 11.0)}>{ label }</text>
                 }
+                if mark_fits {
+                    <text class="px-bar-mark" x={n1(x + bar.w - 2.0)} y={n1(y + 11.0)}>{ outcome_mark(bar.kind) }</text>
+                }
             </g>
         }
     });
     html! {
         <figure class="px-timeline" id="px-timeline">
-            <figcaption>{ if p.compact { tr("Ballots over time") } else { tr("Ballots over time (← adopted a reported value, ! kept its own)") } }</figcaption>
+            <figcaption>{ if p.compact { tr("Ballots over time: ✓ chosen, ✗ preempted") } else { tr("Ballots over time, each in its value's colour (✓ chosen, ✗ preempted, ⊘ timed out; ← adopted a reported value, ! kept its own)") } }</figcaption>
             <svg viewBox={format!("0 0 {full} {height:.0}")} style={format!("max-width:{full}px")} role="img" aria-label={tr("Ballot timeline")}>
                 { for lane_labels }
                 { for bars }
