@@ -77,6 +77,11 @@ impl<S: Scene> Run for SceneRun<S> {
         }
         for node in &mut snapshot.nodes {
             node.name = i18n::node_name(&node.name);
+            // A crashed node says so, not the state it restarts in: a crossed-out client
+            // labelled IDLE read as a client that had merely not started.
+            if node.status == crate::sim::NodeStatus::Crashed {
+                node.state = "CRASHED";
+            }
         }
         snapshot
     }

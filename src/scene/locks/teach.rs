@@ -190,7 +190,7 @@ pub fn legend() -> Vec<LegendEntry> {
         state("writing", "WRITING", "A client that believes it holds the lock; its write is on its way to the storage."),
         state("releasing", "RELEASING", "A client handing the lock back."),
         state("done", "DONE", "A client that has made all its rounds."),
-        state("crashed", "crashed", "A crashed node (dashed, crossed out); a crashed client forgets everything."),
+        state("crashed", "CRASHED", "A crashed node (dashed, crossed out); a crashed client forgets everything."),
         LegendEntry {
             swatch: Swatch::Class("pause-mark"),
             label: "paused",

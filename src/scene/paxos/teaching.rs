@@ -70,10 +70,7 @@ promised a higher ballot.",
         },
         TourStop {
             title: "A minority accepted: may lose",
-            caption: "n0 crashed after only n0 and n4 accepted red. Two of five is not a \
-quorum, so red was never chosen and nobody could have learned it. n1's phase 1 heard only \
-acceptors that had accepted nothing, so it was free to propose green, and green is chosen. \
-Losing red is safe.",
+            caption: "n0 crashed (it is back now) after only n0 and n4 accepted red. Two of five is not a quorum: red was never chosen, and nobody learned it. n1's phase 1 heard only acceptors that had accepted nothing, so it was free to propose green: green is chosen. Losing red is safe.",
             scenario: "crash-minority",
             at: At::End,
             highlights: &[N0, N4, N1],

@@ -148,7 +148,7 @@ pub fn tour() -> Vec<TourStop<Raft>> {
         },
         TourStop {
             title: "The leader crashes",
-            caption: "n0 crashes; a follower times out and wins a higher term. n0 had committed the write; the others still draw it dashed, not yet told. It is on a majority, and a voter holding it refuses a candidate whose log is behind, so the new leader has it.",
+            caption: "n0 crashes; a follower wins a higher term. n0 had committed the write but told no one, and its commit index, kept in memory, died with it: every row draws it dashed. Yet it is on a majority, and a voter holding it refuses a candidate whose log is behind: the new leader has it.",
             scenario: "leader-crash",
             at: At::When(replaced_after_crash),
             highlights: &[NodeId(0)],
