@@ -32,9 +32,15 @@ async fn a_comparison_draws_both_sides_on_the_same_requests() {
         4,
         "the second side's queues"
     );
-    assert_eq!(count(&root, ".lb-side-a .lb-line-p99"), 1);
-    assert_eq!(count(&root, ".lb-side-b .lb-line-p99"), 1);
-    assert!(!find(&root, ".lb-side-b .lb-line-p99")
+    // `.lb-side` is a drawn side; the key's dashed stretch is only styled like side b.
+    assert_eq!(count(&root, ".lb-side.lb-side-a .lb-line-p99"), 1);
+    assert_eq!(count(&root, ".lb-side.lb-side-b .lb-line-p99"), 1);
+    assert_eq!(
+        count(&root, ".lb-chart-key .lb-side-b .lb-line"),
+        3,
+        "the key's dashed stretches"
+    );
+    assert!(!find(&root, ".lb-side.lb-side-b .lb-line-p99")
         .get_attribute("d")
         .unwrap()
         .is_empty());
