@@ -34,3 +34,18 @@ scenes! {
     #[cfg(feature = "queue")] queue::QueueScene,
     #[cfg(feature = "balance")] balance::Balance,
 }
+
+/// Every scene of the app, whether or not this build has it: its slug in links and its
+/// title, in the picker's order. The release build also writes one lean module per scene
+/// (`.ci/lean-modules.mjs`), which has only that scene; its picker still lists them all, and
+/// its link reader tells a scene it lacks from a name that is no scene. In the build with
+/// every scene, this list and [`SCENES`] agree (`tests/registry.rs`).
+pub static EVERY_SCENE: &[(&str, &str)] = &[
+    ("ring", "Consistent hashing"),
+    ("2pc", "Two-phase commit"),
+    ("locks", "Distributed locks"),
+    ("raft", "Raft"),
+    ("paxos", "Paxos"),
+    ("queue", "Message queue on Redis"),
+    ("balance", "Load balancing"),
+];

@@ -5,7 +5,8 @@ pub mod balance;
 pub mod locks;
 #[cfg(feature = "paxos")]
 pub mod paxos;
-#[cfg(feature = "ring")]
+// The ring's placement algorithms; the balance scene's consistent-hashing balancers use them.
+#[cfg(any(feature = "ring", feature = "balance"))]
 pub mod placement;
 #[cfg(feature = "queue")]
 pub mod queue;

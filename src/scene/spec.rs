@@ -21,7 +21,7 @@ impl SceneId {
         SceneId(S::SLUG)
     }
 
-    /// Every scene, in the order the picker shows them.
+    /// Every scene of this build, in the order the picker shows them.
     pub fn all() -> impl Iterator<Item = SceneId> {
         crate::registry::SCENES.iter().map(|s| SceneId(s.slug()))
     }
@@ -48,7 +48,24 @@ impl SceneId {
             .unwrap_or(crate::registry::SCENES[0])
     }
 
+    /// Every scene's slug, built into this module or not.
     fn slugs() -> String {
+        crate::registry::EVERY_SCENE
+            .iter()
+            .map(|(slug, _)| *slug)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether `slug` names a scene of the app that this build was made without (a lean
+    /// module of one scene; see [`crate::registry::EVERY_SCENE`]).
+    pub fn left_out(slug: &str) -> bool {
+        SceneId::from_slug(slug).is_none()
+            && crate::registry::EVERY_SCENE.iter().any(|(s, _)| *s == slug)
+    }
+
+    /// The scenes this build has, by slug, for messages.
+    pub fn built_slugs() -> String {
         SceneId::all()
             .map(|s| s.slug())
             .collect::<Vec<_>>()
@@ -177,6 +194,14 @@ impl RunSpec {
             match key.as_str() {
                 "scene" => match SceneId::from_slug(value) {
                     Some(scene) => spec.scene = scene,
+                    None if SceneId::left_out(value) => problems.push(trf(
+                        "This page was built with only {built}, not \"{scene}\"; showing {default}. Open {scene} from the scene picker.",
+                        &[
+                            ("built", &SceneId::built_slugs()),
+                            ("scene", &value.as_str()),
+                            ("default", &tr(SceneId::default().title())),
+                        ],
+                    )),
                     None => problems.push(trf(
                         "Unknown scene \"{scene}\"; showing {default}. Scenes: {all}.",
                         &[

@@ -15,7 +15,7 @@ use super::teach::{wide_narrow, EmbedLegend, EventLog, LangPicker, Legend, TourB
 use super::topology::Topology;
 use crate::i18n::{tr, trf};
 use crate::scene::narration::{caption, Weight};
-use crate::scene::{RunSpec, SceneId};
+use crate::scene::RunSpec;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -544,10 +544,15 @@ pub fn app(props: &AppProps) -> Html {
             <header class="topbar">
                 <a class="brand" href="?">{ "dsviz" }</a>
                 <nav class="scenes" aria-label={tr("Scenes")}>
-                    { for SceneId::all().map(|s| html! {
-                        <a href={format!("?scene={}", s.slug())}
-                           class={classes!("scene-link", (s == model.spec.scene).then_some("current"))}
-                           aria-current={(s == model.spec.scene).then_some("page")}>{ tr(s.title()) }</a>
+                    // Every scene, also those a lean module lacks: a link is a page load,
+                    // and the page loads the module of the scene it names.
+                    { for crate::registry::EVERY_SCENE.iter().map(|&(slug, title)| {
+                        let current = slug == model.spec.scene.slug();
+                        html! {
+                            <a href={format!("?scene={slug}")}
+                               class={classes!("scene-link", current.then_some("current"))}
+                               aria-current={current.then_some("page")}>{ tr(title) }</a>
+                        }
                     }) }
                 </nav>
                 <div class="share">

@@ -116,19 +116,16 @@ fn spec_from_config(config: JsValue) -> Result<RunSpec, String> {
     }
     let scene = match config.scene.as_deref() {
         None => SceneId::default(),
+        Some(slug) if SceneId::left_out(slug) => {
+            return Err(trf(
+                "this module has only the scene {built}; mount \"{scene}\" with scenes/{scene}/dsviz.js, or with dsviz.js, which has every scene",
+                &[("built", &SceneId::built_slugs()), ("scene", &slug)],
+            ))
+        }
         Some(slug) => SceneId::from_slug(slug).ok_or_else(|| {
             trf(
                 "unknown scene \"{scene}\"; scenes: {all}",
-                &[
-                    ("scene", &slug),
-                    (
-                        "all",
-                        &SceneId::all()
-                            .map(|s| s.slug())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                ],
+                &[("scene", &slug), ("all", &SceneId::built_slugs())],
             )
         })?,
     };
