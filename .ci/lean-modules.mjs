@@ -7,35 +7,36 @@
 //
 // Run by trunk after a release build (Trunk.toml's post_build hooks, after single-file.mjs,
 // which inlines the whole app), on the staging dir; by hand: node .ci/lean-modules.mjs DIST_DIR
-// It runs cargo, wasm-bindgen and wasm-opt as `.ci/scene-sizes` does (PATH from .ci/env).
+// It runs cargo, wasm-bindgen and wasm-opt as `.ci/scene-sizes` does.
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 
-const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? "dist";
+const dir = resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? "dist");
 if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== "release") {
   process.exit(0); // dev builds load the whole app
 }
 const root = new URL("..", import.meta.url).pathname;
 
-// Each scene: its slug in links (the folder), its cargo feature, its Chinese catalogue.
-// In the picker's order (src/registry.rs); the first is the default scene of a bare link.
+// Each scene: its slug in links (the folder) and its cargo feature, in the picker's order
+// (registry::EVERY_SCENE; tests/registry.rs checks that the lists agree). The first is the
+// default scene of a bare link.
 const SCENES = [
-  ["ring", "ring", "src/scene/ring.zh.txt"],
-  ["2pc", "two-pc", "src/scene/two_pc.zh.txt"],
-  ["locks", "locks", "src/scene/locks.zh.txt"],
-  ["raft", "raft", "src/scene/raft.zh.txt"],
-  ["paxos", "paxos", "src/scene/paxos.zh.txt"],
-  ["queue", "queue", "src/scene/queue.zh.txt"],
-  ["balance", "balance", "src/scene/balance.zh.txt"],
+  ["ring", "ring"],
+  ["2pc", "two-pc"],
+  ["locks", "locks"],
+  ["raft", "raft"],
+  ["paxos", "paxos"],
+  ["queue", "queue"],
+  ["balance", "balance"],
 ];
-// The shell's catalogues, which every module needs (as in .ci/zh-bundle.mjs).
-const SHELL_ZH = ["src/i18n/zh.txt", "src/ui/explore.zh.txt"];
 
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+// The tools .ci/env puts on the PATH (wasm-opt is project-local), also when run by hand.
+const env = { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
 const wasm = join(root, "target/wasm32-unknown-unknown/release/dsviz.wasm");
 
-for (const [slug, feature, catalogue] of SCENES) {
+for (const [slug, feature] of SCENES) {
   const out = join(dir, "scenes", slug);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
@@ -44,8 +45,10 @@ for (const [slug, feature, catalogue] of SCENES) {
   run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", out, "--out-name", "dsviz", wasm]);
   const bg = join(out, "dsviz_bg.wasm");
   run("wasm-opt", ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", bg, "-o", bg]);
-  const zh = await Promise.all([...SHELL_ZH, catalogue].map((f) => readFile(join(root, f), "utf8")));
-  await writeFile(join(out, "zh.txt"), zh.map((p) => p.trimEnd()).join("\n\n") + "\n");
+  // Every catalogue, not only this scene's: scenes share words (IDLE, SERVING, validity)
+  // whose Chinese lives in one scene's catalogue, and a host page that imports two modules
+  // reads the catalogue beside the first. Loaded only by pages that switch to Chinese.
+  await copyFile(join(dir, "zh.txt"), join(out, "zh.txt"));
 }
 // Leave the whole app's wasm where the size report and the next trunk build expect it
 // (cargo keeps each feature set's build, so this only copies it back).
@@ -53,15 +56,17 @@ run("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unkno
 
 // The page loads the module its link names, or the first scene's for a bare link or an
 // unknown scene (whose message then lists every scene). Trunk's loader and its preloads of
-// the whole app go: the whole app is three times the size of one scene's module.
+// the whole app go: the whole app is about three times the size of one scene's module.
 const slugs = JSON.stringify(SCENES.map(([slug]) => slug));
 const loader = `<script type="module">
 // One lean module per scene (scenes/<scene>/), written by .ci/lean-modules.mjs.
 const scenes = ${slugs};
 const asked = new URLSearchParams(location.search).get("scene");
 const dir = "./scenes/" + (scenes.includes(asked) ? asked : scenes[0]) + "/";
+// The wasm file downloads while the script does (as trunk's preloads did).
+const wasmFile = fetch(dir + "dsviz_bg.wasm");
 const bindings = await import(dir + "dsviz.js");
-const wasm = await bindings.default({ module_or_path: dir + "dsviz_bg.wasm" });
+const wasm = await bindings.default({ module_or_path: wasmFile });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
 </script>`;

@@ -64,3 +64,34 @@ fn a_module_without_raft_says_so_and_shows_its_own_scene() {
         problems[0]
     );
 }
+
+/// The release build's lean modules (`.ci/lean-modules.mjs`) are one per scene of the picker,
+/// in its order, each built with a feature that `Cargo.toml` declares: a scene missing
+/// there would open the first scene's module, whose picker links back to the same page.
+#[test]
+fn the_release_build_writes_a_lean_module_for_every_scene() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = std::fs::read_to_string(root.join(".ci/lean-modules.mjs")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let table = script
+        .split_once("const SCENES = [")
+        .and_then(|(_, rest)| rest.split_once("];"))
+        .map(|(table, _)| table)
+        .expect("the SCENES table");
+    let modules: Vec<(String, String)> = table
+        .lines()
+        .filter_map(|line| {
+            let mut quoted = line.split('"').skip(1).step_by(2);
+            Some((quoted.next()?.to_string(), quoted.next()?.to_string()))
+        })
+        .collect();
+    let slugs: Vec<&str> = modules.iter().map(|(slug, _)| slug.as_str()).collect();
+    let every: Vec<&str> = EVERY_SCENE.iter().map(|(slug, _)| *slug).collect();
+    assert_eq!(slugs, every, "the lean modules, by slug");
+    for (slug, feature) in &modules {
+        assert!(
+            manifest.contains(&format!("\n{feature} = [")),
+            "{slug}'s feature {feature} is not in Cargo.toml"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, launch, openPage, assert, assertEq, assertHealthy, runTests } from "./harness.mjs";
+import { serve, launch, openPage, assert, assertEq, assertHealthy, quiet, runTests } from "./harness.mjs";
 
 const dist = process.argv[2] ?? "dist";
 const server = await serve(dist);
@@ -69,14 +69,30 @@ const failed = await runTests([
       `the message names every scene: ${text.slice(0, 400)}`);
     await page.context().close();
   }],
-  ["in Chinese, a lean module reads its own catalogue and names every scene", async () => {
-    const page = await openPage(browser, url("?scene=locks&lang=zh"));
-    await page.waitForSelector('.dsviz[lang="zh"] .stage svg', { timeout: 20000 });
-    const titles = await page.locator("nav.scenes a.scene-link").allInnerTexts();
-    assertEq(titles, ["一致性哈希", "两阶段提交", "分布式锁", "Raft", "Paxos", "基于 Redis 的消息队列", "负载均衡"],
-      "the picker in Chinese");
-    await assertHealthy(page);
-    await page.context().close();
+  ["in Chinese, a lean module reads the catalogue beside it and reads as the whole app does", async () => {
+    for (const scene of SCENES) {
+      const query = `?scene=${scene}&seed=2&step=60&lang=zh`;
+      const page = await openWatched(query);
+      await page.waitForSelector('.dsviz[lang="zh"] .stage', { timeout: 20000 });
+      await quiet(page);
+      assert(page.fetched.includes(`/scenes/${scene}/zh.txt`) && !page.fetched.includes("/zh.txt"),
+        `${scene}: the module's own zh.txt: ${page.fetched}`);
+      const titles = await page.locator("nav.scenes a.scene-link").allInnerTexts();
+      assertEq(titles, ["一致性哈希", "两阶段提交", "分布式锁", "Raft", "Paxos", "基于 Redis 的消息队列", "负载均衡"],
+        `${scene}: the picker in Chinese`);
+      // The same run in the whole app (the one-file page): the same state chips and
+      // invariant names, so no word is left in English for want of another scene's entry.
+      const words = (p) => p.evaluate(() => [...document.querySelectorAll(".node-card .state-chip, .invariant .inv-name")]
+        .map((e) => e.textContent.trim()));
+      const lean = await words(page);
+      const whole = await openPage(browser, `${server.url}/dsviz.html${query}`);
+      await whole.waitForSelector('.dsviz[lang="zh"] .stage', { timeout: 20000 });
+      await quiet(whole);
+      assertEq(lean, await words(whole), `${scene}: the node and invariant words, lean vs whole app`);
+      await assertHealthy(page);
+      await page.context().close();
+      await whole.context().close();
+    }
   }],
   ["a host page mounts from a lean module, and another scene says where it is", async () => {
     const root = await mkdtemp(join(tmpdir(), "dsviz-lean-"));
