@@ -380,3 +380,27 @@ fn long_names_and_states_are_squeezed_into_their_circle() {
         );
     }
 }
+
+#[test]
+fn a_side_nodes_wide_mark_is_moved_inside_the_frame_and_a_central_one_stays_centred() {
+    let frame = Frame::narrow();
+    let width = mark_width("log: PREPARED t1");
+    let left_edge = frame.min_x;
+    let right_edge = frame.min_x + frame.width;
+    // A node near the left side: centred, its pill would start left of the frame.
+    let near_left = left_edge + 30.0;
+    assert!(near_left - width / 2.0 < left_edge);
+    let shift = mark_shift(near_left, width, &frame);
+    assert!(shift > 0.0);
+    assert!(near_left + shift - width / 2.0 >= left_edge);
+    // Near the right side, it moves left, by as much as it needs and no more.
+    let near_right = right_edge - 30.0;
+    let shift = mark_shift(near_right, width, &frame);
+    assert!(shift < 0.0);
+    assert!((near_right + shift + width / 2.0 - (right_edge - 2.0)).abs() < 1e-9);
+    // In the middle, it stays centred under its node.
+    assert_eq!(
+        mark_shift(frame.min_x + frame.width / 2.0, width, &frame),
+        0.0
+    );
+}

@@ -1,6 +1,7 @@
 //! The 2PC scene's pictures tell the truth: a participant is IN DOUBT from its yes vote,
 //! carries the separate "blocked" mark only once its timeout has fired while in doubt, the
-//! panel counts forced writes by outcome, and the topology links only nodes that talked.
+//! panel counts forced writes by outcome, the stage shows each node's newest log record and
+//! a record on its way to the disk, and the topology links only nodes that talked.
 use dsviz::algo::two_phase_commit::{ForcedWrites, Msg, TwoPcNode};
 use dsviz::scene::two_pc::{TwoPc, BLOCKED_MARK};
 use dsviz::scene::{self, Built, RunSpec, Scene, SceneRun, Swatch};
@@ -72,7 +73,7 @@ fn a_participant_is_in_doubt_from_its_yes_vote_and_blocked_only_after_its_timeou
     // At the end it knows the outcome: neither in doubt nor blocked.
     run.seek(horizon);
     assert_ne!(run.snapshot().nodes[1].state, "IN DOUBT");
-    assert!(run.snapshot().nodes.iter().all(|n| n.marks.is_empty()));
+    assert!((0..4).all(|n| !blocked(&run, n)));
 }
 
 #[test]
@@ -84,7 +85,10 @@ fn the_happy_path_never_shows_a_blocked_mark() {
         let snapshot = run.snapshot();
         in_doubt_seen |= snapshot.nodes.iter().any(|n| n.state == "IN DOUBT");
         for node in &snapshot.nodes {
-            assert!(node.marks.is_empty(), "step {step}: {node:?}");
+            assert!(
+                node.marks.iter().all(|m| m.text != BLOCKED_MARK),
+                "step {step}: {node:?}"
+            );
         }
     }
     assert!(
@@ -334,4 +338,57 @@ fn the_lost_commit_scenario_does_what_its_description_says() {
         assert!(p.log().contains(&Record::Commit(1)));
         assert_eq!(run.snapshot().nodes[0].state, "COMMITTED", "seed {seed}");
     }
+}
+
+/// The texts of node `node`'s marks at the run's current step.
+fn marks(run: &SceneRun<TwoPc>, node: usize) -> Vec<String> {
+    run.snapshot().nodes[node]
+        .marks
+        .iter()
+        .map(|m| m.text.clone())
+        .collect()
+}
+
+#[test]
+fn the_stage_shows_each_nodes_newest_log_record_and_what_a_crash_would_lose() {
+    // Happy path, at the end: the coordinator ended t1, every participant committed it.
+    let mut happy = build("?scene=2pc&sc=happy&seed=7");
+    happy.seek(happy.horizon());
+    assert_eq!(marks(&happy, 0), ["log: END"]);
+    for p in 1..=3 {
+        assert_eq!(marks(&happy, p), ["log: COMMIT"], "P{p}");
+    }
+    // Before anything is forced, no log mark at all.
+    happy.seek(0);
+    assert!(marks(&happy, 0).is_empty());
+
+    // Coordinator crash: at its restart it reads BEGIN t1 and no decision, which is what
+    // the stage shows while it is down, since the disk survives the crash.
+    let mut crash = build("?scene=2pc&sc=coord-crash&seed=1");
+    let blocked_at = (0..=crash.horizon())
+        .find(|&s| {
+            crash.seek(s);
+            blocked(&crash, 1)
+        })
+        .expect("P1 gets blocked");
+    crash.seek(blocked_at);
+    assert_eq!(crash.snapshot().nodes[0].state, "CRASHED");
+    assert_eq!(marks(&crash, 0), ["log: BEGIN"]);
+    assert_eq!(marks(&crash, 1), ["blocked", "log: PREPARED"]);
+
+    // Sending the decision before logging it: COMMIT is sent while still being written.
+    let mut early = build("?scene=2pc&sc=send-before-log&seed=1");
+    let writing = (0..=early.horizon()).any(|s| {
+        early.seek(s);
+        marks(&early, 0).contains(&"writing COMMIT".to_string())
+    });
+    assert!(
+        writing,
+        "the coordinator's COMMIT is seen on its way to the disk"
+    );
+
+    // With several transactions, a record says which one it is for.
+    let mut two = build("?scene=2pc&txns=2&votes=yyy&seed=1");
+    two.seek(two.horizon());
+    assert_eq!(marks(&two, 0), ["log: END t2"]);
 }

@@ -288,7 +288,10 @@ participants block, in doubt, holding their locks.";
     }
 
     /// A participant whose decision timeout fired while in doubt is marked "blocked"
-    /// (its state already says IN DOUBT, from its yes vote on).
+    /// (its state already says IN DOUBT, from its yes vote on). Every node shows the newest
+    /// record of its durable log, which a crash keeps ("log: BEGIN t1" is what a restarted
+    /// coordinator reads as "no decision"), or, while one is being written, that record,
+    /// which a crash loses.
     fn node_marks(run: &SceneRun<Self>) -> Vec<Vec<NodeMark>> {
         run.sim()
             .nodes()
@@ -296,14 +299,35 @@ participants block, in doubt, holding their locks.";
             .map(|(_, node, status)| {
                 let blocked = status != NodeStatus::Crashed
                     && node.as_participant().is_some_and(|p| p.is_blocked());
+                let mut marks = Vec::new();
                 if blocked {
-                    vec![NodeMark {
+                    marks.push(NodeMark {
                         text: tr(BLOCKED_MARK).into(),
                         tone: Tone::Bad,
-                    }]
-                } else {
-                    Vec::new()
+                    });
                 }
+                // While a record is being written, that is what a crash would change:
+                // it shows instead of the newest durable one (two marks at most). With one
+                // transaction, its number goes: seven nodes' marks must fit a narrow embed.
+                let record = |r: &tpc::Record| {
+                    if node.runs_one_transaction() {
+                        r.kind().to_string()
+                    } else {
+                        r.to_string()
+                    }
+                };
+                if let Some(writing) = node.log_pending().last() {
+                    marks.push(NodeMark {
+                        text: trf("writing {record}", &[("record", &record(writing))]),
+                        tone: Tone::Warn,
+                    });
+                } else if let Some(newest) = node.log().last() {
+                    marks.push(NodeMark {
+                        text: trf("log: {record}", &[("record", &record(newest))]),
+                        tone: Tone::Info,
+                    });
+                }
+                marks
             })
             .collect()
     }

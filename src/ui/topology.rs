@@ -6,8 +6,8 @@
 use super::model::Msg;
 use super::node_menu::{NodeMenu, PartitionBar};
 use super::topology_geometry::{
-    mark_offset, message_path, place_labels, squeeze_in_circle, Frame, LabelSpot, MessageGlyph,
-    NodeGlyph, DOT_R, MARK_HEIGHT,
+    mark_offset, mark_shift, message_path, place_labels, squeeze_in_circle, Frame, LabelSpot,
+    MessageGlyph, NodeGlyph, DOT_R, MARK_HEIGHT,
 };
 pub use super::topology_geometry::{mark_width, progress, state_class};
 use crate::i18n::{line, tr, tr_text, trf};
@@ -97,16 +97,16 @@ pub fn tone_class(tone: Tone) -> &'static str {
     }
 }
 
-/// The marks under a node: pills stacked below its circle (of radius `node_r`), or where
-/// its stage puts them.
-fn marks(marks: &[NodeMark], node_r: f64, outside: Option<WordsOutside>) -> Html {
+/// The marks under a node (centred at `node_x`): pills stacked below its circle, kept
+/// inside the frame, or where its stage puts them.
+fn marks(marks: &[NodeMark], node_x: f64, frame: &Frame, outside: Option<WordsOutside>) -> Html {
     let pills = marks.iter().enumerate().map(|(i, m)| {
         let width = mark_width(&m.text);
         let y = outside.map_or_else(
-            || mark_offset(i, node_r),
+            || mark_offset(i, frame.node_r),
             |w| w.marks_y + i as f64 * w.mark_step,
         );
-        let x = outside.map_or(0.0, |w| w.marks_x);
+        let x = outside.map_or_else(|| mark_shift(node_x, width, frame), |w| w.marks_x);
         html! {
             <g class={classes!("mark", tone_class(m.tone))} transform={translate(x, y)}>
                 <rect x={n1(-width / 2.0)} y="-9" width={n1(width)} height={MARK_HEIGHT.to_string()} rx="8.5" />
@@ -291,7 +291,7 @@ pub fn topology(p: &TopologyProps) -> Html {
                         <text class="pause-mark" y={n0(-node_r - 6.0)}>{ tr("paused") }</text>
                     }
                 }
-                { marks(&node.marks, node_r, outside) }
+                { marks(&node.marks, x, &frame, outside) }
             </g>
         }
     });

@@ -4,6 +4,9 @@
 
 /// The square frame of the full app (drawn about 560 to 700 CSS px wide).
 pub const SIZE: f64 = 400.0;
+/// Below the square, room for the bottom node's second mark (2PC's log record under
+/// "blocked").
+const SQUARE_MARK_ROOM: f64 = 16.0;
 const RING: f64 = 140.0;
 const NODE_R: f64 = 30.0;
 
@@ -76,7 +79,7 @@ impl Frame {
             min_x: 0.0,
             min_y: 0.0,
             width: SIZE,
-            height: SIZE,
+            height: SIZE + SQUARE_MARK_ROOM,
             node_r: NODE_R,
             label_font: 8.5,
             pause_font: 10.0,
@@ -175,7 +178,8 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
 }
 
 /// Where node `i` of `n` sits in an embed's frame: around an ellipse, the first at the
-/// top, leaving room beside it for labels and at the bottom for a node's marks. Nodes are
+/// top, leaving room beside it for labels and at the bottom for two marks of a node (2PC's
+/// "blocked" over its newest log record). Nodes are
 /// spaced evenly by distance along the ellipse, not by angle, which would crowd them at
 /// its narrow ends.
 fn ellipse_position(frame: &Frame, i: u32, n: u32) -> (f64, f64) {
@@ -183,14 +187,14 @@ fn ellipse_position(frame: &Frame, i: u32, n: u32) -> (f64, f64) {
     let (w, h) = (frame.width, frame.height);
     let (rx, ry) = (
         w / 2.0 - frame.node_r - frame.side_room,
-        h / 2.0 - frame.node_r - 24.0,
+        h / 2.0 - frame.node_r - 28.0,
     );
     let at = |k: u32| {
         let angle = -std::f64::consts::FRAC_PI_2
             + std::f64::consts::TAU * f64::from(k) / f64::from(SAMPLES);
         (
             w / 2.0 + rx * angle.cos(),
-            h / 2.0 - 14.0 + ry * angle.sin(),
+            h / 2.0 - 16.0 + ry * angle.sin(),
         )
     };
     let step = |k: u32| {

@@ -55,6 +55,25 @@ pub fn mark_offset(i: usize, node_r: f64) -> f64 {
 /// A mark pill's height.
 pub const MARK_HEIGHT: f64 = 17.0;
 
+/// How far right of its node a pill of `width` under the node at `node_x` stands (negative:
+/// left): none, unless centring it would cut it at the frame's side (a side node's long
+/// mark, such as 2PC's "log: PREPARED t1" on a phone).
+pub fn mark_shift(node_x: f64, width: f64, frame: &Frame) -> f64 {
+    const MARGIN: f64 = 2.0;
+    let (left, right) = (frame.min_x + MARGIN, frame.min_x + frame.width - MARGIN);
+    let half = width / 2.0;
+    if half * 2.0 >= right - left {
+        return (left + right) / 2.0 - node_x;
+    }
+    if node_x - half < left {
+        left - (node_x - half)
+    } else if node_x + half > right {
+        right - (node_x + half)
+    } else {
+        0.0
+    }
+}
+
 /// How far along its edge a message is at `now` (0 at sending, 1 at arrival).
 pub fn progress(sent: Time, arrives: Time, now: Time) -> f64 {
     if arrives <= sent {
@@ -213,7 +232,7 @@ impl NodeGlyph {
         }
         rects.extend(self.marks.iter().enumerate().map(|(i, &width)| {
             Rect::centred(
-                x,
+                x + mark_shift(x, width, frame),
                 y + mark_offset(i, frame.node_r) - 0.5,
                 width,
                 MARK_HEIGHT,

@@ -393,6 +393,39 @@ const failed = await runTests([
     }
   }],
 
+  ["2PC: the stage shows each node's newest log record, which is what its captions talk about, whole at 720x460", async () => {
+    // Stop 9 (send before log): the restarted coordinator's log says ABORT, P1's says COMMIT.
+    const page = await openPage(browser, url("?scene=2pc&embed=1&tour=9"), { width: 720, height: 460 });
+    await page.waitForSelector(".embed-stage svg g.node");
+    const pills = () => page.evaluate(() => {
+      const stage = document.querySelector(".embed-stage").getBoundingClientRect();
+      return [...document.querySelectorAll(".topology-svg g.node")].map((g) => ({
+        node: g.querySelector("text.name")?.textContent,
+        marks: [...g.querySelectorAll("g.mark")].map((m) => m.textContent),
+        inside: [...g.querySelectorAll("g.mark rect")].every((r) => {
+          const b = r.getBoundingClientRect();
+          return b.top >= stage.top - 0.5 && b.bottom <= stage.bottom + 0.5 && b.left >= stage.left - 0.5 && b.right <= stage.right + 0.5;
+        }),
+      }));
+    });
+    const seen = await pills();
+    const of = (name) => seen.find((n) => n.node === name);
+    assertEq(of("coordinator").marks, ["log: ABORT"], "the coordinator's log on disk");
+    assertEq(of("P1").marks, ["log: COMMIT"], "P1's log on disk");
+    assert(seen.every((n) => n.inside), `every pill inside the stage: ${JSON.stringify(seen)}`);
+    // Stop 5 (blocked): two pills under each participant, the lower one still whole.
+    await page.goto(url("?scene=2pc&embed=1&tour=5"));
+    await page.waitForSelector(".embed-stage svg g.node");
+    const blocked = await pills();
+    assertEq(blocked.find((n) => n.node === "P2").marks, ["blocked", "log: PREPARED"], "P2 blocked, PREPARED on disk");
+    assertEq(blocked.find((n) => n.node === "coordinator").marks, ["log: BEGIN"], "the crashed coordinator's disk: no decision");
+    assert(blocked.every((n) => n.inside), `every pill inside the stage: ${JSON.stringify(blocked)}`);
+    const words = await stageWords(page, ".embed-stage svg");
+    assertEq(words.clashes, [], "labels apart");
+    await assertHealthy(page);
+    await page.close();
+  }],
+
   ["phone-sized screen and dark mode", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
     const page = await context.newPage();

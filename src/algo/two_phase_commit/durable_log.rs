@@ -41,16 +41,22 @@ impl Record {
     }
 }
 
+impl Record {
+    /// The record's kind, as written in the log: `BEGIN`, `PREPARED`, ...
+    pub fn kind(self) -> &'static str {
+        match self {
+            Record::Begin(_) => "BEGIN",
+            Record::Prepared(_) => "PREPARED",
+            Record::Commit(_) => "COMMIT",
+            Record::Abort(_) => "ABORT",
+            Record::End(_) => "END",
+        }
+    }
+}
+
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, tx) = match *self {
-            Record::Begin(t) => ("BEGIN", t),
-            Record::Prepared(t) => ("PREPARED", t),
-            Record::Commit(t) => ("COMMIT", t),
-            Record::Abort(t) => ("ABORT", t),
-            Record::End(t) => ("END", t),
-        };
-        write!(f, "{name} t{tx}")
+        write!(f, "{} t{}", self.kind(), self.tx())
     }
 }
 

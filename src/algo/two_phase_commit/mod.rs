@@ -194,6 +194,25 @@ impl TwoPcNode {
         }
     }
 
+    /// Records on their way to the disk (being written, or waiting for the write in
+    /// progress): a crash now loses them.
+    pub fn log_pending(&self) -> Vec<Record> {
+        let storage = match self {
+            TwoPcNode::Coordinator(c) => &c.storage,
+            TwoPcNode::Participant(p) => &p.storage,
+        };
+        storage.pending().copied().collect()
+    }
+
+    /// Whether the run has a single transaction (every record is for t1).
+    pub fn runs_one_transaction(&self) -> bool {
+        let settings = match self {
+            TwoPcNode::Coordinator(c) => &c.settings,
+            TwoPcNode::Participant(p) => &p.settings,
+        };
+        settings.transactions == 1
+    }
+
     /// The transaction the node is on (0 when none).
     pub fn tx(&self) -> TxId {
         match self {

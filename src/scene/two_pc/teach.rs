@@ -178,6 +178,16 @@ pub fn legend() -> Vec<LegendEntry> {
             meaning: "In doubt past its decision timeout: it asks for the outcome and waits, locks held, until someone who knows answers.",
         },
         LegendEntry {
+            swatch: Swatch::Class("mark-info"),
+            label: "log: PREPARED",
+            meaning: "The newest record of the node's log on disk. A crash keeps it: it is what the node reads when it restarts.",
+        },
+        LegendEntry {
+            swatch: Swatch::Class("mark-warn"),
+            label: "writing COMMIT",
+            meaning: "A record on its way to the disk. A crash now loses it; a forced record is waited for before anyone is told.",
+        },
+        LegendEntry {
             swatch: Swatch::Message,
             label: "PREPARE t1",
             meaning: "A message in flight, labelled with its transaction. Click it to drop it.",
