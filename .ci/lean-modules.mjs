@@ -13,8 +13,10 @@ import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 const dir = resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? "dist");
-if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== "release") {
-  process.exit(0); // dev builds load the whole app
+// Dev builds, and release builds with DSVIZ_LEAN=0 (a quicker `trunk serve --release`),
+// keep trunk's loader of the whole app.
+if ((process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== "release") || process.env.DSVIZ_LEAN === "0") {
+  process.exit(0);
 }
 const root = new URL("..", import.meta.url).pathname;
 
