@@ -401,8 +401,8 @@ const failed = await runTests([
       const stage = document.querySelector(".embed-stage").getBoundingClientRect();
       return [...document.querySelectorAll(".topology-svg g.node")].map((g) => ({
         node: g.querySelector("text.name")?.textContent,
-        marks: [...g.querySelectorAll("g.mark")].map((m) => m.textContent),
-        inside: [...g.querySelectorAll("g.mark rect")].every((r) => {
+        marks: [...document.querySelectorAll(`g.marks-of[data-node="${g.dataset.node}"] g.mark`)].map((m) => m.textContent),
+        inside: [...document.querySelectorAll(`g.marks-of[data-node="${g.dataset.node}"] g.mark rect`)].every((r) => {
           const b = r.getBoundingClientRect();
           return b.top >= stage.top - 0.5 && b.bottom <= stage.bottom + 0.5 && b.left >= stage.left - 0.5 && b.right <= stage.right + 0.5;
         }),
@@ -419,6 +419,19 @@ const failed = await runTests([
     const blocked = await pills();
     assertEq(blocked.find((n) => n.node === "P2").marks, ["blocked", "log: PREPARED"], "P2 blocked, PREPARED on disk");
     assertEq(blocked.find((n) => n.node === "coordinator").marks, ["log: BEGIN"], "the crashed coordinator's disk: no decision");
+    // An INQUIRE's dot rests on the coordinator's pill at this step: the pill is drawn over it.
+    const onTop = await page.evaluate(() => {
+      const pill = document.querySelector('g.marks-of[data-node="0"] g.mark rect').getBoundingClientRect();
+      const [x, y] = [pill.left + pill.width / 2, pill.top + pill.height / 2];
+      return [...document.querySelectorAll(".topology-svg g.message circle")].every((c) => {
+        const r = c.getBoundingClientRect();
+        if (r.right < pill.left || r.left > pill.right || r.bottom < pill.top || r.top > pill.bottom) return true;
+        const hit = document.elementFromPoint((Math.max(r.left, pill.left) + Math.min(r.right, pill.right)) / 2,
+          (Math.max(r.top, pill.top) + Math.min(r.bottom, pill.bottom)) / 2);
+        return !!hit?.closest("g.marks-of");
+      }) && !!document.elementFromPoint(x, y)?.closest("g.marks-of");
+    });
+    assert(onTop, "the coordinator's pill is drawn over the messages");
     assert(blocked.every((n) => n.inside), `every pill inside the stage: ${JSON.stringify(blocked)}`);
     const words = await stageWords(page, ".embed-stage svg");
     assertEq(words.clashes, [], "labels apart");

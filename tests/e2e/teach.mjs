@@ -333,7 +333,7 @@ const failed = await runTests([
       await quiet(page, 150);
       const seen = await page.evaluate(() => {
         const stage = document.querySelector(".embed-stage").getBoundingClientRect();
-        return [...document.querySelectorAll("g.node")].flatMap((n) => [...n.querySelectorAll(".marks text")].map((t) => {
+        return [...document.querySelectorAll("g.marks-of")].flatMap((n) => [...n.querySelectorAll(".marks text")].map((t) => {
           const r = t.closest("g.mark").getBoundingClientRect();
           const inside = r.top >= stage.top && r.bottom <= stage.bottom + 0.5;
           return `${n.dataset.node}:${t.textContent}${inside ? "" : " (outside the stage)"}`;

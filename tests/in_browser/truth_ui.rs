@@ -78,11 +78,11 @@ async fn topology_draws_marks_and_only_the_links_used() {
     assert_eq!(count(&root, "line.edge[data-link=\"0-1\"]"), 1);
     assert_eq!(count(&root, "line.edge[data-link=\"1-2\"]"), 0);
     assert_eq!(
-        texts(&root, "g.node[data-node=\"1\"] .mark-bad text"),
+        texts(&root, "g.marks-of[data-node=\"1\"] .mark-bad text"),
         ["blocked"]
     );
     assert_eq!(
-        count(&root, "g.node[data-node=\"2\"] .mark"),
+        count(&root, "g.marks-of[data-node=\"2\"] .mark-bad"),
         0,
         "in doubt is not blocked"
     );
