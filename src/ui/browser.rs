@@ -1,6 +1,21 @@
 //! Small wrappers over the browser APIs the app uses: the address bar, the clipboard,
 //! downloads, and a fresh random seed. Failures are returned as messages, never panics.
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The address of the script that loaded this module: `dsviz.js` (or a lean module's,
+    /// `scenes/<scene>/dsviz.js`) wherever it is served from, or the page itself when the
+    /// script is inline (`dsviz.html`).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static MODULE_URL: JsValue;
+}
+
+/// The address of the glue script this module was loaded by (see [`MODULE_URL`]).
+pub fn module_url() -> Option<String> {
+    MODULE_URL.with(JsValue::as_string)
+}
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -90,10 +105,21 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Where the Chinese catalogues are: `zh.txt` beside the WebAssembly file. On the app's
-/// own page that is beside the page; on a host page that mounted a scene, the bundle may
-/// live elsewhere, and the browser's list of loaded resources says where.
+/// Where the Chinese catalogues are: `zh.txt` beside the module's glue script and its
+/// WebAssembly file, wherever the page loaded them from (a lean module's folder, a host
+/// page's copy of the bundle). If the script's address is not known, the browser's list of
+/// loaded resources says where the WebAssembly file came from.
 fn zh_url() -> String {
+    let beside_script = module_url()
+        .filter(|u| {
+            u.split(['?', '#'])
+                .next()
+                .is_some_and(|path| path.ends_with(".js"))
+        })
+        .and_then(|u| web_sys::Url::new_with_base("zh.txt", &u).ok());
+    if let Some(url) = beside_script {
+        return url.href();
+    }
     let wasm_url = window()
         .and_then(|w| w.performance())
         .map(|p| p.get_entries_by_type("resource"))

@@ -2,9 +2,10 @@
 //! module (no second build), hands it the job, and turns its messages into [`Report`]s for
 //! the panel. Dropping a [`BackgroundSearch`] terminates the worker: that is Stop.
 //!
-//! Where the module is: `import.meta.url` of the glue script (`dsviz.js`), read by the
-//! module itself, so it is right on the app's page, on a host page at another path that
-//! imported `dsviz.js` to call `mount()`, and on `docs/embed.html`. The worker is created
+//! Where the module is: `import.meta.url` of the glue script (`dsviz.js`, or a lean
+//! module's; read by `browser::module_url`), known to the module itself, so it is right on
+//! the app's page, on a host page at another path that imported `dsviz.js` to call
+//! `mount()`, and on `docs/embed.html`. The worker is created
 //! from a small Blob script that imports that address, which works with trunk's stable
 //! file names and needs no extra file in `dist/`.
 //!
@@ -26,14 +27,6 @@ use yew::Callback;
 
 /// How long a new worker may take to load the module and say it is ready.
 pub const FIRST_ANSWER_MS: u32 = 5_000;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The address of the script that loaded this module: `dsviz.js` wherever it is served
-    /// from, or the page itself when the script is inline (`dsviz.html`).
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: JsValue;
-}
 
 /// What the worker says, for the panel.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,9 +55,7 @@ pub struct BackgroundSearch {
 /// The glue script's address, when a module worker can import it: an `http(s)` address of
 /// a `.js` file, which a Blob script may import (quotes excluded, to be safe inside it).
 fn glue_url() -> Result<String, String> {
-    let url = GLUE_URL
-        .with(JsValue::as_string)
-        .ok_or("the module does not know its address")?;
+    let url = crate::ui::browser::module_url().ok_or("the module does not know its address")?;
     let parsed = Url::new(&url).map_err(|_| "the module's address is not a URL".to_string())?;
     let web = matches!(parsed.protocol().as_str(), "http:" | "https:");
     let script = parsed.pathname().ends_with(".js");
