@@ -55,7 +55,6 @@ pub fn use_focus_on_stop(
 
 #[cfg(target_arch = "wasm32")]
 fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32]) -> Option<()> {
-    use wasm_bindgen::JsCast;
     let root = root.cast::<web_sys::Element>()?;
     let stage = root.query_selector(".embed-stage").ok()??;
     if stage.scroll_height() <= stage.client_height() {
@@ -81,24 +80,20 @@ fn focus(root: &yew::NodeRef, focus_on: crate::scene::Focus, highlights: &[u32])
     match focus_on.part() {
         None => {
             for id in highlights {
-                // The node's group, and its marks, drawn in a layer of their own over the
-                // messages (`g.marks-of`): both carry its `data-node`.
-                let Ok(parts) = stage.query_selector_all(&format!("[data-node=\"{id}\"]")) else {
+                // The node (the first element drawn with its `data-node`; a stage may draw
+                // it twice, as Raft's ring and log row) and the generic stage's marks of it,
+                // drawn in a layer of their own over the messages.
+                let Ok(Some(node)) = stage.query_selector(&format!("[data-node=\"{id}\"]")) else {
                     continue;
                 };
-                for i in 0..parts.length() {
-                    let Some(part) = parts
-                        .item(i)
-                        .and_then(|p| p.dyn_into::<web_sys::Element>().ok())
-                    else {
-                        continue;
-                    };
-                    whole = join(whole, band_of(&part));
-                    if !part.matches(".marks-of").unwrap_or(false) {
-                        let shape = part.query_selector(".body").ok().flatten();
-                        shapes = join(shapes, band_of(shape.as_ref().unwrap_or(&part)));
-                    }
+                whole = join(whole, band_of(&node));
+                if let Ok(Some(marks)) =
+                    stage.query_selector(&format!("g.marks-of[data-node=\"{id}\"]"))
+                {
+                    whole = join(whole, band_of(&marks));
                 }
+                let shape = node.query_selector(".body").ok().flatten();
+                shapes = join(shapes, band_of(shape.as_ref().unwrap_or(&node)));
             }
         }
         Some(part) => {
